@@ -914,6 +914,12 @@ int32_t sk_optimizer_create(const char *name, double learning_rate, sk_optimizer
 /* The learning rate the next step will use. */
 int32_t sk_optimizer_learning_rate(const sk_optimizer *optimizer, double *out);
 
+/* Replaces the learning rate by a constant (`optimizer.learning_rate = value`, as
+ * ReduceLROnPlateau does); it applies from the next step. Errors: SK_ERR_INVALID_ARG (rate not
+ * positive and finite), SK_ERR_DTYPE (the optimizer was created with a learning-rate schedule:
+ * as in Keras, its rate is not settable). */
+int32_t sk_optimizer_set_learning_rate(sk_optimizer *optimizer, double learning_rate);
+
 /* One update step (`optimizer.apply_gradients(zip(grads, variables))`), for custom training
  * loops with sk_tape_gradient. Errors: SK_ERR_INVALID_ARG (a gradient's shape differs from its
  * variable's), SK_ERR_INVALID_HANDLE (NULL entries). */

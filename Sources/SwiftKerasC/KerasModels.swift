@@ -260,6 +260,17 @@ public func sk_optimizer_learning_rate(_ opt: OpaquePointer?, _ out: UnsafeMutab
     }
 }
 
+@_cdecl("sk_optimizer_set_learning_rate")
+public func sk_optimizer_set_learning_rate(_ opt: OpaquePointer?, _ learningRate: Double) -> Int32 {
+    status {
+        let o = try object(opt, "sk_optimizer_set_learning_rate", "optimizer", Optimizer.self)
+        if !(learningRate > 0 && learningRate.isFinite) {
+            throw SwiftKerasError(.invalidArgument, "sk_optimizer_set_learning_rate: learning_rate must be positive and finite, got \(learningRate)")
+        }
+        try o.setLearningRate(.constant(learningRate))
+    }
+}
+
 @_cdecl("sk_optimizer_apply_gradients")
 public func sk_optimizer_apply_gradients(_ opt: OpaquePointer?, _ grads: UnsafePointer<OpaquePointer?>?,
                                          _ variables: UnsafePointer<OpaquePointer?>?, _ n: Int32) -> Int32 {

@@ -3377,6 +3377,18 @@ static PyObject *k_optimizer_learning_rate(PyObject *self, PyObject *oc) {
     return PyFloat_FromDouble(lr);
 }
 
+static PyObject *k_optimizer_set_learning_rate(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *oc;
+    double lr;
+    if (!PyArg_ParseTuple(args, "Od", &oc, &lr)) return NULL;
+    sk_optimizer *o = HGET(sk_optimizer, oc);
+    if (!o) return NULL;
+    int32_t st = sk_optimizer_set_learning_rate(o, lr);
+    if (st) return raise_status(st);
+    Py_RETURN_NONE;
+}
+
 static PyObject *k_optimizer_apply_gradients(PyObject *self, PyObject *args) {
     (void)self;
     PyObject *oc, *grads, *vars;
@@ -3757,6 +3769,7 @@ static PyObject *k_global_policy(PyObject *self, PyObject *u) {
     {"model_as_layer", k_model_as_layer, METH_O, "model_as_layer(model) -> layer handle."}, \
     {"optimizer_create", k_optimizer_create, METH_VARARGS, "optimizer_create(name, learning_rate=0) -> optimizer handle."}, \
     {"optimizer_learning_rate", k_optimizer_learning_rate, METH_O, "optimizer_learning_rate(opt) -> float."}, \
+    {"optimizer_set_learning_rate", k_optimizer_set_learning_rate, METH_VARARGS, "optimizer_set_learning_rate(opt, lr)."}, \
     {"optimizer_apply_gradients", k_optimizer_apply_gradients, METH_VARARGS, "optimizer_apply_gradients(opt, grads, variables)."}, \
     {"loss_create", k_loss_create, METH_VARARGS, "loss_create(name, config_json=None) -> loss handle (a built-in loss with Keras arguments)."}, \
     {"loss_create_custom", k_loss_create_custom, METH_O, "loss_create_custom(fn(y_true, y_pred)) -> loss handle."}, \

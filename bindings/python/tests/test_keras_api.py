@@ -141,3 +141,16 @@ def test_custom_layer_in_functional_model_outlives_its_name():
     gc.collect()
     assert [type(l).__name__ for l in model.layers] == ["Double", "Dense"]
     assert model.predict([[1.0, 2.0, 3.0]]).shape == (1, 1)
+
+
+def test_optimizer_learning_rate_setter():
+    import numpy as np
+    from swiftkeras.keras import optimizers
+    opt = optimizers.SGD(0.1)
+    v = tf.Variable([1.0, 2.0])
+    opt.learning_rate = 0.5
+    assert opt.learning_rate == 0.5
+    opt.apply_gradients([(tf.constant([1.0, 1.0]), v)])
+    np.testing.assert_allclose(v.numpy(), [0.5, 1.5])
+    with pytest.raises(ValueError, match="positive and finite"):
+        opt.learning_rate = -1.0

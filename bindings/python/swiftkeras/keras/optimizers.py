@@ -26,6 +26,10 @@ class Optimizer:
     def learning_rate(self):
         return _native.optimizer_learning_rate(self._handle)
 
+    @learning_rate.setter
+    def learning_rate(self, value):
+        _native.optimizer_set_learning_rate(self._handle, float(value))
+
     lr = learning_rate
 
     def apply_gradients(self, grads_and_vars, name=None, **kwargs):
