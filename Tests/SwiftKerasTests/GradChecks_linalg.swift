@@ -4,6 +4,13 @@
 let linalgGradChecks: [String: [GradCheck]] = [
     "matmul": [
         GradCheck(label: "matmul 2-D", shapes: [[2, 3], [3, 4]]) { x in try x[0].matmul(x[1]) },
+        // The transposed-operand products matmul's pullback runs (recorded as "matmul").
+        GradCheck(label: "matmul A·Bᵀ (product2D)", shapes: [[2, 3], [4, 3]]) { x in
+            try Tensor.product2D(x[0], x[1], transA: false, transB: true) },
+        GradCheck(label: "matmul Aᵀ·B (product2D)", shapes: [[3, 2], [3, 4]]) { x in
+            try Tensor.product2D(x[0], x[1], transA: true, transB: false) },
+        GradCheck(label: "matmul Aᵀ·Bᵀ (product2D)", shapes: [[3, 2], [4, 3]]) { x in
+            try Tensor.product2D(x[0], x[1], transA: true, transB: true) },
         GradCheck(label: "matmul batched broadcast", shapes: [[2, 2, 3], [3, 2]]) { x in try x[0].matmul(x[1]) },
         GradCheck(label: "matmul vector", shapes: [[3], [3, 2]]) { x in try square(x[0].matmul(x[1])) },
     ],

@@ -264,7 +264,11 @@ public final class GradientTape: OpObserver {
             guard OpRegistry.isRegistered(e.op) else {
                 throw SwiftKerasError(.unimplemented, "\(e.op): the op is not in OpRegistry, so it has no checked gradient")
             }
-            let inputGrads = try e.pullback(g)
+            var mask: UInt64 = 0
+            for (i, input) in e.inputs.enumerated() where i >= 64 || (input.id != 0 && reach.contains(input.id)) {
+                if i < 64 { mask |= 1 << UInt64(i) }
+            }
+            let inputGrads = try PullbackNeeds.with(mask) { try e.pullback(g) }
             for (i, input) in e.inputs.enumerated() where input.id != 0 && reach.contains(input.id) {
                 guard i < inputGrads.count, let gi = inputGrads[i] else { continue }
                 let id = input.id

@@ -66,6 +66,18 @@ public final class Variable: @unchecked Sendable, CustomStringConvertible {
         pthread_mutex_unlock(&lock)
     }
 
+    /// Runs `body` on the value's buffer, updating it in place, when nothing but this variable
+    /// can observe the value (no reader, tape, view or handle holds it); returns false without
+    /// running `body` otherwise (the caller then assigns a new value). Holds the variable's lock
+    /// during `body`, so concurrent readers see the old or the new value, never a mix.
+    func updateInPlace(_ body: (UnsafeMutableRawPointer) throws -> Void) rethrows -> Bool {
+        pthread_mutex_lock(&lock)
+        defer { pthread_mutex_unlock(&lock) }
+        guard isKnownUniquelyReferenced(&current), current.hasUniqueStorage() else { return false }
+        try body(current.raw)
+        return true
+    }
+
     /// Replaces the value (same shape and dtype required).
     public func assign(_ newValue: Tensor) throws {
         store(try checked(newValue, op: "assign"))

@@ -110,7 +110,7 @@ public final class Tensor: @unchecked Sendable, CustomStringConvertible {
     public let dtype: DType
     /// The number of elements.
     public let count: Int
-    let storage: Storage
+    private(set) var storage: Storage
     /// The identity gradient tapes know this tensor by (0 until a tape first sees it).
     let tapeID = Atomic<Int>(0)
 
@@ -146,6 +146,10 @@ public final class Tensor: @unchecked Sendable, CustomStringConvertible {
     func sharing(shape newShape: [Int]) -> Tensor {
         Tensor(storage: storage, shape: newShape, dtype: dtype, count: count)
     }
+
+    /// Whether this tensor is the only one using its buffer (no view shares it). With a uniquely
+    /// referenced tensor object this means nobody else can observe an in-place update.
+    func hasUniqueStorage() -> Bool { isKnownUniquelyReferenced(&storage) }
 
     /// The raw buffer (read-only for users; kernels write only to tensors they just allocated).
     var raw: UnsafeMutableRawPointer { storage.base }

@@ -2,8 +2,11 @@ import Glibc
 
 /// Thread-local storage for the observer stack, built on pthread keys (no Foundation).
 enum ThreadLocalObservers {
-    private final class Box {
+    fileprivate final class Box {
         var value: [OpObserver] = []
+        /// Which inputs of the pullback running on this thread need a cotangent (bit i for
+        /// input i; all set when no tape says otherwise). See `PullbackNeeds`.
+        var needs: UInt64 = ~0
     }
 
     private static let key: pthread_key_t = {
@@ -14,7 +17,7 @@ enum ThreadLocalObservers {
         return k
     }()
 
-    private static func box() -> Box {
+    fileprivate static func box() -> Box {
         if let p = pthread_getspecific(key) {
             return Unmanaged<Box>.fromOpaque(p).takeUnretainedValue()
         }
@@ -25,4 +28,25 @@ enum ThreadLocalObservers {
 
     static func get() -> [OpObserver] { box().value }
     static func set(_ v: [OpObserver]) { box().value = v }
+}
+
+/// Tells a pullback which of its op's inputs need a cotangent, so that it can skip work whose
+/// result the tape would drop (the input-batch gradient of a first Dense layer, for example).
+/// The tape sets the mask around each pullback call; a pullback reads it FIRST, before running
+/// any op (a nested gradient computation inside it may set its own mask). Inputs beyond 63 and
+/// calls outside a tape's walk always count as needed.
+enum PullbackNeeds {
+    /// Runs `body` with `mask` as the current pullback's needs; restores the previous mask.
+    static func with<R>(_ mask: UInt64, _ body: () throws -> R) rethrows -> R {
+        let b = ThreadLocalObservers.box()
+        let old = b.needs
+        b.needs = mask
+        defer { b.needs = old }
+        return try body()
+    }
+
+    /// Whether input `i` of the running pullback needs a cotangent.
+    static func input(_ i: Int) -> Bool {
+        i >= 64 || ThreadLocalObservers.box().needs & (1 << UInt64(i)) != 0
+    }
 }

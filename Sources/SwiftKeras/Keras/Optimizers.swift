@@ -96,12 +96,16 @@ public class Adam: Optimizer {
     }
 
     public override func updateStep(gradient: Tensor, variable: Variable, learningRate lr: Double) throws {
-        let x = variable.value(recording: false)
-        let g = try cast(gradient, like: x)
         let t = Double(iterations) + 1
         let alpha = lr * (1 - Glibc.pow(beta2, t)).squareRoot() / (1 - Glibc.pow(beta1, t))
         let mVar = try requiredSlot("momentum", for: variable)
         let vVar = try requiredSlot("velocity", for: variable)
+        if !amsgrad, try FusedUpdate.adamInPlace(x: variable, g: gradient, m: mVar, v: vVar, beta1: beta1,
+                                                 beta2: beta2, alpha: alpha, epsilon: epsilon) {
+            return
+        }
+        let x = variable.value(recording: false)
+        let g = try cast(gradient, like: x)
         let m0 = mVar.value(recording: false), v0 = vVar.value(recording: false)
         if !amsgrad, let fused = try FusedUpdate.adam(x: x, g: g, m: m0, v: v0, beta1: beta1, beta2: beta2,
                                                       alpha: alpha, epsilon: epsilon) {

@@ -92,21 +92,74 @@ extension Tensor {
     private static func matmulPullback(_ a: Tensor, _ b: Tensor, aShape: [Int], bShape: [Int], batch: [Int],
                                        m: Int, n: Int, k: Int) -> Pullback {
         { g in
+            let needA = PullbackNeeds.input(0), needB = PullbackNeeds.input(1)
+            if batch.isEmpty && aShape.count == 2 && bShape.count == 2,
+               let fast = try product2DPullback(g, a, b, transA: false, transB: false, needA: needA, needB: needB) {
+                return fast
+            }
             let g2 = try g.reshaped(to: batch + [m, n])
             func swapLast(_ r: Int) -> [Int] { Array(0..<(r - 2)) + [r - 1, r - 2] }
             var da: Tensor? = nil, db: Tensor? = nil
-            if a.dtype.isFloatingPoint {
+            if a.dtype.isFloatingPoint && needA {
                 let bt = try b.reshaped(to: bShape).transposed(swapLast(bShape.count))
                 let r = try g2.matmul(bt)                      // batch + (m, k)
                 da = a.rank == 1 ? try r.reshaped(to: batch + [k]) : r
             }
-            if b.dtype.isFloatingPoint {
+            if b.dtype.isFloatingPoint && needB {
                 let at = try a.reshaped(to: aShape).transposed(swapLast(aShape.count))
                 let r = try at.matmul(g2)                      // batch + (k, n)
                 db = b.rank == 1 ? try r.reshaped(to: batch + [k]) : r
             }
             return [da, db]
         }
+    }
+
+    /// op(a) · op(b) for two rank-2 float32 or float64 tensors of one dtype, with the transposes
+    /// passed to the GEMM instead of copied (the products of matmul's pullback). Recorded as
+    /// "matmul" with a pullback of the same form, so higher-order gradients work.
+    static func product2D(_ a: Tensor, _ b: Tensor, transA: Bool, transB: Bool) throws -> Tensor {
+        let m = transA ? a.shape[1] : a.shape[0], k = transA ? a.shape[0] : a.shape[1]
+        let n = transB ? b.shape[0] : b.shape[1]
+        let out = try Tensor.uninitialized([m, n], a.dtype, op: "matmul")
+        if out.count > 0 {
+            var plan = GemmPlan(m: m, n: n, k: k, lda: a.shape[1], ldb: b.shape[1], ldc: n)
+            plan.transA = transA
+            plan.transB = transB
+            plan.aOffsets = [0]; plan.bOffsets = [0]; plan.cOffsets = [0]
+            try runProducts(plan, a.dtype, a, b, out, op: "matmul")
+        }
+        record("matmul", [a, b], out, { g in
+            let needA = PullbackNeeds.input(0), needB = PullbackNeeds.input(1)
+            return try product2DPullback(g, a, b, transA: transA, transB: transB, needA: needA, needB: needB)
+                ?? [nil, nil]
+        })
+        return out
+    }
+
+    /// The cotangents of op(a) · op(b) (see `product2D`), or nil when the operands do not
+    /// qualify for `product2D` (other dtypes or ranks): the caller takes the general path.
+    ///   C = A·B:   dA = G·Bᵀ,  dB = Aᵀ·G        C = A·Bᵀ:  dA = G·B,   dB = Gᵀ·A
+    ///   C = Aᵀ·B:  dA = B·Gᵀ,  dB = A·G         C = Aᵀ·Bᵀ: dA = Bᵀ·Gᵀ, dB = Gᵀ·Aᵀ
+    static func product2DPullback(_ g: Tensor, _ a: Tensor, _ b: Tensor, transA: Bool, transB: Bool,
+                                  needA: Bool, needB: Bool) throws -> [Tensor?]? {
+        guard a.dtype == .float32 || a.dtype == .float64, a.dtype == b.dtype, g.dtype == a.dtype,
+              a.rank == 2, b.rank == 2, g.rank == 2 else { return nil }
+        var da: Tensor? = nil, db: Tensor? = nil
+        switch (transA, transB) {
+        case (false, false):
+            if needA { da = try product2D(g, b, transA: false, transB: true) }
+            if needB { db = try product2D(a, g, transA: true, transB: false) }
+        case (false, true):
+            if needA { da = try product2D(g, b, transA: false, transB: false) }
+            if needB { db = try product2D(g, a, transA: true, transB: false) }
+        case (true, false):
+            if needA { da = try product2D(b, g, transA: false, transB: true) }
+            if needB { db = try product2D(a, g, transA: false, transB: false) }
+        case (true, true):
+            if needA { da = try product2D(b, g, transA: true, transB: true) }
+            if needB { db = try product2D(g, a, transA: true, transB: true) }
+        }
+        return [da, db]
     }
 
     /// The compute and result dtypes of a product of dtypes `a` and `b`.

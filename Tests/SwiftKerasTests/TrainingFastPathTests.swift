@@ -1,0 +1,97 @@
+import XCTest
+@testable import SwiftKeras
+
+/// The shortcuts training takes: transposed-operand products in matmul's pullback, pullbacks
+/// that skip cotangents nobody needs, Adam updating variables in place. Each must give exactly
+/// what the plain path gives, and must not be taken when it would be observable.
+final class TrainingFastPathTests: XCTestCase {
+    /// op(a)·op(b) from `product2D` equals matmul of explicitly transposed operands.
+    func testProduct2DMatchesExplicitTransposes() throws {
+        for dtype in [DType.float32, .float64] {
+            for (ta, tb) in [(false, false), (false, true), (true, false), (true, true)] {
+                let (m, k, n) = (5, 7, 3)
+                let a = try Random.normal(ta ? [k, m] : [m, k], dtype: dtype, seed: 11)
+                let b = try Random.normal(tb ? [n, k] : [k, n], dtype: dtype, seed: 12)
+                let got = try Tensor.product2D(a, b, transA: ta, transB: tb)
+                let want = try (ta ? a.transposed([1, 0]) : a).matmul(tb ? b.transposed([1, 0]) : b)
+                XCTAssertEqual(got.shape, [m, n])
+                XCTAssertEqual(got.dtype, dtype)
+                for (x, y) in zip(got.doubles, want.doubles) {
+                    XCTAssertEqual(x, y, accuracy: 1e-5 * (1 + abs(y)), "\(dtype) transA \(ta) transB \(tb)")
+                }
+            }
+        }
+    }
+
+    /// The tape tells each pullback which inputs need a cotangent: only those connected to a
+    /// watched source.
+    func testPullbackSeesWhichInputsAreNeeded() throws {
+        var seen: [(Bool, Bool)] = []
+        func probe(_ a: Tensor, _ b: Tensor) throws -> Tensor {
+            let out = try a.adding(b)
+            record("add", [a, b], out, { g in
+                seen.append((PullbackNeeds.input(0), PullbackNeeds.input(1)))
+                return [g, g]
+            })
+            return out
+        }
+        let a = try Tensor([1.0, 2.0], shape: [2]), b = try Tensor([3.0, 4.0], shape: [2])
+        for (watchA, watchB) in [(false, true), (true, false), (true, true)] {
+            let tape = GradientTape()
+            if watchA { tape.watch(a) }
+            if watchB { tape.watch(b) }
+            let y = try tape.record { try probe(a, b).sum(alongAxes: nil, keepingDimensions: false) }
+            let g = try tape.gradient(y, [.tensor(a), .tensor(b)])
+            XCTAssertEqual(g[0] != nil, watchA)
+            XCTAssertEqual(g[1] != nil, watchB)
+            XCTAssertEqual(seen.last?.0, watchA, "a needed")
+            XCTAssertEqual(seen.last?.1, watchB, "b needed")
+        }
+        // Outside a tape's walk every input counts as needed.
+        XCTAssertTrue(PullbackNeeds.input(0) && PullbackNeeds.input(1) && PullbackNeeds.input(70))
+    }
+
+    /// A Dense-like product whose input is a constant: the weight gradient is unchanged by
+    /// skipping the input's cotangent, and the input's cotangent is still there when watched.
+    func testMatmulGradientsWithAndWithoutInputGradient() throws {
+        let x = try Random.normal([4, 6], seed: 3), w = try Random.normal([6, 5], seed: 4)
+        let t1 = GradientTape(persistent: true)
+        t1.watch(w)
+        let l1 = try t1.record { try square(x.matmul(w)).sum(alongAxes: nil, keepingDimensions: false) }
+        let gw1 = try XCTUnwrap(t1.gradient(l1, w))
+        let t2 = GradientTape()
+        t2.watch(w); t2.watch(x)
+        let l2 = try t2.record { try square(x.matmul(w)).sum(alongAxes: nil, keepingDimensions: false) }
+        let g2 = try t2.gradient(l2, [.tensor(w), .tensor(x)])
+        XCTAssertEqual(gw1.doubles, try XCTUnwrap(g2[0]).doubles)
+        // d/dx sum((xw)²) = 2 (xw) wᵀ
+        let want = try (x.matmul(w) * 2).matmul(w.transposed([1, 0]))
+        for (a, b) in zip(try XCTUnwrap(g2[1]).doubles, want.doubles) { XCTAssertEqual(a, b, accuracy: 1e-4 * (1 + abs(b))) }
+    }
+
+    /// Adam updates a variable in place only when nothing else holds its value: a value read
+    /// before the step keeps its contents, and both paths give identical numbers.
+    func testAdamInPlaceOnlyWhenUnobservable() throws {
+        let start = try Random.normal([300], seed: 5)
+        let grads = try (0..<3).map { try Random.normal([300], seed: 20 + UInt64($0)) }
+        let free = Variable(try start.cast(to: .float32)), held = Variable(try start.cast(to: .float32))
+        let optFree = try Adam(learningRate: 0.01), optHeld = try Adam(learningRate: 0.01)
+        var snapshots: [Tensor] = []
+        for g in grads {
+            let before = held.value
+            let copy = before.doubles
+            snapshots.append(before)
+            try optFree.applyGradients([(g, free)])
+            try optHeld.applyGradients([(g, held)])
+            XCTAssertEqual(before.doubles, copy, "a value read before the step must not change")
+            XCTAssertEqual(free.value.doubles, held.value.doubles, "in-place and copying paths agree")
+            XCTAssertNotEqual(held.value.doubles, copy)
+        }
+        // The in-place path was really taken for the unobserved variable: its value object stays.
+        let v0 = free.value
+        let id0 = ObjectIdentifier(v0)
+        _ = consume v0
+        try optFree.applyGradients([(grads[0], free)])
+        XCTAssertEqual(ObjectIdentifier(free.value), id0)
+    }
+}
