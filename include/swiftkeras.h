@@ -509,6 +509,12 @@ int32_t sk_random_bernoulli(const int64_t *shape, int32_t ndim, double p, int32_
     uint64_t seed, uint8_t has_seed, sk_tensor **out);
 /* END GENERATED OPS */
 
+/* Makes every later draw made WITHOUT a seed reproducible (`keras.utils.set_random_seed`,
+ * `tf.random.set_seed`): random ops with has_seed = 0, unseeded initializers, dropout and fit's
+ * shuffling (seed < 0) repeat when a program runs again after the same call. Process-wide;
+ * reproducible when those draws happen in the same order (one thread). */
+void sk_set_random_seed(uint64_t seed);
+
 /* Splits x into `num` equal pieces along axis (Keras `split`), written to outs[0..num): new
  * caller-owned tensors, each released by the caller. outs needs `capacity` >= num slots; all
  * `capacity` slots are set to NULL first and stay NULL on failure.

@@ -31,3 +31,8 @@ public func sk_set_error(_ code: Int32, _ message: UnsafePointer<CChar>?) -> Int
     LastError.set(code, message.map { String(cString: $0) } ?? "")
     return code
 }
+
+@_cdecl("sk_set_random_seed")
+public func sk_set_random_seed(_ seed: UInt64) {
+    Random.setGlobalSeed(seed)
+}

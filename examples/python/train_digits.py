@@ -38,6 +38,7 @@ def main():
     x_test, y_test = tf.constant(x[n_train:]), tf.constant(y[n_train:])
     print(f"digits: {n_train} training and {len(x) - n_train} held-out samples")
 
+    keras.utils.set_random_seed(42)   # reproducible initial weights and shuffling
     model = keras.Sequential([
         keras.layers.Dense(64, activation="relu", input_shape=(64,)),
         keras.layers.Dense(10, activation="softmax"),

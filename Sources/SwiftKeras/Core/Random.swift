@@ -17,6 +17,18 @@ public enum Random {
         return Atomic(s ^ UInt64(bitPattern: Int64(ts.tv_nsec)))
     }()
 
+    /// Makes every later unseeded draw reproducible (Keras `keras.utils.set_random_seed`,
+    /// `tf.random.set_seed`): the sequence of fresh seeds restarts from one derived from `seed`,
+    /// so initializers, dropout masks and fit's shuffling without explicit seeds repeat when
+    /// the same program runs again with the same global seed (on one thread).
+    public static func setGlobalSeed(_ seed: UInt64) {
+        // splitmix64 of the seed, so that nearby seeds start far apart.
+        var z = seed &+ 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        nextSeed.store(z ^ (z >> 31), ordering: .relaxed)
+    }
+
     /// A fresh seed for a draw made without one.
     public static func freshSeed() -> UInt64 {
         nextSeed.wrappingAdd(0x9E37_79B9_7F4A_7C15, ordering: .relaxed).newValue

@@ -3789,6 +3789,14 @@ static PyObject *k_global_policy(PyObject *self, PyObject *u) {
     {"global_policy", k_global_policy, METH_NOARGS, "global_policy() -> str."},
 
 
+static PyObject *m_set_random_seed(PyObject *self, PyObject *arg) {
+    (void)self;
+    unsigned long long seed = PyLong_AsUnsignedLongLongMask(arg);
+    if (seed == (unsigned long long)-1 && PyErr_Occurred()) return NULL;
+    sk_set_random_seed((uint64_t)seed);
+    Py_RETURN_NONE;
+}
+
 static PyObject *m_version(PyObject *self, PyObject *u) { (void)self; (void)u; return PyUnicode_FromString(sk_version()); }
 
 #define FASTKW (METH_FASTCALL | METH_KEYWORDS)
@@ -3821,6 +3829,7 @@ static PyMethodDef module_methods[] = {
     {"moving_average_update", F(m_moving_average_update), FASTKW,
      "moving_average_update(variable, value, momentum) -> Tensor: variable -= (variable - value) * (1 - momentum)."},
     {"version", m_version, METH_NOARGS, "The library version."},
+    {"set_random_seed", m_set_random_seed, METH_O, "set_random_seed(seed): unseeded draws become reproducible (sk_set_random_seed)."},
     KERAS_METHODS
     GENERATED_OP_METHODS
     {NULL}

@@ -212,6 +212,7 @@ from ._autodiff import (GradientTape, UnconnectedGradients, custom_gradient, fun
                         gradients)
 
 from . import keras  # noqa: E402
+from . import random  # noqa: E402,A004
 
 newaxis = None
 
@@ -222,5 +223,5 @@ __all__ = [
     "subtract", "multiply", "divide", "matmul", "reduce_sum", "reduce_mean", "reduce_max",
     "reduce_min", "reduce_prod", "square", "sqrt", "exp", "concat", "stack", "transpose", "where",
     "function", "custom_gradient", "float32", "float64", "float16", "bfloat16", "int32", "int64",
-    "uint8", "bool", "half", "double", "as_dtype", "keras", "newaxis",
+    "uint8", "bool", "half", "double", "as_dtype", "keras", "random", "newaxis",
 ]

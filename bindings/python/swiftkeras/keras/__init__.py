@@ -7,8 +7,9 @@ from . import optimizers  # noqa: F401
 from . import losses  # noqa: F401
 from . import callbacks  # noqa: F401
 from . import models  # noqa: F401
+from . import utils  # noqa: F401
 from .layers import Input, Layer  # noqa: F401
 from .models import Model, Sequential  # noqa: F401
 
-__all__ = ["backend", "layers", "models", "optimizers", "losses", "callbacks", "mixed_precision",
+__all__ = ["backend", "layers", "models", "optimizers", "losses", "callbacks", "mixed_precision", "utils",
            "Input", "Layer", "Model", "Sequential"]
