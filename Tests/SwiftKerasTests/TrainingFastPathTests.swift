@@ -94,4 +94,17 @@ final class TrainingFastPathTests: XCTestCase {
         try optFree.applyGradients([(grads[0], free)])
         XCTAssertEqual(ObjectIdentifier(free.value), id0)
     }
+
+    /// select with one scalar branch (relu's pullback) takes a contiguous loop: same values.
+    func testSelectWithScalarBranch() throws {
+        for dtype in [DType.float32, .float16, .float64, .int32] {
+            let x = try Random.normal([37], seed: 9).cast(to: dtype)
+            let c = try x.isGreater(than: .float(0))
+            let zero = try Tensor.scalar(0, dtype: dtype)
+            let a = try select(c, x, zero).doubles, b = try select(c, zero, x).doubles
+            let xs = x.doubles
+            XCTAssertEqual(a, xs.map { $0 > 0 ? $0 : 0 }, "\(dtype)")
+            XCTAssertEqual(b, xs.map { $0 > 0 ? 0 : $0 }, "\(dtype)")
+        }
+    }
 }

@@ -701,6 +701,13 @@ private func selectLoop<T>(_ c: UnsafeMutablePointer<Bool>, _ a: UnsafeMutableRa
     let po = o.assumingMemoryBound(to: T.self)
     if sc == 1 && sa == 1 && sb == 1 {
         for i in 0..<n { po[i] = c[i] ? pa[i] : pb[i] }
+    } else if sc == 1 && sa == 1 && sb == 0 {
+        // A scalar `b` (relu's pullback: select(x > 0, g, 0)): a contiguous, vectorizable loop.
+        let bv = pb[0]
+        for i in 0..<n { po[i] = c[i] ? pa[i] : bv }
+    } else if sc == 1 && sa == 0 && sb == 1 {
+        let av = pa[0]
+        for i in 0..<n { po[i] = c[i] ? av : pb[i] }
     } else {
         for i in 0..<n { po[i] = c[i &* sc] ? pa[i &* sa] : pb[i &* sb] }
     }
