@@ -52,7 +52,10 @@ def global_policy():
     return Policy(_native.global_policy())
 
 
-def LossScaleOptimizer(inner_optimizer, *args, **kwargs):
-    """compile() wraps the optimizer in a dynamic loss-scale optimizer under mixed_float16 in the
-    core, as Keras does; this returns the inner optimizer for source compatibility."""
-    return inner_optimizer
+def __getattr__(name):
+    # keras.mixed_precision.LossScaleOptimizer is keras.optimizers.LossScaleOptimizer (imported
+    # lazily: optimizers is imported after this module by the package).
+    if name == "LossScaleOptimizer":
+        from .optimizers import LossScaleOptimizer
+        return LossScaleOptimizer
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
