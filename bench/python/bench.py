@@ -100,9 +100,14 @@ def main():
 
 def fit_figures():
     """Issue 6's throughput workload from Python: `model.fit` of an MLP 784-256-128-10, batch 128,
-    Adam, sparse categorical crossentropy, 8192 samples, one epoch (median of 5 epochs). PyTorch
-    and TensorFlow run the same workload side by side when they are importable."""
+    Adam, sparse categorical crossentropy, 8192 samples, one epoch (median of 5 epochs), with
+    PyTorch's eager loop and TensorFlow's `fit` side by side (ref_fit.py) when they are
+    importable here or in the interpreter named by the REF_PYTHON environment variable (e.g. a
+    venv with `pip install torch tensorflow-cpu`, kept apart from this one's numpy)."""
+    import json
+    import os
     import statistics
+    import subprocess
     import time
     from swiftkeras import _native, keras
     print("\n== fit: MLP 784-256-128-10, batch 128, Adam, sparse CCE, 8192 samples (median of 5 epochs) ==")
@@ -120,14 +125,27 @@ def fit_figures():
         times.append(time.perf_counter() - t0)
     ours = 8192 / statistics.median(times)
     print(f"swiftkeras model.fit     {ours / 1e3:8.1f}k samples/s   (aim: >= 1.5x PyTorch's eager loop)")
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    ref = {"torch": None, "tensorflow": None}
+    interpreter = os.environ.get("REF_PYTHON")
     try:
-        import torch  # noqa: F401
-    except ImportError:
-        print("PyTorch                  not installed here (DESIGN.md's figure on this machine: 81k samples/s)")
-    try:
-        import tensorflow  # noqa: F401
-    except ImportError:
-        print("TensorFlow               not installed here (DESIGN.md's figure: 30k samples/s with fit)")
+        if interpreter:
+            out = subprocess.run([interpreter, os.path.join(here, "ref_fit.py")], capture_output=True,
+                                 text=True, check=True, timeout=900).stdout
+            ref = json.loads(out.strip().splitlines()[-1])
+        else:
+            import ref_fit
+            ref = {"torch": ref_fit.torch_rate(), "tensorflow": ref_fit.tensorflow_rate()}
+    except Exception as e:   # a broken reference install must not hide our figure
+        print(f"reference run failed: {e}")
+    where = f" ({interpreter})" if interpreter else ""
+    for label, key, design in (("PyTorch eager loop", "torch", "81k"), ("TensorFlow model.fit", "tensorflow", "30k")):
+        rate = ref.get(key)
+        if rate:
+            print(f"{label:24s} {rate / 1e3:8.1f}k samples/s   ours/theirs = {ours / rate:.2f}x{where}")
+        else:
+            print(f"{label:24s} not importable here; set REF_PYTHON (DESIGN.md's figure on this machine: {design} samples/s)")
 
 
 if __name__ == "__main__":
