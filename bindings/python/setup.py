@@ -5,6 +5,7 @@ repository root, copies libswiftkeras.so into the package and links swiftkeras._
 rpath $ORIGIN, so the installed package is self-contained. Set SWIFT=/path/to/swift if swift is
 not on PATH; set SWIFTKERAS_LIB=/path/to/libswiftkeras.so to use an already built library.
 """
+import glob
 import os
 import shutil
 import subprocess
@@ -50,7 +51,7 @@ setup(
     ext_modules=[Extension(
         "swiftkeras._native",
         sources=["src/_native.c"],
-        depends=["src/ops_generated.inc", os.path.join(ROOT, "include", "swiftkeras.h")],
+        depends=sorted(glob.glob(os.path.join(HERE, "src", "*.inc"))) + [os.path.join(ROOT, "include", "swiftkeras.h")],
         include_dirs=[os.path.join(ROOT, "include")],
         libraries=["swiftkeras"],
         extra_compile_args=["-std=c11", "-O2"],
