@@ -1168,6 +1168,116 @@ int32_t sk_loss_scale_optimizer_create(sk_optimizer *inner, int32_t dynamic, dou
  * NULL), SK_ERR_INVALID_ARG (not a LossScaleOptimizer, out NULL). */
 int32_t sk_loss_scale_optimizer_loss_scale(const sk_optimizer *optimizer, double *out);
 
+/* ---- Fit ----------------------------------------------------------------------------
+ * The extensible fit call (`model.fit(...)` with every Keras argument C can express), single
+ * batches (`train_on_batch` / `test_on_batch`), weighted evaluation and the compiled
+ * optimizer. Results of these calls come as names and values like sk_model_evaluate: "loss"
+ * first, then the compiled metrics; the name strings are owned by the model handle and valid
+ * until its next sk_model_evaluate / sk_model_evaluate_weighted / sk_model_train_on_batch /
+ * sk_model_test_on_batch call or its release.
+ * ------------------------------------------------------------------------------------- */
+
+/* Epoch-begin callback of sk_fit_args, `Callback.on_epoch_begin`: epoch 0-based (counting
+ * from initial_epoch). Return SK_OK to continue, a negative value to stop training (as setting
+ * Keras' `model.stop_training`: fit stops after the current batch, runs the epoch end and
+ * returns SK_OK with the history so far), or a positive status after sk_set_error to abort fit
+ * with that code and message. */
+typedef int32_t (*sk_epoch_fn)(void *user_data, int32_t epoch);
+
+/* Batch callback of sk_fit_args, `on_train_batch_begin` / `on_train_batch_end`: the epoch, the
+ * 0-based batch within it, and n logs — for batch end the running averages of the epoch so far
+ * ("accuracy", "loss", ... sorted), for batch begin none (n = 0). names and values are valid
+ * during the call. Return values as sk_epoch_fn. */
+typedef int32_t (*sk_batch_fn)(void *user_data, int32_t epoch, int32_t batch, const char *const *names,
+                               const double *values, int32_t n);
+
+/* Arguments of sk_model_fit_ex. Initialize with sk_fit_args_init(&a, sizeof a), then set the
+ * fields you need; struct_size tells the library which version of the struct the caller was
+ * compiled with (later versions only append fields). Tensors are borrowed during the call. */
+typedef struct sk_fit_args {
+    size_t struct_size;                 /* sizeof(sk_fit_args), set by sk_fit_args_init */
+    int64_t batch_size;                 /* 32: samples per gradient step */
+    int32_t epochs;                     /* 1: the epoch to stop at (runs initial_epoch..epochs-1) */
+    int32_t initial_epoch;              /* 0: the epoch to start at (resuming training) */
+    int32_t verbose;                    /* 1: 0 silent, 1 progress bar line, 2 one line per epoch */
+    uint8_t shuffle;                    /* 1: reshuffle the training samples before each epoch */
+    int64_t seed;                       /* -1: >= 0 makes the shuffling reproducible */
+    double validation_split;            /* 0: fraction in [0, 1) held out from the end of x, y and
+                                           sample_weight (ignored when validation data is given) */
+    const sk_tensor *const *validation_x; /* NULL: validation inputs, one per model input */
+    int32_t n_validation_x;             /* 0 */
+    const sk_tensor *validation_y;      /* NULL: validation targets (with validation_x) */
+    const sk_tensor *validation_sample_weight; /* NULL: weights of the validation samples */
+    const sk_tensor *sample_weight;     /* NULL: per-sample weights of the training data */
+    const double *class_weight;         /* NULL: class weights (tf.keras `class_weight`): the
+                                           weight of class i is class_weight[i], or of class
+                                           class_ids[i] when class_ids is non-NULL; multiplied
+                                           with sample_weight; classes are the integer targets
+                                           (shape (n,) or (n, 1)) or the argmax of one-hot rows.
+                                           The classes must be exactly 0..K-1 and every training
+                                           target one of them. Validation data is not weighted. */
+    const int64_t *class_ids;           /* NULL: see class_weight */
+    int32_t n_class_weight;             /* 0: entries of class_weight (and class_ids) */
+    sk_progress_fn on_epoch_end;        /* NULL: as the progress callback of sk_model_fit */
+    sk_epoch_fn on_epoch_begin;         /* NULL */
+    sk_batch_fn on_train_batch_begin;   /* NULL */
+    sk_batch_fn on_train_batch_end;     /* NULL */
+    void *user_data;                    /* NULL: passed to the four callbacks */
+} sk_fit_args;
+
+/* Sets every field of *args to its default (Keras' fit defaults, shown above) and
+ * args->struct_size to struct_size, which must be sizeof(sk_fit_args) of this header.
+ * Errors: SK_ERR_INVALID_ARG (args NULL; struct_size not a size this library knows — nothing
+ * is written then). */
+int32_t sk_fit_args_init(sk_fit_args *args, size_t struct_size);
+
+/* Trains the model (`model.fit`) on x[0..n_x), y with the arguments in *args (see
+ * sk_fit_args); *history (may be NULL) receives the per-epoch logs ("val_*" with validation).
+ * Callbacks run on the calling thread, in this order per epoch: on_epoch_begin, per batch
+ * on_train_batch_begin / on_train_batch_end, then on_epoch_end after validation.
+ * Errors: SK_ERR_INVALID_HANDLE (model, y or an x entry NULL); SK_ERR_INVALID_ARG (args NULL,
+ * args->struct_size unknown — "initialize args with sk_fit_args_init"; batch_size outside
+ * [1, 2^31); epochs or initial_epoch negative; validation_split out of range; validation_x
+ * without validation_y or the reverse; n_validation_x or n_class_weight negative; a NULL
+ * pointer with a positive count; a repeated class id, a non-finite class weight, class ids not
+ * 0..K-1, a target that is not one of the classes, targets of rank > 2 with class_weight;
+ * sample counts of x, y, sample_weight (or of the validation tensors) that differ — the message
+ * lists them); SK_ERR_RUNTIME (model not compiled); the callbacks' statuses with their
+ * messages; the errors of the layers and the loss. */
+int32_t sk_model_fit_ex(sk_model *model, const sk_tensor *const *x, int32_t n_x, const sk_tensor *y,
+                        const sk_fit_args *args, sk_history **history);
+
+/* `model.train_on_batch(x, y, sample_weight)`: one gradient step on the whole batch after
+ * resetting the metrics; the batch's loss and metrics are written as by sk_model_evaluate
+ * (names / values may be NULL; both NULL only counts). sample_weight may be NULL.
+ * Errors: SK_ERR_INVALID_HANDLE (model, y or an x entry NULL), SK_ERR_INVALID_ARG (no inputs,
+ * different sample counts, capacity < count), SK_ERR_RUNTIME (not compiled), layer / loss
+ * errors. */
+int32_t sk_model_train_on_batch(sk_model *model, const sk_tensor *const *x, int32_t n_x,
+                                const sk_tensor *y, const sk_tensor *sample_weight, const char **names,
+                                double *values, int32_t capacity, int32_t *count);
+
+/* `model.test_on_batch(x, y, sample_weight)`: the loss and metrics of one batch with training
+ * off, nothing updated. Arguments and errors as sk_model_train_on_batch. */
+int32_t sk_model_test_on_batch(sk_model *model, const sk_tensor *const *x, int32_t n_x,
+                               const sk_tensor *y, const sk_tensor *sample_weight, const char **names,
+                               double *values, int32_t capacity, int32_t *count);
+
+/* sk_model_evaluate with per-sample weights (`model.evaluate(x, y, sample_weight=...)`);
+ * sample_weight may be NULL. names / values may both be NULL to only count. Errors: as
+ * sk_model_evaluate; SK_ERR_INVALID_ARG (sample_weight with another sample count). */
+int32_t sk_model_evaluate_weighted(sk_model *model, const sk_tensor *const *x, int32_t n_x,
+                                   const sk_tensor *y, const sk_tensor *sample_weight,
+                                   int64_t batch_size, int32_t verbose, const char **names,
+                                   double *values, int32_t capacity, int32_t *count);
+
+/* The optimizer the model was compiled with (a LossScaleOptimizer wrapping it under
+ * mixed_float16; its learning rate is the wrapped one's) as a new caller-owned handle:
+ * sk_optimizer_learning_rate / sk_optimizer_set_learning_rate on it change the model's
+ * training (as ReduceLROnPlateau does). Errors: SK_ERR_INVALID_HANDLE (model NULL),
+ * SK_ERR_INVALID_ARG (out NULL), SK_ERR_RUNTIME (model not compiled). */
+int32_t sk_model_optimizer(const sk_model *model, sk_optimizer **out);
+
 #ifdef __cplusplus
 }
 #endif

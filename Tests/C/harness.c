@@ -116,6 +116,7 @@ static void test_tensors(void) {
 #include "harness_additions.inc"
 #include "harness_keras.inc"
 #include "harness_optimizers.inc"
+#include "harness_fit.inc"
 
 int main(void) {
     test_version();
@@ -133,6 +134,7 @@ int main(void) {
     test_additions();
     test_keras();
     test_optimizers();
+    test_fit_args();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

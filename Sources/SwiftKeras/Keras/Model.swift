@@ -296,11 +296,18 @@ open class Model: Layer {
     ///   - sampleWeight: per-sample weights for the loss and metrics.
     ///   - seed: makes the shuffling reproducible (epoch `e` uses a permutation drawn from
     ///     `seed` and `e`); nil draws fresh seeds.
+    ///   - classWeight: class id → weight (tf.keras `class_weight`): each training sample's
+    ///     weight is multiplied by the weight of its class (sparse integer targets, or the argmax
+    ///     of one-hot targets). The keys must be 0..<K and every training label must be one of
+    ///     them. Validation data is not class-weighted (as in Keras).
+    ///   - validationSampleWeight: per-sample weights of `validationData` (with
+    ///     `validationSplit`, the held-out part of `sampleWeight` is used).
     @discardableResult
     public func fit(x: [Tensor], y: Tensor, batchSize: Int = 32, epochs: Int = 1, verbose: Int = 1,
                     callbacks: [Callback] = [], validationSplit: Double = 0,
                     validationData: (x: [Tensor], y: Tensor)? = nil, shuffle: Bool = true,
-                    initialEpoch: Int = 0, sampleWeight: Tensor? = nil, seed: UInt64? = nil) throws -> History {
+                    initialEpoch: Int = 0, sampleWeight: Tensor? = nil, seed: UInt64? = nil,
+                    classWeight: [Int: Double]? = nil, validationSampleWeight: Tensor? = nil) throws -> History {
         _ = try requireCompiled("fit")
         if batchSize <= 0 { throw SwiftKerasError.invalid("fit: batch_size must be positive, got \(batchSize)") }
         if epochs < 0 || initialEpoch < 0 {
@@ -312,9 +319,14 @@ open class Model: Layer {
         var n = try cardinality([x, [y]] + (sampleWeight.map { [[$0]] } ?? []), op: "fit")
         var trainX = x, trainY = y, trainW = sampleWeight
         var val: (x: [Tensor], y: Tensor)? = nil
+        var valW: Tensor? = nil
+        if validationSampleWeight != nil && validationData == nil {
+            throw SwiftKerasError.invalid("fit: validation sample weights were given without validation_data")
+        }
         if let vd = validationData {
-            _ = try cardinality([vd.x, [vd.y]], op: "fit (validation_data)")
+            _ = try cardinality([vd.x, [vd.y]] + (validationSampleWeight.map { [[$0]] } ?? []), op: "fit (validation_data)")
             val = vd
+            valW = validationSampleWeight
         } else if validationSplit > 0 {
             let splitAt = Int((Double(n) * (1 - validationSplit)).rounded(.down))
             if splitAt == 0 || splitAt == n {
@@ -325,10 +337,18 @@ open class Model: Layer {
                 trainX = try x.map { try rows($0, 0, splitAt) }
                 trainY = try rows(y, 0, splitAt)
                 trainW = try sampleWeight.map { try rows($0, 0, splitAt) }
+                valW = try sampleWeight.map { try rows($0, splitAt, n) }
             }
             n = splitAt
         }
         if n == 0 { throw SwiftKerasError.invalid("fit: x has no samples") }
+        if let classWeight {
+            let cw = try classSampleWeights(trainY, classWeight)
+            trainW = try withoutRecording {
+                guard let w = trainW else { return cw }
+                return try w.cast(to: .float32) * (w.rank > 1 ? try cw.reshaped(to: [n] + Array(repeating: 1, count: w.rank - 1)) : cw)
+            }
+        }
 
         let steps = (n + batchSize - 1) / batchSize
         let hist = History()
@@ -371,7 +391,8 @@ open class Model: Layer {
             }
             epochLogs = logs
             if let val {
-                let valLogs = try evaluate(x: val.x, y: val.y, batchSize: batchSize, verbose: 0, callbacks: cbs, standalone: false)
+                let valLogs = try evaluate(x: val.x, y: val.y, batchSize: batchSize, verbose: 0, callbacks: cbs,
+                                           sampleWeight: valW, standalone: false)
                 for (k, v) in valLogs { epochLogs["val_" + k] = v }
             }
             try each(cbs) { try $0.onEpochEnd(epoch, logs: epochLogs) }
@@ -386,10 +407,12 @@ open class Model: Layer {
     public func fit(x: Tensor, y: Tensor, batchSize: Int = 32, epochs: Int = 1, verbose: Int = 1,
                     callbacks: [Callback] = [], validationSplit: Double = 0,
                     validationData: (x: Tensor, y: Tensor)? = nil, shuffle: Bool = true,
-                    initialEpoch: Int = 0, sampleWeight: Tensor? = nil, seed: UInt64? = nil) throws -> History {
+                    initialEpoch: Int = 0, sampleWeight: Tensor? = nil, seed: UInt64? = nil,
+                    classWeight: [Int: Double]? = nil, validationSampleWeight: Tensor? = nil) throws -> History {
         try fit(x: [x], y: y, batchSize: batchSize, epochs: epochs, verbose: verbose, callbacks: callbacks,
                 validationSplit: validationSplit, validationData: validationData.map { ([$0.x], $0.y) },
-                shuffle: shuffle, initialEpoch: initialEpoch, sampleWeight: sampleWeight, seed: seed)
+                shuffle: shuffle, initialEpoch: initialEpoch, sampleWeight: sampleWeight, seed: seed,
+                classWeight: classWeight, validationSampleWeight: validationSampleWeight)
     }
 
     // MARK: evaluate and predict
@@ -496,6 +519,41 @@ private func cardinality(_ groups: [[Tensor]], op: String) throws -> Int {
         throw SwiftKerasError.invalid("\(op): data cardinality is ambiguous; make sure all arrays contain the same number of samples. \(detail)")
     }
     return n
+}
+
+/// Per-sample weights (float32, shape [n]) from `classWeight` (tf.keras `class_weight`): the
+/// class of a sample is its rounded integer target (targets of shape [n] or [n, 1]) or the argmax
+/// of a one-hot row (shape [n, K>1]). The keys must be exactly 0..<K, and every label must be
+/// one of them.
+func classSampleWeights(_ y: Tensor, _ classWeight: [Int: Double]) throws -> Tensor {
+    let keys = classWeight.keys.sorted()
+    if keys.isEmpty || keys.first != 0 || keys.last != keys.count - 1 {
+        throw SwiftKerasError.invalid("fit: expected `class_weight` to be a dict with keys from 0 to one less than the number of classes, found \(keys.map { "\($0): \(classWeight[$0] ?? 0)" }.joined(separator: ", "))")
+    }
+    if y.rank == 0 || y.rank > 2 {
+        throw SwiftKerasError.invalid("fit: `class_weight` is not supported for targets of rank \(y.rank) (shape \(y.shape)); use 1-D class ids or 2-D one-hot targets")
+    }
+    let n = y.shape[0]
+    let vals = try y.cast(to: .float64).doubles
+    let width = y.rank == 2 ? y.shape[1] : 1
+    var weights = [Float](repeating: 1, count: n)
+    for i in 0..<n {
+        var label: Double
+        if width > 1 {
+            var best = 0
+            for j in 1..<width where vals[i * width + j] > vals[i * width + best] { best = j }
+            label = Double(best)
+        } else if width == 1 {
+            label = vals[i].rounded()
+        } else {
+            throw SwiftKerasError.invalid("fit: `class_weight` needs targets with at least one column, got shape \(y.shape)")
+        }
+        guard label.isFinite, label >= 0, label < Double(keys.count), let w = classWeight[Int(label)] else {
+            throw SwiftKerasError.invalid("fit: target \(vals[i * Swift.max(width, 1)]) of sample \(i) is not a class of `class_weight` (classes 0..\(keys.count - 1))")
+        }
+        weights[i] = Float(w)
+    }
+    return try Tensor(weights, shape: [n])
 }
 
 /// A seeded random permutation of `0..<n` (Fisher–Yates over Philox uniforms) as int64 indices.

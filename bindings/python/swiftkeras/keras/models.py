@@ -100,36 +100,61 @@ class Model(_layers.Layer):
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
             sample_weight=None, initial_epoch=0, steps_per_epoch=None, seed=None, **kwargs):
-        if validation_data is not None:
-            raise NotImplementedError("fit: validation_data is not supported yet (use validation_split)")
-        if sample_weight is not None or class_weight is not None:
-            raise NotImplementedError("fit: sample_weight / class_weight are not supported yet")
+        """Trains the model in the core (Keras ``fit``). ``validation_data`` is ``(x, y)`` or
+        ``(x, y, sample_weight)`` and overrides ``validation_split``; ``class_weight`` maps class
+        ids 0..K-1 to weights, multiplied with ``sample_weight`` (tf.keras semantics);
+        callbacks get every epoch hook and, only when they override them, the batch hooks."""
         if y is None:
             raise ValueError("fit: y is required")
+        if steps_per_epoch is not None:
+            raise NotImplementedError("fit: steps_per_epoch is not supported (fit runs over all of x)")
         if verbose == "auto":
             verbose = 1
+        batch_size = int(batch_size or 32)
+        if kwargs.get("validation_steps") is not None or kwargs.get("validation_freq", 1) != 1 \
+                or kwargs.get("validation_batch_size") not in (None, batch_size):
+            raise NotImplementedError("fit: validation_steps, validation_freq and validation_batch_size are not "
+                                      "supported (validation runs over all of it after every epoch, in batches of "
+                                      "batch_size)")
+        val = _fit_unpack_validation(validation_data)
+        n = _fit_num_samples(self._xs(x))
+        if val is None and validation_split and n is not None:
+            n = int(n * (1 - validation_split))
+        params = {"verbose": verbose, "epochs": epochs,
+                  "steps": None if n is None else (n + batch_size - 1) // batch_size}
         history = _callbacks.History()
-        cbs = [history] + list(callbacks or [])
-        params = {"epochs": epochs, "verbose": verbose}
-        for cb in cbs:
-            cb.set_model(self)
-            cb.set_params(params)
+        cbl = _callbacks._CallbackList(callbacks, self, params, history)
         self.stop_training = False
-        for cb in cbs:
-            cb.on_train_begin()
-        n_epochs = max(0, epochs - initial_epoch)
+        cbl.call("on_train_begin", {})
 
-        def progress(epoch, logs):
-            epoch += initial_epoch
-            for cb in cbs:
-                cb.on_epoch_end(epoch, dict(logs))
+        def on_epoch_begin(epoch):
+            cbl.call("on_epoch_begin", epoch, {})
             return bool(self.stop_training)
 
-        _native.model_fit(self._model, self._xs(x), y, int(batch_size or 32), n_epochs,
-                          float(validation_split), bool(shuffle), -1 if seed is None else int(seed),
-                          int(verbose), progress)
-        for cb in cbs:
-            cb.on_train_end()
+        def on_epoch_end(epoch, logs):
+            cbl.last_logs = logs
+            cbl.call("on_epoch_end", epoch, logs)
+            return bool(self.stop_training)
+
+        def on_batch_begin(epoch, batch, logs):
+            cbl.call("on_train_batch_begin", batch, logs)
+            return bool(self.stop_training)
+
+        def on_batch_end(epoch, batch, logs):
+            cbl.call("on_train_batch_end", batch, logs)
+            return bool(self.stop_training)
+
+        _native.model_fit_ex(
+            self._model, self._xs(x), y, batch_size=batch_size, epochs=int(epochs), initial_epoch=int(initial_epoch),
+            verbose=int(verbose), shuffle=bool(shuffle), seed=-1 if seed is None else int(seed),
+            validation_split=float(validation_split or 0.0),
+            validation_x=None if val is None else self._xs(val[0]), validation_y=None if val is None else val[1],
+            validation_sample_weight=None if val is None else val[2], sample_weight=sample_weight,
+            class_weight=class_weight,
+            on_epoch_begin=on_epoch_begin, on_epoch_end=on_epoch_end,
+            on_batch_begin=on_batch_begin if cbl.wants_batch_begin else None,
+            on_batch_end=on_batch_end if cbl.wants_batch_end else None)
+        cbl.call("on_train_end", cbl.last_logs)
         history.model = self
         self.history = history
         return history
@@ -138,22 +163,33 @@ class Model(_layers.Layer):
                  steps=None, callbacks=None, return_dict=False, **kwargs):
         if verbose == "auto":
             verbose = 1
-        d = _native.model_evaluate(self._model, self._xs(x), y, int(batch_size or 32), int(verbose))
-        if return_dict:
-            return d
-        vals = list(d.values())
-        return vals[0] if len(vals) == 1 else vals
+        if steps is not None:
+            raise NotImplementedError("evaluate: steps is not supported (evaluate runs over all of x)")
+        cbl = _callbacks._CallbackList(callbacks, self, {"verbose": verbose, "steps": None})
+        cbl.call("on_test_begin", {})
+        d = _native.model_evaluate_weighted(self._model, self._xs(x), y, sample_weight, int(batch_size or 32),
+                                            int(verbose))
+        cbl.call("on_test_end", d)
+        return d if return_dict else _fit_flatten(d)
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, **kwargs):
         return _numpy_or_tensor(_native.model_predict(self._model, self._xs(x), int(batch_size or 32)))
 
-    def train_on_batch(self, x, y, **kwargs):
-        h = _native.model_fit(self._model, self._xs(x), y, 1 << 30, 1, 0.0, False, 0, 0, None)
-        vals = [v[-1] for v in h.values()]
-        return vals[0] if len(vals) == 1 else vals
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
+        """One gradient step on the batch (metrics reset first); the batch's loss and metrics."""
+        if class_weight is not None:
+            raise NotImplementedError("train_on_batch: class_weight is not supported (pass sample_weight)")
+        if y is None:
+            raise ValueError("train_on_batch: y is required")
+        d = _native.model_train_on_batch(self._model, self._xs(x), y, sample_weight)
+        return d if return_dict else _fit_flatten(d)
 
-    def test_on_batch(self, x, y, **kwargs):
-        return self.evaluate(x, y, batch_size=1 << 30, verbose=0)
+    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+        """The loss and metrics of one batch, training off, nothing updated."""
+        if y is None:
+            raise ValueError("test_on_batch: y is required")
+        d = _native.model_test_on_batch(self._model, self._xs(x), y, sample_weight)
+        return d if return_dict else _fit_flatten(d)
 
     def predict_on_batch(self, x):
         return self.predict(x, batch_size=1 << 30)
@@ -245,3 +281,31 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     model._init_model(handle)
     model.compiled = bool(compile)
     return model
+
+
+# -- fit helpers ---------------------------------------------------------------------------
+def _fit_flatten(d):
+    """Keras' non-dict results: the values in metrics order, a scalar when there is one."""
+    vals = list(d.values())
+    return vals[0] if len(vals) == 1 else vals
+
+
+def _fit_unpack_validation(vd):
+    """validation_data as (x, y, sample_weight or None), or None."""
+    if vd is None:
+        return None
+    if isinstance(vd, (list, tuple)) and len(vd) in (2, 3):
+        return (vd[0], vd[1], vd[2] if len(vd) == 3 else None)
+    raise ValueError("validation_data: data is expected to be in format `(x, y)` or `(x, y, sample_weight)`, "
+                     f"found: {type(vd).__name__}" + (f" of length {len(vd)}" if isinstance(vd, (list, tuple)) else ""))
+
+
+def _fit_num_samples(xs):
+    """The number of samples of the first input (None when unknown)."""
+    shape = getattr(xs[0], "shape", None) if xs else None
+    if shape is None:
+        try:
+            return len(xs[0])
+        except TypeError:
+            return None
+    return int(shape[0]) if len(shape) else None
