@@ -115,6 +115,7 @@ static void test_tensors(void) {
 #include "harness_threads.inc"
 #include "harness_additions.inc"
 #include "harness_keras.inc"
+#include "harness_models.inc"
 
 int main(void) {
     test_version();
@@ -131,6 +132,7 @@ int main(void) {
     test_threads();
     test_additions();
     test_keras();
+    test_models();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }
