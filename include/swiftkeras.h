@@ -1271,12 +1271,142 @@ int32_t sk_model_evaluate_weighted(sk_model *model, const sk_tensor *const *x, i
                                    int64_t batch_size, int32_t verbose, const char **names,
                                    double *values, int32_t capacity, int32_t *count);
 
-/* The optimizer the model was compiled with (a LossScaleOptimizer wrapping it under
- * mixed_float16; its learning rate is the wrapped one's) as a new caller-owned handle:
- * sk_optimizer_learning_rate / sk_optimizer_set_learning_rate on it change the model's
- * training (as ReduceLROnPlateau does). Errors: SK_ERR_INVALID_HANDLE (model NULL),
- * SK_ERR_INVALID_ARG (out NULL), SK_ERR_RUNTIME (model not compiled). */
+
+/* ---- Metrics, subclassed models, nested layers, model introspection ----
+ *
+ * Metric objects (`keras.metrics.*`): stateful, accumulated by sk_metric_update_state, read by
+ * sk_metric_result, zeroed by sk_metric_reset_state. A model compiled with a metric object
+ * (sk_model_compile_ex) uses that very object: its state after fit/evaluate is the model's. */
+typedef struct sk_metric sk_metric;
+
+/* A built-in metric by Keras class or function name with its constructor arguments as a JSON
+ * object (NULL or "" = defaults), e.g. ("AUC", "{\"num_thresholds\": 50, \"curve\": \"PR\"}"),
+ * ("Precision", "{\"thresholds\": 0.7}"), ("TopKCategoricalAccuracy", "{\"k\": 3}"),
+ * ("Mean", NULL). Names: Mean, Accuracy ("accuracy": exact equality, as keras.metrics.Accuracy;
+ * compile resolves the *name* "accuracy" by the loss and shapes instead), BinaryAccuracy,
+ * CategoricalAccuracy, SparseCategoricalAccuracy, TopKCategoricalAccuracy,
+ * SparseTopKCategoricalAccuracy, MeanAbsoluteError ("mae"), MeanSquaredError ("mse"),
+ * RootMeanSquaredError ("rmse"), Precision, Recall, AUC, their snake_case function names, and
+ * any loss name (the mean of the loss values). Keys for all: "name", "dtype" (floating).
+ * BinaryAccuracy: "threshold" in (0, 1). Top-k: "k" >= 1. Precision/Recall: "thresholds"
+ * (number or list in [0, 1]), "class_id". AUC: "num_thresholds" > 1, "curve" ("ROC"/"PR"),
+ * "summation_method" ("interpolation"/"minoring"/"majoring"), "thresholds" (list),
+ * "from_logits". *out is owned by the caller (sk_metric_release). Errors: SK_ERR_INVALID_ARG
+ * (name or out NULL, unknown name, invalid JSON, unknown key, wrong type or out-of-range value
+ * — the message names the metric and key; unsupported Keras options such as multi_label=true
+ * or top_k). */
+int32_t sk_metric_create(const char *name, const char *config_json, sk_metric **out);
+
+/* A metric averaging a C function of (y_true, y_pred) (Keras: a function given in
+ * `compile(metrics=[...])`, wrapped in a MeanMetricWrapper). fn has sk_loss_fn's contract: it
+ * writes *out (per-sample values of any shape; the library takes ownership) and returns SK_OK,
+ * or fails with sk_set_error; y_true arrives cast to y_pred's floating dtype. Values are
+ * averaged per sample (weighted by sample_weight) and over samples. name (required, non-empty)
+ * is the name in logs and history. destroy(user_data) (may be NULL) runs exactly once: when the
+ * metric goes away (handle released and no model using it), or before this call returns if it
+ * fails. Errors: SK_ERR_INVALID_ARG (fn, name or out NULL, name empty). */
+int32_t sk_metric_create_custom(sk_loss_fn fn, void *user_data, void (*destroy)(void *user_data),
+                                const char *name, sk_metric **out);
+
+/* Accumulates one batch (`metric.update_state(y_true, y_pred, sample_weight)`); sample_weight
+ * may be NULL. Errors: SK_ERR_INVALID_HANDLE (metric, y_true or y_pred NULL),
+ * SK_ERR_INVALID_ARG (shapes that do not match, weights that do not broadcast — the message
+ * names the metric and shapes), a custom metric's callback status and message. */
+int32_t sk_metric_update_state(sk_metric *metric, const sk_tensor *y_true, const sk_tensor *y_pred,
+                               const sk_tensor *sample_weight);
+
+/* The current value (`metric.result()`): *out receives a new tensor of the metric's dtype — a
+ * scalar, or one value per threshold for Precision/Recall with several thresholds; 0 before any
+ * update. Errors: SK_ERR_INVALID_HANDLE (metric NULL), SK_ERR_INVALID_ARG (out NULL). */
+int32_t sk_metric_result(const sk_metric *metric, sk_tensor **out);
+
+/* Zeroes the metric's state (`metric.reset_state()`). Errors: SK_ERR_INVALID_HANDLE. */
+int32_t sk_metric_reset_state(sk_metric *metric);
+
+/* The metric's name, copied as sk_layer_name does (buf NULL with capacity 0 only queries
+ * *length). Errors: SK_ERR_INVALID_HANDLE, SK_ERR_INVALID_ARG (capacity too small). */
+int32_t sk_metric_name(const sk_metric *metric, char *buf, size_t capacity, size_t *length);
+
+/* Releases a metric handle (NULL is a no-op); a model compiled with it keeps it. */
+void sk_metric_release(sk_metric *metric);
+
+/* Configures training with objects (`model.compile(optimizer=opt, loss=loss, metrics=[...])`):
+ * optimizer and loss are handles (sk_optimizer_create, sk_loss_create*). The metrics are
+ * n_metrics entries in order; entry i is metrics[i] (an sk_metric, used as is, keeping its
+ * configuration) or metric_names[i] (a name resolved as sk_model_compile does, e.g.
+ * "accuracy"), exactly one of the two non-NULL; either array may be NULL when the other gives
+ * every entry. Compiling again replaces all three. The model holds what it uses.
+ * Errors: SK_ERR_INVALID_HANDLE (model, optimizer or loss NULL), SK_ERR_INVALID_ARG (negative
+ * n_metrics, both arrays NULL with n_metrics > 0, an entry with both or neither, the same
+ * metric object twice, an unknown metric name). */
+int32_t sk_model_compile_ex(sk_model *model, sk_optimizer *optimizer, const sk_loss *loss,
+                            const sk_metric *const *metrics, const char *const *metric_names,
+                            int32_t n_metrics);
+
+/* The compiled optimizer and loss (`model.optimizer`, `model.loss`) as new caller-owned handles
+ * on the same objects (the optimizer is the LossScaleOptimizer wrapper under mixed_float16,
+ * whose learning rate is the wrapped one's: sk_optimizer_set_learning_rate on it changes the
+ * model's training, as ReduceLROnPlateau does);
+ * *out is NULL with SK_OK when the model is not compiled. Errors: SK_ERR_INVALID_HANDLE
+ * (model NULL), SK_ERR_INVALID_ARG (out NULL). */
 int32_t sk_model_optimizer(const sk_model *model, sk_optimizer **out);
+int32_t sk_model_loss(const sk_model *model, sk_loss **out);
+
+/* The compile config as JSON (`model.get_compile_config()`): {"optimizer": {"class_name":
+ * "Adam", "config": {"learning_rate": ..., ...}}, "loss": "<name>", "metrics": [...]}, or ""
+ * when the model is not compiled; copied as sk_layer_name does. Errors: SK_ERR_INVALID_HANDLE,
+ * SK_ERR_INVALID_ARG (capacity too small; a custom loss, which has no config). */
+int32_t sk_model_compile_config(const sk_model *model, char *buf, size_t capacity, size_t *length);
+
+/* A subclassed model (Keras `class MyModel(keras.Model)`): call (required) computes the output
+ * from the inputs as sk_layer_call_fn does — typically by calling sublayers with sk_layer_call;
+ * build (may be NULL) runs once before the first call with the first input's shape. The
+ * `layer` argument of both callbacks is the model seen as a layer (borrowed): add weights to
+ * it with sk_layer_add_weight. Register sublayers with sk_layer_track (on sk_model_as_layer),
+ * so that their weights are the model's (trainable weights, fit, save_weights). Before its
+ * first training step, a model never called yet runs once on the batch (training off) so its
+ * sublayers create their weights. name may be NULL ("custom_model", "custom_model_1", ...).
+ * destroy(user_data) (may be NULL) runs exactly once: when the model goes away, or before this
+ * call returns if it fails. Such a model can be saved with sk_model_save_weights, not
+ * sk_model_save. Errors: SK_ERR_INVALID_ARG (call or out NULL). */
+int32_t sk_model_create_custom(const char *name, sk_layer_build_fn build, sk_layer_call_fn call,
+                               void *user_data, void (*destroy)(void *user_data), sk_model **out);
+
+/* Makes child a sublayer of parent (Keras attribute tracking: `self.dense = Dense(4)`): the
+ * child's weights, losses and trainability become part of the parent's, after the parent's own
+ * weights, in tracking order. Tracking the same child again does nothing. parent is a custom
+ * layer or a subclassed model (sk_model_as_layer). The parent holds the child. Errors:
+ * SK_ERR_INVALID_HANDLE (NULL), SK_ERR_INVALID_ARG (parent == child, child already containing
+ * parent — a cycle, parent a Sequential model (use sk_model_add) or a functional model). */
+int32_t sk_layer_track(sk_layer *parent, sk_layer *child);
+
+/* Kinds of models (sk_model_kind). */
+#define SK_MODEL_FUNCTIONAL 0
+#define SK_MODEL_SEQUENTIAL 1
+#define SK_MODEL_SUBCLASSED 2
+
+/* *out receives the model's kind: SK_MODEL_FUNCTIONAL (sk_model_create), SK_MODEL_SEQUENTIAL
+ * or SK_MODEL_SUBCLASSED (sk_model_create_custom). Errors: SK_ERR_INVALID_HANDLE,
+ * SK_ERR_INVALID_ARG (out NULL). */
+int32_t sk_model_kind(const sk_model *model, int32_t *out);
+
+/* *out receives the number of inputs: a functional model's, 1 for Sequential and subclassed
+ * models. Errors: SK_ERR_INVALID_HANDLE, SK_ERR_INVALID_ARG (out NULL). */
+int32_t sk_model_num_inputs(const sk_model *model, int32_t *out);
+
+/* The model's layers (`model.layers`) in Keras order as new caller-owned layer handles
+ * (release each with sk_layer_release): a functional model's layers including its InputLayers,
+ * a Sequential model's layers without its InputLayer, a subclassed model's tracked layers.
+ * *count (may be NULL) receives their number; out NULL with capacity 0 only counts.
+ * Errors: SK_ERR_INVALID_HANDLE, SK_ERR_INVALID_ARG (capacity < count, out NULL with
+ * capacity > 0). */
+int32_t sk_model_layers(const sk_model *model, sk_layer **out, int32_t capacity, int32_t *count);
+
+/* The layer's Keras class name ("Dense", "Conv2D", "InputLayer", "Sequential", "Functional";
+ * "CustomLayer" for sk_layer_create_custom layers, "CustomModel" for sk_model_create_custom
+ * models), copied as sk_layer_name does. Errors: SK_ERR_INVALID_HANDLE, SK_ERR_INVALID_ARG
+ * (capacity too small). */
+int32_t sk_layer_class_name(const sk_layer *layer, char *buf, size_t capacity, size_t *length);
 
 #ifdef __cplusplus
 }

@@ -288,14 +288,3 @@ public func sk_model_test_on_batch(_ model: OpaquePointer?, _ x: UnsafePointer<O
                                    _ capacity: Int32, _ count: UnsafeMutablePointer<Int32>?) -> Int32 {
     onBatch("sk_model_test_on_batch", false, model, x, nX, y, sampleWeight, names, values, capacity, count)
 }
-
-@_cdecl("sk_model_optimizer")
-public func sk_model_optimizer(_ model: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
-    produceObject(out, "sk_model_optimizer") {
-        let m = try object(model, "sk_model_optimizer", "model", ModelBox.self).model
-        guard let opt = m.optimizer else {
-            throw SwiftKerasError(.runtime, "sk_model_optimizer: model '\(m.name)' is not compiled (call sk_model_compile first)")
-        }
-        return retainedHandle(opt)
-    }
-}

@@ -4,7 +4,7 @@
 set -u
 hdr=${1:-include/swiftkeras.h}
 shift || true
-srcs=${*:-Tests/C/harness.c Tests/C/harness_util.h $(ls Tests/C/harness_*.inc)}
+srcs=${*:-Tests/C/harness.c Tests/C/harness_util.h Tests/C/harness_*.inc}
 dec=$(grep -oE '\bsk_[a-z0-9_]+[[:space:]]*\(' "$hdr" | sed 's/[[:space:]]*(//' | sort -u)
 used=$(cat $srcs | grep -oE '\bsk_[a-z0-9_]+\b' | sort -u)
 passed=0; failed=0

@@ -117,6 +117,7 @@ static void test_tensors(void) {
 #include "harness_keras.inc"
 #include "harness_optimizers.inc"
 #include "harness_fit.inc"
+#include "harness_models.inc"
 
 int main(void) {
     test_version();
@@ -135,6 +136,7 @@ int main(void) {
     test_keras();
     test_optimizers();
     test_fit_args();
+    test_models();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

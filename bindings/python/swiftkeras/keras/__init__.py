@@ -5,11 +5,12 @@ from . import mixed_precision  # noqa: F401
 from . import layers  # noqa: F401
 from . import optimizers  # noqa: F401
 from . import losses  # noqa: F401
+from . import metrics  # noqa: F401
 from . import callbacks  # noqa: F401
 from . import models  # noqa: F401
 from . import utils  # noqa: F401
 from .layers import Input, Layer  # noqa: F401
 from .models import Model, Sequential  # noqa: F401
 
-__all__ = ["backend", "layers", "models", "optimizers", "losses", "callbacks", "mixed_precision", "utils",
+__all__ = ["backend", "layers", "models", "optimizers", "losses", "metrics", "callbacks", "mixed_precision", "utils",
            "Input", "Layer", "Model", "Sequential"]

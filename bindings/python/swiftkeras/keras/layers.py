@@ -38,6 +38,15 @@ def _snake(name):
     return s.lower()
 
 
+def _layers_in(value):
+    """The layers an attribute value holds: a Layer, or the Layers of a list or tuple."""
+    if isinstance(value, Layer):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return [v for v in value if isinstance(v, Layer)]
+    return []
+
+
 def _is_tensorlike_seq(x):
     return isinstance(x, (list, tuple)) and len(x) > 0 and all(
         isinstance(e, (_native.Tensor, _native.Variable, KerasTensor)) or
@@ -111,8 +120,44 @@ class Layer:
             self._handle = _native.layer_create(self._class_name,
                                                 json.dumps({k: _json_value(v) for k, v in config.items()}))
 
+    # -- attribute tracking (nested layers) ---------------------------------------------------
+    _NO_TRACK = frozenset({"_layer_list", "_inputs", "_outputs", "_tracked"})
+
+    def _tracks_attributes(self):
+        """Custom layers and subclassed models track the layers they hold (built-in layers,
+        Sequential and functional models do not)."""
+        return self._class_name is None and self.__dict__.get("_attr_tracking", True)
+
+    def __setattr__(self, name, value):
+        if name not in Layer._NO_TRACK and self._tracks_attributes():
+            children = _layers_in(value)
+            if children:
+                if "_handle" not in self.__dict__:
+                    raise RuntimeError(
+                        f"{type(self).__name__}: assign layers to attributes only after calling "
+                        "super().__init__() (the layer is not created yet)")
+                for child in children:
+                    if child is not self:
+                        self._track(child)
+        object.__setattr__(self, name, value)
+
+    def _track(self, child):
+        """Makes ``child`` part of this layer (``sk_layer_track``): its weights follow this one's."""
+        _native.layer_track(self._handle, child._handle)
+        tracked = self.__dict__.setdefault("_tracked", [])
+        if not any(c is child for c in tracked):
+            tracked.append(child)
+
     # -- custom layers ---------------------------------------------------------------------
     def _make_custom(self, name):
+        build, call = self._custom_callbacks()
+        if name is None:
+            name = _snake(type(self).__name__)
+        return _native.layer_create_custom(name, build, call)
+
+    def _custom_callbacks(self):
+        """The (build, call) callbacks of a custom layer or subclassed model: they reach this
+        object through a weak reference (the core object must not keep it alive)."""
         ref = weakref.ref(self)
         try:
             params = inspect.signature(self.call).parameters
@@ -137,9 +182,7 @@ class Layer:
                 return obj.call(x, training=training)
             return obj.call(x)
 
-        if name is None:
-            name = _snake(type(self).__name__)
-        return _native.layer_create_custom(name, build, call)
+        return build, call
 
     def build(self, input_shape):
         """Creates the weights (override); the base version only marks the layer built."""

@@ -10,6 +10,7 @@ from .. import _native
 from . import callbacks as _callbacks
 from . import layers as _layers
 from . import losses as _losses
+from . import metrics as _metrics
 from . import optimizers as _optimizers
 
 __all__ = ["Model", "Sequential", "load_model"]
@@ -27,12 +28,23 @@ def _numpy_or_tensor(t):
 
 
 class Model(_layers.Layer):
-    """``Model(inputs, outputs, name=None)``: the functional API."""
+    """``Model(inputs, outputs, name=None)``: the functional API; or subclass it.
+
+    A subclass (``class MyModel(keras.Model)``) calls ``super().__init__()``, assigns layers to
+    attributes (single layers or lists of layers; they are tracked, so their weights are the
+    model's) and defines ``call(inputs, training=None)``; the core runs it through a callback
+    (``sk_model_create_custom``), so ``fit``, ``evaluate``, ``predict``, ``summary`` and
+    ``save_weights``/``load_weights`` work as for the other models. Layers added later to a
+    tracked list (``self.blocks.append(...)``) are not tracked: assign the whole list.
+    """
 
     def __init__(self, inputs=None, outputs=None, name=None, **kwargs):
+        if inputs is None and outputs is None:
+            self._init_subclassed(name, kwargs)
+            return
         if inputs is None or outputs is None:
-            raise NotImplementedError("Model: subclassed models are not supported yet; use "
-                                      "Model(inputs, outputs) or Sequential")
+            raise ValueError("Model: give both inputs and outputs (functional API), or neither (subclassing)")
+        self.__dict__["_attr_tracking"] = False
         ins = [inputs] if isinstance(inputs, _layers.KerasTensor) else list(inputs)
         outs = [outputs] if isinstance(outputs, _layers.KerasTensor) else list(outputs)
         self._inputs, self._outputs = ins, outs
@@ -41,6 +53,27 @@ class Model(_layers.Layer):
         for k in outs:
             seen.extend(l for l in k._layers if not any(l is h for h in seen))
         self._layer_list = seen   # keeps Python custom layers alive while the model uses them
+
+    def _init_subclassed(self, name, kwargs):
+        trainable = kwargs.pop("trainable", True)
+        kwargs.pop("dtype", None)
+        if kwargs:
+            raise TypeError(f"Model.__init__: unexpected arguments {sorted(kwargs)}")
+        build, call = self._custom_callbacks()
+        handle = _native.model_create_custom(name or _layers._snake(type(self).__name__), build, call)
+        self._inputs = ()
+        self._layer_list = []
+        self._init_model(handle)
+        self._trainable = trainable
+
+    def _track(self, child):
+        _layers.Layer._track(self, child)
+        if not any(c is child for c in self._layer_list):
+            self._layer_list.append(child)
+
+    def call(self, inputs, training=None):
+        """The forward computation of a subclassed model (override it)."""
+        raise NotImplementedError(f"{type(self).__name__}: a subclassed Model must define call(inputs, training=None)")
 
     def _init_model(self, handle):
         self._model = handle
@@ -55,39 +88,55 @@ class Model(_layers.Layer):
         self.optimizer = None
         self.loss = None
         self._compiled_loss = None
+        self.compiled = False
         _native.model_set_output_callback(handle, _write_line)
 
     @property
     def layers(self):
-        return list(self._layer_list)
+        """The layers in Keras order: a functional model's including its InputLayers, a
+        Sequential model's without its InputLayer, a subclassed model's tracked layers. The
+        Python objects given by the user are returned when they exist."""
+        mine = {}
+        for l in self.__dict__.get("_layer_list", ()):
+            mine.setdefault(l.name, l)
+        return [mine.get(_native.layer_name(h)) or _wrap_layer(h) for h in _native.model_layers(self._model)]
 
     # -- training --------------------------------------------------------------------------
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None,
                 weighted_metrics=None, run_eagerly=None, steps_per_execution=None, jit_compile=None,
                 **kwargs):
+        """Configures training. ``optimizer``: an Optimizer or a name (``model.optimizer`` is
+        then ``keras.optimizers.get(name)``). ``loss``: a name, a Loss object or a function
+        (y_true, y_pred) -> per-sample values; ``model.loss`` is what was given. ``metrics``:
+        names ("accuracy" resolved like Keras), metric objects (used as they are, with their
+        configuration; their state after fit is the model's) and functions (averaged as Keras'
+        MeanMetricWrapper, named after the function)."""
         if loss is None:
             raise ValueError("compile: a loss is required")
-        opt = optimizer._handle if isinstance(optimizer, _optimizers.Optimizer) else optimizer
-        if not isinstance(opt, str) and not isinstance(optimizer, _optimizers.Optimizer):
+        if isinstance(optimizer, _optimizers.Optimizer):
+            opt = optimizer
+        elif isinstance(optimizer, str):
+            opt = _optimizers.get(optimizer)
+        else:
             raise ValueError(f"Could not interpret optimizer identifier: {optimizer!r}")
         if isinstance(loss, str):
-            loss_arg = loss
+            loss_handle = _native.loss_create(loss)
         elif isinstance(loss, _losses.Loss):
-            loss_arg = loss._get_handle()
+            loss_handle = loss._get_handle()
         elif callable(loss):
-            loss_arg = _native.loss_create_custom(loss)
+            loss_handle = _native.loss_create_custom(loss)
         else:
             raise ValueError(f"Could not interpret loss identifier: {loss!r}")
-        names = []
-        for m in metrics or []:
-            if isinstance(m, str):
-                names.append(m)
-            else:
-                names.append(getattr(m, "name", None) or getattr(m, "__name__", None) or str(m))
-        _native.model_compile(self._model, opt, loss_arg, names)
-        self.optimizer = optimizer if isinstance(optimizer, _optimizers.Optimizer) else optimizer
+        if isinstance(metrics, (str, _metrics.Metric)) or (callable(metrics) and not isinstance(metrics, (list, tuple))):
+            metrics = [metrics]
+        if isinstance(metrics, dict):
+            raise NotImplementedError("compile: metrics as a dict (per output) is not supported")
+        entries = [_metrics._compile_entry(m) for m in (metrics or [])]
+        _native.model_compile_ex(self._model, opt._handle, loss_handle, entries)
+        self.optimizer = opt
         self.loss = loss
-        self._compiled_loss = loss_arg
+        self._compiled_loss = loss_handle
+        self._compiled_metrics = list(metrics or [])
         self.compiled = True
 
     def _xs(self, x):
@@ -242,6 +291,7 @@ class Sequential(Model):
     """``Sequential(layers=None, name=None)``: a stack of layers (list or ``add``)."""
 
     def __init__(self, layers=None, name=None, **kwargs):
+        self.__dict__["_attr_tracking"] = False
         self._inputs = ()
         self._layer_list = []
         self._init_model(_native.sequential_create([], name))
@@ -265,22 +315,62 @@ class Sequential(Model):
         raise NotImplementedError("Sequential.pop is not supported yet")
 
 
+def _wrap_layer(handle):
+    """A Python object for a core layer handle (a layer of a loaded model): an instance of the
+    built-in class of that name when there is one, else a plain Layer (nested models included)."""
+    cls = getattr(_layers, _native.layer_class_name(handle), None)
+    if not (isinstance(cls, type) and issubclass(cls, _layers.Layer)) or cls._class_name is None:
+        cls = _layers.Layer   # a nested model or a custom layer: the generic Layer API
+    obj = cls.__new__(cls)
+    d = obj.__dict__
+    d["_attr_tracking"] = False
+    d["_handle"] = handle
+    d["_input_shape"] = None
+    d["_trainable"] = True
+    d["_dtype_arg"] = None
+    d["_py_weights"] = []
+    d["built"] = True
+    d["_config"] = {}
+    return obj
+
+
+def _from_handle(handle, compile=True):
+    """A Python model over a core model handle: a Sequential for a Sequential model, a Model
+    otherwise; ``.optimizer`` and ``.loss`` from the core's compiled ones."""
+    kind, n_inputs = _native.model_kind(handle)
+    cls = Sequential if kind == 1 else Model
+    model = cls.__new__(cls)
+    model.__dict__["_attr_tracking"] = False
+    model._inputs = (None,) * n_inputs if kind == 0 else ()
+    model._layer_list = []
+    model._init_model(handle)
+    cfg = _native.model_compile_config(handle) if compile else ""
+    if cfg:
+        import json
+        cc = json.loads(cfg)
+        opt = _optimizers.get(cc["optimizer"]["class_name"].lower())
+        opt._handle = _native.model_optimizer(handle)   # the compiled optimizer itself
+        model.optimizer = opt
+        model.loss = cc["loss"]
+        model._compiled_loss = _native.model_loss(handle)
+        model.compiled = True
+    return model
+
+
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     """``keras.models.load_model``: a model saved by ``Model.save``, rebuilt from its config
     with its weights and, when it was compiled, compiled again (the optimizer state starts
-    afresh). The model is returned as a ``Model`` (also when it was a Sequential) of built-in
-    layers. Raises OSError (naming the path) for a missing, truncated or foreign file or a
+    afresh). Returns a ``Sequential`` for a saved Sequential model, a ``Model`` (functional)
+    otherwise, with ``.layers`` (objects of the built-in layer classes), ``.optimizer`` (an
+    Optimizer of the saved class and learning rate) and ``.loss`` (the saved loss name).
+    ``compile=False`` leaves ``.optimizer``/``.loss`` None. ``custom_objects`` is accepted
+    for compatibility: files written by swiftkeras only reference built-in classes (models
+    with custom layers or losses cannot be saved whole), so there is nothing to resolve.
+    Raises OSError (naming the path) for a missing, truncated or foreign file or a
     weights-only file."""
-    if custom_objects:
-        raise NotImplementedError("load_model: custom_objects are not supported (only built-in "
-                                  "layers can be saved)")
-    handle = _native.model_load(filepath)
-    model = Model.__new__(Model)
-    model._inputs = ()
-    model._layer_list = []
-    model._init_model(handle)
-    model.compiled = bool(compile)
-    return model
+    if custom_objects is not None and not isinstance(custom_objects, dict):
+        raise TypeError(f"load_model: custom_objects must be a dict, got {type(custom_objects).__name__}")
+    return _from_handle(_native.model_load(filepath), compile=compile)
 
 
 # -- fit helpers ---------------------------------------------------------------------------

@@ -1,0 +1,346 @@
+"""swiftkeras.keras.metrics: tf.keras.metrics over the Swift core's stateful metrics (``sk_metric_*``).
+
+Metric objects keep their state in the core: ``update_state`` accumulates, ``result`` reads,
+``reset_state`` zeroes. Given to ``Model.compile(metrics=[...])`` the very object is used by
+``fit``/``evaluate`` (its result afterwards is the model's), with its configuration (an
+``AUC(num_thresholds=50, curve="PR")`` stays one). Plain functions given to ``compile`` are
+averaged like Keras' ``MeanMetricWrapper``.
+"""
+import functools as _functools
+import json as _json
+
+from .. import _native
+from . import backend as _K
+from . import losses as _losses
+
+__all__ = ["Metric", "Mean", "MeanMetricWrapper", "Accuracy", "BinaryAccuracy", "CategoricalAccuracy",
+           "SparseCategoricalAccuracy", "TopKCategoricalAccuracy", "SparseTopKCategoricalAccuracy",
+           "MeanAbsoluteError", "MeanSquaredError", "RootMeanSquaredError", "Precision", "Recall", "AUC",
+           "accuracy", "binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy",
+           "top_k_categorical_accuracy", "sparse_top_k_categorical_accuracy", "mean_absolute_error",
+           "mean_squared_error", "mae", "mse", "get", "serialize", "deserialize"]
+
+
+def _value(t):
+    try:
+        return t.numpy()
+    except (ImportError, AttributeError):
+        return t
+
+
+class Metric:
+    """Base class of metrics: ``update_state(y_true, y_pred, sample_weight=None)``,
+    ``result()``, ``reset_state()``; calling the metric updates it and returns the result.
+
+    Built-in metrics set ``_key`` (the core's class name) and pass their Keras arguments through
+    ``_config``. A subclass written in Python that overrides ``update_state``/``result`` works
+    standalone, but only built-in metrics and functions can be given to ``compile``.
+    """
+
+    _key = None
+
+    def __init__(self, name=None, dtype=None, **kwargs):
+        if kwargs:
+            raise TypeError(f"{type(self).__name__}: unexpected arguments {sorted(kwargs)}")
+        self._name = name
+        self._dtype = dtype
+        self._handle = None
+        if self._key is not None:
+            self._get_handle()
+
+    def _config(self):
+        """Keras constructor arguments of this metric, passed to ``sk_metric_create``."""
+        return {}
+
+    def _get_handle(self):
+        if self._handle is None:
+            if self._key is None:
+                raise TypeError(f"{type(self).__name__} is a Python metric; compile accepts built-in metrics, "
+                                "names and functions (y_true, y_pred) -> values")
+            cfg = {k: v for k, v in self._config().items() if v is not None}
+            if self._name is not None:
+                cfg["name"] = self._name
+            if self._dtype is not None:
+                cfg["dtype"] = self._dtype if isinstance(self._dtype, str) else str(getattr(self._dtype, "name", self._dtype))
+            self._handle = _native.metric_create(self._key, _json.dumps(cfg))
+        return self._handle
+
+    @property
+    def name(self):
+        if self._handle is not None:
+            return _native.metric_name(self._handle)
+        return self._name or _snake(type(self).__name__)
+
+    @property
+    def dtype(self):
+        return self._dtype or "float32"
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        _native.metric_update_state(self._get_handle(), y_true, y_pred, sample_weight)
+
+    def result(self):
+        return _native.metric_result(self._get_handle())
+
+    def reset_state(self):
+        _native.metric_reset_state(self._get_handle())
+
+    reset_states = reset_state
+
+    def __call__(self, *args, **kwargs):
+        self.update_state(*args, **kwargs)
+        return self.result()
+
+    def get_config(self):
+        cfg = {"name": self.name, "dtype": str(self.dtype)}
+        cfg.update({k: v for k, v in self._config().items()})
+        return cfg
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}>"
+
+
+def _snake(name):
+    import re
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
+
+
+class Mean(Metric):
+    """keras.metrics.Mean: the (weighted) mean of the values given to ``update_state(values,
+    sample_weight=None)``."""
+    _key = "Mean"
+
+    def update_state(self, values, sample_weight=None):
+        _native.metric_update_state(self._get_handle(), values, values, sample_weight)
+
+
+class MeanMetricWrapper(Metric):
+    """keras.metrics.MeanMetricWrapper(fn, name=None, dtype=None, **kwargs): the mean of
+    ``fn(y_true, y_pred, **kwargs)`` per sample, computed by Python through a core callback."""
+
+    def __init__(self, fn, name=None, dtype=None, **kwargs):
+        self._fn = _functools.partial(fn, **kwargs) if kwargs else fn
+        self._name = name or getattr(fn, "__name__", None) or "mean_metric_wrapper"
+        self._dtype = dtype
+        self._handle = _native.metric_create_custom(self._fn, self._name)
+
+
+def _metric(cls_name, key, doc):
+    return type(cls_name, (Metric,), {"_key": key, "__doc__": f"keras.metrics.{cls_name}: {doc}"})
+
+
+Accuracy = _metric("Accuracy", "Accuracy", "how often y_pred equals y_true exactly.")
+CategoricalAccuracy = _metric("CategoricalAccuracy", "CategoricalAccuracy",
+                              "how often argmax(y_pred) equals argmax of the one-hot y_true.")
+SparseCategoricalAccuracy = _metric("SparseCategoricalAccuracy", "SparseCategoricalAccuracy",
+                                    "how often argmax(y_pred) equals the integer label.")
+MeanAbsoluteError = _metric("MeanAbsoluteError", "MeanAbsoluteError", "mean of mean(|y_true - y_pred|, axis=-1).")
+MeanSquaredError = _metric("MeanSquaredError", "MeanSquaredError", "mean of mean((y_true - y_pred)^2, axis=-1).")
+RootMeanSquaredError = _metric("RootMeanSquaredError", "RootMeanSquaredError", "sqrt of the mean squared error.")
+
+
+class BinaryAccuracy(Metric):
+    """keras.metrics.BinaryAccuracy(name='binary_accuracy', dtype=None, threshold=0.5)."""
+    _key = "BinaryAccuracy"
+
+    def __init__(self, name=None, dtype=None, threshold=0.5):
+        self.threshold = float(threshold)
+        super().__init__(name=name, dtype=dtype)
+
+    def _config(self):
+        return {"threshold": self.threshold}
+
+
+class _TopK(Metric):
+    def __init__(self, k=5, name=None, dtype=None):
+        self.k = int(k)
+        super().__init__(name=name, dtype=dtype)
+
+    def _config(self):
+        return {"k": self.k}
+
+
+class TopKCategoricalAccuracy(_TopK):
+    """keras.metrics.TopKCategoricalAccuracy(k=5): how often the one-hot target is in the top k."""
+    _key = "TopKCategoricalAccuracy"
+
+
+class SparseTopKCategoricalAccuracy(_TopK):
+    """keras.metrics.SparseTopKCategoricalAccuracy(k=5): how often the integer target is in the top k."""
+    _key = "SparseTopKCategoricalAccuracy"
+
+    def __init__(self, k=5, name=None, dtype=None, from_sorted_ids=False):
+        if from_sorted_ids:
+            raise NotImplementedError("SparseTopKCategoricalAccuracy: from_sorted_ids=True is not supported")
+        super().__init__(k=k, name=name, dtype=dtype)
+
+
+class _Confusion(Metric):
+    def __init__(self, thresholds=None, top_k=None, class_id=None, name=None, dtype=None):
+        if top_k is not None:
+            raise NotImplementedError(f"{type(self).__name__}: top_k is not supported")
+        if isinstance(thresholds, (list, tuple)):
+            thresholds = [float(t) for t in thresholds]
+        elif thresholds is not None:
+            thresholds = float(thresholds)
+        self.thresholds = thresholds
+        self.class_id = class_id
+        super().__init__(name=name, dtype=dtype)
+
+    def _config(self):
+        return {"thresholds": self.thresholds, "class_id": None if self.class_id is None else int(self.class_id)}
+
+
+class Precision(_Confusion):
+    """keras.metrics.Precision(thresholds=None, top_k=None, class_id=None): tp / (tp + fp)."""
+    _key = "Precision"
+
+
+class Recall(_Confusion):
+    """keras.metrics.Recall(thresholds=None, top_k=None, class_id=None): tp / (tp + fn)."""
+    _key = "Recall"
+
+
+class AUC(Metric):
+    """keras.metrics.AUC(num_thresholds=200, curve='ROC', summation_method='interpolation',
+    thresholds=None, from_logits=False): the area under the ROC or PR curve (Riemann sum over
+    the thresholds, as Keras). multi_label, num_labels and label_weights are not supported."""
+    _key = "AUC"
+
+    def __init__(self, num_thresholds=200, curve="ROC", summation_method="interpolation", name=None, dtype=None,
+                 thresholds=None, multi_label=False, num_labels=None, label_weights=None, from_logits=False):
+        if multi_label or num_labels is not None or label_weights is not None:
+            raise NotImplementedError("AUC: multi_label, num_labels and label_weights are not supported")
+        self.num_thresholds = int(num_thresholds)
+        self.curve = str(curve)
+        self.summation_method = str(summation_method)
+        self.thresholds = None if thresholds is None else [float(t) for t in thresholds]
+        self.from_logits = bool(from_logits)
+        super().__init__(name=name, dtype=dtype)
+
+    def _config(self):
+        return {"num_thresholds": self.num_thresholds, "curve": self.curve.upper(),
+                "summation_method": self.summation_method, "thresholds": self.thresholds,
+                "from_logits": self.from_logits}
+
+
+# -- function forms (per-sample values, as keras.metrics.<name>) ---------------------------
+def _named(name):
+    """Marks a function form with the core metric it stands for in compile."""
+    def mark(fn):
+        fn._sk_metric_name = name
+        return fn
+    return mark
+
+
+def _f32(x):
+    return _K.cast(x, "float32")
+
+
+@_named("accuracy")
+def accuracy(y_true, y_pred):
+    """1 where y_pred == y_true, averaged over the last axis."""
+    return _K.mean(_f32(_K.equal(_f32(y_true), _f32(y_pred))), axis=-1)
+
+
+@_named("binary_accuracy")
+def binary_accuracy(y_true, y_pred, threshold=0.5):
+    """1 where (y_pred > threshold) matches the binary label, averaged over the last axis."""
+    predicted = _f32(_K.greater(_f32(y_pred), float(threshold)))
+    return _K.mean(_f32(_K.equal(_f32(y_true), predicted)), axis=-1)
+
+
+@_named("categorical_accuracy")
+def categorical_accuracy(y_true, y_pred):
+    """1 where argmax(y_true) == argmax(y_pred) (one-hot labels)."""
+    return _f32(_K.equal(_K.argmax(y_true, -1), _K.argmax(y_pred, -1)))
+
+
+def _sparse_labels(y_true, y_pred):
+    if _K.ndim(y_true) == _K.ndim(y_pred) and _K.int_shape(y_true)[-1] == 1:
+        y_true = _K.squeeze(y_true, -1)
+    return y_true
+
+
+@_named("sparse_categorical_accuracy")
+def sparse_categorical_accuracy(y_true, y_pred):
+    """1 where the integer label == argmax(y_pred); labels of shape (B,) or (B, 1)."""
+    y_true = _sparse_labels(y_true, y_pred)
+    return _f32(_K.equal(_f32(y_true), _f32(_K.argmax(y_pred, -1))))
+
+
+@_named("top_k_categorical_accuracy")
+def top_k_categorical_accuracy(y_true, y_pred, k=5):
+    """1 where the one-hot target's class is among the k highest scores."""
+    return _f32(_K.in_top_k(y_pred, _K.cast(_K.argmax(y_true, -1), "int32"), k))
+
+
+@_named("sparse_top_k_categorical_accuracy")
+def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5):
+    """1 where the integer target is among the k highest scores."""
+    y_true = _sparse_labels(y_true, y_pred)
+    return _f32(_K.in_top_k(y_pred, _K.cast(y_true, "int32"), k))
+
+
+mean_absolute_error = _named("mean_absolute_error")(_losses.mean_absolute_error)
+mean_squared_error = _named("mean_squared_error")(_losses.mean_squared_error)
+mae = MAE = mean_absolute_error
+mse = MSE = mean_squared_error
+
+_CLASSES = {c.__name__: c for c in (Mean, Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy,
+                                    TopKCategoricalAccuracy, SparseTopKCategoricalAccuracy, MeanAbsoluteError,
+                                    MeanSquaredError, RootMeanSquaredError, Precision, Recall, AUC)}
+_FUNCTIONS = {f.__name__: f for f in (accuracy, binary_accuracy, categorical_accuracy, sparse_categorical_accuracy,
+                                      top_k_categorical_accuracy, sparse_top_k_categorical_accuracy)}
+_FUNCTIONS.update({"mean_absolute_error": mean_absolute_error, "mae": mean_absolute_error,
+                   "mean_squared_error": mean_squared_error, "mse": mean_squared_error})
+
+
+def serialize(metric):
+    """``{"class_name": ..., "config": ...}`` for a metric object, the name for a function."""
+    if isinstance(metric, Metric):
+        return {"class_name": type(metric).__name__, "config": metric.get_config()}
+    return getattr(metric, "__name__", metric)
+
+
+def deserialize(config, custom_objects=None):
+    if isinstance(config, str):
+        return get(config)
+    cls = (custom_objects or {}).get(config["class_name"]) or _CLASSES.get(config["class_name"])
+    if cls is None:
+        raise ValueError(f"Could not interpret metric identifier: {config!r}")
+    return cls.from_config(dict(config.get("config", {})))
+
+
+def get(identifier):
+    """A metric from a class name (an object), a function name (the function), a Metric or a
+    callable (returned as is), or a config dict."""
+    if identifier is None:
+        return None
+    if isinstance(identifier, Metric) or callable(identifier):
+        return identifier
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    if isinstance(identifier, str):
+        if identifier in _CLASSES:
+            return _CLASSES[identifier]()
+        if identifier in _FUNCTIONS:
+            return _FUNCTIONS[identifier]
+    raise ValueError(f"Could not interpret metric identifier: {identifier!r}")
+
+
+def _compile_entry(m):
+    """What ``Model.compile`` passes to the core for one metric: a name or a metric handle."""
+    if isinstance(m, str):
+        return m
+    if isinstance(m, Metric):
+        return m._get_handle()
+    if callable(m):
+        name = getattr(m, "_sk_metric_name", None)
+        if name is not None:
+            return name
+        return _native.metric_create_custom(m, getattr(m, "__name__", None) or type(m).__name__)
+    raise ValueError(f"Could not interpret metric identifier: {m!r}")
