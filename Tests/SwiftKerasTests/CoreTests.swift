@@ -99,6 +99,14 @@ final class CoreTests: XCTestCase {
         assertError(.outOfMemory, "full: cannot allocate 2305843009213693952 bytes") {
             try Tensor.zeros([1 << 61], dtype: .uint8)
         }
+        // A byte count within 63 of Int.max: rounding it up must not overflow (found by fuzzing:
+        // tile of a uint8 scalar to 2^63 - 1 elements).
+        assertError(.outOfMemory, "full: cannot allocate 9223372036854775807 bytes") {
+            try Tensor.zeros([Int.max], dtype: .uint8)
+        }
+        assertError(.outOfMemory, "tile: cannot allocate 9223372036854775807 bytes") {
+            try Tensor.scalar(1, dtype: .uint8).reshaped(to: [1]).tiled(multiples: [Int.max])
+        }
         assertError(.invalidArgument, "add: shapes (2, 3) and (4,) cannot be broadcast together") {
             try Tensor.zeros([2, 3]).adding(Tensor.zeros([4]))
         }

@@ -16,11 +16,14 @@ final class Storage: @unchecked Sendable {
             base = cached
         } else {
             var p: UnsafeMutableRawPointer? = nil
-            let size = (max(byteCount, 1) + 63) & ~63
-            let alignment = byteCount >= 1 << 21 ? 1 << 21 : 64
-            if size <= 0 {
+            // Round up to 64 bytes; a byte count within 63 of Int.max cannot be rounded (nor
+            // allocated): it must throw, not overflow.
+            let (padded, overflow) = max(byteCount, 1).addingReportingOverflow(63)
+            if overflow || byteCount < 0 {
                 throw SwiftKerasError(.outOfMemory, "\(op): cannot allocate \(byteCount) bytes")
             }
+            let size = padded & ~63
+            let alignment = byteCount >= 1 << 21 ? 1 << 21 : 64
             if size <= 1024 {
                 // Small buffers: plain malloc (16-byte aligned) is much cheaper than memalign,
                 // and no kernel assumes more alignment than its element type's.
