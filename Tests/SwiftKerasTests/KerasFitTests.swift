@@ -54,7 +54,7 @@ final class KerasFitTests: XCTestCase {
 
     func testClassWeightEqualsSampleWeight() throws {
         let (x, y) = try data(20, seed: 2)
-        let labels = try y.doubles
+        let labels = y.doubles
         let sw = t32(labels.map { $0 == 1 ? 3 : 0.5 }, [20])
         let a = try model(), b = try model(), c = try model()
         try a.fit(x: x, y: y, batchSize: 7, epochs: 3, verbose: 0, seed: 4, classWeight: [0: 0.5, 1: 3])

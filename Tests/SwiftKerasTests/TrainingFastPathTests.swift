@@ -107,4 +107,28 @@ final class TrainingFastPathTests: XCTestCase {
             XCTAssertEqual(b, xs.map { $0 > 0 ? 0 : $0 }, "\(dtype)")
         }
     }
+
+    /// The C square-root kernels are IEEE square roots: bit-identical to Swift's squareRoot()
+    /// on ordinary, subnormal and special values, in float32 and float64.
+    func testSqrtKernelIsIEEE() throws {
+        var vals: [Double] = [0, -0.0, 1, 2, 0.25, 1e-40, Double.leastNormalMagnitude / 4, 3e38, .infinity, -1, -.infinity, .nan]
+        var state: UInt64 = 12345
+        for _ in 0..<2000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            vals.append(Double(state >> 11) / Double(1 << 53) * 1e6)
+        }
+        let x64 = try Tensor(vals, shape: [vals.count])
+        let r64 = try sqrt(x64).doubles
+        for (v, r) in zip(vals, r64) {
+            let want = v.squareRoot()
+            XCTAssertTrue(r.bitPattern == want.bitPattern || (r.isNaN && want.isNaN), "float64 sqrt(\(v))")
+        }
+        let x32 = try x64.cast(to: .float32)
+        let r32 = try sqrt(x32)
+        XCTAssertEqual(r32.dtype, .float32)
+        for (v, r) in zip(x32.doubles, r32.doubles) {
+            let want = Float(v).squareRoot()
+            XCTAssertTrue(Float(r).bitPattern == want.bitPattern || (r.isNaN && want.isNaN), "float32 sqrt(\(v))")
+        }
+    }
 }

@@ -369,20 +369,23 @@ open class Model: Layer {
         while epoch < epochs && !stopTraining {
             try resetMetrics()
             try each(cbs) { try $0.onEpochBegin(epoch, logs: [:]) }
-            var ex = trainX, ey = trainY, ew = trainW
-            if shuffle {
-                let perm = try permutation(n, seed: seed.map { $0 &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15 } ?? Random.freshSeed())
-                try withoutRecording {
-                    ex = try trainX.map { try $0.gathered(indices: perm) }
-                    ey = try trainY.gathered(indices: perm)
-                    ew = try trainW.map { try $0.gathered(indices: perm) }
-                }
-            }
+            // Shuffling gathers each batch's rows straight from the data (one copy per sample per
+            // epoch, into a batch-sized buffer that stays in cache) instead of permuting the
+            // whole dataset and then slicing it.
+            let perm = shuffle
+                ? try permutation(n, seed: seed.map { $0 &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15 } ?? Random.freshSeed())
+                : nil
             var logs: Logs = [:]
             for step in 0..<steps {
                 let lo = step * batchSize, hi = Swift.min(n, lo + batchSize)
-                let (bx, by, bw) = try withoutRecording {
-                    (try ex.map { try rows($0, lo, hi) }, try rows(ey, lo, hi), try ew.map { try rows($0, lo, hi) })
+                let (bx, by, bw) = try withoutRecording { () throws -> ([Tensor], Tensor, Tensor?) in
+                    guard let perm else {
+                        return (try trainX.map { try rows($0, lo, hi) }, try rows(trainY, lo, hi),
+                                try trainW.map { try rows($0, lo, hi) })
+                    }
+                    let idx = try rows(perm, lo, hi)
+                    return (try trainX.map { try $0.gathered(indices: idx) }, try trainY.gathered(indices: idx),
+                            try trainW.map { try $0.gathered(indices: idx) })
                 }
                 try each(cbs) { try $0.onTrainBatchBegin(step, logs: [:]) }
                 logs = try trainStep(x: bx, y: by, sampleWeight: bw)

@@ -1,3 +1,5 @@
+import SwiftKerasKernels
+
 /// Fused optimizer updates: one pass over the variable, gradient and slots instead of a dozen
 /// elementwise ops (each a full read and write of the tensor). The arithmetic is the same
 /// sequence of roundings as the composed ops, so results are identical.
@@ -39,43 +41,19 @@ enum FusedUpdate {
         return done
     }
 
-    /// The float32 Adam kernel over n elements, 16 lanes at a time (the compiler does not
-    /// vectorize the generic loop's square root). Outputs may alias the inputs.
+    /// The float32 Adam kernel over n elements, split over the cores; in C because Swift's
+    /// square root does not vectorize on Linux (see SwiftKerasKernels). Outputs may alias the
+    /// inputs index for index.
     private static func adamKernel(_ n: Int, _ px: UnsafeMutableRawPointer, _ pg: UnsafeMutableRawPointer,
                                    _ pm: UnsafeMutableRawPointer, _ pv: UnsafeMutableRawPointer,
                                    out: (x: UnsafeMutableRawPointer, m: UnsafeMutableRawPointer, v: UnsafeMutableRawPointer),
                                    _ c1: Float, _ c2: Float, _ alpha: Float, _ eps: Float) {
-        typealias V = SIMD16<Float>
-        let vc1 = V(repeating: c1), vc2 = V(repeating: c2), va = V(repeating: alpha), ve = V(repeating: eps)
-        let (ox, om, ov) = out
+        let x = px.assumingMemoryBound(to: Float.self), g = pg.assumingMemoryBound(to: Float.self)
+        let m = pm.assumingMemoryBound(to: Float.self), v = pv.assumingMemoryBound(to: Float.self)
+        let ox = out.x.assumingMemoryBound(to: Float.self), om = out.m.assumingMemoryBound(to: Float.self)
+        let ov = out.v.assumingMemoryBound(to: Float.self)
         Parallel.forRange(n, grain: 1 << 15) { s, e in
-            var i = s
-            while i + 16 <= e {
-                let off = i &* 4
-                let gi = pg.loadUnaligned(fromByteOffset: off, as: V.self)
-                let m0 = pm.loadUnaligned(fromByteOffset: off, as: V.self)
-                let v0 = pv.loadUnaligned(fromByteOffset: off, as: V.self)
-                let x0 = px.loadUnaligned(fromByteOffset: off, as: V.self)
-                let mi = m0 + (gi - m0) * vc1
-                let vi = v0 + (gi * gi - v0) * vc2
-                om.storeBytes(of: mi, toByteOffset: off, as: V.self)
-                ov.storeBytes(of: vi, toByteOffset: off, as: V.self)
-                ox.storeBytes(of: x0 - (mi * va) / (vi.squareRoot() + ve), toByteOffset: off, as: V.self)
-                i &+= 16
-            }
-            while i < e {
-                let off = i &* 4
-                let gi = pg.load(fromByteOffset: off, as: Float.self)
-                let m0 = pm.load(fromByteOffset: off, as: Float.self)
-                let v0 = pv.load(fromByteOffset: off, as: Float.self)
-                let x0 = px.load(fromByteOffset: off, as: Float.self)
-                let mi = m0 + (gi - m0) * c1
-                let vi = v0 + (gi * gi - v0) * c2
-                om.storeBytes(of: mi, toByteOffset: off, as: Float.self)
-                ov.storeBytes(of: vi, toByteOffset: off, as: Float.self)
-                ox.storeBytes(of: x0 - (mi * alpha) / (vi.squareRoot() + eps), toByteOffset: off, as: Float.self)
-                i &+= 1
-            }
+            skk_adam_f32(e - s, x + s, g + s, m + s, v + s, ox + s, om + s, ov + s, c1, c2, alpha, eps)
         }
     }
 

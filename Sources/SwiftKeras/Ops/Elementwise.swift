@@ -1,3 +1,4 @@
+import SwiftKerasKernels
 import Dispatch
 import Glibc
 
@@ -1037,7 +1038,14 @@ public func square(_ x: Tensor) throws -> Tensor {
 /// Elementwise square root, IEEE semantics: negative → NaN (Keras `sqrt`; the legacy
 /// `K.sqrt` clipping at 0 belongs to the Keras layer). Integers give float32.
 public func sqrt(_ x: Tensor) throws -> Tensor {
-    let out = try x.floatUnary("sqrt", { $0.squareRoot() }, { $0.squareRoot() })
+    // C kernels: Swift's squareRoot() does not vectorize on Linux (see SwiftKerasKernels).
+    let out = try Tensor.unary("sqrt", x, rule: .toFloat) { dt, i, o, n in
+        if dt == .float64 {
+            skk_sqrt_f64(n, i.assumingMemoryBound(to: Double.self), o.assumingMemoryBound(to: Double.self))
+        } else {
+            skk_sqrt_f32(n, i.assumingMemoryBound(to: Float.self), o.assumingMemoryBound(to: Float.self))
+        }
+    }
     recordUnary("sqrt", x, out) { g in try g / (out * 2) }
     return out
 }
