@@ -132,3 +132,21 @@ final class TrainingFastPathTests: XCTestCase {
         }
     }
 }
+
+/// A model whose layers are built by its first batch trains on that batch too.
+final class FirstBatchBuildTests: XCTestCase {
+    func testUnbuiltSequentialTrainsOnItsFirstBatch() throws {
+        let x = try Random.normal([4, 3], seed: 1), y = try Random.normal([4, 2], seed: 2)
+        let built = try Sequential([try InputLayer(shape: [3]), Dense(units: 2, kernelInitializer: GlorotUniform(seed: 5))])
+        let unbuilt = try Sequential([Dense(units: 2, kernelInitializer: GlorotUniform(seed: 5))])
+        for m in [built, unbuilt] { try m.compile(optimizer: try SGD(learningRate: 0.1), loss: lossNamed("mse")) }
+        _ = try built.trainOnBatch(x: x, y: y)
+        _ = try unbuilt.trainOnBatch(x: x, y: y)
+        XCTAssertEqual(built.trainableVariables.count, 2)
+        XCTAssertEqual(unbuilt.trainableVariables.count, 2)
+        for (a, b) in zip(built.trainableVariables, unbuilt.trainableVariables) {
+            XCTAssertEqual(a.value.doubles, b.value.doubles, "one SGD step on the first batch in both")
+        }
+        XCTAssertNotEqual(try Tensor.zeros([2]).doubles, unbuilt.trainableVariables[1].value.doubles, "the bias moved")
+    }
+}

@@ -118,32 +118,47 @@ def fit_figures():
                               keras.layers.Dense(10, activation="softmax")])
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
     model.fit(x, y, batch_size=128, epochs=1, verbose=0)   # warm-up (builds, allocates)
-    times = []
-    for _ in range(5):
-        t0 = time.perf_counter()
-        model.fit(x, y, batch_size=128, epochs=1, verbose=0)
-        times.append(time.perf_counter() - t0)
-    ours = 8192 / statistics.median(times)
-    print(f"swiftkeras model.fit     {ours / 1e3:8.1f}k samples/s   (aim: >= 1.5x PyTorch's eager loop)")
+
+    def ours():
+        times = []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            model.fit(x, y, batch_size=128, epochs=1, verbose=0)
+            times.append(time.perf_counter() - t0)
+        return 8192 / statistics.median(times)
 
     here = os.path.dirname(os.path.abspath(__file__))
-    ref = {"torch": None, "tensorflow": None}
     interpreter = os.environ.get("REF_PYTHON")
-    try:
-        if interpreter:
-            out = subprocess.run([interpreter, os.path.join(here, "ref_fit.py")], capture_output=True,
-                                 text=True, check=True, timeout=900).stdout
-            ref = json.loads(out.strip().splitlines()[-1])
-        else:
+
+    def reference():
+        try:
+            if interpreter:
+                out = subprocess.run([interpreter, os.path.join(here, "ref_fit.py")], capture_output=True,
+                                     text=True, check=True, timeout=900).stdout
+                return json.loads(out.strip().splitlines()[-1])
             import ref_fit
-            ref = {"torch": ref_fit.torch_rate(), "tensorflow": ref_fit.tensorflow_rate()}
-    except Exception as e:   # a broken reference install must not hide our figure
-        print(f"reference run failed: {e}")
+            return {"torch": ref_fit.torch_rate(), "tensorflow": ref_fit.tensorflow_rate()}
+        except Exception as e:   # a broken reference install must not hide our figure
+            print(f"reference run failed: {e}")
+            return {"torch": None, "tensorflow": None}
+
+    # The VM's speed drifts over seconds: alternate our run and the references' three times and
+    # report the median of each and of the per-round ratios.
+    rounds = []
+    for _ in range(3):
+        rounds.append((ours(), reference()))
+    mine = [r[0] for r in rounds]
+    print(f"swiftkeras model.fit     {statistics.median(mine) / 1e3:8.1f}k samples/s   rounds: "
+          + ", ".join(f"{v / 1e3:.1f}k" for v in mine) + "   (aim: >= 1.5x PyTorch's eager loop)")
     where = f" ({interpreter})" if interpreter else ""
     for label, key, design in (("PyTorch eager loop", "torch", "81k"), ("TensorFlow model.fit", "tensorflow", "30k")):
-        rate = ref.get(key)
-        if rate:
-            print(f"{label:24s} {rate / 1e3:8.1f}k samples/s   ours/theirs = {ours / rate:.2f}x{where}")
+        theirs = [r[1].get(key) for r in rounds]
+        if all(theirs):
+            ratios = [o / t for o, t in zip(mine, theirs)]
+            print(f"{label:24s} {statistics.median(theirs) / 1e3:8.1f}k samples/s   rounds: "
+                  + ", ".join(f"{v / 1e3:.1f}k" for v in theirs)
+                  + f"   ours/theirs per round: " + ", ".join(f"{q:.2f}x" for q in ratios)
+                  + f", median {statistics.median(ratios):.2f}x{where}")
         else:
             print(f"{label:24s} not importable here; set REF_PYTHON (DESIGN.md's figure on this machine: {design} samples/s)")
 

@@ -207,13 +207,15 @@ open class Model: Layer {
     @discardableResult
     open func trainStep(x: [Tensor], y: Tensor, sampleWeight: Tensor? = nil) throws -> Logs {
         let (optimizer, _) = try requireCompiled("train_step")
-        let vars = trainableVariables
         let tape = GradientTape()
         let (yPred, lossValue, scaled) = try tape.record { () throws -> (Tensor, Tensor, Tensor) in
             let p = try self.outputs(x, training: true)[0]
             let l = try computeLoss(x: x, y: y, yPred: p, sampleWeight: sampleWeight)
             return (p, l, try optimizer.scaleLoss(l))
         }
+        // Listed after the forward pass: a model built by its first batch (a Sequential without
+        // an input shape) has its weights only now, and the first step must train them too.
+        let vars = trainableVariables
         if !vars.isEmpty {
             let grads = try tape.gradient(scaled, vars.map { GradientSource.variable($0) })
             try optimizer.apply(grads, to: vars)
