@@ -333,3 +333,15 @@ final class DescriptionTests: XCTestCase {
         XCTAssertEqual(Tensor([UInt8(255), 0]).description, "[255 0]")
     }
 }
+
+/// Text rendering of narrow floats: the shortest decimal that reads back as the same element.
+final class TensorDescriptionTests: XCTestCase {
+    func testNarrowFloatsPrintShortest() throws {
+        let v: [Double] = [0.1, 0.2, 1.0 / 3, 2, -1.5]
+        XCTAssertEqual(try Tensor(v, shape: [5]).cast(to: .float32).description, "[0.1 0.2 0.33333334 2. -1.5]")
+        XCTAssertEqual(try Tensor(v, shape: [5]).cast(to: .float16).description, "[0.1 0.2 0.3333 2. -1.5]")
+        XCTAssertEqual(try Tensor(v, shape: [5]).cast(to: .bfloat16).description, "[0.1 0.2 0.334 2. -1.5]")
+        XCTAssertEqual(try Tensor(v, shape: [5]).description, "[0.1 0.2 0.3333333333333333 2. -1.5]")
+        XCTAssertEqual(try Tensor.scalar(0.1, dtype: .float32).description, "0.1")
+    }
+}

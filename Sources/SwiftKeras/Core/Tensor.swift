@@ -1,3 +1,4 @@
+import Glibc
 import Synchronization
 
 /// A Swift type that can be a tensor element. Conversions never trap: floats going to integers
@@ -289,7 +290,10 @@ public final class Tensor: @unchecked Sendable, CustomStringConvertible {
                         if v.isNaN { return "nan" }
                         if v.isInfinite { return v > 0 ? "inf" : "-inf" }
                         if v == v.rounded() && Swift.abs(v) < 1e16 { return String(Int64(v)) + "." }
-                        return String(v)
+                        if T.dtype == .float64 { return String(v) }
+                        // Narrow floats print the shortest decimal that reads back as the same
+                        // element (float32 0.1 is "0.1", not its double "0.10000000149011612").
+                        return shortestDecimal(v) { T(elementFrom: $0).doubleValue == v }
                     }
                 }
             }
@@ -316,4 +320,17 @@ public final class Tensor: @unchecked Sendable, CustomStringConvertible {
         walk(0, 0, 0)
         return out
     }
+}
+
+/// The shortest decimal (at most 9 significant digits, then Swift's double rendering) of the
+/// finite, non-zero `v` that `roundTrips` accepts.
+func shortestDecimal(_ v: Double, roundTrips: (Double) -> Bool) -> String {
+    let exponent = Int(Glibc.floor(Glibc.log10(Swift.abs(v))))
+    for digits in 1...9 {
+        let scale = Glibc.pow(10, Double(digits - 1 - exponent))
+        guard scale.isFinite && scale > 0 else { break }
+        let candidate = (v * scale).rounded() / scale
+        if candidate.isFinite && roundTrips(candidate) { return String(candidate) }
+    }
+    return String(v)
 }

@@ -211,8 +211,15 @@ from ._variables import Variable  # noqa: E402
 from ._autodiff import (GradientTape, UnconnectedGradients, custom_gradient, function,  # noqa: E402
                         gradients)
 
-from . import keras  # noqa: E402
-from . import random  # noqa: E402,A004
+
+
+def __getattr__(name):
+    """``tf.keras`` and ``tf.random`` load on first use, so ``import swiftkeras`` stays fast."""
+    if name in ("keras", "random"):
+        import importlib
+        return importlib.import_module("." + name, __name__)
+    raise AttributeError(f"module 'swiftkeras' has no attribute {name!r}")
+
 
 newaxis = None
 
