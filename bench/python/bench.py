@@ -56,11 +56,16 @@ def main():
     import swiftkeras as tf
     from swiftkeras import _native
 
-    print("== import time (fresh interpreter, median of 15) ==")
+    print("== import time (fresh interpreter, byte code compiled as pip install leaves it; median of 15) ==")
     sk_med, sk_min = import_time("swiftkeras")
     np_med, np_min = import_time("numpy")
     print(f"import swiftkeras   {sk_med * 1e3:7.1f} ms (best {sk_min * 1e3:.1f})   target < 50 ms")
     print(f"import numpy        {np_med * 1e3:7.1f} ms (best {np_min * 1e3:.1f})   ratio numpy/swiftkeras {np_med / sk_med:.1f}x")
+    kb_med, kb_min = import_time("swiftkeras.keras.backend")
+    kk_med, kk_min = import_time("swiftkeras.keras")
+    print(f"import swiftkeras.keras.backend {kb_med * 1e3:7.1f} ms (best {kb_min * 1e3:.1f})")
+    print(f"import swiftkeras.keras (all)   {kk_med * 1e3:7.1f} ms (best {kk_min * 1e3:.1f})   "
+          "(TF 2.21: ~3.2 s, PyTorch 2.15: ~3.1 s on this machine, DESIGN.md)")
 
     print("\n== 2x2 float32 add from Python (a + b; median of 15 x 200k) ==")
     a = tf.constant([[1.0, 2.0], [3.0, 4.0]])
