@@ -440,3 +440,49 @@ class ProgbarLogger(Callback):
 
     def __init__(self, count_mode=None, stateful_metrics=None):
         super().__init__()
+
+
+class _LiveProgbar(Callback):
+    """The in-place progress bar of ``fit(verbose=1)`` on a terminal, as Keras draws it: redrawn
+    with ``\\r`` at most every 50 ms from the batch logs; the core's end-of-epoch line then
+    overwrites it (``models._write_line``). Not used when stdout is not a terminal (the core's
+    one line per epoch is all a log file gets)."""
+
+    interval = 0.05
+
+    def __init__(self, stream):
+        super().__init__()
+        self.stream = stream
+        self._last = -math.inf
+        self._start = 0.0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        import time
+        self._start = time.monotonic()
+        self._last = -math.inf
+
+    def on_train_batch_end(self, batch, logs=None):
+        import time
+        now = time.monotonic()
+        steps = self.params.get("steps") or 0
+        if now - self._last < self.interval or not steps or batch + 1 >= steps:
+            return
+        self._last = now
+        done = batch + 1
+        per_step = (now - self._start) / done
+        width = 20
+        filled = min(width, int(width * done / steps))
+        bar = "\x1b[1m" + "━" * filled + "\x1b[0m" + "\x1b[2m" + "━" * (width - filled) + "\x1b[0m"
+        eta = per_step * (steps - done)
+        unit = f"{per_step * 1e3:.0f}ms/step" if per_step >= 1e-3 else f"{per_step * 1e6:.0f}us/step"
+        text = f"{done:>{len(str(steps))}}/{steps} {bar} {eta:.0f}s {unit}"
+        for k in sorted(logs or {}):
+            v = logs[k]
+            text += f" - {k}: " + (f"{v:.4f}" if not math.isfinite(v) or abs(v) > 1e-3 else f"{v:.4e}")
+        self.stream.write("\r" + text + "\x1b[K")
+        self.stream.flush()
+        _live_state["shown"] = True
+
+
+# Whether a live bar is on the terminal line now (the next full line must overwrite it).
+_live_state = {"shown": False}

@@ -17,6 +17,10 @@ __all__ = ["Model", "Sequential", "load_model"]
 
 
 def _write_line(line):
+    if _callbacks._live_state["shown"]:
+        _callbacks._live_state["shown"] = False
+        sys.stdout.write("\r" + line + "\x1b[K\n")   # overwrite the live bar
+        return
     sys.stdout.write(line + "\n")
 
 
@@ -172,7 +176,11 @@ class Model(_layers.Layer):
         params = {"verbose": verbose, "epochs": epochs,
                   "steps": None if n is None else (n + batch_size - 1) // batch_size}
         history = _callbacks.History()
-        cbl = _callbacks._CallbackList(callbacks, self, params, history)
+        cbs = list(callbacks or [])
+        isatty = getattr(sys.stdout, "isatty", None)
+        if verbose == 1 and isatty is not None and isatty():
+            cbs.append(_callbacks._LiveProgbar(sys.stdout))   # Keras' in-place bar on a terminal
+        cbl = _callbacks._CallbackList(cbs, self, params, history)
         self.stop_training = False
         cbl.call("on_train_begin", {})
 
