@@ -142,6 +142,8 @@ final class KerasSaving2Tests: XCTestCase {
     func testMetricObjectsKeepTheirConfigThroughSaveAndLoad() throws {
         let (x, y) = try classificationData()
         let m = try Sequential([Dense(units: 1, activation: .sigmoid, inputShape: [3])])
+        // Predictions sigmoid(2 x0 - 0.5 x1) spread over (0, 1): thresholds 0.5 and 0.7 differ.
+        try m.layers[0].weights[0].assign(try Tensor.from(doubles: [2, -0.5, 0], shape: [3, 1], dtype: .float32))
         try m.compile(optimizer: try Adam(learningRate: 0.01), loss: lossNamed("binary_crossentropy"),
                       metrics: [.metric(try Metrics.AUC(numThresholds: 50, curve: .pr)),
                                 .metric(try Metrics.Precision(thresholds: [0.7])), "mae"])

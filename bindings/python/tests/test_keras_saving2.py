@@ -78,6 +78,8 @@ def _binary_data(n=64, seed=5):
 def test_metric_configs_survive_save_and_load_model(tmp_path):
     x, y = _binary_data()
     m = keras.Sequential([layers.Dense(1, activation="sigmoid", input_shape=(3,))])
+    # Predictions sigmoid(2 x0 - 0.5 x1) spread over (0, 1): thresholds 0.5 and 0.7 differ.
+    m.layers[0].set_weights([tf.constant([[2.0], [-0.5], [0.0]]), tf.constant([0.0])])
     m.compile(optimizer="adam", loss="binary_crossentropy",
               metrics=[keras.metrics.AUC(num_thresholds=50, curve="PR"),
                        keras.metrics.Precision(thresholds=0.7), "mae"])
