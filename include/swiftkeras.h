@@ -1408,6 +1408,35 @@ int32_t sk_model_layers(const sk_model *model, sk_layer **out, int32_t capacity,
  * (capacity too small). */
 int32_t sk_layer_class_name(const sk_layer *layer, char *buf, size_t capacity, size_t *length);
 
+/* ---- Saving (more) ---- */
+
+/* sk_model_save records each built-in metric object given to sk_model_compile_ex (AUC,
+ * Precision, Recall, BinaryAccuracy, top-k, ...; see sk_metric_create) in the compile config
+ * with its Keras config ({"class_name": "AUC", "config": {"num_thresholds": 50, "curve": "PR",
+ * ...}}), and sk_model_load rebuilds it with those arguments; metrics given by name stay names,
+ * custom metrics (sk_metric_create_custom) are recorded by name. Files that list metric names
+ * only still load. */
+
+/* Called by sk_model_load_weights_ex once per skipped layer, after the load, with the layer's
+ * path in the weights file ("dense_1", "sequential/dense") and the reason (naming the missing,
+ * extra or mismatched weights and the file); both strings are valid during the call only. */
+typedef void (*sk_skipped_fn)(void *user_data, const char *layer, const char *reason);
+
+/* `model.load_weights(path, skip_mismatch=...)`. skip_mismatch == 0 is sk_model_load_weights
+ * (all or nothing, same errors). skip_mismatch != 0 skips each layer whose own weights do not
+ * match the file — a weight missing from the file, a different shape or dtype, or a weight in
+ * the file under the layer's path that the layer does not have — leaving its weights as they
+ * were, and loads every other layer; file weights of layers the model does not have are
+ * ignored. Everything is checked before anything is assigned. After a successful load,
+ * on_skipped (may be NULL; user_data is passed through) is called once per skipped layer, in
+ * weight order, and *num_skipped (may be NULL) receives their number (0 on failure).
+ * Errors: SK_ERR_INVALID_HANDLE (model NULL); SK_ERR_INVALID_ARG (path NULL; with
+ * skip_mismatch == 0, a missing, extra or mismatched weight, as sk_model_load_weights; an
+ * unbuilt model that cannot be built from the file); SK_ERR_IO (missing, truncated, damaged or
+ * foreign file, naming the path) — on any error no weight changes. */
+int32_t sk_model_load_weights_ex(sk_model *model, const char *path, uint8_t skip_mismatch,
+                                 sk_skipped_fn on_skipped, void *user_data, int32_t *num_skipped);
+
 #ifdef __cplusplus
 }
 #endif

@@ -179,7 +179,7 @@ extension Metrics {
         public let summationMethod: SummationMethod
         /// Whether predictions are logits.
         public let fromLogits: Bool
-        private let evenlySpaced: Bool
+        let evenlySpaced: Bool
         /// Confusion counts per threshold.
         public private(set) var truePositives: Variable!, falsePositives: Variable!,
                                 trueNegatives: Variable!, falseNegatives: Variable!

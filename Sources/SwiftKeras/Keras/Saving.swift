@@ -7,7 +7,8 @@
 //   "format": "swiftkeras.model", "version": "1",
 //   "swiftkeras.model_config": the model's config JSON ({"class_name": ..., "config": ...}),
 //   "swiftkeras.compile_config": {"optimizer": {"class_name", "config": {"learning_rate", ...}},
-//                                 "loss": <name>, "metrics": [<names>]} (absent if not compiled).
+//                                 "loss": <name>, "metrics": [<name> | {"class_name", "config"}]}
+//                                 (absent if not compiled; built-in metric objects keep their config).
 // Any safetensors reader (Python `safetensors`, Rust, ...) reads the weights and the metadata.
 
 /// Metadata keys of a whole-model file.
@@ -84,10 +85,12 @@ extension Model {
     }
 
     /// The compile config (Keras `model.get_compile_config()`): `{"optimizer": {"class_name",
-    /// "config": {"learning_rate", ...}}, "loss": <name>, "metrics": [<names>]}`, or nil when the
+    /// "config": {"learning_rate", ...}}, "loss": <name>, "metrics": [...]}`, or nil when the
     /// model is not compiled. The optimizer's class and hyperparameters are kept (not its
     /// state); a LossScaleOptimizer is recorded as its inner optimizer (compile re-wraps it under
-    /// mixed_float16). A learning-rate schedule is recorded as its current value.
+    /// mixed_float16). A learning-rate schedule is recorded as its current value. Metrics given
+    /// by name stay names; built-in metric objects are recorded as `{"class_name", "config"}`
+    /// (`metricConfig`), so their arguments survive; other metric objects by their name.
     ///
     /// - Throws: `.invalidArgument` for a custom loss (no name `lossNamed` knows).
     public func getCompileConfig() throws -> ConfigValue? {
@@ -110,28 +113,8 @@ extension Model {
         return .object([
             "optimizer": serialized(String(describing: type(of: opt)), oc),
             "loss": .string(lossName),
-            "metrics": .array(compileMetricNames().map { .string($0) }),
+            "metrics": .array(compileMetricEntries()),
         ])
-    }
-
-    /// The metric names given to `compile` (names as given; metric objects by their name).
-    private func compileMetricNames() -> [String] {
-        // `Model.metricSpecs` is private to Model.swift; read it by reflection.
-        var m: Mirror? = Mirror(reflecting: self)
-        while let mirror = m {
-            for child in mirror.children where child.label == "metricSpecs" {
-                if let specs = child.value as? [CompileMetric] {
-                    return specs.map { s in
-                        switch s {
-                        case .name(let n): return n
-                        case .metric(let metric): return metric.name
-                        }
-                    }
-                }
-            }
-            m = mirror.superclassMirror
-        }
-        return compiledMetrics.map(\.name)
     }
 
     /// Compiles the model from a config made by `getCompileConfig()`.
@@ -162,11 +145,8 @@ extension Model {
         }
         var metrics: [CompileMetric] = []
         if let mv = r.raw("metrics") {
-            guard case .array(let items) = mv else { throw r.fail("metrics", "a list of names", mv) }
-            for item in items {
-                guard case .string(let s) = item else { throw r.fail("metrics", "a list of names", mv) }
-                metrics.append(.name(s))
-            }
+            guard case .array(let items) = mv else { throw r.fail("metrics", "a list of names and metric configs", mv) }
+            metrics = try items.map(compileMetric(fromConfig:))
         }
         try r.finish()
         try compile(optimizer: opt, loss: try lossNamed(lossName), metrics: metrics)

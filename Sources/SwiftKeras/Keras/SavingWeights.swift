@@ -27,16 +27,23 @@ extension Layer {
     /// - Throws: `.invalidArgument` when two weights get the same key (a custom layer with
     ///   two weights of the same name).
     public func weightPaths() throws -> [(path: String, variable: Variable)] {
-        var out: [(String, Variable)] = []
+        try weightEntries().map { ($0.path, $0.variable) }
+    }
+
+    /// `weightPaths()` with, for each weight, the path of the layer owning it ("" for this
+    /// layer's own weights): "dense" for "dense/kernel", "sequential/dense" for
+    /// "sequential/dense/kernel".
+    func weightEntries() throws -> [(layer: String, path: String, variable: Variable)] {
+        var out: [(String, String, Variable)] = []
         var seenIDs = Set<Int>()
         var seenPaths: [String: String] = [:]
-        func add(_ path: String, _ v: Variable) throws {
+        func add(_ layerPath: String, _ path: String, _ v: Variable) throws {
             if !seenIDs.insert(v.id).inserted { return }
             if let other = seenPaths[path] {
                 throw SwiftKerasError(.invalidArgument, "save_weights: two weights of '\(name)' have the key \"\(path)\" (\(other) and \(v.name)); give the weights unique names")
             }
             seenPaths[path] = v.name
-            out.append((path, v))
+            out.append((layerPath, path, v))
         }
         func walk(_ layer: Layer, prefix: String) throws {
             var inner = Set<Int>()
@@ -44,7 +51,7 @@ extension Layer {
             let own = layer.name + "/"
             for w in layer.weights where !inner.contains(w.id) {
                 let short = w.name.hasPrefix(own) ? String(w.name.dropFirst(own.count)) : w.name
-                try add(prefix.isEmpty ? short : prefix + "/" + short, w)
+                try add(prefix, prefix.isEmpty ? short : prefix + "/" + short, w)
             }
             for (l, key) in zip(layer.trackedLayers, Layer.canonicalNames(layer.trackedLayers)) {
                 try walk(l, prefix: prefix.isEmpty ? key : prefix + "/" + key)
@@ -95,6 +102,21 @@ extension Layer {
     /// - Throws: `.io` for a missing, truncated, damaged or foreign file (naming the path);
     ///   `.invalidArgument` naming the missing, unexpected or mismatched weight and the file.
     public func loadWeights(from path: String) throws {
+        _ = try loadWeights(from: path, skipMismatch: false)
+    }
+
+    /// `loadWeights(from:)` with Keras' `skip_mismatch`. With `skipMismatch` false this is
+    /// `loadWeights(from:)` (same checks, same errors, returns []). With `skipMismatch` true, a
+    /// layer is skipped — its weights keep their values — when any of its own weights is missing
+    /// from the file or differs in shape or dtype, or when the file holds a weight under the
+    /// layer's path that the layer does not have (a different weight count); every other layer
+    /// is loaded. File weights of layers the model does not have are ignored. Everything is
+    /// still checked before anything is assigned; the file's format, version and readability
+    /// errors still throw and then nothing changes.
+    ///
+    /// - Returns: the skipped layers in weight order, each with its layer path ("dense_1"), the
+    ///   model's weight keys in it and the reason (as Keras' warning).
+    public func loadWeights(from path: String, skipMismatch: Bool) throws -> [SkippedWeights] {
         let (entries, metadata) = try SafeTensors.contents(of: path)
         if let f = metadata["format"], f != WeightsFormat.format, f != WeightsFormat.modelFormat {
             throw SwiftKerasError(.io, "load_weights: '\(path)' is not a SwiftKeras weights file (its metadata says format \"\(f)\")")
@@ -105,37 +127,93 @@ extension Layer {
         if weights.isEmpty && !entries.isEmpty {
             try buildFromWeightShapes(entries, path: path)
         }
-        let mine = try weightPaths()
+        let all = try weightEntries()
         let fileByName = Dictionary(entries.map { ($0.name, ($0.dtype, $0.shape)) }, uniquingKeysWith: { a, _ in a })
-        let myNames = Set(mine.map(\.path))
-        let missing = mine.map(\.path).filter { fileByName[$0] == nil }
-        if !missing.isEmpty {
-            throw SwiftKerasError(.invalidArgument, "load_weights: '\(path)' has no weight \(missing.map { "\"\($0)\"" }.joined(separator: ", ")) of layer '\(name)' (the file holds \(entries.count) weights: \(entries.prefix(8).map { "\"\($0.name)\"" }.joined(separator: ", "))\(entries.count > 8 ? ", ..." : ""))")
-        }
-        let extra = entries.map(\.name).filter { !myNames.contains($0) }
-        if !extra.isEmpty {
-            throw SwiftKerasError(.invalidArgument, "load_weights: '\(path)' holds weight(s) \(extra.map { "\"\($0)\"" }.joined(separator: ", ")) that layer '\(name)' does not have (it has \(mine.count) weights)")
-        }
-        for (p, v) in mine {
-            guard let (dt, shape) = fileByName[p] else { continue }
-            if shape != v.shape {
-                throw SwiftKerasError(.invalidArgument, "load_weights: weight \"\(p)\" in '\(path)' has shape \(formatShape(shape)), but the model's weight has shape \(formatShape(v.shape))")
+        let myNames = Set(all.map(\.path))
+        var skipped: [SkippedWeights] = []
+        var skippedLayers = Set<String>()
+        if skipMismatch {
+            skipped = skippedLayersForLoading(all, entries: entries, file: fileByName, myNames: myNames, path: path)
+            skippedLayers = Set(skipped.map(\.layer))
+        } else {
+            let missing = all.map(\.path).filter { fileByName[$0] == nil }
+            if !missing.isEmpty {
+                throw SwiftKerasError(.invalidArgument, "load_weights: '\(path)' has no weight \(missing.map { "\"\($0)\"" }.joined(separator: ", ")) of layer '\(name)' (the file holds \(entries.count) weights: \(entries.prefix(8).map { "\"\($0.name)\"" }.joined(separator: ", "))\(entries.count > 8 ? ", ..." : ""))")
             }
-            if dt != v.dtype {
-                throw SwiftKerasError(.invalidArgument, "load_weights: weight \"\(p)\" in '\(path)' has dtype \(dt), but the model's weight has dtype \(v.dtype)")
+            let extra = entries.map(\.name).filter { !myNames.contains($0) }
+            if !extra.isEmpty {
+                throw SwiftKerasError(.invalidArgument, "load_weights: '\(path)' holds weight(s) \(extra.map { "\"\($0)\"" }.joined(separator: ", ")) that layer '\(name)' does not have (it has \(all.count) weights)")
+            }
+            for (_, p, v) in all {
+                guard let (dt, shape) = fileByName[p] else { continue }
+                if shape != v.shape {
+                    throw SwiftKerasError(.invalidArgument, "load_weights: weight \"\(p)\" in '\(path)' has shape \(formatShape(shape)), but the model's weight has shape \(formatShape(v.shape))")
+                }
+                if dt != v.dtype {
+                    throw SwiftKerasError(.invalidArgument, "load_weights: weight \"\(p)\" in '\(path)' has dtype \(dt), but the model's weight has dtype \(v.dtype)")
+                }
             }
         }
+        let mine = all.filter { !skippedLayers.contains($0.layer) }
         let (tensors, _) = try SafeTensors.read(from: path)
         let values = Dictionary(tensors, uniquingKeysWith: { a, _ in a })
         // Re-check against what was actually read (the file may have changed in between).
         var pairs: [(Variable, Tensor)] = []
-        for (p, v) in mine {
+        for (_, p, v) in mine {
             guard let t = values[p], t.shape == v.shape, t.dtype == v.dtype else {
                 throw SwiftKerasError(.io, "load_weights: '\(path)' changed while it was being read (weight \"\(p)\")")
             }
             pairs.append((v, t))
         }
         for (v, t) in pairs { try v.assign(t) }
+        return skipped
+    }
+
+    /// The layers `loadWeights(from:skipMismatch: true)` skips, with the reasons.
+    private func skippedLayersForLoading(_ all: [(layer: String, path: String, variable: Variable)],
+                                         entries: [(name: String, dtype: DType, shape: [Int])],
+                                         file: [String: (DType, [Int])], myNames: Set<String>,
+                                         path: String) -> [SkippedWeights] {
+        var order: [String] = []
+        var byLayer: [String: [(path: String, variable: Variable)]] = [:]
+        for (l, p, v) in all {
+            if byLayer[l] == nil { order.append(l) }
+            byLayer[l, default: []].append((p, v))
+        }
+        // A file weight the model lacks belongs to the deepest model layer whose path prefixes it.
+        var extraByLayer: [String: [String]] = [:]
+        for e in entries where !myNames.contains(e.name) {
+            var best: String?
+            for l in order where !l.isEmpty && e.name.hasPrefix(l + "/") {
+                if best == nil || l.count > (best?.count ?? 0) { best = l }
+            }
+            if let best { extraByLayer[best, default: []].append(e.name) }
+        }
+        var out: [SkippedWeights] = []
+        for l in order {
+            let ws = byLayer[l] ?? []
+            var problems: [String] = []
+            let missing = ws.filter { file[$0.path] == nil }.map(\.path)
+            if !missing.isEmpty {
+                problems.append("'\(path)' has no weight \(missing.map { "\"\($0)\"" }.joined(separator: ", "))")
+            }
+            if let extra = extraByLayer[l] {
+                problems.append("'\(path)' holds weight(s) \(extra.map { "\"\($0)\"" }.joined(separator: ", ")) the layer does not have")
+            }
+            for (p, v) in ws {
+                guard let (dt, shape) = file[p] else { continue }
+                if shape != v.shape {
+                    problems.append("weight \"\(p)\" has shape \(formatShape(shape)) in the file but \(formatShape(v.shape)) in the model")
+                } else if dt != v.dtype {
+                    problems.append("weight \"\(p)\" has dtype \(dt) in the file but \(v.dtype) in the model")
+                }
+            }
+            if problems.isEmpty { continue }
+            let layerName = l.isEmpty ? name : l
+            let reason = "Layer '\(layerName)' expected \(ws.count) variable(s) (\(ws.map { "\"\($0.path)\"" }.joined(separator: ", "))), but " + problems.joined(separator: "; ") + ". Skipping layer '\(layerName)'."
+            out.append(SkippedWeights(layer: layerName, weights: ws.map(\.path), reason: reason))
+        }
+        return out
     }
 
     /// Builds an unbuilt model from a weights file's shapes where the input shape can be

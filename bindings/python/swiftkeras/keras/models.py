@@ -267,10 +267,17 @@ class Model(_layers.Layer):
     def load_weights(self, filepath, skip_mismatch=False, **kwargs):
         """Loads weights written by ``save_weights`` or ``save``, all or nothing: on any error
         no weight changes. Raises OSError for a missing, truncated or foreign file (naming the
-        path), ValueError for a missing, extra or mismatched weight."""
-        if skip_mismatch:
-            raise NotImplementedError("load_weights: skip_mismatch=True is not supported")
-        _native.model_load_weights(self._model, filepath)
+        path), ValueError for a missing, extra or mismatched weight.
+
+        With ``skip_mismatch=True`` (as Keras), each layer whose weights are missing from the
+        file or differ in count, shape or dtype keeps its weights and a warning naming it is
+        emitted (``warnings.warn``); every other layer is loaded. File errors still raise."""
+        if not skip_mismatch:
+            _native.model_load_weights(self._model, filepath)
+            return
+        import warnings
+        for layer, reason in _native.model_load_weights_ex(self._model, filepath, True):
+            warnings.warn(f"Skipping loading weights for layer '{layer}': {reason}", stacklevel=2)
 
     def save(self, filepath, overwrite=True, **kwargs):
         """Saves the model (config, weights and compile config) to one safetensors file,
