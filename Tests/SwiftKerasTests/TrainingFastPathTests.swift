@@ -150,3 +150,36 @@ final class FirstBatchBuildTests: XCTestCase {
         XCTAssertNotEqual(try Tensor.zeros([2]).doubles, unbuilt.trainableVariables[1].value.doubles, "the bias moved")
     }
 }
+
+/// The vectorized float32 logsumexp rows agree with a float64 reference, and rows holding NaN or
+/// ±inf keep the scalar path's answers.
+final class LogSumExpFastPathTests: XCTestCase {
+    func testFloat32RowsMatchFloat64Reference() throws {
+        for (rows, len) in [(3, 16), (5, 1000), (2, 4099), (4, 17)] {
+            let x64 = try Random.uniform([rows, len], minval: -30, maxval: 30, dtype: .float64, seed: UInt64(len))
+            let x32 = try x64.cast(to: .float32)
+            let got = try x32.logSumExp(alongAxes: [-1]).doubles
+            let xs = try x32.cast(to: .float64).doubles
+            for r in 0..<rows {
+                let row = xs[(r * len)..<((r + 1) * len)]
+                let m = row.max()!
+                let want = m + Glibc.log(row.reduce(0) { $0 + Glibc.exp($1 - m) })
+                XCTAssertEqual(got[r], want, accuracy: 2e-6 * Swift.max(1, abs(want)), "rows \(rows) len \(len) row \(r)")
+            }
+        }
+    }
+
+    func testNonFiniteRowsKeepScalarSemantics() throws {
+        var v = [Float](repeating: 0.5, count: 64)
+        v[3] = .nan
+        var w = [Float](repeating: 0.5, count: 64)
+        w[40] = .infinity
+        var z = [Float](repeating: -.infinity, count: 64)
+        z[0] = -.infinity
+        let t = try Tensor(v + w + z, shape: [3, 64])
+        let r = try t.logSumExp(alongAxes: [1]).doubles
+        XCTAssertTrue(r[0].isNaN)
+        XCTAssertEqual(r[1], .infinity)
+        XCTAssertEqual(r[2], -.infinity)
+    }
+}

@@ -423,6 +423,9 @@ struct LogSumExpReducer<T: TensorElement>: Reducer {
     }
     /// Two passes over a contiguous run: its maximum, then the shifted sum.
     @inline(__always) func foldRun(_ a: LSEState, _ p: UnsafeMutablePointer<T>, _ n: Int) -> LSEState {
+        if T.self == Float.self, let r = lseRunFloat(UnsafeRawPointer(p).assumingMemoryBound(to: Float.self), n) {
+            return merge(a, r)
+        }
         var m = -Double.infinity
         for i in 0..<n {
             let v = p[i].doubleValue
@@ -439,6 +442,57 @@ struct LogSumExpReducer<T: TensorElement>: Reducer {
         if a.max.isNaN || a.max.isInfinite { return T(elementFrom: a.max) }
         return T(elementFrom: a.max + Glibc.log(a.sum))
     }
+}
+
+/// logsumexp state of a contiguous float32 run of finite values, 16 lanes at a time: the maximum,
+/// then the sum of exp(x - max) with the vectorized exp (float32 terms, summed in float32 lanes
+/// and flushed to double every 1024 elements). nil when the run holds NaN or ±inf (the caller
+/// then takes the scalar path, which defines those cases). (Swift's pointwiseMax and any() go
+/// lane by lane; compares and `replacing(with:where:)` vectorize.)
+@inline(__always)
+private func lseRunFloat(_ p: UnsafePointer<Float>, _ n: Int) -> LSEState? {
+    typealias V = SIMD16<Float>
+    if n < 16 { return nil }
+    let raw = UnsafeRawPointer(p)
+    var vm = V(repeating: -.infinity)
+    var poison = V(repeating: 0)          // x * 0 is NaN exactly for NaN and ±inf
+    var i = 0
+    while i + 16 <= n {
+        let x = raw.loadUnaligned(fromByteOffset: i &* 4, as: V.self)
+        poison += x * 0
+        vm = vm.replacing(with: x, where: x .> vm)
+        i &+= 16
+    }
+    var m = -Float.infinity
+    for l in 0..<16 {
+        if poison[l] != 0 { return nil }   // NaN lanes compare unequal to 0
+        if vm[l] > m { m = vm[l] }
+    }
+    while i < n {
+        let v = p[i]
+        if !v.isFinite { return nil }
+        if v > m { m = v }
+        i &+= 1
+    }
+    let vmax = V(repeating: m)
+    var total = 0.0
+    var acc = V(repeating: 0)
+    i = 0
+    while i + 16 <= n {
+        var blockEnd = i &+ 1024
+        if blockEnd > n { blockEnd = n }
+        while i + 16 <= blockEnd {
+            acc += FastMath.exp(raw.loadUnaligned(fromByteOffset: i &* 4, as: V.self) - vmax)
+            i &+= 16
+        }
+        for l in 0..<16 { total += Double(acc[l]) }
+        acc = V(repeating: 0)
+    }
+    while i < n {
+        total += Double(Glibc.expf(p[i] - m))
+        i &+= 1
+    }
+    return LSEState(max: Double(m), sum: total)
 }
 
 // MARK: - Layout and driver
