@@ -183,3 +183,24 @@ final class LogSumExpFastPathTests: XCTestCase {
         XCTAssertEqual(r[2], -.infinity)
     }
 }
+
+/// The vectorized float32 variance rows agree with a float64 two-pass reference, also for data
+/// far from zero, and NaN propagates.
+final class VarianceFastPathTests: XCTestCase {
+    func testFloat32RowsMatchFloat64Reference() throws {
+        for (offset, len) in [(0.0, 16), (0.0, 1000), (1e4, 4099), (-3.0, 37)] {
+            let x32 = try (Random.normal([3, len], dtype: .float64, seed: UInt64(len)) + offset).cast(to: .float32)
+            let got = try x32.variance(alongAxes: [-1]).doubles
+            let xs = try x32.cast(to: .float64).doubles
+            for r in 0..<3 {
+                let row = Array(xs[(r * len)..<((r + 1) * len)])
+                let mean = row.reduce(0, +) / Double(len)
+                let want = row.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(len)
+                XCTAssertEqual(got[r], want, accuracy: 1e-5 * Swift.max(1, want), "offset \(offset) len \(len) row \(r)")
+            }
+        }
+        var v = [Float](repeating: 1, count: 32)
+        v[20] = .nan
+        XCTAssertTrue(try Tensor(v, shape: [1, 32]).variance(alongAxes: [1]).doubles[0].isNaN)
+    }
+}

@@ -382,6 +382,9 @@ struct VarianceReducer<T: TensorElement>: Reducer {
     /// Two passes over a contiguous run (mean, then squared deviations), merged into `a`.
     @inline(__always) func foldRun(_ a: Moments, _ p: UnsafeMutablePointer<T>, _ n: Int) -> Moments {
         if n == 0 { return a }
+        if T.self == Float.self && n >= 16 {
+            return merge(a, varRunFloat(UnsafeRawPointer(p).assumingMemoryBound(to: Float.self), n))
+        }
         var s = 0.0
         for i in 0..<n { s += p[i].doubleValue }
         let mean = s / Double(n)
@@ -393,6 +396,51 @@ struct VarianceReducer<T: TensorElement>: Reducer {
         let v = a.n == 0 ? Double.nan : a.m2 / a.n
         return T(elementFrom: std ? v.squareRoot() : v)
     }
+}
+
+/// Moments of a contiguous float32 run, 16 lanes at a time: the mean, then the squared deviations
+/// from it, each summed in float32 lanes flushed to double every 256 elements (numpy sums float32
+/// in float32 pairwise; this is at least as accurate). NaN and ±inf propagate to NaN as in the
+/// scalar path.
+@inline(__always)
+private func varRunFloat(_ p: UnsafePointer<Float>, _ n: Int) -> Moments {
+    typealias V = SIMD16<Float>
+    let raw = UnsafeRawPointer(p)
+    func lanes(_ v: V) -> Double {
+        var t = 0.0
+        for l in 0..<16 { t += Double(v[l]) }
+        return t
+    }
+    var total = 0.0
+    var i = 0
+    while i + 16 <= n {
+        var acc = V(repeating: 0)
+        var end = i &+ 256
+        if end > n { end = n }
+        while i + 16 <= end {
+            acc += raw.loadUnaligned(fromByteOffset: i &* 4, as: V.self)
+            i &+= 16
+        }
+        total += lanes(acc)
+    }
+    while i < n { total += Double(p[i]); i &+= 1 }
+    let mean = total / Double(n)
+    let vmean = V(repeating: Float(mean))
+    var m2 = 0.0
+    i = 0
+    while i + 16 <= n {
+        var acc = V(repeating: 0)
+        var end = i &+ 256
+        if end > n { end = n }
+        while i + 16 <= end {
+            let d = raw.loadUnaligned(fromByteOffset: i &* 4, as: V.self) - vmean
+            acc += d * d
+            i &+= 16
+        }
+        m2 += lanes(acc)
+    }
+    while i < n { let d = Double(p[i]) - mean; m2 += d * d; i &+= 1 }
+    return Moments(n: Double(n), mean: mean, m2: m2)
 }
 
 /// A running log-sum-exp: the largest value so far and the sum of exp(x - max).
