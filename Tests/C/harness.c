@@ -118,6 +118,7 @@ static void test_tensors(void) {
 #include "harness_optimizers.inc"
 #include "harness_fit.inc"
 #include "harness_models.inc"
+#include "harness_custom_metrics.inc"
 
 int main(void) {
     test_version();
@@ -137,6 +138,7 @@ int main(void) {
     test_optimizers();
     test_fit_args();
     test_models();
+    test_custom_metrics();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }
