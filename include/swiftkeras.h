@@ -1437,6 +1437,37 @@ typedef void (*sk_skipped_fn)(void *user_data, const char *layer, const char *re
 int32_t sk_model_load_weights_ex(sk_model *model, const char *path, uint8_t skip_mismatch,
                                  sk_skipped_fn on_skipped, void *user_data, int32_t *num_skipped);
 
+/* ---- Custom metrics ----
+ *
+ * A stateful metric implemented by C callbacks (Keras: a user subclass of keras.metrics.Metric
+ * with its own update_state / result / reset_state and its own state, e.g. a count of correct
+ * predictions). The three callbacks share user_data; each returns SK_OK, or fails with
+ * sk_set_error(code, message) and returns that code: the library call that ran it (e.g.
+ * sk_metric_update_state, sk_model_fit, sk_model_evaluate) then fails with the same code and
+ * message. The callbacks run with gradient recording paused. A model compiled with the metric
+ * (sk_model_compile_ex) calls reset at the start of each fit epoch and each evaluation, update
+ * after each batch, and result for its logs (which need a one-element result). */
+
+/* Accumulates one batch. y_true and y_pred are borrowed (valid during the call; retain to keep);
+ * sample_weight is NULL when there is none. */
+typedef int32_t (*sk_metric_update_fn)(void *user_data, const sk_tensor *y_true, const sk_tensor *y_pred,
+                                       const sk_tensor *sample_weight);
+/* Writes the current value to *out (the slot arrives NULL; the library takes ownership). */
+typedef int32_t (*sk_metric_result_fn)(void *user_data, sk_tensor **out);
+/* Zeroes the state. */
+typedef int32_t (*sk_metric_reset_fn)(void *user_data);
+
+/* A metric named name (required, non-empty; the name in logs and history) whose update_state,
+ * result and reset_state are update_fn, result_fn and reset_fn (all required) called with
+ * user_data. *out is owned by the caller (sk_metric_release); sk_metric_update_state /
+ * sk_metric_result / sk_metric_reset_state / sk_metric_name work on it as on any metric.
+ * destroy(user_data) (may be NULL) runs exactly once: when the metric goes away (handle released
+ * and no model using it), or before this call returns if it fails.
+ * Errors: SK_ERR_INVALID_ARG (name, a callback or out NULL, name empty). */
+int32_t sk_metric_create_callbacks(const char *name, sk_metric_update_fn update_fn,
+                                   sk_metric_result_fn result_fn, sk_metric_reset_fn reset_fn,
+                                   void *user_data, void (*destroy)(void *user_data), sk_metric **out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -119,6 +119,7 @@ static void test_tensors(void) {
 #include "harness_fit.inc"
 #include "harness_models.inc"
 #include "harness_saving2.inc"
+#include "harness_custom_metrics.inc"
 
 int main(void) {
     test_version();
@@ -139,6 +140,7 @@ int main(void) {
     test_fit_args();
     test_models();
     test_saving2();
+    test_custom_metrics();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

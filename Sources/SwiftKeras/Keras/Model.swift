@@ -173,10 +173,16 @@ open class Model: Layer {
         return ms
     }
 
-    /// Zeroes the loss tracker and the compiled metrics (Keras `reset_metrics`).
+    /// Zeroes the loss tracker and the compiled metrics (Keras `reset_metrics`). Before the
+    /// metrics are resolved (first batch), the metric objects given to compile are reset, so
+    /// state they had before fit does not leak into the first epoch.
     public func resetMetrics() throws {
         try lossTracker.resetState()
-        for m in compiledMetrics { try m.resetState() }
+        if let resolvedMetrics {
+            for m in resolvedMetrics { try m.resetState() }
+        } else {
+            for case .metric(let m) in metricSpecs { try m.resetState() }
+        }
     }
 
     /// The current results: "loss" and each compiled metric (Keras `get_metrics_result`).

@@ -3754,12 +3754,14 @@ static PyObject *k_global_policy(PyObject *self, PyObject *u) {
 #include "native_fit.inc"
 #include "native_models.inc"
 #include "native_saving2.inc"
+#include "native_custom_metrics.inc"
 
 #define KERAS_METHODS \
     OPTIMIZERS_METHODS \
     FIT_METHODS \
     MODELS_METHODS \
     SAVING2_METHODS \
+    CUSTOM_METRICS_METHODS \
     {"_register_variable_class", m_register_variable_class, METH_O, "Variables created by layers use this class."}, \
     {"layer_create", k_layer_create, METH_VARARGS, "layer_create(class_name, config_json=None) -> layer handle."}, \
     {"layer_create_custom", k_layer_create_custom, METH_VARARGS, "layer_create_custom(name, build(layer, shape) or None, call(inputs, training)) -> layer handle."}, \

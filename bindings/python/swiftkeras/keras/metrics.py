@@ -8,6 +8,7 @@ averaged like Keras' ``MeanMetricWrapper``.
 """
 import functools as _functools
 import json as _json
+import weakref as _weakref
 
 from .. import _native
 from . import backend as _K
@@ -33,11 +34,33 @@ class Metric:
     ``result()``, ``reset_state()``; calling the metric updates it and returns the result.
 
     Built-in metrics set ``_key`` (the core's class name) and pass their Keras arguments through
-    ``_config``. A subclass written in Python that overrides ``update_state``/``result`` works
-    standalone, but only built-in metrics and functions can be given to ``compile``.
+    ``_config``; their state lives in the core. A subclass written in Python keeps its state in
+    variables made by ``add_weight`` and implements ``update_state`` and ``result`` (and
+    ``reset_state`` when zeroing its variables is not enough), as in tf.keras::
+
+        class CountCorrect(keras.metrics.Metric):
+            def __init__(self, name="count_correct", **kwargs):
+                super().__init__(name=name, **kwargs)
+                self.correct = self.add_weight(name="correct", initializer="zeros")
+
+            def update_state(self, y_true, y_pred, sample_weight=None):
+                hits = K.equal(K.argmax(y_pred, -1), K.cast(y_true, "int64"))
+                self.correct.assign_add(K.sum(K.cast(hits, "float32")))
+
+            def result(self):
+                return self.correct
+
+    Such a metric works standalone and in ``model.compile(metrics=[...])``: ``fit`` and
+    ``evaluate`` call its methods through the core (reset at the start of each epoch and
+    evaluation, updated after each batch, read for the logs under its ``name``); an exception
+    raised by them comes out of ``fit``/``evaluate`` unchanged.
     """
 
     _key = None
+    _native_backed = False
+    _handle = None
+    _name = None
+    _dtype = None
 
     def __init__(self, name=None, dtype=None, **kwargs):
         if kwargs:
@@ -45,6 +68,7 @@ class Metric:
         self._name = name
         self._dtype = dtype
         self._handle = None
+        self._native_backed = self._key is not None
         if self._key is not None:
             self._get_handle()
 
@@ -55,8 +79,8 @@ class Metric:
     def _get_handle(self):
         if self._handle is None:
             if self._key is None:
-                raise TypeError(f"{type(self).__name__} is a Python metric; compile accepts built-in metrics, "
-                                "names and functions (y_true, y_pred) -> values")
+                self._handle = self._callback_handle()
+                return self._handle
             cfg = {k: v for k, v in self._config().items() if v is not None}
             if self._name is not None:
                 cfg["name"] = self._name
@@ -64,6 +88,27 @@ class Metric:
                 cfg["dtype"] = self._dtype if isinstance(self._dtype, str) else str(getattr(self._dtype, "name", self._dtype))
             self._handle = _native.metric_create(self._key, _json.dumps(cfg))
         return self._handle
+
+    def _callback_handle(self):
+        """A core metric calling this Python metric's methods (``sk_metric_create_callbacks``).
+        The callbacks hold the metric weakly (the compiled model keeps it alive), so no
+        reference cycle runs through the core."""
+        ref = _weakref.ref(self)
+        label = self.name
+
+        def live():
+            m = ref()
+            if m is None:
+                raise RuntimeError(f"metric '{label}': the Python metric object no longer exists")
+            return m
+
+        def update(y_true, y_pred, sample_weight):
+            if sample_weight is None:
+                live().update_state(y_true, y_pred)
+            else:
+                live().update_state(y_true, y_pred, sample_weight=sample_weight)
+
+        return _native.metric_create_callbacks(label, update, lambda: live().result(), lambda: live().reset_state())
 
     @property
     def name(self):
@@ -75,16 +120,77 @@ class Metric:
     def dtype(self):
         return self._dtype or "float32"
 
+    # -- state of Python subclasses ------------------------------------------------------
+    @property
+    def _py_variables(self):
+        vs = self.__dict__.get("_sk_variables")
+        if vs is None:
+            vs = self.__dict__["_sk_variables"] = []
+        return vs
+
+    def add_weight(self, name=None, shape=(), initializer=None, dtype=None, aggregation="sum",
+                   synchronization="on_write", **kwargs):
+        """A non-trainable state Variable (tf.keras ``Metric.add_weight``; Keras 3 also takes
+        ``shape`` first): ``initializer`` "zeros" (default), "ones", a number, or a callable
+        ``(shape, dtype)``; ``dtype`` defaults to the metric's. ``reset_state`` zeroes it."""
+        import swiftkeras as _sk
+        if kwargs:
+            raise TypeError(f"add_weight: unexpected arguments {sorted(kwargs)}")
+        if name is not None and not isinstance(name, str):   # Keras 3 order: add_weight(shape, ...)
+            name, shape = (shape if isinstance(shape, str) else None), name
+        if shape is None:
+            shape = ()
+        if isinstance(shape, int):
+            shape = (shape,)
+        shape = tuple(int(d) for d in shape)
+        dtype = dtype or self.dtype
+        dtype = dtype if isinstance(dtype, str) else str(getattr(dtype, "name", dtype))
+        if initializer is None or initializer == "zeros":
+            value = _native.zeros(list(shape), _K._code(dtype))
+        elif initializer == "ones":
+            value = _K.cast(_native.ones(list(shape), _K._code(dtype)), dtype)
+        elif isinstance(initializer, (int, float)) and not isinstance(initializer, bool):
+            value = _K.cast(_native.zeros(list(shape), _K._code(dtype)), dtype) + float(initializer)
+            value = _K.cast(value, dtype)
+        elif callable(initializer):
+            value = _K.cast(initializer(shape, dtype=dtype), dtype)
+        else:
+            raise ValueError(f"add_weight: unsupported initializer {initializer!r} "
+                             "(use 'zeros', 'ones', a number or a callable (shape, dtype))")
+        label = name or f"variable_{len(self._py_variables)}"
+        v = _sk.Variable(value, trainable=False, name=f"{self.name}/{label}", dtype=dtype)
+        self._py_variables.append(v)
+        return v
+
+    add_variable = add_weight
+
+    @property
+    def variables(self):
+        """The state variables: those made by ``add_weight`` (Python subclasses)."""
+        return list(self._py_variables)
+
+    weights = variables
+
+    # -- the metric API ------------------------------------------------------------------
     def update_state(self, y_true, y_pred, sample_weight=None):
+        if not self._native_backed:
+            raise NotImplementedError(f"{type(self).__name__}: Metric subclasses must implement update_state")
         _native.metric_update_state(self._get_handle(), y_true, y_pred, sample_weight)
 
     def result(self):
+        if not self._native_backed:
+            raise NotImplementedError(f"{type(self).__name__}: Metric subclasses must implement result")
         return _native.metric_result(self._get_handle())
 
     def reset_state(self):
+        if not self._native_backed:
+            for v in self._py_variables:
+                v.assign(_native.zeros(list(v.shape), _K._code(v.dtype)))
+            return
         _native.metric_reset_state(self._get_handle())
 
-    reset_states = reset_state
+    def reset_states(self):
+        self.reset_state()
 
     def __call__(self, *args, **kwargs):
         self.update_state(*args, **kwargs)
@@ -125,6 +231,7 @@ class MeanMetricWrapper(Metric):
         self._fn = _functools.partial(fn, **kwargs) if kwargs else fn
         self._name = name or getattr(fn, "__name__", None) or "mean_metric_wrapper"
         self._dtype = dtype
+        self._native_backed = True
         self._handle = _native.metric_create_custom(self._fn, self._name)
 
 
