@@ -62,9 +62,12 @@ public final class GradientTape: OpObserver {
         let dtype: DType
     }
 
+    /// One recorded op; its inputs are `inputPool[inputStart ..< inputStart + inputCount]` (one
+    /// shared array instead of an allocation per op: recording is on every op's path).
     private struct Entry {
         let output: Int
-        let inputs: [Input]
+        let inputStart: Int
+        let inputCount: Int
         let pullback: Pullback
         let op: StaticString
     }
@@ -75,6 +78,7 @@ public final class GradientTape: OpObserver {
     public let watchAccessedVariables: Bool
 
     private var entries: [Entry] = []
+    private var inputPool: [Input] = []
     private var tracked = IdentitySet()
     private var watchedVariables: Set<Int> = []
     private var variableReads: [Int: [Int]] = [:]
@@ -125,6 +129,7 @@ public final class GradientTape: OpObserver {
     /// Forgets everything recorded so far (`tape.reset()`); the tape keeps recording if it was.
     public func reset() {
         entries.removeAll()
+        inputPool.removeAll()
         tracked.removeAll()
         watchedVariables.removeAll()
         variableReads.removeAll()
@@ -155,13 +160,14 @@ public final class GradientTape: OpObserver {
             if id != 0 && tracked.contains(id) { any = true; break }
         }
         if !any { return }
-        let infos = inputs.map { t -> Input in
+        let start = inputPool.count
+        for t in inputs {
             let id = TensorIdentity.existing(t)
-            return Input(id: id != 0 && tracked.contains(id) ? id : 0, shape: t.shape, dtype: t.dtype)
+            inputPool.append(Input(id: id != 0 && tracked.contains(id) ? id : 0, shape: t.shape, dtype: t.dtype))
         }
         let outID = TensorIdentity.of(output)
         if output.dtype.isFloatingPoint { tracked.insert(outID) }
-        entries.append(Entry(output: outID, inputs: infos, pullback: pullback(), op: op))
+        entries.append(Entry(output: outID, inputStart: start, inputCount: inputs.count, pullback: pullback(), op: op))
     }
 
     func noteRead(_ variable: Variable, _ value: Tensor) {
@@ -202,6 +208,7 @@ public final class GradientTape: OpObserver {
         if persistent { return }
         consumed = true
         entries.removeAll()
+        inputPool.removeAll()
         tracked.removeAll()
         variableReads.removeAll()
     }
@@ -226,6 +233,11 @@ public final class GradientTape: OpObserver {
         }
     }
 
+    /// The recorded inputs of `e`.
+    private func inputs(of e: Entry) -> ArraySlice<Input> {
+        inputPool[e.inputStart ..< e.inputStart + e.inputCount]
+    }
+
     /// The reverse walk. Does not consume the tape.
     private func walk(_ target: Tensor, _ sources: [GradientSource], seed: Tensor?,
                       unconnected: UnconnectedGradients) throws -> [Tensor?] {
@@ -241,7 +253,7 @@ public final class GradientTape: OpObserver {
         var reach = IdentitySet()
         for id in wanted { reach.insert(id) }
         var relevant = [Bool](repeating: false, count: entries.count)
-        for (k, e) in entries.enumerated() where e.inputs.contains(where: { $0.id != 0 && reach.contains($0.id) }) {
+        for (k, e) in entries.enumerated() where inputs(of: e).contains(where: { $0.id != 0 && reach.contains($0.id) }) {
             relevant[k] = true
             reach.insert(e.output)
         }
@@ -265,11 +277,12 @@ public final class GradientTape: OpObserver {
                 throw SwiftKerasError(.unimplemented, "\(e.op): the op is not in OpRegistry, so it has no checked gradient")
             }
             var mask: UInt64 = 0
-            for (i, input) in e.inputs.enumerated() where i >= 64 || (input.id != 0 && reach.contains(input.id)) {
+            let ins = inputs(of: e)
+            for (i, input) in ins.enumerated() where i >= 64 || (input.id != 0 && reach.contains(input.id)) {
                 if i < 64 { mask |= 1 << UInt64(i) }
             }
             let inputGrads = try PullbackNeeds.with(mask) { try e.pullback(g) }
-            for (i, input) in e.inputs.enumerated() where input.id != 0 && reach.contains(input.id) {
+            for (i, input) in ins.enumerated() where input.id != 0 && reach.contains(input.id) {
                 guard i < inputGrads.count, let gi = inputGrads[i] else { continue }
                 let id = input.id
                 let fitted = try Self.unbroadcast(gi, to: input.shape, dtype: input.dtype, op: e.op)
