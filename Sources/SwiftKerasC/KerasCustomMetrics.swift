@@ -38,15 +38,10 @@ final class CallbackMetricState {
     }
 
     func result() throws -> Tensor {
-        var out: OpaquePointer? = nil
-        LastError.set(0, "")
-        let rc = read(userData, &out)
-        let value = out.map { Unmanaged<Tensor>.fromOpaque(UnsafeRawPointer($0)).takeRetainedValue() }
-        if rc != 0 { throw callbackFailure(rc, "metric '\(name)' result") }
-        guard let value else {
-            throw SwiftKerasError(.invalidArgument, "metric '\(name)' result: the callback returned SK_OK without writing a value")
+        try tensorFromCallback("metric '\(name)' result",
+                               missing: "metric '\(name)' result: the callback returned SK_OK without writing a value") { out in
+            read(userData, out)
         }
-        return value
     }
 
     func resetState() throws {

@@ -56,6 +56,22 @@ func callbackFailure(_ rc: Int32, _ what: String) -> SwiftKerasError {
     return SwiftKerasError(kind, msg)
 }
 
+/// Runs a C callback that writes a new tensor into its `out` slot and returns a status (a custom
+/// layer's or model's call, a custom loss or metric): takes ownership of whatever it wrote, also
+/// on failure; a failure becomes the callback's error (`callbackFailure(rc, what)`), SK_OK without
+/// a tensor becomes the error `missing`. The callback's inputs are used inside `call`, so they
+/// stay alive while it runs.
+func tensorFromCallback(_ what: @autoclosure () -> String, missing: @autoclosure () -> String,
+                        _ call: (UnsafeMutablePointer<OpaquePointer?>) -> Int32) throws -> Tensor {
+    var out: OpaquePointer? = nil
+    LastError.set(0, "")
+    let rc = call(&out)
+    let result = out.map { Unmanaged<Tensor>.fromOpaque(UnsafeRawPointer($0)).takeRetainedValue() }
+    if rc != 0 { throw callbackFailure(rc, what()) }
+    guard let result else { throw SwiftKerasError(.invalidArgument, missing()) }
+    return result
+}
+
 /// Copies `s` NUL-terminated into a caller buffer: `*length` (if non-NULL) receives its length
 /// in bytes without the NUL; buf NULL with capacity 0 only queries; a too small buffer fails.
 func copyString(_ s: String, _ buf: UnsafeMutablePointer<CChar>?, _ capacity: Int,
@@ -121,18 +137,14 @@ final class CallbackLayer: Layer {
 
     override func call(_ inputs: [Tensor], training: Bool) throws -> Tensor {
         let ins: [OpaquePointer?] = inputs.map { unretainedHandle($0) }
-        var out: OpaquePointer? = nil
-        LastError.set(0, "")
-        let rc = ins.withUnsafeBufferPointer {
-            callFn(userData, unretainedHandle(self as Layer), $0.baseAddress, Int32($0.count), training ? 1 : 0, &out)
+        return try tensorFromCallback("layer '\(name)' call",
+                                      missing: "layer '\(name)': the call callback returned SK_OK without writing an output") { out in
+            withExtendedLifetime(inputs) {
+                ins.withUnsafeBufferPointer {
+                    callFn(userData, unretainedHandle(self as Layer), $0.baseAddress, Int32($0.count), training ? 1 : 0, out)
+                }
+            }
         }
-        let result = out.map { Unmanaged<Tensor>.fromOpaque(UnsafeRawPointer($0)).takeRetainedValue() }
-        withExtendedLifetime(inputs) {}
-        if rc != 0 { throw callbackFailure(rc, "layer '\(name)' call") }
-        guard let result else {
-            throw SwiftKerasError(.invalidArgument, "layer '\(name)': the call callback returned SK_OK without writing an output")
-        }
-        return result
     }
 }
 

@@ -21,16 +21,10 @@ final class CallbackMetricFunction {
     deinit { destroy?(userData) }
 
     func callAsFunction(_ yTrue: Tensor, _ yPred: Tensor, name: String) throws -> Tensor {
-        var out: OpaquePointer? = nil
-        LastError.set(0, "")
-        let rc = fn(userData, unretainedHandle(yTrue), unretainedHandle(yPred), &out)
-        let result = out.map { Unmanaged<Tensor>.fromOpaque(UnsafeRawPointer($0)).takeRetainedValue() }
-        withExtendedLifetime((yTrue, yPred)) {}
-        if rc != 0 { throw callbackFailure(rc, "metric '\(name)'") }
-        guard let result else {
-            throw SwiftKerasError(.invalidArgument, "metric '\(name)': the callback returned SK_OK without writing a value")
+        try tensorFromCallback("metric '\(name)'",
+                               missing: "metric '\(name)': the callback returned SK_OK without writing a value") { out in
+            withExtendedLifetime((yTrue, yPred)) { fn(userData, unretainedHandle(yTrue), unretainedHandle(yPred), out) }
         }
-        return result
     }
 }
 

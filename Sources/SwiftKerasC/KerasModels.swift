@@ -106,14 +106,9 @@ final class CallbackLoss: Loss {
 
     func callAsFunction(_ yTrue: Tensor, _ yPred: Tensor, sampleWeight: Tensor?) throws -> Tensor {
         let yt = yPred.dtype.isFloatingPoint && yTrue.dtype != yPred.dtype ? try yTrue.cast(to: yPred.dtype) : yTrue
-        var out: OpaquePointer? = nil
-        LastError.set(0, "")
-        let rc = fn(userData, unretainedHandle(yt), unretainedHandle(yPred), &out)
-        let result = out.map { Unmanaged<Tensor>.fromOpaque(UnsafeRawPointer($0)).takeRetainedValue() }
-        withExtendedLifetime((yt, yPred)) {}
-        if rc != 0 { throw callbackFailure(rc, "custom loss") }
-        guard var r = result else {
-            throw SwiftKerasError(.invalidArgument, "custom loss: the callback returned SK_OK without writing a loss")
+        var r = try tensorFromCallback("custom loss",
+                                       missing: "custom loss: the callback returned SK_OK without writing a loss") { out in
+            withExtendedLifetime((yt, yPred)) { fn(userData, unretainedHandle(yt), unretainedHandle(yPred), out) }
         }
         if let w = sampleWeight {
             var sw = try w.cast(to: r.dtype)

@@ -31,18 +31,14 @@ final class ModelCallbacks {
 
     func runCall(_ model: ClosureModel, _ inputs: [Tensor], _ training: Bool) throws -> Tensor {
         let ins: [OpaquePointer?] = inputs.map { unretainedHandle($0) }
-        var out: OpaquePointer? = nil
-        LastError.set(0, "")
-        let rc = ins.withUnsafeBufferPointer {
-            call(userData, unretainedHandle(model as Layer), $0.baseAddress, Int32($0.count), training ? 1 : 0, &out)
+        return try tensorFromCallback("model '\(model.name)' call",
+                                      missing: "model '\(model.name)': the call callback returned SK_OK without writing an output") { out in
+            withExtendedLifetime(inputs) {
+                ins.withUnsafeBufferPointer {
+                    call(userData, unretainedHandle(model as Layer), $0.baseAddress, Int32($0.count), training ? 1 : 0, out)
+                }
+            }
         }
-        let result = out.map { Unmanaged<Tensor>.fromOpaque(UnsafeRawPointer($0)).takeRetainedValue() }
-        withExtendedLifetime(inputs) {}
-        if rc != 0 { throw callbackFailure(rc, "model '\(model.name)' call") }
-        guard let result else {
-            throw SwiftKerasError(.invalidArgument, "model '\(model.name)': the call callback returned SK_OK without writing an output")
-        }
-        return result
     }
 }
 
