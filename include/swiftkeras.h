@@ -1437,6 +1437,13 @@ typedef void (*sk_skipped_fn)(void *user_data, const char *layer, const char *re
 int32_t sk_model_load_weights_ex(sk_model *model, const char *path, uint8_t skip_mismatch,
                                  sk_skipped_fn on_skipped, void *user_data, int32_t *num_skipped);
 
+/* sk_model_load with a choice: compile == 0 ignores the saved compile config (Keras
+ * `load_model(compile=False)`) — the way to load a model compiled with custom metrics, which
+ * are saved by name only; compile it again with sk_model_compile_ex. compile != 0 is
+ * sk_model_load, whose error for a compile config that cannot be rebuilt says so. Errors: as
+ * sk_model_load. */
+int32_t sk_model_load_ex(const char *path, uint8_t compile, sk_model **out);
+
 /* ---- Custom metrics ----
  *
  * A stateful metric implemented by C callbacks (Keras: a user subclass of keras.metrics.Metric

@@ -29,6 +29,13 @@ public func sk_model_save(_ model: OpaquePointer?, _ path: UnsafePointer<CChar>?
     }
 }
 
+@_cdecl("sk_model_load_ex")
+public func sk_model_load_ex(_ path: UnsafePointer<CChar>?, _ compile: UInt8, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    produceObject(out, "sk_model_load_ex") {
+        retainedHandle(ModelBox(try loadModel(from: try cString(path, "sk_model_load_ex", "path"), compile: compile != 0)))
+    }
+}
+
 @_cdecl("sk_model_load")
 public func sk_model_load(_ path: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
     produceObject(out, "sk_model_load") {

@@ -174,7 +174,9 @@ extension Model {
 ///
 /// - Throws: `.io` for a missing, truncated, damaged or foreign file or a weights-only file;
 ///   `.invalidArgument` for an invalid config.
-public func loadModel(from path: String) throws -> Model {
+/// With `compile: false` the saved compile config is ignored (Keras `load_model(compile=False)`):
+/// the way to load a model compiled with custom metrics, which are saved by name only.
+public func loadModel(from path: String, compile: Bool = true) throws -> Model {
     let (_, metadata) = try SafeTensors.contents(of: path)
     guard metadata["format"] == WeightsFormat.modelFormat, let configText = metadata[ModelFileKeys.modelConfig] else {
         if metadata["format"] == WeightsFormat.format {
@@ -187,8 +189,12 @@ public func loadModel(from path: String) throws -> Model {
     }
     let model = try modelFromConfig(try ConfigValue.parse(json: configText))
     try model.loadWeights(from: path)
-    if let cc = metadata[ModelFileKeys.compileConfig] {
-        try model.compile(fromConfig: try ConfigValue.parse(json: cc))
+    if compile, let cc = metadata[ModelFileKeys.compileConfig] {
+        do {
+            try model.compile(fromConfig: try ConfigValue.parse(json: cc))
+        } catch let e as SwiftKerasError {
+            throw SwiftKerasError(e.kind, "load_model: '\(path)': the saved compile config cannot be rebuilt: \(e.message) (custom metrics and losses are saved by name only: load with compile=False and compile the model again)")
+        }
     }
     return model
 }

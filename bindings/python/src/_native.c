@@ -3718,15 +3718,18 @@ static PyObject *k_model_save_weights(PyObject *self, PyObject *args) { (void)se
 static PyObject *k_model_load_weights(PyObject *self, PyObject *args) { (void)self; return model_path_call(args, load_weights_fn); }
 static PyObject *k_model_save(PyObject *self, PyObject *args) { (void)self; return model_path_call(args, save_fn); }
 
-static PyObject *k_model_load(PyObject *self, PyObject *po) {
+static PyObject *k_model_load(PyObject *self, PyObject *args) {
     (void)self;
+    PyObject *po;
+    int compile = 1;
+    if (!PyArg_ParseTuple(args, "O|p", &po, &compile)) return NULL;
     PyObject *b = fs_path(po);
     if (!b) return NULL;
     sk_model *m = NULL;
     int32_t st;
     const char *path = PyBytes_AS_STRING(b);
     Py_BEGIN_ALLOW_THREADS
-    st = sk_model_load(path, &m);
+    st = compile ? sk_model_load(path, &m) : sk_model_load_ex(path, 0, &m);
     Py_END_ALLOW_THREADS
     Py_DECREF(b);
     return KH_FINISH(sk_model, st, m);
@@ -3795,7 +3798,7 @@ static PyObject *k_global_policy(PyObject *self, PyObject *u) {
     {"model_save_weights", k_model_save_weights, METH_VARARGS, "model_save_weights(model, path): safetensors file, written atomically."}, \
     {"model_load_weights", k_model_load_weights, METH_VARARGS, "model_load_weights(model, path): all or nothing."}, \
     {"model_save", k_model_save, METH_VARARGS, "model_save(model, path): weights + model and compile configs."}, \
-    {"model_load", k_model_load, METH_O, "model_load(path) -> model handle."}, \
+    {"model_load", k_model_load, METH_VARARGS, "model_load(path, compile=True) -> model handle."}, \
     {"set_global_policy", k_set_global_policy, METH_VARARGS, "set_global_policy(name)."}, \
     {"global_policy", k_global_policy, METH_NOARGS, "global_policy() -> str."},
 

@@ -378,14 +378,52 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     afresh). Returns a ``Sequential`` for a saved Sequential model, a ``Model`` (functional)
     otherwise, with ``.layers`` (objects of the built-in layer classes), ``.optimizer`` (an
     Optimizer of the saved class and learning rate) and ``.loss`` (the saved loss name).
-    ``compile=False`` leaves ``.optimizer``/``.loss`` None. ``custom_objects`` is accepted
-    for compatibility: files written by swiftkeras only reference built-in classes (models
-    with custom layers or losses cannot be saved whole), so there is nothing to resolve.
+    ``compile=False`` ignores the saved compile config (``.optimizer``/``.loss`` None).
+    ``custom_objects`` resolves custom metrics, which are saved by name: a key equal to the saved
+    name (or a class whose snake_case name is it) is instantiated and the model compiled with it;
+    models with custom layers or losses cannot be saved whole, so nothing else needs resolving.
     Raises OSError (naming the path) for a missing, truncated or foreign file or a
     weights-only file."""
     if custom_objects is not None and not isinstance(custom_objects, dict):
         raise TypeError(f"load_model: custom_objects must be a dict, got {type(custom_objects).__name__}")
-    return _from_handle(_native.model_load(filepath), compile=compile)
+    if not compile:
+        return _from_handle(_native.model_load(filepath, False), compile=False)
+    if not custom_objects:
+        return _from_handle(_native.model_load(filepath), compile=True)
+    model = _from_handle(_native.model_load(filepath, False), compile=False)
+    cc = _saved_compile_config(filepath)
+    if cc is not None:
+        from . import metrics as _metrics
+        resolved = []
+        for entry in cc.get("metrics", []):
+            if isinstance(entry, str):
+                hit = _custom_object(entry, custom_objects)
+                resolved.append(hit() if isinstance(hit, type) else (hit if hit is not None else entry))
+            else:
+                resolved.append(_metrics.deserialize(entry))
+        model.compile(optimizer=_optimizers.deserialize(cc["optimizer"]), loss=cc["loss"], metrics=resolved)
+    return model
+
+
+def _custom_object(name, custom_objects):
+    """The custom object saved under `name`: by key, or a class whose snake_case name is it."""
+    if name in custom_objects:
+        return custom_objects[name]
+    for key, obj in custom_objects.items():
+        if _layers._snake(key) == name or _layers._snake(getattr(obj, "__name__", "")) == name:
+            return obj
+    return None
+
+
+def _saved_compile_config(filepath):
+    """The compile config a model file holds (its safetensors header's metadata), or None."""
+    import json
+    import struct
+    with open(_os.fspath(filepath), "rb") as f:
+        (n,) = struct.unpack("<Q", f.read(8))
+        header = json.loads(f.read(n))
+    text = (header.get("__metadata__") or {}).get("swiftkeras.compile_config")
+    return json.loads(text) if text else None
 
 
 # -- fit helpers ---------------------------------------------------------------------------
