@@ -57,8 +57,8 @@ enum FusedUpdate {
         }
     }
 
-    /// The float32 kernel, 16 lanes at a time (the generic loop below stays scalar: the
-    /// compiler does not vectorize its square root).
+    /// The float32 update into new buffers (the C kernel), for variables whose value someone
+    /// else still holds; `adamInPlace` covers the rest.
     private static func runFloat(_ x: Tensor, _ g: Tensor, _ m: Tensor, _ v: Tensor, _ c1: Float, _ c2: Float,
                                  _ alpha: Float, _ eps: Float) throws -> (x: Tensor, m: Tensor, v: Tensor) {
         let nx = try Tensor.uninitialized(x.shape, x.dtype, op: "adam")
@@ -68,6 +68,7 @@ enum FusedUpdate {
         return (nx, nm, nv)
     }
 
+    /// The float64 update (scalar Swift: float64 Adam is rare enough not to need a C kernel).
     private static func run<T: BinaryFloatingPoint & TensorElement>(
         _ x: Tensor, _ g: Tensor, _ m: Tensor, _ v: Tensor, _ c1: T, _ c2: T, _ alpha: T, _ eps: T, _: T.Type
     ) throws -> (x: Tensor, m: Tensor, v: Tensor) {
