@@ -8,11 +8,9 @@
 /// Sublayers are registered with `track(_:)` (usually right after creating the model), so
 /// their weights are the model's (`weights`, `trainableWeights`, `fit`, `saveWeights`), in
 /// registration order. `build` (optional) runs once before the first call with the input
-/// shapes and may add weights or sublayers; `call` computes the first output.
-///
-/// As Keras builds a subclassed model on the first batch before training, the first
-/// `trainStep` of a model that has never been called runs it once on the batch (training off,
-/// nothing recorded) so its sublayers create their weights before gradients are taken.
+/// shapes and may add weights or sublayers; `call` computes the first output. Weights created
+/// by the first call (in `fit`, inside the first training step) are trained from that step on:
+/// `Model.trainStep` lists the trainable variables after the forward pass.
 open class ClosureModel: Model {
     /// Creates weights or sublayers for inputs of these shapes (batch included).
     public let buildFunction: ((ClosureModel, [[Int]]) throws -> Void)?
@@ -21,7 +19,6 @@ open class ClosureModel: Model {
     /// The subclass's name as the user wrote it (e.g. the Python class name; the automatic
     /// name derives from it).
     public let subclassName: String
-    private var hasRun = false
 
     /// Creates the model.
     /// - Parameters:
@@ -43,9 +40,7 @@ open class ClosureModel: Model {
     }
 
     open override func call(_ inputs: [Tensor], training: Bool) throws -> Tensor {
-        let out = try callFunction(self, inputs, training)
-        hasRun = true
-        return out
+        try callFunction(self, inputs, training)
     }
 
     open override func callOutputs(_ inputs: [Tensor], training: Bool) throws -> [Tensor] {
@@ -58,13 +53,5 @@ open class ClosureModel: Model {
         var out = try withoutRecording { try self(zeros, training: false).shape }
         if batchUnknown && !out.isEmpty { out[0] = -1 }
         return out
-    }
-
-    @discardableResult
-    open override func trainStep(x: [Tensor], y: Tensor, sampleWeight: Tensor? = nil) throws -> Logs {
-        if !hasRun {
-            _ = try withoutRecording { try outputs(x, training: false) }
-        }
-        return try super.trainStep(x: x, y: y, sampleWeight: sampleWeight)
     }
 }
