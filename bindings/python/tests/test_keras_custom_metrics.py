@@ -228,3 +228,24 @@ def test_fit_passes_sample_weights():
     h = m.fit(x, y, sample_weight=w, batch_size=16, epochs=2, shuffle=False, verbose=0)
     assert h.history["count_correct"] == pytest.approx([want] * 2, rel=1e-5)
     assert want != np_correct(y, m.predict(x, verbose=0))
+
+
+def test_subclass_of_a_builtin_metric_runs_its_override_when_compiled():
+    import swiftkeras as tf
+
+    class MeanSquaredPrediction(keras.metrics.Mean):
+        def update_state(self, y_true, y_pred, sample_weight=None):
+            super().update_state(tf.square(y_pred), sample_weight)
+
+    x = np.random.RandomState(1).randn(16, 3).astype("float32")
+    y = np.zeros((16, 2), "float32")
+    m = keras.Sequential([keras.layers.Dense(2, input_shape=(3,))])
+    m.compile(optimizer="sgd", loss="mse", metrics=[MeanSquaredPrediction(name="msp")])
+    d = m.evaluate(x, y, batch_size=16, verbose=0, return_dict=True)
+    want = float(np.mean(m.predict(x, verbose=0).astype("float64") ** 2))
+    assert abs(d["msp"] - want) < 1e-5 * max(1.0, want)
+    # without the override the core runs the built-in directly (no Python call per batch)
+    from swiftkeras.keras import metrics as _m
+    assert _m._overrides_metric_api(MeanSquaredPrediction)
+    assert not _m._overrides_metric_api(keras.metrics.Mean)
+    assert not _m._overrides_metric_api(type("PlainSub", (keras.metrics.AUC,), {}))

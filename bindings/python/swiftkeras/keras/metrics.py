@@ -439,11 +439,32 @@ def get(identifier):
     raise ValueError(f"Could not interpret metric identifier: {identifier!r}")
 
 
+def _overrides_metric_api(cls):
+    """Whether a built-in metric's subclass redefines update_state, result or reset_state below
+    the built-in class that implements them."""
+    base = next((c for c in cls.__mro__ if c.__dict__.get("_key") is not None), None)
+    if base is None or base is cls:
+        return False
+    for c in cls.__mro__:
+        if c is base:
+            return False
+        if any(k in c.__dict__ for k in ("update_state", "result", "reset_state")):
+            return True
+    return False
+
+
 def _compile_entry(m):
     """What ``Model.compile`` passes to the core for one metric: a name or a metric handle."""
     if isinstance(m, str):
         return m
     if isinstance(m, Metric):
+        if m._native_backed and _overrides_metric_api(type(m)):
+            # A subclass of a built-in metric that overrides update_state/result/reset_state
+            # (e.g. transforming the inputs, then super().update_state(...)): the core calls
+            # the Python methods, which use the built-in state underneath.
+            if getattr(m, "_override_handle", None) is None:
+                m._override_handle = m._callback_handle()
+            return m._override_handle
         return m._get_handle()
     if callable(m):
         name = getattr(m, "_sk_metric_name", None)
