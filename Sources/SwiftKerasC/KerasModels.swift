@@ -45,6 +45,13 @@ enum OutputRedirect {
                 previous(line)
             }
         }
+        // The live bar only goes to the terminal, never around a model's output callback
+        // (which receives whole lines only).
+        if let previousLive = Model.transientOutput {
+            Model.transientOutput = { text in
+                if pthread_getspecific(OutputRedirect.key) == nil { previousLive(text) }
+            }
+        }
         return true
     }()
 

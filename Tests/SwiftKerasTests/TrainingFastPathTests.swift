@@ -204,3 +204,30 @@ final class VarianceFastPathTests: XCTestCase {
         XCTAssertTrue(try Tensor(v, shape: [1, 32]).variance(alongAxes: [1]).doubles[0].isNaN)
     }
 }
+
+/// fit(verbose: 1) redraws Keras' live bar through Model.transientOutput between batches.
+final class LiveProgressTests: XCTestCase {
+    func testLiveBarDrawsBetweenBatchesOnly() throws {
+        let savedOut = Model.output, savedLive = Model.transientOutput
+        defer { Model.output = savedOut; Model.transientOutput = savedLive }
+        var lines: [String] = [], live: [String] = []
+        Model.output = { lines.append($0) }
+        Model.transientOutput = { live.append($0) }
+        let x = try Random.normal([64, 3], seed: 1), y = try Random.normal([64, 1], seed: 2)
+        let m = try Sequential([try InputLayer(shape: [3]), Dense(units: 1)])
+        try m.compile(optimizer: try SGD(learningRate: 0.01), loss: lossNamed("mse"))
+        _ = try m.fit(x: x, y: y, batchSize: 8, epochs: 2, verbose: 1)
+        // The first batch of each epoch always draws (later ones at most every 50 ms), never the last.
+        XCTAssertGreaterThanOrEqual(live.count, 2)
+        XCTAssertTrue(live.allSatisfy { !$0.hasPrefix("8/8") }, "the last batch is left to the final line")
+        XCTAssertEqual(live.first.map { $0.hasPrefix("1/8 ") }, true)
+        XCTAssertTrue(live.allSatisfy { $0.contains("s/step - loss: ") })
+        XCTAssertEqual(lines.filter { $0.hasPrefix("8/8 ") }.count, 2)
+        // verbose 2 (one line per epoch) draws no live bar.
+        live.removeAll()
+        _ = try m.fit(x: x, y: y, batchSize: 8, epochs: 1, verbose: 2)
+        XCTAssertTrue(live.isEmpty)
+        XCTAssertEqual(liveProgressLine(done: 3, steps: 12, elapsed: 0.3, logs: ["loss": 0.5]),
+                       " 3/12 \u{1B}[1m━━━━━\u{1B}[0m\u{1B}[2m━━━━━━━━━━━━━━━\u{1B}[0m 1s 100ms/step - loss: 0.5000")
+    }
+}

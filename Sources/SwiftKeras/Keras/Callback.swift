@@ -112,6 +112,7 @@ public final class LambdaCallback: Callback {
 public final class ProgbarLogger: Callback {
     private var epochStart = 0.0
     private var seen = 0
+    private var lastDraw = -Double.infinity
     private let verboseOverride: Int?
 
     /// Creates the logger; nil `verbose` takes fit's.
@@ -121,12 +122,23 @@ public final class ProgbarLogger: Callback {
 
     public override func onEpochBegin(_ epoch: Int, logs: Logs) throws {
         seen = 0
+        lastDraw = -Double.infinity
         epochStart = monotonicSeconds()
         let epochs = params["epochs"] ?? 1
         if verbose > 0 && epochs > 1 { Model.output("Epoch \(epoch + 1)/\(epochs)") }
     }
 
-    public override func onTrainBatchEnd(_ batch: Int, logs: Logs) throws { seen = batch + 1 }
+    /// At verbose 1, redraws Keras' live bar through `Model.transientOutput` (when there is
+    /// one) at most every 50 ms; the last batch is left to the epoch's final line.
+    public override func onTrainBatchEnd(_ batch: Int, logs: Logs) throws {
+        seen = batch + 1
+        guard verbose == 1, let draw = Model.transientOutput else { return }
+        let steps = params["steps"] ?? 0
+        let now = monotonicSeconds()
+        if seen >= steps || now - lastDraw < 0.05 { return }
+        lastDraw = now
+        draw(liveProgressLine(done: seen, steps: steps, elapsed: now - epochStart, logs: logs))
+    }
 
     public override func onEpochEnd(_ epoch: Int, logs: Logs) throws {
         if verbose <= 0 { return }
@@ -145,14 +157,7 @@ func monotonicSeconds() -> Double {
 /// The final progress line of an epoch or an evaluation, formatted as Keras 3's Progbar.
 func progressLine(steps: Int, elapsed: Double, logs: Logs, verbose: Int) -> String {
     let perStep = steps > 0 ? elapsed / Double(steps) : 0
-    let stepTime: String
-    if perStep >= 1 || perStep == 0 {
-        stepTime = "\(formatFixed(perStep, digits: 0))s/step"
-    } else if perStep >= 1e-3 {
-        stepTime = "\(formatFixed(perStep * 1e3, digits: 0))ms/step"
-    } else {
-        stepTime = "\(formatFixed(perStep * 1e6, digits: 0))us/step"
-    }
+    let stepTime = stepTimeText(perStep)
     var line = verbose == 1
         ? "\(steps)/\(steps) " + String(repeating: "━", count: 20) + " \(formatFixed(elapsed, digits: 0))s \(stepTime)"
         : "\(steps)/\(steps) - \(formatFixed(elapsed, digits: 0))s - \(stepTime)"
@@ -160,6 +165,28 @@ func progressLine(steps: Int, elapsed: Double, logs: Logs, verbose: Int) -> Stri
         line += " - \(k): \(formatMetricValue(logs[k] ?? 0))"
     }
     return line
+}
+
+/// Keras 3's live bar after `done` of `steps` batches: the count, a 20-character bar (bold done
+/// part, dim rest), the estimated time left, the time per step and the running logs.
+func liveProgressLine(done: Int, steps: Int, elapsed: Double, logs: Logs) -> String {
+    let width = 20
+    let filled = steps > 0 ? Swift.min(width, width * done / steps) : 0
+    let perStep = done > 0 ? elapsed / Double(done) : 0
+    let count = String(done)
+    var line = String(repeating: " ", count: Swift.max(0, String(steps).count - count.count)) + count + "/\(steps) "
+    line += "\u{1B}[1m" + String(repeating: "━", count: filled) + "\u{1B}[0m"
+    line += "\u{1B}[2m" + String(repeating: "━", count: width - filled) + "\u{1B}[0m"
+    line += " \(formatFixed(perStep * Double(steps - done), digits: 0))s " + stepTimeText(perStep)
+    for k in logs.keys.sorted() { line += " - \(k): \(formatMetricValue(logs[k] ?? 0))" }
+    return line
+}
+
+/// A time per step as Keras prints it: "2s/step", "15ms/step", "120us/step".
+func stepTimeText(_ perStep: Double) -> String {
+    if perStep >= 1 || perStep == 0 { return "\(formatFixed(perStep, digits: 0))s/step" }
+    if perStep >= 1e-3 { return "\(formatFixed(perStep * 1e3, digits: 0))ms/step" }
+    return "\(formatFixed(perStep * 1e6, digits: 0))us/step"
 }
 
 /// A metric value as Keras' Progbar prints it: 4 decimals, or scientific when |v| <= 1e-3.

@@ -2,6 +2,7 @@
 // backend/*/trainer.py): compile, train_step / test_step, fit with shuffling, validation split
 // and callbacks, evaluate, predict, train_on_batch, test_on_batch.
 
+import Glibc
 import Synchronization
 
 /// A metric given to `compile`: a metric object or a name resolved like Keras (`"accuracy"`
@@ -14,7 +15,30 @@ public enum CompileMetric: ExpressibleByStringLiteral {
     public init(stringLiteral value: String) { self = .name(value) }
 }
 
-private let outputHook = Mutex<(String) -> Void>({ print($0) })
+private let outputHook = Mutex<(String) -> Void>(LiveLine.printLine)
+private let transientHook = Mutex<((String) -> Void)?>(LiveLine.terminalWriter)
+
+/// The terminal line that Keras' live progress bar redraws (stdout, only when it is a terminal).
+enum LiveLine {
+    /// Whether a live bar is on the line now: the next printed line overwrites it.
+    static let shown = Atomic<Bool>(false)
+
+    /// Redraws the line in place ("\r", the text, erase to the end of the line).
+    static let terminalWriter: ((String) -> Void)? = isatty(STDOUT_FILENO) != 0 ? { text in
+        fputs("\r" + text + "\u{1B}[K", stdout)
+        fflush(stdout)
+        shown.store(true, ordering: .relaxed)
+    } : nil
+
+    /// Prints a whole line, over the live bar when one is shown.
+    static let printLine: (String) -> Void = { line in
+        if shown.exchange(false, ordering: .relaxed) {
+            print("\r" + line + "\u{1B}[K")
+        } else {
+            print(line)
+        }
+    }
+}
 
 /// A layer that groups layers into a trainable object (Keras 3 `keras.Model`).
 ///
@@ -43,6 +67,15 @@ open class Model: Layer {
     public static var output: (String) -> Void {
         get { outputHook.withLock { $0 } }
         set { outputHook.withLock { $0 = newValue } }
+    }
+
+    /// Where Keras' live progress bar goes during an epoch at verbose 1 (each call replaces the
+    /// previous one on the same line; the epoch's final line from `output` then overwrites it):
+    /// stdout when it is a terminal, nowhere otherwise (nil). Shared by all models; the C API
+    /// turns it off for models whose output goes to a callback.
+    public static var transientOutput: ((String) -> Void)? {
+        get { transientHook.withLock { $0 } }
+        set { transientHook.withLock { $0 = newValue } }
     }
 
     /// Creates an empty model for subclassing (Keras `class MyModel(keras.Model)`).
