@@ -1031,6 +1031,16 @@ typedef void (*sk_output_fn)(void *user_data, const char *line);
 int32_t sk_model_set_output_callback(sk_model *model, sk_output_fn fn, void *user_data,
                                      void (*destroy)(void *user_data));
 
+/* Receives Keras' live progress bar of the model's fit at verbose 1: fn(user_data, text) with
+ * the bar after some batch of the epoch (at most every 50 ms, never for the last batch), each
+ * text meant to replace the previous one on the same terminal line (e.g. write "\r", the text
+ * and "\x1b[K"); the epoch's final line then comes through the output callback (or stdout).
+ * Without a live callback the bar goes to stdout when the model has no output callback and
+ * stdout is a terminal, and nowhere otherwise. fn NULL removes it; destroy as for
+ * sk_model_set_output_callback. Errors: SK_ERR_INVALID_HANDLE (model NULL). */
+int32_t sk_model_set_live_callback(sk_model *model, sk_output_fn fn, void *user_data,
+                                   void (*destroy)(void *user_data));
+
 /* The trainable weights (`model.trainable_weights`) as new caller-owned variable handles,
  * rules as sk_layer_weights. */
 int32_t sk_model_trainable_weights(const sk_model *model, sk_variable **out, int32_t capacity,

@@ -198,7 +198,7 @@ public func sk_model_fit_ex(_ model: OpaquePointer?, _ x: UnsafePointer<OpaquePo
             cbs.append(FitHooks(epochBegin, batchBegin, batchEnd, userData))
         }
         if let progress = a.get(.onEpochEnd, SKProgressFn?.self) { cbs.append(ProgressCallback(progress, userData)) }
-        let h = try OutputRedirect.with(b.sink) {
+        let h = try OutputRedirect.with(b) {
             try b.model.fit(x: xs, y: yt, batchSize: Int(batchSize), epochs: Int(a.get(.epochs, Int32.self)),
                             verbose: Int(a.get(.verbose, Int32.self)), callbacks: cbs,
                             validationSplit: a.get(.validationSplit, Double.self), validationData: validation,
@@ -247,7 +247,7 @@ public func sk_model_evaluate_weighted(_ model: OpaquePointer?, _ x: UnsafePoint
         if batchSize <= 0 || batchSize > Int64(Int32.max) {
             throw SwiftKerasError(.invalidArgument, "sk_model_evaluate_weighted: batch_size must be in [1, 2^31), got \(batchSize)")
         }
-        let logs = try OutputRedirect.with(b.sink) {
+        let logs = try OutputRedirect.with(b) {
             try b.model.evaluate(x: xs, y: yt, batchSize: Int(batchSize), verbose: Int(verbose),
                                  sampleWeight: optionalTensor(sampleWeight))
         }
@@ -265,7 +265,7 @@ private func onBatch(_ fn: StaticString, _ train: Bool, _ model: OpaquePointer?,
         if xs.isEmpty { throw SwiftKerasError(.invalidArgument, "\(fn): no inputs (n_x is 0)") }
         let yt = try tensor(y, fn, "y")
         let sw = optionalTensor(sampleWeight)
-        let logs = try OutputRedirect.with(b.sink) {
+        let logs = try OutputRedirect.with(b) {
             train ? try b.model.trainOnBatch(x: xs, y: yt, sampleWeight: sw)
                   : try b.model.testOnBatch(x: xs, y: yt, sampleWeight: sw)
         }

@@ -26,9 +26,11 @@ final class OutputSink {
     func emit(_ line: String) { line.withCString { fn(userData, $0) } }
 }
 
-/// `Model.output` is shared by all models; the C API installs (once) a hook that sends a line to
-/// the sink of the model whose C call is running on the current thread, or else to the previous
-/// hook (stdout).
+/// `Model.output` and `Model.transientOutput` are shared by all models; the C API installs
+/// (once) hooks that send a line to the output callback, and a live-bar update to the live
+/// callback, of the model whose C call is running on the current thread — or else to the
+/// previous hooks (stdout, and the terminal's live bar). A model with an output callback but no
+/// live callback gets no live bar (its callback receives whole lines only).
 enum OutputRedirect {
     private static let key: pthread_key_t = {
         var k = pthread_key_t()
@@ -36,33 +38,30 @@ enum OutputRedirect {
         return k
     }()
 
+    private static func current() -> ModelBox? {
+        pthread_getspecific(key).map { Unmanaged<ModelBox>.fromOpaque($0).takeUnretainedValue() }
+    }
+
     private static let installed: Bool = {
         let previous = Model.output
         Model.output = { line in
-            if let p = pthread_getspecific(OutputRedirect.key) {
-                Unmanaged<OutputSink>.fromOpaque(p).takeUnretainedValue().emit(line)
-            } else {
-                previous(line)
-            }
+            if let s = OutputRedirect.current()?.sink { s.emit(line) } else { previous(line) }
         }
-        // The live bar only goes to the terminal, never around a model's output callback
-        // (which receives whole lines only).
-        if let previousLive = Model.transientOutput {
-            Model.transientOutput = { text in
-                if pthread_getspecific(OutputRedirect.key) == nil { previousLive(text) }
-            }
+        let previousLive = Model.transientOutput
+        Model.transientOutput = { text in
+            if let box = OutputRedirect.current() { box.liveSink?.emit(text) } else { previousLive?(text) }
         }
         return true
     }()
 
-    /// Runs `body` with the model's sink (if any) receiving this thread's output lines.
-    static func with<R>(_ sink: OutputSink?, _ body: () throws -> R) rethrows -> R {
-        guard let sink else { return try body() }
+    /// Runs `body` with the model's callbacks (if any) receiving this thread's output.
+    static func with<R>(_ box: ModelBox, _ body: () throws -> R) rethrows -> R {
+        guard box.sink != nil || box.liveSink != nil else { return try body() }
         _ = installed
         let saved = pthread_getspecific(key)
-        pthread_setspecific(key, Unmanaged.passUnretained(sink).toOpaque())
+        pthread_setspecific(key, Unmanaged.passUnretained(box).toOpaque())
         defer { pthread_setspecific(key, saved) }
-        return try withExtendedLifetime(sink) { try body() }
+        return try withExtendedLifetime(box) { try body() }
     }
 }
 
@@ -72,6 +71,7 @@ enum OutputRedirect {
 final class ModelBox {
     let model: Model
     var sink: OutputSink?
+    var liveSink: OutputSink?
     var names: [UnsafeMutablePointer<CChar>?] = []
 
     init(_ m: Model) { model = m }
@@ -220,6 +220,20 @@ public func sk_model_as_layer(_ model: OpaquePointer?, _ out: UnsafeMutablePoint
 @_cdecl("sk_model_release")
 public func sk_model_release(_ model: OpaquePointer?) {
     releaseHandle(model, ModelBox.self)
+}
+
+@_cdecl("sk_model_set_live_callback")
+public func sk_model_set_live_callback(_ model: OpaquePointer?, _ fn: SKOutputFn?, _ userData: UnsafeMutableRawPointer?,
+                                       _ destroy: SKDestroy?) -> Int32 {
+    do {
+        let b = try object(model, "sk_model_set_live_callback", "model", ModelBox.self)
+        b.liveSink = fn.map { OutputSink($0, userData, destroy) }
+        if fn == nil { destroy?(userData) }
+        return 0
+    } catch {
+        destroy?(userData)
+        return LastError.set(error)
+    }
 }
 
 @_cdecl("sk_model_set_output_callback")
@@ -381,7 +395,7 @@ public func sk_model_fit(_ model: OpaquePointer?, _ x: UnsafePointer<OpaquePoint
             throw SwiftKerasError(.invalidArgument, "sk_model_fit: batch_size must be in [1, 2^31), got \(batchSize)")
         }
         let cbs: [Callback] = progress.map { [ProgressCallback($0, userData)] } ?? []
-        let h = try OutputRedirect.with(b.sink) {
+        let h = try OutputRedirect.with(b) {
             try b.model.fit(x: xs, y: yt, batchSize: Int(batchSize), epochs: Int(epochs), verbose: Int(verbose),
                             callbacks: cbs, validationSplit: validationSplit, shuffle: shuffle != 0,
                             seed: seed >= 0 ? UInt64(seed) : nil)
@@ -404,7 +418,7 @@ public func sk_model_evaluate(_ model: OpaquePointer?, _ x: UnsafePointer<Opaque
         if batchSize <= 0 || batchSize > Int64(Int32.max) {
             throw SwiftKerasError(.invalidArgument, "sk_model_evaluate: batch_size must be in [1, 2^31), got \(batchSize)")
         }
-        let logs = try OutputRedirect.with(b.sink) {
+        let logs = try OutputRedirect.with(b) {
             try b.model.evaluate(x: xs, y: yt, batchSize: Int(batchSize), verbose: Int(verbose))
         }
         var keys = b.model.metricsNames.filter { logs[$0] != nil }
@@ -431,7 +445,7 @@ public func sk_model_predict(_ model: OpaquePointer?, _ x: UnsafePointer<OpaqueP
         if batchSize <= 0 || batchSize > Int64(Int32.max) {
             throw SwiftKerasError(.invalidArgument, "sk_model_predict: batch_size must be in [1, 2^31), got \(batchSize)")
         }
-        return try OutputRedirect.with(b.sink) { try b.model.predict(xs, batchSize: Int(batchSize)) }
+        return try OutputRedirect.with(b) { try b.model.predict(xs, batchSize: Int(batchSize)) }
     }
 }
 

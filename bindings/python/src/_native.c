@@ -3663,6 +3663,23 @@ static PyObject *k_model_set_output_callback(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
+static PyObject *k_model_set_live_callback(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *mc, *fn;
+    if (!PyArg_ParseTuple(args, "OO", &mc, &fn)) return NULL;
+    sk_model *m = HGET(sk_model, mc);
+    if (!m) return NULL;
+    int32_t st;
+    if (fn == Py_None) st = sk_model_set_live_callback(m, NULL, NULL, NULL);
+    else {
+        if (!PyCallable_Check(fn)) { PyErr_SetString(PyExc_TypeError, "live callback must be callable"); return NULL; }
+        Py_INCREF(fn);
+        st = sk_model_set_live_callback(m, output_cb, fn, callback_destroy);
+    }
+    if (st) return raise_status(st);
+    Py_RETURN_NONE;
+}
+
 static PyObject *k_model_trainable_weights(PyObject *self, PyObject *mc) {
     (void)self;
     sk_model *m = HGET(sk_model, mc);
@@ -3794,6 +3811,7 @@ static PyObject *k_global_policy(PyObject *self, PyObject *u) {
     {"model_predict", k_model_predict, METH_VARARGS, "model_predict(model, x, batch_size) -> Tensor."}, \
     {"model_summary", k_model_summary, METH_O, "model_summary(model) -> str."}, \
     {"model_set_output_callback", k_model_set_output_callback, METH_VARARGS, "model_set_output_callback(model, fn(line) or None)."}, \
+    {"model_set_live_callback", k_model_set_live_callback, METH_VARARGS, "model_set_live_callback(model, fn(text) or None): Keras' live progress bar."}, \
     {"model_trainable_weights", k_model_trainable_weights, METH_O, "model_trainable_weights(model) -> list of Variable."}, \
     {"model_save_weights", k_model_save_weights, METH_VARARGS, "model_save_weights(model, path): safetensors file, written atomically."}, \
     {"model_load_weights", k_model_load_weights, METH_VARARGS, "model_load_weights(model, path): all or nothing."}, \

@@ -7,13 +7,23 @@ import sys
 import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# Random arguments can make valid but enormous requests (arange(0, 2**40, 255) is 17 GB of
+# int32). Each fuzz process gets 6 GiB of address space, so such a request fails inside the
+# library — which must raise MemoryError, not crash — instead of exhausting the machine.
+MEMORY_LIMIT = 6 << 30
+
+
+def _limit_memory():
+    import resource
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
 
 @pytest.mark.parametrize("seed", list(range(1, 21)))
 def test_random_calls_never_crash(seed):
     env = dict(os.environ, PYTHONPATH=os.path.dirname(HERE))
     r = subprocess.run([sys.executable, os.path.join(HERE, "fuzz_native.py"), str(seed), "4000"],
-                       capture_output=True, text=True, env=env, timeout=300)
+                       capture_output=True, text=True, env=env, timeout=300,
+                       preexec_fn=_limit_memory)
     assert r.returncode == 0, f"seed {seed}: exit {r.returncode}\n{r.stdout[-2000:]}\n{r.stderr[-2000:]}"
     assert "no crash" in r.stdout
 
@@ -22,7 +32,8 @@ def test_random_calls_never_crash(seed):
 def test_random_backend_calls_never_crash(seed):
     env = dict(os.environ, PYTHONPATH=os.path.dirname(HERE))
     r = subprocess.run([sys.executable, os.path.join(HERE, "fuzz_backend.py"), str(seed), "2000"],
-                       capture_output=True, text=True, env=env, timeout=300)
+                       capture_output=True, text=True, env=env, timeout=300,
+                       preexec_fn=_limit_memory)
     assert r.returncode == 0, f"seed {seed}: exit {r.returncode}\n{r.stdout[-2000:]}\n{r.stderr[-2000:]}"
     assert "no crash" in r.stdout
 
@@ -31,6 +42,7 @@ def test_random_backend_calls_never_crash(seed):
 def test_random_layer_configs_never_crash(seed):
     env = dict(os.environ, PYTHONPATH=os.path.dirname(HERE))
     r = subprocess.run([sys.executable, os.path.join(HERE, "fuzz_layers.py"), str(seed), "1500"],
-                       capture_output=True, text=True, env=env, timeout=300)
+                       capture_output=True, text=True, env=env, timeout=300,
+                       preexec_fn=_limit_memory)
     assert r.returncode == 0, f"seed {seed}: exit {r.returncode}\n{r.stdout[-2000:]}\n{r.stderr[-2000:]}"
     assert "no crash" in r.stdout

@@ -16,12 +16,26 @@ from . import optimizers as _optimizers
 __all__ = ["Model", "Sequential", "load_model"]
 
 
+# Whether the core's live progress bar is on the terminal line now (the next line overwrites it).
+_live_shown = [False]
+
+
 def _write_line(line):
-    if _callbacks._live_state["shown"]:
-        _callbacks._live_state["shown"] = False
-        sys.stdout.write("\r" + line + "\x1b[K\n")   # overwrite the live bar
+    if _live_shown[0]:
+        _live_shown[0] = False
+        sys.stdout.write("\r" + line + "\x1b[K\n")   # over the live bar
         return
     sys.stdout.write(line + "\n")
+
+
+def _write_live(text):
+    """Keras' live bar from the core (fit at verbose 1), redrawn in place on a terminal only."""
+    isatty = getattr(sys.stdout, "isatty", None)
+    if isatty is None or not isatty():
+        return
+    sys.stdout.write("\r" + text + "\x1b[K")
+    sys.stdout.flush()
+    _live_shown[0] = True
 
 
 def _numpy_or_tensor(t):
@@ -94,6 +108,7 @@ class Model(_layers.Layer):
         self._compiled_loss = None
         self.compiled = False
         _native.model_set_output_callback(handle, _write_line)
+        _native.model_set_live_callback(handle, _write_live)
 
     @property
     def layers(self):
@@ -176,11 +191,7 @@ class Model(_layers.Layer):
         params = {"verbose": verbose, "epochs": epochs,
                   "steps": None if n is None else (n + batch_size - 1) // batch_size}
         history = _callbacks.History()
-        cbs = list(callbacks or [])
-        isatty = getattr(sys.stdout, "isatty", None)
-        if verbose == 1 and isatty is not None and isatty():
-            cbs.append(_callbacks._LiveProgbar(sys.stdout))   # Keras' in-place bar on a terminal
-        cbl = _callbacks._CallbackList(cbs, self, params, history)
+        cbl = _callbacks._CallbackList(callbacks, self, params, history)
         self.stop_training = False
         cbl.call("on_train_begin", {})
 
