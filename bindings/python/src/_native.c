@@ -3646,38 +3646,34 @@ static void output_cb(void *ud, const char *line) {
     PyGILState_Release(g);
 }
 
-static PyObject *k_model_set_output_callback(PyObject *self, PyObject *args) {
-    (void)self;
+/* model_set_output_callback / model_set_live_callback: a Python callable (or None) as one of
+ * the model's line callbacks. */
+typedef int32_t (*model_line_setter)(sk_model *, sk_output_fn, void *, void (*)(void *));
+
+static PyObject *set_model_line_callback(PyObject *args, model_line_setter set, const char *what) {
     PyObject *mc, *fn;
     if (!PyArg_ParseTuple(args, "OO", &mc, &fn)) return NULL;
     sk_model *m = HGET(sk_model, mc);
     if (!m) return NULL;
     int32_t st;
-    if (fn == Py_None) st = sk_model_set_output_callback(m, NULL, NULL, NULL);
+    if (fn == Py_None) st = set(m, NULL, NULL, NULL);
     else {
-        if (!PyCallable_Check(fn)) { PyErr_SetString(PyExc_TypeError, "output callback must be callable"); return NULL; }
+        if (!PyCallable_Check(fn)) { PyErr_Format(PyExc_TypeError, "%s callback must be callable", what); return NULL; }
         Py_INCREF(fn);
-        st = sk_model_set_output_callback(m, output_cb, fn, callback_destroy);
+        st = set(m, output_cb, fn, callback_destroy);
     }
     if (st) return raise_status(st);
     Py_RETURN_NONE;
 }
 
+static PyObject *k_model_set_output_callback(PyObject *self, PyObject *args) {
+    (void)self;
+    return set_model_line_callback(args, sk_model_set_output_callback, "output");
+}
+
 static PyObject *k_model_set_live_callback(PyObject *self, PyObject *args) {
     (void)self;
-    PyObject *mc, *fn;
-    if (!PyArg_ParseTuple(args, "OO", &mc, &fn)) return NULL;
-    sk_model *m = HGET(sk_model, mc);
-    if (!m) return NULL;
-    int32_t st;
-    if (fn == Py_None) st = sk_model_set_live_callback(m, NULL, NULL, NULL);
-    else {
-        if (!PyCallable_Check(fn)) { PyErr_SetString(PyExc_TypeError, "live callback must be callable"); return NULL; }
-        Py_INCREF(fn);
-        st = sk_model_set_live_callback(m, output_cb, fn, callback_destroy);
-    }
-    if (st) return raise_status(st);
-    Py_RETURN_NONE;
+    return set_model_line_callback(args, sk_model_set_live_callback, "live");
 }
 
 static PyObject *k_model_trainable_weights(PyObject *self, PyObject *mc) {
