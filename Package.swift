@@ -2,8 +2,9 @@
 import PackageDescription
 
 // SwiftKeras: a Keras-backend-style tensor engine in Swift, shipped as one C shared
-// library (libswiftkeras.so). The core module holds all logic; SwiftKerasC holds only
-// the @_cdecl exports declared in include/swiftkeras.h.
+// library (libswiftkeras.so). Layering (see ARCHITECTURE.md): SwiftKerasCore (tensors, ops,
+// autodiff) <- SwiftKeras (Keras machinery) <- SwiftKerasC (only the @_cdecl exports declared
+// in include/swiftkeras.h). A lower target cannot see a higher one, so the compiler enforces it.
 let package = Package(
     name: "SwiftKeras",
     products: [
@@ -19,13 +20,23 @@ let package = Package(
             path: "Sources/SwiftKerasKernels",
             cSettings: [.unsafeFlags(["-O3", "-fno-math-errno", "-ffp-contract=off", "-march=haswell", "-gdwarf-4"])]
         ),
+        // The tensor engine: tensors, dtypes, kernels, ops and their gradients, GradientTape.
+        // Knows nothing of Keras.
         .target(
-            name: "SwiftKeras",
+            name: "SwiftKerasCore",
             dependencies: ["SwiftKerasKernels"],
-            path: "Sources/SwiftKeras",
+            path: "Sources/SwiftKerasCore",
             // x86-64-v3 (AVX2 + FMA, every x86 server since 2013): SIMD16 kernels become two
             // 256-bit ops instead of four SSE ops. See README "Platform".
             // Exclusivity is checked statically; the dynamic checks cost ~10% of a small op.
+            swiftSettings: [.unsafeFlags(["-target-cpu", "haswell", "-enforce-exclusivity=unchecked"])]
+        ),
+        // The Keras machinery over the core: layers, losses, metrics, optimizers, models, callbacks,
+        // saving. Re-exports SwiftKerasCore, so `import SwiftKeras` gives the whole Swift API.
+        .target(
+            name: "SwiftKeras",
+            dependencies: ["SwiftKerasCore", "SwiftKerasKernels"],
+            path: "Sources/SwiftKeras",
             swiftSettings: [.unsafeFlags(["-target-cpu", "haswell", "-enforce-exclusivity=unchecked"])]
         ),
         .target(
@@ -46,7 +57,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SwiftKerasTests",
-            dependencies: ["SwiftKeras"],
+            dependencies: ["SwiftKeras", "SwiftKerasCore"],
             path: "Tests/SwiftKerasTests"
         ),
     ]

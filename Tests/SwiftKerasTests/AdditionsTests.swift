@@ -1,5 +1,6 @@
 import XCTest
 import Glibc
+@testable import SwiftKerasCore
 @testable import SwiftKeras
 
 // Tests of the ops added for the Keras backend: focal crossentropies, CTC, map_fn / foldl /

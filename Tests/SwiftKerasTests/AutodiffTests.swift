@@ -1,5 +1,6 @@
 import Dispatch
 import XCTest
+@testable import SwiftKerasCore
 @testable import SwiftKeras
 
 final class AutodiffTests: XCTestCase {

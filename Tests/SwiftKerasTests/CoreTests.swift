@@ -1,4 +1,5 @@
 import XCTest
+@testable import SwiftKerasCore
 @testable import SwiftKeras
 
 /// Asserts that `body` throws a SwiftKerasError of `kind` whose message is exactly `message`.

@@ -1,5 +1,6 @@
 import Glibc
 import XCTest
+@testable import SwiftKerasCore
 @testable import SwiftKeras
 
 // MARK: helpers

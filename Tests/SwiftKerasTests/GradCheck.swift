@@ -1,4 +1,5 @@
 import XCTest
+@testable import SwiftKerasCore
 @testable import SwiftKeras
 
 /// One gradient check: a function of float64 inputs built around one op, and the input shapes

@@ -1,4 +1,5 @@
 import XCTest
+@testable import SwiftKerasCore
 @testable import SwiftKeras
 
 /// Records the names of the ops a tape sees, to prove a check exercises the op it is filed under.

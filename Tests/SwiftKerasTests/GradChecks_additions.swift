@@ -1,3 +1,4 @@
+@testable import SwiftKerasCore
 @testable import SwiftKeras
 
 /// Constant CTC inputs for the gradient checks: labels, input and label lengths.

@@ -1,4 +1,5 @@
 import XCTest
+@testable import SwiftKerasCore
 @testable import SwiftKeras
 
 /// Gradient checks of the convolution family, keyed by the op name in OpRegistry.convolutionOps.

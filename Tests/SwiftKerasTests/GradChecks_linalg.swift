@@ -1,3 +1,4 @@
+@testable import SwiftKerasCore
 @testable import SwiftKeras
 
 /// Gradient checks of the linear-algebra family, keyed by the op name in OpRegistry.linalgOps.

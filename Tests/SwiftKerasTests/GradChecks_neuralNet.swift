@@ -1,3 +1,4 @@
+@testable import SwiftKerasCore
 @testable import SwiftKeras
 
 /// Integer labels for the sparse crossentropy checks (constants inside the checked function).

@@ -1,3 +1,4 @@
+@testable import SwiftKerasCore
 @testable import SwiftKeras
 
 /// Gradient checks of the reduction family, keyed by the op name in OpRegistry.reductionOps.

@@ -1,3 +1,4 @@
+@testable import SwiftKerasCore
 @testable import SwiftKeras
 
 private let idx0 = try! Tensor([Int32(2), 0, 2, 1, 2], shape: [5])          // repeated, along axis 0 of size 3

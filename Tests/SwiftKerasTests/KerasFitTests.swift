@@ -1,4 +1,5 @@
 import XCTest
+@testable import SwiftKerasCore
 @testable import SwiftKeras
 
 // fit with sample weights, class weights and weighted validation data; evaluate with sample

@@ -1,5 +1,6 @@
 import XCTest
 import Glibc
+@testable import SwiftKerasCore
 @testable import SwiftKeras
 
 // MARK: Helpers

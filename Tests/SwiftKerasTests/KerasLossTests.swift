@@ -1,5 +1,6 @@
 import XCTest
 import Glibc
+@testable import SwiftKerasCore
 @testable import SwiftKeras
 
 // Losses: function and class forms against the worked examples of Keras' losses.py docstrings

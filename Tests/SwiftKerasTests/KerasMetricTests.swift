@@ -1,5 +1,6 @@
 import XCTest
 import Glibc
+@testable import SwiftKerasCore
 @testable import SwiftKeras
 
 // Metrics: each over several update_state calls against hand computation (the Keras

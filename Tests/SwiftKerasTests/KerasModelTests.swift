@@ -1,5 +1,6 @@
 import XCTest
 import Foundation
+@testable import SwiftKerasCore
 @testable import SwiftKeras
 
 // Models: Sequential and functional models trained to convergence (synthetic blobs, the UCI

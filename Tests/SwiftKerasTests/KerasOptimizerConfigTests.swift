@@ -1,4 +1,5 @@
 import XCTest
+@testable import SwiftKerasCore
 @testable import SwiftKeras
 
 // optimizerFromConfig / optimizerConfig / schedules from configs: arguments reach the optimizer,

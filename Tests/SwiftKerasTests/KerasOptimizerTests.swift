@@ -1,5 +1,6 @@
 import XCTest
 import Glibc
+@testable import SwiftKerasCore
 @testable import SwiftKeras
 
 // Optimizers, learning-rate schedules and LossScaleOptimizer. The oracles are Keras 3's update

@@ -2,6 +2,7 @@ import XCTest
 import Foundation
 import Glibc
 import Synchronization
+@testable import SwiftKerasCore
 @testable import SwiftKeras
 
 // The safetensors file layer. Oracles: hand-built files with exact bytes, the reference

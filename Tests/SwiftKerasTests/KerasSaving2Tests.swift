@@ -1,6 +1,7 @@
 import XCTest
 import Foundation
 import Glibc
+@testable import SwiftKerasCore
 @testable import SwiftKeras
 
 // Saving, more: load_weights(skip_mismatch: true) (mismatched, missing and extra layers, nothing

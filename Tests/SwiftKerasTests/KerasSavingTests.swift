@@ -1,6 +1,7 @@
 import XCTest
 import Foundation
 import Glibc
+@testable import SwiftKerasCore
 @testable import SwiftKeras
 
 // Saving: weights files (round trips with identical predictions, all-or-nothing loading, missing

@@ -1,4 +1,5 @@
 import XCTest
+@testable import SwiftKerasCore
 @testable import SwiftKeras
 
 /// Deterministic random numbers for the randomized comparisons (SplitMix64).

@@ -1,4 +1,5 @@
 import XCTest
+@testable import SwiftKerasCore
 @testable import SwiftKeras
 
 // Oracles: exact small cases (values + dtype + shape), numpy's slicing table (generated with

@@ -1,4 +1,5 @@
 import XCTest
+@testable import SwiftKerasCore
 @testable import SwiftKeras
 
 /// The shortcuts training takes: transposed-operand products in matmul's pullback, pullbacks

@@ -1,8 +1,8 @@
 /// Shape arithmetic shared by every op: element counts without overflow, strides,
 /// broadcasting and axis normalisation. Everything here throws instead of trapping.
-enum ShapeMath {
+package enum ShapeMath {
     /// The number of elements of `shape`, checking for negative sizes and overflow.
-    static func count(_ shape: [Int], op: StaticString) throws -> Int {
+    package static func count(_ shape: [Int], op: StaticString) throws -> Int {
         var n = 1
         for d in shape {
             if d < 0 { throw SwiftKerasError.invalid("\(op): negative dimension in shape \(formatShape(shape))") }
@@ -32,7 +32,7 @@ enum ShapeMath {
     }
 
     /// The numpy broadcast of two shapes, or a thrown error naming `op` and both shapes.
-    static func broadcast(_ a: [Int], _ b: [Int], op: StaticString) throws -> [Int] {
+    package static func broadcast(_ a: [Int], _ b: [Int], op: StaticString) throws -> [Int] {
         if a == b { return a }
         let n = max(a.count, b.count)
         var out = [Int](repeating: 1, count: n)
@@ -60,7 +60,7 @@ enum ShapeMath {
     }
 
     /// Normalises an axis in `-rank..<rank` to `0..<rank`.
-    static func axis(_ axis: Int, rank: Int, op: StaticString) throws -> Int {
+    package static func axis(_ axis: Int, rank: Int, op: StaticString) throws -> Int {
         let a = axis < 0 ? axis + rank : axis
         if a < 0 || a >= rank {
             throw SwiftKerasError.invalid("\(op): axis \(axis) is out of bounds for a tensor of rank \(rank)")

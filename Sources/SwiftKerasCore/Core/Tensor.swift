@@ -137,7 +137,7 @@ public final class Tensor: @unchecked Sendable, CustomStringConvertible {
     public static var liveBuffers: Int { Storage.liveCount.current }
 
     /// Allocates an uninitialized tensor; kernels fill it. `op` names the caller in errors.
-    static func uninitialized(_ shape: [Int], _ dtype: DType, op: StaticString) throws -> Tensor {
+    package static func uninitialized(_ shape: [Int], _ dtype: DType, op: StaticString) throws -> Tensor {
         let n = try ShapeMath.count(shape, op: op)
         let bytes = try ShapeMath.byteCount(n, dtype, op: op)
         return Tensor(storage: try Storage(byteCount: bytes, op: op), shape: shape, dtype: dtype, count: n)
@@ -153,11 +153,11 @@ public final class Tensor: @unchecked Sendable, CustomStringConvertible {
     func hasUniqueStorage() -> Bool { isKnownUniquelyReferenced(&storage) }
 
     /// The raw buffer (read-only for users; kernels write only to tensors they just allocated).
-    var raw: UnsafeMutableRawPointer { storage.base }
+    package var raw: UnsafeMutableRawPointer { storage.base }
 
     /// The buffer typed as `T`. The caller guarantees `T.dtype == dtype`.
     @inline(__always)
-    func pointer<T: TensorElement>(_: T.Type) -> UnsafeMutablePointer<T> {
+    package func pointer<T: TensorElement>(_: T.Type) -> UnsafeMutablePointer<T> {
         storage.base.assumingMemoryBound(to: T.self)
     }
 

@@ -40,7 +40,7 @@ public final class Variable: @unchecked Sendable, CustomStringConvertible {
     /// trace gradients back to this variable.
     public var value: Tensor { value(recording: true) }
 
-    func value(recording: Bool) -> Tensor {
+    package func value(recording: Bool) -> Tensor {
         pthread_mutex_lock(&lock)
         let v = current
         pthread_mutex_unlock(&lock)
@@ -70,7 +70,7 @@ public final class Variable: @unchecked Sendable, CustomStringConvertible {
     /// can observe the value (no reader, tape, view or handle holds it); returns false without
     /// running `body` otherwise (the caller then assigns a new value). Holds the variable's lock
     /// during `body`, so concurrent readers see the old or the new value, never a mix.
-    func updateInPlace(_ body: (UnsafeMutableRawPointer) throws -> Void) rethrows -> Bool {
+    package func updateInPlace(_ body: (UnsafeMutableRawPointer) throws -> Void) rethrows -> Bool {
         pthread_mutex_lock(&lock)
         defer { pthread_mutex_unlock(&lock) }
         guard isKnownUniquelyReferenced(&current), current.hasUniqueStorage() else { return false }

@@ -34,8 +34,8 @@ public struct SwiftKerasError: Error, CustomStringConvertible, Equatable, Sendab
 
     public var description: String { message }
 
-    static func invalid(_ message: String) -> SwiftKerasError { .init(.invalidArgument, message) }
-    static func dtype(_ message: String) -> SwiftKerasError { .init(.invalidDType, message) }
+    package static func invalid(_ message: String) -> SwiftKerasError { .init(.invalidArgument, message) }
+    package static func dtype(_ message: String) -> SwiftKerasError { .init(.invalidDType, message) }
     static func range(_ message: String) -> SwiftKerasError { .init(.outOfRange, message) }
 }
 

@@ -882,7 +882,7 @@ extension Tensor {
     }
 
     /// e raised to each element (Keras `exp`); the same as the free function `exp(_:)`.
-    public func exp() throws -> Tensor { try SwiftKeras.exp(self) }
+    public func exp() throws -> Tensor { try SwiftKerasCore.exp(self) }
 
     /// Elementwise square (Keras `square`); the same as the free function `square(_:)`.
     public func squared() throws -> Tensor { try square(self) }
