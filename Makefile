@@ -4,6 +4,7 @@
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 PYTHON ?= python3
 LIB := .build/release/libswiftkeras.so
+HEADERS := include/swiftkeras.h $(sort $(wildcard include/swiftkeras/*.h))
 CFLAGS_STRICT := -std=c11 -Wall -Wextra -Werror -pedantic -O2
 
 .PHONY: all lib deps test test-swift test-c test-python demo demo-c bench bench-c bench-python python clean
@@ -38,10 +39,13 @@ test-swift:
 test-c: lib
 	@mkdir -p Tests/C/build
 	gcc $(CFLAGS_STRICT) -Iinclude Tests/C/harness.c -o Tests/C/build/harness -L.build/release -lswiftkeras -Wl,-rpath,$(CURDIR)/.build/release -lpthread -lm
-	gcc -std=c99 -Wall -Wextra -Werror -pedantic -fsyntax-only -x c include/swiftkeras.h
-	g++ -std=c++11 -Wall -Wextra -Werror -pedantic -fsyntax-only -x c++ include/swiftkeras.h
-	Tests/C/check_exports.sh $(LIB) include/swiftkeras.h
-	Tests/C/check_coverage.sh include/swiftkeras.h
+	@# the umbrella header and each part on its own: C99 and C++11, no warnings
+	@for h in include/swiftkeras.h include/swiftkeras/*.h; do \
+	  gcc -std=c99 -Wall -Wextra -Werror -pedantic -fsyntax-only -Iinclude -x c $$h && \
+	  g++ -std=c++11 -Wall -Wextra -Werror -pedantic -fsyntax-only -Iinclude -x c++ $$h || exit 1; \
+	done; echo "headers compile alone as C99 and C++11: $$(ls include/swiftkeras.h include/swiftkeras/*.h | wc -l) files"
+	Tests/C/check_exports.sh $(LIB) "$(HEADERS)"
+	Tests/C/check_coverage.sh "$(HEADERS)"
 	Tests/C/build/harness
 	@echo "C harness under valgrind memcheck:"
 	@# valgrind cannot execute OpenBLAS's AVX-512 kernels: ask OpenBLAS for its AVX2 ones here.

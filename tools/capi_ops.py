@@ -2,7 +2,7 @@
 """Generates the mechanical part of the C API from one op table.
 
 Writes Sources/SwiftKerasC/GeneratedOps.swift (the @_cdecl shims) and the region of
-include/swiftkeras.h between the BEGIN/END GENERATED OPS markers (declarations + docs).
+include/swiftkeras/ops_generated.h between the BEGIN/END GENERATED OPS markers (declarations + docs).
 Also writes bindings/python/src/ops_generated.inc: one CPython wrapper per op (the Python
 extension `swiftkeras._native` includes it), so the C and Python layers cannot drift.
 Run from the repository root: python3 tools/capi_ops.py   (the outputs are committed);
@@ -388,7 +388,7 @@ def gen():
             header.append(sig)
     with open(os.path.join(ROOT, "Sources/SwiftKerasC/GeneratedOps.swift"), "w") as f:
         f.write("\n".join(swift))
-    hpath = os.path.join(ROOT, "include/swiftkeras.h")
+    hpath = os.path.join(ROOT, "include/swiftkeras/ops_generated.h")
     h = open(hpath).read()
     begin, end = "/* BEGIN GENERATED OPS (tools/capi_ops.py) */", "/* END GENERATED OPS */"
     i, j = h.index(begin), h.index(end)

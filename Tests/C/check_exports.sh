@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Every sk_ function declared in include/swiftkeras.h is exported by the library, and every
+# Every sk_ function declared in the headers (include/swiftkeras.h and its parts in
+# include/swiftkeras/) is exported by the library, and every
 # exported sk_ symbol is declared. Prints "N passed, N failed" like the other suites.
 set -u
 lib=${1:-.build/release/libswiftkeras.so}
-hdr=${2:-include/swiftkeras.h}
+hdr=${2:-include/swiftkeras.h include/swiftkeras/*.h}   # one argument: a list of headers
 exp=$(nm -D --defined-only "$lib" | awk '$2=="T"{print $3}' | grep '^sk_' | sort -u)
-dec=$(grep -oE '\bsk_[a-z0-9_]+[[:space:]]*\(' "$hdr" | sed 's/[[:space:]]*(//' | sort -u)
+dec=$(cat $hdr | grep -oE '\bsk_[a-z0-9_]+[[:space:]]*\(' | sed 's/[[:space:]]*(//' | sort -u)
 passed=0; failed=0
 for f in $dec; do
   if grep -qx "$f" <<<"$exp"; then passed=$((passed+1)); else failed=$((failed+1)); echo "FAIL declared but not exported: $f"; fi

@@ -1,0 +1,158 @@
+/* swiftkeras/layers.h — Layers: built-in and custom layers, weights, the functional API's symbolic tensors, dtype policies.
+ * Part of the SwiftKeras C API; include <swiftkeras.h>, which includes every part and states
+ * the conventions (status codes, ownership, threads) that hold here. */
+#ifndef SWIFTKERAS_LAYERS_H
+#define SWIFTKERAS_LAYERS_H
+
+#include "base.h"
+#include "keras.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Creates a built-in layer by Keras class name with a JSON config using Keras' snake_case keys,
+ * e.g. ("Dense", "{\"units\": 64, \"activation\": \"relu\"}"). config may be NULL or "" for
+ * the defaults. Classes: Activation, Add, Average, AveragePooling1D/2D, BatchNormalization,
+ * Concatenate, Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, Dense, Dropout, Embedding,
+ * Flatten, GRU, GlobalAveragePooling1D/2D, GlobalMaxPooling1D/2D, InputLayer, LSTM,
+ * LayerNormalization, MaxPooling1D/2D, Maximum, Minimum, Multiply, Permute, RepeatVector,
+ * Reshape, SeparableConv2D, SimpleRNN, Subtract, UpSampling2D, ZeroPadding2D.
+ * Keys of every class: "name", "dtype" (a policy: "float32", "mixed_float16", ...),
+ * "trainable", "input_shape" (list, batch excluded; on the first layer of a Sequential model).
+ * Class keys follow Keras: "units", "activation", "use_bias", "kernel_initializer",
+ * "bias_initializer", "kernel_regularizer" ("l1", "l2", "l1_l2"), "filters", "kernel_size"
+ * (int or list), "strides", "padding" ("valid"/"same"/"causal"), "dilation_rate", "rate",
+ * "seed", "noise_shape", "target_shape", "dims", "n", "axis", "momentum", "epsilon", "center",
+ * "scale", "pool_size", "keepdims", "size", "interpolation", "input_dim", "output_dim",
+ * "return_sequences", "return_state", "go_backwards", "recurrent_activation",
+ * "unit_forget_bias", "reset_after", "depth_multiplier", "shape", "batch_size".
+ * Errors: SK_ERR_INVALID_ARG (class_name NULL or unknown — the message lists the known ones;
+ * invalid JSON — the message gives the offset; an unknown key or a key of the wrong type; a
+ * bad value such as units <= 0 or an unknown activation / initializer name). */
+int32_t sk_layer_create(const char *class_name, const char *config_json, sk_layer **out);
+
+/* A custom layer's build callback: called once, on the first call, with the first input's
+ * shape (batch included). `layer` is borrowed (valid during the callback): create weights with
+ * sk_layer_add_weight. May be NULL in sk_layer_create_custom (no weights). */
+typedef int32_t (*sk_layer_build_fn)(void *user_data, sk_layer *layer, const int64_t *input_shape,
+                                     int32_t ndim);
+
+/* A custom layer's call callback: computes *out (the slot arrives NULL; the library takes
+ * ownership of what is written, also on failure) from n_inputs borrowed inputs, using sk_ ops
+ * and sk_variable_read on the weights so that gradients reach them. training is 1 during fit. */
+typedef int32_t (*sk_layer_call_fn)(void *user_data, sk_layer *layer, const sk_tensor *const *inputs,
+                                    int32_t n_inputs, uint8_t training, sk_tensor **out);
+
+/* Creates a custom layer (Keras `class MyLayer(keras.layers.Layer)` with build / call). name may
+ * be NULL ("custom_layer", "custom_layer_1", ...). destroy(user_data) (may be NULL) runs exactly
+ * once: when the layer object goes away (the last handle released and no model holding it),
+ * or before this call returns if it fails. The output shape is found by running call on zeros.
+ * Errors: SK_ERR_INVALID_ARG (call or out NULL). */
+int32_t sk_layer_create_custom(const char *name, sk_layer_build_fn build, sk_layer_call_fn call,
+                               void *user_data, void (*destroy)(void *user_data), sk_layer **out);
+
+/* Adds a weight to a layer (Keras `add_weight`), normally from its build callback. initializer
+ * is a Keras name ("glorot_uniform", "zeros", "ones", "random_normal", ...; NULL =
+ * glorot_uniform). *out (may be NULL when not wanted) receives a caller-owned variable handle
+ * to read in call (sk_variable_read) and to release when done (e.g. in destroy). The layer
+ * owns the weight either way. Errors: SK_ERR_INVALID_HANDLE, SK_ERR_INVALID_ARG (name NULL,
+ * negative dimension, unknown initializer). */
+int32_t sk_layer_add_weight(sk_layer *layer, const char *name, const int64_t *shape, int32_t ndim,
+                            const char *initializer, uint8_t trainable, sk_variable **out);
+
+/* Calls a layer on n_inputs tensors (`layer(x, training=...)`): builds it on first use; floating
+ * inputs are cast to the layer's compute dtype. *out receives a new tensor. Recorded by this
+ * thread's tape. Errors: SK_ERR_INVALID_ARG (shape mismatch: the message names the layer and
+ * the shapes; no inputs), SK_ERR_DTYPE, the custom callbacks' statuses. */
+int32_t sk_layer_call(sk_layer *layer, const sk_tensor *const *inputs, int32_t n_inputs,
+                      uint8_t training, sk_tensor **out);
+
+/* The current values of the layer's weights (`get_weights()`; trainable first, then
+ * non-trainable, in creation order): *count (may be NULL) receives their number; out[0..count)
+ * receive new caller-owned tensors. out NULL with capacity 0 only counts. Unbuilt layers have
+ * none. Errors: SK_ERR_INVALID_ARG (capacity < count). */
+int32_t sk_layer_weights(const sk_layer *layer, sk_tensor **out, int32_t capacity, int32_t *count);
+
+/* The layer's weights as variables (`layer.weights`, or `trainable_weights` when trainable_only
+ * != 0), same order and rules as sk_layer_weights; each is a new caller-owned sk_variable
+ * sharing the layer's storage (assigning it changes the layer). */
+int32_t sk_layer_variables(const sk_layer *layer, uint8_t trainable_only, sk_variable **out,
+                           int32_t capacity, int32_t *count);
+
+/* Assigns the weights (`set_weights`) in sk_layer_weights order: the count and every shape must
+ * match (values are converted to each weight's dtype); nothing is assigned on failure.
+ * Errors: SK_ERR_INVALID_ARG (count or shape mismatch, naming both). */
+int32_t sk_layer_set_weights(sk_layer *layer, const sk_tensor *const *values, int32_t n);
+
+/* Copies the layer's name, NUL-terminated, into buf. *length (may be NULL) receives its length
+ * without the NUL; buf NULL with capacity 0 only queries the length.
+ * Errors: SK_ERR_INVALID_ARG (capacity < length + 1). */
+int32_t sk_layer_name(const sk_layer *layer, char *buf, size_t capacity, size_t *length);
+
+/* The number of scalars in the layer's weights (`count_params()`), -1 for NULL. */
+int64_t sk_layer_count_params(const sk_layer *layer);
+
+/* Releases a layer handle (NULL is a no-op). Models holding the layer keep it alive. */
+void sk_layer_release(sk_layer *layer);
+
+/* Functional API. sk_input: a symbolic input (`keras.Input(shape, dtype=..., name=...)`), shape
+ * without the batch dimension (-1 = unknown); name may be NULL. */
+int32_t sk_input(const int64_t *shape, int32_t ndim, int32_t dtype, const char *name,
+                 sk_keras_tensor **out);
+
+/* Calls a layer on symbolic tensors (`y = layer(x)`): builds it for their shapes and records
+ * the call. Errors: SK_ERR_INVALID_ARG (incompatible shapes, naming the layer). */
+int32_t sk_layer_call_symbolic(sk_layer *layer, const sk_keras_tensor *const *inputs,
+                               int32_t n_inputs, sk_keras_tensor **out);
+
+/* The shape of a symbolic tensor (batch included, -1 = unknown): *ndim (may be NULL) receives
+ * the rank. Errors: SK_ERR_INVALID_ARG (capacity < rank). */
+int32_t sk_keras_tensor_shape(const sk_keras_tensor *t, int64_t *out, int32_t capacity, int32_t *ndim);
+
+/* Releases a symbolic tensor (NULL is a no-op); models built from it keep what they need. */
+void sk_keras_tensor_release(sk_keras_tensor *t);
+
+/* Mixed precision (`keras.mixed_precision.set_global_policy`): the dtype policy of layers created
+ * afterwards without a "dtype" key: "float32", "mixed_float16" (float16 compute, float32
+ * variables; compile then wraps the optimizer in a dynamic LossScaleOptimizer) or
+ * "mixed_bfloat16", or a plain dtype name. Process-wide; set it before creating layers, not
+ * while other threads create layers. Errors: SK_ERR_INVALID_ARG (unknown name). */
+int32_t sk_set_global_policy(const char *name);
+
+/* The global policy's name, copied as sk_layer_name does. */
+int32_t sk_global_policy(char *buf, size_t capacity, size_t *length);
+
+/* A subclassed model (Keras `class MyModel(keras.Model)`): call (required) computes the output
+ * from the inputs as sk_layer_call_fn does — typically by calling sublayers with sk_layer_call;
+ * build (may be NULL) runs once before the first call with the first input's shape. The
+ * `layer` argument of both callbacks is the model seen as a layer (borrowed): add weights to
+ * it with sk_layer_add_weight. Register sublayers with sk_layer_track (on sk_model_as_layer),
+ * so that their weights are the model's (trainable weights, fit, save_weights). Before its
+ * first training step, a model never called yet runs once on the batch (training off) so its
+ * sublayers create their weights. name may be NULL ("custom_model", "custom_model_1", ...).
+ * destroy(user_data) (may be NULL) runs exactly once: when the model goes away, or before this
+ * call returns if it fails. Such a model can be saved with sk_model_save_weights, not
+ * sk_model_save. Errors: SK_ERR_INVALID_ARG (call or out NULL). */
+int32_t sk_model_create_custom(const char *name, sk_layer_build_fn build, sk_layer_call_fn call,
+                               void *user_data, void (*destroy)(void *user_data), sk_model **out);
+
+/* Makes child a sublayer of parent (Keras attribute tracking: `self.dense = Dense(4)`): the
+ * child's weights, losses and trainability become part of the parent's, after the parent's own
+ * weights, in tracking order. Tracking the same child again does nothing. parent is a custom
+ * layer or a subclassed model (sk_model_as_layer). The parent holds the child. Errors:
+ * SK_ERR_INVALID_HANDLE (NULL), SK_ERR_INVALID_ARG (parent == child, child already containing
+ * parent — a cycle, parent a Sequential model (use sk_model_add) or a functional model). */
+int32_t sk_layer_track(sk_layer *parent, sk_layer *child);
+
+/* The layer's Keras class name ("Dense", "Conv2D", "InputLayer", "Sequential", "Functional";
+ * "CustomLayer" for sk_layer_create_custom layers, "CustomModel" for sk_model_create_custom
+ * models), copied as sk_layer_name does. Errors: SK_ERR_INVALID_HANDLE, SK_ERR_INVALID_ARG
+ * (capacity too small). */
+int32_t sk_layer_class_name(const sk_layer *layer, char *buf, size_t capacity, size_t *length);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SWIFTKERAS_LAYERS_H */

@@ -1,0 +1,82 @@
+/* swiftkeras/saving.h — Saving and loading weights and whole models.
+ * Part of the SwiftKeras C API; include <swiftkeras.h>, which includes every part and states
+ * the conventions (status codes, ownership, threads) that hold here. */
+#ifndef SWIFTKERAS_SAVING_H
+#define SWIFTKERAS_SAVING_H
+
+#include "base.h"
+#include "keras.h"
+#include "layers.h"
+#include "training.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Saving and loading. Files are single safetensors files (readable by any safetensors reader,
+ * e.g. Python's `safetensors.numpy.load_file`): the weights keyed by layer path
+ * ("dense/kernel", ...) plus, for sk_model_save, the model and compile configs in the file's
+ * metadata. Writes are atomic: the data goes to a temporary file next to path, which is synced
+ * and renamed over path, so a failed write leaves an existing file as it was. Loads are all or
+ * nothing: every weight name, shape and dtype is checked before any weight is assigned, so on
+ * failure the model's weights are unchanged. path is a NUL-terminated file name, only read
+ * during the call.
+ *
+ * sk_model_save_weights writes every weight of the model (`model.save_weights`).
+ * sk_model_load_weights loads weights written by sk_model_save_weights or sk_model_save
+ * (`model.load_weights`); the file must hold exactly the model's weights. An unbuilt
+ * Sequential model whose first layer is Dense is built from the file's kernel shape.
+ * sk_model_save writes the weights, the model config and the compile config (`model.save`);
+ * only Sequential and functional models of built-in layers with a built-in loss can be saved.
+ * sk_model_load rebuilds a model written by sk_model_save (`keras.models.load_model`), loads
+ * its weights and compiles it again when it was compiled (the optimizer state starts afresh);
+ * *out receives a new caller-owned model (NULL on failure), released with sk_model_release.
+ * Errors: SK_ERR_INVALID_HANDLE (model NULL); SK_ERR_INVALID_ARG (path or out NULL; a weight
+ * missing from the file, an extra weight, or a shape/dtype mismatch — naming the weight and
+ * the path; a model that cannot be serialized; an invalid config); SK_ERR_IO (the file cannot
+ * be written, or is missing, truncated, damaged, not a SwiftKeras file, or a weights-only file
+ * given to sk_model_load — the message names the path). */
+int32_t sk_model_save_weights(const sk_model *model, const char *path);
+int32_t sk_model_load_weights(sk_model *model, const char *path);
+int32_t sk_model_save(const sk_model *model, const char *path);
+int32_t sk_model_load(const char *path, sk_model **out);
+
+/* Called by sk_model_load_weights_ex once per skipped layer, after the load, with the layer's
+ * path in the weights file ("dense_1", "sequential/dense") and the reason (naming the missing,
+ * extra or mismatched weights and the file); both strings are valid during the call only. */
+typedef void (*sk_skipped_fn)(void *user_data, const char *layer, const char *reason);
+
+/* `model.load_weights(path, skip_mismatch=...)`. skip_mismatch == 0 is sk_model_load_weights
+ * (all or nothing, same errors). skip_mismatch != 0 skips each layer whose own weights do not
+ * match the file — a weight missing from the file, a different shape or dtype, or a weight in
+ * the file under the layer's path that the layer does not have — leaving its weights as they
+ * were, and loads every other layer; file weights of layers the model does not have are
+ * ignored. Everything is checked before anything is assigned. After a successful load,
+ * on_skipped (may be NULL; user_data is passed through) is called once per skipped layer, in
+ * weight order, and *num_skipped (may be NULL) receives their number (0 on failure).
+ * Errors: SK_ERR_INVALID_HANDLE (model NULL); SK_ERR_INVALID_ARG (path NULL; with
+ * skip_mismatch == 0, a missing, extra or mismatched weight, as sk_model_load_weights; an
+ * unbuilt model that cannot be built from the file); SK_ERR_IO (missing, truncated, damaged or
+ * foreign file, naming the path) — on any error no weight changes. */
+int32_t sk_model_load_weights_ex(sk_model *model, const char *path, uint8_t skip_mismatch,
+                                 sk_skipped_fn on_skipped, void *user_data, int32_t *num_skipped);
+
+/* sk_model_load with a choice: compile == 0 ignores the saved compile config (Keras
+ * `load_model(compile=False)`) — the way to load a model compiled with custom metrics, which
+ * are saved by name only; compile it again with sk_model_compile_ex. compile != 0 is
+ * sk_model_load, whose error for a compile config that cannot be rebuilt says so. Errors: as
+ * sk_model_load. */
+int32_t sk_model_load_ex(const char *path, uint8_t compile, sk_model **out);
+
+/* sk_model_save records each built-in metric object given to sk_model_compile_ex (AUC,
+ * Precision, Recall, BinaryAccuracy, top-k, ...; see sk_metric_create) in the compile config
+ * with its Keras config ({"class_name": "AUC", "config": {"num_thresholds": 50, "curve": "PR",
+ * ...}}), and sk_model_load rebuilds it with those arguments; metrics given by name stay names,
+ * custom metrics (sk_metric_create_custom) are recorded by name. Files that list metric names
+ * only still load. */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SWIFTKERAS_SAVING_H */
