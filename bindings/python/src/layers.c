@@ -61,18 +61,27 @@ out:
     return rc;
 }
 
+/* (name or None, build or None, call): the name and a new user_data (build, call) for
+ * skpy_custom_build / skpy_custom_call (released by skpy_callback_destroy); -1 with an exception. */
+int skpy_custom_callbacks(PyObject *args, const char *fn, const char **name, PyObject **ud) {
+    PyObject *nameo, *build, *call;
+    if (!PyArg_ParseTuple(args, "OOO", &nameo, &build, &call)) return -1;
+    const char *nm = skpy_opt_str(nameo, "name");
+    if (BADSTR(nm) || (!nm && PyErr_Occurred())) return -1;
+    if (!PyCallable_Check(call) || (build != Py_None && !PyCallable_Check(build))) {
+        PyErr_Format(PyExc_TypeError, "%s: build and call must be callables", fn);
+        return -1;
+    }
+    if (!(*ud = PyTuple_Pack(2, build, call))) return -1;
+    *name = nm;
+    return 0;
+}
+
 static PyObject *k_layer_create_custom(PyObject *self, PyObject *args) {
     (void)self;
-    PyObject *name, *build, *call;
-    if (!PyArg_ParseTuple(args, "OOO", &name, &build, &call)) return NULL;
-    const char *nm = skpy_opt_str(name, "name");
-    if (BADSTR(nm) || (!nm && PyErr_Occurred())) return NULL;
-    if (!PyCallable_Check(call) || (build != Py_None && !PyCallable_Check(build))) {
-        PyErr_SetString(PyExc_TypeError, "layer_create_custom: build and call must be callables");
-        return NULL;
-    }
-    PyObject *ud = PyTuple_Pack(2, build, call);
-    if (!ud) return NULL;
+    const char *nm;
+    PyObject *ud;
+    if (skpy_custom_callbacks(args, "layer_create_custom", &nm, &ud) < 0) return NULL;
     sk_layer *l = NULL;
     int32_t st = sk_layer_create_custom(nm, skpy_custom_build, skpy_custom_call, ud, skpy_callback_destroy, &l);
     return KH_FINISH(sk_layer, st, l);
@@ -126,15 +135,7 @@ static PyObject *k_layer_weights(PyObject *self, PyObject *args) {
     st = vars ? sk_layer_variables(l, (uint8_t)trainable_only, (sk_variable **)a, n, &n)
               : sk_layer_weights(l, (sk_tensor **)a, n, &n);
     if (st) { PyMem_Free(a); return skpy_raise_status(st); }
-    PyObject *lst = PyList_New(n);
-    for (int32_t i = 0; i < n; i++) {
-        PyObject *o = NULL;
-        if (lst) o = vars ? skpy_wrap_variable((sk_variable *)a[i]) : skpy_wrap_tensor((sk_tensor *)a[i]);
-        else if (vars) sk_variable_release((sk_variable *)a[i]);
-        else sk_tensor_release((sk_tensor *)a[i]);
-        if (lst && !o) { Py_CLEAR(lst); continue; }
-        if (lst) PyList_SET_ITEM(lst, i, o);
-    }
+    PyObject *lst = skpy_list_of_owned(a, n, vars ? SKPY_OWNED_VARIABLE : SKPY_OWNED_TENSOR);
     PyMem_Free(a);
     return lst;
 }

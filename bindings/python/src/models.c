@@ -59,16 +59,9 @@ static PyObject *k_model_as_layer(PyObject *self, PyObject *mc) {
 
 static PyObject *k_model_create_custom(PyObject *self, PyObject *args) {
     (void)self;
-    PyObject *name, *build, *call;
-    if (!PyArg_ParseTuple(args, "OOO", &name, &build, &call)) return NULL;
-    const char *nm = skpy_opt_str(name, "name");
-    if (BADSTR(nm) || (!nm && PyErr_Occurred())) return NULL;
-    if (!PyCallable_Check(call) || (build != Py_None && !PyCallable_Check(build))) {
-        PyErr_SetString(PyExc_TypeError, "model_create_custom: build and call must be callables");
-        return NULL;
-    }
-    PyObject *ud = PyTuple_Pack(2, build, call);
-    if (!ud) return NULL;
+    const char *nm;
+    PyObject *ud;
+    if (skpy_custom_callbacks(args, "model_create_custom", &nm, &ud) < 0) return NULL;
     sk_model *m = NULL;
     int32_t st = sk_model_create_custom(nm, skpy_custom_build, skpy_custom_call, ud, skpy_callback_destroy, &m);
     return KH_FINISH(sk_model, st, m);
@@ -86,26 +79,31 @@ static PyObject *k_model_kind(PyObject *self, PyObject *mc) {
     return Py_BuildValue("(ii)", (int)k, (int)n);
 }
 
-static PyObject *k_model_layers(PyObject *self, PyObject *mc) {
-    (void)self;
+/* The model's layers (SKPY_OWNED_LAYER) or trainable weights (SKPY_OWNED_VARIABLE) as a list. */
+static PyObject *model_handle_list(PyObject *mc, int kind) {
     sk_model *m = HGET(sk_model, mc);
     if (!m) return NULL;
     int32_t n = 0;
-    int32_t st = sk_model_layers(m, NULL, 0, &n);
+    int32_t st = kind == SKPY_OWNED_LAYER ? sk_model_layers(m, NULL, 0, &n) : sk_model_trainable_weights(m, NULL, 0, &n);
     if (st) return skpy_raise_status(st);
-    sk_layer **a = PyMem_Calloc((size_t)(n ? n : 1), sizeof(sk_layer *));
+    void **a = PyMem_Calloc((size_t)(n ? n : 1), sizeof(void *));
     if (!a) return PyErr_NoMemory();
-    st = sk_model_layers(m, a, n, &n);
+    st = kind == SKPY_OWNED_LAYER ? sk_model_layers(m, (sk_layer **)a, n, &n)
+                                  : sk_model_trainable_weights(m, (sk_variable **)a, n, &n);
     if (st) { PyMem_Free(a); return skpy_raise_status(st); }
-    PyObject *lst = PyList_New(n);
-    for (int32_t i = 0; i < n; i++) {
-        if (!lst) { sk_layer_release(a[i]); continue; }
-        PyObject *o = skpy_wrap_sk_layer(a[i]);
-        if (!o) { Py_CLEAR(lst); continue; }
-        PyList_SET_ITEM(lst, i, o);
-    }
+    PyObject *lst = skpy_list_of_owned(a, n, kind);
     PyMem_Free(a);
     return lst;
+}
+
+static PyObject *k_model_layers(PyObject *self, PyObject *mc) {
+    (void)self;
+    return model_handle_list(mc, SKPY_OWNED_LAYER);
+}
+
+static PyObject *k_model_trainable_weights(PyObject *self, PyObject *mc) {
+    (void)self;
+    return model_handle_list(mc, SKPY_OWNED_VARIABLE);
 }
 
 static PyObject *k_model_optimizer(PyObject *self, PyObject *mc) {
@@ -151,28 +149,6 @@ static PyObject *k_model_summary(PyObject *self, PyObject *mc) {
     PyObject *r = st ? skpy_raise_status(st) : PyUnicode_FromStringAndSize(buf, (Py_ssize_t)len);
     PyMem_Free(buf);
     return r;
-}
-
-static PyObject *k_model_trainable_weights(PyObject *self, PyObject *mc) {
-    (void)self;
-    sk_model *m = HGET(sk_model, mc);
-    if (!m) return NULL;
-    int32_t n = 0;
-    int32_t st = sk_model_trainable_weights(m, NULL, 0, &n);
-    if (st) return skpy_raise_status(st);
-    sk_variable **a = PyMem_Calloc((size_t)(n ? n : 1), sizeof(sk_variable *));
-    if (!a) return PyErr_NoMemory();
-    st = sk_model_trainable_weights(m, a, n, &n);
-    if (st) { PyMem_Free(a); return skpy_raise_status(st); }
-    PyObject *lst = PyList_New(n);
-    for (int32_t i = 0; i < n; i++) {
-        if (!lst) { sk_variable_release(a[i]); continue; }
-        PyObject *o = skpy_wrap_variable(a[i]);
-        if (!o) { Py_CLEAR(lst); continue; }
-        PyList_SET_ITEM(lst, i, o);
-    }
-    PyMem_Free(a);
-    return lst;
 }
 
 /* ---- compile, fit, evaluate, predict ---- */
@@ -415,12 +391,10 @@ done:
 typedef int32_t (*fit_batch_call)(sk_model *, const sk_tensor *const *, int32_t, const sk_tensor *, const sk_tensor *,
                                   const char **, double *, int32_t, int32_t *);
 
-/* x, y, sample_weight → {name: value} through one of the batch calls. */
-static PyObject *fit_on_batch(PyObject *args, fit_batch_call call) {
-    PyObject *mc, *x, *y, *sw = Py_None;
-    if (!PyArg_ParseTuple(args, "OOO|O", &mc, &x, &y, &sw)) return NULL;
-    sk_model *m = HGET(sk_model, mc);
-    if (!m) return NULL;
+/* x, y, sample_weight → {name: value} through one of the batch calls (call), or through
+ * sk_model_evaluate_weighted with batch and verbose (call NULL). */
+static PyObject *logs_of_call(sk_model *m, PyObject *x, PyObject *y, PyObject *sw, fit_batch_call call,
+                              long long batch, int verbose) {
     TList tx;
     if (skpy_tlist_from(x, &tx) < 0) return NULL;
     sk_tensor *ty = skpy_convert(y, 0), *tsw = NULL;
@@ -431,7 +405,9 @@ static PyObject *fit_on_batch(PyObject *args, fit_batch_call call) {
         const char *names[64];
         double values[64];
         int32_t n = 0;
-        int32_t st = call(m, (const sk_tensor *const *)tx.h, tx.n, ty, tsw, names, values, 64, &n);
+        const sk_tensor *const *xs = (const sk_tensor *const *)tx.h;
+        int32_t st = call ? call(m, xs, tx.n, ty, tsw, names, values, 64, &n)
+                          : sk_model_evaluate_weighted(m, xs, tx.n, ty, tsw, batch, verbose, names, values, 64, &n);
         if (st) skpy_raise_status(st);
         else d = fit_logs_dict(names, values, n);
     }
@@ -439,6 +415,13 @@ static PyObject *fit_on_batch(PyObject *args, fit_batch_call call) {
     sk_tensor_release(ty);
     sk_tensor_release(tsw);
     return d;
+}
+
+static PyObject *fit_on_batch(PyObject *args, fit_batch_call call) {
+    PyObject *mc, *x, *y, *sw = Py_None;
+    if (!PyArg_ParseTuple(args, "OOO|O", &mc, &x, &y, &sw)) return NULL;
+    sk_model *m = HGET(sk_model, mc);
+    return m ? logs_of_call(m, x, y, sw, call, 0, 0) : NULL;
 }
 
 static PyObject *k_model_train_on_batch(PyObject *self, PyObject *args) {
@@ -458,26 +441,7 @@ static PyObject *k_model_evaluate_weighted(PyObject *self, PyObject *args) {
     int verbose = 0;
     if (!PyArg_ParseTuple(args, "OOOOLi", &mc, &x, &y, &sw, &batch, &verbose)) return NULL;
     sk_model *m = HGET(sk_model, mc);
-    if (!m) return NULL;
-    TList tx;
-    if (skpy_tlist_from(x, &tx) < 0) return NULL;
-    sk_tensor *ty = skpy_convert(y, 0), *tsw = NULL;
-    int ok = 1;
-    if (ty) tsw = fit_opt_tensor(sw, &ok);
-    PyObject *d = NULL;
-    if (ty && ok) {
-        const char *names[64];
-        double values[64];
-        int32_t n = 0;
-        int32_t st = sk_model_evaluate_weighted(m, (const sk_tensor *const *)tx.h, tx.n, ty, tsw, batch, verbose,
-                                                names, values, 64, &n);
-        if (st) skpy_raise_status(st);
-        else d = fit_logs_dict(names, values, n);
-    }
-    skpy_tlist_free(&tx);
-    sk_tensor_release(ty);
-    sk_tensor_release(tsw);
-    return d;
+    return m ? logs_of_call(m, x, y, sw, NULL, batch, verbose) : NULL;
 }
 
 static PyObject *k_model_predict(PyObject *self, PyObject *args) {

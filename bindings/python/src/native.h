@@ -139,8 +139,13 @@ PyObject *skpy_wrap_sk_metric(sk_metric *h);
 #define KH_FINISH(T, st, h) ((st) != SK_OK ? skpy_raise_status(st) : skpy_wrap_##T(h))
 /* A str from a sk_*_name-style getter (query the length, then copy). */
 PyObject *skpy_copied_string(const void *h, int32_t (*get)(const void *, char *, size_t, size_t *));
+/* A list wrapping n caller-owned handles of one kind (the references move into the list; on
+ * failure the rest are released). The array itself stays the caller's. */
+enum { SKPY_OWNED_TENSOR, SKPY_OWNED_VARIABLE, SKPY_OWNED_LAYER };
+PyObject *skpy_list_of_owned(void **a, int32_t n, int kind);
 
 /* ---- layers.c: a custom layer's / subclassed model's callbacks; user_data (build or None, call) ---- */
+int skpy_custom_callbacks(PyObject *args, const char *fn, const char **name, PyObject **ud);
 int32_t skpy_custom_build(void *ud, sk_layer *layer, const int64_t *shape, int32_t nd);
 int32_t skpy_custom_call(void *ud, sk_layer *layer, const sk_tensor *const *inputs, int32_t n,
                          uint8_t training, sk_tensor **out);
