@@ -16,6 +16,9 @@
 #include <stdlib.h>
 #include "swiftkeras.h"
 
+/* The skpy_ symbols stay inside the extension (only PyInit__native is exported). */
+#pragma GCC visibility push(hidden)
+
 /* Work on more input elements than this runs with the GIL released. */
 #define HEAVY_ELEMENTS 65536
 
@@ -164,5 +167,7 @@ int skpy_autodiff_init(PyObject *m);    /* Tape, Function */
 
 #define FASTKW (METH_FASTCALL | METH_KEYWORDS)
 #define F(fn) (PyCFunction)(void (*)(void))(fn)
+
+#pragma GCC visibility pop
 
 #endif
