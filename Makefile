@@ -94,7 +94,7 @@ python: lib
 	cp $(LIB) $(PYDIR)/swiftkeras/libswiftkeras.so
 	gcc -shared -fPIC -O2 -std=c11 -Wall -Wextra -Werror -Wno-missing-field-initializers -Wno-cast-function-type \
 	  -Iinclude $$($(PYTHON) -c 'import sysconfig; print("-I" + sysconfig.get_paths()["include"])') \
-	  $(PYDIR)/src/_native.c -o $(PYEXT) -L$(PYDIR)/swiftkeras -lswiftkeras -Wl,-rpath,'$$ORIGIN'
+	  $(PYDIR)/src/*.c -o $(PYEXT) -L$(PYDIR)/swiftkeras -lswiftkeras -Wl,-rpath,'$$ORIGIN'
 	$(PYTHON) -m compileall -q $(PYDIR)/swiftkeras   # byte code, as pip install writes it
 
 test-python: python

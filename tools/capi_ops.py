@@ -401,8 +401,8 @@ def gen():
 # Python wrappers (bindings/python/src/ops_generated.inc)
 #
 # Each op becomes `_native.NAME(args...)`: the C arguments in order minus `out`, pointer+count
-# pairs folded into one Python argument. The conversion helpers (sk_parse, conv_*) live in
-# bindings/python/src/_native.c. Optional kinds (flags "o") default to NULL / 0 / False.
+# pairs folded into one Python argument. The conversion helpers (skpy_parse, skpy_conv_*) live in
+# bindings/python/src/convert.c, declared in native.h. Optional kinds (flags "o") default to NULL / 0 / False.
 PY_OPTIONAL = {"t?", "axes", "bool", "seed", "dtype?", "padding", "data_format", "pool_mode",
                "interpolation"}
 
@@ -420,54 +420,54 @@ def py_wrapper(cname, params, doc):
         q = f'"{cname}", "{name}"'
         if kind in ("t", "t?"):
             decls.append(f"const sk_tensor *{name} = NULL;")
-            convs.append(f"conv_tensor(&c, {v}, {q}, {1 if kind == 't?' else 0}, &{name})")
+            convs.append(f"skpy_conv_tensor(&c, {v}, {q}, {1 if kind == 't?' else 0}, &{name})")
             cargs.append(name)
         elif kind == "tlist":
             decls.append(f"const sk_tensor *const *{name} = NULL; int32_t n_{name} = 0;")
-            convs.append(f"conv_tlist(&c, {v}, {q}, &{name}, &n_{name})")
+            convs.append(f"skpy_conv_tlist(&c, {v}, {q}, &{name}, &n_{name})")
             cargs += [name, f"n_{name}"]
         elif kind in ("f64", "scalar"):
             decls.append(f"double {name} = 0;")
-            convs.append(f"conv_f64({v}, {q}, &{name})")
+            convs.append(f"skpy_conv_f64({v}, {q}, &{name})")
             cargs.append(name)
         elif kind == "i64":
             decls.append(f"int64_t {name} = 0;")
-            convs.append(f"conv_i64({v}, {q}, &{name})")
+            convs.append(f"skpy_conv_i64({v}, {q}, &{name})")
             cargs.append(name)
         elif kind == "bool":
             decls.append(f"uint8_t {name} = 0;")
-            convs.append(f"conv_bool({v}, {q}, &{name})")
+            convs.append(f"skpy_conv_bool({v}, {q}, &{name})")
             cargs.append(name)
         elif kind in ("axes", "ints", "shape"):
             cn = "shape" if kind == "shape" else name
             nn = "ndim" if kind == "shape" else f"n_{name}"
             decls.append(f"const int64_t *{cn} = NULL; int32_t {nn} = 0;")
-            convs.append(f"conv_ints(&c, {v}, {q}, {1 if kind == 'axes' else 0}, &{cn}, &{nn})")
+            convs.append(f"skpy_conv_ints(&c, {v}, {q}, {1 if kind == 'axes' else 0}, &{cn}, &{nn})")
             cargs += [cn, nn]
         elif kind.startswith("fixed") or kind.startswith("pairs"):
             k = kind[5:].rstrip("?")
             per = 2 if kind.startswith("pairs") else 1
             decls.append(f"const int64_t *{name} = NULL;")
             if k == "N":
-                convs.append(f"conv_pairs_n(&c, {v}, {q}, x, &{name})")
+                convs.append(f"skpy_conv_pairs_n(&c, {v}, {q}, x, &{name})")
             else:
-                convs.append(f"conv_fixed(&c, {v}, {q}, {int(k) * per}, {per}, &{name})")
+                convs.append(f"skpy_conv_fixed(&c, {v}, {q}, {int(k) * per}, {per}, &{name})")
             cargs.append(name)
         elif kind in ENUM_CONV:
             decls.append(f"int32_t {name} = 0;")
-            convs.append(f"conv_enum({v}, {q}, ENUM_{kind.upper()}, &{name})")
+            convs.append(f"skpy_conv_enum({v}, {q}, ENUM_{kind.upper()}, &{name})")
             cargs.append(name)
         elif kind in ("dtype", "dtype?"):
             decls.append(f"int32_t {name} = 0;")
-            convs.append(f"conv_dtype_arg({v}, {q}, {1 if kind == 'dtype?' else 0}, &{name})")
+            convs.append(f"skpy_conv_dtype_arg({v}, {q}, {1 if kind == 'dtype?' else 0}, &{name})")
             cargs.append(name)
         elif kind == "seed":
             decls.append("uint64_t seed = 0; uint8_t has_seed = 0;")
-            convs.append(f"conv_seed({v}, {q}, &seed, &has_seed)")
+            convs.append(f"skpy_conv_seed({v}, {q}, &seed, &has_seed)")
             cargs += ["seed", "has_seed"]
         elif kind in ("fn", "fn?"):
             decls.append(f"const sk_function *{name} = NULL;")
-            convs.append(f"conv_function(&c, {v}, {q}, {1 if kind == 'fn?' else 0}, &{name})")
+            convs.append(f"skpy_conv_function(&c, {v}, {q}, {1 if kind == 'fn?' else 0}, &{name})")
             cargs.append(name)
         else:
             return None
@@ -479,8 +479,8 @@ def py_wrapper(cname, params, doc):
              f"    static const char *const kw[] = {{{kw}}};",
              f"    PyObject *v[{n}];",
              f"    (void)self;",
-             f"    if (sk_parse(\"{cname}\", args, nargs, kwnames, kw, {n}, \"{''.join(flags)}\", v) < 0) return NULL;",
-             "    Conv c; conv_init(&c);",
+             f"    if (skpy_parse(\"{cname}\", args, nargs, kwnames, kw, {n}, \"{''.join(flags)}\", v) < 0) return NULL;",
+             "    Conv c; skpy_conv_init(&c);",
              "    PyObject *res = NULL;"]
     lines += ["    " + d for d in decls]
     for cv in convs:
@@ -489,10 +489,10 @@ def py_wrapper(cname, params, doc):
               "        sk_tensor *out = NULL; int32_t st;",
               f"        if (c.heavy) {{ Py_BEGIN_ALLOW_THREADS st = {call}; Py_END_ALLOW_THREADS }}",
               f"        else st = {call};",
-              "        res = finish(st, out);",
+              "        res = skpy_finish(st, out);",
               "    }",
               "done:",
-              "    conv_free(&c);",
+              "    skpy_conv_free(&c);",
               "    return res;",
               "}",
               ""]
@@ -502,7 +502,7 @@ def py_wrapper(cname, params, doc):
 
 def gen_python():
     out = ["/* GENERATED by tools/capi_ops.py from its op table. Do not edit; edit the table and rerun.",
-           " * Included by bindings/python/src/_native.c, which defines Conv, sk_parse, conv_* and finish. */", ""]
+           " * Included by bindings/python/src/ops.c; Conv, skpy_parse, skpy_conv_* and skpy_finish come from native.h. */", ""]
     meths, skipped = [], []
     for cname, params, expr, doc in OPS:
         r = py_wrapper(cname, params, doc)

@@ -50,8 +50,9 @@ class BuildWithSwift(build_ext):
 setup(
     ext_modules=[Extension(
         "swiftkeras._native",
-        sources=["src/_native.c"],
-        depends=sorted(glob.glob(os.path.join(HERE, "src", "*.inc"))) + [os.path.join(ROOT, "include", "swiftkeras.h")],
+        sources=sorted(os.path.relpath(p, HERE) for p in glob.glob(os.path.join(HERE, "src", "*.c"))),
+        depends=sorted(glob.glob(os.path.join(HERE, "src", "*.h")) + glob.glob(os.path.join(HERE, "src", "*.inc")))
+        + [os.path.join(ROOT, "include", "swiftkeras.h")],
         include_dirs=[os.path.join(ROOT, "include")],
         libraries=["swiftkeras"],
         extra_compile_args=["-std=c11", "-O2"],

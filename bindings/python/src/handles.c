@@ -1,0 +1,76 @@
+/* Keras handles (layers, models, optimizers, losses, metrics, keras tensors) travel as
+ * PyCapsules named after their C type; the capsule owns one reference. */
+#include "native.h"
+
+/* skpy_wrap_T: a capsule owning h (released when the wrap fails). */
+#define WRAP_HANDLE(T) \
+    static void cap_##T##_destroy(PyObject *cap) { \
+        T *h = (T *)PyCapsule_GetPointer(cap, #T); \
+        if (h) T##_release(h); else PyErr_Clear(); \
+    } \
+    PyObject *skpy_wrap_##T(T *h) { \
+        PyObject *c = PyCapsule_New((void *)h, #T, cap_##T##_destroy); \
+        if (!c) T##_release(h); \
+        return c; \
+    }
+WRAP_HANDLE(sk_layer)
+WRAP_HANDLE(sk_model)
+WRAP_HANDLE(sk_optimizer)
+WRAP_HANDLE(sk_loss)
+WRAP_HANDLE(sk_keras_tensor)
+WRAP_HANDLE(sk_metric)
+
+void *skpy_handle_get(PyObject *o, const char *name) {
+    void *p = PyCapsule_IsValid(o, name) ? PyCapsule_GetPointer(o, name) : NULL;
+    if (!p) {
+        PyErr_Clear();
+        PyErr_Format(PyExc_TypeError, "expected a %s handle, got %.100s", name, Py_TYPE(o)->tp_name);
+    }
+    return p;
+}
+
+/* borrowed handle pointers from a sequence of capsules */
+void **skpy_hlist_from(PyObject *seq, const char *name, int32_t *n) {
+    PyObject *f = PySequence_Fast(seq, "expected a sequence");
+    if (!f) return NULL;
+    Py_ssize_t k = PySequence_Fast_GET_SIZE(f);
+    void **a = PyMem_Malloc(sizeof(void *) * (size_t)(k ? k : 1));
+    if (!a) { Py_DECREF(f); PyErr_NoMemory(); return NULL; }
+    for (Py_ssize_t i = 0; i < k; i++) {
+        if (!(a[i] = skpy_handle_get(PySequence_Fast_GET_ITEM(f, i), name))) { PyMem_Free(a); Py_DECREF(f); return NULL; }
+    }
+    Py_DECREF(f);   /* the caller keeps seq (and so the capsules) alive */
+    *n = (int32_t)k;
+    return a;
+}
+
+/* A str from a sk_*_name-style getter: query the length, then copy. */
+PyObject *skpy_copied_string(const void *h, int32_t (*get)(const void *, char *, size_t, size_t *)) {
+    size_t len = 0;
+    int32_t st = get(h, NULL, 0, &len);
+    if (st) return skpy_raise_status(st);
+    char *buf = PyMem_Malloc(len + 1);
+    if (!buf) return PyErr_NoMemory();
+    st = get(h, buf, len + 1, &len);
+    PyObject *r = st ? skpy_raise_status(st) : PyUnicode_FromStringAndSize(buf, (Py_ssize_t)len);
+    PyMem_Free(buf);
+    return r;
+}
+
+PyObject *skpy_list_of_owned(void **a, int32_t n, int kind) {
+    PyObject *lst = PyList_New(n);
+    for (int32_t i = 0; i < n; i++) {
+        if (!lst) {
+            if (kind == SKPY_OWNED_TENSOR) sk_tensor_release((sk_tensor *)a[i]);
+            else if (kind == SKPY_OWNED_VARIABLE) sk_variable_release((sk_variable *)a[i]);
+            else sk_layer_release((sk_layer *)a[i]);
+            continue;
+        }
+        PyObject *o = kind == SKPY_OWNED_TENSOR ? skpy_wrap_tensor((sk_tensor *)a[i])
+                    : kind == SKPY_OWNED_VARIABLE ? skpy_wrap_variable((sk_variable *)a[i])
+                    : skpy_wrap_sk_layer((sk_layer *)a[i]);   /* each releases its handle on failure */
+        if (!o) { Py_CLEAR(lst); continue; }
+        PyList_SET_ITEM(lst, i, o);
+    }
+    return lst;
+}

@@ -1,0 +1,254 @@
+/* Layers: built-in (by class name and config) and custom (Python build / call), weights, calls
+ * (eager and symbolic), and the functional API's Input and keras tensors. */
+#include "native.h"
+
+static PyObject *shape_tuple(const int64_t *s, int32_t nd) {
+    PyObject *t = PyTuple_New(nd);
+    if (!t) return NULL;
+    for (int32_t i = 0; i < nd; i++) {
+        PyObject *d = s[i] < 0 ? (Py_INCREF(Py_None), Py_None) : PyLong_FromLongLong(s[i]);
+        if (!d) { Py_DECREF(t); return NULL; }
+        PyTuple_SET_ITEM(t, i, d);
+    }
+    return t;
+}
+
+/* ---- layers ---- */
+static PyObject *k_layer_create(PyObject *self, PyObject *args) {
+    (void)self;
+    const char *cls, *cfg = NULL;
+    if (!PyArg_ParseTuple(args, "s|z", &cls, &cfg)) return NULL;
+    sk_layer *l = NULL;
+    int32_t st = sk_layer_create(cls, cfg, &l);
+    return KH_FINISH(sk_layer, st, l);
+}
+
+/* user_data of a custom layer: a tuple (build or None, call) */
+int32_t skpy_custom_build(void *ud, sk_layer *layer, const int64_t *shape, int32_t nd) {
+    PyGILState_STATE g = PyGILState_Ensure();
+    int32_t rc = SK_OK;
+    PyObject *fn = PyTuple_GET_ITEM((PyObject *)ud, 0);
+    if (fn != Py_None) {
+        PyObject *cap = PyCapsule_New(layer, "sk_layer", NULL);   /* borrowed: no destructor */
+        PyObject *sh = cap ? shape_tuple(shape, nd) : NULL;
+        PyObject *r = sh ? PyObject_CallFunctionObjArgs(fn, cap, sh, NULL) : NULL;
+        if (!r) rc = skpy_callback_fail();
+        Py_XDECREF(r); Py_XDECREF(sh); Py_XDECREF(cap);
+    }
+    PyGILState_Release(g);
+    return rc;
+}
+
+int32_t skpy_custom_call(void *ud, sk_layer *layer, const sk_tensor *const *inputs, int32_t n,
+                           uint8_t training, sk_tensor **out) {
+    (void)layer;
+    PyGILState_STATE g = PyGILState_Ensure();
+    int32_t rc = SK_OK;
+    PyObject *fn = PyTuple_GET_ITEM((PyObject *)ud, 1);
+    PyObject *lst = PyList_New(n), *r = NULL;
+    if (!lst) { rc = skpy_callback_fail(); goto out; }
+    for (int32_t i = 0; i < n; i++) {
+        PyObject *t = skpy_wrap_tensor(sk_tensor_retain((sk_tensor *)inputs[i]));
+        if (!t) { rc = skpy_callback_fail(); goto out; }
+        PyList_SET_ITEM(lst, i, t);
+    }
+    r = PyObject_CallFunctionObjArgs(fn, lst, training ? Py_True : Py_False, NULL);
+    if (!r) { rc = skpy_callback_fail(); goto out; }
+    if (!(*out = skpy_convert(r, 0))) rc = skpy_callback_fail();
+out:
+    Py_XDECREF(lst); Py_XDECREF(r);
+    PyGILState_Release(g);
+    return rc;
+}
+
+/* (name or None, build or None, call): the name and a new user_data (build, call) for
+ * skpy_custom_build / skpy_custom_call (released by skpy_callback_destroy); -1 with an exception. */
+int skpy_custom_callbacks(PyObject *args, const char *fn, const char **name, PyObject **ud) {
+    PyObject *nameo, *build, *call;
+    if (!PyArg_ParseTuple(args, "OOO", &nameo, &build, &call)) return -1;
+    const char *nm = skpy_opt_str(nameo, "name");
+    if (BADSTR(nm) || (!nm && PyErr_Occurred())) return -1;
+    if (!PyCallable_Check(call) || (build != Py_None && !PyCallable_Check(build))) {
+        PyErr_Format(PyExc_TypeError, "%s: build and call must be callables", fn);
+        return -1;
+    }
+    if (!(*ud = PyTuple_Pack(2, build, call))) return -1;
+    *name = nm;
+    return 0;
+}
+
+static PyObject *k_layer_create_custom(PyObject *self, PyObject *args) {
+    (void)self;
+    const char *nm;
+    PyObject *ud;
+    if (skpy_custom_callbacks(args, "layer_create_custom", &nm, &ud) < 0) return NULL;
+    sk_layer *l = NULL;
+    int32_t st = sk_layer_create_custom(nm, skpy_custom_build, skpy_custom_call, ud, skpy_callback_destroy, &l);
+    return KH_FINISH(sk_layer, st, l);
+}
+
+static PyObject *k_layer_add_weight(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *lc, *shape;
+    const char *name, *init = NULL;
+    int trainable = 1;
+    if (!PyArg_ParseTuple(args, "OsO|zp", &lc, &name, &shape, &init, &trainable)) return NULL;
+    sk_layer *l = HGET(sk_layer, lc);
+    if (!l) return NULL;
+    Conv c; skpy_conv_init(&c);
+    const int64_t *dims; int32_t nd;
+    if (skpy_conv_ints(&c, shape, "layer_add_weight", "shape", 0, &dims, &nd) < 0) { skpy_conv_free(&c); return NULL; }
+    sk_variable *v = NULL;
+    int32_t st = sk_layer_add_weight(l, name, dims, nd, init, (uint8_t)trainable, &v);
+    skpy_conv_free(&c);
+    if (st) return skpy_raise_status(st);
+    return skpy_wrap_variable(v);
+}
+
+static PyObject *k_layer_call(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *lc, *x;
+    int training = 0;
+    if (!PyArg_ParseTuple(args, "OO|p", &lc, &x, &training)) return NULL;
+    sk_layer *l = HGET(sk_layer, lc);
+    if (!l) return NULL;
+    TList tl;
+    if (skpy_tlist_from(x, &tl) < 0) return NULL;
+    sk_tensor *out = NULL;
+    int32_t st = sk_layer_call(l, (const sk_tensor *const *)tl.h, tl.n, (uint8_t)training, &out);
+    skpy_tlist_free(&tl);
+    return skpy_finish(st, out);
+}
+
+static PyObject *k_layer_weights(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *lc;
+    int vars = 0, trainable_only = 0;
+    if (!PyArg_ParseTuple(args, "O|pp", &lc, &vars, &trainable_only)) return NULL;
+    sk_layer *l = HGET(sk_layer, lc);
+    if (!l) return NULL;
+    int32_t n = 0, st;
+    st = vars ? sk_layer_variables(l, (uint8_t)trainable_only, NULL, 0, &n) : sk_layer_weights(l, NULL, 0, &n);
+    if (st) return skpy_raise_status(st);
+    void **a = PyMem_Calloc((size_t)(n ? n : 1), sizeof(void *));
+    if (!a) return PyErr_NoMemory();
+    st = vars ? sk_layer_variables(l, (uint8_t)trainable_only, (sk_variable **)a, n, &n)
+              : sk_layer_weights(l, (sk_tensor **)a, n, &n);
+    if (st) { PyMem_Free(a); return skpy_raise_status(st); }
+    PyObject *lst = skpy_list_of_owned(a, n, vars ? SKPY_OWNED_VARIABLE : SKPY_OWNED_TENSOR);
+    PyMem_Free(a);
+    return lst;
+}
+
+static PyObject *k_layer_set_weights(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *lc, *vals;
+    if (!PyArg_ParseTuple(args, "OO", &lc, &vals)) return NULL;
+    sk_layer *l = HGET(sk_layer, lc);
+    if (!l) return NULL;
+    PyObject *f = PySequence_Fast(vals, "set_weights: expected a list of arrays");
+    if (!f) return NULL;
+    TList tl;
+    int r = skpy_tlist_from(f, &tl);
+    Py_DECREF(f);
+    if (r < 0) return NULL;
+    int32_t st = sk_layer_set_weights(l, (const sk_tensor *const *)tl.h, tl.n);
+    skpy_tlist_free(&tl);
+    if (st) return skpy_raise_status(st);
+    Py_RETURN_NONE;
+}
+
+static int32_t get_layer_name(const void *h, char *b, size_t c, size_t *l) { return sk_layer_name((const sk_layer *)h, b, c, l); }
+
+static PyObject *k_layer_name(PyObject *self, PyObject *lc) {
+    (void)self;
+    sk_layer *l = HGET(sk_layer, lc);
+    return l ? skpy_copied_string(l, get_layer_name) : NULL;
+}
+
+static int32_t get_class_name(const void *h, char *b, size_t c, size_t *l) { return sk_layer_class_name((const sk_layer *)h, b, c, l); }
+
+static PyObject *k_layer_count_params(PyObject *self, PyObject *lc) {
+    (void)self;
+    sk_layer *l = HGET(sk_layer, lc);
+    if (!l) return NULL;
+    return PyLong_FromLongLong(sk_layer_count_params(l));
+}
+
+static PyObject *k_layer_class_name(PyObject *self, PyObject *lc) {
+    (void)self;
+    sk_layer *l = HGET(sk_layer, lc);
+    return l ? skpy_copied_string(l, get_class_name) : NULL;
+}
+
+static PyObject *k_layer_track(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *pc, *cc;
+    if (!PyArg_ParseTuple(args, "OO", &pc, &cc)) return NULL;
+    sk_layer *p = HGET(sk_layer, pc);
+    sk_layer *c = p ? HGET(sk_layer, cc) : NULL;
+    if (!c) return NULL;
+    int32_t st = sk_layer_track(p, c);
+    if (st) return skpy_raise_status(st);
+    Py_RETURN_NONE;
+}
+
+/* ---- functional API ---- */
+static PyObject *k_input(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *shape, *dtype = Py_None, *name = Py_None;
+    if (!PyArg_ParseTuple(args, "O|OO", &shape, &dtype, &name)) return NULL;
+    int32_t d = dtype == Py_None ? SK_FLOAT32 : skpy_dtype_code_of(dtype, 0);
+    if (d < 0) return NULL;
+    const char *nm = skpy_opt_str(name, "name");
+    if (BADSTR(nm) || (!nm && PyErr_Occurred())) return NULL;
+    Conv c; skpy_conv_init(&c);
+    const int64_t *dims; int32_t nd;
+    if (skpy_conv_ints(&c, shape, "input", "shape", 0, &dims, &nd) < 0) { skpy_conv_free(&c); return NULL; }
+    sk_keras_tensor *kt = NULL;
+    int32_t st = sk_input(dims, nd, d, nm, &kt);
+    skpy_conv_free(&c);
+    return KH_FINISH(sk_keras_tensor, st, kt);
+}
+
+static PyObject *k_layer_call_symbolic(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *lc, *ins;
+    if (!PyArg_ParseTuple(args, "OO", &lc, &ins)) return NULL;
+    sk_layer *l = HGET(sk_layer, lc);
+    if (!l) return NULL;
+    int32_t n;
+    void **a = skpy_hlist_from(ins, "sk_keras_tensor", &n);
+    if (!a) return NULL;
+    sk_keras_tensor *kt = NULL;
+    int32_t st = sk_layer_call_symbolic(l, (const sk_keras_tensor *const *)a, n, &kt);
+    PyMem_Free(a);
+    return KH_FINISH(sk_keras_tensor, st, kt);
+}
+
+static PyObject *k_keras_tensor_shape(PyObject *self, PyObject *kc) {
+    (void)self;
+    sk_keras_tensor *kt = HGET(sk_keras_tensor, kc);
+    if (!kt) return NULL;
+    int64_t dims[64]; int32_t nd = 0;
+    int32_t st = sk_keras_tensor_shape(kt, dims, 64, &nd);
+    if (st) return skpy_raise_status(st);
+    return shape_tuple(dims, nd);
+}
+
+PyMethodDef skpy_layers_methods[] = {
+    {"layer_create", k_layer_create, METH_VARARGS, "layer_create(class_name, config_json=None) -> layer handle."},
+    {"layer_create_custom", k_layer_create_custom, METH_VARARGS, "layer_create_custom(name, build(layer, shape) or None, call(inputs, training)) -> layer handle."},
+    {"layer_add_weight", k_layer_add_weight, METH_VARARGS, "layer_add_weight(layer, name, shape, initializer=None, trainable=True) -> Variable."},
+    {"layer_call", k_layer_call, METH_VARARGS, "layer_call(layer, inputs, training=False) -> Tensor."},
+    {"layer_weights", k_layer_weights, METH_VARARGS, "layer_weights(layer, as_variables=False, trainable_only=False) -> list."},
+    {"layer_set_weights", k_layer_set_weights, METH_VARARGS, "layer_set_weights(layer, values)."},
+    {"layer_name", k_layer_name, METH_O, "layer_name(layer) -> str."},
+    {"layer_class_name", k_layer_class_name, METH_O, "layer_class_name(layer) -> str."},
+    {"layer_count_params", k_layer_count_params, METH_O, "layer_count_params(layer) -> int."},
+    {"layer_track", k_layer_track, METH_VARARGS, "layer_track(parent_layer, child_layer)."},
+    {"input", k_input, METH_VARARGS, "input(shape, dtype=float32, name=None) -> keras tensor handle."},
+    {"layer_call_symbolic", k_layer_call_symbolic, METH_VARARGS, "layer_call_symbolic(layer, [keras tensors]) -> keras tensor."},
+    {"keras_tensor_shape", k_keras_tensor_shape, METH_O, "keras_tensor_shape(kt) -> tuple (None = unknown)."},
+    {NULL}
+};

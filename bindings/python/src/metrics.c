@@ -1,0 +1,134 @@
+/* Metrics: built-in (by name and config), stateless custom ones (a Python fn(y_true, y_pred)),
+ * stateful custom ones (a keras.metrics.Metric subclass whose update_state / result /
+ * reset_state the core calls back: sk_metric_create_callbacks), update / result / reset / name. */
+#include "native.h"
+
+static PyObject *k_metric_create(PyObject *self, PyObject *args) {
+    (void)self;
+    const char *name, *config = NULL;
+    if (!PyArg_ParseTuple(args, "s|z", &name, &config)) return NULL;
+    sk_metric *m = NULL;
+    int32_t st = sk_metric_create(name, config, &m);
+    return KH_FINISH(sk_metric, st, m);
+}
+
+static PyObject *k_metric_create_custom(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *fn;
+    const char *name;
+    if (!PyArg_ParseTuple(args, "Os", &fn, &name)) return NULL;
+    if (!PyCallable_Check(fn)) { PyErr_SetString(PyExc_TypeError, "a custom metric function must be callable"); return NULL; }
+    Py_INCREF(fn);
+    sk_metric *m = NULL;
+    int32_t st = sk_metric_create_custom(skpy_custom_loss, fn, skpy_callback_destroy, name, &m);
+    return KH_FINISH(sk_metric, st, m);
+}
+
+static PyObject *k_metric_update_state(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *mc, *yt, *yp, *sw = Py_None;
+    if (!PyArg_ParseTuple(args, "OOO|O", &mc, &yt, &yp, &sw)) return NULL;
+    sk_metric *m = HGET(sk_metric, mc);
+    if (!m) return NULL;
+    sk_tensor *a = skpy_convert(yt, 0), *b = a ? skpy_convert(yp, 0) : NULL, *c = NULL;
+    if (!b) { sk_tensor_release(a); return NULL; }
+    if (sw != Py_None && !(c = skpy_convert(sw, 0))) { sk_tensor_release(a); sk_tensor_release(b); return NULL; }
+    int32_t st = sk_metric_update_state(m, a, b, c);
+    sk_tensor_release(a); sk_tensor_release(b); sk_tensor_release(c);
+    if (st) return skpy_raise_status(st);
+    Py_RETURN_NONE;
+}
+
+static PyObject *k_metric_result(PyObject *self, PyObject *mc) {
+    (void)self;
+    sk_metric *m = HGET(sk_metric, mc);
+    if (!m) return NULL;
+    sk_tensor *out = NULL;
+    int32_t st = sk_metric_result(m, &out);
+    return skpy_finish(st, out);
+}
+
+static PyObject *k_metric_reset_state(PyObject *self, PyObject *mc) {
+    (void)self;
+    sk_metric *m = HGET(sk_metric, mc);
+    if (!m) return NULL;
+    int32_t st = sk_metric_reset_state(m);
+    if (st) return skpy_raise_status(st);
+    Py_RETURN_NONE;
+}
+
+static int32_t get_metric_name(const void *h, char *b, size_t c, size_t *l) { return sk_metric_name((const sk_metric *)h, b, c, l); }
+
+static PyObject *k_metric_name(PyObject *self, PyObject *mc) {
+    (void)self;
+    sk_metric *m = HGET(sk_metric, mc);
+    return m ? skpy_copied_string(m, get_metric_name) : NULL;
+}
+
+/* Stateful custom metrics: user_data is a tuple (update(y_true, y_pred, sample_weight_or_None),
+ * result(), reset()). */
+static int32_t pm_update(void *ud, const sk_tensor *yt, const sk_tensor *yp, const sk_tensor *sw) {
+    PyGILState_STATE g = PyGILState_Ensure();
+    int32_t rc = SK_OK;
+    PyObject *a = skpy_wrap_tensor(sk_tensor_retain((sk_tensor *)yt));
+    PyObject *b = a ? skpy_wrap_tensor(sk_tensor_retain((sk_tensor *)yp)) : NULL;
+    PyObject *c = NULL;
+    if (b) {
+        if (sw) c = skpy_wrap_tensor(sk_tensor_retain((sk_tensor *)sw));
+        else { c = Py_None; Py_INCREF(c); }
+    }
+    PyObject *r = c ? PyObject_CallFunctionObjArgs(PyTuple_GET_ITEM((PyObject *)ud, 0), a, b, c, NULL) : NULL;
+    if (!r) rc = skpy_callback_fail();
+    Py_XDECREF(a); Py_XDECREF(b); Py_XDECREF(c); Py_XDECREF(r);
+    PyGILState_Release(g);
+    return rc;
+}
+
+static int32_t pm_result(void *ud, sk_tensor **out) {
+    PyGILState_STATE g = PyGILState_Ensure();
+    int32_t rc = SK_OK;
+    PyObject *r = PyObject_CallNoArgs(PyTuple_GET_ITEM((PyObject *)ud, 1));
+    if (!r) rc = skpy_callback_fail();
+    else if (!(*out = skpy_convert(r, 0))) rc = skpy_callback_fail();
+    Py_XDECREF(r);
+    PyGILState_Release(g);
+    return rc;
+}
+
+static int32_t pm_reset(void *ud) {
+    PyGILState_STATE g = PyGILState_Ensure();
+    int32_t rc = SK_OK;
+    PyObject *r = PyObject_CallNoArgs(PyTuple_GET_ITEM((PyObject *)ud, 2));
+    if (!r) rc = skpy_callback_fail();
+    Py_XDECREF(r);
+    PyGILState_Release(g);
+    return rc;
+}
+
+static PyObject *k_metric_create_callbacks(PyObject *self, PyObject *args) {
+    (void)self;
+    const char *name;
+    PyObject *upd, *res, *rst;
+    if (!PyArg_ParseTuple(args, "sOOO", &name, &upd, &res, &rst)) return NULL;
+    if (!PyCallable_Check(upd) || !PyCallable_Check(res) || !PyCallable_Check(rst)) {
+        PyErr_SetString(PyExc_TypeError, "metric_create_callbacks: update, result and reset must be callable");
+        return NULL;
+    }
+    PyObject *fns = PyTuple_Pack(3, upd, res, rst);
+    if (!fns) return NULL;
+    sk_metric *m = NULL;
+    int32_t st = sk_metric_create_callbacks(name, pm_update, pm_result, pm_reset, fns, skpy_callback_destroy, &m);
+    return KH_FINISH(sk_metric, st, m);   /* on failure destroy already released fns */
+}
+
+PyMethodDef skpy_metrics_methods[] = {
+    {"metric_create", k_metric_create, METH_VARARGS, "metric_create(name, config_json=None) -> metric handle."},
+    {"metric_create_custom", k_metric_create_custom, METH_VARARGS, "metric_create_custom(fn(y_true, y_pred), name) -> metric handle."},
+    {"metric_create_callbacks", k_metric_create_callbacks, METH_VARARGS,
+     "metric_create_callbacks(name, update(y_true, y_pred, sample_weight), result(), reset()) -> metric handle."},
+    {"metric_update_state", k_metric_update_state, METH_VARARGS, "metric_update_state(metric, y_true, y_pred, sample_weight=None)."},
+    {"metric_result", k_metric_result, METH_O, "metric_result(metric) -> Tensor."},
+    {"metric_reset_state", k_metric_reset_state, METH_O, "metric_reset_state(metric)."},
+    {"metric_name", k_metric_name, METH_O, "metric_name(metric) -> str."},
+    {NULL}
+};

@@ -1,0 +1,642 @@
+/* Models: construction (functional, Sequential, subclassed), introspection, compile, fit with
+ * every argument (sk_fit_args + sk_model_fit_ex, Python hooks), train/test_on_batch, evaluate,
+ * predict, the output and live-progress callbacks, and saving / loading. */
+#include "native.h"
+
+/* ---- construction ---- */
+static PyObject *k_model_create(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *ins, *outs, *name = Py_None;
+    if (!PyArg_ParseTuple(args, "OO|O", &ins, &outs, &name)) return NULL;
+    const char *nm = skpy_opt_str(name, "name");
+    if (BADSTR(nm) || (!nm && PyErr_Occurred())) return NULL;
+    int32_t ni, no;
+    void **a = skpy_hlist_from(ins, "sk_keras_tensor", &ni);
+    if (!a) return NULL;
+    void **b = skpy_hlist_from(outs, "sk_keras_tensor", &no);
+    if (!b) { PyMem_Free(a); return NULL; }
+    sk_model *m = NULL;
+    int32_t st = sk_model_create((const sk_keras_tensor *const *)a, ni, (const sk_keras_tensor *const *)b, no, nm, &m);
+    PyMem_Free(a); PyMem_Free(b);
+    return KH_FINISH(sk_model, st, m);
+}
+
+static PyObject *k_sequential_create(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *layers, *name = Py_None;
+    if (!PyArg_ParseTuple(args, "O|O", &layers, &name)) return NULL;
+    const char *nm = skpy_opt_str(name, "name");
+    if (BADSTR(nm) || (!nm && PyErr_Occurred())) return NULL;
+    int32_t n;
+    void **a = skpy_hlist_from(layers, "sk_layer", &n);
+    if (!a) return NULL;
+    sk_model *m = NULL;
+    int32_t st = sk_sequential_create((const sk_layer *const *)a, n, nm, &m);
+    PyMem_Free(a);
+    return KH_FINISH(sk_model, st, m);
+}
+
+static PyObject *k_model_add(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *mc, *lc;
+    if (!PyArg_ParseTuple(args, "OO", &mc, &lc)) return NULL;
+    sk_model *m = HGET(sk_model, mc);
+    sk_layer *l = m ? HGET(sk_layer, lc) : NULL;
+    if (!l) return NULL;
+    int32_t st = sk_model_add(m, l);
+    if (st) return skpy_raise_status(st);
+    Py_RETURN_NONE;
+}
+
+static PyObject *k_model_as_layer(PyObject *self, PyObject *mc) {
+    (void)self;
+    sk_model *m = HGET(sk_model, mc);
+    if (!m) return NULL;
+    sk_layer *l = NULL;
+    int32_t st = sk_model_as_layer(m, &l);
+    return KH_FINISH(sk_layer, st, l);
+}
+
+static PyObject *k_model_create_custom(PyObject *self, PyObject *args) {
+    (void)self;
+    const char *nm;
+    PyObject *ud;
+    if (skpy_custom_callbacks(args, "model_create_custom", &nm, &ud) < 0) return NULL;
+    sk_model *m = NULL;
+    int32_t st = sk_model_create_custom(nm, skpy_custom_build, skpy_custom_call, ud, skpy_callback_destroy, &m);
+    return KH_FINISH(sk_model, st, m);
+}
+
+/* ---- introspection ---- */
+static PyObject *k_model_kind(PyObject *self, PyObject *mc) {
+    (void)self;
+    sk_model *m = HGET(sk_model, mc);
+    if (!m) return NULL;
+    int32_t k = -1, n = 0;
+    int32_t st = sk_model_kind(m, &k);
+    if (!st) st = sk_model_num_inputs(m, &n);
+    if (st) return skpy_raise_status(st);
+    return Py_BuildValue("(ii)", (int)k, (int)n);
+}
+
+/* The model's layers (SKPY_OWNED_LAYER) or trainable weights (SKPY_OWNED_VARIABLE) as a list. */
+static PyObject *model_handle_list(PyObject *mc, int kind) {
+    sk_model *m = HGET(sk_model, mc);
+    if (!m) return NULL;
+    int32_t n = 0;
+    int32_t st = kind == SKPY_OWNED_LAYER ? sk_model_layers(m, NULL, 0, &n) : sk_model_trainable_weights(m, NULL, 0, &n);
+    if (st) return skpy_raise_status(st);
+    void **a = PyMem_Calloc((size_t)(n ? n : 1), sizeof(void *));
+    if (!a) return PyErr_NoMemory();
+    st = kind == SKPY_OWNED_LAYER ? sk_model_layers(m, (sk_layer **)a, n, &n)
+                                  : sk_model_trainable_weights(m, (sk_variable **)a, n, &n);
+    if (st) { PyMem_Free(a); return skpy_raise_status(st); }
+    PyObject *lst = skpy_list_of_owned(a, n, kind);
+    PyMem_Free(a);
+    return lst;
+}
+
+static PyObject *k_model_layers(PyObject *self, PyObject *mc) {
+    (void)self;
+    return model_handle_list(mc, SKPY_OWNED_LAYER);
+}
+
+static PyObject *k_model_trainable_weights(PyObject *self, PyObject *mc) {
+    (void)self;
+    return model_handle_list(mc, SKPY_OWNED_VARIABLE);
+}
+
+static PyObject *k_model_optimizer(PyObject *self, PyObject *mc) {
+    (void)self;
+    sk_model *m = HGET(sk_model, mc);
+    if (!m) return NULL;
+    sk_optimizer *o = NULL;
+    int32_t st = sk_model_optimizer(m, &o);
+    if (st) return skpy_raise_status(st);
+    if (!o) Py_RETURN_NONE;
+    return skpy_wrap_sk_optimizer(o);
+}
+
+static PyObject *k_model_loss(PyObject *self, PyObject *mc) {
+    (void)self;
+    sk_model *m = HGET(sk_model, mc);
+    if (!m) return NULL;
+    sk_loss *l = NULL;
+    int32_t st = sk_model_loss(m, &l);
+    if (st) return skpy_raise_status(st);
+    if (!l) Py_RETURN_NONE;
+    return skpy_wrap_sk_loss(l);
+}
+
+static int32_t get_compile_config(const void *h, char *b, size_t c, size_t *l) { return sk_model_compile_config((const sk_model *)h, b, c, l); }
+
+static PyObject *k_model_compile_config(PyObject *self, PyObject *mc) {
+    (void)self;
+    sk_model *m = HGET(sk_model, mc);
+    return m ? skpy_copied_string(m, get_compile_config) : NULL;
+}
+
+static PyObject *k_model_summary(PyObject *self, PyObject *mc) {
+    (void)self;
+    sk_model *m = HGET(sk_model, mc);
+    if (!m) return NULL;
+    size_t len = 0;
+    int32_t st = sk_model_summary(m, NULL, 0, &len);
+    if (st && st != SK_ERR_INVALID_ARG) return skpy_raise_status(st);
+    char *buf = PyMem_Malloc(len + 1);
+    if (!buf) return PyErr_NoMemory();
+    st = sk_model_summary(m, buf, len + 1, &len);
+    PyObject *r = st ? skpy_raise_status(st) : PyUnicode_FromStringAndSize(buf, (Py_ssize_t)len);
+    PyMem_Free(buf);
+    return r;
+}
+
+/* ---- compile, fit, evaluate, predict ---- */
+/* model_compile_ex(model, optimizer handle, loss handle, [metric handle or name, ...]) */
+static PyObject *k_model_compile_ex(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *mc, *oc, *lc, *metrics;
+    if (!PyArg_ParseTuple(args, "OOOO", &mc, &oc, &lc, &metrics)) return NULL;
+    sk_model *m = HGET(sk_model, mc);
+    sk_optimizer *o = m ? HGET(sk_optimizer, oc) : NULL;
+    sk_loss *l = o ? HGET(sk_loss, lc) : NULL;
+    if (!l) return NULL;
+    PyObject *f = PySequence_Fast(metrics, "compile: metrics must be a list");
+    if (!f) return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(f);
+    const sk_metric **hs = PyMem_Calloc((size_t)(n ? n : 1), sizeof(sk_metric *));
+    const char **ns = PyMem_Calloc((size_t)(n ? n : 1), sizeof(char *));
+    PyObject *res = NULL;
+    if (!hs || !ns) { PyErr_NoMemory(); goto done; }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *it = PySequence_Fast_GET_ITEM(f, i);
+        if (PyUnicode_Check(it)) {
+            if (!(ns[i] = PyUnicode_AsUTF8(it))) goto done;
+        } else if (!(hs[i] = HGET(sk_metric, it))) {
+            goto done;
+        }
+    }
+    int32_t st = sk_model_compile_ex(m, o, l, hs, ns, (int32_t)n);
+    if (st) { skpy_raise_status(st); goto done; }
+    Py_INCREF(Py_None);
+    res = Py_None;
+done:
+    PyMem_Free(hs); PyMem_Free(ns);
+    Py_DECREF(f);
+    return res;
+}
+
+/* The Python callables of one fit (borrowed from the caller's arguments during the call). */
+typedef struct { PyObject *epoch_begin, *epoch_end, *batch_begin, *batch_end; } fit_py_hooks;
+
+/* A dict {name: value} from C logs (a new reference, NULL with an exception set). */
+static PyObject *fit_logs_dict(const char *const *names, const double *values, int32_t n) {
+    PyObject *logs = PyDict_New();
+    for (int32_t i = 0; logs && i < n; i++) {
+        PyObject *v = PyFloat_FromDouble(values[i]);
+        if (!v || PyDict_SetItemString(logs, names[i], v) < 0) Py_CLEAR(logs);
+        Py_XDECREF(v);
+    }
+    return logs;
+}
+
+/* A hook's result: truthy = stop training (-1), an exception = parked for the caller. */
+static int32_t fit_hook_result(PyObject *r) {
+    if (!r) return skpy_callback_fail();
+    int stop = PyObject_IsTrue(r);
+    Py_DECREF(r);
+    if (stop < 0) return skpy_callback_fail();
+    return stop ? -1 : SK_OK;
+}
+
+static PyObject *history_dict(sk_history *h) {
+    PyObject *d = PyDict_New();
+    if (!d) return NULL;
+    int32_t nk = sk_history_num_keys(h), ne = sk_history_epochs(h);
+    double *buf = PyMem_Malloc(sizeof(double) * (size_t)(ne > 0 ? ne : 1));
+    if (!buf) { Py_DECREF(d); return PyErr_NoMemory(); }
+    for (int32_t i = 0; i < nk; i++) {
+        const char *k = sk_history_key(h, i);
+        int32_t cnt = 0;
+        int32_t st = sk_history_values(h, k, buf, ne, &cnt);
+        if (st) { PyMem_Free(buf); Py_DECREF(d); return skpy_raise_status(st); }
+        PyObject *l = PyList_New(cnt);
+        if (!l) { PyMem_Free(buf); Py_DECREF(d); return NULL; }
+        for (int32_t j = 0; j < cnt; j++) PyList_SET_ITEM(l, j, PyFloat_FromDouble(buf[j]));
+        PyDict_SetItemString(d, k, l);
+        Py_DECREF(l);
+    }
+    PyMem_Free(buf);
+    return d;
+}
+
+static int32_t fit_epoch_begin_cb(void *ud, int32_t epoch) {
+    PyGILState_STATE g = PyGILState_Ensure();
+    PyObject *r = PyObject_CallFunction(((fit_py_hooks *)ud)->epoch_begin, "i", (int)epoch);
+    int32_t rc = fit_hook_result(r);
+    PyGILState_Release(g);
+    return rc;
+}
+
+/* fn(epoch, logs) (batch < 0) or fn(epoch, batch, logs) with logs {name: value}; truthy stops. */
+static int32_t fit_logs_cb(PyObject *fn, int32_t epoch, int32_t batch, const char *const *names, const double *values,
+                           int32_t n) {
+    PyGILState_STATE g = PyGILState_Ensure();
+    int32_t rc;
+    PyObject *logs = fit_logs_dict(names, values, n);
+    if (!logs) rc = skpy_callback_fail();
+    else if (batch < 0) rc = fit_hook_result(PyObject_CallFunction(fn, "iO", (int)epoch, logs));
+    else rc = fit_hook_result(PyObject_CallFunction(fn, "iiO", (int)epoch, (int)batch, logs));
+    Py_XDECREF(logs);
+    PyGILState_Release(g);
+    return rc;
+}
+
+/* on_epoch_end(epoch, logs) */
+static int32_t fit_epoch_end_cb(void *ud, int32_t epoch, const char *const *names, const double *values, int32_t n) {
+    return fit_logs_cb(((fit_py_hooks *)ud)->epoch_end, epoch, -1, names, values, n);
+}
+
+static int32_t fit_batch_begin_cb(void *ud, int32_t epoch, int32_t batch, const char *const *names, const double *values,
+                                  int32_t n) {
+    return fit_logs_cb(((fit_py_hooks *)ud)->batch_begin, epoch, batch, names, values, n);
+}
+
+static int32_t fit_batch_end_cb(void *ud, int32_t epoch, int32_t batch, const char *const *names, const double *values,
+                                int32_t n) {
+    return fit_logs_cb(((fit_py_hooks *)ud)->batch_end, epoch, batch, names, values, n);
+}
+
+/* An optional tensor argument: None → NULL (ok = 1), else a new handle (ok = 0 on failure). */
+static sk_tensor *fit_opt_tensor(PyObject *o, int *ok) {
+    *ok = 1;
+    if (!o || o == Py_None) return NULL;
+    sk_tensor *t = skpy_convert(o, 0);
+    if (!t) *ok = 0;
+    return t;
+}
+
+/* class_weight {class id: weight} into two PyMem arrays; 0 ok, -1 with an exception. */
+static int fit_class_weight(PyObject *cw, int64_t **ids, double **ws, int32_t *n) {
+    *ids = NULL; *ws = NULL; *n = 0;
+    if (!cw || cw == Py_None) return 0;
+    if (!PyDict_Check(cw)) {
+        PyErr_Format(PyExc_TypeError, "fit: class_weight must be a dict {class id: weight}, got %.100s", Py_TYPE(cw)->tp_name);
+        return -1;
+    }
+    Py_ssize_t len = PyDict_Size(cw);
+    if (len > (1 << 20)) { PyErr_SetString(PyExc_ValueError, "fit: class_weight has too many classes"); return -1; }
+    *ids = PyMem_Malloc(sizeof(int64_t) * (size_t)(len ? len : 1));
+    *ws = PyMem_Malloc(sizeof(double) * (size_t)(len ? len : 1));
+    if (!*ids || !*ws) { PyMem_Free(*ids); PyMem_Free(*ws); *ids = NULL; *ws = NULL; PyErr_NoMemory(); return -1; }
+    Py_ssize_t pos = 0, i = 0;
+    PyObject *k, *v;
+    while (PyDict_Next(cw, &pos, &k, &v)) {
+        PyObject *ki = PyNumber_Index(k);
+        long long id = ki ? PyLong_AsLongLong(ki) : -1;
+        Py_XDECREF(ki);
+        double w = PyFloat_AsDouble(v);
+        if (PyErr_Occurred()) {
+            PyErr_Clear();
+            PyErr_Format(PyExc_TypeError, "fit: class_weight must map integer class ids to numbers, got %R: %R", k, v);
+            PyMem_Free(*ids); PyMem_Free(*ws); *ids = NULL; *ws = NULL;
+            return -1;
+        }
+        (*ids)[i] = id;
+        (*ws)[i] = w;
+        i++;
+    }
+    *n = (int32_t)i;
+    return 0;
+}
+
+static PyObject *k_model_fit_ex(PyObject *self, PyObject *args, PyObject *kw) {
+    (void)self;
+    static char *kwlist[] = {"model", "x", "y", "batch_size", "epochs", "initial_epoch", "verbose", "shuffle", "seed",
+                             "validation_split", "validation_x", "validation_y", "validation_sample_weight",
+                             "sample_weight", "class_weight", "on_epoch_begin", "on_epoch_end", "on_batch_begin",
+                             "on_batch_end", NULL};
+    PyObject *mc, *x, *y, *vx = Py_None, *vy = Py_None, *vsw = Py_None, *sw = Py_None, *cw = Py_None;
+    fit_py_hooks hooks = {Py_None, Py_None, Py_None, Py_None};
+    long long batch = 32, seed = -1;
+    int epochs = 1, initial_epoch = 0, verbose = 1, shuffle = 1;
+    double vsplit = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "OOO|LiiipLdOOOOOOOOO", kwlist, &mc, &x, &y, &batch, &epochs,
+                                     &initial_epoch, &verbose, &shuffle, &seed, &vsplit, &vx, &vy, &vsw, &sw, &cw,
+                                     &hooks.epoch_begin, &hooks.epoch_end, &hooks.batch_begin, &hooks.batch_end))
+        return NULL;
+    PyObject *fns[4] = {hooks.epoch_begin, hooks.epoch_end, hooks.batch_begin, hooks.batch_end};
+    for (int i = 0; i < 4; i++) {
+        if (fns[i] != Py_None && !PyCallable_Check(fns[i])) {
+            PyErr_SetString(PyExc_TypeError, "model_fit_ex: the hooks must be callables or None");
+            return NULL;
+        }
+    }
+    sk_model *m = HGET(sk_model, mc);
+    if (!m) return NULL;
+    PyObject *result = NULL;
+    TList tx = {NULL, 0}, tvx = {NULL, 0};
+    sk_tensor *ty = NULL, *tvy = NULL, *tvsw = NULL, *tsw = NULL;
+    int64_t *ids = NULL;
+    double *ws = NULL;
+    int32_t ncw = 0;
+    int ok1 = 1, ok2 = 1, ok3 = 1;
+    if (skpy_tlist_from(x, &tx) < 0) return NULL;
+    if (!(ty = skpy_convert(y, 0))) goto done;
+    if (vx != Py_None && skpy_tlist_from(vx, &tvx) < 0) goto done;
+    tvy = fit_opt_tensor(vy, &ok1);
+    tvsw = ok1 ? fit_opt_tensor(vsw, &ok2) : NULL;
+    tsw = ok1 && ok2 ? fit_opt_tensor(sw, &ok3) : NULL;
+    if (!ok1 || !ok2 || !ok3) goto done;
+    if (fit_class_weight(cw, &ids, &ws, &ncw) < 0) goto done;
+
+    sk_fit_args a;
+    int32_t st = sk_fit_args_init(&a, sizeof a);
+    if (st) { skpy_raise_status(st); goto done; }
+    a.batch_size = batch;
+    a.epochs = epochs;
+    a.initial_epoch = initial_epoch;
+    a.verbose = verbose;
+    a.shuffle = (uint8_t)shuffle;
+    a.seed = seed;
+    a.validation_split = vsplit;
+    a.validation_x = (const sk_tensor *const *)tvx.h;
+    a.n_validation_x = tvx.n;
+    a.validation_y = tvy;
+    a.validation_sample_weight = tvsw;
+    a.sample_weight = tsw;
+    if (cw != Py_None) { a.class_weight = ws; a.class_ids = ids; a.n_class_weight = ncw; }
+    a.on_epoch_begin = hooks.epoch_begin != Py_None ? fit_epoch_begin_cb : NULL;
+    a.on_epoch_end = hooks.epoch_end != Py_None ? fit_epoch_end_cb : NULL;
+    a.on_train_batch_begin = hooks.batch_begin != Py_None ? fit_batch_begin_cb : NULL;
+    a.on_train_batch_end = hooks.batch_end != Py_None ? fit_batch_end_cb : NULL;
+    a.user_data = &hooks;
+    sk_history *h = NULL;
+    st = sk_model_fit_ex(m, (const sk_tensor *const *)tx.h, tx.n, ty, &a, &h);
+    if (st) { sk_history_release(h); skpy_raise_status(st); goto done; }
+    result = history_dict(h);
+    sk_history_release(h);
+done:
+    skpy_tlist_free(&tx);
+    if (tvx.h) skpy_tlist_free(&tvx);
+    sk_tensor_release(ty);
+    sk_tensor_release(tvy);
+    sk_tensor_release(tvsw);
+    sk_tensor_release(tsw);
+    PyMem_Free(ids);
+    PyMem_Free(ws);
+    return result;
+}
+
+typedef int32_t (*fit_batch_call)(sk_model *, const sk_tensor *const *, int32_t, const sk_tensor *, const sk_tensor *,
+                                  const char **, double *, int32_t, int32_t *);
+
+/* x, y, sample_weight → {name: value} through one of the batch calls (call), or through
+ * sk_model_evaluate_weighted with batch and verbose (call NULL). */
+static PyObject *logs_of_call(sk_model *m, PyObject *x, PyObject *y, PyObject *sw, fit_batch_call call,
+                              long long batch, int verbose) {
+    TList tx;
+    if (skpy_tlist_from(x, &tx) < 0) return NULL;
+    sk_tensor *ty = skpy_convert(y, 0), *tsw = NULL;
+    int ok = 1;
+    if (ty) tsw = fit_opt_tensor(sw, &ok);
+    PyObject *d = NULL;
+    if (ty && ok) {
+        const char *names[64];
+        double values[64];
+        int32_t n = 0;
+        const sk_tensor *const *xs = (const sk_tensor *const *)tx.h;
+        int32_t st = call ? call(m, xs, tx.n, ty, tsw, names, values, 64, &n)
+                          : sk_model_evaluate_weighted(m, xs, tx.n, ty, tsw, batch, verbose, names, values, 64, &n);
+        if (st) skpy_raise_status(st);
+        else d = fit_logs_dict(names, values, n);
+    }
+    skpy_tlist_free(&tx);
+    sk_tensor_release(ty);
+    sk_tensor_release(tsw);
+    return d;
+}
+
+static PyObject *fit_on_batch(PyObject *args, fit_batch_call call) {
+    PyObject *mc, *x, *y, *sw = Py_None;
+    if (!PyArg_ParseTuple(args, "OOO|O", &mc, &x, &y, &sw)) return NULL;
+    sk_model *m = HGET(sk_model, mc);
+    return m ? logs_of_call(m, x, y, sw, call, 0, 0) : NULL;
+}
+
+static PyObject *k_model_train_on_batch(PyObject *self, PyObject *args) {
+    (void)self;
+    return fit_on_batch(args, sk_model_train_on_batch);
+}
+
+static PyObject *k_model_test_on_batch(PyObject *self, PyObject *args) {
+    (void)self;
+    return fit_on_batch(args, sk_model_test_on_batch);
+}
+
+static PyObject *k_model_evaluate_weighted(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *mc, *x, *y, *sw;
+    long long batch = 32;
+    int verbose = 0;
+    if (!PyArg_ParseTuple(args, "OOOOLi", &mc, &x, &y, &sw, &batch, &verbose)) return NULL;
+    sk_model *m = HGET(sk_model, mc);
+    return m ? logs_of_call(m, x, y, sw, NULL, batch, verbose) : NULL;
+}
+
+static PyObject *k_model_predict(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *mc, *x;
+    long long batch = 32;
+    if (!PyArg_ParseTuple(args, "OOL", &mc, &x, &batch)) return NULL;
+    sk_model *m = HGET(sk_model, mc);
+    if (!m) return NULL;
+    TList tx;
+    if (skpy_tlist_from(x, &tx) < 0) return NULL;
+    sk_tensor *out = NULL;
+    int32_t st = sk_model_predict(m, (const sk_tensor *const *)tx.h, tx.n, batch, &out);
+    skpy_tlist_free(&tx);
+    return skpy_finish(st, out);
+}
+
+/* ---- output callbacks ---- */
+static void output_cb(void *ud, const char *line) {
+    PyGILState_STATE g = PyGILState_Ensure();
+    PyObject *s = PyUnicode_DecodeUTF8(line, (Py_ssize_t)strlen(line), "replace");
+    PyObject *r = s ? PyObject_CallFunctionObjArgs((PyObject *)ud, s, NULL) : NULL;
+    if (!r) PyErr_WriteUnraisable((PyObject *)ud);
+    Py_XDECREF(r); Py_XDECREF(s);
+    PyGILState_Release(g);
+}
+
+/* model_set_output_callback / model_set_live_callback: a Python callable (or None) as one of
+ * the model's line callbacks. */
+typedef int32_t (*model_line_setter)(sk_model *, sk_output_fn, void *, void (*)(void *));
+
+static PyObject *set_model_line_callback(PyObject *args, model_line_setter set, const char *what) {
+    PyObject *mc, *fn;
+    if (!PyArg_ParseTuple(args, "OO", &mc, &fn)) return NULL;
+    sk_model *m = HGET(sk_model, mc);
+    if (!m) return NULL;
+    int32_t st;
+    if (fn == Py_None) st = set(m, NULL, NULL, NULL);
+    else {
+        if (!PyCallable_Check(fn)) { PyErr_Format(PyExc_TypeError, "%s callback must be callable", what); return NULL; }
+        Py_INCREF(fn);
+        st = set(m, output_cb, fn, skpy_callback_destroy);
+    }
+    if (st) return skpy_raise_status(st);
+    Py_RETURN_NONE;
+}
+
+static PyObject *k_model_set_output_callback(PyObject *self, PyObject *args) {
+    (void)self;
+    return set_model_line_callback(args, sk_model_set_output_callback, "output");
+}
+
+static PyObject *k_model_set_live_callback(PyObject *self, PyObject *args) {
+    (void)self;
+    return set_model_line_callback(args, sk_model_set_live_callback, "live");
+}
+
+/* ---- saving ---- */
+/* path: str or os.PathLike, encoded with the filesystem encoding. Returns a new bytes object. */
+static PyObject *fs_path(PyObject *o) {
+    PyObject *b = NULL;
+    if (!PyUnicode_FSConverter(o, &b)) return NULL;
+    return b;
+}
+
+static PyObject *model_path_call(PyObject *args, int32_t (*fn)(sk_model *, const char *)) {
+    PyObject *mc, *po;
+    if (!PyArg_ParseTuple(args, "OO", &mc, &po)) return NULL;
+    sk_model *m = HGET(sk_model, mc);
+    if (!m) return NULL;
+    PyObject *b = fs_path(po);
+    if (!b) return NULL;
+    int32_t st;
+    const char *path = PyBytes_AS_STRING(b);
+    Py_BEGIN_ALLOW_THREADS
+    st = fn(m, path);
+    Py_END_ALLOW_THREADS
+    Py_DECREF(b);
+    if (st) return skpy_raise_status(st);
+    Py_RETURN_NONE;
+}
+
+static int32_t save_weights_fn(sk_model *m, const char *p) { return sk_model_save_weights(m, p); }
+static int32_t load_weights_fn(sk_model *m, const char *p) { return sk_model_load_weights(m, p); }
+static int32_t save_fn(sk_model *m, const char *p) { return sk_model_save(m, p); }
+
+static PyObject *k_model_save_weights(PyObject *self, PyObject *args) { (void)self; return model_path_call(args, save_weights_fn); }
+static PyObject *k_model_load_weights(PyObject *self, PyObject *args) { (void)self; return model_path_call(args, load_weights_fn); }
+static PyObject *k_model_save(PyObject *self, PyObject *args) { (void)self; return model_path_call(args, save_fn); }
+
+static PyObject *k_model_load(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *po;
+    int compile = 1;
+    if (!PyArg_ParseTuple(args, "O|p", &po, &compile)) return NULL;
+    PyObject *b = fs_path(po);
+    if (!b) return NULL;
+    sk_model *m = NULL;
+    int32_t st;
+    const char *path = PyBytes_AS_STRING(b);
+    Py_BEGIN_ALLOW_THREADS
+    st = compile ? sk_model_load(path, &m) : sk_model_load_ex(path, 0, &m);
+    Py_END_ALLOW_THREADS
+    Py_DECREF(b);
+    return KH_FINISH(sk_model, st, m);
+}
+/* ------------------------------------------------------------------------------------------
+ * fit with every argument (sk_fit_args + sk_model_fit_ex), train_on_batch, test_on_batch,
+ * weighted evaluate, the compiled optimizer. Included by _native.c before KERAS_METHODS.
+ * ---------------------------------------------------------------------------------------- */
+
+/* model.load_weights(path, skip_mismatch=True) over sk_model_load_weights_ex. */
+typedef struct { char **items; size_t n, cap; int oom; } s2_collect;
+
+/* Runs without the GIL: copies "layer\0reason" pairs with malloc only. */
+static void s2_collect_skipped(void *user_data, const char *layer, const char *reason) {
+    s2_collect *c = (s2_collect *)user_data;
+    if (c->oom) return;
+    if (c->n + 2 > c->cap) {
+        size_t ncap = c->cap ? c->cap * 2 : 8;
+        char **grown = (char **)realloc(c->items, ncap * sizeof(char *));
+        if (!grown) { c->oom = 1; return; }
+        c->items = grown;
+        c->cap = ncap;
+    }
+    const char *parts[2] = {layer ? layer : "", reason ? reason : ""};
+    for (int i = 0; i < 2; i++) {
+        size_t len = strlen(parts[i]);
+        char *copy = (char *)malloc(len + 1);
+        if (!copy) { c->oom = 1; return; }
+        memcpy(copy, parts[i], len + 1);
+        c->items[c->n++] = copy;
+    }
+}
+
+static void s2_collect_free(s2_collect *c) {
+    for (size_t i = 0; i < c->n; i++) free(c->items[i]);
+    free(c->items);
+}
+
+/* model_load_weights_ex(model, path, skip_mismatch) -> [(layer, reason), ...] skipped. */
+static PyObject *k_model_load_weights_ex(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *mc, *po;
+    int skip = 0;
+    if (!PyArg_ParseTuple(args, "OOp", &mc, &po, &skip)) return NULL;
+    sk_model *m = HGET(sk_model, mc);
+    if (!m) return NULL;
+    PyObject *b = fs_path(po);
+    if (!b) return NULL;
+    s2_collect c = {NULL, 0, 0, 0};
+    int32_t st;
+    const char *path = PyBytes_AS_STRING(b);
+    Py_BEGIN_ALLOW_THREADS
+    st = sk_model_load_weights_ex(m, path, (uint8_t)(skip ? 1 : 0), s2_collect_skipped, &c, NULL);
+    Py_END_ALLOW_THREADS
+    Py_DECREF(b);
+    if (st) { s2_collect_free(&c); return skpy_raise_status(st); }
+    if (c.oom) { s2_collect_free(&c); return PyErr_NoMemory(); }
+    PyObject *out = PyList_New(0);
+    for (size_t i = 0; out && i + 1 < c.n; i += 2) {
+        PyObject *t = Py_BuildValue("(ss)", c.items[i], c.items[i + 1]);
+        if (!t || PyList_Append(out, t) < 0) { Py_XDECREF(t); Py_CLEAR(out); break; }
+        Py_DECREF(t);
+    }
+    s2_collect_free(&c);
+    return out;
+}
+
+PyMethodDef skpy_models_methods[] = {
+    {"model_create", k_model_create, METH_VARARGS, "model_create(inputs, outputs, name=None) -> model handle."},
+    {"sequential_create", k_sequential_create, METH_VARARGS, "sequential_create(layers, name=None) -> model handle."},
+    {"model_add", k_model_add, METH_VARARGS, "model_add(model, layer)."},
+    {"model_as_layer", k_model_as_layer, METH_O, "model_as_layer(model) -> layer handle."},
+    {"model_create_custom", k_model_create_custom, METH_VARARGS, "model_create_custom(name, build(layer, shape) or None, call(inputs, training)) -> model handle."},
+    {"model_kind", k_model_kind, METH_O, "model_kind(model) -> (kind: 0 functional / 1 sequential / 2 subclassed, num_inputs)."},
+    {"model_layers", k_model_layers, METH_O, "model_layers(model) -> list of layer handles (Keras order)."},
+    {"model_optimizer", k_model_optimizer, METH_O, "model_optimizer(model) -> optimizer handle or None."},
+    {"model_loss", k_model_loss, METH_O, "model_loss(model) -> loss handle or None."},
+    {"model_compile_config", k_model_compile_config, METH_O, "model_compile_config(model) -> JSON str ('' when not compiled)."},
+    {"model_summary", k_model_summary, METH_O, "model_summary(model) -> str."},
+    {"model_trainable_weights", k_model_trainable_weights, METH_O, "model_trainable_weights(model) -> list of Variable."},
+    {"model_compile_ex", k_model_compile_ex, METH_VARARGS, "model_compile_ex(model, optimizer, loss, [metric handle or name])."},
+    {"model_fit_ex", (PyCFunction)(void (*)(void))k_model_fit_ex, METH_VARARGS | METH_KEYWORDS, "model_fit_ex(model, x, y, batch_size=32, epochs=1, initial_epoch=0, verbose=1, shuffle=True, seed=-1, validation_split=0, validation_x=None, validation_y=None, validation_sample_weight=None, sample_weight=None, class_weight=None, on_epoch_begin=None, on_epoch_end=None, on_batch_begin=None, on_batch_end=None) -> history dict. Hooks return True to stop training."},
+    {"model_train_on_batch", k_model_train_on_batch, METH_VARARGS, "model_train_on_batch(model, x, y, sample_weight=None) -> dict."},
+    {"model_test_on_batch", k_model_test_on_batch, METH_VARARGS, "model_test_on_batch(model, x, y, sample_weight=None) -> dict."},
+    {"model_evaluate_weighted", k_model_evaluate_weighted, METH_VARARGS, "model_evaluate_weighted(model, x, y, sample_weight or None, batch_size, verbose) -> dict."},
+    {"model_predict", k_model_predict, METH_VARARGS, "model_predict(model, x, batch_size) -> Tensor."},
+    {"model_set_output_callback", k_model_set_output_callback, METH_VARARGS, "model_set_output_callback(model, fn(line) or None)."},
+    {"model_set_live_callback", k_model_set_live_callback, METH_VARARGS, "model_set_live_callback(model, fn(text) or None): Keras' live progress bar."},
+    {"model_save_weights", k_model_save_weights, METH_VARARGS, "model_save_weights(model, path): safetensors file, written atomically."},
+    {"model_load_weights", k_model_load_weights, METH_VARARGS, "model_load_weights(model, path): all or nothing."},
+    {"model_save", k_model_save, METH_VARARGS, "model_save(model, path): weights + model and compile configs."},
+    {"model_load", k_model_load, METH_VARARGS, "model_load(path, compile=True) -> model handle."},
+    {"model_load_weights_ex", k_model_load_weights_ex, METH_VARARGS,
+     "model_load_weights_ex(model, path, skip_mismatch) -> [(layer, reason)] of the skipped layers."},
+    {NULL}
+};

@@ -1,0 +1,173 @@
+/*
+ * swiftkeras._native — the CPython extension over the SwiftKeras C API: the private header
+ * shared by its .c files (one file per area; module.c assembles the module).
+ *
+ * Includes only swiftkeras.h and links libswiftkeras.so. Every op lives in the Swift core; the
+ * extension converts arguments, wraps handles in Python objects and turns status codes into
+ * exceptions. The per-op wrappers are generated (ops_generated.inc, from tools/capi_ops.py).
+ * Symbols shared between files carry the skpy_ prefix; everything else is static.
+ */
+#ifndef SWIFTKERAS_NATIVE_H
+#define SWIFTKERAS_NATIVE_H
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <string.h>
+#include <stdlib.h>
+#include "swiftkeras.h"
+
+/* The skpy_ symbols stay inside the extension (only PyInit__native is exported). */
+#pragma GCC visibility push(hidden)
+
+/* Work on more input elements than this runs with the GIL released. */
+#define HEAVY_ELEMENTS 65536
+
+/* ---- objects (tensor.c, dtype.c, autodiff.c) ---- */
+typedef struct {
+    PyObject_HEAD
+    sk_tensor *h;
+    int64_t size;          /* -1 until asked */
+    PyObject *weakrefs;
+} TensorObject;
+
+typedef struct {
+    PyObject_HEAD
+    sk_variable *v;
+    PyObject *weakrefs;
+} VariableObject;
+
+typedef struct {
+    PyObject_HEAD
+    int32_t code;
+    PyObject *name;
+} DTypeObject;
+
+typedef struct {
+    PyObject_HEAD
+    sk_function *f;
+    PyObject *callable;
+} FunctionObject;
+
+extern PyTypeObject skpy_TensorType, skpy_VariableType, skpy_DTypeType, skpy_FunctionType;
+
+#define Tensor_Check(o) (Py_IS_TYPE((o), &skpy_TensorType) || PyType_IsSubtype(Py_TYPE(o), &skpy_TensorType))
+#define Variable_Check(o) (Py_IS_TYPE((o), &skpy_VariableType) || PyType_IsSubtype(Py_TYPE(o), &skpy_VariableType))
+
+static inline int64_t tensor_size(TensorObject *t) {
+    if (t->size < 0) t->size = sk_tensor_size(t->h);
+    return t->size;
+}
+
+static inline int skpy_is_float_dtype(int32_t d) { return d >= SK_FLOAT32 && d <= SK_BFLOAT16; }
+
+/* dtype.c: the DType singletons by code (1..8), names and element sizes */
+extern PyObject *skpy_dtype_objs[9];
+extern const char *const skpy_dtype_names[9];
+extern const int skpy_dtype_sizes[9];
+
+/* tensor.c */
+PyObject *skpy_wrap_tensor(sk_tensor *h);               /* steals the handle */
+PyObject *skpy_finish(int32_t st, sk_tensor *out);      /* st != SK_OK: raises; else wraps out */
+PyObject *skpy_wrap_variable(sk_variable *v);           /* steals the handle */
+
+/* autodiff.c: a new sk_function for a Python callable (caller releases) */
+sk_function *skpy_make_function(PyObject *callable);
+
+/* ---- errors.c: status codes to exceptions; Python callables as C callback user_data ---- */
+PyObject *skpy_raise_status(int32_t st);     /* re-raises a parked callback exception first */
+int32_t skpy_callback_fail(void);            /* parks the current exception; SK_ERR_RUNTIME */
+void skpy_callback_destroy(void *ud);        /* the destroy of a PyObject * user_data */
+void skpy_drop_pending(void);                /* forgets a parked exception after a success */
+
+/* ---- convert.c: the one argument converter ---- */
+int32_t skpy_dtype_code_of(PyObject *o, int allow_none);   /* 1..8, 0 for None if allowed, -1 */
+sk_tensor *skpy_convert(PyObject *o, int32_t want);        /* a new handle for a tensor-like */
+sk_tensor *skpy_make_scalar(int kind, int64_t iv, double dv, int32_t want);   /* kind 0 bool, 1 int, 2 float */
+
+/* The temporaries of one call's conversions, released by skpy_conv_free. */
+#define CONV_MAX 16
+typedef struct {
+    sk_tensor *tmp[CONV_MAX];
+    int ntmp;
+    void *mem[CONV_MAX];
+    int nmem;
+    sk_function *fns[4];
+    int nfns;
+    sk_tensor **lists[4];
+    Py_ssize_t nlist_items[4];
+    int nlists;
+    int64_t elems;
+    int heavy;
+} Conv;
+
+static inline void skpy_conv_init(Conv *c) { c->ntmp = c->nmem = c->nfns = c->nlists = 0; c->elems = 0; c->heavy = 0; }
+void skpy_conv_free(Conv *c);
+
+enum { ENUM_PADDING, ENUM_DATA_FORMAT, ENUM_POOL_MODE, ENUM_INTERPOLATION };
+
+int skpy_parse(const char *fname, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
+               const char *const *kw, int n, const char *flags, PyObject **v);
+int skpy_conv_tensor(Conv *c, PyObject *o, const char *fn, const char *name, int optional, const sk_tensor **out);
+int skpy_conv_tlist(Conv *c, PyObject *o, const char *fn, const char *name, const sk_tensor *const **out, int32_t *n);
+int skpy_conv_f64(PyObject *o, const char *fn, const char *name, double *out);
+int skpy_conv_i64(PyObject *o, const char *fn, const char *name, int64_t *out);
+int skpy_conv_bool(PyObject *o, const char *fn, const char *name, uint8_t *out);
+int skpy_conv_ints(Conv *c, PyObject *o, const char *fn, const char *name, int allow_none, const int64_t **out, int32_t *n);
+int skpy_conv_fixed(Conv *c, PyObject *o, const char *fn, const char *name, int k, int per, const int64_t **out);
+int skpy_conv_pairs_n(Conv *c, PyObject *o, const char *fn, const char *name, const sk_tensor *x, const int64_t **out);
+int skpy_conv_enum(PyObject *o, const char *fn, const char *name, int which, int32_t *out);
+int skpy_conv_dtype_arg(PyObject *o, const char *fn, const char *name, int optional, int32_t *out);
+int skpy_conv_seed(PyObject *o, const char *fn, const char *name, uint64_t *seed, uint8_t *has);
+int skpy_conv_function(Conv *c, PyObject *o, const char *fn, const char *name, int optional, const sk_function **out);
+
+/* A list of new tensor handles from a tensor-like or a list/tuple of them (skpy_tlist_free). */
+typedef struct { sk_tensor **h; int32_t n; } TList;
+int skpy_tlist_from(PyObject *o, TList *l);
+void skpy_tlist_free(TList *l);
+
+/* NULL for None, (const char *)-1 (BADSTR) with a TypeError for a non-string */
+const char *skpy_opt_str(PyObject *o, const char *what);
+#define BADSTR(s) ((s) == (const char *)-1)
+
+/* ---- handles.c: Keras handles travel as PyCapsules named after their C type ---- */
+void *skpy_handle_get(PyObject *o, const char *name);      /* borrowed; NULL with a TypeError */
+#define HGET(T, o) ((T *)skpy_handle_get((o), #T))
+void **skpy_hlist_from(PyObject *seq, const char *name, int32_t *n);   /* borrowed pointers, PyMem */
+PyObject *skpy_wrap_sk_layer(sk_layer *h);                  /* the skpy_wrap_* steal the handle */
+PyObject *skpy_wrap_sk_model(sk_model *h);
+PyObject *skpy_wrap_sk_optimizer(sk_optimizer *h);
+PyObject *skpy_wrap_sk_loss(sk_loss *h);
+PyObject *skpy_wrap_sk_keras_tensor(sk_keras_tensor *h);
+PyObject *skpy_wrap_sk_metric(sk_metric *h);
+#define KH_FINISH(T, st, h) ((st) != SK_OK ? skpy_raise_status(st) : skpy_wrap_##T(h))
+/* A str from a sk_*_name-style getter (query the length, then copy). */
+PyObject *skpy_copied_string(const void *h, int32_t (*get)(const void *, char *, size_t, size_t *));
+/* A list wrapping n caller-owned handles of one kind (the references move into the list; on
+ * failure the rest are released). The array itself stays the caller's. */
+enum { SKPY_OWNED_TENSOR, SKPY_OWNED_VARIABLE, SKPY_OWNED_LAYER };
+PyObject *skpy_list_of_owned(void **a, int32_t n, int kind);
+
+/* ---- layers.c: a custom layer's / subclassed model's callbacks; user_data (build or None, call) ---- */
+int skpy_custom_callbacks(PyObject *args, const char *fn, const char **name, PyObject **ud);
+int32_t skpy_custom_build(void *ud, sk_layer *layer, const int64_t *shape, int32_t nd);
+int32_t skpy_custom_call(void *ud, sk_layer *layer, const sk_tensor *const *inputs, int32_t n,
+                         uint8_t training, sk_tensor **out);
+
+/* ---- losses.c: fn(y_true, y_pred) -> tensor as an sk_loss_fn (custom losses and metrics) ---- */
+int32_t skpy_custom_loss(void *ud, const sk_tensor *yt, const sk_tensor *yp, sk_tensor **out);
+
+/* ---- module functions of each area, added by module.c ---- */
+extern PyMethodDef skpy_ops_methods[], skpy_dtype_methods[], skpy_tensor_module_methods[],
+    skpy_autodiff_methods[], skpy_layers_methods[], skpy_models_methods[], skpy_optimizers_methods[],
+    skpy_losses_methods[], skpy_metrics_methods[];
+extern const int skpy_generated_op_count;
+int skpy_tensor_init(PyObject *m);      /* readies and adds Tensor, Variable, TensorShape */
+int skpy_dtype_init(PyObject *m);       /* DType and its singletons */
+int skpy_autodiff_init(PyObject *m);    /* Tape, Function */
+
+#define FASTKW (METH_FASTCALL | METH_KEYWORDS)
+#define F(fn) (PyCFunction)(void (*)(void))(fn)
+
+#pragma GCC visibility pop
+
+#endif

@@ -1,0 +1,175 @@
+/* Optimizers: by name with Keras arguments (config JSON), learning rate, iterations, get_config,
+ * apply_gradients, learning-rate schedules (built-in by config, custom Python ones through a
+ * callback) and LossScaleOptimizer. */
+#include "native.h"
+
+static PyObject *k_optimizer_create_config(PyObject *self, PyObject *args) {
+    (void)self;
+    const char *name, *cfg = NULL;
+    if (!PyArg_ParseTuple(args, "s|z", &name, &cfg)) return NULL;
+    sk_optimizer *o = NULL;
+    int32_t st = sk_optimizer_create_config(name, cfg, &o);
+    return KH_FINISH(sk_optimizer, st, o);
+}
+
+static int32_t get_config(const void *h, char *b, size_t c, size_t *l) { return sk_optimizer_get_config((const sk_optimizer *)h, b, c, l); }
+
+static PyObject *k_optimizer_get_config(PyObject *self, PyObject *oc) {
+    (void)self;
+    sk_optimizer *o = HGET(sk_optimizer, oc);
+    return o ? skpy_copied_string(o, get_config) : NULL;
+}
+
+static PyObject *k_optimizer_learning_rate(PyObject *self, PyObject *oc) {
+    (void)self;
+    sk_optimizer *o = HGET(sk_optimizer, oc);
+    if (!o) return NULL;
+    double lr = 0;
+    int32_t st = sk_optimizer_learning_rate(o, &lr);
+    if (st) return skpy_raise_status(st);
+    return PyFloat_FromDouble(lr);
+}
+
+static PyObject *k_optimizer_set_learning_rate(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *oc;
+    double lr;
+    if (!PyArg_ParseTuple(args, "Od", &oc, &lr)) return NULL;
+    sk_optimizer *o = HGET(sk_optimizer, oc);
+    if (!o) return NULL;
+    int32_t st = sk_optimizer_set_learning_rate(o, lr);
+    if (st) return skpy_raise_status(st);
+    Py_RETURN_NONE;
+}
+
+static PyObject *k_optimizer_iterations(PyObject *self, PyObject *oc) {
+    (void)self;
+    sk_optimizer *o = HGET(sk_optimizer, oc);
+    if (!o) return NULL;
+    int64_t it = 0;
+    int32_t st = sk_optimizer_iterations(o, &it);
+    if (st) return skpy_raise_status(st);
+    return PyLong_FromLongLong((long long)it);
+}
+
+static PyObject *k_optimizer_apply_gradients(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *oc, *grads, *vars;
+    if (!PyArg_ParseTuple(args, "OOO", &oc, &grads, &vars)) return NULL;
+    sk_optimizer *o = HGET(sk_optimizer, oc);
+    if (!o) return NULL;
+    PyObject *vf = PySequence_Fast(vars, "apply_gradients: variables must be a sequence");
+    if (!vf) return NULL;
+    PyObject *gf = PySequence_Fast(grads, "apply_gradients: gradients must be a sequence");
+    if (!gf) { Py_DECREF(vf); return NULL; }
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(vf);
+    PyObject *res = NULL;
+    TList tl = {NULL, 0};
+    sk_variable **va = NULL;
+    if (PySequence_Fast_GET_SIZE(gf) != n) {
+        PyErr_Format(PyExc_ValueError, "apply_gradients: %zd gradients for %zd variables", PySequence_Fast_GET_SIZE(gf), n);
+        goto done;
+    }
+    va = PyMem_Malloc(sizeof(sk_variable *) * (size_t)(n ? n : 1));
+    if (!va) { PyErr_NoMemory(); goto done; }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *v = PySequence_Fast_GET_ITEM(vf, i);
+        if (!Variable_Check(v)) {
+            PyErr_Format(PyExc_TypeError, "apply_gradients: expected Variables, got %.100s", Py_TYPE(v)->tp_name);
+            goto done;
+        }
+        va[i] = ((VariableObject *)v)->v;
+    }
+    if (skpy_tlist_from(gf, &tl) < 0) goto done;
+    int32_t st = sk_optimizer_apply_gradients(o, (const sk_tensor *const *)tl.h, va, (int32_t)n);
+    if (st) { skpy_raise_status(st); goto done; }
+    Py_INCREF(Py_None); res = Py_None;
+done:
+    skpy_tlist_free(&tl);
+    PyMem_Free(va);
+    Py_DECREF(vf); Py_DECREF(gf);
+    return res;
+}
+
+/* user_data: a callable step -> learning rate (a Python LearningRateSchedule or a wrapper). */
+static int32_t py_schedule(void *ud, int64_t step, double *out) {
+    PyGILState_STATE g = PyGILState_Ensure();
+    int32_t rc = SK_OK;
+    PyObject *s = PyLong_FromLongLong((long long)step);
+    PyObject *r = s ? PyObject_CallOneArg((PyObject *)ud, s) : NULL;
+    if (!r) rc = skpy_callback_fail();
+    else {
+        double v = PyFloat_AsDouble(r);
+        if (v == -1.0 && PyErr_Occurred()) {
+            PyErr_Clear();
+            PyErr_Format(PyExc_TypeError, "a learning rate schedule must return a number, got %.100s",
+                         Py_TYPE(r)->tp_name);
+            rc = skpy_callback_fail();
+        } else *out = v;
+    }
+    Py_XDECREF(s); Py_XDECREF(r);
+    PyGILState_Release(g);
+    return rc;
+}
+
+static PyObject *k_optimizer_set_schedule(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *oc, *fn;
+    if (!PyArg_ParseTuple(args, "OO", &oc, &fn)) return NULL;
+    sk_optimizer *o = HGET(sk_optimizer, oc);
+    if (!o) return NULL;
+    if (!PyCallable_Check(fn)) { PyErr_SetString(PyExc_TypeError, "a learning rate schedule must be callable"); return NULL; }
+    Py_INCREF(fn);
+    int32_t st = sk_optimizer_set_schedule_callback(o, py_schedule, fn, skpy_callback_destroy);
+    if (st) return skpy_raise_status(st);
+    Py_RETURN_NONE;
+}
+
+static PyObject *k_schedule_value(PyObject *self, PyObject *args) {
+    (void)self;
+    const char *cls, *cfg = NULL;
+    long long step;
+    if (!PyArg_ParseTuple(args, "szL", &cls, &cfg, &step)) return NULL;
+    double v = 0;
+    int32_t st = sk_schedule_value(cls, cfg, (int64_t)step, &v);
+    if (st) return skpy_raise_status(st);
+    return PyFloat_FromDouble(v);
+}
+
+static PyObject *k_loss_scale_optimizer_create(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *ic;
+    int dynamic = 1;
+    double scale = 32768.0;
+    long long growth = 2000;
+    if (!PyArg_ParseTuple(args, "O|pdL", &ic, &dynamic, &scale, &growth)) return NULL;
+    sk_optimizer *inner = HGET(sk_optimizer, ic);
+    if (!inner) return NULL;
+    sk_optimizer *o = NULL;
+    int32_t st = sk_loss_scale_optimizer_create(inner, dynamic, scale, (int64_t)growth, &o);
+    return KH_FINISH(sk_optimizer, st, o);
+}
+
+static PyObject *k_loss_scale_optimizer_loss_scale(PyObject *self, PyObject *oc) {
+    (void)self;
+    sk_optimizer *o = HGET(sk_optimizer, oc);
+    if (!o) return NULL;
+    double v = 0;
+    int32_t st = sk_loss_scale_optimizer_loss_scale(o, &v);
+    if (st) return skpy_raise_status(st);
+    return PyFloat_FromDouble(v);
+}
+
+PyMethodDef skpy_optimizers_methods[] = {
+    {"optimizer_create_config", k_optimizer_create_config, METH_VARARGS, "optimizer_create_config(class_name, config_json=None) -> optimizer handle (Keras constructor arguments)."},
+    {"optimizer_get_config", k_optimizer_get_config, METH_O, "optimizer_get_config(opt) -> JSON str (Keras get_config)."},
+    {"optimizer_learning_rate", k_optimizer_learning_rate, METH_O, "optimizer_learning_rate(opt) -> float."},
+    {"optimizer_set_learning_rate", k_optimizer_set_learning_rate, METH_VARARGS, "optimizer_set_learning_rate(opt, lr)."},
+    {"optimizer_iterations", k_optimizer_iterations, METH_O, "optimizer_iterations(opt) -> int."},
+    {"optimizer_apply_gradients", k_optimizer_apply_gradients, METH_VARARGS, "optimizer_apply_gradients(opt, grads, variables)."},
+    {"optimizer_set_schedule", k_optimizer_set_schedule, METH_VARARGS, "optimizer_set_schedule(opt, fn(step) -> float): a custom learning-rate schedule."},
+    {"schedule_value", k_schedule_value, METH_VARARGS, "schedule_value(class_name, config_json, step) -> float."},
+    {"loss_scale_optimizer_create", k_loss_scale_optimizer_create, METH_VARARGS, "loss_scale_optimizer_create(inner, dynamic=True, initial_scale=32768, dynamic_growth_steps=2000) -> optimizer handle."},
+    {"loss_scale_optimizer_loss_scale", k_loss_scale_optimizer_loss_scale, METH_O, "loss_scale_optimizer_loss_scale(opt) -> float."},
+    {NULL}
+};
