@@ -95,37 +95,6 @@ final class LossBox {
 public typealias SKLossFn = @convention(c) (UnsafeMutableRawPointer?, OpaquePointer?, OpaquePointer?,
                                      UnsafeMutablePointer<OpaquePointer?>?) -> Int32
 
-/// A loss computed by a C callback (Keras: a Python function passed to `compile`): the callback
-/// returns per-sample (or any-shaped) losses, which are weighted by the sample weights and
-/// averaged (Keras' sum_over_batch_size reduction).
-final class CallbackLoss: Loss {
-    let fn: SKLossFn
-    let userData: UnsafeMutableRawPointer?
-    let destroy: SKDestroy?
-
-    init(_ fn: SKLossFn, _ userData: UnsafeMutableRawPointer?, _ destroy: SKDestroy?) {
-        self.fn = fn
-        self.userData = userData
-        self.destroy = destroy
-    }
-
-    deinit { destroy?(userData) }
-
-    func callAsFunction(_ yTrue: Tensor, _ yPred: Tensor, sampleWeight: Tensor?) throws -> Tensor {
-        let yt = yPred.dtype.isFloatingPoint && yTrue.dtype != yPred.dtype ? try yTrue.cast(to: yPred.dtype) : yTrue
-        var r = try tensorFromCallback("custom loss",
-                                       missing: "custom loss: the callback returned SK_OK without writing a loss") { out in
-            withExtendedLifetime((yt, yPred)) { fn(userData, unretainedHandle(yt), unretainedHandle(yPred), out) }
-        }
-        if let w = sampleWeight {
-            var sw = try w.cast(to: r.dtype)
-            while sw.rank < r.rank { sw = try sw.reshaped(to: sw.shape + [1]) }
-            r = try r * sw
-        }
-        return r.rank == 0 ? r : try r.mean()
-    }
-}
-
 /// An sk_history: per-epoch values per log name.
 final class HistoryBox {
     let keys: [String]
@@ -320,14 +289,7 @@ public func sk_loss_create(_ name: UnsafePointer<CChar>?, _ out: UnsafeMutablePo
 @_cdecl("sk_loss_create_custom")
 public func sk_loss_create_custom(_ fn: SKLossFn?, _ userData: UnsafeMutableRawPointer?, _ destroy: SKDestroy?,
                                   _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
-    var handedOver = false
-    let rc = produceObject(out, "sk_loss_create_custom") {
-        guard let fn else { throw SwiftKerasError(.invalidArgument, "sk_loss_create_custom: fn is NULL") }
-        handedOver = true
-        return retainedHandle(LossBox(CallbackLoss(fn, userData, destroy)))
-    }
-    if !handedOver { destroy?(userData) }
-    return rc
+    createCustomLoss(fn, userData, destroy, nil, out, "sk_loss_create_custom")
 }
 
 @_cdecl("sk_loss_call")
