@@ -70,3 +70,27 @@ public func sk_result_type(_ dtypes: UnsafePointer<UnsafePointer<CChar>?>?, _ we
         out.pointee = staticName(try DTypePromotion.resultType(names, weak: flags))
     }
 }
+
+@_cdecl("sk_policy_dtypes")
+public func sk_policy_dtypes(_ name: UnsafePointer<CChar>?, _ compute: UnsafeMutablePointer<UnsafePointer<CChar>?>?,
+                             _ variable: UnsafeMutablePointer<UnsafePointer<CChar>?>?) -> Int32 {
+    let fn: StaticString = "sk_policy_dtypes"
+    guard let compute, let variable else {
+        return LastError.set(SwiftKerasError(.invalidArgument, "\(fn): \(compute == nil ? "compute_dtype" : "variable_dtype") is NULL"))
+    }
+    compute.pointee = nil
+    variable.pointee = nil
+    return status {
+        let policy = try DTypePolicy(try cString(name, fn, "name"))
+        compute.pointee = staticName(policy.computeDType.name)
+        variable.pointee = staticName(policy.variableDType.name)
+    }
+}
+
+@_cdecl("sk_snake_case")
+public func sk_snake_case(_ name: UnsafePointer<CChar>?, _ buf: UnsafeMutablePointer<CChar>?, _ capacity: Int,
+                          _ length: UnsafeMutablePointer<Int>?) -> Int32 {
+    status {
+        try copyString(Layer.snakeCase(try cString(name, "sk_snake_case", "name")), buf, capacity, length, "sk_snake_case")
+    }
+}

@@ -1,5 +1,6 @@
 /* swiftkeras/settings.h — Keras' process-wide settings (floatx, epsilon, image data format) and
- * its dtype promotion rule (result_type).
+ * the rules clients must not redefine: dtype promotion (result_type), dtype policies, default
+ * names (snake case).
  * Part of the SwiftKeras C API; include <swiftkeras.h>, which includes every part and states
  * the conventions (status codes, ownership, threads) that hold here. */
 #ifndef SWIFTKERAS_SETTINGS_H
@@ -46,6 +47,18 @@ int32_t sk_set_image_data_format(const char *name);
  * n = 0 gives floatx. Errors: SK_ERR_INVALID_ARG (dtypes NULL with n > 0, a NULL name, an
  * unknown name, "string", a float8 dtype, dtypes with no common bound). */
 int32_t sk_result_type(const char *const *dtypes, const uint8_t *weak, int32_t n, const char **out);
+
+/* The dtypes of a dtype policy (keras.mixed_precision.Policy): "mixed_float16" computes in
+ * "float16" with "float32" variables, "mixed_bfloat16" in "bfloat16" with "float32"; a float
+ * dtype name ("float32", "float64", "float16", "bfloat16") computes and stores in it.
+ * *compute_dtype and *variable_dtype get static names (never free them).
+ * Errors: SK_ERR_INVALID_ARG (NULL arguments, an unknown policy; the message lists the valid ones). */
+int32_t sk_policy_dtypes(const char *name, const char **compute_dtype, const char **variable_dtype);
+
+/* Keras' to_snake_case, the rule of default names ("Conv2DTranspose" -> "conv2d_transpose",
+ * "MyLayer" -> "my_layer"), copied as sk_layer_name does (buf NULL with capacity 0 only reports
+ * *length). Errors: SK_ERR_INVALID_ARG (name NULL, capacity too small). */
+int32_t sk_snake_case(const char *name, char *buf, size_t capacity, size_t *length);
 
 #ifdef __cplusplus
 }
