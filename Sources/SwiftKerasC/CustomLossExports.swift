@@ -4,39 +4,19 @@ import SwiftKeras
 // gives per-sample values; weighting and reduction are the core's (`CustomLoss`, the same path
 // as every built-in loss), so `reduction` is honoured.
 
-/// A loss callback and its user data; `destroy` runs once, when the loss goes away.
-final class LossCallback {
-    let fn: SKLossFn
-    let userData: UnsafeMutableRawPointer?
-    let destroy: SKDestroy?
-
-    init(_ fn: SKLossFn, _ userData: UnsafeMutableRawPointer?, _ destroy: SKDestroy?) {
-        self.fn = fn
-        self.userData = userData
-        self.destroy = destroy
-    }
-
-    deinit { destroy?(userData) }
-
-    /// The callback's values for `(yTrue, yPred)`.
-    func callAsFunction(_ yTrue: Tensor, _ yPred: Tensor) throws -> Tensor {
-        try tensorFromCallback("custom loss", missing: "custom loss: the callback returned SK_OK without writing a loss") { out in
-            withExtendedLifetime((yTrue, yPred)) { fn(userData, unretainedHandle(yTrue), unretainedHandle(yPred), out) }
-        }
-    }
-}
-
 /// `sk_loss_create_custom(_ex)`: wraps the callback in the core's `CustomLoss` configured by
 /// `config` (NULL = the defaults); `destroy(userData)` runs before returning on failure.
 func createCustomLoss(_ fn: SKLossFn?, _ userData: UnsafeMutableRawPointer?, _ destroy: SKDestroy?,
                       _ config: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<OpaquePointer?>?,
                       _ name: StaticString) -> Int32 {
-    var callback: LossCallback? = nil
+    var callback: CallbackMetricFunction? = nil
     let rc = produceObject(out, name) {
         guard let fn else { throw SwiftKerasError(.invalidArgument, "\(name): fn is NULL") }
-        let cb = LossCallback(fn, userData, destroy)
+        let cb = CallbackMetricFunction(fn, userData, destroy)
         callback = cb
-        let loss = try CustomLoss(configJSON: config.map { String(cString: $0) } ?? "") { try cb($0, $1) }
+        let loss = try CustomLoss(configJSON: config.map { String(cString: $0) } ?? "") {
+            try cb.call($0, $1, what: "custom loss", missing: "custom loss: the callback returned SK_OK without writing a loss")
+        }
         return retainedHandle(LossBox(loss))
     }
     // On failure the callback object (if made) runs destroy when it goes away; otherwise run it here.

@@ -5,8 +5,8 @@ import SwiftKeras
 // wrapping a C function, update_state / result / reset_state, and compile with metric objects.
 // An sk_metric handle is a retained `Metric`.
 
-/// The C function of a custom metric and its user data; `destroy` runs once, when the metric
-/// goes away.
+/// The C function of a custom metric or custom loss (`(y_true, y_pred) -> values`) and its user
+/// data; `destroy` runs once, when the metric or loss goes away.
 final class CallbackMetricFunction {
     let fn: SKLossFn
     let userData: UnsafeMutableRawPointer?
@@ -21,8 +21,14 @@ final class CallbackMetricFunction {
     deinit { destroy?(userData) }
 
     func callAsFunction(_ yTrue: Tensor, _ yPred: Tensor, name: String) throws -> Tensor {
-        try tensorFromCallback("metric '\(name)'",
-                               missing: "metric '\(name)': the callback returned SK_OK without writing a value") { out in
+        try call(yTrue, yPred, what: "metric '\(name)'",
+                 missing: "metric '\(name)': the callback returned SK_OK without writing a value")
+    }
+
+    /// The callback's values for `(yTrue, yPred)`; `what` and `missing` word its errors.
+    func call(_ yTrue: Tensor, _ yPred: Tensor, what: @autoclosure () -> String,
+              missing: @autoclosure () -> String) throws -> Tensor {
+        try tensorFromCallback(what(), missing: missing()) { out in
             withExtendedLifetime((yTrue, yPred)) { fn(userData, unretainedHandle(yTrue), unretainedHandle(yPred), out) }
         }
     }

@@ -94,3 +94,11 @@ public func sk_snake_case(_ name: UnsafePointer<CChar>?, _ buf: UnsafeMutablePoi
         try copyString(Layer.snakeCase(try cString(name, "sk_snake_case", "name")), buf, capacity, length, "sk_snake_case")
     }
 }
+
+@_cdecl("sk_dtype_standardize")
+public func sk_dtype_standardize(_ name: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<UnsafePointer<CChar>?>?) -> Int32 {
+    let fn: StaticString = "sk_dtype_standardize"
+    guard let out else { return LastError.set(SwiftKerasError(.invalidArgument, "\(fn): out is NULL")) }
+    out.pointee = nil
+    return status { out.pointee = staticName(try DTypePromotion.standardize(try cString(name, fn, "name"))) }
+}

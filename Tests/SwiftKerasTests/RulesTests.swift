@@ -69,6 +69,10 @@ final class RulesTests: XCTestCase {
         let mixed = try ints * Scalar.float(0.5)
         XCTAssertEqual(mixed.dtype, .float64)
         XCTAssertEqual(mixed.doubles, [0.5, 1.0])
+        // True division and float-only math of integers compute in floatx (result_type(x, float)).
+        XCTAssertEqual(try (ints / ints).dtype, .float64)
+        XCTAssertEqual(try (ints / ints).doubles, [1, 1])
+        XCTAssertEqual(try sqrt(ints).dtype, .float64)
         XCTAssertEqual(Scalar.int(3).defaultDType, .int64)
         XCTAssertEqual(Scalar.float(3).defaultDType, .float64)
 
@@ -76,6 +80,8 @@ final class RulesTests: XCTestCase {
         XCTAssertEqual(try Tensor.zeros([2]).dtype, .float32)
         XCTAssertEqual(try (ints * Scalar.float(0.5)).dtype, .float32)
         XCTAssertEqual(Scalar.int(3).defaultDType, .int32)
+        XCTAssertEqual(try (ints / ints).dtype, .float32)
+        XCTAssertEqual(try sqrt(ints).dtype, .float32)
     }
 
     // MARK: Promotion
@@ -111,6 +117,14 @@ final class RulesTests: XCTestCase {
         }
         assertError(.invalidArgument, "Invalid dtype: foo") { try rt(["foo"]) }
         assertError(.invalidArgument, "result_type: 1 weak flags given for 2 dtypes") { try rt(["int32", "int32"], [true]) }
+    }
+
+    func testStandardizeDTypeNames() throws {
+        XCTAssertEqual(try DTypePromotion.standardize("int8"), "int8")
+        XCTAssertEqual(try DTypePromotion.standardize("complex64"), "complex64")
+        XCTAssertEqual(try DTypePromotion.standardize("int"), "int64")
+        for d in DType.allCases { XCTAssertEqual(try DTypePromotion.standardize(d.name), d.name) }
+        assertError(.invalidArgument, "Invalid dtype: float") { try DTypePromotion.standardize("float") }
     }
 
     func testBinaryPromotionIsTheResultTypeRule() throws {

@@ -48,6 +48,12 @@ int32_t sk_set_image_data_format(const char *name);
  * unknown name, "string", a float8 dtype, dtypes with no common bound). */
 int32_t sk_result_type(const char *const *dtypes, const uint8_t *weak, int32_t n, const char **out);
 
+/* Keras' standardize_dtype on a name: *out = the canonical dtype name (static storage) — a name
+ * Keras knows ("float32", "int8", "complex64", "string", ... as listed for sk_result_type) stays,
+ * "int" gives "int64". Errors: SK_ERR_INVALID_ARG (NULL arguments; any other name:
+ * "Invalid dtype: <name>"). */
+int32_t sk_dtype_standardize(const char *name, const char **out);
+
 /* The dtypes of a dtype policy (keras.mixed_precision.Policy): "mixed_float16" computes in
  * "float16" with "float32" variables, "mixed_bfloat16" in "bfloat16" with "float32"; a float
  * dtype name ("float32", "float64", "float16", "bfloat16") computes and stores in it.

@@ -15,6 +15,15 @@ public enum DTypePromotion {
         "complex64", "complex128",
     ]
 
+    /// Keras' `standardize_dtype` on a name: a dtype name Keras knows (`allowedNames`) is
+    /// returned as is, "int" (Python's int) gives "int64"; anything else throws
+    /// `.invalidArgument` "Invalid dtype: <name>".
+    public static func standardize(_ name: String) throws -> String {
+        if allowedNames.contains(name) { return name }
+        if name == "int" { return "int64" }
+        throw SwiftKerasError(.invalidArgument, "Invalid dtype: \(name)")
+    }
+
     /// The float8 dtypes, which never promote implicitly.
     static let float8Names: Set<String> = ["float8_e4m3fn", "float8_e5m2"]
 

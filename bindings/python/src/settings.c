@@ -4,14 +4,16 @@
 
 static PyObject *k_floatx(PyObject *self, PyObject *u) { (void)self; (void)u; return PyUnicode_FromString(sk_floatx()); }
 
-static PyObject *k_set_floatx(PyObject *self, PyObject *args) {
-    (void)self;
+/* A setter taking one name (sk_set_floatx, sk_set_image_data_format). */
+static PyObject *set_by_name(PyObject *args, int32_t (*set)(const char *)) {
     const char *name;
     if (!PyArg_ParseTuple(args, "s", &name)) return NULL;
-    int32_t st = sk_set_floatx(name);
+    int32_t st = set(name);
     if (st) return skpy_raise_status(st);
     Py_RETURN_NONE;
 }
+
+static PyObject *k_set_floatx(PyObject *self, PyObject *args) { (void)self; return set_by_name(args, sk_set_floatx); }
 
 static PyObject *k_epsilon(PyObject *self, PyObject *u) { (void)self; (void)u; return PyFloat_FromDouble(sk_epsilon()); }
 
@@ -30,11 +32,7 @@ static PyObject *k_image_data_format(PyObject *self, PyObject *u) {
 
 static PyObject *k_set_image_data_format(PyObject *self, PyObject *args) {
     (void)self;
-    const char *name;
-    if (!PyArg_ParseTuple(args, "s", &name)) return NULL;
-    int32_t st = sk_set_image_data_format(name);
-    if (st) return skpy_raise_status(st);
-    Py_RETURN_NONE;
+    return set_by_name(args, sk_set_image_data_format);
 }
 
 /* result_type(names, weak) -> str: names a sequence of str, weak a sequence of bools. */
@@ -75,6 +73,15 @@ done:
     return result;
 }
 
+/* dtype_standardize(name) -> str (sk_dtype_standardize). */
+static PyObject *k_dtype_standardize(PyObject *self, PyObject *args) {
+    (void)self;
+    const char *name, *out = NULL;
+    if (!PyArg_ParseTuple(args, "s", &name)) return NULL;
+    int32_t st = sk_dtype_standardize(name, &out);
+    return st ? skpy_raise_status(st) : PyUnicode_FromString(out);
+}
+
 /* policy_dtypes(name) -> (compute_dtype, variable_dtype) (sk_policy_dtypes). */
 static PyObject *k_policy_dtypes(PyObject *self, PyObject *args) {
     (void)self;
@@ -103,6 +110,7 @@ PyMethodDef skpy_settings_methods[] = {
     {"image_data_format", k_image_data_format, METH_NOARGS, "image_data_format() -> str (sk_image_data_format)."},
     {"set_image_data_format", k_set_image_data_format, METH_VARARGS, "set_image_data_format(name) (sk_set_image_data_format)."},
     {"result_type", k_result_type, METH_VARARGS, "result_type(names, weak) -> str (sk_result_type)."},
+    {"dtype_standardize", k_dtype_standardize, METH_VARARGS, "dtype_standardize(name) -> str (sk_dtype_standardize)."},
     {"policy_dtypes", k_policy_dtypes, METH_VARARGS, "policy_dtypes(name) -> (compute_dtype, variable_dtype) (sk_policy_dtypes)."},
     {"snake_case", k_snake_case, METH_VARARGS, "snake_case(name) -> str: Keras' to_snake_case (sk_snake_case)."},
     {NULL}

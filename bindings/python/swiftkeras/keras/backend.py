@@ -11,6 +11,7 @@ module state, as in Keras.
 
 import builtins as _builtins
 import collections as _collections
+import functools as _functools
 import math as _math
 import operator as _operator
 
@@ -101,13 +102,8 @@ def clear_session(free_memory=True):
 # ---------------------------------------------------------------------------------------------
 # Dtypes (keras/src/backend/common/variables.py and dtypes.py)
 # ---------------------------------------------------------------------------------------------
-_ALLOWED_DTYPES = frozenset((
-    "float16", "float32", "float64", "uint8", "uint16", "uint32", "uint64", "int8", "int16",
-    "int32", "int64", "bfloat16", "bool", "string", "float8_e4m3fn", "float8_e5m2",
-    "complex64", "complex128",
-))
 _PYTHON_DTYPES_MAP = {bool: "bool", int: "int64", float: "float32", str: "string",
-                      "int": "int64", complex: "complex128"}
+                      complex: "complex128"}
 
 _CODES = {
     "float32": getattr(_native, "SK_FLOAT32", 1),
@@ -121,20 +117,24 @@ _CODES = {
 }
 
 
+@_functools.lru_cache(maxsize=None)
+def _standard_name(name):
+    """The core's canonical name of a dtype name (``sk_dtype_standardize``), memoised."""
+    return _native.dtype_standardize(name)
+
+
 def standardize_dtype(dtype):
-    """The canonical string name of a dtype (None gives floatx)."""
-    if isinstance(dtype, str) and dtype in _ALLOWED_DTYPES:
-        return dtype
+    """The canonical string name of a dtype (None gives floatx): Python types and dtype objects
+    give their names, which the core checks (`sk_dtype_standardize`)."""
     if dtype is None:
         return floatx()
-    dtype = _PYTHON_DTYPES_MAP.get(dtype, dtype)
-    if hasattr(dtype, "name"):
-        dtype = dtype.name
-    elif hasattr(dtype, "__name__"):
-        dtype = dtype.__name__
-    if dtype not in _ALLOWED_DTYPES:
-        raise ValueError(f"Invalid dtype: {dtype}")
-    return dtype
+    if not isinstance(dtype, str):
+        dtype = _PYTHON_DTYPES_MAP.get(dtype, dtype)
+        if hasattr(dtype, "name"):
+            dtype = dtype.name
+        elif hasattr(dtype, "__name__"):
+            dtype = dtype.__name__
+    return _standard_name(str(dtype))
 
 
 def is_float_dtype(dtype):
