@@ -1,4 +1,5 @@
 import Glibc
+import SwiftKerasCHeader
 import SwiftKeras
 
 // Keras' process-wide settings (floatx, epsilon, image_data_format) and its dtype promotion
@@ -21,37 +22,37 @@ private func staticName(_ name: String) -> UnsafePointer<CChar> {
     return UnsafeRawPointer(("" as StaticString).utf8Start).assumingMemoryBound(to: CChar.self)
 }
 
-@_cdecl("sk_floatx")
-public func sk_floatx() -> UnsafePointer<CChar> {
+@c @implementation
+public func sk_floatx() -> UnsafePointer<CChar>? {
     staticName(KerasSettings.floatx.name)
 }
 
-@_cdecl("sk_set_floatx")
+@c @implementation
 public func sk_set_floatx(_ name: UnsafePointer<CChar>?) -> Int32 {
     status { try KerasSettings.setFloatx(name: try cString(name, "sk_set_floatx", "name")) }
 }
 
-@_cdecl("sk_epsilon")
+@c @implementation
 public func sk_epsilon() -> Double {
     KerasSettings.epsilon
 }
 
-@_cdecl("sk_set_epsilon")
+@c @implementation
 public func sk_set_epsilon(_ value: Double) {
     KerasSettings.setEpsilon(value)
 }
 
-@_cdecl("sk_image_data_format")
-public func sk_image_data_format() -> UnsafePointer<CChar> {
+@c @implementation
+public func sk_image_data_format() -> UnsafePointer<CChar>? {
     staticName(KerasSettings.imageDataFormat.rawValue)
 }
 
-@_cdecl("sk_set_image_data_format")
+@c @implementation
 public func sk_set_image_data_format(_ name: UnsafePointer<CChar>?) -> Int32 {
     status { try KerasSettings.setImageDataFormat(name: try cString(name, "sk_set_image_data_format", "name")) }
 }
 
-@_cdecl("sk_result_type")
+@c @implementation
 public func sk_result_type(_ dtypes: UnsafePointer<UnsafePointer<CChar>?>?, _ weak: UnsafePointer<UInt8>?,
                            _ n: Int32, _ out: UnsafeMutablePointer<UnsafePointer<CChar>?>?) -> Int32 {
     let fn: StaticString = "sk_result_type"
@@ -71,7 +72,7 @@ public func sk_result_type(_ dtypes: UnsafePointer<UnsafePointer<CChar>?>?, _ we
     }
 }
 
-@_cdecl("sk_policy_dtypes")
+@c @implementation
 public func sk_policy_dtypes(_ name: UnsafePointer<CChar>?, _ compute: UnsafeMutablePointer<UnsafePointer<CChar>?>?,
                              _ variable: UnsafeMutablePointer<UnsafePointer<CChar>?>?) -> Int32 {
     let fn: StaticString = "sk_policy_dtypes"
@@ -87,7 +88,7 @@ public func sk_policy_dtypes(_ name: UnsafePointer<CChar>?, _ compute: UnsafeMut
     }
 }
 
-@_cdecl("sk_snake_case")
+@c @implementation
 public func sk_snake_case(_ name: UnsafePointer<CChar>?, _ buf: UnsafeMutablePointer<CChar>?, _ capacity: Int,
                           _ length: UnsafeMutablePointer<Int>?) -> Int32 {
     status {
@@ -95,7 +96,7 @@ public func sk_snake_case(_ name: UnsafePointer<CChar>?, _ buf: UnsafeMutablePoi
     }
 }
 
-@_cdecl("sk_dtype_standardize")
+@c @implementation
 public func sk_dtype_standardize(_ name: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<UnsafePointer<CChar>?>?) -> Int32 {
     let fn: StaticString = "sk_dtype_standardize"
     guard let out else { return LastError.set(SwiftKerasError(.invalidArgument, "\(fn): out is NULL")) }
