@@ -290,3 +290,47 @@ def test_saved_compile_config_is_read_by_the_core(tmp_path):
     with pytest.raises(OSError, match="holds only weights"):
         models._saved_compile_config(w)
     assert not hasattr(models, "struct")
+
+
+# ---- policies and names: the core's tables -----------------------------------------------------
+def test_policy_dtypes_and_default_policy_follow_the_core():
+    from swiftkeras.keras import mixed_precision
+    p = mixed_precision.Policy("mixed_float16")
+    assert (p.compute_dtype, p.variable_dtype) == ("float16", "float32")
+    assert _native.policy_dtypes("mixed_bfloat16") == ("bfloat16", "float32")
+    with pytest.raises(ValueError, match="valid policies"):
+        mixed_precision.Policy("int8")
+    K.set_floatx("float64")
+    try:
+        mixed_precision.set_global_policy(None)
+        assert mixed_precision.global_policy().name == "float64"
+        m = keras.metrics.Mean()
+        assert m.dtype == "float64"
+    finally:
+        K.set_floatx("float32")
+        mixed_precision.set_global_policy(None)
+    assert mixed_precision.global_policy().name == "float32"
+
+
+def test_default_names_are_keras_snake_case():
+    from swiftkeras.keras import layers
+    assert layers._snake("Conv2DTranspose") == "conv2d_transpose"
+    assert layers._snake("MyCustomLayer") == "my_custom_layer"
+
+    class CountTopK(keras.metrics.Metric):
+        def update_state(self, y_true, y_pred, sample_weight=None):
+            pass
+
+        def result(self):
+            return 0.0
+
+    assert CountTopK().name == "count_top_k"
+
+
+def test_standardize_dtype_is_the_cores():
+    assert K.standardize_dtype("int") == "int64"
+    assert K.standardize_dtype(int) == "int64"
+    assert K.standardize_dtype(np.dtype("float16")) == "float16"
+    assert K.standardize_dtype("complex64") == "complex64"
+    with pytest.raises(ValueError, match="Invalid dtype: foo"):
+        K.standardize_dtype("foo")

@@ -118,7 +118,7 @@ class Metric:
 
     @property
     def dtype(self):
-        return self._dtype or "float32"
+        return self._dtype or _K.floatx()
 
     # -- state of Python subclasses ------------------------------------------------------
     @property

@@ -38,9 +38,10 @@ class Policy:
 
 
 def set_global_policy(policy):
-    """Sets the policy of layers created afterwards (``None`` restores ``'float32'``)."""
+    """Sets the policy of layers created afterwards (``None`` restores the default: floatx, as
+    Keras)."""
     if policy is None:
-        policy = "float32"
+        policy = _native.floatx()
     name = policy.name if isinstance(policy, (Policy, _native.DType)) else policy
     _native.set_global_policy(name)
 
