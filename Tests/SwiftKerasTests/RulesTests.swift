@@ -7,16 +7,6 @@ import Glibc
 // image_data_format), dtype promotion (result_type, binary ops, Python-style scalars), the
 // function forms of metrics, custom-loss reductions and the saved compile config of a model file.
 
-private func t32(_ v: [Double], _ shape: [Int]) -> Tensor { try! Tensor.from(doubles: v, shape: shape, dtype: .float32) }
-
-private func assertClose(_ got: [Double], _ want: [Double], atol: Double = 1e-6,
-                         file: StaticString = #filePath, line: UInt = #line) {
-    XCTAssertEqual(got.count, want.count, "count: \(got) vs \(want)", file: file, line: line)
-    for (g, w) in zip(got, want) {
-        XCTAssertEqual(g, w, accuracy: atol + 1e-6 * Swift.abs(w), "\(got) vs \(want)", file: file, line: line)
-    }
-}
-
 final class RulesTests: XCTestCase {
     override func tearDown() {
         // Every test leaves the process-wide settings as Keras starts them.
@@ -168,14 +158,14 @@ final class RulesTests: XCTestCase {
                 let o = Swift.min(Swift.max(pv, eps), 1 - eps)
                 return -(tv * log(o + eps) + (1 - tv) * log(1 - o + eps))
             }
-            assertClose(try binaryCrossentropy(target: t, output: p).doubles, want, atol: 1e-5)
+            assertClose(try binaryCrossentropy(target: t, output: p).doubles, want, .absRel(abs: 1e-5, rel: 1e-6))
             // categorical: renormalised, clipped, -sum(t log o).
             let ct = t32([0, 1, 0], [1, 3]), cp = t32([0.0, 1.0, 0.0], [1, 3])
-            assertClose(try categoricalCrossentropy(target: ct, output: cp).doubles, [-log(1 - eps)], atol: 1e-5)
+            assertClose(try categoricalCrossentropy(target: ct, output: cp).doubles, [-log(1 - eps)], .absRel(abs: 1e-5, rel: 1e-6))
             let lt = try Tensor.from(doubles: [0], shape: [1], dtype: .int64)
             let sparse = try sparseCategoricalCrossentropy(target: lt, output: cp).doubles
             // log-softmax of log(clip(p)): -log(eps / (eps + (1 - eps) + eps)).
-            assertClose(sparse, [-log(eps / (1 + eps))], atol: 1e-4)
+            assertClose(sparse, [-log(eps / (1 + eps))], .absRel(abs: 1e-4, rel: 1e-6))
         }
     }
 
@@ -183,21 +173,21 @@ final class RulesTests: XCTestCase {
 
     func testMetricFunctionsByName() throws {
         let yt = t32([1, 0, 1, 0], [4, 1]), yp = t32([0.6, 0.6, 0.8, 0.1], [4, 1])
-        assertClose(try Metrics.function(named: "binary_accuracy")(yt, yp).doubles, [1, 0, 1, 1])
-        assertClose(try Metrics.function(named: "binary_accuracy", configJSON: #"{"threshold": 0.7}"#)(yt, yp).doubles, [0, 1, 1, 1])
+        assertClose(try Metrics.function(named: "binary_accuracy")(yt, yp).doubles, [1, 0, 1, 1], .absRel(abs: 1e-6, rel: 1e-6))
+        assertClose(try Metrics.function(named: "binary_accuracy", configJSON: #"{"threshold": 0.7}"#)(yt, yp).doubles, [0, 1, 1, 1], .absRel(abs: 1e-6, rel: 1e-6))
         let onehot = t32([0, 1, 0, 1, 0, 0], [2, 3]), scores = t32([0.1, 0.2, 0.7, 0.5, 0.3, 0.2], [2, 3])
-        assertClose(try Metrics.function(named: "categorical_accuracy")(onehot, scores).doubles, [0, 1])
-        assertClose(try Metrics.function(named: "top_k_categorical_accuracy", configJSON: #"{"k": 2}"#)(onehot, scores).doubles, [1, 1])
+        assertClose(try Metrics.function(named: "categorical_accuracy")(onehot, scores).doubles, [0, 1], .absRel(abs: 1e-6, rel: 1e-6))
+        assertClose(try Metrics.function(named: "top_k_categorical_accuracy", configJSON: #"{"k": 2}"#)(onehot, scores).doubles, [1, 1], .absRel(abs: 1e-6, rel: 1e-6))
         let labels = try Tensor.from(doubles: [1, 0], shape: [2], dtype: .int32)
-        assertClose(try Metrics.function(named: "sparse_categorical_accuracy")(labels, scores).doubles, [0, 1])
-        assertClose(try Metrics.function(named: "sparse_top_k_categorical_accuracy", configJSON: #"{"k": 1}"#)(labels, scores).doubles, [0, 1])
-        assertClose(try Metrics.function(named: "accuracy")(t32([1, 2], [2]), t32([1, 3], [2])).doubles, [0.5])
+        assertClose(try Metrics.function(named: "sparse_categorical_accuracy")(labels, scores).doubles, [0, 1], .absRel(abs: 1e-6, rel: 1e-6))
+        assertClose(try Metrics.function(named: "sparse_top_k_categorical_accuracy", configJSON: #"{"k": 1}"#)(labels, scores).doubles, [0, 1], .absRel(abs: 1e-6, rel: 1e-6))
+        assertClose(try Metrics.function(named: "accuracy")(t32([1, 2], [2]), t32([1, 3], [2])).doubles, [0.5], .absRel(abs: 1e-6, rel: 1e-6))
         // Loss functions, by name or alias, with their keyword arguments.
-        assertClose(try Metrics.function(named: "mse")(t32([1, 2], [1, 2]), t32([2, 4], [1, 2])).doubles, [2.5])
+        assertClose(try Metrics.function(named: "mse")(t32([1, 2], [1, 2]), t32([2, 4], [1, 2])).doubles, [2.5], .absRel(abs: 1e-6, rel: 1e-6))
         assertClose(try Metrics.function(named: "huber", configJSON: #"{"delta": 0.5}"#)(t32([0], [1, 1]), t32([2], [1, 1])).doubles,
-                    [0.5 * 2 - 0.5 * 0.25])
+                    [0.5 * 2 - 0.5 * 0.25], .absRel(abs: 1e-6, rel: 1e-6))
         assertClose(try Metrics.function(named: "binary_crossentropy", configJSON: #"{"from_logits": true}"#)(t32([1], [1, 1]), t32([0], [1, 1])).doubles,
-                    [log(2)])
+                    [log(2)], .absRel(abs: 1e-6, rel: 1e-6))
 
         assertError(.invalidArgument, "Could not interpret metric function: 'nope'") { try Metrics.function(named: "nope") }
         assertError(.invalidArgument, "top_k_categorical_accuracy: 'k' must be at least 1, got 0") {
@@ -224,17 +214,17 @@ final class RulesTests: XCTestCase {
         let auto = try CustomLoss(configJSON: #"{"reduction": "auto"}"#, sq)
         XCTAssertEqual(sum.name, "s")
         XCTAssertEqual(mean.name, "custom_loss")
-        assertClose(try mean(yt, yp).doubles, [30.0 / 4])
-        assertClose(try auto(yt, yp).doubles, [30.0 / 4])
-        assertClose(try sum(yt, yp).doubles, [30])
-        assertClose(try none(yt, yp).doubles, [1, 4, 9, 16])
+        assertClose(try mean(yt, yp).doubles, [30.0 / 4], .absRel(abs: 1e-6, rel: 1e-6))
+        assertClose(try auto(yt, yp).doubles, [30.0 / 4], .absRel(abs: 1e-6, rel: 1e-6))
+        assertClose(try sum(yt, yp).doubles, [30], .absRel(abs: 1e-6, rel: 1e-6))
+        assertClose(try none(yt, yp).doubles, [1, 4, 9, 16], .absRel(abs: 1e-6, rel: 1e-6))
         // per-sample values -> weighting -> reduction (tf.keras Loss.__call__).
-        assertClose(try sum(yt, yp, sampleWeight: w).doubles, [1 + 0 + 18 + 16])
-        assertClose(try mean(yt, yp, sampleWeight: w).doubles, [35.0 / 4])
-        assertClose(try none(yt, yp, sampleWeight: w).doubles, [1, 0, 18, 16])
+        assertClose(try sum(yt, yp, sampleWeight: w).doubles, [1 + 0 + 18 + 16], .absRel(abs: 1e-6, rel: 1e-6))
+        assertClose(try mean(yt, yp, sampleWeight: w).doubles, [35.0 / 4], .absRel(abs: 1e-6, rel: 1e-6))
+        assertClose(try none(yt, yp, sampleWeight: w).doubles, [1, 0, 18, 16], .absRel(abs: 1e-6, rel: 1e-6))
         // A scalar value with per-sample weights broadcasts, as Keras' multiply does.
         let scalar = try CustomLoss(configJSON: #"{"reduction": "sum"}"#) { a, b in try square(b - a).sum() }
-        assertClose(try scalar(yt, yp, sampleWeight: w).doubles, [30 * 4])
+        assertClose(try scalar(yt, yp, sampleWeight: w).doubles, [30 * 4], .absRel(abs: 1e-6, rel: 1e-6))
 
         assertError(.invalidArgument, #"CustomLoss.from_config: invalid value for reduction 'max': expected one of "sum_over_batch_size", "sum", "none", "auto""#) {
             try CustomLoss(configJSON: #"{"reduction": "max"}"#, sq)
@@ -262,9 +252,8 @@ final class RulesTests: XCTestCase {
     // MARK: Model files
 
     func testSavedCompileConfigIsReadByTheCore() throws {
-        var template = Array("/tmp/sk-rules-XXXXXX".utf8CString)
-        let dir = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
-        defer { _ = Glibc.system("rm -rf '\(dir)'") }
+        let dir = makeTempDir("sk-rules")
+        defer { removeTree(dir) }
         let m = try Sequential([Dense(units: 1, inputShape: [2])])
         let plain = dir + "/plain.safetensors"
         try m.save(to: plain)
