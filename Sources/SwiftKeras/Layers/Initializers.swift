@@ -30,11 +30,41 @@ public final class Zeros: Initializer {
     public func callAsFunction(_ shape: [Int], dtype: DType) throws -> Tensor { try Tensor.zeros(shape, dtype: dtype) }
 }
 
+extension Zeros: KerasSerializable {
+    /// "Zeros".
+    public static var className: String { "Zeros" }
+
+    /// The config: empty.
+    public func getConfig() throws -> ConfigValue { .object([:]) }
+
+    /// Builds the initializer from its config.
+    public convenience init(config: ConfigValue) throws {
+        let r = try ConfigReader(config, owner: Self.className)
+        self.init()
+        try r.finish()
+    }
+}
+
 /// Ones (`keras.initializers.Ones`).
 public final class Ones: Initializer {
     /// Creates the initializer.
     public init() {}
     public func callAsFunction(_ shape: [Int], dtype: DType) throws -> Tensor { try Tensor.ones(shape, dtype: dtype) }
+}
+
+extension Ones: KerasSerializable {
+    /// "Ones".
+    public static var className: String { "Ones" }
+
+    /// The config: empty.
+    public func getConfig() throws -> ConfigValue { .object([:]) }
+
+    /// Builds the initializer from its config.
+    public convenience init(config: ConfigValue) throws {
+        let r = try ConfigReader(config, owner: Self.className)
+        self.init()
+        try r.finish()
+    }
 }
 
 /// A constant value (`keras.initializers.Constant`, value 0 by default).
@@ -45,6 +75,21 @@ public final class Constant: Initializer {
     public init(_ value: Double = 0) { self.value = value }
     public func callAsFunction(_ shape: [Int], dtype: DType) throws -> Tensor {
         try Tensor.full(shape, value: value, dtype: dtype)
+    }
+}
+
+extension Constant: KerasSerializable {
+    /// "Constant".
+    public static var className: String { "Constant" }
+
+    /// The config: "value".
+    public func getConfig() throws -> ConfigValue { .object(["value": .double(value)]) }
+
+    /// Builds the initializer from its config.
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, owner: Self.className)
+        self.init(try r.double("value", 0))
+        try r.finish()
     }
 }
 
@@ -61,6 +106,21 @@ public final class RandomNormal: Initializer {
     }
 }
 
+extension RandomNormal: KerasSerializable {
+    /// "RandomNormal".
+    public static var className: String { "RandomNormal" }
+
+    /// The config: "mean", "stddev", "seed".
+    public func getConfig() throws -> ConfigValue { .object(["mean": .double(mean), "stddev": .double(stddev), "seed": .seed(seed)]) }
+
+    /// Builds the initializer from its config.
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, owner: Self.className)
+        self.init(mean: try r.double("mean", 0), stddev: try r.double("stddev", 0.05), seed: try r.seed("seed"))
+        try r.finish()
+    }
+}
+
 /// Uniform values in [minval, maxval) (`keras.initializers.RandomUniform`, ±0.05).
 public final class RandomUniform: Initializer {
     public let minval: Double, maxval: Double, seed: UInt64?
@@ -70,6 +130,21 @@ public final class RandomUniform: Initializer {
     }
     public func callAsFunction(_ shape: [Int], dtype: DType) throws -> Tensor {
         try Random.uniform(shape, minval: minval, maxval: maxval, dtype: dtype, seed: seed)
+    }
+}
+
+extension RandomUniform: KerasSerializable {
+    /// "RandomUniform".
+    public static var className: String { "RandomUniform" }
+
+    /// The config: "minval", "maxval", "seed".
+    public func getConfig() throws -> ConfigValue { .object(["minval": .double(minval), "maxval": .double(maxval), "seed": .seed(seed)]) }
+
+    /// Builds the initializer from its config.
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, owner: Self.className)
+        self.init(minval: try r.double("minval", -0.05), maxval: try r.double("maxval", 0.05), seed: try r.seed("seed"))
+        try r.finish()
     }
 }
 
@@ -84,6 +159,21 @@ public final class TruncatedNormal: Initializer {
     public func callAsFunction(_ shape: [Int], dtype: DType) throws -> Tensor {
         try floatOnly("TruncatedNormal", dtype)
         return try Random.truncatedNormal(shape, mean: mean, stddev: stddev, dtype: dtype, seed: seed)
+    }
+}
+
+extension TruncatedNormal: KerasSerializable {
+    /// "TruncatedNormal".
+    public static var className: String { "TruncatedNormal" }
+
+    /// The config: "mean", "stddev", "seed".
+    public func getConfig() throws -> ConfigValue { .object(["mean": .double(mean), "stddev": .double(stddev), "seed": .seed(seed)]) }
+
+    /// Builds the initializer from its config.
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, owner: Self.className)
+        self.init(mean: try r.double("mean", 0), stddev: try r.double("stddev", 0.05), seed: try r.seed("seed"))
+        try r.finish()
     }
 }
 
@@ -127,6 +217,39 @@ public class VarianceScaling: Initializer {
         }
     }
 
+    /// "VarianceScaling".
+    public class var className: String { "VarianceScaling" }
+
+    /// Builds the initializer from its config ("scale", "mode", "distribution", "seed").
+    public required convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, owner: Self.className)
+        let modeName = try r.string("mode") ?? "fan_in"
+        let distName = try r.string("distribution") ?? "truncated_normal"
+        guard let mode = Mode(rawValue: modeName) else {
+            throw SwiftKerasError(.invalidArgument, "\(r.owner): VarianceScaling mode must be fan_in, fan_out or fan_avg, got \"\(modeName)\"")
+        }
+        guard let dist = Distribution(rawValue: distName) else {
+            throw SwiftKerasError(.invalidArgument, "\(r.owner): unknown VarianceScaling distribution \"\(distName)\"")
+        }
+        try self.init(scale: try r.double("scale", 1), mode: mode, distribution: dist, seed: try r.seed("seed"))
+        try r.finish()
+    }
+
+    /// The config: "scale", "mode", "distribution", "seed" (only "seed" for the subclasses, whose
+    /// other arguments are fixed).
+    public func getConfig() throws -> ConfigValue {
+        .object(["scale": .double(scale), "mode": .string(mode.rawValue), "distribution": .string(distribution.rawValue),
+                 "seed": .seed(seed)])
+    }
+
+    /// The "seed" of a config holding nothing else (the fixed-scale subclasses' configs).
+    static func seed(fromConfig config: ConfigValue, of className: String) throws -> UInt64? {
+        var r = try ConfigReader(config, owner: className)
+        let seed = try r.seed("seed")
+        try r.finish()
+        return seed
+    }
+
     public func callAsFunction(_ shape: [Int], dtype: DType) throws -> Tensor {
         try floatOnly("VarianceScaling", dtype)
         let (fi, fo) = VarianceScaling.fans(shape)
@@ -153,31 +276,97 @@ public class VarianceScaling: Initializer {
 public final class GlorotUniform: VarianceScaling {
     /// Creates the initializer.
     public init(seed: UInt64? = nil) { super.init(uncheckedScale: 1, mode: .fanAvg, distribution: .uniform, seed: seed) }
+    /// "GlorotUniform".
+    public override class var className: String { "GlorotUniform" }
+
+    /// Builds the initializer from its config ("seed").
+    public required convenience init(config: ConfigValue) throws {
+        self.init(seed: try VarianceScaling.seed(fromConfig: config, of: Self.className))
+    }
+
+    /// The config: "seed".
+    public override func getConfig() throws -> ConfigValue { .object(["seed": .seed(seed)]) }
+
 }
 /// Glorot normal: 1, fan_avg, truncated normal (`keras.initializers.GlorotNormal`).
 public final class GlorotNormal: VarianceScaling {
     /// Creates the initializer.
     public init(seed: UInt64? = nil) { super.init(uncheckedScale: 1, mode: .fanAvg, distribution: .truncatedNormal, seed: seed) }
+    /// "GlorotNormal".
+    public override class var className: String { "GlorotNormal" }
+
+    /// Builds the initializer from its config ("seed").
+    public required convenience init(config: ConfigValue) throws {
+        self.init(seed: try VarianceScaling.seed(fromConfig: config, of: Self.className))
+    }
+
+    /// The config: "seed".
+    public override func getConfig() throws -> ConfigValue { .object(["seed": .seed(seed)]) }
+
 }
 /// He normal: 2, fan_in, truncated normal (`keras.initializers.HeNormal`).
 public final class HeNormal: VarianceScaling {
     /// Creates the initializer.
     public init(seed: UInt64? = nil) { super.init(uncheckedScale: 2, mode: .fanIn, distribution: .truncatedNormal, seed: seed) }
+    /// "HeNormal".
+    public override class var className: String { "HeNormal" }
+
+    /// Builds the initializer from its config ("seed").
+    public required convenience init(config: ConfigValue) throws {
+        self.init(seed: try VarianceScaling.seed(fromConfig: config, of: Self.className))
+    }
+
+    /// The config: "seed".
+    public override func getConfig() throws -> ConfigValue { .object(["seed": .seed(seed)]) }
+
 }
 /// He uniform: 2, fan_in, uniform (`keras.initializers.HeUniform`).
 public final class HeUniform: VarianceScaling {
     /// Creates the initializer.
     public init(seed: UInt64? = nil) { super.init(uncheckedScale: 2, mode: .fanIn, distribution: .uniform, seed: seed) }
+    /// "HeUniform".
+    public override class var className: String { "HeUniform" }
+
+    /// Builds the initializer from its config ("seed").
+    public required convenience init(config: ConfigValue) throws {
+        self.init(seed: try VarianceScaling.seed(fromConfig: config, of: Self.className))
+    }
+
+    /// The config: "seed".
+    public override func getConfig() throws -> ConfigValue { .object(["seed": .seed(seed)]) }
+
 }
 /// LeCun normal: 1, fan_in, truncated normal (`keras.initializers.LecunNormal`).
 public final class LecunNormal: VarianceScaling {
     /// Creates the initializer.
     public init(seed: UInt64? = nil) { super.init(uncheckedScale: 1, mode: .fanIn, distribution: .truncatedNormal, seed: seed) }
+    /// "LecunNormal".
+    public override class var className: String { "LecunNormal" }
+
+    /// Builds the initializer from its config ("seed").
+    public required convenience init(config: ConfigValue) throws {
+        self.init(seed: try VarianceScaling.seed(fromConfig: config, of: Self.className))
+    }
+
+    /// The config: "seed".
+    public override func getConfig() throws -> ConfigValue { .object(["seed": .seed(seed)]) }
+
 }
 /// LeCun uniform: 1, fan_in, uniform (`keras.initializers.LecunUniform`).
 public final class LecunUniform: VarianceScaling {
     /// Creates the initializer.
     public init(seed: UInt64? = nil) { super.init(uncheckedScale: 1, mode: .fanIn, distribution: .uniform, seed: seed) }
+    /// "LecunUniform".
+    public override class var className: String { "LecunUniform" }
+
+    /// Builds the initializer from its config ("seed").
+    public required convenience init(config: ConfigValue) throws {
+        self.init(seed: try VarianceScaling.seed(fromConfig: config, of: Self.className))
+    }
+
+    /// The config: "seed".
+    public override func getConfig() throws -> ConfigValue { .object(["seed": .seed(seed)]) }
+
 }
 
 /// A (semi-)orthogonal matrix, reshaped (`keras.initializers.Orthogonal`): the shape is seen as
@@ -261,6 +450,21 @@ public final class Orthogonal: Initializer {
     }
 }
 
+extension Orthogonal: KerasSerializable {
+    /// "Orthogonal".
+    public static var className: String { "Orthogonal" }
+
+    /// The config: "gain", "seed".
+    public func getConfig() throws -> ConfigValue { .object(["gain": .double(gain), "seed": .seed(seed)]) }
+
+    /// Builds the initializer from its config.
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, owner: Self.className)
+        self.init(gain: try r.double("gain", 1), seed: try r.seed("seed"))
+        try r.finish()
+    }
+}
+
 /// The identity matrix times `gain` (`keras.initializers.Identity`); 2-D shapes only.
 public final class IdentityInitializer: Initializer {
     public let gain: Double
@@ -271,6 +475,23 @@ public final class IdentityInitializer: Initializer {
             throw SwiftKerasError.invalid("Identity: the initializer can only be used for 2D matrices, got shape \(formatShape(shape))")
         }
         return try Tensor.eye(shape[0], shape[1], dtype: dtype) * gain
+    }
+}
+
+extension IdentityInitializer: KerasSerializable {
+    /// "Identity".
+    public static var className: String { "Identity" }
+    /// "IdentityInitializer" too.
+    public static var aliases: [String] { ["IdentityInitializer"] }
+
+    /// The config: "gain".
+    public func getConfig() throws -> ConfigValue { .object(["gain": .double(gain)]) }
+
+    /// Builds the initializer from its config.
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, owner: Self.className)
+        self.init(gain: try r.double("gain", 1))
+        try r.finish()
     }
 }
 
@@ -309,3 +530,37 @@ private func floatOnly(_ name: String, _ dtype: DType) throws {
         throw SwiftKerasError.dtype("\(name): expected a floating-point dtype, got \(dtype)")
     }
 }
+
+// MARK: - Configs
+
+/// The Keras config of a built-in initializer (`keras.initializers.serialize`):
+/// `{"class_name": ..., "config": initializer.getConfig()}`.
+///
+/// - Throws: `.invalidArgument` for a closure or custom initializer, which has no config.
+public func initializerConfig(_ i: Initializer) throws -> ConfigValue {
+    guard let s = i as? any KerasSerializable, let cls = KerasRegistry.builtinClassName(of: s, .initializer) else {
+        throw SwiftKerasError(.invalidArgument, "get_config: the initializer \(String(describing: type(of: i))) is not a built-in initializer and cannot be serialized")
+    }
+    return serialized(cls, try s.getConfig())
+}
+
+/// A built-in initializer from its Keras config: a name (`"glorot_uniform"`) or
+/// `{"class_name": "GlorotUniform", "config": {"seed": 1}}` (`keras.initializers.deserialize`).
+/// Errors are prefixed with `owner`.
+public func initializerFromConfig(_ v: ConfigValue, owner: String = "initializers.deserialize") throws -> Initializer {
+    if case .string(let s) = v { return try Initializers.named(s) }
+    guard case .string(let cls)? = v["class_name"] else {
+        throw SwiftKerasError(.invalidArgument, "\(owner): an initializer must be a name or {\"class_name\": ..., \"config\": ...}, got \(v.json)")
+    }
+    let object = try withErrorPrefix(owner) {
+        try KerasRegistry.deserialize(.initializer, className: cls, config: v["config"] ?? .object([:]))
+    }
+    guard let initializer = object as? Initializer else {
+        throw SwiftKerasError(.invalidArgument, "\(owner): unknown initializer class '\(cls)'")
+    }
+    return initializer
+}
+
+/// VarianceScaling and its subclasses write their configs and build from them (members in the
+/// classes: `className`, `init(config:)`, `getConfig()`).
+extension VarianceScaling: KerasSerializable {}

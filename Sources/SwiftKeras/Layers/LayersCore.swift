@@ -34,6 +34,15 @@ public final class InputLayer: Layer {
         autocast = false
     }
 
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try baseConfig()
+        c["batch_input_shape"] = nil
+        c["trainable"] = nil
+        c["batch_shape"] = .ints(batchInputShape ?? ([-1] + shape))
+        return .object(c)
+    }
+
     public override func call(_ input: Tensor, training: Bool) throws -> Tensor {
         let expected = batchInputShape ?? ([-1] + shape)
         let ok = input.rank == expected.count && zip(input.shape, expected).allSatisfy { $1 == -1 || $0 == $1 }
@@ -44,6 +53,23 @@ public final class InputLayer: Layer {
     }
 
     public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] { inputShape }
+}
+
+extension InputLayer: KerasSerializable {
+    /// "InputLayer".
+    public static var className: String { "InputLayer" }
+
+    /// Builds the layer from "batch_shape" (or "batch_input_shape", or "shape" / "input_shape" without the batch dimension).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.className)
+        let base = try LayerBaseArguments(&r)
+        let shapeKey = try r.ints("shape")
+        guard let bs = base.batchShape ?? shapeKey.map({ [-1] + $0 }), !bs.isEmpty else {
+            throw SwiftKerasError(.invalidArgument, "InputLayer.from_config: missing required argument 'batch_shape'")
+        }
+        try self.init(shape: Array(bs.dropFirst()), batchSize: bs[0] >= 0 ? bs[0] : nil, name: base.name, dtype: nil)
+        try base.finish(r, self)
+    }
 }
 
 /// A densely connected layer: `activation(x · kernel + bias)` over the last axis (Keras `Dense`).
@@ -76,6 +102,15 @@ public final class Dense: Layer {
         self.biasRegularizer = biasRegularizer
         super.init(name: name, dtype: dtype, trainable: trainable, inputShape: inputShape)
         self.activityRegularizer = activityRegularizer
+    }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try baseConfig()
+        c["units"] = .int(units); c["activation"] = .activation(activation); c["use_bias"] = .bool(useBias)
+        c["kernel_initializer"] = try .initializer(kernelInitializer); c["bias_initializer"] = try .initializer(biasInitializer)
+        c["kernel_regularizer"] = try .regularizer(kernelRegularizer); c["bias_regularizer"] = try .regularizer(biasRegularizer)
+        return .object(c)
     }
 
     public override func build(inputShape: [Int]) throws {
@@ -116,6 +151,24 @@ public final class Dense: Layer {
     }
 }
 
+extension Dense: KerasSerializable {
+    /// "Dense".
+    public static var className: String { "Dense" }
+
+    /// Builds the layer from its config ("units" required).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.className)
+        let base = try LayerBaseArguments(&r)
+        try self.init(units: try r.requiredInt("units"), activation: try r.activation("activation", .linear),
+                      useBias: try r.bool("use_bias", true),
+                      kernelInitializer: try r.initializer("kernel_initializer", GlorotUniform()),
+                      biasInitializer: try r.initializer("bias_initializer", Zeros()),
+                      kernelRegularizer: try r.regularizer("kernel_regularizer"),
+                      biasRegularizer: try r.regularizer("bias_regularizer"), name: base.name, dtype: base.dtype)
+        try base.finish(r, self)
+    }
+}
+
 /// Applies an activation function (Keras `Activation`).
 public final class Activation: Layer {
     public let activation: ActivationFunction
@@ -128,8 +181,31 @@ public final class Activation: Layer {
     public convenience init(named activation: String, name: String? = nil, dtype: DTypePolicy? = nil) throws {
         self.init(try ActivationFunction(named: activation), name: name, dtype: dtype)
     }
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try baseConfig()
+        c["activation"] = .activation(activation)
+        return .object(c)
+    }
+
     public override func call(_ x: Tensor, training: Bool) throws -> Tensor { try activation(x) }
     public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] { inputShape }
+}
+
+extension Activation: KerasSerializable {
+    /// "Activation".
+    public static var className: String { "Activation" }
+
+    /// Builds the layer from its config ("activation" required).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.className)
+        let base = try LayerBaseArguments(&r)
+        guard r.has("activation") else {
+            throw SwiftKerasError(.invalidArgument, "Activation.from_config: missing required argument 'activation'")
+        }
+        self.init(try r.activation("activation", .linear), name: base.name, dtype: base.dtype)
+        try base.finish(r, self)
+    }
 }
 
 /// Randomly zeroes a fraction `rate` of the inputs while training, scaling the rest by
@@ -156,6 +232,14 @@ public final class Dropout: Layer {
         super.init(name: name, dtype: dtype)
     }
 
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try baseConfig()
+        c["rate"] = .double(rate); c["noise_shape"] = noiseShape.map(ConfigValue.ints) ?? .null
+        c["seed"] = .seed(seed)
+        return .object(c)
+    }
+
     public override func call(_ x: Tensor, training: Bool) throws -> Tensor {
         if !training || rate == 0 || !x.dtype.isFloatingPoint { return x }
         if rate == 1 { return try x * 0.0 }
@@ -179,6 +263,22 @@ public final class Dropout: Layer {
     public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] { inputShape }
 }
 
+extension Dropout: KerasSerializable {
+    /// "Dropout".
+    public static var className: String { "Dropout" }
+
+    /// Builds the layer from its config ("rate" required).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.className)
+        let base = try LayerBaseArguments(&r)
+        guard let rate = try r.double("rate") else {
+            throw SwiftKerasError(.invalidArgument, "Dropout.from_config: missing required argument 'rate'")
+        }
+        try self.init(rate: rate, noiseShape: try r.ints("noise_shape"), seed: try r.seed("seed"), name: base.name, dtype: base.dtype)
+        try base.finish(r, self)
+    }
+}
+
 /// Flattens each sample: `(batch, d1, d2, ...) → (batch, d1·d2·...)` (Keras `Flatten`; a
 /// rank-1 input gives `(batch, 1)`).
 public final class Flatten: Layer {
@@ -186,6 +286,13 @@ public final class Flatten: Layer {
     public init(name: String? = nil, dtype: DTypePolicy? = nil, inputShape: [Int]? = nil) {
         super.init(name: name, dtype: dtype, inputShape: inputShape)
     }
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try baseConfig()
+        c["data_format"] = .string("channels_last")
+        return .object(c)
+    }
+
     public override func call(_ x: Tensor, training: Bool) throws -> Tensor {
         if x.rank == 0 {
             throw SwiftKerasError.invalid("Flatten '\(name)': expected an input with a batch dimension, got a scalar")
@@ -201,6 +308,20 @@ public final class Flatten: Layer {
     }
 }
 
+extension Flatten: KerasSerializable {
+    /// "Flatten".
+    public static var className: String { "Flatten" }
+
+    /// Builds the layer from its config.
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.className)
+        let base = try LayerBaseArguments(&r)
+        try r.dataFormat()
+        self.init(name: base.name, dtype: base.dtype)
+        try base.finish(r, self)
+    }
+}
+
 /// Reshapes each sample to `targetShape` (batch excluded; one entry may be -1) (Keras `Reshape`).
 public final class Reshape: Layer {
     public let targetShape: [Int]
@@ -211,6 +332,13 @@ public final class Reshape: Layer {
         }
         self.targetShape = targetShape
         super.init(name: name, dtype: dtype, inputShape: inputShape)
+    }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try baseConfig()
+        c["target_shape"] = .ints(targetShape)
+        return .object(c)
     }
 
     private func resolved(_ inputShape: [Int]) throws -> [Int] {
@@ -239,6 +367,22 @@ public final class Reshape: Layer {
     }
 }
 
+extension Reshape: KerasSerializable {
+    /// "Reshape".
+    public static var className: String { "Reshape" }
+
+    /// Builds the layer from its config ("target_shape" required).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.className)
+        let base = try LayerBaseArguments(&r)
+        guard let t = try r.ints("target_shape") else {
+            throw SwiftKerasError(.invalidArgument, "Reshape.from_config: missing required argument 'target_shape'")
+        }
+        try self.init(targetShape: t, name: base.name, dtype: base.dtype)
+        try base.finish(r, self)
+    }
+}
+
 /// Permutes the non-batch axes: `dims` is a permutation of 1...rank-1 (Keras `Permute`).
 public final class Permute: Layer {
     public let dims: [Int]
@@ -250,6 +394,13 @@ public final class Permute: Layer {
         self.dims = dims
         super.init(name: name, dtype: dtype, inputShape: inputShape)
     }
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try baseConfig()
+        c["dims"] = .ints(dims)
+        return .object(c)
+    }
+
     public override func call(_ x: Tensor, training: Bool) throws -> Tensor {
         if x.rank != dims.count + 1 {
             throw SwiftKerasError.invalid("Permute '\(name)': dims \(dims) need an input of rank \(dims.count + 1), got shape \(formatShape(x.shape))")
@@ -264,6 +415,22 @@ public final class Permute: Layer {
     }
 }
 
+extension Permute: KerasSerializable {
+    /// "Permute".
+    public static var className: String { "Permute" }
+
+    /// Builds the layer from its config ("dims" required).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.className)
+        let base = try LayerBaseArguments(&r)
+        guard let d = try r.ints("dims") else {
+            throw SwiftKerasError(.invalidArgument, "Permute.from_config: missing required argument 'dims'")
+        }
+        try self.init(dims: d, name: base.name, dtype: base.dtype)
+        try base.finish(r, self)
+    }
+}
+
 /// Repeats each input vector `n` times: `(batch, features) → (batch, n, features)` (Keras `RepeatVector`).
 public final class RepeatVector: Layer {
     public let n: Int
@@ -272,12 +439,32 @@ public final class RepeatVector: Layer {
         self.n = try positiveArgument(n, "n", layer: "RepeatVector")
         super.init(name: name, dtype: dtype)
     }
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try baseConfig()
+        c["n"] = .int(n)
+        return .object(c)
+    }
+
     public override func call(_ x: Tensor, training: Bool) throws -> Tensor { try x.repeatedVector(count: n) }
     public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] {
         if inputShape.count != 2 {
             throw SwiftKerasError.invalid("RepeatVector '\(name)': expected an input of rank 2, got shape \(formatShape(inputShape))")
         }
         return [inputShape[0], n, inputShape[1]]
+    }
+}
+
+extension RepeatVector: KerasSerializable {
+    /// "RepeatVector".
+    public static var className: String { "RepeatVector" }
+
+    /// Builds the layer from its config ("n" required).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.className)
+        let base = try LayerBaseArguments(&r)
+        try self.init(try r.requiredInt("n"), name: base.name, dtype: base.dtype)
+        try base.finish(r, self)
     }
 }
 
@@ -305,6 +492,11 @@ public final class Lambda: Layer {
         self.outputShape = outputShape
         super.init(name: name, dtype: dtype)
     }
+
+/// Throws: a Lambda layer's function cannot be serialized.
+public override func getConfig() throws -> ConfigValue {
+    throw SwiftKerasError(.invalidArgument, "get_config: layer '\(name)' is a Lambda layer; its function cannot be serialized (rebuild it in code and load the weights with loadWeights)")
+}
 
     public override func call(_ inputs: [Tensor], training: Bool) throws -> Tensor { try function(inputs) }
 

@@ -41,6 +41,18 @@ public final class BatchNormalization: Layer {
         super.init(name: name, dtype: dtype, trainable: trainable, inputShape: inputShape)
     }
 
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try baseConfig()
+        c["axis"] = .int(axis); c["momentum"] = .double(momentum); c["epsilon"] = .double(epsilon)
+        c["center"] = .bool(center); c["scale"] = .bool(scale)
+        c["beta_initializer"] = try .initializer(betaInitializer); c["gamma_initializer"] = try .initializer(gammaInitializer)
+        c["moving_mean_initializer"] = try .initializer(movingMeanInitializer)
+        c["moving_variance_initializer"] = try .initializer(movingVarianceInitializer)
+        c["beta_regularizer"] = try .regularizer(betaRegularizer); c["gamma_regularizer"] = try .regularizer(gammaRegularizer)
+        return .object(c)
+    }
+
     private func resolvedAxis(_ rank: Int) throws -> Int {
         let a = axis < 0 ? axis + rank : axis
         if a < 0 || a >= rank {
@@ -99,6 +111,27 @@ public final class BatchNormalization: Layer {
     public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] { inputShape }
 }
 
+extension BatchNormalization: KerasSerializable {
+    /// "BatchNormalization".
+    public static var className: String { "BatchNormalization" }
+
+    /// Builds the layer from its config.
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.className)
+        let base = try LayerBaseArguments(&r)
+        try self.init(axis: try r.int("axis", -1), momentum: try r.double("momentum", 0.99),
+                      epsilon: try r.double("epsilon", 1e-3), center: try r.bool("center", true),
+                      scale: try r.bool("scale", true),
+                      betaInitializer: try r.initializer("beta_initializer", Zeros()),
+                      gammaInitializer: try r.initializer("gamma_initializer", Ones()),
+                      movingMeanInitializer: try r.initializer("moving_mean_initializer", Zeros()),
+                      movingVarianceInitializer: try r.initializer("moving_variance_initializer", Ones()),
+                      betaRegularizer: try r.regularizer("beta_regularizer"),
+                      gammaRegularizer: try r.regularizer("gamma_regularizer"), name: base.name, dtype: base.dtype)
+        try base.finish(r, self)
+    }
+}
+
 /// Normalizes each sample over `axes` (the last by default): `(x − mean) / sqrt(variance + epsilon)
 /// · gamma + beta`, with gamma and beta shaped like those axes (Keras `LayerNormalization`,
 /// epsilon 1e−3). float16/bfloat16 inputs are normalized in float32 and cast back.
@@ -123,6 +156,16 @@ public final class LayerNormalization: Layer {
         self.betaInitializer = betaInitializer; self.gammaInitializer = gammaInitializer
         self.betaRegularizer = betaRegularizer; self.gammaRegularizer = gammaRegularizer
         super.init(name: name, dtype: dtype, trainable: trainable, inputShape: inputShape)
+    }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try baseConfig()
+        c["axis"] = .ints(axes); c["epsilon"] = .double(epsilon)
+        c["center"] = .bool(center); c["scale"] = .bool(scale)
+        c["beta_initializer"] = try .initializer(betaInitializer); c["gamma_initializer"] = try .initializer(gammaInitializer)
+        c["beta_regularizer"] = try .regularizer(betaRegularizer); c["gamma_regularizer"] = try .regularizer(gammaRegularizer)
+        return .object(c)
     }
 
     private func resolvedAxes(_ rank: Int) throws -> [Int] {
@@ -170,4 +213,22 @@ public final class LayerNormalization: Layer {
     }
 
     public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] { inputShape }
+}
+
+extension LayerNormalization: KerasSerializable {
+    /// "LayerNormalization".
+    public static var className: String { "LayerNormalization" }
+
+    /// Builds the layer from its config.
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.className)
+        let base = try LayerBaseArguments(&r)
+        try self.init(axes: try r.ints("axis") ?? [-1], epsilon: try r.double("epsilon", 1e-3),
+                      center: try r.bool("center", true), scale: try r.bool("scale", true),
+                      betaInitializer: try r.initializer("beta_initializer", Zeros()),
+                      gammaInitializer: try r.initializer("gamma_initializer", Ones()),
+                      betaRegularizer: try r.regularizer("beta_regularizer"),
+                      gammaRegularizer: try r.regularizer("gamma_regularizer"), name: base.name, dtype: base.dtype)
+        try base.finish(r, self)
+    }
 }

@@ -48,6 +48,19 @@ public class RecurrentLayer: Layer {
         super.init(name: name, dtype: dtype, trainable: trainable, inputShape: inputShape)
     }
 
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try baseConfig()
+        c["units"] = .int(units); c["activation"] = .activation(activation); c["use_bias"] = .bool(useBias)
+        c["kernel_initializer"] = try .initializer(kernelInitializer)
+        c["recurrent_initializer"] = try .initializer(recurrentInitializer); c["bias_initializer"] = try .initializer(biasInitializer)
+        c["kernel_regularizer"] = try .regularizer(kernelRegularizer)
+        c["recurrent_regularizer"] = try .regularizer(recurrentRegularizer); c["bias_regularizer"] = try .regularizer(biasRegularizer)
+        c["return_sequences"] = .bool(returnSequences); c["return_state"] = .bool(returnState)
+        c["go_backwards"] = .bool(goBackwards)
+        return .object(c)
+    }
+
     /// The bias's shape and initial value (overridden by LSTM and GRU).
     func makeBias() throws -> Variable {
         try addWeight(name: "bias", shape: [gates * units], initializer: biasInitializer, regularizer: biasRegularizer)
@@ -144,6 +157,24 @@ public final class SimpleRNN: RecurrentLayer {
     }
 }
 
+extension SimpleRNN: KerasSerializable {
+    /// "SimpleRNN".
+    public static var className: String { "SimpleRNN" }
+
+    /// Builds the layer from its config ("units" required).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.className)
+        let base = try LayerBaseArguments(&r)
+        let a = try RecurrentArguments(&r)
+        try self.init(units: a.units, activation: a.activation, useBias: a.useBias, kernelInitializer: a.kernelInitializer,
+                      recurrentInitializer: a.recurrentInitializer, biasInitializer: a.biasInitializer,
+                      kernelRegularizer: a.kernelRegularizer, recurrentRegularizer: a.recurrentRegularizer,
+                      biasRegularizer: a.biasRegularizer, returnSequences: a.returnSequences,
+                      returnState: a.returnState, goBackwards: a.goBackwards, name: base.name, dtype: base.dtype)
+        try base.finish(r, self)
+    }
+}
+
 /// Long short-term memory (Keras `LSTM`), gates in Keras' order i, f, c, o:
 /// `z = x·W + h·U + b`; `i = σ(z_i)`, `f = σ(z_f)`, `c' = f·c + i·tanh(z_c)`, `o = σ(z_o)`,
 /// `h' = o·tanh(c')` (σ = `recurrentActivation`, sigmoid by default). With `unitForgetBias`
@@ -170,6 +201,13 @@ public final class LSTM: RecurrentLayer {
                        name: name, dtype: dtype, trainable: trainable, inputShape: inputShape)
     }
 
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try super.getConfig().objectValue
+        c["recurrent_activation"] = .activation(recurrentActivation); c["unit_forget_bias"] = .bool(unitForgetBias)
+        return .object(c)
+    }
+
     override func makeBias() throws -> Variable {
         let u = units
         let ini: Initializer = unitForgetBias ? ClosureInitializer { [biasInitializer] _, dtype in
@@ -188,6 +226,27 @@ public final class LSTM: RecurrentLayer {
         let o = try recurrentActivation(parts[3])
         let h = try o * activation(c)
         return (h, [h, c])
+    }
+}
+
+extension LSTM: KerasSerializable {
+    /// "LSTM".
+    public static var className: String { "LSTM" }
+
+    /// Builds the layer from its config ("units" required).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.className)
+        let base = try LayerBaseArguments(&r)
+        let a = try RecurrentArguments(&r)
+        try self.init(units: a.units, activation: a.activation,
+                      recurrentActivation: try r.activation("recurrent_activation", .sigmoid),
+                      useBias: a.useBias, kernelInitializer: a.kernelInitializer,
+                      recurrentInitializer: a.recurrentInitializer, biasInitializer: a.biasInitializer,
+                      unitForgetBias: try r.bool("unit_forget_bias", true), kernelRegularizer: a.kernelRegularizer,
+                      recurrentRegularizer: a.recurrentRegularizer, biasRegularizer: a.biasRegularizer,
+                      returnSequences: a.returnSequences, returnState: a.returnState, goBackwards: a.goBackwards,
+                      name: base.name, dtype: base.dtype)
+        try base.finish(r, self)
     }
 }
 
@@ -216,6 +275,13 @@ public final class GRU: RecurrentLayer {
                        recurrentRegularizer: recurrentRegularizer, biasRegularizer: biasRegularizer,
                        returnSequences: returnSequences, returnState: returnState, goBackwards: goBackwards,
                        name: name, dtype: dtype, trainable: trainable, inputShape: inputShape)
+    }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try super.getConfig().objectValue
+        c["recurrent_activation"] = .activation(recurrentActivation); c["reset_after"] = .bool(resetAfter)
+        return .object(c)
     }
 
     override func makeBias() throws -> Variable {
@@ -250,5 +316,51 @@ public final class GRU: RecurrentLayer {
         }
         let out = try z * h + (1.0 - z) * hh
         return (out, [out])
+    }
+}
+
+extension GRU: KerasSerializable {
+    /// "GRU".
+    public static var className: String { "GRU" }
+
+    /// Builds the layer from its config ("units" required).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.className)
+        let base = try LayerBaseArguments(&r)
+        let a = try RecurrentArguments(&r)
+        try self.init(units: a.units, activation: a.activation,
+                      recurrentActivation: try r.activation("recurrent_activation", .sigmoid),
+                      useBias: a.useBias, kernelInitializer: a.kernelInitializer,
+                      recurrentInitializer: a.recurrentInitializer, biasInitializer: a.biasInitializer,
+                      kernelRegularizer: a.kernelRegularizer, recurrentRegularizer: a.recurrentRegularizer,
+                      biasRegularizer: a.biasRegularizer, returnSequences: a.returnSequences,
+                      returnState: a.returnState, goBackwards: a.goBackwards,
+                      resetAfter: try r.bool("reset_after", true), name: base.name, dtype: base.dtype)
+        try base.finish(r, self)
+    }
+}
+
+/// The arguments every recurrent layer's config holds (Keras `SimpleRNN`/`LSTM`/`GRU`).
+struct RecurrentArguments {
+    let units: Int
+    let activation: ActivationFunction
+    let useBias: Bool
+    let kernelInitializer: Initializer, recurrentInitializer: Initializer, biasInitializer: Initializer
+    let kernelRegularizer: Regularizer?, recurrentRegularizer: Regularizer?, biasRegularizer: Regularizer?
+    let returnSequences: Bool, returnState: Bool, goBackwards: Bool
+
+    init(_ r: inout ConfigReader) throws {
+        units = try r.requiredInt("units")
+        activation = try r.activation("activation", .tanh)
+        useBias = try r.bool("use_bias", true)
+        kernelInitializer = try r.initializer("kernel_initializer", GlorotUniform())
+        recurrentInitializer = try r.initializer("recurrent_initializer", Orthogonal())
+        biasInitializer = try r.initializer("bias_initializer", Zeros())
+        kernelRegularizer = try r.regularizer("kernel_regularizer")
+        recurrentRegularizer = try r.regularizer("recurrent_regularizer")
+        biasRegularizer = try r.regularizer("bias_regularizer")
+        returnSequences = try r.bool("return_sequences", false)
+        returnState = try r.bool("return_state", false)
+        goBackwards = try r.bool("go_backwards", false)
     }
 }

@@ -80,3 +80,82 @@ public enum Regularizers {
         }
     }
 }
+
+// MARK: - Configs
+
+extension L1L2: KerasSerializable {
+    /// "L1L2".
+    public static var className: String { "L1L2" }
+    /// "l1_l2" too.
+    public static var aliases: [String] { ["l1_l2"] }
+
+    /// The config: "l1", "l2".
+    public func getConfig() throws -> ConfigValue { .object(["l1": .double(l1), "l2": .double(l2)]) }
+
+    /// Builds the regularizer from its config (both factors 0 by default).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, owner: Self.className)
+        try self.init(l1: try r.double("l1", 0), l2: try r.double("l2", 0))
+        try r.finish()
+    }
+}
+
+extension L1: KerasSerializable {
+    /// "L1".
+    public static var className: String { "L1" }
+    /// "l1" too.
+    public static var aliases: [String] { ["l1"] }
+
+    /// The config: "l1".
+    public func getConfig() throws -> ConfigValue { .object(["l1": .double(l1)]) }
+
+    /// Builds the regularizer from its config (factor 0.01 by default).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, owner: Self.className)
+        try self.init(try r.double("l1", 0.01))
+        try r.finish()
+    }
+}
+
+extension L2: KerasSerializable {
+    /// "L2".
+    public static var className: String { "L2" }
+    /// "l2" too.
+    public static var aliases: [String] { ["l2"] }
+
+    /// The config: "l2".
+    public func getConfig() throws -> ConfigValue { .object(["l2": .double(l2)]) }
+
+    /// Builds the regularizer from its config (factor 0.01 by default).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, owner: Self.className)
+        try self.init(try r.double("l2", 0.01))
+        try r.finish()
+    }
+}
+
+/// The Keras config of a built-in regularizer (`keras.regularizers.serialize`).
+///
+/// - Throws: `.invalidArgument` for a closure or custom regularizer.
+public func regularizerConfig(_ reg: Regularizer) throws -> ConfigValue {
+    guard let s = reg as? any KerasSerializable, let cls = KerasRegistry.builtinClassName(of: s, .regularizer) else {
+        throw SwiftKerasError(.invalidArgument, "get_config: the regularizer \(String(describing: type(of: reg))) is not a built-in regularizer and cannot be serialized")
+    }
+    return serialized(cls, try s.getConfig())
+}
+
+/// A built-in regularizer from a name (`"l2"`) or `{"class_name": "L2", "config": {"l2": 0.01}}`.
+/// Errors are prefixed with `owner`.
+public func regularizerFromConfig(_ v: ConfigValue, owner: String = "regularizers.deserialize") throws -> Regularizer {
+    if case .string(let s) = v { return try Regularizers.named(s) }
+    guard case .string(let cls)? = v["class_name"] else {
+        throw SwiftKerasError(.invalidArgument, "\(owner): a regularizer must be a name or {\"class_name\": ..., \"config\": ...}, got \(v.json)")
+    }
+    let object = try withErrorPrefix(owner) {
+        try KerasRegistry.deserialize(.regularizer, className: cls, config: v["config"] ?? .object([:]))
+    }
+    guard let regularizer = object as? Regularizer else {
+        throw SwiftKerasError(.invalidArgument, "\(owner): unknown regularizer class '\(cls)'")
+    }
+    return regularizer
+}
