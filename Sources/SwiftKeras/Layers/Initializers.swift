@@ -538,27 +538,14 @@ private func floatOnly(_ name: String, _ dtype: DType) throws {
 ///
 /// - Throws: `.invalidArgument` for a closure or custom initializer, which has no config.
 public func initializerConfig(_ i: Initializer) throws -> ConfigValue {
-    guard let s = i as? any KerasSerializable, let cls = KerasRegistry.builtinClassName(of: s, .initializer) else {
-        throw SwiftKerasError(.invalidArgument, "get_config: the initializer \(String(describing: type(of: i))) is not a built-in initializer and cannot be serialized")
-    }
-    return serialized(cls, try s.getConfig())
+    try KerasRegistry.serializeBuiltin(i, .initializer)
 }
 
 /// A built-in initializer from its Keras config: a name (`"glorot_uniform"`) or
 /// `{"class_name": "GlorotUniform", "config": {"seed": 1}}` (`keras.initializers.deserialize`).
 /// Errors are prefixed with `owner`.
 public func initializerFromConfig(_ v: ConfigValue, owner: String = "initializers.deserialize") throws -> Initializer {
-    if case .string(let s) = v { return try Initializers.named(s) }
-    guard case .string(let cls)? = v["class_name"] else {
-        throw SwiftKerasError(.invalidArgument, "\(owner): an initializer must be a name or {\"class_name\": ..., \"config\": ...}, got \(v.json)")
-    }
-    let object = try withErrorPrefix(owner) {
-        try KerasRegistry.deserialize(.initializer, className: cls, config: v["config"] ?? .object([:]))
-    }
-    guard let initializer = object as? Initializer else {
-        throw SwiftKerasError(.invalidArgument, "\(owner): unknown initializer class '\(cls)'")
-    }
-    return initializer
+    try KerasRegistry.deserialize(v, .initializer, owner: owner) { try Initializers.named($0) }
 }
 
 /// VarianceScaling and its subclasses write their configs and build from them (members in the

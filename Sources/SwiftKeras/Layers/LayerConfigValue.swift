@@ -151,10 +151,13 @@ struct ConfigReader {
     mutating func int(_ key: String, _ def: Int) throws -> Int { try int(key) ?? def }
 
     mutating func requiredInt(_ key: String) throws -> Int {
-        guard let i = try int(key) else {
-            throw SwiftKerasError(.invalidArgument, "\(owner): missing required argument '\(key)'")
-        }
+        guard let i = try int(key) else { throw missing(key) }
         return i
+    }
+
+    /// The error for a required argument that is absent or null.
+    func missing(_ key: String) -> SwiftKerasError {
+        SwiftKerasError(.invalidArgument, "\(owner): missing required argument '\(key)'")
     }
 
     mutating func double(_ key: String) throws -> Double? {
@@ -167,6 +170,11 @@ struct ConfigReader {
     }
 
     mutating func double(_ key: String, _ def: Double) throws -> Double { try double(key) ?? def }
+
+    mutating func requiredDouble(_ key: String) throws -> Double {
+        guard let d = try double(key) else { throw missing(key) }
+        return d
+    }
 
     mutating func bool(_ key: String, _ def: Bool) throws -> Bool {
         guard let v = raw(key) else { return def }
@@ -198,11 +206,21 @@ struct ConfigReader {
         }
     }
 
+    mutating func requiredInts(_ key: String) throws -> [Int] {
+        guard let v = try ints(key) else { throw missing(key) }
+        return v
+    }
+
     /// A tuple of `count` integers; a single integer is repeated (Keras `kernel_size=3` → (3, 3)).
     mutating func tuple(_ key: String, count: Int) throws -> [Int]? {
         guard let v = try ints(key) else { return nil }
         if v.count == 1 && count > 1 { return Array(repeating: v[0], count: count) }
         if v.count != count { throw fail(key, "a list of \(count) integers", values[key] ?? .null) }
+        return v
+    }
+
+    mutating func requiredTuple(_ key: String, count: Int) throws -> [Int] {
+        guard let v = try tuple(key, count: count) else { throw missing(key) }
         return v
     }
 

@@ -70,11 +70,6 @@ public class BaseConv: Layer {
         self.activityRegularizer = activityRegularizer
     }
 
-    /// The layer's config (see `Layer.getConfig()`).
-    public override func getConfig() throws -> ConfigValue {
-        .object(try convolutionConfig())
-    }
-
     public override func build(inputShape: [Int]) throws {
         if inputShape.count != rank + 2 || inputShape[rank + 1] <= 0 {
             throw SwiftKerasError.invalid("\(String(describing: type(of: self))) '\(name)': expected an input of rank \(rank + 2) with known channels, got shape \(formatShape(inputShape))")
@@ -110,6 +105,11 @@ public class BaseConv: Layer {
                              dilation: dilationRate[$0], padding: padding)
         }
         return [inputShape[0]] + spatial + [filters]
+    }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        .object(try convolutionConfig())
     }
 }
 
@@ -226,11 +226,6 @@ public final class Conv2DTranspose: Layer {
         self.activityRegularizer = activityRegularizer
     }
 
-    /// The layer's config (see `Layer.getConfig()`).
-    public override func getConfig() throws -> ConfigValue {
-        .object(try convolutionConfig())
-    }
-
     public override func build(inputShape: [Int]) throws {
         if inputShape.count != 4 || inputShape[3] <= 0 {
             throw SwiftKerasError.invalid("Conv2DTranspose '\(name)': expected an input of rank 4 with known channels, got shape \(formatShape(inputShape))")
@@ -264,6 +259,11 @@ public final class Conv2DTranspose: Layer {
                                     padding: padding, dilationRate: dilationRate)
         if let bias { y = try y + read(bias) }
         return activation.isLinear ? y : try activation(y)
+    }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        .object(try convolutionConfig())
     }
 }
 
@@ -322,17 +322,6 @@ public final class DepthwiseConv2D: Layer {
         self.activityRegularizer = activityRegularizer
     }
 
-    /// The layer's config (see `Layer.getConfig()`).
-    public override func getConfig() throws -> ConfigValue {
-        var c = try baseConfig()
-        c["kernel_size"] = .ints(kernelSize); c["strides"] = .ints(strides); c["padding"] = .padding(padding)
-        c["depth_multiplier"] = .int(depthMultiplier); c["data_format"] = .string("channels_last")
-        c["dilation_rate"] = .ints(dilationRate); c["activation"] = .activation(activation); c["use_bias"] = .bool(useBias)
-        c["depthwise_initializer"] = try .initializer(depthwiseInitializer); c["bias_initializer"] = try .initializer(biasInitializer)
-        c["depthwise_regularizer"] = try .regularizer(depthwiseRegularizer); c["bias_regularizer"] = try .regularizer(biasRegularizer)
-        return .object(c)
-    }
-
     public override func build(inputShape: [Int]) throws {
         if inputShape.count != 4 || inputShape[3] <= 0 {
             throw SwiftKerasError.invalid("DepthwiseConv2D '\(name)': expected an input of rank 4 with known channels, got shape \(formatShape(inputShape))")
@@ -368,6 +357,17 @@ public final class DepthwiseConv2D: Layer {
         }
         return [inputShape[0]] + spatial + [inputShape[3] < 0 ? -1 : inputShape[3] * depthMultiplier]
     }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try baseConfig()
+        c["kernel_size"] = .ints(kernelSize); c["strides"] = .ints(strides); c["padding"] = .padding(padding)
+        c["depth_multiplier"] = .int(depthMultiplier); c["data_format"] = .string("channels_last")
+        c["dilation_rate"] = .ints(dilationRate); c["activation"] = .activation(activation); c["use_bias"] = .bool(useBias)
+        c["depthwise_initializer"] = try .initializer(depthwiseInitializer); c["bias_initializer"] = try .initializer(biasInitializer)
+        c["depthwise_regularizer"] = try .regularizer(depthwiseRegularizer); c["bias_regularizer"] = try .regularizer(biasRegularizer)
+        return .object(c)
+    }
 }
 
 extension DepthwiseConv2D: KerasSerializable {
@@ -378,9 +378,7 @@ extension DepthwiseConv2D: KerasSerializable {
     public convenience init(config: ConfigValue) throws {
         var r = try ConfigReader(config, fromConfigOf: Self.className)
         let base = try LayerBaseArguments(&r)
-        guard let k = try r.tuple("kernel_size", count: 2) else {
-            throw SwiftKerasError(.invalidArgument, "DepthwiseConv2D.from_config: missing required argument 'kernel_size'")
-        }
+        let k = try r.requiredTuple("kernel_size", count: 2)
         try r.dataFormat()
         try self.init(kernelSize: k, strides: try r.tuple("strides", count: 2) ?? [1, 1],
                       padding: try r.padding("padding", .valid),
@@ -439,20 +437,6 @@ public final class SeparableConv2D: Layer {
         self.activityRegularizer = activityRegularizer
     }
 
-    /// The layer's config (see `Layer.getConfig()`).
-    public override func getConfig() throws -> ConfigValue {
-        var c = try baseConfig()
-        c["filters"] = .int(filters); c["kernel_size"] = .ints(kernelSize); c["strides"] = .ints(strides)
-        c["padding"] = .padding(padding); c["depth_multiplier"] = .int(depthMultiplier)
-        c["data_format"] = .string("channels_last")
-        c["dilation_rate"] = .ints(dilationRate); c["activation"] = .activation(activation); c["use_bias"] = .bool(useBias)
-        c["depthwise_initializer"] = try .initializer(depthwiseInitializer)
-        c["pointwise_initializer"] = try .initializer(pointwiseInitializer); c["bias_initializer"] = try .initializer(biasInitializer)
-        c["depthwise_regularizer"] = try .regularizer(depthwiseRegularizer)
-        c["pointwise_regularizer"] = try .regularizer(pointwiseRegularizer); c["bias_regularizer"] = try .regularizer(biasRegularizer)
-        return .object(c)
-    }
-
     public override func build(inputShape: [Int]) throws {
         if inputShape.count != 4 || inputShape[3] <= 0 {
             throw SwiftKerasError.invalid("SeparableConv2D '\(name)': expected an input of rank 4 with known channels, got shape \(formatShape(inputShape))")
@@ -492,6 +476,20 @@ public final class SeparableConv2D: Layer {
         }
         return [inputShape[0]] + spatial + [filters]
     }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try baseConfig()
+        c["filters"] = .int(filters); c["kernel_size"] = .ints(kernelSize); c["strides"] = .ints(strides)
+        c["padding"] = .padding(padding); c["depth_multiplier"] = .int(depthMultiplier)
+        c["data_format"] = .string("channels_last")
+        c["dilation_rate"] = .ints(dilationRate); c["activation"] = .activation(activation); c["use_bias"] = .bool(useBias)
+        c["depthwise_initializer"] = try .initializer(depthwiseInitializer)
+        c["pointwise_initializer"] = try .initializer(pointwiseInitializer); c["bias_initializer"] = try .initializer(biasInitializer)
+        c["depthwise_regularizer"] = try .regularizer(depthwiseRegularizer)
+        c["pointwise_regularizer"] = try .regularizer(pointwiseRegularizer); c["bias_regularizer"] = try .regularizer(biasRegularizer)
+        return .object(c)
+    }
 }
 
 extension SeparableConv2D: KerasSerializable {
@@ -503,9 +501,7 @@ extension SeparableConv2D: KerasSerializable {
         var r = try ConfigReader(config, fromConfigOf: Self.className)
         let base = try LayerBaseArguments(&r)
         let filters = try r.requiredInt("filters")
-        guard let k = try r.tuple("kernel_size", count: 2) else {
-            throw SwiftKerasError(.invalidArgument, "SeparableConv2D.from_config: missing required argument 'kernel_size'")
-        }
+        let k = try r.requiredTuple("kernel_size", count: 2)
         try r.dataFormat()
         try self.init(filters: filters, kernelSize: k, strides: try r.tuple("strides", count: 2) ?? [1, 1],
                       padding: try r.padding("padding", .valid),
@@ -568,10 +564,7 @@ struct ConvolutionArguments {
 
     init(_ r: inout ConfigReader, rank n: Int) throws {
         filters = try r.requiredInt("filters")
-        guard let k = try r.tuple("kernel_size", count: n) else {
-            throw SwiftKerasError(.invalidArgument, "\(r.owner): missing required argument 'kernel_size'")
-        }
-        kernelSize = k
+        kernelSize = try r.requiredTuple("kernel_size", count: n)
         strides = try r.tuple("strides", count: n) ?? Array(repeating: 1, count: n)
         dilationRate = try r.tuple("dilation_rate", count: n) ?? Array(repeating: 1, count: n)
         padding = try r.padding("padding", .valid)

@@ -34,15 +34,6 @@ public final class InputLayer: Layer {
         autocast = false
     }
 
-    /// The layer's config (see `Layer.getConfig()`).
-    public override func getConfig() throws -> ConfigValue {
-        var c = try baseConfig()
-        c["batch_input_shape"] = nil
-        c["trainable"] = nil
-        c["batch_shape"] = .ints(batchInputShape ?? ([-1] + shape))
-        return .object(c)
-    }
-
     public override func call(_ input: Tensor, training: Bool) throws -> Tensor {
         let expected = batchInputShape ?? ([-1] + shape)
         let ok = input.rank == expected.count && zip(input.shape, expected).allSatisfy { $1 == -1 || $0 == $1 }
@@ -53,6 +44,15 @@ public final class InputLayer: Layer {
     }
 
     public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] { inputShape }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try baseConfig()
+        c["batch_input_shape"] = nil
+        c["trainable"] = nil
+        c["batch_shape"] = .ints(batchInputShape ?? ([-1] + shape))
+        return .object(c)
+    }
 }
 
 extension InputLayer: KerasSerializable {
@@ -65,7 +65,7 @@ extension InputLayer: KerasSerializable {
         let base = try LayerBaseArguments(&r)
         let shapeKey = try r.ints("shape")
         guard let bs = base.batchShape ?? shapeKey.map({ [-1] + $0 }), !bs.isEmpty else {
-            throw SwiftKerasError(.invalidArgument, "InputLayer.from_config: missing required argument 'batch_shape'")
+            throw r.missing("batch_shape")
         }
         try self.init(shape: Array(bs.dropFirst()), batchSize: bs[0] >= 0 ? bs[0] : nil, name: base.name, dtype: nil)
         try base.finish(r, self)
@@ -104,15 +104,6 @@ public final class Dense: Layer {
         self.activityRegularizer = activityRegularizer
     }
 
-    /// The layer's config (see `Layer.getConfig()`).
-    public override func getConfig() throws -> ConfigValue {
-        var c = try baseConfig()
-        c["units"] = .int(units); c["activation"] = .activation(activation); c["use_bias"] = .bool(useBias)
-        c["kernel_initializer"] = try .initializer(kernelInitializer); c["bias_initializer"] = try .initializer(biasInitializer)
-        c["kernel_regularizer"] = try .regularizer(kernelRegularizer); c["bias_regularizer"] = try .regularizer(biasRegularizer)
-        return .object(c)
-    }
-
     public override func build(inputShape: [Int]) throws {
         guard inputShape.count >= 2, let d = inputShape.last, d > 0 else {
             throw SwiftKerasError.invalid("Dense '\(name)': expected an input of rank >= 2 with a known, positive last dimension, got shape \(formatShape(inputShape))")
@@ -149,6 +140,15 @@ public final class Dense: Layer {
         }
         return inputShape.dropLast() + [units]
     }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try baseConfig()
+        c["units"] = .int(units); c["activation"] = .activation(activation); c["use_bias"] = .bool(useBias)
+        c["kernel_initializer"] = try .initializer(kernelInitializer); c["bias_initializer"] = try .initializer(biasInitializer)
+        c["kernel_regularizer"] = try .regularizer(kernelRegularizer); c["bias_regularizer"] = try .regularizer(biasRegularizer)
+        return .object(c)
+    }
 }
 
 extension Dense: KerasSerializable {
@@ -181,15 +181,15 @@ public final class Activation: Layer {
     public convenience init(named activation: String, name: String? = nil, dtype: DTypePolicy? = nil) throws {
         self.init(try ActivationFunction(named: activation), name: name, dtype: dtype)
     }
+    public override func call(_ x: Tensor, training: Bool) throws -> Tensor { try activation(x) }
+    public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] { inputShape }
+
     /// The layer's config (see `Layer.getConfig()`).
     public override func getConfig() throws -> ConfigValue {
         var c = try baseConfig()
         c["activation"] = .activation(activation)
         return .object(c)
     }
-
-    public override func call(_ x: Tensor, training: Bool) throws -> Tensor { try activation(x) }
-    public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] { inputShape }
 }
 
 extension Activation: KerasSerializable {
@@ -200,9 +200,7 @@ extension Activation: KerasSerializable {
     public convenience init(config: ConfigValue) throws {
         var r = try ConfigReader(config, fromConfigOf: Self.className)
         let base = try LayerBaseArguments(&r)
-        guard r.has("activation") else {
-            throw SwiftKerasError(.invalidArgument, "Activation.from_config: missing required argument 'activation'")
-        }
+        guard r.has("activation") else { throw r.missing("activation") }
         self.init(try r.activation("activation", .linear), name: base.name, dtype: base.dtype)
         try base.finish(r, self)
     }
@@ -232,14 +230,6 @@ public final class Dropout: Layer {
         super.init(name: name, dtype: dtype)
     }
 
-    /// The layer's config (see `Layer.getConfig()`).
-    public override func getConfig() throws -> ConfigValue {
-        var c = try baseConfig()
-        c["rate"] = .double(rate); c["noise_shape"] = noiseShape.map(ConfigValue.ints) ?? .null
-        c["seed"] = .seed(seed)
-        return .object(c)
-    }
-
     public override func call(_ x: Tensor, training: Bool) throws -> Tensor {
         if !training || rate == 0 || !x.dtype.isFloatingPoint { return x }
         if rate == 1 { return try x * 0.0 }
@@ -261,6 +251,14 @@ public final class Dropout: Layer {
     }
 
     public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] { inputShape }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try baseConfig()
+        c["rate"] = .double(rate); c["noise_shape"] = noiseShape.map(ConfigValue.ints) ?? .null
+        c["seed"] = .seed(seed)
+        return .object(c)
+    }
 }
 
 extension Dropout: KerasSerializable {
@@ -271,10 +269,7 @@ extension Dropout: KerasSerializable {
     public convenience init(config: ConfigValue) throws {
         var r = try ConfigReader(config, fromConfigOf: Self.className)
         let base = try LayerBaseArguments(&r)
-        guard let rate = try r.double("rate") else {
-            throw SwiftKerasError(.invalidArgument, "Dropout.from_config: missing required argument 'rate'")
-        }
-        try self.init(rate: rate, noiseShape: try r.ints("noise_shape"), seed: try r.seed("seed"), name: base.name, dtype: base.dtype)
+        try self.init(rate: try r.requiredDouble("rate"), noiseShape: try r.ints("noise_shape"), seed: try r.seed("seed"), name: base.name, dtype: base.dtype)
         try base.finish(r, self)
     }
 }
@@ -286,13 +281,6 @@ public final class Flatten: Layer {
     public init(name: String? = nil, dtype: DTypePolicy? = nil, inputShape: [Int]? = nil) {
         super.init(name: name, dtype: dtype, inputShape: inputShape)
     }
-    /// The layer's config (see `Layer.getConfig()`).
-    public override func getConfig() throws -> ConfigValue {
-        var c = try baseConfig()
-        c["data_format"] = .string("channels_last")
-        return .object(c)
-    }
-
     public override func call(_ x: Tensor, training: Bool) throws -> Tensor {
         if x.rank == 0 {
             throw SwiftKerasError.invalid("Flatten '\(name)': expected an input with a batch dimension, got a scalar")
@@ -305,6 +293,13 @@ public final class Flatten: Layer {
         }
         let rest = inputShape.dropFirst()
         return [b, rest.contains(-1) ? -1 : try layerElementCount(rest, op: "flatten")]
+    }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try baseConfig()
+        c["data_format"] = .string("channels_last")
+        return .object(c)
     }
 }
 
@@ -334,13 +329,6 @@ public final class Reshape: Layer {
         super.init(name: name, dtype: dtype, inputShape: inputShape)
     }
 
-    /// The layer's config (see `Layer.getConfig()`).
-    public override func getConfig() throws -> ConfigValue {
-        var c = try baseConfig()
-        c["target_shape"] = .ints(targetShape)
-        return .object(c)
-    }
-
     private func resolved(_ inputShape: [Int]) throws -> [Int] {
         let total = try layerElementCount(inputShape.dropFirst(), op: "reshape")
         var out = targetShape
@@ -365,6 +353,13 @@ public final class Reshape: Layer {
         if inputShape.dropFirst().contains(-1) { return [b] + targetShape }
         return [b] + (try resolved(inputShape))
     }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try baseConfig()
+        c["target_shape"] = .ints(targetShape)
+        return .object(c)
+    }
 }
 
 extension Reshape: KerasSerializable {
@@ -375,10 +370,7 @@ extension Reshape: KerasSerializable {
     public convenience init(config: ConfigValue) throws {
         var r = try ConfigReader(config, fromConfigOf: Self.className)
         let base = try LayerBaseArguments(&r)
-        guard let t = try r.ints("target_shape") else {
-            throw SwiftKerasError(.invalidArgument, "Reshape.from_config: missing required argument 'target_shape'")
-        }
-        try self.init(targetShape: t, name: base.name, dtype: base.dtype)
+        try self.init(targetShape: try r.requiredInts("target_shape"), name: base.name, dtype: base.dtype)
         try base.finish(r, self)
     }
 }
@@ -394,13 +386,6 @@ public final class Permute: Layer {
         self.dims = dims
         super.init(name: name, dtype: dtype, inputShape: inputShape)
     }
-    /// The layer's config (see `Layer.getConfig()`).
-    public override func getConfig() throws -> ConfigValue {
-        var c = try baseConfig()
-        c["dims"] = .ints(dims)
-        return .object(c)
-    }
-
     public override func call(_ x: Tensor, training: Bool) throws -> Tensor {
         if x.rank != dims.count + 1 {
             throw SwiftKerasError.invalid("Permute '\(name)': dims \(dims) need an input of rank \(dims.count + 1), got shape \(formatShape(x.shape))")
@@ -413,6 +398,13 @@ public final class Permute: Layer {
         }
         return [inputShape[0]] + dims.map { inputShape[$0] }
     }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try baseConfig()
+        c["dims"] = .ints(dims)
+        return .object(c)
+    }
 }
 
 extension Permute: KerasSerializable {
@@ -423,10 +415,7 @@ extension Permute: KerasSerializable {
     public convenience init(config: ConfigValue) throws {
         var r = try ConfigReader(config, fromConfigOf: Self.className)
         let base = try LayerBaseArguments(&r)
-        guard let d = try r.ints("dims") else {
-            throw SwiftKerasError(.invalidArgument, "Permute.from_config: missing required argument 'dims'")
-        }
-        try self.init(dims: d, name: base.name, dtype: base.dtype)
+        try self.init(dims: try r.requiredInts("dims"), name: base.name, dtype: base.dtype)
         try base.finish(r, self)
     }
 }
@@ -439,19 +428,19 @@ public final class RepeatVector: Layer {
         self.n = try positiveArgument(n, "n", layer: "RepeatVector")
         super.init(name: name, dtype: dtype)
     }
-    /// The layer's config (see `Layer.getConfig()`).
-    public override func getConfig() throws -> ConfigValue {
-        var c = try baseConfig()
-        c["n"] = .int(n)
-        return .object(c)
-    }
-
     public override func call(_ x: Tensor, training: Bool) throws -> Tensor { try x.repeatedVector(count: n) }
     public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] {
         if inputShape.count != 2 {
             throw SwiftKerasError.invalid("RepeatVector '\(name)': expected an input of rank 2, got shape \(formatShape(inputShape))")
         }
         return [inputShape[0], n, inputShape[1]]
+    }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try baseConfig()
+        c["n"] = .int(n)
+        return .object(c)
     }
 }
 

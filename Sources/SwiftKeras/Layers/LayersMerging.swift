@@ -14,11 +14,6 @@ public class BaseMerge: Layer {
         super.init(name: name, dtype: dtype)
     }
 
-    /// The layer's config (see `Layer.getConfig()`).
-    public override func getConfig() throws -> ConfigValue {
-        .object(try baseConfig())
-    }
-
     func checkCount(_ n: Int) throws {
         if n < minimumInputs || n > maximumInputs {
             let expected = minimumInputs == maximumInputs ? "exactly \(minimumInputs)" : "at least \(minimumInputs)"
@@ -53,6 +48,11 @@ public class BaseMerge: Layer {
         return out
     }
     public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] { try computeOutputShape([inputShape]) }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        .object(try baseConfig())
+    }
 }
 
 /// The elementwise sum of the inputs (Keras `Add`).
@@ -129,13 +129,6 @@ public final class Concatenate: Layer {
         super.init(name: name, dtype: dtype)
     }
 
-    /// The layer's config (see `Layer.getConfig()`).
-    public override func getConfig() throws -> ConfigValue {
-        var c = try baseConfig()
-        c["axis"] = .int(axis)
-        return .object(c)
-    }
-
     public override func build(inputShapes: [[Int]]) throws {
         _ = try computeOutputShape(inputShapes)
     }
@@ -165,6 +158,13 @@ public final class Concatenate: Layer {
         return out
     }
     public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] { try computeOutputShape([inputShape]) }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try baseConfig()
+        c["axis"] = .int(axis)
+        return .object(c)
+    }
 }
 
 extension Concatenate: KerasSerializable {

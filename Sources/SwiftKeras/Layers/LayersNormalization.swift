@@ -41,18 +41,6 @@ public final class BatchNormalization: Layer {
         super.init(name: name, dtype: dtype, trainable: trainable, inputShape: inputShape)
     }
 
-    /// The layer's config (see `Layer.getConfig()`).
-    public override func getConfig() throws -> ConfigValue {
-        var c = try baseConfig()
-        c["axis"] = .int(axis); c["momentum"] = .double(momentum); c["epsilon"] = .double(epsilon)
-        c["center"] = .bool(center); c["scale"] = .bool(scale)
-        c["beta_initializer"] = try .initializer(betaInitializer); c["gamma_initializer"] = try .initializer(gammaInitializer)
-        c["moving_mean_initializer"] = try .initializer(movingMeanInitializer)
-        c["moving_variance_initializer"] = try .initializer(movingVarianceInitializer)
-        c["beta_regularizer"] = try .regularizer(betaRegularizer); c["gamma_regularizer"] = try .regularizer(gammaRegularizer)
-        return .object(c)
-    }
-
     private func resolvedAxis(_ rank: Int) throws -> Int {
         let a = axis < 0 ? axis + rank : axis
         if a < 0 || a >= rank {
@@ -109,6 +97,16 @@ public final class BatchNormalization: Layer {
     }
 
     public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] { inputShape }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try baseConfig()
+        c["axis"] = .int(axis); c["momentum"] = .double(momentum); c["epsilon"] = .double(epsilon)
+        try writeAffineConfig(&c)
+        c["moving_mean_initializer"] = try .initializer(movingMeanInitializer)
+        c["moving_variance_initializer"] = try .initializer(movingVarianceInitializer)
+        return .object(c)
+    }
 }
 
 extension BatchNormalization: KerasSerializable {
@@ -119,15 +117,14 @@ extension BatchNormalization: KerasSerializable {
     public convenience init(config: ConfigValue) throws {
         var r = try ConfigReader(config, fromConfigOf: Self.className)
         let base = try LayerBaseArguments(&r)
-        try self.init(axis: try r.int("axis", -1), momentum: try r.double("momentum", 0.99),
-                      epsilon: try r.double("epsilon", 1e-3), center: try r.bool("center", true),
-                      scale: try r.bool("scale", true),
-                      betaInitializer: try r.initializer("beta_initializer", Zeros()),
-                      gammaInitializer: try r.initializer("gamma_initializer", Ones()),
+        let axis = try r.int("axis", -1), momentum = try r.double("momentum", 0.99), epsilon = try r.double("epsilon", 1e-3)
+        let a = try AffineArguments(&r)
+        try self.init(axis: axis, momentum: momentum, epsilon: epsilon, center: a.center, scale: a.scale,
+                      betaInitializer: a.betaInitializer, gammaInitializer: a.gammaInitializer,
                       movingMeanInitializer: try r.initializer("moving_mean_initializer", Zeros()),
                       movingVarianceInitializer: try r.initializer("moving_variance_initializer", Ones()),
-                      betaRegularizer: try r.regularizer("beta_regularizer"),
-                      gammaRegularizer: try r.regularizer("gamma_regularizer"), name: base.name, dtype: base.dtype)
+                      betaRegularizer: a.betaRegularizer, gammaRegularizer: a.gammaRegularizer,
+                      name: base.name, dtype: base.dtype)
         try base.finish(r, self)
     }
 }
@@ -156,16 +153,6 @@ public final class LayerNormalization: Layer {
         self.betaInitializer = betaInitializer; self.gammaInitializer = gammaInitializer
         self.betaRegularizer = betaRegularizer; self.gammaRegularizer = gammaRegularizer
         super.init(name: name, dtype: dtype, trainable: trainable, inputShape: inputShape)
-    }
-
-    /// The layer's config (see `Layer.getConfig()`).
-    public override func getConfig() throws -> ConfigValue {
-        var c = try baseConfig()
-        c["axis"] = .ints(axes); c["epsilon"] = .double(epsilon)
-        c["center"] = .bool(center); c["scale"] = .bool(scale)
-        c["beta_initializer"] = try .initializer(betaInitializer); c["gamma_initializer"] = try .initializer(gammaInitializer)
-        c["beta_regularizer"] = try .regularizer(betaRegularizer); c["gamma_regularizer"] = try .regularizer(gammaRegularizer)
-        return .object(c)
     }
 
     private func resolvedAxes(_ rank: Int) throws -> [Int] {
@@ -213,6 +200,14 @@ public final class LayerNormalization: Layer {
     }
 
     public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] { inputShape }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try baseConfig()
+        c["axis"] = .ints(axes); c["epsilon"] = .double(epsilon)
+        try writeAffineConfig(&c)
+        return .object(c)
+    }
 }
 
 extension LayerNormalization: KerasSerializable {
@@ -223,12 +218,53 @@ extension LayerNormalization: KerasSerializable {
     public convenience init(config: ConfigValue) throws {
         var r = try ConfigReader(config, fromConfigOf: Self.className)
         let base = try LayerBaseArguments(&r)
-        try self.init(axes: try r.ints("axis") ?? [-1], epsilon: try r.double("epsilon", 1e-3),
-                      center: try r.bool("center", true), scale: try r.bool("scale", true),
-                      betaInitializer: try r.initializer("beta_initializer", Zeros()),
-                      gammaInitializer: try r.initializer("gamma_initializer", Ones()),
-                      betaRegularizer: try r.regularizer("beta_regularizer"),
-                      gammaRegularizer: try r.regularizer("gamma_regularizer"), name: base.name, dtype: base.dtype)
+        let axes = try r.ints("axis") ?? [-1], epsilon = try r.double("epsilon", 1e-3)
+        let a = try AffineArguments(&r)
+        try self.init(axes: axes, epsilon: epsilon, center: a.center, scale: a.scale,
+                      betaInitializer: a.betaInitializer, gammaInitializer: a.gammaInitializer,
+                      betaRegularizer: a.betaRegularizer, gammaRegularizer: a.gammaRegularizer,
+                      name: base.name, dtype: base.dtype)
         try base.finish(r, self)
+    }
+}
+
+// MARK: - Configs
+
+/// The normalizations with a learned offset `beta` and scale `gamma`, whose configs share
+/// those keys.
+protocol AffineNormalization: Layer {
+    var center: Bool { get }
+    var scale: Bool { get }
+    var betaInitializer: Initializer { get }
+    var gammaInitializer: Initializer { get }
+    var betaRegularizer: Regularizer? { get }
+    var gammaRegularizer: Regularizer? { get }
+}
+
+extension AffineNormalization {
+    /// Writes "center", "scale" and the beta and gamma initializers and regularizers.
+    func writeAffineConfig(_ c: inout [String: ConfigValue]) throws {
+        c["center"] = .bool(center); c["scale"] = .bool(scale)
+        c["beta_initializer"] = try .initializer(betaInitializer); c["gamma_initializer"] = try .initializer(gammaInitializer)
+        c["beta_regularizer"] = try .regularizer(betaRegularizer); c["gamma_regularizer"] = try .regularizer(gammaRegularizer)
+    }
+}
+
+extension BatchNormalization: AffineNormalization {}
+extension LayerNormalization: AffineNormalization {}
+
+/// "center", "scale" and the beta and gamma initializers and regularizers of a config.
+struct AffineArguments {
+    let center: Bool, scale: Bool
+    let betaInitializer: Initializer, gammaInitializer: Initializer
+    let betaRegularizer: Regularizer?, gammaRegularizer: Regularizer?
+
+    init(_ r: inout ConfigReader) throws {
+        center = try r.bool("center", true)
+        scale = try r.bool("scale", true)
+        betaInitializer = try r.initializer("beta_initializer", Zeros())
+        gammaInitializer = try r.initializer("gamma_initializer", Ones())
+        betaRegularizer = try r.regularizer("beta_regularizer")
+        gammaRegularizer = try r.regularizer("gamma_regularizer")
     }
 }

@@ -21,14 +21,6 @@ public class BasePooling: Layer {
         super.init(name: name, dtype: dtype)
     }
 
-    /// The layer's config (see `Layer.getConfig()`).
-    public override func getConfig() throws -> ConfigValue {
-        var c = try baseConfig()
-        c["pool_size"] = .ints(poolSize); c["strides"] = .ints(strides); c["padding"] = .padding(padding)
-        c["data_format"] = .string("channels_last")
-        return .object(c)
-    }
-
     public override func call(_ x: Tensor, training: Bool) throws -> Tensor {
         if x.rank != rank + 2 {
             throw SwiftKerasError.invalid("\(String(describing: type(of: self))) '\(name)': expected an input of rank \(rank + 2), got shape \(formatShape(x.shape))")
@@ -50,6 +42,14 @@ public class BasePooling: Layer {
             convOutputLength(inputShape[$0 + 1], kernel: poolSize[$0], stride: strides[$0], dilation: 1, padding: padding)
         }
         return [inputShape[0]] + spatial + [inputShape[rank + 1]]
+    }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try baseConfig()
+        c["pool_size"] = .ints(poolSize); c["strides"] = .ints(strides); c["padding"] = .padding(padding)
+        c["data_format"] = .string("channels_last")
+        return .object(c)
     }
 }
 
@@ -162,13 +162,6 @@ public class BaseGlobalPooling: Layer {
         super.init(name: name, dtype: dtype)
     }
 
-    /// The layer's config (see `Layer.getConfig()`).
-    public override func getConfig() throws -> ConfigValue {
-        var c = try baseConfig()
-        c["keepdims"] = .bool(keepDims); c["data_format"] = .string("channels_last")
-        return .object(c)
-    }
-
     public override func call(_ x: Tensor, training: Bool) throws -> Tensor {
         if x.rank != rank + 2 {
             throw SwiftKerasError.invalid("\(String(describing: type(of: self))) '\(name)': expected an input of rank \(rank + 2), got shape \(formatShape(x.shape))")
@@ -184,6 +177,13 @@ public class BaseGlobalPooling: Layer {
         }
         return keepDims ? [inputShape[0]] + [Int](repeating: 1, count: rank) + [inputShape[rank + 1]]
                         : [inputShape[0], inputShape[rank + 1]]
+    }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try baseConfig()
+        c["keepdims"] = .bool(keepDims); c["data_format"] = .string("channels_last")
+        return .object(c)
     }
 }
 
@@ -254,14 +254,6 @@ public final class ZeroPadding2D: Layer {
         try self.init(padding: ((height, height), (width, width)), name: name, dtype: dtype)
     }
 
-    /// The layer's config (see `Layer.getConfig()`).
-    public override func getConfig() throws -> ConfigValue {
-        var c = try baseConfig()
-        c["padding"] = .array([.ints([padding.0.0, padding.0.1]), .ints([padding.1.0, padding.1.1])])
-        c["data_format"] = .string("channels_last")
-        return .object(c)
-    }
-
     public override func call(_ x: Tensor, training: Bool) throws -> Tensor {
         try x.spatial2DPadded(padding)
     }
@@ -271,6 +263,14 @@ public final class ZeroPadding2D: Layer {
         }
         func add(_ d: Int, _ p: (Int, Int)) -> Int { d < 0 ? -1 : d + p.0 + p.1 }
         return [inputShape[0], add(inputShape[1], padding.0), add(inputShape[2], padding.1), inputShape[3]]
+    }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try baseConfig()
+        c["padding"] = .array([.ints([padding.0.0, padding.0.1]), .ints([padding.1.0, padding.1.1])])
+        c["data_format"] = .string("channels_last")
+        return .object(c)
     }
 }
 
@@ -319,14 +319,6 @@ public final class UpSampling2D: Layer {
         super.init(name: name, dtype: dtype)
     }
 
-    /// The layer's config (see `Layer.getConfig()`).
-    public override func getConfig() throws -> ConfigValue {
-        var c = try baseConfig()
-        c["size"] = .ints(size); c["data_format"] = .string("channels_last")
-        c["interpolation"] = .string(interpolation == .bilinear ? "bilinear" : "nearest")
-        return .object(c)
-    }
-
     public override func call(_ x: Tensor, training: Bool) throws -> Tensor {
         let y = try x.resizedImages(heightFactor: size[0], widthFactor: size[1], interpolation: interpolation)
         return try y.cast(to: x.dtype)
@@ -337,6 +329,14 @@ public final class UpSampling2D: Layer {
         }
         func mul(_ d: Int, _ f: Int) -> Int { d < 0 ? -1 : d * f }
         return [inputShape[0], mul(inputShape[1], size[0]), mul(inputShape[2], size[1]), inputShape[3]]
+    }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try baseConfig()
+        c["size"] = .ints(size); c["data_format"] = .string("channels_last")
+        c["interpolation"] = .string(interpolation == .bilinear ? "bilinear" : "nearest")
+        return .object(c)
     }
 }
 
@@ -386,15 +386,6 @@ public final class Embedding: Layer {
         autocast = false  // indices must not pass through float16
     }
 
-    /// The layer's config (see `Layer.getConfig()`).
-    public override func getConfig() throws -> ConfigValue {
-        var c = try baseConfig()
-        c["input_dim"] = .int(inputDim); c["output_dim"] = .int(outputDim)
-        c["embeddings_initializer"] = try .initializer(embeddingsInitializer)
-        c["embeddings_regularizer"] = try .regularizer(embeddingsRegularizer)
-        return .object(c)
-    }
-
     public override func build(inputShape: [Int]) throws {
         embeddings = try addWeight(name: "embeddings", shape: [inputDim, outputDim],
                                    initializer: embeddingsInitializer, regularizer: embeddingsRegularizer)
@@ -407,6 +398,15 @@ public final class Embedding: Layer {
     }
 
     public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] { inputShape + [outputDim] }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try baseConfig()
+        c["input_dim"] = .int(inputDim); c["output_dim"] = .int(outputDim)
+        c["embeddings_initializer"] = try .initializer(embeddingsInitializer)
+        c["embeddings_regularizer"] = try .regularizer(embeddingsRegularizer)
+        return .object(c)
+    }
 }
 
 extension Embedding: KerasSerializable {

@@ -48,19 +48,6 @@ public class RecurrentLayer: Layer {
         super.init(name: name, dtype: dtype, trainable: trainable, inputShape: inputShape)
     }
 
-    /// The layer's config (see `Layer.getConfig()`).
-    public override func getConfig() throws -> ConfigValue {
-        var c = try baseConfig()
-        c["units"] = .int(units); c["activation"] = .activation(activation); c["use_bias"] = .bool(useBias)
-        c["kernel_initializer"] = try .initializer(kernelInitializer)
-        c["recurrent_initializer"] = try .initializer(recurrentInitializer); c["bias_initializer"] = try .initializer(biasInitializer)
-        c["kernel_regularizer"] = try .regularizer(kernelRegularizer)
-        c["recurrent_regularizer"] = try .regularizer(recurrentRegularizer); c["bias_regularizer"] = try .regularizer(biasRegularizer)
-        c["return_sequences"] = .bool(returnSequences); c["return_state"] = .bool(returnState)
-        c["go_backwards"] = .bool(goBackwards)
-        return .object(c)
-    }
-
     /// The bias's shape and initial value (overridden by LSTM and GRU).
     func makeBias() throws -> Variable {
         try addWeight(name: "bias", shape: [gates * units], initializer: biasInitializer, regularizer: biasRegularizer)
@@ -131,6 +118,19 @@ public class RecurrentLayer: Layer {
         return returnSequences ? [s[0], s[1], units] : [s[0], units]
     }
     public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] { try computeOutputShape([inputShape]) }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try baseConfig()
+        c["units"] = .int(units); c["activation"] = .activation(activation); c["use_bias"] = .bool(useBias)
+        c["kernel_initializer"] = try .initializer(kernelInitializer)
+        c["recurrent_initializer"] = try .initializer(recurrentInitializer); c["bias_initializer"] = try .initializer(biasInitializer)
+        c["kernel_regularizer"] = try .regularizer(kernelRegularizer)
+        c["recurrent_regularizer"] = try .regularizer(recurrentRegularizer); c["bias_regularizer"] = try .regularizer(biasRegularizer)
+        c["return_sequences"] = .bool(returnSequences); c["return_state"] = .bool(returnState)
+        c["go_backwards"] = .bool(goBackwards)
+        return .object(c)
+    }
 }
 
 /// A fully connected recurrent layer: `h_t = activation(x_t · W + h_{t−1} · U + b)` (Keras
@@ -201,13 +201,6 @@ public final class LSTM: RecurrentLayer {
                        name: name, dtype: dtype, trainable: trainable, inputShape: inputShape)
     }
 
-    /// The layer's config (see `Layer.getConfig()`).
-    public override func getConfig() throws -> ConfigValue {
-        var c = try super.getConfig().objectValue
-        c["recurrent_activation"] = .activation(recurrentActivation); c["unit_forget_bias"] = .bool(unitForgetBias)
-        return .object(c)
-    }
-
     override func makeBias() throws -> Variable {
         let u = units
         let ini: Initializer = unitForgetBias ? ClosureInitializer { [biasInitializer] _, dtype in
@@ -226,6 +219,13 @@ public final class LSTM: RecurrentLayer {
         let o = try recurrentActivation(parts[3])
         let h = try o * activation(c)
         return (h, [h, c])
+    }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try super.getConfig().objectValue
+        c["recurrent_activation"] = .activation(recurrentActivation); c["unit_forget_bias"] = .bool(unitForgetBias)
+        return .object(c)
     }
 }
 
@@ -277,13 +277,6 @@ public final class GRU: RecurrentLayer {
                        name: name, dtype: dtype, trainable: trainable, inputShape: inputShape)
     }
 
-    /// The layer's config (see `Layer.getConfig()`).
-    public override func getConfig() throws -> ConfigValue {
-        var c = try super.getConfig().objectValue
-        c["recurrent_activation"] = .activation(recurrentActivation); c["reset_after"] = .bool(resetAfter)
-        return .object(c)
-    }
-
     override func makeBias() throws -> Variable {
         try addWeight(name: "bias", shape: resetAfter ? [2, 3 * units] : [3 * units], initializer: biasInitializer,
                       regularizer: biasRegularizer)
@@ -316,6 +309,13 @@ public final class GRU: RecurrentLayer {
         }
         let out = try z * h + (1.0 - z) * hh
         return (out, [out])
+    }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try super.getConfig().objectValue
+        c["recurrent_activation"] = .activation(recurrentActivation); c["reset_after"] = .bool(resetAfter)
+        return .object(c)
     }
 }
 

@@ -138,24 +138,11 @@ extension L2: KerasSerializable {
 ///
 /// - Throws: `.invalidArgument` for a closure or custom regularizer.
 public func regularizerConfig(_ reg: Regularizer) throws -> ConfigValue {
-    guard let s = reg as? any KerasSerializable, let cls = KerasRegistry.builtinClassName(of: s, .regularizer) else {
-        throw SwiftKerasError(.invalidArgument, "get_config: the regularizer \(String(describing: type(of: reg))) is not a built-in regularizer and cannot be serialized")
-    }
-    return serialized(cls, try s.getConfig())
+    try KerasRegistry.serializeBuiltin(reg, .regularizer)
 }
 
 /// A built-in regularizer from a name (`"l2"`) or `{"class_name": "L2", "config": {"l2": 0.01}}`.
 /// Errors are prefixed with `owner`.
 public func regularizerFromConfig(_ v: ConfigValue, owner: String = "regularizers.deserialize") throws -> Regularizer {
-    if case .string(let s) = v { return try Regularizers.named(s) }
-    guard case .string(let cls)? = v["class_name"] else {
-        throw SwiftKerasError(.invalidArgument, "\(owner): a regularizer must be a name or {\"class_name\": ..., \"config\": ...}, got \(v.json)")
-    }
-    let object = try withErrorPrefix(owner) {
-        try KerasRegistry.deserialize(.regularizer, className: cls, config: v["config"] ?? .object([:]))
-    }
-    guard let regularizer = object as? Regularizer else {
-        throw SwiftKerasError(.invalidArgument, "\(owner): unknown regularizer class '\(cls)'")
-    }
-    return regularizer
+    try KerasRegistry.deserialize(v, .regularizer, owner: owner) { try Regularizers.named($0) }
 }

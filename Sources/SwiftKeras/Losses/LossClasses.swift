@@ -356,27 +356,11 @@ extension Losses.Poisson: PlainLossConfigurable {
     public static var aliases: [String] { ["poisson"] }
 }
 
-extension Losses.BinaryCrossentropy: KerasSerializable {
+extension Losses.BinaryCrossentropy: CrossentropyConfigurable {
     /// "BinaryCrossentropy".
     public static var className: String { "BinaryCrossentropy" }
     /// The function name first ("binary_crossentropy"), then the other names Keras accepts.
     public static var aliases: [String] { ["binary_crossentropy", "bce", "BCE"] }
-
-    /// The config: "name", "reduction", "from_logits", "label_smoothing", "axis".
-    public func getConfig() throws -> ConfigValue {
-        var c = baseConfig()
-        c["from_logits"] = .bool(fromLogits); c["label_smoothing"] = .double(labelSmoothing); c["axis"] = .int(axis)
-        return .object(c)
-    }
-
-    /// Builds the loss from its config (Keras defaults for missing keys).
-    public convenience init(config: ConfigValue) throws {
-        var r = try ConfigReader(config, fromConfigOf: Self.functionName)
-        let base = try LossBaseArguments(&r)
-        self.init(fromLogits: try r.bool("from_logits", false), labelSmoothing: try r.double("label_smoothing", 0),
-                  axis: try r.int("axis", -1), reduction: base.reduction, name: base.name ?? "binary_crossentropy")
-        try r.finish()
-    }
 }
 
 extension Losses.BinaryFocalCrossentropy: KerasSerializable {
@@ -404,27 +388,11 @@ extension Losses.BinaryFocalCrossentropy: KerasSerializable {
     }
 }
 
-extension Losses.CategoricalCrossentropy: KerasSerializable {
+extension Losses.CategoricalCrossentropy: CrossentropyConfigurable {
     /// "CategoricalCrossentropy".
     public static var className: String { "CategoricalCrossentropy" }
     /// The function name first ("categorical_crossentropy"), then the other names Keras accepts.
     public static var aliases: [String] { ["categorical_crossentropy"] }
-
-    /// The config: "name", "reduction", "from_logits", "label_smoothing", "axis".
-    public func getConfig() throws -> ConfigValue {
-        var c = baseConfig()
-        c["from_logits"] = .bool(fromLogits); c["label_smoothing"] = .double(labelSmoothing); c["axis"] = .int(axis)
-        return .object(c)
-    }
-
-    /// Builds the loss from its config (Keras defaults for missing keys).
-    public convenience init(config: ConfigValue) throws {
-        var r = try ConfigReader(config, fromConfigOf: Self.functionName)
-        let base = try LossBaseArguments(&r)
-        self.init(fromLogits: try r.bool("from_logits", false), labelSmoothing: try r.double("label_smoothing", 0),
-                  axis: try r.int("axis", -1), reduction: base.reduction, name: base.name ?? "categorical_crossentropy")
-        try r.finish()
-    }
 }
 
 extension Losses.CategoricalFocalCrossentropy: KerasSerializable {

@@ -70,3 +70,31 @@ extension PlainLossConfigurable {
     /// The config: "name", "reduction".
     public func getConfig() throws -> ConfigValue { .object(baseConfig()) }
 }
+
+/// The binary and categorical crossentropies, whose configs add "from_logits",
+/// "label_smoothing" and "axis" (their `init(config:)` and `getConfig()` come from here).
+protocol CrossentropyConfigurable: BaseLoss, KerasSerializable {
+    var fromLogits: Bool { get }
+    var labelSmoothing: Double { get }
+    var axis: Int { get }
+    init(fromLogits: Bool, labelSmoothing: Double, axis: Int, reduction: Reduction, name: String, dtype: DType)
+}
+
+extension CrossentropyConfigurable {
+    /// Builds the loss from its config ("from_logits", "label_smoothing", "axis", "reduction", "name").
+    public init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.functionName)
+        let base = try LossBaseArguments(&r)
+        self.init(fromLogits: try r.bool("from_logits", false), labelSmoothing: try r.double("label_smoothing", 0),
+                  axis: try r.int("axis", -1), reduction: base.reduction, name: base.name ?? Self.functionName,
+                  dtype: .float32)
+        try r.finish()
+    }
+
+    /// The config: "name", "reduction", "from_logits", "label_smoothing", "axis".
+    public func getConfig() throws -> ConfigValue {
+        var c = baseConfig()
+        c["from_logits"] = .bool(fromLogits); c["label_smoothing"] = .double(labelSmoothing); c["axis"] = .int(axis)
+        return .object(c)
+    }
+}

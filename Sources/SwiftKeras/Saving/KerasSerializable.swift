@@ -46,6 +46,12 @@ public enum KerasObjectKind: String, CaseIterable, Sendable {
     /// Regularizers (`keras.regularizers`).
     case regularizer
 
+    /// The kind in words ("learning rate schedule").
+    var displayName: String { rawValue.replacingUnderscores }
+
+    /// "an" or "a", for messages.
+    var article: String { displayName.first.map { "aeiou".contains($0) } == true ? "an" : "a" }
+
     /// Whether class names of this kind match regardless of case.
     var matchesCaseInsensitively: Bool { self == .optimizer }
 }
@@ -131,7 +137,7 @@ public enum KerasRegistry {
     /// - Throws: `.invalidArgument` when `className` names a built-in class of that kind.
     public static func register(_ kind: KerasObjectKind, className: String, factory: @escaping KerasObjectFactory) throws {
         if builtinClass(kind, named: className) != nil {
-            throw SwiftKerasError(.invalidArgument, "KerasRegistry: '\(className)' is a built-in \(kind.rawValue.replacingUnderscores) class and cannot be re-registered")
+            throw SwiftKerasError(.invalidArgument, "KerasRegistry: '\(className)' is a built-in \(kind.displayName) class and cannot be re-registered")
         }
         custom.withLock { $0[Key(kind: kind, className: className)] = factory }
     }
@@ -160,6 +166,34 @@ public enum KerasRegistry {
         if let t = builtinClass(kind, named: className) { return try t.init(config: config) }
         if let f = customFactory(kind, className: className) { return try f(config) }
         return nil
+    }
+
+    /// `{"class_name": ..., "config": object.getConfig()}` for an object whose exact class is a
+    /// built-in class of `kind`.
+    ///
+    /// - Throws: `.invalidArgument` for other objects (closures, custom classes), which have no config.
+    static func serializeBuiltin(_ object: AnyObject, _ kind: KerasObjectKind) throws -> ConfigValue {
+        guard let s = object as? any KerasSerializable, let cls = builtinClassName(of: s, kind) else {
+            throw SwiftKerasError(.invalidArgument, "get_config: the \(kind.displayName) \(String(describing: type(of: object))) is not a built-in \(kind.displayName) and cannot be serialized")
+        }
+        return serialized(cls, try s.getConfig())
+    }
+
+    /// An object of `kind` from a name (looked up by `named`) or Keras' serialized form
+    /// `{"class_name": ..., "config": ...}`; errors are prefixed with `owner`.
+    static func deserialize<T>(_ value: ConfigValue, _ kind: KerasObjectKind, owner: String,
+                               named: (String) throws -> T) throws -> T {
+        if case .string(let s) = value { return try named(s) }
+        guard case .string(let cls)? = value["class_name"] else {
+            throw SwiftKerasError(.invalidArgument, "\(owner): \(kind.article) \(kind.displayName) must be a name or {\"class_name\": ..., \"config\": ...}, got \(value.json)")
+        }
+        let object = try withErrorPrefix(owner) {
+            try deserialize(kind, className: cls, config: value["config"] ?? .object([:]))
+        }
+        guard let result = object as? T else {
+            throw SwiftKerasError(.invalidArgument, "\(owner): unknown \(kind.displayName) class '\(cls)'")
+        }
+        return result
     }
 
     /// The Keras class name of `object` when its exact class is a built-in class of `kind` (so
