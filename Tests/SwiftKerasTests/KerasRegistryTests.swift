@@ -136,6 +136,35 @@ final class KerasRegistryTests: XCTestCase {
         XCTAssertNil(canonicalMetricName("kl_divergence"))
     }
 
+    func testNamedLookupsGoThroughTheRegistry() throws {
+        let g = try XCTUnwrap(try Initializers.named("glorot_uniform", seed: 5) as? GlorotUniform)
+        XCTAssertEqual(g.seed, 5)
+        XCTAssertEqual((try Initializers.named("HeNormal", seed: 7) as? HeNormal)?.seed, 7)
+        XCTAssertTrue(try Initializers.named("zeros", seed: 3) is Zeros)
+        XCTAssertTrue(try Initializers.named("one") is Ones)
+        XCTAssertEqual((try Initializers.named("normal", seed: 2) as? RandomNormal)?.seed, 2)
+        XCTAssertEqual((try Initializers.named("uniform") as? RandomUniform)?.maxval, 0.05)
+        XCTAssertEqual((try Initializers.named("identity") as? IdentityInitializer)?.gain, 1)
+        let v = try XCTUnwrap(try Initializers.named("variance_scaling", seed: 1) as? VarianceScaling)
+        XCTAssertTrue(type(of: v) == VarianceScaling.self)
+        XCTAssertEqual(v.seed, 1)
+        XCTAssertEqual(v.mode, .fanIn)
+        assertSKError(.invalidArgument, ["could not interpret initializer identifier: 'glorot'"]) { try Initializers.named("glorot") }
+        let l = try XCTUnwrap(try Regularizers.named("l1_l2") as? L1L2)
+        XCTAssertEqual([l.l1, l.l2], [0.01, 0.01])
+        let c = try XCTUnwrap(try Regularizers.named("L1L2") as? L1L2)
+        XCTAssertEqual([c.l1, c.l2], [0, 0])
+        XCTAssertEqual((try Regularizers.named("l2") as? L2)?.l2, 0.01)
+        assertSKError(.invalidArgument, ["could not interpret regularizer identifier: 'l3'"]) { try Regularizers.named("l3") }
+        XCTAssertEqual(try Optimizer.named("NADAM").name, "nadam")
+        assertSKError(.invalidArgument, ["could not interpret optimizer identifier 'loss_scale_optimizer'"]) {
+            try Optimizer.named("loss_scale_optimizer")
+        }
+        XCTAssertTrue(try lossNamed("kld", reduction: .sum) is Losses.KLDivergence)
+        XCTAssertEqual(try lossNamed("huber_loss").name, "huber_loss")
+        XCTAssertEqual(try lossNamed("bce", reduction: .none).reduction, Reduction.none)
+    }
+
     func testCustomClassRegistersAndDeserializes() throws {
         let cls = ScaleLayer.className
         assertSKError(.invalidArgument, ["unknown layer class '\(cls)'"]) {

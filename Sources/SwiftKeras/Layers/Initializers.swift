@@ -33,6 +33,8 @@ public final class Zeros: Initializer {
 extension Zeros: KerasSerializable {
     /// "Zeros".
     public static var className: String { "Zeros" }
+    /// Its function name too.
+    public static var aliases: [String] { ["zeros", "zero"] }
 
     /// The config: empty.
     public func getConfig() throws -> ConfigValue { .object([:]) }
@@ -55,6 +57,8 @@ public final class Ones: Initializer {
 extension Ones: KerasSerializable {
     /// "Ones".
     public static var className: String { "Ones" }
+    /// Its function name too.
+    public static var aliases: [String] { ["ones", "one"] }
 
     /// The config: empty.
     public func getConfig() throws -> ConfigValue { .object([:]) }
@@ -81,6 +85,8 @@ public final class Constant: Initializer {
 extension Constant: KerasSerializable {
     /// "Constant".
     public static var className: String { "Constant" }
+    /// Its function name too.
+    public static var aliases: [String] { ["constant"] }
 
     /// The config: "value".
     public func getConfig() throws -> ConfigValue { .object(["value": .double(value)]) }
@@ -109,6 +115,8 @@ public final class RandomNormal: Initializer {
 extension RandomNormal: KerasSerializable {
     /// "RandomNormal".
     public static var className: String { "RandomNormal" }
+    /// Its function name too.
+    public static var aliases: [String] { ["random_normal", "normal"] }
 
     /// The config: "mean", "stddev", "seed".
     public func getConfig() throws -> ConfigValue { .object(["mean": .double(mean), "stddev": .double(stddev), "seed": .seed(seed)]) }
@@ -136,6 +144,8 @@ public final class RandomUniform: Initializer {
 extension RandomUniform: KerasSerializable {
     /// "RandomUniform".
     public static var className: String { "RandomUniform" }
+    /// Its function name too.
+    public static var aliases: [String] { ["random_uniform", "uniform"] }
 
     /// The config: "minval", "maxval", "seed".
     public func getConfig() throws -> ConfigValue { .object(["minval": .double(minval), "maxval": .double(maxval), "seed": .seed(seed)]) }
@@ -165,6 +175,8 @@ public final class TruncatedNormal: Initializer {
 extension TruncatedNormal: KerasSerializable {
     /// "TruncatedNormal".
     public static var className: String { "TruncatedNormal" }
+    /// Its function name too.
+    public static var aliases: [String] { ["truncated_normal"] }
 
     /// The config: "mean", "stddev", "seed".
     public func getConfig() throws -> ConfigValue { .object(["mean": .double(mean), "stddev": .double(stddev), "seed": .seed(seed)]) }
@@ -219,6 +231,8 @@ public class VarianceScaling: Initializer {
 
     /// "VarianceScaling".
     public class var className: String { "VarianceScaling" }
+    /// The function name ("variance_scaling", "glorot_uniform", ...).
+    public class var aliases: [String] { [Layer.snakeCase(className)] }
 
     /// Builds the initializer from its config ("scale", "mode", "distribution", "seed").
     public required convenience init(config: ConfigValue) throws {
@@ -453,6 +467,8 @@ public final class Orthogonal: Initializer {
 extension Orthogonal: KerasSerializable {
     /// "Orthogonal".
     public static var className: String { "Orthogonal" }
+    /// Its function name too.
+    public static var aliases: [String] { ["orthogonal"] }
 
     /// The config: "gain", "seed".
     public func getConfig() throws -> ConfigValue { .object(["gain": .double(gain), "seed": .seed(seed)]) }
@@ -481,8 +497,8 @@ public final class IdentityInitializer: Initializer {
 extension IdentityInitializer: KerasSerializable {
     /// "Identity".
     public static var className: String { "Identity" }
-    /// "IdentityInitializer" too.
-    public static var aliases: [String] { ["IdentityInitializer"] }
+    /// Its function name and the Swift class name too.
+    public static var aliases: [String] { ["identity", "IdentityInitializer"] }
 
     /// The config: "gain".
     public func getConfig() throws -> ConfigValue { .object(["gain": .double(gain)]) }
@@ -503,25 +519,19 @@ public enum Initializers {
     /// Keras class names such as "GlorotUniform", plus the aliases "normal" and "uniform") — with
     /// Keras' default arguments and the given seed. Throws for an unknown name.
     public static func named(_ name: String, seed: UInt64? = nil) throws -> Initializer {
-        switch name {
-        case "glorot_uniform", "GlorotUniform": return GlorotUniform(seed: seed)
-        case "glorot_normal", "GlorotNormal": return GlorotNormal(seed: seed)
-        case "he_normal", "HeNormal": return HeNormal(seed: seed)
-        case "he_uniform", "HeUniform": return HeUniform(seed: seed)
-        case "lecun_normal", "LecunNormal": return LecunNormal(seed: seed)
-        case "lecun_uniform", "LecunUniform": return LecunUniform(seed: seed)
-        case "zeros", "Zeros", "zero": return Zeros()
-        case "ones", "Ones", "one": return Ones()
-        case "constant", "Constant": return Constant()
-        case "random_normal", "RandomNormal", "normal": return RandomNormal(seed: seed)
-        case "random_uniform", "RandomUniform", "uniform": return RandomUniform(seed: seed)
-        case "truncated_normal", "TruncatedNormal": return TruncatedNormal(seed: seed)
-        case "orthogonal", "Orthogonal": return Orthogonal(seed: seed)
-        case "identity", "Identity": return IdentityInitializer()
-        case "variance_scaling", "VarianceScaling": return try VarianceScaling(seed: seed)
-        default:
+        guard let initializerClass = KerasRegistry.builtinClass(.initializer, named: name) else {
             throw SwiftKerasError.invalid("initializers.get: could not interpret initializer identifier: '\(name)'")
         }
+        // Keras' defaults, with the seed for the classes that take one.
+        var config = try initializerClass.init(config: .object([:])).getConfig()
+        if let seed, case .object(var keys) = config, keys["seed"] != nil {
+            keys["seed"] = .seed(seed)
+            config = .object(keys)
+        }
+        guard let initializer = try initializerClass.init(config: config) as? Initializer else {
+            throw SwiftKerasError.invalid("initializers.get: '\(name)' is not an initializer")
+        }
+        return initializer
     }
 }
 

@@ -70,14 +70,12 @@ public enum Regularizers {
     /// defaults; the class names "L1", "L2", "L1L2" give the class defaults). Throws for an
     /// unknown name.
     public static func named(_ name: String) throws -> Regularizer {
-        switch name {
-        case "l1", "L1": return try L1()
-        case "l2", "L2": return try L2()
-        case "l1_l2": return try L1L2(l1: 0.01, l2: 0.01)
-        case "L1L2": return try L1L2()
-        default:
+        // The function `l1_l2` defaults both factors to 0.01, the class `L1L2` to 0.
+        if name == "l1_l2" { return try L1L2(l1: 0.01, l2: 0.01) }
+        guard let regularizer = try KerasRegistry.builtinClass(.regularizer, named: name)?.init(config: .object([:])) as? Regularizer else {
             throw SwiftKerasError.invalid("regularizers.get: could not interpret regularizer identifier: '\(name)'")
         }
+        return regularizer
     }
 }
 
