@@ -207,6 +207,7 @@ public final class AdamW: Adam {
                        clipvalue: clipvalue, globalClipnorm: globalClipnorm,
                        lossScaleFactor: lossScaleFactor, name: name)
     }
+
     /// "AdamW".
     public override class var className: String { "AdamW" }
 
@@ -220,7 +221,6 @@ public final class AdamW: Adam {
                       lossScaleFactor: a.base.lossScaleFactor, name: a.base.name ?? "adamw")
         try r.finish()
     }
-
 }
 
 /// RMSprop (Keras `RMSprop`): `v = rho * v + (1 - rho) * g²`; centered: also
