@@ -33,18 +33,21 @@ private final class ScaleLayer: Layer, KerasSerializable {
     override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] { inputShape }
 }
 
+/// The SwiftKerasError `body` throws, or nil when it returns or throws another error.
+private func thrownError(_ body: () throws -> Any) -> SwiftKerasError? {
+    do { _ = try body() } catch let e as SwiftKerasError { return e } catch {}
+    return nil
+}
+
+/// Asserts that `body` throws a SwiftKerasError of `kind` whose message holds every fragment.
 private func assertSKError(_ kind: SwiftKerasError.Kind, _ fragments: [String], file: StaticString = #filePath,
                            line: UInt = #line, _ body: () throws -> Any) {
-    do {
-        _ = try body()
-        XCTFail("expected an error containing \(fragments)", file: file, line: line)
-    } catch let e as SwiftKerasError {
-        XCTAssertEqual(e.kind, kind, e.message, file: file, line: line)
-        for f in fragments where !e.message.contains(f) {
-            XCTFail("message \"\(e.message)\" does not contain \"\(f)\"", file: file, line: line)
-        }
-    } catch {
-        XCTFail("unexpected error \(error)", file: file, line: line)
+    guard let e = thrownError(body) else {
+        return XCTFail("expected a SwiftKerasError containing \(fragments)", file: file, line: line)
+    }
+    XCTAssertEqual(e.kind, kind, e.message, file: file, line: line)
+    for f in fragments {
+        XCTAssertTrue(e.message.contains(f), "message \"\(e.message)\" lacks \"\(f)\"", file: file, line: line)
     }
 }
 
