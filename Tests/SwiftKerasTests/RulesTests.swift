@@ -54,6 +54,9 @@ final class RulesTests: XCTestCase {
         XCTAssertEqual(try Random.uniform([3], seed: 1).dtype, .float64)
         XCTAssertEqual(Losses.MeanSquaredError().dtype, .float64)
         XCTAssertEqual(Metrics.Mean().dtype, .float64)
+        XCTAssertEqual(try metricFromConfig(name: "Mean", configJSON: "").dtype, .float64)
+        XCTAssertEqual(try lossFromConfig(name: "mse", configJSON: "").dtype, .float64)
+        XCTAssertEqual(try lossFromConfig(name: "binary_crossentropy", configJSON: "").dtype, .float64)
         // A Python float meeting an int tensor, and a lone Python int, follow floatx's precision.
         let ints = try Tensor.from(doubles: [1, 2], shape: [2], dtype: .int32)
         let mixed = try ints * Scalar.float(0.5)
