@@ -551,7 +551,7 @@ extension Tensor {
     }
 
     /// The scalar's tensor in the dtype it takes next to this tensor (it never upcasts it).
-    func weak(_ s: Scalar) throws -> Tensor { try scalarTensor(s, s.resultType(with: dtype)) }
+    func weak(_ s: Scalar) throws -> Tensor { try weakScalar(s) }
 
     /// Elementwise sum with numpy broadcasting and Keras dtype promotion (Keras `add`).
     /// Integers wrap; two bools give their logical or.
