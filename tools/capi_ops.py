@@ -443,6 +443,13 @@ def gen_backend():
         name, params = m.group(1), [p.strip() for p in m.group(2).split(",") if p.strip()]
         if len(params) != len(o.params):
             raise SystemExit(f"sk_{o.c}: keras signature {o.keras!r} does not match its {len(o.params)} parameters")
+        if o.weak:   # backend._binary: Python int/float operands become weak scalars in the core
+            scalar_op = f"_native.{o.c}_scalar" if any(x.c == f"{o.c}_scalar" for x in C_OPS) else "None"
+            doc = (o.keras_doc or o.doc).replace("\\", "\\\\")
+            out += ["", f"def {o.keras}:", f'    """{doc}"""',
+                    f"    return _backend._binary(_native.{o.c}, {scalar_op}, {', '.join(params)})", ""]
+            names.append(name)
+            continue
         args = []
         for kp, cp in zip(params, o.params):
             kind = split(cp)[0]

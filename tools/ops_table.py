@@ -13,7 +13,7 @@ here is never recorded, so adding an op is: its Swift forward + pullback, and on
 
 Row makers (each appends one Op to OPS, in the family set by the last `family(...)`):
   unary(c, tape, swift, doc)          params t:x           swift is an expression over `x`
-  binary(c, tape, swift, doc)         params t:a t:b
+  binary(c, tape, swift, doc)         params t:a t:b       keras="weak": Python scalars as weak scalars
   scalar(c, tape, swift, doc)         params t:x scalar:value; swift sees the weak scalar as `s`
   reduce(c, tape, method, doc)        params t:x axes:axes bool:keepdims; calls x.<method>(alongAxes:keepingDimensions:)
   op(c, params, tape, swift, doc)     any parameters (kinds listed in tools/capi_ops.py)
@@ -35,6 +35,7 @@ class Op:
         self.c, self.params, self.tape, self.grad, self.family = c, params, tape, grad, family
         self.swift, self.doc, self.keras, self.keras_doc = swift, doc, keras, keras_doc
         self.shim = None   # (helper kind, Swift body) for the compact C shims; None = general form
+        self.weak = False  # the Keras wrapper passes Python int/float operands as weak scalars
 
 
 class _Same(str):
@@ -81,8 +82,11 @@ def unary(c, tape, swift, doc, keras=False):
     return o
 
 
-def binary(c, tape, swift, doc, keras=False):
-    o = op(c, "t:a t:b", tape, swift, doc, keras=f"{c}(x, y)" if keras else None)
+def binary(c, tape, swift, doc, keras=False, keras_args="x, y"):
+    """keras=True: `def c(x, y): return _native.c(x, y)`; keras="weak": the same through
+    backend._binary, which passes a Python int/float operand to the core as a weak scalar."""
+    o = op(c, "t:a t:b", tape, swift, doc, keras=f"{c}({keras_args})" if keras else None)
+    o.weak = keras == "weak"
     o.shim = ("binary", swift)
     return o
 
@@ -144,24 +148,31 @@ unary("batch_flatten", D, "try x.batchFlattened()",
       "(B, ...) -> (B, -1) (Keras `batch_flatten`). Errors: rank 0.", keras=True)
 
 family("elementwise")
-binary("add", D, "try a.adding(b)", "a + b with broadcasting and Keras dtype promotion (Keras `add`).")
-binary("subtract", D, "try a.subtracting(b)", "a - b (Keras `subtract`); two bools are rejected.")
-binary("multiply", D, "try a.multiplying(b)", "a * b (Keras `multiply`).")
-binary("divide", D, "try a.dividing(by: b)", "a / b, true division (Keras `divide`); integers give floats.")
+binary("add", D, "try a.adding(b)",
+       "a + b with broadcasting and Keras dtype promotion (Keras `add`).", keras="weak")
+binary("subtract", D, "try a.subtracting(b)",
+       "a - b (Keras `subtract`); two bools are rejected.", keras="weak")
+binary("multiply", D, "try a.multiplying(b)", "a * b (Keras `multiply`).", keras="weak")
+binary("divide", D, "try a.dividing(by: b)",
+       "a / b, true division (Keras `divide`); integers give floats.", keras="weak")
 binary("floor_divide", NG, "try a.floorDividing(by: b)",
-       "floor(a / b) (Keras `floordiv`); integer division by zero gives 0.", keras=True)
-binary("mod", D, "try a.modulo(b)", "Python-style remainder, sign of b (Keras `mod`).", keras=True)
-binary("pow", rec("power", D), "try SwiftKeras.pow(a, b)", "a ** b (Keras `pow`).")
-binary("maximum", D, "try SwiftKeras.maximum(a, b)", "Elementwise maximum (Keras `maximum`); NaN propagates.")
-binary("minimum", D, "try SwiftKeras.minimum(a, b)", "Elementwise minimum (Keras `minimum`); NaN propagates.")
-binary("equal", NG, "try a.isEqual(to: b)", "a == b as a bool tensor (Keras `equal`).")
-binary("not_equal", NG, "try a.isNotEqual(to: b)", "a != b as a bool tensor (Keras `not_equal`).", keras=True)
-binary("greater", NG, "try a.isGreater(than: b)", "a > b as a bool tensor (Keras `greater`).")
+       "floor(a / b) (Keras `floordiv`); integer division by zero gives 0.", keras="weak")
+binary("mod", D, "try a.modulo(b)", "Python-style remainder, sign of b (Keras `mod`).", keras="weak")
+binary("pow", rec("power", D), "try SwiftKeras.pow(a, b)",
+       "a ** b (Keras `pow`).", keras="weak", keras_args="x, a")
+binary("maximum", D, "try SwiftKeras.maximum(a, b)",
+       "Elementwise maximum (Keras `maximum`); NaN propagates.", keras="weak")
+binary("minimum", D, "try SwiftKeras.minimum(a, b)",
+       "Elementwise minimum (Keras `minimum`); NaN propagates.", keras="weak")
+binary("equal", NG, "try a.isEqual(to: b)", "a == b as a bool tensor (Keras `equal`).", keras="weak")
+binary("not_equal", NG, "try a.isNotEqual(to: b)",
+       "a != b as a bool tensor (Keras `not_equal`).", keras="weak")
+binary("greater", NG, "try a.isGreater(than: b)", "a > b as a bool tensor (Keras `greater`).", keras="weak")
 binary("greater_equal", NG, "try a.isGreaterOrEqual(to: b)",
-       "a >= b as a bool tensor (Keras `greater_equal`).", keras=True)
-binary("less", NG, "try a.isLess(than: b)", "a < b as a bool tensor (Keras `less`).")
+       "a >= b as a bool tensor (Keras `greater_equal`).", keras="weak")
+binary("less", NG, "try a.isLess(than: b)", "a < b as a bool tensor (Keras `less`).", keras="weak")
 binary("less_equal", NG, "try a.isLessOrEqual(to: b)",
-       "a <= b as a bool tensor (Keras `less_equal`).", keras=True)
+       "a <= b as a bool tensor (Keras `less_equal`).", keras="weak")
 binary("logical_and", NG, "try a.logicalAnd(b)",
        "Logical and; operands cast to bool (Keras `logical_and`).", keras=True)
 binary("logical_or", NG, "try a.logicalOr(b)",

@@ -98,3 +98,25 @@ def test_scalar_kinds_of_other_python_numbers():
     assert _native.add_scalar(i, tf.constant(2.0)).dtype.name == "float32"     # a tensor: by dtype
     with pytest.raises(TypeError, match="number"):
         _native.add_scalar(i, "x")
+
+
+@pytest.mark.parametrize("name,np_op", [
+    ("subtract", np.subtract), ("divide", np.true_divide), ("pow", np.power), ("mod", np.mod),
+    ("floor_divide", np.floor_divide), ("not_equal", np.not_equal), ("greater_equal", np.greater_equal),
+    ("less_equal", np.less_equal), ("greater", np.greater), ("less", np.less), ("maximum", np.maximum),
+])
+def test_backend_functions_take_python_scalars_on_either_side_as_weak(name, np_op):
+    # Regression: K.subtract(2, x), K.mod(x, 3), K.not_equal(x, 2) ... converted the Python number
+    # to an int32/float32 tensor first, so a uint8 or float16 x was upcast; the core now makes it
+    # a weak scalar, as for x - 2 and 2 - x.
+    f = getattr(K, name)
+    for dtype in ("uint8", "float16"):
+        xv = np.array([3, 4, 6], dtype=dtype)
+        x = tf.constant(xv)
+        for got, want in ((f(x, 2), np_op(xv, xv.dtype.type(2))), (f(6, x), np_op(xv.dtype.type(6), xv))):
+            want = np.asarray(want)
+            if name == "divide" and dtype == "uint8":
+                assert got.dtype.name in ("float32", "float64")
+            else:
+                assert got.dtype.name == want.dtype.name, (name, dtype, got.dtype.name)
+            np.testing.assert_allclose(got.numpy().astype(np.float64), want.astype(np.float64), rtol=1e-3)

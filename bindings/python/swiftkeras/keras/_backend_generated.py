@@ -7,7 +7,7 @@ import operator as _operator
 from .. import _native
 from . import backend as _backend
 
-__all__ = ["negative", "abs", "sign", "square", "exp", "log", "log1p", "expm1", "sin", "cos", "tanh", "sigmoid", "hard_sigmoid", "softplus", "softsign", "round", "floor", "ceil", "logical_not", "flatten", "batch_flatten", "floor_divide", "mod", "not_equal", "greater_equal", "less_equal", "logical_and", "logical_or", "matmul", "dot", "sum", "prod", "max", "min", "any", "all", "logsumexp", "elu", "argmax", "argmin", "cumsum", "cumprod", "reshape", "expand_dims", "concatenate", "stack", "repeat_elements", "one_hot", "log_softmax", "l2_normalize", "in_top_k"]
+__all__ = ["negative", "abs", "sign", "square", "exp", "log", "log1p", "expm1", "sin", "cos", "tanh", "sigmoid", "hard_sigmoid", "softplus", "softsign", "round", "floor", "ceil", "logical_not", "flatten", "batch_flatten", "add", "subtract", "multiply", "divide", "floor_divide", "mod", "pow", "maximum", "minimum", "equal", "not_equal", "greater", "greater_equal", "less", "less_equal", "logical_and", "logical_or", "matmul", "dot", "sum", "prod", "max", "min", "any", "all", "logsumexp", "elu", "argmax", "argmin", "cumsum", "cumprod", "reshape", "expand_dims", "concatenate", "stack", "repeat_elements", "one_hot", "log_softmax", "l2_normalize", "in_top_k"]
 
 
 def negative(x):
@@ -115,29 +115,79 @@ def batch_flatten(x):
     return _native.batch_flatten(x)
 
 
+def add(x, y):
+    """a + b with broadcasting and Keras dtype promotion (Keras `add`)."""
+    return _backend._binary(_native.add, _native.add_scalar, x, y)
+
+
+def subtract(x, y):
+    """a - b (Keras `subtract`); two bools are rejected."""
+    return _backend._binary(_native.subtract, _native.subtract_scalar, x, y)
+
+
+def multiply(x, y):
+    """a * b (Keras `multiply`)."""
+    return _backend._binary(_native.multiply, _native.multiply_scalar, x, y)
+
+
+def divide(x, y):
+    """a / b, true division (Keras `divide`); integers give floats."""
+    return _backend._binary(_native.divide, _native.divide_scalar, x, y)
+
+
 def floor_divide(x, y):
     """floor(a / b) (Keras `floordiv`); integer division by zero gives 0."""
-    return _native.floor_divide(x, y)
+    return _backend._binary(_native.floor_divide, None, x, y)
 
 
 def mod(x, y):
     """Python-style remainder, sign of b (Keras `mod`)."""
-    return _native.mod(x, y)
+    return _backend._binary(_native.mod, None, x, y)
+
+
+def pow(x, a):
+    """a ** b (Keras `pow`)."""
+    return _backend._binary(_native.pow, _native.pow_scalar, x, a)
+
+
+def maximum(x, y):
+    """Elementwise maximum (Keras `maximum`); NaN propagates."""
+    return _backend._binary(_native.maximum, _native.maximum_scalar, x, y)
+
+
+def minimum(x, y):
+    """Elementwise minimum (Keras `minimum`); NaN propagates."""
+    return _backend._binary(_native.minimum, _native.minimum_scalar, x, y)
+
+
+def equal(x, y):
+    """a == b as a bool tensor (Keras `equal`)."""
+    return _backend._binary(_native.equal, _native.equal_scalar, x, y)
 
 
 def not_equal(x, y):
     """a != b as a bool tensor (Keras `not_equal`)."""
-    return _native.not_equal(x, y)
+    return _backend._binary(_native.not_equal, None, x, y)
+
+
+def greater(x, y):
+    """a > b as a bool tensor (Keras `greater`)."""
+    return _backend._binary(_native.greater, _native.greater_scalar, x, y)
 
 
 def greater_equal(x, y):
     """a >= b as a bool tensor (Keras `greater_equal`)."""
-    return _native.greater_equal(x, y)
+    return _backend._binary(_native.greater_equal, None, x, y)
+
+
+def less(x, y):
+    """a < b as a bool tensor (Keras `less`)."""
+    return _backend._binary(_native.less, _native.less_scalar, x, y)
 
 
 def less_equal(x, y):
     """a <= b as a bool tensor (Keras `less_equal`)."""
-    return _native.less_equal(x, y)
+    return _backend._binary(_native.less_equal, None, x, y)
 
 
 def logical_and(x, y):

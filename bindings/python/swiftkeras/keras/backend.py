@@ -716,66 +716,18 @@ def relu(x, alpha=0.0, max_value=None, threshold=0.0):
                         float(threshold))
 
 
-def _binary(op, scalar_op, x, y, commutative):
-    if scalar_op is not None:
-        if type(y) in _PYNUM and _is_tensor(x):
-            return scalar_op(x, y)
-        if commutative and type(x) in _PYNUM and _is_tensor(y):
-            return scalar_op(y, x)
+def _binary(op, scalar_op, x, y):
+    """x OP y for the Keras backend functions: a Python int/float operand reaches the core as a
+    weak scalar (the op's scalar variant, else the rank-0 tensor `weak_scalar` makes of it), so
+    the core decides its dtype as it does for C and for the operators."""
+    if type(y) in _PYNUM and _is_tensor(x):
+        return scalar_op(x, y) if scalar_op is not None else op(x, _native.weak_scalar(x, y))
+    if type(x) in _PYNUM and _is_tensor(y):
+        return op(_native.weak_scalar(y, x), y)
     return op(x, y)
 
 
-def add(x, y):
-    """x + y."""
-    return _binary(_native.add, _native.add_scalar, x, y, True)
-
-
-def subtract(x, y):
-    """x - y."""
-    return _binary(_native.subtract, _native.subtract_scalar, x, y, False)
-
-
-def multiply(x, y):
-    """x * y (the seed guide's `K.multiply`)."""
-    return _binary(_native.multiply, _native.multiply_scalar, x, y, True)
-
-
-def divide(x, y):
-    """x / y (true division)."""
-    return _binary(_native.divide, _native.divide_scalar, x, y, False)
-
-
 floordiv = floor_divide
-
-
-def pow(x, a):
-    """x ** a."""
-    return _binary(_native.pow, _native.pow_scalar, x, a, False)
-
-
-def maximum(x, y):
-    """Elementwise maximum; NaN propagates."""
-    return _binary(_native.maximum, _native.maximum_scalar, x, y, True)
-
-
-def minimum(x, y):
-    """Elementwise minimum; NaN propagates."""
-    return _binary(_native.minimum, _native.minimum_scalar, x, y, True)
-
-
-def equal(x, y):
-    """x == y (bool)."""
-    return _binary(_native.equal, _native.equal_scalar, x, y, True)
-
-
-def greater(x, y):
-    """x > y (bool)."""
-    return _binary(_native.greater, _native.greater_scalar, x, y, False)
-
-
-def less(x, y):
-    """x < y (bool)."""
-    return _binary(_native.less, _native.less_scalar, x, y, False)
 
 
 def clip(x, min_value, max_value):
