@@ -4,8 +4,8 @@ extension Tensor {
     /// tensor; a float takes a float dtype, else float32), the same tensor every scalar op and
     /// the C/Python `x OP scalar` paths compute with. Throws `invalidArgument` for an int that
     /// does not fit an integer result dtype (`int32 + 2**40`, `uint8 + 256`), as TensorFlow does,
-    /// instead of wrapping it.
-    public func weakScalar(_ s: Scalar) throws -> Tensor {
+    /// instead of wrapping it; the error names `op`.
+    public func weakScalar(_ s: Scalar, op: StaticString = "weak_scalar") throws -> Tensor {
         let target = s.resultType(with: dtype)
         let t: Tensor
         switch s {
@@ -19,7 +19,7 @@ extension Tensor {
             }
             if !fits {
                 throw SwiftKerasError.invalid(
-                    "the Python int \(v) does not fit \(target), the dtype it takes next to a \(dtype) tensor (weak-scalar rule); cast the tensor first")
+                    "\(op): the Python int \(v) does not fit \(target), the dtype it takes next to a tensor of dtype \(dtype) (weak-scalar rule); cast the tensor first")
             }
             t = Tensor(scalar: v)
         case .float(let v): t = Tensor(scalar: v)
