@@ -3,7 +3,7 @@
 
 Outputs (all committed; never edit them by hand):
   Sources/SwiftKerasCore/Autodiff/GeneratedOpRegistry.swift   the gradient registry (OpRegistry families)
-  Sources/SwiftKerasC/GeneratedOps.swift                      the @_cdecl shims
+  Sources/SwiftKerasC/GeneratedOps.swift                      the C shims (@c @implementation)
   include/swiftkeras/ops_generated.h                          the region between the GENERATED markers
   bindings/python/src/ops_generated.inc                       the CPython wrappers (`_native.<c>`)
   bindings/python/swiftkeras/keras/_backend_generated.py      the one-line Keras backend wrappers
@@ -174,7 +174,7 @@ def gen_header(current):
 
 # ---------------------------------------------------------------------------------------------
 # The Swift shims: per parameter list one helper `shim_<names>` that converts the C arguments and
-# runs the op's body; per op one @_cdecl line that passes its body.
+# runs the op's body; per op one @c @implementation line that passes its body.
 def swift_param(kind, name):
     """(raw declarations, conversion statement or None, converted type, closure argument)."""
     if kind == "t":
@@ -253,8 +253,9 @@ def gen_shims():
     names = helper_names(shared_only=True)
     out = [f"// {BANNER}",
            "// Each helper converts one parameter list's C arguments (naming the function and argument in",
-           "// errors) and runs the op's body; each op is one @_cdecl function passing its body.",
-           "import SwiftKeras", "import SwiftKerasKernels  // sk_scalar_value", ""]
+           "// errors) and runs the op's body; each op is one function passing its body, checked against its",
+           "// prototype in include/swiftkeras/ops_generated.h (@c @implementation).",
+           "import SwiftKerasCHeader", "import SwiftKeras", ""]
     for key, helper in names.items():
         decls, convs, types, cargs, raws = [], [], [], [], []
         for p in key:
@@ -287,7 +288,7 @@ def gen_shims():
             raws += raw_args(kind, name)
             cargs.append(carg)
         decls.append("_ out: UnsafeMutablePointer<OpaquePointer?>?")
-        head = f"@_cdecl(\"{fn}\") public func {fn}({', '.join(decls)}) -> Int32 {{"
+        head = f"@c @implementation public func {fn}({', '.join(decls)}) -> Int32 {{"
         helper = names.get(tuple(o.params))
         if helper:   # one line: the shared helper converts, the closure is the op
             out.append(f"{head} {helper}({', '.join(['out', chr(34) + fn + chr(34)] + raws)}) "

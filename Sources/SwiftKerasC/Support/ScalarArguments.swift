@@ -1,5 +1,5 @@
 import SwiftKeras
-import SwiftKerasKernels
+import SwiftKerasCHeader
 
 /// Reads a tagged C scalar (`sk_scalar_value`, include/swiftkeras/scalar.h) as a Python-style
 /// scalar; the core applies the weak-type rule to it. Unknown kinds are an invalid argument.
