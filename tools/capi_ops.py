@@ -368,7 +368,13 @@ def gen_python():
     helpers = {k: v.replace("shim_", "call_") for k, v in helper_names().items()}
     out = [f"/* {BANNER}",
            " * Included by bindings/python/src/ops.c; Conv, skpy_parse, skpy_conv_* and skpy_finish come from native.h.",
-           " * Each call_<params> helper parses and converts one parameter list and calls the op `f`. */", ""]
+           " * Each call_<params> helper parses and converts one parameter list and calls the op `f`. */", "",
+           "/* Runs `call` (an sk_* op writing `out`) without the GIL when the arguments are large. */",
+           "#define SKPY_RUN(call) do { \\",
+           "    sk_tensor *out = NULL; int32_t st; \\",
+           "    if (c.heavy) { Py_BEGIN_ALLOW_THREADS st = call; Py_END_ALLOW_THREADS } else st = call; \\",
+           "    res = skpy_finish(st, out); \\",
+           "} while (0)", ""]
     for key, helper in helpers.items():
         n = len(key)
         flags, decls, convs, cargs, ctypes, names = "", [], [], [], [], []
@@ -392,12 +398,7 @@ def gen_python():
                 "    PyObject *res = NULL;"]
         out += ["    " + d for d in decls]
         out += [f"    if ({cv} < 0) goto done;" for cv in convs]
-        out += ["    {",
-                "        sk_tensor *out = NULL; int32_t st;",
-                f"        if (c.heavy) {{ Py_BEGIN_ALLOW_THREADS st = {call}; Py_END_ALLOW_THREADS }}",
-                f"        else st = {call};",
-                "        res = skpy_finish(st, out);",
-                "    }",
+        out += [f"    SKPY_RUN({call});",
                 "done:",
                 "    skpy_conv_free(&c);",
                 "    return res;",
