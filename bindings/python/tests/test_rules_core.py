@@ -53,12 +53,18 @@ def test_floatx_float64_is_the_default_dtype():
     half = _native.multiply_scalar(K.constant([1, 2], dtype="int32"), 0.5)
     assert K.dtype(half) == "float64"
     np.testing.assert_array_equal(K.eval(half), np.array([0.5, 1.0]))
+    # Python operators take the same rule (tagged weak scalars): int32 * 0.5 and bool + 1.
+    assert K.dtype(K.constant([1, 2], dtype="int32") * 0.5) == "float64"
+    assert K.dtype(K.constant([True, False], dtype="bool") + 1) == "int64"
+    assert K.dtype(K.constant([1, 2], dtype="int32") + 1) == "int32"
     ints = K.constant([1, 4], dtype="int32")
     assert K.dtype(_native.divide(ints, ints)) == "float64"
     np.testing.assert_array_equal(K.eval(K.sqrt(ints)), np.array([1.0, 2.0]))
     assert K.dtype(K.sqrt(ints)) == "float64"
     K.set_floatx("float32")
     assert K.dtype(_native.divide(ints, ints)) == "float32"
+    assert K.dtype(K.constant([1, 2], dtype="int32") * 0.5) == "float32"
+    assert K.dtype(K.constant([True, False], dtype="bool") + 1) == "int32"
     assert K.dtype(K.constant(1.5)) == "float32"
     assert K.dtype(_native.multiply_scalar(K.constant([1, 2], dtype="int32"), 0.5)) == "float32"
 
