@@ -82,9 +82,9 @@ public func sk_policy_dtypes(_ name: UnsafePointer<CChar>?, _ compute: UnsafeMut
     compute.pointee = nil
     variable.pointee = nil
     return status {
-        let policy = try DTypePolicy(try cString(name, fn, "name"))
-        compute.pointee = staticName(policy.computeDType.name)
-        variable.pointee = staticName(policy.variableDType.name)
+        let dtypes = try DTypePolicy.dtypes(ofPolicyNamed: try cString(name, fn, "name"))
+        compute.pointee = staticName(dtypes.compute.name)
+        variable.pointee = staticName(dtypes.variable.name)
     }
 }
 

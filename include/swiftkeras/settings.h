@@ -55,8 +55,9 @@ int32_t sk_result_type(const char *const *dtypes, const uint8_t *weak, int32_t n
 int32_t sk_dtype_standardize(const char *name, const char **out);
 
 /* The dtypes of a dtype policy (keras.mixed_precision.Policy): "mixed_float16" computes in
- * "float16" with "float32" variables, "mixed_bfloat16" in "bfloat16" with "float32"; a float
- * dtype name ("float32", "float64", "float16", "bfloat16") computes and stores in it.
+ * "float16" with "float32" variables, "mixed_bfloat16" in "bfloat16" with "float32"; a dtype
+ * name ("float32", "int32", ...) computes and stores in it. (Layers and sk_set_global_policy
+ * accept floating-point policies only, as Keras' set_global_policy.)
  * *compute_dtype and *variable_dtype get static names (never free them).
  * Errors: SK_ERR_INVALID_ARG (NULL arguments, an unknown policy; the message lists the valid ones). */
 int32_t sk_policy_dtypes(const char *name, const char **compute_dtype, const char **variable_dtype);

@@ -33,6 +33,15 @@ public struct DTypePolicy: Equatable, Hashable, Sendable, CustomStringConvertibl
         }
     }
 
+    /// The compute and variable dtypes `keras.mixed_precision.Policy(name)` reports: those of a
+    /// mixed policy, or `name`'s dtype for any dtype name — Keras accepts `Policy("int32")` as an
+    /// object, while layers and the global policy take floating-point policies only (`init(_:)`).
+    public static func dtypes(ofPolicyNamed name: String) throws -> (compute: DType, variable: DType) {
+        if let d = DType(name: name), !d.isFloatingPoint { return (d, d) }
+        let p = try DTypePolicy(name)
+        return (p.computeDType, p.variableDType)
+    }
+
     /// The policy that computes and stores in `dtype` (a floating-point dtype).
     public init(dtype: DType) throws {
         try self.init(dtype.name)

@@ -340,3 +340,15 @@ def test_standardize_dtype_is_the_cores():
     assert K.standardize_dtype("complex64") == "complex64"
     with pytest.raises(ValueError, match="Invalid dtype: foo"):
         K.standardize_dtype("foo")
+
+
+def test_policy_of_any_dtype_name_as_keras():
+    # Regression: Policy("int32") is a valid policy object in tf.keras 2 (the core's policy table
+    # first rejected it); only the global policy must be floating point.
+    from swiftkeras.keras import mixed_precision
+    p = mixed_precision.Policy("int32")
+    assert (p.name, p.compute_dtype, p.variable_dtype) == ("int32", "int32", "int32")
+    with pytest.raises(ValueError):
+        mixed_precision.set_global_policy("int32")
+    with pytest.raises(ValueError):
+        mixed_precision.Policy("mixed_int8")
