@@ -11,14 +11,15 @@ public typealias SKBatchFn = @convention(c) (UnsafeMutableRawPointer?, Int32, In
 
 // MARK: - sk_fit_args layout
 
-/// The C layout of `sk_fit_args` (version 1) on LP64 targets: every field is naturally aligned
-/// to its size, so offsets follow from the sizes in declaration order.
+/// The C layout of `sk_fit_args` on LP64 targets: every field is naturally aligned to its
+/// size, so offsets follow from the sizes in declaration order. Version 1 ends at userData;
+/// version 2 appends callbacks and nCallbacks.
 enum FitArgsV1 {
     enum Field: Int, CaseIterable {
         case structSize, batchSize, epochs, initialEpoch, verbose, shuffle, seed, validationSplit,
              validationX, nValidationX, validationY, validationSampleWeight, sampleWeight,
              classWeight, classIds, nClassWeight, onEpochEnd, onEpochBegin, onTrainBatchBegin,
-             onTrainBatchEnd, userData
+             onTrainBatchEnd, userData, callbacks, nCallbacks
     }
 
     static let sizes: [Field: Int] = [
@@ -26,13 +27,23 @@ enum FitArgsV1 {
         .seed: 8, .validationSplit: 8, .validationX: 8, .nValidationX: 4, .validationY: 8,
         .validationSampleWeight: 8, .sampleWeight: 8, .classWeight: 8, .classIds: 8, .nClassWeight: 4,
         .onEpochEnd: 8, .onEpochBegin: 8, .onTrainBatchBegin: 8, .onTrainBatchEnd: 8, .userData: 8,
+        .callbacks: 8, .nCallbacks: 4,
     ]
 
-    /// Field offsets and the padded size (152 bytes).
-    static let layout: (offsets: [Field: Int], size: Int) = {
+    /// Field offsets and the padded size of version 2 (168 bytes).
+    static let layout: (offsets: [Field: Int], size: Int) = layout(through: .nCallbacks)
+
+    /// The padded size of version 1 (152 bytes).
+    static let sizeV1 = layout(through: .userData).size
+
+    /// The sizes of sk_fit_args this library reads.
+    static func isKnownSize(_ n: Int) -> Bool { n == size || n == sizeV1 }
+
+    /// Offsets and padded size of the struct ending at `last`.
+    static func layout(through last: Field) -> (offsets: [Field: Int], size: Int) {
         var offsets: [Field: Int] = [:]
         var at = 0, align = 1
-        for f in Field.allCases {
+        for f in Field.allCases where f.rawValue <= last.rawValue {
             let s = sizes[f] ?? 8
             at = (at + s - 1) / s * s
             offsets[f] = at
@@ -40,7 +51,7 @@ enum FitArgsV1 {
             align = Swift.max(align, s)
         }
         return (offsets, (at + align - 1) / align * align)
-    }()
+    }
 
     static var size: Int { layout.size }
 
@@ -60,8 +71,8 @@ struct FitArgsReader {
 public func sk_fit_args_init(_ args: UnsafeMutableRawPointer?, _ structSize: Int) -> Int32 {
     status {
         guard let args else { throw SwiftKerasError(.invalidArgument, "sk_fit_args_init: args is NULL") }
-        if structSize != FitArgsV1.size {
-            throw SwiftKerasError(.invalidArgument, "sk_fit_args_init: struct_size \(structSize) is not a size of sk_fit_args known to this library (\(FitArgsV1.size) bytes); pass sizeof(sk_fit_args)")
+        if !FitArgsV1.isKnownSize(structSize) {
+            throw SwiftKerasError(.invalidArgument, "sk_fit_args_init: struct_size \(structSize) is not a size of sk_fit_args known to this library (\(FitArgsV1.size) bytes, or \(FitArgsV1.sizeV1) for version 1); pass sizeof(sk_fit_args)")
         }
         args.initializeMemory(as: UInt8.self, repeating: 0, count: structSize)
         func put<T>(_ f: FitArgsV1.Field, _ v: T) { args.storeBytes(of: v, toByteOffset: FitArgsV1.offset(f), as: T.self) }
@@ -168,8 +179,8 @@ public func sk_model_fit_ex(_ model: OpaquePointer?, _ x: UnsafePointer<OpaquePo
             throw SwiftKerasError(.invalidArgument, "sk_model_fit_ex: args is NULL (initialize an sk_fit_args with sk_fit_args_init)")
         }
         let size = args.loadUnaligned(as: Int.self)
-        if size != FitArgsV1.size {
-            throw SwiftKerasError(.invalidArgument, "sk_model_fit_ex: args->struct_size is \(size), not a size of sk_fit_args known to this library (\(FitArgsV1.size) bytes); initialize args with sk_fit_args_init(&args, sizeof args)")
+        if !FitArgsV1.isKnownSize(size) {
+            throw SwiftKerasError(.invalidArgument, "sk_model_fit_ex: args->struct_size is \(size), not a size of sk_fit_args known to this library (\(FitArgsV1.size) bytes, or \(FitArgsV1.sizeV1) for version 1); initialize args with sk_fit_args_init(&args, sizeof args)")
         }
         let a = FitArgsReader(base: args)
         let batchSize = a.get(.batchSize, Int64.self)
@@ -190,7 +201,9 @@ public func sk_model_fit_ex(_ model: OpaquePointer?, _ x: UnsafePointer<OpaquePo
                                              a.get(.classIds, UnsafePointer<Int64>?.self), a.get(.nClassWeight, Int32.self), fn)
         let seed = a.get(.seed, Int64.self)
         let userData = a.get(.userData, UnsafeMutableRawPointer?.self)
-        var cbs: [Callback] = []
+        var cbs = size >= FitArgsV1.size
+            ? try fitCallbackObjects(a.get(.callbacks, UnsafePointer<OpaquePointer?>?.self), a.get(.nCallbacks, Int32.self), fn)
+            : []
         let epochBegin = a.get(.onEpochBegin, SKEpochFn?.self)
         let batchBegin = a.get(.onTrainBatchBegin, SKBatchFn?.self)
         let batchEnd = a.get(.onTrainBatchEnd, SKBatchFn?.self)

@@ -132,12 +132,17 @@ final class HistoryBox {
     let cKeys: [UnsafeMutablePointer<CChar>?]
     let values: [String: [Double]]
     let epochs: Int
+    /// The epoch numbers recorded (0-based, from initial_epoch) and the run's params.
+    let epochNumbers: [Int]
+    let params: [String: Int]
 
     init(_ h: History) {
         keys = h.keys
         cKeys = keys.map { strdup($0) }
         values = h.history
         epochs = h.epochs.count
+        epochNumbers = h.epochs
+        params = h.params
     }
 
     deinit { for p in cKeys { free(p) } }

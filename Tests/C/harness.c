@@ -120,6 +120,7 @@ static void test_tensors(void) {
 #include "harness_models.inc"
 #include "harness_saving2.inc"
 #include "harness_custom_metrics.inc"
+#include "harness_callbacks.inc"
 
 int main(void) {
     test_version();
@@ -141,6 +142,7 @@ int main(void) {
     test_models();
     test_saving2();
     test_custom_metrics();
+    test_keras_callbacks();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }
