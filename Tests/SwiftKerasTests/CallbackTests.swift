@@ -11,15 +11,6 @@ import Foundation
 
 private func t32(_ v: [Double], _ shape: [Int]) -> Tensor { try! Tensor.from(doubles: v, shape: shape, dtype: .float32) }
 
-private func capture(_ body: () throws -> Void) rethrows -> [String] {
-    var lines: [String] = []
-    let saved = Model.output
-    Model.output = { lines.append($0) }
-    defer { Model.output = saved }
-    try body()
-    return lines
-}
-
 /// A one-weight model whose kernel we set to mark the epoch (as tf-keras' DummyModel does).
 private func markerModel(lr: Double = 0.1) throws -> Sequential {
     let m = try Sequential([Dense(units: 1, useBias: false, kernelInitializer: Zeros(), inputShape: [1])])
@@ -154,7 +145,7 @@ final class CallbackTests: XCTestCase {
             override func onEpochEnd(_ epoch: Int, updating logs: inout Logs) throws { logs["constant"] = 1 }
         }
         var h: History?
-        let lines = try capture {
+        let lines = try capturingOutput {
             h = try model.fit(x: x, y: y, batchSize: 4, epochs: 10, verbose: 0, callbacks: [flat, Constant(), es], shuffle: false)
         }
         XCTAssertEqual(h?.epochs, [0, 1])
@@ -279,7 +270,7 @@ final class CallbackTests: XCTestCase {
         XCTAssertEqual(marker(fresh), snapshots[3])
         // Whole models every epoch, verbose messages, per-batch saving with {batch}.
         let full = try ModelCheckpoint(filepath: dir + "/m{epoch}.keras", verbose: 1)
-        let lines = try capture { try model.fit(x: x, y: y, batchSize: 2, epochs: 2, verbose: 0, callbacks: [full]) }
+        let lines = try capturingOutput { try model.fit(x: x, y: y, batchSize: 2, epochs: 2, verbose: 0, callbacks: [full]) }
         XCTAssertEqual(lines, ["Epoch 1: saving model to \(dir)/m1.keras", "Epoch 2: saving model to \(dir)/m2.keras"])
         let loaded = try loadModel(from: dir + "/m2.keras")
         XCTAssertEqual(marker(loaded), marker(model))
@@ -291,7 +282,7 @@ final class CallbackTests: XCTestCase {
         // Best-only messages as tf-keras; the best persists across fits.
         let best = try ModelCheckpoint(filepath: dir + "/best.keras", monitor: "loss", verbose: 1, saveBestOnly: true,
                                        initialValueThreshold: 0)
-        let none = try capture { try model.fit(x: x, y: y, batchSize: 4, epochs: 1, verbose: 0, callbacks: [best]) }
+        let none = try capturingOutput { try model.fit(x: x, y: y, batchSize: 4, epochs: 1, verbose: 0, callbacks: [best]) }
         XCTAssertEqual(none.count, 1)
         XCTAssertTrue(none[0].hasPrefix("Epoch 1: loss did not improve from 0.00000"), none[0])
         assertError(.invalidArgument, "When using `save_weights_only=True` in `ModelCheckpoint`, the filepath provided must end in `.weights.h5` (Keras weights format). Received: filepath=w.h5") {
@@ -358,7 +349,7 @@ final class CallbackTests: XCTestCase {
         var batches: [Int] = []
         let rec = LambdaCallback(onTrainBatchEnd: { b, _ in batches.append(b) })
         var h: History?
-        let lines = try capture {
+        let lines = try capturingOutput {
             h = try model.fit(x: x, y: y, batchSize: 2, epochs: 5, verbose: 0, callbacks: [TerminateOnNaN(), rec], shuffle: false)
         }
         XCTAssertEqual(lines, ["Batch 1: Invalid loss, terminating training"])
@@ -379,7 +370,7 @@ final class CallbackTests: XCTestCase {
         XCTAssertEqual(lrs.count, 15)
         for e in 0..<15 { XCTAssertEqual(lrs[e], 0.01 * exp(-0.1 * Double(max(0, e - 9))), accuracy: 1e-12) }
         let loud = LearningRateScheduler(verbose: 1) { e, _ in 0.5 / Double(e + 1) }
-        let lines = try capture { try model.fit(x: x, y: y, batchSize: 2, epochs: 2, verbose: 0, callbacks: [loud]) }
+        let lines = try capturingOutput { try model.fit(x: x, y: y, batchSize: 2, epochs: 2, verbose: 0, callbacks: [loud]) }
         XCTAssertEqual(lines, ["Epoch 1: LearningRateScheduler setting learning rate to 0.5.",
                                "Epoch 2: LearningRateScheduler setting learning rate to 0.25."])
         let bad = LearningRateScheduler { _, _ in .nan }
@@ -391,7 +382,7 @@ final class CallbackTests: XCTestCase {
     func testPassedProgbarLoggerAndHistoryAreUsed() throws {
         let model = try markerModel()
         let x = t32([1, 2], [2, 1]), y = t32([1, 2], [2, 1])
-        let lines = try capture {
+        let lines = try capturingOutput {
             try model.fit(x: x, y: y, batchSize: 2, epochs: 2, verbose: 2, callbacks: [ProgbarLogger()])
         }
         XCTAssertEqual(lines.count, 4)   // "Epoch i/2" and one line per epoch: no second logger

@@ -49,7 +49,7 @@ static const char *const hook_names[14] = {
 };
 enum { HOOK_TRAIN_BEGIN = 0, HOOK_EPOCH_END = 3, HOOK_TEST_BEGIN = 6, HOOK_PREDICT_BEGIN = 10 };
 
-static PyObject *logs_dict(const char *const *names, const double *values, int32_t n) {
+PyObject *skpy_logs_dict(const char *const *names, const double *values, int32_t n) {
     PyObject *logs = PyDict_New();
     for (int32_t i = 0; logs && i < n; i++) {
         PyObject *v = PyFloat_FromDouble(values[i]);
@@ -59,13 +59,15 @@ static PyObject *logs_dict(const char *const *names, const double *values, int32
     return logs;
 }
 
-/* The run's params {"epochs", "steps", "verbose"} (those the run has). */
-static PyObject *params_dict(const sk_callback_context *ctx) {
-    static const char *const keys[3] = {"epochs", "steps", "verbose"};
+/* The params {"verbose", "epochs", "steps"} (those the run has) of a hook context or a history
+ * through its sk_*_param getter. */
+typedef int32_t (*param_getter)(const void *, const char *, int64_t *);
+static PyObject *params_dict(const void *h, param_getter get) {
+    static const char *const keys[3] = {"verbose", "epochs", "steps"};
     PyObject *d = PyDict_New();
     for (int i = 0; d && i < 3; i++) {
         int64_t v = 0;
-        if (sk_callback_context_param(ctx, keys[i], &v) != SK_OK) continue;
+        if (get(h, keys[i], &v) != SK_OK) continue;
         PyObject *o = PyLong_FromLongLong((long long)v);
         if (!o || PyDict_SetItemString(d, keys[i], o) < 0) Py_CLEAR(d);
         Py_XDECREF(o);
@@ -99,8 +101,8 @@ static int32_t py_hook(int hook, void *ud, sk_callback_context *ctx, int32_t ind
                        const double *values, int32_t n) {
     PyGILState_STATE g = PyGILState_Ensure();
     int32_t rc = SK_OK;
-    PyObject *logs = logs_dict(names, values, n), *params = NULL, *r = NULL;
-    if (hook == HOOK_TRAIN_BEGIN || hook == HOOK_TEST_BEGIN || hook == HOOK_PREDICT_BEGIN) params = params_dict(ctx);
+    PyObject *logs = skpy_logs_dict(names, values, n), *params = NULL, *r = NULL;
+    if (hook == HOOK_TRAIN_BEGIN || hook == HOOK_TEST_BEGIN || hook == HOOK_PREDICT_BEGIN) params = params_dict(ctx, (param_getter)sk_callback_context_param);
     else { params = Py_None; Py_INCREF(params); }
     if (logs && params) r = PyObject_CallFunction((PyObject *)ud, "siOO", hook_names[hook], (int)index, logs, params);
     if (!r) rc = skpy_callback_fail();
@@ -183,19 +185,11 @@ static PyObject *k_callback_create_lr_scheduler(PyObject *self, PyObject *args) 
 /* (history dict, epoch numbers, params) of a fit; steals d. */
 PyObject *skpy_history_run(sk_history *h, PyObject *d) {
     int32_t ne = sk_history_epochs(h);
-    PyObject *epochs = PyList_New(ne > 0 ? ne : 0), *params = PyDict_New();
+    PyObject *epochs = PyList_New(ne > 0 ? ne : 0), *params = params_dict(h, (param_getter)sk_history_param);
     for (int32_t i = 0; epochs && i < ne; i++) {
         PyObject *o = PyLong_FromLong((long)sk_history_epoch(h, i));
         if (!o) { Py_CLEAR(epochs); break; }
         PyList_SET_ITEM(epochs, i, o);
-    }
-    static const char *const keys[3] = {"verbose", "epochs", "steps"};
-    for (int i = 0; params && i < 3; i++) {
-        int64_t v = 0;
-        if (sk_history_param(h, keys[i], &v) != SK_OK) continue;
-        PyObject *o = PyLong_FromLongLong((long long)v);
-        if (!o || PyDict_SetItemString(params, keys[i], o) < 0) Py_CLEAR(params);
-        Py_XDECREF(o);
     }
     PyObject *r = d && epochs && params ? PyTuple_Pack(3, d, epochs, params) : NULL;
     Py_XDECREF(d);

@@ -189,17 +189,6 @@ done:
 /* The Python callables of one fit (borrowed from the caller's arguments during the call). */
 typedef struct { PyObject *epoch_begin, *epoch_end, *batch_begin, *batch_end; } fit_py_hooks;
 
-/* A dict {name: value} from C logs (a new reference, NULL with an exception set). */
-static PyObject *fit_logs_dict(const char *const *names, const double *values, int32_t n) {
-    PyObject *logs = PyDict_New();
-    for (int32_t i = 0; logs && i < n; i++) {
-        PyObject *v = PyFloat_FromDouble(values[i]);
-        if (!v || PyDict_SetItemString(logs, names[i], v) < 0) Py_CLEAR(logs);
-        Py_XDECREF(v);
-    }
-    return logs;
-}
-
 /* A hook's result: truthy = stop training (-1), an exception = parked for the caller. */
 static int32_t fit_hook_result(PyObject *r) {
     if (!r) return skpy_callback_fail();
@@ -243,7 +232,7 @@ static int32_t fit_logs_cb(PyObject *fn, int32_t epoch, int32_t batch, const cha
                            int32_t n) {
     PyGILState_STATE g = PyGILState_Ensure();
     int32_t rc;
-    PyObject *logs = fit_logs_dict(names, values, n);
+    PyObject *logs = skpy_logs_dict(names, values, n);
     if (!logs) rc = skpy_callback_fail();
     else if (batch < 0) rc = fit_hook_result(PyObject_CallFunction(fn, "iO", (int)epoch, logs));
     else rc = fit_hook_result(PyObject_CallFunction(fn, "iiO", (int)epoch, (int)batch, logs));
@@ -415,7 +404,7 @@ static PyObject *logs_of_call(sk_model *m, PyObject *x, PyObject *y, PyObject *s
         int32_t st = call ? call(m, xs, tx.n, ty, tsw, names, values, 64, &n)
                           : sk_model_evaluate_weighted(m, xs, tx.n, ty, tsw, batch, verbose, names, values, 64, &n);
         if (st) skpy_raise_status(st);
-        else d = fit_logs_dict(names, values, n);
+        else d = skpy_logs_dict(names, values, n);
     }
     skpy_tlist_free(&tx);
     sk_tensor_release(ty);

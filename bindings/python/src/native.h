@@ -156,8 +156,10 @@ int32_t skpy_custom_call(void *ud, sk_layer *layer, const sk_tensor *const *inpu
 /* ---- losses.c: fn(y_true, y_pred) -> tensor as an sk_loss_fn (custom losses and metrics) ---- */
 int32_t skpy_custom_loss(void *ud, const sk_tensor *yt, const sk_tensor *yp, sk_tensor **out);
 
-/* ---- callbacks.c: (history dict, epoch numbers, params) of a fit's history; steals d ---- */
+/* ---- callbacks.c: (history dict, epoch numbers, params) of a fit's history (steals d); a
+ * dict {name: value} from C logs (a new reference, NULL with an exception set) ---- */
 PyObject *skpy_history_run(sk_history *h, PyObject *d);
+PyObject *skpy_logs_dict(const char *const *names, const double *values, int32_t n);
 
 /* ---- module functions of each area, added by module.c ---- */
 extern PyMethodDef skpy_ops_methods[], skpy_dtype_methods[], skpy_tensor_module_methods[],

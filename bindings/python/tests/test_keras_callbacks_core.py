@@ -203,3 +203,15 @@ def test_config_errors_come_from_the_core():
         callbacks.ModelCheckpoint("m.keras", save_freq="often")
     with pytest.raises(ValueError, match="1-character"):
         callbacks.CSVLogger("x.csv", separator="::")
+
+
+def test_a_subclass_of_a_builtin_runs_its_hooks_after_the_core():
+    seen = []
+
+    class Loud(callbacks.EarlyStopping):
+        def on_epoch_end(self, epoch, logs=None):
+            seen.append((epoch, self.wait))
+
+    es = Loud(monitor="score", patience=1)
+    _, h = _run(es, [1.0, 2.0, 3.0])
+    assert h.epoch == [0, 1] and seen == [(0, 0), (1, 1)]

@@ -156,6 +156,9 @@ class _CoreCallback(Callback):
         return dict(self._config)
 
     def _core_handles(self):
+        """The core object, then (for a subclass overriding hooks) the Python hooks after it."""
+        if any(self._overrides(h) for h in _HOOKS + tuple(_ALIASES.values())):
+            return [self._handle] + Callback._core_handles(self)
         return [self._handle]
 
     def _implements_train_batch_hooks(self):
