@@ -308,29 +308,10 @@ extension ConvKernels {
     /// of image `n`; `inputPixel` is the pixel index within the image.
     @inline(__always)
     static func forEachTap(_ g: WindowGeometry, image n: Int, _ body: (Int, Int, Int) -> Void) {
-        let ID = g.input[0], IH = g.input[1], IW = g.input[2]
-        let OD = g.output[0], OH = g.output[1], OW = g.output[2]
-        let KD = g.window[0], KH = g.window[1], KW = g.window[2]
-        var r = n &* g.outputSpatial
-        for od in 0..<OD { for oh in 0..<OH { for ow in 0..<OW {
-            let bd = od &* g.strides[0] &- g.padBefore[0]
-            let bh = oh &* g.strides[1] &- g.padBefore[1]
-            let bw = ow &* g.strides[2] &- g.padBefore[2]
-            for kd in 0..<KD {
-                let id = bd &+ kd &* g.dilations[0]
-                if id < 0 || id >= ID { continue }
-                for kh in 0..<KH {
-                    let ih = bh &+ kh &* g.dilations[1]
-                    if ih < 0 || ih >= IH { continue }
-                    for kw in 0..<KW {
-                        let iw = bw &+ kw &* g.dilations[2]
-                        if iw < 0 || iw >= IW { continue }
-                        body(r, (kd &* KH &+ kh) &* KW &+ kw, (id &* IH &+ ih) &* IW &+ iw)
-                    }
-                }
-            }
-            r &+= 1
-        } } }
+        let first = n &* g.outputSpatial
+        for r in first..<(first &+ g.outputSpatial) {
+            g.forEachTap(row: r) { tap, pixel in body(r, tap, pixel) }
+        }
     }
 
     /// `dx[n, pixel, c] += dy[row, c·mult + m] · w[tap, c, m]` (channels-last), one image per task.

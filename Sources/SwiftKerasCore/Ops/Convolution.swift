@@ -25,6 +25,40 @@ struct WindowGeometry {
 
     /// The spatial part of the output, with the original spatial rank.
     func outputSpatialShape(rank: Int) -> [Int] { Array(output[(3 - rank)...]) }
+
+    /// The image of output row `r` (rows run over batch × output pixels) and the input position
+    /// of its window's first tap, which padding can put before the image (negative).
+    @inline(__always)
+    func windowOrigin(row r: Int) -> (image: Int, d: Int, h: Int, w: Int) {
+        var q = r
+        let ow = q % output[2]; q /= output[2]
+        let oh = q % output[1]; q /= output[1]
+        let od = q % output[0]
+        return (q / output[0], od &* strides[0] &- padBefore[0], oh &* strides[1] &- padBefore[1],
+                ow &* strides[2] &- padBefore[2])
+    }
+
+    /// Calls `body(tap, inputPixel)` for every in-bounds tap of output row `r`'s window, with
+    /// dilation; `inputPixel` is the pixel index within the row's image.
+    @inline(__always)
+    func forEachTap(row r: Int, _ body: (Int, Int) -> Void) {
+        let ID = input[0], IH = input[1], IW = input[2]
+        let KD = window[0], KH = window[1], KW = window[2]
+        let o = windowOrigin(row: r)
+        for kd in 0..<KD {
+            let id = o.d &+ kd &* dilations[0]
+            if id < 0 || id >= ID { continue }
+            for kh in 0..<KH {
+                let ih = o.h &+ kh &* dilations[1]
+                if ih < 0 || ih >= IH { continue }
+                for kw in 0..<KW {
+                    let iw = o.w &+ kw &* dilations[2]
+                    if iw < 0 || iw >= IW { continue }
+                    body((kd &* KH &+ kh) &* KW &+ kw, (id &* IH &+ ih) &* IW &+ iw)
+                }
+            }
+        }
+    }
 }
 
 enum WindowMath {
@@ -119,7 +153,7 @@ enum WindowMath {
         if format == .channelsLast || t.rank < 3 { return t }
         let r = t.rank
         let perm = [0] + Array(2..<r) + [1]
-        return try permutedCopy(t, perm, op: op)
+        return try Tensor.permutedCopy(t, perm, op: op)
     }
 
     /// A channels-first copy of a channels-last tensor, or the tensor itself.
@@ -127,17 +161,7 @@ enum WindowMath {
         if format == .channelsLast || t.rank < 3 { return t }
         let r = t.rank
         let perm = [0, r - 1] + Array(1..<(r - 1))
-        return try permutedCopy(t, perm, op: op)
-    }
-
-    private static func permutedCopy(_ t: Tensor, _ perm: [Int], op: StaticString) throws -> Tensor {
-        let outShape = perm.map { t.shape[$0] }
-        let out = try Tensor.uninitialized(outShape, t.dtype, op: op)
-        if out.count == 0 { return out }
-        let st = ShapeMath.strides(t.shape)
-        Tensor.stridedCopy(from: t.raw, to: out.raw, shape: outShape, srcStrides: perm.map { st[$0] },
-                           elementSize: t.dtype.byteSize)
-        return out
+        return try Tensor.permutedCopy(t, perm, op: op)
     }
 
     /// Throws a dtype error unless every input is floating point (TensorFlow's CPU convolutions
@@ -165,43 +189,42 @@ enum WindowMath {
 
 /// The floating-point compute types of the convolution kernels, with their gemm.
 protocol ConvFloat: BinaryFloatingPoint, TensorElement {
+    /// Row-major `C[m×n] = op(A) · op(B) + beta·C` (alpha 1), op(X) = X or Xᵀ.
+    static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Self>, lda: Int,
+                     b: UnsafePointer<Self>, ldb: Int, beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+}
+
+extension ConvFloat {
     /// Row-major `C[m×n] = A[m×k] · op(B)` (beta 0), op(B) = B or Bᵀ.
+    @inline(__always)
     static func convGemm(transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Self>, lda: Int,
-                         b: UnsafePointer<Self>, ldb: Int, c: UnsafeMutablePointer<Self>, ldc: Int)
+                         b: UnsafePointer<Self>, ldb: Int, c: UnsafeMutablePointer<Self>, ldc: Int) {
+        gemm(transA: false, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, beta: 0, c: c, ldc: ldc)
+    }
+
     /// Row-major `C[m×n] += Aᵀ · B` with `A` stored `k×m` (the kernel gradient's reduction over rows).
+    @inline(__always)
     static func convGemmAccumulatingTransA(m: Int, n: Int, k: Int, a: UnsafePointer<Self>, lda: Int,
-                                           b: UnsafePointer<Self>, ldb: Int, c: UnsafeMutablePointer<Self>, ldc: Int)
+                                           b: UnsafePointer<Self>, ldb: Int, c: UnsafeMutablePointer<Self>, ldc: Int) {
+        gemm(transA: true, transB: false, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, beta: 1, c: c, ldc: ldc)
+    }
 }
 
 extension Float: ConvFloat {
     @inline(__always)
-    static func convGemm(transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
-                         b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
-        Gemm.sgemm(transA: false, transB: transB, m: m, n: n, k: k, alpha: 1, a: a, lda: lda, b: b, ldb: ldb,
-                   beta: 0, c: c, ldc: ldc)
-    }
-
-    @inline(__always)
-    static func convGemmAccumulatingTransA(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
-                                           b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
-        Gemm.sgemm(transA: true, transB: false, m: m, n: n, k: k, alpha: 1, a: a, lda: lda, b: b, ldb: ldb,
-                   beta: 1, c: c, ldc: ldc)
+    static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
+                     b: UnsafePointer<Float>, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        Gemm.sgemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: 1, a: a, lda: lda, b: b, ldb: ldb,
+                   beta: beta, c: c, ldc: ldc)
     }
 }
 
 extension Double: ConvFloat {
     @inline(__always)
-    static func convGemm(transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Double>, lda: Int,
-                         b: UnsafePointer<Double>, ldb: Int, c: UnsafeMutablePointer<Double>, ldc: Int) {
-        Gemm.dgemm(transA: false, transB: transB, m: m, n: n, k: k, alpha: 1, a: a, lda: lda, b: b, ldb: ldb,
-                   beta: 0, c: c, ldc: ldc)
-    }
-
-    @inline(__always)
-    static func convGemmAccumulatingTransA(m: Int, n: Int, k: Int, a: UnsafePointer<Double>, lda: Int,
-                                           b: UnsafePointer<Double>, ldb: Int, c: UnsafeMutablePointer<Double>, ldc: Int) {
-        Gemm.dgemm(transA: true, transB: false, m: m, n: n, k: k, alpha: 1, a: a, lda: lda, b: b, ldb: ldb,
-                   beta: 1, c: c, ldc: ldc)
+    static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Double>, lda: Int,
+                     b: UnsafePointer<Double>, ldb: Int, beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {
+        Gemm.dgemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: 1, a: a, lda: lda, b: b, ldb: ldb,
+                   beta: beta, c: c, ldc: ldc)
     }
 }
 
@@ -217,21 +240,12 @@ enum ConvKernels {
                                      _ g: WindowGeometry, rows: Range<Int>) {
         let C = g.channels
         let ID = g.input[0], IH = g.input[1], IW = g.input[2]
-        let OD = g.output[0], OH = g.output[1], OW = g.output[2]
         let KD = g.window[0], KH = g.window[1], KW = g.window[2]
-        let sd = g.strides[0], sh = g.strides[1], sw = g.strides[2]
         let dd = g.dilations[0], dh = g.dilations[1], dw = g.dilations[2]
         let imageSize = ID &* IH &* IW &* C
         var dst = col
         for r in rows {
-            var q = r
-            let ow = q % OW; q /= OW
-            let oh = q % OH; q /= OH
-            let od = q % OD
-            let n = q / OD
-            let bd = od &* sd &- g.padBefore[0]
-            let bh = oh &* sh &- g.padBefore[1]
-            let bw = ow &* sw &- g.padBefore[2]
+            let (n, bd, bh, bw) = g.windowOrigin(row: r)
             let image = x + n &* imageSize
             for kd in 0..<KD {
                 let id = bd &+ kd &* dd
@@ -365,45 +379,22 @@ enum ConvKernels {
         let C = g.channels, CO = C &* mult
         let rows = g.batch &* g.outputSpatial
         if rows == 0 || CO == 0 { return }
-        let ID = g.input[0], IH = g.input[1], IW = g.input[2]
-        let OD = g.output[0], OH = g.output[1], OW = g.output[2]
-        let KD = g.window[0], KH = g.window[1], KW = g.window[2]
-        let imageSize = ID &* IH &* IW &* C
+        let imageSize = g.inputSpatial &* C
         Parallel.forRange(rows, grain: max(1, (1 << 14) / max(1, g.taps &* CO))) { s, e in
             for r in s..<e {
-                var q = r
-                let ow = q % OW; q /= OW
-                let oh = q % OH; q /= OH
-                let od = q % OD
-                let n = q / OD
+                let n = r / g.outputSpatial
                 let o = y + r &* CO
                 o.update(repeating: 0, count: CO)
-                let bd = od &* g.strides[0] &- g.padBefore[0]
-                let bh = oh &* g.strides[1] &- g.padBefore[1]
-                let bw = ow &* g.strides[2] &- g.padBefore[2]
-                for kd in 0..<KD {
-                    let id = bd &+ kd &* g.dilations[0]
-                    if id < 0 || id >= ID { continue }
-                    for kh in 0..<KH {
-                        let ih = bh &+ kh &* g.dilations[1]
-                        if ih < 0 || ih >= IH { continue }
-                        for kw in 0..<KW {
-                            let iw = bw &+ kw &* g.dilations[2]
-                            if iw < 0 || iw >= IW { continue }
-                            let pixel: Int = (id &* IH &+ ih) &* IW &+ iw
-                            let xOffset: Int = n &* imageSize &+ pixel &* C
-                            let tap: Int = (kd &* KH &+ kh) &* KW &+ kw
-                            let xi = x + xOffset
-                            let wk = w + tap &* CO
-                            if mult == 1 {
-                                for c in 0..<C { o[c] += xi[c] * wk[c] }
-                            } else {
-                                for c in 0..<C {
-                                    let xv = xi[c]
-                                    let oc = o + c &* mult, wc = wk + c &* mult
-                                    for m in 0..<mult { oc[m] += xv * wc[m] }
-                                }
-                            }
+                g.forEachTap(row: r) { tap, pixel in
+                    let xi = x + (n &* imageSize &+ pixel &* C)
+                    let wk = w + tap &* CO
+                    if mult == 1 {
+                        for c in 0..<C { o[c] += xi[c] * wk[c] }
+                    } else {
+                        for c in 0..<C {
+                            let xv = xi[c]
+                            let oc = o + c &* mult, wc = wk + c &* mult
+                            for m in 0..<mult { oc[m] += xv * wc[m] }
                         }
                     }
                 }

@@ -104,32 +104,28 @@ enum FastMath {
     // One loop per function so each is fully inlined and specialised.
     @inline(never)
     static func mapExp(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
-        var i = 0
-        while i &+ 16 <= n {
-            store(exp(load(src + i)), dst + i)
-            i &+= 16
-        }
-        if i < n { storeTail(exp(loadTail(src + i, n &- i)), dst + i, n &- i) }
+        map(src, dst, n) { exp($0) }
     }
 
     @inline(never)
     static func mapTanh(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
-        var i = 0
-        while i &+ 16 <= n {
-            store(tanh(load(src + i)), dst + i)
-            i &+= 16
-        }
-        if i < n { storeTail(tanh(loadTail(src + i, n &- i)), dst + i, n &- i) }
+        map(src, dst, n) { tanh($0) }
     }
 
     @inline(never)
     static func mapSigmoid(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
+        map(src, dst, n) { sigmoid($0) }
+    }
+
+    /// `dst[i] = f(src[i])` a vector at a time, the tail through a partial vector.
+    @inline(__always)
+    static func map(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int, _ f: (V) -> V) {
         var i = 0
         while i &+ 16 <= n {
-            store(sigmoid(load(src + i)), dst + i)
+            store(f(load(src + i)), dst + i)
             i &+= 16
         }
-        if i < n { storeTail(sigmoid(loadTail(src + i, n &- i)), dst + i, n &- i) }
+        if i < n { storeTail(f(loadTail(src + i, n &- i)), dst + i, n &- i) }
     }
 
     @inline(__always)

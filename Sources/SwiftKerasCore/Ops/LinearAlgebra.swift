@@ -289,7 +289,7 @@ extension Tensor {
     }
 
     /// A contiguous copy with the axes permuted (no tape recording: an implementation step).
-    fileprivate static func permutedCopy(_ t: Tensor, _ perm: [Int], op: StaticString) throws -> Tensor {
+    static func permutedCopy(_ t: Tensor, _ perm: [Int], op: StaticString) throws -> Tensor {
         if perm == Array(0..<t.rank) { return t }
         let outShape = perm.map { t.shape[$0] }
         let out = try Tensor.uninitialized(outShape, t.dtype, op: op)

@@ -29,38 +29,35 @@ extension UInt8: PoolMaxElement {}
 extension Float: PoolMaxElement {
     @inline(__always)
     static func maxInto(_ o: UnsafeMutablePointer<Float>, _ p: UnsafePointer<Float>, _ n: Int) {
-        var c = 0
-        while c &+ 16 <= n {
-            let a = UnsafeRawPointer(o + c).loadUnaligned(as: SIMD16<Float>.self)
-            let v = UnsafeRawPointer(p + c).loadUnaligned(as: SIMD16<Float>.self)
-            let r = a.replacing(with: v, where: (v .> a) .| (v .!= v))
-            UnsafeMutableRawPointer(o + c).storeBytes(of: r, as: SIMD16<Float>.self)
-            c &+= 16
-        }
-        while c < n {
-            let v = p[c], a = o[c]
-            o[c] = (v > a || v != v) ? v : a
-            c &+= 1
-        }
+        simdMaxInto(o, p, n, SIMD16<Float>.self)
     }
 }
 
 extension Double: PoolMaxElement {
     @inline(__always)
     static func maxInto(_ o: UnsafeMutablePointer<Double>, _ p: UnsafePointer<Double>, _ n: Int) {
-        var c = 0
-        while c &+ 8 <= n {
-            let a = UnsafeRawPointer(o + c).loadUnaligned(as: SIMD8<Double>.self)
-            let v = UnsafeRawPointer(p + c).loadUnaligned(as: SIMD8<Double>.self)
-            let r = a.replacing(with: v, where: (v .> a) .| (v .!= v))
-            UnsafeMutableRawPointer(o + c).storeBytes(of: r, as: SIMD8<Double>.self)
-            c &+= 8
-        }
-        while c < n {
-            let v = p[c], a = o[c]
-            o[c] = (v > a || v != v) ? v : a
-            c &+= 1
-        }
+        simdMaxInto(o, p, n, SIMD8<Double>.self)
+    }
+}
+
+/// `o[i] = max(o[i], p[i])` in vectors of `V` (one 512-bit register's worth) and a scalar tail;
+/// a NaN in `p` wins, as in the scalar rule.
+@inline(__always)
+private func simdMaxInto<T: BinaryFloatingPoint & SIMDScalar, V: SIMD>(
+    _ o: UnsafeMutablePointer<T>, _ p: UnsafePointer<T>, _ n: Int, _: V.Type
+) where V.Scalar == T, V.MaskStorage.Scalar: FixedWidthInteger & SignedInteger {
+    var c = 0
+    while c &+ V.scalarCount <= n {
+        let a = UnsafeRawPointer(o + c).loadUnaligned(as: V.self)
+        let v = UnsafeRawPointer(p + c).loadUnaligned(as: V.self)
+        let r = a.replacing(with: v, where: (v .> a) .| (v .!= v))
+        UnsafeMutableRawPointer(o + c).storeBytes(of: r, as: V.self)
+        c &+= V.scalarCount
+    }
+    while c < n {
+        let v = p[c], a = o[c]
+        o[c] = (v > a || v != v) ? v : a
+        c &+= 1
     }
 }
 
@@ -114,15 +111,7 @@ enum PoolKernels {
     static func forEachWindowPixel(_ g: WindowGeometry, row r: Int, _ body: (Int) -> Void) {
         let C = g.channels
         let ID = g.input[0], IH = g.input[1], IW = g.input[2]
-        let OD = g.output[0], OH = g.output[1], OW = g.output[2]
-        var q = r
-        let ow = q % OW; q /= OW
-        let oh = q % OH; q /= OH
-        let od = q % OD
-        let n = q / OD
-        let bd = od &* g.strides[0] &- g.padBefore[0]
-        let bh = oh &* g.strides[1] &- g.padBefore[1]
-        let bw = ow &* g.strides[2] &- g.padBefore[2]
+        let (n, bd, bh, bw) = g.windowOrigin(row: r)
         let d0 = Swift.max(0, bd), d1 = Swift.min(ID, bd &+ g.window[0])
         let h0 = Swift.max(0, bh), h1 = Swift.min(IH, bh &+ g.window[1])
         let w0 = Swift.max(0, bw), w1 = Swift.min(IW, bw &+ g.window[2])

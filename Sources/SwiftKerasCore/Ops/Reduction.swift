@@ -34,67 +34,45 @@ protocol ReduceScalar: TensorElement {
     static func divided(_ a: Self, byCount n: Int) -> Self
 }
 
-extension Float: ReduceScalar {
-    static var additiveIdentity: Float { 0 }
-    static var multiplicativeIdentity: Float { 1 }
-    static var lowest: Float { -.infinity }
-    static var highest: Float { .infinity }
-    @inline(__always) static func plus(_ a: Float, _ b: Float) -> Float { a + b }
-    @inline(__always) static func times(_ a: Float, _ b: Float) -> Float { a * b }
-    @inline(__always) static func greater(_ a: Float, _ b: Float) -> Bool { a > b }
+/// The floating-point compute dtypes share every rule but the mean's division.
+extension ReduceScalar where Self: BinaryFloatingPoint {
+    static var additiveIdentity: Self { 0 }
+    static var multiplicativeIdentity: Self { 1 }
+    static var lowest: Self { -.infinity }
+    static var highest: Self { .infinity }
+    @inline(__always) static func plus(_ a: Self, _ b: Self) -> Self { a + b }
+    @inline(__always) static func times(_ a: Self, _ b: Self) -> Self { a * b }
+    @inline(__always) static func greater(_ a: Self, _ b: Self) -> Bool { a > b }
     @inline(__always) var isNaNValue: Bool { isNaN }
+}
+
+/// The integer compute dtypes: wrapping arithmetic, truncating mean (0 for an empty one).
+extension ReduceScalar where Self: FixedWidthInteger {
+    static var additiveIdentity: Self { 0 }
+    static var multiplicativeIdentity: Self { 1 }
+    static var lowest: Self { .min }
+    static var highest: Self { .max }
+    @inline(__always) static func plus(_ a: Self, _ b: Self) -> Self { a &+ b }
+    @inline(__always) static func times(_ a: Self, _ b: Self) -> Self { a &* b }
+    @inline(__always) static func greater(_ a: Self, _ b: Self) -> Bool { a > b }
+    @inline(__always) var isNaNValue: Bool { false }
+    @inline(__always) static func divided(_ a: Self, byCount n: Int) -> Self {
+        n <= 0 ? 0 : Self(truncatingIfNeeded: Int64(a) / Int64(n))
+    }
+}
+
+extension Float: ReduceScalar {
+    /// Divided in double precision and rounded once.
     @inline(__always) static func divided(_ a: Float, byCount n: Int) -> Float { Float(Double(a) / Double(n)) }
 }
 
 extension Double: ReduceScalar {
-    static var additiveIdentity: Double { 0 }
-    static var multiplicativeIdentity: Double { 1 }
-    static var lowest: Double { -.infinity }
-    static var highest: Double { .infinity }
-    @inline(__always) static func plus(_ a: Double, _ b: Double) -> Double { a + b }
-    @inline(__always) static func times(_ a: Double, _ b: Double) -> Double { a * b }
-    @inline(__always) static func greater(_ a: Double, _ b: Double) -> Bool { a > b }
-    @inline(__always) var isNaNValue: Bool { isNaN }
     @inline(__always) static func divided(_ a: Double, byCount n: Int) -> Double { a / Double(n) }
 }
 
-extension Int32: ReduceScalar {
-    static var additiveIdentity: Int32 { 0 }
-    static var multiplicativeIdentity: Int32 { 1 }
-    static var lowest: Int32 { .min }
-    static var highest: Int32 { .max }
-    @inline(__always) static func plus(_ a: Int32, _ b: Int32) -> Int32 { a &+ b }
-    @inline(__always) static func times(_ a: Int32, _ b: Int32) -> Int32 { a &* b }
-    @inline(__always) static func greater(_ a: Int32, _ b: Int32) -> Bool { a > b }
-    @inline(__always) var isNaNValue: Bool { false }
-    @inline(__always) static func divided(_ a: Int32, byCount n: Int) -> Int32 {
-        n <= 0 ? 0 : Int32(truncatingIfNeeded: Int64(a) / Int64(n))
-    }
-}
-
-extension Int64: ReduceScalar {
-    static var additiveIdentity: Int64 { 0 }
-    static var multiplicativeIdentity: Int64 { 1 }
-    static var lowest: Int64 { .min }
-    static var highest: Int64 { .max }
-    @inline(__always) static func plus(_ a: Int64, _ b: Int64) -> Int64 { a &+ b }
-    @inline(__always) static func times(_ a: Int64, _ b: Int64) -> Int64 { a &* b }
-    @inline(__always) static func greater(_ a: Int64, _ b: Int64) -> Bool { a > b }
-    @inline(__always) var isNaNValue: Bool { false }
-    @inline(__always) static func divided(_ a: Int64, byCount n: Int) -> Int64 { n <= 0 ? 0 : a / Int64(n) }
-}
-
-extension UInt8: ReduceScalar {
-    static var additiveIdentity: UInt8 { 0 }
-    static var multiplicativeIdentity: UInt8 { 1 }
-    static var lowest: UInt8 { .min }
-    static var highest: UInt8 { .max }
-    @inline(__always) static func plus(_ a: UInt8, _ b: UInt8) -> UInt8 { a &+ b }
-    @inline(__always) static func times(_ a: UInt8, _ b: UInt8) -> UInt8 { a &* b }
-    @inline(__always) static func greater(_ a: UInt8, _ b: UInt8) -> Bool { a > b }
-    @inline(__always) var isNaNValue: Bool { false }
-    @inline(__always) static func divided(_ a: UInt8, byCount n: Int) -> UInt8 { n <= 0 ? 0 : UInt8(truncatingIfNeeded: Int(a) / n) }
-}
+extension Int32: ReduceScalar {}
+extension Int64: ReduceScalar {}
+extension UInt8: ReduceScalar {}
 
 extension Bool: ReduceScalar {
     static var additiveIdentity: Bool { false }
