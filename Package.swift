@@ -39,9 +39,16 @@ let package = Package(
             path: "Sources/SwiftKeras",
             swiftSettings: [.unsafeFlags(["-target-cpu", "haswell", "-enforce-exclusivity=unchecked"])]
         ),
+        // include/swiftkeras.h as a Clang module: the shims below import it, so C structs and
+        // callback types are the header's own and every `@c @implementation` shim is checked
+        // against its prototype by the compiler.
+        .target(
+            name: "SwiftKerasCHeader",
+            path: "Sources/SwiftKerasCHeader"
+        ),
         .target(
             name: "SwiftKerasC",
-            dependencies: ["SwiftKeras"],
+            dependencies: ["SwiftKeras", "SwiftKerasCHeader"],
             path: "Sources/SwiftKerasC",
             linkerSettings: [.unsafeFlags(["-static-stdlib"])]
         ),

@@ -1,23 +1,22 @@
-import Glibc
+import SwiftKerasCHeader
 import SwiftKeras
 
 // Callback objects through the C API (include/swiftkeras/callbacks.h): built-ins by class name
 // and JSON config, custom callbacks over C hooks, LearningRateScheduler over a C schedule, and
 // the epochs and params of a history. An sk_keras_callback is a retained `Callback`.
 
-public typealias SKCallbackHook = @convention(c) (UnsafeMutableRawPointer?, OpaquePointer?, Int32,
-                                                  UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Double>?, Int32) -> Int32
-public typealias SKLRScheduleFn = @convention(c) (UnsafeMutableRawPointer?, Int32, Double, UnsafeMutablePointer<Double>?) -> Int32
+/// The 14 hooks of `sk_callback_hooks` (sharing one user_data), in declaration order.
+struct CallbackHookFns {
+    let hooks: [sk_callback_hook?]
 
-/// The C layout of `sk_callback_hooks`: 14 function pointers in declaration order.
-enum CallbackHook: Int, CaseIterable {
-    case trainBegin, trainEnd, epochBegin, epochEnd, trainBatchBegin, trainBatchEnd, testBegin, testEnd,
-         testBatchBegin, testBatchEnd, predictBegin, predictEnd, predictBatchBegin, predictBatchEnd
+    static let names = ["on_train_begin", "on_train_end", "on_epoch_begin", "on_epoch_end", "on_train_batch_begin",
+                        "on_train_batch_end", "on_test_begin", "on_test_end", "on_test_batch_begin", "on_test_batch_end",
+                        "on_predict_begin", "on_predict_end", "on_predict_batch_begin", "on_predict_batch_end"]
 
-    var name: String {
-        ["on_train_begin", "on_train_end", "on_epoch_begin", "on_epoch_end", "on_train_batch_begin",
-         "on_train_batch_end", "on_test_begin", "on_test_end", "on_test_batch_begin", "on_test_batch_end",
-         "on_predict_begin", "on_predict_end", "on_predict_batch_begin", "on_predict_batch_end"][rawValue]
+    init(_ h: sk_callback_hooks) {
+        hooks = [h.on_train_begin, h.on_train_end, h.on_epoch_begin, h.on_epoch_end, h.on_train_batch_begin,
+                 h.on_train_batch_end, h.on_test_begin, h.on_test_end, h.on_test_batch_begin, h.on_test_batch_end,
+                 h.on_predict_begin, h.on_predict_end, h.on_predict_batch_begin, h.on_predict_batch_end]
     }
 }
 
@@ -30,122 +29,82 @@ final class HookContext {
 
 /// A callback whose hooks are C function pointers (sk_callback_create_custom).
 final class CHooksCallback: Callback {
-    let hooks: [SKCallbackHook?]
-    let userData: UnsafeMutableRawPointer?
-    let destroy: SKDestroy?
+    let fns: CCallback<CallbackHookFns>
 
-    init(hooks: [SKCallbackHook?], userData: UnsafeMutableRawPointer?, destroy: SKDestroy?) {
-        self.hooks = hooks
-        self.userData = userData
-        self.destroy = destroy
-    }
+    init(_ fns: CCallback<CallbackHookFns>) { self.fns = fns }
 
-    deinit { destroy?(userData) }
-
-    /// Runs one hook; `logs` may be changed through the context when `editable`.
-    private func run(_ hook: CallbackHook, _ index: Int, _ logs: inout Logs, editable: Bool) throws {
-        guard let fn = hooks[hook.rawValue] else { return }
+    /// Runs hook `i`; `logs` may be changed through the context when `editable`.
+    private func run(_ i: Int, _ index: Int, _ logs: inout Logs, editable: Bool) throws {
+        guard let fn = fns.fn.hooks[i] else { return }
         let ctx = HookContext()
         ctx.callback = self
         if editable { ctx.logs = logs }
-        LastError.set(0, "")
-        let rc = withExtendedLifetime(ctx) {
-            withCLogs(logs) { fn(userData, OpaquePointer(Unmanaged.passUnretained(ctx).toOpaque()), Int32(clamping: index), $0, $1, $2) }
+        try withExtendedLifetime(ctx) {
+            try fns.check("callback \(CallbackHookFns.names[i]) hook") { _, ud in
+                withCLogs(logs) { fn(ud, borrowed(ctx), Int32(clamping: index), $0, $1, $2) }
+            }
         }
-        if rc != 0 { throw callbackFailure(rc, "callback \(hook.name) hook") }
         if editable, let l = ctx.logs { logs = l }
     }
 
-    private func run(_ hook: CallbackHook, _ index: Int, _ logs: Logs) throws {
+    private func run(_ i: Int, _ index: Int, _ logs: Logs) throws {
         var l = logs
-        try run(hook, index, &l, editable: false)
+        try run(i, index, &l, editable: false)
     }
 
-    override func onTrainBegin(logs: Logs) throws { try run(.trainBegin, -1, logs) }
-    override func onTrainEnd(logs: Logs) throws { try run(.trainEnd, -1, logs) }
-    override func onEpochBegin(_ epoch: Int, logs: Logs) throws { try run(.epochBegin, epoch, logs) }
-    override func onEpochEnd(_ epoch: Int, updating logs: inout Logs) throws {
-        try run(.epochEnd, epoch, &logs, editable: true)
-    }
-    override func onTrainBatchBegin(_ batch: Int, logs: Logs) throws { try run(.trainBatchBegin, batch, logs) }
-    override func onTrainBatchEnd(_ batch: Int, logs: Logs) throws { try run(.trainBatchEnd, batch, logs) }
-    override func onTestBegin(logs: Logs) throws { try run(.testBegin, -1, logs) }
-    override func onTestEnd(logs: Logs) throws { try run(.testEnd, -1, logs) }
-    override func onTestBatchBegin(_ batch: Int, logs: Logs) throws { try run(.testBatchBegin, batch, logs) }
-    override func onTestBatchEnd(_ batch: Int, logs: Logs) throws { try run(.testBatchEnd, batch, logs) }
-    override func onPredictBegin(logs: Logs) throws { try run(.predictBegin, -1, logs) }
-    override func onPredictEnd(logs: Logs) throws { try run(.predictEnd, -1, logs) }
-    override func onPredictBatchBegin(_ batch: Int, logs: Logs) throws { try run(.predictBatchBegin, batch, logs) }
-    override func onPredictBatchEnd(_ batch: Int, logs: Logs) throws { try run(.predictBatchEnd, batch, logs) }
+    override func onTrainBegin(logs: Logs) throws { try run(0, -1, logs) }
+    override func onTrainEnd(logs: Logs) throws { try run(1, -1, logs) }
+    override func onEpochBegin(_ epoch: Int, logs: Logs) throws { try run(2, epoch, logs) }
+    override func onEpochEnd(_ epoch: Int, updating logs: inout Logs) throws { try run(3, epoch, &logs, editable: true) }
+    override func onTrainBatchBegin(_ batch: Int, logs: Logs) throws { try run(4, batch, logs) }
+    override func onTrainBatchEnd(_ batch: Int, logs: Logs) throws { try run(5, batch, logs) }
+    override func onTestBegin(logs: Logs) throws { try run(6, -1, logs) }
+    override func onTestEnd(logs: Logs) throws { try run(7, -1, logs) }
+    override func onTestBatchBegin(_ batch: Int, logs: Logs) throws { try run(8, batch, logs) }
+    override func onTestBatchEnd(_ batch: Int, logs: Logs) throws { try run(9, batch, logs) }
+    override func onPredictBegin(logs: Logs) throws { try run(10, -1, logs) }
+    override func onPredictEnd(logs: Logs) throws { try run(11, -1, logs) }
+    override func onPredictBatchBegin(_ batch: Int, logs: Logs) throws { try run(12, batch, logs) }
+    override func onPredictBatchEnd(_ batch: Int, logs: Logs) throws { try run(13, batch, logs) }
 }
 
-/// The user data of a C schedule, destroyed with the scheduler.
-final class CSchedule {
-    let fn: SKLRScheduleFn
-    let userData: UnsafeMutableRawPointer?
-    let destroy: SKDestroy?
-
-    init(_ fn: SKLRScheduleFn, _ userData: UnsafeMutableRawPointer?, _ destroy: SKDestroy?) {
-        self.fn = fn
-        self.userData = userData
-        self.destroy = destroy
-    }
-
-    deinit { destroy?(userData) }
-
-    func callAsFunction(_ epoch: Int, _ lr: Double) throws -> Double {
-        var out = Double.nan
-        LastError.set(0, "")
-        let rc = fn(userData, Int32(clamping: epoch), lr, &out)
-        if rc != 0 { throw callbackFailure(rc, "LearningRateScheduler schedule") }
-        return out
-    }
-}
-
-@_cdecl("sk_callback_create")
+@c @implementation
 public func sk_callback_create(_ className: UnsafePointer<CChar>?, _ config: UnsafePointer<CChar>?,
                                _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
-    produceObject(out, "sk_callback_create") {
+    produce(out, "sk_callback_create") {
         let name = try cString(className, "sk_callback_create", "class_name")
         let text = config.map { String(cString: $0) } ?? ""
-        let cfg = text.isEmpty ? nil : try ConfigValue.parse(json: text)
-        return retainedHandle(try CallbackRegistry.make(className: name, config: cfg))
+        return try CallbackRegistry.make(className: name, config: text.isEmpty ? nil : try ConfigValue.parse(json: text))
     }
 }
 
-@_cdecl("sk_keras_callback_release")
+@c @implementation
 public func sk_keras_callback_release(_ cb: OpaquePointer?) {
-    releaseHandle(cb, Callback.self)
+    release(cb, as: Callback.self)
 }
 
-@_cdecl("sk_keras_callback_state")
+@c @implementation
 public func sk_keras_callback_state(_ cb: OpaquePointer?, _ name: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<Double>?) -> Int32 {
     status {
         let fn: StaticString = "sk_keras_callback_state"
-        let c = try object(cb, fn, "callback", Callback.self)
+        let c = try unwrap(cb, fn, "callback", as: Callback.self)
         let n = try cString(name, fn, "name")
-        guard let out else { throw SwiftKerasError(.invalidArgument, "sk_keras_callback_state: out is NULL") }
+        let o = try outParameter(out, fn)
         guard let v = c.state(n) else {
             throw SwiftKerasError(.invalidArgument, "sk_keras_callback_state: \(type(of: c)) has no state '\(n)'")
         }
-        out.pointee = v
+        o.pointee = v
     }
 }
 
-@_cdecl("sk_callback_create_custom")
-public func sk_callback_create_custom(_ hooks: UnsafeRawPointer?, _ userData: UnsafeMutableRawPointer?, _ destroy: SKDestroy?,
-                                      _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
-    var handedOver = false
-    let rc = produceObject(out, "sk_callback_create_custom") {
+@c @implementation
+public func sk_callback_create_custom(_ hooks: UnsafePointer<sk_callback_hooks>?, _ userData: UnsafeMutableRawPointer?,
+                                      _ destroy: CDestroy?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    let owner = CUserData(userData, destroy)  // destroy runs exactly once, when the callback goes away or now
+    return produce(out, "sk_callback_create_custom") {
         guard let hooks else { throw SwiftKerasError(.invalidArgument, "sk_callback_create_custom: hooks is NULL") }
-        let fns = CallbackHook.allCases.map {
-            hooks.loadUnaligned(fromByteOffset: $0.rawValue * MemoryLayout<SKCallbackHook?>.stride, as: SKCallbackHook?.self)
-        }
-        handedOver = true
-        return retainedHandle(CHooksCallback(hooks: fns, userData: userData, destroy: destroy))
+        return CHooksCallback(CCallback(CallbackHookFns(hooks.pointee), owner)) as Callback
     }
-    if !handedOver { destroy?(userData) }
-    return rc
 }
 
 /// The hook context behind a borrowed sk_callback_context.
@@ -154,7 +113,7 @@ private func hookContext(_ ctx: OpaquePointer?, _ fn: StaticString) throws -> Ho
     return Unmanaged<HookContext>.fromOpaque(UnsafeRawPointer(ctx)).takeUnretainedValue()
 }
 
-@_cdecl("sk_callback_context_set_log")
+@c @implementation
 public func sk_callback_context_set_log(_ ctx: OpaquePointer?, _ name: UnsafePointer<CChar>?, _ value: Double) -> Int32 {
     status {
         let c = try hookContext(ctx, "sk_callback_context_set_log")
@@ -166,20 +125,18 @@ public func sk_callback_context_set_log(_ ctx: OpaquePointer?, _ name: UnsafePoi
     }
 }
 
-@_cdecl("sk_callback_context_set_stop_training")
+@c @implementation
 public func sk_callback_context_set_stop_training(_ ctx: OpaquePointer?, _ stop: UInt8) -> Int32 {
     status {
-        let c = try hookContext(ctx, "sk_callback_context_set_stop_training")
-        c.callback?.model?.stopTraining = stop != 0
+        try hookContext(ctx, "sk_callback_context_set_stop_training").callback?.model?.stopTraining = stop != 0
     }
 }
 
-@_cdecl("sk_callback_context_param")
+@c @implementation
 public func sk_callback_context_param(_ ctx: OpaquePointer?, _ name: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<Int64>?) -> Int32 {
     status {
         let fn: StaticString = "sk_callback_context_param"
-        let c = try hookContext(ctx, fn)
-        try writeParam(c.callback?.params ?? [:], name, out, fn)
+        try writeParam(try hookContext(ctx, fn).callback?.params ?? [:], name, out, fn)
     }
 }
 
@@ -187,56 +144,48 @@ public func sk_callback_context_param(_ ctx: OpaquePointer?, _ name: UnsafePoint
 private func writeParam(_ params: [String: Int], _ name: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<Int64>?,
                         _ fn: StaticString) throws {
     let n = try cString(name, fn, "name")
-    guard let out else { throw SwiftKerasError(.invalidArgument, "\(fn): out is NULL") }
+    let o = try outParameter(out, fn)
     guard let v = params[n] else {
         throw SwiftKerasError(.invalidArgument, "\(fn): no param '\(n)' (params: \(params.keys.sorted().joined(separator: ", ")))")
     }
-    out.pointee = Int64(v)
+    o.pointee = Int64(v)
 }
 
-@_cdecl("sk_callback_create_lr_scheduler")
-public func sk_callback_create_lr_scheduler(_ schedule: SKLRScheduleFn?, _ userData: UnsafeMutableRawPointer?, _ destroy: SKDestroy?,
-                                            _ verbose: Int32, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
-    var handedOver = false
-    let rc = produceObject(out, "sk_callback_create_lr_scheduler") {
+@c @implementation
+public func sk_callback_create_lr_scheduler(_ schedule: sk_lr_schedule_fn?, _ userData: UnsafeMutableRawPointer?,
+                                            _ destroy: CDestroy?, _ verbose: Int32,
+                                            _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    let owner = CUserData(userData, destroy)  // destroy runs exactly once, when the scheduler goes away or now
+    return produce(out, "sk_callback_create_lr_scheduler") {
         guard let schedule else { throw SwiftKerasError(.invalidArgument, "sk_callback_create_lr_scheduler: schedule is NULL") }
-        let s = CSchedule(schedule, userData, destroy)
-        handedOver = true
-        return retainedHandle(LearningRateScheduler(verbose: Int(verbose)) { try s($0, $1) })
+        let s = CCallback(schedule, owner)
+        return LearningRateScheduler(verbose: Int(verbose)) { epoch, lr in
+            var v = Double.nan
+            try s.check("LearningRateScheduler schedule") { fn, ud in fn(ud, Int32(clamping: epoch), lr, &v) }
+            return v
+        } as Callback
     }
-    if !handedOver { destroy?(userData) }
-    return rc
 }
 
-@_cdecl("sk_history_epoch")
+@c @implementation
 public func sk_history_epoch(_ h: OpaquePointer?, _ i: Int32) -> Int32 {
-    guard let b = try? object(h, "sk_history_epoch", "history", HistoryBox.self), i >= 0, Int(i) < b.epochNumbers.count else {
-        return -1
-    }
+    guard let b = try? unwrap(h, "sk_history_epoch", "history", as: HistoryBox.self), i >= 0,
+          Int(i) < b.epochNumbers.count else { return -1 }
     return Int32(clamping: b.epochNumbers[Int(i)])
 }
 
-@_cdecl("sk_history_param")
+@c @implementation
 public func sk_history_param(_ h: OpaquePointer?, _ name: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<Int64>?) -> Int32 {
     status {
-        let b = try object(h, "sk_history_param", "history", HistoryBox.self)
-        try writeParam(b.params, name, out, "sk_history_param")
+        try writeParam(try unwrap(h, "sk_history_param", "history", as: HistoryBox.self).params, name, out, "sk_history_param")
     }
 }
 
-/// The callback objects of sk_fit_args (version 2): borrowed handles, in order.
+/// The callback objects of sk_fit_args (version 2): borrowed handles, in order, each once.
 func fitCallbackObjects(_ list: UnsafePointer<OpaquePointer?>?, _ n: Int32, _ fn: StaticString) throws -> [Callback] {
-    if n == 0 && list == nil { return [] }
-    try checkCount(n, fn, "callbacks")
-    guard let list else { throw SwiftKerasError(.invalidArgument, "\(fn): callbacks is NULL but n_callbacks is \(n)") }
-    var out: [Callback] = []
-    for i in 0..<Int(n) {
-        guard let h = list[i] else { throw SwiftKerasError(.invalidArgument, "\(fn): callbacks[\(i)] is NULL") }
-        let cb = Unmanaged<Callback>.fromOpaque(UnsafeRawPointer(h)).takeUnretainedValue()
-        if out.contains(where: { $0 === cb }) {
-            throw SwiftKerasError(.invalidArgument, "\(fn): callbacks[\(i)] is the same callback as an earlier entry")
-        }
-        out.append(cb)
+    let cbs = try handleList(list, n, fn, "callbacks", as: Callback.self)
+    for (i, cb) in cbs.enumerated() where cbs[..<i].contains(where: { $0 === cb }) {
+        throw SwiftKerasError(.invalidArgument, "\(fn): callbacks[\(i)] is the same callback as an earlier entry")
     }
-    return out
+    return cbs
 }

@@ -113,13 +113,14 @@ static void test_tensors(void) {
 #include "harness_ops.inc"
 #include "harness_autodiff.inc"
 #include "harness_threads.inc"
-#include "harness_additions.inc"
+#include "harness_backend_functions.inc"
 #include "harness_keras.inc"
 #include "harness_optimizers.inc"
 #include "harness_fit.inc"
 #include "harness_models.inc"
-#include "harness_saving2.inc"
+#include "harness_saving.inc"
 #include "harness_custom_metrics.inc"
+#include "harness_ownership.inc"
 #include "harness_callbacks.inc"
 
 int main(void) {
@@ -135,13 +136,14 @@ int main(void) {
     test_tapes();
     test_callbacks();
     test_threads();
-    test_additions();
+    test_backend_functions();
     test_keras();
     test_optimizers();
     test_fit_args();
     test_models();
-    test_saving2();
+    test_saving();
     test_custom_metrics();
+    test_ownership();
     test_keras_callbacks();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;

@@ -63,6 +63,15 @@ static double first(const sk_tensor *t) {
     return readd(t, v, 4096) >= 1 ? v[0] : NAN;
 }
 
+/* The value of a metric's result: NAN on error or when the result is not exactly one value. */
+static double metric_value(const sk_metric *m) {
+    sk_tensor *r = NULL;
+    double v = NAN;
+    if (sk_metric_result(m, &r) != SK_OK || readd(r, &v, 1) != 1) v = NAN;
+    sk_tensor_release(r);
+    return v;
+}
+
 static int has_shape(const sk_tensor *t, const int64_t *shape, int32_t ndim) {
     int64_t got[16];
     if (sk_tensor_ndim(t) != ndim || sk_tensor_shape(t, got, 16) != SK_OK) return 0;

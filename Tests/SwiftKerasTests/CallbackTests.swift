@@ -9,8 +9,6 @@ import Foundation
 // TerminateOnNaN, LearningRateScheduler, logs shared along the callbacks, configs by class name,
 // and Python's number formatting.
 
-private func t32(_ v: [Double], _ shape: [Int]) -> Tensor { try! Tensor.from(doubles: v, shape: shape, dtype: .float32) }
-
 /// A one-weight model whose kernel we set to mark the epoch (as tf-keras' DummyModel does).
 private func markerModel(lr: Double = 0.1) throws -> Sequential {
     let m = try Sequential([Dense(units: 1, useBias: false, kernelInitializer: Zeros(), inputShape: [1])])
@@ -239,15 +237,9 @@ final class CallbackTests: XCTestCase {
 
     // MARK: ModelCheckpoint
 
-    private func tempDir() throws -> String {
-        let d = NSTemporaryDirectory() + "sk-callbacks-\(getpid())-\(UInt64.random(in: 0..<UInt64.max))"
-        try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
-        return d
-    }
-
     func testModelCheckpointFilesAndFormattedNames() throws {
-        let dir = try tempDir()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = makeTempDir("sk-callbacks")
+        defer { removeTree(dir) }
         let model = try markerModel()
         let x = t32([1, 2, 3, 4], [4, 1]), y = t32([1, 2, 3, 4], [4, 1])
         let scripted = [1.0, 0.5, 0.7, 0.3, 0.3]
@@ -300,8 +292,8 @@ final class CallbackTests: XCTestCase {
     // MARK: CSVLogger
 
     func testCSVLoggerFileFormat() throws {
-        let dir = try tempDir()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = makeTempDir("sk-callbacks")
+        defer { removeTree(dir) }
         let path = dir + "/log.csv"
         let model = try markerModel()
         let csv = try CSVLogger(filename: path)

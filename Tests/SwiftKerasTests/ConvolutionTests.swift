@@ -4,19 +4,13 @@ import XCTest
 
 // MARK: - Test helpers
 
-/// Deterministic generator for the randomized comparisons.
-private struct LCG {
-    var state: UInt64
-    init(_ seed: UInt64) { state = seed &* 6364136223846793005 &+ 1442695040888963407 }
-    mutating func next() -> UInt64 {
-        state = state &* 6364136223846793005 &+ 1442695040888963407
-        return state >> 33
-    }
+/// The draws of the randomized comparisons, from the top 31 bits of each LCG state.
+private extension LCG {
     mutating func int(_ range: ClosedRange<Int>) -> Int {
-        range.lowerBound + Int(next() % UInt64(range.upperBound - range.lowerBound + 1))
+        range.lowerBound + Int((step() >> 33) % UInt64(range.upperBound - range.lowerBound + 1))
     }
-    mutating func double() -> Double { Double(next() % 2001) / 1000 - 1 }
-    mutating func bool() -> Bool { next() & 1 == 1 }
+    mutating func double() -> Double { Double((step() >> 33) % 2001) / 1000 - 1 }
+    mutating func bool() -> Bool { (step() >> 33) & 1 == 1 }
 }
 
 /// Flat index of `(n, spatial..., c)` in a tensor of spatial shape `sp` and `C` channels.
@@ -56,18 +50,6 @@ private func randomTensor(_ shape: [Int], _ rng: inout LCG, _ dtype: DType = .fl
     if dtype == .float32 { v = v.map { Double(Float($0)) } }
     return (try Tensor.from(doubles: v, shape: shape, dtype: dtype), v)
 }
-
-private func assertClose(_ got: [Double], _ want: [Double], tol: Double = 1e-4, _ msg: String,
-                         file: StaticString = #filePath, line: UInt = #line) {
-    XCTAssertEqual(got.count, want.count, msg, file: file, line: line)
-    if got.count != want.count { return }
-    for i in 0..<got.count where !(abs(got[i] - want[i]) <= tol * max(1, abs(want[i]))) {
-        XCTFail("\(msg): element \(i) is \(got[i]), expected \(want[i])", file: file, line: line)
-        return
-    }
-}
-
-private func f32(_ v: [Float], _ shape: [Int]) throws -> Tensor { try Tensor(v, shape: shape) }
 
 // MARK: - Exact small cases
 
@@ -366,9 +348,7 @@ final class ConvolutionTests: XCTestCase {
             default: got = try conv3d(x, k, strides: st, padding: pad, dataFormat: f, dilationRate: dl)
             }
             let desc = "conv\(rank)d trial \(trial) x \(x.shape) k \(k.shape) s \(st) d \(dl) \(pad) \(f)"
-            XCTAssertEqual(got.shape, shapeOf(n, osp, cout, f), desc)
-            XCTAssertEqual(got.dtype, dtype, desc)
-            assertClose(got.doubles, want, desc)
+            check(got, shapeOf(n, osp, cout, f), dtype, want, tol: 1e-4, desc)
         }
     }
 
@@ -407,7 +387,7 @@ final class ConvolutionTests: XCTestCase {
             let desc = "transpose trial \(trial) x \(x.shape) k \(k.shape) out \(oshape) s \(st) d \(dl) \(pad) \(f)"
             XCTAssertEqual(got.shape, oshape, desc)
             XCTAssertEqual(got.dtype, .float32, desc)
-            assertClose(got.doubles, want, desc)
+            assertClose(got.doubles, want, .relOrAbs(1e-4), desc)
         }
     }
 
@@ -450,11 +430,11 @@ final class ConvolutionTests: XCTestCase {
             let desc = "depthwise trial \(trial) x \(x.shape) k \(k.shape) s \(st) d \(dl) \(pad) \(f)"
             let gd = try depthwiseConv2d(x, k, strides: st, padding: pad, dataFormat: f, dilationRate: dl)
             XCTAssertEqual(gd.shape, shapeOf(n, osp, co, f), desc)
-            assertClose(gd.doubles, wantD, desc)
+            assertClose(gd.doubles, wantD, .relOrAbs(1e-4), desc)
             let gs = try separableConv2d(x, depthwiseKernel: k, pointwiseKernel: p, strides: st, padding: pad,
                                          dataFormat: f, dilationRate: dl)
             XCTAssertEqual(gs.shape, shapeOf(n, osp, cout, f), desc)
-            assertClose(gs.doubles, wantS, desc)
+            assertClose(gs.doubles, wantS, .relOrAbs(1e-4), desc)
         }
     }
 
@@ -488,9 +468,7 @@ final class ConvolutionTests: XCTestCase {
                 ? try pool2d(x, poolSize: ps, strides: st, padding: pad, dataFormat: f, mode: mode)
                 : try pool3d(x, poolSize: ps, strides: st, padding: pad, dataFormat: f, mode: mode)
             let desc = "pool\(rank)d trial \(trial) x \(x.shape) p \(ps) s \(st) \(pad) \(f) \(mode)"
-            XCTAssertEqual(got.shape, shapeOf(n, osp, c, f), desc)
-            XCTAssertEqual(got.dtype, dtype, desc)
-            assertClose(got.doubles, want, desc)
+            check(got, shapeOf(n, osp, c, f), dtype, want, tol: 1e-4, desc)
         }
     }
 
@@ -564,7 +542,7 @@ final class ConvolutionTests: XCTestCase {
         // avg 'same': window counts 4, 2, 2, 1 → dx = [1/4, 1/4 + 1/2, 1/4 + 1/2, 1/4 + 1/2 + 1/2 + 1].
         let da = try avgPoolBackward(try f32([1, 1, 1, 1], [1, 2, 2, 1]), inputShape: [1, 2, 2, 1], poolSize: [2, 2],
                                      strides: [1, 1], padding: .same)
-        assertClose(da.doubles, [0.25, 0.75, 0.75, 2.25], "avg_pool_backward same")
+        assertClose(da.doubles, [0.25, 0.75, 0.75, 2.25], .relOrAbs(1e-4), "avg_pool_backward same")
         // Through the tape: the gradient of sum(pool2d(x)) for tied maxima goes to the first.
         let tape = GradientTape()
         tape.watch(x)
@@ -602,17 +580,17 @@ final class ConvolutionTests: XCTestCase {
                                            dilationRate: [dh, dw])
             let dk = try convBackpropFilter(x, g, kernelShape: k.shape, strides: [sh, sw], padding: pad,
                                             dilationRate: [dh, dw])
-            assertClose(dx.doubles, wantX, tol: 1e-10, "conv_backprop_input \(label)")
-            assertClose(dk.doubles, wantK, tol: 1e-10, "conv_backprop_filter \(label)")
+            assertClose(dx.doubles, wantX, .relOrAbs(1e-10), "conv_backprop_input \(label)")
+            assertClose(dk.doubles, wantK, .relOrAbs(1e-10), "conv_backprop_filter \(label)")
             // float32 and channels-first give the same numbers.
             let dk32 = try convBackpropFilter(x.cast(to: .float32), g.cast(to: .float32), kernelShape: k.shape,
                                               strides: [sh, sw], padding: pad, dilationRate: [dh, dw])
             XCTAssertEqual(dk32.dtype, .float32)
-            assertClose(dk32.doubles, wantK, tol: 1e-4, "conv_backprop_filter f32 \(label)")
+            assertClose(dk32.doubles, wantK, .relOrAbs(1e-4), "conv_backprop_filter f32 \(label)")
             let dxCF = try convBackpropInput(g.transposed([0, 3, 1, 2]), k, inputShape: [n, cin, h, w],
                                              strides: [sh, sw], padding: pad, dataFormat: .channelsFirst,
                                              dilationRate: [dh, dw])
-            assertClose(try dxCF.transposed([0, 2, 3, 1]).doubles, wantX, tol: 1e-10, "conv_backprop_input cf \(label)")
+            assertClose(try dxCF.transposed([0, 2, 3, 1]).doubles, wantX, .relOrAbs(1e-10), "conv_backprop_input cf \(label)")
             // Depthwise = conv with a block-diagonal kernel when multiplier is cout.
             let (dk0, _) = try randomTensor([kh, kw, cin, cout], &rng, .float64)
             let gd = try randomTensor([n, oh, ow, cin * cout], &rng, .float64).0
@@ -628,8 +606,8 @@ final class ConvolutionTests: XCTestCase {
                     .multiplying(gd).sum(alongAxes: nil, keepingDimensions: false)
             }
             let grads = try tape.gradient(l, [.tensor(x), .tensor(dk0)])
-            assertClose(ddx.doubles, grads[0]!.doubles, tol: 1e-12, "depthwise backprop input \(label)")
-            assertClose(ddk.doubles, grads[1]!.doubles, tol: 1e-12, "depthwise backprop filter \(label)")
+            assertClose(ddx.doubles, grads[0]!.doubles, .relOrAbs(1e-12), "depthwise backprop input \(label)")
+            assertClose(ddk.doubles, grads[1]!.doubles, .relOrAbs(1e-12), "depthwise backprop filter \(label)")
             // Numerical: ⟨g, depthwise(x, k)⟩ is bilinear, so ⟨ddk, k⟩ equals it exactly.
             let fwd = try depthwiseConv2d(x, dk0, strides: [sh, sw], padding: pad, dilationRate: [dh, dw])
             let lhs = try fwd.multiplying(gd).sum(alongAxes: nil, keepingDimensions: false).doubles[0]

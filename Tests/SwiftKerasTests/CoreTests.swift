@@ -2,20 +2,6 @@ import XCTest
 @testable import SwiftKerasCore
 @testable import SwiftKeras
 
-/// Asserts that `body` throws a SwiftKerasError of `kind` whose message is exactly `message`.
-func assertError<T>(_ kind: SwiftKerasError.Kind, _ message: String, file: StaticString = #filePath,
-                    line: UInt = #line, _ body: () throws -> T) {
-    do {
-        _ = try body()
-        XCTFail("expected error: \(message)", file: file, line: line)
-    } catch let e as SwiftKerasError {
-        XCTAssertEqual(e.kind, kind, "kind for: \(e.message)", file: file, line: line)
-        XCTAssertEqual(e.message, message, file: file, line: line)
-    } catch {
-        XCTFail("unexpected error type \(error)", file: file, line: line)
-    }
-}
-
 final class CoreTests: XCTestCase {
     func testAddBroadcast() throws {
         let a = try Tensor([1, 2, 3, 4] as [Float], shape: [2, 2])

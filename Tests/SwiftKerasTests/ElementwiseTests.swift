@@ -5,45 +5,6 @@ import XCTest
 
 // MARK: helpers
 
-private func f32(_ v: [Float], _ shape: [Int]? = nil) throws -> Tensor { try Tensor(v, shape: shape ?? [v.count]) }
-private func f64(_ v: [Double], _ shape: [Int]? = nil) throws -> Tensor { try Tensor(v, shape: shape ?? [v.count]) }
-private func i32(_ v: [Int32], _ shape: [Int]? = nil) throws -> Tensor { try Tensor(v, shape: shape ?? [v.count]) }
-private func i64(_ v: [Int64], _ shape: [Int]? = nil) throws -> Tensor { try Tensor(v, shape: shape ?? [v.count]) }
-private func u8(_ v: [UInt8], _ shape: [Int]? = nil) throws -> Tensor { try Tensor(v, shape: shape ?? [v.count]) }
-private func bools(_ v: [Bool], _ shape: [Int]? = nil) throws -> Tensor { try Tensor(v, shape: shape ?? [v.count]) }
-
-/// Asserts dtype, shape and values (NaN equals NaN; exact unless `tol` is given, relative).
-private func check(_ t: Tensor, _ dtype: DType, _ shape: [Int], _ values: [Double], tol: Double = 0,
-                   file: StaticString = #filePath, line: UInt = #line) {
-    XCTAssertEqual(t.dtype, dtype, "dtype", file: file, line: line)
-    XCTAssertEqual(t.shape, shape, "shape", file: file, line: line)
-    let got = t.doubles
-    XCTAssertEqual(got.count, values.count, "count", file: file, line: line)
-    for (g, w) in zip(got, values) {
-        if w.isNaN { XCTAssertTrue(g.isNaN, "expected NaN, got \(g) in \(got)", file: file, line: line); continue }
-        if tol == 0 || w.isInfinite {
-            XCTAssertEqual(g, w, "in \(got) vs \(values)", file: file, line: line)
-            if w == 0 && g == 0 { XCTAssertEqual(g.sign, w.sign, "sign of zero in \(got)", file: file, line: line) }
-        } else {
-            XCTAssertEqual(g, w, accuracy: tol * Swift.max(1, Swift.abs(w)), "in \(got) vs \(values)", file: file, line: line)
-        }
-    }
-}
-
-/// Asserts the thrown error's kind and exact message.
-private func assertThrows(_ kind: SwiftKerasError.Kind, _ message: String, _ body: () throws -> Tensor,
-                          file: StaticString = #filePath, line: UInt = #line) {
-    do {
-        let t = try body()
-        XCTFail("expected \(kind) '\(message)', got a tensor of shape \(t.shape)", file: file, line: line)
-    } catch let e as SwiftKerasError {
-        XCTAssertEqual(e.kind, kind, file: file, line: line)
-        XCTAssertEqual(e.message, message, file: file, line: line)
-    } catch {
-        XCTFail("unexpected error \(error)", file: file, line: line)
-    }
-}
-
 /// Distance in float32 ulps between `got` and the double `want` (ulp of `want` as a float).
 private func ulps(_ got: Float, _ want: Double) -> Double {
     if got.isNaN && want.isNaN { return 0 }
@@ -56,150 +17,135 @@ private func ulps(_ got: Float, _ want: Double) -> Double {
     return Swift.abs(Double(got) - want) / ulp
 }
 
-/// A tiny deterministic generator (SplitMix64).
-private struct Rand {
-    var s: UInt64
-    mutating func next() -> UInt64 {
-        s &+= 0x9E37_79B9_7F4A_7C15
-        var z = s
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func int(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    mutating func double() -> Double { Double(next() >> 11) / Double(1 << 53) }
-}
-
 // MARK: - binary ops
 
 final class ElementwiseBinaryTests: XCTestCase {
     func testArithmeticDTypesAndValues() throws {
         let a = try f32([1, -2, 3.5, 0], [2, 2]), b = try f32([2, 4, -1, 5], [2, 2])
-        check(try a + b, .float32, [2, 2], [3, 2, 2.5, 5])
-        check(try a - b, .float32, [2, 2], [-1, -6, 4.5, -5])
-        check(try a * b, .float32, [2, 2], [2, -8, -3.5, 0])
-        check(try a / b, .float32, [2, 2], [0.5, -0.5, -3.5, 0])
+        check(try a + b, [2, 2], .float32, [3, 2, 2.5, 5])
+        check(try a - b, [2, 2], .float32, [-1, -6, 4.5, -5])
+        check(try a * b, [2, 2], .float32, [2, -8, -3.5, 0])
+        check(try a / b, [2, 2], .float32, [0.5, -0.5, -3.5, 0])
         // int32 / int32 → float32 (true division), ints promote with floats.
         let i = try i32([7, -7, 1, 0]), j = try i32([2, 2, 0, 0])
-        check(try i / j, .float32, [4], [3.5, -3.5, .infinity, .nan])
-        check(try i + j, .int32, [4], [9, -5, 1, 0])
-        check(try i.adding(try f32([0.5, 0.5, 0.5, 0.5])), .float32, [4], [7.5, -6.5, 1.5, 0.5])
-        check(try i.adding(try i64([1, 1, 1, 1])), .int64, [4], [8, -6, 2, 1])
-        check(try u8([250, 3]).adding(try u8([10, 4])), .uint8, [2], [4, 7])  // wraps
-        check(try u8([1]).adding(try i32([-3])), .int32, [1], [-2])
-        check(try i32([Int32.max]) + i32([1]), .int32, [1], [Double(Int32.min)])  // wraps, no trap
-        check(try f64([1]).adding(try f32([2])), .float64, [1], [3])
+        check(try i / j, [4], .float32, [3.5, -3.5, .infinity, .nan])
+        check(try i + j, [4], .int32, [9, -5, 1, 0])
+        check(try i.adding(try f32([0.5, 0.5, 0.5, 0.5])), [4], .float32, [7.5, -6.5, 1.5, 0.5])
+        check(try i.adding(try i64([1, 1, 1, 1])), [4], .int64, [8, -6, 2, 1])
+        check(try u8([250, 3]).adding(try u8([10, 4])), [2], .uint8, [4, 7])  // wraps
+        check(try u8([1]).adding(try i32([-3])), [1], .int32, [-2])
+        check(try i32([Int32.max]) + i32([1]), [1], .int32, [Double(Int32.min)])  // wraps, no trap
+        check(try f64([1]).adding(try f32([2])), [1], .float64, [3])
         // Half types compute in float32 and keep their dtype; f16 + bf16 → float32.
         let h = try f32([1.5, 2]).cast(to: .float16)
-        check(try h * h, .float16, [2], [2.25, 4])
-        check(try h.adding(try f32([1, 1]).cast(to: .bfloat16)), .float32, [2], [2.5, 3])
+        check(try h * h, [2], .float16, [2.25, 4])
+        check(try h.adding(try f32([1, 1]).cast(to: .bfloat16)), [2], .float32, [2.5, 3])
         // Bools: add = or, multiply = and.
         let t = try bools([true, true, false, false]), u = try bools([true, false, true, false])
-        check(try t + u, .bool, [4], [1, 1, 1, 0])
-        check(try t * u, .bool, [4], [1, 0, 0, 0])
-        check(try t / u, .float32, [4], [1, .infinity, 0, .nan])
-        check(try t + i32([5, 5, 5, 5]), .int32, [4], [6, 6, 5, 5])
+        check(try t + u, [4], .bool, [1, 1, 1, 0])
+        check(try t * u, [4], .bool, [1, 0, 0, 0])
+        check(try t / u, [4], .float32, [1, .infinity, 0, .nan])
+        check(try t + i32([5, 5, 5, 5]), [4], .int32, [6, 6, 5, 5])
     }
 
     func testPythonScalarsDoNotUpcast() throws {
         let i = try i32([1, 2, 3])
-        check(try i + 1, .int32, [3], [2, 3, 4])
-        check(try i * 2.5, .float32, [3], [2.5, 5, 7.5])
-        check(try i / 2, .float32, [3], [0.5, 1, 1.5])
-        check(try 10 - i, .int32, [3], [9, 8, 7])
-        check(try i % 2, .int32, [3], [1, 0, 1])
+        check(try i + 1, [3], .int32, [2, 3, 4])
+        check(try i * 2.5, [3], .float32, [2.5, 5, 7.5])
+        check(try i / 2, [3], .float32, [0.5, 1, 1.5])
+        check(try 10 - i, [3], .int32, [9, 8, 7])
+        check(try i % 2, [3], .int32, [1, 0, 1])
         let h = try f32([1, 2]).cast(to: .float16)
-        check(try h * 2.0, .float16, [2], [2, 4])
-        check(try h + Scalar.int(1), .float16, [2], [2, 3])
+        check(try h * 2.0, [2], .float16, [2, 4])
+        check(try h + Scalar.int(1), [2], .float16, [2, 3])
         let b = try bools([true, false])
-        check(try b + 1, .int32, [2], [2, 1])
-        check(try b * 1.5, .float32, [2], [1.5, 0])
-        check(try u8([200]) + 100, .uint8, [1], [44])
-        check(try i64([1 << 40]) + Scalar.int(1 << 41), .int64, [1], [Double((1 << 40) + (1 << 41))])
-        check(try -i, .int32, [3], [-1, -2, -3])
-        check(try i.isGreater(than: 1), .bool, [3], [0, 1, 1])
+        check(try b + 1, [2], .int32, [2, 1])
+        check(try b * 1.5, [2], .float32, [1.5, 0])
+        check(try u8([200]) + 100, [1], .uint8, [44])
+        check(try i64([1 << 40]) + Scalar.int(1 << 41), [1], .int64, [Double((1 << 40) + (1 << 41))])
+        check(try -i, [3], .int32, [-1, -2, -3])
+        check(try i.isGreater(than: 1), [3], .bool, [0, 1, 1])
         // Swift Int / Double values and variables act as Python scalars too.
         let k = 3, d = 0.5
-        check(try i * k, .int32, [3], [3, 6, 9])
-        check(try h * d, .float16, [2], [0.5, 1])
-        check(try 1.0 - h, .float16, [2], [0, -1])
-        check(try i - Scalar.int(1), .int32, [3], [0, 1, 2])
-        check(try i64([5]) % 3, .int64, [1], [2])
-        check(try 6 / i, .float32, [3], [6, 3, 2])
-        check(try maximum(i, 2), .int32, [3], [2, 2, 3])
-        check(try pow(i, 2), .int32, [3], [1, 4, 9])
-        check(try pow(i, 0.5), .float32, [3], [1, Double(2.0).squareRoot(), Double(3.0).squareRoot()], tol: 1e-6)
+        check(try i * k, [3], .int32, [3, 6, 9])
+        check(try h * d, [2], .float16, [0.5, 1])
+        check(try 1.0 - h, [2], .float16, [0, -1])
+        check(try i - Scalar.int(1), [3], .int32, [0, 1, 2])
+        check(try i64([5]) % 3, [1], .int64, [2])
+        check(try 6 / i, [3], .float32, [6, 3, 2])
+        check(try maximum(i, 2), [3], .int32, [2, 2, 3])
+        check(try pow(i, 2), [3], .int32, [1, 4, 9])
+        check(try pow(i, 0.5), [3], .float32, [1, Double(2.0).squareRoot(), Double(3.0).squareRoot()], tol: 1e-6)
     }
 
     func testFloorDivideAndMod() throws {
         let a = try i32([7, -7, 7, -7, 5, Int32.min, Int32.min, 0])
         let b = try i32([2, 2, -2, -2, 0, -1, 1, 3])
-        check(try a.floorDividing(by: b), .int32, [8], [3, -4, -4, 3, 0, Double(Int32.min), Double(Int32.min), 0])
-        check(try a % b, .int32, [8], [1, 1, -1, -1, 0, 0, 0, 0])
-        check(try i64([-9, 9]).floorDividing(by: i64([4, -4])), .int64, [2], [-3, -3])
-        check(try u8([7, 7]).floorDividing(by: u8([2, 0])), .uint8, [2], [3, 0])
-        check(try u8([7, 7]) % u8([3, 0]), .uint8, [2], [1, 0])
+        check(try a.floorDividing(by: b), [8], .int32, [3, -4, -4, 3, 0, Double(Int32.min), Double(Int32.min), 0])
+        check(try a % b, [8], .int32, [1, 1, -1, -1, 0, 0, 0, 0])
+        check(try i64([-9, 9]).floorDividing(by: i64([4, -4])), [2], .int64, [-3, -3])
+        check(try u8([7, 7]).floorDividing(by: u8([2, 0])), [2], .uint8, [3, 0])
+        check(try u8([7, 7]) % u8([3, 0]), [2], .uint8, [1, 0])
         let x = try f32([7, -7, 7, -7, 1, -1, 5, .infinity])
         let y = try f32([2, 2, -2, -2, 0, .infinity, .infinity, 2])
         // floats: floor(a / b) as TensorFlow (numpy's divmod would give -1 for -1 // inf).
-        check(try x.floorDividing(by: y), .float32, [8], [3, -4, -4, 3, .infinity, -0.0, 0, .infinity])
+        check(try x.floorDividing(by: y), [8], .float32, [3, -4, -4, 3, .infinity, -0.0, 0, .infinity])
         // numpy: mod(-1, inf) = inf, mod(5, inf) = 5, x mod 0 = NaN, zero takes the divisor's sign.
-        check(try x % y, .float32, [8], [1, 1, -1, -1, .nan, .infinity, 5, .nan])
-        check(try f64([4, -4]) % f64([-2, 2]), .float64, [2], [-0.0, 0.0])
-        check(try f64([5.5]) % f64([-2]), .float64, [1], [-0.5])
+        check(try x % y, [8], .float32, [1, 1, -1, -1, .nan, .infinity, 5, .nan])
+        check(try f64([4, -4]) % f64([-2, 2]), [2], .float64, [-0.0, 0.0])
+        check(try f64([5.5]) % f64([-2]), [1], .float64, [-0.5])
     }
 
     func testPower() throws {
-        check(try pow(i32([2, 3, -2, 1, -1, -1, 5, 0]), i32([10, 3, 3, -4, -3, -2, -1, 0])), .int32, [8],
-              [1024, 27, -8, 1, -1, 1, 0, 1])
-        check(try pow(i32([3]), i32([40])), .int32, [1], [Double(Int32(truncatingIfNeeded: 12157665459056928801 as UInt64))])
-        check(try pow(u8([2, 3]), u8([7, 5])), .uint8, [2], [128, 243])
-        check(try pow(f32([2, -8, 4]), f32([0.5, 1.0 / 3, -1])), .float32, [3], [Double(2.0).squareRoot(), .nan, 0.25], tol: 1e-6)
-        check(try f64([2]).raised(toPower: f64([10])), .float64, [1], [1024])
+        check(try pow(i32([2, 3, -2, 1, -1, -1, 5, 0]), i32([10, 3, 3, -4, -3, -2, -1, 0])), [8], .int32, [1024, 27, -8, 1, -1, 1, 0, 1])
+        check(try pow(i32([3]), i32([40])), [1], .int32, [Double(Int32(truncatingIfNeeded: 12157665459056928801 as UInt64))])
+        check(try pow(u8([2, 3]), u8([7, 5])), [2], .uint8, [128, 243])
+        check(try pow(f32([2, -8, 4]), f32([0.5, 1.0 / 3, -1])), [3], .float32, [Double(2.0).squareRoot(), .nan, 0.25], tol: 1e-6)
+        check(try f64([2]).raised(toPower: f64([10])), [1], .float64, [1024])
     }
 
     func testMaximumMinimumPropagateNaN() throws {
         let a = try f32([1, .nan, 3, -.infinity]), b = try f32([2, 1, .nan, 0])
-        check(try maximum(a, b), .float32, [4], [2, .nan, .nan, 0])
-        check(try minimum(a, b), .float32, [4], [1, .nan, .nan, -.infinity])
-        check(try maximum(i32([1, 5]), i64([3, 2])), .int64, [2], [3, 5])
-        check(try minimum(bools([true, false]), bools([true, true])), .bool, [2], [1, 0])
+        check(try maximum(a, b), [4], .float32, [2, .nan, .nan, 0])
+        check(try minimum(a, b), [4], .float32, [1, .nan, .nan, -.infinity])
+        check(try maximum(i32([1, 5]), i64([3, 2])), [2], .int64, [3, 5])
+        check(try minimum(bools([true, false]), bools([true, true])), [2], .bool, [1, 0])
     }
 
     func testComparisonsAndLogic() throws {
         let a = try f32([1, 2, .nan, 4]), b = try f32([1, 3, .nan, 0])
-        check(try a.isEqual(to: b), .bool, [4], [1, 0, 0, 0])
-        check(try a.isNotEqual(to: b), .bool, [4], [0, 1, 1, 1])
-        check(try a.isGreater(than: b), .bool, [4], [0, 0, 0, 1])
-        check(try a.isGreaterOrEqual(to: b), .bool, [4], [1, 0, 0, 1])
-        check(try a.isLess(than: b), .bool, [4], [0, 1, 0, 0])
-        check(try a.isLessOrEqual(to: b), .bool, [4], [1, 1, 0, 0])
-        check(try i32([1, 2]).isEqual(to: f32([1, 2.5])), .bool, [2], [1, 0])
-        check(try bools([true, false]).isGreater(than: bools([false, false])), .bool, [2], [1, 0])
-        check(try i64([Int64.max, Int64.max - 1]).isEqual(to: i64([Int64.max, Int64.max])), .bool, [2], [1, 0])
+        check(try a.isEqual(to: b), [4], .bool, [1, 0, 0, 0])
+        check(try a.isNotEqual(to: b), [4], .bool, [0, 1, 1, 1])
+        check(try a.isGreater(than: b), [4], .bool, [0, 0, 0, 1])
+        check(try a.isGreaterOrEqual(to: b), [4], .bool, [1, 0, 0, 1])
+        check(try a.isLess(than: b), [4], .bool, [0, 1, 0, 0])
+        check(try a.isLessOrEqual(to: b), [4], .bool, [1, 1, 0, 0])
+        check(try i32([1, 2]).isEqual(to: f32([1, 2.5])), [2], .bool, [1, 0])
+        check(try bools([true, false]).isGreater(than: bools([false, false])), [2], .bool, [1, 0])
+        check(try i64([Int64.max, Int64.max - 1]).isEqual(to: i64([Int64.max, Int64.max])), [2], .bool, [1, 0])
         let p = try f32([0, 1, 2, 0]), q = try i32([0, 0, 3, 5])
-        check(try p.logicalAnd(q), .bool, [4], [0, 0, 1, 0])
-        check(try p.logicalOr(q), .bool, [4], [0, 1, 1, 1])
-        check(try f32([0, .nan, -1]).logicalNot(), .bool, [3], [1, 0, 0])
+        check(try p.logicalAnd(q), [4], .bool, [0, 0, 1, 0])
+        check(try p.logicalOr(q), [4], .bool, [0, 1, 1, 1])
+        check(try f32([0, .nan, -1]).logicalNot(), [3], .bool, [1, 0, 0])
     }
 
     func testBroadcastingAndShapes() throws {
         let a = try f32([1, 2, 3, 4, 5, 6], [2, 3, 1]), b = try f32([10, 20], [1, 2])
         let c = try a + b
-        check(c, .float32, [2, 3, 2], [11, 21, 12, 22, 13, 23, 14, 24, 15, 25, 16, 26])
+        check(c, [2, 3, 2], .float32, [11, 21, 12, 22, 13, 23, 14, 24, 15, 25, 16, 26])
         // Rank 0 with anything, empty tensors.
         let s = Tensor(scalar: Float(2))
-        check(try s * a, .float32, [2, 3, 1], [2, 4, 6, 8, 10, 12])
-        check(try s + s, .float32, [], [4])
+        check(try s * a, [2, 3, 1], .float32, [2, 4, 6, 8, 10, 12])
+        check(try s + s, [], .float32, [4])
         let e = try Tensor.zeros([0, 3])
-        check(try e + f32([1, 2, 3]), .float32, [0, 3], [])
-        check(try e.isLess(than: f32([1])), .bool, [0, 3], [])
-        check(try Tensor.zeros([2, 0], dtype: .int32) + Scalar.int(1), .int32, [2, 0], [])
+        check(try e + f32([1, 2, 3]), [0, 3], .float32, [])
+        check(try e.isLess(than: f32([1])), [0, 3], .bool, [])
+        check(try Tensor.zeros([2, 0], dtype: .int32) + Scalar.int(1), [2, 0], .int32, [])
     }
 
     /// Random shapes, dtypes and broadcasts against a plain double reference.
     func testRandomizedAgainstReference() throws {
-        var r = Rand(s: 42)
+        var r = SplitMix64(42)
         let dtypes: [DType] = [.float32, .float64, .int32, .int64]
         for trial in 0..<150 {
             let rank = r.int(4)
@@ -210,7 +156,7 @@ final class ElementwiseBinaryTests: XCTestCase {
             let da = dtypes[r.int(4)], db = dtypes[r.int(4)]
             func make(_ shape: [Int], _ dt: DType) throws -> Tensor {
                 let n = shape.reduce(1, *)
-                let v = (0..<n).map { _ in dt.isFloatingPoint ? (r.double() * 20 - 10) : Double(r.int(21) - 10) }
+                let v = (0..<n).map { _ in dt.isFloatingPoint ? (r.unit() * 20 - 10) : Double(r.int(21) - 10) }
                 return try Tensor.from(doubles: v, shape: shape, dtype: dt)
             }
             let a = try make(sa, da), b = try make(sb, db)
@@ -268,100 +214,100 @@ final class ElementwiseBinaryTests: XCTestCase {
 final class ElementwiseUnaryTests: XCTestCase {
     func testSimpleUnaryValuesAndDTypes() throws {
         let x = try f32([-2.5, -0.0, 0, 1.5, .nan, -.infinity])
-        check(try x.negated(), .float32, [6], [2.5, 0, -0.0, -1.5, .nan, .infinity])
-        check(try abs(x), .float32, [6], [2.5, 0, 0, 1.5, .nan, .infinity])
-        check(try sign(x), .float32, [6], [-1, -0.0, 0, 1, .nan, -1])
-        check(try square(x), .float32, [6], [6.25, 0, 0, 2.25, .nan, .infinity])
+        check(try x.negated(), [6], .float32, [2.5, 0, -0.0, -1.5, .nan, .infinity])
+        check(try abs(x), [6], .float32, [2.5, 0, 0, 1.5, .nan, .infinity])
+        check(try sign(x), [6], .float32, [-1, -0.0, 0, 1, .nan, -1])
+        check(try square(x), [6], .float32, [6.25, 0, 0, 2.25, .nan, .infinity])
         let i = try i32([-3, 0, 4, Int32.min])
-        check(try i.negated(), .int32, [4], [3, 0, -4, Double(Int32.min)])
-        check(try abs(i), .int32, [4], [3, 0, 4, Double(Int32.min)])
-        check(try sign(i), .int32, [4], [-1, 0, 1, -1])
-        check(try i.squared(), .int32, [4], [9, 0, 16, 0])
-        check(try sign(u8([0, 7])), .uint8, [2], [0, 1])
-        check(try abs(bools([true, false])), .bool, [2], [1, 0])
-        check(try sign(try f64([-3, 2])), .float64, [2], [-1, 1])
+        check(try i.negated(), [4], .int32, [3, 0, -4, Double(Int32.min)])
+        check(try abs(i), [4], .int32, [3, 0, 4, Double(Int32.min)])
+        check(try sign(i), [4], .int32, [-1, 0, 1, -1])
+        check(try i.squared(), [4], .int32, [9, 0, 16, 0])
+        check(try sign(u8([0, 7])), [2], .uint8, [0, 1])
+        check(try abs(bools([true, false])), [2], .bool, [1, 0])
+        check(try sign(try f64([-3, 2])), [2], .float64, [-1, 1])
     }
 
     func testFloatMath() throws {
         let x = try f32([-1, 0, 0.5, 4])
-        check(try sqrt(x), .float32, [4], [.nan, 0, Double(0.5).squareRoot(), 2], tol: 1e-7)
-        check(try log(x), .float32, [4], [.nan, -.infinity, Glibc.log(0.5), Glibc.log(4.0)], tol: 1e-6)
-        check(try log1p(x), .float32, [4], [-.infinity, 0, Glibc.log1p(0.5), Glibc.log1p(4.0)], tol: 1e-6)
-        check(try expm1(x), .float32, [4], [Glibc.expm1(-1.0), 0, Glibc.expm1(0.5), Glibc.expm1(4.0)], tol: 1e-6)
-        check(try sin(x), .float32, [4], [Glibc.sin(-1.0), 0, Glibc.sin(0.5), Glibc.sin(4.0)], tol: 1e-6)
-        check(try cos(x), .float32, [4], [Glibc.cos(-1.0), 1, Glibc.cos(0.5), Glibc.cos(4.0)], tol: 1e-6)
-        check(try x.exp(), .float32, [4], [Glibc.exp(-1.0), 1, Glibc.exp(0.5), Glibc.exp(4.0)], tol: 2e-7)
-        check(try tanh(x), .float32, [4], [Glibc.tanh(-1.0), 0, Glibc.tanh(0.5), Glibc.tanh(4.0)], tol: 1e-6)
-        check(try sigmoid(x), .float32, [4], [1 / (1 + Glibc.exp(1.0)), 0.5, 1 / (1 + Glibc.exp(-0.5)), 1 / (1 + Glibc.exp(-4.0))], tol: 1e-6)
+        check(try sqrt(x), [4], .float32, [.nan, 0, Double(0.5).squareRoot(), 2], tol: 1e-7)
+        check(try log(x), [4], .float32, [.nan, -.infinity, Glibc.log(0.5), Glibc.log(4.0)], tol: 1e-6)
+        check(try log1p(x), [4], .float32, [-.infinity, 0, Glibc.log1p(0.5), Glibc.log1p(4.0)], tol: 1e-6)
+        check(try expm1(x), [4], .float32, [Glibc.expm1(-1.0), 0, Glibc.expm1(0.5), Glibc.expm1(4.0)], tol: 1e-6)
+        check(try sin(x), [4], .float32, [Glibc.sin(-1.0), 0, Glibc.sin(0.5), Glibc.sin(4.0)], tol: 1e-6)
+        check(try cos(x), [4], .float32, [Glibc.cos(-1.0), 1, Glibc.cos(0.5), Glibc.cos(4.0)], tol: 1e-6)
+        check(try x.exp(), [4], .float32, [Glibc.exp(-1.0), 1, Glibc.exp(0.5), Glibc.exp(4.0)], tol: 2e-7)
+        check(try tanh(x), [4], .float32, [Glibc.tanh(-1.0), 0, Glibc.tanh(0.5), Glibc.tanh(4.0)], tol: 1e-6)
+        check(try sigmoid(x), [4], .float32, [1 / (1 + Glibc.exp(1.0)), 0.5, 1 / (1 + Glibc.exp(-0.5)), 1 / (1 + Glibc.exp(-4.0))], tol: 1e-6)
         // int and bool inputs of float-only math give float32 (Keras 3).
-        check(try i32([0, 1]).exp(), .float32, [2], [1, Glibc.exp(1.0)], tol: 2e-7)
-        check(try sqrt(i64([4, 9])), .float32, [2], [2, 3])
-        check(try tanh(bools([true, false])), .float32, [2], [Glibc.tanh(1.0), 0], tol: 1e-6)
-        check(try sigmoid(u8([0])), .float32, [1], [0.5])
+        check(try i32([0, 1]).exp(), [2], .float32, [1, Glibc.exp(1.0)], tol: 2e-7)
+        check(try sqrt(i64([4, 9])), [2], .float32, [2, 3])
+        check(try tanh(bools([true, false])), [2], .float32, [Glibc.tanh(1.0), 0], tol: 1e-6)
+        check(try sigmoid(u8([0])), [1], .float32, [0.5])
         // float64 stays float64 and uses libm.
-        check(try tanh(f64([0.3])), .float64, [1], [Glibc.tanh(0.3)])
-        check(try f64([1]).exp(), .float64, [1], [Glibc.exp(1.0)])
+        check(try tanh(f64([0.3])), [1], .float64, [Glibc.tanh(0.3)])
+        check(try f64([1]).exp(), [1], .float64, [Glibc.exp(1.0)])
         // half types keep their dtype.
         let h = try f32([0, 1]).cast(to: .float16)
-        check(try h.exp(), .float16, [2], [1, Double(Float16(Float(Glibc.exp(1.0))))])
-        check(try sigmoid(try f32([0]).cast(to: .bfloat16)), .bfloat16, [1], [0.5])
+        check(try h.exp(), [2], .float16, [1, Double(Float16(Float(Glibc.exp(1.0))))])
+        check(try sigmoid(try f32([0]).cast(to: .bfloat16)), [1], .bfloat16, [0.5])
     }
 
     func testActivations() throws {
         let x = try f32([-3, -1, 0, 0.5, 2, 10, .nan])
-        check(try hardSigmoid(x), .float32, [7], [0, 0.3, 0.5, 0.6, 0.9, 1, .nan], tol: 1e-7)
-        check(try softsign(x), .float32, [7], [-0.75, -0.5, 0, 1.0 / 3, 2.0 / 3, 10.0 / 11, .nan], tol: 1e-7)
+        check(try hardSigmoid(x), [7], .float32, [0, 0.3, 0.5, 0.6, 0.9, 1, .nan], tol: 1e-7)
+        check(try softsign(x), [7], .float32, [-0.75, -0.5, 0, 1.0 / 3, 2.0 / 3, 10.0 / 11, .nan], tol: 1e-7)
         let sp = try softplus(try f32([-100, -1, 0, 1, 100, 1e30]))
-        check(sp, .float32, [6], [Glibc.exp(-100.0), Glibc.log1p(Glibc.exp(-1.0)), Glibc.log(2.0), 1 + Glibc.log1p(Glibc.exp(-1.0)), 100, 1e30], tol: 1e-6)
-        check(try elu(x), .float32, [7], [Glibc.expm1(-3.0), Glibc.expm1(-1.0), 0, 0.5, 2, 10, .nan], tol: 1e-6)
-        check(try elu(x, alpha: 2), .float32, [7], [2 * Glibc.expm1(-3.0), 2 * Glibc.expm1(-1.0), 0, 0.5, 2, 10, .nan], tol: 1e-6)
-        check(try relu(x), .float32, [7], [0, 0, 0, 0.5, 2, 10, .nan])
-        check(try relu(x, alpha: 0.1), .float32, [7], [-0.3, -0.1, 0, 0.5, 2, 10, .nan], tol: 1e-7)
-        check(try relu(x, maxValue: 6), .float32, [7], [0, 0, 0, 0.5, 2, 6, .nan])
+        check(sp, [6], .float32, [Glibc.exp(-100.0), Glibc.log1p(Glibc.exp(-1.0)), Glibc.log(2.0), 1 + Glibc.log1p(Glibc.exp(-1.0)), 100, 1e30], tol: 1e-6)
+        check(try elu(x), [7], .float32, [Glibc.expm1(-3.0), Glibc.expm1(-1.0), 0, 0.5, 2, 10, .nan], tol: 1e-6)
+        check(try elu(x, alpha: 2), [7], .float32, [2 * Glibc.expm1(-3.0), 2 * Glibc.expm1(-1.0), 0, 0.5, 2, 10, .nan], tol: 1e-6)
+        check(try relu(x), [7], .float32, [0, 0, 0, 0.5, 2, 10, .nan])
+        check(try relu(x, alpha: 0.1), [7], .float32, [-0.3, -0.1, 0, 0.5, 2, 10, .nan], tol: 1e-7)
+        check(try relu(x, maxValue: 6), [7], .float32, [0, 0, 0, 0.5, 2, 6, .nan])
         // Keras legacy: x > threshold keeps x, else alpha * (x - threshold); x == threshold → 0.
-        check(try relu(x, alpha: 0.5, threshold: 1), .float32, [7], [-2, -1, -0.5, -0.25, 2, 10, .nan])
-        check(try relu(x, alpha: 0.5, maxValue: 5, threshold: 1), .float32, [7], [-2, -1, -0.5, -0.25, 2, 5, .nan])
-        check(try relu(try f32([-0.5, 1]), threshold: -1), .float32, [2], [-0.5, 1])
-        check(try relu(try f32([-0.5, 1]), maxValue: 4, threshold: -1), .float32, [2], [0, 1])
-        check(try relu(i32([-3, 4, 9]), maxValue: 6), .int32, [3], [0, 4, 6])
-        check(try relu(f64([-1, 3])), .float64, [2], [0, 3])
+        check(try relu(x, alpha: 0.5, threshold: 1), [7], .float32, [-2, -1, -0.5, -0.25, 2, 10, .nan])
+        check(try relu(x, alpha: 0.5, maxValue: 5, threshold: 1), [7], .float32, [-2, -1, -0.5, -0.25, 2, 5, .nan])
+        check(try relu(try f32([-0.5, 1]), threshold: -1), [2], .float32, [-0.5, 1])
+        check(try relu(try f32([-0.5, 1]), maxValue: 4, threshold: -1), [2], .float32, [0, 1])
+        check(try relu(i32([-3, 4, 9]), maxValue: 6), [3], .int32, [0, 4, 6])
+        check(try relu(f64([-1, 3])), [2], .float64, [0, 3])
     }
 
     func testRounding() throws {
         let x = try f32([-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 2.7, -2.7, .nan, .infinity])
-        check(try round(x), .float32, [10], [-2, -2, -0.0, 0, 2, 2, 3, -3, .nan, .infinity])
-        check(try floor(x), .float32, [10], [-3, -2, -1, 0, 1, 2, 2, -3, .nan, .infinity])
-        check(try ceil(x), .float32, [10], [-2, -1, -0.0, 1, 2, 3, 3, -2, .nan, .infinity])
-        check(try round(i32([3, -4])), .int32, [2], [3, -4])
-        check(try floor(f64([-0.5])), .float64, [1], [-1])
+        check(try round(x), [10], .float32, [-2, -2, -0.0, 0, 2, 2, 3, -3, .nan, .infinity])
+        check(try floor(x), [10], .float32, [-3, -2, -1, 0, 1, 2, 2, -3, .nan, .infinity])
+        check(try ceil(x), [10], .float32, [-2, -1, -0.0, 1, 2, 3, 3, -2, .nan, .infinity])
+        check(try round(i32([3, -4])), [2], .int32, [3, -4])
+        check(try floor(f64([-0.5])), [1], .float64, [-1])
     }
 
     func testSelectAndClip() throws {
         let c = try bools([true, false, true], [3, 1])
         let a = try i32([1, 2], [1, 2]), b = try f32([10, 20, 30, 40, 50, 60], [3, 2])
-        check(try select(c, a, b), .float32, [3, 2], [1, 2, 30, 40, 1, 2])
-        check(try select(try f32([0, 2.5]), i32([1, 2]), i32([7])), .int32, [2], [7, 2])
-        check(try select(Tensor(scalar: true), f64([1]), f64([2])), .float64, [1], [1])
-        check(try select(try bools([]), f32([]), f32([1])), .float32, [0], [])
+        check(try select(c, a, b), [3, 2], .float32, [1, 2, 30, 40, 1, 2])
+        check(try select(try f32([0, 2.5]), i32([1, 2]), i32([7])), [2], .int32, [7, 2])
+        check(try select(Tensor(scalar: true), f64([1]), f64([2])), [1], .float64, [1])
+        check(try select(try bools([]), f32([]), f32([1])), [0], .float32, [])
         let x = try f32([-5, 0.5, 5, .nan])
-        check(try x.clipped(min: 0, max: 1), .float32, [4], [0, 0.5, 1, .nan])
-        check(try x.clipped(min: 2, max: 1), .float32, [4], [1, 1, 1, .nan])  // TF: min(max(x, lo), hi)
-        check(try i32([-5, 3, 9]).clipped(min: 0, max: 5), .int32, [3], [0, 3, 5])
-        check(try i64([-5, 1 << 40]).clipped(min: .int(0), max: .int(1 << 35)), .int64, [2], [0, Double(1 << 35)])
-        check(try bools([true, false]).clipped(min: 0, max: 0), .int32, [2], [0, 0])
+        check(try x.clipped(min: 0, max: 1), [4], .float32, [0, 0.5, 1, .nan])
+        check(try x.clipped(min: 2, max: 1), [4], .float32, [1, 1, 1, .nan])  // TF: min(max(x, lo), hi)
+        check(try i32([-5, 3, 9]).clipped(min: 0, max: 5), [3], .int32, [0, 3, 5])
+        check(try i64([-5, 1 << 40]).clipped(min: .int(0), max: .int(1 << 35)), [2], .int64, [0, Double(1 << 35)])
+        check(try bools([true, false]).clipped(min: 0, max: 0), [2], .int32, [0, 0])
         let lo = try f32([0, 1], [2, 1]), hi = try f32([2])
         let y = try f32([-1, 1, 3, -1, 1, 3], [2, 3])
-        check(try y.clipped(min: lo, max: hi), .float32, [2, 3], [0, 1, 2, 1, 1, 2])
-        check(try i32([-1, 7]).clipped(min: f32([0.5]), max: f32([5.9])), .int32, [2], [0, 5])
+        check(try y.clipped(min: lo, max: hi), [2, 3], .float32, [0, 1, 2, 1, 1, 2])
+        check(try i32([-1, 7]).clipped(min: f32([0.5]), max: f32([5.9])), [2], .int32, [0, 5])
     }
 
     func testEmptyAndRankZero() throws {
         let e = try Tensor.zeros([0])
         for t in [try e.exp(), try tanh(e), try sigmoid(e), try log(e), try abs(e), try relu(e)] {
-            check(t, .float32, [0], [])
+            check(t, [0], .float32, [])
         }
-        check(try Tensor(scalar: Float(0)).exp(), .float32, [], [1])
-        check(try tanh(Tensor(scalar: Float(100))), .float32, [], [1])
+        check(try Tensor(scalar: Float(0)).exp(), [], .float32, [1])
+        check(try tanh(Tensor(scalar: Float(100))), [], .float32, [1])
     }
 }
 
@@ -474,27 +420,27 @@ final class ElementwiseErrorTests: XCTestCase {
     func testBadInputs() throws {
         let a = try f32([1, 2, 3]), b = try f32([1, 2])
         let t = try bools([true])
-        assertThrows(.invalidArgument, "add: shapes (3,) and (2,) cannot be broadcast together") { try a + b }
-        assertThrows(.invalidArgument, "multiply: shapes (2, 3) and (2,) cannot be broadcast together") {
+        assertError(.invalidArgument, "add: shapes (3,) and (2,) cannot be broadcast together") { try a + b }
+        assertError(.invalidArgument, "multiply: shapes (2, 3) and (2,) cannot be broadcast together") {
             try Tensor.zeros([2, 3]) * b
         }
-        assertThrows(.invalidArgument, "less: shapes (3,) and (2,) cannot be broadcast together") { try a.isLess(than: b) }
-        assertThrows(.invalidArgument, "logical_and: shapes (3,) and (2,) cannot be broadcast together") { try a.logicalAnd(b) }
-        assertThrows(.invalidDType, "subtract: not supported for two bool operands") { try t - t }
-        assertThrows(.invalidDType, "floor_divide: not supported for two bool operands") { try t.floorDividing(by: t) }
-        assertThrows(.invalidDType, "mod: not supported for two bool operands") { try t % t }
-        assertThrows(.invalidDType, "power: not supported for two bool operands") { try pow(t, t) }
-        assertThrows(.invalidDType, "negative: dtype bool is not supported") { try -t }
-        assertThrows(.invalidArgument, "where: shapes (3,), (2,) and (1,) cannot be broadcast together") {
+        assertError(.invalidArgument, "less: shapes (3,) and (2,) cannot be broadcast together") { try a.isLess(than: b) }
+        assertError(.invalidArgument, "logical_and: shapes (3,) and (2,) cannot be broadcast together") { try a.logicalAnd(b) }
+        assertError(.invalidDType, "subtract: not supported for two bool operands") { try t - t }
+        assertError(.invalidDType, "floor_divide: not supported for two bool operands") { try t.floorDividing(by: t) }
+        assertError(.invalidDType, "mod: not supported for two bool operands") { try t % t }
+        assertError(.invalidDType, "power: not supported for two bool operands") { try pow(t, t) }
+        assertError(.invalidDType, "negative: dtype bool is not supported") { try -t }
+        assertError(.invalidArgument, "where: shapes (3,), (2,) and (1,) cannot be broadcast together") {
             try select(try bools([true, false, true]), b, f32([1]))
         }
-        assertThrows(.invalidArgument, "clip: bounds of shapes (2, 1) and () do not broadcast to the shape (3,) of x") {
+        assertError(.invalidArgument, "clip: bounds of shapes (2, 1) and () do not broadcast to the shape (3,) of x") {
             try a.clipped(min: try f32([0, 0], [2, 1]), max: Tensor(scalar: Float(1)))
         }
-        assertThrows(.invalidArgument, "clip: shapes (3,) and (2,) cannot be broadcast together") {
+        assertError(.invalidArgument, "clip: shapes (3,) and (2,) cannot be broadcast together") {
             try a.clipped(min: b, max: b)
         }
-        assertThrows(.invalidArgument, "relu: max_value must not be NaN") { try relu(a, maxValue: .nan) }
+        assertError(.invalidArgument, "relu: max_value must not be NaN") { try relu(a, maxValue: .nan) }
     }
 }
 
@@ -615,9 +561,9 @@ final class ElementwiseGradientConventionTests: XCTestCase {
         // Tensor bounds: x where lo <= x <= hi, lo where x < lo, hi where x > hi (broadcast back).
         let x = try f64([-2, -1, 0, 1, 2, 3], [2, 3]), lo = try f64([-1, -1, -1]), hi = try f64([1, 2], [2, 1])
         let g = try grads([x, lo, hi]) { try $0[0].clipped(min: $0[1], max: $0[2]) }
-        check(try XCTUnwrap(g[0]), .float64, [2, 3], [0, 1, 1, 1, 1, 0])
-        check(try XCTUnwrap(g[1]), .float64, [3], [1, 0, 0])
-        check(try XCTUnwrap(g[2]), .float64, [2, 1], [0, 1])
+        check(try XCTUnwrap(g[0]), [2, 3], .float64, [0, 1, 1, 1, 1, 0])
+        check(try XCTUnwrap(g[1]), [3], .float64, [1, 0, 0])
+        check(try XCTUnwrap(g[2]), [2, 1], .float64, [0, 1])
     }
 
     func testSelectPowerModAndFloorDivide() throws {
@@ -670,8 +616,8 @@ final class ElementwiseGradientConventionTests: XCTestCase {
         // Mixed float dtypes: each gradient comes back in its input's dtype and shape.
         let x = try f32([1, 2, 3]), y = try f64([2])
         let g = try grads([x, y]) { try $0[0].multiplying($0[1]) }
-        check(try XCTUnwrap(g[0]), .float32, [3], [2, 2, 2])
-        check(try XCTUnwrap(g[1]), .float64, [1], [6])
+        check(try XCTUnwrap(g[0]), [3], .float32, [2, 2, 2])
+        check(try XCTUnwrap(g[1]), [1], .float64, [6])
         // An integer operand gets no gradient; the float one does.
         let i = try i32([1, 2, 3])
         let obs2 = LastOp()
@@ -683,7 +629,7 @@ final class ElementwiseGradientConventionTests: XCTestCase {
         XCTAssertNil(pg2[1])
         // float16 relu: the gradient is float16.
         let h = try grads([try f32([-1, 2]).cast(to: .float16)]) { try relu($0[0], alpha: 0.5, maxValue: 1) }
-        check(try XCTUnwrap(h[0]), .float16, [2], [0.5, 0])
+        check(try XCTUnwrap(h[0]), [2], .float16, [0.5, 0])
     }
 
     /// Every op name the family's front doors report is in the registry.

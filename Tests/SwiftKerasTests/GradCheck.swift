@@ -95,3 +95,22 @@ func runGradCheck(_ check: GradCheck, file: StaticString = #filePath, line: UInt
         }
     }
 }
+
+/// Runs every check of `table`, op by op in name order (first order, and second order unless
+/// OpRegistry marks the op first-order-only), and proves each one really runs the op it is filed
+/// under; with `requireRegistered`, also that every op of the table is registered.
+func runGradChecks(_ table: [String: [GradCheck]], requireRegistered: Bool = false,
+                   file: StaticString = #filePath, line: UInt = #line) throws {
+    let registry = OpRegistry.all
+    for (op, checks) in table.sorted(by: { $0.key < $1.key }) {
+        if requireRegistered { XCTAssertNotNil(registry[op], "\(op) is not registered", file: file, line: line) }
+        for var check in checks {
+            if registry[op] == .firstOrderOnly { check.secondOrder = false }
+            let collector = OpNameCollector()
+            OpObservers.push(collector)
+            defer { OpObservers.remove(collector) }
+            try runGradCheck(check, file: file, line: line)
+            XCTAssertTrue(collector.names.contains(op), "\(check.label) does not run \(op)", file: file, line: line)
+        }
+    }
+}

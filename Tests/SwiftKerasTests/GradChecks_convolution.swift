@@ -158,18 +158,7 @@ let convolutionGradChecks: [String: [GradCheck]] = [
 /// Runs only this family's checks (the full suite runs them too, in GradCheckTests).
 final class ConvolutionGradCheckTests: XCTestCase {
     func testConvolutionGradientChecks() throws {
-        let registry = OpRegistry.all
-        for (op, checks) in convolutionGradChecks.sorted(by: { $0.key < $1.key }) {
-            XCTAssertNotNil(registry[op], "\(op) is not registered")
-            for var check in checks {
-                if registry[op] == .firstOrderOnly { check.secondOrder = false }
-                let collector = OpNameCollector()
-                OpObservers.push(collector)
-                defer { OpObservers.remove(collector) }
-                try runGradCheck(check)
-                XCTAssertTrue(collector.names.contains(op), "\(check.label) does not run \(op)")
-            }
-        }
+        try runGradChecks(convolutionGradChecks, requireRegistered: true)
     }
 
     func testEveryConvolutionOpHasACheck() {

@@ -7,8 +7,6 @@ import Glibc
 // docstring examples first), AUC against a trapezoid computed here from the same thresholds,
 // accuracy resolution, lookup by name, errors.
 
-private func t32(_ v: [Double], _ shape: [Int]) -> Tensor { try! Tensor.from(doubles: v, shape: shape, dtype: .float32) }
-
 private func assertResult(_ m: Metric, _ want: Double, atol: Double = 1e-5, file: StaticString = #filePath, line: UInt = #line) {
     do {
         let r = try m.result()
@@ -17,19 +15,6 @@ private func assertResult(_ m: Metric, _ want: Double, atol: Double = 1e-5, file
         XCTAssertEqual(try r.scalarDouble(), want, accuracy: atol, file: file, line: line)
     } catch {
         XCTFail("result failed: \(error)", file: file, line: line)
-    }
-}
-
-private func assertMetricError(_ kind: SwiftKerasError.Kind, _ message: String, file: StaticString = #filePath,
-                               line: UInt = #line, _ body: () throws -> Any) {
-    do {
-        _ = try body()
-        XCTFail("expected error: \(message)", file: file, line: line)
-    } catch let e as SwiftKerasError {
-        XCTAssertEqual(e.kind, kind, e.message, file: file, line: line)
-        XCTAssertEqual(e.message, message, file: file, line: line)
-    } catch {
-        XCTFail("unexpected error \(error)", file: file, line: line)
     }
 }
 
@@ -154,24 +139,19 @@ final class KerasMetricTests: XCTestCase {
     }
 
     func testPrecisionRecall() throws {
-        let p = try Metrics.Precision()
-        try p.updateState(t32([0, 1, 1, 1], [4]), t32([1, 0, 1, 1], [4]))
-        assertResult(p, 2.0 / 3.0)
-        try p.resetState()
-        try p.updateState(t32([0, 1, 1, 1], [4]), t32([1, 0, 1, 1], [4]), sampleWeight: t32([0, 0, 1, 0], [4]))
-        assertResult(p, 1)
-        // Second batch: predictions 0.6 (label 0) and 0.4 (label 1) with weights 2, 1 → fp += 2.
-        try p.updateState(t32([0, 1], [2, 1]), t32([0.6, 0.4], [2, 1]), sampleWeight: t32([2, 1], [2]))
-        assertResult(p, 1.0 / 3.0)
-
-        let r = try Metrics.Recall()
-        try r.updateState(t32([0, 1, 1, 1], [4]), t32([1, 0, 1, 1], [4]))
-        assertResult(r, 2.0 / 3.0)
-        try r.resetState()
-        try r.updateState(t32([0, 1, 1, 1], [4]), t32([1, 0, 1, 1], [4]), sampleWeight: t32([0, 0, 1, 0], [4]))
-        assertResult(r, 1)
-        try r.updateState(t32([0, 1], [2, 1]), t32([0.6, 0.4], [2, 1]), sampleWeight: t32([2, 1], [2]))
-        assertResult(r, 1.0 / 2.0)
+        /// The docstring batch, the same with sample weights, then a second batch: predictions 0.6
+        /// (label 0) and 0.4 (label 1) with weights 2, 1 (for precision, fp += 2).
+        func run(_ m: Metric, _ want: [Double], line: UInt = #line) throws {
+            try m.updateState(t32([0, 1, 1, 1], [4]), t32([1, 0, 1, 1], [4]))
+            assertResult(m, want[0], line: line)
+            try m.resetState()
+            try m.updateState(t32([0, 1, 1, 1], [4]), t32([1, 0, 1, 1], [4]), sampleWeight: t32([0, 0, 1, 0], [4]))
+            assertResult(m, want[1], line: line)
+            try m.updateState(t32([0, 1], [2, 1]), t32([0.6, 0.4], [2, 1]), sampleWeight: t32([2, 1], [2]))
+            assertResult(m, want[2], line: line)
+        }
+        try run(try Metrics.Precision(), [2.0 / 3.0, 1, 1.0 / 3.0])
+        try run(try Metrics.Recall(), [2.0 / 3.0, 1, 1.0 / 2.0])
         // A prediction exactly at the threshold is negative (strictly greater counts).
         let r2 = try Metrics.Recall()
         try r2.updateState(t32([1, 1], [2]), t32([0.5, 0.51], [2]))
@@ -195,8 +175,8 @@ final class KerasMetricTests: XCTestCase {
 
         // Default 200 thresholds over three batches with weights, against the trapezoid rule.
         let thresholds = [-1e-7] + (1...198).map { Double($0) / 199 } + [1 + 1e-7]
-        var state: UInt64 = 12345
-        func next() -> Double { state = state &* 6364136223846793005 &+ 1442695040888963407; return Double(state >> 11) / Double(1 << 53) }
+        var rng = LCG(state: 12345)
+        func next() -> Double { rng.unit() }
         var labels: [Double] = [], preds: [Double] = [], weights: [Double] = []
         let auc = try Metrics.AUC()
         for batch in 0..<3 {
@@ -283,39 +263,39 @@ final class KerasMetricTests: XCTestCase {
         let hinge = try metricNamed("hinge")
         try hinge.updateState(t32([1, 0], [2, 1]), t32([0.5, 0.5], [2, 1]))
         assertResult(hinge, (0.5 + 1.5) / 2)
-        assertMetricError(.invalidArgument, "Could not interpret metric identifier: 'accurasy'") { try metricNamed("accurasy") }
-        assertMetricError(.invalidArgument, "metric 'accuracy': resolving accuracy needs the shapes of y_true and y_pred") {
+        assertError(.invalidArgument, "Could not interpret metric identifier: 'accurasy'") { try metricNamed("accurasy") }
+        assertError(.invalidArgument, "metric 'accuracy': resolving accuracy needs the shapes of y_true and y_pred") {
             try metricNamed("accuracy")
         }
     }
 
     func testBadInputErrors() throws {
-        assertMetricError(.invalidArgument, "categorical_accuracy: y_true of shape (2, 3) does not match y_pred of shape (3, 3)") {
+        assertError(.invalidArgument, "categorical_accuracy: y_true of shape (2, 3) does not match y_pred of shape (3, 3)") {
             try Metrics.CategoricalAccuracy().updateState(t32([0, 1, 0, 1, 0, 0], [2, 3]), t32([0, 1, 0, 0, 1, 0, 0, 0, 1], [3, 3]))
         }
-        assertMetricError(.invalidArgument, "sparse_categorical_accuracy: y_true of shape (3,) does not match y_pred of shape (2, 4)") {
+        assertError(.invalidArgument, "sparse_categorical_accuracy: y_true of shape (3,) does not match y_pred of shape (2, 4)") {
             try Metrics.SparseCategoricalAccuracy().updateState(t32([0, 1, 2], [3]), t32([0, 1, 0, 0, 1, 0, 0, 0], [2, 4]))
         }
-        assertMetricError(.invalidArgument, "precision: y_true of shape (3,) does not match y_pred of shape (2,)") {
+        assertError(.invalidArgument, "precision: y_true of shape (3,) does not match y_pred of shape (2,)") {
             try Metrics.Precision().updateState(t32([0, 1, 1], [3]), t32([0.2, 0.9], [2]))
         }
-        assertMetricError(.invalidArgument, "auc: sample_weight of shape (3,) cannot be broadcast to y_pred of shape (2,)") {
+        assertError(.invalidArgument, "auc: sample_weight of shape (3,) cannot be broadcast to y_pred of shape (2,)") {
             try Metrics.AUC().updateState(t32([0, 1], [2]), t32([0.2, 0.9], [2]), sampleWeight: t32([1, 1, 1], [3]))
         }
-        assertMetricError(.invalidArgument, "auc: y_pred of shape (2,) contains NaN") {
+        assertError(.invalidArgument, "auc: y_pred of shape (2,) contains NaN") {
             try Metrics.AUC().updateState(t32([0, 1], [2]), t32([.nan, 0.9], [2]))
         }
-        assertMetricError(.invalidArgument, "mean: sample_weight of shape (3,) cannot be broadcast to the values of shape (2,)") {
+        assertError(.invalidArgument, "mean: sample_weight of shape (3,) cannot be broadcast to the values of shape (2,)") {
             try Metrics.Mean().update(values: t32([1, 2], [2]), sampleWeight: t32([1, 1, 1], [3]))
         }
-        assertMetricError(.invalidArgument, "Precision: threshold values must be in [0, 1], got [1.5]") {
+        assertError(.invalidArgument, "Precision: threshold values must be in [0, 1], got [1.5]") {
             try Metrics.Precision(thresholds: [0.5, 1.5])
         }
-        assertMetricError(.invalidArgument, "BinaryAccuracy: threshold must be in the interval (0, 1), got 1.0") {
+        assertError(.invalidArgument, "BinaryAccuracy: threshold must be in the interval (0, 1), got 1.0") {
             try Metrics.BinaryAccuracy(threshold: 1)
         }
-        assertMetricError(.invalidArgument, "AUC: num_thresholds must be > 1, got 1") { try Metrics.AUC(numThresholds: 1) }
-        assertMetricError(.invalidArgument, "precision: class_id 2 needs y_pred of shape (num_samples, num_classes) with more than 2 classes, got shape (2, 2)") {
+        assertError(.invalidArgument, "AUC: num_thresholds must be > 1, got 1") { try Metrics.AUC(numThresholds: 1) }
+        assertError(.invalidArgument, "precision: class_id 2 needs y_pred of shape (num_samples, num_classes) with more than 2 classes, got shape (2, 2)") {
             try Metrics.Precision(classId: 2).updateState(t32([0, 1, 1, 0], [2, 2]), t32([0.2, 0.9, 0.1, 0.3], [2, 2]))
         }
         // A failed update leaves the state untouched.

@@ -7,8 +7,6 @@ import Foundation
 // digits), History and validation, callbacks (order of hooks, EarlyStopping, ReduceLROnPlateau,
 // ModelCheckpoint), summary text, evaluate/predict shapes, progress output, bad input.
 
-private func t32(_ v: [Double], _ shape: [Int]) -> Tensor { try! Tensor.from(doubles: v, shape: shape, dtype: .float32) }
-
 /// Three well separated 2-D Gaussian blobs, `perClass` points each, labels 0, 1, 2 (float32).
 private func blobs(perClass: Int, seed: UInt64) throws -> (Tensor, Tensor) {
     let centers: [(Double, Double)] = [(-3, 0), (3, 0), (0, 3)]

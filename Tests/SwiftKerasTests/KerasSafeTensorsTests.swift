@@ -12,25 +12,6 @@ import Synchronization
 
 // MARK: - Helpers
 
-private func makeTempDir() -> String {
-    var template = Array("/tmp/sk-safetensors-XXXXXX".utf8CString)
-    let p = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-    return String(cString: p!)
-}
-
-private func removeTree(_ path: String) {
-    try? FileManager.default.removeItem(atPath: path)
-}
-
-private func fileBytes(_ path: String) -> [UInt8] {
-    guard let d = FileManager.default.contents(atPath: path) else { return [] }
-    return [UInt8](d)
-}
-
-private func putBytes(_ bytes: [UInt8], _ path: String) {
-    _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
-}
-
 private func entries(_ dir: String) -> [String] {
     ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted()
 }
@@ -43,21 +24,6 @@ private func le64(_ v: Int) -> [UInt8] { (0..<8).map { UInt8((UInt64(v) >> (8 * 
 private func makeFile(_ header: String, _ data: [UInt8], length: Int? = nil) -> [UInt8] {
     let h = Array(header.utf8)
     return le64(length ?? h.count) + h + data
-}
-
-private func assertSKError(_ kind: SwiftKerasError.Kind, _ fragments: [String], file: StaticString = #filePath,
-                           line: UInt = #line, _ body: () throws -> Any) {
-    do {
-        _ = try body()
-        XCTFail("expected an error containing \(fragments)", file: file, line: line)
-    } catch let e as SwiftKerasError {
-        XCTAssertEqual(e.kind, kind, e.message, file: file, line: line)
-        for f in fragments where !e.message.contains(f) {
-            XCTFail("message \"\(e.message)\" does not contain \"\(f)\"", file: file, line: line)
-        }
-    } catch {
-        XCTFail("unexpected error \(error)", file: file, line: line)
-    }
 }
 
 /// Deterministic values for `dtype`: small integers (exact in every dtype), signed where possible.
@@ -73,34 +39,26 @@ private func sample(_ dtype: DType, _ shape: [Int], seed: Int = 0) throws -> Ten
     return try Tensor.from(doubles: values, shape: shape, dtype: dtype)
 }
 
-/// A small seeded generator so a failing fuzz case can be replayed.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 // MARK: - Python (the reference implementation)
+
+/// Runs `executable args...`; returns the exit status and the combined output.
+private func runProcess(_ executable: String, _ args: [String]) -> (Int32, String) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: executable)
+    p.arguments = args
+    let pipe = Pipe()
+    p.standardOutput = pipe
+    p.standardError = pipe
+    do { try p.run() } catch { return (-1, "\(error)") }
+    let out = pipe.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: out, as: UTF8.self))
+}
 
 private enum Python {
     /// Runs `python3 -c script args...`; returns the exit status and the combined output.
     static func run(_ script: String, _ args: [String] = []) -> (Int32, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", script] + args
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        do { try p.run() } catch { return (-1, "\(error)") }
-        let out = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: out, as: UTF8.self))
+        runProcess("/usr/bin/env", ["python3", "-c", script] + args)
     }
 
     /// True when python3 with numpy and safetensors is available (installing safetensors with pip
@@ -120,7 +78,7 @@ private enum Python {
 final class KerasSafeTensorsTests: XCTestCase {
     var dir = ""
 
-    override func setUp() { dir = makeTempDir() }
+    override func setUp() { dir = makeTempDir("sk-safetensors") }
     override func tearDown() { removeTree(dir) }
 
     // MARK: Round trips
@@ -175,7 +133,7 @@ final class KerasSafeTensorsTests: XCTestCase {
         XCTAssertEqual(entries.map { $0.dtype }, [.float16, .float16, .int64])
         XCTAssertEqual(entries.map { $0.shape }, [[3, 4], [4], []])
         putBytes(Array(fileBytes(path).dropLast()), path)
-        assertSKError(.io, ["'\(path)' is not a valid safetensors file", "truncated file?"]) {
+        assertError(.io, containing: ["'\(path)' is not a valid safetensors file", "truncated file?"]) {
             try SafeTensors.contents(of: path)
         }
     }
@@ -366,7 +324,7 @@ final class KerasSafeTensorsTests: XCTestCase {
         func check(_ bytes: [UInt8], _ fragments: [String], kind: SwiftKerasError.Kind = .io,
                    line: UInt = #line) {
             putBytes(bytes, path)
-            assertSKError(kind, ["'" + path + "'"] + fragments, line: line) { try SafeTensors.read(from: path) }
+            assertError(kind, containing: ["'" + path + "'"] + fragments, line: line) { try SafeTensors.read(from: path) }
         }
         let f32 = [UInt8](repeating: 0, count: 24)
 
@@ -452,12 +410,12 @@ final class KerasSafeTensorsTests: XCTestCase {
               ["data_offsets end is too large"])
 
         // Not a file at all.
-        assertSKError(.io, ["'\(dir)/missing.safetensors'", "No such file or directory"]) {
+        assertError(.io, containing: ["'\(dir)/missing.safetensors'", "No such file or directory"]) {
             try SafeTensors.read(from: dir + "/missing.safetensors")
         }
-        assertSKError(.io, ["'\(dir)'", "it is a directory"]) { try SafeTensors.read(from: dir) }
-        assertSKError(.io, ["'/dev/zero'", "it is not a regular file"]) { try SafeTensors.read(from: "/dev/zero") }
-        assertSKError(.invalidArgument, ["path is empty"]) { try SafeTensors.read(from: "") }
+        assertError(.io, containing: ["'\(dir)'", "it is a directory"]) { try SafeTensors.read(from: dir) }
+        assertError(.io, containing: ["'/dev/zero'", "it is not a regular file"]) { try SafeTensors.read(from: "/dev/zero") }
+        assertError(.invalidArgument, containing: ["path is empty"]) { try SafeTensors.read(from: "") }
     }
 
     func testRandomCorruptionNeverTraps() throws {
@@ -465,7 +423,7 @@ final class KerasSafeTensorsTests: XCTestCase {
         try SafeTensors.write([("w", try sample(.float32, [3, 2])), ("i", try sample(.int32, [])),
                                ("e", try sample(.bool, [0, 3]))], metadata: ["k": "v"], to: path)
         let good = fileBytes(path)
-        var rng = SplitMix64(seed: 20261125)
+        var rng = SplitMix64(20261125)
         var failures = 0, successes = 0
         for iteration in 0..<400 {
             var bytes = good
@@ -499,13 +457,13 @@ final class KerasSafeTensorsTests: XCTestCase {
     func testWriterRejectsBadNames() throws {
         let path = dir + "/w.safetensors"
         let x = Tensor([Float(1)])
-        assertSKError(.invalidArgument, ["safetensors: cannot write '\(path)': duplicate tensor name \"x\""]) {
+        assertError(.invalidArgument, containing: ["safetensors: cannot write '\(path)': duplicate tensor name \"x\""]) {
             try SafeTensors.write([("x", x), ("y", x), ("x", x)], to: path)
         }
-        assertSKError(.invalidArgument, ["the tensor name \"__metadata__\" is reserved"]) {
+        assertError(.invalidArgument, containing: ["the tensor name \"__metadata__\" is reserved"]) {
             try SafeTensors.write([("__metadata__", x)], to: path)
         }
-        assertSKError(.invalidArgument, ["path is empty"]) { try SafeTensors.write([("x", x)], to: "") }
+        assertError(.invalidArgument, containing: ["path is empty"]) { try SafeTensors.write([("x", x)], to: "") }
         XCTAssertEqual(entries(dir), [], "nothing is created for rejected arguments")
     }
 
@@ -527,21 +485,12 @@ final class KerasSafeTensorsTests: XCTestCase {
         try SafeTensors.write([("w", try sample(.float32, [10]))], metadata: ["version": "1"], to: path)
         let previous = fileBytes(path)
         // A file size limit makes write() fail with EFBIG part-way through, as a full disk would.
-        let oldHandler = signal(SIGXFSZ, SIG_IGN)
-        var old = rlimit()
-        getrlimit(Int32(RLIMIT_FSIZE.rawValue), &old)
-        var small = old
-        small.rlim_cur = 4096
-        XCTAssertEqual(setrlimit(Int32(RLIMIT_FSIZE.rawValue), &small), 0)
-        defer {
-            setrlimit(Int32(RLIMIT_FSIZE.rawValue), &old)
-            signal(SIGXFSZ, oldHandler)
-        }
         let big = try Tensor([Float](repeating: 1.5, count: 100_000), shape: [100_000])
-        assertSKError(.io, ["safetensors: cannot write '\(path)': File too large"]) {
-            try SafeTensors.write([("w", big)], metadata: ["version": "2"], to: path)
+        withFileSizeLimit(4096) {
+            assertError(.io, containing: ["safetensors: cannot write '\(path)': File too large"]) {
+                try SafeTensors.write([("w", big)], metadata: ["version": "2"], to: path)
+            }
         }
-        setrlimit(Int32(RLIMIT_FSIZE.rawValue), &old)
         try assertPreviousFileSurvives(path, previous)
     }
 
@@ -549,14 +498,14 @@ final class KerasSafeTensorsTests: XCTestCase {
         // A real full disk: a 64 KiB tmpfs (needs the privilege to mount; skipped otherwise).
         let mnt = dir + "/mnt"
         XCTAssertEqual(mkdir(mnt, 0o755), 0)
-        let (status, out) = runTool("/bin/mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", mnt])
+        let (status, out) = runProcess("/bin/mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", mnt])
         if status != 0 { throw XCTSkip("cannot mount a tmpfs here: \(out)") }
-        defer { _ = runTool("/bin/umount", [mnt]) }
+        defer { _ = runProcess("/bin/umount", [mnt]) }
         let path = mnt + "/model.safetensors"
         try SafeTensors.write([("w", try sample(.float32, [10]))], metadata: ["version": "1"], to: path)
         let previous = fileBytes(path)
         let big = try Tensor([Float](repeating: 2.5, count: 1 << 18), shape: [1 << 18])
-        assertSKError(.io, ["safetensors: cannot write '\(path)': No space left on device"]) {
+        assertError(.io, containing: ["safetensors: cannot write '\(path)': No space left on device"]) {
             try SafeTensors.write([("w", big)], metadata: ["version": "2"], to: path)
         }
         try assertPreviousFileSurvives(path, previous)
@@ -566,9 +515,9 @@ final class KerasSafeTensorsTests: XCTestCase {
         let replaced = fileBytes(path)
 
         // An unwritable directory: the same mount made read-only.
-        let (s2, o2) = runTool("/bin/mount", ["-o", "remount,ro", mnt])
+        let (s2, o2) = runProcess("/bin/mount", ["-o", "remount,ro", mnt])
         XCTAssertEqual(s2, 0, o2)
-        assertSKError(.io, ["safetensors: cannot write '\(path)': Read-only file system", "creating the temporary file"]) {
+        assertError(.io, containing: ["safetensors: cannot write '\(path)': Read-only file system", "creating the temporary file"]) {
             try SafeTensors.write([("w", try sample(.float32, [4]))], metadata: ["version": "3"], to: path)
         }
         try assertPreviousFileSurvives(path, replaced)
@@ -579,7 +528,7 @@ final class KerasSafeTensorsTests: XCTestCase {
         let target = dir + "/weights"
         XCTAssertEqual(mkdir(target, 0o755), 0)
         putBytes([1, 2, 3], target + "/keep")
-        assertSKError(.io, ["safetensors: cannot write '\(target)': Is a directory", "renaming the temporary file"]) {
+        assertError(.io, containing: ["safetensors: cannot write '\(target)': Is a directory", "renaming the temporary file"]) {
             try SafeTensors.write([("w", Tensor([Float(1)]))], to: target)
         }
         XCTAssertEqual(entries(dir), ["weights"])
@@ -625,7 +574,7 @@ final class KerasSafeTensorsTests: XCTestCase {
 
     func testMissingDirectory() throws {
         let path = dir + "/no/such/dir/w.safetensors"
-        assertSKError(.io, ["safetensors: cannot write '\(path)': No such file or directory"]) {
+        assertError(.io, containing: ["safetensors: cannot write '\(path)': No such file or directory"]) {
             try SafeTensors.write([("w", Tensor([Float(1)]))], to: path)
         }
     }
@@ -637,19 +586,6 @@ final class KerasSafeTensorsTests: XCTestCase {
         try SafeTensors.write([("w", Tensor([Int64(5)]))], to: "rel.safetensors")
         XCTAssertEqual(try SafeTensors.read(from: "rel.safetensors").tensors[0].1.doubles, [5])
         XCTAssertEqual(entries(dir), ["rel.safetensors"])
-    }
-
-    private func runTool(_ tool: String, _ args: [String]) -> (Int32, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: tool)
-        p.arguments = args
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        do { try p.run() } catch { return (-1, "\(error)") }
-        let out = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: out, as: UTF8.self))
     }
 
     // MARK: JSON

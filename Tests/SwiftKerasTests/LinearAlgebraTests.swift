@@ -2,17 +2,11 @@ import XCTest
 @testable import SwiftKerasCore
 @testable import SwiftKeras
 
-/// A small deterministic generator (tests must not depend on a global seed).
-private struct LCG {
-    var state: UInt64
-    init(_ seed: UInt64) { state = seed &* 6364136223846793005 &+ 1442695040888963407 }
-    mutating func next() -> UInt64 {
-        state = state &* 6364136223846793005 &+ 1442695040888963407
-        return state >> 11
-    }
+/// The draws of the randomized comparisons, from the top 53 bits of each LCG state.
+private extension LCG {
     /// Uniform in [-1, 1).
-    mutating func unit() -> Double { Double(next() % (1 << 40)) / Double(1 << 39) - 1 }
-    mutating func int(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    mutating func signedUnit() -> Double { Double((step() >> 11) % (1 << 40)) / Double(1 << 39) - 1 }
+    mutating func int(_ n: Int) -> Int { Int((step() >> 11) % UInt64(n)) }
 }
 
 /// Values of `shape` as a tensor of `dtype` (small integers for integer dtypes, 0/1 for bool).
@@ -24,7 +18,7 @@ private func randomTensor(_ shape: [Int], _ dtype: DType, _ rng: inout LCG) thro
         case .bool: v.append(Double(rng.int(2)))
         case .uint8: v.append(Double(rng.int(256)))
         case .int32, .int64: v.append(Double(rng.int(2001) - 1000))
-        default: v.append(rng.unit())
+        default: v.append(rng.signedUnit())
         }
     }
     return try Tensor.from(doubles: v, shape: shape, dtype: dtype)
@@ -36,15 +30,6 @@ private func strides(_ s: [Int]) -> [Int] {
     var acc = 1
     for i in stride(from: s.count - 1, through: 0, by: -1) { r[i] = acc; acc *= s[i] }
     return r
-}
-
-private func unravel(_ flat: Int, _ shape: [Int]) -> [Int] {
-    var idx = [Int](repeating: 0, count: shape.count)
-    var f = flat
-    for i in stride(from: shape.count - 1, through: 0, by: -1) where shape[i] > 0 {
-        idx[i] = f % shape[i]; f /= shape[i]
-    }
-    return idx
 }
 
 /// Reference numpy matmul over doubles (2-D / batched with broadcasting / 1-D promotion).
@@ -104,16 +89,6 @@ private func refBatchDot(_ x: [Double], _ xs: [Int], _ y: [Double], _ ys: [Int],
     return (out, shape)
 }
 
-private func assertClose(_ got: [Double], _ want: [Double], tol: Double, _ msg: String,
-                         file: StaticString = #filePath, line: UInt = #line) {
-    XCTAssertEqual(got.count, want.count, msg, file: file, line: line)
-    guard got.count == want.count else { return }
-    for i in 0..<got.count where !(abs(got[i] - want[i]) <= tol * max(1, abs(want[i]))) {
-        XCTFail("\(msg): element \(i): got \(got[i]), want \(want[i])", file: file, line: line)
-        return
-    }
-}
-
 private func withPortableGemm(_ body: () throws -> Void) rethrows {
     Gemm.forcePortable.store(true, ordering: .relaxed)
     defer { Gemm.forcePortable.store(false, ordering: .relaxed) }
@@ -170,7 +145,7 @@ final class LinearAlgebraTests: XCTestCase {
             let (want, shape) = refMatmul(a.doubles, sa, b.doubles, sb)
             XCTAssertEqual(c.shape, shape, "\(sa) · \(sb)")
             XCTAssertEqual(c.dtype, .float64)
-            assertClose(c.doubles, want, tol: 1e-12, "\(sa) · \(sb)")
+            assertClose(c.doubles, want, .relOrAbs(1e-12), "\(sa) · \(sb)")
         }
     }
 
@@ -277,10 +252,10 @@ final class LinearAlgebraTests: XCTestCase {
                 let padA = rng.int(3), padB = rng.int(3), padC = rng.int(3)
                 let lda = (ta ? m : k) + padA, ldb = (tb ? k : n) + padB, ldc = n + padC
                 let aRows = ta ? k : m, bRows = tb ? n : k
-                let a = (0..<max(1, aRows * lda)).map { _ in rng.unit() }
-                let b = (0..<max(1, bRows * ldb)).map { _ in rng.unit() }
-                let c0 = (0..<max(1, m * ldc)).map { _ in rng.unit() }
-                let alpha = 0.5 + rng.unit(), beta = [0.0, 1.0, -0.75][rng.int(3)]
+                let a = (0..<max(1, aRows * lda)).map { _ in rng.signedUnit() }
+                let b = (0..<max(1, bRows * ldb)).map { _ in rng.signedUnit() }
+                let c0 = (0..<max(1, m * ldc)).map { _ in rng.signedUnit() }
+                let alpha = 0.5 + rng.signedUnit(), beta = [0.0, 1.0, -0.75][rng.int(3)]
                 var want = c0
                 for i in 0..<m { for j in 0..<n {
                     var s = 0.0
@@ -293,7 +268,7 @@ final class LinearAlgebraTests: XCTestCase {
                     Gemm.dgemm(transA: ta, transB: tb, m: m, n: n, k: k, alpha: alpha, a: ap.baseAddress!, lda: lda,
                                b: bp.baseAddress!, ldb: ldb, beta: beta, c: cp.baseAddress!, ldc: ldc)
                 } } }
-                assertClose(cd, want, tol: 1e-12 * Double(k + 1), "dgemm \(m)x\(n)x\(k) ta \(ta) tb \(tb) portable \(portable)")
+                assertClose(cd, want, .relOrAbs(1e-12 * Double(k + 1)), "dgemm \(m)x\(n)x\(k) ta \(ta) tb \(tb) portable \(portable)")
                 // float32
                 let af = a.map { Float($0) }, bf = b.map { Float($0) }
                 var cf = c0.map { Float($0) }
@@ -301,8 +276,7 @@ final class LinearAlgebraTests: XCTestCase {
                     Gemm.sgemm(transA: ta, transB: tb, m: m, n: n, k: k, alpha: Float(alpha), a: ap.baseAddress!, lda: lda,
                                b: bp.baseAddress!, ldb: ldb, beta: Float(beta), c: cp.baseAddress!, ldc: ldc)
                 } } }
-                assertClose(cf.map(Double.init), want, tol: 3e-6 * Double(k + 2),
-                            "sgemm \(m)x\(n)x\(k) ta \(ta) tb \(tb) portable \(portable)")
+                assertClose(cf.map(Double.init), want, .relOrAbs(3e-6 * Double(k + 2)), "sgemm \(m)x\(n)x\(k) ta \(ta) tb \(tb) portable \(portable)")
             }
         }
     }
@@ -330,11 +304,11 @@ final class LinearAlgebraTests: XCTestCase {
                 var (want, shape) = refMatmul(a.doubles, sa, b.doubles, sb)
                 XCTAssertEqual(c.shape, shape); XCTAssertEqual(c.dtype, dt)
                 switch dt {
-                case .float32: assertClose(c.doubles, want, tol: 1e-5 * Double(k + 1), "\(dt) \(sa)·\(sb)")
-                case .float64: assertClose(c.doubles, want, tol: 1e-12 * Double(k + 1), "\(dt) \(sa)·\(sb)")
+                case .float32: assertClose(c.doubles, want, .relOrAbs(1e-5 * Double(k + 1)), "\(dt) \(sa)·\(sb)")
+                case .float64: assertClose(c.doubles, want, .relOrAbs(1e-12 * Double(k + 1)), "\(dt) \(sa)·\(sb)")
                 case .float16:
                     want = try Tensor.from(doubles: want, shape: [want.count], dtype: .float16).doubles
-                    assertClose(c.doubles, want, tol: 2e-3 + 1e-5 * Double(k), "\(dt) \(sa)·\(sb)")
+                    assertClose(c.doubles, want, .relOrAbs(2e-3 + 1e-5 * Double(k)), "\(dt) \(sa)·\(sb)")
                 default: XCTAssertEqual(c.doubles, want, "\(dt) \(sa)·\(sb)")
                 }
             }
@@ -342,7 +316,7 @@ final class LinearAlgebraTests: XCTestCase {
         // A large product (threaded kernels and several cache blocks).
         let a = try randomTensor([150, 300], .float32, &rng), b = try randomTensor([300, 170], .float32, &rng)
         let (want, _) = refMatmul(a.doubles, [150, 300], b.doubles, [300, 170])
-        assertClose(try a.matmul(b).doubles, want, tol: 3e-4, "150x300x170 portable \(portable)")
+        assertClose(try a.matmul(b).doubles, want, .relOrAbs(3e-4), "150x300x170 portable \(portable)")
     }
 
     func testMatmulRandomBLAS() throws { try checkMatmulRandom(portable: false) }
@@ -373,7 +347,7 @@ final class LinearAlgebraTests: XCTestCase {
                     for p in 0..<k { s += xv[i * k + p] * yv[(b * k + p) * n + j] }
                     want[(i * yb + b) * n + j] = s
                 } } }
-                assertClose(r.doubles, want, tol: 1e-12, "dot \(sx)·\(sy) \(dt)")
+                assertClose(r.doubles, want, .relOrAbs(1e-12), "dot \(sx)·\(sy) \(dt)")
             }
         }
         let x = try Tensor([1, 2, 3, 4, 5, 6] as [Float], shape: [2, 3])
@@ -451,7 +425,7 @@ final class LinearAlgebraTests: XCTestCase {
                         tol = 2e-2
                     default: tol = 1e-5
                     }
-                    assertClose(r.doubles, want, tol: tol, "batch_dot \(sx)·\(sy) \(dt) portable \(portable)")
+                    assertClose(r.doubles, want, .relOrAbs(tol), "batch_dot \(sx)·\(sy) \(dt) portable \(portable)")
                 }
             }
         }
@@ -528,7 +502,7 @@ final class LinearAlgebraTests: XCTestCase {
             var rng = LCG(99)
             let a = try randomTensor([120, 70], .float32, &rng), b = try randomTensor([70, 90], .float32, &rng)
             let (want, _) = refMatmul(a.doubles, [120, 70], b.doubles, [70, 90])
-            assertClose(try a.matmul(b).doubles, want, tol: 1e-4, "portable matmul under SWIFTKERAS_NO_BLAS")
+            assertClose(try a.matmul(b).doubles, want, .relOrAbs(1e-4), "portable matmul under SWIFTKERAS_NO_BLAS")
             return
         }
         let exe = CommandLine.arguments[0]

@@ -4,75 +4,18 @@ import XCTest
 
 // MARK: Test helpers
 
-/// A small deterministic generator for randomized tests (SplitMix64).
-private struct TestRNG {
-    var state: UInt64
-    init(_ seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    mutating func uniform(_ lo: Double, _ hi: Double) -> Double { lo + (hi - lo) * unit() }
-    mutating func int(_ r: ClosedRange<Int>) -> Int { r.lowerBound + Int(next() % UInt64(r.count)) }
-    mutating func shape(rank: Int, maxDim: Int = 5) -> [Int] { (0..<rank).map { _ in int(1...maxDim) } }
-    mutating func values(_ n: Int, _ lo: Double = -3, _ hi: Double = 3) -> [Double] {
-        (0..<n).map { _ in uniform(lo, hi) }
-    }
-}
-
 private func count(_ s: [Int]) -> Int { s.reduce(1, *) }
-
-/// Coordinates of flat index `i` in a row-major `shape`, and back.
-private func coords(_ i: Int, _ shape: [Int]) -> [Int] {
-    var c = [Int](repeating: 0, count: shape.count)
-    var r = i
-    for d in stride(from: shape.count - 1, through: 0, by: -1) {
-        c[d] = r % shape[d]
-        r /= shape[d]
-    }
-    return c
-}
-
-private func flat(_ c: [Int], _ shape: [Int]) -> Int {
-    var i = 0
-    for d in 0..<shape.count { i = i * shape[d] + c[d] }
-    return i
-}
-
-/// Float tensor from doubles.
-private func tensor(_ v: [Double], _ shape: [Int], _ dtype: DType = .float32) throws -> Tensor {
-    try Tensor.from(doubles: v, shape: shape, dtype: dtype)
-}
-
-private func assertClose(_ a: [Double], _ b: [Double], tol: Double, _ msg: @autoclosure () -> String = "",
-                         file: StaticString = #filePath, line: UInt = #line) {
-    XCTAssertEqual(a.count, b.count, "count " + msg(), file: file, line: line)
-    for (i, (x, y)) in zip(a, b).enumerated() {
-        if x.isNaN || y.isNaN {
-            if !(x.isNaN && y.isNaN) { XCTFail("[\(i)] \(x) vs \(y) \(msg())", file: file, line: line); return }
-        } else if x.isInfinite || y.isInfinite {
-            if x != y { XCTFail("[\(i)] \(x) vs \(y) \(msg())", file: file, line: line); return }
-        } else if abs(x - y) > tol * max(1, abs(y)) {
-            XCTFail("[\(i)] \(x) vs \(y) (tol \(tol)) \(msg())", file: file, line: line)
-            return
-        }
-    }
-}
 
 // MARK: Reference implementations (plain loops over doubles)
 
 private func refSoftmax(_ x: [Double], _ shape: [Int], axis: Int, log: Bool) -> [Double] {
     var out = [Double](repeating: 0, count: x.count)
     for i in 0..<x.count {
-        var c = coords(i, shape)
+        var c = unravel(i, shape)
         var m = -Double.infinity
-        for k in 0..<shape[axis] { c[axis] = k; m = max(m, x[flat(c, shape)]) }
+        for k in 0..<shape[axis] { c[axis] = k; m = max(m, x[ravel(c, shape)]) }
         var s = 0.0
-        for k in 0..<shape[axis] { c[axis] = k; s += Glibc.exp(x[flat(c, shape)] - m) }
+        for k in 0..<shape[axis] { c[axis] = k; s += Glibc.exp(x[ravel(c, shape)] - m) }
         out[i] = log ? x[i] - m - Glibc.log(s) : Glibc.exp(x[i] - m) / s
     }
     return out
@@ -82,11 +25,11 @@ private func refSoftmax(_ x: [Double], _ shape: [Int], axis: Int, log: Bool) -> 
 /// Values of `x` (shape `s`) broadcast to `shape`.
 private func refBroadcast(_ x: [Double], _ s: [Int], to shape: [Int]) -> [Double] {
     (0..<count(shape)).map { i in
-        let c = coords(i, shape)
+        let c = unravel(i, shape)
         let pad = shape.count - s.count
         var src = [Int](repeating: 0, count: s.count)
         for d in 0..<s.count { src[d] = s[d] == 1 ? 0 : c[d + pad] }
-        return x[flat(src, s)]
+        return x[ravel(src, s)]
     }
 }
 
@@ -98,16 +41,15 @@ final class NeuralNetSoftmaxTests: XCTestCase {
         let y = try x.softmax()
         XCTAssertEqual(y.shape, [1, 3])
         XCTAssertEqual(y.dtype, .float32)
-        assertClose(y.doubles, [0.09003057317038046, 0.24472847105479764, 0.6652409557748219], tol: 1e-7)
+        assertClose(y.doubles, [0.09003057317038046, 0.24472847105479764, 0.6652409557748219], .relOrAbs(1e-7))
         // Along axis 0 (and -2): each column [1, 3] / [2, 4] → [σ(-2), σ(2)].
         let z = try tensor([1, 2, 3, 4], [2, 2])
         for axis in [0, -2] {
-            assertClose(try z.softmax(alongAxis: axis).doubles,
-                        [0.11920292202211755, 0.11920292202211755, 0.8807970779778823, 0.8807970779778823], tol: 1e-7)
+            assertClose(try z.softmax(alongAxis: axis).doubles, [0.11920292202211755, 0.11920292202211755, 0.8807970779778823, 0.8807970779778823], .relOrAbs(1e-7))
         }
         let l = try x.logSoftmax()
         XCTAssertEqual(l.dtype, .float32)
-        assertClose(l.doubles, [-2.4076059644443806, -1.4076059644443804, -0.4076059644443803], tol: 1e-6)
+        assertClose(l.doubles, [-2.4076059644443806, -1.4076059644443804, -0.4076059644443803], .relOrAbs(1e-6))
         // 1-D input and float64.
         let d = try tensor([0, 0], [2], .float64).softmax()
         XCTAssertEqual(d.dtype, .float64)
@@ -119,30 +61,30 @@ final class NeuralNetSoftmaxTests: XCTestCase {
             let x = try tensor([1, 2, 3, 4], [2, 2], dt)
             let y = try x.softmax()
             XCTAssertEqual(y.dtype, dt)
-            assertClose(y.doubles, [0.2689414213699951, 0.7310585786300049, 0.2689414213699951, 0.7310585786300049], tol: 1e-2)
+            assertClose(y.doubles, [0.2689414213699951, 0.7310585786300049, 0.2689414213699951, 0.7310585786300049], .relOrAbs(1e-2))
             let l = try x.logSoftmax()
             XCTAssertEqual(l.dtype, dt)
-            assertClose(l.doubles, [-1.3132616875182228, -0.31326168751822286, -1.3132616875182228, -0.31326168751822286], tol: 1e-2)
+            assertClose(l.doubles, [-1.3132616875182228, -0.31326168751822286, -1.3132616875182228, -0.31326168751822286], .relOrAbs(1e-2))
         }
     }
 
     func testLargeLogitsAndNaN() throws {
         let x = try tensor([1000, -1000, 0, 5, 5, 5], [2, 3])
         let y = try x.softmax().doubles
-        assertClose(y, [1, 0, 0, 1.0 / 3, 1.0 / 3, 1.0 / 3], tol: 1e-6)
+        assertClose(y, [1, 0, 0, 1.0 / 3, 1.0 / 3, 1.0 / 3], .relOrAbs(1e-6))
         let l = try x.logSoftmax().doubles
-        assertClose(l, [0, -2000, -1000, -1.0986122886681098, -1.0986122886681098, -1.0986122886681098], tol: 1e-6)
+        assertClose(l, [0, -2000, -1000, -1.0986122886681098, -1.0986122886681098, -1.0986122886681098], .relOrAbs(1e-6))
         XCTAssertFalse(y.contains { !$0.isFinite })
         // NaN poisons its own row only; +inf makes its row NaN (inf - inf), as in TensorFlow.
         let n = try tensor([1, .nan, 2, 1, 2, 3, .infinity, 0, 0], [3, 3])
         let s = try n.softmax().doubles
         XCTAssertTrue(s[0..<3].allSatisfy { $0.isNaN })
-        assertClose(Array(s[3..<6]), [0.09003057317038046, 0.24472847105479764, 0.6652409557748219], tol: 1e-6)
+        assertClose(Array(s[3..<6]), [0.09003057317038046, 0.24472847105479764, 0.6652409557748219], .relOrAbs(1e-6))
         XCTAssertTrue(s[6].isNaN)
         XCTAssertTrue(try n.logSoftmax().doubles[0..<3].allSatisfy { $0.isNaN })
         // Along a non-last axis too.
         let t = try tensor([1000, 0, -1000, 0], [2, 2])
-        assertClose(try t.softmax(alongAxis: 0).doubles, [1, 0.5, 0, 0.5], tol: 1e-6)
+        assertClose(try t.softmax(alongAxis: 0).doubles, [1, 0.5, 0, 0.5], .relOrAbs(1e-6))
     }
 
     func testEmpty() throws {
@@ -152,7 +94,7 @@ final class NeuralNetSoftmaxTests: XCTestCase {
     }
 
     func testRandomAgainstReference() throws {
-        var rng = TestRNG(1)
+        var rng = SplitMix64(1)
         for trial in 0..<120 {
             let rank = rng.int(1...4)
             let shape = rng.shape(rank: rank)
@@ -167,9 +109,9 @@ final class NeuralNetSoftmaxTests: XCTestCase {
                     let s = try x.softmax(alongAxis: ax)
                     XCTAssertEqual(s.shape, shape)
                     XCTAssertEqual(s.dtype, dt)
-                    assertClose(s.doubles, refSoftmax(xv, shape, axis: axis, log: false), tol: tol, "softmax \(shape) axis \(ax)")
+                    assertClose(s.doubles, refSoftmax(xv, shape, axis: axis, log: false), .relOrAbs(tol), "softmax \(shape) axis \(ax)")
                     let l = try x.logSoftmax(alongAxis: ax)
-                    assertClose(l.doubles, refSoftmax(xv, shape, axis: axis, log: true), tol: tol * 4, "log_softmax \(shape) axis \(ax)")
+                    assertClose(l.doubles, refSoftmax(xv, shape, axis: axis, log: true), .relOrAbs(tol * 4), "log_softmax \(shape) axis \(ax)")
                 }
             }
         }
@@ -177,7 +119,7 @@ final class NeuralNetSoftmaxTests: XCTestCase {
 
     func testLargeParallelMatchesReference() throws {
         // Big enough that both layouts split the work across cores (row chunks in parallel).
-        var rng = TestRNG(7)
+        var rng = SplitMix64(7)
         let (b, n, inner) = (256, 200, 2)
         let v = rng.values(b * n * inner, -5, 5)
         let x = try tensor(v, [b, n, inner], .float64)
@@ -194,8 +136,8 @@ final class NeuralNetSoftmaxTests: XCTestCase {
                     for i in idx { ref[i] = Glibc.exp(v[i] - m) / s; refLog[i] = v[i] - m - Glibc.log(s) }
                 }
             }
-            assertClose(y, ref, tol: 1e-12, "axis \(axis)")
-            assertClose(yl, refLog, tol: 1e-12, "log axis \(axis)")
+            assertClose(y, ref, .relOrAbs(1e-12), "axis \(axis)")
+            assertClose(yl, refLog, .relOrAbs(1e-12), "log axis \(axis)")
         }
     }
 }
@@ -208,21 +150,21 @@ final class NeuralNetNormTests: XCTestCase {
         let y = try x.l2Normalized(alongAxis: -1)
         XCTAssertEqual(y.shape, [2, 2])
         XCTAssertEqual(y.dtype, .float32)
-        assertClose(y.doubles, [0.6, 0.8, 0, 0], tol: 1e-7)
-        assertClose(try tensor([3, 4, 4, 3], [2, 2]).l2Normalized(alongAxis: 0).doubles, [0.6, 0.8, 0.8, 0.6], tol: 1e-7)
-        assertClose(try tensor([1, 1, 1, 1], [2, 2]).l2Normalized().doubles, [0.5, 0.5, 0.5, 0.5], tol: 1e-7)
+        assertClose(y.doubles, [0.6, 0.8, 0, 0], .relOrAbs(1e-7))
+        assertClose(try tensor([3, 4, 4, 3], [2, 2]).l2Normalized(alongAxis: 0).doubles, [0.6, 0.8, 0.8, 0.6], .relOrAbs(1e-7))
+        assertClose(try tensor([1, 1, 1, 1], [2, 2]).l2Normalized().doubles, [0.5, 0.5, 0.5, 0.5], .relOrAbs(1e-7))
         // Tiny norms are divided by sqrt(1e-12) = 1e-6.
-        assertClose(try tensor([1e-8], [1], .float64).l2Normalized().doubles, [1e-2], tol: 1e-12)
+        assertClose(try tensor([1e-8], [1], .float64).l2Normalized().doubles, [1e-2], .relOrAbs(1e-12))
         // Rank 0, NaN, float16.
-        assertClose(try tensor([-2], [], .float64).l2Normalized().doubles, [-1], tol: 0)
+        assertClose(try tensor([-2], [], .float64).l2Normalized().doubles, [-1], .relOrAbs(0))
         XCTAssertTrue(try tensor([.nan, 1], [2]).l2Normalized().doubles.allSatisfy { $0.isNaN })
         let h = try tensor([3, 4], [2], .float16).l2Normalized()
         XCTAssertEqual(h.dtype, .float16)
-        assertClose(h.doubles, [0.6, 0.8], tol: 1e-3)
+        assertClose(h.doubles, [0.6, 0.8], .relOrAbs(1e-3))
     }
 
     func testL2RandomAxes() throws {
-        var rng = TestRNG(2)
+        var rng = SplitMix64(2)
         for _ in 0..<80 {
             let rank = rng.int(1...4)
             let shape = rng.shape(rank: rank)
@@ -233,15 +175,15 @@ final class NeuralNetNormTests: XCTestCase {
             let y = try x.l2Normalized(alongAxes: axes.map { $0 - rank })
             var ref = [Double](repeating: 0, count: v.count)
             for i in 0..<v.count {
-                let ci = coords(i, shape)
+                let ci = unravel(i, shape)
                 var s = 0.0
                 for j in 0..<v.count {
-                    let cj = coords(j, shape)
+                    let cj = unravel(j, shape)
                     if (0..<rank).allSatisfy({ axes.contains($0) || ci[$0] == cj[$0] }) { s += v[j] * v[j] }
                 }
                 ref[i] = v[i] / max(s, 1e-12).squareRoot()
             }
-            assertClose(y.doubles, ref, tol: 1e-12, "\(shape) axes \(axes)")
+            assertClose(y.doubles, ref, .relOrAbs(1e-12), "\(shape) axes \(axes)")
         }
     }
 
@@ -287,27 +229,27 @@ final class NeuralNetNormTests: XCTestCase {
         let y = try x.batchNormalized(mean: mean, variance: variance, beta: beta, gamma: gamma, epsilon: 0)
         XCTAssertEqual(y.shape, [2, 3])
         XCTAssertEqual(y.dtype, .float32)
-        assertClose(y.doubles, [0, 1, 2, 3, 7, 14], tol: 1e-6)
+        assertClose(y.doubles, [0, 1, 2, 3, 7, 14], .relOrAbs(1e-6))
         // Default epsilon 1e-3 and no beta/gamma.
         let z = try x.batchNormalized(mean: mean, variance: variance)
         let ref = (0..<6).map { i -> Double in
             let c = i % 3
             return (Double(i + 1) - [1.0, 2, 3][c]) / ([4.0, 1, 0.25][c] + 1e-3).squareRoot()
         }
-        assertClose(z.doubles, ref, tol: 1e-6)
+        assertClose(z.doubles, ref, .relOrAbs(1e-6))
         // float16 input keeps its dtype.
         let h = try tensor([1, 2, 3, 4, 5, 6], [2, 3], .float16).batchNormalized(mean: mean, variance: variance)
         XCTAssertEqual(h.dtype, .float16)
-        assertClose(h.doubles, ref, tol: 2e-3)
+        assertClose(h.doubles, ref, .relOrAbs(2e-3))
         // Parameters broadcast against each other and grow the output shape.
         let b = try tensor([1, 2], [2]).batchNormalized(mean: tensor([0, 1], [2, 1]), variance: tensor([1], []),
                                                          gamma: tensor([3], [1]), epsilon: 0)
         XCTAssertEqual(b.shape, [2, 2])
-        assertClose(b.doubles, [3, 6, 0, 3], tol: 1e-6)
+        assertClose(b.doubles, [3, 6, 0, 3], .relOrAbs(1e-6))
     }
 
     func testBatchNormRandomBroadcast() throws {
-        var rng = TestRNG(3)
+        var rng = SplitMix64(3)
         for _ in 0..<60 {
             let rank = rng.int(1...4)
             let shape = rng.shape(rank: rank)
@@ -331,7 +273,7 @@ final class NeuralNetNormTests: XCTestCase {
                 if useBeta { r += b[3][i] }
                 return r
             }
-            assertClose(y.doubles, ref, tol: dt == .float64 ? 1e-12 : 1e-5, "\(shapes)")
+            assertClose(y.doubles, ref, .relOrAbs(dt == .float64 ? 1e-12 : 1e-5), "\(shapes)")
         }
     }
 }
@@ -355,7 +297,7 @@ final class NeuralNetDropoutTests: XCTestCase {
     }
 
     func testSeedsAndNoiseShape() throws {
-        var rng = TestRNG(4)
+        var rng = SplitMix64(4)
         let x = try tensor(rng.values(5000), [50, 100])
         let a = try x.dropout(rate: 0.5, seed: 7).doubles
         XCTAssertEqual(a, try x.dropout(rate: 0.5, seed: 7).doubles)
@@ -404,7 +346,7 @@ final class NeuralNetDropoutTests: XCTestCase {
     }
 
     func testInTopKRandom() throws {
-        var rng = TestRNG(5)
+        var rng = SplitMix64(5)
         for _ in 0..<50 {
             let b = rng.int(1...6), c = rng.int(1...8)
             let v = (0..<(b * c)).map { _ in Double(rng.int(0...4)) }  // many ties
@@ -433,7 +375,7 @@ final class NeuralNetResizeTests: XCTestCase {
         XCTAssertEqual(b.dtype, .float32)
         assertClose(b.doubles, [0.6666667, 0.3333333, 0, 0, 0,
                                 0, 0, 1, 0, 0,
-                                0, 0, 0, 0.3333335, 0.6666665], tol: 1e-6)
+                                0, 0, 0, 0.3333335, 0.6666665], .relOrAbs(1e-6))
         let n = try img.resized(height: 5, width: 7, method: .nearest)
         XCTAssertEqual(n.dtype, .int32)
         XCTAssertEqual(n.shape, [1, 5, 7, 1])
@@ -459,7 +401,7 @@ final class NeuralNetResizeTests: XCTestCase {
                                    2.5, 2.75, 3.25, 3.5,
                                    3, 3.25, 3.75, 4])
         // Channels first gives the transposed result; other factors.
-        var rng = TestRNG(6)
+        var rng = SplitMix64(6)
         let v = rng.values(2 * 3 * 4 * 5)
         let last = try tensor(v, [2, 3, 4, 5])
         let first = try last.transposed([0, 3, 1, 2])
@@ -474,8 +416,8 @@ final class NeuralNetResizeTests: XCTestCase {
         let rep = try last.resizedImages(heightFactor: 3, widthFactor: 2).doubles
         let xv = last.doubles
         for i in 0..<rep.count {
-            let c = coords(i, [2, 9, 8, 5])
-            XCTAssertEqual(rep[i], xv[flat([c[0], c[1] / 3, c[2] / 2, c[3]], [2, 3, 4, 5])])
+            let c = unravel(i, [2, 9, 8, 5])
+            XCTAssertEqual(rep[i], xv[ravel([c[0], c[1] / 3, c[2] / 2, c[3]], [2, 3, 4, 5])])
         }
     }
 
@@ -504,7 +446,7 @@ final class NeuralNetResizeTests: XCTestCase {
     }
 
     func testRandomSizesAgainstReference() throws {
-        var rng = TestRNG(8)
+        var rng = SplitMix64(8)
         for _ in 0..<40 {
             let s = [rng.int(1...2), rng.int(1...6), rng.int(1...6), rng.int(1...3)]
             let oh = rng.int(1...9), ow = rng.int(1...9)
@@ -513,7 +455,7 @@ final class NeuralNetResizeTests: XCTestCase {
             for m in [ResizeMethod.nearest, .bilinear] {
                 let y = try x.resized(height: oh, width: ow, method: m)
                 XCTAssertEqual(y.shape, [s[0], oh, ow, s[3]])
-                assertClose(y.doubles, refResize(x.doubles, s, oh, ow, m), tol: 1e-6, "\(s) → \(oh)×\(ow) \(m)")
+                assertClose(y.doubles, refResize(x.doubles, s, oh, ow, m), .relOrAbs(1e-6), "\(s) → \(oh)×\(ow) \(m)")
                 let yc = try x.transposed([0, 3, 1, 2]).resized(height: oh, width: ow, method: m, channelsFirst: true)
                 XCTAssertEqual(try yc.transposed([0, 2, 3, 1]).doubles, y.doubles)
             }
@@ -521,7 +463,7 @@ final class NeuralNetResizeTests: XCTestCase {
     }
 
     func testResizeVolumes() throws {
-        var rng = TestRNG(9)
+        var rng = SplitMix64(9)
         let s = [2, 2, 3, 2, 2]
         let v = rng.values(count(s))
         let x = try tensor(v, s, .float64)
@@ -530,15 +472,15 @@ final class NeuralNetResizeTests: XCTestCase {
         XCTAssertEqual(y.dtype, .float64)
         let yv = y.doubles
         for i in 0..<yv.count {
-            let c = coords(i, y.shape)
-            XCTAssertEqual(yv[i], v[flat([c[0], c[1] / 2, c[2], c[3] / 3, c[4]], s)])
+            let c = unravel(i, y.shape)
+            XCTAssertEqual(yv[i], v[ravel([c[0], c[1] / 2, c[2], c[3] / 3, c[4]], s)])
         }
         let yc = try x.resizedVolumes(depthFactor: 1, heightFactor: 2, widthFactor: 2, channelsFirst: true)
         XCTAssertEqual(yc.shape, [2, 2, 3, 4, 4])
         let ycv = yc.doubles
         for i in 0..<ycv.count {
-            let c = coords(i, yc.shape)
-            XCTAssertEqual(ycv[i], v[flat([c[0], c[1], c[2], c[3] / 2, c[4] / 2], s)])
+            let c = unravel(i, yc.shape)
+            XCTAssertEqual(ycv[i], v[ravel([c[0], c[1], c[2], c[3] / 2, c[4] / 2], s)])
         }
         let bools = try Tensor([true, false], shape: [1, 1, 1, 2, 1]).resizedVolumes(depthFactor: 1, heightFactor: 1, widthFactor: 2)
         XCTAssertEqual(try bools.scalars(as: Bool.self), [true, true, false, false])
@@ -555,22 +497,22 @@ final class NeuralNetLossTests: XCTestCase {
         let y = try binaryCrossentropy(target: t, output: o)
         XCTAssertEqual(y.shape, [2])
         XCTAssertEqual(y.dtype, .float32)
-        assertClose(y.doubles, [-Glibc.log(0.8 + 1e-7), -Glibc.log(0.7 + 1e-7)], tol: 1e-6)
+        assertClose(y.doubles, [-Glibc.log(0.8 + 1e-7), -Glibc.log(0.7 + 1e-7)], .relOrAbs(1e-6))
         // Clipping: output 0 with target 1 → -log(1e-7 + 1e-7).
         let c = try binaryCrossentropy(target: tensor([1, 0], [2], .float64), output: tensor([0, 1], [2], .float64))
-        assertClose(c.doubles, [-Glibc.log(2e-7), -Glibc.log(1 - (1 - 1e-7) + 1e-7)], tol: 1e-12)
+        assertClose(c.doubles, [-Glibc.log(2e-7), -Glibc.log(1 - (1 - 1e-7) + 1e-7)], .relOrAbs(1e-12))
         // From logits, including huge ones.
         let l = try binaryCrossentropy(target: tensor([0, 1, 0, 1], [4]), output: tensor([0, 2, 1000, -1000], [4]),
                                        fromLogits: true)
-        assertClose(l.doubles, [Glibc.log(2.0), Glibc.log1p(Glibc.exp(-2.0)), 1000, 1000], tol: 1e-6)
+        assertClose(l.doubles, [Glibc.log(2.0), Glibc.log1p(Glibc.exp(-2.0)), 1000, 1000], .relOrAbs(1e-6))
         // Broadcasting (probabilities), int target, NaN propagation, float16.
         let bt = try binaryCrossentropy(target: Tensor([1] as [Int32]), output: tensor([0.5, 0.25], [2, 1]))
         XCTAssertEqual(bt.shape, [2, 1])
-        assertClose(bt.doubles, [-Glibc.log(0.5 + 1e-7), -Glibc.log(0.25 + 1e-7)], tol: 1e-6)
+        assertClose(bt.doubles, [-Glibc.log(0.5 + 1e-7), -Glibc.log(0.25 + 1e-7)], .relOrAbs(1e-6))
         XCTAssertTrue(try binaryCrossentropy(target: tensor([1], [1]), output: tensor([.nan], [1])).doubles[0].isNaN)
         let h = try binaryCrossentropy(target: tensor([1], [1], .float16), output: tensor([0.5], [1], .float16))
         XCTAssertEqual(h.dtype, .float16)
-        assertClose(h.doubles, [Glibc.log(2.0)], tol: 1e-3)
+        assertClose(h.doubles, [Glibc.log(2.0)], .relOrAbs(1e-3))
     }
 
     func testCategoricalExact() throws {
@@ -579,18 +521,18 @@ final class NeuralNetLossTests: XCTestCase {
         let y = try categoricalCrossentropy(target: t, output: o)
         XCTAssertEqual(y.shape, [2])
         XCTAssertEqual(y.dtype, .float32)
-        assertClose(y.doubles, [Glibc.log(2.0), Glibc.log(4.0)], tol: 1e-6)
+        assertClose(y.doubles, [Glibc.log(2.0), Glibc.log(4.0)], .relOrAbs(1e-6))
         // Clipped at 1e-7.
         let c = try categoricalCrossentropy(target: tensor([1, 0], [1, 2], .float64), output: tensor([0, 1], [1, 2], .float64))
-        assertClose(c.doubles, [-Glibc.log(1e-7)], tol: 1e-12)
+        assertClose(c.doubles, [-Glibc.log(1e-7)], .relOrAbs(1e-12))
         // Logits, huge logits, other axis.
         let l = try categoricalCrossentropy(target: tensor([0, 0, 1, 0, 1, 0], [2, 3]),
                                             output: tensor([1, 2, 3, 1000, -1000, 0], [2, 3]), fromLogits: true)
-        assertClose(l.doubles, [0.4076059644443803, 2000], tol: 1e-6)
+        assertClose(l.doubles, [0.4076059644443803, 2000], .relOrAbs(1e-6))
         let a0 = try categoricalCrossentropy(target: tensor([0, 1, 0, 0, 1, 0], [3, 2]),
                                              output: tensor([1, 3, 2, 2, 3, 1], [3, 2]), fromLogits: true, axis: 0)
         XCTAssertEqual(a0.shape, [2])
-        assertClose(a0.doubles, [0.4076059644443803, 0.4076059644443803], tol: 1e-6)
+        assertClose(a0.doubles, [0.4076059644443803, 0.4076059644443803], .relOrAbs(1e-6))
     }
 
     func testSparseExactAndShapes() throws {
@@ -598,18 +540,18 @@ final class NeuralNetLossTests: XCTestCase {
         let y = try sparseCategoricalCrossentropy(target: Tensor([1, 2] as [Int32]), output: o)
         XCTAssertEqual(y.shape, [2])
         XCTAssertEqual(y.dtype, .float32)
-        assertClose(y.doubles, [Glibc.log(2.0), -Glibc.log(0.8)], tol: 1e-6)
+        assertClose(y.doubles, [Glibc.log(2.0), -Glibc.log(0.8)], .relOrAbs(1e-6))
         // Labels (B, 1) are flattened; float labels truncate.
         let y1 = try sparseCategoricalCrossentropy(target: tensor([1, 2.9], [2, 1]), output: o)
         XCTAssertEqual(y1.shape, [2])
-        assertClose(y1.doubles, y.doubles, tol: 0)
+        assertClose(y1.doubles, y.doubles, .relOrAbs(0))
         // Unnormalised probabilities: log of the clipped values is softmaxed (Keras legacy quirk).
         let q = try sparseCategoricalCrossentropy(target: Tensor([0] as [Int64]), output: tensor([1, 1], [1, 2], .float64))
-        assertClose(q.doubles, [Glibc.log(2.0)], tol: 1e-12)
+        assertClose(q.doubles, [Glibc.log(2.0)], .relOrAbs(1e-12))
         // Logits, huge logits.
         let l = try sparseCategoricalCrossentropy(target: Tensor([2, 1] as [Int32]),
                                                   output: tensor([1, 2, 3, 1000, -1000, 0], [2, 3]), fromLogits: true)
-        assertClose(l.doubles, [0.4076059644443803, 2000], tol: 1e-6)
+        assertClose(l.doubles, [0.4076059644443803, 2000], .relOrAbs(1e-6))
         // Rank 3 with either label layout; a non-last axis.
         let o3 = try tensor((0..<12).map { Double($0 % 5) }, [2, 2, 3])
         let lab = try Tensor([0, 1, 2, 0] as [Int32], shape: [2, 2])
@@ -617,14 +559,14 @@ final class NeuralNetLossTests: XCTestCase {
         XCTAssertEqual(r3.shape, [2, 2])
         let r3b = try sparseCategoricalCrossentropy(target: lab.reshaped(to: [2, 2, 1]), output: o3, fromLogits: true)
         XCTAssertEqual(r3b.shape, [2, 2])
-        assertClose(r3b.doubles, r3.doubles, tol: 0)
+        assertClose(r3b.doubles, r3.doubles, .relOrAbs(0))
         let moved = try o3.transposed([0, 2, 1])
         let r3c = try sparseCategoricalCrossentropy(target: lab, output: moved, fromLogits: true, axis: 1)
-        assertClose(r3c.doubles, r3.doubles, tol: 1e-6)
+        assertClose(r3c.doubles, r3.doubles, .relOrAbs(1e-6))
     }
 
     func testRandomAgainstReference() throws {
-        var rng = TestRNG(10)
+        var rng = SplitMix64(10)
         for _ in 0..<60 {
             let rank = rng.int(1...3)
             let shape = rng.shape(rank: rank)
@@ -638,9 +580,9 @@ final class NeuralNetLossTests: XCTestCase {
             let labels = (0..<count(rowShape)).map { _ in Int32(rng.int(0...(n - 1))) }
             func rows(_ body: ([Int], (Int) -> Int) -> Double) -> [Double] {
                 (0..<count(rowShape)).map { r in
-                    var c = coords(r, rowShape)
+                    var c = unravel(r, rowShape)
                     c.insert(0, at: axis)
-                    return body(c) { k in var cc = c; cc[axis] = k; return flat(cc, shape) }
+                    return body(c) { k in var cc = c; cc[axis] = k; return ravel(cc, shape) }
                 }
             }
             let refLogits = rows { _, at in
@@ -664,18 +606,18 @@ final class NeuralNetLossTests: XCTestCase {
             let ts = try tensor(soft, shape, .float64)
             let cl = try categoricalCrossentropy(target: ts, output: tl, fromLogits: true, axis: ax)
             XCTAssertEqual(cl.shape, rowShape)
-            assertClose(cl.doubles, refLogits, tol: 1e-10)
-            assertClose(try categoricalCrossentropy(target: ts, output: tp, axis: ax).doubles, refProbs, tol: 1e-10)
+            assertClose(cl.doubles, refLogits, .relOrAbs(1e-10))
+            assertClose(try categoricalCrossentropy(target: ts, output: tp, axis: ax).doubles, refProbs, .relOrAbs(1e-10))
             let sl = try sparseCategoricalCrossentropy(target: Tensor(labels, shape: rowShape), output: tl,
                                                        fromLogits: true, axis: ax)
             XCTAssertEqual(sl.shape, rowShape)
-            assertClose(sl.doubles, refSparse, tol: 1e-10)
+            assertClose(sl.doubles, refSparse, .relOrAbs(1e-10))
             let bce = try binaryCrossentropy(target: ts, output: tl, fromLogits: true).doubles
             let refB = (0..<logits.count).map { i -> Double in
                 let x = logits[i], z = soft[i]
                 return max(x, 0) - x * z + Glibc.log1p(Glibc.exp(-abs(x)))
             }
-            assertClose(bce, refB, tol: 1e-12)
+            assertClose(bce, refB, .relOrAbs(1e-12))
         }
     }
 }
@@ -819,7 +761,7 @@ final class NeuralNetRecordTests: XCTestCase {
                                "categorical_crossentropy", "sparse_categorical_crossentropy"])
         // Softmax's pullback of a constant cotangent is zero (the outputs sum to 1 along the axis).
         let softmaxPullback = rec.ops.first { $0.0 == "softmax" }!.1
-        assertClose(try softmaxPullback(Tensor.ones([2, 2]))[0]!.doubles, [0, 0, 0, 0], tol: 1e-7)
+        assertClose(try softmaxPullback(Tensor.ones([2, 2]))[0]!.doubles, [0, 0, 0, 0], .relOrAbs(1e-7))
         // in_top_k passes no gradient.
         let topKPullback = rec.ops.first { $0.0 == "in_top_k" }!.1
         XCTAssertEqual(try topKPullback(Tensor.ones([2])).count, 2)
@@ -851,7 +793,7 @@ final class NeuralNetGradientTests: XCTestCase {
     func testL2NormalizeGradientUnderTheEpsilonClamp() throws {
         let x = try tensor([1e-8, -2e-8, 3e-8], [3], .float64)
         let g = try nnGradients([x], weights: tensor([1, 2, 3], [3], .float64)) { try x.l2Normalized() }
-        assertClose(g[0]!.doubles, [1e6, 2e6, 3e6], tol: 1e-12)
+        assertClose(g[0]!.doubles, [1e6, 2e6, 3e6], .relOrAbs(1e-12))
     }
 
     /// Nearest ×2: every input pixel receives the sum of the four output pixels copying it.
@@ -916,10 +858,10 @@ final class NeuralNetGradientTests: XCTestCase {
         let gs = try nnGradients([x]) {
             try sparseCategoricalCrossentropy(target: Tensor([2, 0] as [Int32]), output: x, fromLogits: true)
         }
-        assertClose(gs[0]!.doubles, expect, tol: 1e-12)
+        assertClose(gs[0]!.doubles, expect, .relOrAbs(1e-12))
         let hot = try tensor([0, 0, 1, 1, 0, 0], [2, 3], .float64)
         let gc = try nnGradients([x]) { try categoricalCrossentropy(target: hot, output: x, fromLogits: true) }
-        assertClose(gc[0]!.doubles, expect, tol: 1e-12)
+        assertClose(gc[0]!.doubles, expect, .relOrAbs(1e-12))
     }
 
     /// float32 inputs get float32 gradients of the right shape (the tape casts back).

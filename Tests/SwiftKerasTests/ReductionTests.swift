@@ -2,43 +2,6 @@ import XCTest
 @testable import SwiftKerasCore
 @testable import SwiftKeras
 
-/// Deterministic random numbers for the randomized comparisons (SplitMix64).
-private struct TestRNG {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func int(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    mutating func double() -> Double { Double(next() >> 11) / Double(1 << 53) }
-}
-
-/// Asserts shape, dtype and values (NaN matches NaN; `tol` is relative-or-absolute).
-private func check(_ t: Tensor, _ shape: [Int], _ dtype: DType, _ values: [Double], tol: Double = 0,
-                   _ what: String = "", file: StaticString = #filePath, line: UInt = #line) {
-    XCTAssertEqual(t.shape, shape, "shape \(what)", file: file, line: line)
-    XCTAssertEqual(t.dtype, dtype, "dtype \(what)", file: file, line: line)
-    let got = t.doubles
-    XCTAssertEqual(got.count, values.count, "count \(what)", file: file, line: line)
-    for (g, e) in zip(got, values) {
-        if e.isNaN { XCTAssertTrue(g.isNaN, "\(what): expected nan, got \(g)", file: file, line: line); continue }
-        if e.isInfinite || tol == 0 { XCTAssertEqual(g, e, "\(what)", file: file, line: line); continue }
-        XCTAssertLessThanOrEqual(abs(g - e), tol * Swift.max(1, abs(e)), "\(what): got \(g) expected \(e)", file: file, line: line)
-    }
-}
-
-private func expectError(_ kind: SwiftKerasError.Kind, _ message: String, file: StaticString = #filePath,
-                         line: UInt = #line, _ body: () throws -> Tensor) {
-    XCTAssertThrowsError(try body(), file: file, line: line) { e in
-        guard let e = e as? SwiftKerasError else { return XCTFail("not a SwiftKerasError: \(e)", file: file, line: line) }
-        XCTAssertEqual(e.kind, kind, message, file: file, line: line)
-        XCTAssertEqual(e.message, message, file: file, line: line)
-    }
-}
-
 /// The plain reference: groups the values of each output (row-major over the kept axes).
 private func groups(_ values: [Double], _ shape: [Int], _ axes: [Int]) -> [[Double]] {
     let rank = shape.count
@@ -332,7 +295,7 @@ final class ReductionTests: XCTestCase {
     /// Larger shapes to exercise the parallel paths (one long run split across cores, column
     /// blocks for leading axes, batches of column blocks, and the transposing copy).
     func testLargeLayouts() throws {
-        var rng = TestRNG(state: 7)
+        var rng = SplitMix64(7)
         let shape = [3, 700, 300]
         let vals = (0..<(3 * 700 * 300)).map { _ in Double(rng.int(2001)) - 1000 }
         let xd = try Tensor(vals, shape: shape)
@@ -364,7 +327,7 @@ final class ReductionTests: XCTestCase {
     }
 
     func testRandomizedAgainstReference() throws {
-        var rng = TestRNG(state: 42)
+        var rng = SplitMix64(42)
         for trial in 0..<300 {
             let rank = rng.int(5)
             let shape = (0..<rank).map { _ in rng.int(5) + (rng.int(8) == 0 ? 0 : 1) }
@@ -450,7 +413,7 @@ final class ReductionTests: XCTestCase {
             (.invalidArgument, "cumsum: axis 2 is out of bounds for a tensor of rank 2", { try x.cumulativeSum(alongAxis: 2) }),
             (.invalidArgument, "cumprod: axis 0 is out of bounds for a tensor of rank 0", { try Tensor(scalar: Float(1)).cumulativeProduct(alongAxis: 0) }),
         ]
-        for (kind, message, body) in cases { expectError(kind, message, body) }
+        for (kind, message, body) in cases { assertError(kind, message, body) }
     }
 
     func testRecordsOneOpPerReduction() throws {

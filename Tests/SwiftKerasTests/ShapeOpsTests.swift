@@ -6,51 +6,13 @@ import XCTest
 // numpy 1-D slices of arange(6)), randomized comparison against plain index arithmetic, and a
 // bad-input table with exact messages.
 
-private func f32(_ v: [Float], _ s: [Int]) throws -> Tensor { try Tensor(v, shape: s) }
-private func i32(_ v: [Int32], _ s: [Int]) throws -> Tensor { try Tensor(v, shape: s) }
-private func i64(_ v: [Int64], _ s: [Int]) throws -> Tensor { try Tensor(v, shape: s) }
 private func iota(_ s: [Int], _ dtype: DType = .float32) throws -> Tensor {
     let n = s.reduce(1, *)
     return try Tensor.from(doubles: (0..<n).map(Double.init), shape: s, dtype: dtype)
 }
 
-private func check(_ t: Tensor, _ shape: [Int], _ dtype: DType, _ values: [Double],
-                   file: StaticString = #filePath, line: UInt = #line) {
-    XCTAssertEqual(t.shape, shape, "shape", file: file, line: line)
-    XCTAssertEqual(t.dtype, dtype, "dtype", file: file, line: line)
-    XCTAssertEqual(t.doubles, values, "values", file: file, line: line)
-}
-
 private func ints(_ a: [Int]) -> [Double] { a.map(Double.init) }
 
-/// A deterministic generator for the randomized tests.
-private struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
-// Plain index arithmetic for the reference implementations.
-private func unravel(_ i: Int, _ shape: [Int]) -> [Int] {
-    var idx = [Int](repeating: 0, count: shape.count)
-    var r = i
-    for d in stride(from: shape.count - 1, through: 0, by: -1) {
-        idx[d] = r % shape[d]
-        r /= shape[d]
-    }
-    return idx
-}
-
-private func ravel(_ idx: [Int], _ shape: [Int]) -> Int {
-    var r = 0
-    for d in 0..<shape.count { r = r * shape[d] + idx[d] }
-    return r
-}
 
 private func reference(_ shape: [Int], _ f: ([Int]) -> Double) -> [Double] {
     let n = shape.reduce(1, *)
@@ -381,7 +343,7 @@ final class ShapeOpsTests: XCTestCase {
     // MARK: randomized comparison against index arithmetic
 
     func testRandomizedAgainstReference() throws {
-        var rng = SplitMix(state: 42)
+        var rng = SplitMix64(42)
         let dtypes: [DType] = DType.allCases
         func randomShape(_ minRank: Int = 0) -> [Int] {
             let r = Int.random(in: minRank...4, using: &rng)

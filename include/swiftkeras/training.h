@@ -174,11 +174,12 @@ int32_t sk_fit_args_init(sk_fit_args *args, size_t struct_size);
  * at verbose > 0, a ProgbarLogger unless one is among the callbacks). Only fit takes callback
  * objects (evaluate and predict have no argument struct); during fit's validation they get the
  * test hooks.
- * Errors: SK_ERR_INVALID_HANDLE (model, y or an x entry NULL); SK_ERR_INVALID_ARG (args NULL,
+ * Errors: SK_ERR_INVALID_HANDLE (model, y, an x entry or a callbacks entry NULL);
+ * SK_ERR_INVALID_ARG (args NULL,
  * args->struct_size unknown — "initialize args with sk_fit_args_init"; batch_size outside
  * [1, 2^31); epochs or initial_epoch negative; validation_split out of range; validation_x
  * without validation_y or the reverse; n_validation_x, n_class_weight or n_callbacks
- * negative; a NULL callback entry; the same callback twice; a NULL
+ * negative; the same callback twice; a NULL
  * pointer with a positive count; a repeated class id, a non-finite class weight, class ids not
  * 0..K-1, a target that is not one of the classes, targets of rank > 2 with class_weight;
  * sample counts of x, y, sample_weight (or of the validation tensors) that differ — the message

@@ -18,32 +18,40 @@ enum Gemm {
     static func sgemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
                       a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                       beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
-        if m <= 0 || n <= 0 { return }
-        if k <= 0 || alpha == 0 { PortableGemm.scale(c, m: m, n: n, ldc: ldc, beta: beta); return }
-        if let lib = blasLibrary(transA: transA, transB: transB, m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc) {
-            lib.sgemm(BLAS.rowMajor, transA ? BLAS.trans : BLAS.noTrans, transB ? BLAS.trans : BLAS.noTrans,
-                      Int32(truncatingIfNeeded: m), Int32(truncatingIfNeeded: n), Int32(truncatingIfNeeded: k),
-                      alpha, a, Int32(truncatingIfNeeded: lda), b, Int32(truncatingIfNeeded: ldb),
-                      beta, c, Int32(truncatingIfNeeded: ldc))
-            return
+        gemm(SIMD8<Float>.self, transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+             a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc) { lib, ta, tb, m, n, k, lda, ldb, ldc in
+            lib.sgemm(BLAS.rowMajor, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
         }
-        PortableGemm.gemm(SIMD8<Float>.self, transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
-                          a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
     }
 
     static func dgemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Double,
                       a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
                       beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {
+        gemm(SIMD4<Double>.self, transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+             a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc) { lib, ta, tb, m, n, k, lda, ldb, ldc in
+            lib.dgemm(BLAS.rowMajor, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+        }
+    }
+
+    /// One GEMM for both precisions: the trivial cases, then the BLAS library through `blas`
+    /// (row-major, sizes as 32-bit) when it is loaded and worth calling, else the portable kernel
+    /// with vectors of `V`.
+    @inline(__always)
+    private static func gemm<V: SIMD>(
+        _ vector: V.Type, transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: V.Scalar,
+        a: UnsafePointer<V.Scalar>, lda: Int, b: UnsafePointer<V.Scalar>, ldb: Int,
+        beta: V.Scalar, c: UnsafeMutablePointer<V.Scalar>, ldc: Int,
+        blas: (BLAS.Library, Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32) -> Void
+    ) where V.Scalar: BinaryFloatingPoint {
         if m <= 0 || n <= 0 { return }
         if k <= 0 || alpha == 0 { PortableGemm.scale(c, m: m, n: n, ldc: ldc, beta: beta); return }
         if let lib = blasLibrary(transA: transA, transB: transB, m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc) {
-            lib.dgemm(BLAS.rowMajor, transA ? BLAS.trans : BLAS.noTrans, transB ? BLAS.trans : BLAS.noTrans,
-                      Int32(truncatingIfNeeded: m), Int32(truncatingIfNeeded: n), Int32(truncatingIfNeeded: k),
-                      alpha, a, Int32(truncatingIfNeeded: lda), b, Int32(truncatingIfNeeded: ldb),
-                      beta, c, Int32(truncatingIfNeeded: ldc))
+            blas(lib, transA ? BLAS.trans : BLAS.noTrans, transB ? BLAS.trans : BLAS.noTrans,
+                 Int32(truncatingIfNeeded: m), Int32(truncatingIfNeeded: n), Int32(truncatingIfNeeded: k),
+                 Int32(truncatingIfNeeded: lda), Int32(truncatingIfNeeded: ldb), Int32(truncatingIfNeeded: ldc))
             return
         }
-        PortableGemm.gemm(SIMD4<Double>.self, transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+        PortableGemm.gemm(vector, transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
                           a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
     }
 

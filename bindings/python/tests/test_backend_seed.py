@@ -7,6 +7,7 @@ import numpy as np
 
 import swiftkeras as tf
 import swiftkeras.keras.backend as K
+from seed_guide import huber_loss
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 EXPECTED = """Sum: 36.0
@@ -57,13 +58,6 @@ def test_multiply_used_by_the_guide():
 
 
 def test_huber_loss_from_the_guide():
-    def huber_loss(y_true, y_pred, delta=1.0):
-        error = y_true - y_pred
-        is_small_error = K.abs(error) <= delta
-        squared_loss = 0.5 * K.square(error)
-        linear_loss = delta * K.abs(error) - 0.5 * delta ** 2
-        return K.mean(K.switch(is_small_error, squared_loss, linear_loss), axis=-1)
-
     y_true = K.constant([[0.0, 0.0, 0.0]])
     y_pred = K.constant([[0.5, 2.0, -3.0]])
     out = K.eval(huber_loss(y_true, y_pred))

@@ -18,31 +18,26 @@ def _limit_memory():
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
 
-@pytest.mark.parametrize("seed", list(range(1, 21)))
-def test_random_calls_never_crash(seed):
+def _run_fuzz(script, seed, calls):
+    """Runs tests/<script> with `seed` and `calls` in a child interpreter; it must exit 0 and say "no crash"."""
     env = dict(os.environ, PYTHONPATH=os.path.dirname(HERE))
-    r = subprocess.run([sys.executable, os.path.join(HERE, "fuzz_native.py"), str(seed), "4000"],
+    r = subprocess.run([sys.executable, os.path.join(HERE, script), str(seed), str(calls)],
                        capture_output=True, text=True, env=env, timeout=300,
                        preexec_fn=_limit_memory)
     assert r.returncode == 0, f"seed {seed}: exit {r.returncode}\n{r.stdout[-2000:]}\n{r.stderr[-2000:]}"
     assert "no crash" in r.stdout
+
+
+@pytest.mark.parametrize("seed", list(range(1, 21)))
+def test_random_calls_never_crash(seed):
+    _run_fuzz("fuzz_native.py", seed, 4000)
 
 
 @pytest.mark.parametrize("seed", list(range(1, 11)))
 def test_random_backend_calls_never_crash(seed):
-    env = dict(os.environ, PYTHONPATH=os.path.dirname(HERE))
-    r = subprocess.run([sys.executable, os.path.join(HERE, "fuzz_backend.py"), str(seed), "2000"],
-                       capture_output=True, text=True, env=env, timeout=300,
-                       preexec_fn=_limit_memory)
-    assert r.returncode == 0, f"seed {seed}: exit {r.returncode}\n{r.stdout[-2000:]}\n{r.stderr[-2000:]}"
-    assert "no crash" in r.stdout
+    _run_fuzz("fuzz_backend.py", seed, 2000)
 
 
 @pytest.mark.parametrize("seed", list(range(1, 6)))
 def test_random_layer_configs_never_crash(seed):
-    env = dict(os.environ, PYTHONPATH=os.path.dirname(HERE))
-    r = subprocess.run([sys.executable, os.path.join(HERE, "fuzz_layers.py"), str(seed), "1500"],
-                       capture_output=True, text=True, env=env, timeout=300,
-                       preexec_fn=_limit_memory)
-    assert r.returncode == 0, f"seed {seed}: exit {r.returncode}\n{r.stdout[-2000:]}\n{r.stderr[-2000:]}"
-    assert "no crash" in r.stdout
+    _run_fuzz("fuzz_layers.py", seed, 1500)

@@ -45,13 +45,13 @@ class Optimizer:
             raise NotImplementedError(
                 f"{type(self).__name__}: custom optimizers (a Python update_step) are not supported; use one of "
                 "SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, Nadam, Lion")
-        self._create(learning_rate, {}, dict(weight_decay=weight_decay, clipnorm=clipnorm, clipvalue=clipvalue,
-                                             global_clipnorm=global_clipnorm, use_ema=use_ema,
-                                             ema_momentum=ema_momentum,
-                                             ema_overwrite_frequency=ema_overwrite_frequency,
-                                             loss_scale_factor=loss_scale_factor,
-                                             gradient_accumulation_steps=gradient_accumulation_steps),
-                     name, kwargs)
+        self._create_from(locals())
+
+    def _create_from(self, args, *own):
+        """Creates the core optimizer from an ``__init__``'s ``locals()``: the arguments every
+        optimizer takes plus the class's own, named by ``own``."""
+        self._create(args["learning_rate"], {k: args[k] for k in own}, {k: args[k] for k in _BASE_ARGS},
+                     args["name"], args["kwargs"])
 
     def _create(self, learning_rate, args, base, name, kwargs):
         cls = self._class_name
@@ -169,8 +169,9 @@ class Optimizer:
         return f"<{type(self).__name__} name={self.name!r} learning_rate={self.learning_rate}>"
 
 
-def _base(**kw):
-    return kw
+# The arguments of every optimizer besides learning_rate and name (Keras' base optimizer).
+_BASE_ARGS = ("weight_decay", "clipnorm", "clipvalue", "global_clipnorm", "use_ema", "ema_momentum",
+              "ema_overwrite_frequency", "loss_scale_factor", "gradient_accumulation_steps")
 
 
 class SGD(Optimizer):
@@ -182,11 +183,7 @@ class SGD(Optimizer):
                  clipvalue=None, global_clipnorm=None, use_ema=False, ema_momentum=0.99,
                  ema_overwrite_frequency=None, loss_scale_factor=None, gradient_accumulation_steps=None,
                  name="SGD", **kwargs):
-        self._create(learning_rate, dict(momentum=momentum, nesterov=nesterov),
-                     _base(weight_decay=weight_decay, clipnorm=clipnorm, clipvalue=clipvalue,
-                           global_clipnorm=global_clipnorm, use_ema=use_ema, ema_momentum=ema_momentum,
-                           ema_overwrite_frequency=ema_overwrite_frequency, loss_scale_factor=loss_scale_factor,
-                           gradient_accumulation_steps=gradient_accumulation_steps), name, kwargs)
+        self._create_from(locals(), "momentum", "nesterov")
 
 
 class Adam(Optimizer):
@@ -198,11 +195,7 @@ class Adam(Optimizer):
                  weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False,
                  ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
                  gradient_accumulation_steps=None, name="adam", **kwargs):
-        self._create(learning_rate, dict(beta_1=beta_1, beta_2=beta_2, epsilon=epsilon, amsgrad=amsgrad),
-                     _base(weight_decay=weight_decay, clipnorm=clipnorm, clipvalue=clipvalue,
-                           global_clipnorm=global_clipnorm, use_ema=use_ema, ema_momentum=ema_momentum,
-                           ema_overwrite_frequency=ema_overwrite_frequency, loss_scale_factor=loss_scale_factor,
-                           gradient_accumulation_steps=gradient_accumulation_steps), name, kwargs)
+        self._create_from(locals(), "beta_1", "beta_2", "epsilon", "amsgrad")
 
 
 class AdamW(Optimizer):
@@ -214,11 +207,7 @@ class AdamW(Optimizer):
                  amsgrad=False, clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False,
                  ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
                  gradient_accumulation_steps=None, name="adamw", **kwargs):
-        self._create(learning_rate, dict(beta_1=beta_1, beta_2=beta_2, epsilon=epsilon, amsgrad=amsgrad),
-                     _base(weight_decay=weight_decay, clipnorm=clipnorm, clipvalue=clipvalue,
-                           global_clipnorm=global_clipnorm, use_ema=use_ema, ema_momentum=ema_momentum,
-                           ema_overwrite_frequency=ema_overwrite_frequency, loss_scale_factor=loss_scale_factor,
-                           gradient_accumulation_steps=gradient_accumulation_steps), name, kwargs)
+        self._create_from(locals(), "beta_1", "beta_2", "epsilon", "amsgrad")
 
 
 class RMSprop(Optimizer):
@@ -230,11 +219,7 @@ class RMSprop(Optimizer):
                  weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False,
                  ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
                  gradient_accumulation_steps=None, name="rmsprop", **kwargs):
-        self._create(learning_rate, dict(rho=rho, momentum=momentum, epsilon=epsilon, centered=centered),
-                     _base(weight_decay=weight_decay, clipnorm=clipnorm, clipvalue=clipvalue,
-                           global_clipnorm=global_clipnorm, use_ema=use_ema, ema_momentum=ema_momentum,
-                           ema_overwrite_frequency=ema_overwrite_frequency, loss_scale_factor=loss_scale_factor,
-                           gradient_accumulation_steps=gradient_accumulation_steps), name, kwargs)
+        self._create_from(locals(), "rho", "momentum", "epsilon", "centered")
 
 
 class Adagrad(Optimizer):
@@ -246,11 +231,7 @@ class Adagrad(Optimizer):
                  clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False, ema_momentum=0.99,
                  ema_overwrite_frequency=None, loss_scale_factor=None, gradient_accumulation_steps=None,
                  name="adagrad", **kwargs):
-        self._create(learning_rate, dict(initial_accumulator_value=initial_accumulator_value, epsilon=epsilon),
-                     _base(weight_decay=weight_decay, clipnorm=clipnorm, clipvalue=clipvalue,
-                           global_clipnorm=global_clipnorm, use_ema=use_ema, ema_momentum=ema_momentum,
-                           ema_overwrite_frequency=ema_overwrite_frequency, loss_scale_factor=loss_scale_factor,
-                           gradient_accumulation_steps=gradient_accumulation_steps), name, kwargs)
+        self._create_from(locals(), "initial_accumulator_value", "epsilon")
 
 
 class Adadelta(Optimizer):
@@ -262,11 +243,7 @@ class Adadelta(Optimizer):
                  clipvalue=None, global_clipnorm=None, use_ema=False, ema_momentum=0.99,
                  ema_overwrite_frequency=None, loss_scale_factor=None, gradient_accumulation_steps=None,
                  name="adadelta", **kwargs):
-        self._create(learning_rate, dict(rho=rho, epsilon=epsilon),
-                     _base(weight_decay=weight_decay, clipnorm=clipnorm, clipvalue=clipvalue,
-                           global_clipnorm=global_clipnorm, use_ema=use_ema, ema_momentum=ema_momentum,
-                           ema_overwrite_frequency=ema_overwrite_frequency, loss_scale_factor=loss_scale_factor,
-                           gradient_accumulation_steps=gradient_accumulation_steps), name, kwargs)
+        self._create_from(locals(), "rho", "epsilon")
 
 
 class Adamax(Optimizer):
@@ -278,11 +255,7 @@ class Adamax(Optimizer):
                  clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False, ema_momentum=0.99,
                  ema_overwrite_frequency=None, loss_scale_factor=None, gradient_accumulation_steps=None,
                  name="adamax", **kwargs):
-        self._create(learning_rate, dict(beta_1=beta_1, beta_2=beta_2, epsilon=epsilon),
-                     _base(weight_decay=weight_decay, clipnorm=clipnorm, clipvalue=clipvalue,
-                           global_clipnorm=global_clipnorm, use_ema=use_ema, ema_momentum=ema_momentum,
-                           ema_overwrite_frequency=ema_overwrite_frequency, loss_scale_factor=loss_scale_factor,
-                           gradient_accumulation_steps=gradient_accumulation_steps), name, kwargs)
+        self._create_from(locals(), "beta_1", "beta_2", "epsilon")
 
 
 class Nadam(Optimizer):
@@ -294,11 +267,7 @@ class Nadam(Optimizer):
                  clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False, ema_momentum=0.99,
                  ema_overwrite_frequency=None, loss_scale_factor=None, gradient_accumulation_steps=None,
                  name="nadam", **kwargs):
-        self._create(learning_rate, dict(beta_1=beta_1, beta_2=beta_2, epsilon=epsilon),
-                     _base(weight_decay=weight_decay, clipnorm=clipnorm, clipvalue=clipvalue,
-                           global_clipnorm=global_clipnorm, use_ema=use_ema, ema_momentum=ema_momentum,
-                           ema_overwrite_frequency=ema_overwrite_frequency, loss_scale_factor=loss_scale_factor,
-                           gradient_accumulation_steps=gradient_accumulation_steps), name, kwargs)
+        self._create_from(locals(), "beta_1", "beta_2", "epsilon")
 
 
 class Lion(Optimizer):
@@ -310,11 +279,7 @@ class Lion(Optimizer):
                  clipvalue=None, global_clipnorm=None, use_ema=False, ema_momentum=0.99,
                  ema_overwrite_frequency=None, loss_scale_factor=None, gradient_accumulation_steps=None,
                  name="lion", **kwargs):
-        self._create(learning_rate, dict(beta_1=beta_1, beta_2=beta_2),
-                     _base(weight_decay=weight_decay, clipnorm=clipnorm, clipvalue=clipvalue,
-                           global_clipnorm=global_clipnorm, use_ema=use_ema, ema_momentum=ema_momentum,
-                           ema_overwrite_frequency=ema_overwrite_frequency, loss_scale_factor=loss_scale_factor,
-                           gradient_accumulation_steps=gradient_accumulation_steps), name, kwargs)
+        self._create_from(locals(), "beta_1", "beta_2")
 
 
 class LossScaleOptimizer(Optimizer):

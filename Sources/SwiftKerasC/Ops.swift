@@ -1,15 +1,91 @@
+import Glibc
+import SwiftKerasCHeader
 import SwiftKeras
 
-// Hand-written exports for the Keras backend additions whose signatures do not fit the op
-// table: several outputs (ctc_decode, ctc_label_dense_to_sparse), user callbacks (map_fn,
-// foldl, foldr, rnn) and a variable update (moving_average_update).
+// The hand-written op shims, for signatures the op table (tools/capi_ops.py, GeneratedOps.swift)
+// does not cover: several outputs (split, ctc_decode, ctc_label_dense_to_sparse), masks
+// (strided_slice), printing, and user functions (map_fn, foldl, foldr, rnn).
 
-/// The object behind a borrowed handle of type T, or an invalid-handle error.
-@inline(__always)
-private func boxed<T: AnyObject>(_ h: OpaquePointer?, _ fn: StaticString, _ arg: StaticString, _: T.Type) throws -> T {
-    guard let h else { throw SwiftKerasError(.invalidHandle, "\(fn): \(arg) is NULL") }
-    return Unmanaged<T>.fromOpaque(UnsafeRawPointer(h)).takeUnretainedValue()
+/// Writes `pieces` into `outs` (capacity entries) as new handles; the caller releases them.
+private func storeList(_ pieces: [Tensor], _ outs: UnsafeMutablePointer<OpaquePointer?>, _ capacity: Int32,
+                       _ fn: StaticString) throws {
+    if pieces.count > Int(capacity) {
+        throw SwiftKerasError(.invalidArgument, "\(fn): outs has room for \(capacity) tensors but the split gives \(pieces.count)")
+    }
+    for (i, p) in pieces.enumerated() { outs[i] = handle(p) }
 }
+
+/// Clears `capacity` entries of an output array (validated first).
+private func clearList(_ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int32, _ fn: StaticString) throws
+    -> UnsafeMutablePointer<OpaquePointer?> {
+    guard let outs else { throw SwiftKerasError(.invalidArgument, "\(fn): outs is NULL") }
+    if capacity < 0 { throw SwiftKerasError(.invalidArgument, "\(fn): capacity must be non-negative, got \(capacity)") }
+    for i in 0..<Int(capacity) { outs[i] = nil }
+    return outs
+}
+
+@c @implementation
+public func sk_split(_ x: OpaquePointer?, _ num: Int64, _ axis: Int64,
+                     _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int32) -> Int32 {
+    status {
+        let o = try clearList(outs, capacity, "sk_split")
+        let t = try tensor(x, "sk_split", "x")
+        try storeList(try t.split(into: Int(num), axis: Int(axis)), o, capacity, "sk_split")
+    }
+}
+
+@c @implementation
+public func sk_split_sizes(_ x: OpaquePointer?, _ sizes: UnsafePointer<Int64>?, _ nSizes: Int32, _ axis: Int64,
+                           _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int32) -> Int32 {
+    status {
+        let o = try clearList(outs, capacity, "sk_split_sizes")
+        let t = try tensor(x, "sk_split_sizes", "x")
+        let s = try intList(sizes, nSizes, "sk_split_sizes", "sizes")
+        try storeList(try t.split(sizes: s, axis: Int(axis)), o, capacity, "sk_split_sizes")
+    }
+}
+
+@c @implementation
+public func sk_strided_slice(_ x: OpaquePointer?, _ begin: UnsafePointer<Int64>?, _ end: UnsafePointer<Int64>?,
+                             _ strides: UnsafePointer<Int64>?, _ n: Int32, _ beginMask: UInt64, _ endMask: UInt64,
+                             _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    produce(out, "sk_strided_slice") {
+        let t = try tensor(x, "sk_strided_slice", "x")
+        try checkCount(n, "sk_strided_slice", "n", max: 64)
+        let k = Int(n)
+        if k > 0 && (begin == nil || end == nil) {
+            throw SwiftKerasError(.invalidArgument, "sk_strided_slice: begin and end must not be NULL when n is \(n)")
+        }
+        var starts: [Int?] = [], stops: [Int?] = [], steps: [Int?] = []
+        for i in 0..<k {
+            starts.append(beginMask & (1 << UInt64(i)) != 0 ? nil : Int(begin![i]))
+            stops.append(endMask & (1 << UInt64(i)) != 0 ? nil : Int(end![i]))
+            steps.append(strides.map { Int($0[i]) } ?? 1)
+        }
+        return try t.sliced(start: starts, stop: stops, step: steps)
+    }
+}
+
+@c @implementation
+public func sk_tensor_to_string(_ t: OpaquePointer?, _ buffer: UnsafeMutablePointer<CChar>?, _ capacity: Int,
+                                _ needed: UnsafeMutablePointer<Int>?) -> Int32 {
+    status {
+        let x = try tensor(t, "sk_tensor_to_string")
+        let text = x.description
+        let bytes = Array(text.utf8)
+        needed?.pointee = bytes.count + 1
+        if buffer == nil && capacity == 0 { return }  // a size query
+        if capacity < bytes.count + 1 {
+            if let buffer, capacity > 0 { buffer[0] = 0 }
+            throw SwiftKerasError(.invalidArgument, "sk_tensor_to_string: buffer of \(capacity) bytes is too small, \(bytes.count + 1) needed")
+        }
+        guard let buffer else { throw SwiftKerasError(.invalidArgument, "sk_tensor_to_string: buffer is NULL") }
+        for (i, b) in bytes.enumerated() { buffer[i] = CChar(bitPattern: b) }
+        buffer[bytes.count] = 0
+    }
+}
+
+// MARK: - Several outputs and user functions
 
 /// Sets `n` output slots to NULL (validating the pointer and count first).
 private func clearSlots(_ p: UnsafeMutablePointer<OpaquePointer?>?, _ n: Int32, _ fn: StaticString,
@@ -37,7 +113,7 @@ private func writeAll(_ ts: [Tensor], _ outs: UnsafeMutablePointer<OpaquePointer
 
 // MARK: - CTC
 
-@_cdecl("sk_ctc_decode")
+@c @implementation
 public func sk_ctc_decode(_ yPred: OpaquePointer?, _ inputLength: OpaquePointer?, _ greedy: UInt8,
                           _ beamWidth: Int64, _ topPaths: Int64,
                           _ decoded: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int32,
@@ -59,7 +135,7 @@ public func sk_ctc_decode(_ yPred: OpaquePointer?, _ inputLength: OpaquePointer?
     }
 }
 
-@_cdecl("sk_ctc_label_dense_to_sparse")
+@c @implementation
 public func sk_ctc_label_dense_to_sparse(_ labels: OpaquePointer?, _ labelLengths: OpaquePointer?,
                                          _ indices: UnsafeMutablePointer<OpaquePointer?>?,
                                          _ values: UnsafeMutablePointer<OpaquePointer?>?,
@@ -81,14 +157,14 @@ public func sk_ctc_label_dense_to_sparse(_ labels: OpaquePointer?, _ labelLength
 
 // MARK: - Higher-order functions
 
-@_cdecl("sk_map_fn")
+@c @implementation
 public func sk_map_fn(_ f: OpaquePointer?, _ elems: UnsafePointer<OpaquePointer?>?, _ nElems: Int32,
                       _ outputs: UnsafeMutablePointer<OpaquePointer?>?, _ nOutputs: Int32) -> Int32 {
     let fn: StaticString = "sk_map_fn"
     return status {
         let slots = try clearSlots(outputs, nOutputs, fn, "outputs")
         if nOutputs < 1 { throw SwiftKerasError(.invalidArgument, "\(fn): n_outputs must be at least 1, got \(nOutputs)") }
-        let box = try boxed(f, fn, "fn", FunctionBox.self)
+        let box = try unwrap(f, fn, "fn", as: FunctionBox.self)
         let es = try tensorList(elems, nElems, fn, "elems")
         let n = Int(nOutputs)
         if es.first.map({ $0.rank >= 1 && $0.shape[0] == 0 }) == true && n != es.count {
@@ -106,7 +182,7 @@ private func foldExport(_ f: OpaquePointer?, _ elems: UnsafePointer<OpaquePointe
                         reverse: Bool, _ fn: StaticString) -> Int32 {
     status {
         let slots = try clearSlots(outputs, nOutputs, fn, "outputs")
-        let box = try boxed(f, fn, "fn", FunctionBox.self)
+        let box = try unwrap(f, fn, "fn", as: FunctionBox.self)
         let es = try tensorList(elems, nElems, fn, "elems")
         let inits = try tensorList(initializer, nInit, fn, "initializer")
         let nAcc = inits.isEmpty ? es.count : inits.count
@@ -121,21 +197,21 @@ private func foldExport(_ f: OpaquePointer?, _ elems: UnsafePointer<OpaquePointe
     }
 }
 
-@_cdecl("sk_foldl")
+@c @implementation
 public func sk_foldl(_ f: OpaquePointer?, _ elems: UnsafePointer<OpaquePointer?>?, _ nElems: Int32,
                      _ initializer: UnsafePointer<OpaquePointer?>?, _ nInit: Int32,
                      _ outputs: UnsafeMutablePointer<OpaquePointer?>?, _ nOutputs: Int32) -> Int32 {
     foldExport(f, elems, nElems, initializer, nInit, outputs, nOutputs, reverse: false, "sk_foldl")
 }
 
-@_cdecl("sk_foldr")
+@c @implementation
 public func sk_foldr(_ f: OpaquePointer?, _ elems: UnsafePointer<OpaquePointer?>?, _ nElems: Int32,
                      _ initializer: UnsafePointer<OpaquePointer?>?, _ nInit: Int32,
                      _ outputs: UnsafeMutablePointer<OpaquePointer?>?, _ nOutputs: Int32) -> Int32 {
     foldExport(f, elems, nElems, initializer, nInit, outputs, nOutputs, reverse: true, "sk_foldr")
 }
 
-@_cdecl("sk_rnn")
+@c @implementation
 public func sk_rnn(_ step: OpaquePointer?, _ inputs: OpaquePointer?,
                    _ initialStates: UnsafePointer<OpaquePointer?>?, _ nStates: Int32,
                    _ goBackwards: UInt8, _ mask: OpaquePointer?,
@@ -152,7 +228,7 @@ public func sk_rnn(_ step: OpaquePointer?, _ inputs: OpaquePointer?,
             throw SwiftKerasError(.invalidArgument, "\(fn): last_output and outputs must not be NULL")
         }
         lastOutput.pointee = nil; outputs.pointee = nil
-        let box = try boxed(step, fn, "step_function", FunctionBox.self)
+        let box = try unwrap(step, fn, "step_function", as: FunctionBox.self)
         let x = try tensor(inputs, fn, "inputs")
         let states = try tensorList(initialStates, nStates, fn, "initial_states")
         let consts = try tensorList(constants, nConstants, fn, "constants")
@@ -165,17 +241,5 @@ public func sk_rnn(_ step: OpaquePointer?, _ inputs: OpaquePointer?,
         lastOutput.pointee = handle(r.lastOutput)
         outputs.pointee = handle(r.outputs)
         writeAll(r.states, stateSlots)
-    }
-}
-
-// MARK: - Variables
-
-@_cdecl("sk_moving_average_update")
-public func sk_moving_average_update(_ v: OpaquePointer?, _ value: OpaquePointer?, _ momentum: Double,
-                                     _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
-    let fn: StaticString = "sk_moving_average_update"
-    return produce(out, fn) {
-        let b = try boxed(v, fn, "variable", VariableBox.self)
-        return try b.variable.movingAverageUpdate(try tensor(value, fn, "value"), momentum: momentum)
     }
 }

@@ -6,7 +6,7 @@ private let ctcLabels = try! Tensor([Int32(0), 1, 1, 0], shape: [2, 2])
 private let ctcInputLength = try! Tensor([Int32(5), Int32(4)], shape: [2, 1])
 private let ctcLabelLength = try! Tensor([Int32(2), Int32(1)], shape: [2, 1])
 
-/// Gradient checks of the ops added for the Keras backend, keyed by OpRegistry.additionsOps.
+/// Gradient checks of the focal crossentropies and ctc_batch_cost.
 let additionsGradChecks: [String: [GradCheck]] = [
     "binary_focal_crossentropy": [
         GradCheck(label: "binary_focal_crossentropy probabilities (target and output)", shapes: [[2, 3], [2, 3]],

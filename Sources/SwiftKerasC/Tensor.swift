@@ -1,9 +1,12 @@
 import Glibc
+import SwiftKerasCHeader
 import SwiftKeras
 
-// Tensor creation, inspection and reading through the C ABI.
+// Tensors through the C ABI: creation from data, a borrowed buffer or a fill value, reading,
+// casting, retaining. An sk_tensor handle is a retained `Tensor`; the release and the simple
+// queries (dtype, ndim, size, shape, data) are generated (GeneratedHandles.swift).
 
-@_cdecl("sk_tensor_from_data")
+@c @implementation
 public func sk_tensor_from_data(_ data: UnsafeRawPointer?, _ dtype: Int32, _ shape: UnsafePointer<Int64>?,
                                 _ ndim: Int32, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
     produce(out, "sk_tensor_from_data") {
@@ -13,7 +16,7 @@ public func sk_tensor_from_data(_ data: UnsafeRawPointer?, _ dtype: Int32, _ sha
     }
 }
 
-@_cdecl("sk_tensor_from_buffer")
+@c @implementation
 public func sk_tensor_from_buffer(_ data: UnsafeMutableRawPointer?, _ dtype: Int32, _ shape: UnsafePointer<Int64>?,
                                   _ ndim: Int32,
                                   _ deleter: (@convention(c) (UnsafeMutableRawPointer?, UnsafeMutableRawPointer?) -> Void)?,
@@ -33,51 +36,12 @@ public func sk_tensor_from_buffer(_ data: UnsafeMutableRawPointer?, _ dtype: Int
     return rc
 }
 
-@_cdecl("sk_tensor_release")
-public func sk_tensor_release(_ t: OpaquePointer?) {
-    guard let t else { return }
-    Unmanaged<Tensor>.fromOpaque(UnsafeRawPointer(t)).release()
-}
-
-@_cdecl("sk_tensor_retain")
+@c @implementation
 public func sk_tensor_retain(_ t: OpaquePointer?) -> OpaquePointer? {
-    guard let t else { return nil }
-    _ = Unmanaged<Tensor>.fromOpaque(UnsafeRawPointer(t)).retain()
-    return t
+    unwrapOptional(t, as: Tensor.self).map { retained($0) }
 }
 
-@_cdecl("sk_tensor_dtype")
-public func sk_tensor_dtype(_ t: OpaquePointer?) -> Int32 {
-    (try? tensor(t, "sk_tensor_dtype"))?.dtype.rawValue ?? 0
-}
-
-@_cdecl("sk_tensor_ndim")
-public func sk_tensor_ndim(_ t: OpaquePointer?) -> Int32 {
-    guard let x = try? tensor(t, "sk_tensor_ndim") else { return -1 }
-    return Int32(x.rank)
-}
-
-@_cdecl("sk_tensor_size")
-public func sk_tensor_size(_ t: OpaquePointer?) -> Int64 {
-    guard let x = try? tensor(t, "sk_tensor_size") else { return -1 }
-    return Int64(x.count)
-}
-
-@_cdecl("sk_tensor_shape")
-public func sk_tensor_shape(_ t: OpaquePointer?, _ out: UnsafeMutablePointer<Int64>?, _ capacity: Int32) -> Int32 {
-    status {
-        let x = try tensor(t, "sk_tensor_shape")
-        if Int(capacity) < x.rank {
-            throw SwiftKerasError(.invalidArgument, "sk_tensor_shape: capacity \(capacity) is smaller than the rank \(x.rank)")
-        }
-        if x.rank > 0 {
-            guard let out else { throw SwiftKerasError(.invalidArgument, "sk_tensor_shape: out is NULL") }
-            for (i, d) in x.shape.enumerated() { out[i] = Int64(d) }
-        }
-    }
-}
-
-@_cdecl("sk_tensor_copy_data")
+@c @implementation
 public func sk_tensor_copy_data(_ t: OpaquePointer?, _ out: UnsafeMutableRawPointer?, _ capacity: Int) -> Int32 {
     status {
         let x = try tensor(t, "sk_tensor_copy_data")
@@ -92,25 +56,19 @@ public func sk_tensor_copy_data(_ t: OpaquePointer?, _ out: UnsafeMutableRawPoin
     }
 }
 
-@_cdecl("sk_tensor_data")
-public func sk_tensor_data(_ t: OpaquePointer?) -> UnsafeRawPointer? {
-    guard let x = try? tensor(t, "sk_tensor_data") else { return nil }
-    return x.withUnsafeBytes { $0.baseAddress }
-}
-
-@_cdecl("sk_tensor_cast")
+@c @implementation
 public func sk_tensor_cast(_ t: OpaquePointer?, _ dtype: Int32, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
     produce(out, "sk_tensor_cast") {
         try tensor(t, "sk_tensor_cast").cast(to: try dtypeCode(dtype, "sk_tensor_cast"))
     }
 }
 
-@_cdecl("sk_scalar")
+@c @implementation
 public func sk_scalar(_ value: Double, _ dtype: Int32, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
     produce(out, "sk_scalar") { try Tensor.scalar(value, dtype: try dtypeCode(dtype, "sk_scalar")) }
 }
 
-@_cdecl("sk_full")
+@c @implementation
 public func sk_full(_ shape: UnsafePointer<Int64>?, _ ndim: Int32, _ value: Double, _ dtype: Int32,
                     _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
     produce(out, "sk_full") {
@@ -118,7 +76,7 @@ public func sk_full(_ shape: UnsafePointer<Int64>?, _ ndim: Int32, _ value: Doub
     }
 }
 
-@_cdecl("sk_zeros")
+@c @implementation
 public func sk_zeros(_ shape: UnsafePointer<Int64>?, _ ndim: Int32, _ dtype: Int32,
                      _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
     produce(out, "sk_zeros") {
@@ -126,7 +84,7 @@ public func sk_zeros(_ shape: UnsafePointer<Int64>?, _ ndim: Int32, _ dtype: Int
     }
 }
 
-@_cdecl("sk_ones")
+@c @implementation
 public func sk_ones(_ shape: UnsafePointer<Int64>?, _ ndim: Int32, _ dtype: Int32,
                     _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
     produce(out, "sk_ones") {
@@ -134,12 +92,12 @@ public func sk_ones(_ shape: UnsafePointer<Int64>?, _ ndim: Int32, _ dtype: Int3
     }
 }
 
-@_cdecl("sk_eye")
+@c @implementation
 public func sk_eye(_ rows: Int64, _ cols: Int64, _ dtype: Int32, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
     produce(out, "sk_eye") { try Tensor.eye(Int(rows), Int(cols), dtype: try dtypeCode(dtype, "sk_eye")) }
 }
 
-@_cdecl("sk_arange")
+@c @implementation
 public func sk_arange(_ start: Double, _ stop: Double, _ step: Double, _ dtype: Int32,
                       _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
     produce(out, "sk_arange") {

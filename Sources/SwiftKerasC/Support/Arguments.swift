@@ -1,13 +1,79 @@
+import Glibc
 import SwiftKeras
 
 // Argument conversion for the C shims: arrays, lists of handles, enum codes, scalars.
 // Every conversion validates before anything is read past a count.
 
-/// The tensor behind a handle that may be NULL (an absent optional argument).
-@inline(__always)
-func optionalTensor(_ h: OpaquePointer?) -> Tensor? {
-    guard let h else { return nil }
-    return Unmanaged<Tensor>.fromOpaque(UnsafeRawPointer(h)).takeUnretainedValue()
+/// Reads a C shape (`int64_t*` + `int32_t ndim`), rejecting NULL with ndim > 0 and negative ndim.
+func shapeArray(_ shape: UnsafePointer<Int64>?, _ ndim: Int32, _ fn: StaticString) throws -> [Int] {
+    if ndim < 0 { throw SwiftKerasError(.invalidArgument, "\(fn): ndim must be non-negative, got \(ndim)") }
+    if ndim > 64 { throw SwiftKerasError(.invalidArgument, "\(fn): ndim \(ndim) exceeds the maximum rank 64") }
+    if ndim == 0 { return [] }
+    guard let shape else { throw SwiftKerasError(.invalidArgument, "\(fn): shape is NULL but ndim is \(ndim)") }
+    return (0..<Int(ndim)).map { Int(shape[$0]) }
+}
+
+/// Writes a shape into a caller's `int64_t` array of `capacity` entries.
+func writeShape(_ shape: [Int], _ out: UnsafeMutablePointer<Int64>?, _ capacity: Int32, _ fn: StaticString) throws {
+    if Int(capacity) < shape.count {
+        throw SwiftKerasError(.invalidArgument, "\(fn): capacity \(capacity) is smaller than the rank \(shape.count)")
+    }
+    if !shape.isEmpty {
+        guard let out else { throw SwiftKerasError(.invalidArgument, "\(fn): out is NULL") }
+        for (i, d) in shape.enumerated() { out[i] = Int64(d) }
+    }
+}
+
+/// Reads a C dtype code.
+func dtypeCode(_ code: Int32, _ fn: StaticString) throws -> DType {
+    guard let d = DType(rawValue: code) else {
+        throw SwiftKerasError(.invalidDType, "\(fn): unknown dtype code \(code)")
+    }
+    return d
+}
+
+/// A required C string argument.
+func cString(_ p: UnsafePointer<CChar>?, _ fn: StaticString, _ arg: StaticString) throws -> String {
+    guard let p else { throw SwiftKerasError(.invalidArgument, "\(fn): \(arg) is NULL") }
+    return String(cString: p)
+}
+
+/// An optional C string argument.
+func optionalString(_ p: UnsafePointer<CChar>?) -> String? {
+    p.map { String(cString: $0) }
+}
+
+/// An optional JSON config argument: NULL means "{}".
+func configJSON(_ p: UnsafePointer<CChar>?) -> String {
+    p.map { String(cString: $0) } ?? "{}"
+}
+
+/// Copies `s` NUL-terminated into a caller buffer: `*length` (if non-NULL) receives its length
+/// in bytes without the NUL; buf NULL with capacity 0 only queries; a too small buffer fails.
+func copyString(_ s: String, _ buf: UnsafeMutablePointer<CChar>?, _ capacity: Int,
+                _ length: UnsafeMutablePointer<Int>?, _ fn: StaticString) throws {
+    let bytes = Array(s.utf8)
+    length?.pointee = bytes.count
+    if buf == nil && capacity == 0 { return }
+    guard let buf else { throw SwiftKerasError(.invalidArgument, "\(fn): buf is NULL but capacity is \(capacity)") }
+    if capacity < bytes.count + 1 {
+        throw SwiftKerasError(.invalidArgument, "\(fn): buffer too small: capacity \(capacity), need \(bytes.count + 1) bytes")
+    }
+    for (i, c) in bytes.enumerated() { buf[i] = CChar(bitPattern: c) }
+    buf[bytes.count] = 0
+}
+
+/// Sorted names (malloc'd copies) and values of `logs` for the duration of `body` (the logs a C
+/// callback of fit receives).
+func withCLogs<R>(_ logs: Logs, _ body: (UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Double>?, Int32) -> R) -> R {
+    let keys = logs.keys.sorted()
+    let cs: [UnsafeMutablePointer<CChar>?] = keys.map { strdup($0) }
+    defer { for p in cs { free(p) } }
+    let names: [UnsafePointer<CChar>?] = cs.map { $0.map { UnsafePointer($0) } }
+    let vals = keys.map { logs[$0] ?? .nan }
+    return names.withUnsafeBufferPointer { nb in
+        vals.withUnsafeBufferPointer { vb in body(nb.baseAddress, vb.baseAddress, Int32(keys.count)) }
+    }
 }
 
 /// Validates a count of a C array.
@@ -54,17 +120,6 @@ func pairList(_ p: UnsafePointer<Int64>?, _ rank: Int, _ fn: StaticString, _ arg
     if rank == 0 { return [] }
     guard let p else { throw SwiftKerasError(.invalidArgument, "\(fn): \(arg) is NULL for a tensor of rank \(rank)") }
     return (0..<rank).map { (Int(p[2 * $0]), Int(p[2 * $0 + 1])) }
-}
-
-/// A list of borrowed tensor handles; every entry must be non-NULL.
-func tensorList(_ p: UnsafePointer<OpaquePointer?>?, _ n: Int32, _ fn: StaticString, _ arg: StaticString) throws -> [Tensor] {
-    try checkCount(n, fn, arg)
-    if n == 0 { return [] }
-    guard let p else { throw SwiftKerasError(.invalidArgument, "\(fn): \(arg) is NULL but n_\(arg) is \(n)") }
-    return try (0..<Int(n)).map { i in
-        guard let h = p[i] else { throw SwiftKerasError(.invalidHandle, "\(fn): \(arg)[\(i)] is NULL") }
-        return Unmanaged<Tensor>.fromOpaque(UnsafeRawPointer(h)).takeUnretainedValue()
-    }
 }
 
 /// A C double as a Python-style scalar: integral values act as Python ints (they take the

@@ -1,0 +1,197 @@
+import SwiftKerasCHeader
+import SwiftKeras
+
+// Keras layers through the C ABI: custom layers through callbacks, weights, calling (eager and
+// symbolic: the functional API's keras tensors), nesting, the mixed-precision policy. An sk_layer
+// handle is a retained `Layer`; creation by class name + JSON config, the release, the name,
+// class name and parameter count are generated (GeneratedHandles.swift).
+
+// MARK: - Custom layers
+
+/// The build and call callbacks of a custom layer or a subclassed model (Model/Model.swift),
+/// sharing one user_data.
+struct LayerFns {
+    let build: sk_layer_build_fn?
+    let call: sk_layer_call_fn
+}
+
+extension CCallback where Fn == LayerFns {
+    /// Runs the build callback (if any) with the first input's shape; `what` names the layer
+    /// ("layer 'dense'", "model 'm'") in errors.
+    func build(_ layer: Layer, _ what: String, _ inputShapes: [[Int]]) throws {
+        guard let build = fn.build, let shape = inputShapes.first else { return }
+        let s = shape.map { Int64($0) }
+        try check("\(what) build") { _, ud in
+            s.withUnsafeBufferPointer { build(ud, borrowed(layer), $0.baseAddress, Int32($0.count)) }
+        }
+    }
+
+    /// Runs the call callback on borrowed inputs; it must write one output.
+    func call(_ layer: Layer, _ what: String, _ inputs: [Tensor], training: Bool) throws -> Tensor {
+        try tensor("\(what) call", missing: "\(what): the call callback returned SK_OK without writing an output") { fn, ud, out in
+            withBorrowedHandles(inputs) { fn.call(ud, borrowed(layer), $0, $1, training ? 1 : 0, out) }
+        }
+    }
+}
+
+/// A `Layer` whose build and call are C callbacks (Keras custom layer subclass). The user_data
+/// is destroyed once, when the layer object goes away.
+final class CallbackLayer: Layer {
+    let callbacks: CCallback<LayerFns>
+
+    init(name: String?, _ callbacks: CCallback<LayerFns>) {
+        self.callbacks = callbacks
+        super.init(name: name ?? Layer.autoName("CustomLayer"))
+    }
+
+    override func build(inputShapes: [[Int]]) throws {
+        try callbacks.build(self, "layer '\(name)'", inputShapes)
+    }
+
+    override func call(_ inputs: [Tensor], training: Bool) throws -> Tensor {
+        try callbacks.call(self, "layer '\(name)'", inputs, training: training)
+    }
+}
+
+@c @implementation
+public func sk_layer_create_custom(_ name: UnsafePointer<CChar>?, _ build: sk_layer_build_fn?, _ call: sk_layer_call_fn?,
+                                   _ userData: UnsafeMutableRawPointer?, _ destroy: CDestroy?,
+                                   _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    let owner = CUserData(userData, destroy)  // destroy runs exactly once, also on failure
+    return produce(out, "sk_layer_create_custom") {
+        guard let call else { throw SwiftKerasError(.invalidArgument, "sk_layer_create_custom: call is NULL") }
+        return CallbackLayer(name: optionalString(name), CCallback(LayerFns(build: build, call: call), owner)) as Layer
+    }
+}
+
+/// The Keras class name of a layer as load_model and get_config report it.
+func layerClassName(_ l: Layer) -> String {
+    switch l {
+    case let m as ClosureModel: return m.subclassName
+    case let m as Model where !(m is Sequential) && !m.inputs.isEmpty: return "Functional"
+    case is CallbackLayer: return "CustomLayer"
+    default: return l.className
+    }
+}
+
+// MARK: - Weights and calling
+
+@c @implementation
+public func sk_layer_add_weight(_ layer: OpaquePointer?, _ name: UnsafePointer<CChar>?, _ shape: UnsafePointer<Int64>?,
+                                _ ndim: Int32, _ initializer: UnsafePointer<CChar>?, _ trainable: UInt8,
+                                _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    out?.pointee = nil
+    return status {
+        let l = try unwrap(layer, "sk_layer_add_weight", "layer", as: Layer.self)
+        let n = try cString(name, "sk_layer_add_weight", "name")
+        let s = try shapeArray(shape, ndim, "sk_layer_add_weight")
+        let ini = try initializer.map { try Initializers.named(String(cString: $0)) }
+        let v = try l.addWeight(name: n, shape: s, initializer: ini, trainable: trainable != 0)
+        out?.pointee = retained(VariableBox(v))
+    }
+}
+
+@c @implementation
+public func sk_layer_call(_ layer: OpaquePointer?, _ inputs: UnsafePointer<OpaquePointer?>?, _ n: Int32,
+                          _ training: UInt8, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    produce(out, "sk_layer_call") {
+        let l = try unwrap(layer, "sk_layer_call", "layer", as: Layer.self)
+        let xs = try tensorList(inputs, n, "sk_layer_call", "inputs")
+        return try l(xs, training: training != 0)
+    }
+}
+
+@c @implementation
+public func sk_layer_weights(_ layer: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int32,
+                             _ count: UnsafeMutablePointer<Int32>?) -> Int32 {
+    status {
+        let l = try unwrap(layer, "sk_layer_weights", "layer", as: Layer.self)
+        try writeHandles(l.getWeights(), out, capacity, count, "sk_layer_weights") { handle($0) }
+    }
+}
+
+@c @implementation
+public func sk_layer_variables(_ layer: OpaquePointer?, _ trainableOnly: UInt8, _ out: UnsafeMutablePointer<OpaquePointer?>?,
+                               _ capacity: Int32, _ count: UnsafeMutablePointer<Int32>?) -> Int32 {
+    status {
+        let l = try unwrap(layer, "sk_layer_variables", "layer", as: Layer.self)
+        let vs = trainableOnly != 0 ? l.trainableWeights : l.weights
+        try writeHandles(vs, out, capacity, count, "sk_layer_variables") { retained(VariableBox($0)) }
+    }
+}
+
+@c @implementation
+public func sk_layer_set_weights(_ layer: OpaquePointer?, _ values: UnsafePointer<OpaquePointer?>?, _ n: Int32) -> Int32 {
+    status {
+        let l = try unwrap(layer, "sk_layer_set_weights", "layer", as: Layer.self)
+        try l.setWeights(try tensorList(values, n, "sk_layer_set_weights", "values"))
+    }
+}
+
+@c @implementation
+public func sk_layer_track(_ parent: OpaquePointer?, _ child: OpaquePointer?) -> Int32 {
+    status {
+        let fn: StaticString = "sk_layer_track"
+        let p = try unwrap(parent, fn, "parent", as: Layer.self)
+        let c = try unwrap(child, fn, "child", as: Layer.self)
+        if p === c { throw SwiftKerasError(.invalidArgument, "sk_layer_track: layer '\(p.name)' cannot track itself") }
+        if p is Sequential {
+            throw SwiftKerasError(.invalidArgument, "sk_layer_track: '\(p.name)' is a Sequential model; add layers with sk_model_add")
+        }
+        if let m = p as? Model, !m.inputs.isEmpty {
+            throw SwiftKerasError(.invalidArgument, "sk_layer_track: '\(p.name)' is a functional model; its layers are those of its graph")
+        }
+        func contains(_ l: Layer, _ target: Layer) -> Bool {
+            l.trackedLayers.contains { $0 === target || contains($0, target) }
+        }
+        if contains(c, p) {
+            throw SwiftKerasError(.invalidArgument, "sk_layer_track: layer '\(c.name)' already contains '\(p.name)'; tracking it would make a cycle")
+        }
+        p.track(c)
+    }
+}
+
+// MARK: - Functional API: symbolic tensors
+
+@c @implementation
+public func sk_input(_ shape: UnsafePointer<Int64>?, _ ndim: Int32, _ dtype: Int32, _ name: UnsafePointer<CChar>?,
+                     _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    produce(out, "sk_input") {
+        let s = try shapeArray(shape, ndim, "sk_input")
+        let d = try dtypeCode(dtype, "sk_input")
+        return try Input(shape: s, dtype: d, name: optionalString(name))
+    }
+}
+
+@c @implementation
+public func sk_layer_call_symbolic(_ layer: OpaquePointer?, _ inputs: UnsafePointer<OpaquePointer?>?, _ n: Int32,
+                                   _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    produce(out, "sk_layer_call_symbolic") {
+        let l = try unwrap(layer, "sk_layer_call_symbolic", "layer", as: Layer.self)
+        let xs = try handleList(inputs, n, "sk_layer_call_symbolic", "inputs", as: KerasTensor.self)
+        return try l(xs)
+    }
+}
+
+@c @implementation
+public func sk_keras_tensor_shape(_ t: OpaquePointer?, _ out: UnsafeMutablePointer<Int64>?, _ capacity: Int32,
+                                  _ ndim: UnsafeMutablePointer<Int32>?) -> Int32 {
+    status {
+        let k = try unwrap(t, "sk_keras_tensor_shape", "tensor", as: KerasTensor.self)
+        ndim?.pointee = Int32(k.shape.count)
+        try writeShape(k.shape, out, capacity, "sk_keras_tensor_shape")
+    }
+}
+
+// MARK: - Mixed precision
+
+@c @implementation
+public func sk_set_global_policy(_ name: UnsafePointer<CChar>?) -> Int32 {
+    status { DTypePolicy.global = try DTypePolicy(try cString(name, "sk_set_global_policy", "name")) }
+}
+
+@c @implementation
+public func sk_global_policy(_ buf: UnsafeMutablePointer<CChar>?, _ capacity: Int, _ length: UnsafeMutablePointer<Int>?) -> Int32 {
+    status { try copyString(DTypePolicy.global.name, buf, capacity, length, "sk_global_policy") }
+}
+
