@@ -30,11 +30,45 @@ public final class Zeros: Initializer {
     public func callAsFunction(_ shape: [Int], dtype: DType) throws -> Tensor { try Tensor.zeros(shape, dtype: dtype) }
 }
 
+extension Zeros: KerasSerializable {
+    /// "Zeros".
+    public static var className: String { "Zeros" }
+    /// Its function name too.
+    public static var aliases: [String] { ["zeros", "zero"] }
+
+    /// The config: empty.
+    public func getConfig() throws -> ConfigValue { .object([:]) }
+
+    /// Builds the initializer from its config.
+    public convenience init(config: ConfigValue) throws {
+        let r = try ConfigReader(config, owner: Self.className)
+        self.init()
+        try r.finish()
+    }
+}
+
 /// Ones (`keras.initializers.Ones`).
 public final class Ones: Initializer {
     /// Creates the initializer.
     public init() {}
     public func callAsFunction(_ shape: [Int], dtype: DType) throws -> Tensor { try Tensor.ones(shape, dtype: dtype) }
+}
+
+extension Ones: KerasSerializable {
+    /// "Ones".
+    public static var className: String { "Ones" }
+    /// Its function name too.
+    public static var aliases: [String] { ["ones", "one"] }
+
+    /// The config: empty.
+    public func getConfig() throws -> ConfigValue { .object([:]) }
+
+    /// Builds the initializer from its config.
+    public convenience init(config: ConfigValue) throws {
+        let r = try ConfigReader(config, owner: Self.className)
+        self.init()
+        try r.finish()
+    }
 }
 
 /// A constant value (`keras.initializers.Constant`, value 0 by default).
@@ -45,6 +79,23 @@ public final class Constant: Initializer {
     public init(_ value: Double = 0) { self.value = value }
     public func callAsFunction(_ shape: [Int], dtype: DType) throws -> Tensor {
         try Tensor.full(shape, value: value, dtype: dtype)
+    }
+}
+
+extension Constant: KerasSerializable {
+    /// "Constant".
+    public static var className: String { "Constant" }
+    /// Its function name too.
+    public static var aliases: [String] { ["constant"] }
+
+    /// The config: "value".
+    public func getConfig() throws -> ConfigValue { .object(["value": .double(value)]) }
+
+    /// Builds the initializer from its config.
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, owner: Self.className)
+        self.init(try r.double("value", 0))
+        try r.finish()
     }
 }
 
@@ -61,6 +112,23 @@ public final class RandomNormal: Initializer {
     }
 }
 
+extension RandomNormal: KerasSerializable {
+    /// "RandomNormal".
+    public static var className: String { "RandomNormal" }
+    /// Its function name too.
+    public static var aliases: [String] { ["random_normal", "normal"] }
+
+    /// The config: "mean", "stddev", "seed".
+    public func getConfig() throws -> ConfigValue { .object(["mean": .double(mean), "stddev": .double(stddev), "seed": .seed(seed)]) }
+
+    /// Builds the initializer from its config.
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, owner: Self.className)
+        self.init(mean: try r.double("mean", 0), stddev: try r.double("stddev", 0.05), seed: try r.seed("seed"))
+        try r.finish()
+    }
+}
+
 /// Uniform values in [minval, maxval) (`keras.initializers.RandomUniform`, ±0.05).
 public final class RandomUniform: Initializer {
     public let minval: Double, maxval: Double, seed: UInt64?
@@ -70,6 +138,23 @@ public final class RandomUniform: Initializer {
     }
     public func callAsFunction(_ shape: [Int], dtype: DType) throws -> Tensor {
         try Random.uniform(shape, minval: minval, maxval: maxval, dtype: dtype, seed: seed)
+    }
+}
+
+extension RandomUniform: KerasSerializable {
+    /// "RandomUniform".
+    public static var className: String { "RandomUniform" }
+    /// Its function name too.
+    public static var aliases: [String] { ["random_uniform", "uniform"] }
+
+    /// The config: "minval", "maxval", "seed".
+    public func getConfig() throws -> ConfigValue { .object(["minval": .double(minval), "maxval": .double(maxval), "seed": .seed(seed)]) }
+
+    /// Builds the initializer from its config.
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, owner: Self.className)
+        self.init(minval: try r.double("minval", -0.05), maxval: try r.double("maxval", 0.05), seed: try r.seed("seed"))
+        try r.finish()
     }
 }
 
@@ -84,6 +169,23 @@ public final class TruncatedNormal: Initializer {
     public func callAsFunction(_ shape: [Int], dtype: DType) throws -> Tensor {
         try floatOnly("TruncatedNormal", dtype)
         return try Random.truncatedNormal(shape, mean: mean, stddev: stddev, dtype: dtype, seed: seed)
+    }
+}
+
+extension TruncatedNormal: KerasSerializable {
+    /// "TruncatedNormal".
+    public static var className: String { "TruncatedNormal" }
+    /// Its function name too.
+    public static var aliases: [String] { ["truncated_normal"] }
+
+    /// The config: "mean", "stddev", "seed".
+    public func getConfig() throws -> ConfigValue { .object(["mean": .double(mean), "stddev": .double(stddev), "seed": .seed(seed)]) }
+
+    /// Builds the initializer from its config.
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, owner: Self.className)
+        self.init(mean: try r.double("mean", 0), stddev: try r.double("stddev", 0.05), seed: try r.seed("seed"))
+        try r.finish()
     }
 }
 
@@ -127,6 +229,41 @@ public class VarianceScaling: Initializer {
         }
     }
 
+    /// "VarianceScaling".
+    public class var className: String { "VarianceScaling" }
+    /// The function name ("variance_scaling", "glorot_uniform", ...).
+    public class var aliases: [String] { [Layer.snakeCase(className)] }
+
+    /// Builds the initializer from its config ("scale", "mode", "distribution", "seed").
+    public required convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, owner: Self.className)
+        let modeName = try r.string("mode") ?? "fan_in"
+        let distName = try r.string("distribution") ?? "truncated_normal"
+        guard let mode = Mode(rawValue: modeName) else {
+            throw SwiftKerasError(.invalidArgument, "\(r.owner): VarianceScaling mode must be fan_in, fan_out or fan_avg, got \"\(modeName)\"")
+        }
+        guard let dist = Distribution(rawValue: distName) else {
+            throw SwiftKerasError(.invalidArgument, "\(r.owner): unknown VarianceScaling distribution \"\(distName)\"")
+        }
+        try self.init(scale: try r.double("scale", 1), mode: mode, distribution: dist, seed: try r.seed("seed"))
+        try r.finish()
+    }
+
+    /// The config: "scale", "mode", "distribution", "seed" (only "seed" for the subclasses, whose
+    /// other arguments are fixed).
+    public func getConfig() throws -> ConfigValue {
+        .object(["scale": .double(scale), "mode": .string(mode.rawValue), "distribution": .string(distribution.rawValue),
+                 "seed": .seed(seed)])
+    }
+
+    /// The "seed" of a config holding nothing else (the fixed-scale subclasses' configs).
+    static func seed(fromConfig config: ConfigValue, of className: String) throws -> UInt64? {
+        var r = try ConfigReader(config, owner: className)
+        let seed = try r.seed("seed")
+        try r.finish()
+        return seed
+    }
+
     public func callAsFunction(_ shape: [Int], dtype: DType) throws -> Tensor {
         try floatOnly("VarianceScaling", dtype)
         let (fi, fo) = VarianceScaling.fans(shape)
@@ -153,31 +290,97 @@ public class VarianceScaling: Initializer {
 public final class GlorotUniform: VarianceScaling {
     /// Creates the initializer.
     public init(seed: UInt64? = nil) { super.init(uncheckedScale: 1, mode: .fanAvg, distribution: .uniform, seed: seed) }
+    /// "GlorotUniform".
+    public override class var className: String { "GlorotUniform" }
+
+    /// Builds the initializer from its config ("seed").
+    public required convenience init(config: ConfigValue) throws {
+        self.init(seed: try VarianceScaling.seed(fromConfig: config, of: Self.className))
+    }
+
+    /// The config: "seed".
+    public override func getConfig() throws -> ConfigValue { .object(["seed": .seed(seed)]) }
+
 }
 /// Glorot normal: 1, fan_avg, truncated normal (`keras.initializers.GlorotNormal`).
 public final class GlorotNormal: VarianceScaling {
     /// Creates the initializer.
     public init(seed: UInt64? = nil) { super.init(uncheckedScale: 1, mode: .fanAvg, distribution: .truncatedNormal, seed: seed) }
+    /// "GlorotNormal".
+    public override class var className: String { "GlorotNormal" }
+
+    /// Builds the initializer from its config ("seed").
+    public required convenience init(config: ConfigValue) throws {
+        self.init(seed: try VarianceScaling.seed(fromConfig: config, of: Self.className))
+    }
+
+    /// The config: "seed".
+    public override func getConfig() throws -> ConfigValue { .object(["seed": .seed(seed)]) }
+
 }
 /// He normal: 2, fan_in, truncated normal (`keras.initializers.HeNormal`).
 public final class HeNormal: VarianceScaling {
     /// Creates the initializer.
     public init(seed: UInt64? = nil) { super.init(uncheckedScale: 2, mode: .fanIn, distribution: .truncatedNormal, seed: seed) }
+    /// "HeNormal".
+    public override class var className: String { "HeNormal" }
+
+    /// Builds the initializer from its config ("seed").
+    public required convenience init(config: ConfigValue) throws {
+        self.init(seed: try VarianceScaling.seed(fromConfig: config, of: Self.className))
+    }
+
+    /// The config: "seed".
+    public override func getConfig() throws -> ConfigValue { .object(["seed": .seed(seed)]) }
+
 }
 /// He uniform: 2, fan_in, uniform (`keras.initializers.HeUniform`).
 public final class HeUniform: VarianceScaling {
     /// Creates the initializer.
     public init(seed: UInt64? = nil) { super.init(uncheckedScale: 2, mode: .fanIn, distribution: .uniform, seed: seed) }
+    /// "HeUniform".
+    public override class var className: String { "HeUniform" }
+
+    /// Builds the initializer from its config ("seed").
+    public required convenience init(config: ConfigValue) throws {
+        self.init(seed: try VarianceScaling.seed(fromConfig: config, of: Self.className))
+    }
+
+    /// The config: "seed".
+    public override func getConfig() throws -> ConfigValue { .object(["seed": .seed(seed)]) }
+
 }
 /// LeCun normal: 1, fan_in, truncated normal (`keras.initializers.LecunNormal`).
 public final class LecunNormal: VarianceScaling {
     /// Creates the initializer.
     public init(seed: UInt64? = nil) { super.init(uncheckedScale: 1, mode: .fanIn, distribution: .truncatedNormal, seed: seed) }
+    /// "LecunNormal".
+    public override class var className: String { "LecunNormal" }
+
+    /// Builds the initializer from its config ("seed").
+    public required convenience init(config: ConfigValue) throws {
+        self.init(seed: try VarianceScaling.seed(fromConfig: config, of: Self.className))
+    }
+
+    /// The config: "seed".
+    public override func getConfig() throws -> ConfigValue { .object(["seed": .seed(seed)]) }
+
 }
 /// LeCun uniform: 1, fan_in, uniform (`keras.initializers.LecunUniform`).
 public final class LecunUniform: VarianceScaling {
     /// Creates the initializer.
     public init(seed: UInt64? = nil) { super.init(uncheckedScale: 1, mode: .fanIn, distribution: .uniform, seed: seed) }
+    /// "LecunUniform".
+    public override class var className: String { "LecunUniform" }
+
+    /// Builds the initializer from its config ("seed").
+    public required convenience init(config: ConfigValue) throws {
+        self.init(seed: try VarianceScaling.seed(fromConfig: config, of: Self.className))
+    }
+
+    /// The config: "seed".
+    public override func getConfig() throws -> ConfigValue { .object(["seed": .seed(seed)]) }
+
 }
 
 /// A (semi-)orthogonal matrix, reshaped (`keras.initializers.Orthogonal`): the shape is seen as
@@ -261,6 +464,23 @@ public final class Orthogonal: Initializer {
     }
 }
 
+extension Orthogonal: KerasSerializable {
+    /// "Orthogonal".
+    public static var className: String { "Orthogonal" }
+    /// Its function name too.
+    public static var aliases: [String] { ["orthogonal"] }
+
+    /// The config: "gain", "seed".
+    public func getConfig() throws -> ConfigValue { .object(["gain": .double(gain), "seed": .seed(seed)]) }
+
+    /// Builds the initializer from its config.
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, owner: Self.className)
+        self.init(gain: try r.double("gain", 1), seed: try r.seed("seed"))
+        try r.finish()
+    }
+}
+
 /// The identity matrix times `gain` (`keras.initializers.Identity`); 2-D shapes only.
 public final class IdentityInitializer: Initializer {
     public let gain: Double
@@ -274,6 +494,23 @@ public final class IdentityInitializer: Initializer {
     }
 }
 
+extension IdentityInitializer: KerasSerializable {
+    /// "Identity".
+    public static var className: String { "Identity" }
+    /// Its function name and the Swift class name too.
+    public static var aliases: [String] { ["identity", "IdentityInitializer"] }
+
+    /// The config: "gain".
+    public func getConfig() throws -> ConfigValue { .object(["gain": .double(gain)]) }
+
+    /// Builds the initializer from its config.
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, owner: Self.className)
+        self.init(gain: try r.double("gain", 1))
+        try r.finish()
+    }
+}
+
 /// Lookup of built-in initializers by their Keras names (`keras.initializers.get`).
 public enum Initializers {
     /// A new initializer for `name` — "glorot_uniform", "glorot_normal", "he_normal",
@@ -282,25 +519,19 @@ public enum Initializers {
     /// Keras class names such as "GlorotUniform", plus the aliases "normal" and "uniform") — with
     /// Keras' default arguments and the given seed. Throws for an unknown name.
     public static func named(_ name: String, seed: UInt64? = nil) throws -> Initializer {
-        switch name {
-        case "glorot_uniform", "GlorotUniform": return GlorotUniform(seed: seed)
-        case "glorot_normal", "GlorotNormal": return GlorotNormal(seed: seed)
-        case "he_normal", "HeNormal": return HeNormal(seed: seed)
-        case "he_uniform", "HeUniform": return HeUniform(seed: seed)
-        case "lecun_normal", "LecunNormal": return LecunNormal(seed: seed)
-        case "lecun_uniform", "LecunUniform": return LecunUniform(seed: seed)
-        case "zeros", "Zeros", "zero": return Zeros()
-        case "ones", "Ones", "one": return Ones()
-        case "constant", "Constant": return Constant()
-        case "random_normal", "RandomNormal", "normal": return RandomNormal(seed: seed)
-        case "random_uniform", "RandomUniform", "uniform": return RandomUniform(seed: seed)
-        case "truncated_normal", "TruncatedNormal": return TruncatedNormal(seed: seed)
-        case "orthogonal", "Orthogonal": return Orthogonal(seed: seed)
-        case "identity", "Identity": return IdentityInitializer()
-        case "variance_scaling", "VarianceScaling": return try VarianceScaling(seed: seed)
-        default:
+        guard let initializerClass = KerasRegistry.builtinClass(.initializer, named: name) else {
             throw SwiftKerasError.invalid("initializers.get: could not interpret initializer identifier: '\(name)'")
         }
+        // Keras' defaults, with the seed for the classes that take one.
+        var config = try initializerClass.init(config: .object([:])).getConfig()
+        if let seed, case .object(var keys) = config, keys["seed"] != nil {
+            keys["seed"] = .seed(seed)
+            config = .object(keys)
+        }
+        guard let initializer = try initializerClass.init(config: config) as? Initializer else {
+            throw SwiftKerasError.invalid("initializers.get: '\(name)' is not an initializer")
+        }
+        return initializer
     }
 }
 
@@ -309,3 +540,24 @@ private func floatOnly(_ name: String, _ dtype: DType) throws {
         throw SwiftKerasError.dtype("\(name): expected a floating-point dtype, got \(dtype)")
     }
 }
+
+// MARK: - Configs
+
+/// The Keras config of a built-in initializer (`keras.initializers.serialize`):
+/// `{"class_name": ..., "config": initializer.getConfig()}`.
+///
+/// - Throws: `.invalidArgument` for a closure or custom initializer, which has no config.
+public func initializerConfig(_ i: Initializer) throws -> ConfigValue {
+    try KerasRegistry.serializeBuiltin(i, .initializer)
+}
+
+/// A built-in initializer from its Keras config: a name (`"glorot_uniform"`) or
+/// `{"class_name": "GlorotUniform", "config": {"seed": 1}}` (`keras.initializers.deserialize`).
+/// Errors are prefixed with `owner`.
+public func initializerFromConfig(_ v: ConfigValue, owner: String = "initializers.deserialize") throws -> Initializer {
+    try KerasRegistry.deserialize(v, .initializer, owner: owner) { try Initializers.named($0) }
+}
+
+/// VarianceScaling and its subclasses write their configs and build from them (members in the
+/// classes: `className`, `init(config:)`, `getConfig()`).
+extension VarianceScaling: KerasSerializable {}

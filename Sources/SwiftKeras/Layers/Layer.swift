@@ -55,6 +55,22 @@ open class Layer: CustomStringConvertible {
 
     public var description: String { "<\(String(describing: type(of: self))) name=\(name), built=\(built)>" }
 
+    /// The layer's config with Keras' keys (Keras `layer.get_config()`): the base keys "name",
+    /// "trainable", "dtype" (the dtype policy's name), "batch_input_shape" when the layer was
+    /// given an input shape and "activity_regularizer" when set, plus the class's arguments
+    /// ("units", "activation", "use_bias", "kernel_initializer", "filters", "kernel_size",
+    /// "strides", "padding", "data_format", "rate", ...). Initializers and regularizers are
+    /// `{"class_name": ..., "config": ...}` dictionaries, activations their names.
+    /// `layerFromConfig(className: layer.className, config: layer.getConfig())` rebuilds an
+    /// equal, unbuilt layer. Each built-in layer class overrides it (calling `baseConfig()`).
+    ///
+    /// - Throws: `.invalidArgument` for a `Lambda` layer (its function cannot be serialized), a
+    ///   custom initializer or regularizer, or a layer class with no config support (models:
+    ///   see `Model.getModelConfig()`).
+    open func getConfig() throws -> ConfigValue {
+        throw SwiftKerasError(.invalidArgument, "get_config: layer '\(name)' of class \(className) has no get_config (only built-in layers and Sequential/functional models are serializable; register custom classes with LayerRegistry and build them in code)")
+    }
+
     // MARK: Names
 
     private static let nameUIDs = Mutex<[String: Int]>([:])

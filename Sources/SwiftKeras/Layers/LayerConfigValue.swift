@@ -1,5 +1,5 @@
 // The typed value of Keras configs (`get_config()` dictionaries) and its JSON form, plus a
-// strict reader used by the `fromConfig` constructors. No Foundation.
+// strict reader used by the `init(config:)` constructors. No Foundation.
 
 /// A Keras config value: what `layer.get_config()` returns in Keras, as a typed tree that
 /// serializes to JSON (`json`) and parses back (`ConfigValue.parse(json:)`).
@@ -123,6 +123,11 @@ struct ConfigReader {
         values = o
     }
 
+    /// A reader of the config of the Keras class `className` (errors name "<className>.from_config").
+    init(_ config: ConfigValue, fromConfigOf className: String) throws {
+        try self.init(config, owner: "\(className).from_config")
+    }
+
     func fail(_ key: String, _ what: String, _ v: ConfigValue) -> SwiftKerasError {
         SwiftKerasError(.invalidArgument, "\(owner): '\(key)' must be \(what), got \(v.kindName) (\(v.json))")
     }
@@ -146,10 +151,13 @@ struct ConfigReader {
     mutating func int(_ key: String, _ def: Int) throws -> Int { try int(key) ?? def }
 
     mutating func requiredInt(_ key: String) throws -> Int {
-        guard let i = try int(key) else {
-            throw SwiftKerasError(.invalidArgument, "\(owner): missing required argument '\(key)'")
-        }
+        guard let i = try int(key) else { throw missing(key) }
         return i
+    }
+
+    /// The error for a required argument that is absent or null.
+    func missing(_ key: String) -> SwiftKerasError {
+        SwiftKerasError(.invalidArgument, "\(owner): missing required argument '\(key)'")
     }
 
     mutating func double(_ key: String) throws -> Double? {
@@ -162,6 +170,11 @@ struct ConfigReader {
     }
 
     mutating func double(_ key: String, _ def: Double) throws -> Double { try double(key) ?? def }
+
+    mutating func requiredDouble(_ key: String) throws -> Double {
+        guard let d = try double(key) else { throw missing(key) }
+        return d
+    }
 
     mutating func bool(_ key: String, _ def: Bool) throws -> Bool {
         guard let v = raw(key) else { return def }
@@ -193,11 +206,21 @@ struct ConfigReader {
         }
     }
 
+    mutating func requiredInts(_ key: String) throws -> [Int] {
+        guard let v = try ints(key) else { throw missing(key) }
+        return v
+    }
+
     /// A tuple of `count` integers; a single integer is repeated (Keras `kernel_size=3` → (3, 3)).
     mutating func tuple(_ key: String, count: Int) throws -> [Int]? {
         guard let v = try ints(key) else { return nil }
         if v.count == 1 && count > 1 { return Array(repeating: v[0], count: count) }
         if v.count != count { throw fail(key, "a list of \(count) integers", values[key] ?? .null) }
+        return v
+    }
+
+    mutating func requiredTuple(_ key: String, count: Int) throws -> [Int] {
+        guard let v = try tuple(key, count: count) else { throw missing(key) }
         return v
     }
 
@@ -252,117 +275,4 @@ struct ConfigReader {
             throw SwiftKerasError(.invalidArgument, "\(owner): unrecognized config key(s) \(unknown.map { "'\($0)'" }.joined(separator: ", "))")
         }
     }
-}
-
-// MARK: - Initializers and regularizers
-
-/// `{"class_name": <name>, "config": <config>}`, the Keras serialized-object form.
-func serialized(_ className: String, _ config: [String: ConfigValue]) -> ConfigValue {
-    .object(["class_name": .string(className), "config": .object(config)])
-}
-
-private func seedValue(_ s: UInt64?) -> ConfigValue {
-    s.map { .int(Int(Int64(bitPattern: $0))) } ?? .null
-}
-
-/// The Keras config of a built-in initializer (`keras.initializers.serialize`).
-///
-/// - Throws: `.invalidArgument` for a closure or custom initializer, which has no config.
-public func initializerConfig(_ i: Initializer) throws -> ConfigValue {
-    switch i {
-    case is Zeros: return serialized("Zeros", [:])
-    case is Ones: return serialized("Ones", [:])
-    case let c as Constant: return serialized("Constant", ["value": .double(c.value)])
-    case let r as RandomNormal:
-        return serialized("RandomNormal", ["mean": .double(r.mean), "stddev": .double(r.stddev), "seed": seedValue(r.seed)])
-    case let r as RandomUniform:
-        return serialized("RandomUniform", ["minval": .double(r.minval), "maxval": .double(r.maxval), "seed": seedValue(r.seed)])
-    case let r as TruncatedNormal:
-        return serialized("TruncatedNormal", ["mean": .double(r.mean), "stddev": .double(r.stddev), "seed": seedValue(r.seed)])
-    case let v as GlorotUniform: return serialized("GlorotUniform", ["seed": seedValue(v.seed)])
-    case let v as GlorotNormal: return serialized("GlorotNormal", ["seed": seedValue(v.seed)])
-    case let v as HeNormal: return serialized("HeNormal", ["seed": seedValue(v.seed)])
-    case let v as HeUniform: return serialized("HeUniform", ["seed": seedValue(v.seed)])
-    case let v as LecunNormal: return serialized("LecunNormal", ["seed": seedValue(v.seed)])
-    case let v as LecunUniform: return serialized("LecunUniform", ["seed": seedValue(v.seed)])
-    case let v as VarianceScaling:
-        return serialized("VarianceScaling", ["scale": .double(v.scale), "mode": .string(v.mode.rawValue),
-                                              "distribution": .string(v.distribution.rawValue), "seed": seedValue(v.seed)])
-    case let o as Orthogonal: return serialized("Orthogonal", ["gain": .double(o.gain), "seed": seedValue(o.seed)])
-    case let o as IdentityInitializer: return serialized("Identity", ["gain": .double(o.gain)])
-    default:
-        throw SwiftKerasError(.invalidArgument, "get_config: the initializer \(String(describing: type(of: i))) is not a built-in initializer and cannot be serialized")
-    }
-}
-
-/// A built-in initializer from its Keras config: a name (`"glorot_uniform"`) or
-/// `{"class_name": "GlorotUniform", "config": {"seed": 1}}` (`keras.initializers.deserialize`).
-public func initializerFromConfig(_ v: ConfigValue, owner: String = "initializers.deserialize") throws -> Initializer {
-    if case .string(let s) = v { return try Initializers.named(s) }
-    guard case .string(let cls)? = v["class_name"] else {
-        throw SwiftKerasError(.invalidArgument, "\(owner): an initializer must be a name or {\"class_name\": ..., \"config\": ...}, got \(v.json)")
-    }
-    var r = try ConfigReader(v["config"] ?? .object([:]), owner: "\(owner) \(cls)")
-    let out: Initializer
-    switch cls {
-    case "Zeros": out = Zeros()
-    case "Ones": out = Ones()
-    case "Constant": out = Constant(try r.double("value", 0))
-    case "RandomNormal": out = RandomNormal(mean: try r.double("mean", 0), stddev: try r.double("stddev", 0.05), seed: try r.seed("seed"))
-    case "RandomUniform": out = RandomUniform(minval: try r.double("minval", -0.05), maxval: try r.double("maxval", 0.05), seed: try r.seed("seed"))
-    case "TruncatedNormal": out = TruncatedNormal(mean: try r.double("mean", 0), stddev: try r.double("stddev", 0.05), seed: try r.seed("seed"))
-    case "GlorotUniform": out = GlorotUniform(seed: try r.seed("seed"))
-    case "GlorotNormal": out = GlorotNormal(seed: try r.seed("seed"))
-    case "HeNormal": out = HeNormal(seed: try r.seed("seed"))
-    case "HeUniform": out = HeUniform(seed: try r.seed("seed"))
-    case "LecunNormal": out = LecunNormal(seed: try r.seed("seed"))
-    case "LecunUniform": out = LecunUniform(seed: try r.seed("seed"))
-    case "VarianceScaling":
-        let modeName = try r.string("mode") ?? "fan_in"
-        let distName = try r.string("distribution") ?? "truncated_normal"
-        guard let mode = VarianceScaling.Mode(rawValue: modeName) else {
-            throw SwiftKerasError(.invalidArgument, "\(owner): VarianceScaling mode must be fan_in, fan_out or fan_avg, got \"\(modeName)\"")
-        }
-        guard let dist = VarianceScaling.Distribution(rawValue: distName) else {
-            throw SwiftKerasError(.invalidArgument, "\(owner): unknown VarianceScaling distribution \"\(distName)\"")
-        }
-        out = try VarianceScaling(scale: try r.double("scale", 1), mode: mode, distribution: dist, seed: try r.seed("seed"))
-    case "Orthogonal": out = Orthogonal(gain: try r.double("gain", 1), seed: try r.seed("seed"))
-    case "Identity", "IdentityInitializer": out = IdentityInitializer(gain: try r.double("gain", 1))
-    default:
-        throw SwiftKerasError(.invalidArgument, "\(owner): unknown initializer class '\(cls)'")
-    }
-    try r.finish()
-    return out
-}
-
-/// The Keras config of a built-in regularizer (`keras.regularizers.serialize`).
-///
-/// - Throws: `.invalidArgument` for a closure or custom regularizer.
-public func regularizerConfig(_ reg: Regularizer) throws -> ConfigValue {
-    switch reg {
-    case let r as L1: return serialized("L1", ["l1": .double(r.l1)])
-    case let r as L2: return serialized("L2", ["l2": .double(r.l2)])
-    case let r as L1L2: return serialized("L1L2", ["l1": .double(r.l1), "l2": .double(r.l2)])
-    default:
-        throw SwiftKerasError(.invalidArgument, "get_config: the regularizer \(String(describing: type(of: reg))) is not a built-in regularizer and cannot be serialized")
-    }
-}
-
-/// A built-in regularizer from a name (`"l2"`) or `{"class_name": "L2", "config": {"l2": 0.01}}`.
-public func regularizerFromConfig(_ v: ConfigValue, owner: String = "regularizers.deserialize") throws -> Regularizer {
-    if case .string(let s) = v { return try Regularizers.named(s) }
-    guard case .string(let cls)? = v["class_name"] else {
-        throw SwiftKerasError(.invalidArgument, "\(owner): a regularizer must be a name or {\"class_name\": ..., \"config\": ...}, got \(v.json)")
-    }
-    var r = try ConfigReader(v["config"] ?? .object([:]), owner: "\(owner) \(cls)")
-    let out: Regularizer
-    switch cls {
-    case "L1", "l1": out = try L1(try r.double("l1", 0.01))
-    case "L2", "l2": out = try L2(try r.double("l2", 0.01))
-    case "L1L2", "l1_l2": out = try L1L2(l1: try r.double("l1", 0), l2: try r.double("l2", 0))
-    default: throw SwiftKerasError(.invalidArgument, "\(owner): unknown regularizer class '\(cls)'")
-    }
-    try r.finish()
-    return out
 }

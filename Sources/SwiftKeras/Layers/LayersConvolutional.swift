@@ -106,6 +106,11 @@ public class BaseConv: Layer {
         }
         return [inputShape[0]] + spatial + [filters]
     }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        .object(try convolutionConfig())
+    }
 }
 
 /// 1-D convolution over `(batch, steps, channels)` (Keras `Conv1D`; padding valid, same or causal).
@@ -129,6 +134,23 @@ public final class Conv1D: BaseConv {
     }
 }
 
+extension Conv1D: KerasSerializable {
+    /// "Conv1D".
+    public static var className: String { "Conv1D" }
+
+    /// Builds the layer from its config ("filters" and "kernel_size" required).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.className)
+        let base = try LayerBaseArguments(&r)
+        let a = try ConvolutionArguments(&r, rank: 1)
+        try self.init(filters: a.filters, kernelSize: a.kernelSize[0], strides: a.strides[0], padding: a.padding,
+                      dilationRate: a.dilationRate[0], activation: a.activation, useBias: a.useBias, kernelInitializer: a.kernelInitializer,
+                      biasInitializer: a.biasInitializer, kernelRegularizer: a.kernelRegularizer,
+                      biasRegularizer: a.biasRegularizer, name: base.name, dtype: base.dtype)
+        try base.finish(r, self)
+    }
+}
+
 /// 2-D convolution over `(batch, height, width, channels)` (Keras `Conv2D`).
 public final class Conv2D: BaseConv {
     /// Creates the layer; `kernelSize`, `strides` and `dilationRate` take 1 or 2 values.
@@ -147,6 +169,23 @@ public final class Conv2D: BaseConv {
     }
     override func convolve(_ x: Tensor, _ k: Tensor) throws -> Tensor {
         try conv2d(x, k, strides: strides, padding: padding, dilationRate: dilationRate)
+    }
+}
+
+extension Conv2D: KerasSerializable {
+    /// "Conv2D".
+    public static var className: String { "Conv2D" }
+
+    /// Builds the layer from its config ("filters" and "kernel_size" required).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.className)
+        let base = try LayerBaseArguments(&r)
+        let a = try ConvolutionArguments(&r, rank: 2)
+        try self.init(filters: a.filters, kernelSize: a.kernelSize, strides: a.strides, padding: a.padding,
+                      dilationRate: a.dilationRate, activation: a.activation, useBias: a.useBias, kernelInitializer: a.kernelInitializer,
+                      biasInitializer: a.biasInitializer, kernelRegularizer: a.kernelRegularizer,
+                      biasRegularizer: a.biasRegularizer, name: base.name, dtype: base.dtype)
+        try base.finish(r, self)
     }
 }
 
@@ -220,6 +259,28 @@ public final class Conv2DTranspose: Layer {
                                     padding: padding, dilationRate: dilationRate)
         if let bias { y = try y + read(bias) }
         return activation.isLinear ? y : try activation(y)
+    }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        .object(try convolutionConfig())
+    }
+}
+
+extension Conv2DTranspose: KerasSerializable {
+    /// "Conv2DTranspose".
+    public static var className: String { "Conv2DTranspose" }
+
+    /// Builds the layer from its config ("filters" and "kernel_size" required).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.className)
+        let base = try LayerBaseArguments(&r)
+        let a = try ConvolutionArguments(&r, rank: 2)
+        try self.init(filters: a.filters, kernelSize: a.kernelSize, strides: a.strides, padding: a.padding,
+                      dilationRate: a.dilationRate, activation: a.activation, useBias: a.useBias, kernelInitializer: a.kernelInitializer,
+                      biasInitializer: a.biasInitializer, kernelRegularizer: a.kernelRegularizer,
+                      biasRegularizer: a.biasRegularizer, name: base.name, dtype: base.dtype)
+        try base.finish(r, self)
     }
 }
 
@@ -295,6 +356,40 @@ public final class DepthwiseConv2D: Layer {
                              dilation: dilationRate[$0], padding: padding)
         }
         return [inputShape[0]] + spatial + [inputShape[3] < 0 ? -1 : inputShape[3] * depthMultiplier]
+    }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try baseConfig()
+        c["kernel_size"] = .ints(kernelSize); c["strides"] = .ints(strides); c["padding"] = .padding(padding)
+        c["depth_multiplier"] = .int(depthMultiplier); c["data_format"] = .string("channels_last")
+        c["dilation_rate"] = .ints(dilationRate); c["activation"] = .activation(activation); c["use_bias"] = .bool(useBias)
+        c["depthwise_initializer"] = try .initializer(depthwiseInitializer); c["bias_initializer"] = try .initializer(biasInitializer)
+        c["depthwise_regularizer"] = try .regularizer(depthwiseRegularizer); c["bias_regularizer"] = try .regularizer(biasRegularizer)
+        return .object(c)
+    }
+}
+
+extension DepthwiseConv2D: KerasSerializable {
+    /// "DepthwiseConv2D".
+    public static var className: String { "DepthwiseConv2D" }
+
+    /// Builds the layer from its config ("kernel_size" required).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.className)
+        let base = try LayerBaseArguments(&r)
+        let k = try r.requiredTuple("kernel_size", count: 2)
+        try r.dataFormat()
+        try self.init(kernelSize: k, strides: try r.tuple("strides", count: 2) ?? [1, 1],
+                      padding: try r.padding("padding", .valid),
+                      depthMultiplier: try r.int("depth_multiplier", 1),
+                      dilationRate: try r.tuple("dilation_rate", count: 2) ?? [1, 1],
+                      activation: try r.activation("activation", .linear), useBias: try r.bool("use_bias", true),
+                      depthwiseInitializer: try r.initializer("depthwise_initializer", GlorotUniform()),
+                      biasInitializer: try r.initializer("bias_initializer", Zeros()),
+                      depthwiseRegularizer: try r.regularizer("depthwise_regularizer"),
+                      biasRegularizer: try r.regularizer("bias_regularizer"), name: base.name, dtype: base.dtype)
+        try base.finish(r, self)
     }
 }
 
@@ -380,5 +475,105 @@ public final class SeparableConv2D: Layer {
                              dilation: dilationRate[$0], padding: padding)
         }
         return [inputShape[0]] + spatial + [filters]
+    }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try baseConfig()
+        c["filters"] = .int(filters); c["kernel_size"] = .ints(kernelSize); c["strides"] = .ints(strides)
+        c["padding"] = .padding(padding); c["depth_multiplier"] = .int(depthMultiplier)
+        c["data_format"] = .string("channels_last")
+        c["dilation_rate"] = .ints(dilationRate); c["activation"] = .activation(activation); c["use_bias"] = .bool(useBias)
+        c["depthwise_initializer"] = try .initializer(depthwiseInitializer)
+        c["pointwise_initializer"] = try .initializer(pointwiseInitializer); c["bias_initializer"] = try .initializer(biasInitializer)
+        c["depthwise_regularizer"] = try .regularizer(depthwiseRegularizer)
+        c["pointwise_regularizer"] = try .regularizer(pointwiseRegularizer); c["bias_regularizer"] = try .regularizer(biasRegularizer)
+        return .object(c)
+    }
+}
+
+extension SeparableConv2D: KerasSerializable {
+    /// "SeparableConv2D".
+    public static var className: String { "SeparableConv2D" }
+
+    /// Builds the layer from its config ("filters" and "kernel_size" required).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.className)
+        let base = try LayerBaseArguments(&r)
+        let filters = try r.requiredInt("filters")
+        let k = try r.requiredTuple("kernel_size", count: 2)
+        try r.dataFormat()
+        try self.init(filters: filters, kernelSize: k, strides: try r.tuple("strides", count: 2) ?? [1, 1],
+                      padding: try r.padding("padding", .valid),
+                      depthMultiplier: try r.int("depth_multiplier", 1),
+                      dilationRate: try r.tuple("dilation_rate", count: 2) ?? [1, 1],
+                      activation: try r.activation("activation", .linear), useBias: try r.bool("use_bias", true),
+                      depthwiseInitializer: try r.initializer("depthwise_initializer", GlorotUniform()),
+                      pointwiseInitializer: try r.initializer("pointwise_initializer", GlorotUniform()),
+                      biasInitializer: try r.initializer("bias_initializer", Zeros()),
+                      depthwiseRegularizer: try r.regularizer("depthwise_regularizer"),
+                      pointwiseRegularizer: try r.regularizer("pointwise_regularizer"),
+                      biasRegularizer: try r.regularizer("bias_regularizer"), name: base.name, dtype: base.dtype)
+        try base.finish(r, self)
+    }
+}
+
+// MARK: - Configs
+
+/// The convolutions whose configs share Keras `BaseConv`'s keys.
+protocol ConvolutionConfigurable: Layer {
+    var filters: Int { get }
+    var kernelSize: [Int] { get }
+    var strides: [Int] { get }
+    var padding: Padding { get }
+    var dilationRate: [Int] { get }
+    var activation: ActivationFunction { get }
+    var useBias: Bool { get }
+    var kernelInitializer: Initializer { get }
+    var biasInitializer: Initializer { get }
+    var kernelRegularizer: Regularizer? { get }
+    var biasRegularizer: Regularizer? { get }
+}
+
+extension ConvolutionConfigurable {
+    /// The base keys plus Keras `BaseConv.get_config`'s.
+    func convolutionConfig() throws -> [String: ConfigValue] {
+        var c = try baseConfig()
+        c["filters"] = .int(filters); c["kernel_size"] = .ints(kernelSize); c["strides"] = .ints(strides)
+        c["padding"] = .padding(padding); c["data_format"] = .string("channels_last")
+        c["dilation_rate"] = .ints(dilationRate); c["activation"] = .activation(activation); c["use_bias"] = .bool(useBias)
+        c["kernel_initializer"] = try .initializer(kernelInitializer); c["bias_initializer"] = try .initializer(biasInitializer)
+        c["kernel_regularizer"] = try .regularizer(kernelRegularizer); c["bias_regularizer"] = try .regularizer(biasRegularizer)
+        return c
+    }
+}
+
+extension BaseConv: ConvolutionConfigurable {}
+extension Conv2DTranspose: ConvolutionConfigurable {}
+
+/// The convolution arguments of a config (Keras `BaseConv.__init__`), for `rank` spatial
+/// dimensions; a single integer is repeated ("kernel_size": 3 → (3, 3)).
+struct ConvolutionArguments {
+    let filters: Int
+    let kernelSize: [Int], strides: [Int], dilationRate: [Int]
+    let padding: Padding
+    let activation: ActivationFunction
+    let useBias: Bool
+    let kernelInitializer: Initializer, biasInitializer: Initializer
+    let kernelRegularizer: Regularizer?, biasRegularizer: Regularizer?
+
+    init(_ r: inout ConfigReader, rank n: Int) throws {
+        filters = try r.requiredInt("filters")
+        kernelSize = try r.requiredTuple("kernel_size", count: n)
+        strides = try r.tuple("strides", count: n) ?? Array(repeating: 1, count: n)
+        dilationRate = try r.tuple("dilation_rate", count: n) ?? Array(repeating: 1, count: n)
+        padding = try r.padding("padding", .valid)
+        try r.dataFormat()
+        activation = try r.activation("activation", .linear)
+        useBias = try r.bool("use_bias", true)
+        kernelInitializer = try r.initializer("kernel_initializer", GlorotUniform())
+        biasInitializer = try r.initializer("bias_initializer", Zeros())
+        kernelRegularizer = try r.regularizer("kernel_regularizer")
+        biasRegularizer = try r.regularizer("bias_regularizer")
     }
 }

@@ -44,6 +44,32 @@ public final class InputLayer: Layer {
     }
 
     public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] { inputShape }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try baseConfig()
+        c["batch_input_shape"] = nil
+        c["trainable"] = nil
+        c["batch_shape"] = .ints(batchInputShape ?? ([-1] + shape))
+        return .object(c)
+    }
+}
+
+extension InputLayer: KerasSerializable {
+    /// "InputLayer".
+    public static var className: String { "InputLayer" }
+
+    /// Builds the layer from "batch_shape" (or "batch_input_shape", or "shape" / "input_shape" without the batch dimension).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.className)
+        let base = try LayerBaseArguments(&r)
+        let shapeKey = try r.ints("shape")
+        guard let bs = base.batchShape ?? shapeKey.map({ [-1] + $0 }), !bs.isEmpty else {
+            throw r.missing("batch_shape")
+        }
+        try self.init(shape: Array(bs.dropFirst()), batchSize: bs[0] >= 0 ? bs[0] : nil, name: base.name, dtype: nil)
+        try base.finish(r, self)
+    }
 }
 
 /// A densely connected layer: `activation(x · kernel + bias)` over the last axis (Keras `Dense`).
@@ -114,6 +140,33 @@ public final class Dense: Layer {
         }
         return inputShape.dropLast() + [units]
     }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try baseConfig()
+        c["units"] = .int(units); c["activation"] = .activation(activation); c["use_bias"] = .bool(useBias)
+        c["kernel_initializer"] = try .initializer(kernelInitializer); c["bias_initializer"] = try .initializer(biasInitializer)
+        c["kernel_regularizer"] = try .regularizer(kernelRegularizer); c["bias_regularizer"] = try .regularizer(biasRegularizer)
+        return .object(c)
+    }
+}
+
+extension Dense: KerasSerializable {
+    /// "Dense".
+    public static var className: String { "Dense" }
+
+    /// Builds the layer from its config ("units" required).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.className)
+        let base = try LayerBaseArguments(&r)
+        try self.init(units: try r.requiredInt("units"), activation: try r.activation("activation", .linear),
+                      useBias: try r.bool("use_bias", true),
+                      kernelInitializer: try r.initializer("kernel_initializer", GlorotUniform()),
+                      biasInitializer: try r.initializer("bias_initializer", Zeros()),
+                      kernelRegularizer: try r.regularizer("kernel_regularizer"),
+                      biasRegularizer: try r.regularizer("bias_regularizer"), name: base.name, dtype: base.dtype)
+        try base.finish(r, self)
+    }
 }
 
 /// Applies an activation function (Keras `Activation`).
@@ -130,6 +183,27 @@ public final class Activation: Layer {
     }
     public override func call(_ x: Tensor, training: Bool) throws -> Tensor { try activation(x) }
     public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] { inputShape }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try baseConfig()
+        c["activation"] = .activation(activation)
+        return .object(c)
+    }
+}
+
+extension Activation: KerasSerializable {
+    /// "Activation".
+    public static var className: String { "Activation" }
+
+    /// Builds the layer from its config ("activation" required).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.className)
+        let base = try LayerBaseArguments(&r)
+        guard r.has("activation") else { throw r.missing("activation") }
+        self.init(try r.activation("activation", .linear), name: base.name, dtype: base.dtype)
+        try base.finish(r, self)
+    }
 }
 
 /// Randomly zeroes a fraction `rate` of the inputs while training, scaling the rest by
@@ -177,6 +251,27 @@ public final class Dropout: Layer {
     }
 
     public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] { inputShape }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try baseConfig()
+        c["rate"] = .double(rate); c["noise_shape"] = noiseShape.map(ConfigValue.ints) ?? .null
+        c["seed"] = .seed(seed)
+        return .object(c)
+    }
+}
+
+extension Dropout: KerasSerializable {
+    /// "Dropout".
+    public static var className: String { "Dropout" }
+
+    /// Builds the layer from its config ("rate" required).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.className)
+        let base = try LayerBaseArguments(&r)
+        try self.init(rate: try r.requiredDouble("rate"), noiseShape: try r.ints("noise_shape"), seed: try r.seed("seed"), name: base.name, dtype: base.dtype)
+        try base.finish(r, self)
+    }
 }
 
 /// Flattens each sample: `(batch, d1, d2, ...) → (batch, d1·d2·...)` (Keras `Flatten`; a
@@ -198,6 +293,27 @@ public final class Flatten: Layer {
         }
         let rest = inputShape.dropFirst()
         return [b, rest.contains(-1) ? -1 : try layerElementCount(rest, op: "flatten")]
+    }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try baseConfig()
+        c["data_format"] = .string("channels_last")
+        return .object(c)
+    }
+}
+
+extension Flatten: KerasSerializable {
+    /// "Flatten".
+    public static var className: String { "Flatten" }
+
+    /// Builds the layer from its config.
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.className)
+        let base = try LayerBaseArguments(&r)
+        try r.dataFormat()
+        self.init(name: base.name, dtype: base.dtype)
+        try base.finish(r, self)
     }
 }
 
@@ -237,6 +353,26 @@ public final class Reshape: Layer {
         if inputShape.dropFirst().contains(-1) { return [b] + targetShape }
         return [b] + (try resolved(inputShape))
     }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try baseConfig()
+        c["target_shape"] = .ints(targetShape)
+        return .object(c)
+    }
+}
+
+extension Reshape: KerasSerializable {
+    /// "Reshape".
+    public static var className: String { "Reshape" }
+
+    /// Builds the layer from its config ("target_shape" required).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.className)
+        let base = try LayerBaseArguments(&r)
+        try self.init(targetShape: try r.requiredInts("target_shape"), name: base.name, dtype: base.dtype)
+        try base.finish(r, self)
+    }
 }
 
 /// Permutes the non-batch axes: `dims` is a permutation of 1...rank-1 (Keras `Permute`).
@@ -262,6 +398,26 @@ public final class Permute: Layer {
         }
         return [inputShape[0]] + dims.map { inputShape[$0] }
     }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try baseConfig()
+        c["dims"] = .ints(dims)
+        return .object(c)
+    }
+}
+
+extension Permute: KerasSerializable {
+    /// "Permute".
+    public static var className: String { "Permute" }
+
+    /// Builds the layer from its config ("dims" required).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.className)
+        let base = try LayerBaseArguments(&r)
+        try self.init(dims: try r.requiredInts("dims"), name: base.name, dtype: base.dtype)
+        try base.finish(r, self)
+    }
 }
 
 /// Repeats each input vector `n` times: `(batch, features) → (batch, n, features)` (Keras `RepeatVector`).
@@ -278,6 +434,26 @@ public final class RepeatVector: Layer {
             throw SwiftKerasError.invalid("RepeatVector '\(name)': expected an input of rank 2, got shape \(formatShape(inputShape))")
         }
         return [inputShape[0], n, inputShape[1]]
+    }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try baseConfig()
+        c["n"] = .int(n)
+        return .object(c)
+    }
+}
+
+extension RepeatVector: KerasSerializable {
+    /// "RepeatVector".
+    public static var className: String { "RepeatVector" }
+
+    /// Builds the layer from its config ("n" required).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.className)
+        let base = try LayerBaseArguments(&r)
+        try self.init(try r.requiredInt("n"), name: base.name, dtype: base.dtype)
+        try base.finish(r, self)
     }
 }
 
@@ -305,6 +481,11 @@ public final class Lambda: Layer {
         self.outputShape = outputShape
         super.init(name: name, dtype: dtype)
     }
+
+/// Throws: a Lambda layer's function cannot be serialized.
+public override func getConfig() throws -> ConfigValue {
+    throw SwiftKerasError(.invalidArgument, "get_config: layer '\(name)' is a Lambda layer; its function cannot be serialized (rebuild it in code and load the weights with loadWeights)")
+}
 
     public override func call(_ inputs: [Tensor], training: Bool) throws -> Tensor { try function(inputs) }
 

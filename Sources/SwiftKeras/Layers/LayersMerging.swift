@@ -48,12 +48,22 @@ public class BaseMerge: Layer {
         return out
     }
     public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] { try computeOutputShape([inputShape]) }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        .object(try baseConfig())
+    }
 }
 
 /// The elementwise sum of the inputs (Keras `Add`).
 public final class Add: BaseMerge {
     /// Creates the layer.
     public init(name: String? = nil, dtype: DTypePolicy? = nil) { super.init(name: name, dtype: dtype) { try $0 + $1 } }
+}
+
+extension Add: MergeLayerConfigurable {
+    /// "Add".
+    public static var className: String { "Add" }
 }
 /// The first input minus the second (Keras `Subtract`; exactly two inputs).
 public final class Subtract: BaseMerge {
@@ -62,10 +72,20 @@ public final class Subtract: BaseMerge {
         super.init(minimumInputs: 2, maximumInputs: 2, name: name, dtype: dtype) { try $0 - $1 }
     }
 }
+
+extension Subtract: MergeLayerConfigurable {
+    /// "Subtract".
+    public static var className: String { "Subtract" }
+}
 /// The elementwise product of the inputs (Keras `Multiply`).
 public final class Multiply: BaseMerge {
     /// Creates the layer.
     public init(name: String? = nil, dtype: DTypePolicy? = nil) { super.init(name: name, dtype: dtype) { try $0 * $1 } }
+}
+
+extension Multiply: MergeLayerConfigurable {
+    /// "Multiply".
+    public static var className: String { "Multiply" }
 }
 /// The elementwise mean of the inputs (Keras `Average`).
 public final class Average: BaseMerge {
@@ -73,15 +93,30 @@ public final class Average: BaseMerge {
     public init(name: String? = nil, dtype: DTypePolicy? = nil) { super.init(name: name, dtype: dtype) { try $0 + $1 } }
     override func finish(_ out: Tensor, count: Int) throws -> Tensor { try out / Double(count) }
 }
+
+extension Average: MergeLayerConfigurable {
+    /// "Average".
+    public static var className: String { "Average" }
+}
 /// The elementwise maximum of the inputs (Keras `Maximum`).
 public final class Maximum: BaseMerge {
     /// Creates the layer.
     public init(name: String? = nil, dtype: DTypePolicy? = nil) { super.init(name: name, dtype: dtype) { try maximum($0, $1) } }
 }
+
+extension Maximum: MergeLayerConfigurable {
+    /// "Maximum".
+    public static var className: String { "Maximum" }
+}
 /// The elementwise minimum of the inputs (Keras `Minimum`).
 public final class Minimum: BaseMerge {
     /// Creates the layer.
     public init(name: String? = nil, dtype: DTypePolicy? = nil) { super.init(name: name, dtype: dtype) { try minimum($0, $1) } }
+}
+
+extension Minimum: MergeLayerConfigurable {
+    /// "Minimum".
+    public static var className: String { "Minimum" }
 }
 
 /// Concatenates the inputs along `axis` (Keras `Concatenate`, axis −1); the other
@@ -123,4 +158,39 @@ public final class Concatenate: Layer {
         return out
     }
     public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] { try computeOutputShape([inputShape]) }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try baseConfig()
+        c["axis"] = .int(axis)
+        return .object(c)
+    }
+}
+
+extension Concatenate: KerasSerializable {
+    /// "Concatenate".
+    public static var className: String { "Concatenate" }
+
+    /// Builds the layer from its config.
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.className)
+        let base = try LayerBaseArguments(&r)
+        self.init(axis: try r.int("axis", -1), name: base.name, dtype: base.dtype)
+        try base.finish(r, self)
+    }
+}
+
+/// The merge layers whose config holds only the base keys (their `init(config:)` comes from here).
+protocol MergeLayerConfigurable: BaseMerge, KerasSerializable {
+    init(name: String?, dtype: DTypePolicy?)
+}
+
+extension MergeLayerConfigurable {
+    /// Builds the layer from its config (the base keys only).
+    public init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.className)
+        let base = try LayerBaseArguments(&r)
+        self.init(name: base.name, dtype: base.dtype)
+        try base.finish(r, self)
+    }
 }

@@ -97,6 +97,36 @@ public final class BatchNormalization: Layer {
     }
 
     public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] { inputShape }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try baseConfig()
+        c["axis"] = .int(axis); c["momentum"] = .double(momentum); c["epsilon"] = .double(epsilon)
+        try writeAffineConfig(&c)
+        c["moving_mean_initializer"] = try .initializer(movingMeanInitializer)
+        c["moving_variance_initializer"] = try .initializer(movingVarianceInitializer)
+        return .object(c)
+    }
+}
+
+extension BatchNormalization: KerasSerializable {
+    /// "BatchNormalization".
+    public static var className: String { "BatchNormalization" }
+
+    /// Builds the layer from its config.
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.className)
+        let base = try LayerBaseArguments(&r)
+        let axis = try r.int("axis", -1), momentum = try r.double("momentum", 0.99), epsilon = try r.double("epsilon", 1e-3)
+        let a = try AffineArguments(&r)
+        try self.init(axis: axis, momentum: momentum, epsilon: epsilon, center: a.center, scale: a.scale,
+                      betaInitializer: a.betaInitializer, gammaInitializer: a.gammaInitializer,
+                      movingMeanInitializer: try r.initializer("moving_mean_initializer", Zeros()),
+                      movingVarianceInitializer: try r.initializer("moving_variance_initializer", Ones()),
+                      betaRegularizer: a.betaRegularizer, gammaRegularizer: a.gammaRegularizer,
+                      name: base.name, dtype: base.dtype)
+        try base.finish(r, self)
+    }
 }
 
 /// Normalizes each sample over `axes` (the last by default): `(x − mean) / sqrt(variance + epsilon)
@@ -170,4 +200,71 @@ public final class LayerNormalization: Layer {
     }
 
     public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] { inputShape }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try baseConfig()
+        c["axis"] = .ints(axes); c["epsilon"] = .double(epsilon)
+        try writeAffineConfig(&c)
+        return .object(c)
+    }
+}
+
+extension LayerNormalization: KerasSerializable {
+    /// "LayerNormalization".
+    public static var className: String { "LayerNormalization" }
+
+    /// Builds the layer from its config.
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.className)
+        let base = try LayerBaseArguments(&r)
+        let axes = try r.ints("axis") ?? [-1], epsilon = try r.double("epsilon", 1e-3)
+        let a = try AffineArguments(&r)
+        try self.init(axes: axes, epsilon: epsilon, center: a.center, scale: a.scale,
+                      betaInitializer: a.betaInitializer, gammaInitializer: a.gammaInitializer,
+                      betaRegularizer: a.betaRegularizer, gammaRegularizer: a.gammaRegularizer,
+                      name: base.name, dtype: base.dtype)
+        try base.finish(r, self)
+    }
+}
+
+// MARK: - Configs
+
+/// The normalizations with a learned offset `beta` and scale `gamma`, whose configs share
+/// those keys.
+protocol AffineNormalization: Layer {
+    var center: Bool { get }
+    var scale: Bool { get }
+    var betaInitializer: Initializer { get }
+    var gammaInitializer: Initializer { get }
+    var betaRegularizer: Regularizer? { get }
+    var gammaRegularizer: Regularizer? { get }
+}
+
+extension AffineNormalization {
+    /// Writes "center", "scale" and the beta and gamma initializers and regularizers.
+    func writeAffineConfig(_ c: inout [String: ConfigValue]) throws {
+        c["center"] = .bool(center); c["scale"] = .bool(scale)
+        c["beta_initializer"] = try .initializer(betaInitializer); c["gamma_initializer"] = try .initializer(gammaInitializer)
+        c["beta_regularizer"] = try .regularizer(betaRegularizer); c["gamma_regularizer"] = try .regularizer(gammaRegularizer)
+    }
+}
+
+extension BatchNormalization: AffineNormalization {}
+extension LayerNormalization: AffineNormalization {}
+
+/// "center", "scale" and the beta and gamma initializers and regularizers of a config.
+struct AffineArguments {
+    let center: Bool, scale: Bool
+    let betaInitializer: Initializer, gammaInitializer: Initializer
+    let betaRegularizer: Regularizer?, gammaRegularizer: Regularizer?
+
+    init(_ r: inout ConfigReader) throws {
+        center = try r.bool("center", true)
+        scale = try r.bool("scale", true)
+        betaInitializer = try r.initializer("beta_initializer", Zeros())
+        gammaInitializer = try r.initializer("gamma_initializer", Ones())
+        betaRegularizer = try r.regularizer("beta_regularizer")
+        gammaRegularizer = try r.regularizer("gamma_regularizer")
+    }
 }

@@ -43,6 +43,14 @@ public class BasePooling: Layer {
         }
         return [inputShape[0]] + spatial + [inputShape[rank + 1]]
     }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try baseConfig()
+        c["pool_size"] = .ints(poolSize); c["strides"] = .ints(strides); c["padding"] = .padding(padding)
+        c["data_format"] = .string("channels_last")
+        return .object(c)
+    }
 }
 
 /// Max pooling over steps of `(batch, steps, channels)` (Keras `MaxPooling1D`; pool 2, strides = pool).
@@ -52,6 +60,20 @@ public final class MaxPooling1D: BasePooling {
                 dtype: DTypePolicy? = nil) throws {
         try super.init(rank: 1, layer: "MaxPooling1D", mode: .max, poolSize: [poolSize], strides: strides.map { [$0] },
                        padding: padding, name: name, dtype: dtype)
+    }
+}
+
+extension MaxPooling1D: KerasSerializable {
+    /// "MaxPooling1D".
+    public static var className: String { "MaxPooling1D" }
+
+    /// Builds the layer from its config.
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.className)
+        let base = try LayerBaseArguments(&r)
+        let a = try PoolingArguments(&r, rank: 1)
+        try self.init(poolSize: a.poolSize[0], strides: a.strides?[0], padding: a.padding, name: base.name, dtype: base.dtype)
+        try base.finish(r, self)
     }
 }
 
@@ -65,6 +87,20 @@ public final class AveragePooling1D: BasePooling {
     }
 }
 
+extension AveragePooling1D: KerasSerializable {
+    /// "AveragePooling1D".
+    public static var className: String { "AveragePooling1D" }
+
+    /// Builds the layer from its config.
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.className)
+        let base = try LayerBaseArguments(&r)
+        let a = try PoolingArguments(&r, rank: 1)
+        try self.init(poolSize: a.poolSize[0], strides: a.strides?[0], padding: a.padding, name: base.name, dtype: base.dtype)
+        try base.finish(r, self)
+    }
+}
+
 /// Max pooling over `(batch, height, width, channels)` (Keras `MaxPooling2D`; pool (2, 2)).
 public final class MaxPooling2D: BasePooling {
     /// Creates the layer; `poolSize` and `strides` take 1 or 2 values.
@@ -75,6 +111,20 @@ public final class MaxPooling2D: BasePooling {
     }
 }
 
+extension MaxPooling2D: KerasSerializable {
+    /// "MaxPooling2D".
+    public static var className: String { "MaxPooling2D" }
+
+    /// Builds the layer from its config.
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.className)
+        let base = try LayerBaseArguments(&r)
+        let a = try PoolingArguments(&r, rank: 2)
+        try self.init(poolSize: a.poolSize, strides: a.strides, padding: a.padding, name: base.name, dtype: base.dtype)
+        try base.finish(r, self)
+    }
+}
+
 /// Average pooling over `(batch, height, width, channels)` (Keras `AveragePooling2D`).
 public final class AveragePooling2D: BasePooling {
     /// Creates the layer.
@@ -82,6 +132,20 @@ public final class AveragePooling2D: BasePooling {
                 dtype: DTypePolicy? = nil) throws {
         try super.init(rank: 2, layer: "AveragePooling2D", mode: .average, poolSize: poolSize, strides: strides,
                        padding: padding, name: name, dtype: dtype)
+    }
+}
+
+extension AveragePooling2D: KerasSerializable {
+    /// "AveragePooling2D".
+    public static var className: String { "AveragePooling2D" }
+
+    /// Builds the layer from its config.
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.className)
+        let base = try LayerBaseArguments(&r)
+        let a = try PoolingArguments(&r, rank: 2)
+        try self.init(poolSize: a.poolSize, strides: a.strides, padding: a.padding, name: base.name, dtype: base.dtype)
+        try base.finish(r, self)
     }
 }
 
@@ -114,6 +178,13 @@ public class BaseGlobalPooling: Layer {
         return keepDims ? [inputShape[0]] + [Int](repeating: 1, count: rank) + [inputShape[rank + 1]]
                         : [inputShape[0], inputShape[rank + 1]]
     }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try baseConfig()
+        c["keepdims"] = .bool(keepDims); c["data_format"] = .string("channels_last")
+        return .object(c)
+    }
 }
 
 /// Mean over steps: `(batch, steps, channels) → (batch, channels)` (Keras `GlobalAveragePooling1D`).
@@ -123,12 +194,22 @@ public final class GlobalAveragePooling1D: BaseGlobalPooling {
         super.init(rank: 1, average: true, keepDims: keepDims, name: name, dtype: dtype)
     }
 }
+
+extension GlobalAveragePooling1D: GlobalPoolingConfigurable {
+    /// "GlobalAveragePooling1D".
+    public static var className: String { "GlobalAveragePooling1D" }
+}
 /// Mean over height and width (Keras `GlobalAveragePooling2D`).
 public final class GlobalAveragePooling2D: BaseGlobalPooling {
     /// Creates the layer.
     public init(keepDims: Bool = false, name: String? = nil, dtype: DTypePolicy? = nil) {
         super.init(rank: 2, average: true, keepDims: keepDims, name: name, dtype: dtype)
     }
+}
+
+extension GlobalAveragePooling2D: GlobalPoolingConfigurable {
+    /// "GlobalAveragePooling2D".
+    public static var className: String { "GlobalAveragePooling2D" }
 }
 /// Max over steps (Keras `GlobalMaxPooling1D`).
 public final class GlobalMaxPooling1D: BaseGlobalPooling {
@@ -137,12 +218,22 @@ public final class GlobalMaxPooling1D: BaseGlobalPooling {
         super.init(rank: 1, average: false, keepDims: keepDims, name: name, dtype: dtype)
     }
 }
+
+extension GlobalMaxPooling1D: GlobalPoolingConfigurable {
+    /// "GlobalMaxPooling1D".
+    public static var className: String { "GlobalMaxPooling1D" }
+}
 /// Max over height and width (Keras `GlobalMaxPooling2D`).
 public final class GlobalMaxPooling2D: BaseGlobalPooling {
     /// Creates the layer.
     public init(keepDims: Bool = false, name: String? = nil, dtype: DTypePolicy? = nil) {
         super.init(rank: 2, average: false, keepDims: keepDims, name: name, dtype: dtype)
     }
+}
+
+extension GlobalMaxPooling2D: GlobalPoolingConfigurable {
+    /// "GlobalMaxPooling2D".
+    public static var className: String { "GlobalMaxPooling2D" }
 }
 
 /// Zero-pads height and width: `padding` is `((top, bottom), (left, right))` (Keras `ZeroPadding2D`).
@@ -173,6 +264,46 @@ public final class ZeroPadding2D: Layer {
         func add(_ d: Int, _ p: (Int, Int)) -> Int { d < 0 ? -1 : d + p.0 + p.1 }
         return [inputShape[0], add(inputShape[1], padding.0), add(inputShape[2], padding.1), inputShape[3]]
     }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try baseConfig()
+        c["padding"] = .array([.ints([padding.0.0, padding.0.1]), .ints([padding.1.0, padding.1.1])])
+        c["data_format"] = .string("channels_last")
+        return .object(c)
+    }
+}
+
+extension ZeroPadding2D: KerasSerializable {
+    /// "ZeroPadding2D".
+    public static var className: String { "ZeroPadding2D" }
+
+    /// Builds the layer from its config ("padding": an integer, a pair or a pair of pairs).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.className)
+        let base = try LayerBaseArguments(&r)
+        try r.dataFormat()
+        var p = ((1, 1), (1, 1))
+        if let v = r.raw("padding") {
+            switch v {
+            case .int(let i): p = ((i, i), (i, i))
+            case .array(let a) where a.count == 2:
+                func pair(_ e: ConfigValue) throws -> (Int, Int) {
+                    switch e {
+                    case .int(let i): return (i, i)
+                    case .array(let q) where q.count == 2:
+                        if case .int(let x) = q[0], case .int(let y) = q[1] { return (x, y) }
+                    default: break
+                    }
+                    throw r.fail("padding", "an integer, a pair or a pair of pairs", v)
+                }
+                p = (try pair(a[0]), try pair(a[1]))
+            default: throw r.fail("padding", "an integer, a pair or a pair of pairs", v)
+            }
+        }
+        try self.init(padding: p, name: base.name, dtype: base.dtype)
+        try base.finish(r, self)
+    }
 }
 
 /// Repeats rows and columns `size` times (Keras `UpSampling2D`, nearest by default).
@@ -198,6 +329,36 @@ public final class UpSampling2D: Layer {
         }
         func mul(_ d: Int, _ f: Int) -> Int { d < 0 ? -1 : d * f }
         return [inputShape[0], mul(inputShape[1], size[0]), mul(inputShape[2], size[1]), inputShape[3]]
+    }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try baseConfig()
+        c["size"] = .ints(size); c["data_format"] = .string("channels_last")
+        c["interpolation"] = .string(interpolation == .bilinear ? "bilinear" : "nearest")
+        return .object(c)
+    }
+}
+
+extension UpSampling2D: KerasSerializable {
+    /// "UpSampling2D".
+    public static var className: String { "UpSampling2D" }
+
+    /// Builds the layer from its config.
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.className)
+        let base = try LayerBaseArguments(&r)
+        try r.dataFormat()
+        let size = try r.tuple("size", count: 2) ?? [2, 2]
+        let interp = try r.string("interpolation") ?? "nearest"
+        let method: ResizeMethod
+        switch interp {
+        case "nearest": method = .nearest
+        case "bilinear": method = .bilinear
+        default: throw SwiftKerasError(.invalidArgument, "UpSampling2D.from_config: interpolation must be \"nearest\" or \"bilinear\", got \"\(interp)\"")
+        }
+        try self.init(size: size, interpolation: method, name: base.name, dtype: base.dtype)
+        try base.finish(r, self)
     }
 }
 
@@ -237,4 +398,60 @@ public final class Embedding: Layer {
     }
 
     public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] { inputShape + [outputDim] }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try baseConfig()
+        c["input_dim"] = .int(inputDim); c["output_dim"] = .int(outputDim)
+        c["embeddings_initializer"] = try .initializer(embeddingsInitializer)
+        c["embeddings_regularizer"] = try .regularizer(embeddingsRegularizer)
+        return .object(c)
+    }
+}
+
+extension Embedding: KerasSerializable {
+    /// "Embedding".
+    public static var className: String { "Embedding" }
+
+    /// Builds the layer from its config ("input_dim" and "output_dim" required).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.className)
+        let base = try LayerBaseArguments(&r)
+        try self.init(inputDim: try r.requiredInt("input_dim"), outputDim: try r.requiredInt("output_dim"),
+                      embeddingsInitializer: try r.initializer("embeddings_initializer", RandomUniform()),
+                      embeddingsRegularizer: try r.regularizer("embeddings_regularizer"), name: base.name, dtype: base.dtype)
+        try base.finish(r, self)
+    }
+}
+
+/// The pooling arguments of a config (Keras `BasePooling.__init__`), for `rank` spatial
+/// dimensions; a single integer is repeated.
+struct PoolingArguments {
+    let poolSize: [Int]
+    let strides: [Int]?
+    let padding: Padding
+
+    init(_ r: inout ConfigReader, rank n: Int) throws {
+        poolSize = try r.tuple("pool_size", count: n) ?? Array(repeating: 2, count: n)
+        strides = try r.tuple("strides", count: n)
+        padding = try r.padding("padding", .valid)
+        try r.dataFormat()
+    }
+}
+
+/// The global pooling layers (their `init(config:)` comes from here).
+protocol GlobalPoolingConfigurable: BaseGlobalPooling, KerasSerializable {
+    init(keepDims: Bool, name: String?, dtype: DTypePolicy?)
+}
+
+extension GlobalPoolingConfigurable {
+    /// Builds the layer from its config ("keepdims", default false).
+    public init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.className)
+        let base = try LayerBaseArguments(&r)
+        let keepDims = try r.bool("keepdims", false)
+        try r.dataFormat()
+        self.init(keepDims: keepDims, name: base.name, dtype: base.dtype)
+        try base.finish(r, self)
+    }
 }

@@ -118,6 +118,19 @@ public class RecurrentLayer: Layer {
         return returnSequences ? [s[0], s[1], units] : [s[0], units]
     }
     public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] { try computeOutputShape([inputShape]) }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try baseConfig()
+        c["units"] = .int(units); c["activation"] = .activation(activation); c["use_bias"] = .bool(useBias)
+        c["kernel_initializer"] = try .initializer(kernelInitializer)
+        c["recurrent_initializer"] = try .initializer(recurrentInitializer); c["bias_initializer"] = try .initializer(biasInitializer)
+        c["kernel_regularizer"] = try .regularizer(kernelRegularizer)
+        c["recurrent_regularizer"] = try .regularizer(recurrentRegularizer); c["bias_regularizer"] = try .regularizer(biasRegularizer)
+        c["return_sequences"] = .bool(returnSequences); c["return_state"] = .bool(returnState)
+        c["go_backwards"] = .bool(goBackwards)
+        return .object(c)
+    }
 }
 
 /// A fully connected recurrent layer: `h_t = activation(x_t · W + h_{t−1} · U + b)` (Keras
@@ -141,6 +154,24 @@ public final class SimpleRNN: RecurrentLayer {
     override func step(_ xp: Tensor, _ states: [Tensor], _ rk: Tensor, _ rb: Tensor?) throws -> (Tensor, [Tensor]) {
         let h = try activation(xp + states[0].matmul(rk))
         return (h, [h])
+    }
+}
+
+extension SimpleRNN: KerasSerializable {
+    /// "SimpleRNN".
+    public static var className: String { "SimpleRNN" }
+
+    /// Builds the layer from its config ("units" required).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.className)
+        let base = try LayerBaseArguments(&r)
+        let a = try RecurrentArguments(&r)
+        try self.init(units: a.units, activation: a.activation, useBias: a.useBias, kernelInitializer: a.kernelInitializer,
+                      recurrentInitializer: a.recurrentInitializer, biasInitializer: a.biasInitializer,
+                      kernelRegularizer: a.kernelRegularizer, recurrentRegularizer: a.recurrentRegularizer,
+                      biasRegularizer: a.biasRegularizer, returnSequences: a.returnSequences,
+                      returnState: a.returnState, goBackwards: a.goBackwards, name: base.name, dtype: base.dtype)
+        try base.finish(r, self)
     }
 }
 
@@ -188,6 +219,34 @@ public final class LSTM: RecurrentLayer {
         let o = try recurrentActivation(parts[3])
         let h = try o * activation(c)
         return (h, [h, c])
+    }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try super.getConfig().objectValue
+        c["recurrent_activation"] = .activation(recurrentActivation); c["unit_forget_bias"] = .bool(unitForgetBias)
+        return .object(c)
+    }
+}
+
+extension LSTM: KerasSerializable {
+    /// "LSTM".
+    public static var className: String { "LSTM" }
+
+    /// Builds the layer from its config ("units" required).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.className)
+        let base = try LayerBaseArguments(&r)
+        let a = try RecurrentArguments(&r)
+        try self.init(units: a.units, activation: a.activation,
+                      recurrentActivation: try r.activation("recurrent_activation", .sigmoid),
+                      useBias: a.useBias, kernelInitializer: a.kernelInitializer,
+                      recurrentInitializer: a.recurrentInitializer, biasInitializer: a.biasInitializer,
+                      unitForgetBias: try r.bool("unit_forget_bias", true), kernelRegularizer: a.kernelRegularizer,
+                      recurrentRegularizer: a.recurrentRegularizer, biasRegularizer: a.biasRegularizer,
+                      returnSequences: a.returnSequences, returnState: a.returnState, goBackwards: a.goBackwards,
+                      name: base.name, dtype: base.dtype)
+        try base.finish(r, self)
     }
 }
 
@@ -250,5 +309,58 @@ public final class GRU: RecurrentLayer {
         }
         let out = try z * h + (1.0 - z) * hh
         return (out, [out])
+    }
+
+    /// The layer's config (see `Layer.getConfig()`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try super.getConfig().objectValue
+        c["recurrent_activation"] = .activation(recurrentActivation); c["reset_after"] = .bool(resetAfter)
+        return .object(c)
+    }
+}
+
+extension GRU: KerasSerializable {
+    /// "GRU".
+    public static var className: String { "GRU" }
+
+    /// Builds the layer from its config ("units" required).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.className)
+        let base = try LayerBaseArguments(&r)
+        let a = try RecurrentArguments(&r)
+        try self.init(units: a.units, activation: a.activation,
+                      recurrentActivation: try r.activation("recurrent_activation", .sigmoid),
+                      useBias: a.useBias, kernelInitializer: a.kernelInitializer,
+                      recurrentInitializer: a.recurrentInitializer, biasInitializer: a.biasInitializer,
+                      kernelRegularizer: a.kernelRegularizer, recurrentRegularizer: a.recurrentRegularizer,
+                      biasRegularizer: a.biasRegularizer, returnSequences: a.returnSequences,
+                      returnState: a.returnState, goBackwards: a.goBackwards,
+                      resetAfter: try r.bool("reset_after", true), name: base.name, dtype: base.dtype)
+        try base.finish(r, self)
+    }
+}
+
+/// The arguments every recurrent layer's config holds (Keras `SimpleRNN`/`LSTM`/`GRU`).
+struct RecurrentArguments {
+    let units: Int
+    let activation: ActivationFunction
+    let useBias: Bool
+    let kernelInitializer: Initializer, recurrentInitializer: Initializer, biasInitializer: Initializer
+    let kernelRegularizer: Regularizer?, recurrentRegularizer: Regularizer?, biasRegularizer: Regularizer?
+    let returnSequences: Bool, returnState: Bool, goBackwards: Bool
+
+    init(_ r: inout ConfigReader) throws {
+        units = try r.requiredInt("units")
+        activation = try r.activation("activation", .tanh)
+        useBias = try r.bool("use_bias", true)
+        kernelInitializer = try r.initializer("kernel_initializer", GlorotUniform())
+        recurrentInitializer = try r.initializer("recurrent_initializer", Orthogonal())
+        biasInitializer = try r.initializer("bias_initializer", Zeros())
+        kernelRegularizer = try r.regularizer("kernel_regularizer")
+        recurrentRegularizer = try r.regularizer("recurrent_regularizer")
+        biasRegularizer = try r.regularizer("bias_regularizer")
+        returnSequences = try r.bool("return_sequences", false)
+        returnState = try r.bool("return_state", false)
+        goBackwards = try r.bool("go_backwards", false)
     }
 }

@@ -70,13 +70,77 @@ public enum Regularizers {
     /// defaults; the class names "L1", "L2", "L1L2" give the class defaults). Throws for an
     /// unknown name.
     public static func named(_ name: String) throws -> Regularizer {
-        switch name {
-        case "l1", "L1": return try L1()
-        case "l2", "L2": return try L2()
-        case "l1_l2": return try L1L2(l1: 0.01, l2: 0.01)
-        case "L1L2": return try L1L2()
-        default:
+        // The function `l1_l2` defaults both factors to 0.01, the class `L1L2` to 0.
+        if name == "l1_l2" { return try L1L2(l1: 0.01, l2: 0.01) }
+        guard let regularizer = try KerasRegistry.builtinClass(.regularizer, named: name)?.init(config: .object([:])) as? Regularizer else {
             throw SwiftKerasError.invalid("regularizers.get: could not interpret regularizer identifier: '\(name)'")
         }
+        return regularizer
     }
+}
+
+// MARK: - Configs
+
+extension L1L2: KerasSerializable {
+    /// "L1L2".
+    public static var className: String { "L1L2" }
+    /// "l1_l2" too.
+    public static var aliases: [String] { ["l1_l2"] }
+
+    /// The config: "l1", "l2".
+    public func getConfig() throws -> ConfigValue { .object(["l1": .double(l1), "l2": .double(l2)]) }
+
+    /// Builds the regularizer from its config (both factors 0 by default).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, owner: Self.className)
+        try self.init(l1: try r.double("l1", 0), l2: try r.double("l2", 0))
+        try r.finish()
+    }
+}
+
+extension L1: KerasSerializable {
+    /// "L1".
+    public static var className: String { "L1" }
+    /// "l1" too.
+    public static var aliases: [String] { ["l1"] }
+
+    /// The config: "l1".
+    public func getConfig() throws -> ConfigValue { .object(["l1": .double(l1)]) }
+
+    /// Builds the regularizer from its config (factor 0.01 by default).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, owner: Self.className)
+        try self.init(try r.double("l1", 0.01))
+        try r.finish()
+    }
+}
+
+extension L2: KerasSerializable {
+    /// "L2".
+    public static var className: String { "L2" }
+    /// "l2" too.
+    public static var aliases: [String] { ["l2"] }
+
+    /// The config: "l2".
+    public func getConfig() throws -> ConfigValue { .object(["l2": .double(l2)]) }
+
+    /// Builds the regularizer from its config (factor 0.01 by default).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, owner: Self.className)
+        try self.init(try r.double("l2", 0.01))
+        try r.finish()
+    }
+}
+
+/// The Keras config of a built-in regularizer (`keras.regularizers.serialize`).
+///
+/// - Throws: `.invalidArgument` for a closure or custom regularizer.
+public func regularizerConfig(_ reg: Regularizer) throws -> ConfigValue {
+    try KerasRegistry.serializeBuiltin(reg, .regularizer)
+}
+
+/// A built-in regularizer from a name (`"l2"`) or `{"class_name": "L2", "config": {"l2": 0.01}}`.
+/// Errors are prefixed with `owner`.
+public func regularizerFromConfig(_ v: ConfigValue, owner: String = "regularizers.deserialize") throws -> Regularizer {
+    try KerasRegistry.deserialize(v, .regularizer, owner: owner) { try Regularizers.named($0) }
 }

@@ -116,53 +116,15 @@ public final class CustomLoss: BaseLoss {
 /// names (`"MeanSquaredError"`) and Keras' aliases (`"mse"`, `"MSE"`, `"mae"`, `"mape"`,
 /// `"msle"`, `"bce"`, `"kld"`, `"logcosh"`, `"huber_loss"`, ...). Unknown names throw.
 public func lossNamed(_ name: String, reduction: Reduction = .sumOverBatchSize) throws -> BaseLoss {
-    guard let canonical = canonicalLossName(name) else {
+    guard let lossClass = KerasRegistry.builtinClass(.loss, named: name),
+          let loss = try lossClass.init(config: .object(["reduction": .string(reduction.kerasName)])) as? BaseLoss else {
         throw SwiftKerasError.invalid("Could not interpret loss identifier: '\(name)'")
     }
-    let r = reduction
-    switch canonical {
-    case "mean_squared_error": return Losses.MeanSquaredError(reduction: r)
-    case "mean_absolute_error": return Losses.MeanAbsoluteError(reduction: r)
-    case "mean_absolute_percentage_error": return Losses.MeanAbsolutePercentageError(reduction: r)
-    case "mean_squared_logarithmic_error": return Losses.MeanSquaredLogarithmicError(reduction: r)
-    case "huber": return Losses.Huber(reduction: r)
-    case "log_cosh": return Losses.LogCosh(reduction: r)
-    case "binary_crossentropy": return Losses.BinaryCrossentropy(reduction: r)
-    case "categorical_crossentropy": return Losses.CategoricalCrossentropy(reduction: r)
-    case "sparse_categorical_crossentropy": return Losses.SparseCategoricalCrossentropy(reduction: r)
-    case "binary_focal_crossentropy": return Losses.BinaryFocalCrossentropy(reduction: r)
-    case "categorical_focal_crossentropy": return Losses.CategoricalFocalCrossentropy(reduction: r)
-    case "kl_divergence": return Losses.KLDivergence(reduction: r)
-    case "poisson": return Losses.Poisson(reduction: r)
-    case "hinge": return Losses.Hinge(reduction: r)
-    case "squared_hinge": return Losses.SquaredHinge(reduction: r)
-    case "categorical_hinge": return Losses.CategoricalHinge(reduction: r)
-    default: return Losses.CosineSimilarity(reduction: r)
-    }
+    return loss
 }
 
-/// The Keras function name of a loss given by any of its names or aliases, or nil.
+/// The Keras function name of a loss given by any of its names or aliases, or nil (the loss
+/// classes' names are in `KerasRegistry`; a class's first alias is its function name).
 public func canonicalLossName(_ name: String) -> String? {
-    switch name {
-    case "mean_squared_error", "mse", "MSE", "MeanSquaredError": return "mean_squared_error"
-    case "mean_absolute_error", "mae", "MAE", "MeanAbsoluteError": return "mean_absolute_error"
-    case "mean_absolute_percentage_error", "mape", "MAPE", "MeanAbsolutePercentageError":
-        return "mean_absolute_percentage_error"
-    case "mean_squared_logarithmic_error", "msle", "MSLE", "MeanSquaredLogarithmicError":
-        return "mean_squared_logarithmic_error"
-    case "huber", "huber_loss", "Huber": return "huber"
-    case "log_cosh", "logcosh", "LogCosh": return "log_cosh"
-    case "binary_crossentropy", "bce", "BCE", "BinaryCrossentropy": return "binary_crossentropy"
-    case "categorical_crossentropy", "CategoricalCrossentropy": return "categorical_crossentropy"
-    case "sparse_categorical_crossentropy", "SparseCategoricalCrossentropy": return "sparse_categorical_crossentropy"
-    case "binary_focal_crossentropy", "BinaryFocalCrossentropy": return "binary_focal_crossentropy"
-    case "categorical_focal_crossentropy", "CategoricalFocalCrossentropy": return "categorical_focal_crossentropy"
-    case "kl_divergence", "kld", "KLD", "kullback_leibler_divergence", "KLDivergence": return "kl_divergence"
-    case "poisson", "Poisson": return "poisson"
-    case "hinge", "Hinge": return "hinge"
-    case "squared_hinge", "SquaredHinge": return "squared_hinge"
-    case "categorical_hinge", "CategoricalHinge": return "categorical_hinge"
-    case "cosine_similarity", "CosineSimilarity": return "cosine_similarity"
-    default: return nil
-    }
+    KerasRegistry.builtinClass(.loss, named: name)?.aliases.first
 }

@@ -239,3 +239,205 @@ extension Losses {
         }
     }
 }
+
+// MARK: - Configs
+
+extension Losses.MeanSquaredError: PlainLossConfigurable {
+    /// "MeanSquaredError".
+    public static var className: String { "MeanSquaredError" }
+    /// The function name first ("mean_squared_error"), then the other names Keras accepts.
+    public static var aliases: [String] { ["mean_squared_error", "mse", "MSE"] }
+}
+
+extension Losses.MeanAbsoluteError: PlainLossConfigurable {
+    /// "MeanAbsoluteError".
+    public static var className: String { "MeanAbsoluteError" }
+    /// The function name first ("mean_absolute_error"), then the other names Keras accepts.
+    public static var aliases: [String] { ["mean_absolute_error", "mae", "MAE"] }
+}
+
+extension Losses.MeanAbsolutePercentageError: PlainLossConfigurable {
+    /// "MeanAbsolutePercentageError".
+    public static var className: String { "MeanAbsolutePercentageError" }
+    /// The function name first ("mean_absolute_percentage_error"), then the other names Keras accepts.
+    public static var aliases: [String] { ["mean_absolute_percentage_error", "mape", "MAPE"] }
+}
+
+extension Losses.MeanSquaredLogarithmicError: PlainLossConfigurable {
+    /// "MeanSquaredLogarithmicError".
+    public static var className: String { "MeanSquaredLogarithmicError" }
+    /// The function name first ("mean_squared_logarithmic_error"), then the other names Keras accepts.
+    public static var aliases: [String] { ["mean_squared_logarithmic_error", "msle", "MSLE"] }
+}
+
+extension Losses.CosineSimilarity: KerasSerializable {
+    /// "CosineSimilarity".
+    public static var className: String { "CosineSimilarity" }
+    /// The function name first ("cosine_similarity"), then the other names Keras accepts.
+    public static var aliases: [String] { ["cosine_similarity"] }
+
+    /// The config: "name", "reduction", "axis".
+    public func getConfig() throws -> ConfigValue {
+        var c = baseConfig()
+        c["axis"] = .int(axis)
+        return .object(c)
+    }
+
+    /// Builds the loss from its config (Keras defaults for missing keys).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.functionName)
+        let base = try LossBaseArguments(&r)
+        self.init(axis: try r.int("axis", -1), reduction: base.reduction, name: base.name ?? "cosine_similarity")
+        try r.finish()
+    }
+}
+
+extension Losses.Huber: KerasSerializable {
+    /// "Huber".
+    public static var className: String { "Huber" }
+    /// The function name first ("huber"), then the other names Keras accepts.
+    public static var aliases: [String] { ["huber", "huber_loss"] }
+
+    /// The config: "name", "reduction", "delta".
+    public func getConfig() throws -> ConfigValue {
+        var c = baseConfig()
+        c["delta"] = .double(delta)
+        return .object(c)
+    }
+
+    /// Builds the loss from its config (Keras defaults for missing keys).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.functionName)
+        let base = try LossBaseArguments(&r)
+        self.init(delta: try r.double("delta", 1.0), reduction: base.reduction, name: base.name ?? "huber_loss")
+        try r.finish()
+    }
+}
+
+extension Losses.LogCosh: PlainLossConfigurable {
+    /// "LogCosh".
+    public static var className: String { "LogCosh" }
+    /// The function name first ("log_cosh"), then the other names Keras accepts.
+    public static var aliases: [String] { ["log_cosh", "logcosh"] }
+}
+
+extension Losses.Hinge: PlainLossConfigurable {
+    /// "Hinge".
+    public static var className: String { "Hinge" }
+    /// The function name first ("hinge"), then the other names Keras accepts.
+    public static var aliases: [String] { ["hinge"] }
+}
+
+extension Losses.SquaredHinge: PlainLossConfigurable {
+    /// "SquaredHinge".
+    public static var className: String { "SquaredHinge" }
+    /// The function name first ("squared_hinge"), then the other names Keras accepts.
+    public static var aliases: [String] { ["squared_hinge"] }
+}
+
+extension Losses.CategoricalHinge: PlainLossConfigurable {
+    /// "CategoricalHinge".
+    public static var className: String { "CategoricalHinge" }
+    /// The function name first ("categorical_hinge"), then the other names Keras accepts.
+    public static var aliases: [String] { ["categorical_hinge"] }
+}
+
+extension Losses.KLDivergence: PlainLossConfigurable {
+    /// "KLDivergence".
+    public static var className: String { "KLDivergence" }
+    /// The function name first ("kl_divergence"), then the other names Keras accepts.
+    public static var aliases: [String] { ["kl_divergence", "kld", "KLD", "kullback_leibler_divergence"] }
+}
+
+extension Losses.Poisson: PlainLossConfigurable {
+    /// "Poisson".
+    public static var className: String { "Poisson" }
+    /// The function name first ("poisson"), then the other names Keras accepts.
+    public static var aliases: [String] { ["poisson"] }
+}
+
+extension Losses.BinaryCrossentropy: CrossentropyConfigurable {
+    /// "BinaryCrossentropy".
+    public static var className: String { "BinaryCrossentropy" }
+    /// The function name first ("binary_crossentropy"), then the other names Keras accepts.
+    public static var aliases: [String] { ["binary_crossentropy", "bce", "BCE"] }
+}
+
+extension Losses.BinaryFocalCrossentropy: KerasSerializable {
+    /// "BinaryFocalCrossentropy".
+    public static var className: String { "BinaryFocalCrossentropy" }
+    /// The function name first ("binary_focal_crossentropy"), then the other names Keras accepts.
+    public static var aliases: [String] { ["binary_focal_crossentropy"] }
+
+    /// The config: "name", "reduction", "apply_class_balancing", "alpha", "gamma", "from_logits", "label_smoothing", "axis".
+    public func getConfig() throws -> ConfigValue {
+        var c = baseConfig()
+        c["apply_class_balancing"] = .bool(applyClassBalancing); c["alpha"] = .double(alpha); c["gamma"] = .double(gamma)
+        c["from_logits"] = .bool(fromLogits); c["label_smoothing"] = .double(labelSmoothing); c["axis"] = .int(axis)
+        return .object(c)
+    }
+
+    /// Builds the loss from its config (Keras defaults for missing keys).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.functionName)
+        let base = try LossBaseArguments(&r)
+        self.init(applyClassBalancing: try r.bool("apply_class_balancing", false), alpha: try r.double("alpha", 0.25),
+                  gamma: try r.double("gamma", 2.0), fromLogits: try r.bool("from_logits", false),
+                  labelSmoothing: try r.double("label_smoothing", 0), axis: try r.int("axis", -1), reduction: base.reduction, name: base.name ?? "binary_focal_crossentropy")
+        try r.finish()
+    }
+}
+
+extension Losses.CategoricalCrossentropy: CrossentropyConfigurable {
+    /// "CategoricalCrossentropy".
+    public static var className: String { "CategoricalCrossentropy" }
+    /// The function name first ("categorical_crossentropy"), then the other names Keras accepts.
+    public static var aliases: [String] { ["categorical_crossentropy"] }
+}
+
+extension Losses.CategoricalFocalCrossentropy: KerasSerializable {
+    /// "CategoricalFocalCrossentropy".
+    public static var className: String { "CategoricalFocalCrossentropy" }
+    /// The function name first ("categorical_focal_crossentropy"), then the other names Keras accepts.
+    public static var aliases: [String] { ["categorical_focal_crossentropy"] }
+
+    /// The config: "name", "reduction", "alpha", "gamma", "from_logits", "label_smoothing", "axis".
+    public func getConfig() throws -> ConfigValue {
+        var c = baseConfig()
+        c["alpha"] = .double(alpha); c["gamma"] = .double(gamma)
+        c["from_logits"] = .bool(fromLogits); c["label_smoothing"] = .double(labelSmoothing); c["axis"] = .int(axis)
+        return .object(c)
+    }
+
+    /// Builds the loss from its config (Keras defaults for missing keys).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.functionName)
+        let base = try LossBaseArguments(&r)
+        self.init(alpha: try r.double("alpha", 0.25), gamma: try r.double("gamma", 2.0), fromLogits: try r.bool("from_logits", false),
+                  labelSmoothing: try r.double("label_smoothing", 0), axis: try r.int("axis", -1), reduction: base.reduction, name: base.name ?? "categorical_focal_crossentropy")
+        try r.finish()
+    }
+}
+
+extension Losses.SparseCategoricalCrossentropy: KerasSerializable {
+    /// "SparseCategoricalCrossentropy".
+    public static var className: String { "SparseCategoricalCrossentropy" }
+    /// The function name first ("sparse_categorical_crossentropy"), then the other names Keras accepts.
+    public static var aliases: [String] { ["sparse_categorical_crossentropy"] }
+
+    /// The config: "name", "reduction", "from_logits", "ignore_class", "axis".
+    public func getConfig() throws -> ConfigValue {
+        var c = baseConfig()
+        c["from_logits"] = .bool(fromLogits); c["ignore_class"] = ignoreClass.map { .int($0) } ?? .null; c["axis"] = .int(axis)
+        return .object(c)
+    }
+
+    /// Builds the loss from its config (Keras defaults for missing keys).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.functionName)
+        let base = try LossBaseArguments(&r)
+        self.init(fromLogits: try r.bool("from_logits", false), ignoreClass: try r.int("ignore_class"),
+                  axis: try r.int("axis", -1), reduction: base.reduction, name: base.name ?? "sparse_categorical_crossentropy")
+        try r.finish()
+    }
+}

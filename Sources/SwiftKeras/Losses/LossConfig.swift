@@ -1,46 +1,100 @@
+// What every loss config shares (Keras `Loss.get_config`: "name" and "reduction"), and losses
+// from a Keras name and constructor arguments through `KerasRegistry`. Each loss class reads
+// and writes its own arguments beside its definition.
+
 /// Builds a loss from its Keras name and constructor arguments as a JSON object, e.g.
 /// `lossFromConfig(name: "sparse_categorical_crossentropy", configJSON: #"{"from_logits": true}"#)`.
 /// Keys: "reduction" ("sum_over_batch_size", "sum", "none") and "name" for every loss, plus
 /// "delta" (Huber), "from_logits", "label_smoothing", "axis" (binary and categorical
-/// crossentropy) and "from_logits", "ignore_class", "axis" (sparse categorical crossentropy).
+/// crossentropy), "from_logits", "ignore_class", "axis" (sparse categorical crossentropy),
+/// "axis" (cosine similarity) and the focal crossentropies' "alpha", "gamma" (and
+/// "apply_class_balancing" for the binary one), "from_logits", "label_smoothing", "axis".
 /// Unknown keys and wrong types are errors naming the loss and the key.
 public func lossFromConfig(name: String, configJSON: String) throws -> BaseLoss {
-    guard let canonical = canonicalLossName(name) else {
+    guard KerasRegistry.builtinClass(.loss, named: name) != nil || KerasRegistry.customFactory(.loss, className: name) != nil else {
         throw SwiftKerasError.invalid("Could not interpret loss identifier: '\(name)'")
     }
     let text = configJSON.isEmpty ? "{}" : configJSON
-    var r = try ConfigReader(try ConfigValue.parse(json: text), owner: "\(canonical).from_config")
-    var reduction = Reduction.sumOverBatchSize
-    if let s = try r.string("reduction") {
-        guard let red = Reduction(name: s) else {
-            throw SwiftKerasError.invalid("\(canonical).from_config: unknown reduction '\(s)'")
-        }
-        reduction = red
+    guard let loss = try KerasRegistry.deserialize(.loss, className: name, config: try ConfigValue.parse(json: text)) as? BaseLoss else {
+        throw SwiftKerasError.invalid("Could not interpret loss identifier: '\(name)' (its registered class does not build a loss)")
     }
-    let lossName = try r.string("name")
-    let loss: BaseLoss
-    switch canonical {
-    case "huber":
-        loss = Losses.Huber(delta: try r.double("delta", 1.0), reduction: reduction, name: lossName ?? "huber_loss")
-    case "binary_crossentropy":
-        loss = Losses.BinaryCrossentropy(fromLogits: try r.bool("from_logits", false),
-                                         labelSmoothing: try r.double("label_smoothing", 0),
-                                         axis: try r.int("axis", -1), reduction: reduction,
-                                         name: lossName ?? "binary_crossentropy")
-    case "categorical_crossentropy":
-        loss = Losses.CategoricalCrossentropy(fromLogits: try r.bool("from_logits", false),
-                                              labelSmoothing: try r.double("label_smoothing", 0),
-                                              axis: try r.int("axis", -1), reduction: reduction,
-                                              name: lossName ?? "categorical_crossentropy")
-    case "sparse_categorical_crossentropy":
-        loss = Losses.SparseCategoricalCrossentropy(fromLogits: try r.bool("from_logits", false),
-                                                    ignoreClass: try r.int("ignore_class"),
-                                                    axis: try r.int("axis", -1), reduction: reduction,
-                                                    name: lossName ?? "sparse_categorical_crossentropy")
-    default:
-        loss = try lossNamed(canonical, reduction: reduction)
-        if let lossName { loss.name = lossName }
-    }
-    try r.finish()
     return loss
+}
+
+extension KerasSerializable where Self: BaseLoss {
+    /// The loss function's name ("mean_squared_error"), which owns error messages: the first alias.
+    static var functionName: String { aliases.first ?? className }
+}
+
+extension BaseLoss {
+    /// The keys every loss config holds: "name" and "reduction".
+    func baseConfig() -> [String: ConfigValue] {
+        ["name": .string(name), "reduction": .string(reduction.kerasName)]
+    }
+}
+
+/// The keys every loss config may hold (Keras `Loss.__init__`): "reduction" (default
+/// "sum_over_batch_size") and "name" (nil: the class's default).
+struct LossBaseArguments {
+    let reduction: Reduction
+    let name: String?
+
+    init(_ r: inout ConfigReader) throws {
+        var reduction = Reduction.sumOverBatchSize
+        if let s = try r.string("reduction") {
+            guard let red = Reduction(name: s) else {
+                throw SwiftKerasError.invalid("\(r.owner): unknown reduction '\(s)'")
+            }
+            reduction = red
+        }
+        self.reduction = reduction
+        name = try r.string("name")
+    }
+}
+
+/// Loss classes whose config holds only "name" and "reduction" (their `init(config:)` and
+/// `getConfig()` come from here).
+protocol PlainLossConfigurable: BaseLoss, KerasSerializable {
+    init(reduction: Reduction, name: String, dtype: DType)
+}
+
+extension PlainLossConfigurable {
+    /// Builds the loss from its config ("reduction", "name").
+    public init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.functionName)
+        let base = try LossBaseArguments(&r)
+        self.init(reduction: base.reduction, name: base.name ?? Self.functionName, dtype: .float32)
+        try r.finish()
+    }
+
+    /// The config: "name", "reduction".
+    public func getConfig() throws -> ConfigValue { .object(baseConfig()) }
+}
+
+/// The binary and categorical crossentropies, whose configs add "from_logits",
+/// "label_smoothing" and "axis" (their `init(config:)` and `getConfig()` come from here).
+protocol CrossentropyConfigurable: BaseLoss, KerasSerializable {
+    var fromLogits: Bool { get }
+    var labelSmoothing: Double { get }
+    var axis: Int { get }
+    init(fromLogits: Bool, labelSmoothing: Double, axis: Int, reduction: Reduction, name: String, dtype: DType)
+}
+
+extension CrossentropyConfigurable {
+    /// Builds the loss from its config ("from_logits", "label_smoothing", "axis", "reduction", "name").
+    public init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.functionName)
+        let base = try LossBaseArguments(&r)
+        self.init(fromLogits: try r.bool("from_logits", false), labelSmoothing: try r.double("label_smoothing", 0),
+                  axis: try r.int("axis", -1), reduction: base.reduction, name: base.name ?? Self.functionName,
+                  dtype: .float32)
+        try r.finish()
+    }
+
+    /// The config: "name", "reduction", "from_logits", "label_smoothing", "axis".
+    public func getConfig() throws -> ConfigValue {
+        var c = baseConfig()
+        c["from_logits"] = .bool(fromLogits); c["label_smoothing"] = .double(labelSmoothing); c["axis"] = .int(axis)
+        return .object(c)
+    }
 }

@@ -86,6 +86,22 @@ extension Metrics {
             count = addScalarVariable(name: "count")
         }
 
+        /// "Mean".
+        open class var className: String { "Mean" }
+        /// "mean" too.
+        open class var aliases: [String] { ["mean"] }
+
+        /// Builds the metric from its config ("name", "dtype").
+        public required convenience init(config: ConfigValue) throws {
+            var r = try ConfigReader(config, fromConfigOf: Self.className)
+            let base = try MetricBaseArguments(&r)
+            self.init(name: base.name ?? "mean", dtype: base.dtype)
+            try r.finish()
+        }
+
+        /// The config: "name" and "dtype" (subclasses add their arguments).
+        open func getConfig() throws -> ConfigValue { .object(baseConfig()) }
+
         /// Accumulates `values` weighted by `sampleWeight` (Keras `Mean.update_state`): values
         /// are first reduced to one value per sample (the mean over the axes the weight does not
         /// have, then over the non-batch axes); `count` grows by the number of samples, or by
@@ -140,6 +156,16 @@ extension Metrics {
         public init(name: String, dtype: DType = .float32, _ function: @escaping (Tensor, Tensor) throws -> Tensor) {
             self.function = function
             super.init(name: name, dtype: dtype)
+        }
+
+        /// "MeanMetricWrapper" (not a registered class: a wrapper's function has no config).
+        open override class var className: String { "MeanMetricWrapper" }
+        /// No aliases.
+        open override class var aliases: [String] { [] }
+
+        /// Throws: a wrapped function cannot be rebuilt from a config (the built-in subclasses can).
+        public required convenience init(config: ConfigValue) throws {
+            throw SwiftKerasError(.invalidArgument, "\(Self.className).from_config: a metric wrapping a function cannot be built from a config")
         }
 
         /// Averages `function(yTrue, yPred)` weighted by `sampleWeight`.
@@ -217,3 +243,7 @@ public func metricNamed(_ name: String, lossName: String? = nil, yTrueShape: [In
         throw SwiftKerasError.invalid("Could not interpret metric identifier: '\(name)'")
     }
 }
+
+/// `Mean` and its subclasses write their configs and build from them (members in the classes:
+/// `className`, `init(config:)`, `getConfig()`).
+extension Metrics.Mean: KerasSerializable {}

@@ -82,6 +82,19 @@ extension Metrics {
         public init(name: String = "accuracy", dtype: DType = .float32) {
             super.init(name: name, dtype: dtype, Metrics.accuracy)
         }
+
+        /// "Accuracy".
+        public override class var className: String { "Accuracy" }
+        /// "accuracy", "acc" too.
+        public override class var aliases: [String] { ["accuracy", "acc"] }
+
+        /// Builds the metric from its config ("name", "dtype").
+        public required convenience init(config: ConfigValue) throws {
+            var r = try ConfigReader(config, fromConfigOf: Self.className)
+            let base = try MetricBaseArguments(&r)
+            self.init(name: base.name ?? "accuracy", dtype: base.dtype)
+            try r.finish()
+        }
     }
 
     /// `keras.metrics.BinaryAccuracy`: how often `yPred > threshold` matches binary labels.
@@ -97,6 +110,26 @@ extension Metrics {
             self.threshold = threshold
             super.init(name: name, dtype: dtype) { try Metrics.binaryAccuracy($0, $1, threshold: threshold) }
         }
+
+        /// "BinaryAccuracy".
+        public override class var className: String { "BinaryAccuracy" }
+        /// "binary_accuracy" too.
+        public override class var aliases: [String] { ["binary_accuracy"] }
+
+        /// Builds the metric from its config ("name", "dtype").
+        public required convenience init(config: ConfigValue) throws {
+            var r = try ConfigReader(config, fromConfigOf: Self.className)
+            let base = try MetricBaseArguments(&r)
+            try self.init(name: base.name ?? "binary_accuracy", dtype: base.dtype, threshold: try r.double("threshold", 0.5))
+            try r.finish()
+        }
+
+        /// The config: "name", "dtype" and the metric's arguments.
+        public override func getConfig() throws -> ConfigValue {
+            var c = baseConfig()
+            c["threshold"] = .double(threshold)
+            return .object(c)
+        }
     }
 
     /// `keras.metrics.CategoricalAccuracy`: how often the argmax matches one-hot labels.
@@ -105,6 +138,19 @@ extension Metrics {
         public init(name: String = "categorical_accuracy", dtype: DType = .float32) {
             super.init(name: name, dtype: dtype, Metrics.categoricalAccuracy)
         }
+
+        /// "CategoricalAccuracy".
+        public override class var className: String { "CategoricalAccuracy" }
+        /// "categorical_accuracy" too.
+        public override class var aliases: [String] { ["categorical_accuracy"] }
+
+        /// Builds the metric from its config ("name", "dtype").
+        public required convenience init(config: ConfigValue) throws {
+            var r = try ConfigReader(config, fromConfigOf: Self.className)
+            let base = try MetricBaseArguments(&r)
+            self.init(name: base.name ?? "categorical_accuracy", dtype: base.dtype)
+            try r.finish()
+        }
     }
 
     /// `keras.metrics.SparseCategoricalAccuracy`: how often the argmax matches integer labels.
@@ -112,6 +158,19 @@ extension Metrics {
         /// Creates the metric (name "sparse_categorical_accuracy").
         public init(name: String = "sparse_categorical_accuracy", dtype: DType = .float32) {
             super.init(name: name, dtype: dtype, Metrics.sparseCategoricalAccuracy)
+        }
+
+        /// "SparseCategoricalAccuracy".
+        public override class var className: String { "SparseCategoricalAccuracy" }
+        /// "sparse_categorical_accuracy" too.
+        public override class var aliases: [String] { ["sparse_categorical_accuracy"] }
+
+        /// Builds the metric from its config ("name", "dtype").
+        public required convenience init(config: ConfigValue) throws {
+            var r = try ConfigReader(config, fromConfigOf: Self.className)
+            let base = try MetricBaseArguments(&r)
+            self.init(name: base.name ?? "sparse_categorical_accuracy", dtype: base.dtype)
+            try r.finish()
         }
     }
 
@@ -124,6 +183,26 @@ extension Metrics {
             self.k = k
             super.init(name: name, dtype: dtype) { try Metrics.topKCategoricalAccuracy($0, $1, k: k) }
         }
+
+        /// "TopKCategoricalAccuracy".
+        public override class var className: String { "TopKCategoricalAccuracy" }
+        /// "top_k_categorical_accuracy" too.
+        public override class var aliases: [String] { ["top_k_categorical_accuracy"] }
+
+        /// Builds the metric from its config ("name", "dtype").
+        public required convenience init(config: ConfigValue) throws {
+            var r = try ConfigReader(config, fromConfigOf: Self.className)
+            let base = try MetricBaseArguments(&r)
+            self.init(k: try r.positiveK(), name: base.name ?? "top_k_categorical_accuracy", dtype: base.dtype)
+            try r.finish()
+        }
+
+        /// The config: "name", "dtype" and the metric's arguments.
+        public override func getConfig() throws -> ConfigValue {
+            var c = baseConfig()
+            c["k"] = .int(k)
+            return .object(c)
+        }
     }
 
     /// `keras.metrics.SparseTopKCategoricalAccuracy`: how often the integer target is in the top `k`.
@@ -135,6 +214,28 @@ extension Metrics {
             self.k = k
             super.init(name: name, dtype: dtype) { try Metrics.sparseTopKCategoricalAccuracy($0, $1, k: k) }
         }
+
+        /// "SparseTopKCategoricalAccuracy".
+        public override class var className: String { "SparseTopKCategoricalAccuracy" }
+        /// "sparse_top_k_categorical_accuracy" too.
+        public override class var aliases: [String] { ["sparse_top_k_categorical_accuracy"] }
+
+        /// Builds the metric from its config ("name", "dtype").
+        public required convenience init(config: ConfigValue) throws {
+            var r = try ConfigReader(config, fromConfigOf: Self.className)
+            let base = try MetricBaseArguments(&r)
+            try r.onlyFalse("from_sorted_ids")
+            self.init(k: try r.positiveK(), name: base.name ?? "sparse_top_k_categorical_accuracy", dtype: base.dtype)
+            try r.finish()
+        }
+
+        /// The config: "name", "dtype" and the metric's arguments.
+        public override func getConfig() throws -> ConfigValue {
+            var c = baseConfig()
+            c["k"] = .int(k)
+            c["from_sorted_ids"] = .bool(false)
+            return .object(c)
+        }
     }
 
     /// `keras.metrics.MeanAbsoluteError`: the mean of `mean(abs(y_true - y_pred), axis=-1)`.
@@ -142,6 +243,19 @@ extension Metrics {
         /// Creates the metric (name "mean_absolute_error").
         public init(name: String = "mean_absolute_error", dtype: DType = .float32) {
             super.init(name: name, dtype: dtype, Losses.meanAbsoluteError)
+        }
+
+        /// "MeanAbsoluteError".
+        public override class var className: String { "MeanAbsoluteError" }
+        /// "mean_absolute_error", "mae", "MAE" too.
+        public override class var aliases: [String] { ["mean_absolute_error", "mae", "MAE"] }
+
+        /// Builds the metric from its config ("name", "dtype").
+        public required convenience init(config: ConfigValue) throws {
+            var r = try ConfigReader(config, fromConfigOf: Self.className)
+            let base = try MetricBaseArguments(&r)
+            self.init(name: base.name ?? "mean_absolute_error", dtype: base.dtype)
+            try r.finish()
         }
     }
 
@@ -151,6 +265,19 @@ extension Metrics {
         public init(name: String = "mean_squared_error", dtype: DType = .float32) {
             super.init(name: name, dtype: dtype, Losses.meanSquaredError)
         }
+
+        /// "MeanSquaredError".
+        public override class var className: String { "MeanSquaredError" }
+        /// "mean_squared_error", "mse", "MSE" too.
+        public override class var aliases: [String] { ["mean_squared_error", "mse", "MSE"] }
+
+        /// Builds the metric from its config ("name", "dtype").
+        public required convenience init(config: ConfigValue) throws {
+            var r = try ConfigReader(config, fromConfigOf: Self.className)
+            let base = try MetricBaseArguments(&r)
+            self.init(name: base.name ?? "mean_squared_error", dtype: base.dtype)
+            try r.finish()
+        }
     }
 
     /// `keras.metrics.RootMeanSquaredError`: `sqrt` of the mean of the squared errors.
@@ -158,6 +285,19 @@ extension Metrics {
         /// Creates the metric (name "root_mean_squared_error").
         public override init(name: String = "root_mean_squared_error", dtype: DType = .float32) {
             super.init(name: name, dtype: dtype)
+        }
+
+        /// "RootMeanSquaredError".
+        public override class var className: String { "RootMeanSquaredError" }
+        /// "root_mean_squared_error", "rmse" too.
+        public override class var aliases: [String] { ["root_mean_squared_error", "rmse"] }
+
+        /// Builds the metric from its config ("name", "dtype").
+        public required convenience init(config: ConfigValue) throws {
+            var r = try ConfigReader(config, fromConfigOf: Self.className)
+            let base = try MetricBaseArguments(&r)
+            self.init(name: base.name ?? "root_mean_squared_error", dtype: base.dtype)
+            try r.finish()
         }
 
         /// Accumulates `square(yPred - yTrue)` (both cast to the metric dtype, ranks matched).

@@ -1,5 +1,7 @@
-// Metrics from a Keras name and constructor arguments (keras.metrics.<Class>(**config)), and
-// metrics wrapping a user function (Keras MeanMetricWrapper), for the C API and Python.
+// Metrics from a Keras name and constructor arguments (keras.metrics.<Class>(**config)) through
+// `KerasRegistry` and back (`metricConfig`), what every metric config shares, and metrics
+// wrapping a user function (Keras MeanMetricWrapper), for the C API and Python. Each metric
+// class reads and writes its own arguments beside its definition.
 
 /// Builds a metric from its Keras class or function name and its constructor arguments as a
 /// JSON object, e.g. `metricFromConfig(name: "AUC", configJSON: #"{"num_thresholds": 50, "curve": "PR"}"#)`.
@@ -26,34 +28,92 @@
 public func metricFromConfig(name: String, configJSON: String) throws -> Metric {
     let text = configJSON.isEmpty ? "{}" : configJSON
     let parsed = try ConfigValue.parse(json: text)
-    let canonical = canonicalMetricName(name)
-    var r = try ConfigReader(parsed, owner: "\(canonical ?? name).from_config")
-    let metricName = try r.string("name")
-    var dtype = DType.float32
-    if let d = try r.string("dtype") {
-        guard let dt = DType(name: d), dt.isFloatingPoint else {
-            throw SwiftKerasError(.invalidArgument, "\(canonical ?? name).from_config: 'dtype' must be a floating-point dtype name, got \"\(d)\"")
+    if let object = try KerasRegistry.deserialize(.metric, className: name, config: parsed) {
+        guard let metric = object as? Metric else {
+            throw SwiftKerasError(.invalidArgument, "metrics.deserialize: the class registered as '\(name)' built \(String(describing: type(of: object))), not a metric")
         }
-        dtype = dt
+        return metric
     }
-    let owner = canonical ?? name
-    func positiveK() throws -> Int {
-        let k = try r.int("k", 5)
-        if k < 1 { throw SwiftKerasError(.invalidArgument, "\(owner).from_config: 'k' must be at least 1, got \(k)") }
+    // A loss function's name: the mean of its values (Keras MeanMetricWrapper of the function).
+    var r = try ConfigReader(parsed, fromConfigOf: name)
+    let base = try MetricBaseArguments(&r)
+    guard let lossName = canonicalLossName(name) else {
+        throw SwiftKerasError(.invalidArgument, "Could not interpret metric identifier: '\(name)'")
+    }
+    let loss = try lossNamed(lossName, reduction: .none)
+    let metric = Metrics.MeanMetricWrapper(name: base.name ?? lossName, dtype: base.dtype) { try loss($0, $1) }
+    try r.finish()
+    return metric
+}
+
+/// The Keras class name of a metric given by its class name, function name or alias (nil for
+/// names that are not metric classes, e.g. loss names).
+public func canonicalMetricName(_ name: String) -> String? {
+    KerasRegistry.builtinClass(.metric, named: name)?.className
+}
+
+/// The Keras config of a built-in metric object, `{"class_name": "AUC", "config": {"name",
+/// "dtype", "num_thresholds", ...}}` (Keras `keras.metrics.serialize`), which
+/// `metricFromConfig(name:configJSON:)` turns back into an equivalent metric; nil for metrics
+/// without a config (user functions, custom subclasses, loss-function wrappers), which are saved
+/// by name.
+public func metricConfig(_ metric: Metric) -> ConfigValue? {
+    guard let cls = KerasRegistry.builtinClassName(of: metric, .metric), let k = metric as? any KerasSerializable,
+          let config = try? k.getConfig() else { return nil }
+    return serialized(cls, config)
+}
+
+extension Metric {
+    /// The keys every metric config holds: "name" and "dtype".
+    func baseConfig() -> [String: ConfigValue] {
+        ["name": .string(name), "dtype": .string(dtype.name)]
+    }
+}
+
+/// The keys every metric config may hold (Keras `Metric.__init__`): "name" (nil: the class's
+/// default) and "dtype" (a floating dtype name, default float32).
+struct MetricBaseArguments {
+    let name: String?
+    let dtype: DType
+
+    init(_ r: inout ConfigReader) throws {
+        name = try r.string("name")
+        var dtype = DType.float32
+        if let d = try r.string("dtype") {
+            guard let dt = DType(name: d), dt.isFloatingPoint else {
+                throw SwiftKerasError(.invalidArgument, "\(r.owner): 'dtype' must be a floating-point dtype name, got \"\(d)\"")
+            }
+            dtype = dt
+        }
+        self.dtype = dtype
+    }
+}
+
+extension ConfigReader {
+    /// "k" (at least 1, default 5).
+    mutating func positiveK() throws -> Int {
+        let k = try int("k", 5)
+        if k < 1 { throw SwiftKerasError(.invalidArgument, "\(owner): 'k' must be at least 1, got \(k)") }
         return k
     }
-    func onlyNull(_ key: String) throws {
-        if let v = r.raw(key) {
-            throw SwiftKerasError(.invalidArgument, "\(owner).from_config: '\(key)' is not supported (only null), got \(v.json)")
+
+    /// Refuses any value of `key` but null (Keras arguments not supported here).
+    mutating func onlyNull(_ key: String) throws {
+        if let v = raw(key) {
+            throw SwiftKerasError(.invalidArgument, "\(owner): '\(key)' is not supported (only null), got \(v.json)")
         }
     }
-    func onlyFalse(_ key: String) throws {
-        if try r.bool(key, false) {
-            throw SwiftKerasError(.invalidArgument, "\(owner).from_config: '\(key)' = true is not supported")
+
+    /// Refuses `key` = true (Keras options not supported here).
+    mutating func onlyFalse(_ key: String) throws {
+        if try bool(key, false) {
+            throw SwiftKerasError(.invalidArgument, "\(owner): '\(key)' = true is not supported")
         }
     }
-    func thresholdList(_ key: String) throws -> [Double]? {
-        guard let v = r.raw(key) else { return nil }
+
+    /// A number or a list of numbers (metric thresholds).
+    mutating func thresholdList(_ key: String) throws -> [Double]? {
+        guard let v = raw(key) else { return nil }
         switch v {
         case .int(let i): return [Double(i)]
         case .double(let d): return [d]
@@ -62,101 +122,11 @@ public func metricFromConfig(name: String, configJSON: String) throws -> Metric 
                 switch item {
                 case .int(let i): return Double(i)
                 case .double(let d): return d
-                default: throw r.fail(key, "a number or a list of numbers", v)
+                default: throw fail(key, "a number or a list of numbers", v)
                 }
             }
-        default: throw r.fail(key, "a number or a list of numbers", v)
+        default: throw fail(key, "a number or a list of numbers", v)
         }
-    }
-
-    let metric: Metric
-    switch canonical {
-    case "Mean":
-        metric = Metrics.Mean(name: metricName ?? "mean", dtype: dtype)
-    case "Accuracy":
-        metric = Metrics.Accuracy(name: metricName ?? "accuracy", dtype: dtype)
-    case "BinaryAccuracy":
-        metric = try Metrics.BinaryAccuracy(name: metricName ?? "binary_accuracy", dtype: dtype,
-                                            threshold: try r.double("threshold", 0.5))
-    case "CategoricalAccuracy":
-        metric = Metrics.CategoricalAccuracy(name: metricName ?? "categorical_accuracy", dtype: dtype)
-    case "SparseCategoricalAccuracy":
-        metric = Metrics.SparseCategoricalAccuracy(name: metricName ?? "sparse_categorical_accuracy", dtype: dtype)
-    case "TopKCategoricalAccuracy":
-        metric = Metrics.TopKCategoricalAccuracy(k: try positiveK(), name: metricName ?? "top_k_categorical_accuracy", dtype: dtype)
-    case "SparseTopKCategoricalAccuracy":
-        try onlyFalse("from_sorted_ids")
-        metric = Metrics.SparseTopKCategoricalAccuracy(k: try positiveK(), name: metricName ?? "sparse_top_k_categorical_accuracy",
-                                                       dtype: dtype)
-    case "MeanAbsoluteError":
-        metric = Metrics.MeanAbsoluteError(name: metricName ?? "mean_absolute_error", dtype: dtype)
-    case "MeanSquaredError":
-        metric = Metrics.MeanSquaredError(name: metricName ?? "mean_squared_error", dtype: dtype)
-    case "RootMeanSquaredError":
-        metric = Metrics.RootMeanSquaredError(name: metricName ?? "root_mean_squared_error", dtype: dtype)
-    case "Precision", "Recall":
-        try onlyNull("top_k")
-        let thresholds = try thresholdList("thresholds") ?? [0.5]
-        let classId = try r.int("class_id")
-        if canonical == "Precision" {
-            metric = try Metrics.Precision(thresholds: thresholds, classId: classId, name: metricName ?? "precision", dtype: dtype)
-        } else {
-            metric = try Metrics.Recall(thresholds: thresholds, classId: classId, name: metricName ?? "recall", dtype: dtype)
-        }
-    case "AUC":
-        try onlyFalse("multi_label")
-        try onlyNull("num_labels")
-        try onlyNull("label_weights")
-        var curve = Metrics.AUC.Curve.roc
-        if let c = try r.string("curve") {
-            switch c.uppercased() {
-            case "ROC": curve = .roc
-            case "PR": curve = .pr
-            default: throw SwiftKerasError(.invalidArgument, "AUC.from_config: 'curve' must be \"ROC\" or \"PR\", got \"\(c)\"")
-            }
-        }
-        var method = Metrics.AUC.SummationMethod.interpolation
-        if let s = try r.string("summation_method") {
-            switch s.lowercased() {
-            case "interpolation": method = .interpolation
-            case "minoring": method = .minoring
-            case "majoring": method = .majoring
-            default:
-                throw SwiftKerasError(.invalidArgument, "AUC.from_config: 'summation_method' must be \"interpolation\", \"minoring\" or \"majoring\", got \"\(s)\"")
-            }
-        }
-        metric = try Metrics.AUC(numThresholds: try r.int("num_thresholds", 200), curve: curve, summationMethod: method,
-                                 thresholds: try thresholdList("thresholds"), fromLogits: try r.bool("from_logits", false),
-                                 name: metricName ?? "auc", dtype: dtype)
-    default:
-        guard let lossName = canonicalLossName(name) else {
-            throw SwiftKerasError(.invalidArgument, "Could not interpret metric identifier: '\(name)'")
-        }
-        let loss = try lossNamed(lossName, reduction: .none)
-        metric = Metrics.MeanMetricWrapper(name: metricName ?? lossName, dtype: dtype) { try loss($0, $1) }
-    }
-    try r.finish()
-    return metric
-}
-
-/// The Keras class name of a metric given by its class name, function name or alias (nil for
-/// names that are not metric classes, e.g. loss names).
-public func canonicalMetricName(_ name: String) -> String? {
-    switch name {
-    case "Mean", "mean": return "Mean"
-    case "Accuracy", "accuracy", "acc": return "Accuracy"
-    case "BinaryAccuracy", "binary_accuracy": return "BinaryAccuracy"
-    case "CategoricalAccuracy", "categorical_accuracy": return "CategoricalAccuracy"
-    case "SparseCategoricalAccuracy", "sparse_categorical_accuracy": return "SparseCategoricalAccuracy"
-    case "TopKCategoricalAccuracy", "top_k_categorical_accuracy": return "TopKCategoricalAccuracy"
-    case "SparseTopKCategoricalAccuracy", "sparse_top_k_categorical_accuracy": return "SparseTopKCategoricalAccuracy"
-    case "MeanAbsoluteError", "mean_absolute_error", "mae", "MAE": return "MeanAbsoluteError"
-    case "MeanSquaredError", "mean_squared_error", "mse", "MSE": return "MeanSquaredError"
-    case "RootMeanSquaredError", "root_mean_squared_error", "rmse": return "RootMeanSquaredError"
-    case "Precision", "precision": return "Precision"
-    case "Recall", "recall": return "Recall"
-    case "AUC", "auc": return "AUC"
-    default: return nil
     }
 }
 

@@ -284,3 +284,128 @@ extension Metrics {
         }
     }
 }
+
+// MARK: - Configs
+
+extension Metrics.Precision: KerasSerializable {
+    /// "Precision".
+    public static var className: String { "Precision" }
+    /// "precision" too.
+    public static var aliases: [String] { ["precision"] }
+
+    /// The config: "name", "dtype", "thresholds", "class_id", "top_k" (null).
+    public func getConfig() throws -> ConfigValue { .object(confusionConfig(thresholds: thresholds, classId: classId)) }
+
+    /// Builds the metric from its config ("thresholds" a number or a list, default 0.5).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.className)
+        let a = try ConfusionArguments(&r)
+        try self.init(thresholds: a.thresholds, classId: a.classId, name: a.base.name ?? "precision", dtype: a.base.dtype)
+        try r.finish()
+    }
+}
+
+extension Metrics.Recall: KerasSerializable {
+    /// "Recall".
+    public static var className: String { "Recall" }
+    /// "recall" too.
+    public static var aliases: [String] { ["recall"] }
+
+    /// The config: "name", "dtype", "thresholds", "class_id", "top_k" (null).
+    public func getConfig() throws -> ConfigValue { .object(confusionConfig(thresholds: thresholds, classId: classId)) }
+
+    /// Builds the metric from its config ("thresholds" a number or a list, default 0.5).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.className)
+        let a = try ConfusionArguments(&r)
+        try self.init(thresholds: a.thresholds, classId: a.classId, name: a.base.name ?? "recall", dtype: a.base.dtype)
+        try r.finish()
+    }
+}
+
+extension Metrics.AUC: KerasSerializable {
+    /// "AUC".
+    public static var className: String { "AUC" }
+    /// "auc" too.
+    public static var aliases: [String] { ["auc"] }
+
+    /// The config: "name", "dtype", "num_thresholds", "curve", "summation_method",
+    /// "from_logits", Keras' "multi_label" (false), "num_labels" and "label_weights" (null), and
+    /// "thresholds" when they were given (without the two end points AUC adds).
+    public func getConfig() throws -> ConfigValue {
+        var c = baseConfig()
+        c["num_thresholds"] = .int(thresholds.count)
+        c["curve"] = .string(curve == .roc ? "ROC" : "PR")
+        switch summationMethod {
+        case .interpolation: c["summation_method"] = .string("interpolation")
+        case .minoring: c["summation_method"] = .string("minoring")
+        case .majoring: c["summation_method"] = .string("majoring")
+        }
+        c["from_logits"] = .bool(fromLogits)
+        c["multi_label"] = .bool(false)
+        c["num_labels"] = .null
+        c["label_weights"] = .null
+        if !evenlySpaced {
+            c["thresholds"] = .array(thresholds.dropFirst().dropLast().map { .double($0) })
+        }
+        return .object(c)
+    }
+
+    /// Builds the metric from its config: "num_thresholds" (> 1, default 200), "curve" ("ROC"
+    /// or "PR"), "summation_method" ("interpolation", "minoring", "majoring"), "thresholds",
+    /// "from_logits"; "multi_label" only false, "num_labels" and "label_weights" only null.
+    public convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.className)
+        let base = try MetricBaseArguments(&r)
+        try r.onlyFalse("multi_label")
+        try r.onlyNull("num_labels")
+        try r.onlyNull("label_weights")
+        var curve = Curve.roc
+        if let c = try r.string("curve") {
+            switch c.uppercased() {
+            case "ROC": curve = .roc
+            case "PR": curve = .pr
+            default: throw SwiftKerasError(.invalidArgument, "AUC.from_config: 'curve' must be \"ROC\" or \"PR\", got \"\(c)\"")
+            }
+        }
+        var method = SummationMethod.interpolation
+        if let s = try r.string("summation_method") {
+            switch s.lowercased() {
+            case "interpolation": method = .interpolation
+            case "minoring": method = .minoring
+            case "majoring": method = .majoring
+            default:
+                throw SwiftKerasError(.invalidArgument, "AUC.from_config: 'summation_method' must be \"interpolation\", \"minoring\" or \"majoring\", got \"\(s)\"")
+            }
+        }
+        try self.init(numThresholds: try r.int("num_thresholds", 200), curve: curve, summationMethod: method,
+                      thresholds: try r.thresholdList("thresholds"), fromLogits: try r.bool("from_logits", false),
+                      name: base.name ?? "auc", dtype: base.dtype)
+        try r.finish()
+    }
+}
+
+extension Metric {
+    /// The config of Precision and Recall.
+    func confusionConfig(thresholds: [Double], classId: Int?) -> [String: ConfigValue] {
+        var c = baseConfig()
+        c["thresholds"] = thresholds.count == 1 ? .double(thresholds[0]) : .array(thresholds.map { .double($0) })
+        c["class_id"] = classId.map { .int($0) } ?? .null
+        c["top_k"] = .null
+        return c
+    }
+}
+
+/// The arguments Precision and Recall read from a config.
+struct ConfusionArguments {
+    let base: MetricBaseArguments
+    let thresholds: [Double]
+    let classId: Int?
+
+    init(_ r: inout ConfigReader) throws {
+        base = try MetricBaseArguments(&r)
+        try r.onlyNull("top_k")
+        thresholds = try r.thresholdList("thresholds") ?? [0.5]
+        classId = try r.int("class_id")
+    }
+}

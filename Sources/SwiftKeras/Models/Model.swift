@@ -58,7 +58,8 @@ open class Model: Layer {
     public private(set) var history: History?
 
     var graph: FunctionalGraph?
-    private var metricSpecs: [CompileMetric] = []
+    /// The metric specs given to `compile` (read by the compile config).
+    private(set) var metricSpecs: [CompileMetric] = []
     private var resolvedMetrics: [Metric]?
     private var lossTracker = Metrics.Mean(name: "loss")
 

@@ -74,6 +74,25 @@ public final class ExponentialDecay: LearningRateSchedule {
     }
 }
 
+extension ExponentialDecay: KerasSerializable {
+    /// "ExponentialDecay".
+    public static var className: String { "ExponentialDecay" }
+
+    /// The config: "initial_learning_rate", "decay_steps", "decay_rate", "staircase", "name".
+    public func getConfig() throws -> ConfigValue {
+        timeDecayConfig(initialLearningRate, decaySteps, decayRate, staircase, name)
+    }
+
+    /// Builds the schedule from its config (Keras defaults for missing optional arguments).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ArgumentReader(config, owner: Self.className)
+        let a = try TimeDecayArguments(&r)
+        try self.init(initialLearningRate: a.initialLearningRate, decaySteps: a.decaySteps, decayRate: a.decayRate,
+                      staircase: a.staircase, name: try r.string("name") ?? Self.className)
+        try r.finish()
+    }
+}
+
 /// A piecewise-constant rate (Keras `PiecewiseConstantDecay`): `values[0]` while
 /// `step <= boundaries[0]`, `values[i]` while `boundaries[i-1] < step <= boundaries[i]`, and
 /// `values.last` after the last boundary. Computed as Keras does — a sum of indicator × value
@@ -105,6 +124,31 @@ public final class PiecewiseConstantDecay: LearningRateSchedule {
             i += 1
         }
         return result
+    }
+}
+
+extension PiecewiseConstantDecay: KerasSerializable {
+    /// "PiecewiseConstantDecay".
+    public static var className: String { "PiecewiseConstantDecay" }
+
+    /// The config: "boundaries", "values", "name".
+    public func getConfig() throws -> ConfigValue {
+        .object(["boundaries": .array(boundaries.map { .int($0) }), "values": .array(values.map { .double($0) }),
+                 "name": .string(name)])
+    }
+
+    /// Builds the schedule from its config (Keras defaults for missing optional arguments).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ArgumentReader(config, owner: Self.className)
+        let boundaries = try numberList(&r, "boundaries").map { b -> Int in
+            guard b == b.rounded(), abs(b) < 9.0e15 else {
+                throw r.valueError("boundaries", "a list of integer steps", "\(b)")
+            }
+            return Int(b)
+        }
+        let values = try numberList(&r, "values")
+        try self.init(boundaries: boundaries, values: values, name: try r.string("name") ?? "PiecewiseConstant")
+        try r.finish()
     }
 }
 
@@ -156,6 +200,31 @@ public final class CosineDecay: LearningRateSchedule {
     }
 }
 
+extension CosineDecay: KerasSerializable {
+    /// "CosineDecay".
+    public static var className: String { "CosineDecay" }
+
+    /// The config: "initial_learning_rate", "decay_steps", "alpha", "warmup_target", "warmup_steps", "name".
+    public func getConfig() throws -> ConfigValue {
+        .object(["initial_learning_rate": .double(initialLearningRate), "decay_steps": countValue(decaySteps),
+                 "alpha": .double(alpha), "warmup_target": optionalDouble(warmupTarget),
+                 "warmup_steps": countValue(warmupSteps), "name": .string(name)])
+    }
+
+    /// Builds the schedule from its config (Keras defaults for missing optional arguments).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ArgumentReader(config, owner: Self.className)
+        let lr = try r.requiredNumber("initial_learning_rate", "a finite number", isFiniteNumber)
+        let steps = try r.requiredNumber("decay_steps", "> 0", isFinitePositive)
+        let alpha = try r.number("alpha", 0, "a finite number", isFiniteNumber)
+        let target = try r.optionalNumber("warmup_target", "a finite number", isFiniteNumber)
+        let warmup = try r.number("warmup_steps", 0, "a finite number >= 0", isFiniteNonNegative)
+        try self.init(initialLearningRate: lr, decaySteps: steps, alpha: alpha, warmupTarget: target,
+                      warmupSteps: warmup, name: try r.string("name") ?? Self.className)
+        try r.finish()
+    }
+}
+
 /// `initialLearningRate / (1 + decayRate * step / decaySteps)`, with `floor(step / decaySteps)`
 /// when `staircase` (Keras `InverseTimeDecay`).
 public final class InverseTimeDecay: LearningRateSchedule {
@@ -183,6 +252,25 @@ public final class InverseTimeDecay: LearningRateSchedule {
         var p = Double(step) / decaySteps
         if staircase { p = p.rounded(.down) }
         return initialLearningRate / (1 + decayRate * p)
+    }
+}
+
+extension InverseTimeDecay: KerasSerializable {
+    /// "InverseTimeDecay".
+    public static var className: String { "InverseTimeDecay" }
+
+    /// The config: "initial_learning_rate", "decay_steps", "decay_rate", "staircase", "name".
+    public func getConfig() throws -> ConfigValue {
+        timeDecayConfig(initialLearningRate, decaySteps, decayRate, staircase, name)
+    }
+
+    /// Builds the schedule from its config (Keras defaults for missing optional arguments).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ArgumentReader(config, owner: Self.className)
+        let a = try TimeDecayArguments(&r)
+        try self.init(initialLearningRate: a.initialLearningRate, decaySteps: a.decaySteps, decayRate: a.decayRate,
+                      staircase: a.staircase, name: try r.string("name") ?? Self.className)
+        try r.finish()
     }
 }
 
@@ -226,4 +314,49 @@ public final class PolynomialDecay: LearningRateSchedule {
         let p = s / steps
         return (initialLearningRate - endLearningRate) * Glibc.pow(1 - p, power) + endLearningRate
     }
+}
+
+extension PolynomialDecay: KerasSerializable {
+    /// "PolynomialDecay".
+    public static var className: String { "PolynomialDecay" }
+
+    /// The config: "initial_learning_rate", "decay_steps", "end_learning_rate", "power", "cycle", "name".
+    public func getConfig() throws -> ConfigValue {
+        .object(["initial_learning_rate": .double(initialLearningRate), "decay_steps": countValue(decaySteps),
+                 "end_learning_rate": .double(endLearningRate), "power": .double(power),
+                 "cycle": .bool(cycle), "name": .string(name)])
+    }
+
+    /// Builds the schedule from its config (Keras defaults for missing optional arguments).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ArgumentReader(config, owner: Self.className)
+        let lr = try r.requiredNumber("initial_learning_rate", "a finite number", isFiniteNumber)
+        let steps = try r.requiredNumber("decay_steps", "> 0", isFinitePositive)
+        let end = try r.number("end_learning_rate", 0.0001, "a finite number", isFiniteNumber)
+        let power = try r.number("power", 1, "a finite number", isFiniteNumber)
+        let cycle = try r.bool("cycle", false)
+        try self.init(initialLearningRate: lr, decaySteps: steps, endLearningRate: end, power: power, cycle: cycle,
+                      name: try r.string("name") ?? Self.className)
+        try r.finish()
+    }
+}
+
+/// The arguments ExponentialDecay and InverseTimeDecay read from a config.
+struct TimeDecayArguments {
+    let initialLearningRate: Double, decaySteps: Double, decayRate: Double
+    let staircase: Bool
+
+    init(_ r: inout ArgumentReader) throws {
+        initialLearningRate = try r.requiredNumber("initial_learning_rate", "a finite number", isFiniteNumber)
+        decaySteps = try r.requiredNumber("decay_steps", "> 0", isFinitePositive)
+        decayRate = try r.requiredNumber("decay_rate", "a finite number", isFiniteNumber)
+        staircase = try r.bool("staircase", false)
+    }
+}
+
+/// The config of ExponentialDecay and InverseTimeDecay.
+func timeDecayConfig(_ initialLearningRate: Double, _ decaySteps: Double, _ decayRate: Double, _ staircase: Bool,
+                     _ name: String) -> ConfigValue {
+    .object(["initial_learning_rate": .double(initialLearningRate), "decay_steps": countValue(decaySteps),
+             "decay_rate": .double(decayRate), "staircase": .bool(staircase), "name": .string(name)])
 }

@@ -355,18 +355,9 @@ extension Optimizer {
     /// A new optimizer with Keras' defaults, by name (Keras `keras.optimizers.get("adam")`).
     /// Matching ignores case, as Keras: "adam", "Adam", "RMSprop", "rmsprop", "sgd", "SGD".
     public static func named(_ name: String) throws -> Optimizer {
-        switch name.lowercased() {
-        case "adadelta": return try Adadelta()
-        case "adagrad": return try Adagrad()
-        case "adam": return try Adam()
-        case "adamax": return try Adamax()
-        case "adamw": return try AdamW()
-        case "lion": return try Lion()
-        case "nadam": return try Nadam()
-        case "rmsprop": return try RMSprop()
-        case "sgd": return try SGD()
-        default:
+        guard knownNames.contains(name.lowercased()) else {
             throw SwiftKerasError.invalid("optimizers.get: could not interpret optimizer identifier '\(name)' (known: \(knownNames.joined(separator: ", ")))")
         }
+        return try optimizerFromConfig(name: name, config: .object([:]))
     }
 }

@@ -114,3 +114,51 @@ public final class LossScaleOptimizer: Optimizer {
         try innerOptimizer.updateStep(gradient: gradient, variable: variable, learningRate: learningRate)
     }
 }
+
+extension LossScaleOptimizer: KerasSerializable {
+    /// "LossScaleOptimizer".
+    public static var className: String { "LossScaleOptimizer" }
+    /// "loss_scale_optimizer" too.
+    public static var aliases: [String] { ["loss_scale_optimizer"] }
+
+    /// The config: "name", "inner_optimizer" (serialized), "initial_scale", "dynamic_growth_steps".
+    public func getConfig() throws -> ConfigValue {
+        .object(["name": .string(name), "inner_optimizer": try serializeOptimizer(innerOptimizer),
+                 "initial_scale": .double(initialScale), "dynamic_growth_steps": .int(dynamicGrowthSteps)])
+    }
+
+    /// Builds the optimizer from its config ("inner_optimizer" required; the base optimizer
+    /// arguments only at their defaults, as Keras).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ArgumentReader(config, owner: Self.className)
+        if !(try r.bool("dynamic", true)) {
+            throw SwiftKerasError(.invalidArgument, "LossScaleOptimizer no longer supports `dynamic=False`; instead, set `loss_scale_factor` directly on the `inner_optimizer`")
+        }
+        // Keras accepts the base optimizer arguments at their defaults only (older configs had them).
+        for key in ["weight_decay", "clipnorm", "global_clipnorm", "clipvalue", "ema_overwrite_frequency",
+                    "loss_scale_factor", "gradient_accumulation_steps"] {
+            if let v = r.raw(key) {
+                throw SwiftKerasError(.invalidArgument, "LossScaleOptimizer does not support `\(key)` (received \(v.json)); instead, set `\(key)` on the `inner_optimizer`")
+            }
+        }
+        if try r.bool("use_ema", false) {
+            throw SwiftKerasError(.invalidArgument, "LossScaleOptimizer does not support `use_ema`; instead, set `use_ema` on the `inner_optimizer`")
+        }
+        if let m = try r.number("ema_momentum"), m != 0.99 {
+            throw SwiftKerasError(.invalidArgument, "LossScaleOptimizer does not support `ema_momentum`; instead, set `ema_momentum` on the `inner_optimizer`")
+        }
+        if r.raw("learning_rate") != nil {
+            throw SwiftKerasError(.invalidArgument, "LossScaleOptimizer does not support `learning_rate`; its learning rate is the `inner_optimizer`'s")
+        }
+        guard let innerValue = r.raw("inner_optimizer") else {
+            throw SwiftKerasError(.invalidArgument, "LossScaleOptimizer: missing required argument `inner_optimizer`")
+        }
+        let inner = try optimizerFromSerialized(innerValue, owner: "LossScaleOptimizer: argument `inner_optimizer`")
+        let scale = try r.number("initial_scale", 32768, "a finite number > 0", isFinitePositive)
+        let growth = try r.int("dynamic_growth_steps") ?? 2000
+        if growth < 1 { throw r.valueError("dynamic_growth_steps", "an integer >= 1", "\(growth)") }
+        try self.init(inner, initialScale: scale, dynamicGrowthSteps: growth,
+                      name: try r.string("name") ?? "loss_scale_optimizer")
+        try r.finish()
+    }
+}

@@ -60,6 +60,31 @@ public final class SGD: Optimizer {
     }
 }
 
+extension SGD: KerasSerializable {
+    /// "SGD".
+    public static var className: String { "SGD" }
+
+    /// The config: the base optimizer keys plus "momentum", "nesterov".
+    public func getConfig() throws -> ConfigValue {
+        var c = baseConfig()
+        c["momentum"] = .double(momentum)
+        c["nesterov"] = .bool(nesterov)
+        return .object(c)
+    }
+
+    /// Builds the optimizer from its config (Keras defaults for missing arguments).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ArgumentReader(config, owner: Self.className)
+        let b = try BaseArguments(&r, learningRate: 0.01)
+        let momentum = try r.number("momentum", 0, "in [0, 1]", isUnitInterval)
+        let nesterov = try r.bool("nesterov", false)
+        try self.init(learningRate: b.learningRate, momentum: momentum, nesterov: nesterov,
+                      weightDecay: b.weightDecay, clipnorm: b.clipnorm, clipvalue: b.clipvalue,
+                      globalClipnorm: b.globalClipnorm, lossScaleFactor: b.lossScaleFactor, name: b.name ?? "SGD")
+        try r.finish()
+    }
+}
+
 /// Adam (Keras `Adam`): with `t = iterations + 1`,
 /// `m += (g - m) * (1 - beta1)`, `v += (g² - v) * (1 - beta2)`,
 /// `w -= m * lr * sqrt(1 - beta2^t) / (1 - beta1^t) / (sqrt(v) + epsilon)`; with `amsgrad` the
@@ -87,6 +112,20 @@ public class Adam: Optimizer {
         try super.init(learningRate: learningRate, name: name, weightDecay: weightDecay,
                        clipnorm: clipnorm, clipvalue: clipvalue, globalClipnorm: globalClipnorm,
                        lossScaleFactor: lossScaleFactor)
+    }
+
+    /// "Adam".
+    public class var className: String { "Adam" }
+
+    /// Builds the optimizer from its config (Keras defaults for missing arguments).
+    public required convenience init(config: ConfigValue) throws {
+        var r = try ArgumentReader(config, owner: Self.className)
+        let a = try Arguments(&r, weightDecay: nil)
+        try self.init(learningRate: a.base.learningRate, beta1: a.beta1, beta2: a.beta2, epsilon: a.epsilon,
+                      amsgrad: a.amsgrad, weightDecay: a.base.weightDecay, clipnorm: a.base.clipnorm,
+                      clipvalue: a.base.clipvalue, globalClipnorm: a.base.globalClipnorm,
+                      lossScaleFactor: a.base.lossScaleFactor, name: a.base.name ?? "adam")
+        try r.finish()
     }
 
     public override func build(variable: Variable) throws {
@@ -127,6 +166,33 @@ public class Adam: Optimizer {
     }
 }
 
+extension Adam: KerasSerializable {
+    /// The config: the base optimizer keys plus "beta_1", "beta_2", "epsilon", "amsgrad".
+    public func getConfig() throws -> ConfigValue {
+        var c = baseConfig()
+        c["beta_1"] = .double(beta1)
+        c["beta_2"] = .double(beta2)
+        c["epsilon"] = .double(epsilon)
+        c["amsgrad"] = .bool(amsgrad)
+        return .object(c)
+    }
+
+    /// Adam's and AdamW's arguments read from a config.
+    struct Arguments {
+        let base: BaseArguments
+        let beta1: Double, beta2: Double, epsilon: Double
+        let amsgrad: Bool
+
+        init(_ r: inout ArgumentReader, weightDecay: Double?) throws {
+            base = try BaseArguments(&r, learningRate: 0.001, weightDecay: weightDecay)
+            beta1 = try r.number("beta_1", 0.9, "in [0, 1)", isHalfOpenUnitInterval)
+            beta2 = try r.number("beta_2", 0.999, "in [0, 1]", isUnitInterval)
+            epsilon = try r.number("epsilon", 1e-7, "a finite number >= 0", isFiniteNonNegative)
+            amsgrad = try r.bool("amsgrad", false)
+        }
+    }
+}
+
 /// Adam with decoupled weight decay (Keras `AdamW`): Adam's update after
 /// `w -= w * weightDecay * lr`. Defaults as Keras: weight decay 0.004, the rest as `Adam`.
 public final class AdamW: Adam {
@@ -140,6 +206,20 @@ public final class AdamW: Adam {
                        amsgrad: amsgrad, weightDecay: weightDecay, clipnorm: clipnorm,
                        clipvalue: clipvalue, globalClipnorm: globalClipnorm,
                        lossScaleFactor: lossScaleFactor, name: name)
+    }
+
+    /// "AdamW".
+    public override class var className: String { "AdamW" }
+
+    /// Builds the optimizer from its config (Keras defaults for missing arguments; weight decay 0.004).
+    public required convenience init(config: ConfigValue) throws {
+        var r = try ArgumentReader(config, owner: Self.className)
+        let a = try Arguments(&r, weightDecay: 0.004)
+        try self.init(learningRate: a.base.learningRate, weightDecay: a.base.weightDecay ?? 0.004, beta1: a.beta1,
+                      beta2: a.beta2, epsilon: a.epsilon, amsgrad: a.amsgrad, clipnorm: a.base.clipnorm,
+                      clipvalue: a.base.clipvalue, globalClipnorm: a.base.globalClipnorm,
+                      lossScaleFactor: a.base.lossScaleFactor, name: a.base.name ?? "adamw")
+        try r.finish()
     }
 }
 
@@ -205,6 +285,35 @@ public final class RMSprop: Optimizer {
     }
 }
 
+extension RMSprop: KerasSerializable {
+    /// "RMSprop".
+    public static var className: String { "RMSprop" }
+
+    /// The config: the base optimizer keys plus "rho", "momentum", "epsilon", "centered".
+    public func getConfig() throws -> ConfigValue {
+        var c = baseConfig()
+        c["rho"] = .double(rho)
+        c["momentum"] = .double(momentum)
+        c["epsilon"] = .double(epsilon)
+        c["centered"] = .bool(centered)
+        return .object(c)
+    }
+
+    /// Builds the optimizer from its config (Keras defaults for missing arguments).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ArgumentReader(config, owner: Self.className)
+        let b = try BaseArguments(&r, learningRate: 0.001)
+        let rho = try r.number("rho", 0.9, "in [0, 1]", isUnitInterval)
+        let momentum = try r.number("momentum", 0, "in [0, 1]", isUnitInterval)
+        let epsilon = try r.number("epsilon", 1e-7, "a finite number >= 0", isFiniteNonNegative)
+        let centered = try r.bool("centered", false)
+        try self.init(learningRate: b.learningRate, rho: rho, momentum: momentum, epsilon: epsilon, centered: centered,
+                      weightDecay: b.weightDecay, clipnorm: b.clipnorm, clipvalue: b.clipvalue,
+                      globalClipnorm: b.globalClipnorm, lossScaleFactor: b.lossScaleFactor, name: b.name ?? "rmsprop")
+        try r.finish()
+    }
+}
+
 /// Adagrad (Keras `Adagrad`): `acc += g²`, `w -= lr * g / sqrt(acc + epsilon)`, the accumulator
 /// starting at `initialAccumulatorValue`. Defaults as Keras: learning rate 0.001, initial
 /// accumulator 0.1, epsilon 1e-7.
@@ -241,6 +350,31 @@ public final class Adagrad: Optimizer {
         let acc = try accVar.value(recording: false) + square(g)
         try accVar.assign(acc)
         try variable.assign(try x - (try g * lr) / sqrt(try acc + epsilon))
+    }
+}
+
+extension Adagrad: KerasSerializable {
+    /// "Adagrad".
+    public static var className: String { "Adagrad" }
+
+    /// The config: the base optimizer keys plus "initial_accumulator_value", "epsilon".
+    public func getConfig() throws -> ConfigValue {
+        var c = baseConfig()
+        c["initial_accumulator_value"] = .double(initialAccumulatorValue)
+        c["epsilon"] = .double(epsilon)
+        return .object(c)
+    }
+
+    /// Builds the optimizer from its config (Keras defaults for missing arguments).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ArgumentReader(config, owner: Self.className)
+        let b = try BaseArguments(&r, learningRate: 0.001)
+        let initial = try r.number("initial_accumulator_value", 0.1, "a finite number >= 0", isFiniteNonNegative)
+        let epsilon = try r.number("epsilon", 1e-7, "a finite number >= 0", isFiniteNonNegative)
+        try self.init(learningRate: b.learningRate, initialAccumulatorValue: initial, epsilon: epsilon,
+                      weightDecay: b.weightDecay, clipnorm: b.clipnorm, clipvalue: b.clipvalue,
+                      globalClipnorm: b.globalClipnorm, lossScaleFactor: b.lossScaleFactor, name: b.name ?? "adagrad")
+        try r.finish()
     }
 }
 
@@ -281,6 +415,31 @@ public final class Adadelta: Optimizer {
         let delta = try (try sqrt(try ad0 + epsilon) * g / sqrt(try ag + epsilon)).negated()
         try adVar.assign(try ad0 * rho + (try square(delta) * (1 - rho)))
         try variable.assign(try x + (try delta * lr))
+    }
+}
+
+extension Adadelta: KerasSerializable {
+    /// "Adadelta".
+    public static var className: String { "Adadelta" }
+
+    /// The config: the base optimizer keys plus "rho", "epsilon".
+    public func getConfig() throws -> ConfigValue {
+        var c = baseConfig()
+        c["rho"] = .double(rho)
+        c["epsilon"] = .double(epsilon)
+        return .object(c)
+    }
+
+    /// Builds the optimizer from its config (Keras defaults for missing arguments).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ArgumentReader(config, owner: Self.className)
+        let b = try BaseArguments(&r, learningRate: 0.001)
+        let rho = try r.number("rho", 0.95, "in [0, 1]", isUnitInterval)
+        let epsilon = try r.number("epsilon", 1e-7, "a finite number >= 0", isFiniteNonNegative)
+        try self.init(learningRate: b.learningRate, rho: rho, epsilon: epsilon,
+                      weightDecay: b.weightDecay, clipnorm: b.clipnorm, clipvalue: b.clipvalue,
+                      globalClipnorm: b.globalClipnorm, lossScaleFactor: b.lossScaleFactor, name: b.name ?? "adadelta")
+        try r.finish()
     }
 }
 
@@ -326,6 +485,30 @@ public final class Adamax: Optimizer {
         try mVar.assign(m)
         try uVar.assign(u)
         try variable.assign(try x - (try m * lr) / (try (try u + epsilon) * (1 - beta1Power)))
+    }
+}
+
+extension Adamax: KerasSerializable {
+    /// "Adamax".
+    public static var className: String { "Adamax" }
+
+    /// The config: the base optimizer keys plus "beta_1", "beta_2", "epsilon".
+    public func getConfig() throws -> ConfigValue {
+        var c = baseConfig()
+        c["beta_1"] = .double(beta1)
+        c["beta_2"] = .double(beta2)
+        c["epsilon"] = .double(epsilon)
+        return .object(c)
+    }
+
+    /// Builds the optimizer from its config (Keras defaults for missing arguments).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ArgumentReader(config, owner: Self.className)
+        let (b, beta1, beta2, epsilon) = try readAdaptiveMomentArguments(&r)
+        try self.init(learningRate: b.learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
+                      weightDecay: b.weightDecay, clipnorm: b.clipnorm, clipvalue: b.clipvalue,
+                      globalClipnorm: b.globalClipnorm, lossScaleFactor: b.lossScaleFactor, name: b.name ?? "adamax")
+        try r.finish()
     }
 }
 
@@ -392,6 +575,30 @@ public final class Nadam: Optimizer {
     }
 }
 
+extension Nadam: KerasSerializable {
+    /// "Nadam".
+    public static var className: String { "Nadam" }
+
+    /// The config: the base optimizer keys plus "beta_1", "beta_2", "epsilon".
+    public func getConfig() throws -> ConfigValue {
+        var c = baseConfig()
+        c["beta_1"] = .double(beta1)
+        c["beta_2"] = .double(beta2)
+        c["epsilon"] = .double(epsilon)
+        return .object(c)
+    }
+
+    /// Builds the optimizer from its config (Keras defaults for missing arguments).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ArgumentReader(config, owner: Self.className)
+        let (b, beta1, beta2, epsilon) = try readAdaptiveMomentArguments(&r)
+        try self.init(learningRate: b.learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
+                      weightDecay: b.weightDecay, clipnorm: b.clipnorm, clipvalue: b.clipvalue,
+                      globalClipnorm: b.globalClipnorm, lossScaleFactor: b.lossScaleFactor, name: b.name ?? "nadam")
+        try r.finish()
+    }
+}
+
 /// Lion (Keras `Lion`): `w -= lr * sign(beta1 * m + (1 - beta1) * g)`, then
 /// `m = beta2 * m + (1 - beta2) * g`. Defaults as Keras: learning rate 0.001, beta1 0.9,
 /// beta2 0.99.
@@ -428,5 +635,30 @@ public final class Lion: Optimizer {
         let direction = try sign(try m0 * beta1 + (try g * (1 - beta1)))
         try variable.assign(try x - (try direction * lr))
         try mVar.assign(try m0 * beta2 + (try g * (1 - beta2)))
+    }
+}
+
+extension Lion: KerasSerializable {
+    /// "Lion".
+    public static var className: String { "Lion" }
+
+    /// The config: the base optimizer keys plus "beta_1", "beta_2".
+    public func getConfig() throws -> ConfigValue {
+        var c = baseConfig()
+        c["beta_1"] = .double(beta1)
+        c["beta_2"] = .double(beta2)
+        return .object(c)
+    }
+
+    /// Builds the optimizer from its config (Keras defaults for missing arguments).
+    public convenience init(config: ConfigValue) throws {
+        var r = try ArgumentReader(config, owner: Self.className)
+        let b = try BaseArguments(&r, learningRate: 0.001)
+        let beta1 = try r.number("beta_1", 0.9, "in (0, 1]", { $0 > 0 && $0 <= 1 })
+        let beta2 = try r.number("beta_2", 0.99, "in [0, 1]", isUnitInterval)
+        try self.init(learningRate: b.learningRate, beta1: beta1, beta2: beta2,
+                      weightDecay: b.weightDecay, clipnorm: b.clipnorm, clipvalue: b.clipvalue,
+                      globalClipnorm: b.globalClipnorm, lossScaleFactor: b.lossScaleFactor, name: b.name ?? "lion")
+        try r.finish()
     }
 }

@@ -99,19 +99,12 @@ extension Model {
         guard let lossName = (loss as? BaseLoss)?.name, canonicalLossName(lossName) != nil else {
             throw SwiftKerasError(.invalidArgument, "save: the loss of model '\(name)' (\(String(describing: type(of: loss)))) is not a built-in loss and cannot be saved; save the weights with saveWeights instead")
         }
-        var oc: [String: ConfigValue] = ["learning_rate": .double(try opt.currentLearningRate())]
-        switch opt {
-        case let o as SGD: oc["momentum"] = .double(o.momentum); oc["nesterov"] = .bool(o.nesterov)
-        case let o as Adam:
-            oc["beta_1"] = .double(o.beta1); oc["beta_2"] = .double(o.beta2)
-            oc["epsilon"] = .double(o.epsilon); oc["amsgrad"] = .bool(o.amsgrad)
-        case let o as RMSprop:
-            oc["rho"] = .double(o.rho); oc["momentum"] = .double(o.momentum)
-            oc["epsilon"] = .double(o.epsilon); oc["centered"] = .bool(o.centered)
-        default: break
-        }
+        // The optimizer's Keras config (`optimizerConfig`), the learning rate as its current value;
+        // a custom optimizer class has only its learning rate.
+        var oc: [String: ConfigValue] = optimizerClassName(opt) != nil ? try optimizerConfig(opt).objectValue : [:]
+        oc["learning_rate"] = .double(try opt.currentLearningRate())
         return .object([
-            "optimizer": serialized(String(describing: type(of: opt)), oc),
+            "optimizer": serialized(optimizerClassName(opt) ?? String(describing: type(of: opt)), oc),
             "loss": .string(lossName),
             "metrics": .array(compileMetricEntries()),
         ])
@@ -123,23 +116,7 @@ extension Model {
         guard let optV = r.raw("optimizer"), case .string(let cls)? = optV["class_name"] else {
             throw SwiftKerasError(.invalidArgument, "compile_from_config: missing or invalid 'optimizer'")
         }
-        var oc = try ConfigReader(optV["config"] ?? .object([:]), owner: "compile_from_config: optimizer \(cls)")
-        let lr: LearningRate = .constant(try oc.double("learning_rate") ?? 0.001)
-        let opt: Optimizer
-        switch cls {
-        case "SGD":
-            opt = try SGD(learningRate: lr, momentum: try oc.double("momentum", 0), nesterov: try oc.bool("nesterov", false))
-        case "Adam":
-            opt = try Adam(learningRate: lr, beta1: try oc.double("beta_1", 0.9), beta2: try oc.double("beta_2", 0.999),
-                           epsilon: try oc.double("epsilon", 1e-7), amsgrad: try oc.bool("amsgrad", false))
-        case "RMSprop":
-            opt = try RMSprop(learningRate: lr, rho: try oc.double("rho", 0.9), momentum: try oc.double("momentum", 0),
-                              epsilon: try oc.double("epsilon", 1e-7), centered: try oc.bool("centered", false))
-        default:
-            opt = try Optimizer.named(cls)
-            try opt.setLearningRate(lr)
-        }
-        try oc.finish()
+        let opt = try optimizerFromConfig(name: cls, config: optV["config"] ?? .object([:]))
         guard let lossName = try r.string("loss") else {
             throw SwiftKerasError(.invalidArgument, "compile_from_config: missing 'loss'")
         }
@@ -330,6 +307,43 @@ private func functionalFromConfig(_ config: ConfigValue) throws -> Model {
     let model = try Model(inputs: try ins.map(lookup), outputs: try outs.map(lookup), name: name)
     model.trainable = trainable
     return model
+}
+
+extension Model {
+    /// The compile-config entries of the compiled metrics: a metric given by name stays its
+    /// name; a built-in metric object becomes its `metricConfig`; other metric objects are
+    /// recorded by their name.
+    func compileMetricEntries() -> [ConfigValue] {
+        metricSpecs.map { s in
+            switch s {
+            case .name(let n): return .string(n)
+            case .metric(let m): return metricConfig(m) ?? .string(m.name)
+            }
+        }
+    }
+}
+
+/// A compile-config metric entry: a name, or `{"class_name": ..., "config": {...}}` (extra
+/// Keras keys "module" and "registered_name" are ignored).
+func compileMetric(fromConfig item: ConfigValue) throws -> CompileMetric {
+    switch item {
+    case .string(let s): return .name(s)
+    case .object(let o):
+        guard case .string(let cls)? = o["class_name"] else {
+            throw SwiftKerasError(.invalidArgument, "compile_from_config: a metric entry must be a name or {\"class_name\": ..., \"config\": {...}}, got \(item.json)")
+        }
+        let unknown = o.keys.filter { !["class_name", "config", "module", "registered_name"].contains($0) }.sorted()
+        if !unknown.isEmpty {
+            throw SwiftKerasError(.invalidArgument, "compile_from_config: metric \(cls): unrecognized key(s) \(unknown.map { "'\($0)'" }.joined(separator: ", "))")
+        }
+        let config = o["config"] ?? .object([:])
+        guard case .object = config else {
+            throw SwiftKerasError(.invalidArgument, "compile_from_config: metric \(cls): 'config' must be an object, got \(config.json)")
+        }
+        return .metric(try metricFromConfig(name: cls, configJSON: config.json))
+    default:
+        throw SwiftKerasError(.invalidArgument, "compile_from_config: a metric entry must be a name or {\"class_name\": ..., \"config\": {...}}, got \(item.json)")
+    }
 }
 
 extension ConfigValue {

@@ -227,3 +227,15 @@ extension Layer {
         throw SwiftKerasError(.invalidArgument, "load_weights: layer '\(name)' has no weights yet but '\(path)' holds \(entries.count); build the model first (give the first layer an input shape, or call the model on data) and then load the weights")
     }
 }
+
+/// A layer whose weights `Layer.loadWeights(from:skipMismatch: true)` did not load (Keras warns
+/// "Skipping layer ..." for each).
+public struct SkippedWeights: Equatable, Sendable {
+    /// The layer's path in the weights file ("dense_1", "sequential/dense"), or the loading
+    /// layer's own name for its own weights.
+    public var layer: String
+    /// The model's weight keys of that layer, which kept their values.
+    public var weights: [String]
+    /// Why the layer was skipped (missing, extra or mismatched weights, naming them and the file).
+    public var reason: String
+}
