@@ -418,6 +418,26 @@ final class CallbackTests: XCTestCase {
         let csv = try XCTUnwrap(try make("CSVLogger", #"{"filename": "x.csv", "separator": ";", "append": true}"#) as? CSVLogger)
         XCTAssertEqual(csv.separator, ";")
         XCTAssertTrue(csv.append)
+        // Every class gives its config back: the same config again from the object it makes.
+        let configs = [
+            "EarlyStopping": #"{"monitor": "val_auc", "min_delta": 0.5, "patience": 3, "baseline": 0.9, "start_from_epoch": 1}"#,
+            "ReduceLROnPlateau": #"{"factor": 0.5, "patience": 2, "min_lr": 0.01, "cooldown": 1, "mode": "max", "verbose": 1}"#,
+            "ModelCheckpoint": #"{"filepath": "w{epoch}.weights.h5", "save_weights_only": true, "save_freq": 3, "initial_value_threshold": 0.5}"#,
+            "TerminateOnNaN": "{}", "History": "{}", "ProgbarLogger": "{}",
+            "CSVLogger": #"{"filename": "x.csv", "separator": ";", "append": true}"#,
+        ]
+        for (cls, json) in configs {
+            let a = try XCTUnwrap(try make(cls, json) as? any ConfigurableCallback)
+            let config = try a.getConfig()
+            let b = try XCTUnwrap(try CallbackRegistry.make(className: cls, config: config) as? any ConfigurableCallback)
+            XCTAssertEqual(try b.getConfig(), config, cls)
+        }
+        XCTAssertEqual(try es.getConfig()["mode"], .string("max"))
+        XCTAssertEqual(try ck.getConfig()["save_freq"], .int(3))
+        XCTAssertEqual(try ck.getConfig()["initial_value_threshold"], .double(0.5))
+        assertError(.unimplemented, "ModelCheckpoint: a checkpoint with a saver closure has no config") {
+            try ModelCheckpoint(filepath: "x") { _, _ in }.getConfig()
+        }
         assertError(.invalidArgument, "callbacks: unknown callback class 'Nope' (known: CSVLogger, EarlyStopping, History, ModelCheckpoint, ProgbarLogger, ReduceLROnPlateau, TerminateOnNaN)") {
             try make("Nope", "{}")
         }

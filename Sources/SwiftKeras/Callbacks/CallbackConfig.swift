@@ -1,15 +1,11 @@
 // Callbacks made from a Keras class name and config dictionary (the constructor arguments of
 // `keras.callbacks.<Class>(...)` with Keras' names and defaults), so C and Python create the
-// same core objects. Each class has `init(config:)`; `CallbackRegistry` lists them.
+// same core objects. Each class is `KerasSerializable` (className, getConfig, init(config:));
+// `CallbackRegistry` lists them.
 
-/// A callback class that can be created from its Keras config.
-public protocol ConfigurableCallback: Callback {
-    /// The Keras class name ("EarlyStopping").
-    static var className: String { get }
-    /// Creates the callback from its config (Keras argument names; absent keys take Keras'
-    /// defaults; unknown keys are an error).
-    init(config: ConfigValue) throws
-}
+/// A callback class that can be created from its Keras config (absent keys take Keras'
+/// defaults; unknown keys are an error) and gives its config back.
+public protocol ConfigurableCallback: Callback, KerasSerializable {}
 
 /// The callback classes that can be created by name.
 public enum CallbackRegistry {
@@ -44,6 +40,9 @@ private func modeValue(_ r: inout ConfigReader) throws -> MonitorMode {
     try MonitorMode(name: try r.string("mode") ?? "auto", owner: r.owner)
 }
 
+/// An optional number as a config value.
+private func number(_ v: Double?) -> ConfigValue { v.map { .double($0) } ?? .null }
+
 extension EarlyStopping: ConfigurableCallback {
     public static var className: String { "EarlyStopping" }
 
@@ -56,6 +55,13 @@ extension EarlyStopping: ConfigurableCallback {
                       restoreBestWeights: try r.bool("restore_best_weights", false),
                       startFromEpoch: try r.int("start_from_epoch", 0), verbose: try r.int("verbose", 0))
         try r.finish()
+    }
+
+    /// The config (mode resolved; verbose nil written as 0).
+    public func getConfig() throws -> ConfigValue {
+        .object(["monitor": .string(monitor), "min_delta": .double(minDelta), "patience": .int(patience),
+                 "verbose": .int(verbose ?? 0), "mode": .string(mode.rawValue), "baseline": number(baseline),
+                 "restore_best_weights": .bool(restoreBestWeights), "start_from_epoch": .int(startFromEpoch)])
     }
 }
 
@@ -70,6 +76,13 @@ extension ReduceLROnPlateau: ConfigurableCallback {
                       patience: try r.int("patience", 10), mode: try modeValue(&r), minDelta: try r.double("min_delta", 1e-4),
                       cooldown: try r.int("cooldown", 0), minLR: try r.double("min_lr", 0), verbose: try r.int("verbose", 0))
         try r.finish()
+    }
+
+    /// The config (mode resolved; verbose nil written as 0).
+    public func getConfig() throws -> ConfigValue {
+        .object(["monitor": .string(monitor), "factor": .double(factor), "patience": .int(patience),
+                 "verbose": .int(verbose ?? 0), "mode": .string(mode.rawValue), "min_delta": .double(minDelta),
+                 "cooldown": .int(cooldown), "min_lr": .double(minLR)])
     }
 }
 
@@ -97,6 +110,22 @@ extension ModelCheckpoint: ConfigurableCallback {
                       initialValueThreshold: try r.double("initial_value_threshold"))
         try r.finish()
     }
+
+    /// The config (mode resolved). A checkpoint made with a saver closure has none.
+    public func getConfig() throws -> ConfigValue {
+        guard writesFiles else {
+            throw SwiftKerasError(.unimplemented, "ModelCheckpoint: a checkpoint with a saver closure has no config")
+        }
+        let freq: ConfigValue
+        switch saveFrequency {
+        case .epoch: freq = .string("epoch")
+        case .batches(let n): freq = .int(n)
+        }
+        return .object(["filepath": .string(filepath), "monitor": .string(monitor), "verbose": .int(verbose ?? 0),
+                        "save_best_only": .bool(saveBestOnly), "save_weights_only": .bool(saveWeightsOnly),
+                        "mode": .string(mode.rawValue), "save_freq": freq,
+                        "initial_value_threshold": number(initialValueThreshold)])
+    }
 }
 
 extension TerminateOnNaN: ConfigurableCallback {
@@ -107,6 +136,9 @@ extension TerminateOnNaN: ConfigurableCallback {
         try ConfigReader(config, owner: "TerminateOnNaN").finish()
         self.init()
     }
+
+    /// No keys.
+    public func getConfig() throws -> ConfigValue { .object([:]) }
 }
 
 extension CSVLogger: ConfigurableCallback {
@@ -118,6 +150,11 @@ extension CSVLogger: ConfigurableCallback {
         guard let name = try r.string("filename") else { throw SwiftKerasError.invalid("CSVLogger: the config needs a 'filename'") }
         try self.init(filename: name, separator: try r.string("separator") ?? ",", append: try r.bool("append", false))
         try r.finish()
+    }
+
+    /// filename, separator, append.
+    public func getConfig() throws -> ConfigValue {
+        .object(["filename": .string(filename), "separator": .string(String(separator)), "append": .bool(append)])
     }
 }
 
@@ -135,6 +172,9 @@ extension ProgbarLogger: ConfigurableCallback {
         try r.finish()
         self.init()
     }
+
+    /// count_mode "steps".
+    public func getConfig() throws -> ConfigValue { .object(["count_mode": .string("steps")]) }
 }
 
 extension History: ConfigurableCallback {
@@ -145,4 +185,7 @@ extension History: ConfigurableCallback {
         try ConfigReader(config, owner: "History").finish()
         self.init()
     }
+
+    /// No keys.
+    public func getConfig() throws -> ConfigValue { .object([:]) }
 }

@@ -200,6 +200,8 @@ public final class ModelCheckpoint: MonitorCallback {
     public private(set) var savedEpochs: [Int] = []
     /// The paths written, in order.
     public private(set) var savedPaths: [String] = []
+    /// The `best` a fit starts from when nothing was saved yet (nil: +-inf).
+    public let initialValueThreshold: Double?
     private let save: ((Model, String) throws -> Void)?
     private var currentEpoch = 0
     private var batchesSinceSave = 0
@@ -226,6 +228,7 @@ public final class ModelCheckpoint: MonitorCallback {
         self.saveWeightsOnly = saveWeightsOnly
         self.saveFrequency = saveFrequency
         self.verbose = verbose
+        self.initialValueThreshold = initialValueThreshold
         save = nil
         super.init(monitor: monitor, mode: mode, minDelta: 0)
         if let t = initialValueThreshold { best = t }
@@ -240,9 +243,13 @@ public final class ModelCheckpoint: MonitorCallback {
         saveWeightsOnly = false
         saveFrequency = .epoch
         verbose = 0
+        initialValueThreshold = nil
         self.save = save
         super.init(monitor: monitor, mode: mode, minDelta: 0)
     }
+
+    /// Whether the checkpoint writes the files itself (not through a saver closure).
+    var writesFiles: Bool { save == nil }
 
     public override func onEpochBegin(_ epoch: Int, logs: Logs) throws { currentEpoch = epoch }
 
