@@ -7,7 +7,7 @@ LIB := .build/release/libswiftkeras.so
 HEADERS := include/swiftkeras.h $(sort $(wildcard include/swiftkeras/*.h))
 CFLAGS_STRICT := -std=c11 -Wall -Wextra -Werror -pedantic -O2
 
-.PHONY: all lib deps test test-swift test-c test-python demo demo-c bench bench-c bench-python python clean
+.PHONY: all lib deps test test-generated test-swift test-c test-python demo demo-c bench bench-c bench-python python clean
 
 all: lib
 
@@ -30,7 +30,13 @@ deps:
 lib: deps
 	$(SWIFT) build -c release --product swiftkeras
 
-test: deps test-swift test-c test-python
+test: deps test-generated test-swift test-c test-python
+
+# The files generated from the op table (tools/ops_table.py) are up to date, and the table names
+# exactly the ops the Swift core records on the tape (tools/recorded_ops.py).
+test-generated:
+	$(PYTHON) tools/capi_ops.py --check
+	$(PYTHON) -m pytest -q Tests/tools
 
 test-swift:
 	$(SWIFT) build --build-tests
@@ -86,7 +92,7 @@ bench-c: lib
 	Tests/C/build/bench
 
 # The Python package in place: bindings/python/swiftkeras/_native*.so (the CPython extension,
-# generated wrappers from tools/capi_ops.py) next to a copy of libswiftkeras.so (rpath $$ORIGIN).
+# generated wrappers from tools/ops_table.py via tools/capi_ops.py) next to a copy of libswiftkeras.so (rpath $$ORIGIN).
 # Then PYTHONPATH=bindings/python python3 -c 'import swiftkeras' works.
 PYDIR := bindings/python
 PYEXT := $(PYDIR)/swiftkeras/_native$(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))')

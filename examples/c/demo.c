@@ -53,7 +53,7 @@ int main(void) {
     /* 3. Conditional: switch(5 > 0, square(5), abs(5)). */
     sk_tensor *five, *cond, *sq, *ab;
     check(sk_scalar(5, SK_FLOAT32, &five));
-    check(sk_greater_scalar(five, 0, &cond));
+    check(sk_greater_scalar(five, SK_INT_VALUE(0), &cond));
     check(sk_square(five, &sq));
     check(sk_abs(five, &ab));
     check(sk_switch(cond, sq, ab, &r));

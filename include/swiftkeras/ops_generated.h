@@ -5,6 +5,7 @@
 #define SWIFTKERAS_OPS_GENERATED_H
 
 #include "base.h"
+#include "scalar.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -21,9 +22,10 @@ extern "C" {
  * SK_ERR_DTYPE for a dtype the op does not accept; SK_ERR_OUT_OF_MEMORY when a result size
  * overflows. Axes are int64_t and may be negative (counting from the end).
  *
- * Scalars: the `*_scalar` ops take `double value` as a Python-style ("weak") scalar: an integral
- * value acts as a Python int and takes the tensor's dtype (int32 + 2 stays int32), any other
- * value as a Python float (an integer tensor gives float32, float16 stays float16).
+ * Scalars: the `*_scalar` ops and sk_weak_scalar take an sk_scalar_value, a Python int, float or
+ * bool tagged with its kind (swiftkeras/scalar.h); the core applies the weak-type rule: an int
+ * takes the tensor's dtype (int32 + 2 stays int32; it must fit an integer dtype), a float takes a
+ * float tensor's dtype (float16 stays float16) and gives float32 with an integer or bool tensor.
  *
  * Random ops take `uint64_t seed, uint8_t has_seed`: has_seed != 0 makes the result a pure
  * function of (seed, shape, dtype, arguments); has_seed == 0 draws a fresh seed.
@@ -114,25 +116,27 @@ int32_t sk_matmul(const sk_tensor *a, const sk_tensor *b, sk_tensor **out);
 /* Keras `dot`: contracts the last axis of a with the second-to-last of b (Theano rules for rank > 2). */
 int32_t sk_dot(const sk_tensor *a, const sk_tensor *b, sk_tensor **out);
 /* x + value with a Python-style scalar (see "Scalars" above). */
-int32_t sk_add_scalar(const sk_tensor *x, double value, sk_tensor **out);
+int32_t sk_add_scalar(const sk_tensor *x, sk_scalar_value value, sk_tensor **out);
 /* x - value with a Python-style scalar (see "Scalars" above). */
-int32_t sk_subtract_scalar(const sk_tensor *x, double value, sk_tensor **out);
+int32_t sk_subtract_scalar(const sk_tensor *x, sk_scalar_value value, sk_tensor **out);
 /* x * value with a Python-style scalar (see "Scalars" above). */
-int32_t sk_multiply_scalar(const sk_tensor *x, double value, sk_tensor **out);
+int32_t sk_multiply_scalar(const sk_tensor *x, sk_scalar_value value, sk_tensor **out);
 /* x / value with a Python-style scalar (see "Scalars" above). */
-int32_t sk_divide_scalar(const sk_tensor *x, double value, sk_tensor **out);
+int32_t sk_divide_scalar(const sk_tensor *x, sk_scalar_value value, sk_tensor **out);
 /* x ** value with a Python-style scalar (see "Scalars" above). */
-int32_t sk_pow_scalar(const sk_tensor *x, double value, sk_tensor **out);
+int32_t sk_pow_scalar(const sk_tensor *x, sk_scalar_value value, sk_tensor **out);
 /* max(x, value) with a Python-style scalar (see "Scalars" above). */
-int32_t sk_maximum_scalar(const sk_tensor *x, double value, sk_tensor **out);
+int32_t sk_maximum_scalar(const sk_tensor *x, sk_scalar_value value, sk_tensor **out);
 /* min(x, value) with a Python-style scalar (see "Scalars" above). */
-int32_t sk_minimum_scalar(const sk_tensor *x, double value, sk_tensor **out);
+int32_t sk_minimum_scalar(const sk_tensor *x, sk_scalar_value value, sk_tensor **out);
 /* x > value (bool) with a Python-style scalar (see "Scalars" above). */
-int32_t sk_greater_scalar(const sk_tensor *x, double value, sk_tensor **out);
+int32_t sk_greater_scalar(const sk_tensor *x, sk_scalar_value value, sk_tensor **out);
 /* x < value (bool) with a Python-style scalar (see "Scalars" above). */
-int32_t sk_less_scalar(const sk_tensor *x, double value, sk_tensor **out);
+int32_t sk_less_scalar(const sk_tensor *x, sk_scalar_value value, sk_tensor **out);
 /* x == value (bool) with a Python-style scalar (see "Scalars" above). */
-int32_t sk_equal_scalar(const sk_tensor *x, double value, sk_tensor **out);
+int32_t sk_equal_scalar(const sk_tensor *x, sk_scalar_value value, sk_tensor **out);
+/* The rank-0 tensor `value` becomes next to `like` under the weak-type rule (see "Scalars" above): what a binary op meeting `like` and a Python scalar computes with, e.g. for `2 - x` or `x % 3`. Errors: SK_ERR_INVALID_ARG for an unknown kind or an int that does not fit like's integer dtype. */
+int32_t sk_weak_scalar(const sk_tensor *like, sk_scalar_value value, sk_tensor **out);
 /* Sum (Keras `sum`). Over `axes` (NULL = all axes; negative axes count from the end). Errors: axis out of range or repeated. */
 int32_t sk_sum(const sk_tensor *x, const int64_t *axes, int32_t n_axes, uint8_t keepdims,
     sk_tensor **out);

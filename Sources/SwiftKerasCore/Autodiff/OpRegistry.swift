@@ -1,7 +1,7 @@
 /// The registry of every op that reports to the tape, with its gradient status. The gradient
 /// check suite walks it: every differentiable op must have a numerical check, and the tape
 /// refuses (with a named error) to differentiate through an op that is not registered, so no
-/// op can skip the registry. Each family lists its ops next to their code.
+/// op can skip the registry. The entries come from the op table, tools/ops_table.py.
 public enum OpRegistry {
     /// How an op behaves under differentiation.
     public enum Gradient: Sendable {
@@ -15,25 +15,15 @@ public enum OpRegistry {
         case none
     }
 
-    /// Every registered op, by the Keras name it records under.
+    /// Every registered op, by the Keras name it records under. The families (one table per op
+    /// family) are generated from tools/ops_table.py into GeneratedOpRegistry.swift, together with
+    /// the C shims and the Python wrappers; `tools/capi_ops.py --check` keeps the table equal to
+    /// the names the ops pass to `record`.
     public static var all: [String: Gradient] {
-        var out = core
+        var out: [String: Gradient] = [:]
         for family in families { out.merge(family) { a, _ in a } }
         return out
     }
-
-    static var families: [[String: Gradient]] {
-        [elementwiseOps, reductionOps, shapeOps, linalgOps, convolutionOps, neuralNetOps, additionsOps]
-    }
-
-    /// Ops of the core and the autodiff machinery itself.
-    static let core: [String: Gradient] = [
-        "cast": .differentiable,
-        "reshape": .differentiable,
-        "transpose": .differentiable,
-        "broadcast_to": .differentiable,
-        "custom_gradient": .firstOrderOnly,
-    ]
 
     static func isRegistered(_ op: StaticString) -> Bool {
         registeredNames.contains(op.description)

@@ -550,48 +550,51 @@ extension Tensor {
         return out
     }
 
-    /// The scalar's tensor in the dtype it takes next to this tensor (it never upcasts it).
-    func weak(_ s: Scalar) throws -> Tensor { try scalarTensor(s, s.resultType(with: dtype)) }
+    /// The scalar's tensor in the dtype it takes next to this tensor (it never upcasts it);
+    /// errors name `op`.
+    func weak(_ s: Scalar, _ op: ArithmeticOp) throws -> Tensor { try weakScalar(s, op: op.name) }
+    /// The scalar's tensor in the dtype it takes next to this tensor; errors name `op`.
+    func weak(_ s: Scalar, _ op: ComparisonOp) throws -> Tensor { try weakScalar(s, op: op.name) }
 
     /// Elementwise sum with numpy broadcasting and Keras dtype promotion (Keras `add`).
     /// Integers wrap; two bools give their logical or.
     public func adding(_ other: Tensor) throws -> Tensor { try Tensor.arithmetic(.add, self, other) }
     /// Elementwise sum with a Python-style scalar that takes this tensor's dtype (Keras `add`).
-    public func adding(_ s: Scalar) throws -> Tensor { try Tensor.arithmetic(.add, self, weak(s), constantB: true) }
+    public func adding(_ s: Scalar) throws -> Tensor { try Tensor.arithmetic(.add, self, weak(s, .add), constantB: true) }
 
     /// Elementwise difference (Keras `subtract`); two bool operands are rejected.
     public func subtracting(_ other: Tensor) throws -> Tensor { try Tensor.arithmetic(.subtract, self, other) }
     /// Elementwise difference with a Python-style scalar (Keras `subtract`).
-    public func subtracting(_ s: Scalar) throws -> Tensor { try Tensor.arithmetic(.subtract, self, weak(s), constantB: true) }
+    public func subtracting(_ s: Scalar) throws -> Tensor { try Tensor.arithmetic(.subtract, self, weak(s, .subtract), constantB: true) }
 
     /// Elementwise product (Keras `multiply`); two bools give their logical and.
     public func multiplying(_ other: Tensor) throws -> Tensor { try Tensor.arithmetic(.multiply, self, other) }
     /// Elementwise product with a Python-style scalar (Keras `multiply`).
-    public func multiplying(_ s: Scalar) throws -> Tensor { try Tensor.arithmetic(.multiply, self, weak(s), constantB: true) }
+    public func multiplying(_ s: Scalar) throws -> Tensor { try Tensor.arithmetic(.multiply, self, weak(s, .multiply), constantB: true) }
 
     /// True division (Keras `divide` / `true_divide`): integer and bool operands give float32.
     public func dividing(by other: Tensor) throws -> Tensor { try Tensor.arithmetic(.divide, self, other) }
     /// True division by a Python-style scalar (Keras `divide`).
-    public func dividing(by s: Scalar) throws -> Tensor { try Tensor.arithmetic(.divide, self, weak(s), constantB: true) }
+    public func dividing(by s: Scalar) throws -> Tensor { try Tensor.arithmetic(.divide, self, weak(s, .divide), constantB: true) }
 
     /// Floor division (Keras `floor_divide`): integers round toward -inf as in Python and an
     /// integer division by zero gives 0 (no trap); floats compute `floor(a / b)`.
     public func floorDividing(by other: Tensor) throws -> Tensor { try Tensor.arithmetic(.floorDivide, self, other) }
     /// Floor division by a Python-style scalar (Keras `floor_divide`).
-    public func floorDividing(by s: Scalar) throws -> Tensor { try Tensor.arithmetic(.floorDivide, self, weak(s), constantB: true) }
+    public func floorDividing(by s: Scalar) throws -> Tensor { try Tensor.arithmetic(.floorDivide, self, weak(s, .floorDivide), constantB: true) }
 
     /// Python-style modulo (Keras `mod`): the result takes the divisor's sign; integer `x mod 0`
     /// gives 0; floats follow numpy (`fmod`, then adjusted; `x mod 0.0` is NaN).
     public func modulo(_ other: Tensor) throws -> Tensor { try Tensor.arithmetic(.mod, self, other) }
     /// Python-style modulo by a Python-style scalar (Keras `mod`).
-    public func modulo(_ s: Scalar) throws -> Tensor { try Tensor.arithmetic(.mod, self, weak(s), constantB: true) }
+    public func modulo(_ s: Scalar) throws -> Tensor { try Tensor.arithmetic(.mod, self, weak(s, .mod), constantB: true) }
 
     /// Elementwise power (Keras `power` / `pow`). Floats use libm `pow`; integers use repeated
     /// squaring with wrap-around, and a negative integer exponent gives 0 except for the
     /// bases 1 (→ 1) and -1 (→ ±1 by parity), where numpy would raise.
     public func raised(toPower other: Tensor) throws -> Tensor { try Tensor.arithmetic(.pow, self, other) }
     /// Elementwise power with a Python-style scalar exponent (Keras `power`).
-    public func raised(toPower s: Scalar) throws -> Tensor { try Tensor.arithmetic(.pow, self, weak(s), constantB: true) }
+    public func raised(toPower s: Scalar) throws -> Tensor { try Tensor.arithmetic(.pow, self, weak(s, .pow), constantB: true) }
 
     /// Elementwise `==` (Keras `equal`), a bool tensor; NaN equals nothing.
     public func isEqual(to other: Tensor) throws -> Tensor { try Tensor.comparison(.equal, self, other) }
@@ -607,17 +610,17 @@ extension Tensor {
     public func isLessOrEqual(to other: Tensor) throws -> Tensor { try Tensor.comparison(.lessEqual, self, other) }
 
     /// Elementwise `==` with a Python-style scalar (Keras `equal`).
-    public func isEqual(to s: Scalar) throws -> Tensor { try Tensor.comparison(.equal, self, weak(s)) }
+    public func isEqual(to s: Scalar) throws -> Tensor { try Tensor.comparison(.equal, self, weak(s, .equal)) }
     /// Elementwise `!=` with a Python-style scalar (Keras `not_equal`).
-    public func isNotEqual(to s: Scalar) throws -> Tensor { try Tensor.comparison(.notEqual, self, weak(s)) }
+    public func isNotEqual(to s: Scalar) throws -> Tensor { try Tensor.comparison(.notEqual, self, weak(s, .notEqual)) }
     /// Elementwise `>` with a Python-style scalar (Keras `greater`).
-    public func isGreater(than s: Scalar) throws -> Tensor { try Tensor.comparison(.greater, self, weak(s)) }
+    public func isGreater(than s: Scalar) throws -> Tensor { try Tensor.comparison(.greater, self, weak(s, .greater)) }
     /// Elementwise `>=` with a Python-style scalar (Keras `greater_equal`).
-    public func isGreaterOrEqual(to s: Scalar) throws -> Tensor { try Tensor.comparison(.greaterEqual, self, weak(s)) }
+    public func isGreaterOrEqual(to s: Scalar) throws -> Tensor { try Tensor.comparison(.greaterEqual, self, weak(s, .greaterEqual)) }
     /// Elementwise `<` with a Python-style scalar (Keras `less`).
-    public func isLess(than s: Scalar) throws -> Tensor { try Tensor.comparison(.less, self, weak(s)) }
+    public func isLess(than s: Scalar) throws -> Tensor { try Tensor.comparison(.less, self, weak(s, .less)) }
     /// Elementwise `<=` with a Python-style scalar (Keras `less_equal`).
-    public func isLessOrEqual(to s: Scalar) throws -> Tensor { try Tensor.comparison(.lessEqual, self, weak(s)) }
+    public func isLessOrEqual(to s: Scalar) throws -> Tensor { try Tensor.comparison(.lessEqual, self, weak(s, .lessEqual)) }
 
     /// Elementwise logical and (Keras `logical_and`); both operands are cast to bool.
     public func logicalAnd(_ other: Tensor) throws -> Tensor {
@@ -642,15 +645,15 @@ extension Tensor {
 /// TensorFlow.
 public func maximum(_ a: Tensor, _ b: Tensor) throws -> Tensor { try Tensor.arithmetic(.maximum, a, b) }
 /// Elementwise maximum with a Python-style scalar (Keras `maximum`).
-public func maximum(_ a: Tensor, _ s: Scalar) throws -> Tensor { try Tensor.arithmetic(.maximum, a, a.weak(s), constantB: true) }
+public func maximum(_ a: Tensor, _ s: Scalar) throws -> Tensor { try Tensor.arithmetic(.maximum, a, a.weak(s, .maximum), constantB: true) }
 /// Elementwise minimum with broadcasting and promotion (Keras `minimum`); NaN propagates.
 public func minimum(_ a: Tensor, _ b: Tensor) throws -> Tensor { try Tensor.arithmetic(.minimum, a, b) }
 /// Elementwise minimum with a Python-style scalar (Keras `minimum`).
-public func minimum(_ a: Tensor, _ s: Scalar) throws -> Tensor { try Tensor.arithmetic(.minimum, a, a.weak(s), constantB: true) }
+public func minimum(_ a: Tensor, _ s: Scalar) throws -> Tensor { try Tensor.arithmetic(.minimum, a, a.weak(s, .minimum), constantB: true) }
 /// Elementwise power (Keras `pow`); see `Tensor.raised(toPower:)`.
 public func pow(_ a: Tensor, _ b: Tensor) throws -> Tensor { try Tensor.arithmetic(.pow, a, b) }
 /// Elementwise power with a Python-style scalar exponent (Keras `pow`).
-public func pow(_ a: Tensor, _ s: Scalar) throws -> Tensor { try Tensor.arithmetic(.pow, a, a.weak(s), constantB: true) }
+public func pow(_ a: Tensor, _ s: Scalar) throws -> Tensor { try Tensor.arithmetic(.pow, a, a.weak(s, .pow), constantB: true) }
 
 /// The pullback of `power` (TensorFlow's `_PowGrad`): dx = g·y·x^(y-1); dy = g·x^y·log(x)
 /// where x > 0 and 0 elsewhere (a negative or zero base has no real logarithm).
@@ -927,35 +930,35 @@ extension Tensor {
     /// Elementwise sum with a Python-style scalar (keeps the tensor's dtype).
     public static func + (a: Tensor, s: Scalar) throws -> Tensor { try a.adding(s) }
     /// Elementwise sum with a Python-style scalar (keeps the tensor's dtype).
-    public static func + (s: Scalar, a: Tensor) throws -> Tensor { try Tensor.arithmetic(.add, a.weak(s), a, constantA: true) }
+    public static func + (s: Scalar, a: Tensor) throws -> Tensor { try Tensor.arithmetic(.add, a.weak(s, .add), a, constantA: true) }
 
     /// Elementwise difference (Keras `subtract`).
     public static func - (a: Tensor, b: Tensor) throws -> Tensor { try a.subtracting(b) }
     /// Elementwise difference with a Python-style scalar.
     public static func - (a: Tensor, s: Scalar) throws -> Tensor { try a.subtracting(s) }
     /// Elementwise difference with a Python-style scalar.
-    public static func - (s: Scalar, a: Tensor) throws -> Tensor { try Tensor.arithmetic(.subtract, a.weak(s), a, constantA: true) }
+    public static func - (s: Scalar, a: Tensor) throws -> Tensor { try Tensor.arithmetic(.subtract, a.weak(s, .subtract), a, constantA: true) }
 
     /// Elementwise product (Keras `multiply`).
     public static func * (a: Tensor, b: Tensor) throws -> Tensor { try a.multiplying(b) }
     /// Elementwise product with a Python-style scalar.
     public static func * (a: Tensor, s: Scalar) throws -> Tensor { try a.multiplying(s) }
     /// Elementwise product with a Python-style scalar.
-    public static func * (s: Scalar, a: Tensor) throws -> Tensor { try Tensor.arithmetic(.multiply, a.weak(s), a, constantA: true) }
+    public static func * (s: Scalar, a: Tensor) throws -> Tensor { try Tensor.arithmetic(.multiply, a.weak(s, .multiply), a, constantA: true) }
 
     /// True division (Keras `divide`); integers give float32.
     public static func / (a: Tensor, b: Tensor) throws -> Tensor { try a.dividing(by: b) }
     /// True division by a Python-style scalar.
     public static func / (a: Tensor, s: Scalar) throws -> Tensor { try a.dividing(by: s) }
     /// True division of a Python-style scalar by a tensor.
-    public static func / (s: Scalar, a: Tensor) throws -> Tensor { try Tensor.arithmetic(.divide, a.weak(s), a, constantA: true) }
+    public static func / (s: Scalar, a: Tensor) throws -> Tensor { try Tensor.arithmetic(.divide, a.weak(s, .divide), a, constantA: true) }
 
     /// Python-style modulo (Keras `mod`).
     public static func % (a: Tensor, b: Tensor) throws -> Tensor { try a.modulo(b) }
     /// Python-style modulo by a Python-style scalar.
     public static func % (a: Tensor, s: Scalar) throws -> Tensor { try a.modulo(s) }
     /// Python-style modulo of a Python-style scalar by a tensor.
-    public static func % (s: Scalar, a: Tensor) throws -> Tensor { try Tensor.arithmetic(.mod, a.weak(s), a, constantA: true) }
+    public static func % (s: Scalar, a: Tensor) throws -> Tensor { try Tensor.arithmetic(.mod, a.weak(s, .mod), a, constantA: true) }
 
     // Swift numbers as Python-style scalars: an `Int` is an int scalar, a `Double` a float
     // scalar (integer literals pick the `Int` overloads, float literals the `Double` ones).

@@ -505,6 +505,43 @@ int skpy_conv_f64(PyObject *o, const char *fn, const char *name, double *out) {
     return 0;
 }
 
+/* A Python number as the C API's tagged scalar: bool -> SK_SCALAR_BOOL, int (or an __index__
+ * object such as a numpy integer) -> SK_SCALAR_INT, float -> SK_SCALAR_FLOAT; a tensor or
+ * Variable by its dtype. The core applies the weak-type rule to the kind. */
+int skpy_conv_scalar(PyObject *o, const char *fn, const char *name, sk_scalar_value *out) {
+    int kind = 0;
+    if (PyBool_Check(o)) kind = SK_SCALAR_BOOL;
+    else if (PyLong_Check(o)) kind = SK_SCALAR_INT;
+    else if (PyFloat_Check(o)) kind = SK_SCALAR_FLOAT;
+    else if (Tensor_Check(o) || Variable_Check(o)) {
+        sk_tensor *h = skpy_convert(o, 0);
+        if (!h) return -1;
+        int32_t dt = sk_tensor_dtype(h);
+        sk_tensor_release(h);
+        kind = dt == SK_BOOL ? SK_SCALAR_BOOL : skpy_is_float_dtype(dt) ? SK_SCALAR_FLOAT : SK_SCALAR_INT;
+    } else if (PyIndex_Check(o)) kind = SK_SCALAR_INT;
+    else kind = SK_SCALAR_FLOAT;
+    out->kind = kind;
+    if (kind == SK_SCALAR_BOOL) {
+        int b = PyObject_IsTrue(o);
+        if (b < 0) return -1;
+        out->v.b = (uint8_t)b;
+        return 0;
+    }
+    if (kind == SK_SCALAR_INT) {
+        PyObject *i = PyNumber_Index(o);
+        if (!i) return -1;
+        int of;
+        long long v = PyLong_AsLongLongAndOverflow(i, &of);
+        Py_DECREF(i);
+        if (v == -1 && PyErr_Occurred()) return -1;
+        if (of) { PyErr_Format(PyExc_ValueError, "%s: argument '%s': integer out of int64 range", fn, name); return -1; }
+        out->v.i = v;
+        return 0;
+    }
+    return skpy_conv_f64(o, fn, name, &out->v.f);
+}
+
 int skpy_conv_i64(PyObject *o, const char *fn, const char *name, int64_t *out) {
     PyObject *i = PyNumber_Index(o);
     if (!i) {

@@ -111,6 +111,7 @@ int skpy_conv_tensor(Conv *c, PyObject *o, const char *fn, const char *name, int
 int skpy_conv_tlist(Conv *c, PyObject *o, const char *fn, const char *name, const sk_tensor *const **out, int32_t *n);
 int skpy_conv_f64(PyObject *o, const char *fn, const char *name, double *out);
 int skpy_conv_i64(PyObject *o, const char *fn, const char *name, int64_t *out);
+int skpy_conv_scalar(PyObject *o, const char *fn, const char *name, sk_scalar_value *out);   /* a tagged int/float/bool */
 int skpy_conv_bool(PyObject *o, const char *fn, const char *name, uint8_t *out);
 int skpy_conv_ints(Conv *c, PyObject *o, const char *fn, const char *name, int allow_none, const int64_t **out, int32_t *n);
 int skpy_conv_fixed(Conv *c, PyObject *o, const char *fn, const char *name, int k, int per, const int64_t **out);

@@ -54,28 +54,12 @@ static int handle_shape(const sk_tensor *h, int64_t *dims, int32_t *nd) {
 /* A new reference handle for self-like objects (Tensor or Variable). */
 static sk_tensor *handle_of(PyObject *o) { return skpy_convert(o, 0); }
 
-/* A Python int/float/bool as a rank-0 tensor with the dtype the weak-scalar rule gives. */
-static sk_tensor *weak_scalar(PyObject *s, int32_t other) {
-    if (PyBool_Check(s)) return skpy_make_scalar(0, s == Py_True, 0, other);
-    if (PyLong_Check(s)) {
-        int of;
-        long long v = PyLong_AsLongLongAndOverflow(s, &of);
-        if (of) { PyErr_SetString(PyExc_ValueError, "integer out of int64 range"); return NULL; }
-        int32_t d = other == SK_BOOL ? SK_INT32 : other;
-        if (skpy_is_float_dtype(d)) return skpy_make_scalar(2, 0, (double)v, d);
-        return skpy_make_scalar(1, v, 0, d);
-    }
-    double d = PyFloat_AsDouble(s);
-    if (d == -1.0 && PyErr_Occurred()) return NULL;
-    return skpy_make_scalar(2, 0, d, skpy_is_float_dtype(other) ? other : SK_FLOAT32);
-}
-
 static inline int is_py_number(PyObject *o) {
     return PyFloat_CheckExact(o) || PyLong_CheckExact(o) || PyBool_Check(o);
 }
 
 typedef int32_t (*binfn)(const sk_tensor *, const sk_tensor *, sk_tensor **);
-typedef int32_t (*scalfn)(const sk_tensor *, double, sk_tensor **);
+typedef int32_t (*scalfn)(const sk_tensor *, sk_scalar_value, sk_tensor **);
 
 static PyObject *call_bin(binfn f, const sk_tensor *a, const sk_tensor *b, int64_t elems) {
     sk_tensor *out = NULL;
@@ -85,41 +69,26 @@ static PyObject *call_bin(binfn f, const sk_tensor *a, const sk_tensor *b, int64
     return skpy_finish(st, out);
 }
 
-/* The scalar op applies when the scalar keeps the tensor's dtype under Python rules. */
-static int scalar_fast(PyObject *s, int32_t dt, double *d) {
-    if (dt == SK_BOOL) return 0;
-    if (PyLong_CheckExact(s)) {
-        int of;
-        long long v = PyLong_AsLongLongAndOverflow(s, &of);
-        if (of || v > (1LL << 53) || v < -(1LL << 53)) { PyErr_Clear(); return 0; }
-        *d = (double)v;
-        return 1;
-    }
-    if (PyFloat_CheckExact(s)) {
-        *d = PyFloat_AS_DOUBLE(s);
-        if (skpy_is_float_dtype(dt)) return 1;
-        return 0;   /* int tensor with a Python float: promote through weak_scalar */
-    }
-    return 0;
-}
-
-/* t OP s (tensor_left) or s OP t for a tensor-like t and a Python number s: the scalar op `fs`
- * when the scalar keeps t's dtype, else the binary op with s as a weak scalar tensor. */
+/* t OP s (tensor_left) or s OP t for a tensor-like t and a Python number s, passed to the core
+ * as a tagged scalar: the scalar op `fs` when there is one, else the binary op with the rank-0
+ * tensor sk_weak_scalar makes of s. The core decides the dtype (the weak-type rule), as for C. */
 static PyObject *tensor_with_scalar(binfn f, scalfn fs, PyObject *t, PyObject *s, int tensor_left) {
+    sk_scalar_value v;
+    if (skpy_conv_scalar(s, "operator", "scalar", &v) < 0) return NULL;
     sk_tensor *ht = handle_of(t);
     if (!ht) return NULL;
-    int32_t dt = sk_tensor_dtype(ht);
     int64_t n = sk_tensor_size(ht);
-    double d;
     PyObject *res = NULL;
-    if (fs && scalar_fast(s, dt, &d)) {
+    if (fs) {
         sk_tensor *out = NULL; int32_t st;
-        if (n > HEAVY_ELEMENTS) { Py_BEGIN_ALLOW_THREADS st = fs(ht, d, &out); Py_END_ALLOW_THREADS }
-        else st = fs(ht, d, &out);
+        if (n > HEAVY_ELEMENTS) { Py_BEGIN_ALLOW_THREADS st = fs(ht, v, &out); Py_END_ALLOW_THREADS }
+        else st = fs(ht, v, &out);
         res = skpy_finish(st, out);
     } else {
-        sk_tensor *hs = weak_scalar(s, dt);
-        if (hs) {
+        sk_tensor *hs = NULL;
+        int32_t st = sk_weak_scalar(ht, v, &hs);
+        if (st) skpy_raise_status(st);
+        else {
             res = tensor_left ? call_bin(f, ht, hs, n) : call_bin(f, hs, ht, n);
             sk_tensor_release(hs);
         }

@@ -696,107 +696,17 @@ class name_scope:
         return False
 
 
+# The functions that are one call of a native op are generated from the op table
+# (tools/ops_table.py -> _backend_generated.py); the ones below do more.
+from ._backend_generated import *  # noqa: E402,F401,F403
+
+
 # ---------------------------------------------------------------------------------------------
 # Elementwise math
 # ---------------------------------------------------------------------------------------------
-def abs(x):
-    """|x|."""
-    return _native.abs(x)
-
-
-def sign(x):
-    """-1, 0 or 1 per element."""
-    return _native.sign(x)
-
-
-def square(x):
-    """x * x."""
-    return _native.square(x)
-
-
 def sqrt(x):
     """sqrt(max(x, 0)): negative inputs give 0."""
     return _native.sqrt(_native.maximum_scalar(x, 0))
-
-
-def exp(x):
-    """e^x."""
-    return _native.exp(x)
-
-
-def log(x):
-    """Natural logarithm."""
-    return _native.log(x)
-
-
-def log1p(x):
-    """log(1 + x)."""
-    return _native.log1p(x)
-
-
-def expm1(x):
-    """e^x - 1."""
-    return _native.expm1(x)
-
-
-def sin(x):
-    """Sine."""
-    return _native.sin(x)
-
-
-def cos(x):
-    """Cosine."""
-    return _native.cos(x)
-
-
-def tanh(x):
-    """Hyperbolic tangent."""
-    return _native.tanh(x)
-
-
-def sigmoid(x):
-    """1 / (1 + e^-x)."""
-    return _native.sigmoid(x)
-
-
-def hard_sigmoid(x):
-    """clip(0.2 x + 0.5, 0, 1)."""
-    return _native.hard_sigmoid(x)
-
-
-def softplus(x):
-    """log(1 + e^x)."""
-    return _native.softplus(x)
-
-
-def softsign(x):
-    """x / (1 + |x|)."""
-    return _native.softsign(x)
-
-
-def round(x):
-    """Round half to even."""
-    return _native.round(x)
-
-
-def floor(x):
-    """Floor."""
-    return _native.floor(x)
-
-
-def ceil(x):
-    """Ceiling."""
-    return _native.ceil(x)
-
-
-def negative(x):
-    """-x."""
-    return _native.negative(x)
-
-
-def logical_not(x):
-    """not x (bool)."""
-    return _native.logical_not(x)
 
 
 def relu(x, alpha=0.0, max_value=None, threshold=0.0):
@@ -806,106 +716,18 @@ def relu(x, alpha=0.0, max_value=None, threshold=0.0):
                         float(threshold))
 
 
-def elu(x, alpha=1.0):
-    """x if x > 0 else alpha * (e^x - 1)."""
-    return _native.elu(x, float(alpha))
-
-
-def _binary(op, scalar_op, x, y, commutative):
-    if scalar_op is not None:
-        if type(y) in _PYNUM and _is_tensor(x):
-            return scalar_op(x, y)
-        if commutative and type(x) in _PYNUM and _is_tensor(y):
-            return scalar_op(y, x)
+def _binary(op, scalar_op, x, y):
+    """x OP y for the Keras backend functions: a Python int/float operand reaches the core as a
+    weak scalar (the op's scalar variant, else the rank-0 tensor `weak_scalar` makes of it), so
+    the core decides its dtype as it does for C and for the operators."""
+    if type(y) in _PYNUM and _is_tensor(x):
+        return scalar_op(x, y) if scalar_op is not None else op(x, _native.weak_scalar(x, y))
+    if type(x) in _PYNUM and _is_tensor(y):
+        return op(_native.weak_scalar(y, x), y)
     return op(x, y)
 
 
-def add(x, y):
-    """x + y."""
-    return _binary(_native.add, _native.add_scalar, x, y, True)
-
-
-def subtract(x, y):
-    """x - y."""
-    return _binary(_native.subtract, _native.subtract_scalar, x, y, False)
-
-
-def multiply(x, y):
-    """x * y (the seed guide's `K.multiply`)."""
-    return _binary(_native.multiply, _native.multiply_scalar, x, y, True)
-
-
-def divide(x, y):
-    """x / y (true division)."""
-    return _binary(_native.divide, _native.divide_scalar, x, y, False)
-
-
-def floor_divide(x, y):
-    """floor(x / y)."""
-    return _native.floor_divide(x, y)
-
-
 floordiv = floor_divide
-
-
-def mod(x, y):
-    """Python-style remainder (sign of y)."""
-    return _native.mod(x, y)
-
-
-def pow(x, a):
-    """x ** a."""
-    return _binary(_native.pow, _native.pow_scalar, x, a, False)
-
-
-def maximum(x, y):
-    """Elementwise maximum; NaN propagates."""
-    return _binary(_native.maximum, _native.maximum_scalar, x, y, True)
-
-
-def minimum(x, y):
-    """Elementwise minimum; NaN propagates."""
-    return _binary(_native.minimum, _native.minimum_scalar, x, y, True)
-
-
-def equal(x, y):
-    """x == y (bool)."""
-    return _binary(_native.equal, _native.equal_scalar, x, y, True)
-
-
-def not_equal(x, y):
-    """x != y (bool)."""
-    return _native.not_equal(x, y)
-
-
-def greater(x, y):
-    """x > y (bool)."""
-    return _binary(_native.greater, _native.greater_scalar, x, y, False)
-
-
-def greater_equal(x, y):
-    """x >= y (bool)."""
-    return _native.greater_equal(x, y)
-
-
-def less(x, y):
-    """x < y (bool)."""
-    return _binary(_native.less, _native.less_scalar, x, y, False)
-
-
-def less_equal(x, y):
-    """x <= y (bool)."""
-    return _native.less_equal(x, y)
-
-
-def logical_and(x, y):
-    """x and y (bool)."""
-    return _native.logical_and(x, y)
-
-
-def logical_or(x, y):
-    """x or y (bool)."""
-    return _native.logical_or(x, y)
 
 
 def clip(x, min_value, max_value):
@@ -964,26 +786,6 @@ def where(condition, x, y):
 # ---------------------------------------------------------------------------------------------
 # Reductions
 # ---------------------------------------------------------------------------------------------
-def sum(x, axis=None, keepdims=False):
-    """Sum over `axis` (None = all)."""
-    return _native.sum(x, _axes(axis), bool(keepdims))
-
-
-def prod(x, axis=None, keepdims=False):
-    """Product over `axis`."""
-    return _native.prod(x, _axes(axis), bool(keepdims))
-
-
-def max(x, axis=None, keepdims=False):
-    """Maximum over `axis`; NaN propagates."""
-    return _native.max(x, _axes(axis), bool(keepdims))
-
-
-def min(x, axis=None, keepdims=False):
-    """Minimum over `axis`."""
-    return _native.min(x, _axes(axis), bool(keepdims))
-
-
 def _int_like(name):
     return name.startswith("int") or name.startswith("uint")
 
@@ -1021,59 +823,9 @@ def std(x, axis=None, keepdims=False):
     return _native.std(_float_only(x, "std"), _axes(axis), bool(keepdims))
 
 
-def any(x, axis=None, keepdims=False):
-    """Logical or over `axis` (bool)."""
-    return _native.any(x, _axes(axis), bool(keepdims))
-
-
-def all(x, axis=None, keepdims=False):
-    """Logical and over `axis` (bool)."""
-    return _native.all(x, _axes(axis), bool(keepdims))
-
-
-def argmax(x, axis=-1):
-    """Index of the maximum along `axis` (int64)."""
-    return _native.argmax(x, _operator.index(axis))
-
-
-def argmin(x, axis=-1):
-    """Index of the minimum along `axis` (int64)."""
-    return _native.argmin(x, _operator.index(axis))
-
-
-def cumsum(x, axis=0):
-    """Cumulative sum along `axis` (default 0)."""
-    return _native.cumsum(x, _operator.index(axis))
-
-
-def cumprod(x, axis=0):
-    """Cumulative product along `axis` (default 0)."""
-    return _native.cumprod(x, _operator.index(axis))
-
-
-def logsumexp(x, axis=None, keepdims=False):
-    """log(sum(exp(x))) over `axis`, computed stably."""
-    return _native.logsumexp(x, _axes(axis), bool(keepdims))
-
-
 # ---------------------------------------------------------------------------------------------
 # Shapes and layout
 # ---------------------------------------------------------------------------------------------
-def reshape(x, shape):
-    """x with a new shape (one entry may be -1)."""
-    return _native.reshape(x, _ints(shape))
-
-
-def flatten(x):
-    """x as a 1-D tensor."""
-    return _native.flatten(x)
-
-
-def batch_flatten(x):
-    """(B, ...) -> (B, prod(...))."""
-    return _native.batch_flatten(x)
-
-
 def transpose(x):
     """x with its axes reversed."""
     return _native.transpose(x, None)
@@ -1084,24 +836,9 @@ def permute_dimensions(x, pattern):
     return _native.transpose(x, _ints(pattern, "pattern"))
 
 
-def expand_dims(x, axis=-1):
-    """x with a size-1 axis inserted at `axis`."""
-    return _native.expand_dims(x, _operator.index(axis))
-
-
 def squeeze(x, axis):
     """x with the size-1 axis `axis` removed."""
     return _native.squeeze(x, [_operator.index(axis)])
-
-
-def concatenate(tensors, axis=-1):
-    """The tensors joined along `axis`."""
-    return _native.concatenate(list(tensors), _operator.index(axis))
-
-
-def stack(x, axis=0):
-    """The tensors stacked along a new axis."""
-    return _native.stack(list(x), _operator.index(axis))
 
 
 def tile(x, n):
@@ -1120,11 +857,6 @@ def repeat(x, n):
     return _native.repeat(x, _operator.index(n))
 
 
-def repeat_elements(x, rep, axis):
-    """Each element of x repeated `rep` times along `axis`."""
-    return _native.repeat_elements(x, _operator.index(rep), _operator.index(axis))
-
-
 def reverse(x, axes):
     """x reversed along `axes` (an int or a list)."""
     if isinstance(axes, int):
@@ -1135,11 +867,6 @@ def reverse(x, axes):
 def gather(reference, indices):
     """reference[indices] along axis 0."""
     return _native.gather(reference, indices, 0)
-
-
-def one_hot(indices, num_classes):
-    """float32 one-hot rows of length num_classes."""
-    return _native.one_hot(indices, _operator.index(num_classes))
 
 
 def temporal_padding(x, padding=(1, 1)):
@@ -1177,16 +904,6 @@ def stop_gradient(variables):
 # ---------------------------------------------------------------------------------------------
 # Linear algebra
 # ---------------------------------------------------------------------------------------------
-def dot(x, y):
-    """Keras `dot`: last axis of x with the second-to-last of y."""
-    return _native.dot(x, y)
-
-
-def matmul(x, y):
-    """numpy-style matrix product."""
-    return _native.matmul(x, y)
-
-
 def batch_dot(x, y, axes=None):
     """Batchwise dot product; (B, n) . (B, n) gives (B, 1)."""
     x, y = _t(x), _t(y)
@@ -1245,16 +962,6 @@ def softmax(x, axis=-1):
     return _native.divide(numerator, _native.sum(numerator, axes, True))
 
 
-def log_softmax(x, axis=-1):
-    """log(softmax(x)) along `axis`."""
-    return _native.log_softmax(x, _operator.index(axis))
-
-
-def l2_normalize(x, axis=None):
-    """x / sqrt(max(sum(x^2, axis), 1e-12))."""
-    return _native.l2_normalize(x, _axes(axis))
-
-
 def bias_add(x, bias, data_format=None):
     """x plus a per-channel bias (1-D, or of rank ndim(x) - 1)."""
     data_format = _data_format(data_format)
@@ -1282,11 +989,6 @@ def dropout(x, level, noise_shape=None, seed=None):
     """Zeroes elements with probability `level` and scales the rest by 1 / (1 - level)."""
     s = _seed(seed)
     return _native.dropout(x, float(level), _ints(noise_shape, "noise_shape"), s)
-
-
-def in_top_k(predictions, targets, k):
-    """Whether each target is among the top k predictions (bool)."""
-    return _native.in_top_k(predictions, targets, _operator.index(k))
 
 
 def _one_minus(t):
