@@ -42,6 +42,7 @@
 
 /* The API by area; each part is self-contained and includes what it needs. */
 #include "swiftkeras/base.h"
+#include "swiftkeras/settings.h"
 #include "swiftkeras/tensor.h"
 #include "swiftkeras/ops_generated.h"
 #include "swiftkeras/autodiff.h"

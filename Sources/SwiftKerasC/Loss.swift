@@ -2,34 +2,13 @@ import SwiftKerasCHeader
 import SwiftKeras
 
 // Keras losses through the C ABI: built-in losses (by name, or class name + JSON config:
-// generated, GeneratedHandles.swift), losses computed by a C callback, calling a loss. An
-// sk_loss handle is a retained LossBox.
+// generated, GeneratedHandles.swift), losses computed by a C callback (per-sample values that the
+// core's CustomLoss weights and reduces), calling a loss. An sk_loss handle is a retained LossBox.
 
 /// An sk_loss: a built-in loss or a C callback.
 final class LossBox {
     let loss: Loss
     init(_ l: Loss) { loss = l }
-}
-
-/// A loss computed by a C callback (Keras: a Python function passed to `compile`): the callback
-/// returns per-sample (or any-shaped) losses, which are weighted by the sample weights and
-/// averaged (Keras' sum_over_batch_size reduction).
-final class CallbackLoss: Loss {
-    let callback: CCallback<sk_loss_fn>
-
-    init(_ callback: CCallback<sk_loss_fn>) { self.callback = callback }
-
-    func callAsFunction(_ yTrue: Tensor, _ yPred: Tensor, sampleWeight: Tensor?) throws -> Tensor {
-        let yt = yPred.dtype.isFloatingPoint && yTrue.dtype != yPred.dtype ? try yTrue.cast(to: yPred.dtype) : yTrue
-        var r = try callback.values(yt, yPred, "custom loss",
-                                    missing: "custom loss: the callback returned SK_OK without writing a loss")
-        if let w = sampleWeight {
-            var sw = try w.cast(to: r.dtype)
-            while sw.rank < r.rank { sw = try sw.reshaped(to: sw.shape + [1]) }
-            r = try r * sw
-        }
-        return r.rank == 0 ? r : try r.mean()
-    }
 }
 
 extension CCallback where Fn == sk_loss_fn {
@@ -43,14 +22,32 @@ extension CCallback where Fn == sk_loss_fn {
     }
 }
 
+/// `sk_loss_create_custom(_ex)`: the callback gives per-sample values; the core's `CustomLoss`
+/// (configured by `config`, NULL = the defaults) weights and reduces them as every loss, so
+/// `reduction` is honoured.
+func createCustomLoss(_ fn: sk_loss_fn?, _ userData: UnsafeMutableRawPointer?, _ destroy: CDestroy?,
+                      _ config: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<OpaquePointer?>?,
+                      _ name: StaticString) -> Int32 {
+    let owner = CUserData(userData, destroy)  // destroy runs exactly once, also on failure
+    return produce(out, name) {
+        guard let fn else { throw SwiftKerasError(.invalidArgument, "\(name): fn is NULL") }
+        let cb = CCallback(fn, owner)
+        return LossBox(try CustomLoss(configJSON: configJSON(config)) {
+            try cb.values($0, $1, "custom loss", missing: "custom loss: the callback returned SK_OK without writing a loss")
+        })
+    }
+}
+
 @c @implementation
 public func sk_loss_create_custom(_ fn: sk_loss_fn?, _ userData: UnsafeMutableRawPointer?, _ destroy: CDestroy?,
                                   _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
-    let owner = CUserData(userData, destroy)  // destroy runs exactly once, also on failure
-    return produce(out, "sk_loss_create_custom") {
-        guard let fn else { throw SwiftKerasError(.invalidArgument, "sk_loss_create_custom: fn is NULL") }
-        return LossBox(CallbackLoss(CCallback(fn, owner)))
-    }
+    createCustomLoss(fn, userData, destroy, nil, out, "sk_loss_create_custom")
+}
+
+@c @implementation
+public func sk_loss_create_custom_ex(_ fn: sk_loss_fn?, _ userData: UnsafeMutableRawPointer?, _ destroy: CDestroy?,
+                                     _ config: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    createCustomLoss(fn, userData, destroy, config, out, "sk_loss_create_custom_ex")
 }
 
 @c @implementation

@@ -70,3 +70,15 @@ public func sk_metric_update_state(_ metric: OpaquePointer?, _ yTrue: OpaquePoin
                           sampleWeight: optionalTensor(sampleWeight))
     }
 }
+
+@c @implementation
+public func sk_metric_function(_ name: UnsafePointer<CChar>?, _ config: UnsafePointer<CChar>?,
+                               _ yTrue: OpaquePointer?, _ yPred: OpaquePointer?,
+                               _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    let fn: StaticString = "sk_metric_function"
+    return produce(out, fn) {
+        let n = try cString(name, fn, "name")
+        let t = try tensor(yTrue, fn, "y_true"), p = try tensor(yPred, fn, "y_pred")
+        return try Metrics.function(named: n, configJSON: configJSON(config))(t, p)
+    }
+}

@@ -121,6 +121,7 @@ static void test_tensors(void) {
 #include "harness_saving.inc"
 #include "harness_custom_metrics.inc"
 #include "harness_ownership.inc"
+#include "harness_rules.inc"
 #include "harness_callbacks.inc"
 
 int main(void) {
@@ -144,6 +145,7 @@ int main(void) {
     test_saving();
     test_custom_metrics();
     test_ownership();
+    test_rules();
     test_keras_callbacks();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;

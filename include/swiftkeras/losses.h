@@ -26,9 +26,11 @@ int32_t sk_loss_create(const char *name, sk_loss **out);
 int32_t sk_loss_create_config(const char *name, const char *config_json, sk_loss **out);
 
 /* A custom loss's callback: writes *out (the slot arrives NULL; the library takes ownership)
- * from y_true (cast to y_pred's floating dtype) and y_pred, using sk_ ops so that it is
- * differentiable. The result may be per-sample (B,) or any shape: it is multiplied by the
- * sample weights (if any) and averaged, as Keras' sum_over_batch_size reduction. */
+ * from y_true and y_pred (both cast to the loss dtype, floatx unless configured), using sk_ ops
+ * so that it is differentiable. The result holds the per-sample values, (B,) or any shape: the
+ * core weights them by the sample weights (if any) and applies the loss's reduction exactly as
+ * for a built-in loss (sum_over_batch_size for sk_loss_create_custom: the weighted sum divided
+ * by the number of values). */
 typedef int32_t (*sk_loss_fn)(void *user_data, const sk_tensor *y_true, const sk_tensor *y_pred,
                               sk_tensor **out);
 
@@ -37,6 +39,18 @@ typedef int32_t (*sk_loss_fn)(void *user_data, const sk_tensor *y_true, const sk
  * before this call returns if it fails. Errors: SK_ERR_INVALID_ARG (fn or out NULL). */
 int32_t sk_loss_create_custom(sk_loss_fn fn, void *user_data, void (*destroy)(void *user_data),
                               sk_loss **out);
+
+/* sk_loss_create_custom with the loss object's settings as a JSON object (NULL or "" = the
+ * defaults of sk_loss_create_custom): "reduction" ("sum_over_batch_size" (default; also
+ * "auto"), "sum" or "none": the weighted per-sample values), "name" (default "custom_loss"),
+ * "dtype" (the floating dtype the inputs are cast to; default floatx), "match_ranks" (default
+ * true: y_true and y_pred go through Keras' squeeze_or_expand_to_same_rank first, as for a plain
+ * function; false for a Loss subclass's call). destroy(user_data) runs exactly once, as for
+ * sk_loss_create_custom (also when the config is rejected).
+ * Errors: SK_ERR_INVALID_ARG (fn or out NULL, invalid JSON, unknown key or reduction, wrong type,
+ * non-floating dtype). */
+int32_t sk_loss_create_custom_ex(sk_loss_fn fn, void *user_data, void (*destroy)(void *user_data),
+                                 const char *config_json, sk_loss **out);
 
 /* Computes a loss (`loss(y_true, y_pred, sample_weight)`); sample_weight may be NULL.
  * Errors: the loss's shape / dtype errors, a custom callback's status. */

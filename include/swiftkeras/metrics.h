@@ -98,6 +98,21 @@ int32_t sk_metric_create_callbacks(const char *name, sk_metric_update_fn update_
                                    sk_metric_result_fn result_fn, sk_metric_reset_fn reset_fn,
                                    void *user_data, void (*destroy)(void *user_data), sk_metric **out);
 
+/* The function form of a Keras metric or loss (keras.metrics.<name>(y_true, y_pred, **kwargs),
+ * keras.losses.<name>(...)): the per-sample values, computed by the core. Names: "accuracy",
+ * "binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy",
+ * "top_k_categorical_accuracy", "sparse_top_k_categorical_accuracy", and every loss function
+ * name or alias ("mean_squared_error"/"mse", "mae", "huber", "binary_crossentropy", ...).
+ * config_json (NULL or "" = defaults) holds the keyword arguments: "threshold"
+ * (binary_accuracy), "k" >= 1 (top-k), "delta" (huber), "axis" (cosine_similarity and the
+ * crossentropies), "from_logits", "label_smoothing" (binary/categorical crossentropy and focal),
+ * "ignore_class" (sparse crossentropy), "apply_class_balancing", "alpha", "gamma" (focal).
+ * e.g. ("binary_accuracy", "{\"threshold\": 0.7}", y_true, y_pred, &out): a float32 tensor of
+ * shape y_pred's without the last axis. *out is owned by the caller.
+ * Errors: SK_ERR_INVALID_ARG (unknown name or key, wrong type, mismatched shapes). */
+int32_t sk_metric_function(const char *name, const char *config_json, const sk_tensor *y_true,
+                           const sk_tensor *y_pred, sk_tensor **out);
+
 #ifdef __cplusplus
 }
 #endif

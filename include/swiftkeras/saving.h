@@ -75,6 +75,14 @@ int32_t sk_model_load_ex(const char *path, uint8_t compile, sk_model **out);
  * custom metrics (sk_metric_create_custom) are recorded by name. Files that list metric names
  * only still load. */
 
+/* The compile config saved in the model file at path (written by sk_model_save): the JSON of
+ * sk_model_compile_config at save time, or "" when the model was saved uncompiled; copied as
+ * sk_layer_name does (buf NULL with capacity 0 only reports *length). Lets a client recompile a
+ * model loaded with sk_model_load_ex(path, 0, ...) with its own metric objects without reading
+ * the file format itself. Errors: SK_ERR_INVALID_ARG (path NULL, capacity too small), SK_ERR_IO
+ * (as sk_model_load for a missing, damaged, foreign or weights-only file). */
+int32_t sk_model_file_compile_config(const char *path, char *buf, size_t capacity, size_t *length);
+
 #ifdef __cplusplus
 }
 #endif

@@ -28,7 +28,7 @@ open class BaseLoss: Loss {
     public var dtype: DType
 
     /// Creates a loss object. `dtype` must be a floating-point dtype (checked when called).
-    public init(name: String, reduction: Reduction = .sumOverBatchSize, dtype: DType = .float32) {
+    public init(name: String, reduction: Reduction = .sumOverBatchSize, dtype: DType = .floatx) {
         self.name = name
         self.reduction = reduction
         self.dtype = dtype
@@ -68,7 +68,7 @@ open class LossFunctionWrapper: BaseLoss {
     public let function: (Tensor, Tensor) throws -> Tensor
 
     /// Wraps `function` (per-sample values from `(yTrue, yPred)`).
-    public init(name: String, reduction: Reduction = .sumOverBatchSize, dtype: DType = .float32,
+    public init(name: String, reduction: Reduction = .sumOverBatchSize, dtype: DType = .floatx,
                 _ function: @escaping (Tensor, Tensor) throws -> Tensor) {
         self.function = function
         super.init(name: name, reduction: reduction, dtype: dtype)
@@ -95,11 +95,44 @@ public final class CustomLoss: BaseLoss {
     public let matchesRanks: Bool
 
     /// Wraps `function`, computing per-sample values from `(yTrue, yPred)`.
-    public init(name: String = "custom_loss", reduction: Reduction = .sumOverBatchSize, dtype: DType = .float32,
+    public init(name: String = "custom_loss", reduction: Reduction = .sumOverBatchSize, dtype: DType = .floatx,
                 matchesRanks: Bool = true, _ function: @escaping (Tensor, Tensor) throws -> Tensor) {
         self.function = function
         self.matchesRanks = matchesRanks
         super.init(name: name, reduction: reduction, dtype: dtype)
+    }
+
+    /// Wraps `function` with the loss object's settings given as a JSON object (`""` = the
+    /// defaults), as a C or Python client describes its custom loss:
+    /// - "name": the loss's name (default "custom_loss");
+    /// - "reduction": "sum_over_batch_size" (default; also "auto" and "mean"), "sum" or "none";
+    /// - "dtype": the floating dtype both inputs are cast to (default `floatx`);
+    /// - "match_ranks": whether the inputs go through `squeezeOrExpandToSameRank` first (default
+    ///   true, as for a plain function; false for a `Loss` subclass's `call`).
+    /// Unknown keys, unknown reductions, non-floating dtypes and wrongly typed values throw
+    /// `.invalidArgument` naming the key.
+    public convenience init(configJSON: String, _ function: @escaping (Tensor, Tensor) throws -> Tensor) throws {
+        let text = configJSON.isEmpty ? "{}" : configJSON
+        var r = try ConfigReader(try ConfigValue.parse(json: text), owner: "CustomLoss.from_config")
+        var reduction = Reduction.sumOverBatchSize
+        if let s = try r.string("reduction") {
+            guard let red = Reduction(name: s) else {
+                throw SwiftKerasError(.invalidArgument,
+                                      "CustomLoss.from_config: invalid value for reduction '\(s)': expected one of \"sum_over_batch_size\", \"sum\", \"none\", \"auto\"")
+            }
+            reduction = red
+        }
+        var dtype = DType.floatx
+        if let d = try r.string("dtype") {
+            guard let dt = DType(name: d), dt.isFloatingPoint else {
+                throw SwiftKerasError(.invalidArgument, "CustomLoss.from_config: 'dtype' must be a floating-point dtype name, got \"\(d)\"")
+            }
+            dtype = dt
+        }
+        let name = try r.string("name") ?? "custom_loss"
+        let matchesRanks = try r.bool("match_ranks", true)
+        try r.finish()
+        self.init(name: name, reduction: reduction, dtype: dtype, matchesRanks: matchesRanks, function)
     }
 
     public override func call(_ yTrue: Tensor, _ yPred: Tensor) throws -> Tensor {

@@ -5,7 +5,7 @@ extension Losses {
     /// `keras.losses.MeanSquaredError`: `mean(square(y_true - y_pred))`.
     public final class MeanSquaredError: LossFunctionWrapper {
         /// Creates the loss (Keras defaults: reduction sum_over_batch_size, name "mean_squared_error").
-        public init(reduction: Reduction = .sumOverBatchSize, name: String = "mean_squared_error", dtype: DType = .float32) {
+        public init(reduction: Reduction = .sumOverBatchSize, name: String = "mean_squared_error", dtype: DType = .floatx) {
             super.init(name: name, reduction: reduction, dtype: dtype, Losses.meanSquaredError)
         }
     }
@@ -13,7 +13,7 @@ extension Losses {
     /// `keras.losses.MeanAbsoluteError`: `mean(abs(y_true - y_pred))`.
     public final class MeanAbsoluteError: LossFunctionWrapper {
         /// Creates the loss (Keras defaults; name "mean_absolute_error").
-        public init(reduction: Reduction = .sumOverBatchSize, name: String = "mean_absolute_error", dtype: DType = .float32) {
+        public init(reduction: Reduction = .sumOverBatchSize, name: String = "mean_absolute_error", dtype: DType = .floatx) {
             super.init(name: name, reduction: reduction, dtype: dtype, Losses.meanAbsoluteError)
         }
     }
@@ -22,7 +22,7 @@ extension Losses {
     public final class MeanAbsolutePercentageError: LossFunctionWrapper {
         /// Creates the loss (Keras defaults; name "mean_absolute_percentage_error").
         public init(reduction: Reduction = .sumOverBatchSize, name: String = "mean_absolute_percentage_error",
-                    dtype: DType = .float32) {
+                    dtype: DType = .floatx) {
             super.init(name: name, reduction: reduction, dtype: dtype, Losses.meanAbsolutePercentageError)
         }
     }
@@ -31,7 +31,7 @@ extension Losses {
     public final class MeanSquaredLogarithmicError: LossFunctionWrapper {
         /// Creates the loss (Keras defaults; name "mean_squared_logarithmic_error").
         public init(reduction: Reduction = .sumOverBatchSize, name: String = "mean_squared_logarithmic_error",
-                    dtype: DType = .float32) {
+                    dtype: DType = .floatx) {
             super.init(name: name, reduction: reduction, dtype: dtype, Losses.meanSquaredLogarithmicError)
         }
     }
@@ -42,7 +42,7 @@ extension Losses {
         public let axis: Int
         /// Creates the loss (Keras defaults: axis -1; name "cosine_similarity").
         public init(axis: Int = -1, reduction: Reduction = .sumOverBatchSize, name: String = "cosine_similarity",
-                    dtype: DType = .float32) {
+                    dtype: DType = .floatx) {
             self.axis = axis
             super.init(name: name, reduction: reduction, dtype: dtype) { try Losses.cosineSimilarity($0, $1, axis: axis) }
         }
@@ -54,7 +54,7 @@ extension Losses {
         public let delta: Double
         /// Creates the loss (Keras defaults: delta 1; name "huber_loss").
         public init(delta: Double = 1.0, reduction: Reduction = .sumOverBatchSize, name: String = "huber_loss",
-                    dtype: DType = .float32) {
+                    dtype: DType = .floatx) {
             self.delta = delta
             super.init(name: name, reduction: reduction, dtype: dtype) { try Losses.huber($0, $1, delta: delta) }
         }
@@ -63,7 +63,7 @@ extension Losses {
     /// `keras.losses.LogCosh`: `mean(log(cosh(y_pred - y_true)))`.
     public final class LogCosh: LossFunctionWrapper {
         /// Creates the loss (Keras defaults; name "log_cosh").
-        public init(reduction: Reduction = .sumOverBatchSize, name: String = "log_cosh", dtype: DType = .float32) {
+        public init(reduction: Reduction = .sumOverBatchSize, name: String = "log_cosh", dtype: DType = .floatx) {
             super.init(name: name, reduction: reduction, dtype: dtype, Losses.logCosh)
         }
     }
@@ -71,7 +71,7 @@ extension Losses {
     /// `keras.losses.Hinge`: `mean(maximum(1 - y_true * y_pred, 0))`.
     public final class Hinge: LossFunctionWrapper {
         /// Creates the loss (Keras defaults; name "hinge").
-        public init(reduction: Reduction = .sumOverBatchSize, name: String = "hinge", dtype: DType = .float32) {
+        public init(reduction: Reduction = .sumOverBatchSize, name: String = "hinge", dtype: DType = .floatx) {
             super.init(name: name, reduction: reduction, dtype: dtype, Losses.hinge)
         }
     }
@@ -79,7 +79,7 @@ extension Losses {
     /// `keras.losses.SquaredHinge`: `mean(square(maximum(1 - y_true * y_pred, 0)))`.
     public final class SquaredHinge: LossFunctionWrapper {
         /// Creates the loss (Keras defaults; name "squared_hinge").
-        public init(reduction: Reduction = .sumOverBatchSize, name: String = "squared_hinge", dtype: DType = .float32) {
+        public init(reduction: Reduction = .sumOverBatchSize, name: String = "squared_hinge", dtype: DType = .floatx) {
             super.init(name: name, reduction: reduction, dtype: dtype, Losses.squaredHinge)
         }
     }
@@ -87,7 +87,7 @@ extension Losses {
     /// `keras.losses.CategoricalHinge`: `maximum(neg - pos + 1, 0)`.
     public final class CategoricalHinge: LossFunctionWrapper {
         /// Creates the loss (Keras defaults; name "categorical_hinge").
-        public init(reduction: Reduction = .sumOverBatchSize, name: String = "categorical_hinge", dtype: DType = .float32) {
+        public init(reduction: Reduction = .sumOverBatchSize, name: String = "categorical_hinge", dtype: DType = .floatx) {
             super.init(name: name, reduction: reduction, dtype: dtype, Losses.categoricalHinge)
         }
     }
@@ -95,7 +95,7 @@ extension Losses {
     /// `keras.losses.KLDivergence`: `sum(y_true * log(y_true / y_pred))`.
     public final class KLDivergence: LossFunctionWrapper {
         /// Creates the loss (Keras defaults; name "kl_divergence").
-        public init(reduction: Reduction = .sumOverBatchSize, name: String = "kl_divergence", dtype: DType = .float32) {
+        public init(reduction: Reduction = .sumOverBatchSize, name: String = "kl_divergence", dtype: DType = .floatx) {
             super.init(name: name, reduction: reduction, dtype: dtype, Losses.klDivergence)
         }
     }
@@ -103,7 +103,7 @@ extension Losses {
     /// `keras.losses.Poisson`: `mean(y_pred - y_true * log(y_pred))`.
     public final class Poisson: LossFunctionWrapper {
         /// Creates the loss (Keras defaults; name "poisson").
-        public init(reduction: Reduction = .sumOverBatchSize, name: String = "poisson", dtype: DType = .float32) {
+        public init(reduction: Reduction = .sumOverBatchSize, name: String = "poisson", dtype: DType = .floatx) {
             super.init(name: name, reduction: reduction, dtype: dtype, Losses.poisson)
         }
     }
@@ -119,7 +119,7 @@ extension Losses {
         /// Creates the loss (Keras defaults: probabilities, no smoothing, axis -1; name
         /// "binary_crossentropy").
         public init(fromLogits: Bool = false, labelSmoothing: Double = 0, axis: Int = -1,
-                    reduction: Reduction = .sumOverBatchSize, name: String = "binary_crossentropy", dtype: DType = .float32) {
+                    reduction: Reduction = .sumOverBatchSize, name: String = "binary_crossentropy", dtype: DType = .floatx) {
             self.fromLogits = fromLogits
             self.labelSmoothing = labelSmoothing
             self.axis = axis
@@ -148,7 +148,7 @@ extension Losses {
         public init(applyClassBalancing: Bool = false, alpha: Double = 0.25, gamma: Double = 2.0,
                     fromLogits: Bool = false, labelSmoothing: Double = 0, axis: Int = -1,
                     reduction: Reduction = .sumOverBatchSize, name: String = "binary_focal_crossentropy",
-                    dtype: DType = .float32) {
+                    dtype: DType = .floatx) {
             self.applyClassBalancing = applyClassBalancing
             self.alpha = alpha
             self.gamma = gamma
@@ -174,7 +174,7 @@ extension Losses {
         /// Creates the loss (Keras defaults; name "categorical_crossentropy").
         public init(fromLogits: Bool = false, labelSmoothing: Double = 0, axis: Int = -1,
                     reduction: Reduction = .sumOverBatchSize, name: String = "categorical_crossentropy",
-                    dtype: DType = .float32) {
+                    dtype: DType = .floatx) {
             self.fromLogits = fromLogits
             self.labelSmoothing = labelSmoothing
             self.axis = axis
@@ -199,7 +199,7 @@ extension Losses {
         /// Creates the loss (Keras defaults: alpha 0.25, gamma 2; name "categorical_focal_crossentropy").
         public init(alpha: Double = 0.25, gamma: Double = 2.0, fromLogits: Bool = false, labelSmoothing: Double = 0,
                     axis: Int = -1, reduction: Reduction = .sumOverBatchSize,
-                    name: String = "categorical_focal_crossentropy", dtype: DType = .float32) {
+                    name: String = "categorical_focal_crossentropy", dtype: DType = .floatx) {
             self.alpha = alpha
             self.gamma = gamma
             self.fromLogits = fromLogits
@@ -224,7 +224,7 @@ extension Losses {
         /// Creates the loss (Keras defaults; name "sparse_categorical_crossentropy").
         public init(fromLogits: Bool = false, ignoreClass: Int? = nil, axis: Int = -1,
                     reduction: Reduction = .sumOverBatchSize, name: String = "sparse_categorical_crossentropy",
-                    dtype: DType = .float32) {
+                    dtype: DType = .floatx) {
             self.fromLogits = fromLogits
             self.ignoreClass = ignoreClass
             self.axis = axis

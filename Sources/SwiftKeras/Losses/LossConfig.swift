@@ -63,7 +63,7 @@ extension PlainLossConfigurable {
     public init(config: ConfigValue) throws {
         var r = try ConfigReader(config, fromConfigOf: Self.functionName)
         let base = try LossBaseArguments(&r)
-        self.init(reduction: base.reduction, name: base.name ?? Self.functionName, dtype: .float32)
+        self.init(reduction: base.reduction, name: base.name ?? Self.functionName, dtype: .floatx)
         try r.finish()
     }
 
@@ -87,7 +87,7 @@ extension CrossentropyConfigurable {
         let base = try LossBaseArguments(&r)
         self.init(fromLogits: try r.bool("from_logits", false), labelSmoothing: try r.double("label_smoothing", 0),
                   axis: try r.int("axis", -1), reduction: base.reduction, name: base.name ?? Self.functionName,
-                  dtype: .float32)
+                  dtype: .floatx)
         try r.finish()
     }
 

@@ -2,8 +2,8 @@
 // values: each takes (y_true, y_pred) and returns the loss with the last axis (or `axis`)
 // reduced. Built from differentiable ops, so tapes differentiate them.
 
-/// Keras' fuzz factor `backend.epsilon()`.
-let kerasEpsilon = 1e-7
+/// Keras' fuzz factor `backend.epsilon()` (`KerasSettings.epsilon`, 1e-7 unless set).
+var kerasEpsilon: Double { KerasSettings.epsilon }
 
 /// The namespace of Keras losses (`keras.losses`): loss functions as static methods
 /// (`Losses.meanSquaredError(yTrue, yPred)`) and loss classes as nested types

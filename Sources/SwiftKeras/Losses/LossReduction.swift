@@ -63,8 +63,8 @@ func kerasDivideNoNaN(_ x: Tensor, _ y: Tensor) throws -> Tensor {
 ///   `total / valid` so the mean is taken over the valid entries only;
 /// - the weights are cast to `values`' dtype and brought to its rank by
 ///   `squeezeOrExpandToSameRank`; weights of lower rank get trailing axes of size 1 (so
-///   per-sample weights `(B,)` apply to every entry of `(B, T)` values); the weights must then
-///   broadcast to the shape of `values`;
+///   per-sample weights `(B,)` apply to every entry of `(B, T)` values); the weights and the
+///   values must then broadcast together (a scalar value and `(B,)` weights give `(B,)`);
 /// - `.none` returns the weighted values, `.sum` their sum, `.sumOverBatchSize` their sum
 ///   divided by their number of elements (0 for no elements).
 /// `op` names the loss in error messages.
@@ -91,8 +91,9 @@ public func reduceWeightedValues(_ values: Tensor, sampleWeight: Tensor?, mask: 
         if w.rank < v.rank {
             w = try w.reshaped(to: w.shape + [Int](repeating: 1, count: v.rank - w.rank))
         }
-        let shape = try? ShapeMath.broadcast(v.shape, w.shape, op: "loss")
-        if shape != v.shape {
+        // The weights and values broadcast together (a scalar loss value times per-sample
+        // weights gives weighted per-sample values, as Keras' multiply does).
+        if (try? ShapeMath.broadcast(v.shape, w.shape, op: "loss")) == nil {
             throw SwiftKerasError.invalid(
                 "\(op): sample_weight of shape \(formatShape(sampleWeight?.shape ?? w.shape)) cannot be broadcast to the loss values of shape \(formatShape(values.shape))")
         }

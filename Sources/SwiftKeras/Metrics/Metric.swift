@@ -14,7 +14,7 @@ open class Metric {
     public private(set) var variables: [Variable] = []
 
     /// Creates a metric with no state yet.
-    public init(name: String, dtype: DType = .float32) {
+    public init(name: String, dtype: DType = .floatx) {
         self.name = name
         self.dtype = dtype
     }
@@ -80,7 +80,7 @@ extension Metrics {
         public private(set) var count: Variable!
 
         /// Creates the metric (Keras default name "mean").
-        public override init(name: String = "mean", dtype: DType = .float32) {
+        public override init(name: String = "mean", dtype: DType = .floatx) {
             super.init(name: name, dtype: dtype)
             total = addScalarVariable(name: "total")
             count = addScalarVariable(name: "count")
@@ -153,7 +153,7 @@ extension Metrics {
         public let function: (Tensor, Tensor) throws -> Tensor
 
         /// Wraps `function`.
-        public init(name: String, dtype: DType = .float32, _ function: @escaping (Tensor, Tensor) throws -> Tensor) {
+        public init(name: String, dtype: DType = .floatx, _ function: @escaping (Tensor, Tensor) throws -> Tensor) {
             self.function = function
             super.init(name: name, dtype: dtype)
         }

@@ -79,7 +79,7 @@ extension Metrics {
     /// `keras.metrics.Accuracy`: how often predictions equal labels exactly.
     public final class Accuracy: MeanMetricWrapper {
         /// Creates the metric (name "accuracy").
-        public init(name: String = "accuracy", dtype: DType = .float32) {
+        public init(name: String = "accuracy", dtype: DType = .floatx) {
             super.init(name: name, dtype: dtype, Metrics.accuracy)
         }
 
@@ -103,7 +103,7 @@ extension Metrics {
         public let threshold: Double
         /// Creates the metric (Keras defaults: threshold 0.5, name "binary_accuracy"); a threshold
         /// outside (0, 1) throws.
-        public init(name: String = "binary_accuracy", dtype: DType = .float32, threshold: Double = 0.5) throws {
+        public init(name: String = "binary_accuracy", dtype: DType = .floatx, threshold: Double = 0.5) throws {
             if !(threshold > 0 && threshold < 1) {
                 throw SwiftKerasError.invalid("BinaryAccuracy: threshold must be in the interval (0, 1), got \(threshold)")
             }
@@ -135,7 +135,7 @@ extension Metrics {
     /// `keras.metrics.CategoricalAccuracy`: how often the argmax matches one-hot labels.
     public final class CategoricalAccuracy: MeanMetricWrapper {
         /// Creates the metric (name "categorical_accuracy").
-        public init(name: String = "categorical_accuracy", dtype: DType = .float32) {
+        public init(name: String = "categorical_accuracy", dtype: DType = .floatx) {
             super.init(name: name, dtype: dtype, Metrics.categoricalAccuracy)
         }
 
@@ -156,7 +156,7 @@ extension Metrics {
     /// `keras.metrics.SparseCategoricalAccuracy`: how often the argmax matches integer labels.
     public final class SparseCategoricalAccuracy: MeanMetricWrapper {
         /// Creates the metric (name "sparse_categorical_accuracy").
-        public init(name: String = "sparse_categorical_accuracy", dtype: DType = .float32) {
+        public init(name: String = "sparse_categorical_accuracy", dtype: DType = .floatx) {
             super.init(name: name, dtype: dtype, Metrics.sparseCategoricalAccuracy)
         }
 
@@ -179,7 +179,7 @@ extension Metrics {
         /// How many top scores count.
         public let k: Int
         /// Creates the metric (Keras defaults: k 5, name "top_k_categorical_accuracy").
-        public init(k: Int = 5, name: String = "top_k_categorical_accuracy", dtype: DType = .float32) {
+        public init(k: Int = 5, name: String = "top_k_categorical_accuracy", dtype: DType = .floatx) {
             self.k = k
             super.init(name: name, dtype: dtype) { try Metrics.topKCategoricalAccuracy($0, $1, k: k) }
         }
@@ -210,7 +210,7 @@ extension Metrics {
         /// How many top scores count.
         public let k: Int
         /// Creates the metric (Keras defaults: k 5, name "sparse_top_k_categorical_accuracy").
-        public init(k: Int = 5, name: String = "sparse_top_k_categorical_accuracy", dtype: DType = .float32) {
+        public init(k: Int = 5, name: String = "sparse_top_k_categorical_accuracy", dtype: DType = .floatx) {
             self.k = k
             super.init(name: name, dtype: dtype) { try Metrics.sparseTopKCategoricalAccuracy($0, $1, k: k) }
         }
@@ -241,7 +241,7 @@ extension Metrics {
     /// `keras.metrics.MeanAbsoluteError`: the mean of `mean(abs(y_true - y_pred), axis=-1)`.
     public final class MeanAbsoluteError: MeanMetricWrapper {
         /// Creates the metric (name "mean_absolute_error").
-        public init(name: String = "mean_absolute_error", dtype: DType = .float32) {
+        public init(name: String = "mean_absolute_error", dtype: DType = .floatx) {
             super.init(name: name, dtype: dtype, Losses.meanAbsoluteError)
         }
 
@@ -262,7 +262,7 @@ extension Metrics {
     /// `keras.metrics.MeanSquaredError`: the mean of `mean(square(y_true - y_pred), axis=-1)`.
     public final class MeanSquaredError: MeanMetricWrapper {
         /// Creates the metric (name "mean_squared_error").
-        public init(name: String = "mean_squared_error", dtype: DType = .float32) {
+        public init(name: String = "mean_squared_error", dtype: DType = .floatx) {
             super.init(name: name, dtype: dtype, Losses.meanSquaredError)
         }
 
@@ -283,7 +283,7 @@ extension Metrics {
     /// `keras.metrics.RootMeanSquaredError`: `sqrt` of the mean of the squared errors.
     public final class RootMeanSquaredError: Mean {
         /// Creates the metric (name "root_mean_squared_error").
-        public override init(name: String = "root_mean_squared_error", dtype: DType = .float32) {
+        public override init(name: String = "root_mean_squared_error", dtype: DType = .floatx) {
             super.init(name: name, dtype: dtype)
         }
 

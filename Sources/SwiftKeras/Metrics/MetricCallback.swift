@@ -17,7 +17,7 @@ extension Metrics {
         public let reset: () throws -> Void
 
         /// Wraps the three closures under `name` (non-empty; the name in logs and history).
-        public init(name: String, dtype: DType = .float32,
+        public init(name: String, dtype: DType = .floatx,
                     update: @escaping (Tensor, Tensor, Tensor?) throws -> Void,
                     result: @escaping () throws -> Tensor,
                     reset: @escaping () throws -> Void) throws {

@@ -78,7 +78,7 @@ struct MetricBaseArguments {
 
     init(_ r: inout ConfigReader) throws {
         name = try r.string("name")
-        var dtype = DType.float32
+        var dtype = DType.floatx
         if let d = try r.string("dtype") {
             guard let dt = DType(name: d), dt.isFloatingPoint else {
                 throw SwiftKerasError(.invalidArgument, "\(r.owner): 'dtype' must be a floating-point dtype name, got \"\(d)\"")
@@ -138,7 +138,7 @@ extension Metrics {
     /// combine them directly. The function may throw: its error reaches the caller unchanged.
     public final class FunctionMetric: MeanMetricWrapper {
         /// Wraps `function` under `name`.
-        public override init(name: String, dtype: DType = .float32, _ function: @escaping (Tensor, Tensor) throws -> Tensor) {
+        public override init(name: String, dtype: DType = .floatx, _ function: @escaping (Tensor, Tensor) throws -> Tensor) {
             super.init(name: name, dtype: dtype) { yTrue, yPred in
                 let t = yPred.dtype.isFloatingPoint && yTrue.dtype != yPred.dtype ? try yTrue.cast(to: yPred.dtype) : yTrue
                 return try function(t, yPred)

@@ -85,7 +85,7 @@ extension Metrics {
 
         /// Creates the metric (Keras defaults: threshold 0.5, name "precision").
         public init(thresholds: [Double] = [0.5], classId: Int? = nil, name: String = "precision",
-                    dtype: DType = .float32) throws {
+                    dtype: DType = .floatx) throws {
             try Metrics.checkThresholds("Precision", thresholds)
             self.thresholds = thresholds
             self.classId = classId
@@ -126,7 +126,7 @@ extension Metrics {
 
         /// Creates the metric (Keras defaults: threshold 0.5, name "recall").
         public init(thresholds: [Double] = [0.5], classId: Int? = nil, name: String = "recall",
-                    dtype: DType = .float32) throws {
+                    dtype: DType = .floatx) throws {
             try Metrics.checkThresholds("Recall", thresholds)
             self.thresholds = thresholds
             self.classId = classId
@@ -188,7 +188,7 @@ extension Metrics {
         /// in [0, 1]; −1e-7 and 1 + 1e-7 are added at the ends); `numThresholds` must be > 1.
         public init(numThresholds: Int = 200, curve: Curve = .roc, summationMethod: SummationMethod = .interpolation,
                     thresholds: [Double]? = nil, fromLogits: Bool = false, name: String = "auc",
-                    dtype: DType = .float32) throws {
+                    dtype: DType = .floatx) throws {
             if let thresholds {
                 try Metrics.checkThresholds("AUC", thresholds)
                 self.thresholds = [-kerasEpsilon] + thresholds + [1 + kerasEpsilon]

@@ -154,16 +154,8 @@ extension Model {
 /// With `compile: false` the saved compile config is ignored (Keras `load_model(compile=False)`):
 /// the way to load a model compiled with custom metrics, which are saved by name only.
 public func loadModel(from path: String, compile: Bool = true) throws -> Model {
-    let (_, metadata) = try SafeTensors.contents(of: path)
-    guard metadata["format"] == WeightsFormat.modelFormat, let configText = metadata[ModelFileKeys.modelConfig] else {
-        if metadata["format"] == WeightsFormat.format {
-            throw SwiftKerasError(.io, "load_model: '\(path)' holds only weights (written by saveWeights); build the model in code and call loadWeights")
-        }
-        throw SwiftKerasError(.io, "load_model: '\(path)' is a safetensors file but not a SwiftKeras model file (no \"\(ModelFileKeys.modelConfig)\" metadata)")
-    }
-    if let v = metadata["version"], v != WeightsFormat.version {
-        throw SwiftKerasError(.io, "load_model: '\(path)' has format version \(v); this library reads version \(WeightsFormat.version)")
-    }
+    let metadata = try modelFileMetadata(at: path, op: "load_model")
+    let configText = metadata[ModelFileKeys.modelConfig] ?? ""
     let model = try modelFromConfig(try ConfigValue.parse(json: configText))
     try model.loadWeights(from: path)
     if compile, let cc = metadata[ModelFileKeys.compileConfig] {

@@ -60,3 +60,13 @@ public func sk_model_load_weights_ex(_ model: OpaquePointer?, _ path: UnsafePoin
         }
     }
 }
+
+@c @implementation
+public func sk_model_file_compile_config(_ path: UnsafePointer<CChar>?, _ buf: UnsafeMutablePointer<CChar>?,
+                                         _ capacity: Int, _ length: UnsafeMutablePointer<Int>?) -> Int32 {
+    let fn: StaticString = "sk_model_file_compile_config"
+    return status {
+        let p = try cString(path, fn, "path")
+        try copyString(try savedCompileConfig(at: p) ?? "", buf, capacity, length, fn)
+    }
+}

@@ -1,19 +1,19 @@
 /// Tensors made from nothing: constants, identity matrices and ranges.
 extension Tensor {
     /// A tensor of `shape` with every element equal to `value` (converted to `dtype`).
-    public static func full(_ shape: [Int], value: Double, dtype: DType = .float32) throws -> Tensor {
+    public static func full(_ shape: [Int], value: Double, dtype: DType = .floatx) throws -> Tensor {
         let t = try uninitialized(shape, dtype, op: "full")
         t.fill(value)
         return t
     }
 
     /// A tensor of zeros.
-    public static func zeros(_ shape: [Int], dtype: DType = .float32) throws -> Tensor {
+    public static func zeros(_ shape: [Int], dtype: DType = .floatx) throws -> Tensor {
         try full(shape, value: 0, dtype: dtype)
     }
 
     /// A tensor of ones.
-    public static func ones(_ shape: [Int], dtype: DType = .float32) throws -> Tensor {
+    public static func ones(_ shape: [Int], dtype: DType = .floatx) throws -> Tensor {
         try full(shape, value: 1, dtype: dtype)
     }
 
@@ -33,12 +33,12 @@ extension Tensor {
     }
 
     /// A scalar tensor of `dtype`.
-    public static func scalar(_ value: Double, dtype: DType = .float32) throws -> Tensor {
+    public static func scalar(_ value: Double, dtype: DType = .floatx) throws -> Tensor {
         try full([], value: value, dtype: dtype)
     }
 
     /// The `rows × columns` identity matrix (ones on the main diagonal).
-    public static func eye(_ rows: Int, _ columns: Int? = nil, dtype: DType = .float32) throws -> Tensor {
+    public static func eye(_ rows: Int, _ columns: Int? = nil, dtype: DType = .floatx) throws -> Tensor {
         let cols = columns ?? rows
         let t = try zeros([rows, cols], dtype: dtype)
         struct Diagonal: ElementVisitor {
@@ -53,7 +53,7 @@ extension Tensor {
 
     /// Evenly spaced values in `[start, stop)` with `step`, like numpy's arange.
     public static func arange(start: Double = 0, stop: Double, step: Double = 1,
-                              dtype: DType = .float32) throws -> Tensor {
+                              dtype: DType = .floatx) throws -> Tensor {
         if step == 0 || !step.isFinite || !start.isFinite || !stop.isFinite {
             throw SwiftKerasError.invalid("arange: start \(start), stop \(stop) and step \(step) must be finite with a non-zero step")
         }

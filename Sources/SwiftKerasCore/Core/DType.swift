@@ -79,31 +79,13 @@ public enum DType: Int32, CaseIterable, CustomStringConvertible, Sendable {
         }
     }
 
-    /// Rank in the promotion lattice; used only inside `promoted(with:)`.
-    private var latticeRank: Int {
-        switch self {
-        case .bool: return 0
-        case .uint8: return 1
-        case .int32: return 2
-        case .int64: return 3
-        case .float16, .bfloat16: return 4
-        case .float32: return 5
-        case .float64: return 6
-        }
-    }
-
-    /// The result dtype of a binary op between tensors of dtypes `self` and `other`.
-    ///
-    /// The promotion table follows Keras 3 (JAX's lattice), restricted to our dtypes:
-    /// `bool < uint8 < int32 < int64 < {float16, bfloat16} < float32 < float64`, where the
-    /// result is the least upper bound: int32 + float32 → float32, uint8 + int32 → int32,
-    /// int64 + float16 → float16, and float16 + bfloat16 → float32 (their only common bound).
+    /// The result dtype of a binary op between tensors of dtypes `self` and `other`: Keras'
+    /// promotion (`DTypePromotion.resultType`, JAX's lattice) on non-weak operands, read from a
+    /// table computed once from that rule. E.g. int32 + float32 → float32, uint8 + int32 → int32,
+    /// int64 + float16 → float16, float16 + bfloat16 → float32 (their only common bound).
     public func promoted(with other: DType) -> DType {
         if self == other { return self }
-        if (self == .float16 && other == .bfloat16) || (self == .bfloat16 && other == .float16) {
-            return .float32
-        }
-        return latticeRank >= other.latticeRank ? self : other
+        return DTypePromotion.binaryTable[Int(rawValue)][Int(other.rawValue)]
     }
 }
 
@@ -124,21 +106,26 @@ public enum Scalar: Sendable, Equatable {
         }
     }
 
-    /// The dtype this scalar becomes when combined with a tensor of dtype `t`.
+    /// The dtype this scalar becomes when combined with a tensor of dtype `t`: Keras'
+    /// `result_type(t, python_scalar)` (`DTypePromotion`), read from a table computed from that
+    /// rule. An int meets bool as the weak int dtype, a float meets an integer or bool tensor as
+    /// the weak float dtype (both follow `floatx`: int32 / float32 by default); otherwise `t`.
     public func resultType(with t: DType) -> DType {
         switch self {
         case .bool: return t
-        case .int: return t == .bool ? .int32 : t
-        case .float: return t.isFloatingPoint ? t : .float32
+        case .int: return DTypePromotion.scalarTable(KerasSettings.floatx).int[Int(t.rawValue)]
+        case .float: return DTypePromotion.scalarTable(KerasSettings.floatx).float[Int(t.rawValue)]
         }
     }
 
-    /// The dtype of the scalar on its own (Keras' defaults: int → int32, float → floatx).
+    /// The dtype of the scalar on its own (Keras' `result_type(python_scalar)`: bool → bool,
+    /// int → int32 and float → float32 under the default floatx; int64 / float64 under floatx
+    /// float64; float16 under floatx float16 or bfloat16).
     public var defaultDType: DType {
         switch self {
         case .bool: return .bool
-        case .int: return .int32
-        case .float: return .float32
+        case .int: return DTypePromotion.scalarTable(KerasSettings.floatx).int[0]
+        case .float: return DTypePromotion.scalarTable(KerasSettings.floatx).float[0]
         }
     }
 }

@@ -81,7 +81,7 @@ public enum Random {
 
     /// Uniform values in `[minval, maxval)`. Integer dtypes give integers in that range.
     public static func uniform(_ shape: [Int], minval: Double = 0, maxval: Double = 1,
-                               dtype: DType = .float32, seed: UInt64? = nil) throws -> Tensor {
+                               dtype: DType = .floatx, seed: UInt64? = nil) throws -> Tensor {
         if !(minval < maxval) || !minval.isFinite || !maxval.isFinite {
             throw SwiftKerasError.invalid("random_uniform: minval \(minval) must be less than maxval \(maxval)")
         }
@@ -98,7 +98,7 @@ public enum Random {
 
     /// Standard normal values scaled by `stddev` and shifted by `mean` (Box–Muller).
     public static func normal(_ shape: [Int], mean: Double = 0, stddev: Double = 1,
-                              dtype: DType = .float32, seed: UInt64? = nil) throws -> Tensor {
+                              dtype: DType = .floatx, seed: UInt64? = nil) throws -> Tensor {
         if !(stddev >= 0) { throw SwiftKerasError.invalid("random_normal: stddev must be non-negative, got \(stddev)") }
         let s = seed ?? freshSeed()
         return try generate(shape, dtype, op: "random_normal") { i in
@@ -109,7 +109,7 @@ public enum Random {
 
     /// Normal values redrawn until within two standard deviations of the mean (Keras' rule).
     public static func truncatedNormal(_ shape: [Int], mean: Double = 0, stddev: Double = 1,
-                                       dtype: DType = .float32, seed: UInt64? = nil) throws -> Tensor {
+                                       dtype: DType = .floatx, seed: UInt64? = nil) throws -> Tensor {
         if !(stddev >= 0) { throw SwiftKerasError.invalid("truncated_normal: stddev must be non-negative, got \(stddev)") }
         let s = seed ?? freshSeed()
         return try generate(shape, dtype, op: "truncated_normal") { i in
@@ -126,7 +126,7 @@ public enum Random {
     }
 
     /// Ones with probability `p`, zeros otherwise.
-    public static func bernoulli(_ shape: [Int], p: Double, dtype: DType = .float32,
+    public static func bernoulli(_ shape: [Int], p: Double, dtype: DType = .floatx,
                                  seed: UInt64? = nil) throws -> Tensor {
         if !(p >= 0 && p <= 1) { throw SwiftKerasError.invalid("random_bernoulli: p must be in [0, 1], got \(p)") }
         let s = seed ?? freshSeed()

@@ -9,7 +9,8 @@ import Glibc
 enum BinaryDTypeRule {
     /// The result has the promoted dtype of the operands (add, multiply, ...).
     case promote
-    /// Like `.promote`, but integer/bool operands compute in floatx (true division).
+    /// Like `.promote`, but integer/bool operands compute in floatx (true division; Keras'
+    /// `result_type(a, b, float)`).
     case promoteToFloat
     /// The operands are promoted for comparison; the result is bool (equal, less, ...).
     case compare
@@ -19,7 +20,8 @@ enum BinaryDTypeRule {
 enum UnaryDTypeRule {
     /// The result keeps the input dtype (float16/bfloat16 compute in float32).
     case keep
-    /// Float-only math: integer and bool inputs become floatx (float32) first, as in Keras 3.
+    /// Float-only math: integer and bool inputs become floatx first (float32 by default; Keras 3's
+    /// `result_type(x, float)`).
     case toFloat
     /// The kernel reads the compute dtype and writes bool (logical not, isnan, ...).
     case toBool
@@ -29,7 +31,8 @@ extension Tensor {
     /// The result dtype and compute dtype of a binary op on `a` and `b`.
     static func binaryTypes(_ a: DType, _ b: DType, _ rule: BinaryDTypeRule) -> (compute: DType, result: DType) {
         var p = a.promoted(with: b)
-        if rule == .promoteToFloat && !p.isFloatingPoint { p = .float32 }
+        // Keras' result_type(a, b, float): a weak float gives floatx's precision (float32 by default).
+        if rule == .promoteToFloat && !p.isFloatingPoint { p = Scalar.float(0).resultType(with: p) }
         let compute = p.computeType
         return (compute, rule == .compare ? .bool : p)
     }
@@ -89,7 +92,7 @@ extension Tensor {
         if !allow(x.dtype) {
             throw SwiftKerasError.dtype("\(op): dtype \(x.dtype) is not supported")
         }
-        let source = rule == .toFloat && !x.dtype.isFloatingPoint ? try x.cast(to: .float32) : x
+        let source = rule == .toFloat && !x.dtype.isFloatingPoint ? try x.cast(to: Scalar.float(0).resultType(with: x.dtype)) : x
         let xc = try source.cast(to: source.dtype.computeType)
         let outType = rule == .toBool ? DType.bool : xc.dtype
         let out = try Tensor.uninitialized(x.shape, outType, op: op)

@@ -24,8 +24,8 @@ func additionsComposite(_ op: StaticString, _ inputs: [Tensor],
     return result
 }
 
-/// Keras' fuzz factor `backend.epsilon()`.
-private let focalEpsilon = 1e-7
+/// Keras' fuzz factor `backend.epsilon()` (`KerasSettings.epsilon`, 1e-7 unless set).
+private var focalEpsilon: Double { KerasSettings.epsilon }
 
 /// Binary focal crossentropy, elementwise. Implements Keras `backend.binary_focal_crossentropy(
 /// target, output, apply_class_balancing, alpha, gamma, from_logits)`:

@@ -6,8 +6,8 @@
 // `output`'s dtype (sparse targets to int64); the result has `output`'s dtype. float16 and
 // bfloat16 compute in float32. NaN in `output` propagates (the clip keeps NaN).
 
-/// Keras' fuzz factor `backend.epsilon()`.
-private let crossentropyEpsilon = 1e-7
+/// Keras' fuzz factor `backend.epsilon()` (`KerasSettings.epsilon`, 1e-7 unless set).
+private var crossentropyEpsilon: Double { KerasSettings.epsilon }
 
 @inline(__always)
 private func nnClip<T: NeuralNetFloat>(_ v: T, _ lo: T, _ hi: T) -> T {

@@ -24,12 +24,15 @@ int32_t skpy_custom_loss(void *ud, const sk_tensor *yt, const sk_tensor *yp, sk_
     return rc;
 }
 
-static PyObject *k_loss_create_custom(PyObject *self, PyObject *fn) {
+static PyObject *k_loss_create_custom(PyObject *self, PyObject *args) {
     (void)self;
+    PyObject *fn;
+    const char *config = NULL;
+    if (!PyArg_ParseTuple(args, "O|z", &fn, &config)) return NULL;
     if (!PyCallable_Check(fn)) { PyErr_SetString(PyExc_TypeError, "a custom loss must be callable"); return NULL; }
     Py_INCREF(fn);
     sk_loss *l = NULL;
-    int32_t st = sk_loss_create_custom(skpy_custom_loss, fn, skpy_callback_destroy, &l);
+    int32_t st = sk_loss_create_custom_ex(skpy_custom_loss, fn, skpy_callback_destroy, config, &l);
     return KH_FINISH(sk_loss, st, l);
 }
 
@@ -50,7 +53,8 @@ static PyObject *k_loss_call(PyObject *self, PyObject *args) {
 
 PyMethodDef skpy_losses_methods[] = {
     {"loss_create", k_loss_create, METH_VARARGS, "loss_create(name, config_json=None) -> loss handle (a built-in loss with Keras arguments)."},
-    {"loss_create_custom", k_loss_create_custom, METH_O, "loss_create_custom(fn(y_true, y_pred)) -> loss handle."},
+    {"loss_create_custom", k_loss_create_custom, METH_VARARGS,
+     "loss_create_custom(fn(y_true, y_pred), config_json=None) -> loss handle (reduction, name, dtype, match_ranks)."},
     {"loss_call", k_loss_call, METH_VARARGS, "loss_call(loss, y_true, y_pred, sample_weight=None) -> Tensor."},
     {NULL}
 };

@@ -121,6 +121,20 @@ static PyObject *k_metric_create_callbacks(PyObject *self, PyObject *args) {
     return KH_FINISH(sk_metric, st, m);   /* on failure destroy already released fns */
 }
 
+/* metric_function(name, config_json or None, y_true, y_pred) -> Tensor (sk_metric_function). */
+static PyObject *k_metric_function(PyObject *self, PyObject *args) {
+    (void)self;
+    const char *name, *config = NULL;
+    PyObject *yt, *yp;
+    if (!PyArg_ParseTuple(args, "szOO", &name, &config, &yt, &yp)) return NULL;
+    sk_tensor *a = skpy_convert(yt, 0), *b = a ? skpy_convert(yp, 0) : NULL;
+    if (!b) { sk_tensor_release(a); return NULL; }
+    sk_tensor *out = NULL;
+    int32_t st = sk_metric_function(name, config, a, b, &out);
+    sk_tensor_release(a); sk_tensor_release(b);
+    return skpy_finish(st, out);
+}
+
 PyMethodDef skpy_metrics_methods[] = {
     {"metric_create", k_metric_create, METH_VARARGS, "metric_create(name, config_json=None) -> metric handle."},
     {"metric_create_custom", k_metric_create_custom, METH_VARARGS, "metric_create_custom(fn(y_true, y_pred), name) -> metric handle."},
@@ -130,5 +144,7 @@ PyMethodDef skpy_metrics_methods[] = {
     {"metric_result", k_metric_result, METH_O, "metric_result(metric) -> Tensor."},
     {"metric_reset_state", k_metric_reset_state, METH_O, "metric_reset_state(metric)."},
     {"metric_name", k_metric_name, METH_O, "metric_name(metric) -> str."},
+    {"metric_function", k_metric_function, METH_VARARGS,
+     "metric_function(name, config_json, y_true, y_pred) -> Tensor: keras.metrics.<name> / keras.losses.<name> per-sample values."},
     {NULL}
 };

@@ -136,6 +136,19 @@ static PyObject *k_model_compile_config(PyObject *self, PyObject *mc) {
     return m ? skpy_copied_string(m, get_compile_config) : NULL;
 }
 
+static int32_t get_file_compile_config(const void *h, char *b, size_t c, size_t *l) {
+    return sk_model_file_compile_config((const char *)h, b, c, l);
+}
+
+static PyObject *k_model_file_compile_config(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *path = NULL;
+    if (!PyArg_ParseTuple(args, "O&", PyUnicode_FSConverter, &path)) return NULL;
+    PyObject *r = skpy_copied_string(PyBytes_AS_STRING(path), get_file_compile_config);
+    Py_DECREF(path);
+    return r;
+}
+
 static PyObject *k_model_summary(PyObject *self, PyObject *mc) {
     (void)self;
     sk_model *m = HGET(sk_model, mc);
@@ -617,6 +630,8 @@ PyMethodDef skpy_models_methods[] = {
     {"model_optimizer", k_model_optimizer, METH_O, "model_optimizer(model) -> optimizer handle or None."},
     {"model_loss", k_model_loss, METH_O, "model_loss(model) -> loss handle or None."},
     {"model_compile_config", k_model_compile_config, METH_O, "model_compile_config(model) -> JSON str ('' when not compiled)."},
+    {"model_file_compile_config", k_model_file_compile_config, METH_VARARGS,
+     "model_file_compile_config(path) -> JSON str of the compile config saved in a model file ('' when none)."},
     {"model_summary", k_model_summary, METH_O, "model_summary(model) -> str."},
     {"model_trainable_weights", k_model_trainable_weights, METH_O, "model_trainable_weights(model) -> list of Variable."},
     {"model_compile_ex", k_model_compile_ex, METH_VARARGS, "model_compile_ex(model, optimizer, loss, [metric handle or name])."},

@@ -165,7 +165,7 @@ PyObject *skpy_logs_dict(const char *const *names, const double *values, int32_t
 /* ---- module functions of each area, added by module.c ---- */
 extern PyMethodDef skpy_ops_methods[], skpy_dtype_methods[], skpy_tensor_module_methods[],
     skpy_autodiff_methods[], skpy_layers_methods[], skpy_models_methods[], skpy_optimizers_methods[],
-    skpy_losses_methods[], skpy_metrics_methods[], skpy_callbacks_methods[];
+    skpy_losses_methods[], skpy_metrics_methods[], skpy_settings_methods[], skpy_callbacks_methods[];
 extern const int skpy_generated_op_count;
 int skpy_tensor_init(PyObject *m);      /* readies and adds Tensor, Variable, TensorShape */
 int skpy_dtype_init(PyObject *m);       /* DType and its singletons */

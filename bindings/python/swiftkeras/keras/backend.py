@@ -3,13 +3,15 @@
 
 Every function converts its arguments and calls one op of `swiftkeras._native` (the C API). Where
 Keras itself composes a function from several TensorFlow ops in Python (e.g. `bias_add` with an
-N-d bias, `switch` with a scalar condition, a non-default `epsilon()` in the crossentropies), the
-same composition is done here from core ops. State (floatx, epsilon, image data format, uid
-counters) is module state, as in Keras.
+N-d bias, `switch` with a scalar condition), the same composition is done here from core ops.
+The settings (floatx, epsilon, image data format) and the dtype promotion rule (`result_type`)
+belong to the core and are read and set through the C API; uid counters and name scopes are
+module state, as in Keras.
 """
 
 import builtins as _builtins
 import collections as _collections
+import functools as _functools
 import math as _math
 import operator as _operator
 
@@ -34,14 +36,11 @@ _py_round = _builtins.round
 _py_pow = _builtins.pow
 
 # ---------------------------------------------------------------------------------------------
-# Module state (keras/src/backend/config.py, keras/src/utils/naming.py)
+# Settings (keras/src/backend/config.py: owned by the core, sk_floatx & co.) and module state
+# (keras/src/utils/naming.py)
 # ---------------------------------------------------------------------------------------------
-_FLOATX = "float32"
-_EPSILON = 1e-7
-_IMAGE_DATA_FORMAT = "channels_last"
 _UIDS = _collections.defaultdict(int)
 _NAME_SCOPE_STACK = []
-_CORE_EPSILON = 1e-7  # the fuzz factor the core's crossentropies use
 
 
 def backend():
@@ -50,49 +49,38 @@ def backend():
 
 
 def floatx():
-    """The default float type, as a string (e.g. "float32")."""
-    return _FLOATX
+    """The default float type, as a string (e.g. "float32"): the core's (`sk_floatx`)."""
+    return _native.floatx()
 
 
 def set_floatx(value):
-    """Sets the default float type ("bfloat16", "float16", "float32" or "float64")."""
-    global _FLOATX
-    accepted_dtypes = {"bfloat16", "float16", "float32", "float64"}
+    """Sets the core's default float type ("bfloat16", "float16", "float32" or "float64";
+    `sk_set_floatx`, which raises ValueError naming the accepted values for anything else)."""
     value = standardize_dtype(value) if not isinstance(value, str) else value
-    if value not in accepted_dtypes:
-        raise ValueError(
-            f"Unknown `floatx` value: {value}. Expected one of {accepted_dtypes}"
-        )
-    _FLOATX = str(value)
+    _native.set_floatx(str(value))
 
 
 def epsilon():
-    """The fuzz factor used in numeric expressions (default 1e-7)."""
-    return _EPSILON
+    """The fuzz factor used in numeric expressions (default 1e-7): the core's (`sk_epsilon`)."""
+    return _native.epsilon()
 
 
 def set_epsilon(value):
-    """Sets the fuzz factor used in numeric expressions."""
-    global _EPSILON
-    _EPSILON = float(value)
+    """Sets the core's fuzz factor (`sk_set_epsilon`): the crossentropies and the other
+    epsilon users of the core read it."""
+    _native.set_epsilon(float(value))
 
 
 def image_data_format():
-    """The default image data format: "channels_last" or "channels_first"."""
-    return _IMAGE_DATA_FORMAT
+    """The default image data format, "channels_last" or "channels_first": the core's
+    (`sk_image_data_format`)."""
+    return _native.image_data_format()
 
 
 def set_image_data_format(data_format):
-    """Sets the default image data format ("channels_last" or "channels_first")."""
-    global _IMAGE_DATA_FORMAT
-    accepted_formats = {"channels_last", "channels_first"}
-    data_format = str(data_format).lower()
-    if data_format not in accepted_formats:
-        raise ValueError(
-            f"The `data_format` argument must be one of {accepted_formats}. "
-            f"Received: data_format={data_format}"
-        )
-    _IMAGE_DATA_FORMAT = data_format
+    """Sets the core's default image data format ("channels_last" or "channels_first";
+    `sk_set_image_data_format`)."""
+    _native.set_image_data_format(str(data_format))
 
 
 def get_uid(prefix=""):
@@ -114,13 +102,8 @@ def clear_session(free_memory=True):
 # ---------------------------------------------------------------------------------------------
 # Dtypes (keras/src/backend/common/variables.py and dtypes.py)
 # ---------------------------------------------------------------------------------------------
-_ALLOWED_DTYPES = frozenset((
-    "float16", "float32", "float64", "uint8", "uint16", "uint32", "uint64", "int8", "int16",
-    "int32", "int64", "bfloat16", "bool", "string", "float8_e4m3fn", "float8_e5m2",
-    "complex64", "complex128",
-))
 _PYTHON_DTYPES_MAP = {bool: "bool", int: "int64", float: "float32", str: "string",
-                      "int": "int64", complex: "complex128"}
+                      complex: "complex128"}
 
 _CODES = {
     "float32": getattr(_native, "SK_FLOAT32", 1),
@@ -134,20 +117,24 @@ _CODES = {
 }
 
 
+@_functools.lru_cache(maxsize=None)
+def _standard_name(name):
+    """The core's canonical name of a dtype name (``sk_dtype_standardize``), memoised."""
+    return _native.dtype_standardize(name)
+
+
 def standardize_dtype(dtype):
-    """The canonical string name of a dtype (None gives floatx)."""
-    if isinstance(dtype, str) and dtype in _ALLOWED_DTYPES:
-        return dtype
+    """The canonical string name of a dtype (None gives floatx): Python types and dtype objects
+    give their names, which the core checks (`sk_dtype_standardize`)."""
     if dtype is None:
-        return _FLOATX
-    dtype = _PYTHON_DTYPES_MAP.get(dtype, dtype)
-    if hasattr(dtype, "name"):
-        dtype = dtype.name
-    elif hasattr(dtype, "__name__"):
-        dtype = dtype.__name__
-    if dtype not in _ALLOWED_DTYPES:
-        raise ValueError(f"Invalid dtype: {dtype}")
-    return dtype
+        return floatx()
+    if not isinstance(dtype, str):
+        dtype = _PYTHON_DTYPES_MAP.get(dtype, dtype)
+        if hasattr(dtype, "name"):
+            dtype = dtype.name
+        elif hasattr(dtype, "__name__"):
+            dtype = dtype.__name__
+    return _standard_name(str(dtype))
 
 
 def is_float_dtype(dtype):
@@ -172,83 +159,17 @@ def _code(dtype):
     return code
 
 
-# Keras' type promotion lattice (adapted from JAX), for `result_type`.
-_WEAK_TYPES = ("int", "float")
-
-
-def _lattice():
-    out = {
-        "bool": ["int"], "uint8": ["int16", "uint16"], "uint16": ["int32", "uint32"],
-        "uint32": ["int64", "uint64"], "uint64": ["float"], "int": ["uint8", "int8", "complex64"],
-        "int8": ["int16"], "int16": ["int32"], "int32": ["int64"], "int64": ["float"],
-        "float": ["bfloat16", "float16"], "bfloat16": ["float32"], "float16": ["float32"],
-        "float32": ["float64", "complex64"], "float64": ["complex128"],
-        "complex64": ["complex128"], "complex128": [],
-    }
-    upper = {n: {n} for n in out}
-    for n in out:
-        while True:
-            new = set().union(*(out[b] for b in upper[n]))
-            if new.issubset(upper[n]):
-                break
-            upper[n] |= new
-    return upper
-
-
-_UPPER_BOUNDS = _lattice()
-
-
-def _least_upper_bound(*nodes):
-    n = set(nodes)
-    try:
-        bounds = [_UPPER_BOUNDS[x] for x in n]
-    except KeyError:
-        bad = next(x for x in n if x not in _UPPER_BOUNDS)
-        raise ValueError(f"dtype={bad!r} is not a valid dtype for Keras type promotion.")
-    cub = set.intersection(*bounds)
-    lub = (cub & n) or {c for c in cub if cub.issubset(_UPPER_BOUNDS[c])}
-    if len(lub) == 1:
-        return lub.pop()
-    raise ValueError(
-        f"Input dtypes {tuple(str(x) for x in nodes)} have no available implicit dtype "
-        "promotion path. Try explicitly casting inputs to the desired output type.")
-
-
 def result_type(*dtypes):
-    """The dtype Keras' promotion rules give for `dtypes` (Python int/float are weak types)."""
-    if len(dtypes) == 0:
-        return _FLOATX
+    """The dtype Keras' promotion rules give for `dtypes` (Python int/float are weak types):
+    the core's rule (`sk_result_type`); None stands for floatx."""
+    names, weak = [], []
     for d in dtypes:
         if d in ("float8_e4m3fn", "float8_e5m2"):
-            raise ValueError(
-                "There is no implicit conversions from float8 dtypes to others."
-                f" You must cast it internally. Received: {dtypes}")
-    args = [_FLOATX if a is None else a for a in dtypes]
-    names = [standardize_dtype(a) for a in args]
-    weak = [a is int or a is float for a in args]
-    if len(names) == 1:
-        out, out_weak = names[0], weak[0]
-    elif len(set(names)) == 1 and not _py_all(weak):
-        out, out_weak = names[0], False
-    elif _py_all(weak):
-        out, out_weak = _least_upper_bound(*set(names)), True
-    else:
-        def respect(d, w):
-            if not w or d == "bool":
-                return d
-            if "float" in d:
-                return "float"
-            if "int" in d:
-                return "int"
-            return "complex"
-        out = _least_upper_bound(*{respect(d, w) for d, w in zip(names, weak)})
-        out_weak = out in _WEAK_TYPES
-    out_weak = out != "bool" and out_weak
-    if out_weak:
-        precision = _FLOATX[-2:]
-        out = {"b": "bool", "i": f"int{precision}", "u": f"uint{precision}"}.get(
-            "f" if out == "bfloat16" else out[:1], f"float{precision}")
-    return {"uint64": "uint32", "complex128": "complex64"}.get(out, out)
+            names.append(d)
+        else:
+            names.append(standardize_dtype(d))
+        weak.append(d is int or d is float)
+    return _native.result_type(names, weak)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -353,7 +274,7 @@ def _seed(seed):
 
 def _data_format(data_format):
     if data_format is None:
-        data_format = _IMAGE_DATA_FORMAT
+        data_format = image_data_format()
     if data_format not in {"channels_first", "channels_last"}:
         raise ValueError(f"Unknown data_format: {data_format}")
     return data_format
@@ -394,7 +315,7 @@ def _make_variable(tensor, name=None, constraint=None):
 def constant(value, dtype=None, shape=None, name=None):
     """A constant tensor; `dtype` defaults to floatx whatever the dtype of `value`."""
     if dtype is None:
-        dtype = _FLOATX
+        dtype = floatx()
     t = _typed(value, dtype)
     if shape is not None:
         shape = _ints(shape)
@@ -413,7 +334,7 @@ def constant(value, dtype=None, shape=None, name=None):
 def variable(value, dtype=None, name=None, constraint=None):
     """A Variable holding `value`; `dtype` defaults to floatx."""
     if dtype is None:
-        dtype = _FLOATX
+        dtype = floatx()
     if hasattr(value, "tocoo"):
         raise NotImplementedError(
             "variable: sparse (scipy) values are not supported by swiftkeras")
@@ -427,7 +348,7 @@ def _is_all_nonzero(shape):
 def zeros(shape, dtype=None, name=None):
     """A variable of zeros (a tensor when the shape has a zero dimension)."""
     if dtype is None:
-        dtype = _FLOATX
+        dtype = floatx()
     shape = _ints(shape)
     t = _native.zeros(shape, _code(dtype))
     if _is_all_nonzero(shape):
@@ -438,7 +359,7 @@ def zeros(shape, dtype=None, name=None):
 def ones(shape, dtype=None, name=None):
     """A variable of ones (a tensor when the shape has a zero dimension)."""
     if dtype is None:
-        dtype = _FLOATX
+        dtype = floatx()
     shape = _ints(shape)
     t = _native.ones(shape, _code(dtype))
     if _is_all_nonzero(shape):
@@ -449,7 +370,7 @@ def ones(shape, dtype=None, name=None):
 def eye(size, dtype=None, name=None):
     """An identity-matrix variable; `size` is n or (rows, cols)."""
     if dtype is None:
-        dtype = _FLOATX
+        dtype = floatx()
     if isinstance(size, (list, tuple)):
         if len(size) != 2:
             raise ValueError(f"eye: size must be an int or a pair (rows, cols), got {size!r}")
@@ -491,8 +412,8 @@ def cast_to_floatx(x):
     """x cast to floatx: a tensor for tensors, a numpy array otherwise (as Keras)."""
     np = None if _is_tensor(x) else _numpy()
     if np is None:
-        return cast(x, _FLOATX)
-    return np.asarray(x, dtype=_FLOATX)
+        return cast(x, floatx())
+    return np.asarray(x, dtype=floatx())
 
 
 def get_value(x):
@@ -556,7 +477,7 @@ def moving_average_update(x, value, momentum):
 def random_uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
     """Uniform values in [minval, maxval); `dtype` defaults to floatx."""
     if dtype is None:
-        dtype = _FLOATX
+        dtype = floatx()
     s = _seed(seed)
     return _native.random_uniform(_ints(shape), float(minval), float(maxval), _code(dtype), s)
 
@@ -564,7 +485,7 @@ def random_uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
 def random_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
     """Normal values; `dtype` defaults to floatx."""
     if dtype is None:
-        dtype = _FLOATX
+        dtype = floatx()
     s = _seed(seed)
     return _native.random_normal(_ints(shape), float(mean), float(stddev), _code(dtype), s)
 
@@ -572,7 +493,7 @@ def random_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
     """Normal values within two standard deviations of the mean."""
     if dtype is None:
-        dtype = _FLOATX
+        dtype = floatx()
     s = _seed(seed)
     return _native.truncated_normal(_ints(shape), float(mean), float(stddev), _code(dtype), s)
 
@@ -580,7 +501,7 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
 def random_bernoulli(shape, p=0.0, dtype=None, seed=None):
     """1 with probability p, else 0."""
     if dtype is None:
-        dtype = _FLOATX
+        dtype = floatx()
     s = _seed(seed)
     return _native.random_bernoulli(_ints(shape), float(p), _code(dtype), s)
 
@@ -588,14 +509,14 @@ def random_bernoulli(shape, p=0.0, dtype=None, seed=None):
 def random_normal_variable(shape, mean, scale, dtype=None, name=None, seed=None):
     """A variable of normal values."""
     if dtype is None:
-        dtype = _FLOATX
+        dtype = floatx()
     return variable(random_normal(shape, mean, scale, dtype, seed), dtype=dtype, name=name)
 
 
 def random_uniform_variable(shape, low, high, dtype=None, name=None, seed=None):
     """A variable of uniform values in [low, high)."""
     if dtype is None:
-        dtype = _FLOATX
+        dtype = floatx()
     return variable(random_uniform(shape, low, high, dtype, seed), dtype=dtype, name=name)
 
 
@@ -795,7 +716,7 @@ def mean(x, axis=None, keepdims=False):
     x = _t(x)
     name = x.dtype.name
     if name == "bool":
-        x = _cast_code(x, _CODES[_FLOATX])
+        x = _cast_code(x, _CODES[floatx()])
     elif _int_like(name):
         m = _native.mean(_cast_code(x, _CODES["float64"]), _axes(axis), bool(keepdims))
         return _cast_code(m, _CODES[name])
@@ -806,7 +727,7 @@ def _float_only(x, op):
     x = _t(x)
     name = x.dtype.name
     if name == "bool":
-        return _cast_code(x, _CODES[_FLOATX])
+        return _cast_code(x, _CODES[floatx()])
     if _int_like(name):
         raise TypeError(f"{op}: input must be either real or complex. Received integer type "
                         f"{name}.")
@@ -991,23 +912,10 @@ def dropout(x, level, noise_shape=None, seed=None):
     return _native.dropout(x, float(level), _ints(noise_shape, "noise_shape"), s)
 
 
-def _one_minus(t):
-    return _native.add_scalar(_native.negative(t), 1)
-
-
 def binary_crossentropy(target, output, from_logits=False):
-    """Elementwise binary crossentropy; probabilities are clipped to [eps, 1 - eps]."""
-    if from_logits or _EPSILON == _CORE_EPSILON:
-        return _native.binary_crossentropy(target, output, bool(from_logits))
-    # A user-set epsilon: Keras' own composition.
-    output = _t(output)
-    target = _typed(target, output.dtype)
-    eps = _EPSILON
-    o = _native.clip(output, eps, 1.0 - eps)
-    bce = _native.add(
-        _native.multiply(target, _native.log(_native.add_scalar(o, eps))),
-        _native.multiply(_one_minus(target), _native.log(_native.add_scalar(_one_minus(o), eps))))
-    return _native.negative(bce)
+    """Elementwise binary crossentropy; probabilities are clipped to [eps, 1 - eps] (the core's
+    epsilon)."""
+    return _native.binary_crossentropy(target, output, bool(from_logits))
 
 
 def categorical_crossentropy(target, output, from_logits=False, axis=-1):
@@ -1016,55 +924,27 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
     if tuple(target.shape) != tuple(output.shape):
         raise ValueError(f"Shapes {tuple(target.shape)} and {tuple(output.shape)} are "
                          "incompatible")
-    axis = _operator.index(axis)
-    if from_logits or _EPSILON == _CORE_EPSILON:
-        return _native.categorical_crossentropy(target, output, bool(from_logits), axis)
-    eps = _EPSILON
-    o = _native.divide(output, _native.sum(output, [axis], True))
-    o = _native.clip(o, eps, 1.0 - eps)
-    return _native.negative(_native.sum(_native.multiply(target, _native.log(o)), [axis], False))
+    return _native.categorical_crossentropy(target, output, bool(from_logits), _operator.index(axis))
 
 
 def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1,
                                     ignore_class=None):
-    """Crossentropy with integer labels; `ignore_class` labels give 0."""
-    output = _t(output)
+    """Crossentropy with integer labels; `ignore_class` labels give 0 (the core's
+    `sparse_categorical_crossentropy` loss function)."""
     axis = _operator.index(axis)
-    logits = bool(from_logits)
-    if not logits and _EPSILON != _CORE_EPSILON:
-        output = _native.log(_native.clip(output, _EPSILON, 1.0 - _EPSILON))
-        logits = True
     if ignore_class is None:
-        return _native.sparse_categorical_crossentropy(target, output, logits, axis)
-    target = _typed(target, "int64")
-    valid = _native.not_equal(target, _typed(ignore_class, "int64"))
-    safe = _native.where(valid, target, _typed(0, "int64"))
-    res = _native.sparse_categorical_crossentropy(safe, output, logits, axis)
-    valid = _native.reshape(valid, list(res.shape))
-    return _native.where(valid, res, _native.zeros_like(res, None))
+        return _native.sparse_categorical_crossentropy(target, output, bool(from_logits), axis)
+    import json
+    cfg = json.dumps({"from_logits": bool(from_logits), "axis": axis,
+                      "ignore_class": _operator.index(ignore_class)})
+    return _native.metric_function("sparse_categorical_crossentropy", cfg, target, output)
 
 
 def binary_focal_crossentropy(target, output, apply_class_balancing=False, alpha=0.25,
                               gamma=2.0, from_logits=False):
     """Binary focal crossentropy: (1 - p_t)^gamma * bce, optionally class-balanced."""
-    fn = getattr(_native, "binary_focal_crossentropy", None)
-    if fn is not None and _EPSILON == _CORE_EPSILON:
-        return fn(target, output, bool(apply_class_balancing), float(alpha), float(gamma),
-                  bool(from_logits))
-    # Keras' composition, from core ops.
-    output = _t(output)
-    target = _typed(target, output.dtype)
-    sigmoidal = _native.sigmoid(output) if from_logits else output
-    p_t = _native.add(_native.multiply(target, sigmoidal),
-                      _native.multiply(_one_minus(target), _one_minus(sigmoidal)))
-    focal_factor = _native.pow_scalar(_one_minus(p_t), float(gamma))
-    bce = binary_crossentropy(target, output, from_logits=from_logits)
-    focal_bce = _native.multiply(focal_factor, bce)
-    if apply_class_balancing:
-        weight = _native.add(_native.multiply_scalar(target, float(alpha)),
-                             _native.multiply_scalar(_one_minus(target), 1.0 - float(alpha)))
-        focal_bce = _native.multiply(weight, focal_bce)
-    return focal_bce
+    return _native.binary_focal_crossentropy(target, output, bool(apply_class_balancing),
+                                             float(alpha), float(gamma), bool(from_logits))
 
 
 def categorical_focal_crossentropy(target, output, alpha=0.25, gamma=2.0, from_logits=False,
@@ -1074,19 +954,8 @@ def categorical_focal_crossentropy(target, output, alpha=0.25, gamma=2.0, from_l
     if tuple(target.shape) != tuple(output.shape):
         raise ValueError(f"Shapes {tuple(target.shape)} and {tuple(output.shape)} are "
                          "incompatible")
-    axis = _operator.index(axis)
-    fn = getattr(_native, "categorical_focal_crossentropy", None)
-    if fn is not None and _EPSILON == _CORE_EPSILON:
-        return fn(target, output, float(alpha), float(gamma), bool(from_logits), axis)
-    if from_logits:
-        output = _native.softmax(output, axis)
-    target = _typed(target, output.dtype)
-    o = _native.divide(output, _native.sum(output, [axis], True))
-    o = _native.clip(o, _EPSILON, 1.0 - _EPSILON)
-    cce = _native.multiply(_native.negative(target), _native.log(o))
-    modulating = _native.pow_scalar(_one_minus(o), float(gamma))
-    weighting = _native.multiply_scalar(modulating, float(alpha))
-    return _native.sum(_native.multiply(weighting, cce), [axis], False)
+    return _native.categorical_focal_crossentropy(target, output, float(alpha), float(gamma),
+                                                  bool(from_logits), _operator.index(axis))
 
 
 # ---------------------------------------------------------------------------------------------

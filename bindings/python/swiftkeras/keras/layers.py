@@ -6,7 +6,6 @@ through ``sk_layer_create_custom`` with Python callbacks.
 """
 import inspect
 import json
-import re
 import weakref
 
 from .. import _native
@@ -34,8 +33,8 @@ def _json_value(v):
 
 
 def _snake(name):
-    s = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name)
-    return s.lower()
+    """Keras' to_snake_case, the core's rule of default names (``sk_snake_case``)."""
+    return _native.snake_case(name)
 
 
 def _layers_in(value):

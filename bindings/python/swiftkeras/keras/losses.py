@@ -13,29 +13,39 @@ __all__ = ["Loss", "MeanSquaredError", "MeanAbsoluteError", "MeanAbsolutePercent
 
 
 class Loss:
-    """A loss object: ``loss(y_true, y_pred, sample_weight=None)`` -> the reduced scalar.
+    """A loss object: ``loss(y_true, y_pred, sample_weight=None)`` -> the reduced loss.
 
     Subclasses set ``_key`` (a core loss name); a subclass defining ``call(y_true, y_pred)``
-    becomes a custom loss computed by Python (``sk_loss_create_custom``).
+    becomes a custom loss whose per-sample values Python computes, weighted and reduced by the
+    core as every loss is (``sk_loss_create_custom_ex``): ``reduction`` is honoured
+    ("sum_over_batch_size" (default; also "auto"), "sum", "none" or None) in ``__call__``,
+    ``fit`` and ``evaluate``.
     """
 
     _key = None
 
-    def __init__(self, reduction="sum_over_batch_size", name=None, **kwargs):
+    def __init__(self, reduction="sum_over_batch_size", name=None, dtype=None, **kwargs):
         self.reduction = reduction
         self.name = name or (self._key or type(self).__name__.lower())
+        self.dtype = dtype
         self._handle = None
+
+    def _reduction_name(self):
+        return "none" if self.reduction is None else str(self.reduction)
 
     def _config(self):
         """Keras constructor arguments passed to the core (``sk_loss_create_config``)."""
-        return {"reduction": self.reduction}
+        return {"reduction": self._reduction_name()}
 
     def _get_handle(self):
         if self._handle is None:
             if self._key is not None:
                 self._handle = _native.loss_create(self._key, _json.dumps(self._config()))
             else:
-                self._handle = _native.loss_create_custom(self.call)
+                cfg = {"reduction": self._reduction_name(), "name": self.name, "match_ranks": False}
+                if self.dtype is not None:
+                    cfg["dtype"] = _K.standardize_dtype(self.dtype)
+                self._handle = _native.loss_create_custom(self.call, _json.dumps(cfg))
         return self._handle
 
     def call(self, y_true, y_pred):
@@ -111,25 +121,34 @@ class BinaryCrossentropy(_CE):
     _key = "binary_crossentropy"
 
 
-# function forms (per-sample values, as keras.losses.<name>) ---------------------------------
+# function forms (per-sample values, as keras.losses.<name>): the core's (``sk_metric_function``)
+def _function(name, y_true, y_pred, **kwargs):
+    return _native.metric_function(name, _json.dumps(kwargs) if kwargs else None, y_true, y_pred)
+
+
 def mean_squared_error(y_true, y_pred):
-    return _K.mean(_K.square(_native.subtract(y_pred, y_true)), axis=-1)
+    return _function("mean_squared_error", y_true, y_pred)
 
 
 def mean_absolute_error(y_true, y_pred):
-    return _K.mean(_K.abs(_native.subtract(y_pred, y_true)), axis=-1)
+    return _function("mean_absolute_error", y_true, y_pred)
 
 
-def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1):
-    return _K.sparse_categorical_crossentropy(y_true, y_pred, from_logits=from_logits, axis=axis)
+def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1, ignore_class=None):
+    kwargs = {"from_logits": bool(from_logits), "axis": int(axis)}
+    if ignore_class is not None:
+        kwargs["ignore_class"] = int(ignore_class)
+    return _function("sparse_categorical_crossentropy", y_true, y_pred, **kwargs)
 
 
-def categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1):
-    return _K.categorical_crossentropy(y_true, y_pred, from_logits=from_logits, axis=axis)
+def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    return _function("categorical_crossentropy", y_true, y_pred, from_logits=bool(from_logits),
+                     label_smoothing=float(label_smoothing), axis=int(axis))
 
 
-def binary_crossentropy(y_true, y_pred, from_logits=False):
-    return _K.mean(_K.binary_crossentropy(y_true, y_pred, from_logits=from_logits), axis=-1)
+def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    return _function("binary_crossentropy", y_true, y_pred, from_logits=bool(from_logits),
+                     label_smoothing=float(label_smoothing), axis=int(axis))
 
 
 mse = MSE = mean_squared_error

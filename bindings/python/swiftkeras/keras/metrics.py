@@ -118,7 +118,7 @@ class Metric:
 
     @property
     def dtype(self):
-        return self._dtype or "float32"
+        return self._dtype or _K.floatx()
 
     # -- state of Python subclasses ------------------------------------------------------
     @property
@@ -210,8 +210,8 @@ class Metric:
 
 
 def _snake(name):
-    import re
-    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
+    """Keras' to_snake_case, the core's rule of default names (``sk_snake_case``)."""
+    return _native.snake_case(name)
 
 
 class Mean(Metric):
@@ -343,53 +343,46 @@ def _named(name):
     return mark
 
 
-def _f32(x):
-    return _K.cast(x, "float32")
+def _function(name, y_true, y_pred, **kwargs):
+    """The core's per-sample values of the metric function `name` (``sk_metric_function``)."""
+    cfg = _json.dumps(kwargs) if kwargs else None
+    return _native.metric_function(name, cfg, y_true, y_pred)
 
 
 @_named("accuracy")
 def accuracy(y_true, y_pred):
     """1 where y_pred == y_true, averaged over the last axis."""
-    return _K.mean(_f32(_K.equal(_f32(y_true), _f32(y_pred))), axis=-1)
+    return _function("accuracy", y_true, y_pred)
 
 
 @_named("binary_accuracy")
 def binary_accuracy(y_true, y_pred, threshold=0.5):
     """1 where (y_pred > threshold) matches the binary label, averaged over the last axis."""
-    predicted = _f32(_K.greater(_f32(y_pred), float(threshold)))
-    return _K.mean(_f32(_K.equal(_f32(y_true), predicted)), axis=-1)
+    return _function("binary_accuracy", y_true, y_pred, threshold=float(threshold))
 
 
 @_named("categorical_accuracy")
 def categorical_accuracy(y_true, y_pred):
     """1 where argmax(y_true) == argmax(y_pred) (one-hot labels)."""
-    return _f32(_K.equal(_K.argmax(y_true, -1), _K.argmax(y_pred, -1)))
-
-
-def _sparse_labels(y_true, y_pred):
-    if _K.ndim(y_true) == _K.ndim(y_pred) and _K.int_shape(y_true)[-1] == 1:
-        y_true = _K.squeeze(y_true, -1)
-    return y_true
+    return _function("categorical_accuracy", y_true, y_pred)
 
 
 @_named("sparse_categorical_accuracy")
 def sparse_categorical_accuracy(y_true, y_pred):
     """1 where the integer label == argmax(y_pred); labels of shape (B,) or (B, 1)."""
-    y_true = _sparse_labels(y_true, y_pred)
-    return _f32(_K.equal(_f32(y_true), _f32(_K.argmax(y_pred, -1))))
+    return _function("sparse_categorical_accuracy", y_true, y_pred)
 
 
 @_named("top_k_categorical_accuracy")
 def top_k_categorical_accuracy(y_true, y_pred, k=5):
     """1 where the one-hot target's class is among the k highest scores."""
-    return _f32(_K.in_top_k(y_pred, _K.cast(_K.argmax(y_true, -1), "int32"), k))
+    return _function("top_k_categorical_accuracy", y_true, y_pred, k=int(k))
 
 
 @_named("sparse_top_k_categorical_accuracy")
 def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5):
     """1 where the integer target is among the k highest scores."""
-    y_true = _sparse_labels(y_true, y_pred)
-    return _f32(_K.in_top_k(y_pred, _K.cast(y_true, "int32"), k))
+    return _function("sparse_top_k_categorical_accuracy", y_true, y_pred, k=int(k))
 
 
 mean_absolute_error = _named("mean_absolute_error")(_losses.mean_absolute_error)

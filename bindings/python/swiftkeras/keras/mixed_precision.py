@@ -3,19 +3,16 @@ from .. import _native
 
 __all__ = ["Policy", "set_global_policy", "global_policy", "LossScaleOptimizer"]
 
-_MIXED = {"mixed_float16": ("float16", "float32"), "mixed_bfloat16": ("bfloat16", "float32")}
-
-
 class Policy:
-    """A dtype policy: ``Policy('mixed_float16')`` computes in float16 with float32 variables."""
+    """A dtype policy: ``Policy('mixed_float16')`` computes in float16 with float32 variables
+    (the core's rule: ``sk_policy_dtypes``)."""
 
     def __init__(self, name):
         if isinstance(name, Policy):
             name = name.name
         if isinstance(name, _native.DType):
             name = name.name
-        if name not in _MIXED:
-            _native.as_dtype(name)   # raises for unknown names
+        self._compute, self._variable = _native.policy_dtypes(str(name))   # raises for unknown names
         self._name = name
 
     @property
@@ -24,11 +21,11 @@ class Policy:
 
     @property
     def compute_dtype(self):
-        return _MIXED[self._name][0] if self._name in _MIXED else self._name
+        return self._compute
 
     @property
     def variable_dtype(self):
-        return _MIXED[self._name][1] if self._name in _MIXED else self._name
+        return self._variable
 
     def __eq__(self, other):
         return isinstance(other, Policy) and other.name == self.name
@@ -41,9 +38,10 @@ class Policy:
 
 
 def set_global_policy(policy):
-    """Sets the policy of layers created afterwards (``None`` restores ``'float32'``)."""
+    """Sets the policy of layers created afterwards (``None`` restores the default: floatx, as
+    Keras)."""
     if policy is None:
-        policy = "float32"
+        policy = _native.floatx()
     name = policy.name if isinstance(policy, (Policy, _native.DType)) else policy
     _native.set_global_policy(name)
 

@@ -409,13 +409,10 @@ def _custom_object(name, custom_objects):
 
 
 def _saved_compile_config(filepath):
-    """The compile config a model file holds (its safetensors header's metadata), or None."""
+    """The compile config a model file holds (read by the core: ``sk_model_file_compile_config``),
+    or None."""
     import json
-    import struct
-    with open(_os.fspath(filepath), "rb") as f:
-        (n,) = struct.unpack("<Q", f.read(8))
-        header = json.loads(f.read(n))
-    text = (header.get("__metadata__") or {}).get("swiftkeras.compile_config")
+    text = _native.model_file_compile_config(_os.fspath(filepath))
     return json.loads(text) if text else None
 
 

@@ -109,10 +109,7 @@ class PiecewiseConstantDecay(_BuiltinSchedule):
     _class_name = "PiecewiseConstantDecay"
 
     def __init__(self, boundaries, values, name="PiecewiseConstant"):
-        if len(boundaries) != len(values) - 1:
-            raise ValueError("The length of boundaries should be 1 less than the length of values. "
-                             f"Received: boundaries={boundaries} of length {len(boundaries)}, and "
-                             f"values={values} of length {len(values)}.")
+        # The core checks the lengths (and every value) in _check, naming the problem.
         self.boundaries = boundaries
         self.values = values
         self.name = name

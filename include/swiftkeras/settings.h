@@ -1,0 +1,73 @@
+/* swiftkeras/settings.h — Keras' process-wide settings (floatx, epsilon, image data format) and
+ * the rules clients must not redefine: dtype promotion (result_type), dtype policies, default
+ * names (snake case).
+ * Part of the SwiftKeras C API; include <swiftkeras.h>, which includes every part and states
+ * the conventions (status codes, ownership, threads) that hold here. */
+#ifndef SWIFTKERAS_SETTINGS_H
+#define SWIFTKERAS_SETTINGS_H
+
+#include "base.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The settings are shared by every thread; each get or set is atomic on its own. */
+
+/* The default float dtype (Keras floatx()): "float32" initially. It is the dtype of tensors and
+ * variables created without one, of loss and metric objects, and decides what Python-style
+ * scalars become (see sk_result_type). Static storage; never free it. */
+const char *sk_floatx(void);
+
+/* Sets floatx: "bfloat16", "float16", "float32" or "float64".
+ * Errors: SK_ERR_INVALID_ARG (NULL or any other name; the message lists the accepted values). */
+int32_t sk_set_floatx(const char *name);
+
+/* The fuzz factor (Keras epsilon()): 1e-7 initially. The crossentropies clip probabilities to
+ * [epsilon, 1 - epsilon]; MAPE, MSLE, KL divergence, Poisson and AUC's end thresholds use it. */
+double sk_epsilon(void);
+
+/* Sets the fuzz factor (any value, as Keras). */
+void sk_set_epsilon(double value);
+
+/* The default image data format (Keras image_data_format()): "channels_last" initially.
+ * Static storage; never free it. */
+const char *sk_image_data_format(void);
+
+/* Sets the default image data format: "channels_last" or "channels_first" (case-insensitive).
+ * Errors: SK_ERR_INVALID_ARG (NULL or any other name). */
+int32_t sk_set_image_data_format(const char *name);
+
+/* Keras' dtype promotion (keras.backend.result_type): *out = the dtype name the n dtype names
+ * promote to (static storage; never free it). Names are Keras' ("int8", "complex64", ... also
+ * those tensors cannot hold). weak (may be NULL = none weak) marks Python scalars: pass "int64"
+ * for a Python int and "float32" for a Python float with weak[i] = 1; they take the kind of the
+ * other operands, and a weak result becomes the int/float of floatx's precision
+ * (e.g. {"int32", weak "float32"} -> "float32"; {"float16", weak "int64"} -> "float16").
+ * n = 0 gives floatx. Errors: SK_ERR_INVALID_ARG (dtypes NULL with n > 0, a NULL name, an
+ * unknown name, "string", a float8 dtype, dtypes with no common bound). */
+int32_t sk_result_type(const char *const *dtypes, const uint8_t *weak, int32_t n, const char **out);
+
+/* Keras' standardize_dtype on a name: *out = the canonical dtype name (static storage) — a name
+ * Keras knows ("float32", "int8", "complex64", "string", ... as listed for sk_result_type) stays,
+ * "int" gives "int64". Errors: SK_ERR_INVALID_ARG (NULL arguments; any other name:
+ * "Invalid dtype: <name>"). */
+int32_t sk_dtype_standardize(const char *name, const char **out);
+
+/* The dtypes of a dtype policy (keras.mixed_precision.Policy): "mixed_float16" computes in
+ * "float16" with "float32" variables, "mixed_bfloat16" in "bfloat16" with "float32"; a float
+ * dtype name ("float32", "float64", "float16", "bfloat16") computes and stores in it.
+ * *compute_dtype and *variable_dtype get static names (never free them).
+ * Errors: SK_ERR_INVALID_ARG (NULL arguments, an unknown policy; the message lists the valid ones). */
+int32_t sk_policy_dtypes(const char *name, const char **compute_dtype, const char **variable_dtype);
+
+/* Keras' to_snake_case, the rule of default names ("Conv2DTranspose" -> "conv2d_transpose",
+ * "MyLayer" -> "my_layer"), copied as sk_layer_name does (buf NULL with capacity 0 only reports
+ * *length). Errors: SK_ERR_INVALID_ARG (name NULL, capacity too small). */
+int32_t sk_snake_case(const char *name, char *buf, size_t capacity, size_t *length);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SWIFTKERAS_SETTINGS_H */
