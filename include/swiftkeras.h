@@ -54,6 +54,7 @@
 #include "swiftkeras/optimizers.h"
 #include "swiftkeras/metrics.h"
 #include "swiftkeras/training.h"
+#include "swiftkeras/callbacks.h"
 #include "swiftkeras/saving.h"
 
 #endif /* SWIFTKERAS_H */

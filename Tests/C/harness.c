@@ -122,6 +122,7 @@ static void test_tensors(void) {
 #include "harness_custom_metrics.inc"
 #include "harness_ownership.inc"
 #include "harness_rules.inc"
+#include "harness_callbacks.inc"
 
 int main(void) {
     test_version();
@@ -145,6 +146,7 @@ int main(void) {
     test_custom_metrics();
     test_ownership();
     test_rules();
+    test_keras_callbacks();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

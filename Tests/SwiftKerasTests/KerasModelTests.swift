@@ -21,7 +21,7 @@ private func blobs(perClass: Int, seed: UInt64) throws -> (Tensor, Tensor) {
 }
 
 /// Captures `Model.output` while `body` runs.
-private func capturingOutput(_ body: () throws -> Void) rethrows -> [String] {
+func capturingOutput(_ body: () throws -> Void) rethrows -> [String] {
     var lines: [String] = []
     let saved = Model.output
     Model.output = { lines.append($0) }

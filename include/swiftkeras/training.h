@@ -117,6 +117,9 @@ typedef int32_t (*sk_epoch_fn)(void *user_data, int32_t epoch);
 typedef int32_t (*sk_batch_fn)(void *user_data, int32_t epoch, int32_t batch, const char *const *names,
                                const double *values, int32_t n);
 
+/* A callback object (`keras.callbacks.*`): see swiftkeras/callbacks.h. */
+typedef struct sk_keras_callback sk_keras_callback;
+
 /* Arguments of sk_model_fit_ex. Initialize with sk_fit_args_init(&a, sizeof a), then set the
  * fields you need; struct_size tells the library which version of the struct the caller was
  * compiled with (later versions only append fields). Tensors are borrowed during the call. */
@@ -149,10 +152,16 @@ typedef struct sk_fit_args {
     sk_batch_fn on_train_batch_begin;   /* NULL */
     sk_batch_fn on_train_batch_end;     /* NULL */
     void *user_data;                    /* NULL: passed to the four callbacks */
+    /* ---- appended in version 2 (callers built against version 1 keep working) ---- */
+    sk_keras_callback *const *callbacks; /* NULL: callback objects (swiftkeras/callbacks.h), run
+                                           in this order before the four hooks above; borrowed
+                                           during the call */
+    int32_t n_callbacks;                /* 0: entries of callbacks */
 } sk_fit_args;
 
 /* Sets every field of *args to its default (Keras' fit defaults, shown above) and
- * args->struct_size to struct_size, which must be sizeof(sk_fit_args) of this header.
+ * args->struct_size to struct_size, which must be sizeof(sk_fit_args) of this header or of an
+ * earlier version (version 1 ends at user_data); only that many bytes are written.
  * Errors: SK_ERR_INVALID_ARG (args NULL; struct_size not a size this library knows — nothing
  * is written then). */
 int32_t sk_fit_args_init(sk_fit_args *args, size_t struct_size);
@@ -160,11 +169,17 @@ int32_t sk_fit_args_init(sk_fit_args *args, size_t struct_size);
 /* Trains the model (`model.fit`) on x[0..n_x), y with the arguments in *args (see
  * sk_fit_args); *history (may be NULL) receives the per-epoch logs ("val_*" with validation).
  * Callbacks run on the calling thread, in this order per epoch: on_epoch_begin, per batch
- * on_train_batch_begin / on_train_batch_end, then on_epoch_end after validation.
- * Errors: SK_ERR_INVALID_HANDLE (model, y or an x entry NULL); SK_ERR_INVALID_ARG (args NULL,
+ * on_train_batch_begin / on_train_batch_end, then on_epoch_end after validation. The callback
+ * objects of args->callbacks run first, in order, then the four hooks, then the History (and,
+ * at verbose > 0, a ProgbarLogger unless one is among the callbacks). Only fit takes callback
+ * objects (evaluate and predict have no argument struct); during fit's validation they get the
+ * test hooks.
+ * Errors: SK_ERR_INVALID_HANDLE (model, y, an x entry or a callbacks entry NULL);
+ * SK_ERR_INVALID_ARG (args NULL,
  * args->struct_size unknown — "initialize args with sk_fit_args_init"; batch_size outside
  * [1, 2^31); epochs or initial_epoch negative; validation_split out of range; validation_x
- * without validation_y or the reverse; n_validation_x or n_class_weight negative; a NULL
+ * without validation_y or the reverse; n_validation_x, n_class_weight or n_callbacks
+ * negative; the same callback twice; a NULL
  * pointer with a positive count; a repeated class id, a non-finite class weight, class ids not
  * 0..K-1, a target that is not one of the classes, targets of rank > 2 with class_weight;
  * sample counts of x, y, sample_weight (or of the validation tensors) that differ — the message

@@ -28,6 +28,10 @@ open class Callback {
     open func onEpochBegin(_ epoch: Int, logs: Logs) throws {}
     /// Called at the end of each epoch with its training and validation ("val_*") results.
     open func onEpochEnd(_ epoch: Int, logs: Logs) throws {}
+    /// The end of an epoch as `fit` calls it: the logs are shared by the callbacks in order, so
+    /// entries added or changed here (Keras callbacks writing `logs["learning_rate"]`) reach the
+    /// later callbacks and the `History`. By default calls `onEpochEnd(_:logs:)`.
+    open func onEpochEnd(_ epoch: Int, updating logs: inout Logs) throws { try onEpochEnd(epoch, logs: logs) }
     /// Called before each training batch (0-based within the epoch).
     open func onTrainBatchBegin(_ batch: Int, logs: Logs) throws {}
     /// Called after each training batch with the running averages of the epoch so far.
@@ -48,9 +52,14 @@ open class Callback {
     open func onPredictBatchBegin(_ batch: Int, logs: Logs) throws {}
     /// Called after each prediction batch.
     open func onPredictBatchEnd(_ batch: Int, logs: Logs) throws {}
+
+    /// Named numeric state of the callback for the C API and the bindings ("best", "wait",
+    /// "stopped_epoch", ...); nil for an unknown name. The base class has none.
+    open func state(_ name: String) -> Double? { nil }
 }
 
-/// Records the logs of each epoch (Keras `History`); `fit` returns one.
+/// Records the logs of each epoch (Keras `History`); `fit` returns one. Its `params` are the
+/// run's ("epochs", "steps", "verbose").
 public final class History: Callback {
     /// Metric name → one value per epoch ("loss", "accuracy", "val_loss", ...).
     public private(set) var history: [String: [Double]] = [:]

@@ -329,7 +329,9 @@ open class Model: Layer {
     ///   - batchSize: samples per gradient step (the last batch may be smaller).
     ///   - epochs: the epoch to stop at (training runs `initialEpoch..<epochs`).
     ///   - verbose: 0 silent, 1 a progress line per epoch, 2 a short line per epoch, through `Model.output`.
-    ///   - callbacks: called at each stage (a `History` is added and returned).
+    ///   - callbacks: called at each stage, in order; at each epoch end they share the logs, so
+    ///     entries a callback adds reach the later ones (a `History` is added and returned unless
+    ///     one is passed; a `ProgbarLogger` is added at verbose > 0 unless one is passed).
     ///   - validationSplit: the fraction (in [0, 1)) of the samples, taken from the end before
     ///     shuffling, held out for validation ("val_*" logs after each epoch).
     ///   - validationData: explicit validation inputs and targets (override `validationSplit`).
@@ -393,10 +395,12 @@ open class Model: Layer {
         }
 
         let steps = (n + batchSize - 1) / batchSize
-        let hist = History()
+        // As Keras' CallbackList: a History and (at verbose > 0) a ProgbarLogger are added after
+        // the caller's callbacks unless the caller passed one.
         var cbs = callbacks
-        if verbose > 0 { cbs.append(ProgbarLogger()) }
-        cbs.append(hist)
+        let hist = callbacks.lazy.compactMap { $0 as? History }.first ?? History()
+        if verbose > 0 && !callbacks.contains(where: { $0 is ProgbarLogger }) { cbs.append(ProgbarLogger()) }
+        if !cbs.contains(where: { $0 === hist }) { cbs.append(hist) }
         for cb in cbs {
             cb.model = self
             cb.params = ["epochs": epochs, "steps": steps, "verbose": verbose]
@@ -440,7 +444,7 @@ open class Model: Layer {
                                            sampleWeight: valW, standalone: false)
                 for (k, v) in valLogs { epochLogs["val_" + k] = v }
             }
-            try each(cbs) { try $0.onEpochEnd(epoch, logs: epochLogs) }
+            try each(cbs) { try $0.onEpochEnd(epoch, updating: &epochLogs) }
             epoch += 1
         }
         try each(cbs) { try $0.onTrainEnd(logs: epochLogs) }

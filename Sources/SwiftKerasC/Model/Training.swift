@@ -14,12 +14,17 @@ final class HistoryBox {
     let cKeys: [UnsafeMutablePointer<CChar>?]
     let values: [String: [Double]]
     let epochs: Int
+    /// The epoch numbers recorded (0-based, from initial_epoch) and the run's params.
+    let epochNumbers: [Int]
+    let params: [String: Int]
 
     init(_ h: History) {
         keys = h.keys
         cKeys = keys.map { strdup($0) }
         values = h.history
         epochs = h.epochs.count
+        epochNumbers = h.epochs
+        params = h.params
     }
 
     deinit { for p in cKeys { free(p) } }
@@ -151,15 +156,27 @@ public func sk_model_fit(_ model: OpaquePointer?, _ x: UnsafePointer<OpaquePoint
     }
 }
 
+/// The sizes of sk_fit_args this library reads: this header's, and version 1's (up to
+/// user_data; version 2 appended callbacks and n_callbacks).
+enum FitArgsSize {
+    static let current = MemoryLayout<sk_fit_args>.size
+    static let v1 = MemoryLayout<sk_fit_args>.offset(of: \sk_fit_args.callbacks) ?? current
+
+    static func isKnown(_ n: Int) -> Bool { n == current || n == v1 }
+
+    /// "(N bytes, or M for version 1)".
+    static var known: String { "(\(current) bytes, or \(v1) for version 1)" }
+}
+
 @c @implementation
 public func sk_fit_args_init(_ args: UnsafeMutablePointer<sk_fit_args>?, _ structSize: Int) -> Int32 {
     status {
         guard let args else { throw SwiftKerasError(.invalidArgument, "sk_fit_args_init: args is NULL") }
-        let size = MemoryLayout<sk_fit_args>.size
-        if structSize != size {
-            throw SwiftKerasError(.invalidArgument, "sk_fit_args_init: struct_size \(structSize) is not a size of sk_fit_args known to this library (\(size) bytes); pass sizeof(sk_fit_args)")
+        if !FitArgsSize.isKnown(structSize) {
+            throw SwiftKerasError(.invalidArgument, "sk_fit_args_init: struct_size \(structSize) is not a size of sk_fit_args known to this library \(FitArgsSize.known); pass sizeof(sk_fit_args)")
         }
-        UnsafeMutableRawPointer(args).initializeMemory(as: UInt8.self, repeating: 0, count: size)
+        // Only the caller's struct_size bytes are written (every field set below is in version 1).
+        UnsafeMutableRawPointer(args).initializeMemory(as: UInt8.self, repeating: 0, count: structSize)
         args.pointee.struct_size = structSize
         args.pointee.batch_size = 32
         args.pointee.epochs = 1
@@ -237,11 +254,13 @@ public func sk_model_fit_ex(_ model: OpaquePointer?, _ x: UnsafePointer<OpaquePo
         guard let args else {
             throw SwiftKerasError(.invalidArgument, "sk_model_fit_ex: args is NULL (initialize an sk_fit_args with sk_fit_args_init)")
         }
-        let size = args.pointee.struct_size
-        if size != MemoryLayout<sk_fit_args>.size {
-            throw SwiftKerasError(.invalidArgument, "sk_model_fit_ex: args->struct_size is \(size), not a size of sk_fit_args known to this library (\(MemoryLayout<sk_fit_args>.size) bytes); initialize args with sk_fit_args_init(&args, sizeof args)")
+        let size = UnsafeRawPointer(args).loadUnaligned(as: Int.self)
+        if !FitArgsSize.isKnown(size) {
+            throw SwiftKerasError(.invalidArgument, "sk_model_fit_ex: args->struct_size is \(size), not a size of sk_fit_args known to this library \(FitArgsSize.known); initialize args with sk_fit_args_init(&args, sizeof args)")
         }
-        let a = args.pointee
+        // A version-1 caller's struct ends before callbacks: copy what it has, the rest stays zero.
+        var a = sk_fit_args()
+        withUnsafeMutableBytes(of: &a) { $0.copyMemory(from: UnsafeRawBufferPointer(start: args, count: size)) }
         let batchSize = a.batch_size
         try checkBatchSize(batchSize, "sk_model_fit_ex")
         let valX = try tensorList(a.validation_x, a.n_validation_x, fn, "validation_x")
@@ -255,7 +274,7 @@ public func sk_model_fit_ex(_ model: OpaquePointer?, _ x: UnsafePointer<OpaquePo
         }
         let classWeight = try classWeightMap(a.class_weight, a.class_ids, a.n_class_weight, fn)
         let seed = a.seed
-        var cbs: [Callback] = []
+        var cbs = try fitCallbackObjects(a.callbacks, a.n_callbacks, fn)
         let hooks = FitFns(epochBegin: a.on_epoch_begin, batchBegin: a.on_train_batch_begin, batchEnd: a.on_train_batch_end)
         if hooks.epochBegin != nil || hooks.batchBegin != nil || hooks.batchEnd != nil {
             cbs.append(FitHooks(CCallback(hooks, borrowing: a.user_data)))

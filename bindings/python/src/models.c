@@ -202,17 +202,6 @@ done:
 /* The Python callables of one fit (borrowed from the caller's arguments during the call). */
 typedef struct { PyObject *epoch_begin, *epoch_end, *batch_begin, *batch_end; } fit_py_hooks;
 
-/* A dict {name: value} from C logs (a new reference, NULL with an exception set). */
-static PyObject *fit_logs_dict(const char *const *names, const double *values, int32_t n) {
-    PyObject *logs = PyDict_New();
-    for (int32_t i = 0; logs && i < n; i++) {
-        PyObject *v = PyFloat_FromDouble(values[i]);
-        if (!v || PyDict_SetItemString(logs, names[i], v) < 0) Py_CLEAR(logs);
-        Py_XDECREF(v);
-    }
-    return logs;
-}
-
 /* A hook's result: truthy = stop training (-1), an exception = parked for the caller. */
 static int32_t fit_hook_result(PyObject *r) {
     if (!r) return skpy_callback_fail();
@@ -256,7 +245,7 @@ static int32_t fit_logs_cb(PyObject *fn, int32_t epoch, int32_t batch, const cha
                            int32_t n) {
     PyGILState_STATE g = PyGILState_Ensure();
     int32_t rc;
-    PyObject *logs = fit_logs_dict(names, values, n);
+    PyObject *logs = skpy_logs_dict(names, values, n);
     if (!logs) rc = skpy_callback_fail();
     else if (batch < 0) rc = fit_hook_result(PyObject_CallFunction(fn, "iO", (int)epoch, logs));
     else rc = fit_hook_result(PyObject_CallFunction(fn, "iiO", (int)epoch, (int)batch, logs));
@@ -328,15 +317,16 @@ static PyObject *k_model_fit_ex(PyObject *self, PyObject *args, PyObject *kw) {
     static char *kwlist[] = {"model", "x", "y", "batch_size", "epochs", "initial_epoch", "verbose", "shuffle", "seed",
                              "validation_split", "validation_x", "validation_y", "validation_sample_weight",
                              "sample_weight", "class_weight", "on_epoch_begin", "on_epoch_end", "on_batch_begin",
-                             "on_batch_end", NULL};
+                             "on_batch_end", "callbacks", NULL};
     PyObject *mc, *x, *y, *vx = Py_None, *vy = Py_None, *vsw = Py_None, *sw = Py_None, *cw = Py_None;
     fit_py_hooks hooks = {Py_None, Py_None, Py_None, Py_None};
+    PyObject *cbl = Py_None;
     long long batch = 32, seed = -1;
     int epochs = 1, initial_epoch = 0, verbose = 1, shuffle = 1;
     double vsplit = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "OOO|LiiipLdOOOOOOOOO", kwlist, &mc, &x, &y, &batch, &epochs,
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "OOO|LiiipLdOOOOOOOOOO", kwlist, &mc, &x, &y, &batch, &epochs,
                                      &initial_epoch, &verbose, &shuffle, &seed, &vsplit, &vx, &vy, &vsw, &sw, &cw,
-                                     &hooks.epoch_begin, &hooks.epoch_end, &hooks.batch_begin, &hooks.batch_end))
+                                     &hooks.epoch_begin, &hooks.epoch_end, &hooks.batch_begin, &hooks.batch_end, &cbl))
         return NULL;
     PyObject *fns[4] = {hooks.epoch_begin, hooks.epoch_end, hooks.batch_begin, hooks.batch_end};
     for (int i = 0; i < 4; i++) {
@@ -352,9 +342,11 @@ static PyObject *k_model_fit_ex(PyObject *self, PyObject *args, PyObject *kw) {
     sk_tensor *ty = NULL, *tvy = NULL, *tvsw = NULL, *tsw = NULL;
     int64_t *ids = NULL;
     double *ws = NULL;
-    int32_t ncw = 0;
+    int32_t ncw = 0, ncb = 0;
+    void **cbs = NULL;
     int ok1 = 1, ok2 = 1, ok3 = 1;
-    if (skpy_tlist_from(x, &tx) < 0) return NULL;
+    if (cbl != Py_None && !(cbs = skpy_hlist_from(cbl, "sk_keras_callback", &ncb))) return NULL;
+    if (skpy_tlist_from(x, &tx) < 0) { PyMem_Free(cbs); return NULL; }
     if (!(ty = skpy_convert(y, 0))) goto done;
     if (vx != Py_None && skpy_tlist_from(vx, &tvx) < 0) goto done;
     tvy = fit_opt_tensor(vy, &ok1);
@@ -384,12 +376,15 @@ static PyObject *k_model_fit_ex(PyObject *self, PyObject *args, PyObject *kw) {
     a.on_train_batch_begin = hooks.batch_begin != Py_None ? fit_batch_begin_cb : NULL;
     a.on_train_batch_end = hooks.batch_end != Py_None ? fit_batch_end_cb : NULL;
     a.user_data = &hooks;
+    a.callbacks = (sk_keras_callback *const *)cbs;
+    a.n_callbacks = ncb;
     sk_history *h = NULL;
     st = sk_model_fit_ex(m, (const sk_tensor *const *)tx.h, tx.n, ty, &a, &h);
     if (st) { sk_history_release(h); skpy_raise_status(st); goto done; }
-    result = history_dict(h);
+    result = skpy_history_run(h, history_dict(h));
     sk_history_release(h);
 done:
+    PyMem_Free(cbs);
     skpy_tlist_free(&tx);
     if (tvx.h) skpy_tlist_free(&tvx);
     sk_tensor_release(ty);
@@ -422,7 +417,7 @@ static PyObject *logs_of_call(sk_model *m, PyObject *x, PyObject *y, PyObject *s
         int32_t st = call ? call(m, xs, tx.n, ty, tsw, names, values, 64, &n)
                           : sk_model_evaluate_weighted(m, xs, tx.n, ty, tsw, batch, verbose, names, values, 64, &n);
         if (st) skpy_raise_status(st);
-        else d = fit_logs_dict(names, values, n);
+        else d = skpy_logs_dict(names, values, n);
     }
     skpy_tlist_free(&tx);
     sk_tensor_release(ty);
@@ -640,7 +635,7 @@ PyMethodDef skpy_models_methods[] = {
     {"model_summary", k_model_summary, METH_O, "model_summary(model) -> str."},
     {"model_trainable_weights", k_model_trainable_weights, METH_O, "model_trainable_weights(model) -> list of Variable."},
     {"model_compile_ex", k_model_compile_ex, METH_VARARGS, "model_compile_ex(model, optimizer, loss, [metric handle or name])."},
-    {"model_fit_ex", (PyCFunction)(void (*)(void))k_model_fit_ex, METH_VARARGS | METH_KEYWORDS, "model_fit_ex(model, x, y, batch_size=32, epochs=1, initial_epoch=0, verbose=1, shuffle=True, seed=-1, validation_split=0, validation_x=None, validation_y=None, validation_sample_weight=None, sample_weight=None, class_weight=None, on_epoch_begin=None, on_epoch_end=None, on_batch_begin=None, on_batch_end=None) -> history dict. Hooks return True to stop training."},
+    {"model_fit_ex", (PyCFunction)(void (*)(void))k_model_fit_ex, METH_VARARGS | METH_KEYWORDS, "model_fit_ex(model, x, y, batch_size=32, epochs=1, initial_epoch=0, verbose=1, shuffle=True, seed=-1, validation_split=0, validation_x=None, validation_y=None, validation_sample_weight=None, sample_weight=None, class_weight=None, on_epoch_begin=None, on_epoch_end=None, on_batch_begin=None, on_batch_end=None, callbacks=None) -> (history dict, epochs, params). Hooks return True to stop training; callbacks are sk_keras_callback capsules run in order."},
     {"model_train_on_batch", k_model_train_on_batch, METH_VARARGS, "model_train_on_batch(model, x, y, sample_weight=None) -> dict."},
     {"model_test_on_batch", k_model_test_on_batch, METH_VARARGS, "model_test_on_batch(model, x, y, sample_weight=None) -> dict."},
     {"model_evaluate_weighted", k_model_evaluate_weighted, METH_VARARGS, "model_evaluate_weighted(model, x, y, sample_weight or None, batch_size, verbose) -> dict."},

@@ -157,10 +157,15 @@ int32_t skpy_custom_call(void *ud, sk_layer *layer, const sk_tensor *const *inpu
 /* ---- losses.c: fn(y_true, y_pred) -> tensor as an sk_loss_fn (custom losses and metrics) ---- */
 int32_t skpy_custom_loss(void *ud, const sk_tensor *yt, const sk_tensor *yp, sk_tensor **out);
 
+/* ---- callbacks.c: (history dict, epoch numbers, params) of a fit's history (steals d); a
+ * dict {name: value} from C logs (a new reference, NULL with an exception set) ---- */
+PyObject *skpy_history_run(sk_history *h, PyObject *d);
+PyObject *skpy_logs_dict(const char *const *names, const double *values, int32_t n);
+
 /* ---- module functions of each area, added by module.c ---- */
 extern PyMethodDef skpy_ops_methods[], skpy_dtype_methods[], skpy_tensor_module_methods[],
     skpy_autodiff_methods[], skpy_layers_methods[], skpy_models_methods[], skpy_optimizers_methods[],
-    skpy_losses_methods[], skpy_metrics_methods[], skpy_settings_methods[];
+    skpy_losses_methods[], skpy_metrics_methods[], skpy_settings_methods[], skpy_callbacks_methods[];
 extern const int skpy_generated_op_count;
 int skpy_tensor_init(PyObject *m);      /* readies and adds Tensor, Variable, TensorShape */
 int skpy_dtype_init(PyObject *m);       /* DType and its singletons */

@@ -1,23 +1,30 @@
-"""swiftkeras.keras.callbacks: Keras callbacks over the Swift core's fit loop.
+"""swiftkeras.keras.callbacks: Keras callbacks over the Swift core's callback objects.
 
-``fit`` runs in the core; it calls back into Python at the start and end of each epoch and, only
-when some callback overrides a batch hook (``on_train_batch_begin/end`` or ``on_batch_begin/end``),
-around each training batch, so plain ``fit`` runs without per-batch Python calls. Setting
-``self.model.stop_training = True`` in any hook stops training after the current batch. An
-exception raised in a hook stops ``fit`` and reaches its caller unchanged.
-
-Not called from ``fit``: the test hooks during validation (validation runs inside the core) and
-the predict hooks. ``evaluate(callbacks=...)`` calls ``on_test_begin``/``on_test_end``.
+``fit`` runs in the core with the callbacks in the order given, then its ``History``. The
+built-in classes (EarlyStopping, ModelCheckpoint, ReduceLROnPlateau, TerminateOnNaN, CSVLogger,
+LearningRateScheduler, ProgbarLogger, History) are thin wrappers: their constructor arguments
+become the config of the core's object, which does all the work (monitor rule, improvement test,
+files). A ``Callback`` subclass (and ``LambdaCallback``) runs in Python through the core's hooks:
+only the hooks it overrides are called (``on_train_begin`` always, to set ``self.params``), so
+plain ``fit`` runs without per-batch Python calls. Entries a hook adds to ``on_epoch_end``'s
+``logs`` reach the later callbacks and the history. Setting ``self.model.stop_training = True``
+in any hook stops training after the current batch. An exception raised in a hook stops ``fit``
+and reaches its caller unchanged. During ``fit``'s validation the test hooks run too;
+``evaluate(callbacks=...)`` calls ``on_test_begin``/``on_test_end``; ``predict`` calls none.
 """
-import csv
-import math
+import json
+import numbers
 import os
-import warnings
 
 from .. import _native
 
 __all__ = ["Callback", "History", "LambdaCallback", "EarlyStopping", "ModelCheckpoint", "ReduceLROnPlateau",
-           "TerminateOnNaN", "CSVLogger", "ProgbarLogger"]
+           "TerminateOnNaN", "CSVLogger", "ProgbarLogger", "LearningRateScheduler"]
+
+_HOOKS = ("on_train_begin", "on_train_end", "on_epoch_begin", "on_epoch_end", "on_train_batch_begin",
+          "on_train_batch_end", "on_test_begin", "on_test_end", "on_test_batch_begin", "on_test_batch_end",
+          "on_predict_begin", "on_predict_end", "on_predict_batch_begin", "on_predict_batch_end")
+_ALIASES = {"on_train_batch_begin": "on_batch_begin", "on_train_batch_end": "on_batch_end"}
 
 
 class Callback:
@@ -91,13 +98,32 @@ class Callback:
         return False
 
     def _implements_train_batch_hooks(self):
-        """Whether fit must call this callback around each batch (begin, end)."""
+        """Whether this callback acts around each training batch (begin, end), as Keras asks."""
         return (self._overrides("on_train_batch_begin", "on_batch_begin"),
                 self._overrides("on_train_batch_end", "on_batch_end"))
 
+    def _core_handles(self):
+        """The core callback objects that run this callback in fit: one calling back into
+        Python for the hooks this class overrides (and on_train_begin, to set ``params``)."""
+        wanted = tuple(h for h in _HOOKS
+                       if h == "on_train_begin" or self._overrides(h, *((_ALIASES[h],) if h in _ALIASES else ())))
+        return [_native.callback_create_custom(self._dispatch, wanted)]
+
+    def _dispatch(self, hook, index, logs, params):
+        """Runs one hook from the core; returns whether the model should stop training."""
+        if params is not None:
+            self.set_params(params)
+        if index < 0:
+            getattr(self, hook)(logs)
+        else:
+            getattr(self, hook)(index, logs)
+        return bool(getattr(self.model, "stop_training", False))
+
 
 class _CallbackList:
-    """The callbacks of one fit / evaluate: the user's, then History (as Keras 3 orders them)."""
+    """The callbacks of one run (Keras' CallbackList, for evaluate's Python hooks): the user's,
+    then History; ``wants_batch_begin`` / ``wants_batch_end`` tell whether any acts around
+    batches."""
 
     def __init__(self, callbacks, model, params, history=None):
         self.callbacks = list(callbacks or [])
@@ -116,21 +142,56 @@ class _CallbackList:
             getattr(cb, hook)(*args)
 
 
-class History(Callback):
-    """What fit returns: ``history`` (a dict of per-epoch lists) and ``epoch``."""
+class _CoreCallback(Callback):
+    """A built-in callback: the core object made from the Keras class name and the config."""
+
+    _class_name = None
+
+    def __init__(self, **config):
+        super().__init__()
+        self._config = config
+        self._handle = _native.callback_create(self._class_name, json.dumps(config))
+
+    def get_config(self):
+        return dict(self._config)
+
+    def _core_handles(self):
+        """The core object, then (for a subclass overriding hooks) the Python hooks after it."""
+        if any(self._overrides(h) for h in _HOOKS + tuple(_ALIASES.values())):
+            return [self._handle] + Callback._core_handles(self)
+        return [self._handle]
+
+    def _implements_train_batch_hooks(self):
+        return (False, False)
+
+    def _state(self, name):
+        return _native.callback_state(self._handle, name)
+
+
+def _number(v):
+    """A JSON number for a config value (numpy scalars included); None and bools stay."""
+    if v is None or isinstance(v, bool):
+        return v
+    return int(v) if isinstance(v, numbers.Integral) else float(v)
+
+
+class History(_CoreCallback):
+    """What fit returns (the core's History): ``history`` (name -> list of per-epoch values),
+    ``epoch`` (the epoch numbers), ``params`` ({"verbose", "epochs", "steps"}) and ``model``."""
+
+    _class_name = "History"
 
     def __init__(self):
         super().__init__()
         self.history = {}
         self.epoch = []
 
-    def on_train_begin(self, logs=None):
-        self.epoch = []
-
-    def on_epoch_end(self, epoch, logs=None):
-        self.epoch.append(epoch)
-        for k, v in (logs or {}).items():
-            self.history.setdefault(k, []).append(v)
+    def _fill(self, history, epochs, params, model):
+        self.history = history
+        self.epoch = list(epochs)
+        self.params = params
+        self.model = model
+        return self
 
 
 class LambdaCallback(Callback):
@@ -150,294 +211,137 @@ class LambdaCallback(Callback):
                 setattr(self, name, fn)
 
 
-def _monitor_op(mode, monitor, min_delta=0.0):
-    """(better(current, best), initial best) for a Keras mode ("auto" → "max" for accuracies)."""
-    if mode not in ("auto", "min", "max"):
-        warnings.warn(f"Mode {mode} is unknown, fallback to auto mode.", stacklevel=3)
-        mode = "auto"
-    if mode == "max" or (mode == "auto" and ("acc" in monitor or monitor.startswith("fmeasure"))):
-        return (lambda a, b: a > b + min_delta), -math.inf
-    return (lambda a, b: a < b - min_delta), math.inf
+class EarlyStopping(_CoreCallback):
+    """Stops training when ``monitor`` has stopped improving (the core's EarlyStopping, tf-keras 2
+    semantics: ``baseline`` must be beaten for the patience count to reset; with
+    ``restore_best_weights`` the best epoch's weights come back at the end of training)."""
+
+    _class_name = "EarlyStopping"
+
+    def __init__(self, monitor="val_loss", min_delta=0, patience=0, verbose=0, mode="auto", baseline=None,
+                 restore_best_weights=False, start_from_epoch=0):
+        super().__init__(monitor=monitor, min_delta=_number(min_delta), patience=_number(patience),
+                         verbose=_number(verbose), mode=mode, baseline=_number(baseline),
+                         restore_best_weights=bool(restore_best_weights), start_from_epoch=_number(start_from_epoch))
+        self.monitor, self.patience, self.verbose, self.mode = monitor, patience, verbose, mode
+        self.baseline, self.restore_best_weights, self.start_from_epoch = baseline, restore_best_weights, start_from_epoch
+        self.min_delta = abs(min_delta)
+
+    best = property(lambda self: self._state("best"))
+    wait = property(lambda self: int(self._state("wait")))
+    stopped_epoch = property(lambda self: int(self._state("stopped_epoch")))
+    best_epoch = property(lambda self: int(self._state("best_epoch")))
 
 
-class EarlyStopping(Callback):
-    """Stops training when ``monitor`` has not improved by ``min_delta`` for ``patience`` epochs."""
-
-    def __init__(self, monitor="val_loss", min_delta=0, patience=0, verbose=0, mode="auto",
-                 baseline=None, restore_best_weights=False, start_from_epoch=0):
-        super().__init__()
-        self.monitor, self.min_delta, self.patience = monitor, abs(min_delta), patience
-        self.verbose = verbose
-        self.mode = mode
-        if mode == "auto":
-            self.mode = "max" if ("acc" in monitor or "auc" in monitor) else "min"
-        self.baseline = baseline
-        self.restore_best_weights = restore_best_weights
-        self.start_from_epoch = start_from_epoch
-
-    def on_train_begin(self, logs=None):
-        self.wait = 0
-        self.stopped_epoch = 0
-        self.best = -math.inf if self.mode == "max" else math.inf
-        self.best_weights = None
-
-    def _better(self, v):
-        if self.mode == "max":
-            return v - self.min_delta > self.best
-        return v + self.min_delta < self.best
-
-    def on_epoch_end(self, epoch, logs=None):
-        v = (logs or {}).get(self.monitor)
-        if v is None or epoch < self.start_from_epoch:
-            return
-        if self._better(v):
-            self.best, self.wait = v, 0
-            if self.restore_best_weights:
-                self.best_weights = self.model.get_weights()
-            return
-        self.wait += 1
-        if self.wait >= self.patience and epoch > 0:
-            self.stopped_epoch = epoch
-            self.model.stop_training = True
-
-    def on_train_end(self, logs=None):
-        if self.stopped_epoch and self.verbose > 0:
-            print(f"Epoch {self.stopped_epoch + 1}: early stopping")
-        if self.restore_best_weights and self.best_weights is not None and self.stopped_epoch:
-            self.model.set_weights(self.best_weights)
-
-
-class ModelCheckpoint(Callback):
-    """Saves the model or its weights (``keras.callbacks.ModelCheckpoint``).
+class ModelCheckpoint(_CoreCallback):
+    """Saves the model or its weights (the core's ModelCheckpoint).
 
     ``filepath`` is formatted with ``epoch`` (1-based), ``batch`` (with an integer
     ``save_freq``) and the logs, e.g. ``"w.{epoch:02d}-{val_loss:.2f}.weights.h5"``. As in Keras
     it must end in ``.weights.h5`` with ``save_weights_only=True`` and in ``.keras`` otherwise
     (the files hold safetensors, readable by ``load_weights`` / ``load_model``).
-    ``save_best_only`` saves only when ``monitor`` improves on the best so far (``mode``
-    "auto": "max" for accuracies). ``save_freq`` is "epoch" or a number of batches.
+    ``save_best_only`` saves only when ``monitor`` improves on the best so far.
+    ``save_freq`` is "epoch" or a number of batches.
     """
+
+    _class_name = "ModelCheckpoint"
 
     def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False, save_weights_only=False,
                  mode="auto", save_freq="epoch", initial_value_threshold=None):
-        super().__init__()
-        self.filepath = os.fspath(filepath)
-        self.monitor = monitor
-        self.verbose = verbose
-        self.save_best_only = save_best_only
-        self.save_weights_only = save_weights_only
-        self.save_freq = save_freq
-        self._batches_seen_since_last_saving = 0
-        self._current_epoch = 0
-        self.monitor_op, best = _monitor_op(mode, monitor)
-        self.best = best if initial_value_threshold is None else initial_value_threshold
-        if save_freq != "epoch" and not (isinstance(save_freq, int) and not isinstance(save_freq, bool)):
-            raise ValueError(f"Unrecognized save_freq: {save_freq}. Expected save_freq are 'epoch' or integer values")
-        if save_weights_only and not self.filepath.endswith(".weights.h5"):
-            raise ValueError("When using `save_weights_only=True` in `ModelCheckpoint`, the filepath provided must "
-                             f"end in `.weights.h5` (Keras weights format). Received: filepath={self.filepath}")
-        if not save_weights_only and not self.filepath.endswith(".keras"):
-            raise ValueError("The filepath provided must end in `.keras` (Keras model format). "
-                             f"Received: filepath={self.filepath}")
+        freq = save_freq if isinstance(save_freq, str) else _number(save_freq)
+        super().__init__(filepath=os.fspath(filepath), monitor=monitor, verbose=_number(verbose),
+                         save_best_only=bool(save_best_only), save_weights_only=bool(save_weights_only), mode=mode,
+                         save_freq=freq, initial_value_threshold=_number(initial_value_threshold))
+        self.filepath, self.monitor, self.verbose = os.fspath(filepath), monitor, verbose
+        self.save_best_only, self.save_weights_only, self.save_freq = save_best_only, save_weights_only, save_freq
 
     def _implements_train_batch_hooks(self):
         return (False, self.save_freq != "epoch")
 
-    def on_epoch_begin(self, epoch, logs=None):
-        self._current_epoch = epoch
-
-    def on_train_batch_end(self, batch, logs=None):
-        if self.save_freq == "epoch":
-            return
-        self._batches_seen_since_last_saving += 1
-        if self._batches_seen_since_last_saving >= self.save_freq:
-            self._batches_seen_since_last_saving = 0
-            self._save_model(self._current_epoch, batch, logs)
-
-    def on_epoch_end(self, epoch, logs=None):
-        if self.save_freq == "epoch":
-            self._save_model(epoch, None, logs)
-
-    def _get_file_path(self, epoch, batch, logs):
-        try:
-            if batch is None or "batch" in (logs or {}):
-                return self.filepath.format(epoch=epoch + 1, **(logs or {}))
-            return self.filepath.format(epoch=epoch + 1, batch=batch + 1, **(logs or {}))
-        except KeyError as e:
-            raise KeyError(f'Failed to format this callback filepath: "{self.filepath}". Reason: {e}') from e
-
-    def _save_model(self, epoch, batch, logs):
-        logs = logs or {}
-        filepath = self._get_file_path(epoch, batch, logs)
-        dirname = os.path.dirname(filepath)
-        if dirname and not os.path.exists(dirname):
-            os.makedirs(dirname, exist_ok=True)
-        if self.save_best_only:
-            current = logs.get(self.monitor)
-            if current is None:
-                warnings.warn(f"Can save best model only with {self.monitor} available, skipping.", stacklevel=2)
-                return
-            if not self.monitor_op(current, self.best):
-                if self.verbose > 0:
-                    print(f"\nEpoch {epoch + 1}: {self.monitor} did not improve from {self.best:.5f}")
-                return
-            if self.verbose > 0:
-                print(f"\nEpoch {epoch + 1}: {self.monitor} improved from {self.best:.5f} to {current:.5f}, "
-                      f"saving model to {filepath}")
-            self.best = current
-        elif self.verbose > 0:
-            print(f"\nEpoch {epoch + 1}: saving model to {filepath}")
-        if self.save_weights_only:
-            self.model.save_weights(filepath, overwrite=True)
-        else:
-            self.model.save(filepath, overwrite=True)
+    best = property(lambda self: self._state("best"))
 
 
-def _optimizer_handle(model):
-    """The handle of the model's compiled optimizer (``model.optimizer`` may be a name)."""
-    return _native.model_optimizer(model._model)
+class ReduceLROnPlateau(_CoreCallback):
+    """Reduces the learning rate when ``monitor`` has stopped improving (the core's
+    ReduceLROnPlateau; logs ``"learning_rate"`` at each epoch end)."""
 
-
-def _get_learning_rate(model):
-    opt = getattr(model, "optimizer", None)
-    if hasattr(opt, "learning_rate") and not isinstance(opt, str):
-        return float(opt.learning_rate)
-    return _native.optimizer_learning_rate(_optimizer_handle(model))
-
-
-def _set_learning_rate(model, value):
-    opt = getattr(model, "optimizer", None)
-    if hasattr(opt, "learning_rate") and not isinstance(opt, str):
-        opt.learning_rate = value
-    else:
-        _native.optimizer_set_learning_rate(_optimizer_handle(model), float(value))
-
-
-class ReduceLROnPlateau(Callback):
-    """Reduces the learning rate when ``monitor`` has stopped improving
-    (``keras.callbacks.ReduceLROnPlateau``): after ``patience`` epochs without an improvement
-    larger than ``min_delta`` the rate becomes ``max(lr * factor, min_lr)``; then ``cooldown``
-    epochs pass before counting again. Adds ``"learning_rate"`` to the epoch logs."""
+    _class_name = "ReduceLROnPlateau"
 
     def __init__(self, monitor="val_loss", factor=0.1, patience=10, verbose=0, mode="auto", min_delta=1e-4,
                  cooldown=0, min_lr=0.0, **kwargs):
-        super().__init__()
-        if factor >= 1.0:
-            raise ValueError(f"ReduceLROnPlateau does not support a factor >= 1.0. Received factor={factor}")
+        if "epsilon" in kwargs:   # tf-keras' deprecated name of min_delta
+            min_delta = kwargs.pop("epsilon")
+        super().__init__(monitor=monitor, factor=_number(factor), patience=_number(patience), verbose=_number(verbose),
+                         mode=mode, min_delta=_number(min_delta), cooldown=_number(cooldown), min_lr=_number(min_lr))
         self.monitor, self.factor, self.min_lr, self.min_delta = monitor, factor, min_lr, min_delta
         self.patience, self.verbose, self.cooldown, self.mode = patience, verbose, cooldown, mode
-        self._reset()
 
-    def _reset(self):
-        if self.mode not in ("auto", "min", "max"):
-            warnings.warn(f"Learning rate reduction mode {self.mode} is unknown, fallback to auto mode.", stacklevel=2)
-            self.mode = "auto"
-        if self.mode == "min" or (self.mode == "auto" and "acc" not in self.monitor):
-            self.monitor_op = lambda a, b: a < b - self.min_delta
-            self.best = math.inf
-        else:
-            self.monitor_op = lambda a, b: a > b + self.min_delta
-            self.best = -math.inf
-        self.cooldown_counter = 0
-        self.wait = 0
-
-    def on_train_begin(self, logs=None):
-        self._reset()
+    best = property(lambda self: self._state("best"))
+    wait = property(lambda self: int(self._state("wait")))
+    cooldown_counter = property(lambda self: int(self._state("cooldown_counter")))
 
     def in_cooldown(self):
         return self.cooldown_counter > 0
 
-    def on_epoch_end(self, epoch, logs=None):
-        logs = logs if logs is not None else {}
-        logs["learning_rate"] = _get_learning_rate(self.model)
-        current = logs.get(self.monitor)
-        if current is None:
-            warnings.warn(f"Learning rate reduction is conditioned on metric `{self.monitor}` which is not available. "
-                          f"Available metrics are: {','.join(logs.keys())}.", stacklevel=2)
-            return
-        if self.in_cooldown():
-            self.cooldown_counter -= 1
-            self.wait = 0
-        if self.monitor_op(current, self.best):
-            self.best = current
-            self.wait = 0
-        elif not self.in_cooldown():
-            self.wait += 1
-            if self.wait >= self.patience:
-                old_lr = logs["learning_rate"]
-                if old_lr > self.min_lr:
-                    new_lr = max(old_lr * self.factor, self.min_lr)
-                    _set_learning_rate(self.model, new_lr)
-                    if self.verbose > 0:
-                        print(f"\nEpoch {epoch + 1}: ReduceLROnPlateau reducing learning rate to {new_lr}.")
-                    self.cooldown_counter = self.cooldown
-                    self.wait = 0
+
+class TerminateOnNaN(_CoreCallback):
+    """Stops training at the first batch whose loss is NaN or infinite (the core's)."""
+
+    _class_name = "TerminateOnNaN"
+
+    def __init__(self):
+        super().__init__()
+
+    def _implements_train_batch_hooks(self):
+        return (False, True)
 
 
-class TerminateOnNaN(Callback):
-    """Stops training at the first batch whose loss is NaN or infinite."""
-
-    def on_batch_end(self, batch, logs=None):
-        loss = (logs or {}).get("loss")
-        if loss is not None and (math.isnan(loss) or math.isinf(loss)):
-            print(f"Batch {batch}: Invalid loss, terminating training")
-            self.model.stop_training = True
-
-
-class CSVLogger(Callback):
-    """Streams the epoch logs to a CSV file (``keras.callbacks.CSVLogger``): a header
+class CSVLogger(_CoreCallback):
+    """Streams the epoch logs to a CSV file in Keras' format (the core's CSVLogger): a header
     ``epoch,<sorted log names>`` then one row per epoch; ``append=True`` appends (writing the
     header only to an empty file)."""
 
+    _class_name = "CSVLogger"
+
     def __init__(self, filename, separator=",", append=False):
-        super().__init__()
-        self.sep = separator
-        self.filename = os.fspath(filename)
-        self.append = append
-        self.writer = None
-        self.keys = None
-        self.append_header = True
-        self.csv_file = None
-
-    def on_train_begin(self, logs=None):
-        if self.append:
-            if os.path.exists(self.filename):
-                with open(self.filename, "r") as f:
-                    self.append_header = not bool(len(f.readline()))
-            mode = "a"
-        else:
-            mode = "w"
-        self.csv_file = open(self.filename, mode, newline="")
-
-    def on_epoch_end(self, epoch, logs=None):
-        logs = logs or {}
-        if self.keys is None:
-            self.keys = sorted(logs.keys())
-            if not any(k.startswith("val_") for k in self.keys):
-                self.keys.extend(["val_" + k for k in self.keys])
-        if not self.writer:
-            class CustomDialect(csv.excel):
-                delimiter = self.sep
-
-            self.writer = csv.DictWriter(self.csv_file, fieldnames=["epoch"] + self.keys, dialect=CustomDialect)
-            if self.append_header:
-                self.writer.writeheader()
-        row = {"epoch": epoch}
-        row.update((k, logs.get(k, "NA")) for k in self.keys)
-        self.writer.writerow(row)
-        self.csv_file.flush()
-
-    def on_train_end(self, logs=None):
-        if self.csv_file is not None:
-            self.csv_file.close()
-        self.writer = None
+        super().__init__(filename=os.fspath(filename), separator=separator, append=bool(append))
+        self.filename, self.sep, self.append = os.fspath(filename), separator, append
 
 
-class ProgbarLogger(Callback):
-    """Keras' progress bar. The core prints it (``fit(verbose=1)`` a bar line per epoch,
-    ``verbose=2`` one short line per epoch) to ``sys.stdout``; passing this callback changes
-    nothing."""
+class LearningRateScheduler(_CoreCallback):
+    """Sets the learning rate at each epoch begin to ``schedule(epoch, lr)`` (or
+    ``schedule(epoch)``, as tf-keras falls back to) and logs ``"learning_rate"`` (the core's
+    LearningRateScheduler)."""
+
+    def __init__(self, schedule, verbose=0):
+        Callback.__init__(self)
+        self.schedule, self.verbose = schedule, verbose
+        self._config = {"verbose": verbose}
+
+        def call(epoch, lr):
+            try:
+                return float(schedule(epoch, lr))
+            except TypeError:
+                return float(schedule(epoch))
+
+        self._handle = _native.callback_create_lr_scheduler(call, int(verbose))
+
+
+class ProgbarLogger(_CoreCallback):
+    """Keras' progress bar (the core's ProgbarLogger): at fit's ``verbose=1`` a bar line per
+    epoch, at ``verbose=2`` one short line per epoch, to ``sys.stdout``; fit adds one itself, so
+    passing it changes nothing. Progress counts steps."""
+
+    _class_name = "ProgbarLogger"
 
     def __init__(self, count_mode=None, stateful_metrics=None):
         super().__init__()
 
+
+def _keras_error(e):
+    """A core error as the exception Keras raises for it (a checkpoint path that cannot be
+    formatted is a KeyError there), or ``e`` itself."""
+    msg = str(e)
+    if isinstance(e, ValueError) and msg.startswith("ModelCheckpoint: failed to format filepath"):
+        return KeyError(f"Failed to format this callback filepath. Reason: {msg}")
+    return e

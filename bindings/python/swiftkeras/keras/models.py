@@ -171,7 +171,8 @@ class Model(_layers.Layer):
         """Trains the model in the core (Keras ``fit``). ``validation_data`` is ``(x, y)`` or
         ``(x, y, sample_weight)`` and overrides ``validation_split``; ``class_weight`` maps class
         ids 0..K-1 to weights, multiplied with ``sample_weight`` (tf.keras semantics);
-        callbacks get every epoch hook and, only when they override them, the batch hooks."""
+        ``callbacks`` run in the core in order (see ``keras.callbacks``); returns the core's
+        History."""
         if y is None:
             raise ValueError("fit: y is required")
         if steps_per_epoch is not None:
@@ -185,46 +186,27 @@ class Model(_layers.Layer):
                                       "supported (validation runs over all of it after every epoch, in batches of "
                                       "batch_size)")
         val = _fit_unpack_validation(validation_data)
-        n = _fit_num_samples(self._xs(x))
-        if val is None and validation_split and n is not None:
-            n = int(n * (1 - validation_split))
-        params = {"verbose": verbose, "epochs": epochs,
-                  "steps": None if n is None else (n + batch_size - 1) // batch_size}
-        history = _callbacks.History()
-        cbl = _callbacks._CallbackList(callbacks, self, params, history)
+        user = list(callbacks or [])
+        handles = []
+        for cb in user:
+            cb.set_model(self)
+            handles.extend(cb._core_handles())
         self.stop_training = False
-        cbl.call("on_train_begin", {})
-
-        def on_epoch_begin(epoch):
-            cbl.call("on_epoch_begin", epoch, {})
-            return bool(self.stop_training)
-
-        def on_epoch_end(epoch, logs):
-            cbl.last_logs = logs
-            cbl.call("on_epoch_end", epoch, logs)
-            return bool(self.stop_training)
-
-        def on_batch_begin(epoch, batch, logs):
-            cbl.call("on_train_batch_begin", batch, logs)
-            return bool(self.stop_training)
-
-        def on_batch_end(epoch, batch, logs):
-            cbl.call("on_train_batch_end", batch, logs)
-            return bool(self.stop_training)
-
-        _native.model_fit_ex(
-            self._model, self._xs(x), y, batch_size=batch_size, epochs=int(epochs), initial_epoch=int(initial_epoch),
-            verbose=int(verbose), shuffle=bool(shuffle), seed=-1 if seed is None else int(seed),
-            validation_split=float(validation_split or 0.0),
-            validation_x=None if val is None else self._xs(val[0]), validation_y=None if val is None else val[1],
-            validation_sample_weight=None if val is None else val[2], sample_weight=sample_weight,
-            class_weight=class_weight,
-            on_epoch_begin=on_epoch_begin, on_epoch_end=on_epoch_end,
-            on_batch_begin=on_batch_begin if cbl.wants_batch_begin else None,
-            on_batch_end=on_batch_end if cbl.wants_batch_end else None)
-        cbl.call("on_train_end", cbl.last_logs)
-        history.model = self
-        self.history = history
+        try:
+            hist, epochs_run, params = _native.model_fit_ex(
+                self._model, self._xs(x), y, batch_size=batch_size, epochs=int(epochs),
+                initial_epoch=int(initial_epoch), verbose=int(verbose), shuffle=bool(shuffle),
+                seed=-1 if seed is None else int(seed), validation_split=float(validation_split or 0.0),
+                validation_x=None if val is None else self._xs(val[0]), validation_y=None if val is None else val[1],
+                validation_sample_weight=None if val is None else val[2], sample_weight=sample_weight,
+                class_weight=class_weight, callbacks=handles)
+        except ValueError as e:
+            err = _callbacks._keras_error(e)
+            if err is e:
+                raise
+            raise err from e
+        history = next((cb for cb in user if isinstance(cb, _callbacks.History)), None) or _callbacks.History()
+        self.history = history._fill(hist, epochs_run, params, self)
         return history
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
@@ -449,14 +431,3 @@ def _fit_unpack_validation(vd):
         return (vd[0], vd[1], vd[2] if len(vd) == 3 else None)
     raise ValueError("validation_data: data is expected to be in format `(x, y)` or `(x, y, sample_weight)`, "
                      f"found: {type(vd).__name__}" + (f" of length {len(vd)}" if isinstance(vd, (list, tuple)) else ""))
-
-
-def _fit_num_samples(xs):
-    """The number of samples of the first input (None when unknown)."""
-    shape = getattr(xs[0], "shape", None) if xs else None
-    if shape is None:
-        try:
-            return len(xs[0])
-        except TypeError:
-            return None
-    return int(shape[0]) if len(shape) else None
