@@ -30,10 +30,11 @@ Parameter kinds ("kind:name" in a row's params):
 The C shims and CPython wrappers are thin: ops sharing a parameter list share one generated
 helper (`shim_x_axis`, `call_x_axis`) that converts the arguments, and each op passes its body.
 """
-import os, re, subprocess, sys, tempfile
+import os, re, sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ops_table import OPS as TABLE  # noqa: E402
+from codegen import replace_region, stale_outputs, wrap, write_outputs  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT_REGISTRY = "Sources/SwiftKerasCore/Autodiff/GeneratedOpRegistry.swift"
@@ -60,16 +61,24 @@ def split(p):
 
 # ---------------------------------------------------------------------------------------------
 # The gradient registry
-FAMILY_PROPERTY = {
-    "core": ("coreOps", "Ops of the core and the autodiff machinery itself."),
-    "elementwise": ("elementwiseOps", "The elementwise family (Ops/Elementwise.swift); scalar overloads record under the tensor op's name."),
-    "reduction": ("reductionOps", "The reduction family (Ops/Reduction.swift)."),
-    "shape": ("shapeOps", "The shape family (Ops/ShapeOps.swift, Ops/Scatter.swift)."),
-    "linalg": ("linalgOps", "The linear-algebra family (Ops/LinearAlgebra.swift)."),
-    "convolution": ("convolutionOps", "The convolution family: each forward op's pullback is made of its backprop ops, whose pullbacks are again the forward op and the other backprop op, so all orders work."),
-    "neural_net": ("neuralNetOps", "The neural-net family (pullbacks next to each forward in Ops/NeuralNet*.swift)."),
-    "loss": ("lossOps", "Focal crossentropies and CTC (Ops/FocalLoss.swift, Ops/CTC.swift)."),
+# family -> the doc of its table; the table is `<family in camelCase>Ops` (neural_net -> neuralNetOps).
+FAMILY_DOC = {
+    "core": "Ops of the core and the autodiff machinery itself.",
+    "elementwise": "The elementwise family (Ops/Elementwise.swift); scalar overloads record under the tensor op's name.",
+    "reduction": "The reduction family (Ops/Reduction.swift).",
+    "shape": "The shape family (Ops/ShapeOps.swift, Ops/Scatter.swift).",
+    "linalg": "The linear-algebra family (Ops/LinearAlgebra.swift).",
+    "convolution": "The convolution family: each forward op's pullback is made of its backprop ops, whose pullbacks are again the forward op and the other backprop op, so all orders work.",
+    "neural_net": "The neural-net family (pullbacks next to each forward in Ops/NeuralNet*.swift).",
+    "loss": "Focal crossentropies and CTC (Ops/FocalLoss.swift, Ops/CTC.swift).",
 }
+
+
+def family_property(family):
+    head, *rest = family.split("_")
+    return head + "".join(w.capitalize() for w in rest) + "Ops"
+
+
 SWIFT_GRAD = {"differentiable": ".differentiable", "firstOrderOnly": ".firstOrderOnly", "none": ".none"}
 
 
@@ -101,12 +110,12 @@ def gen_registry():
            "extension OpRegistry {",
            "    /// Every family's table, merged by `OpRegistry.all`.",
            "    static var families: [[String: Gradient]] {",
-           "        [" + ", ".join(FAMILY_PROPERTY[f][0] for f in FAMILY_PROPERTY if f in fams) + "]",
+           "        [" + ", ".join(family_property(f) for f in FAMILY_DOC if f in fams) + "]",
            "    }"]
-    for f, (prop, doc) in FAMILY_PROPERTY.items():
+    for f, doc in FAMILY_DOC.items():
         if f not in fams:
             continue
-        out += ["", f"    /// {doc}", f"    static let {prop}: [String: Gradient] = ["]
+        out += ["", f"    /// {doc}", f"    static let {family_property(f)}: [String: Gradient] = ["]
         for o in fams[f]:
             out.append(f'        "{o.tape}": {SWIFT_GRAD[o.grad]},')
         out.append("    ]")
@@ -147,29 +156,12 @@ def c_params(params):
     return out + ["sk_tensor **out"]
 
 
-def wrap(sig, width=100):
-    """A C declaration wrapped at commas to `width` columns."""
-    if len(sig) <= width:
-        return [sig]
-    lines, cur = [], ""
-    for part in sig.split(", "):
-        piece = part if not cur else cur + ", " + part
-        if len(piece) > width - 4 and cur:
-            lines.append(cur + ",")
-            cur = "    " + part
-        else:
-            cur = piece
-    return lines + [cur]
-
-
 def gen_header(current):
     body = []
     for o in C_OPS:
         body.append(f"/* {o.doc} */")
         body += wrap(f"int32_t sk_{o.c}(" + ", ".join(c_params(o.params)) + ");")
-    begin, end = "/* BEGIN GENERATED OPS (tools/capi_ops.py) */", "/* END GENERATED OPS */"
-    i, j = current.index(begin), current.index(end)
-    return current[:i + len(begin)] + "\n" + "\n".join(body) + "\n" + current[j:]
+    return replace_region(current, "/* BEGIN GENERATED OPS (tools/capi_ops.py) */", "/* END GENERATED OPS */", body)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -483,10 +475,8 @@ def check():
     """Stale outputs, table errors, and record(...) names that differ from the table's."""
     from recorded_ops import recorded_ops
     problems = table_errors()
-    for path, text in outputs().items():
-        cur = open(os.path.join(ROOT, path)).read() if os.path.exists(os.path.join(ROOT, path)) else None
-        if cur != text:
-            problems.append(f"{path} is out of date: run python3 tools/capi_ops.py")
+    for path in stale_outputs(ROOT, outputs()):
+        problems.append(f"{path} is out of date: run python3 tools/capi_ops.py")
     recorded = recorded_ops()
     declared = {o.tape for o in TABLE if o.tape}
     for n in sorted(set(recorded) - declared):
@@ -509,11 +499,7 @@ def main(argv):
         for e in errors:
             print("capi_ops: " + e, file=sys.stderr)
         return 1
-    for path, text in outputs("--python-only" in argv).items():
-        full = os.path.join(ROOT, path)
-        if not os.path.exists(full) or open(full).read() != text:
-            with open(full, "w") as f:
-                f.write(text)
+    write_outputs(ROOT, outputs("--python-only" in argv))
     print(f"{len(C_OPS)} C ops, {len(TABLE)} table rows generated")
     return 0
 

@@ -38,11 +38,7 @@ public func sk_function_call(_ f: OpaquePointer?, _ inputs: UnsafePointer<Opaque
                              _ outputs: UnsafeMutablePointer<OpaquePointer?>?, _ nOutputs: Int32) -> Int32 {
     let fn: StaticString = "sk_function_call"
     return status {
-        try checkCount(nOutputs, fn, "outputs")
-        if nOutputs > 0 {
-            guard let outputs else { throw SwiftKerasError(.invalidArgument, "\(fn): outputs is NULL") }
-            for i in 0..<Int(nOutputs) { outputs[i] = nil }
-        }
+        try clearOutputs(outputs, nOutputs, fn, "outputs", "outputs")
         let b = try unwrap(f, fn, "function", as: FunctionBox.self)
         let ins = try tensorList(inputs, nInputs, fn, "inputs")
         let res = try b.call(ins, nOut: Int(nOutputs), op: "sk_function_call")

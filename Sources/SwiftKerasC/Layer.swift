@@ -53,14 +53,26 @@ final class CallbackLayer: Layer {
     }
 }
 
+/// sk_layer_create_custom and sk_model_create_custom: `make` builds the object from its name and
+/// its C callbacks (`call` is required; user_data is destroyed exactly once, also on failure).
+@inline(__always)
+func produceCustom<T: AnyObject>(_ name: UnsafePointer<CChar>?, _ build: sk_layer_build_fn?, _ call: sk_layer_call_fn?,
+                                 _ userData: UnsafeMutableRawPointer?, _ destroy: CDestroy?,
+                                 _ out: UnsafeMutablePointer<OpaquePointer?>?, _ fn: StaticString,
+                                 _ make: (String?, CCallback<LayerFns>) throws -> T) -> Int32 {
+    let owner = CUserData(userData, destroy)
+    return produce(out, fn) {
+        guard let call else { throw SwiftKerasError(.invalidArgument, "\(fn): call is NULL") }
+        return try make(optionalString(name), CCallback(LayerFns(build: build, call: call), owner))
+    }
+}
+
 @c @implementation
 public func sk_layer_create_custom(_ name: UnsafePointer<CChar>?, _ build: sk_layer_build_fn?, _ call: sk_layer_call_fn?,
                                    _ userData: UnsafeMutableRawPointer?, _ destroy: CDestroy?,
                                    _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
-    let owner = CUserData(userData, destroy)  // destroy runs exactly once, also on failure
-    return produce(out, "sk_layer_create_custom") {
-        guard let call else { throw SwiftKerasError(.invalidArgument, "sk_layer_create_custom: call is NULL") }
-        return CallbackLayer(name: optionalString(name), CCallback(LayerFns(build: build, call: call), owner)) as Layer
+    produceCustom(name, build, call, userData, destroy, out, "sk_layer_create_custom") { name, cb in
+        CallbackLayer(name: name, cb) as Layer
     }
 }
 

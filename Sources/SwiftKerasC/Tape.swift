@@ -62,29 +62,30 @@ public func sk_tape_stop(_ t: OpaquePointer?) -> Int32 {
     }
 }
 
-@c @implementation
-public func sk_tape_pause(_ t: OpaquePointer?) -> Int32 {
+/// sk_tape_pause (`pause`) and sk_tape_resume: checks the thread and that the tape is recording
+/// (to pause) or paused (to resume), then stops or restarts its recording.
+@inline(__always)
+private func setPaused(_ t: OpaquePointer?, _ fn: StaticString, _ pause: Bool) -> Int32 {
     status {
-        let b = try unwrap(t, "sk_tape_pause", "tape", as: TapeBox.self)
-        try b.checkThread("sk_tape_pause")
-        if !b.recording { throw SwiftKerasError(.runtime, "sk_tape_pause: the tape is not recording") }
-        b.tape.stop()
-        b.recording = false
-        b.paused = true
+        let b = try unwrap(t, fn, "tape", as: TapeBox.self)
+        try b.checkThread(fn)
+        if pause {
+            if !b.recording { throw SwiftKerasError(.runtime, "\(fn): the tape is not recording") }
+            b.tape.stop()
+        } else {
+            if !b.paused { throw SwiftKerasError(.runtime, "\(fn): the tape is not paused") }
+            try b.tape.start()
+        }
+        b.recording = !pause
+        b.paused = pause
     }
 }
 
 @c @implementation
-public func sk_tape_resume(_ t: OpaquePointer?) -> Int32 {
-    status {
-        let b = try unwrap(t, "sk_tape_resume", "tape", as: TapeBox.self)
-        try b.checkThread("sk_tape_resume")
-        if !b.paused { throw SwiftKerasError(.runtime, "sk_tape_resume: the tape is not paused") }
-        try b.tape.start()
-        b.recording = true
-        b.paused = false
-    }
-}
+public func sk_tape_pause(_ t: OpaquePointer?) -> Int32 { setPaused(t, "sk_tape_pause", true) }
+
+@c @implementation
+public func sk_tape_resume(_ t: OpaquePointer?) -> Int32 { setPaused(t, "sk_tape_resume", false) }
 
 @c @implementation
 public func sk_tape_reset(_ t: OpaquePointer?) -> Int32 {
@@ -128,11 +129,7 @@ public func sk_tape_gradient(_ t: OpaquePointer?, _ target: OpaquePointer?,
                              _ grads: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
     let fn: StaticString = "sk_tape_gradient"
     return status {
-        try checkCount(nSources, fn, "sources")
-        if nSources > 0 {
-            guard let grads else { throw SwiftKerasError(.invalidArgument, "\(fn): grads is NULL") }
-            for i in 0..<Int(nSources) { grads[i] = nil }
-        }
+        try clearOutputs(grads, nSources, fn, "sources", "grads")
         let b = try unwrap(t, fn, "tape", as: TapeBox.self)
         let y = try tensor(target, fn, "target")
         let src = try gradientSources(sources, variables, nSources, fn)

@@ -28,28 +28,29 @@ public func sk_variable_create(_ value: OpaquePointer?, _ name: UnsafePointer<CC
     }
 }
 
+/// The assignments: unwraps the variable and the tensor argument `arg`, then runs `update`.
+@inline(__always)
+private func assignment(_ v: OpaquePointer?, _ value: OpaquePointer?, _ fn: StaticString, _ arg: StaticString,
+                        _ update: (Variable, Tensor) throws -> Void) -> Int32 {
+    status {
+        let b = try unwrap(v, fn, "variable", as: VariableBox.self)
+        try update(b.variable, try tensor(value, fn, arg))
+    }
+}
+
 @c @implementation
 public func sk_variable_assign(_ v: OpaquePointer?, _ value: OpaquePointer?) -> Int32 {
-    status {
-        let b = try unwrap(v, "sk_variable_assign", "variable", as: VariableBox.self)
-        try b.variable.assign(try tensor(value, "sk_variable_assign", "value"))
-    }
+    assignment(v, value, "sk_variable_assign", "value") { try $0.assign($1) }
 }
 
 @c @implementation
 public func sk_variable_assign_add(_ v: OpaquePointer?, _ delta: OpaquePointer?) -> Int32 {
-    status {
-        let b = try unwrap(v, "sk_variable_assign_add", "variable", as: VariableBox.self)
-        try b.variable.assignAdd(try tensor(delta, "sk_variable_assign_add", "delta"))
-    }
+    assignment(v, delta, "sk_variable_assign_add", "delta") { try $0.assignAdd($1) }
 }
 
 @c @implementation
 public func sk_variable_assign_sub(_ v: OpaquePointer?, _ delta: OpaquePointer?) -> Int32 {
-    status {
-        let b = try unwrap(v, "sk_variable_assign_sub", "variable", as: VariableBox.self)
-        try b.variable.assignSub(try tensor(delta, "sk_variable_assign_sub", "delta"))
-    }
+    assignment(v, delta, "sk_variable_assign_sub", "delta") { try $0.assignSub($1) }
 }
 
 @c @implementation

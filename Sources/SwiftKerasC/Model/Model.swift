@@ -123,11 +123,8 @@ public func sk_model_add(_ model: OpaquePointer?, _ layer: OpaquePointer?) -> In
 public func sk_model_create_custom(_ name: UnsafePointer<CChar>?, _ build: sk_layer_build_fn?, _ call: sk_layer_call_fn?,
                                    _ userData: UnsafeMutableRawPointer?, _ destroy: CDestroy?,
                                    _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
-    let owner = CUserData(userData, destroy)  // destroy runs exactly once, also on failure
-    return produce(out, "sk_model_create_custom") {
-        guard let call else { throw SwiftKerasError(.invalidArgument, "sk_model_create_custom: call is NULL") }
-        let cb = CCallback(LayerFns(build: build, call: call), owner)
-        let m = ClosureModel(name: optionalString(name), className: "CustomModel",
+    produceCustom(name, build, call, userData, destroy, out, "sk_model_create_custom") { name, cb in
+        let m = ClosureModel(name: name, className: "CustomModel",
                              build: build == nil ? nil : { m, shapes in try cb.build(m, "model '\(m.name)'", shapes) },
                              call: { m, xs, training in try cb.call(m, "model '\(m.name)'", xs, training: training) })
         return ModelBox(m)

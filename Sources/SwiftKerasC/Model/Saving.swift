@@ -5,28 +5,29 @@ import SwiftKeras
 // skip_mismatch=True) and model.save / keras.models.load_model over the Swift core's safetensors
 // files (SavingWeights.swift, Saving.swift). Writes are atomic, loads are all or nothing.
 
+/// The shims that run one file operation of a model: unwraps the model and the path, then runs `body`.
+@inline(__always)
+private func withModelPath(_ model: OpaquePointer?, _ path: UnsafePointer<CChar>?, _ fn: StaticString,
+                           _ body: (Model, String) throws -> Void) -> Int32 {
+    status {
+        let m = try unwrap(model, fn, "model", as: ModelBox.self).model
+        try body(m, try cString(path, fn, "path"))
+    }
+}
+
 @c @implementation
 public func sk_model_save_weights(_ model: OpaquePointer?, _ path: UnsafePointer<CChar>?) -> Int32 {
-    status {
-        let m = try unwrap(model, "sk_model_save_weights", "model", as: ModelBox.self).model
-        try m.saveWeights(to: try cString(path, "sk_model_save_weights", "path"))
-    }
+    withModelPath(model, path, "sk_model_save_weights") { try $0.saveWeights(to: $1) }
 }
 
 @c @implementation
 public func sk_model_load_weights(_ model: OpaquePointer?, _ path: UnsafePointer<CChar>?) -> Int32 {
-    status {
-        let m = try unwrap(model, "sk_model_load_weights", "model", as: ModelBox.self).model
-        try m.loadWeights(from: try cString(path, "sk_model_load_weights", "path"))
-    }
+    withModelPath(model, path, "sk_model_load_weights") { try $0.loadWeights(from: $1) }
 }
 
 @c @implementation
 public func sk_model_save(_ model: OpaquePointer?, _ path: UnsafePointer<CChar>?) -> Int32 {
-    status {
-        let m = try unwrap(model, "sk_model_save", "model", as: ModelBox.self).model
-        try m.save(to: try cString(path, "sk_model_save", "path"))
-    }
+    withModelPath(model, path, "sk_model_save") { try $0.save(to: $1) }
 }
 
 @c @implementation
@@ -48,10 +49,8 @@ public func sk_model_load_weights_ex(_ model: OpaquePointer?, _ path: UnsafePoin
                                      _ onSkipped: sk_skipped_fn?, _ userData: UnsafeMutableRawPointer?,
                                      _ numSkipped: UnsafeMutablePointer<Int32>?) -> Int32 {
     numSkipped?.pointee = 0
-    return status {
-        let m = try unwrap(model, "sk_model_load_weights_ex", "model", as: ModelBox.self).model
-        let skipped = try m.loadWeights(from: try cString(path, "sk_model_load_weights_ex", "path"),
-                                        skipMismatch: skipMismatch != 0)
+    return withModelPath(model, path, "sk_model_load_weights_ex") { m, p in
+        let skipped = try m.loadWeights(from: p, skipMismatch: skipMismatch != 0)
         numSkipped?.pointee = Int32(clamping: skipped.count)
         if let onSkipped {
             for s in skipped {

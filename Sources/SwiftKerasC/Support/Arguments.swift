@@ -99,8 +99,7 @@ func optionalInts(_ p: UnsafePointer<Int64>?, _ n: Int32, _ fn: StaticString, _ 
 
 /// `k` integers, all 1 when `p` is NULL.
 func fixedInts(_ p: UnsafePointer<Int64>?, _ k: Int) -> [Int] {
-    guard let p else { return [Int](repeating: 1, count: k) }
-    return (0..<k).map { Int(p[$0]) }
+    fixedIntsOrNil(p, k) ?? [Int](repeating: 1, count: k)
 }
 
 /// `k` integers, or nil when `p` is NULL.
@@ -112,14 +111,20 @@ func fixedIntsOrNil(_ p: UnsafePointer<Int64>?, _ k: Int) -> [Int]? {
 /// `k` (before, after) pairs from 2k integers, all (1, 1) when `p` is NULL.
 func fixedPairs(_ p: UnsafePointer<Int64>?, _ k: Int) -> [(Int, Int)] {
     guard let p else { return [(Int, Int)](repeating: (1, 1), count: k) }
-    return (0..<k).map { (Int(p[2 * $0]), Int(p[2 * $0 + 1])) }
+    return pairs(p, k)
+}
+
+/// `k` (before, after) pairs read from 2k integers.
+@inline(__always)
+private func pairs(_ p: UnsafePointer<Int64>, _ k: Int) -> [(Int, Int)] {
+    (0..<k).map { (Int(p[2 * $0]), Int(p[2 * $0 + 1])) }
 }
 
 /// `rank` (before, after) pairs from 2·rank integers (required unless rank is 0).
 func pairList(_ p: UnsafePointer<Int64>?, _ rank: Int, _ fn: StaticString, _ arg: StaticString) throws -> [(Int, Int)] {
     if rank == 0 { return [] }
     guard let p else { throw SwiftKerasError(.invalidArgument, "\(fn): \(arg) is NULL for a tensor of rank \(rank)") }
-    return (0..<rank).map { (Int(p[2 * $0]), Int(p[2 * $0 + 1])) }
+    return pairs(p, rank)
 }
 
 /// A C double as a Python-style scalar: integral values act as Python ints (they take the
@@ -129,43 +134,36 @@ func cScalar(_ v: Double) -> Scalar {
     return .float(v)
 }
 
-func paddingCode(_ c: Int32, _ fn: StaticString) throws -> Padding {
+/// The value of the C enum code `c` (0, 1 or, given `v2`, 2), or an error naming the function,
+/// the argument kind `what` and the valid codes `names`.
+@inline(__always)
+private func enumCode<T>(_ c: Int32, _ fn: StaticString, _ what: StaticString, _ names: StaticString,
+                         _ v0: T, _ v1: T, _ v2: T? = nil) throws -> T {
     switch c {
-    case 0: return .valid
-    case 1: return .same
-    case 2: return .causal
-    default: throw SwiftKerasError(.invalidArgument, "\(fn): unknown padding code \(c) (SK_PADDING_VALID, SK_PADDING_SAME or SK_PADDING_CAUSAL)")
+    case 0: return v0
+    case 1: return v1
+    case 2: if let v2 { return v2 }
+    default: break
     }
+    throw SwiftKerasError(.invalidArgument, "\(fn): unknown \(what) code \(c) (\(names))")
+}
+
+func paddingCode(_ c: Int32, _ fn: StaticString) throws -> Padding {
+    try enumCode(c, fn, "padding", "SK_PADDING_VALID, SK_PADDING_SAME or SK_PADDING_CAUSAL", .valid, .same, .causal)
 }
 
 func dataFormatCode(_ c: Int32, _ fn: StaticString) throws -> DataFormat {
-    switch c {
-    case 0: return .channelsLast
-    case 1: return .channelsFirst
-    default: throw SwiftKerasError(.invalidArgument, "\(fn): unknown data_format code \(c) (SK_CHANNELS_LAST or SK_CHANNELS_FIRST)")
-    }
+    try enumCode(c, fn, "data_format", "SK_CHANNELS_LAST or SK_CHANNELS_FIRST", .channelsLast, .channelsFirst)
 }
 
 func poolModeCode(_ c: Int32, _ fn: StaticString) throws -> PoolMode {
-    switch c {
-    case 0: return .max
-    case 1: return .average
-    default: throw SwiftKerasError(.invalidArgument, "\(fn): unknown pool_mode code \(c) (SK_POOL_MAX or SK_POOL_AVG)")
-    }
+    try enumCode(c, fn, "pool_mode", "SK_POOL_MAX or SK_POOL_AVG", .max, .average)
 }
 
 func resizeMethodCode(_ c: Int32, _ fn: StaticString) throws -> ResizeMethod {
-    switch c {
-    case 0: return .nearest
-    case 1: return .bilinear
-    default: throw SwiftKerasError(.invalidArgument, "\(fn): unknown interpolation code \(c) (SK_INTERP_NEAREST or SK_INTERP_BILINEAR)")
-    }
+    try enumCode(c, fn, "interpolation", "SK_INTERP_NEAREST or SK_INTERP_BILINEAR", .nearest, .bilinear)
 }
 
 func unconnectedCode(_ c: Int32, _ fn: StaticString) throws -> UnconnectedGradients {
-    switch c {
-    case 0: return .none
-    case 1: return .zero
-    default: throw SwiftKerasError(.invalidArgument, "\(fn): unknown unconnected_gradients code \(c) (SK_UNCONNECTED_NONE or SK_UNCONNECTED_ZERO)")
-    }
+    try enumCode(c, fn, "unconnected_gradients", "SK_UNCONNECTED_NONE or SK_UNCONNECTED_ZERO", .none, .zero)
 }

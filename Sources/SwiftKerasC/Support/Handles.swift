@@ -123,6 +123,18 @@ func outParameter<T>(_ out: UnsafeMutablePointer<T>?, _ fn: StaticString) throws
     return out
 }
 
+/// Checks a caller's array `p` of `n` output handles (`n` validated as the count of `countArg`)
+/// and sets every entry to NULL, so that a failure leaves them NULL.
+@inline(__always)
+func clearOutputs(_ p: UnsafeMutablePointer<OpaquePointer?>?, _ n: Int32, _ fn: StaticString,
+                  _ countArg: StaticString, _ arg: StaticString) throws {
+    try checkCount(n, fn, countArg)
+    if n > 0 {
+        guard let p else { throw SwiftKerasError(.invalidArgument, "\(fn): \(arg) is NULL") }
+        for i in 0..<Int(n) { p[i] = nil }
+    }
+}
+
 /// Writes handles made by `make` for `items` into out[0..<count] after checking capacity;
 /// `*count` (if non-NULL) receives the number of items; out NULL with capacity 0 only counts.
 func writeHandles<T>(_ items: [T], _ out: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int32,

@@ -12,20 +12,10 @@ enum LastError {
         deinit { free(buffer) }
     }
 
-    private static let key: pthread_key_t = {
-        var k = pthread_key_t()
-        pthread_key_create(&k) { ptr in
-            if let ptr { Unmanaged<AnyObject>.fromOpaque(ptr).release() }
-        }
-        return k
-    }()
+    private static let slots = ThreadLocal { Slot() }
 
-    private static func slot() -> Slot {
-        if let p = pthread_getspecific(key) { return Unmanaged<Slot>.fromOpaque(p).takeUnretainedValue() }
-        let s = Slot()
-        pthread_setspecific(key, Unmanaged.passRetained(s).toOpaque())
-        return s
-    }
+    @inline(__always)
+    private static func slot() -> Slot { slots.value }
 
     static func set(_ code: Int32, _ message: String) {
         let s = slot()

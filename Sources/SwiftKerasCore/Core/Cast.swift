@@ -20,27 +20,24 @@ extension Tensor {
     static func convert(_ src: Tensor, into dst: Tensor) {
         let n = src.count
         switch (src.dtype, dst.dtype) {
-        case (.float32, .float16):
-            let s = src.pointer(Float.self), d = dst.pointer(Float16.self)
-            Parallel.forRange(n) { a, b in for i in a..<b { d[i] = Float16(s[i]) } }
-        case (.float16, .float32):
-            let s = src.pointer(Float16.self), d = dst.pointer(Float.self)
-            Parallel.forRange(n) { a, b in for i in a..<b { d[i] = Float(s[i]) } }
-        case (.float32, .bfloat16):
-            let s = src.pointer(Float.self), d = dst.pointer(BFloat16.self)
-            Parallel.forRange(n) { a, b in for i in a..<b { d[i] = BFloat16(s[i]) } }
-        case (.bfloat16, .float32):
-            let s = src.pointer(BFloat16.self), d = dst.pointer(Float.self)
-            Parallel.forRange(n) { a, b in for i in a..<b { d[i] = s[i].floatValue } }
-        case (.float32, .float64):
-            let s = src.pointer(Float.self), d = dst.pointer(Double.self)
-            Parallel.forRange(n) { a, b in for i in a..<b { d[i] = Double(s[i]) } }
-        case (.float64, .float32):
-            let s = src.pointer(Double.self), d = dst.pointer(Float.self)
-            Parallel.forRange(n) { a, b in for i in a..<b { d[i] = Float(s[i]) } }
+        case (.float32, .float16): convertFast(src, dst, n) { (x: Float) in Float16(x) }
+        case (.float16, .float32): convertFast(src, dst, n) { (x: Float16) in Float(x) }
+        case (.float32, .bfloat16): convertFast(src, dst, n) { (x: Float) in BFloat16(x) }
+        case (.bfloat16, .float32): convertFast(src, dst, n) { (x: BFloat16) in x.floatValue }
+        case (.float32, .float64): convertFast(src, dst, n) { (x: Float) in Double(x) }
+        case (.float64, .float32): convertFast(src, dst, n) { (x: Double) in Float(x) }
         default:
             src.visit(ConvertFrom(dst: dst))
         }
+    }
+
+    /// The float conversions with a direct element initializer, split over threads.
+    @inline(__always)
+    private static func convertFast<S: TensorElement, D: TensorElement>(
+        _ src: Tensor, _ dst: Tensor, _ n: Int, _ f: (S) -> D
+    ) {
+        let s = src.pointer(S.self), d = dst.pointer(D.self)
+        Parallel.forRange(n) { a, b in for i in a..<b { d[i] = f(s[i]) } }
     }
 
     /// Double dispatch: first on the source element type, then on the destination's.

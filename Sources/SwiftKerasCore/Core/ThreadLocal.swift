@@ -1,6 +1,35 @@
 import Glibc
 
-/// Thread-local storage for the observer stack, built on pthread keys (no Foundation).
+/// One object per thread, made by `make` on the thread's first access and released when the
+/// thread exits; built on a pthread key (no Foundation). The observer stack below and the C API's
+/// last error (SwiftKerasC) each keep their per-thread state in one.
+package final class ThreadLocal<Value: AnyObject>: @unchecked Sendable {
+    private let key: pthread_key_t
+    private let make: () -> Value
+
+    /// A slot whose per-thread object `make` creates.
+    package init(_ make: @escaping () -> Value) {
+        var k = pthread_key_t()
+        pthread_key_create(&k) { ptr in
+            if let ptr { Unmanaged<AnyObject>.fromOpaque(ptr).release() }
+        }
+        key = k
+        self.make = make
+    }
+
+    /// This thread's object (made now if the thread has none yet).
+    @inline(__always)
+    package var value: Value {
+        if let p = pthread_getspecific(key) {
+            return Unmanaged<Value>.fromOpaque(p).takeUnretainedValue()
+        }
+        let v = make()
+        pthread_setspecific(key, Unmanaged.passRetained(v).toOpaque())
+        return v
+    }
+}
+
+/// Thread-local storage for the observer stack.
 enum ThreadLocalObservers {
     fileprivate final class Box {
         var value: [OpObserver] = []
@@ -9,22 +38,10 @@ enum ThreadLocalObservers {
         var needs: UInt64 = ~0
     }
 
-    private static let key: pthread_key_t = {
-        var k = pthread_key_t()
-        pthread_key_create(&k) { ptr in
-            if let ptr { Unmanaged<AnyObject>.fromOpaque(ptr).release() }
-        }
-        return k
-    }()
+    private static let slot = ThreadLocal { Box() }
 
-    fileprivate static func box() -> Box {
-        if let p = pthread_getspecific(key) {
-            return Unmanaged<Box>.fromOpaque(p).takeUnretainedValue()
-        }
-        let b = Box()
-        pthread_setspecific(key, Unmanaged.passRetained(b).toOpaque())
-        return b
-    }
+    @inline(__always)
+    fileprivate static func box() -> Box { slot.value }
 
     static func get() -> [OpObserver] { box().value }
     static func set(_ v: [OpObserver]) { box().value = v }
