@@ -143,27 +143,14 @@ static PyObject *k_layer_set_weights(PyObject *self, PyObject *args) {
     return skpy_none_or_raise(st);
 }
 
-static int32_t get_layer_name(const void *h, char *b, size_t c, size_t *l) { return sk_layer_name((const sk_layer *)h, b, c, l); }
-
-static PyObject *k_layer_name(PyObject *self, PyObject *lc) {
-    (void)self;
-    sk_layer *l = HGET(sk_layer, lc);
-    return l ? skpy_copied_string(l, get_layer_name) : NULL;
-}
-
-static int32_t get_class_name(const void *h, char *b, size_t c, size_t *l) { return sk_layer_class_name((const sk_layer *)h, b, c, l); }
+SKPY_HANDLE_STRING(k_layer_name, sk_layer, sk_layer_name)
+SKPY_HANDLE_STRING(k_layer_class_name, sk_layer, sk_layer_class_name)
 
 static PyObject *k_layer_count_params(PyObject *self, PyObject *lc) {
     (void)self;
     sk_layer *l = HGET(sk_layer, lc);
     if (!l) return NULL;
     return PyLong_FromLongLong(sk_layer_count_params(l));
-}
-
-static PyObject *k_layer_class_name(PyObject *self, PyObject *lc) {
-    (void)self;
-    sk_layer *l = HGET(sk_layer, lc);
-    return l ? skpy_copied_string(l, get_class_name) : NULL;
 }
 
 static int32_t track(void *parent, void *child) { return sk_layer_track(parent, child); }

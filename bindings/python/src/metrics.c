@@ -46,13 +46,7 @@ static PyObject *k_metric_reset_state(PyObject *self, PyObject *mc) {
     return skpy_none_or_raise(st);
 }
 
-static int32_t get_metric_name(const void *h, char *b, size_t c, size_t *l) { return sk_metric_name((const sk_metric *)h, b, c, l); }
-
-static PyObject *k_metric_name(PyObject *self, PyObject *mc) {
-    (void)self;
-    sk_metric *m = HGET(sk_metric, mc);
-    return m ? skpy_copied_string(m, get_metric_name) : NULL;
-}
+SKPY_HANDLE_STRING(k_metric_name, sk_metric, sk_metric_name)
 
 /* Stateful custom metrics: user_data is a tuple (update(y_true, y_pred, sample_weight_or_None),
  * result(), reset()). */

@@ -100,13 +100,7 @@ static PyObject *k_model_loss(PyObject *self, PyObject *mc) {
     return KH_FINISH_OR_NONE(sk_loss, st, l);
 }
 
-static int32_t get_compile_config(const void *h, char *b, size_t c, size_t *l) { return sk_model_compile_config((const sk_model *)h, b, c, l); }
-
-static PyObject *k_model_compile_config(PyObject *self, PyObject *mc) {
-    (void)self;
-    sk_model *m = HGET(sk_model, mc);
-    return m ? skpy_copied_string(m, get_compile_config) : NULL;
-}
+SKPY_HANDLE_STRING(k_model_compile_config, sk_model, sk_model_compile_config)
 
 static int32_t get_file_compile_config(const void *h, char *b, size_t c, size_t *l) {
     return sk_model_file_compile_config((const char *)h, b, c, l);
@@ -122,16 +116,11 @@ static PyObject *k_model_file_compile_config(PyObject *self, PyObject *args) {
 }
 
 /* sk_model_summary, its size query (SK_ERR_INVALID_ARG with the length set) made a success */
-static int32_t get_summary(const void *h, char *b, size_t c, size_t *l) {
-    int32_t st = sk_model_summary((const sk_model *)h, b, c, l);
+static int32_t summary(const sk_model *m, char *b, size_t c, size_t *l) {
+    int32_t st = sk_model_summary(m, b, c, l);
     return !b && st == SK_ERR_INVALID_ARG ? SK_OK : st;
 }
-
-static PyObject *k_model_summary(PyObject *self, PyObject *mc) {
-    (void)self;
-    sk_model *m = HGET(sk_model, mc);
-    return m ? skpy_copied_string(m, get_summary) : NULL;
-}
+SKPY_HANDLE_STRING(k_model_summary, sk_model, summary)
 
 /* ---- compile, fit, evaluate, predict ---- */
 /* model_compile_ex(model, optimizer handle, loss handle, [metric handle or name, ...]) */

@@ -161,6 +161,15 @@ PyObject *skpy_wrap_sk_metric(sk_metric *h);
     }
 /* A str from a sk_*_name-style getter (query the length, then copy). */
 PyObject *skpy_copied_string(const void *h, int32_t (*get)(const void *, char *, size_t, size_t *));
+/* The METH_O module function fname(handle) -> str: the text get(T handle, buf, capacity, &length)
+ * copies out (sk_layer_name, sk_metric_name, ...), through skpy_copied_string. */
+#define SKPY_HANDLE_STRING(fname, T, get) \
+    static int32_t fname##_get(const void *h, char *b, size_t c, size_t *l) { return get((const T *)h, b, c, l); } \
+    static PyObject *fname(PyObject *self, PyObject *o) { \
+        (void)self; \
+        T *h = HGET(T, o); \
+        return h ? skpy_copied_string(h, fname##_get) : NULL; \
+    }
 /* The kinds of owned handles skpy_fetch_owned wraps. */
 enum { SKPY_OWNED_TENSOR, SKPY_OWNED_VARIABLE, SKPY_OWNED_LAYER };
 /* A count-then-fill getter of owned handles: get(src, NULL, 0, &n) counts, then fills up to cap. */

@@ -5,13 +5,7 @@
 
 SKPY_CREATE_BY_CONFIG(k_optimizer_create_config, sk_optimizer, sk_optimizer_create_config)
 
-static int32_t get_config(const void *h, char *b, size_t c, size_t *l) { return sk_optimizer_get_config((const sk_optimizer *)h, b, c, l); }
-
-static PyObject *k_optimizer_get_config(PyObject *self, PyObject *oc) {
-    (void)self;
-    sk_optimizer *o = HGET(sk_optimizer, oc);
-    return o ? skpy_copied_string(o, get_config) : NULL;
-}
+SKPY_HANDLE_STRING(k_optimizer_get_config, sk_optimizer, sk_optimizer_get_config)
 
 /* A float an optimizer getter gives (sk_optimizer_learning_rate, ...). */
 static PyObject *optimizer_float(PyObject *oc, int32_t (*get)(const sk_optimizer *, double *)) {
