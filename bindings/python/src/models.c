@@ -43,14 +43,7 @@ static PyObject *k_model_add(PyObject *self, PyObject *args) {
     return skpy_pair_call(args, "sk_model", "sk_layer", add);
 }
 
-static PyObject *k_model_as_layer(PyObject *self, PyObject *mc) {
-    (void)self;
-    sk_model *m = HGET(sk_model, mc);
-    if (!m) return NULL;
-    sk_layer *l = NULL;
-    int32_t st = sk_model_as_layer(m, &l);
-    return KH_FINISH(sk_layer, st, l);
-}
+SKPY_HANDLE_GETTER(k_model_as_layer, sk_model, sk_model_as_layer, sk_layer, KH_FINISH)
 
 SKPY_CREATE_CUSTOM(k_model_create_custom, "model_create_custom", sk_model, sk_model_create_custom)
 
@@ -82,23 +75,8 @@ static PyObject *k_model_trainable_weights(PyObject *self, PyObject *mc) {
     return m ? skpy_fetch_owned(m, fill_trainable, SKPY_OWNED_VARIABLE) : NULL;
 }
 
-static PyObject *k_model_optimizer(PyObject *self, PyObject *mc) {
-    (void)self;
-    sk_model *m = HGET(sk_model, mc);
-    if (!m) return NULL;
-    sk_optimizer *o = NULL;
-    int32_t st = sk_model_optimizer(m, &o);
-    return KH_FINISH_OR_NONE(sk_optimizer, st, o);
-}
-
-static PyObject *k_model_loss(PyObject *self, PyObject *mc) {
-    (void)self;
-    sk_model *m = HGET(sk_model, mc);
-    if (!m) return NULL;
-    sk_loss *l = NULL;
-    int32_t st = sk_model_loss(m, &l);
-    return KH_FINISH_OR_NONE(sk_loss, st, l);
-}
+SKPY_HANDLE_GETTER(k_model_optimizer, sk_model, sk_model_optimizer, sk_optimizer, KH_FINISH_OR_NONE)
+SKPY_HANDLE_GETTER(k_model_loss, sk_model, sk_model_loss, sk_loss, KH_FINISH_OR_NONE)
 
 SKPY_HANDLE_STRING(k_model_compile_config, sk_model, sk_model_compile_config)
 

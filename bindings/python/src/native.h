@@ -148,6 +148,17 @@ PyObject *skpy_wrap_sk_metric(sk_metric *h);
 #define KH_FINISH(T, st, h) ((st) != SK_OK ? skpy_raise_status(st) : skpy_wrap_##T(h))
 /* KH_FINISH where the getter may give no handle: None then. */
 #define KH_FINISH_OR_NONE(T, st, h) ((st) == SK_OK && !(h) ? (Py_INCREF(Py_None), Py_None) : KH_FINISH(T, st, h))
+/* The METH_O module function fname(T handle) -> the U handle get(T handle, &U handle) gives, made
+ * by finish (KH_FINISH, or KH_FINISH_OR_NONE where there may be none): sk_model_as_layer, ... */
+#define SKPY_HANDLE_GETTER(fname, T, get, U, finish) \
+    static PyObject *fname(PyObject *self, PyObject *o) { \
+        (void)self; \
+        T *h = HGET(T, o); \
+        if (!h) return NULL; \
+        U *r = NULL; \
+        int32_t st = get(h, &r); \
+        return finish(U, st, r); \
+    }
 /* The module function fname(class_name, config_json=None) -> a T handle from create(class_name,
  * config_json, &handle) (sk_layer_create, sk_metric_create, ...). */
 #define SKPY_CREATE_BY_CONFIG(fname, T, create) \
