@@ -46,13 +46,18 @@ void skpy_targets_free(sk_tensor *t[3]) {
     for (int i = 0; i < 3; i++) sk_tensor_release(t[i]);
 }
 
+int skpy_parse_targets(PyObject *args, const char *name, void **h, sk_tensor *t[3]) {
+    PyObject *hc, *yt, *yp, *sw = Py_None;
+    if (!PyArg_ParseTuple(args, "OOO|O", &hc, &yt, &yp, &sw)) return -1;
+    if (!(*h = skpy_handle_get(hc, name))) return -1;
+    return skpy_conv_targets(yt, yp, sw, t);
+}
+
 static PyObject *k_loss_call(PyObject *self, PyObject *args) {
     (void)self;
-    PyObject *lc, *yt, *yp, *sw = Py_None;
-    if (!PyArg_ParseTuple(args, "OOO|O", &lc, &yt, &yp, &sw)) return NULL;
-    sk_loss *l = HGET(sk_loss, lc);
+    void *l;
     sk_tensor *t[3];
-    if (!l || skpy_conv_targets(yt, yp, sw, t) < 0) return NULL;
+    if (skpy_parse_targets(args, "sk_loss", &l, t) < 0) return NULL;
     sk_tensor *out = NULL;
     int32_t st = sk_loss_call(l, t[0], t[1], t[2], &out);
     skpy_targets_free(t);

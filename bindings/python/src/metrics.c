@@ -19,11 +19,9 @@ static PyObject *k_metric_create_custom(PyObject *self, PyObject *args) {
 
 static PyObject *k_metric_update_state(PyObject *self, PyObject *args) {
     (void)self;
-    PyObject *mc, *yt, *yp, *sw = Py_None;
-    if (!PyArg_ParseTuple(args, "OOO|O", &mc, &yt, &yp, &sw)) return NULL;
-    sk_metric *m = HGET(sk_metric, mc);
+    void *m;
     sk_tensor *t[3];
-    if (!m || skpy_conv_targets(yt, yp, sw, t) < 0) return NULL;
+    if (skpy_parse_targets(args, "sk_metric", &m, t) < 0) return NULL;
     int32_t st = sk_metric_update_state(m, t[0], t[1], t[2]);
     skpy_targets_free(t);
     return skpy_none_or_raise(st);

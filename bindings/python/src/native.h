@@ -216,6 +216,9 @@ int32_t skpy_custom_loss(void *ud, const sk_tensor *yt, const sk_tensor *yp, sk_
  * exception and none kept. skpy_targets_free releases them. */
 int skpy_conv_targets(PyObject *yt, PyObject *yp, PyObject *sw, sk_tensor *t[3]);
 void skpy_targets_free(sk_tensor *t[3]);
+/* args (handle, y_true, y_pred, sample_weight=None): *h the borrowed handle of the C type name, t as
+ * skpy_conv_targets gives it; 0, or -1 with an exception. */
+int skpy_parse_targets(PyObject *args, const char *name, void **h, sk_tensor *t[3]);
 
 /* ---- callbacks.c: (history dict, epoch numbers, params) of a fit's history (steals d); a
  * dict {name: value} from C logs (a new reference, NULL with an exception set) ---- */
