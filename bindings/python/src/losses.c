@@ -21,13 +21,18 @@ int32_t skpy_custom_loss(void *ud, const sk_tensor *yt, const sk_tensor *yp, sk_
     return rc;
 }
 
+int skpy_parse_loss_fn(PyObject *args, const char *fmt, const char *msg, PyObject **fn, const char **text) {
+    if (!PyArg_ParseTuple(args, fmt, fn, text)) return -1;
+    if (!PyCallable_Check(*fn)) { PyErr_SetString(PyExc_TypeError, msg); return -1; }
+    Py_INCREF(*fn);
+    return 0;
+}
+
 static PyObject *k_loss_create_custom(PyObject *self, PyObject *args) {
     (void)self;
     PyObject *fn;
     const char *config = NULL;
-    if (!PyArg_ParseTuple(args, "O|z", &fn, &config)) return NULL;
-    if (!PyCallable_Check(fn)) { PyErr_SetString(PyExc_TypeError, "a custom loss must be callable"); return NULL; }
-    Py_INCREF(fn);
+    if (skpy_parse_loss_fn(args, "O|z", "a custom loss must be callable", &fn, &config) < 0) return NULL;
     sk_loss *l = NULL;
     int32_t st = sk_loss_create_custom_ex(skpy_custom_loss, fn, skpy_callback_destroy, config, &l);
     return KH_FINISH(sk_loss, st, l);

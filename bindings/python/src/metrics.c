@@ -9,9 +9,7 @@ static PyObject *k_metric_create_custom(PyObject *self, PyObject *args) {
     (void)self;
     PyObject *fn;
     const char *name;
-    if (!PyArg_ParseTuple(args, "Os", &fn, &name)) return NULL;
-    if (!PyCallable_Check(fn)) { PyErr_SetString(PyExc_TypeError, "a custom metric function must be callable"); return NULL; }
-    Py_INCREF(fn);
+    if (skpy_parse_loss_fn(args, "Os", "a custom metric function must be callable", &fn, &name) < 0) return NULL;
     sk_metric *m = NULL;
     int32_t st = sk_metric_create_custom(skpy_custom_loss, fn, skpy_callback_destroy, name, &m);
     return KH_FINISH(sk_metric, st, m);

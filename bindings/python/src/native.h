@@ -212,6 +212,9 @@ int32_t skpy_custom_call(void *ud, sk_layer *layer, const sk_tensor *const *inpu
 
 /* ---- losses.c: fn(y_true, y_pred) -> tensor as an sk_loss_fn (custom losses and metrics) ---- */
 int32_t skpy_custom_loss(void *ud, const sk_tensor *yt, const sk_tensor *yp, sk_tensor **out);
+/* args (fn, text) parsed by fmt ("O|z", "Os"): *fn a new reference (skpy_custom_loss's user_data,
+ * released by skpy_callback_destroy) when fn is callable, else a TypeError(msg); 0, or -1. */
+int skpy_parse_loss_fn(PyObject *args, const char *fmt, const char *msg, PyObject **fn, const char **text);
 /* t[0..2]: new handles for y_true, y_pred and sample_weight (NULL for None); 0, or -1 with an
  * exception and none kept. skpy_targets_free releases them. */
 int skpy_conv_targets(PyObject *yt, PyObject *yp, PyObject *sw, sk_tensor *t[3]);
