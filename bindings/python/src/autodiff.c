@@ -92,7 +92,7 @@ static PyObject *tape_new(PyTypeObject *type, PyObject *args, PyObject *kw) {
 static void tape_dealloc(TapeObject *o) { sk_tape_release(o->t); Py_TYPE(o)->tp_free((PyObject *)o); }
 
 #define TAPE_SIMPLE(NAME, FN) \
-    static PyObject *NAME(TapeObject *o, PyObject *u) { (void)u; int32_t st = FN(o->t); if (st) return skpy_raise_status(st); Py_RETURN_NONE; }
+    static PyObject *NAME(TapeObject *o, PyObject *u) { (void)u; int32_t st = FN(o->t); return skpy_none_or_raise(st); }
 TAPE_SIMPLE(tape_start, sk_tape_start)
 TAPE_SIMPLE(tape_stop, sk_tape_stop)
 TAPE_SIMPLE(tape_pause, sk_tape_pause)
@@ -108,8 +108,7 @@ static PyObject *tape_watch(TapeObject *o, PyObject *x) {
                      "(convert it with swiftkeras.constant first and watch the result)", Py_TYPE(x)->tp_name);
         return NULL;
     }
-    if (st) return skpy_raise_status(st);
-    Py_RETURN_NONE;
+    return skpy_none_or_raise(st);
 }
 
 static int conv_unconnected(PyObject *o, int32_t *out) {

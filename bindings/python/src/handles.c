@@ -57,7 +57,9 @@ PyObject *skpy_copied_string(const void *h, int32_t (*get)(const void *, char *,
     return r;
 }
 
-PyObject *skpy_list_of_owned(void **a, int32_t n, int kind) {
+/* A list wrapping n caller-owned handles of one kind (the references move into the list; on
+ * failure the rest are released). The array itself stays the caller's. */
+static PyObject *list_of_owned(void **a, int32_t n, int kind) {
     PyObject *lst = PyList_New(n);
     for (int32_t i = 0; i < n; i++) {
         if (!lst) {
@@ -73,4 +75,25 @@ PyObject *skpy_list_of_owned(void **a, int32_t n, int kind) {
         PyList_SET_ITEM(lst, i, o);
     }
     return lst;
+}
+
+PyObject *skpy_fetch_owned(const void *src, skpy_fill_fn get, int kind) {
+    int32_t n = 0;
+    int32_t st = get(src, NULL, 0, &n);
+    if (st) return skpy_raise_status(st);
+    void **a = PyMem_Calloc((size_t)(n ? n : 1), sizeof(void *));
+    if (!a) return PyErr_NoMemory();
+    st = get(src, a, n, &n);
+    if (st) { PyMem_Free(a); return skpy_raise_status(st); }
+    PyObject *lst = list_of_owned(a, n, kind);
+    PyMem_Free(a);
+    return lst;
+}
+
+PyObject *skpy_pair_call(PyObject *args, const char *ta, const char *tb, int32_t (*f)(void *a, void *b)) {
+    PyObject *ac, *bc;
+    if (!PyArg_ParseTuple(args, "OO", &ac, &bc)) return NULL;
+    void *a = skpy_handle_get(ac, ta);
+    void *b = a ? skpy_handle_get(bc, tb) : NULL;
+    return b ? skpy_none_or_raise(f(a, b)) : NULL;
 }

@@ -14,14 +14,7 @@ static PyObject *shape_tuple(const int64_t *s, int32_t nd) {
 }
 
 /* ---- layers ---- */
-static PyObject *k_layer_create(PyObject *self, PyObject *args) {
-    (void)self;
-    const char *cls, *cfg = NULL;
-    if (!PyArg_ParseTuple(args, "s|z", &cls, &cfg)) return NULL;
-    sk_layer *l = NULL;
-    int32_t st = sk_layer_create(cls, cfg, &l);
-    return KH_FINISH(sk_layer, st, l);
-}
+SKPY_CREATE_BY_CONFIG(k_layer_create, sk_layer, sk_layer_create)
 
 /* user_data of a custom layer: a tuple (build or None, call) */
 int32_t skpy_custom_build(void *ud, sk_layer *layer, const int64_t *shape, int32_t nd) {
@@ -77,15 +70,7 @@ int skpy_custom_callbacks(PyObject *args, const char *fn, const char **name, PyO
     return 0;
 }
 
-static PyObject *k_layer_create_custom(PyObject *self, PyObject *args) {
-    (void)self;
-    const char *nm;
-    PyObject *ud;
-    if (skpy_custom_callbacks(args, "layer_create_custom", &nm, &ud) < 0) return NULL;
-    sk_layer *l = NULL;
-    int32_t st = sk_layer_create_custom(nm, skpy_custom_build, skpy_custom_call, ud, skpy_callback_destroy, &l);
-    return KH_FINISH(sk_layer, st, l);
-}
+SKPY_CREATE_CUSTOM(k_layer_create_custom, "layer_create_custom", sk_layer, sk_layer_create_custom)
 
 static PyObject *k_layer_add_weight(PyObject *self, PyObject *args) {
     (void)self;
@@ -120,6 +105,16 @@ static PyObject *k_layer_call(PyObject *self, PyObject *args) {
     return skpy_finish(st, out);
 }
 
+/* the source of k_layer_weights' skpy_fetch_owned */
+typedef struct { const sk_layer *l; uint8_t trainable_only; } layer_query;
+static int32_t fill_weights(const void *q, void **a, int32_t cap, int32_t *n) {
+    return sk_layer_weights(((const layer_query *)q)->l, (sk_tensor **)a, cap, n);
+}
+static int32_t fill_variables(const void *q, void **a, int32_t cap, int32_t *n) {
+    const layer_query *lq = q;
+    return sk_layer_variables(lq->l, lq->trainable_only, (sk_variable **)a, cap, n);
+}
+
 static PyObject *k_layer_weights(PyObject *self, PyObject *args) {
     (void)self;
     PyObject *lc;
@@ -127,17 +122,8 @@ static PyObject *k_layer_weights(PyObject *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "O|pp", &lc, &vars, &trainable_only)) return NULL;
     sk_layer *l = HGET(sk_layer, lc);
     if (!l) return NULL;
-    int32_t n = 0, st;
-    st = vars ? sk_layer_variables(l, (uint8_t)trainable_only, NULL, 0, &n) : sk_layer_weights(l, NULL, 0, &n);
-    if (st) return skpy_raise_status(st);
-    void **a = PyMem_Calloc((size_t)(n ? n : 1), sizeof(void *));
-    if (!a) return PyErr_NoMemory();
-    st = vars ? sk_layer_variables(l, (uint8_t)trainable_only, (sk_variable **)a, n, &n)
-              : sk_layer_weights(l, (sk_tensor **)a, n, &n);
-    if (st) { PyMem_Free(a); return skpy_raise_status(st); }
-    PyObject *lst = skpy_list_of_owned(a, n, vars ? SKPY_OWNED_VARIABLE : SKPY_OWNED_TENSOR);
-    PyMem_Free(a);
-    return lst;
+    layer_query q = {l, (uint8_t)trainable_only};
+    return vars ? skpy_fetch_owned(&q, fill_variables, SKPY_OWNED_VARIABLE) : skpy_fetch_owned(&q, fill_weights, SKPY_OWNED_TENSOR);
 }
 
 static PyObject *k_layer_set_weights(PyObject *self, PyObject *args) {
@@ -154,19 +140,11 @@ static PyObject *k_layer_set_weights(PyObject *self, PyObject *args) {
     if (r < 0) return NULL;
     int32_t st = sk_layer_set_weights(l, (const sk_tensor *const *)tl.h, tl.n);
     skpy_tlist_free(&tl);
-    if (st) return skpy_raise_status(st);
-    Py_RETURN_NONE;
+    return skpy_none_or_raise(st);
 }
 
-static int32_t get_layer_name(const void *h, char *b, size_t c, size_t *l) { return sk_layer_name((const sk_layer *)h, b, c, l); }
-
-static PyObject *k_layer_name(PyObject *self, PyObject *lc) {
-    (void)self;
-    sk_layer *l = HGET(sk_layer, lc);
-    return l ? skpy_copied_string(l, get_layer_name) : NULL;
-}
-
-static int32_t get_class_name(const void *h, char *b, size_t c, size_t *l) { return sk_layer_class_name((const sk_layer *)h, b, c, l); }
+SKPY_HANDLE_STRING(k_layer_name, sk_layer, sk_layer_name)
+SKPY_HANDLE_STRING(k_layer_class_name, sk_layer, sk_layer_class_name)
 
 static PyObject *k_layer_count_params(PyObject *self, PyObject *lc) {
     (void)self;
@@ -175,22 +153,11 @@ static PyObject *k_layer_count_params(PyObject *self, PyObject *lc) {
     return PyLong_FromLongLong(sk_layer_count_params(l));
 }
 
-static PyObject *k_layer_class_name(PyObject *self, PyObject *lc) {
-    (void)self;
-    sk_layer *l = HGET(sk_layer, lc);
-    return l ? skpy_copied_string(l, get_class_name) : NULL;
-}
+static int32_t track(void *parent, void *child) { return sk_layer_track(parent, child); }
 
 static PyObject *k_layer_track(PyObject *self, PyObject *args) {
     (void)self;
-    PyObject *pc, *cc;
-    if (!PyArg_ParseTuple(args, "OO", &pc, &cc)) return NULL;
-    sk_layer *p = HGET(sk_layer, pc);
-    sk_layer *c = p ? HGET(sk_layer, cc) : NULL;
-    if (!c) return NULL;
-    int32_t st = sk_layer_track(p, c);
-    if (st) return skpy_raise_status(st);
-    Py_RETURN_NONE;
+    return skpy_pair_call(args, "sk_layer", "sk_layer", track);
 }
 
 /* ---- functional API ---- */

@@ -1,14 +1,11 @@
 /* Losses: built-in (by name, with a Keras config), custom (a Python fn(y_true, y_pred)), calls. */
 #include "native.h"
 
-static PyObject *k_loss_create(PyObject *self, PyObject *args) {
-    (void)self;
-    const char *name, *config = NULL;
-    if (!PyArg_ParseTuple(args, "s|z", &name, &config)) return NULL;
-    sk_loss *l = NULL;
-    int32_t st = config ? sk_loss_create_config(name, config, &l) : sk_loss_create(name, &l);
-    return KH_FINISH(sk_loss, st, l);
+/* a built-in loss with its Keras config, or with the defaults when config is NULL */
+static int32_t loss_create(const char *name, const char *config, sk_loss **out) {
+    return config ? sk_loss_create_config(name, config, out) : sk_loss_create(name, out);
 }
+SKPY_CREATE_BY_CONFIG(k_loss_create, sk_loss, loss_create)
 
 /* fn(y_true, y_pred) -> tensor as an sk_loss_fn; user_data is fn (also for custom metrics). */
 int32_t skpy_custom_loss(void *ud, const sk_tensor *yt, const sk_tensor *yp, sk_tensor **out) {
@@ -24,30 +21,51 @@ int32_t skpy_custom_loss(void *ud, const sk_tensor *yt, const sk_tensor *yp, sk_
     return rc;
 }
 
+int skpy_parse_loss_fn(PyObject *args, const char *fmt, const char *msg, PyObject **fn, const char **text) {
+    if (!PyArg_ParseTuple(args, fmt, fn, text)) return -1;
+    if (!PyCallable_Check(*fn)) { PyErr_SetString(PyExc_TypeError, msg); return -1; }
+    Py_INCREF(*fn);
+    return 0;
+}
+
 static PyObject *k_loss_create_custom(PyObject *self, PyObject *args) {
     (void)self;
     PyObject *fn;
     const char *config = NULL;
-    if (!PyArg_ParseTuple(args, "O|z", &fn, &config)) return NULL;
-    if (!PyCallable_Check(fn)) { PyErr_SetString(PyExc_TypeError, "a custom loss must be callable"); return NULL; }
-    Py_INCREF(fn);
+    if (skpy_parse_loss_fn(args, "O|z", "a custom loss must be callable", &fn, &config) < 0) return NULL;
     sk_loss *l = NULL;
     int32_t st = sk_loss_create_custom_ex(skpy_custom_loss, fn, skpy_callback_destroy, config, &l);
     return KH_FINISH(sk_loss, st, l);
 }
 
+int skpy_conv_targets(PyObject *yt, PyObject *yp, PyObject *sw, sk_tensor *t[3]) {
+    t[0] = skpy_convert(yt, 0);
+    t[1] = t[0] ? skpy_convert(yp, 0) : NULL;
+    t[2] = NULL;
+    if (t[1] && (sw == Py_None || (t[2] = skpy_convert(sw, 0)))) return 0;
+    skpy_targets_free(t);
+    return -1;
+}
+
+void skpy_targets_free(sk_tensor *t[3]) {
+    for (int i = 0; i < 3; i++) sk_tensor_release(t[i]);
+}
+
+int skpy_parse_targets(PyObject *args, const char *name, void **h, sk_tensor *t[3]) {
+    PyObject *hc, *yt, *yp, *sw = Py_None;
+    if (!PyArg_ParseTuple(args, "OOO|O", &hc, &yt, &yp, &sw)) return -1;
+    if (!(*h = skpy_handle_get(hc, name))) return -1;
+    return skpy_conv_targets(yt, yp, sw, t);
+}
+
 static PyObject *k_loss_call(PyObject *self, PyObject *args) {
     (void)self;
-    PyObject *lc, *yt, *yp, *sw = Py_None;
-    if (!PyArg_ParseTuple(args, "OOO|O", &lc, &yt, &yp, &sw)) return NULL;
-    sk_loss *l = HGET(sk_loss, lc);
-    if (!l) return NULL;
-    sk_tensor *a = skpy_convert(yt, 0), *b = a ? skpy_convert(yp, 0) : NULL, *c = NULL;
-    if (b && sw != Py_None && !(c = skpy_convert(sw, 0))) { sk_tensor_release(a); sk_tensor_release(b); return NULL; }
-    if (!b) { sk_tensor_release(a); return NULL; }
+    void *l;
+    sk_tensor *t[3];
+    if (skpy_parse_targets(args, "sk_loss", &l, t) < 0) return NULL;
     sk_tensor *out = NULL;
-    int32_t st = sk_loss_call(l, a, b, c, &out);
-    sk_tensor_release(a); sk_tensor_release(b); sk_tensor_release(c);
+    int32_t st = sk_loss_call(l, t[0], t[1], t[2], &out);
+    skpy_targets_free(t);
     return skpy_finish(st, out);
 }
 

@@ -3,22 +3,13 @@
  * reset_state the core calls back: sk_metric_create_callbacks), update / result / reset / name. */
 #include "native.h"
 
-static PyObject *k_metric_create(PyObject *self, PyObject *args) {
-    (void)self;
-    const char *name, *config = NULL;
-    if (!PyArg_ParseTuple(args, "s|z", &name, &config)) return NULL;
-    sk_metric *m = NULL;
-    int32_t st = sk_metric_create(name, config, &m);
-    return KH_FINISH(sk_metric, st, m);
-}
+SKPY_CREATE_BY_CONFIG(k_metric_create, sk_metric, sk_metric_create)
 
 static PyObject *k_metric_create_custom(PyObject *self, PyObject *args) {
     (void)self;
     PyObject *fn;
     const char *name;
-    if (!PyArg_ParseTuple(args, "Os", &fn, &name)) return NULL;
-    if (!PyCallable_Check(fn)) { PyErr_SetString(PyExc_TypeError, "a custom metric function must be callable"); return NULL; }
-    Py_INCREF(fn);
+    if (skpy_parse_loss_fn(args, "Os", "a custom metric function must be callable", &fn, &name) < 0) return NULL;
     sk_metric *m = NULL;
     int32_t st = sk_metric_create_custom(skpy_custom_loss, fn, skpy_callback_destroy, name, &m);
     return KH_FINISH(sk_metric, st, m);
@@ -26,17 +17,12 @@ static PyObject *k_metric_create_custom(PyObject *self, PyObject *args) {
 
 static PyObject *k_metric_update_state(PyObject *self, PyObject *args) {
     (void)self;
-    PyObject *mc, *yt, *yp, *sw = Py_None;
-    if (!PyArg_ParseTuple(args, "OOO|O", &mc, &yt, &yp, &sw)) return NULL;
-    sk_metric *m = HGET(sk_metric, mc);
-    if (!m) return NULL;
-    sk_tensor *a = skpy_convert(yt, 0), *b = a ? skpy_convert(yp, 0) : NULL, *c = NULL;
-    if (!b) { sk_tensor_release(a); return NULL; }
-    if (sw != Py_None && !(c = skpy_convert(sw, 0))) { sk_tensor_release(a); sk_tensor_release(b); return NULL; }
-    int32_t st = sk_metric_update_state(m, a, b, c);
-    sk_tensor_release(a); sk_tensor_release(b); sk_tensor_release(c);
-    if (st) return skpy_raise_status(st);
-    Py_RETURN_NONE;
+    void *m;
+    sk_tensor *t[3];
+    if (skpy_parse_targets(args, "sk_metric", &m, t) < 0) return NULL;
+    int32_t st = sk_metric_update_state(m, t[0], t[1], t[2]);
+    skpy_targets_free(t);
+    return skpy_none_or_raise(st);
 }
 
 static PyObject *k_metric_result(PyObject *self, PyObject *mc) {
@@ -53,17 +39,10 @@ static PyObject *k_metric_reset_state(PyObject *self, PyObject *mc) {
     sk_metric *m = HGET(sk_metric, mc);
     if (!m) return NULL;
     int32_t st = sk_metric_reset_state(m);
-    if (st) return skpy_raise_status(st);
-    Py_RETURN_NONE;
+    return skpy_none_or_raise(st);
 }
 
-static int32_t get_metric_name(const void *h, char *b, size_t c, size_t *l) { return sk_metric_name((const sk_metric *)h, b, c, l); }
-
-static PyObject *k_metric_name(PyObject *self, PyObject *mc) {
-    (void)self;
-    sk_metric *m = HGET(sk_metric, mc);
-    return m ? skpy_copied_string(m, get_metric_name) : NULL;
-}
+SKPY_HANDLE_STRING(k_metric_name, sk_metric, sk_metric_name)
 
 /* Stateful custom metrics: user_data is a tuple (update(y_true, y_pred, sample_weight_or_None),
  * result(), reset()). */
@@ -127,11 +106,11 @@ static PyObject *k_metric_function(PyObject *self, PyObject *args) {
     const char *name, *config = NULL;
     PyObject *yt, *yp;
     if (!PyArg_ParseTuple(args, "szOO", &name, &config, &yt, &yp)) return NULL;
-    sk_tensor *a = skpy_convert(yt, 0), *b = a ? skpy_convert(yp, 0) : NULL;
-    if (!b) { sk_tensor_release(a); return NULL; }
+    sk_tensor *t[3];
+    if (skpy_conv_targets(yt, yp, Py_None, t) < 0) return NULL;
     sk_tensor *out = NULL;
-    int32_t st = sk_metric_function(name, config, a, b, &out);
-    sk_tensor_release(a); sk_tensor_release(b);
+    int32_t st = sk_metric_function(name, config, t[0], t[1], &out);
+    skpy_targets_free(t);
     return skpy_finish(st, out);
 }
 

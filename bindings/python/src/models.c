@@ -36,36 +36,16 @@ static PyObject *k_sequential_create(PyObject *self, PyObject *args) {
     return KH_FINISH(sk_model, st, m);
 }
 
+static int32_t add(void *model, void *layer) { return sk_model_add(model, layer); }
+
 static PyObject *k_model_add(PyObject *self, PyObject *args) {
     (void)self;
-    PyObject *mc, *lc;
-    if (!PyArg_ParseTuple(args, "OO", &mc, &lc)) return NULL;
-    sk_model *m = HGET(sk_model, mc);
-    sk_layer *l = m ? HGET(sk_layer, lc) : NULL;
-    if (!l) return NULL;
-    int32_t st = sk_model_add(m, l);
-    if (st) return skpy_raise_status(st);
-    Py_RETURN_NONE;
+    return skpy_pair_call(args, "sk_model", "sk_layer", add);
 }
 
-static PyObject *k_model_as_layer(PyObject *self, PyObject *mc) {
-    (void)self;
-    sk_model *m = HGET(sk_model, mc);
-    if (!m) return NULL;
-    sk_layer *l = NULL;
-    int32_t st = sk_model_as_layer(m, &l);
-    return KH_FINISH(sk_layer, st, l);
-}
+SKPY_HANDLE_GETTER(k_model_as_layer, sk_model, sk_model_as_layer, sk_layer, KH_FINISH)
 
-static PyObject *k_model_create_custom(PyObject *self, PyObject *args) {
-    (void)self;
-    const char *nm;
-    PyObject *ud;
-    if (skpy_custom_callbacks(args, "model_create_custom", &nm, &ud) < 0) return NULL;
-    sk_model *m = NULL;
-    int32_t st = sk_model_create_custom(nm, skpy_custom_build, skpy_custom_call, ud, skpy_callback_destroy, &m);
-    return KH_FINISH(sk_model, st, m);
-}
+SKPY_CREATE_CUSTOM(k_model_create_custom, "model_create_custom", sk_model, sk_model_create_custom)
 
 /* ---- introspection ---- */
 static PyObject *k_model_kind(PyObject *self, PyObject *mc) {
@@ -79,62 +59,26 @@ static PyObject *k_model_kind(PyObject *self, PyObject *mc) {
     return Py_BuildValue("(ii)", (int)k, (int)n);
 }
 
-/* The model's layers (SKPY_OWNED_LAYER) or trainable weights (SKPY_OWNED_VARIABLE) as a list. */
-static PyObject *model_handle_list(PyObject *mc, int kind) {
-    sk_model *m = HGET(sk_model, mc);
-    if (!m) return NULL;
-    int32_t n = 0;
-    int32_t st = kind == SKPY_OWNED_LAYER ? sk_model_layers(m, NULL, 0, &n) : sk_model_trainable_weights(m, NULL, 0, &n);
-    if (st) return skpy_raise_status(st);
-    void **a = PyMem_Calloc((size_t)(n ? n : 1), sizeof(void *));
-    if (!a) return PyErr_NoMemory();
-    st = kind == SKPY_OWNED_LAYER ? sk_model_layers(m, (sk_layer **)a, n, &n)
-                                  : sk_model_trainable_weights(m, (sk_variable **)a, n, &n);
-    if (st) { PyMem_Free(a); return skpy_raise_status(st); }
-    PyObject *lst = skpy_list_of_owned(a, n, kind);
-    PyMem_Free(a);
-    return lst;
-}
+/* the model's layers / trainable weights for skpy_fetch_owned */
+static int32_t fill_layers(const void *m, void **a, int32_t cap, int32_t *n) { return sk_model_layers(m, (sk_layer **)a, cap, n); }
+static int32_t fill_trainable(const void *m, void **a, int32_t cap, int32_t *n) { return sk_model_trainable_weights(m, (sk_variable **)a, cap, n); }
 
 static PyObject *k_model_layers(PyObject *self, PyObject *mc) {
     (void)self;
-    return model_handle_list(mc, SKPY_OWNED_LAYER);
+    sk_model *m = HGET(sk_model, mc);
+    return m ? skpy_fetch_owned(m, fill_layers, SKPY_OWNED_LAYER) : NULL;
 }
 
 static PyObject *k_model_trainable_weights(PyObject *self, PyObject *mc) {
     (void)self;
-    return model_handle_list(mc, SKPY_OWNED_VARIABLE);
-}
-
-static PyObject *k_model_optimizer(PyObject *self, PyObject *mc) {
-    (void)self;
     sk_model *m = HGET(sk_model, mc);
-    if (!m) return NULL;
-    sk_optimizer *o = NULL;
-    int32_t st = sk_model_optimizer(m, &o);
-    if (st) return skpy_raise_status(st);
-    if (!o) Py_RETURN_NONE;
-    return skpy_wrap_sk_optimizer(o);
+    return m ? skpy_fetch_owned(m, fill_trainable, SKPY_OWNED_VARIABLE) : NULL;
 }
 
-static PyObject *k_model_loss(PyObject *self, PyObject *mc) {
-    (void)self;
-    sk_model *m = HGET(sk_model, mc);
-    if (!m) return NULL;
-    sk_loss *l = NULL;
-    int32_t st = sk_model_loss(m, &l);
-    if (st) return skpy_raise_status(st);
-    if (!l) Py_RETURN_NONE;
-    return skpy_wrap_sk_loss(l);
-}
+SKPY_HANDLE_GETTER(k_model_optimizer, sk_model, sk_model_optimizer, sk_optimizer, KH_FINISH_OR_NONE)
+SKPY_HANDLE_GETTER(k_model_loss, sk_model, sk_model_loss, sk_loss, KH_FINISH_OR_NONE)
 
-static int32_t get_compile_config(const void *h, char *b, size_t c, size_t *l) { return sk_model_compile_config((const sk_model *)h, b, c, l); }
-
-static PyObject *k_model_compile_config(PyObject *self, PyObject *mc) {
-    (void)self;
-    sk_model *m = HGET(sk_model, mc);
-    return m ? skpy_copied_string(m, get_compile_config) : NULL;
-}
+SKPY_HANDLE_STRING(k_model_compile_config, sk_model, sk_model_compile_config)
 
 static int32_t get_file_compile_config(const void *h, char *b, size_t c, size_t *l) {
     return sk_model_file_compile_config((const char *)h, b, c, l);
@@ -149,20 +93,12 @@ static PyObject *k_model_file_compile_config(PyObject *self, PyObject *args) {
     return r;
 }
 
-static PyObject *k_model_summary(PyObject *self, PyObject *mc) {
-    (void)self;
-    sk_model *m = HGET(sk_model, mc);
-    if (!m) return NULL;
-    size_t len = 0;
-    int32_t st = sk_model_summary(m, NULL, 0, &len);
-    if (st && st != SK_ERR_INVALID_ARG) return skpy_raise_status(st);
-    char *buf = PyMem_Malloc(len + 1);
-    if (!buf) return PyErr_NoMemory();
-    st = sk_model_summary(m, buf, len + 1, &len);
-    PyObject *r = st ? skpy_raise_status(st) : PyUnicode_FromStringAndSize(buf, (Py_ssize_t)len);
-    PyMem_Free(buf);
-    return r;
+/* sk_model_summary, its size query (SK_ERR_INVALID_ARG with the length set) made a success */
+static int32_t summary(const sk_model *m, char *b, size_t c, size_t *l) {
+    int32_t st = sk_model_summary(m, b, c, l);
+    return !b && st == SK_ERR_INVALID_ARG ? SK_OK : st;
 }
+SKPY_HANDLE_STRING(k_model_summary, sk_model, summary)
 
 /* ---- compile, fit, evaluate, predict ---- */
 /* model_compile_ex(model, optimizer handle, loss handle, [metric handle or name, ...]) */
@@ -493,8 +429,7 @@ static PyObject *set_model_line_callback(PyObject *args, model_line_setter set, 
         Py_INCREF(fn);
         st = set(m, output_cb, fn, skpy_callback_destroy);
     }
-    if (st) return skpy_raise_status(st);
-    Py_RETURN_NONE;
+    return skpy_none_or_raise(st);
 }
 
 static PyObject *k_model_set_output_callback(PyObject *self, PyObject *args) {
@@ -528,8 +463,7 @@ static PyObject *model_path_call(PyObject *args, int32_t (*fn)(sk_model *, const
     st = fn(m, path);
     Py_END_ALLOW_THREADS
     Py_DECREF(b);
-    if (st) return skpy_raise_status(st);
-    Py_RETURN_NONE;
+    return skpy_none_or_raise(st);
 }
 
 static int32_t save_weights_fn(sk_model *m, const char *p) { return sk_model_save_weights(m, p); }

@@ -7,8 +7,7 @@ static PyObject *k_set_global_policy(PyObject *self, PyObject *args) {
     const char *name;
     if (!PyArg_ParseTuple(args, "s", &name)) return NULL;
     int32_t st = sk_set_global_policy(name);
-    if (st) return skpy_raise_status(st);
-    Py_RETURN_NONE;
+    return skpy_none_or_raise(st);
 }
 
 static PyObject *k_global_policy(PyObject *self, PyObject *u) {

@@ -78,6 +78,11 @@ PyObject *skpy_raise_status(int32_t st);     /* re-raises a parked callback exce
 int32_t skpy_callback_fail(void);            /* parks the current exception; SK_ERR_RUNTIME */
 void skpy_callback_destroy(void *ud);        /* the destroy of a PyObject * user_data */
 void skpy_drop_pending(void);                /* forgets a parked exception after a success */
+/* None for SK_OK, else the status's exception (a method's tail after an sk_ call). */
+static inline PyObject *skpy_none_or_raise(int32_t st) {
+    if (st) return skpy_raise_status(st);
+    Py_RETURN_NONE;
+}
 
 /* ---- convert.c: the one argument converter ---- */
 int32_t skpy_dtype_code_of(PyObject *o, int allow_none);   /* 1..8, 0 for None if allowed, -1 */
@@ -141,21 +146,82 @@ PyObject *skpy_wrap_sk_loss(sk_loss *h);
 PyObject *skpy_wrap_sk_keras_tensor(sk_keras_tensor *h);
 PyObject *skpy_wrap_sk_metric(sk_metric *h);
 #define KH_FINISH(T, st, h) ((st) != SK_OK ? skpy_raise_status(st) : skpy_wrap_##T(h))
+/* KH_FINISH where the getter may give no handle: None then. */
+#define KH_FINISH_OR_NONE(T, st, h) ((st) == SK_OK && !(h) ? (Py_INCREF(Py_None), Py_None) : KH_FINISH(T, st, h))
+/* The METH_O module function fname(T handle) -> the U handle get(T handle, &U handle) gives, made
+ * by finish (KH_FINISH, or KH_FINISH_OR_NONE where there may be none): sk_model_as_layer, ... */
+#define SKPY_HANDLE_GETTER(fname, T, get, U, finish) \
+    static PyObject *fname(PyObject *self, PyObject *o) { \
+        (void)self; \
+        T *h = HGET(T, o); \
+        if (!h) return NULL; \
+        U *r = NULL; \
+        int32_t st = get(h, &r); \
+        return finish(U, st, r); \
+    }
+/* The module function fname(class_name, config_json=None) -> a T handle from create(class_name,
+ * config_json, &handle) (sk_layer_create, sk_metric_create, ...). */
+#define SKPY_CREATE_BY_CONFIG(fname, T, create) \
+    static PyObject *fname(PyObject *self, PyObject *args) { \
+        (void)self; \
+        const char *cls, *cfg = NULL; \
+        if (!PyArg_ParseTuple(args, "s|z", &cls, &cfg)) return NULL; \
+        T *h = NULL; \
+        int32_t st = create(cls, cfg, &h); \
+        return KH_FINISH(T, st, h); \
+    }
 /* A str from a sk_*_name-style getter (query the length, then copy). */
 PyObject *skpy_copied_string(const void *h, int32_t (*get)(const void *, char *, size_t, size_t *));
-/* A list wrapping n caller-owned handles of one kind (the references move into the list; on
- * failure the rest are released). The array itself stays the caller's. */
+/* The METH_O module function fname(handle) -> str: the text get(T handle, buf, capacity, &length)
+ * copies out (sk_layer_name, sk_metric_name, ...), through skpy_copied_string. */
+#define SKPY_HANDLE_STRING(fname, T, get) \
+    static int32_t fname##_get(const void *h, char *b, size_t c, size_t *l) { return get((const T *)h, b, c, l); } \
+    static PyObject *fname(PyObject *self, PyObject *o) { \
+        (void)self; \
+        T *h = HGET(T, o); \
+        return h ? skpy_copied_string(h, fname##_get) : NULL; \
+    }
+/* The kinds of owned handles skpy_fetch_owned wraps. */
 enum { SKPY_OWNED_TENSOR, SKPY_OWNED_VARIABLE, SKPY_OWNED_LAYER };
-PyObject *skpy_list_of_owned(void **a, int32_t n, int kind);
+/* A count-then-fill getter of owned handles: get(src, NULL, 0, &n) counts, then fills up to cap. */
+typedef int32_t (*skpy_fill_fn)(const void *src, void **out, int32_t cap, int32_t *n);
+/* The list of the handles of one kind get gives for src (sk_layer_weights, sk_model_layers, ...);
+ * the references move into the list (on failure the rest are released). */
+PyObject *skpy_fetch_owned(const void *src, skpy_fill_fn get, int kind);
+/* f(a, b) for the handles of two capsules (of the C types ta, tb) parsed from args: None, or the
+ * exception of the TypeError or the failed status (sk_model_add, sk_layer_track). */
+PyObject *skpy_pair_call(PyObject *args, const char *ta, const char *tb, int32_t (*f)(void *a, void *b));
 
 /* ---- layers.c: a custom layer's / subclassed model's callbacks; user_data (build or None, call) ---- */
 int skpy_custom_callbacks(PyObject *args, const char *fn, const char **name, PyObject **ud);
 int32_t skpy_custom_build(void *ud, sk_layer *layer, const int64_t *shape, int32_t nd);
 int32_t skpy_custom_call(void *ud, sk_layer *layer, const sk_tensor *const *inputs, int32_t n,
                          uint8_t training, sk_tensor **out);
+/* The module function fname(name, build or None, call) -> a T handle from create(name, build, call,
+ * user_data, destroy, &handle) (sk_layer_create_custom, sk_model_create_custom); label names it in errors. */
+#define SKPY_CREATE_CUSTOM(fname, label, T, create) \
+    static PyObject *fname(PyObject *self, PyObject *args) { \
+        (void)self; \
+        const char *nm; \
+        PyObject *ud; \
+        if (skpy_custom_callbacks(args, label, &nm, &ud) < 0) return NULL; \
+        T *h = NULL; \
+        int32_t st = create(nm, skpy_custom_build, skpy_custom_call, ud, skpy_callback_destroy, &h); \
+        return KH_FINISH(T, st, h); \
+    }
 
 /* ---- losses.c: fn(y_true, y_pred) -> tensor as an sk_loss_fn (custom losses and metrics) ---- */
 int32_t skpy_custom_loss(void *ud, const sk_tensor *yt, const sk_tensor *yp, sk_tensor **out);
+/* args (fn, text) parsed by fmt ("O|z", "Os"): *fn a new reference (skpy_custom_loss's user_data,
+ * released by skpy_callback_destroy) when fn is callable, else a TypeError(msg); 0, or -1. */
+int skpy_parse_loss_fn(PyObject *args, const char *fmt, const char *msg, PyObject **fn, const char **text);
+/* t[0..2]: new handles for y_true, y_pred and sample_weight (NULL for None); 0, or -1 with an
+ * exception and none kept. skpy_targets_free releases them. */
+int skpy_conv_targets(PyObject *yt, PyObject *yp, PyObject *sw, sk_tensor *t[3]);
+void skpy_targets_free(sk_tensor *t[3]);
+/* args (handle, y_true, y_pred, sample_weight=None): *h the borrowed handle of the C type name, t as
+ * skpy_conv_targets gives it; 0, or -1 with an exception. */
+int skpy_parse_targets(PyObject *args, const char *name, void **h, sk_tensor *t[3]);
 
 /* ---- callbacks.c: (history dict, epoch numbers, params) of a fit's history (steals d); a
  * dict {name: value} from C logs (a new reference, NULL with an exception set) ---- */

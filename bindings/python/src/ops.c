@@ -153,6 +153,26 @@ static int conv_count(PyObject *o, const char *fn, const char *name, int32_t *ou
     return 0;
 }
 
+typedef int32_t (*foldfn)(const sk_function *, const sk_tensor *const *, int32_t,
+                          const sk_tensor *const *, int32_t, sk_tensor **, int32_t);
+
+/* sk_map_fn (f NULL) or f (sk_foldl / sk_foldr) into n_out new slots, run with the GIL released:
+ * a list of Tensor. */
+static PyObject *run_loop(foldfn f, const sk_function *fn, const sk_tensor *const *elems, int32_t n_elems,
+                          const sk_tensor *const *init, int32_t n_init, int32_t n_out) {
+    sk_tensor **outs = PyMem_Calloc((size_t)(n_out > 0 ? n_out : 1), sizeof(sk_tensor *));
+    if (!outs) return PyErr_NoMemory();
+    int32_t st;
+    Py_BEGIN_ALLOW_THREADS
+    st = f ? f(fn, elems, n_elems, init, n_init, outs, n_out) : sk_map_fn(fn, elems, n_elems, outs, n_out);
+    Py_END_ALLOW_THREADS
+    PyObject *res = NULL;
+    if (st) skpy_raise_status(st);
+    else { skpy_drop_pending(); res = take_list(outs, n_out); }
+    PyMem_Free(outs);
+    return res;
+}
+
 /* map_fn(fn, elems, n_outputs=1) -> list of Tensor */
 static PyObject *m_map_fn(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
     static const char *const kw[] = {"fn", "elems", "n_outputs"};
@@ -162,29 +182,13 @@ static PyObject *m_map_fn(PyObject *self, PyObject *const *args, Py_ssize_t narg
     Conv c; skpy_conv_init(&c);
     const sk_function *fn; const sk_tensor *const *elems; int32_t n_elems, n_out = 1;
     PyObject *res = NULL;
-    sk_tensor **outs = NULL;
-    if (skpy_conv_function(&c, v[0], "map_fn", "fn", 0, &fn) < 0) goto done;
-    if (skpy_conv_tlist(&c, v[1], "map_fn", "elems", &elems, &n_elems) < 0) goto done;
-    if (v[2] && v[2] != Py_None && conv_count(v[2], "map_fn", "n_outputs", &n_out) < 0) goto done;
-    outs = PyMem_Calloc((size_t)(n_out > 0 ? n_out : 1), sizeof(sk_tensor *));
-    if (!outs) { PyErr_NoMemory(); goto done; }
-    {
-        int32_t st;
-        Py_BEGIN_ALLOW_THREADS
-        st = sk_map_fn(fn, elems, n_elems, outs, n_out);
-        Py_END_ALLOW_THREADS
-        if (st) { skpy_raise_status(st); goto done; }
-        skpy_drop_pending();
-        res = take_list(outs, n_out);
-    }
-done:
-    PyMem_Free(outs);
+    if (skpy_conv_function(&c, v[0], "map_fn", "fn", 0, &fn) == 0 &&
+        skpy_conv_tlist(&c, v[1], "map_fn", "elems", &elems, &n_elems) == 0 &&
+        (!v[2] || v[2] == Py_None || conv_count(v[2], "map_fn", "n_outputs", &n_out) == 0))
+        res = run_loop(NULL, fn, elems, n_elems, NULL, 0, n_out);
     skpy_conv_free(&c);
     return res;
 }
-
-typedef int32_t (*foldfn)(const sk_function *, const sk_tensor *const *, int32_t,
-                          const sk_tensor *const *, int32_t, sk_tensor **, int32_t);
 
 /* foldl/foldr(fn, elems, initializer=None, n_outputs=None) -> list of Tensor */
 static PyObject *fold_common(const char *name, foldfn f, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
@@ -195,7 +199,6 @@ static PyObject *fold_common(const char *name, foldfn f, PyObject *const *args, 
     const sk_function *fn; const sk_tensor *const *elems, *const *init = NULL;
     int32_t n_elems, n_init = 0, n_out;
     PyObject *res = NULL;
-    sk_tensor **outs = NULL;
     if (skpy_conv_function(&c, v[0], name, "fn", 0, &fn) < 0) goto done;
     if (skpy_conv_tlist(&c, v[1], name, "elems", &elems, &n_elems) < 0) goto done;
     if (v[2] && v[2] != Py_None && skpy_conv_tlist(&c, v[2], name, "initializer", &init, &n_init) < 0) goto done;
@@ -205,22 +208,12 @@ static PyObject *fold_common(const char *name, foldfn f, PyObject *const *args, 
     }
     n_out = init ? n_init : n_elems;     /* the accumulator count */
     if (v[3] && v[3] != Py_None && conv_count(v[3], name, "n_outputs", &n_out) < 0) goto done;
-    outs = PyMem_Calloc((size_t)(n_out > 0 ? n_out : 1), sizeof(sk_tensor *));
-    if (!outs) { PyErr_NoMemory(); goto done; }
-    {
-        int32_t st;
-        Py_BEGIN_ALLOW_THREADS
-        st = f(fn, elems, n_elems, init, n_init, outs, n_out);
-        Py_END_ALLOW_THREADS
-        if (st) { skpy_raise_status(st); goto done; }
-        skpy_drop_pending();
-        res = take_list(outs, n_out);
-    }
+    res = run_loop(f, fn, elems, n_elems, init, n_init, n_out);
 done:
-    PyMem_Free(outs);
     skpy_conv_free(&c);
     return res;
 }
+
 static PyObject *m_foldl(PyObject *s, PyObject *const *a, Py_ssize_t n, PyObject *k) { (void)s; return fold_common("foldl", sk_foldl, a, n, k); }
 static PyObject *m_foldr(PyObject *s, PyObject *const *a, Py_ssize_t n, PyObject *k) { (void)s; return fold_common("foldr", sk_foldr, a, n, k); }
 

@@ -3,31 +3,22 @@
  * callback) and LossScaleOptimizer. */
 #include "native.h"
 
-static PyObject *k_optimizer_create_config(PyObject *self, PyObject *args) {
-    (void)self;
-    const char *name, *cfg = NULL;
-    if (!PyArg_ParseTuple(args, "s|z", &name, &cfg)) return NULL;
-    sk_optimizer *o = NULL;
-    int32_t st = sk_optimizer_create_config(name, cfg, &o);
-    return KH_FINISH(sk_optimizer, st, o);
-}
+SKPY_CREATE_BY_CONFIG(k_optimizer_create_config, sk_optimizer, sk_optimizer_create_config)
 
-static int32_t get_config(const void *h, char *b, size_t c, size_t *l) { return sk_optimizer_get_config((const sk_optimizer *)h, b, c, l); }
+SKPY_HANDLE_STRING(k_optimizer_get_config, sk_optimizer, sk_optimizer_get_config)
 
-static PyObject *k_optimizer_get_config(PyObject *self, PyObject *oc) {
-    (void)self;
+/* A float an optimizer getter gives (sk_optimizer_learning_rate, ...). */
+static PyObject *optimizer_float(PyObject *oc, int32_t (*get)(const sk_optimizer *, double *)) {
     sk_optimizer *o = HGET(sk_optimizer, oc);
-    return o ? skpy_copied_string(o, get_config) : NULL;
+    if (!o) return NULL;
+    double v = 0;
+    int32_t st = get(o, &v);
+    return st ? skpy_raise_status(st) : PyFloat_FromDouble(v);
 }
 
 static PyObject *k_optimizer_learning_rate(PyObject *self, PyObject *oc) {
     (void)self;
-    sk_optimizer *o = HGET(sk_optimizer, oc);
-    if (!o) return NULL;
-    double lr = 0;
-    int32_t st = sk_optimizer_learning_rate(o, &lr);
-    if (st) return skpy_raise_status(st);
-    return PyFloat_FromDouble(lr);
+    return optimizer_float(oc, sk_optimizer_learning_rate);
 }
 
 static PyObject *k_optimizer_set_learning_rate(PyObject *self, PyObject *args) {
@@ -38,8 +29,7 @@ static PyObject *k_optimizer_set_learning_rate(PyObject *self, PyObject *args) {
     sk_optimizer *o = HGET(sk_optimizer, oc);
     if (!o) return NULL;
     int32_t st = sk_optimizer_set_learning_rate(o, lr);
-    if (st) return skpy_raise_status(st);
-    Py_RETURN_NONE;
+    return skpy_none_or_raise(st);
 }
 
 static PyObject *k_optimizer_iterations(PyObject *self, PyObject *oc) {
@@ -121,8 +111,7 @@ static PyObject *k_optimizer_set_schedule(PyObject *self, PyObject *args) {
     if (!PyCallable_Check(fn)) { PyErr_SetString(PyExc_TypeError, "a learning rate schedule must be callable"); return NULL; }
     Py_INCREF(fn);
     int32_t st = sk_optimizer_set_schedule_callback(o, py_schedule, fn, skpy_callback_destroy);
-    if (st) return skpy_raise_status(st);
-    Py_RETURN_NONE;
+    return skpy_none_or_raise(st);
 }
 
 static PyObject *k_schedule_value(PyObject *self, PyObject *args) {
@@ -152,12 +141,7 @@ static PyObject *k_loss_scale_optimizer_create(PyObject *self, PyObject *args) {
 
 static PyObject *k_loss_scale_optimizer_loss_scale(PyObject *self, PyObject *oc) {
     (void)self;
-    sk_optimizer *o = HGET(sk_optimizer, oc);
-    if (!o) return NULL;
-    double v = 0;
-    int32_t st = sk_loss_scale_optimizer_loss_scale(o, &v);
-    if (st) return skpy_raise_status(st);
-    return PyFloat_FromDouble(v);
+    return optimizer_float(oc, sk_loss_scale_optimizer_loss_scale);
 }
 
 PyMethodDef skpy_optimizers_methods[] = {

@@ -9,8 +9,7 @@ static PyObject *set_by_name(PyObject *args, int32_t (*set)(const char *)) {
     const char *name;
     if (!PyArg_ParseTuple(args, "s", &name)) return NULL;
     int32_t st = set(name);
-    if (st) return skpy_raise_status(st);
-    Py_RETURN_NONE;
+    return skpy_none_or_raise(st);
 }
 
 static PyObject *k_set_floatx(PyObject *self, PyObject *args) { (void)self; return set_by_name(args, sk_set_floatx); }

@@ -318,6 +318,17 @@ static int64_t *int64_data(const sk_tensor *t, int64_t *n) {
     return a;
 }
 
+/* A slice bound as an int64 (saturated to +-INT64_MAX/2 on overflow); -1 with an exception. */
+static int slice_bound(PyObject *o, int64_t *out) {
+    PyObject *iv = PyNumber_Index(o);
+    if (!iv) return -1;
+    int of;
+    *out = PyLong_AsLongLongAndOverflow(iv, &of);
+    Py_DECREF(iv);
+    if (of) *out = of > 0 ? INT64_MAX / 2 : INT64_MIN / 2;
+    return 0;
+}
+
 static PyObject *index_tensor(sk_tensor *x, PyObject *key) {
     int64_t dims[64];
     int32_t rank;
@@ -423,21 +434,11 @@ static PyObject *index_tensor(sk_tensor *x, PyObject *key) {
                     }
                     strides[ax] = step;
                     if (s->start == Py_None) { bmask |= 1ULL << ax; begin[ax] = 0; }
-                    else {
-                        PyObject *iv = PyNumber_Index(s->start);
-                        if (!iv) goto done;
-                        int of; begin[ax] = PyLong_AsLongLongAndOverflow(iv, &of); Py_DECREF(iv);
-                        if (of) begin[ax] = of > 0 ? INT64_MAX / 2 : INT64_MIN / 2;
-                        trivial = 0;
-                    }
+                    else if (slice_bound(s->start, &begin[ax]) < 0) goto done;
+                    else trivial = 0;
                     if (s->stop == Py_None) { emask |= 1ULL << ax; end[ax] = 0; }
-                    else {
-                        PyObject *iv = PyNumber_Index(s->stop);
-                        if (!iv) goto done;
-                        int of; end[ax] = PyLong_AsLongLongAndOverflow(iv, &of); Py_DECREF(iv);
-                        if (of) end[ax] = of > 0 ? INT64_MAX / 2 : INT64_MIN / 2;
-                        trivial = 0;
-                    }
+                    else if (slice_bound(s->stop, &end[ax]) < 0) goto done;
+                    else trivial = 0;
                     if (step != 1) trivial = 0;
                     ax++;
                     break;
@@ -786,22 +787,16 @@ static PyObject *t_get_dtype(PyObject *self, void *c) {
     Py_INCREF(skpy_dtype_objs[dt]);
     return skpy_dtype_objs[dt];
 }
-static PyObject *t_get_ndim(PyObject *self, void *c) {
-    (void)c;
+/* the element count (size) or the rank (else) of the value */
+static PyObject *value_count(PyObject *self, int size) {
     sk_tensor *h = handle_of(self);
     if (!h) return NULL;
-    int32_t nd = sk_tensor_ndim(h);
-    sk_tensor_release(h);
-    return PyLong_FromLong(nd);
-}
-static PyObject *t_get_size(PyObject *self, void *c) {
-    (void)c;
-    sk_tensor *h = handle_of(self);
-    if (!h) return NULL;
-    int64_t n = sk_tensor_size(h);
+    int64_t n = size ? sk_tensor_size(h) : (int64_t)sk_tensor_ndim(h);
     sk_tensor_release(h);
     return PyLong_FromLongLong(n);
 }
+static PyObject *t_get_ndim(PyObject *self, void *c) { (void)c; return value_count(self, 0); }
+static PyObject *t_get_size(PyObject *self, void *c) { (void)c; return value_count(self, 1); }
 static PyObject *t_get_device(PyObject *self, void *c) {
     (void)self; (void)c;
     return PyUnicode_FromString("/job:localhost/replica:0/task:0/device:CPU:0");
@@ -822,17 +817,14 @@ static PyObject *shape_text(const sk_tensor *h) {
     return r;
 }
 
-static PyObject *core_text(const sk_tensor *h) {
-    size_t need = 0;
-    int32_t st = sk_tensor_to_string(h, NULL, 0, &need);
-    if (st) return skpy_raise_status(st);
-    char *buf = PyMem_Malloc(need + 1);
-    if (!buf) return PyErr_NoMemory();
-    st = sk_tensor_to_string(h, buf, need + 1, &need);
-    PyObject *r = st ? skpy_raise_status(st) : PyUnicode_FromString(buf);
-    PyMem_Free(buf);
-    return r;
+/* sk_tensor_to_string with the length without the NUL, as skpy_copied_string takes it */
+static int32_t get_text(const void *h, char *b, size_t c, size_t *l) {
+    int32_t st = sk_tensor_to_string((const sk_tensor *)h, b, c, l);
+    if (!st && *l) (*l)--;
+    return st;
 }
+
+static PyObject *core_text(const sk_tensor *h) { return skpy_copied_string(h, get_text); }
 
 /* numpy's repr of the values (or the core's text without numpy) */
 static PyObject *values_text(const sk_tensor *h, PyObject *owner, int is_repr) {

@@ -345,26 +345,25 @@ def _is_all_nonzero(shape):
     return _py_all(d != 0 for d in shape)
 
 
-def zeros(shape, dtype=None, name=None):
-    """A variable of zeros (a tensor when the shape has a zero dimension)."""
+def _filled(make, shape, dtype, name):
+    """A variable from ``make(shape, dtype code)`` (a tensor when the shape has a zero dimension)."""
     if dtype is None:
         dtype = floatx()
     shape = _ints(shape)
-    t = _native.zeros(shape, _code(dtype))
+    t = make(shape, _code(dtype))
     if _is_all_nonzero(shape):
         return variable(t, dtype=dtype, name=name)
     return t
+
+
+def zeros(shape, dtype=None, name=None):
+    """A variable of zeros (a tensor when the shape has a zero dimension)."""
+    return _filled(_native.zeros, shape, dtype, name)
 
 
 def ones(shape, dtype=None, name=None):
     """A variable of ones (a tensor when the shape has a zero dimension)."""
-    if dtype is None:
-        dtype = floatx()
-    shape = _ints(shape)
-    t = _native.ones(shape, _code(dtype))
-    if _is_all_nonzero(shape):
-        return variable(t, dtype=dtype, name=name)
-    return t
+    return _filled(_native.ones, shape, dtype, name)
 
 
 def eye(size, dtype=None, name=None):

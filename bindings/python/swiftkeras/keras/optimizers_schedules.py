@@ -83,6 +83,17 @@ class _BuiltinSchedule(LearningRateSchedule):
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
         return f"{type(self).__name__}({args})"
 
+    def _store(self, args):
+        """Keeps the constructor arguments ``args`` (the ``locals()`` of ``__init__``, in signature
+        order) as attributes, which ``get_config`` returns, then checks them in the core."""
+        self._config_keys = tuple(k for k in args if k not in ("self", "__class__"))
+        for k in self._config_keys:
+            setattr(self, k, args[k])
+        self._check()
+
+    def get_config(self):
+        return {k: getattr(self, k) for k in self._config_keys}
+
 
 class ExponentialDecay(_BuiltinSchedule):
     """``initial_learning_rate * decay_rate ** (step / decay_steps)`` (floored when ``staircase``)."""
@@ -90,16 +101,7 @@ class ExponentialDecay(_BuiltinSchedule):
     _class_name = "ExponentialDecay"
 
     def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False, name="ExponentialDecay"):
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.decay_rate = decay_rate
-        self.staircase = staircase
-        self.name = name
-        self._check()
-
-    def get_config(self):
-        return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
-                "decay_rate": self.decay_rate, "staircase": self.staircase, "name": self.name}
+        self._store(locals())
 
 
 class PiecewiseConstantDecay(_BuiltinSchedule):
@@ -110,13 +112,7 @@ class PiecewiseConstantDecay(_BuiltinSchedule):
 
     def __init__(self, boundaries, values, name="PiecewiseConstant"):
         # The core checks the lengths (and every value) in _check, naming the problem.
-        self.boundaries = boundaries
-        self.values = values
-        self.name = name
-        self._check()
-
-    def get_config(self):
-        return {"boundaries": self.boundaries, "values": self.values, "name": self.name}
+        self._store(locals())
 
 
 class PolynomialDecay(_BuiltinSchedule):
@@ -126,18 +122,7 @@ class PolynomialDecay(_BuiltinSchedule):
 
     def __init__(self, initial_learning_rate, decay_steps, end_learning_rate=0.0001, power=1.0, cycle=False,
                  name="PolynomialDecay"):
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.end_learning_rate = end_learning_rate
-        self.power = power
-        self.cycle = cycle
-        self.name = name
-        self._check()
-
-    def get_config(self):
-        return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
-                "end_learning_rate": self.end_learning_rate, "power": self.power, "cycle": self.cycle,
-                "name": self.name}
+        self._store(locals())
 
 
 class InverseTimeDecay(_BuiltinSchedule):
@@ -146,16 +131,7 @@ class InverseTimeDecay(_BuiltinSchedule):
     _class_name = "InverseTimeDecay"
 
     def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False, name="InverseTimeDecay"):
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.decay_rate = decay_rate
-        self.staircase = staircase
-        self.name = name
-        self._check()
-
-    def get_config(self):
-        return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
-                "decay_rate": self.decay_rate, "staircase": self.staircase, "name": self.name}
+        self._store(locals())
 
 
 class CosineDecay(_BuiltinSchedule):
@@ -166,18 +142,7 @@ class CosineDecay(_BuiltinSchedule):
 
     def __init__(self, initial_learning_rate, decay_steps, alpha=0.0, name="CosineDecay", warmup_target=None,
                  warmup_steps=0):
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.alpha = alpha
-        self.name = name
-        self.warmup_target = warmup_target
-        self.warmup_steps = warmup_steps
-        self._check()
-
-    def get_config(self):
-        return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
-                "alpha": self.alpha, "name": self.name, "warmup_target": self.warmup_target,
-                "warmup_steps": self.warmup_steps}
+        self._store(locals())
 
 
 _BUILTIN = {c._class_name: c for c in (ExponentialDecay, PiecewiseConstantDecay, PolynomialDecay,
