@@ -128,17 +128,8 @@ extension ModelCheckpoint: ConfigurableCallback {
     }
 }
 
-extension TerminateOnNaN: ConfigurableCallback {
+extension TerminateOnNaN: KeylessConfigurableCallback {
     public static var className: String { "TerminateOnNaN" }
-
-    /// No keys.
-    public convenience init(config: ConfigValue) throws {
-        try ConfigReader(config, owner: "TerminateOnNaN").finish()
-        self.init()
-    }
-
-    /// No keys.
-    public func getConfig() throws -> ConfigValue { .object([:]) }
 }
 
 extension CSVLogger: ConfigurableCallback {
@@ -177,12 +168,19 @@ extension ProgbarLogger: ConfigurableCallback {
     public func getConfig() throws -> ConfigValue { .object(["count_mode": .string("steps")]) }
 }
 
-extension History: ConfigurableCallback {
+extension History: KeylessConfigurableCallback {
     public static var className: String { "History" }
+}
 
+/// Callbacks whose config holds no key (their `init(config:)` and `getConfig()` come from here).
+protocol KeylessConfigurableCallback: ConfigurableCallback {
+    init()
+}
+
+extension KeylessConfigurableCallback {
     /// No keys.
-    public convenience init(config: ConfigValue) throws {
-        try ConfigReader(config, owner: "History").finish()
+    public init(config: ConfigValue) throws {
+        try ConfigReader(config, owner: Self.className).finish()
         self.init()
     }
 

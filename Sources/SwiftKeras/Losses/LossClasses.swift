@@ -285,10 +285,8 @@ extension Losses.CosineSimilarity: KerasSerializable {
 
     /// Builds the loss from its config (Keras defaults for missing keys).
     public convenience init(config: ConfigValue) throws {
-        var r = try ConfigReader(config, fromConfigOf: Self.functionName)
-        let base = try LossBaseArguments(&r)
-        self.init(axis: try r.int("axis", -1), reduction: base.reduction, name: base.name ?? "cosine_similarity")
-        try r.finish()
+        let (base, axis) = try Self.readConfig(config) { r in try r.int("axis", -1) }
+        self.init(axis: axis, reduction: base.reduction, name: base.name ?? "cosine_similarity")
     }
 }
 
@@ -307,10 +305,8 @@ extension Losses.Huber: KerasSerializable {
 
     /// Builds the loss from its config (Keras defaults for missing keys).
     public convenience init(config: ConfigValue) throws {
-        var r = try ConfigReader(config, fromConfigOf: Self.functionName)
-        let base = try LossBaseArguments(&r)
-        self.init(delta: try r.double("delta", 1.0), reduction: base.reduction, name: base.name ?? "huber_loss")
-        try r.finish()
+        let (base, delta) = try Self.readConfig(config) { r in try r.double("delta", 1.0) }
+        self.init(delta: delta, reduction: base.reduction, name: base.name ?? "huber_loss")
     }
 }
 
@@ -372,19 +368,19 @@ extension Losses.BinaryFocalCrossentropy: KerasSerializable {
     /// The config: "name", "reduction", "apply_class_balancing", "alpha", "gamma", "from_logits", "label_smoothing", "axis".
     public func getConfig() throws -> ConfigValue {
         var c = baseConfig()
-        c["apply_class_balancing"] = .bool(applyClassBalancing); c["alpha"] = .double(alpha); c["gamma"] = .double(gamma)
-        c["from_logits"] = .bool(fromLogits); c["label_smoothing"] = .double(labelSmoothing); c["axis"] = .int(axis)
+        c["apply_class_balancing"] = .bool(applyClassBalancing)
+        c.addFocalArguments(alpha: alpha, gamma: gamma, fromLogits: fromLogits, labelSmoothing: labelSmoothing, axis: axis)
         return .object(c)
     }
 
     /// Builds the loss from its config (Keras defaults for missing keys).
     public convenience init(config: ConfigValue) throws {
-        var r = try ConfigReader(config, fromConfigOf: Self.functionName)
-        let base = try LossBaseArguments(&r)
-        self.init(applyClassBalancing: try r.bool("apply_class_balancing", false), alpha: try r.double("alpha", 0.25),
-                  gamma: try r.double("gamma", 2.0), fromLogits: try r.bool("from_logits", false),
-                  labelSmoothing: try r.double("label_smoothing", 0), axis: try r.int("axis", -1), reduction: base.reduction, name: base.name ?? "binary_focal_crossentropy")
-        try r.finish()
+        let (base, a) = try Self.readConfig(config) { r in
+            (applyClassBalancing: try r.bool("apply_class_balancing", false), focal: try r.focalArguments())
+        }
+        self.init(applyClassBalancing: a.applyClassBalancing, alpha: a.focal.alpha, gamma: a.focal.gamma,
+                  fromLogits: a.focal.fromLogits, labelSmoothing: a.focal.labelSmoothing, axis: a.focal.axis,
+                  reduction: base.reduction, name: base.name ?? "binary_focal_crossentropy")
     }
 }
 
@@ -404,18 +400,15 @@ extension Losses.CategoricalFocalCrossentropy: KerasSerializable {
     /// The config: "name", "reduction", "alpha", "gamma", "from_logits", "label_smoothing", "axis".
     public func getConfig() throws -> ConfigValue {
         var c = baseConfig()
-        c["alpha"] = .double(alpha); c["gamma"] = .double(gamma)
-        c["from_logits"] = .bool(fromLogits); c["label_smoothing"] = .double(labelSmoothing); c["axis"] = .int(axis)
+        c.addFocalArguments(alpha: alpha, gamma: gamma, fromLogits: fromLogits, labelSmoothing: labelSmoothing, axis: axis)
         return .object(c)
     }
 
     /// Builds the loss from its config (Keras defaults for missing keys).
     public convenience init(config: ConfigValue) throws {
-        var r = try ConfigReader(config, fromConfigOf: Self.functionName)
-        let base = try LossBaseArguments(&r)
-        self.init(alpha: try r.double("alpha", 0.25), gamma: try r.double("gamma", 2.0), fromLogits: try r.bool("from_logits", false),
-                  labelSmoothing: try r.double("label_smoothing", 0), axis: try r.int("axis", -1), reduction: base.reduction, name: base.name ?? "categorical_focal_crossentropy")
-        try r.finish()
+        let (base, a) = try Self.readConfig(config) { r in try r.focalArguments() }
+        self.init(alpha: a.alpha, gamma: a.gamma, fromLogits: a.fromLogits, labelSmoothing: a.labelSmoothing,
+                  axis: a.axis, reduction: base.reduction, name: base.name ?? "categorical_focal_crossentropy")
     }
 }
 
@@ -434,10 +427,29 @@ extension Losses.SparseCategoricalCrossentropy: KerasSerializable {
 
     /// Builds the loss from its config (Keras defaults for missing keys).
     public convenience init(config: ConfigValue) throws {
-        var r = try ConfigReader(config, fromConfigOf: Self.functionName)
-        let base = try LossBaseArguments(&r)
-        self.init(fromLogits: try r.bool("from_logits", false), ignoreClass: try r.int("ignore_class"),
-                  axis: try r.int("axis", -1), reduction: base.reduction, name: base.name ?? "sparse_categorical_crossentropy")
-        try r.finish()
+        let (base, a) = try Self.readConfig(config) { r in
+            (fromLogits: try r.bool("from_logits", false), ignoreClass: try r.int("ignore_class"), axis: try r.int("axis", -1))
+        }
+        self.init(fromLogits: a.fromLogits, ignoreClass: a.ignoreClass, axis: a.axis, reduction: base.reduction,
+                  name: base.name ?? "sparse_categorical_crossentropy")
+    }
+}
+
+extension ConfigReader {
+    /// The focal crossentropies' shared keys: "alpha" (0.25), "gamma" (2), "from_logits"
+    /// (false), "label_smoothing" (0), "axis" (-1), read in that order.
+    mutating func focalArguments() throws
+        -> (alpha: Double, gamma: Double, fromLogits: Bool, labelSmoothing: Double, axis: Int) {
+        (alpha: try double("alpha", 0.25), gamma: try double("gamma", 2.0), fromLogits: try bool("from_logits", false),
+         labelSmoothing: try double("label_smoothing", 0), axis: try int("axis", -1))
+    }
+}
+
+extension Dictionary where Key == String, Value == ConfigValue {
+    /// Writes the focal crossentropies' shared keys ("alpha", "gamma", "from_logits",
+    /// "label_smoothing", "axis").
+    mutating func addFocalArguments(alpha: Double, gamma: Double, fromLogits: Bool, labelSmoothing: Double, axis: Int) {
+        self["alpha"] = .double(alpha); self["gamma"] = .double(gamma)
+        self["from_logits"] = .bool(fromLogits); self["label_smoothing"] = .double(labelSmoothing); self["axis"] = .int(axis)
     }
 }

@@ -26,6 +26,19 @@ extension KerasSerializable where Self: BaseLoss {
     static var functionName: String { aliases.first ?? className }
 }
 
+extension KerasSerializable where Self: BaseLoss {
+    /// Reads a loss config for `init(config:)`: the keys every loss has ("reduction", "name"),
+    /// then the class's own keys through `read`, then refuses any other key.
+    static func readConfig<Arguments>(_ config: ConfigValue, _ read: (inout ConfigReader) throws -> Arguments)
+        throws -> (base: LossBaseArguments, arguments: Arguments) {
+        var r = try ConfigReader(config, fromConfigOf: functionName)
+        let base = try LossBaseArguments(&r)
+        let arguments = try read(&r)
+        try r.finish()
+        return (base, arguments)
+    }
+}
+
 extension BaseLoss {
     /// The keys every loss config holds: "name" and "reduction".
     func baseConfig() -> [String: ConfigValue] {
@@ -61,10 +74,8 @@ protocol PlainLossConfigurable: BaseLoss, KerasSerializable {
 extension PlainLossConfigurable {
     /// Builds the loss from its config ("reduction", "name").
     public init(config: ConfigValue) throws {
-        var r = try ConfigReader(config, fromConfigOf: Self.functionName)
-        let base = try LossBaseArguments(&r)
+        let (base, _) = try Self.readConfig(config) { _ in () }
         self.init(reduction: base.reduction, name: base.name ?? Self.functionName, dtype: .floatx)
-        try r.finish()
     }
 
     /// The config: "name", "reduction".
@@ -83,12 +94,12 @@ protocol CrossentropyConfigurable: BaseLoss, KerasSerializable {
 extension CrossentropyConfigurable {
     /// Builds the loss from its config ("from_logits", "label_smoothing", "axis", "reduction", "name").
     public init(config: ConfigValue) throws {
-        var r = try ConfigReader(config, fromConfigOf: Self.functionName)
-        let base = try LossBaseArguments(&r)
-        self.init(fromLogits: try r.bool("from_logits", false), labelSmoothing: try r.double("label_smoothing", 0),
-                  axis: try r.int("axis", -1), reduction: base.reduction, name: base.name ?? Self.functionName,
-                  dtype: .floatx)
-        try r.finish()
+        let (base, a) = try Self.readConfig(config) { r in
+            (fromLogits: try r.bool("from_logits", false), labelSmoothing: try r.double("label_smoothing", 0),
+             axis: try r.int("axis", -1))
+        }
+        self.init(fromLogits: a.fromLogits, labelSmoothing: a.labelSmoothing, axis: a.axis, reduction: base.reduction,
+                  name: base.name ?? Self.functionName, dtype: .floatx)
     }
 
     /// The config: "name", "reduction", "from_logits", "label_smoothing", "axis".

@@ -148,23 +148,32 @@ public enum Losses {
         return try bce.mean(alongAxes: [a])
     }
 
+    /// The categorical crossentropies' inputs: `yTrue` and `yPred` prepared for `op` (same
+    /// shape required), the class axis resolved, and the labels smoothed to
+    /// `t·(1 − s) + s / classes` when `labelSmoothing` is not 0. `op` and `staticOp` are the
+    /// same name (`ShapeMath.axis` takes a `StaticString`; no conversion on the hot path).
+    static func smoothedCategoricalInputs(_ op: String, _ staticOp: StaticString, _ yTrue: Tensor, _ yPred: Tensor,
+                                          labelSmoothing: Double, axis: Int) throws -> (target: Tensor, output: Tensor, axis: Int) {
+        var (t, p) = try prepare(op, yTrue, yPred, matchRanks: false)
+        if t.shape != p.shape {
+            throw SwiftKerasError.invalid(
+                "\(op): y_true of shape \(formatShape(yTrue.shape)) and y_pred of shape \(formatShape(yPred.shape)) must have the same shape")
+        }
+        let a = try ShapeMath.axis(axis, rank: p.rank, op: staticOp)
+        if labelSmoothing != 0 {
+            t = try t * (1 - labelSmoothing) + labelSmoothing / Double(t.shape[a])
+        }
+        return (t, p, a)
+    }
+
     /// Categorical crossentropy along `axis` (Keras `categorical_crossentropy`): one-hot (or
     /// soft) labels are smoothed to `t·(1 − s) + s / classes`, then the backend
     /// `categoricalCrossentropy` runs (probabilities renormalised and clipped, or logits).
     /// `yTrue` and `yPred` must have the same shape.
     public static func categoricalCrossentropy(_ yTrue: Tensor, _ yPred: Tensor, fromLogits: Bool = false,
                                                labelSmoothing: Double = 0, axis: Int = -1) throws -> Tensor {
-        let op = "categorical_crossentropy"
-        var (t, p) = try prepare(op, yTrue, yPred, matchRanks: false)
-        if t.shape != p.shape {
-            throw SwiftKerasError.invalid(
-                "\(op): y_true of shape \(formatShape(yTrue.shape)) and y_pred of shape \(formatShape(yPred.shape)) must have the same shape")
-        }
-        let a = try ShapeMath.axis(axis, rank: p.rank, op: "categorical_crossentropy")
-        if labelSmoothing != 0 {
-            let classes = Double(t.shape[a])
-            t = try t * (1 - labelSmoothing) + labelSmoothing / classes
-        }
+        let (t, p, a) = try smoothedCategoricalInputs("categorical_crossentropy", "categorical_crossentropy", yTrue, yPred,
+                                                      labelSmoothing: labelSmoothing, axis: axis)
         return try SwiftKeras.categoricalCrossentropy(target: t, output: p, fromLogits: fromLogits, axis: a)
     }
 
@@ -225,16 +234,8 @@ public enum Losses {
     public static func categoricalFocalCrossentropy(_ yTrue: Tensor, _ yPred: Tensor, alpha: Double = 0.25,
                                                     gamma: Double = 2.0, fromLogits: Bool = false,
                                                     labelSmoothing: Double = 0, axis: Int = -1) throws -> Tensor {
-        let op = "categorical_focal_crossentropy"
-        var (t, p) = try prepare(op, yTrue, yPred, matchRanks: false)
-        if t.shape != p.shape {
-            throw SwiftKerasError.invalid(
-                "\(op): y_true of shape \(formatShape(yTrue.shape)) and y_pred of shape \(formatShape(yPred.shape)) must have the same shape")
-        }
-        let a = try ShapeMath.axis(axis, rank: p.rank, op: "categorical_focal_crossentropy")
-        if labelSmoothing != 0 {
-            t = try t * (1 - labelSmoothing) + labelSmoothing / Double(t.shape[a])
-        }
+        let (t, p, a) = try smoothedCategoricalInputs("categorical_focal_crossentropy", "categorical_focal_crossentropy", yTrue, yPred,
+                                                      labelSmoothing: labelSmoothing, axis: axis)
         return try SwiftKeras.categoricalFocalCrossentropy(target: t, output: p, alpha: alpha, gamma: gamma,
                                                            fromLogits: fromLogits, axis: a)
     }

@@ -90,10 +90,8 @@ extension Metrics {
 
         /// Builds the metric from its config ("name", "dtype").
         public required convenience init(config: ConfigValue) throws {
-            var r = try ConfigReader(config, fromConfigOf: Self.className)
-            let base = try MetricBaseArguments(&r)
-            self.init(name: base.name ?? "accuracy", dtype: base.dtype)
-            try r.finish()
+            let base = try Self.nameAndDType(fromConfig: config)
+            self.init(name: base.name, dtype: base.dtype)
         }
     }
 
@@ -146,10 +144,8 @@ extension Metrics {
 
         /// Builds the metric from its config ("name", "dtype").
         public required convenience init(config: ConfigValue) throws {
-            var r = try ConfigReader(config, fromConfigOf: Self.className)
-            let base = try MetricBaseArguments(&r)
-            self.init(name: base.name ?? "categorical_accuracy", dtype: base.dtype)
-            try r.finish()
+            let base = try Self.nameAndDType(fromConfig: config)
+            self.init(name: base.name, dtype: base.dtype)
         }
     }
 
@@ -167,10 +163,8 @@ extension Metrics {
 
         /// Builds the metric from its config ("name", "dtype").
         public required convenience init(config: ConfigValue) throws {
-            var r = try ConfigReader(config, fromConfigOf: Self.className)
-            let base = try MetricBaseArguments(&r)
-            self.init(name: base.name ?? "sparse_categorical_accuracy", dtype: base.dtype)
-            try r.finish()
+            let base = try Self.nameAndDType(fromConfig: config)
+            self.init(name: base.name, dtype: base.dtype)
         }
     }
 
@@ -252,10 +246,8 @@ extension Metrics {
 
         /// Builds the metric from its config ("name", "dtype").
         public required convenience init(config: ConfigValue) throws {
-            var r = try ConfigReader(config, fromConfigOf: Self.className)
-            let base = try MetricBaseArguments(&r)
-            self.init(name: base.name ?? "mean_absolute_error", dtype: base.dtype)
-            try r.finish()
+            let base = try Self.nameAndDType(fromConfig: config)
+            self.init(name: base.name, dtype: base.dtype)
         }
     }
 
@@ -273,10 +265,8 @@ extension Metrics {
 
         /// Builds the metric from its config ("name", "dtype").
         public required convenience init(config: ConfigValue) throws {
-            var r = try ConfigReader(config, fromConfigOf: Self.className)
-            let base = try MetricBaseArguments(&r)
-            self.init(name: base.name ?? "mean_squared_error", dtype: base.dtype)
-            try r.finish()
+            let base = try Self.nameAndDType(fromConfig: config)
+            self.init(name: base.name, dtype: base.dtype)
         }
     }
 
@@ -294,10 +284,8 @@ extension Metrics {
 
         /// Builds the metric from its config ("name", "dtype").
         public required convenience init(config: ConfigValue) throws {
-            var r = try ConfigReader(config, fromConfigOf: Self.className)
-            let base = try MetricBaseArguments(&r)
-            self.init(name: base.name ?? "root_mean_squared_error", dtype: base.dtype)
-            try r.finish()
+            let base = try Self.nameAndDType(fromConfig: config)
+            self.init(name: base.name, dtype: base.dtype)
         }
 
         /// Accumulates `square(yPred - yTrue)` (both cast to the metric dtype, ranks matched).

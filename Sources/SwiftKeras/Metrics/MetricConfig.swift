@@ -70,6 +70,17 @@ extension Metric {
     }
 }
 
+extension Metrics.Mean {
+    /// Reads a config holding only the keys every metric has ("name", "dtype"), refusing any
+    /// other key; a missing name is the class's default, its first alias.
+    static func nameAndDType(fromConfig config: ConfigValue) throws -> (name: String, dtype: DType) {
+        var r = try ConfigReader(config, fromConfigOf: className)
+        let base = try MetricBaseArguments(&r)
+        try r.finish()
+        return (base.name ?? aliases.first ?? className, base.dtype)
+    }
+}
+
 /// The keys every metric config may hold (Keras `Metric.__init__`): "name" (nil: the class's
 /// default) and "dtype" (a floating dtype name, default float32).
 struct MetricBaseArguments {

@@ -57,6 +57,29 @@ extension Metric {
         return ConfusionCounts(tp: try (pos * lw).sum(alongAxes: [1]), fp: try (pos * nlw).sum(alongAxes: [1]),
                                tn: try (neg * nlw).sum(alongAxes: [1]), fn: try (neg * lw).sum(alongAxes: [1]))
     }
+
+    /// Precision's and Recall's update: adds the batch's true positives to `truePositives` and
+    /// its `other` counts (false positives or false negatives) to `otherCounts`, per threshold.
+    func accumulateRatioCounts(_ yTrue: Tensor, _ yPred: Tensor, sampleWeight: Tensor?, classId: Int?,
+                               thresholds: [Double], _ truePositives: Variable, _ otherCounts: Variable,
+                               _ other: KeyPath<ConfusionCounts, Tensor>) throws {
+        try withoutRecording {
+            let (p, l, w) = try confusionInputs(yTrue, yPred, sampleWeight: sampleWeight, classId: classId)
+            let c = try confusionCounts(p, l, w, thresholds: thresholds)
+            try accumulate(truePositives, c.tp)
+            try accumulate(otherCounts, c[keyPath: other])
+        }
+    }
+
+    /// Precision's and Recall's result: `tp / (tp + other)` per threshold (0 where both are 0),
+    /// a scalar for one threshold.
+    func ratioResult(_ truePositives: Variable, _ otherCounts: Variable, thresholds: [Double]) throws -> Tensor {
+        try withoutRecording {
+            let tp = truePositives.value
+            let r = try kerasDivideNoNaN(tp, tp + otherCounts.value)
+            return thresholds.count == 1 ? try r.reshaped(to: []) : r
+        }
+    }
 }
 
 extension Metrics {
@@ -95,20 +118,12 @@ extension Metrics {
         }
 
         public override func updateState(_ yTrue: Tensor, _ yPred: Tensor, sampleWeight: Tensor?) throws {
-            try withoutRecording {
-                let (p, l, w) = try confusionInputs(yTrue, yPred, sampleWeight: sampleWeight, classId: classId)
-                let c = try confusionCounts(p, l, w, thresholds: thresholds)
-                try accumulate(truePositives, c.tp)
-                try accumulate(falsePositives, c.fp)
-            }
+            try accumulateRatioCounts(yTrue, yPred, sampleWeight: sampleWeight, classId: classId, thresholds: thresholds,
+                                      truePositives, falsePositives, \.fp)
         }
 
         public override func result() throws -> Tensor {
-            try withoutRecording {
-                let tp = truePositives.value
-                let r = try kerasDivideNoNaN(tp, tp + falsePositives.value)
-                return thresholds.count == 1 ? try r.reshaped(to: []) : r
-            }
+            try ratioResult(truePositives, falsePositives, thresholds: thresholds)
         }
     }
 
@@ -136,20 +151,12 @@ extension Metrics {
         }
 
         public override func updateState(_ yTrue: Tensor, _ yPred: Tensor, sampleWeight: Tensor?) throws {
-            try withoutRecording {
-                let (p, l, w) = try confusionInputs(yTrue, yPred, sampleWeight: sampleWeight, classId: classId)
-                let c = try confusionCounts(p, l, w, thresholds: thresholds)
-                try accumulate(truePositives, c.tp)
-                try accumulate(falseNegatives, c.fn)
-            }
+            try accumulateRatioCounts(yTrue, yPred, sampleWeight: sampleWeight, classId: classId, thresholds: thresholds,
+                                      truePositives, falseNegatives, \.fn)
         }
 
         public override func result() throws -> Tensor {
-            try withoutRecording {
-                let tp = truePositives.value
-                let r = try kerasDivideNoNaN(tp, tp + falseNegatives.value)
-                return thresholds.count == 1 ? try r.reshaped(to: []) : r
-            }
+            try ratioResult(truePositives, falseNegatives, thresholds: thresholds)
         }
     }
 
