@@ -7,17 +7,9 @@
 /// defaults; unknown keys are an error) and gives its config back.
 public protocol ConfigurableCallback: Callback, KerasSerializable {}
 
-/// The callback classes that can be created by name.
+/// Callbacks by class name: the `.callback` namespace of `KerasRegistry` (built-in classes and
+/// custom ones registered there), with the classes that need code named.
 public enum CallbackRegistry {
-    /// Every class creatable from a config, by Keras class name.
-    public static let classes: [String: any ConfigurableCallback.Type] = {
-        let all: [any ConfigurableCallback.Type] = [
-            EarlyStopping.self, ReduceLROnPlateau.self, ModelCheckpoint.self, TerminateOnNaN.self, CSVLogger.self,
-            ProgbarLogger.self, History.self,
-        ]
-        return Dictionary(uniqueKeysWithValues: all.map { ($0.className, $0) })
-    }()
-
     /// Classes that need code rather than a config, with what to use instead.
     static let needCode: [String: String] = [
         "LearningRateScheduler": "it needs a schedule function (sk_callback_create_lr_scheduler from C)",
@@ -27,11 +19,16 @@ public enum CallbackRegistry {
     /// A new callback of class `className` made from `config` (nil: an empty config).
     /// - Throws: `.invalidArgument` for an unknown class (listing the known ones) or a bad config.
     public static func make(className: String, config: ConfigValue?) throws -> Callback {
-        if let cls = classes[className] { return try cls.init(config: config ?? .object([:])) }
+        if let object = try KerasRegistry.deserialize(.callback, className: className, config: config ?? .object([:])) {
+            guard let callback = object as? Callback else {
+                throw SwiftKerasError.invalid("callbacks: the class registered as '\(className)' does not make a Callback")
+            }
+            return callback
+        }
         if let why = needCode[className] {
             throw SwiftKerasError.invalid("callbacks: \(className) cannot be created from a config: \(why)")
         }
-        throw SwiftKerasError.invalid("callbacks: unknown callback class '\(className)' (known: \(classes.keys.sorted().joined(separator: ", ")))")
+        throw SwiftKerasError.invalid("callbacks: unknown callback class '\(className)' (known: \(KerasRegistry.builtinClassNames(.callback).sorted().joined(separator: ", ")))")
     }
 }
 

@@ -8,8 +8,8 @@ import Synchronization
 /// A Keras class whose objects turn into a config and back (Keras `get_config()` /
 /// `cls.from_config(config)`): `try T(config: object.getConfig())` builds an equal object.
 ///
-/// The built-in layers, losses, metrics, optimizers, learning-rate schedules, initializers and
-/// regularizers adopt it beside their definitions and are listed in `KerasRegistry`.
+/// The built-in layers, losses, metrics, optimizers, learning-rate schedules, initializers,
+/// regularizers and callbacks adopt it beside their definitions and are listed in `KerasRegistry`.
 public protocol KerasSerializable: AnyObject {
     /// The Keras class name ("Dense", "Adam", "AUC", ...), the `class_name` of serialized configs.
     static var className: String { get }
@@ -45,6 +45,8 @@ public enum KerasObjectKind: String, CaseIterable, Sendable {
     case initializer
     /// Regularizers (`keras.regularizers`).
     case regularizer
+    /// Callbacks (`keras.callbacks`) that a config describes completely.
+    case callback
 
     /// The kind in words ("learning rate schedule").
     var displayName: String { rawValue.replacingUnderscores }
@@ -105,6 +107,10 @@ public enum KerasRegistry {
             LecunUniform.self, VarianceScaling.self, Orthogonal.self, IdentityInitializer.self,
         ],
         .regularizer: [L1.self, L2.self, L1L2.self],
+        .callback: [
+            EarlyStopping.self, ReduceLROnPlateau.self, ModelCheckpoint.self, TerminateOnNaN.self, CSVLogger.self,
+            ProgbarLogger.self, History.self,
+        ],
     ]
 
     private struct Key: Hashable {
