@@ -286,102 +286,43 @@ public class VarianceScaling: Initializer {
     }
 }
 
+/// A variance-scaling initializer with fixed scale, mode and distribution (the Glorot, He and
+/// LeCun initializers): created from a seed alone, its config is "seed" alone.
+public class VarianceScalingPreset: VarianceScaling {
+    /// A preset: the Keras class name and the fixed scale, mode and distribution.
+    typealias Preset = (className: String, scale: Double, mode: Mode, distribution: Distribution)
+    /// This class's preset; each subclass overrides it.
+    class var preset: Preset { ("VarianceScalingPreset", 1, .fanIn, .truncatedNormal) }
+    /// The preset's class name.
+    public override class var className: String { preset.className }
+
+    /// Creates the initializer.
+    public required init(seed: UInt64? = nil) {
+        let p = Self.preset
+        super.init(uncheckedScale: p.scale, mode: p.mode, distribution: p.distribution, seed: seed)
+    }
+
+    /// Builds the initializer from its config ("seed").
+    public required convenience init(config: ConfigValue) throws {
+        self.init(seed: try VarianceScaling.seed(fromConfig: config, of: Self.className))
+    }
+
+    /// The config: "seed".
+    public override func getConfig() throws -> ConfigValue { .object(["seed": .seed(seed)]) }
+}
+
 /// Glorot (Xavier) uniform: variance scaling 1, fan_avg, uniform (`keras.initializers.GlorotUniform`).
-public final class GlorotUniform: VarianceScaling {
-    /// Creates the initializer.
-    public init(seed: UInt64? = nil) { super.init(uncheckedScale: 1, mode: .fanAvg, distribution: .uniform, seed: seed) }
-    /// "GlorotUniform".
-    public override class var className: String { "GlorotUniform" }
-
-    /// Builds the initializer from its config ("seed").
-    public required convenience init(config: ConfigValue) throws {
-        self.init(seed: try VarianceScaling.seed(fromConfig: config, of: Self.className))
-    }
-
-    /// The config: "seed".
-    public override func getConfig() throws -> ConfigValue { .object(["seed": .seed(seed)]) }
-
-}
+public final class GlorotUniform: VarianceScalingPreset { override class var preset: Preset { ("GlorotUniform", 1, .fanAvg, .uniform) } }
 /// Glorot normal: 1, fan_avg, truncated normal (`keras.initializers.GlorotNormal`).
-public final class GlorotNormal: VarianceScaling {
-    /// Creates the initializer.
-    public init(seed: UInt64? = nil) { super.init(uncheckedScale: 1, mode: .fanAvg, distribution: .truncatedNormal, seed: seed) }
-    /// "GlorotNormal".
-    public override class var className: String { "GlorotNormal" }
-
-    /// Builds the initializer from its config ("seed").
-    public required convenience init(config: ConfigValue) throws {
-        self.init(seed: try VarianceScaling.seed(fromConfig: config, of: Self.className))
-    }
-
-    /// The config: "seed".
-    public override func getConfig() throws -> ConfigValue { .object(["seed": .seed(seed)]) }
-
-}
+public final class GlorotNormal: VarianceScalingPreset { override class var preset: Preset { ("GlorotNormal", 1, .fanAvg, .truncatedNormal) } }
 /// He normal: 2, fan_in, truncated normal (`keras.initializers.HeNormal`).
-public final class HeNormal: VarianceScaling {
-    /// Creates the initializer.
-    public init(seed: UInt64? = nil) { super.init(uncheckedScale: 2, mode: .fanIn, distribution: .truncatedNormal, seed: seed) }
-    /// "HeNormal".
-    public override class var className: String { "HeNormal" }
-
-    /// Builds the initializer from its config ("seed").
-    public required convenience init(config: ConfigValue) throws {
-        self.init(seed: try VarianceScaling.seed(fromConfig: config, of: Self.className))
-    }
-
-    /// The config: "seed".
-    public override func getConfig() throws -> ConfigValue { .object(["seed": .seed(seed)]) }
-
-}
+public final class HeNormal: VarianceScalingPreset { override class var preset: Preset { ("HeNormal", 2, .fanIn, .truncatedNormal) } }
 /// He uniform: 2, fan_in, uniform (`keras.initializers.HeUniform`).
-public final class HeUniform: VarianceScaling {
-    /// Creates the initializer.
-    public init(seed: UInt64? = nil) { super.init(uncheckedScale: 2, mode: .fanIn, distribution: .uniform, seed: seed) }
-    /// "HeUniform".
-    public override class var className: String { "HeUniform" }
-
-    /// Builds the initializer from its config ("seed").
-    public required convenience init(config: ConfigValue) throws {
-        self.init(seed: try VarianceScaling.seed(fromConfig: config, of: Self.className))
-    }
-
-    /// The config: "seed".
-    public override func getConfig() throws -> ConfigValue { .object(["seed": .seed(seed)]) }
-
-}
+public final class HeUniform: VarianceScalingPreset { override class var preset: Preset { ("HeUniform", 2, .fanIn, .uniform) } }
 /// LeCun normal: 1, fan_in, truncated normal (`keras.initializers.LecunNormal`).
-public final class LecunNormal: VarianceScaling {
-    /// Creates the initializer.
-    public init(seed: UInt64? = nil) { super.init(uncheckedScale: 1, mode: .fanIn, distribution: .truncatedNormal, seed: seed) }
-    /// "LecunNormal".
-    public override class var className: String { "LecunNormal" }
-
-    /// Builds the initializer from its config ("seed").
-    public required convenience init(config: ConfigValue) throws {
-        self.init(seed: try VarianceScaling.seed(fromConfig: config, of: Self.className))
-    }
-
-    /// The config: "seed".
-    public override func getConfig() throws -> ConfigValue { .object(["seed": .seed(seed)]) }
-
-}
+public final class LecunNormal: VarianceScalingPreset { override class var preset: Preset { ("LecunNormal", 1, .fanIn, .truncatedNormal) } }
 /// LeCun uniform: 1, fan_in, uniform (`keras.initializers.LecunUniform`).
-public final class LecunUniform: VarianceScaling {
-    /// Creates the initializer.
-    public init(seed: UInt64? = nil) { super.init(uncheckedScale: 1, mode: .fanIn, distribution: .uniform, seed: seed) }
-    /// "LecunUniform".
-    public override class var className: String { "LecunUniform" }
-
-    /// Builds the initializer from its config ("seed").
-    public required convenience init(config: ConfigValue) throws {
-        self.init(seed: try VarianceScaling.seed(fromConfig: config, of: Self.className))
-    }
-
-    /// The config: "seed".
-    public override func getConfig() throws -> ConfigValue { .object(["seed": .seed(seed)]) }
-
-}
+public final class LecunUniform: VarianceScalingPreset { override class var preset: Preset { ("LecunUniform", 1, .fanIn, .uniform) } }
 
 /// A (semi-)orthogonal matrix, reshaped (`keras.initializers.Orthogonal`): the shape is seen as
 /// `(prod(shape[:-1]), shape[-1])`; a normal matrix of the taller orientation is QR-factorised,
