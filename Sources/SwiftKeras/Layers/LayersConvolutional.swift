@@ -19,6 +19,25 @@ func convOutputLength(_ length: Int, kernel: Int, stride: Int, dilation: Int, pa
     }
 }
 
+/// The shape `(batch, spatial..., channels)` of a window (`kernel`, `strides`, `dilation`,
+/// `padding`) slid over the spatial dimensions of a channels-last `inputShape`: each spatial
+/// length as `length` gives it (`convOutputLength`, or `deconvOutputLength` for a transposed
+/// convolution).
+func windowOutputShape(_ inputShape: [Int], kernel: [Int], strides: [Int], dilation: [Int]?, padding: Padding,
+                       channels: Int, length: (Int, Int, Int, Int, Padding) -> Int = convOutputLength) -> [Int] {
+    let spatial = kernel.indices.map { length(inputShape[$0 + 1], kernel[$0], strides[$0], dilation?[$0] ?? 1, padding) }
+    return [inputShape[0]] + spatial + [channels]
+}
+
+/// The validated kernel size, strides and dilation rate of a convolution over `rank` spatial
+/// dimensions (each a list of `rank` positive integers, or one; checked in that order).
+func convolutionWindow(_ kernelSize: [Int], _ strides: [Int], _ dilationRate: [Int], rank: Int,
+                       layer: String) throws -> (kernelSize: [Int], strides: [Int], dilationRate: [Int]) {
+    (try windowParameter(kernelSize, rank, "kernel_size", layer: layer),
+     try windowParameter(strides, rank, "strides", layer: layer),
+     try windowParameter(dilationRate, rank, "dilation_rate", layer: layer))
+}
+
 /// Keras `deconv_output_length` (output_padding None) for one spatial dimension.
 func deconvOutputLength(_ length: Int, kernel: Int, stride: Int, dilation: Int, padding: Padding) -> Int {
     if length < 0 { return -1 }
@@ -52,9 +71,8 @@ public class BaseConv: Layer {
          activityRegularizer: Regularizer?, name: String?, dtype: DTypePolicy?, trainable: Bool, inputShape: [Int]?) throws {
         self.rank = rank
         self.filters = try positiveArgument(filters, "filters", layer: layer)
-        self.kernelSize = try windowParameter(kernelSize, rank, "kernel_size", layer: layer)
-        self.strides = try windowParameter(strides, rank, "strides", layer: layer)
-        self.dilationRate = try windowParameter(dilationRate, rank, "dilation_rate", layer: layer)
+        (self.kernelSize, self.strides, self.dilationRate) =
+            try convolutionWindow(kernelSize, strides, dilationRate, rank: rank, layer: layer)
         if padding == .causal && rank != 1 {
             throw SwiftKerasError.invalid("\(layer): causal padding is only supported by Conv1D")
         }
@@ -71,9 +89,7 @@ public class BaseConv: Layer {
     }
 
     public override func build(inputShape: [Int]) throws {
-        if inputShape.count != rank + 2 || inputShape[rank + 1] <= 0 {
-            throw SwiftKerasError.invalid("\(String(describing: type(of: self))) '\(name)': expected an input of rank \(rank + 2) with known channels, got shape \(formatShape(inputShape))")
-        }
+        try checkInputRank(inputShape, rank + 2, knownChannels: true)
         kernel = try addWeight(name: "kernel", shape: kernelSize + [inputShape[rank + 1], filters],
                                initializer: kernelInitializer, regularizer: kernelRegularizer)
         if useBias {
@@ -87,24 +103,16 @@ public class BaseConv: Layer {
 
     public override func call(_ x: Tensor, training: Bool) throws -> Tensor {
         guard let kernel else { throw SwiftKerasError(.runtime, "Layer '\(name)': called before build") }
-        if x.rank != rank + 2 {
-            throw SwiftKerasError.invalid("\(String(describing: type(of: self))) '\(name)': expected an input of rank \(rank + 2), got shape \(formatShape(x.shape))")
-        }
+        try checkInputRank(x.shape, rank + 2)
         try checkLastDimension(x, kernel.shape[rank])
-        var y = try convolve(x, try read(kernel))
-        if let bias { y = try y + read(bias) }
-        return activation.isLinear ? y : try activation(y)
+        let y = try convolve(x, try read(kernel))
+        return try biasAndActivation(y, bias, activation)
     }
 
     public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] {
-        if inputShape.count != rank + 2 {
-            throw SwiftKerasError.invalid("\(String(describing: type(of: self))) '\(name)': expected an input of rank \(rank + 2), got shape \(formatShape(inputShape))")
-        }
-        let spatial = (0..<rank).map {
-            convOutputLength(inputShape[$0 + 1], kernel: kernelSize[$0], stride: strides[$0],
-                             dilation: dilationRate[$0], padding: padding)
-        }
-        return [inputShape[0]] + spatial + [filters]
+        try checkInputRank(inputShape, rank + 2)
+        return windowOutputShape(inputShape, kernel: kernelSize, strides: strides, dilation: dilationRate,
+                                 padding: padding, channels: filters)
     }
 
     /// The layer's config (see `Layer.getConfig()`).
@@ -213,9 +221,8 @@ public final class Conv2DTranspose: Layer {
                 trainable: Bool = true, inputShape: [Int]? = nil) throws {
         let l = "Conv2DTranspose"
         self.filters = try positiveArgument(filters, "filters", layer: l)
-        self.kernelSize = try windowParameter(kernelSize, 2, "kernel_size", layer: l)
-        self.strides = try windowParameter(strides, 2, "strides", layer: l)
-        self.dilationRate = try windowParameter(dilationRate, 2, "dilation_rate", layer: l)
+        (self.kernelSize, self.strides, self.dilationRate) =
+            try convolutionWindow(kernelSize, strides, dilationRate, rank: 2, layer: l)
         if padding == .causal { throw SwiftKerasError.invalid("Conv2DTranspose: causal padding is not supported") }
         self.padding = padding
         self.activation = activation
@@ -227,9 +234,7 @@ public final class Conv2DTranspose: Layer {
     }
 
     public override func build(inputShape: [Int]) throws {
-        if inputShape.count != 4 || inputShape[3] <= 0 {
-            throw SwiftKerasError.invalid("Conv2DTranspose '\(name)': expected an input of rank 4 with known channels, got shape \(formatShape(inputShape))")
-        }
+        try checkInputRank(inputShape, 4, knownChannels: true)
         kernel = try addWeight(name: "kernel", shape: kernelSize + [filters, inputShape[3]],
                                initializer: kernelInitializer, regularizer: kernelRegularizer)
         if useBias {
@@ -238,27 +243,19 @@ public final class Conv2DTranspose: Layer {
     }
 
     public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] {
-        if inputShape.count != 4 {
-            throw SwiftKerasError.invalid("Conv2DTranspose '\(name)': expected an input of rank 4, got shape \(formatShape(inputShape))")
-        }
-        let spatial = (0..<2).map {
-            deconvOutputLength(inputShape[$0 + 1], kernel: kernelSize[$0], stride: strides[$0],
-                               dilation: dilationRate[$0], padding: padding)
-        }
-        return [inputShape[0]] + spatial + [filters]
+        try checkInputRank(inputShape, 4)
+        return windowOutputShape(inputShape, kernel: kernelSize, strides: strides, dilation: dilationRate,
+                                 padding: padding, channels: filters, length: deconvOutputLength)
     }
 
     public override func call(_ x: Tensor, training: Bool) throws -> Tensor {
         guard let kernel else { throw SwiftKerasError(.runtime, "Layer '\(name)': called before build") }
-        if x.rank != 4 {
-            throw SwiftKerasError.invalid("Conv2DTranspose '\(name)': expected an input of rank 4, got shape \(formatShape(x.shape))")
-        }
+        try checkInputRank(x.shape, 4)
         try checkLastDimension(x, kernel.shape[3])
         let outShape = try computeOutputShape(x.shape)
-        var y = try conv2dTranspose(x, try read(kernel), outputShape: outShape, strides: strides,
+        let y = try conv2dTranspose(x, try read(kernel), outputShape: outShape, strides: strides,
                                     padding: padding, dilationRate: dilationRate)
-        if let bias { y = try y + read(bias) }
-        return activation.isLinear ? y : try activation(y)
+        return try biasAndActivation(y, bias, activation)
     }
 
     /// The layer's config (see `Layer.getConfig()`).
@@ -308,9 +305,8 @@ public final class DepthwiseConv2D: Layer {
                 activityRegularizer: Regularizer? = nil, name: String? = nil, dtype: DTypePolicy? = nil,
                 trainable: Bool = true, inputShape: [Int]? = nil) throws {
         let l = "DepthwiseConv2D"
-        self.kernelSize = try windowParameter(kernelSize, 2, "kernel_size", layer: l)
-        self.strides = try windowParameter(strides, 2, "strides", layer: l)
-        self.dilationRate = try windowParameter(dilationRate, 2, "dilation_rate", layer: l)
+        (self.kernelSize, self.strides, self.dilationRate) =
+            try convolutionWindow(kernelSize, strides, dilationRate, rank: 2, layer: l)
         self.depthMultiplier = try positiveArgument(depthMultiplier, "depth_multiplier", layer: l)
         if padding == .causal { throw SwiftKerasError.invalid("DepthwiseConv2D: causal padding is not supported") }
         self.padding = padding
@@ -323,9 +319,7 @@ public final class DepthwiseConv2D: Layer {
     }
 
     public override func build(inputShape: [Int]) throws {
-        if inputShape.count != 4 || inputShape[3] <= 0 {
-            throw SwiftKerasError.invalid("DepthwiseConv2D '\(name)': expected an input of rank 4 with known channels, got shape \(formatShape(inputShape))")
-        }
+        try checkInputRank(inputShape, 4, knownChannels: true)
         let c = inputShape[3]
         depthwiseKernel = try addWeight(name: "kernel", shape: kernelSize + [c, depthMultiplier],
                                         initializer: depthwiseInitializer, regularizer: depthwiseRegularizer)
@@ -337,25 +331,17 @@ public final class DepthwiseConv2D: Layer {
 
     public override func call(_ x: Tensor, training: Bool) throws -> Tensor {
         guard let depthwiseKernel else { throw SwiftKerasError(.runtime, "Layer '\(name)': called before build") }
-        if x.rank != 4 {
-            throw SwiftKerasError.invalid("DepthwiseConv2D '\(name)': expected an input of rank 4, got shape \(formatShape(x.shape))")
-        }
+        try checkInputRank(x.shape, 4)
         try checkLastDimension(x, depthwiseKernel.shape[2])
-        var y = try depthwiseConv2d(x, try read(depthwiseKernel), strides: strides, padding: padding,
+        let y = try depthwiseConv2d(x, try read(depthwiseKernel), strides: strides, padding: padding,
                                     dilationRate: dilationRate)
-        if let bias { y = try y + read(bias) }
-        return activation.isLinear ? y : try activation(y)
+        return try biasAndActivation(y, bias, activation)
     }
 
     public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] {
-        if inputShape.count != 4 {
-            throw SwiftKerasError.invalid("DepthwiseConv2D '\(name)': expected an input of rank 4, got shape \(formatShape(inputShape))")
-        }
-        let spatial = (0..<2).map {
-            convOutputLength(inputShape[$0 + 1], kernel: kernelSize[$0], stride: strides[$0],
-                             dilation: dilationRate[$0], padding: padding)
-        }
-        return [inputShape[0]] + spatial + [inputShape[3] < 0 ? -1 : inputShape[3] * depthMultiplier]
+        try checkInputRank(inputShape, 4)
+        return windowOutputShape(inputShape, kernel: kernelSize, strides: strides, dilation: dilationRate,
+                                 padding: padding, channels: inputShape[3] < 0 ? -1 : inputShape[3] * depthMultiplier)
     }
 
     /// The layer's config (see `Layer.getConfig()`).
@@ -421,9 +407,8 @@ public final class SeparableConv2D: Layer {
                 name: String? = nil, dtype: DTypePolicy? = nil, trainable: Bool = true, inputShape: [Int]? = nil) throws {
         let l = "SeparableConv2D"
         self.filters = try positiveArgument(filters, "filters", layer: l)
-        self.kernelSize = try windowParameter(kernelSize, 2, "kernel_size", layer: l)
-        self.strides = try windowParameter(strides, 2, "strides", layer: l)
-        self.dilationRate = try windowParameter(dilationRate, 2, "dilation_rate", layer: l)
+        (self.kernelSize, self.strides, self.dilationRate) =
+            try convolutionWindow(kernelSize, strides, dilationRate, rank: 2, layer: l)
         self.depthMultiplier = try positiveArgument(depthMultiplier, "depth_multiplier", layer: l)
         if padding == .causal { throw SwiftKerasError.invalid("SeparableConv2D: causal padding is not supported") }
         self.padding = padding
@@ -438,9 +423,7 @@ public final class SeparableConv2D: Layer {
     }
 
     public override func build(inputShape: [Int]) throws {
-        if inputShape.count != 4 || inputShape[3] <= 0 {
-            throw SwiftKerasError.invalid("SeparableConv2D '\(name)': expected an input of rank 4 with known channels, got shape \(formatShape(inputShape))")
-        }
+        try checkInputRank(inputShape, 4, knownChannels: true)
         let c = inputShape[3]
         depthwiseKernel = try addWeight(name: "depthwise_kernel", shape: kernelSize + [c, depthMultiplier],
                                         initializer: depthwiseInitializer, regularizer: depthwiseRegularizer)
@@ -455,26 +438,18 @@ public final class SeparableConv2D: Layer {
         guard let depthwiseKernel, let pointwiseKernel else {
             throw SwiftKerasError(.runtime, "Layer '\(name)': called before build")
         }
-        if x.rank != 4 {
-            throw SwiftKerasError.invalid("SeparableConv2D '\(name)': expected an input of rank 4, got shape \(formatShape(x.shape))")
-        }
+        try checkInputRank(x.shape, 4)
         try checkLastDimension(x, depthwiseKernel.shape[2])
-        var y = try separableConv2d(x, depthwiseKernel: try read(depthwiseKernel),
+        let y = try separableConv2d(x, depthwiseKernel: try read(depthwiseKernel),
                                     pointwiseKernel: try read(pointwiseKernel), strides: strides,
                                     padding: padding, dilationRate: dilationRate)
-        if let bias { y = try y + read(bias) }
-        return activation.isLinear ? y : try activation(y)
+        return try biasAndActivation(y, bias, activation)
     }
 
     public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] {
-        if inputShape.count != 4 {
-            throw SwiftKerasError.invalid("SeparableConv2D '\(name)': expected an input of rank 4, got shape \(formatShape(inputShape))")
-        }
-        let spatial = (0..<2).map {
-            convOutputLength(inputShape[$0 + 1], kernel: kernelSize[$0], stride: strides[$0],
-                             dilation: dilationRate[$0], padding: padding)
-        }
-        return [inputShape[0]] + spatial + [filters]
+        try checkInputRank(inputShape, 4)
+        return windowOutputShape(inputShape, kernel: kernelSize, strides: strides, dilation: dilationRate,
+                                 padding: padding, channels: filters)
     }
 
     /// The layer's config (see `Layer.getConfig()`).

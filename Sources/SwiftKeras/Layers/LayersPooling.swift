@@ -22,9 +22,7 @@ public class BasePooling: Layer {
     }
 
     public override func call(_ x: Tensor, training: Bool) throws -> Tensor {
-        if x.rank != rank + 2 {
-            throw SwiftKerasError.invalid("\(String(describing: type(of: self))) '\(name)': expected an input of rank \(rank + 2), got shape \(formatShape(x.shape))")
-        }
+        try checkInputRank(x.shape, rank + 2)
         if rank == 2 {
             return try pool2d(x, poolSize: poolSize, strides: strides, padding: padding, mode: mode)
         }
@@ -35,13 +33,9 @@ public class BasePooling: Layer {
     }
 
     public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] {
-        if inputShape.count != rank + 2 {
-            throw SwiftKerasError.invalid("\(String(describing: type(of: self))) '\(name)': expected an input of rank \(rank + 2), got shape \(formatShape(inputShape))")
-        }
-        let spatial = (0..<rank).map {
-            convOutputLength(inputShape[$0 + 1], kernel: poolSize[$0], stride: strides[$0], dilation: 1, padding: padding)
-        }
-        return [inputShape[0]] + spatial + [inputShape[rank + 1]]
+        try checkInputRank(inputShape, rank + 2)
+        return windowOutputShape(inputShape, kernel: poolSize, strides: strides, dilation: nil, padding: padding,
+                                 channels: inputShape[rank + 1])
     }
 
     /// The layer's config (see `Layer.getConfig()`).
@@ -163,18 +157,14 @@ public class BaseGlobalPooling: Layer {
     }
 
     public override func call(_ x: Tensor, training: Bool) throws -> Tensor {
-        if x.rank != rank + 2 {
-            throw SwiftKerasError.invalid("\(String(describing: type(of: self))) '\(name)': expected an input of rank \(rank + 2), got shape \(formatShape(x.shape))")
-        }
+        try checkInputRank(x.shape, rank + 2)
         let axes = Array(1...rank)
         return average ? try x.mean(alongAxes: axes, keepingDimensions: keepDims)
                        : try x.maxValue(alongAxes: axes, keepingDimensions: keepDims)
     }
 
     public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] {
-        if inputShape.count != rank + 2 {
-            throw SwiftKerasError.invalid("\(String(describing: type(of: self))) '\(name)': expected an input of rank \(rank + 2), got shape \(formatShape(inputShape))")
-        }
+        try checkInputRank(inputShape, rank + 2)
         return keepDims ? [inputShape[0]] + [Int](repeating: 1, count: rank) + [inputShape[rank + 1]]
                         : [inputShape[0], inputShape[rank + 1]]
     }
@@ -258,9 +248,7 @@ public final class ZeroPadding2D: Layer {
         try x.spatial2DPadded(padding)
     }
     public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] {
-        if inputShape.count != 4 {
-            throw SwiftKerasError.invalid("ZeroPadding2D '\(name)': expected an input of rank 4, got shape \(formatShape(inputShape))")
-        }
+        try checkInputRank(inputShape, 4)
         func add(_ d: Int, _ p: (Int, Int)) -> Int { d < 0 ? -1 : d + p.0 + p.1 }
         return [inputShape[0], add(inputShape[1], padding.0), add(inputShape[2], padding.1), inputShape[3]]
     }
@@ -324,9 +312,7 @@ public final class UpSampling2D: Layer {
         return try y.cast(to: x.dtype)
     }
     public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] {
-        if inputShape.count != 4 {
-            throw SwiftKerasError.invalid("UpSampling2D '\(name)': expected an input of rank 4, got shape \(formatShape(inputShape))")
-        }
+        try checkInputRank(inputShape, 4)
         func mul(_ d: Int, _ f: Int) -> Int { d < 0 ? -1 : d * f }
         return [inputShape[0], mul(inputShape[1], size[0]), mul(inputShape[2], size[1]), inputShape[3]]
     }

@@ -63,9 +63,11 @@ public class DecaySchedule: LearningRateSchedule {
     /// The Keras class name (each subclass gives its own).
     public class var className: String { "DecaySchedule" }
 
-    /// The config keys every decaying schedule has: "initial_learning_rate", "decay_steps", "name".
-    func decayConfig() -> [String: ConfigValue] {
-        ["initial_learning_rate": .double(initialLearningRate), "decay_steps": countValue(decaySteps), "name": .string(name)]
+    /// The config: the keys every decaying schedule has ("initial_learning_rate", "decay_steps",
+    /// "name") and the subclass's `own` keys.
+    func decayConfig(_ own: [String: ConfigValue]) -> ConfigValue {
+        .object(own.merging(["initial_learning_rate": .double(initialLearningRate),
+                             "decay_steps": countValue(decaySteps), "name": .string(name)]) { _, shared in shared })
     }
 
     /// The required "initial_learning_rate" and "decay_steps" of a config.
@@ -116,10 +118,7 @@ public class TimeDecaySchedule: DecaySchedule {
 extension TimeDecaySchedule: KerasSerializable {
     /// The config: "initial_learning_rate", "decay_steps", "decay_rate", "staircase", "name".
     public func getConfig() throws -> ConfigValue {
-        var c = decayConfig()
-        c["decay_rate"] = .double(decayRate)
-        c["staircase"] = .bool(staircase)
-        return .object(c)
+        decayConfig(["decay_rate": .double(decayRate), "staircase": .bool(staircase)])
     }
 }
 
@@ -240,11 +239,8 @@ public final class CosineDecay: DecaySchedule {
 extension CosineDecay: KerasSerializable {
     /// The config: "initial_learning_rate", "decay_steps", "alpha", "warmup_target", "warmup_steps", "name".
     public func getConfig() throws -> ConfigValue {
-        var c = decayConfig()
-        c["alpha"] = .double(alpha)
-        c["warmup_target"] = optionalDouble(warmupTarget)
-        c["warmup_steps"] = countValue(warmupSteps)
-        return .object(c)
+        decayConfig(["alpha": .double(alpha), "warmup_target": optionalDouble(warmupTarget),
+                     "warmup_steps": countValue(warmupSteps)])
     }
 
     /// Builds the schedule from its config (Keras defaults for missing optional arguments).
@@ -312,11 +308,7 @@ public final class PolynomialDecay: DecaySchedule {
 extension PolynomialDecay: KerasSerializable {
     /// The config: "initial_learning_rate", "decay_steps", "end_learning_rate", "power", "cycle", "name".
     public func getConfig() throws -> ConfigValue {
-        var c = decayConfig()
-        c["end_learning_rate"] = .double(endLearningRate)
-        c["power"] = .double(power)
-        c["cycle"] = .bool(cycle)
-        return .object(c)
+        decayConfig(["end_learning_rate": .double(endLearningRate), "power": .double(power), "cycle": .bool(cycle)])
     }
 
     /// Builds the schedule from its config (Keras defaults for missing optional arguments).
