@@ -48,254 +48,206 @@ func deconvOutputLength(_ length: Int, kernel: Int, stride: Int, dilation: Int, 
     }
 }
 
-/// The shared part of `Conv1D` and `Conv2D` (Keras `BaseConv`): a kernel of shape
-/// `kernelSize + (inChannels, filters)`, an optional bias and activation. Channels-last.
-public class BaseConv: Layer {
+/// What every convolution layer shares: the window (kernel size, strides, dilation rate and
+/// padding) over `rank` spatial dimensions, the activation and the optional bias. Channels-last.
+public class ConvolutionLayer: Layer {
     /// The number of spatial dimensions.
     public let rank: Int
-    public let filters: Int
     public let kernelSize: [Int]
     public let strides: [Int]
     public let padding: Padding
     public let dilationRate: [Int]
     public let activation: ActivationFunction
     public let useBias: Bool
-    public let kernelInitializer: Initializer, biasInitializer: Initializer
-    public let kernelRegularizer: Regularizer?, biasRegularizer: Regularizer?
-    public private(set) var kernel: Variable?
-    public private(set) var bias: Variable?
+    public let biasInitializer: Initializer
+    public let biasRegularizer: Regularizer?
+    public internal(set) var bias: Variable?
 
-    init(rank: Int, layer: String, filters: Int, kernelSize: [Int], strides: [Int], padding: Padding,
-         dilationRate: [Int], activation: ActivationFunction, useBias: Bool, kernelInitializer: Initializer,
-         biasInitializer: Initializer, kernelRegularizer: Regularizer?, biasRegularizer: Regularizer?,
-         activityRegularizer: Regularizer?, name: String?, dtype: DTypePolicy?, trainable: Bool, inputShape: [Int]?) throws {
+    /// `window` is the validated kernel size, strides and dilation rate (`convolutionWindow`).
+    init(rank: Int, window: (kernelSize: [Int], strides: [Int], dilationRate: [Int]), padding: Padding,
+         activation: ActivationFunction, useBias: Bool, biasInitializer: Initializer, biasRegularizer: Regularizer?,
+         activityRegularizer: Regularizer?, name: String?, dtype: DTypePolicy?, trainable: Bool, inputShape: [Int]?) {
         self.rank = rank
-        self.filters = try positiveArgument(filters, "filters", layer: layer)
-        (self.kernelSize, self.strides, self.dilationRate) =
-            try convolutionWindow(kernelSize, strides, dilationRate, rank: rank, layer: layer)
-        if padding == .causal && rank != 1 {
-            throw SwiftKerasError.invalid("\(layer): causal padding is only supported by Conv1D")
-        }
-        if self.strides.contains(where: { $0 > 1 }) && self.dilationRate.contains(where: { $0 > 1 }) {
-            throw SwiftKerasError.invalid("\(layer): strides > 1 are not supported together with dilation_rate > 1 (strides \(strides), dilation_rate \(dilationRate))")
-        }
+        (kernelSize, strides, dilationRate) = window
         self.padding = padding
         self.activation = activation
         self.useBias = useBias
-        self.kernelInitializer = kernelInitializer; self.biasInitializer = biasInitializer
-        self.kernelRegularizer = kernelRegularizer; self.biasRegularizer = biasRegularizer
+        self.biasInitializer = biasInitializer
+        self.biasRegularizer = biasRegularizer
         super.init(name: name, dtype: dtype, trainable: trainable, inputShape: inputShape)
         self.activityRegularizer = activityRegularizer
     }
 
-    public override func build(inputShape: [Int]) throws {
-        try checkInputRank(inputShape, rank + 2, knownChannels: true)
-        kernel = try addWeight(name: "kernel", shape: kernelSize + [inputShape[rank + 1], filters],
-                               initializer: kernelInitializer, regularizer: kernelRegularizer)
+    /// Creates the bias of `units` values, when the layer uses one.
+    func buildBias(units: Int) throws {
         if useBias {
-            bias = try addWeight(name: "bias", shape: [filters], initializer: biasInitializer, regularizer: biasRegularizer)
+            bias = try addWeight(name: "bias", shape: [units], initializer: biasInitializer, regularizer: biasRegularizer)
         }
     }
 
+    /// The output shape for an input of `inputShape` and `channels` output channels (see
+    /// `windowOutputShape`).
+    func outputShape(_ inputShape: [Int], channels: Int,
+                     length: (Int, Int, Int, Int, Padding) -> Int = convOutputLength) throws -> [Int] {
+        try checkInputRank(inputShape, rank + 2)
+        return windowOutputShape(inputShape, kernel: kernelSize, strides: strides, dilation: dilationRate,
+                                 padding: padding, channels: channels, length: length)
+    }
+}
+
+/// The shared part of `Conv1D`, `Conv2D` and `Conv2DTranspose` (Keras `BaseConv`): a kernel of
+/// shape `kernelSize + (inChannels, filters)` (`kernelSize + (filters, inChannels)` when
+/// transposed), an optional bias and activation. Channels-last.
+public class BaseConv: ConvolutionLayer {
+    public let filters: Int
+    public let kernelInitializer: Initializer
+    public let kernelRegularizer: Regularizer?
+    public private(set) var kernel: Variable?
+
+    /// The Keras class name, the number of spatial dimensions and whether the convolution is
+    /// transposed; each subclass gives its own.
+    class var convolution: (className: String, rank: Int, transposed: Bool) { ("BaseConv", 2, false) }
+
+    /// Creates the layer (Keras defaults: stride 1, valid padding, glorot_uniform kernel, zero
+    /// bias); `kernelSize`, `strides` and `dilationRate` take one value or one per spatial
+    /// dimension.
+    public init(filters: Int, kernelSize: [Int], strides: [Int] = [1], padding: Padding = .valid,
+                dilationRate: [Int] = [1], activation: ActivationFunction = .linear, useBias: Bool = true,
+                kernelInitializer: Initializer = GlorotUniform(), biasInitializer: Initializer = Zeros(),
+                kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
+                activityRegularizer: Regularizer? = nil, name: String? = nil, dtype: DTypePolicy? = nil,
+                trainable: Bool = true, inputShape: [Int]? = nil) throws {
+        let (layer, rank, transposed) = Self.convolution
+        self.filters = try positiveArgument(filters, "filters", layer: layer)
+        let window = try convolutionWindow(kernelSize, strides, dilationRate, rank: rank, layer: layer)
+        if padding == .causal && transposed {
+            throw SwiftKerasError.invalid("\(layer): causal padding is not supported")
+        }
+        if padding == .causal && rank != 1 {
+            throw SwiftKerasError.invalid("\(layer): causal padding is only supported by Conv1D")
+        }
+        if !transposed && window.strides.contains(where: { $0 > 1 }) && window.dilationRate.contains(where: { $0 > 1 }) {
+            throw SwiftKerasError.invalid("\(layer): strides > 1 are not supported together with dilation_rate > 1 (strides \(strides), dilation_rate \(dilationRate))")
+        }
+        self.kernelInitializer = kernelInitializer
+        self.kernelRegularizer = kernelRegularizer
+        super.init(rank: rank, window: window, padding: padding, activation: activation, useBias: useBias,
+                   biasInitializer: biasInitializer, biasRegularizer: biasRegularizer,
+                   activityRegularizer: activityRegularizer, name: name, dtype: dtype, trainable: trainable,
+                   inputShape: inputShape)
+    }
+
+    /// Builds the layer from its config ("filters" and "kernel_size" required).
+    public required convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.className)
+        let base = try LayerBaseArguments(&r)
+        let a = try ConvolutionArguments(&r, rank: Self.convolution.rank)
+        try self.init(filters: a.filters, kernelSize: a.kernelSize, strides: a.strides, padding: a.padding,
+                      dilationRate: a.dilationRate, activation: a.activation, useBias: a.useBias, kernelInitializer: a.kernelInitializer,
+                      biasInitializer: a.biasInitializer, kernelRegularizer: a.kernelRegularizer,
+                      biasRegularizer: a.biasRegularizer, name: base.name, dtype: base.dtype)
+        try base.finish(r, self)
+    }
+
+    /// The Keras class name.
+    public class var className: String { convolution.className }
+
+    /// The kernel's axis of the input channels.
+    private var inChannelsAxis: Int { Self.convolution.transposed ? rank + 1 : rank }
+
+    public override func build(inputShape: [Int]) throws {
+        try checkInputRank(inputShape, rank + 2, knownChannels: true)
+        let c = inputShape[rank + 1]
+        kernel = try addWeight(name: "kernel", shape: kernelSize + (Self.convolution.transposed ? [filters, c] : [c, filters]),
+                               initializer: kernelInitializer, regularizer: kernelRegularizer)
+        try buildBias(units: filters)
+    }
+
     func convolve(_ x: Tensor, _ k: Tensor) throws -> Tensor {
-        throw SwiftKerasError(.unimplemented, "BaseConv: convolve is implemented by Conv1D and Conv2D")
+        throw SwiftKerasError(.unimplemented, "BaseConv: convolve is implemented by Conv1D, Conv2D and Conv2DTranspose")
     }
 
     public override func call(_ x: Tensor, training: Bool) throws -> Tensor {
         guard let kernel else { throw SwiftKerasError(.runtime, "Layer '\(name)': called before build") }
         try checkInputRank(x.shape, rank + 2)
-        try checkLastDimension(x, kernel.shape[rank])
+        try checkLastDimension(x, kernel.shape[inChannelsAxis])
         let y = try convolve(x, try read(kernel))
         return try biasAndActivation(y, bias, activation)
     }
 
     public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] {
-        try checkInputRank(inputShape, rank + 2)
-        return windowOutputShape(inputShape, kernel: kernelSize, strides: strides, dilation: dilationRate,
-                                 padding: padding, channels: filters)
+        try outputShape(inputShape, channels: filters,
+                        length: Self.convolution.transposed ? deconvOutputLength : convOutputLength)
     }
 
-    /// The layer's config (see `Layer.getConfig()`).
+    /// The layer's config (see `Layer.getConfig()`): the base keys plus Keras
+    /// `BaseConv.get_config`'s.
     public override func getConfig() throws -> ConfigValue {
-        .object(try convolutionConfig())
+        var c = try baseConfig()
+        c["filters"] = .int(filters); c["kernel_size"] = .ints(kernelSize); c["strides"] = .ints(strides)
+        c["padding"] = .padding(padding); c["data_format"] = .string("channels_last")
+        c["dilation_rate"] = .ints(dilationRate); c["activation"] = .activation(activation); c["use_bias"] = .bool(useBias)
+        c["kernel_initializer"] = try .initializer(kernelInitializer); c["bias_initializer"] = try .initializer(biasInitializer)
+        c["kernel_regularizer"] = try .regularizer(kernelRegularizer); c["bias_regularizer"] = try .regularizer(biasRegularizer)
+        return .object(c)
     }
 }
 
+extension BaseConv: KerasSerializable {}
+
 /// 1-D convolution over `(batch, steps, channels)` (Keras `Conv1D`; padding valid, same or causal).
 public final class Conv1D: BaseConv {
+    override class var convolution: (className: String, rank: Int, transposed: Bool) { ("Conv1D", 1, false) }
+
     /// Creates the layer (Keras defaults: stride 1, valid padding, glorot_uniform kernel, zero bias).
-    public init(filters: Int, kernelSize: Int, strides: Int = 1, padding: Padding = .valid, dilationRate: Int = 1,
-                activation: ActivationFunction = .linear, useBias: Bool = true,
-                kernelInitializer: Initializer = GlorotUniform(), biasInitializer: Initializer = Zeros(),
-                kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
-                activityRegularizer: Regularizer? = nil, name: String? = nil, dtype: DTypePolicy? = nil,
-                trainable: Bool = true, inputShape: [Int]? = nil) throws {
-        try super.init(rank: 1, layer: "Conv1D", filters: filters, kernelSize: [kernelSize], strides: [strides],
-                       padding: padding, dilationRate: [dilationRate], activation: activation, useBias: useBias,
-                       kernelInitializer: kernelInitializer, biasInitializer: biasInitializer,
-                       kernelRegularizer: kernelRegularizer, biasRegularizer: biasRegularizer,
-                       activityRegularizer: activityRegularizer, name: name, dtype: dtype, trainable: trainable,
-                       inputShape: inputShape)
+    public convenience init(filters: Int, kernelSize: Int, strides: Int = 1, padding: Padding = .valid, dilationRate: Int = 1,
+                            activation: ActivationFunction = .linear, useBias: Bool = true,
+                            kernelInitializer: Initializer = GlorotUniform(), biasInitializer: Initializer = Zeros(),
+                            kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
+                            activityRegularizer: Regularizer? = nil, name: String? = nil, dtype: DTypePolicy? = nil,
+                            trainable: Bool = true, inputShape: [Int]? = nil) throws {
+        try self.init(filters: filters, kernelSize: [kernelSize], strides: [strides], padding: padding,
+                      dilationRate: [dilationRate], activation: activation, useBias: useBias,
+                      kernelInitializer: kernelInitializer, biasInitializer: biasInitializer,
+                      kernelRegularizer: kernelRegularizer, biasRegularizer: biasRegularizer,
+                      activityRegularizer: activityRegularizer, name: name, dtype: dtype, trainable: trainable,
+                      inputShape: inputShape)
     }
+
     override func convolve(_ x: Tensor, _ k: Tensor) throws -> Tensor {
         try conv1d(x, k, stride: strides[0], padding: padding, dilationRate: dilationRate[0])
     }
 }
 
-extension Conv1D: KerasSerializable {
-    /// "Conv1D".
-    public static var className: String { "Conv1D" }
-
-    /// Builds the layer from its config ("filters" and "kernel_size" required).
-    public convenience init(config: ConfigValue) throws {
-        var r = try ConfigReader(config, fromConfigOf: Self.className)
-        let base = try LayerBaseArguments(&r)
-        let a = try ConvolutionArguments(&r, rank: 1)
-        try self.init(filters: a.filters, kernelSize: a.kernelSize[0], strides: a.strides[0], padding: a.padding,
-                      dilationRate: a.dilationRate[0], activation: a.activation, useBias: a.useBias, kernelInitializer: a.kernelInitializer,
-                      biasInitializer: a.biasInitializer, kernelRegularizer: a.kernelRegularizer,
-                      biasRegularizer: a.biasRegularizer, name: base.name, dtype: base.dtype)
-        try base.finish(r, self)
-    }
-}
-
-/// 2-D convolution over `(batch, height, width, channels)` (Keras `Conv2D`).
+/// 2-D convolution over `(batch, height, width, channels)` (Keras `Conv2D`); `kernelSize`,
+/// `strides` and `dilationRate` take 1 or 2 values.
 public final class Conv2D: BaseConv {
-    /// Creates the layer; `kernelSize`, `strides` and `dilationRate` take 1 or 2 values.
-    public init(filters: Int, kernelSize: [Int], strides: [Int] = [1, 1], padding: Padding = .valid,
-                dilationRate: [Int] = [1, 1], activation: ActivationFunction = .linear, useBias: Bool = true,
-                kernelInitializer: Initializer = GlorotUniform(), biasInitializer: Initializer = Zeros(),
-                kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
-                activityRegularizer: Regularizer? = nil, name: String? = nil, dtype: DTypePolicy? = nil,
-                trainable: Bool = true, inputShape: [Int]? = nil) throws {
-        try super.init(rank: 2, layer: "Conv2D", filters: filters, kernelSize: kernelSize, strides: strides,
-                       padding: padding, dilationRate: dilationRate, activation: activation, useBias: useBias,
-                       kernelInitializer: kernelInitializer, biasInitializer: biasInitializer,
-                       kernelRegularizer: kernelRegularizer, biasRegularizer: biasRegularizer,
-                       activityRegularizer: activityRegularizer, name: name, dtype: dtype, trainable: trainable,
-                       inputShape: inputShape)
-    }
+    override class var convolution: (className: String, rank: Int, transposed: Bool) { ("Conv2D", 2, false) }
+
     override func convolve(_ x: Tensor, _ k: Tensor) throws -> Tensor {
         try conv2d(x, k, strides: strides, padding: padding, dilationRate: dilationRate)
     }
 }
 
-extension Conv2D: KerasSerializable {
-    /// "Conv2D".
-    public static var className: String { "Conv2D" }
-
-    /// Builds the layer from its config ("filters" and "kernel_size" required).
-    public convenience init(config: ConfigValue) throws {
-        var r = try ConfigReader(config, fromConfigOf: Self.className)
-        let base = try LayerBaseArguments(&r)
-        let a = try ConvolutionArguments(&r, rank: 2)
-        try self.init(filters: a.filters, kernelSize: a.kernelSize, strides: a.strides, padding: a.padding,
-                      dilationRate: a.dilationRate, activation: a.activation, useBias: a.useBias, kernelInitializer: a.kernelInitializer,
-                      biasInitializer: a.biasInitializer, kernelRegularizer: a.kernelRegularizer,
-                      biasRegularizer: a.biasRegularizer, name: base.name, dtype: base.dtype)
-        try base.finish(r, self)
-    }
-}
-
 /// Transposed 2-D convolution (Keras `Conv2DTranspose`): kernel `(kh, kw, filters, inChannels)`,
 /// output size per dimension `input · stride + max(k − stride, 0)` (valid) or `input · stride` (same).
-public final class Conv2DTranspose: Layer {
-    public let filters: Int
-    public let kernelSize: [Int]
-    public let strides: [Int]
-    public let padding: Padding
-    public let dilationRate: [Int]
-    public let activation: ActivationFunction
-    public let useBias: Bool
-    public let kernelInitializer: Initializer, biasInitializer: Initializer
-    public let kernelRegularizer: Regularizer?, biasRegularizer: Regularizer?
-    public private(set) var kernel: Variable?
-    public private(set) var bias: Variable?
+public final class Conv2DTranspose: BaseConv {
+    override class var convolution: (className: String, rank: Int, transposed: Bool) { ("Conv2DTranspose", 2, true) }
 
-    /// Creates the layer.
-    public init(filters: Int, kernelSize: [Int], strides: [Int] = [1, 1], padding: Padding = .valid,
-                dilationRate: [Int] = [1, 1], activation: ActivationFunction = .linear, useBias: Bool = true,
-                kernelInitializer: Initializer = GlorotUniform(), biasInitializer: Initializer = Zeros(),
-                kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
-                activityRegularizer: Regularizer? = nil, name: String? = nil, dtype: DTypePolicy? = nil,
-                trainable: Bool = true, inputShape: [Int]? = nil) throws {
-        let l = "Conv2DTranspose"
-        self.filters = try positiveArgument(filters, "filters", layer: l)
-        (self.kernelSize, self.strides, self.dilationRate) =
-            try convolutionWindow(kernelSize, strides, dilationRate, rank: 2, layer: l)
-        if padding == .causal { throw SwiftKerasError.invalid("Conv2DTranspose: causal padding is not supported") }
-        self.padding = padding
-        self.activation = activation
-        self.useBias = useBias
-        self.kernelInitializer = kernelInitializer; self.biasInitializer = biasInitializer
-        self.kernelRegularizer = kernelRegularizer; self.biasRegularizer = biasRegularizer
-        super.init(name: name, dtype: dtype, trainable: trainable, inputShape: inputShape)
-        self.activityRegularizer = activityRegularizer
-    }
-
-    public override func build(inputShape: [Int]) throws {
-        try checkInputRank(inputShape, 4, knownChannels: true)
-        kernel = try addWeight(name: "kernel", shape: kernelSize + [filters, inputShape[3]],
-                               initializer: kernelInitializer, regularizer: kernelRegularizer)
-        if useBias {
-            bias = try addWeight(name: "bias", shape: [filters], initializer: biasInitializer, regularizer: biasRegularizer)
-        }
-    }
-
-    public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] {
-        try checkInputRank(inputShape, 4)
-        return windowOutputShape(inputShape, kernel: kernelSize, strides: strides, dilation: dilationRate,
-                                 padding: padding, channels: filters, length: deconvOutputLength)
-    }
-
-    public override func call(_ x: Tensor, training: Bool) throws -> Tensor {
-        guard let kernel else { throw SwiftKerasError(.runtime, "Layer '\(name)': called before build") }
-        try checkInputRank(x.shape, 4)
-        try checkLastDimension(x, kernel.shape[3])
-        let outShape = try computeOutputShape(x.shape)
-        let y = try conv2dTranspose(x, try read(kernel), outputShape: outShape, strides: strides,
-                                    padding: padding, dilationRate: dilationRate)
-        return try biasAndActivation(y, bias, activation)
-    }
-
-    /// The layer's config (see `Layer.getConfig()`).
-    public override func getConfig() throws -> ConfigValue {
-        .object(try convolutionConfig())
-    }
-}
-
-extension Conv2DTranspose: KerasSerializable {
-    /// "Conv2DTranspose".
-    public static var className: String { "Conv2DTranspose" }
-
-    /// Builds the layer from its config ("filters" and "kernel_size" required).
-    public convenience init(config: ConfigValue) throws {
-        var r = try ConfigReader(config, fromConfigOf: Self.className)
-        let base = try LayerBaseArguments(&r)
-        let a = try ConvolutionArguments(&r, rank: 2)
-        try self.init(filters: a.filters, kernelSize: a.kernelSize, strides: a.strides, padding: a.padding,
-                      dilationRate: a.dilationRate, activation: a.activation, useBias: a.useBias, kernelInitializer: a.kernelInitializer,
-                      biasInitializer: a.biasInitializer, kernelRegularizer: a.kernelRegularizer,
-                      biasRegularizer: a.biasRegularizer, name: base.name, dtype: base.dtype)
-        try base.finish(r, self)
+    override func convolve(_ x: Tensor, _ k: Tensor) throws -> Tensor {
+        try conv2dTranspose(x, k, outputShape: try computeOutputShape(x.shape), strides: strides,
+                            padding: padding, dilationRate: dilationRate)
     }
 }
 
 /// Depthwise 2-D convolution (Keras `DepthwiseConv2D`): each input channel is convolved with
 /// `depthMultiplier` filters of kernel `(kh, kw, inChannels, depthMultiplier)`; bias of
 /// `inChannels · depthMultiplier`.
-public final class DepthwiseConv2D: Layer {
-    public let kernelSize: [Int]
-    public let strides: [Int]
-    public let padding: Padding
+public final class DepthwiseConv2D: ConvolutionLayer {
     public let depthMultiplier: Int
-    public let dilationRate: [Int]
-    public let activation: ActivationFunction
-    public let useBias: Bool
-    public let depthwiseInitializer: Initializer, biasInitializer: Initializer
-    public let depthwiseRegularizer: Regularizer?, biasRegularizer: Regularizer?
+    public let depthwiseInitializer: Initializer
+    public let depthwiseRegularizer: Regularizer?
     public private(set) var depthwiseKernel: Variable?
-    public private(set) var bias: Variable?
 
     /// Creates the layer.
     public init(kernelSize: [Int], strides: [Int] = [1, 1], padding: Padding = .valid, depthMultiplier: Int = 1,
@@ -305,17 +257,15 @@ public final class DepthwiseConv2D: Layer {
                 activityRegularizer: Regularizer? = nil, name: String? = nil, dtype: DTypePolicy? = nil,
                 trainable: Bool = true, inputShape: [Int]? = nil) throws {
         let l = "DepthwiseConv2D"
-        (self.kernelSize, self.strides, self.dilationRate) =
-            try convolutionWindow(kernelSize, strides, dilationRate, rank: 2, layer: l)
+        let window = try convolutionWindow(kernelSize, strides, dilationRate, rank: 2, layer: l)
         self.depthMultiplier = try positiveArgument(depthMultiplier, "depth_multiplier", layer: l)
         if padding == .causal { throw SwiftKerasError.invalid("DepthwiseConv2D: causal padding is not supported") }
-        self.padding = padding
-        self.activation = activation
-        self.useBias = useBias
-        self.depthwiseInitializer = depthwiseInitializer; self.biasInitializer = biasInitializer
-        self.depthwiseRegularizer = depthwiseRegularizer; self.biasRegularizer = biasRegularizer
-        super.init(name: name, dtype: dtype, trainable: trainable, inputShape: inputShape)
-        self.activityRegularizer = activityRegularizer
+        self.depthwiseInitializer = depthwiseInitializer
+        self.depthwiseRegularizer = depthwiseRegularizer
+        super.init(rank: 2, window: window, padding: padding, activation: activation, useBias: useBias,
+                   biasInitializer: biasInitializer, biasRegularizer: biasRegularizer,
+                   activityRegularizer: activityRegularizer, name: name, dtype: dtype, trainable: trainable,
+                   inputShape: inputShape)
     }
 
     public override func build(inputShape: [Int]) throws {
@@ -323,10 +273,7 @@ public final class DepthwiseConv2D: Layer {
         let c = inputShape[3]
         depthwiseKernel = try addWeight(name: "kernel", shape: kernelSize + [c, depthMultiplier],
                                         initializer: depthwiseInitializer, regularizer: depthwiseRegularizer)
-        if useBias {
-            bias = try addWeight(name: "bias", shape: [c * depthMultiplier], initializer: biasInitializer,
-                                 regularizer: biasRegularizer)
-        }
+        try buildBias(units: c * depthMultiplier)
     }
 
     public override func call(_ x: Tensor, training: Bool) throws -> Tensor {
@@ -382,20 +329,13 @@ extension DepthwiseConv2D: KerasSerializable {
 /// Separable 2-D convolution (Keras `SeparableConv2D`): a depthwise convolution
 /// (`(kh, kw, inChannels, depthMultiplier)`) then a pointwise one
 /// (`(1, 1, inChannels · depthMultiplier, filters)`), bias of `filters`.
-public final class SeparableConv2D: Layer {
+public final class SeparableConv2D: ConvolutionLayer {
     public let filters: Int
-    public let kernelSize: [Int]
-    public let strides: [Int]
-    public let padding: Padding
     public let depthMultiplier: Int
-    public let dilationRate: [Int]
-    public let activation: ActivationFunction
-    public let useBias: Bool
-    public let depthwiseInitializer: Initializer, pointwiseInitializer: Initializer, biasInitializer: Initializer
-    public let depthwiseRegularizer: Regularizer?, pointwiseRegularizer: Regularizer?, biasRegularizer: Regularizer?
+    public let depthwiseInitializer: Initializer, pointwiseInitializer: Initializer
+    public let depthwiseRegularizer: Regularizer?, pointwiseRegularizer: Regularizer?
     public private(set) var depthwiseKernel: Variable?
     public private(set) var pointwiseKernel: Variable?
-    public private(set) var bias: Variable?
 
     /// Creates the layer.
     public init(filters: Int, kernelSize: [Int], strides: [Int] = [1, 1], padding: Padding = .valid,
@@ -407,19 +347,15 @@ public final class SeparableConv2D: Layer {
                 name: String? = nil, dtype: DTypePolicy? = nil, trainable: Bool = true, inputShape: [Int]? = nil) throws {
         let l = "SeparableConv2D"
         self.filters = try positiveArgument(filters, "filters", layer: l)
-        (self.kernelSize, self.strides, self.dilationRate) =
-            try convolutionWindow(kernelSize, strides, dilationRate, rank: 2, layer: l)
+        let window = try convolutionWindow(kernelSize, strides, dilationRate, rank: 2, layer: l)
         self.depthMultiplier = try positiveArgument(depthMultiplier, "depth_multiplier", layer: l)
         if padding == .causal { throw SwiftKerasError.invalid("SeparableConv2D: causal padding is not supported") }
-        self.padding = padding
-        self.activation = activation
-        self.useBias = useBias
         self.depthwiseInitializer = depthwiseInitializer; self.pointwiseInitializer = pointwiseInitializer
-        self.biasInitializer = biasInitializer
         self.depthwiseRegularizer = depthwiseRegularizer; self.pointwiseRegularizer = pointwiseRegularizer
-        self.biasRegularizer = biasRegularizer
-        super.init(name: name, dtype: dtype, trainable: trainable, inputShape: inputShape)
-        self.activityRegularizer = activityRegularizer
+        super.init(rank: 2, window: window, padding: padding, activation: activation, useBias: useBias,
+                   biasInitializer: biasInitializer, biasRegularizer: biasRegularizer,
+                   activityRegularizer: activityRegularizer, name: name, dtype: dtype, trainable: trainable,
+                   inputShape: inputShape)
     }
 
     public override func build(inputShape: [Int]) throws {
@@ -429,9 +365,7 @@ public final class SeparableConv2D: Layer {
                                         initializer: depthwiseInitializer, regularizer: depthwiseRegularizer)
         pointwiseKernel = try addWeight(name: "pointwise_kernel", shape: [1, 1, c * depthMultiplier, filters],
                                         initializer: pointwiseInitializer, regularizer: pointwiseRegularizer)
-        if useBias {
-            bias = try addWeight(name: "bias", shape: [filters], initializer: biasInitializer, regularizer: biasRegularizer)
-        }
+        try buildBias(units: filters)
     }
 
     public override func call(_ x: Tensor, training: Bool) throws -> Tensor {
@@ -447,9 +381,7 @@ public final class SeparableConv2D: Layer {
     }
 
     public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] {
-        try checkInputRank(inputShape, 4)
-        return windowOutputShape(inputShape, kernel: kernelSize, strides: strides, dilation: dilationRate,
-                                 padding: padding, channels: filters)
+        try outputShape(inputShape, channels: filters)
     }
 
     /// The layer's config (see `Layer.getConfig()`).
@@ -494,37 +426,6 @@ extension SeparableConv2D: KerasSerializable {
 }
 
 // MARK: - Configs
-
-/// The convolutions whose configs share Keras `BaseConv`'s keys.
-protocol ConvolutionConfigurable: Layer {
-    var filters: Int { get }
-    var kernelSize: [Int] { get }
-    var strides: [Int] { get }
-    var padding: Padding { get }
-    var dilationRate: [Int] { get }
-    var activation: ActivationFunction { get }
-    var useBias: Bool { get }
-    var kernelInitializer: Initializer { get }
-    var biasInitializer: Initializer { get }
-    var kernelRegularizer: Regularizer? { get }
-    var biasRegularizer: Regularizer? { get }
-}
-
-extension ConvolutionConfigurable {
-    /// The base keys plus Keras `BaseConv.get_config`'s.
-    func convolutionConfig() throws -> [String: ConfigValue] {
-        var c = try baseConfig()
-        c["filters"] = .int(filters); c["kernel_size"] = .ints(kernelSize); c["strides"] = .ints(strides)
-        c["padding"] = .padding(padding); c["data_format"] = .string("channels_last")
-        c["dilation_rate"] = .ints(dilationRate); c["activation"] = .activation(activation); c["use_bias"] = .bool(useBias)
-        c["kernel_initializer"] = try .initializer(kernelInitializer); c["bias_initializer"] = try .initializer(biasInitializer)
-        c["kernel_regularizer"] = try .regularizer(kernelRegularizer); c["bias_regularizer"] = try .regularizer(biasRegularizer)
-        return c
-    }
-}
-
-extension BaseConv: ConvolutionConfigurable {}
-extension Conv2DTranspose: ConvolutionConfigurable {}
 
 /// The convolution arguments of a config (Keras `BaseConv.__init__`), for `rank` spatial
 /// dimensions; a single integer is repeated ("kernel_size": 3 → (3, 3)).
