@@ -70,10 +70,8 @@ public class ConvolutionLayer: Layer {
         self.rank = rank
         (kernelSize, strides, dilationRate) = window
         self.padding = padding
-        self.activation = activation
-        self.useBias = useBias
-        self.biasInitializer = biasInitializer
-        self.biasRegularizer = biasRegularizer
+        self.activation = activation; self.useBias = useBias
+        self.biasInitializer = biasInitializer; self.biasRegularizer = biasRegularizer
         super.init(name: name, dtype: dtype, trainable: trainable, inputShape: inputShape)
         self.activityRegularizer = activityRegularizer
     }
@@ -83,6 +81,18 @@ public class ConvolutionLayer: Layer {
         if useBias {
             bias = try addWeight(name: "bias", shape: [units], initializer: biasInitializer, regularizer: biasRegularizer)
         }
+    }
+
+    /// The layer's config: the base keys, the keys every convolution has ("kernel_size",
+    /// "strides", "padding", "data_format", "dilation_rate", "activation", "use_bias",
+    /// "bias_initializer", "bias_regularizer") and the subclass's `own` keys.
+    func convolutionConfig(_ own: [String: ConfigValue]) throws -> ConfigValue {
+        var c = try baseConfig()
+        c["kernel_size"] = .ints(kernelSize); c["strides"] = .ints(strides); c["padding"] = .padding(padding)
+        c["data_format"] = .string("channels_last"); c["dilation_rate"] = .ints(dilationRate)
+        c["activation"] = .activation(activation); c["use_bias"] = .bool(useBias)
+        c["bias_initializer"] = try .initializer(biasInitializer); c["bias_regularizer"] = try .regularizer(biasRegularizer)
+        return .object(c.merging(own) { _, mine in mine })
     }
 
     /// The output shape for an input of `inputShape` and `channels` output channels (see
@@ -183,13 +193,8 @@ public class BaseConv: ConvolutionLayer {
     /// The layer's config (see `Layer.getConfig()`): the base keys plus Keras
     /// `BaseConv.get_config`'s.
     public override func getConfig() throws -> ConfigValue {
-        var c = try baseConfig()
-        c["filters"] = .int(filters); c["kernel_size"] = .ints(kernelSize); c["strides"] = .ints(strides)
-        c["padding"] = .padding(padding); c["data_format"] = .string("channels_last")
-        c["dilation_rate"] = .ints(dilationRate); c["activation"] = .activation(activation); c["use_bias"] = .bool(useBias)
-        c["kernel_initializer"] = try .initializer(kernelInitializer); c["bias_initializer"] = try .initializer(biasInitializer)
-        c["kernel_regularizer"] = try .regularizer(kernelRegularizer); c["bias_regularizer"] = try .regularizer(biasRegularizer)
-        return .object(c)
+        try convolutionConfig(["filters": .int(filters), "kernel_initializer": try .initializer(kernelInitializer),
+                               "kernel_regularizer": try .regularizer(kernelRegularizer)])
     }
 }
 
@@ -240,14 +245,17 @@ public final class Conv2DTranspose: BaseConv {
     }
 }
 
-/// Depthwise 2-D convolution (Keras `DepthwiseConv2D`): each input channel is convolved with
-/// `depthMultiplier` filters of kernel `(kh, kw, inChannels, depthMultiplier)`; bias of
-/// `inChannels · depthMultiplier`.
-public final class DepthwiseConv2D: ConvolutionLayer {
+/// What DepthwiseConv2D and SeparableConv2D share: a 2-D depthwise kernel
+/// `(kh, kw, inChannels, depthMultiplier)` convolving each input channel with `depthMultiplier`
+/// filters.
+public class DepthwiseConvolutionLayer: ConvolutionLayer {
     public let depthMultiplier: Int
     public let depthwiseInitializer: Initializer
     public let depthwiseRegularizer: Regularizer?
-    public private(set) var depthwiseKernel: Variable?
+    public internal(set) var depthwiseKernel: Variable?
+
+    /// The Keras class name (each subclass gives its own).
+    public class var className: String { "DepthwiseConvolutionLayer" }
 
     /// Creates the layer.
     public init(kernelSize: [Int], strides: [Int] = [1, 1], padding: Padding = .valid, depthMultiplier: Int = 1,
@@ -256,10 +264,10 @@ public final class DepthwiseConv2D: ConvolutionLayer {
                 depthwiseRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
                 activityRegularizer: Regularizer? = nil, name: String? = nil, dtype: DTypePolicy? = nil,
                 trainable: Bool = true, inputShape: [Int]? = nil) throws {
-        let l = "DepthwiseConv2D"
+        let l = Self.className
         let window = try convolutionWindow(kernelSize, strides, dilationRate, rank: 2, layer: l)
         self.depthMultiplier = try positiveArgument(depthMultiplier, "depth_multiplier", layer: l)
-        if padding == .causal { throw SwiftKerasError.invalid("DepthwiseConv2D: causal padding is not supported") }
+        if padding == .causal { throw SwiftKerasError.invalid("\(l): causal padding is not supported") }
         self.depthwiseInitializer = depthwiseInitializer
         self.depthwiseRegularizer = depthwiseRegularizer
         super.init(rank: 2, window: window, padding: padding, activation: activation, useBias: useBias,
@@ -268,11 +276,26 @@ public final class DepthwiseConv2D: ConvolutionLayer {
                    inputShape: inputShape)
     }
 
-    public override func build(inputShape: [Int]) throws {
+    /// Creates the depthwise kernel, named `kernelName`, for an input of `inputShape` (rank 4,
+    /// known channels) and returns the input channels.
+    func buildDepthwiseKernel(_ inputShape: [Int], named kernelName: String) throws -> Int {
         try checkInputRank(inputShape, 4, knownChannels: true)
         let c = inputShape[3]
-        depthwiseKernel = try addWeight(name: "kernel", shape: kernelSize + [c, depthMultiplier],
+        depthwiseKernel = try addWeight(name: kernelName, shape: kernelSize + [c, depthMultiplier],
                                         initializer: depthwiseInitializer, regularizer: depthwiseRegularizer)
+        return c
+    }
+}
+
+/// Depthwise 2-D convolution (Keras `DepthwiseConv2D`): each input channel is convolved with
+/// `depthMultiplier` filters of kernel `(kh, kw, inChannels, depthMultiplier)`; bias of
+/// `inChannels · depthMultiplier`.
+public final class DepthwiseConv2D: DepthwiseConvolutionLayer {
+    /// "DepthwiseConv2D".
+    public override class var className: String { "DepthwiseConv2D" }
+
+    public override func build(inputShape: [Int]) throws {
+        let c = try buildDepthwiseKernel(inputShape, named: "kernel")
         try buildBias(units: c * depthMultiplier)
     }
 
@@ -293,35 +316,23 @@ public final class DepthwiseConv2D: ConvolutionLayer {
 
     /// The layer's config (see `Layer.getConfig()`).
     public override func getConfig() throws -> ConfigValue {
-        var c = try baseConfig()
-        c["kernel_size"] = .ints(kernelSize); c["strides"] = .ints(strides); c["padding"] = .padding(padding)
-        c["depth_multiplier"] = .int(depthMultiplier); c["data_format"] = .string("channels_last")
-        c["dilation_rate"] = .ints(dilationRate); c["activation"] = .activation(activation); c["use_bias"] = .bool(useBias)
-        c["depthwise_initializer"] = try .initializer(depthwiseInitializer); c["bias_initializer"] = try .initializer(biasInitializer)
-        c["depthwise_regularizer"] = try .regularizer(depthwiseRegularizer); c["bias_regularizer"] = try .regularizer(biasRegularizer)
-        return .object(c)
+        try convolutionConfig(["depth_multiplier": .int(depthMultiplier),
+                               "depthwise_initializer": try .initializer(depthwiseInitializer),
+                               "depthwise_regularizer": try .regularizer(depthwiseRegularizer)])
     }
 }
 
 extension DepthwiseConv2D: KerasSerializable {
-    /// "DepthwiseConv2D".
-    public static var className: String { "DepthwiseConv2D" }
-
     /// Builds the layer from its config ("kernel_size" required).
     public convenience init(config: ConfigValue) throws {
         var r = try ConfigReader(config, fromConfigOf: Self.className)
         let base = try LayerBaseArguments(&r)
-        let k = try r.requiredTuple("kernel_size", count: 2)
-        try r.dataFormat()
-        try self.init(kernelSize: k, strides: try r.tuple("strides", count: 2) ?? [1, 1],
-                      padding: try r.padding("padding", .valid),
-                      depthMultiplier: try r.int("depth_multiplier", 1),
-                      dilationRate: try r.tuple("dilation_rate", count: 2) ?? [1, 1],
-                      activation: try r.activation("activation", .linear), useBias: try r.bool("use_bias", true),
-                      depthwiseInitializer: try r.initializer("depthwise_initializer", GlorotUniform()),
-                      biasInitializer: try r.initializer("bias_initializer", Zeros()),
-                      depthwiseRegularizer: try r.regularizer("depthwise_regularizer"),
-                      biasRegularizer: try r.regularizer("bias_regularizer"), name: base.name, dtype: base.dtype)
+        let a = try DepthwiseArguments(&r, separable: false)
+        try self.init(kernelSize: a.kernelSize, strides: a.strides, padding: a.padding, depthMultiplier: a.depthMultiplier,
+                      dilationRate: a.dilationRate, activation: a.activation, useBias: a.useBias,
+                      depthwiseInitializer: a.depthwiseInitializer, biasInitializer: a.biasInitializer,
+                      depthwiseRegularizer: a.depthwiseRegularizer, biasRegularizer: a.biasRegularizer,
+                      name: base.name, dtype: base.dtype)
         try base.finish(r, self)
     }
 }
@@ -329,13 +340,14 @@ extension DepthwiseConv2D: KerasSerializable {
 /// Separable 2-D convolution (Keras `SeparableConv2D`): a depthwise convolution
 /// (`(kh, kw, inChannels, depthMultiplier)`) then a pointwise one
 /// (`(1, 1, inChannels · depthMultiplier, filters)`), bias of `filters`.
-public final class SeparableConv2D: ConvolutionLayer {
+public final class SeparableConv2D: DepthwiseConvolutionLayer {
     public let filters: Int
-    public let depthMultiplier: Int
-    public let depthwiseInitializer: Initializer, pointwiseInitializer: Initializer
-    public let depthwiseRegularizer: Regularizer?, pointwiseRegularizer: Regularizer?
-    public private(set) var depthwiseKernel: Variable?
+    public let pointwiseInitializer: Initializer
+    public let pointwiseRegularizer: Regularizer?
     public private(set) var pointwiseKernel: Variable?
+
+    /// "SeparableConv2D".
+    public override class var className: String { "SeparableConv2D" }
 
     /// Creates the layer.
     public init(filters: Int, kernelSize: [Int], strides: [Int] = [1, 1], padding: Padding = .valid,
@@ -345,24 +357,19 @@ public final class SeparableConv2D: ConvolutionLayer {
                 depthwiseRegularizer: Regularizer? = nil, pointwiseRegularizer: Regularizer? = nil,
                 biasRegularizer: Regularizer? = nil, activityRegularizer: Regularizer? = nil,
                 name: String? = nil, dtype: DTypePolicy? = nil, trainable: Bool = true, inputShape: [Int]? = nil) throws {
-        let l = "SeparableConv2D"
-        self.filters = try positiveArgument(filters, "filters", layer: l)
-        let window = try convolutionWindow(kernelSize, strides, dilationRate, rank: 2, layer: l)
-        self.depthMultiplier = try positiveArgument(depthMultiplier, "depth_multiplier", layer: l)
-        if padding == .causal { throw SwiftKerasError.invalid("SeparableConv2D: causal padding is not supported") }
-        self.depthwiseInitializer = depthwiseInitializer; self.pointwiseInitializer = pointwiseInitializer
-        self.depthwiseRegularizer = depthwiseRegularizer; self.pointwiseRegularizer = pointwiseRegularizer
-        super.init(rank: 2, window: window, padding: padding, activation: activation, useBias: useBias,
-                   biasInitializer: biasInitializer, biasRegularizer: biasRegularizer,
-                   activityRegularizer: activityRegularizer, name: name, dtype: dtype, trainable: trainable,
-                   inputShape: inputShape)
+        self.filters = try positiveArgument(filters, "filters", layer: Self.className)
+        self.pointwiseInitializer = pointwiseInitializer
+        self.pointwiseRegularizer = pointwiseRegularizer
+        try super.init(kernelSize: kernelSize, strides: strides, padding: padding, depthMultiplier: depthMultiplier,
+                       dilationRate: dilationRate, activation: activation, useBias: useBias,
+                       depthwiseInitializer: depthwiseInitializer, biasInitializer: biasInitializer,
+                       depthwiseRegularizer: depthwiseRegularizer, biasRegularizer: biasRegularizer,
+                       activityRegularizer: activityRegularizer, name: name, dtype: dtype, trainable: trainable,
+                       inputShape: inputShape)
     }
 
     public override func build(inputShape: [Int]) throws {
-        try checkInputRank(inputShape, 4, knownChannels: true)
-        let c = inputShape[3]
-        depthwiseKernel = try addWeight(name: "depthwise_kernel", shape: kernelSize + [c, depthMultiplier],
-                                        initializer: depthwiseInitializer, regularizer: depthwiseRegularizer)
+        let c = try buildDepthwiseKernel(inputShape, named: "depthwise_kernel")
         pointwiseKernel = try addWeight(name: "pointwise_kernel", shape: [1, 1, c * depthMultiplier, filters],
                                         initializer: pointwiseInitializer, regularizer: pointwiseRegularizer)
         try buildBias(units: filters)
@@ -386,41 +393,29 @@ public final class SeparableConv2D: ConvolutionLayer {
 
     /// The layer's config (see `Layer.getConfig()`).
     public override func getConfig() throws -> ConfigValue {
-        var c = try baseConfig()
-        c["filters"] = .int(filters); c["kernel_size"] = .ints(kernelSize); c["strides"] = .ints(strides)
-        c["padding"] = .padding(padding); c["depth_multiplier"] = .int(depthMultiplier)
-        c["data_format"] = .string("channels_last")
-        c["dilation_rate"] = .ints(dilationRate); c["activation"] = .activation(activation); c["use_bias"] = .bool(useBias)
-        c["depthwise_initializer"] = try .initializer(depthwiseInitializer)
-        c["pointwise_initializer"] = try .initializer(pointwiseInitializer); c["bias_initializer"] = try .initializer(biasInitializer)
-        c["depthwise_regularizer"] = try .regularizer(depthwiseRegularizer)
-        c["pointwise_regularizer"] = try .regularizer(pointwiseRegularizer); c["bias_regularizer"] = try .regularizer(biasRegularizer)
-        return .object(c)
+        try convolutionConfig([
+            "filters": .int(filters), "depth_multiplier": .int(depthMultiplier),
+            "depthwise_initializer": try .initializer(depthwiseInitializer),
+            "pointwise_initializer": try .initializer(pointwiseInitializer),
+            "depthwise_regularizer": try .regularizer(depthwiseRegularizer),
+            "pointwise_regularizer": try .regularizer(pointwiseRegularizer),
+        ])
     }
 }
 
 extension SeparableConv2D: KerasSerializable {
-    /// "SeparableConv2D".
-    public static var className: String { "SeparableConv2D" }
-
     /// Builds the layer from its config ("filters" and "kernel_size" required).
     public convenience init(config: ConfigValue) throws {
         var r = try ConfigReader(config, fromConfigOf: Self.className)
         let base = try LayerBaseArguments(&r)
         let filters = try r.requiredInt("filters")
-        let k = try r.requiredTuple("kernel_size", count: 2)
-        try r.dataFormat()
-        try self.init(filters: filters, kernelSize: k, strides: try r.tuple("strides", count: 2) ?? [1, 1],
-                      padding: try r.padding("padding", .valid),
-                      depthMultiplier: try r.int("depth_multiplier", 1),
-                      dilationRate: try r.tuple("dilation_rate", count: 2) ?? [1, 1],
-                      activation: try r.activation("activation", .linear), useBias: try r.bool("use_bias", true),
-                      depthwiseInitializer: try r.initializer("depthwise_initializer", GlorotUniform()),
-                      pointwiseInitializer: try r.initializer("pointwise_initializer", GlorotUniform()),
-                      biasInitializer: try r.initializer("bias_initializer", Zeros()),
-                      depthwiseRegularizer: try r.regularizer("depthwise_regularizer"),
-                      pointwiseRegularizer: try r.regularizer("pointwise_regularizer"),
-                      biasRegularizer: try r.regularizer("bias_regularizer"), name: base.name, dtype: base.dtype)
+        let a = try DepthwiseArguments(&r, separable: true)
+        try self.init(filters: filters, kernelSize: a.kernelSize, strides: a.strides, padding: a.padding,
+                      depthMultiplier: a.depthMultiplier, dilationRate: a.dilationRate, activation: a.activation,
+                      useBias: a.useBias, depthwiseInitializer: a.depthwiseInitializer,
+                      pointwiseInitializer: a.pointwiseInitializer, biasInitializer: a.biasInitializer,
+                      depthwiseRegularizer: a.depthwiseRegularizer, pointwiseRegularizer: a.pointwiseRegularizer,
+                      biasRegularizer: a.biasRegularizer, name: base.name, dtype: base.dtype)
         try base.finish(r, self)
     }
 }
@@ -450,6 +445,36 @@ struct ConvolutionArguments {
         kernelInitializer = try r.initializer("kernel_initializer", GlorotUniform())
         biasInitializer = try r.initializer("bias_initializer", Zeros())
         kernelRegularizer = try r.regularizer("kernel_regularizer")
+        biasRegularizer = try r.regularizer("bias_regularizer")
+    }
+}
+
+/// The arguments of a depthwise or separable convolution's config (Keras
+/// `DepthwiseConv2D.__init__`, `SeparableConv2D.__init__` after "filters"), read in that order;
+/// the pointwise ones only for a separable convolution (else Keras' defaults, unused).
+struct DepthwiseArguments {
+    let kernelSize: [Int], strides: [Int], dilationRate: [Int]
+    let padding: Padding
+    let depthMultiplier: Int
+    let activation: ActivationFunction
+    let useBias: Bool
+    let depthwiseInitializer: Initializer, pointwiseInitializer: Initializer, biasInitializer: Initializer
+    let depthwiseRegularizer: Regularizer?, pointwiseRegularizer: Regularizer?, biasRegularizer: Regularizer?
+
+    init(_ r: inout ConfigReader, separable: Bool) throws {
+        kernelSize = try r.requiredTuple("kernel_size", count: 2)
+        try r.dataFormat()
+        strides = try r.tuple("strides", count: 2) ?? [1, 1]
+        padding = try r.padding("padding", .valid)
+        depthMultiplier = try r.int("depth_multiplier", 1)
+        dilationRate = try r.tuple("dilation_rate", count: 2) ?? [1, 1]
+        activation = try r.activation("activation", .linear)
+        useBias = try r.bool("use_bias", true)
+        depthwiseInitializer = try r.initializer("depthwise_initializer", GlorotUniform())
+        pointwiseInitializer = separable ? try r.initializer("pointwise_initializer", GlorotUniform()) : GlorotUniform()
+        biasInitializer = try r.initializer("bias_initializer", Zeros())
+        depthwiseRegularizer = try r.regularizer("depthwise_regularizer")
+        pointwiseRegularizer = separable ? try r.regularizer("pointwise_regularizer") : nil
         biasRegularizer = try r.regularizer("bias_regularizer")
     }
 }
