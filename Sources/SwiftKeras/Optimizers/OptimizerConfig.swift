@@ -255,15 +255,6 @@ struct BaseArguments {
     }
 }
 
-/// The base arguments plus `beta_1`, `beta_2`, `epsilon` (Adamax and Nadam).
-func readAdaptiveMomentArguments(_ r: inout ArgumentReader) throws -> (BaseArguments, Double, Double, Double) {
-    let b = try BaseArguments(&r, learningRate: 0.001)
-    let beta1 = try r.number("beta_1", 0.9, "in [0, 1)", isHalfOpenUnitInterval)
-    let beta2 = try r.number("beta_2", 0.999, "in [0, 1]", isUnitInterval)
-    let epsilon = try r.number("epsilon", 1e-7, "a finite number >= 0", isFiniteNonNegative)
-    return (b, beta1, beta2, epsilon)
-}
-
 extension Optimizer {
     /// The keys every optimizer config holds (Keras `BaseOptimizer.get_config`), the learning
     /// rate as a number or a serialized schedule.

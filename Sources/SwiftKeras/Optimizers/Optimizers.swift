@@ -443,34 +443,72 @@ extension Adadelta: KerasSerializable {
     }
 }
 
-/// Adamax (Keras `Adamax`): with `t = iterations + 1`, `m += (g - m) * (1 - beta1)`,
-/// `u = max(beta2 * u, |g|)`, `w -= lr * m / ((1 - beta1^t) * (u + epsilon))`. Defaults as
-/// Keras: learning rate 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7.
-public final class Adamax: Optimizer {
+/// What Adamax and Nadam share: the decay rates of the first moment and of the second moment
+/// (or infinity norm) and the epsilon of the denominator, with the same arguments and config.
+/// Defaults as Keras: learning rate 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7.
+public class AdaptiveMomentOptimizer: Optimizer {
     /// Decay rate of the first moment (Keras `beta_1`).
     public let beta1: Double
-    /// Decay rate of the infinity norm (Keras `beta_2`).
+    /// Decay rate of the second moment or infinity norm (Keras `beta_2`).
     public let beta2: Double
-    /// Added to the norm (Keras `epsilon`).
+    /// Added to the denominator (Keras `epsilon`).
     public let epsilon: Double
 
-    /// Creates an Adamax optimizer.
+    /// Creates the optimizer; the name defaults to the class's ("adamax", "nadam").
     public init(learningRate: LearningRate = 0.001, beta1: Double = 0.9, beta2: Double = 0.999,
                 epsilon: Double = 1e-7, weightDecay: Double? = nil, clipnorm: Double? = nil,
                 clipvalue: Double? = nil, globalClipnorm: Double? = nil,
-                lossScaleFactor: Double? = nil, name: String = "adamax") throws {
+                lossScaleFactor: Double? = nil, name: String? = nil) throws {
         self.beta1 = beta1
         self.beta2 = beta2
         self.epsilon = epsilon
-        try super.init(learningRate: learningRate, name: name, weightDecay: weightDecay,
+        try super.init(learningRate: learningRate, name: name ?? Self.className.lowercased(), weightDecay: weightDecay,
                        clipnorm: clipnorm, clipvalue: clipvalue, globalClipnorm: globalClipnorm,
                        lossScaleFactor: lossScaleFactor)
     }
 
+    /// The Keras class name (each subclass gives its own).
+    public class var className: String { "AdaptiveMomentOptimizer" }
+
+    /// Builds the optimizer from its config (Keras defaults for missing arguments).
+    public required convenience init(config: ConfigValue) throws {
+        var r = try ArgumentReader(config, owner: Self.className)
+        let b = try BaseArguments(&r, learningRate: 0.001)
+        let beta1 = try r.number("beta_1", 0.9, "in [0, 1)", isHalfOpenUnitInterval)
+        let beta2 = try r.number("beta_2", 0.999, "in [0, 1]", isUnitInterval)
+        let epsilon = try r.number("epsilon", 1e-7, "a finite number >= 0", isFiniteNonNegative)
+        try self.init(learningRate: b.learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
+                      weightDecay: b.weightDecay, clipnorm: b.clipnorm, clipvalue: b.clipvalue,
+                      globalClipnorm: b.globalClipnorm, lossScaleFactor: b.lossScaleFactor, name: b.name)
+        try r.finish()
+    }
+
     public override func build(variable: Variable) throws {
         try addSlot("momentum", for: variable)
-        try addSlot("norm", for: variable)
+        try addSlot(Self.secondSlot, for: variable)
     }
+
+    /// The slot of the second statistic: "velocity" (Nadam) or "norm" (Adamax).
+    class var secondSlot: String { "velocity" }
+}
+
+extension AdaptiveMomentOptimizer: KerasSerializable {
+    /// The config: the base optimizer keys plus "beta_1", "beta_2", "epsilon".
+    public func getConfig() throws -> ConfigValue {
+        var c = baseConfig()
+        c["beta_1"] = .double(beta1)
+        c["beta_2"] = .double(beta2)
+        c["epsilon"] = .double(epsilon)
+        return .object(c)
+    }
+}
+
+/// Adamax (Keras `Adamax`): with `t = iterations + 1`, `m += (g - m) * (1 - beta1)`,
+/// `u = max(beta2 * u, |g|)`, `w -= lr * m / ((1 - beta1^t) * (u + epsilon))`.
+public final class Adamax: AdaptiveMomentOptimizer {
+    /// "Adamax".
+    public override class var className: String { "Adamax" }
+    override class var secondSlot: String { "norm" }
 
     public override func updateStep(gradient: Tensor, variable: Variable, learningRate lr: Double) throws {
         let x = variable.value(recording: false)
@@ -488,65 +526,19 @@ public final class Adamax: Optimizer {
     }
 }
 
-extension Adamax: KerasSerializable {
-    /// "Adamax".
-    public static var className: String { "Adamax" }
-
-    /// The config: the base optimizer keys plus "beta_1", "beta_2", "epsilon".
-    public func getConfig() throws -> ConfigValue {
-        var c = baseConfig()
-        c["beta_1"] = .double(beta1)
-        c["beta_2"] = .double(beta2)
-        c["epsilon"] = .double(epsilon)
-        return .object(c)
-    }
-
-    /// Builds the optimizer from its config (Keras defaults for missing arguments).
-    public convenience init(config: ConfigValue) throws {
-        var r = try ArgumentReader(config, owner: Self.className)
-        let (b, beta1, beta2, epsilon) = try readAdaptiveMomentArguments(&r)
-        try self.init(learningRate: b.learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
-                      weightDecay: b.weightDecay, clipnorm: b.clipnorm, clipvalue: b.clipvalue,
-                      globalClipnorm: b.globalClipnorm, lossScaleFactor: b.lossScaleFactor, name: b.name ?? "adamax")
-        try r.finish()
-    }
-}
-
 /// Nadam, Adam with Nesterov momentum (Keras `Nadam`). With `t = iterations + 1`,
 /// `mu_t = beta1 * (1 - 0.5 * 0.96^t)` and the running product `P_t = mu_1 ... mu_t` (updated
 /// once per step, before the variables): `m += (g - m) * (1 - beta1)`,
 /// `v += (g² - v) * (1 - beta2)`, `m_hat = mu_{t+1} * m / (1 - P_t * mu_{t+1}) +
 /// (1 - mu_t) * g / (1 - P_t)`, `v_hat = v / (1 - beta2^t)`,
-/// `w -= lr * m_hat / (sqrt(v_hat) + epsilon)`. Defaults as Keras: learning rate 0.001,
-/// beta1 0.9, beta2 0.999, epsilon 1e-7.
-public final class Nadam: Optimizer {
-    /// Decay rate of the first moment (Keras `beta_1`).
-    public let beta1: Double
-    /// Decay rate of the second moment (Keras `beta_2`).
-    public let beta2: Double
-    /// Added to `sqrt(v_hat)` (Keras `epsilon`).
-    public let epsilon: Double
+/// `w -= lr * m_hat / (sqrt(v_hat) + epsilon)`.
+public final class Nadam: AdaptiveMomentOptimizer {
     /// The running product of the momentum schedule (Keras `_u_product`, a variable of the
     /// first variable's dtype there, a double here). Settable to restore a saved optimizer.
     public var uProduct: Double = 1
 
-    /// Creates a Nadam optimizer.
-    public init(learningRate: LearningRate = 0.001, beta1: Double = 0.9, beta2: Double = 0.999,
-                epsilon: Double = 1e-7, weightDecay: Double? = nil, clipnorm: Double? = nil,
-                clipvalue: Double? = nil, globalClipnorm: Double? = nil,
-                lossScaleFactor: Double? = nil, name: String = "nadam") throws {
-        self.beta1 = beta1
-        self.beta2 = beta2
-        self.epsilon = epsilon
-        try super.init(learningRate: learningRate, name: name, weightDecay: weightDecay,
-                       clipnorm: clipnorm, clipvalue: clipvalue, globalClipnorm: globalClipnorm,
-                       lossScaleFactor: lossScaleFactor)
-    }
-
-    public override func build(variable: Variable) throws {
-        try addSlot("momentum", for: variable)
-        try addSlot("velocity", for: variable)
-    }
+    /// "Nadam".
+    public override class var className: String { "Nadam" }
 
     private func mu(_ step: Double) -> Double { beta1 * (1 - 0.5 * Glibc.pow(0.96, step)) }
 
@@ -572,30 +564,6 @@ public final class Nadam: Optimizer {
         let mHat = try (try m * muNext) / (1 - productNext) + (try g * (1 - muT)) / (1 - uProduct)
         let vHat = try v / (1 - beta2Power)
         try variable.assign(try x - (try mHat * lr) / (try sqrt(vHat) + epsilon))
-    }
-}
-
-extension Nadam: KerasSerializable {
-    /// "Nadam".
-    public static var className: String { "Nadam" }
-
-    /// The config: the base optimizer keys plus "beta_1", "beta_2", "epsilon".
-    public func getConfig() throws -> ConfigValue {
-        var c = baseConfig()
-        c["beta_1"] = .double(beta1)
-        c["beta_2"] = .double(beta2)
-        c["epsilon"] = .double(epsilon)
-        return .object(c)
-    }
-
-    /// Builds the optimizer from its config (Keras defaults for missing arguments).
-    public convenience init(config: ConfigValue) throws {
-        var r = try ArgumentReader(config, owner: Self.className)
-        let (b, beta1, beta2, epsilon) = try readAdaptiveMomentArguments(&r)
-        try self.init(learningRate: b.learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
-                      weightDecay: b.weightDecay, clipnorm: b.clipnorm, clipvalue: b.clipvalue,
-                      globalClipnorm: b.globalClipnorm, lossScaleFactor: b.lossScaleFactor, name: b.name ?? "nadam")
-        try r.finish()
     }
 }
 
