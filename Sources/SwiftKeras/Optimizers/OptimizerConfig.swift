@@ -272,6 +272,12 @@ extension Optimizer {
             "gradient_accumulation_steps": .null,
         ]
     }
+
+    /// The config: the keys every optimizer config holds (`baseConfig()`) and the optimizer's
+    /// `own` keys.
+    func optimizerConfig(_ own: [String: ConfigValue]) -> ConfigValue {
+        .object(baseConfig().merging(own) { _, mine in mine })
+    }
 }
 
 /// Builds an optimizer from its Keras class name ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad",

@@ -66,10 +66,7 @@ extension SGD: KerasSerializable {
 
     /// The config: the base optimizer keys plus "momentum", "nesterov".
     public func getConfig() throws -> ConfigValue {
-        var c = baseConfig()
-        c["momentum"] = .double(momentum)
-        c["nesterov"] = .bool(nesterov)
-        return .object(c)
+        optimizerConfig(["momentum": .double(momentum), "nesterov": .bool(nesterov)])
     }
 
     /// Builds the optimizer from its config (Keras defaults for missing arguments).
@@ -169,12 +166,8 @@ public class Adam: Optimizer {
 extension Adam: KerasSerializable {
     /// The config: the base optimizer keys plus "beta_1", "beta_2", "epsilon", "amsgrad".
     public func getConfig() throws -> ConfigValue {
-        var c = baseConfig()
-        c["beta_1"] = .double(beta1)
-        c["beta_2"] = .double(beta2)
-        c["epsilon"] = .double(epsilon)
-        c["amsgrad"] = .bool(amsgrad)
-        return .object(c)
+        optimizerConfig(["beta_1": .double(beta1), "beta_2": .double(beta2),
+                         "epsilon": .double(epsilon), "amsgrad": .bool(amsgrad)])
     }
 
     /// Adam's and AdamW's arguments read from a config.
@@ -291,12 +284,8 @@ extension RMSprop: KerasSerializable {
 
     /// The config: the base optimizer keys plus "rho", "momentum", "epsilon", "centered".
     public func getConfig() throws -> ConfigValue {
-        var c = baseConfig()
-        c["rho"] = .double(rho)
-        c["momentum"] = .double(momentum)
-        c["epsilon"] = .double(epsilon)
-        c["centered"] = .bool(centered)
-        return .object(c)
+        optimizerConfig(["rho": .double(rho), "momentum": .double(momentum),
+                         "epsilon": .double(epsilon), "centered": .bool(centered)])
     }
 
     /// Builds the optimizer from its config (Keras defaults for missing arguments).
@@ -359,10 +348,7 @@ extension Adagrad: KerasSerializable {
 
     /// The config: the base optimizer keys plus "initial_accumulator_value", "epsilon".
     public func getConfig() throws -> ConfigValue {
-        var c = baseConfig()
-        c["initial_accumulator_value"] = .double(initialAccumulatorValue)
-        c["epsilon"] = .double(epsilon)
-        return .object(c)
+        optimizerConfig(["initial_accumulator_value": .double(initialAccumulatorValue), "epsilon": .double(epsilon)])
     }
 
     /// Builds the optimizer from its config (Keras defaults for missing arguments).
@@ -424,10 +410,7 @@ extension Adadelta: KerasSerializable {
 
     /// The config: the base optimizer keys plus "rho", "epsilon".
     public func getConfig() throws -> ConfigValue {
-        var c = baseConfig()
-        c["rho"] = .double(rho)
-        c["epsilon"] = .double(epsilon)
-        return .object(c)
+        optimizerConfig(["rho": .double(rho), "epsilon": .double(epsilon)])
     }
 
     /// Builds the optimizer from its config (Keras defaults for missing arguments).
@@ -495,11 +478,7 @@ public class AdaptiveMomentOptimizer: Optimizer {
 extension AdaptiveMomentOptimizer: KerasSerializable {
     /// The config: the base optimizer keys plus "beta_1", "beta_2", "epsilon".
     public func getConfig() throws -> ConfigValue {
-        var c = baseConfig()
-        c["beta_1"] = .double(beta1)
-        c["beta_2"] = .double(beta2)
-        c["epsilon"] = .double(epsilon)
-        return .object(c)
+        optimizerConfig(["beta_1": .double(beta1), "beta_2": .double(beta2), "epsilon": .double(epsilon)])
     }
 }
 
@@ -612,10 +591,7 @@ extension Lion: KerasSerializable {
 
     /// The config: the base optimizer keys plus "beta_1", "beta_2".
     public func getConfig() throws -> ConfigValue {
-        var c = baseConfig()
-        c["beta_1"] = .double(beta1)
-        c["beta_2"] = .double(beta2)
-        return .object(c)
+        optimizerConfig(["beta_1": .double(beta1), "beta_2": .double(beta2)])
     }
 
     /// Builds the optimizer from its config (Keras defaults for missing arguments).
