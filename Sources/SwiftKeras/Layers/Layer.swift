@@ -397,10 +397,17 @@ open class Layer: CustomStringConvertible {
 
     /// Checks that an input shape has rank `rank` and, with `knownChannels`, a positive last
     /// dimension ("<Class> '<name>': expected an input of rank 4 with known channels, got ...").
+    @inline(__always)
     func checkInputRank(_ shape: [Int], _ rank: Int, knownChannels: Bool = false) throws {
         if shape.count != rank || (knownChannels && shape[rank - 1] <= 0) {
-            throw SwiftKerasError.invalid("\(String(describing: type(of: self))) '\(name)': expected an input of rank \(rank)\(knownChannels ? " with known channels" : ""), got shape \(formatShape(shape))")
+            throw inputRankError(shape, rank, knownChannels: knownChannels)
         }
+    }
+
+    /// The error `checkInputRank` throws (kept out of line: the check sits on call paths).
+    @inline(never)
+    private func inputRankError(_ shape: [Int], _ rank: Int, knownChannels: Bool) -> SwiftKerasError {
+        SwiftKerasError.invalid("\(String(describing: type(of: self))) '\(name)': expected an input of rank \(rank)\(knownChannels ? " with known channels" : ""), got shape \(formatShape(shape))")
     }
 
     /// `y` plus `bias` (when there is one) through `activation` (unless linear): how the dense
