@@ -24,50 +24,41 @@ public final class ClosureInitializer: Initializer {
 }
 
 /// Zeros (`keras.initializers.Zeros`).
-public final class Zeros: Initializer {
+public final class Zeros: ArgumentlessInitializer {
     /// Creates the initializer.
     public init() {}
     public func callAsFunction(_ shape: [Int], dtype: DType) throws -> Tensor { try Tensor.zeros(shape, dtype: dtype) }
-}
-
-extension Zeros: KerasSerializable {
     /// "Zeros".
     public static var className: String { "Zeros" }
-    /// Its function name too.
+    /// Its function names too.
     public static var aliases: [String] { ["zeros", "zero"] }
-
-    /// The config: empty.
-    public func getConfig() throws -> ConfigValue { .object([:]) }
-
-    /// Builds the initializer from its config.
-    public convenience init(config: ConfigValue) throws {
-        let r = try ConfigReader(config, owner: Self.className)
-        self.init()
-        try r.finish()
-    }
 }
 
 /// Ones (`keras.initializers.Ones`).
-public final class Ones: Initializer {
+public final class Ones: ArgumentlessInitializer {
     /// Creates the initializer.
     public init() {}
     public func callAsFunction(_ shape: [Int], dtype: DType) throws -> Tensor { try Tensor.ones(shape, dtype: dtype) }
-}
-
-extension Ones: KerasSerializable {
     /// "Ones".
     public static var className: String { "Ones" }
-    /// Its function name too.
+    /// Its function names too.
     public static var aliases: [String] { ["ones", "one"] }
+}
 
+/// The initializers without arguments (Zeros, Ones): their config is empty.
+public protocol ArgumentlessInitializer: Initializer, KerasSerializable {
+    /// Creates the initializer.
+    init()
+}
+
+extension ArgumentlessInitializer {
     /// The config: empty.
     public func getConfig() throws -> ConfigValue { .object([:]) }
 
-    /// Builds the initializer from its config.
-    public convenience init(config: ConfigValue) throws {
-        let r = try ConfigReader(config, owner: Self.className)
+    /// Builds the initializer from its config (no keys allowed).
+    public init(config: ConfigValue) throws {
+        try ConfigReader(config, owner: Self.className).finish()
         self.init()
-        try r.finish()
     }
 }
 
@@ -99,33 +90,49 @@ extension Constant: KerasSerializable {
     }
 }
 
-/// Normal values (`keras.initializers.RandomNormal`, mean 0, stddev 0.05).
-public final class RandomNormal: Initializer {
+/// What RandomNormal and TruncatedNormal share: float values drawn around `mean` with
+/// `stddev`, their config "mean", "stddev", "seed".
+public class NormalDistributionInitializer: Initializer {
     public let mean: Double, stddev: Double, seed: UInt64?
     /// Creates the initializer.
-    public init(mean: Double = 0, stddev: Double = 0.05, seed: UInt64? = nil) {
+    public required init(mean: Double = 0, stddev: Double = 0.05, seed: UInt64? = nil) {
         self.mean = mean; self.stddev = stddev; self.seed = seed
     }
     public func callAsFunction(_ shape: [Int], dtype: DType) throws -> Tensor {
-        try floatOnly("RandomNormal", dtype)
-        return try Random.normal(shape, mean: mean, stddev: stddev, dtype: dtype, seed: seed)
+        try floatOnly(Self.className, dtype)
+        return try draw(shape, dtype)
     }
-}
+    /// The values (each subclass draws from its distribution).
+    func draw(_ shape: [Int], _ dtype: DType) throws -> Tensor {
+        throw SwiftKerasError(.unimplemented, "\(Self.className): draw is implemented by RandomNormal and TruncatedNormal")
+    }
 
-extension RandomNormal: KerasSerializable {
-    /// "RandomNormal".
-    public static var className: String { "RandomNormal" }
-    /// Its function name too.
-    public static var aliases: [String] { ["random_normal", "normal"] }
-
-    /// The config: "mean", "stddev", "seed".
-    public func getConfig() throws -> ConfigValue { .object(["mean": .double(mean), "stddev": .double(stddev), "seed": .seed(seed)]) }
+    /// The Keras class name (each subclass gives its own).
+    public class var className: String { "NormalDistributionInitializer" }
+    /// The function names (each subclass gives its own).
+    public class var aliases: [String] { [] }
 
     /// Builds the initializer from its config.
-    public convenience init(config: ConfigValue) throws {
+    public required convenience init(config: ConfigValue) throws {
         var r = try ConfigReader(config, owner: Self.className)
         self.init(mean: try r.double("mean", 0), stddev: try r.double("stddev", 0.05), seed: try r.seed("seed"))
         try r.finish()
+    }
+}
+
+extension NormalDistributionInitializer: KerasSerializable {
+    /// The config: "mean", "stddev", "seed".
+    public func getConfig() throws -> ConfigValue { .object(["mean": .double(mean), "stddev": .double(stddev), "seed": .seed(seed)]) }
+}
+
+/// Normal values (`keras.initializers.RandomNormal`, mean 0, stddev 0.05).
+public final class RandomNormal: NormalDistributionInitializer {
+    /// "RandomNormal".
+    public override class var className: String { "RandomNormal" }
+    /// Its function names too.
+    public override class var aliases: [String] { ["random_normal", "normal"] }
+    override func draw(_ shape: [Int], _ dtype: DType) throws -> Tensor {
+        try Random.normal(shape, mean: mean, stddev: stddev, dtype: dtype, seed: seed)
     }
 }
 
@@ -160,32 +167,13 @@ extension RandomUniform: KerasSerializable {
 
 /// Normal values redrawn beyond two standard deviations (`keras.initializers.TruncatedNormal`,
 /// mean 0, stddev 0.05).
-public final class TruncatedNormal: Initializer {
-    public let mean: Double, stddev: Double, seed: UInt64?
-    /// Creates the initializer.
-    public init(mean: Double = 0, stddev: Double = 0.05, seed: UInt64? = nil) {
-        self.mean = mean; self.stddev = stddev; self.seed = seed
-    }
-    public func callAsFunction(_ shape: [Int], dtype: DType) throws -> Tensor {
-        try floatOnly("TruncatedNormal", dtype)
-        return try Random.truncatedNormal(shape, mean: mean, stddev: stddev, dtype: dtype, seed: seed)
-    }
-}
-
-extension TruncatedNormal: KerasSerializable {
+public final class TruncatedNormal: NormalDistributionInitializer {
     /// "TruncatedNormal".
-    public static var className: String { "TruncatedNormal" }
+    public override class var className: String { "TruncatedNormal" }
     /// Its function name too.
-    public static var aliases: [String] { ["truncated_normal"] }
-
-    /// The config: "mean", "stddev", "seed".
-    public func getConfig() throws -> ConfigValue { .object(["mean": .double(mean), "stddev": .double(stddev), "seed": .seed(seed)]) }
-
-    /// Builds the initializer from its config.
-    public convenience init(config: ConfigValue) throws {
-        var r = try ConfigReader(config, owner: Self.className)
-        self.init(mean: try r.double("mean", 0), stddev: try r.double("stddev", 0.05), seed: try r.seed("seed"))
-        try r.finish()
+    public override class var aliases: [String] { ["truncated_normal"] }
+    override func draw(_ shape: [Int], _ dtype: DType) throws -> Tensor {
+        try Random.truncatedNormal(shape, mean: mean, stddev: stddev, dtype: dtype, seed: seed)
     }
 }
 
@@ -286,102 +274,43 @@ public class VarianceScaling: Initializer {
     }
 }
 
+/// A variance-scaling initializer with fixed scale, mode and distribution (the Glorot, He and
+/// LeCun initializers): created from a seed alone, its config is "seed" alone.
+public class VarianceScalingPreset: VarianceScaling {
+    /// A preset: the Keras class name and the fixed scale, mode and distribution.
+    typealias Preset = (className: String, scale: Double, mode: Mode, distribution: Distribution)
+    /// This class's preset; each subclass overrides it.
+    class var preset: Preset { ("VarianceScalingPreset", 1, .fanIn, .truncatedNormal) }
+    /// The preset's class name.
+    public override class var className: String { preset.className }
+
+    /// Creates the initializer.
+    public required init(seed: UInt64? = nil) {
+        let p = Self.preset
+        super.init(uncheckedScale: p.scale, mode: p.mode, distribution: p.distribution, seed: seed)
+    }
+
+    /// Builds the initializer from its config ("seed").
+    public required convenience init(config: ConfigValue) throws {
+        self.init(seed: try VarianceScaling.seed(fromConfig: config, of: Self.className))
+    }
+
+    /// The config: "seed".
+    public override func getConfig() throws -> ConfigValue { .object(["seed": .seed(seed)]) }
+}
+
 /// Glorot (Xavier) uniform: variance scaling 1, fan_avg, uniform (`keras.initializers.GlorotUniform`).
-public final class GlorotUniform: VarianceScaling {
-    /// Creates the initializer.
-    public init(seed: UInt64? = nil) { super.init(uncheckedScale: 1, mode: .fanAvg, distribution: .uniform, seed: seed) }
-    /// "GlorotUniform".
-    public override class var className: String { "GlorotUniform" }
-
-    /// Builds the initializer from its config ("seed").
-    public required convenience init(config: ConfigValue) throws {
-        self.init(seed: try VarianceScaling.seed(fromConfig: config, of: Self.className))
-    }
-
-    /// The config: "seed".
-    public override func getConfig() throws -> ConfigValue { .object(["seed": .seed(seed)]) }
-
-}
+public final class GlorotUniform: VarianceScalingPreset { override class var preset: Preset { ("GlorotUniform", 1, .fanAvg, .uniform) } }
 /// Glorot normal: 1, fan_avg, truncated normal (`keras.initializers.GlorotNormal`).
-public final class GlorotNormal: VarianceScaling {
-    /// Creates the initializer.
-    public init(seed: UInt64? = nil) { super.init(uncheckedScale: 1, mode: .fanAvg, distribution: .truncatedNormal, seed: seed) }
-    /// "GlorotNormal".
-    public override class var className: String { "GlorotNormal" }
-
-    /// Builds the initializer from its config ("seed").
-    public required convenience init(config: ConfigValue) throws {
-        self.init(seed: try VarianceScaling.seed(fromConfig: config, of: Self.className))
-    }
-
-    /// The config: "seed".
-    public override func getConfig() throws -> ConfigValue { .object(["seed": .seed(seed)]) }
-
-}
+public final class GlorotNormal: VarianceScalingPreset { override class var preset: Preset { ("GlorotNormal", 1, .fanAvg, .truncatedNormal) } }
 /// He normal: 2, fan_in, truncated normal (`keras.initializers.HeNormal`).
-public final class HeNormal: VarianceScaling {
-    /// Creates the initializer.
-    public init(seed: UInt64? = nil) { super.init(uncheckedScale: 2, mode: .fanIn, distribution: .truncatedNormal, seed: seed) }
-    /// "HeNormal".
-    public override class var className: String { "HeNormal" }
-
-    /// Builds the initializer from its config ("seed").
-    public required convenience init(config: ConfigValue) throws {
-        self.init(seed: try VarianceScaling.seed(fromConfig: config, of: Self.className))
-    }
-
-    /// The config: "seed".
-    public override func getConfig() throws -> ConfigValue { .object(["seed": .seed(seed)]) }
-
-}
+public final class HeNormal: VarianceScalingPreset { override class var preset: Preset { ("HeNormal", 2, .fanIn, .truncatedNormal) } }
 /// He uniform: 2, fan_in, uniform (`keras.initializers.HeUniform`).
-public final class HeUniform: VarianceScaling {
-    /// Creates the initializer.
-    public init(seed: UInt64? = nil) { super.init(uncheckedScale: 2, mode: .fanIn, distribution: .uniform, seed: seed) }
-    /// "HeUniform".
-    public override class var className: String { "HeUniform" }
-
-    /// Builds the initializer from its config ("seed").
-    public required convenience init(config: ConfigValue) throws {
-        self.init(seed: try VarianceScaling.seed(fromConfig: config, of: Self.className))
-    }
-
-    /// The config: "seed".
-    public override func getConfig() throws -> ConfigValue { .object(["seed": .seed(seed)]) }
-
-}
+public final class HeUniform: VarianceScalingPreset { override class var preset: Preset { ("HeUniform", 2, .fanIn, .uniform) } }
 /// LeCun normal: 1, fan_in, truncated normal (`keras.initializers.LecunNormal`).
-public final class LecunNormal: VarianceScaling {
-    /// Creates the initializer.
-    public init(seed: UInt64? = nil) { super.init(uncheckedScale: 1, mode: .fanIn, distribution: .truncatedNormal, seed: seed) }
-    /// "LecunNormal".
-    public override class var className: String { "LecunNormal" }
-
-    /// Builds the initializer from its config ("seed").
-    public required convenience init(config: ConfigValue) throws {
-        self.init(seed: try VarianceScaling.seed(fromConfig: config, of: Self.className))
-    }
-
-    /// The config: "seed".
-    public override func getConfig() throws -> ConfigValue { .object(["seed": .seed(seed)]) }
-
-}
+public final class LecunNormal: VarianceScalingPreset { override class var preset: Preset { ("LecunNormal", 1, .fanIn, .truncatedNormal) } }
 /// LeCun uniform: 1, fan_in, uniform (`keras.initializers.LecunUniform`).
-public final class LecunUniform: VarianceScaling {
-    /// Creates the initializer.
-    public init(seed: UInt64? = nil) { super.init(uncheckedScale: 1, mode: .fanIn, distribution: .uniform, seed: seed) }
-    /// "LecunUniform".
-    public override class var className: String { "LecunUniform" }
-
-    /// Builds the initializer from its config ("seed").
-    public required convenience init(config: ConfigValue) throws {
-        self.init(seed: try VarianceScaling.seed(fromConfig: config, of: Self.className))
-    }
-
-    /// The config: "seed".
-    public override func getConfig() throws -> ConfigValue { .object(["seed": .seed(seed)]) }
-
-}
+public final class LecunUniform: VarianceScalingPreset { override class var preset: Preset { ("LecunUniform", 1, .fanIn, .uniform) } }
 
 /// A (semi-)orthogonal matrix, reshaped (`keras.initializers.Orthogonal`): the shape is seen as
 /// `(prod(shape[:-1]), shape[-1])`; a normal matrix of the taller orientation is QR-factorised,

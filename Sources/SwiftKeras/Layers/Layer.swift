@@ -394,4 +394,28 @@ open class Layer: CustomStringConvertible {
             throw SwiftKerasError.invalid("Layer '\(name)': input has incompatible shape \(formatShape(x.shape)); expected last dimension \(expected)")
         }
     }
+
+    /// Checks that an input shape has rank `rank` and, with `knownChannels`, a positive last
+    /// dimension ("<Class> '<name>': expected an input of rank 4 with known channels, got ...").
+    @inline(__always)
+    func checkInputRank(_ shape: [Int], _ rank: Int, knownChannels: Bool = false) throws {
+        if shape.count != rank || (knownChannels && shape[rank - 1] <= 0) {
+            throw inputRankError(shape, rank, knownChannels: knownChannels)
+        }
+    }
+
+    /// The error `checkInputRank` throws (kept out of line: the check sits on call paths).
+    @inline(never)
+    private func inputRankError(_ shape: [Int], _ rank: Int, knownChannels: Bool) -> SwiftKerasError {
+        SwiftKerasError.invalid("\(String(describing: type(of: self))) '\(name)': expected an input of rank \(rank)\(knownChannels ? " with known channels" : ""), got shape \(formatShape(shape))")
+    }
+
+    /// `y` plus `bias` (when there is one) through `activation` (unless linear): how the dense
+    /// and convolution layers end their calls.
+    @inline(__always)
+    func biasAndActivation(_ y: Tensor, _ bias: Variable?, _ activation: ActivationFunction) throws -> Tensor {
+        var y = y
+        if let bias { y = try y + read(bias) }
+        return activation.isLinear ? y : try activation(y)
+    }
 }

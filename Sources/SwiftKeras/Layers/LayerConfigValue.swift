@@ -107,20 +107,78 @@ public indirect enum ConfigValue: Equatable, CustomStringConvertible {
     }
 }
 
+/// What the two config readers share (`ConfigReader` for layers, initializers and metrics,
+/// `ArgumentReader` for optimizers and schedules): the keys of one config dictionary, the keys
+/// read so far, and the typed reads whose only difference is the error `fail` builds.
+protocol KeyedConfigReader {
+    /// The Keras class (or entry point) that errors name.
+    var owner: String { get }
+    /// The config dictionary.
+    var values: [String: ConfigValue] { get }
+    /// The keys read so far.
+    var used: Set<String> { get set }
+    /// The error for `key` holding `v` where `what` ("a boolean", ...) was expected.
+    func fail(_ key: String, _ what: String, _ v: ConfigValue) -> SwiftKerasError
+}
+
+extension KeyedConfigReader {
+    /// Whether `key` is present (even as null).
+    func has(_ key: String) -> Bool { values[key] != nil }
+
+    /// The raw value of `key` (nil when absent or null), marking it read.
+    mutating func raw(_ key: String) -> ConfigValue? {
+        used.insert(key)
+        guard let v = values[key] else { return nil }
+        if case .null = v { return nil }
+        return v
+    }
+
+    /// A number (JSON integer or float), nil when absent or null.
+    mutating func anyNumber(_ key: String) throws -> Double? {
+        guard let v = raw(key) else { return nil }
+        switch v {
+        case .double(let d): return d
+        case .int(let i): return Double(i)
+        default: throw fail(key, "a number", v)
+        }
+    }
+
+    /// A boolean, or `def` when absent or null.
+    mutating func bool(_ key: String, _ def: Bool) throws -> Bool {
+        guard let v = raw(key) else { return def }
+        guard case .bool(let b) = v else { throw fail(key, "a boolean", v) }
+        return b
+    }
+
+    /// A string, nil when absent or null.
+    mutating func string(_ key: String) throws -> String? {
+        guard let v = raw(key) else { return nil }
+        guard case .string(let s) = v else { throw fail(key, "a string", v) }
+        return s
+    }
+
+    /// The dictionary `config` holds; `error` when it is not a dictionary.
+    static func dictionary(_ config: ConfigValue, orThrow error: @autoclosure () -> SwiftKerasError) throws -> [String: ConfigValue] {
+        guard case .object(let o) = config else { throw error() }
+        return o
+    }
+
+    /// The keys nobody read, sorted (what `finish()` rejects).
+    var unreadKeys: [String] { values.keys.filter { !used.contains($0) }.sorted() }
+}
+
 /// Reads the keys of one config dictionary with type checks; every failure throws
 /// `.invalidArgument` naming the owner ("Dense.from_config") and the key. `finish()` rejects
 /// keys nobody read (as Keras rejects unknown constructor arguments).
-struct ConfigReader {
+struct ConfigReader: KeyedConfigReader {
     let owner: String
     let values: [String: ConfigValue]
-    private(set) var used = Set<String>()
+    var used = Set<String>()
 
     init(_ config: ConfigValue, owner: String) throws {
-        guard case .object(let o) = config else {
-            throw SwiftKerasError(.invalidArgument, "\(owner): the config must be a dictionary, got \(config.kindName)")
-        }
+        values = try Self.dictionary(config, orThrow: SwiftKerasError(
+            .invalidArgument, "\(owner): the config must be a dictionary, got \(config.kindName)"))
         self.owner = owner
-        values = o
     }
 
     /// A reader of the config of the Keras class `className` (errors name "<className>.from_config").
@@ -131,16 +189,6 @@ struct ConfigReader {
     func fail(_ key: String, _ what: String, _ v: ConfigValue) -> SwiftKerasError {
         SwiftKerasError(.invalidArgument, "\(owner): '\(key)' must be \(what), got \(v.kindName) (\(v.json))")
     }
-
-    /// The raw value of `key` (nil when absent or null), marking it read.
-    mutating func raw(_ key: String) -> ConfigValue? {
-        used.insert(key)
-        guard let v = values[key] else { return nil }
-        if case .null = v { return nil }
-        return v
-    }
-
-    mutating func has(_ key: String) -> Bool { values[key] != nil }
 
     mutating func int(_ key: String) throws -> Int? {
         guard let v = raw(key) else { return nil }
@@ -160,32 +208,13 @@ struct ConfigReader {
         SwiftKerasError(.invalidArgument, "\(owner): missing required argument '\(key)'")
     }
 
-    mutating func double(_ key: String) throws -> Double? {
-        guard let v = raw(key) else { return nil }
-        switch v {
-        case .double(let d): return d
-        case .int(let i): return Double(i)
-        default: throw fail(key, "a number", v)
-        }
-    }
+    mutating func double(_ key: String) throws -> Double? { try anyNumber(key) }
 
     mutating func double(_ key: String, _ def: Double) throws -> Double { try double(key) ?? def }
 
     mutating func requiredDouble(_ key: String) throws -> Double {
         guard let d = try double(key) else { throw missing(key) }
         return d
-    }
-
-    mutating func bool(_ key: String, _ def: Bool) throws -> Bool {
-        guard let v = raw(key) else { return def }
-        guard case .bool(let b) = v else { throw fail(key, "a boolean", v) }
-        return b
-    }
-
-    mutating func string(_ key: String) throws -> String? {
-        guard let v = raw(key) else { return nil }
-        guard case .string(let s) = v else { throw fail(key, "a string", v) }
-        return s
     }
 
     /// A list of integers; null entries read as -1 (unknown dimension). A single integer is
@@ -270,7 +299,7 @@ struct ConfigReader {
 
     /// Throws for keys that were never read.
     func finish() throws {
-        let unknown = values.keys.filter { !used.contains($0) }.sorted()
+        let unknown = unreadKeys
         if !unknown.isEmpty {
             throw SwiftKerasError(.invalidArgument, "\(owner): unrecognized config key(s) \(unknown.map { "'\($0)'" }.joined(separator: ", "))")
         }

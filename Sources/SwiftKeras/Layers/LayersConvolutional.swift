@@ -19,6 +19,25 @@ func convOutputLength(_ length: Int, kernel: Int, stride: Int, dilation: Int, pa
     }
 }
 
+/// The shape `(batch, spatial..., channels)` of a window (`kernel`, `strides`, `dilation`,
+/// `padding`) slid over the spatial dimensions of a channels-last `inputShape`: each spatial
+/// length as `length` gives it (`convOutputLength`, or `deconvOutputLength` for a transposed
+/// convolution).
+func windowOutputShape(_ inputShape: [Int], kernel: [Int], strides: [Int], dilation: [Int]?, padding: Padding,
+                       channels: Int, length: (Int, Int, Int, Int, Padding) -> Int = convOutputLength) -> [Int] {
+    let spatial = kernel.indices.map { length(inputShape[$0 + 1], kernel[$0], strides[$0], dilation?[$0] ?? 1, padding) }
+    return [inputShape[0]] + spatial + [channels]
+}
+
+/// The validated kernel size, strides and dilation rate of a convolution over `rank` spatial
+/// dimensions (each a list of `rank` positive integers, or one; checked in that order).
+func convolutionWindow(_ kernelSize: [Int], _ strides: [Int], _ dilationRate: [Int], rank: Int,
+                       layer: String) throws -> (kernelSize: [Int], strides: [Int], dilationRate: [Int]) {
+    (try windowParameter(kernelSize, rank, "kernel_size", layer: layer),
+     try windowParameter(strides, rank, "strides", layer: layer),
+     try windowParameter(dilationRate, rank, "dilation_rate", layer: layer))
+}
+
 /// Keras `deconv_output_length` (output_padding None) for one spatial dimension.
 func deconvOutputLength(_ length: Int, kernel: Int, stride: Int, dilation: Int, padding: Padding) -> Int {
     if length < 0 { return -1 }
@@ -29,276 +48,214 @@ func deconvOutputLength(_ length: Int, kernel: Int, stride: Int, dilation: Int, 
     }
 }
 
-/// The shared part of `Conv1D` and `Conv2D` (Keras `BaseConv`): a kernel of shape
-/// `kernelSize + (inChannels, filters)`, an optional bias and activation. Channels-last.
-public class BaseConv: Layer {
+/// What every convolution layer shares: the window (kernel size, strides, dilation rate and
+/// padding) over `rank` spatial dimensions, the activation and the optional bias. Channels-last.
+public class ConvolutionLayer: Layer {
     /// The number of spatial dimensions.
     public let rank: Int
-    public let filters: Int
     public let kernelSize: [Int]
     public let strides: [Int]
     public let padding: Padding
     public let dilationRate: [Int]
     public let activation: ActivationFunction
     public let useBias: Bool
-    public let kernelInitializer: Initializer, biasInitializer: Initializer
-    public let kernelRegularizer: Regularizer?, biasRegularizer: Regularizer?
-    public private(set) var kernel: Variable?
-    public private(set) var bias: Variable?
+    public let biasInitializer: Initializer
+    public let biasRegularizer: Regularizer?
+    public internal(set) var bias: Variable?
 
-    init(rank: Int, layer: String, filters: Int, kernelSize: [Int], strides: [Int], padding: Padding,
-         dilationRate: [Int], activation: ActivationFunction, useBias: Bool, kernelInitializer: Initializer,
-         biasInitializer: Initializer, kernelRegularizer: Regularizer?, biasRegularizer: Regularizer?,
-         activityRegularizer: Regularizer?, name: String?, dtype: DTypePolicy?, trainable: Bool, inputShape: [Int]?) throws {
+    /// `window` is the validated kernel size, strides and dilation rate (`convolutionWindow`).
+    init(rank: Int, window: (kernelSize: [Int], strides: [Int], dilationRate: [Int]), padding: Padding,
+         activation: ActivationFunction, useBias: Bool, biasInitializer: Initializer, biasRegularizer: Regularizer?,
+         activityRegularizer: Regularizer?, name: String?, dtype: DTypePolicy?, trainable: Bool, inputShape: [Int]?) {
         self.rank = rank
-        self.filters = try positiveArgument(filters, "filters", layer: layer)
-        self.kernelSize = try windowParameter(kernelSize, rank, "kernel_size", layer: layer)
-        self.strides = try windowParameter(strides, rank, "strides", layer: layer)
-        self.dilationRate = try windowParameter(dilationRate, rank, "dilation_rate", layer: layer)
-        if padding == .causal && rank != 1 {
-            throw SwiftKerasError.invalid("\(layer): causal padding is only supported by Conv1D")
-        }
-        if self.strides.contains(where: { $0 > 1 }) && self.dilationRate.contains(where: { $0 > 1 }) {
-            throw SwiftKerasError.invalid("\(layer): strides > 1 are not supported together with dilation_rate > 1 (strides \(strides), dilation_rate \(dilationRate))")
-        }
+        (kernelSize, strides, dilationRate) = window
         self.padding = padding
-        self.activation = activation
-        self.useBias = useBias
-        self.kernelInitializer = kernelInitializer; self.biasInitializer = biasInitializer
-        self.kernelRegularizer = kernelRegularizer; self.biasRegularizer = biasRegularizer
+        self.activation = activation; self.useBias = useBias
+        self.biasInitializer = biasInitializer; self.biasRegularizer = biasRegularizer
         super.init(name: name, dtype: dtype, trainable: trainable, inputShape: inputShape)
         self.activityRegularizer = activityRegularizer
     }
 
-    public override func build(inputShape: [Int]) throws {
-        if inputShape.count != rank + 2 || inputShape[rank + 1] <= 0 {
-            throw SwiftKerasError.invalid("\(String(describing: type(of: self))) '\(name)': expected an input of rank \(rank + 2) with known channels, got shape \(formatShape(inputShape))")
-        }
-        kernel = try addWeight(name: "kernel", shape: kernelSize + [inputShape[rank + 1], filters],
-                               initializer: kernelInitializer, regularizer: kernelRegularizer)
+    /// Creates the bias of `units` values, when the layer uses one.
+    func buildBias(units: Int) throws {
         if useBias {
-            bias = try addWeight(name: "bias", shape: [filters], initializer: biasInitializer, regularizer: biasRegularizer)
+            bias = try addWeight(name: "bias", shape: [units], initializer: biasInitializer, regularizer: biasRegularizer)
         }
     }
 
-    func convolve(_ x: Tensor, _ k: Tensor) throws -> Tensor {
-        throw SwiftKerasError(.unimplemented, "BaseConv: convolve is implemented by Conv1D and Conv2D")
+    /// The layer's config: the base keys, the keys every convolution has ("kernel_size",
+    /// "strides", "padding", "data_format", "dilation_rate", "activation", "use_bias",
+    /// "bias_initializer", "bias_regularizer") and the subclass's `own` keys.
+    func convolutionConfig(_ own: [String: ConfigValue]) throws -> ConfigValue {
+        var c = try baseConfig()
+        c["kernel_size"] = .ints(kernelSize); c["strides"] = .ints(strides); c["padding"] = .padding(padding)
+        c["data_format"] = .string("channels_last"); c["dilation_rate"] = .ints(dilationRate)
+        c["activation"] = .activation(activation); c["use_bias"] = .bool(useBias)
+        c["bias_initializer"] = try .initializer(biasInitializer); c["bias_regularizer"] = try .regularizer(biasRegularizer)
+        return .object(c.merging(own) { _, mine in mine })
     }
 
-    public override func call(_ x: Tensor, training: Bool) throws -> Tensor {
-        guard let kernel else { throw SwiftKerasError(.runtime, "Layer '\(name)': called before build") }
-        if x.rank != rank + 2 {
-            throw SwiftKerasError.invalid("\(String(describing: type(of: self))) '\(name)': expected an input of rank \(rank + 2), got shape \(formatShape(x.shape))")
-        }
-        try checkLastDimension(x, kernel.shape[rank])
-        var y = try convolve(x, try read(kernel))
-        if let bias { y = try y + read(bias) }
-        return activation.isLinear ? y : try activation(y)
-    }
-
-    public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] {
-        if inputShape.count != rank + 2 {
-            throw SwiftKerasError.invalid("\(String(describing: type(of: self))) '\(name)': expected an input of rank \(rank + 2), got shape \(formatShape(inputShape))")
-        }
-        let spatial = (0..<rank).map {
-            convOutputLength(inputShape[$0 + 1], kernel: kernelSize[$0], stride: strides[$0],
-                             dilation: dilationRate[$0], padding: padding)
-        }
-        return [inputShape[0]] + spatial + [filters]
-    }
-
-    /// The layer's config (see `Layer.getConfig()`).
-    public override func getConfig() throws -> ConfigValue {
-        .object(try convolutionConfig())
+    /// The output shape for an input of `inputShape` and `channels` output channels (see
+    /// `windowOutputShape`).
+    func outputShape(_ inputShape: [Int], channels: Int,
+                     length: (Int, Int, Int, Int, Padding) -> Int = convOutputLength) throws -> [Int] {
+        try checkInputRank(inputShape, rank + 2)
+        return windowOutputShape(inputShape, kernel: kernelSize, strides: strides, dilation: dilationRate,
+                                 padding: padding, channels: channels, length: length)
     }
 }
 
-/// 1-D convolution over `(batch, steps, channels)` (Keras `Conv1D`; padding valid, same or causal).
-public final class Conv1D: BaseConv {
-    /// Creates the layer (Keras defaults: stride 1, valid padding, glorot_uniform kernel, zero bias).
-    public init(filters: Int, kernelSize: Int, strides: Int = 1, padding: Padding = .valid, dilationRate: Int = 1,
-                activation: ActivationFunction = .linear, useBias: Bool = true,
+/// The shared part of `Conv1D`, `Conv2D` and `Conv2DTranspose` (Keras `BaseConv`): a kernel of
+/// shape `kernelSize + (inChannels, filters)` (`kernelSize + (filters, inChannels)` when
+/// transposed), an optional bias and activation. Channels-last.
+public class BaseConv: ConvolutionLayer {
+    public let filters: Int
+    public let kernelInitializer: Initializer
+    public let kernelRegularizer: Regularizer?
+    public private(set) var kernel: Variable?
+
+    /// The Keras class name, the number of spatial dimensions and whether the convolution is
+    /// transposed; each subclass gives its own.
+    class var convolution: (className: String, rank: Int, transposed: Bool) { ("BaseConv", 2, false) }
+
+    /// Creates the layer (Keras defaults: stride 1, valid padding, glorot_uniform kernel, zero
+    /// bias); `kernelSize`, `strides` and `dilationRate` take one value or one per spatial
+    /// dimension.
+    public init(filters: Int, kernelSize: [Int], strides: [Int] = [1], padding: Padding = .valid,
+                dilationRate: [Int] = [1], activation: ActivationFunction = .linear, useBias: Bool = true,
                 kernelInitializer: Initializer = GlorotUniform(), biasInitializer: Initializer = Zeros(),
                 kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
                 activityRegularizer: Regularizer? = nil, name: String? = nil, dtype: DTypePolicy? = nil,
                 trainable: Bool = true, inputShape: [Int]? = nil) throws {
-        try super.init(rank: 1, layer: "Conv1D", filters: filters, kernelSize: [kernelSize], strides: [strides],
-                       padding: padding, dilationRate: [dilationRate], activation: activation, useBias: useBias,
-                       kernelInitializer: kernelInitializer, biasInitializer: biasInitializer,
-                       kernelRegularizer: kernelRegularizer, biasRegularizer: biasRegularizer,
-                       activityRegularizer: activityRegularizer, name: name, dtype: dtype, trainable: trainable,
-                       inputShape: inputShape)
+        let (layer, rank, transposed) = Self.convolution
+        self.filters = try positiveArgument(filters, "filters", layer: layer)
+        let window = try convolutionWindow(kernelSize, strides, dilationRate, rank: rank, layer: layer)
+        if padding == .causal && transposed {
+            throw SwiftKerasError.invalid("\(layer): causal padding is not supported")
+        }
+        if padding == .causal && rank != 1 {
+            throw SwiftKerasError.invalid("\(layer): causal padding is only supported by Conv1D")
+        }
+        if !transposed && window.strides.contains(where: { $0 > 1 }) && window.dilationRate.contains(where: { $0 > 1 }) {
+            throw SwiftKerasError.invalid("\(layer): strides > 1 are not supported together with dilation_rate > 1 (strides \(strides), dilation_rate \(dilationRate))")
+        }
+        self.kernelInitializer = kernelInitializer
+        self.kernelRegularizer = kernelRegularizer
+        super.init(rank: rank, window: window, padding: padding, activation: activation, useBias: useBias,
+                   biasInitializer: biasInitializer, biasRegularizer: biasRegularizer,
+                   activityRegularizer: activityRegularizer, name: name, dtype: dtype, trainable: trainable,
+                   inputShape: inputShape)
     }
+
+    /// Builds the layer from its config ("filters" and "kernel_size" required).
+    public required convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.className)
+        let base = try LayerBaseArguments(&r)
+        let a = try ConvolutionArguments(&r, rank: Self.convolution.rank)
+        try self.init(filters: a.filters, kernelSize: a.kernelSize, strides: a.strides, padding: a.padding,
+                      dilationRate: a.dilationRate, activation: a.activation, useBias: a.useBias, kernelInitializer: a.kernelInitializer,
+                      biasInitializer: a.biasInitializer, kernelRegularizer: a.kernelRegularizer,
+                      biasRegularizer: a.biasRegularizer, name: base.name, dtype: base.dtype)
+        try base.finish(r, self)
+    }
+
+    /// The Keras class name.
+    public class var className: String { convolution.className }
+
+    /// The kernel's axis of the input channels.
+    private var inChannelsAxis: Int { Self.convolution.transposed ? rank + 1 : rank }
+
+    public override func build(inputShape: [Int]) throws {
+        try checkInputRank(inputShape, rank + 2, knownChannels: true)
+        let c = inputShape[rank + 1]
+        kernel = try addWeight(name: "kernel", shape: kernelSize + (Self.convolution.transposed ? [filters, c] : [c, filters]),
+                               initializer: kernelInitializer, regularizer: kernelRegularizer)
+        try buildBias(units: filters)
+    }
+
+    func convolve(_ x: Tensor, _ k: Tensor) throws -> Tensor {
+        throw SwiftKerasError(.unimplemented, "BaseConv: convolve is implemented by Conv1D, Conv2D and Conv2DTranspose")
+    }
+
+    public override func call(_ x: Tensor, training: Bool) throws -> Tensor {
+        guard let kernel else { throw SwiftKerasError(.runtime, "Layer '\(name)': called before build") }
+        try checkInputRank(x.shape, rank + 2)
+        try checkLastDimension(x, kernel.shape[inChannelsAxis])
+        let y = try convolve(x, try read(kernel))
+        return try biasAndActivation(y, bias, activation)
+    }
+
+    public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] {
+        try outputShape(inputShape, channels: filters,
+                        length: Self.convolution.transposed ? deconvOutputLength : convOutputLength)
+    }
+
+    /// The layer's config (see `Layer.getConfig()`): the base keys plus Keras
+    /// `BaseConv.get_config`'s.
+    public override func getConfig() throws -> ConfigValue {
+        try convolutionConfig(["filters": .int(filters), "kernel_initializer": try .initializer(kernelInitializer),
+                               "kernel_regularizer": try .regularizer(kernelRegularizer)])
+    }
+}
+
+extension BaseConv: KerasSerializable {}
+
+/// 1-D convolution over `(batch, steps, channels)` (Keras `Conv1D`; padding valid, same or causal).
+public final class Conv1D: BaseConv {
+    override class var convolution: (className: String, rank: Int, transposed: Bool) { ("Conv1D", 1, false) }
+
+    /// Creates the layer (Keras defaults: stride 1, valid padding, glorot_uniform kernel, zero bias).
+    public convenience init(filters: Int, kernelSize: Int, strides: Int = 1, padding: Padding = .valid, dilationRate: Int = 1,
+                            activation: ActivationFunction = .linear, useBias: Bool = true,
+                            kernelInitializer: Initializer = GlorotUniform(), biasInitializer: Initializer = Zeros(),
+                            kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
+                            activityRegularizer: Regularizer? = nil, name: String? = nil, dtype: DTypePolicy? = nil,
+                            trainable: Bool = true, inputShape: [Int]? = nil) throws {
+        try self.init(filters: filters, kernelSize: [kernelSize], strides: [strides], padding: padding,
+                      dilationRate: [dilationRate], activation: activation, useBias: useBias,
+                      kernelInitializer: kernelInitializer, biasInitializer: biasInitializer,
+                      kernelRegularizer: kernelRegularizer, biasRegularizer: biasRegularizer,
+                      activityRegularizer: activityRegularizer, name: name, dtype: dtype, trainable: trainable,
+                      inputShape: inputShape)
+    }
+
     override func convolve(_ x: Tensor, _ k: Tensor) throws -> Tensor {
         try conv1d(x, k, stride: strides[0], padding: padding, dilationRate: dilationRate[0])
     }
 }
 
-extension Conv1D: KerasSerializable {
-    /// "Conv1D".
-    public static var className: String { "Conv1D" }
-
-    /// Builds the layer from its config ("filters" and "kernel_size" required).
-    public convenience init(config: ConfigValue) throws {
-        var r = try ConfigReader(config, fromConfigOf: Self.className)
-        let base = try LayerBaseArguments(&r)
-        let a = try ConvolutionArguments(&r, rank: 1)
-        try self.init(filters: a.filters, kernelSize: a.kernelSize[0], strides: a.strides[0], padding: a.padding,
-                      dilationRate: a.dilationRate[0], activation: a.activation, useBias: a.useBias, kernelInitializer: a.kernelInitializer,
-                      biasInitializer: a.biasInitializer, kernelRegularizer: a.kernelRegularizer,
-                      biasRegularizer: a.biasRegularizer, name: base.name, dtype: base.dtype)
-        try base.finish(r, self)
-    }
-}
-
-/// 2-D convolution over `(batch, height, width, channels)` (Keras `Conv2D`).
+/// 2-D convolution over `(batch, height, width, channels)` (Keras `Conv2D`); `kernelSize`,
+/// `strides` and `dilationRate` take 1 or 2 values.
 public final class Conv2D: BaseConv {
-    /// Creates the layer; `kernelSize`, `strides` and `dilationRate` take 1 or 2 values.
-    public init(filters: Int, kernelSize: [Int], strides: [Int] = [1, 1], padding: Padding = .valid,
-                dilationRate: [Int] = [1, 1], activation: ActivationFunction = .linear, useBias: Bool = true,
-                kernelInitializer: Initializer = GlorotUniform(), biasInitializer: Initializer = Zeros(),
-                kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
-                activityRegularizer: Regularizer? = nil, name: String? = nil, dtype: DTypePolicy? = nil,
-                trainable: Bool = true, inputShape: [Int]? = nil) throws {
-        try super.init(rank: 2, layer: "Conv2D", filters: filters, kernelSize: kernelSize, strides: strides,
-                       padding: padding, dilationRate: dilationRate, activation: activation, useBias: useBias,
-                       kernelInitializer: kernelInitializer, biasInitializer: biasInitializer,
-                       kernelRegularizer: kernelRegularizer, biasRegularizer: biasRegularizer,
-                       activityRegularizer: activityRegularizer, name: name, dtype: dtype, trainable: trainable,
-                       inputShape: inputShape)
-    }
+    override class var convolution: (className: String, rank: Int, transposed: Bool) { ("Conv2D", 2, false) }
+
     override func convolve(_ x: Tensor, _ k: Tensor) throws -> Tensor {
         try conv2d(x, k, strides: strides, padding: padding, dilationRate: dilationRate)
     }
 }
 
-extension Conv2D: KerasSerializable {
-    /// "Conv2D".
-    public static var className: String { "Conv2D" }
-
-    /// Builds the layer from its config ("filters" and "kernel_size" required).
-    public convenience init(config: ConfigValue) throws {
-        var r = try ConfigReader(config, fromConfigOf: Self.className)
-        let base = try LayerBaseArguments(&r)
-        let a = try ConvolutionArguments(&r, rank: 2)
-        try self.init(filters: a.filters, kernelSize: a.kernelSize, strides: a.strides, padding: a.padding,
-                      dilationRate: a.dilationRate, activation: a.activation, useBias: a.useBias, kernelInitializer: a.kernelInitializer,
-                      biasInitializer: a.biasInitializer, kernelRegularizer: a.kernelRegularizer,
-                      biasRegularizer: a.biasRegularizer, name: base.name, dtype: base.dtype)
-        try base.finish(r, self)
-    }
-}
-
 /// Transposed 2-D convolution (Keras `Conv2DTranspose`): kernel `(kh, kw, filters, inChannels)`,
 /// output size per dimension `input · stride + max(k − stride, 0)` (valid) or `input · stride` (same).
-public final class Conv2DTranspose: Layer {
-    public let filters: Int
-    public let kernelSize: [Int]
-    public let strides: [Int]
-    public let padding: Padding
-    public let dilationRate: [Int]
-    public let activation: ActivationFunction
-    public let useBias: Bool
-    public let kernelInitializer: Initializer, biasInitializer: Initializer
-    public let kernelRegularizer: Regularizer?, biasRegularizer: Regularizer?
-    public private(set) var kernel: Variable?
-    public private(set) var bias: Variable?
+public final class Conv2DTranspose: BaseConv {
+    override class var convolution: (className: String, rank: Int, transposed: Bool) { ("Conv2DTranspose", 2, true) }
 
-    /// Creates the layer.
-    public init(filters: Int, kernelSize: [Int], strides: [Int] = [1, 1], padding: Padding = .valid,
-                dilationRate: [Int] = [1, 1], activation: ActivationFunction = .linear, useBias: Bool = true,
-                kernelInitializer: Initializer = GlorotUniform(), biasInitializer: Initializer = Zeros(),
-                kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
-                activityRegularizer: Regularizer? = nil, name: String? = nil, dtype: DTypePolicy? = nil,
-                trainable: Bool = true, inputShape: [Int]? = nil) throws {
-        let l = "Conv2DTranspose"
-        self.filters = try positiveArgument(filters, "filters", layer: l)
-        self.kernelSize = try windowParameter(kernelSize, 2, "kernel_size", layer: l)
-        self.strides = try windowParameter(strides, 2, "strides", layer: l)
-        self.dilationRate = try windowParameter(dilationRate, 2, "dilation_rate", layer: l)
-        if padding == .causal { throw SwiftKerasError.invalid("Conv2DTranspose: causal padding is not supported") }
-        self.padding = padding
-        self.activation = activation
-        self.useBias = useBias
-        self.kernelInitializer = kernelInitializer; self.biasInitializer = biasInitializer
-        self.kernelRegularizer = kernelRegularizer; self.biasRegularizer = biasRegularizer
-        super.init(name: name, dtype: dtype, trainable: trainable, inputShape: inputShape)
-        self.activityRegularizer = activityRegularizer
-    }
-
-    public override func build(inputShape: [Int]) throws {
-        if inputShape.count != 4 || inputShape[3] <= 0 {
-            throw SwiftKerasError.invalid("Conv2DTranspose '\(name)': expected an input of rank 4 with known channels, got shape \(formatShape(inputShape))")
-        }
-        kernel = try addWeight(name: "kernel", shape: kernelSize + [filters, inputShape[3]],
-                               initializer: kernelInitializer, regularizer: kernelRegularizer)
-        if useBias {
-            bias = try addWeight(name: "bias", shape: [filters], initializer: biasInitializer, regularizer: biasRegularizer)
-        }
-    }
-
-    public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] {
-        if inputShape.count != 4 {
-            throw SwiftKerasError.invalid("Conv2DTranspose '\(name)': expected an input of rank 4, got shape \(formatShape(inputShape))")
-        }
-        let spatial = (0..<2).map {
-            deconvOutputLength(inputShape[$0 + 1], kernel: kernelSize[$0], stride: strides[$0],
-                               dilation: dilationRate[$0], padding: padding)
-        }
-        return [inputShape[0]] + spatial + [filters]
-    }
-
-    public override func call(_ x: Tensor, training: Bool) throws -> Tensor {
-        guard let kernel else { throw SwiftKerasError(.runtime, "Layer '\(name)': called before build") }
-        if x.rank != 4 {
-            throw SwiftKerasError.invalid("Conv2DTranspose '\(name)': expected an input of rank 4, got shape \(formatShape(x.shape))")
-        }
-        try checkLastDimension(x, kernel.shape[3])
-        let outShape = try computeOutputShape(x.shape)
-        var y = try conv2dTranspose(x, try read(kernel), outputShape: outShape, strides: strides,
-                                    padding: padding, dilationRate: dilationRate)
-        if let bias { y = try y + read(bias) }
-        return activation.isLinear ? y : try activation(y)
-    }
-
-    /// The layer's config (see `Layer.getConfig()`).
-    public override func getConfig() throws -> ConfigValue {
-        .object(try convolutionConfig())
+    override func convolve(_ x: Tensor, _ k: Tensor) throws -> Tensor {
+        try conv2dTranspose(x, k, outputShape: try computeOutputShape(x.shape), strides: strides,
+                            padding: padding, dilationRate: dilationRate)
     }
 }
 
-extension Conv2DTranspose: KerasSerializable {
-    /// "Conv2DTranspose".
-    public static var className: String { "Conv2DTranspose" }
-
-    /// Builds the layer from its config ("filters" and "kernel_size" required).
-    public convenience init(config: ConfigValue) throws {
-        var r = try ConfigReader(config, fromConfigOf: Self.className)
-        let base = try LayerBaseArguments(&r)
-        let a = try ConvolutionArguments(&r, rank: 2)
-        try self.init(filters: a.filters, kernelSize: a.kernelSize, strides: a.strides, padding: a.padding,
-                      dilationRate: a.dilationRate, activation: a.activation, useBias: a.useBias, kernelInitializer: a.kernelInitializer,
-                      biasInitializer: a.biasInitializer, kernelRegularizer: a.kernelRegularizer,
-                      biasRegularizer: a.biasRegularizer, name: base.name, dtype: base.dtype)
-        try base.finish(r, self)
-    }
-}
-
-/// Depthwise 2-D convolution (Keras `DepthwiseConv2D`): each input channel is convolved with
-/// `depthMultiplier` filters of kernel `(kh, kw, inChannels, depthMultiplier)`; bias of
-/// `inChannels · depthMultiplier`.
-public final class DepthwiseConv2D: Layer {
-    public let kernelSize: [Int]
-    public let strides: [Int]
-    public let padding: Padding
+/// What DepthwiseConv2D and SeparableConv2D share: a 2-D depthwise kernel
+/// `(kh, kw, inChannels, depthMultiplier)` convolving each input channel with `depthMultiplier`
+/// filters.
+public class DepthwiseConvolutionLayer: ConvolutionLayer {
     public let depthMultiplier: Int
-    public let dilationRate: [Int]
-    public let activation: ActivationFunction
-    public let useBias: Bool
-    public let depthwiseInitializer: Initializer, biasInitializer: Initializer
-    public let depthwiseRegularizer: Regularizer?, biasRegularizer: Regularizer?
-    public private(set) var depthwiseKernel: Variable?
-    public private(set) var bias: Variable?
+    public let depthwiseInitializer: Initializer
+    public let depthwiseRegularizer: Regularizer?
+    public internal(set) var depthwiseKernel: Variable?
+
+    /// The Keras class name (each subclass gives its own).
+    public class var className: String { "DepthwiseConvolutionLayer" }
 
     /// Creates the layer.
     public init(kernelSize: [Int], strides: [Int] = [1, 1], padding: Padding = .valid, depthMultiplier: Int = 1,
@@ -307,88 +264,75 @@ public final class DepthwiseConv2D: Layer {
                 depthwiseRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
                 activityRegularizer: Regularizer? = nil, name: String? = nil, dtype: DTypePolicy? = nil,
                 trainable: Bool = true, inputShape: [Int]? = nil) throws {
-        let l = "DepthwiseConv2D"
-        self.kernelSize = try windowParameter(kernelSize, 2, "kernel_size", layer: l)
-        self.strides = try windowParameter(strides, 2, "strides", layer: l)
-        self.dilationRate = try windowParameter(dilationRate, 2, "dilation_rate", layer: l)
+        let l = Self.className
+        let window = try convolutionWindow(kernelSize, strides, dilationRate, rank: 2, layer: l)
         self.depthMultiplier = try positiveArgument(depthMultiplier, "depth_multiplier", layer: l)
-        if padding == .causal { throw SwiftKerasError.invalid("DepthwiseConv2D: causal padding is not supported") }
-        self.padding = padding
-        self.activation = activation
-        self.useBias = useBias
-        self.depthwiseInitializer = depthwiseInitializer; self.biasInitializer = biasInitializer
-        self.depthwiseRegularizer = depthwiseRegularizer; self.biasRegularizer = biasRegularizer
-        super.init(name: name, dtype: dtype, trainable: trainable, inputShape: inputShape)
-        self.activityRegularizer = activityRegularizer
+        if padding == .causal { throw SwiftKerasError.invalid("\(l): causal padding is not supported") }
+        self.depthwiseInitializer = depthwiseInitializer
+        self.depthwiseRegularizer = depthwiseRegularizer
+        super.init(rank: 2, window: window, padding: padding, activation: activation, useBias: useBias,
+                   biasInitializer: biasInitializer, biasRegularizer: biasRegularizer,
+                   activityRegularizer: activityRegularizer, name: name, dtype: dtype, trainable: trainable,
+                   inputShape: inputShape)
     }
 
-    public override func build(inputShape: [Int]) throws {
-        if inputShape.count != 4 || inputShape[3] <= 0 {
-            throw SwiftKerasError.invalid("DepthwiseConv2D '\(name)': expected an input of rank 4 with known channels, got shape \(formatShape(inputShape))")
-        }
+    /// Creates the depthwise kernel, named `kernelName`, for an input of `inputShape` (rank 4,
+    /// known channels) and returns the input channels.
+    func buildDepthwiseKernel(_ inputShape: [Int], named kernelName: String) throws -> Int {
+        try checkInputRank(inputShape, 4, knownChannels: true)
         let c = inputShape[3]
-        depthwiseKernel = try addWeight(name: "kernel", shape: kernelSize + [c, depthMultiplier],
+        depthwiseKernel = try addWeight(name: kernelName, shape: kernelSize + [c, depthMultiplier],
                                         initializer: depthwiseInitializer, regularizer: depthwiseRegularizer)
-        if useBias {
-            bias = try addWeight(name: "bias", shape: [c * depthMultiplier], initializer: biasInitializer,
-                                 regularizer: biasRegularizer)
-        }
+        return c
+    }
+}
+
+/// Depthwise 2-D convolution (Keras `DepthwiseConv2D`): each input channel is convolved with
+/// `depthMultiplier` filters of kernel `(kh, kw, inChannels, depthMultiplier)`; bias of
+/// `inChannels · depthMultiplier`.
+public final class DepthwiseConv2D: DepthwiseConvolutionLayer {
+    /// "DepthwiseConv2D".
+    public override class var className: String { "DepthwiseConv2D" }
+
+    public override func build(inputShape: [Int]) throws {
+        let c = try buildDepthwiseKernel(inputShape, named: "kernel")
+        try buildBias(units: c * depthMultiplier)
     }
 
     public override func call(_ x: Tensor, training: Bool) throws -> Tensor {
         guard let depthwiseKernel else { throw SwiftKerasError(.runtime, "Layer '\(name)': called before build") }
-        if x.rank != 4 {
-            throw SwiftKerasError.invalid("DepthwiseConv2D '\(name)': expected an input of rank 4, got shape \(formatShape(x.shape))")
-        }
+        try checkInputRank(x.shape, 4)
         try checkLastDimension(x, depthwiseKernel.shape[2])
-        var y = try depthwiseConv2d(x, try read(depthwiseKernel), strides: strides, padding: padding,
+        let y = try depthwiseConv2d(x, try read(depthwiseKernel), strides: strides, padding: padding,
                                     dilationRate: dilationRate)
-        if let bias { y = try y + read(bias) }
-        return activation.isLinear ? y : try activation(y)
+        return try biasAndActivation(y, bias, activation)
     }
 
     public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] {
-        if inputShape.count != 4 {
-            throw SwiftKerasError.invalid("DepthwiseConv2D '\(name)': expected an input of rank 4, got shape \(formatShape(inputShape))")
-        }
-        let spatial = (0..<2).map {
-            convOutputLength(inputShape[$0 + 1], kernel: kernelSize[$0], stride: strides[$0],
-                             dilation: dilationRate[$0], padding: padding)
-        }
-        return [inputShape[0]] + spatial + [inputShape[3] < 0 ? -1 : inputShape[3] * depthMultiplier]
+        try checkInputRank(inputShape, 4)
+        return windowOutputShape(inputShape, kernel: kernelSize, strides: strides, dilation: dilationRate,
+                                 padding: padding, channels: inputShape[3] < 0 ? -1 : inputShape[3] * depthMultiplier)
     }
 
     /// The layer's config (see `Layer.getConfig()`).
     public override func getConfig() throws -> ConfigValue {
-        var c = try baseConfig()
-        c["kernel_size"] = .ints(kernelSize); c["strides"] = .ints(strides); c["padding"] = .padding(padding)
-        c["depth_multiplier"] = .int(depthMultiplier); c["data_format"] = .string("channels_last")
-        c["dilation_rate"] = .ints(dilationRate); c["activation"] = .activation(activation); c["use_bias"] = .bool(useBias)
-        c["depthwise_initializer"] = try .initializer(depthwiseInitializer); c["bias_initializer"] = try .initializer(biasInitializer)
-        c["depthwise_regularizer"] = try .regularizer(depthwiseRegularizer); c["bias_regularizer"] = try .regularizer(biasRegularizer)
-        return .object(c)
+        try convolutionConfig(["depth_multiplier": .int(depthMultiplier),
+                               "depthwise_initializer": try .initializer(depthwiseInitializer),
+                               "depthwise_regularizer": try .regularizer(depthwiseRegularizer)])
     }
 }
 
 extension DepthwiseConv2D: KerasSerializable {
-    /// "DepthwiseConv2D".
-    public static var className: String { "DepthwiseConv2D" }
-
     /// Builds the layer from its config ("kernel_size" required).
     public convenience init(config: ConfigValue) throws {
         var r = try ConfigReader(config, fromConfigOf: Self.className)
         let base = try LayerBaseArguments(&r)
-        let k = try r.requiredTuple("kernel_size", count: 2)
-        try r.dataFormat()
-        try self.init(kernelSize: k, strides: try r.tuple("strides", count: 2) ?? [1, 1],
-                      padding: try r.padding("padding", .valid),
-                      depthMultiplier: try r.int("depth_multiplier", 1),
-                      dilationRate: try r.tuple("dilation_rate", count: 2) ?? [1, 1],
-                      activation: try r.activation("activation", .linear), useBias: try r.bool("use_bias", true),
-                      depthwiseInitializer: try r.initializer("depthwise_initializer", GlorotUniform()),
-                      biasInitializer: try r.initializer("bias_initializer", Zeros()),
-                      depthwiseRegularizer: try r.regularizer("depthwise_regularizer"),
-                      biasRegularizer: try r.regularizer("bias_regularizer"), name: base.name, dtype: base.dtype)
+        let a = try DepthwiseArguments(&r, separable: false)
+        try self.init(kernelSize: a.kernelSize, strides: a.strides, padding: a.padding, depthMultiplier: a.depthMultiplier,
+                      dilationRate: a.dilationRate, activation: a.activation, useBias: a.useBias,
+                      depthwiseInitializer: a.depthwiseInitializer, biasInitializer: a.biasInitializer,
+                      depthwiseRegularizer: a.depthwiseRegularizer, biasRegularizer: a.biasRegularizer,
+                      name: base.name, dtype: base.dtype)
         try base.finish(r, self)
     }
 }
@@ -396,20 +340,14 @@ extension DepthwiseConv2D: KerasSerializable {
 /// Separable 2-D convolution (Keras `SeparableConv2D`): a depthwise convolution
 /// (`(kh, kw, inChannels, depthMultiplier)`) then a pointwise one
 /// (`(1, 1, inChannels · depthMultiplier, filters)`), bias of `filters`.
-public final class SeparableConv2D: Layer {
+public final class SeparableConv2D: DepthwiseConvolutionLayer {
     public let filters: Int
-    public let kernelSize: [Int]
-    public let strides: [Int]
-    public let padding: Padding
-    public let depthMultiplier: Int
-    public let dilationRate: [Int]
-    public let activation: ActivationFunction
-    public let useBias: Bool
-    public let depthwiseInitializer: Initializer, pointwiseInitializer: Initializer, biasInitializer: Initializer
-    public let depthwiseRegularizer: Regularizer?, pointwiseRegularizer: Regularizer?, biasRegularizer: Regularizer?
-    public private(set) var depthwiseKernel: Variable?
+    public let pointwiseInitializer: Initializer
+    public let pointwiseRegularizer: Regularizer?
     public private(set) var pointwiseKernel: Variable?
-    public private(set) var bias: Variable?
+
+    /// "SeparableConv2D".
+    public override class var className: String { "SeparableConv2D" }
 
     /// Creates the layer.
     public init(filters: Int, kernelSize: [Int], strides: [Int] = [1, 1], padding: Padding = .valid,
@@ -419,137 +357,70 @@ public final class SeparableConv2D: Layer {
                 depthwiseRegularizer: Regularizer? = nil, pointwiseRegularizer: Regularizer? = nil,
                 biasRegularizer: Regularizer? = nil, activityRegularizer: Regularizer? = nil,
                 name: String? = nil, dtype: DTypePolicy? = nil, trainable: Bool = true, inputShape: [Int]? = nil) throws {
-        let l = "SeparableConv2D"
-        self.filters = try positiveArgument(filters, "filters", layer: l)
-        self.kernelSize = try windowParameter(kernelSize, 2, "kernel_size", layer: l)
-        self.strides = try windowParameter(strides, 2, "strides", layer: l)
-        self.dilationRate = try windowParameter(dilationRate, 2, "dilation_rate", layer: l)
-        self.depthMultiplier = try positiveArgument(depthMultiplier, "depth_multiplier", layer: l)
-        if padding == .causal { throw SwiftKerasError.invalid("SeparableConv2D: causal padding is not supported") }
-        self.padding = padding
-        self.activation = activation
-        self.useBias = useBias
-        self.depthwiseInitializer = depthwiseInitializer; self.pointwiseInitializer = pointwiseInitializer
-        self.biasInitializer = biasInitializer
-        self.depthwiseRegularizer = depthwiseRegularizer; self.pointwiseRegularizer = pointwiseRegularizer
-        self.biasRegularizer = biasRegularizer
-        super.init(name: name, dtype: dtype, trainable: trainable, inputShape: inputShape)
-        self.activityRegularizer = activityRegularizer
+        self.filters = try positiveArgument(filters, "filters", layer: Self.className)
+        self.pointwiseInitializer = pointwiseInitializer
+        self.pointwiseRegularizer = pointwiseRegularizer
+        try super.init(kernelSize: kernelSize, strides: strides, padding: padding, depthMultiplier: depthMultiplier,
+                       dilationRate: dilationRate, activation: activation, useBias: useBias,
+                       depthwiseInitializer: depthwiseInitializer, biasInitializer: biasInitializer,
+                       depthwiseRegularizer: depthwiseRegularizer, biasRegularizer: biasRegularizer,
+                       activityRegularizer: activityRegularizer, name: name, dtype: dtype, trainable: trainable,
+                       inputShape: inputShape)
     }
 
     public override func build(inputShape: [Int]) throws {
-        if inputShape.count != 4 || inputShape[3] <= 0 {
-            throw SwiftKerasError.invalid("SeparableConv2D '\(name)': expected an input of rank 4 with known channels, got shape \(formatShape(inputShape))")
-        }
-        let c = inputShape[3]
-        depthwiseKernel = try addWeight(name: "depthwise_kernel", shape: kernelSize + [c, depthMultiplier],
-                                        initializer: depthwiseInitializer, regularizer: depthwiseRegularizer)
+        let c = try buildDepthwiseKernel(inputShape, named: "depthwise_kernel")
         pointwiseKernel = try addWeight(name: "pointwise_kernel", shape: [1, 1, c * depthMultiplier, filters],
                                         initializer: pointwiseInitializer, regularizer: pointwiseRegularizer)
-        if useBias {
-            bias = try addWeight(name: "bias", shape: [filters], initializer: biasInitializer, regularizer: biasRegularizer)
-        }
+        try buildBias(units: filters)
     }
 
     public override func call(_ x: Tensor, training: Bool) throws -> Tensor {
         guard let depthwiseKernel, let pointwiseKernel else {
             throw SwiftKerasError(.runtime, "Layer '\(name)': called before build")
         }
-        if x.rank != 4 {
-            throw SwiftKerasError.invalid("SeparableConv2D '\(name)': expected an input of rank 4, got shape \(formatShape(x.shape))")
-        }
+        try checkInputRank(x.shape, 4)
         try checkLastDimension(x, depthwiseKernel.shape[2])
-        var y = try separableConv2d(x, depthwiseKernel: try read(depthwiseKernel),
+        let y = try separableConv2d(x, depthwiseKernel: try read(depthwiseKernel),
                                     pointwiseKernel: try read(pointwiseKernel), strides: strides,
                                     padding: padding, dilationRate: dilationRate)
-        if let bias { y = try y + read(bias) }
-        return activation.isLinear ? y : try activation(y)
+        return try biasAndActivation(y, bias, activation)
     }
 
     public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] {
-        if inputShape.count != 4 {
-            throw SwiftKerasError.invalid("SeparableConv2D '\(name)': expected an input of rank 4, got shape \(formatShape(inputShape))")
-        }
-        let spatial = (0..<2).map {
-            convOutputLength(inputShape[$0 + 1], kernel: kernelSize[$0], stride: strides[$0],
-                             dilation: dilationRate[$0], padding: padding)
-        }
-        return [inputShape[0]] + spatial + [filters]
+        try outputShape(inputShape, channels: filters)
     }
 
     /// The layer's config (see `Layer.getConfig()`).
     public override func getConfig() throws -> ConfigValue {
-        var c = try baseConfig()
-        c["filters"] = .int(filters); c["kernel_size"] = .ints(kernelSize); c["strides"] = .ints(strides)
-        c["padding"] = .padding(padding); c["depth_multiplier"] = .int(depthMultiplier)
-        c["data_format"] = .string("channels_last")
-        c["dilation_rate"] = .ints(dilationRate); c["activation"] = .activation(activation); c["use_bias"] = .bool(useBias)
-        c["depthwise_initializer"] = try .initializer(depthwiseInitializer)
-        c["pointwise_initializer"] = try .initializer(pointwiseInitializer); c["bias_initializer"] = try .initializer(biasInitializer)
-        c["depthwise_regularizer"] = try .regularizer(depthwiseRegularizer)
-        c["pointwise_regularizer"] = try .regularizer(pointwiseRegularizer); c["bias_regularizer"] = try .regularizer(biasRegularizer)
-        return .object(c)
+        try convolutionConfig([
+            "filters": .int(filters), "depth_multiplier": .int(depthMultiplier),
+            "depthwise_initializer": try .initializer(depthwiseInitializer),
+            "pointwise_initializer": try .initializer(pointwiseInitializer),
+            "depthwise_regularizer": try .regularizer(depthwiseRegularizer),
+            "pointwise_regularizer": try .regularizer(pointwiseRegularizer),
+        ])
     }
 }
 
 extension SeparableConv2D: KerasSerializable {
-    /// "SeparableConv2D".
-    public static var className: String { "SeparableConv2D" }
-
     /// Builds the layer from its config ("filters" and "kernel_size" required).
     public convenience init(config: ConfigValue) throws {
         var r = try ConfigReader(config, fromConfigOf: Self.className)
         let base = try LayerBaseArguments(&r)
         let filters = try r.requiredInt("filters")
-        let k = try r.requiredTuple("kernel_size", count: 2)
-        try r.dataFormat()
-        try self.init(filters: filters, kernelSize: k, strides: try r.tuple("strides", count: 2) ?? [1, 1],
-                      padding: try r.padding("padding", .valid),
-                      depthMultiplier: try r.int("depth_multiplier", 1),
-                      dilationRate: try r.tuple("dilation_rate", count: 2) ?? [1, 1],
-                      activation: try r.activation("activation", .linear), useBias: try r.bool("use_bias", true),
-                      depthwiseInitializer: try r.initializer("depthwise_initializer", GlorotUniform()),
-                      pointwiseInitializer: try r.initializer("pointwise_initializer", GlorotUniform()),
-                      biasInitializer: try r.initializer("bias_initializer", Zeros()),
-                      depthwiseRegularizer: try r.regularizer("depthwise_regularizer"),
-                      pointwiseRegularizer: try r.regularizer("pointwise_regularizer"),
-                      biasRegularizer: try r.regularizer("bias_regularizer"), name: base.name, dtype: base.dtype)
+        let a = try DepthwiseArguments(&r, separable: true)
+        try self.init(filters: filters, kernelSize: a.kernelSize, strides: a.strides, padding: a.padding,
+                      depthMultiplier: a.depthMultiplier, dilationRate: a.dilationRate, activation: a.activation,
+                      useBias: a.useBias, depthwiseInitializer: a.depthwiseInitializer,
+                      pointwiseInitializer: a.pointwiseInitializer, biasInitializer: a.biasInitializer,
+                      depthwiseRegularizer: a.depthwiseRegularizer, pointwiseRegularizer: a.pointwiseRegularizer,
+                      biasRegularizer: a.biasRegularizer, name: base.name, dtype: base.dtype)
         try base.finish(r, self)
     }
 }
 
 // MARK: - Configs
-
-/// The convolutions whose configs share Keras `BaseConv`'s keys.
-protocol ConvolutionConfigurable: Layer {
-    var filters: Int { get }
-    var kernelSize: [Int] { get }
-    var strides: [Int] { get }
-    var padding: Padding { get }
-    var dilationRate: [Int] { get }
-    var activation: ActivationFunction { get }
-    var useBias: Bool { get }
-    var kernelInitializer: Initializer { get }
-    var biasInitializer: Initializer { get }
-    var kernelRegularizer: Regularizer? { get }
-    var biasRegularizer: Regularizer? { get }
-}
-
-extension ConvolutionConfigurable {
-    /// The base keys plus Keras `BaseConv.get_config`'s.
-    func convolutionConfig() throws -> [String: ConfigValue] {
-        var c = try baseConfig()
-        c["filters"] = .int(filters); c["kernel_size"] = .ints(kernelSize); c["strides"] = .ints(strides)
-        c["padding"] = .padding(padding); c["data_format"] = .string("channels_last")
-        c["dilation_rate"] = .ints(dilationRate); c["activation"] = .activation(activation); c["use_bias"] = .bool(useBias)
-        c["kernel_initializer"] = try .initializer(kernelInitializer); c["bias_initializer"] = try .initializer(biasInitializer)
-        c["kernel_regularizer"] = try .regularizer(kernelRegularizer); c["bias_regularizer"] = try .regularizer(biasRegularizer)
-        return c
-    }
-}
-
-extension BaseConv: ConvolutionConfigurable {}
-extension Conv2DTranspose: ConvolutionConfigurable {}
 
 /// The convolution arguments of a config (Keras `BaseConv.__init__`), for `rank` spatial
 /// dimensions; a single integer is repeated ("kernel_size": 3 → (3, 3)).
@@ -574,6 +445,36 @@ struct ConvolutionArguments {
         kernelInitializer = try r.initializer("kernel_initializer", GlorotUniform())
         biasInitializer = try r.initializer("bias_initializer", Zeros())
         kernelRegularizer = try r.regularizer("kernel_regularizer")
+        biasRegularizer = try r.regularizer("bias_regularizer")
+    }
+}
+
+/// The arguments of a depthwise or separable convolution's config (Keras
+/// `DepthwiseConv2D.__init__`, `SeparableConv2D.__init__` after "filters"), read in that order;
+/// the pointwise ones only for a separable convolution (else Keras' defaults, unused).
+struct DepthwiseArguments {
+    let kernelSize: [Int], strides: [Int], dilationRate: [Int]
+    let padding: Padding
+    let depthMultiplier: Int
+    let activation: ActivationFunction
+    let useBias: Bool
+    let depthwiseInitializer: Initializer, pointwiseInitializer: Initializer, biasInitializer: Initializer
+    let depthwiseRegularizer: Regularizer?, pointwiseRegularizer: Regularizer?, biasRegularizer: Regularizer?
+
+    init(_ r: inout ConfigReader, separable: Bool) throws {
+        kernelSize = try r.requiredTuple("kernel_size", count: 2)
+        try r.dataFormat()
+        strides = try r.tuple("strides", count: 2) ?? [1, 1]
+        padding = try r.padding("padding", .valid)
+        depthMultiplier = try r.int("depth_multiplier", 1)
+        dilationRate = try r.tuple("dilation_rate", count: 2) ?? [1, 1]
+        activation = try r.activation("activation", .linear)
+        useBias = try r.bool("use_bias", true)
+        depthwiseInitializer = try r.initializer("depthwise_initializer", GlorotUniform())
+        pointwiseInitializer = separable ? try r.initializer("pointwise_initializer", GlorotUniform()) : GlorotUniform()
+        biasInitializer = try r.initializer("bias_initializer", Zeros())
+        depthwiseRegularizer = try r.regularizer("depthwise_regularizer")
+        pointwiseRegularizer = separable ? try r.regularizer("pointwise_regularizer") : nil
         biasRegularizer = try r.regularizer("bias_regularizer")
     }
 }

@@ -122,7 +122,7 @@ public final class Dense: Layer {
             throw SwiftKerasError.invalid("Dense '\(name)': expected an input of rank >= 2, got shape \(formatShape(x.shape))")
         }
         let k = try read(kernel)
-        var y: Tensor
+        let y: Tensor
         if x.rank == 2 {
             y = try x.matmul(k)
         } else {
@@ -130,8 +130,7 @@ public final class Dense: Layer {
             let rows = try layerElementCount(lead[...], op: "dense")
             y = try x.reshaped(to: [rows, kernel.shape[0]]).matmul(k).reshaped(to: lead + [units])
         }
-        if let bias { y = try y + read(bias) }
-        return activation.isLinear ? y : try activation(y)
+        return try biasAndActivation(y, bias, activation)
     }
 
     public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] {
@@ -430,9 +429,7 @@ public final class RepeatVector: Layer {
     }
     public override func call(_ x: Tensor, training: Bool) throws -> Tensor { try x.repeatedVector(count: n) }
     public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] {
-        if inputShape.count != 2 {
-            throw SwiftKerasError.invalid("RepeatVector '\(name)': expected an input of rank 2, got shape \(formatShape(inputShape))")
-        }
+        try checkInputRank(inputShape, 2)
         return [inputShape[0], n, inputShape[1]]
     }
 

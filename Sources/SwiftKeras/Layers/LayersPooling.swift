@@ -10,8 +10,17 @@ public class BasePooling: Layer {
     public let padding: Padding
     public let mode: PoolMode
 
-    init(rank: Int, layer: String, mode: PoolMode, poolSize: [Int], strides: [Int]?, padding: Padding,
-         name: String?, dtype: DTypePolicy?) throws {
+    /// A pooling class: its Keras class name, number of spatial dimensions and mode.
+    typealias Pooling = (className: String, rank: Int, mode: PoolMode)
+    /// This class's pooling; each subclass gives its own.
+    class var pooling: Pooling { ("BasePooling", 2, .max) }
+    /// The Keras class name.
+    public class var className: String { pooling.className }
+
+    /// Creates the layer; `poolSize` and `strides` take one value or one per spatial dimension
+    /// (nil strides: the pool size).
+    init(window poolSize: [Int], strides: [Int]?, padding: Padding, name: String?, dtype: DTypePolicy?) throws {
+        let (layer, rank, mode) = Self.pooling
         self.rank = rank
         self.mode = mode
         self.poolSize = try windowParameter(poolSize, rank, "pool_size", layer: layer)
@@ -21,10 +30,21 @@ public class BasePooling: Layer {
         super.init(name: name, dtype: dtype)
     }
 
+    /// Builds the layer from its config.
+    public required convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.className)
+        let base = try LayerBaseArguments(&r)
+        let n = Self.pooling.rank
+        let poolSize = try r.tuple("pool_size", count: n) ?? Array(repeating: 2, count: n)
+        let strides = try r.tuple("strides", count: n)
+        let padding = try r.padding("padding", .valid)
+        try r.dataFormat()
+        try self.init(window: poolSize, strides: strides, padding: padding, name: base.name, dtype: base.dtype)
+        try base.finish(r, self)
+    }
+
     public override func call(_ x: Tensor, training: Bool) throws -> Tensor {
-        if x.rank != rank + 2 {
-            throw SwiftKerasError.invalid("\(String(describing: type(of: self))) '\(name)': expected an input of rank \(rank + 2), got shape \(formatShape(x.shape))")
-        }
+        try checkInputRank(x.shape, rank + 2)
         if rank == 2 {
             return try pool2d(x, poolSize: poolSize, strides: strides, padding: padding, mode: mode)
         }
@@ -35,13 +55,9 @@ public class BasePooling: Layer {
     }
 
     public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] {
-        if inputShape.count != rank + 2 {
-            throw SwiftKerasError.invalid("\(String(describing: type(of: self))) '\(name)': expected an input of rank \(rank + 2), got shape \(formatShape(inputShape))")
-        }
-        let spatial = (0..<rank).map {
-            convOutputLength(inputShape[$0 + 1], kernel: poolSize[$0], stride: strides[$0], dilation: 1, padding: padding)
-        }
-        return [inputShape[0]] + spatial + [inputShape[rank + 1]]
+        try checkInputRank(inputShape, rank + 2)
+        return windowOutputShape(inputShape, kernel: poolSize, strides: strides, dilation: nil, padding: padding,
+                                 channels: inputShape[rank + 1])
     }
 
     /// The layer's config (see `Layer.getConfig()`).
@@ -53,101 +69,35 @@ public class BasePooling: Layer {
     }
 }
 
+extension BasePooling: KerasSerializable {}
+
+/// A pooling layer over steps of `(batch, steps, channels)`, created with single integers.
+public class BasePooling1D: BasePooling {
+    /// Creates the layer (pool 2, strides = pool by default).
+    public convenience init(poolSize: Int = 2, strides: Int? = nil, padding: Padding = .valid, name: String? = nil,
+                            dtype: DTypePolicy? = nil) throws {
+        try self.init(window: [poolSize], strides: strides.map { [$0] }, padding: padding, name: name, dtype: dtype)
+    }
+}
+
+/// A pooling layer over `(batch, height, width, channels)`.
+public class BasePooling2D: BasePooling {
+    /// Creates the layer; `poolSize` and `strides` take 1 or 2 values (pool (2, 2), strides = pool
+    /// by default).
+    public convenience init(poolSize: [Int] = [2, 2], strides: [Int]? = nil, padding: Padding = .valid,
+                            name: String? = nil, dtype: DTypePolicy? = nil) throws {
+        try self.init(window: poolSize, strides: strides, padding: padding, name: name, dtype: dtype)
+    }
+}
+
 /// Max pooling over steps of `(batch, steps, channels)` (Keras `MaxPooling1D`; pool 2, strides = pool).
-public final class MaxPooling1D: BasePooling {
-    /// Creates the layer.
-    public init(poolSize: Int = 2, strides: Int? = nil, padding: Padding = .valid, name: String? = nil,
-                dtype: DTypePolicy? = nil) throws {
-        try super.init(rank: 1, layer: "MaxPooling1D", mode: .max, poolSize: [poolSize], strides: strides.map { [$0] },
-                       padding: padding, name: name, dtype: dtype)
-    }
-}
-
-extension MaxPooling1D: KerasSerializable {
-    /// "MaxPooling1D".
-    public static var className: String { "MaxPooling1D" }
-
-    /// Builds the layer from its config.
-    public convenience init(config: ConfigValue) throws {
-        var r = try ConfigReader(config, fromConfigOf: Self.className)
-        let base = try LayerBaseArguments(&r)
-        let a = try PoolingArguments(&r, rank: 1)
-        try self.init(poolSize: a.poolSize[0], strides: a.strides?[0], padding: a.padding, name: base.name, dtype: base.dtype)
-        try base.finish(r, self)
-    }
-}
-
+public final class MaxPooling1D: BasePooling1D { override class var pooling: Pooling { ("MaxPooling1D", 1, .max) } }
 /// Average pooling over steps (Keras `AveragePooling1D`).
-public final class AveragePooling1D: BasePooling {
-    /// Creates the layer.
-    public init(poolSize: Int = 2, strides: Int? = nil, padding: Padding = .valid, name: String? = nil,
-                dtype: DTypePolicy? = nil) throws {
-        try super.init(rank: 1, layer: "AveragePooling1D", mode: .average, poolSize: [poolSize],
-                       strides: strides.map { [$0] }, padding: padding, name: name, dtype: dtype)
-    }
-}
-
-extension AveragePooling1D: KerasSerializable {
-    /// "AveragePooling1D".
-    public static var className: String { "AveragePooling1D" }
-
-    /// Builds the layer from its config.
-    public convenience init(config: ConfigValue) throws {
-        var r = try ConfigReader(config, fromConfigOf: Self.className)
-        let base = try LayerBaseArguments(&r)
-        let a = try PoolingArguments(&r, rank: 1)
-        try self.init(poolSize: a.poolSize[0], strides: a.strides?[0], padding: a.padding, name: base.name, dtype: base.dtype)
-        try base.finish(r, self)
-    }
-}
-
+public final class AveragePooling1D: BasePooling1D { override class var pooling: Pooling { ("AveragePooling1D", 1, .average) } }
 /// Max pooling over `(batch, height, width, channels)` (Keras `MaxPooling2D`; pool (2, 2)).
-public final class MaxPooling2D: BasePooling {
-    /// Creates the layer; `poolSize` and `strides` take 1 or 2 values.
-    public init(poolSize: [Int] = [2, 2], strides: [Int]? = nil, padding: Padding = .valid, name: String? = nil,
-                dtype: DTypePolicy? = nil) throws {
-        try super.init(rank: 2, layer: "MaxPooling2D", mode: .max, poolSize: poolSize, strides: strides,
-                       padding: padding, name: name, dtype: dtype)
-    }
-}
-
-extension MaxPooling2D: KerasSerializable {
-    /// "MaxPooling2D".
-    public static var className: String { "MaxPooling2D" }
-
-    /// Builds the layer from its config.
-    public convenience init(config: ConfigValue) throws {
-        var r = try ConfigReader(config, fromConfigOf: Self.className)
-        let base = try LayerBaseArguments(&r)
-        let a = try PoolingArguments(&r, rank: 2)
-        try self.init(poolSize: a.poolSize, strides: a.strides, padding: a.padding, name: base.name, dtype: base.dtype)
-        try base.finish(r, self)
-    }
-}
-
+public final class MaxPooling2D: BasePooling2D { override class var pooling: Pooling { ("MaxPooling2D", 2, .max) } }
 /// Average pooling over `(batch, height, width, channels)` (Keras `AveragePooling2D`).
-public final class AveragePooling2D: BasePooling {
-    /// Creates the layer.
-    public init(poolSize: [Int] = [2, 2], strides: [Int]? = nil, padding: Padding = .valid, name: String? = nil,
-                dtype: DTypePolicy? = nil) throws {
-        try super.init(rank: 2, layer: "AveragePooling2D", mode: .average, poolSize: poolSize, strides: strides,
-                       padding: padding, name: name, dtype: dtype)
-    }
-}
-
-extension AveragePooling2D: KerasSerializable {
-    /// "AveragePooling2D".
-    public static var className: String { "AveragePooling2D" }
-
-    /// Builds the layer from its config.
-    public convenience init(config: ConfigValue) throws {
-        var r = try ConfigReader(config, fromConfigOf: Self.className)
-        let base = try LayerBaseArguments(&r)
-        let a = try PoolingArguments(&r, rank: 2)
-        try self.init(poolSize: a.poolSize, strides: a.strides, padding: a.padding, name: base.name, dtype: base.dtype)
-        try base.finish(r, self)
-    }
-}
+public final class AveragePooling2D: BasePooling2D { override class var pooling: Pooling { ("AveragePooling2D", 2, .average) } }
 
 /// Mean or max over all spatial axes (shared by the global pooling layers).
 public class BaseGlobalPooling: Layer {
@@ -155,26 +105,40 @@ public class BaseGlobalPooling: Layer {
     public let keepDims: Bool
     let average: Bool
 
-    init(rank: Int, average: Bool, keepDims: Bool, name: String?, dtype: DTypePolicy?) {
-        self.rank = rank
-        self.average = average
+    /// A global pooling class: its Keras class name, number of spatial dimensions and whether it
+    /// averages (else takes the maximum).
+    typealias Pooling = (className: String, rank: Int, average: Bool)
+    /// This class's pooling; each subclass gives its own.
+    class var pooling: Pooling { ("BaseGlobalPooling", 2, true) }
+    /// The Keras class name.
+    public class var className: String { pooling.className }
+
+    /// Creates the layer.
+    public init(keepDims: Bool = false, name: String? = nil, dtype: DTypePolicy? = nil) {
+        (rank, average) = (Self.pooling.rank, Self.pooling.average)
         self.keepDims = keepDims
         super.init(name: name, dtype: dtype)
     }
 
+    /// Builds the layer from its config ("keepdims", default false).
+    public required convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.className)
+        let base = try LayerBaseArguments(&r)
+        let keepDims = try r.bool("keepdims", false)
+        try r.dataFormat()
+        self.init(keepDims: keepDims, name: base.name, dtype: base.dtype)
+        try base.finish(r, self)
+    }
+
     public override func call(_ x: Tensor, training: Bool) throws -> Tensor {
-        if x.rank != rank + 2 {
-            throw SwiftKerasError.invalid("\(String(describing: type(of: self))) '\(name)': expected an input of rank \(rank + 2), got shape \(formatShape(x.shape))")
-        }
+        try checkInputRank(x.shape, rank + 2)
         let axes = Array(1...rank)
         return average ? try x.mean(alongAxes: axes, keepingDimensions: keepDims)
                        : try x.maxValue(alongAxes: axes, keepingDimensions: keepDims)
     }
 
     public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] {
-        if inputShape.count != rank + 2 {
-            throw SwiftKerasError.invalid("\(String(describing: type(of: self))) '\(name)': expected an input of rank \(rank + 2), got shape \(formatShape(inputShape))")
-        }
+        try checkInputRank(inputShape, rank + 2)
         return keepDims ? [inputShape[0]] + [Int](repeating: 1, count: rank) + [inputShape[rank + 1]]
                         : [inputShape[0], inputShape[rank + 1]]
     }
@@ -187,54 +151,16 @@ public class BaseGlobalPooling: Layer {
     }
 }
 
+extension BaseGlobalPooling: KerasSerializable {}
+
 /// Mean over steps: `(batch, steps, channels) → (batch, channels)` (Keras `GlobalAveragePooling1D`).
-public final class GlobalAveragePooling1D: BaseGlobalPooling {
-    /// Creates the layer.
-    public init(keepDims: Bool = false, name: String? = nil, dtype: DTypePolicy? = nil) {
-        super.init(rank: 1, average: true, keepDims: keepDims, name: name, dtype: dtype)
-    }
-}
-
-extension GlobalAveragePooling1D: GlobalPoolingConfigurable {
-    /// "GlobalAveragePooling1D".
-    public static var className: String { "GlobalAveragePooling1D" }
-}
+public final class GlobalAveragePooling1D: BaseGlobalPooling { override class var pooling: Pooling { ("GlobalAveragePooling1D", 1, true) } }
 /// Mean over height and width (Keras `GlobalAveragePooling2D`).
-public final class GlobalAveragePooling2D: BaseGlobalPooling {
-    /// Creates the layer.
-    public init(keepDims: Bool = false, name: String? = nil, dtype: DTypePolicy? = nil) {
-        super.init(rank: 2, average: true, keepDims: keepDims, name: name, dtype: dtype)
-    }
-}
-
-extension GlobalAveragePooling2D: GlobalPoolingConfigurable {
-    /// "GlobalAveragePooling2D".
-    public static var className: String { "GlobalAveragePooling2D" }
-}
+public final class GlobalAveragePooling2D: BaseGlobalPooling { override class var pooling: Pooling { ("GlobalAveragePooling2D", 2, true) } }
 /// Max over steps (Keras `GlobalMaxPooling1D`).
-public final class GlobalMaxPooling1D: BaseGlobalPooling {
-    /// Creates the layer.
-    public init(keepDims: Bool = false, name: String? = nil, dtype: DTypePolicy? = nil) {
-        super.init(rank: 1, average: false, keepDims: keepDims, name: name, dtype: dtype)
-    }
-}
-
-extension GlobalMaxPooling1D: GlobalPoolingConfigurable {
-    /// "GlobalMaxPooling1D".
-    public static var className: String { "GlobalMaxPooling1D" }
-}
+public final class GlobalMaxPooling1D: BaseGlobalPooling { override class var pooling: Pooling { ("GlobalMaxPooling1D", 1, false) } }
 /// Max over height and width (Keras `GlobalMaxPooling2D`).
-public final class GlobalMaxPooling2D: BaseGlobalPooling {
-    /// Creates the layer.
-    public init(keepDims: Bool = false, name: String? = nil, dtype: DTypePolicy? = nil) {
-        super.init(rank: 2, average: false, keepDims: keepDims, name: name, dtype: dtype)
-    }
-}
-
-extension GlobalMaxPooling2D: GlobalPoolingConfigurable {
-    /// "GlobalMaxPooling2D".
-    public static var className: String { "GlobalMaxPooling2D" }
-}
+public final class GlobalMaxPooling2D: BaseGlobalPooling { override class var pooling: Pooling { ("GlobalMaxPooling2D", 2, false) } }
 
 /// Zero-pads height and width: `padding` is `((top, bottom), (left, right))` (Keras `ZeroPadding2D`).
 public final class ZeroPadding2D: Layer {
@@ -258,9 +184,7 @@ public final class ZeroPadding2D: Layer {
         try x.spatial2DPadded(padding)
     }
     public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] {
-        if inputShape.count != 4 {
-            throw SwiftKerasError.invalid("ZeroPadding2D '\(name)': expected an input of rank 4, got shape \(formatShape(inputShape))")
-        }
+        try checkInputRank(inputShape, 4)
         func add(_ d: Int, _ p: (Int, Int)) -> Int { d < 0 ? -1 : d + p.0 + p.1 }
         return [inputShape[0], add(inputShape[1], padding.0), add(inputShape[2], padding.1), inputShape[3]]
     }
@@ -324,9 +248,7 @@ public final class UpSampling2D: Layer {
         return try y.cast(to: x.dtype)
     }
     public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] {
-        if inputShape.count != 4 {
-            throw SwiftKerasError.invalid("UpSampling2D '\(name)': expected an input of rank 4, got shape \(formatShape(inputShape))")
-        }
+        try checkInputRank(inputShape, 4)
         func mul(_ d: Int, _ f: Int) -> Int { d < 0 ? -1 : d * f }
         return [inputShape[0], mul(inputShape[1], size[0]), mul(inputShape[2], size[1]), inputShape[3]]
     }
@@ -420,38 +342,6 @@ extension Embedding: KerasSerializable {
         try self.init(inputDim: try r.requiredInt("input_dim"), outputDim: try r.requiredInt("output_dim"),
                       embeddingsInitializer: try r.initializer("embeddings_initializer", RandomUniform()),
                       embeddingsRegularizer: try r.regularizer("embeddings_regularizer"), name: base.name, dtype: base.dtype)
-        try base.finish(r, self)
-    }
-}
-
-/// The pooling arguments of a config (Keras `BasePooling.__init__`), for `rank` spatial
-/// dimensions; a single integer is repeated.
-struct PoolingArguments {
-    let poolSize: [Int]
-    let strides: [Int]?
-    let padding: Padding
-
-    init(_ r: inout ConfigReader, rank n: Int) throws {
-        poolSize = try r.tuple("pool_size", count: n) ?? Array(repeating: 2, count: n)
-        strides = try r.tuple("strides", count: n)
-        padding = try r.padding("padding", .valid)
-        try r.dataFormat()
-    }
-}
-
-/// The global pooling layers (their `init(config:)` comes from here).
-protocol GlobalPoolingConfigurable: BaseGlobalPooling, KerasSerializable {
-    init(keepDims: Bool, name: String?, dtype: DTypePolicy?)
-}
-
-extension GlobalPoolingConfigurable {
-    /// Builds the layer from its config ("keepdims", default false).
-    public init(config: ConfigValue) throws {
-        var r = try ConfigReader(config, fromConfigOf: Self.className)
-        let base = try LayerBaseArguments(&r)
-        let keepDims = try r.bool("keepdims", false)
-        try r.dataFormat()
-        self.init(keepDims: keepDims, name: base.name, dtype: base.dtype)
         try base.finish(r, self)
     }
 }

@@ -14,11 +14,8 @@ public final class L1L2: Regularizer {
     public let l2: Double
     /// Creates the regularizer; factors must be finite and non-negative.
     public init(l1: Double = 0, l2: Double = 0) throws {
-        for (n, v) in [("l1", l1), ("l2", l2)] where !(v >= 0 && v.isFinite) {
-            throw SwiftKerasError.invalid("L1L2: value for argument \(n) must be a finite non-negative number, got \(v)")
-        }
-        self.l1 = l1
-        self.l2 = l2
+        self.l1 = try checkedFactor(l1, "l1", of: "L1L2")
+        self.l2 = try checkedFactor(l2, "l2", of: "L1L2")
     }
     public func callAsFunction(_ x: Tensor) throws -> Tensor {
         var loss = try Tensor.scalar(0, dtype: x.dtype.isFloatingPoint ? x.dtype : .float32)
@@ -28,32 +25,66 @@ public final class L1L2: Regularizer {
     }
 }
 
-/// `l1 · sum(|x|)` (`keras.regularizers.L1`, factor 0.01).
-public final class L1: Regularizer {
-    /// The factor.
-    public let l1: Double
-    /// Creates the regularizer.
-    public init(_ l1: Double = 0.01) throws {
-        if !(l1 >= 0 && l1.isFinite) {
-            throw SwiftKerasError.invalid("L1: value for argument l1 must be a finite non-negative number, got \(l1)")
-        }
-        self.l1 = l1
+/// A regularizer factor, checked finite and non-negative (as Keras).
+private func checkedFactor(_ value: Double, _ argument: String, of regularizer: String) throws -> Double {
+    if !(value >= 0 && value.isFinite) {
+        throw SwiftKerasError.invalid("\(regularizer): value for argument \(argument) must be a finite non-negative number, got \(value)")
     }
-    public func callAsFunction(_ x: Tensor) throws -> Tensor { try abs(x).sum() * l1 }
+    return value
+}
+
+/// What L1 and L2 share: one factor (0.01 by default), whose config key and function name are
+/// the class name in lower case ("l1", "l2").
+public class SingleFactorRegularizer: Regularizer {
+    /// The factor.
+    let factor: Double
+
+    /// Creates the regularizer; the factor must be finite and non-negative.
+    public required init(_ factor: Double = 0.01) throws {
+        self.factor = try checkedFactor(factor, Self.factorKey, of: Self.className)
+    }
+
+    /// The penalty (each subclass gives its own).
+    public func callAsFunction(_ x: Tensor) throws -> Tensor {
+        throw SwiftKerasError(.unimplemented, "\(Self.className): the penalty is implemented by L1 and L2")
+    }
+
+    /// The Keras class name (each subclass gives its own).
+    public class var className: String { "SingleFactorRegularizer" }
+    /// The factor's config key, also the function name: "l1", "l2".
+    class var factorKey: String { className.lowercased() }
+    /// The function name ("l1", "l2") too.
+    public class var aliases: [String] { [factorKey] }
+
+    /// Builds the regularizer from its config (factor 0.01 by default).
+    public required convenience init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, owner: Self.className)
+        try self.init(try r.double(Self.factorKey, 0.01))
+        try r.finish()
+    }
+}
+
+extension SingleFactorRegularizer: KerasSerializable {
+    /// The config: the factor under "l1" or "l2".
+    public func getConfig() throws -> ConfigValue { .object([Self.factorKey: .double(factor)]) }
+}
+
+/// `l1 · sum(|x|)` (`keras.regularizers.L1`, factor 0.01).
+public final class L1: SingleFactorRegularizer {
+    /// The factor.
+    public var l1: Double { factor }
+    /// "L1".
+    public override class var className: String { "L1" }
+    public override func callAsFunction(_ x: Tensor) throws -> Tensor { try abs(x).sum() * l1 }
 }
 
 /// `l2 · sum(x²)` (`keras.regularizers.L2`, factor 0.01).
-public final class L2: Regularizer {
+public final class L2: SingleFactorRegularizer {
     /// The factor.
-    public let l2: Double
-    /// Creates the regularizer.
-    public init(_ l2: Double = 0.01) throws {
-        if !(l2 >= 0 && l2.isFinite) {
-            throw SwiftKerasError.invalid("L2: value for argument l2 must be a finite non-negative number, got \(l2)")
-        }
-        self.l2 = l2
-    }
-    public func callAsFunction(_ x: Tensor) throws -> Tensor { try square(x).sum() * l2 }
+    public var l2: Double { factor }
+    /// "L2".
+    public override class var className: String { "L2" }
+    public override func callAsFunction(_ x: Tensor) throws -> Tensor { try square(x).sum() * l2 }
 }
 
 /// A custom regularizer from a closure (for C and Python callbacks).
@@ -94,40 +125,6 @@ extension L1L2: KerasSerializable {
     public convenience init(config: ConfigValue) throws {
         var r = try ConfigReader(config, owner: Self.className)
         try self.init(l1: try r.double("l1", 0), l2: try r.double("l2", 0))
-        try r.finish()
-    }
-}
-
-extension L1: KerasSerializable {
-    /// "L1".
-    public static var className: String { "L1" }
-    /// "l1" too.
-    public static var aliases: [String] { ["l1"] }
-
-    /// The config: "l1".
-    public func getConfig() throws -> ConfigValue { .object(["l1": .double(l1)]) }
-
-    /// Builds the regularizer from its config (factor 0.01 by default).
-    public convenience init(config: ConfigValue) throws {
-        var r = try ConfigReader(config, owner: Self.className)
-        try self.init(try r.double("l1", 0.01))
-        try r.finish()
-    }
-}
-
-extension L2: KerasSerializable {
-    /// "L2".
-    public static var className: String { "L2" }
-    /// "l2" too.
-    public static var aliases: [String] { ["l2"] }
-
-    /// The config: "l2".
-    public func getConfig() throws -> ConfigValue { .object(["l2": .double(l2)]) }
-
-    /// Builds the regularizer from its config (factor 0.01 by default).
-    public convenience init(config: ConfigValue) throws {
-        var r = try ConfigReader(config, owner: Self.className)
-        try self.init(try r.double("l2", 0.01))
         try r.finish()
     }
 }

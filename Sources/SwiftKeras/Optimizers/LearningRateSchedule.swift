@@ -44,52 +44,92 @@ private func checkPositive(_ value: Double, _ argument: String, _ schedule: Stri
     }
 }
 
-/// `initialLearningRate * decayRate ^ (step / decaySteps)`, with `floor(step / decaySteps)` when
-/// `staircase` (Keras `ExponentialDecay`).
-public final class ExponentialDecay: LearningRateSchedule {
+/// What the decaying schedules share (ExponentialDecay, InverseTimeDecay, CosineDecay,
+/// PolynomialDecay): the rate at step 0 and a positive decay period.
+public class DecaySchedule: LearningRateSchedule {
     /// The rate at step 0 (Keras `initial_learning_rate`).
     public let initialLearningRate: Double
     /// The decay period in steps (Keras `decay_steps`).
     public let decaySteps: Double
+
+    /// Throws if `decaySteps <= 0` (as Keras); the name defaults to the class name.
+    init(initialLearningRate: Double, decaySteps: Double, name: String?) throws {
+        try checkPositive(decaySteps, "decay_steps", Self.className)
+        self.initialLearningRate = initialLearningRate
+        self.decaySteps = decaySteps
+        super.init(name: name ?? Self.className)
+    }
+
+    /// The Keras class name (each subclass gives its own).
+    public class var className: String { "DecaySchedule" }
+
+    /// The config: the keys every decaying schedule has ("initial_learning_rate", "decay_steps",
+    /// "name") and the subclass's `own` keys.
+    func decayConfig(_ own: [String: ConfigValue]) -> ConfigValue {
+        .object(own.merging(["initial_learning_rate": .double(initialLearningRate),
+                             "decay_steps": countValue(decaySteps), "name": .string(name)]) { _, shared in shared })
+    }
+
+    /// The required "initial_learning_rate" and "decay_steps" of a config.
+    static func readDecay(_ r: inout ArgumentReader) throws -> (initialLearningRate: Double, decaySteps: Double) {
+        (try r.requiredNumber("initial_learning_rate", "a finite number", isFiniteNumber),
+         try r.requiredNumber("decay_steps", "> 0", isFinitePositive))
+    }
+}
+
+/// What ExponentialDecay and InverseTimeDecay share: a rate decaying from `initialLearningRate`
+/// at `decayRate` per `decaySteps` steps, counted in whole periods when `staircase` (the same
+/// arguments and config; each subclass gives the formula).
+public class TimeDecaySchedule: DecaySchedule {
     /// The decay rate (Keras `decay_rate`).
     public let decayRate: Double
     /// Whether the exponent is floored to whole periods (Keras `staircase`).
     public let staircase: Bool
 
-    /// Throws if `decaySteps <= 0` (as Keras).
+    /// Throws if `decaySteps <= 0` (as Keras); the name defaults to the class name.
     public init(initialLearningRate: Double, decaySteps: Double, decayRate: Double,
-                staircase: Bool = false, name: String = "ExponentialDecay") throws {
-        try checkPositive(decaySteps, "decay_steps", "ExponentialDecay")
-        self.initialLearningRate = initialLearningRate
-        self.decaySteps = decaySteps
+                staircase: Bool = false, name: String? = nil) throws {
         self.decayRate = decayRate
         self.staircase = staircase
-        super.init(name: name)
+        try super.init(initialLearningRate: initialLearningRate, decaySteps: decaySteps, name: name)
     }
 
-    public override func callAsFunction(_ step: Int) throws -> Double {
-        var p = Double(step) / decaySteps
-        if staircase { p = p.rounded(.down) }
-        return initialLearningRate * Glibc.pow(decayRate, p)
+    /// The decay periods elapsed at `step`: `step / decaySteps`, floored when `staircase`.
+    func periods(_ step: Int) -> Double {
+        let p = Double(step) / decaySteps
+        return staircase ? p.rounded(.down) : p
+    }
+
+    /// "TimeDecaySchedule" (each subclass gives its own).
+    public override class var className: String { "TimeDecaySchedule" }
+
+    /// Builds the schedule from its config (Keras defaults for missing optional arguments).
+    public required convenience init(config: ConfigValue) throws {
+        var r = try ArgumentReader(config, owner: Self.className)
+        let (lr, steps) = try Self.readDecay(&r)
+        let rate = try r.requiredNumber("decay_rate", "a finite number", isFiniteNumber)
+        let staircase = try r.bool("staircase", false)
+        try self.init(initialLearningRate: lr, decaySteps: steps, decayRate: rate, staircase: staircase,
+                      name: try r.string("name") ?? Self.className)
+        try r.finish()
     }
 }
 
-extension ExponentialDecay: KerasSerializable {
-    /// "ExponentialDecay".
-    public static var className: String { "ExponentialDecay" }
-
+extension TimeDecaySchedule: KerasSerializable {
     /// The config: "initial_learning_rate", "decay_steps", "decay_rate", "staircase", "name".
     public func getConfig() throws -> ConfigValue {
-        timeDecayConfig(initialLearningRate, decaySteps, decayRate, staircase, name)
+        decayConfig(["decay_rate": .double(decayRate), "staircase": .bool(staircase)])
     }
+}
 
-    /// Builds the schedule from its config (Keras defaults for missing optional arguments).
-    public convenience init(config: ConfigValue) throws {
-        var r = try ArgumentReader(config, owner: Self.className)
-        let a = try TimeDecayArguments(&r)
-        try self.init(initialLearningRate: a.initialLearningRate, decaySteps: a.decaySteps, decayRate: a.decayRate,
-                      staircase: a.staircase, name: try r.string("name") ?? Self.className)
-        try r.finish()
+/// `initialLearningRate * decayRate ^ (step / decaySteps)`, with `floor(step / decaySteps)` when
+/// `staircase` (Keras `ExponentialDecay`).
+public final class ExponentialDecay: TimeDecaySchedule {
+    /// "ExponentialDecay".
+    public override class var className: String { "ExponentialDecay" }
+
+    public override func callAsFunction(_ step: Int) throws -> Double {
+        initialLearningRate * Glibc.pow(decayRate, periods(step))
     }
 }
 
@@ -157,11 +197,7 @@ extension PiecewiseConstantDecay: KerasSerializable {
 /// Without `warmupTarget`: `lr0 * ((1 - alpha) * 0.5 * (1 + cos(pi * min(step, decaySteps) /
 /// decaySteps)) + alpha)`. With it, the rate first rises linearly from `initialLearningRate` to
 /// `warmupTarget` over `warmupSteps`, then decays from `warmupTarget` over `decaySteps`.
-public final class CosineDecay: LearningRateSchedule {
-    /// The rate at step 0 (Keras `initial_learning_rate`).
-    public let initialLearningRate: Double
-    /// The decay period in steps (Keras `decay_steps`).
-    public let decaySteps: Double
+public final class CosineDecay: DecaySchedule {
     /// The final rate as a fraction of the starting one (Keras `alpha`).
     public let alpha: Double
     /// The rate reached at the end of the warmup, or nil for no warmup (Keras `warmup_target`).
@@ -173,14 +209,14 @@ public final class CosineDecay: LearningRateSchedule {
     public init(initialLearningRate: Double, decaySteps: Double, alpha: Double = 0,
                 warmupTarget: Double? = nil, warmupSteps: Double = 0,
                 name: String = "CosineDecay") throws {
-        try checkPositive(decaySteps, "decay_steps", "CosineDecay")
-        self.initialLearningRate = initialLearningRate
-        self.decaySteps = decaySteps
         self.alpha = alpha
         self.warmupTarget = warmupTarget
         self.warmupSteps = warmupSteps
-        super.init(name: name)
+        try super.init(initialLearningRate: initialLearningRate, decaySteps: decaySteps, name: name)
     }
+
+    /// "CosineDecay".
+    public override class var className: String { "CosineDecay" }
 
     private func decayed(_ step: Double, from lr: Double) -> Double {
         let cosine = 0.5 * (1 + Glibc.cos(Double.pi * (step / decaySteps)))
@@ -201,21 +237,16 @@ public final class CosineDecay: LearningRateSchedule {
 }
 
 extension CosineDecay: KerasSerializable {
-    /// "CosineDecay".
-    public static var className: String { "CosineDecay" }
-
     /// The config: "initial_learning_rate", "decay_steps", "alpha", "warmup_target", "warmup_steps", "name".
     public func getConfig() throws -> ConfigValue {
-        .object(["initial_learning_rate": .double(initialLearningRate), "decay_steps": countValue(decaySteps),
-                 "alpha": .double(alpha), "warmup_target": optionalDouble(warmupTarget),
-                 "warmup_steps": countValue(warmupSteps), "name": .string(name)])
+        decayConfig(["alpha": .double(alpha), "warmup_target": optionalDouble(warmupTarget),
+                     "warmup_steps": countValue(warmupSteps)])
     }
 
     /// Builds the schedule from its config (Keras defaults for missing optional arguments).
     public convenience init(config: ConfigValue) throws {
         var r = try ArgumentReader(config, owner: Self.className)
-        let lr = try r.requiredNumber("initial_learning_rate", "a finite number", isFiniteNumber)
-        let steps = try r.requiredNumber("decay_steps", "> 0", isFinitePositive)
+        let (lr, steps) = try Self.readDecay(&r)
         let alpha = try r.number("alpha", 0, "a finite number", isFiniteNumber)
         let target = try r.optionalNumber("warmup_target", "a finite number", isFiniteNumber)
         let warmup = try r.number("warmup_steps", 0, "a finite number >= 0", isFiniteNonNegative)
@@ -227,50 +258,12 @@ extension CosineDecay: KerasSerializable {
 
 /// `initialLearningRate / (1 + decayRate * step / decaySteps)`, with `floor(step / decaySteps)`
 /// when `staircase` (Keras `InverseTimeDecay`).
-public final class InverseTimeDecay: LearningRateSchedule {
-    /// The rate at step 0 (Keras `initial_learning_rate`).
-    public let initialLearningRate: Double
-    /// The decay period in steps (Keras `decay_steps`).
-    public let decaySteps: Double
-    /// The decay rate (Keras `decay_rate`).
-    public let decayRate: Double
-    /// Whether the exponent is floored to whole periods (Keras `staircase`).
-    public let staircase: Bool
-
-    /// Throws if `decaySteps <= 0` (as Keras).
-    public init(initialLearningRate: Double, decaySteps: Double, decayRate: Double,
-                staircase: Bool = false, name: String = "InverseTimeDecay") throws {
-        try checkPositive(decaySteps, "decay_steps", "InverseTimeDecay")
-        self.initialLearningRate = initialLearningRate
-        self.decaySteps = decaySteps
-        self.decayRate = decayRate
-        self.staircase = staircase
-        super.init(name: name)
-    }
+public final class InverseTimeDecay: TimeDecaySchedule {
+    /// "InverseTimeDecay".
+    public override class var className: String { "InverseTimeDecay" }
 
     public override func callAsFunction(_ step: Int) throws -> Double {
-        var p = Double(step) / decaySteps
-        if staircase { p = p.rounded(.down) }
-        return initialLearningRate / (1 + decayRate * p)
-    }
-}
-
-extension InverseTimeDecay: KerasSerializable {
-    /// "InverseTimeDecay".
-    public static var className: String { "InverseTimeDecay" }
-
-    /// The config: "initial_learning_rate", "decay_steps", "decay_rate", "staircase", "name".
-    public func getConfig() throws -> ConfigValue {
-        timeDecayConfig(initialLearningRate, decaySteps, decayRate, staircase, name)
-    }
-
-    /// Builds the schedule from its config (Keras defaults for missing optional arguments).
-    public convenience init(config: ConfigValue) throws {
-        var r = try ArgumentReader(config, owner: Self.className)
-        let a = try TimeDecayArguments(&r)
-        try self.init(initialLearningRate: a.initialLearningRate, decaySteps: a.decaySteps, decayRate: a.decayRate,
-                      staircase: a.staircase, name: try r.string("name") ?? Self.className)
-        try r.finish()
+        initialLearningRate / (1 + decayRate * periods(step))
     }
 }
 
@@ -278,11 +271,7 @@ extension InverseTimeDecay: KerasSerializable {
 /// (Keras `PolynomialDecay`): `(lr0 - end) * (1 - step / decaySteps) ^ power + end`, with the
 /// step capped at `decaySteps`, or — when `cycle` — `decaySteps` multiplied by
 /// `ceil(step / decaySteps)` (1 at step 0).
-public final class PolynomialDecay: LearningRateSchedule {
-    /// The rate at step 0 (Keras `initial_learning_rate`).
-    public let initialLearningRate: Double
-    /// The decay period in steps (Keras `decay_steps`).
-    public let decaySteps: Double
+public final class PolynomialDecay: DecaySchedule {
     /// The rate reached after `decaySteps` (Keras `end_learning_rate`).
     public let endLearningRate: Double
     /// The polynomial's power (Keras `power`).
@@ -293,14 +282,14 @@ public final class PolynomialDecay: LearningRateSchedule {
     /// Throws if `decaySteps <= 0` (as Keras).
     public init(initialLearningRate: Double, decaySteps: Double, endLearningRate: Double = 0.0001,
                 power: Double = 1, cycle: Bool = false, name: String = "PolynomialDecay") throws {
-        try checkPositive(decaySteps, "decay_steps", "PolynomialDecay")
-        self.initialLearningRate = initialLearningRate
-        self.decaySteps = decaySteps
         self.endLearningRate = endLearningRate
         self.power = power
         self.cycle = cycle
-        super.init(name: name)
+        try super.init(initialLearningRate: initialLearningRate, decaySteps: decaySteps, name: name)
     }
+
+    /// "PolynomialDecay".
+    public override class var className: String { "PolynomialDecay" }
 
     public override func callAsFunction(_ step: Int) throws -> Double {
         var s = Double(step)
@@ -317,21 +306,15 @@ public final class PolynomialDecay: LearningRateSchedule {
 }
 
 extension PolynomialDecay: KerasSerializable {
-    /// "PolynomialDecay".
-    public static var className: String { "PolynomialDecay" }
-
     /// The config: "initial_learning_rate", "decay_steps", "end_learning_rate", "power", "cycle", "name".
     public func getConfig() throws -> ConfigValue {
-        .object(["initial_learning_rate": .double(initialLearningRate), "decay_steps": countValue(decaySteps),
-                 "end_learning_rate": .double(endLearningRate), "power": .double(power),
-                 "cycle": .bool(cycle), "name": .string(name)])
+        decayConfig(["end_learning_rate": .double(endLearningRate), "power": .double(power), "cycle": .bool(cycle)])
     }
 
     /// Builds the schedule from its config (Keras defaults for missing optional arguments).
     public convenience init(config: ConfigValue) throws {
         var r = try ArgumentReader(config, owner: Self.className)
-        let lr = try r.requiredNumber("initial_learning_rate", "a finite number", isFiniteNumber)
-        let steps = try r.requiredNumber("decay_steps", "> 0", isFinitePositive)
+        let (lr, steps) = try Self.readDecay(&r)
         let end = try r.number("end_learning_rate", 0.0001, "a finite number", isFiniteNumber)
         let power = try r.number("power", 1, "a finite number", isFiniteNumber)
         let cycle = try r.bool("cycle", false)
@@ -339,24 +322,4 @@ extension PolynomialDecay: KerasSerializable {
                       name: try r.string("name") ?? Self.className)
         try r.finish()
     }
-}
-
-/// The arguments ExponentialDecay and InverseTimeDecay read from a config.
-struct TimeDecayArguments {
-    let initialLearningRate: Double, decaySteps: Double, decayRate: Double
-    let staircase: Bool
-
-    init(_ r: inout ArgumentReader) throws {
-        initialLearningRate = try r.requiredNumber("initial_learning_rate", "a finite number", isFiniteNumber)
-        decaySteps = try r.requiredNumber("decay_steps", "> 0", isFinitePositive)
-        decayRate = try r.requiredNumber("decay_rate", "a finite number", isFiniteNumber)
-        staircase = try r.bool("staircase", false)
-    }
-}
-
-/// The config of ExponentialDecay and InverseTimeDecay.
-func timeDecayConfig(_ initialLearningRate: Double, _ decaySteps: Double, _ decayRate: Double, _ staircase: Bool,
-                     _ name: String) -> ConfigValue {
-    .object(["initial_learning_rate": .double(initialLearningRate), "decay_steps": countValue(decaySteps),
-             "decay_rate": .double(decayRate), "staircase": .bool(staircase), "name": .string(name)])
 }

@@ -7,32 +7,20 @@
 /// Reads constructor arguments from a config dictionary. A key of the wrong JSON type is an
 /// `.invalidDType` error, an out-of-range value an `.invalidArgument` error, both naming the
 /// owner (the Keras class) and the argument; `finish()` rejects arguments nobody read.
-struct ArgumentReader {
+struct ArgumentReader: KeyedConfigReader {
     let owner: String
     let values: [String: ConfigValue]
-    private(set) var used = Set<String>()
+    var used = Set<String>()
+
+    /// A wrong JSON type: an `.invalidDType` error.
+    func fail(_ key: String, _ what: String, _ v: ConfigValue) -> SwiftKerasError {
+        SwiftKerasError(.invalidDType, "\(owner): argument `\(key)` must be \(what), received \(v.kindName) (\(v.json))")
+    }
 
     init(_ config: ConfigValue, owner: String) throws {
-        guard case .object(let o) = config else {
-            throw SwiftKerasError(.invalidDType, "\(owner): the config must be a dictionary of constructor arguments, got \(config.kindName) (\(config.json))")
-        }
+        values = try Self.dictionary(config, orThrow: SwiftKerasError(
+            .invalidDType, "\(owner): the config must be a dictionary of constructor arguments, got \(config.kindName) (\(config.json))"))
         self.owner = owner
-        values = o
-    }
-
-    /// Whether `key` is present (even as null).
-    func has(_ key: String) -> Bool { values[key] != nil }
-
-    /// The value of `key`, nil when absent or null; marks it read.
-    mutating func raw(_ key: String) -> ConfigValue? {
-        used.insert(key)
-        guard let v = values[key] else { return nil }
-        if case .null = v { return nil }
-        return v
-    }
-
-    func typeError(_ key: String, _ what: String, _ v: ConfigValue) -> SwiftKerasError {
-        SwiftKerasError(.invalidDType, "\(owner): argument `\(key)` must be \(what), received \(v.kindName) (\(v.json))")
     }
 
     func valueError(_ key: String, _ requirement: String, _ value: String) -> SwiftKerasError {
@@ -40,14 +28,7 @@ struct ArgumentReader {
     }
 
     /// A number (JSON integer or float), nil when absent or null.
-    mutating func number(_ key: String) throws -> Double? {
-        guard let v = raw(key) else { return nil }
-        switch v {
-        case .double(let d): return d
-        case .int(let i): return Double(i)
-        default: throw typeError(key, "a number", v)
-        }
-    }
+    mutating func number(_ key: String) throws -> Double? { try anyNumber(key) }
 
     /// A number satisfying `check` (described by `requirement`), or `def` when absent or null.
     mutating func number(_ key: String, _ def: Double, _ requirement: String,
@@ -81,26 +62,14 @@ struct ArgumentReader {
         case .int(let i): return i
         case .double(let d):
             if d == d.rounded(), abs(d) < 9.0e15 { return Int(d) }
-            throw typeError(key, "an integer", v)
-        default: throw typeError(key, "an integer", v)
+            throw fail(key, "an integer", v)
+        default: throw fail(key, "an integer", v)
         }
-    }
-
-    mutating func bool(_ key: String, _ def: Bool) throws -> Bool {
-        guard let v = raw(key) else { return def }
-        guard case .bool(let b) = v else { throw typeError(key, "a boolean", v) }
-        return b
-    }
-
-    mutating func string(_ key: String) throws -> String? {
-        guard let v = raw(key) else { return nil }
-        guard case .string(let s) = v else { throw typeError(key, "a string", v) }
-        return s
     }
 
     /// Throws for arguments that were never read (Keras: "Argument(s) not recognized").
     func finish() throws {
-        let unknown = values.keys.filter { !used.contains($0) }.sorted()
+        let unknown = unreadKeys
         if !unknown.isEmpty {
             throw SwiftKerasError(.invalidArgument, "\(owner): argument(s) not recognized: \(unknown.map { "`\($0)`" }.joined(separator: ", "))")
         }
@@ -154,14 +123,14 @@ func numberList(_ r: inout ArgumentReader, _ key: String) throws -> [Double] {
     guard let v = r.raw(key) else {
         throw SwiftKerasError(.invalidArgument, "\(r.owner): missing required argument `\(key)`")
     }
-    guard case .array(let items) = v else { throw r.typeError(key, "a list of numbers", v) }
+    guard case .array(let items) = v else { throw r.fail(key, "a list of numbers", v) }
     return try items.map { e in
         switch e {
         case .int(let i): return Double(i)
         case .double(let d):
             if !d.isFinite { throw r.valueError(key, "a list of finite numbers", v.json) }
             return d
-        default: throw r.typeError(key, "a list of numbers", v)
+        default: throw r.fail(key, "a list of numbers", v)
         }
     }
 }
@@ -246,7 +215,7 @@ struct BaseArguments {
             case .object:
                 lr = .schedule(try learningRateScheduleFromSerialized(v, owner: "\(owner): argument `learning_rate`"))
             default:
-                throw r.typeError("learning_rate", "a float or a serialized LearningRateSchedule ({\"class_name\": ..., \"config\": ...})", v)
+                throw r.fail("learning_rate", "a float or a serialized LearningRateSchedule ({\"class_name\": ..., \"config\": ...})", v)
             }
         }
         var weightDecay = wdDefault
@@ -286,15 +255,6 @@ struct BaseArguments {
     }
 }
 
-/// The base arguments plus `beta_1`, `beta_2`, `epsilon` (Adamax and Nadam).
-func readAdaptiveMomentArguments(_ r: inout ArgumentReader) throws -> (BaseArguments, Double, Double, Double) {
-    let b = try BaseArguments(&r, learningRate: 0.001)
-    let beta1 = try r.number("beta_1", 0.9, "in [0, 1)", isHalfOpenUnitInterval)
-    let beta2 = try r.number("beta_2", 0.999, "in [0, 1]", isUnitInterval)
-    let epsilon = try r.number("epsilon", 1e-7, "a finite number >= 0", isFiniteNonNegative)
-    return (b, beta1, beta2, epsilon)
-}
-
 extension Optimizer {
     /// The keys every optimizer config holds (Keras `BaseOptimizer.get_config`), the learning
     /// rate as a number or a serialized schedule.
@@ -311,6 +271,12 @@ extension Optimizer {
             "ema_overwrite_frequency": .null, "loss_scale_factor": optionalDouble(lossScaleFactor),
             "gradient_accumulation_steps": .null,
         ]
+    }
+
+    /// The config: the keys every optimizer config holds (`baseConfig()`) and the optimizer's
+    /// `own` keys.
+    func optimizerConfig(_ own: [String: ConfigValue]) -> ConfigValue {
+        .object(baseConfig().merging(own) { _, mine in mine })
     }
 }
 

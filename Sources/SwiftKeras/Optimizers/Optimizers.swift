@@ -66,10 +66,7 @@ extension SGD: KerasSerializable {
 
     /// The config: the base optimizer keys plus "momentum", "nesterov".
     public func getConfig() throws -> ConfigValue {
-        var c = baseConfig()
-        c["momentum"] = .double(momentum)
-        c["nesterov"] = .bool(nesterov)
-        return .object(c)
+        optimizerConfig(["momentum": .double(momentum), "nesterov": .bool(nesterov)])
     }
 
     /// Builds the optimizer from its config (Keras defaults for missing arguments).
@@ -169,12 +166,8 @@ public class Adam: Optimizer {
 extension Adam: KerasSerializable {
     /// The config: the base optimizer keys plus "beta_1", "beta_2", "epsilon", "amsgrad".
     public func getConfig() throws -> ConfigValue {
-        var c = baseConfig()
-        c["beta_1"] = .double(beta1)
-        c["beta_2"] = .double(beta2)
-        c["epsilon"] = .double(epsilon)
-        c["amsgrad"] = .bool(amsgrad)
-        return .object(c)
+        optimizerConfig(["beta_1": .double(beta1), "beta_2": .double(beta2),
+                         "epsilon": .double(epsilon), "amsgrad": .bool(amsgrad)])
     }
 
     /// Adam's and AdamW's arguments read from a config.
@@ -291,12 +284,8 @@ extension RMSprop: KerasSerializable {
 
     /// The config: the base optimizer keys plus "rho", "momentum", "epsilon", "centered".
     public func getConfig() throws -> ConfigValue {
-        var c = baseConfig()
-        c["rho"] = .double(rho)
-        c["momentum"] = .double(momentum)
-        c["epsilon"] = .double(epsilon)
-        c["centered"] = .bool(centered)
-        return .object(c)
+        optimizerConfig(["rho": .double(rho), "momentum": .double(momentum),
+                         "epsilon": .double(epsilon), "centered": .bool(centered)])
     }
 
     /// Builds the optimizer from its config (Keras defaults for missing arguments).
@@ -359,10 +348,7 @@ extension Adagrad: KerasSerializable {
 
     /// The config: the base optimizer keys plus "initial_accumulator_value", "epsilon".
     public func getConfig() throws -> ConfigValue {
-        var c = baseConfig()
-        c["initial_accumulator_value"] = .double(initialAccumulatorValue)
-        c["epsilon"] = .double(epsilon)
-        return .object(c)
+        optimizerConfig(["initial_accumulator_value": .double(initialAccumulatorValue), "epsilon": .double(epsilon)])
     }
 
     /// Builds the optimizer from its config (Keras defaults for missing arguments).
@@ -424,10 +410,7 @@ extension Adadelta: KerasSerializable {
 
     /// The config: the base optimizer keys plus "rho", "epsilon".
     public func getConfig() throws -> ConfigValue {
-        var c = baseConfig()
-        c["rho"] = .double(rho)
-        c["epsilon"] = .double(epsilon)
-        return .object(c)
+        optimizerConfig(["rho": .double(rho), "epsilon": .double(epsilon)])
     }
 
     /// Builds the optimizer from its config (Keras defaults for missing arguments).
@@ -443,34 +426,68 @@ extension Adadelta: KerasSerializable {
     }
 }
 
-/// Adamax (Keras `Adamax`): with `t = iterations + 1`, `m += (g - m) * (1 - beta1)`,
-/// `u = max(beta2 * u, |g|)`, `w -= lr * m / ((1 - beta1^t) * (u + epsilon))`. Defaults as
-/// Keras: learning rate 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7.
-public final class Adamax: Optimizer {
+/// What Adamax and Nadam share: the decay rates of the first moment and of the second moment
+/// (or infinity norm) and the epsilon of the denominator, with the same arguments and config.
+/// Defaults as Keras: learning rate 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7.
+public class AdaptiveMomentOptimizer: Optimizer {
     /// Decay rate of the first moment (Keras `beta_1`).
     public let beta1: Double
-    /// Decay rate of the infinity norm (Keras `beta_2`).
+    /// Decay rate of the second moment or infinity norm (Keras `beta_2`).
     public let beta2: Double
-    /// Added to the norm (Keras `epsilon`).
+    /// Added to the denominator (Keras `epsilon`).
     public let epsilon: Double
 
-    /// Creates an Adamax optimizer.
+    /// Creates the optimizer; the name defaults to the class's ("adamax", "nadam").
     public init(learningRate: LearningRate = 0.001, beta1: Double = 0.9, beta2: Double = 0.999,
                 epsilon: Double = 1e-7, weightDecay: Double? = nil, clipnorm: Double? = nil,
                 clipvalue: Double? = nil, globalClipnorm: Double? = nil,
-                lossScaleFactor: Double? = nil, name: String = "adamax") throws {
+                lossScaleFactor: Double? = nil, name: String? = nil) throws {
         self.beta1 = beta1
         self.beta2 = beta2
         self.epsilon = epsilon
-        try super.init(learningRate: learningRate, name: name, weightDecay: weightDecay,
+        try super.init(learningRate: learningRate, name: name ?? Self.className.lowercased(), weightDecay: weightDecay,
                        clipnorm: clipnorm, clipvalue: clipvalue, globalClipnorm: globalClipnorm,
                        lossScaleFactor: lossScaleFactor)
     }
 
+    /// The Keras class name (each subclass gives its own).
+    public class var className: String { "AdaptiveMomentOptimizer" }
+
+    /// Builds the optimizer from its config (Keras defaults for missing arguments).
+    public required convenience init(config: ConfigValue) throws {
+        var r = try ArgumentReader(config, owner: Self.className)
+        let b = try BaseArguments(&r, learningRate: 0.001)
+        let beta1 = try r.number("beta_1", 0.9, "in [0, 1)", isHalfOpenUnitInterval)
+        let beta2 = try r.number("beta_2", 0.999, "in [0, 1]", isUnitInterval)
+        let epsilon = try r.number("epsilon", 1e-7, "a finite number >= 0", isFiniteNonNegative)
+        try self.init(learningRate: b.learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
+                      weightDecay: b.weightDecay, clipnorm: b.clipnorm, clipvalue: b.clipvalue,
+                      globalClipnorm: b.globalClipnorm, lossScaleFactor: b.lossScaleFactor, name: b.name)
+        try r.finish()
+    }
+
     public override func build(variable: Variable) throws {
         try addSlot("momentum", for: variable)
-        try addSlot("norm", for: variable)
+        try addSlot(Self.secondSlot, for: variable)
     }
+
+    /// The slot of the second statistic: "velocity" (Nadam) or "norm" (Adamax).
+    class var secondSlot: String { "velocity" }
+}
+
+extension AdaptiveMomentOptimizer: KerasSerializable {
+    /// The config: the base optimizer keys plus "beta_1", "beta_2", "epsilon".
+    public func getConfig() throws -> ConfigValue {
+        optimizerConfig(["beta_1": .double(beta1), "beta_2": .double(beta2), "epsilon": .double(epsilon)])
+    }
+}
+
+/// Adamax (Keras `Adamax`): with `t = iterations + 1`, `m += (g - m) * (1 - beta1)`,
+/// `u = max(beta2 * u, |g|)`, `w -= lr * m / ((1 - beta1^t) * (u + epsilon))`.
+public final class Adamax: AdaptiveMomentOptimizer {
+    /// "Adamax".
+    public override class var className: String { "Adamax" }
+    override class var secondSlot: String { "norm" }
 
     public override func updateStep(gradient: Tensor, variable: Variable, learningRate lr: Double) throws {
         let x = variable.value(recording: false)
@@ -488,65 +505,19 @@ public final class Adamax: Optimizer {
     }
 }
 
-extension Adamax: KerasSerializable {
-    /// "Adamax".
-    public static var className: String { "Adamax" }
-
-    /// The config: the base optimizer keys plus "beta_1", "beta_2", "epsilon".
-    public func getConfig() throws -> ConfigValue {
-        var c = baseConfig()
-        c["beta_1"] = .double(beta1)
-        c["beta_2"] = .double(beta2)
-        c["epsilon"] = .double(epsilon)
-        return .object(c)
-    }
-
-    /// Builds the optimizer from its config (Keras defaults for missing arguments).
-    public convenience init(config: ConfigValue) throws {
-        var r = try ArgumentReader(config, owner: Self.className)
-        let (b, beta1, beta2, epsilon) = try readAdaptiveMomentArguments(&r)
-        try self.init(learningRate: b.learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
-                      weightDecay: b.weightDecay, clipnorm: b.clipnorm, clipvalue: b.clipvalue,
-                      globalClipnorm: b.globalClipnorm, lossScaleFactor: b.lossScaleFactor, name: b.name ?? "adamax")
-        try r.finish()
-    }
-}
-
 /// Nadam, Adam with Nesterov momentum (Keras `Nadam`). With `t = iterations + 1`,
 /// `mu_t = beta1 * (1 - 0.5 * 0.96^t)` and the running product `P_t = mu_1 ... mu_t` (updated
 /// once per step, before the variables): `m += (g - m) * (1 - beta1)`,
 /// `v += (g² - v) * (1 - beta2)`, `m_hat = mu_{t+1} * m / (1 - P_t * mu_{t+1}) +
 /// (1 - mu_t) * g / (1 - P_t)`, `v_hat = v / (1 - beta2^t)`,
-/// `w -= lr * m_hat / (sqrt(v_hat) + epsilon)`. Defaults as Keras: learning rate 0.001,
-/// beta1 0.9, beta2 0.999, epsilon 1e-7.
-public final class Nadam: Optimizer {
-    /// Decay rate of the first moment (Keras `beta_1`).
-    public let beta1: Double
-    /// Decay rate of the second moment (Keras `beta_2`).
-    public let beta2: Double
-    /// Added to `sqrt(v_hat)` (Keras `epsilon`).
-    public let epsilon: Double
+/// `w -= lr * m_hat / (sqrt(v_hat) + epsilon)`.
+public final class Nadam: AdaptiveMomentOptimizer {
     /// The running product of the momentum schedule (Keras `_u_product`, a variable of the
     /// first variable's dtype there, a double here). Settable to restore a saved optimizer.
     public var uProduct: Double = 1
 
-    /// Creates a Nadam optimizer.
-    public init(learningRate: LearningRate = 0.001, beta1: Double = 0.9, beta2: Double = 0.999,
-                epsilon: Double = 1e-7, weightDecay: Double? = nil, clipnorm: Double? = nil,
-                clipvalue: Double? = nil, globalClipnorm: Double? = nil,
-                lossScaleFactor: Double? = nil, name: String = "nadam") throws {
-        self.beta1 = beta1
-        self.beta2 = beta2
-        self.epsilon = epsilon
-        try super.init(learningRate: learningRate, name: name, weightDecay: weightDecay,
-                       clipnorm: clipnorm, clipvalue: clipvalue, globalClipnorm: globalClipnorm,
-                       lossScaleFactor: lossScaleFactor)
-    }
-
-    public override func build(variable: Variable) throws {
-        try addSlot("momentum", for: variable)
-        try addSlot("velocity", for: variable)
-    }
+    /// "Nadam".
+    public override class var className: String { "Nadam" }
 
     private func mu(_ step: Double) -> Double { beta1 * (1 - 0.5 * Glibc.pow(0.96, step)) }
 
@@ -572,30 +543,6 @@ public final class Nadam: Optimizer {
         let mHat = try (try m * muNext) / (1 - productNext) + (try g * (1 - muT)) / (1 - uProduct)
         let vHat = try v / (1 - beta2Power)
         try variable.assign(try x - (try mHat * lr) / (try sqrt(vHat) + epsilon))
-    }
-}
-
-extension Nadam: KerasSerializable {
-    /// "Nadam".
-    public static var className: String { "Nadam" }
-
-    /// The config: the base optimizer keys plus "beta_1", "beta_2", "epsilon".
-    public func getConfig() throws -> ConfigValue {
-        var c = baseConfig()
-        c["beta_1"] = .double(beta1)
-        c["beta_2"] = .double(beta2)
-        c["epsilon"] = .double(epsilon)
-        return .object(c)
-    }
-
-    /// Builds the optimizer from its config (Keras defaults for missing arguments).
-    public convenience init(config: ConfigValue) throws {
-        var r = try ArgumentReader(config, owner: Self.className)
-        let (b, beta1, beta2, epsilon) = try readAdaptiveMomentArguments(&r)
-        try self.init(learningRate: b.learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
-                      weightDecay: b.weightDecay, clipnorm: b.clipnorm, clipvalue: b.clipvalue,
-                      globalClipnorm: b.globalClipnorm, lossScaleFactor: b.lossScaleFactor, name: b.name ?? "nadam")
-        try r.finish()
     }
 }
 
@@ -644,10 +591,7 @@ extension Lion: KerasSerializable {
 
     /// The config: the base optimizer keys plus "beta_1", "beta_2".
     public func getConfig() throws -> ConfigValue {
-        var c = baseConfig()
-        c["beta_1"] = .double(beta1)
-        c["beta_2"] = .double(beta2)
-        return .object(c)
+        optimizerConfig(["beta_1": .double(beta1), "beta_2": .double(beta2)])
     }
 
     /// Builds the optimizer from its config (Keras defaults for missing arguments).

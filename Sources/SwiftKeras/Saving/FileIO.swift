@@ -293,59 +293,52 @@ struct JSONParser {
     }
 
     private mutating func object() throws -> JSONValue {
-        try enter()
-        pos += 1  // {
         var members: [JSONMember] = []
-        skipWhitespace()
-        if pos < bytes.count && bytes[pos] == UInt8(ascii: "}") {
-            pos += 1
-            depth -= 1
-            return .object(members)
-        }
-        while true {
-            skipWhitespace()
-            guard pos < bytes.count, bytes[pos] == UInt8(ascii: "\"") else {
-                throw error("unexpected \(describeCurrent()), expected a string key")
+        try elements(close: "}", inside: "an object") { p in
+            guard p.pos < p.bytes.count, p.bytes[p.pos] == UInt8(ascii: "\"") else {
+                throw p.error("unexpected \(p.describeCurrent()), expected a string key")
             }
-            let key = try string()
-            skipWhitespace()
-            guard pos < bytes.count, bytes[pos] == UInt8(ascii: ":") else {
-                throw error("unexpected \(describeCurrent()), expected ':'")
+            let key = try p.string()
+            p.skipWhitespace()
+            guard p.pos < p.bytes.count, p.bytes[p.pos] == UInt8(ascii: ":") else {
+                throw p.error("unexpected \(p.describeCurrent()), expected ':'")
             }
-            pos += 1
-            skipWhitespace()
-            members.append(JSONMember(key: key, value: try value()))
-            skipWhitespace()
-            guard pos < bytes.count else { throw error("unexpected end of text inside an object") }
-            if bytes[pos] == UInt8(ascii: ",") { pos += 1; continue }
-            if bytes[pos] == UInt8(ascii: "}") { pos += 1; break }
-            throw error("unexpected \(describeCurrent()), expected ',' or '}'")
+            p.pos += 1
+            p.skipWhitespace()
+            members.append(JSONMember(key: key, value: try p.value()))
         }
-        depth -= 1
         return .object(members)
     }
 
     private mutating func array() throws -> JSONValue {
-        try enter()
-        pos += 1  // [
         var items: [JSONValue] = []
+        try elements(close: "]", inside: "an array") { p in items.append(try p.value()) }
+        return .array(items)
+    }
+
+    /// The elements of the object or array whose opening bracket is at `pos`, up to its `close`
+    /// bracket: `element` reads each one (starting at its first non-blank byte), the commas and
+    /// the nesting depth are handled here.
+    private mutating func elements(close: Unicode.Scalar, inside what: String,
+                                   _ element: (inout JSONParser) throws -> Void) throws {
+        try enter()
+        pos += 1  // { or [
         skipWhitespace()
-        if pos < bytes.count && bytes[pos] == UInt8(ascii: "]") {
+        if pos < bytes.count && bytes[pos] == UInt8(ascii: close) {
             pos += 1
             depth -= 1
-            return .array(items)
+            return
         }
         while true {
             skipWhitespace()
-            items.append(try value())
+            try element(&self)
             skipWhitespace()
-            guard pos < bytes.count else { throw error("unexpected end of text inside an array") }
+            guard pos < bytes.count else { throw error("unexpected end of text inside \(what)") }
             if bytes[pos] == UInt8(ascii: ",") { pos += 1; continue }
-            if bytes[pos] == UInt8(ascii: "]") { pos += 1; break }
-            throw error("unexpected \(describeCurrent()), expected ',' or ']'")
+            if bytes[pos] == UInt8(ascii: close) { pos += 1; break }
+            throw error("unexpected \(describeCurrent()), expected ',' or '\(close)'")
         }
         depth -= 1
-        return .array(items)
     }
 
     private static func isDigit(_ c: UInt8) -> Bool { c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") }
