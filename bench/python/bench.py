@@ -11,6 +11,8 @@ import time
 import timeit
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+from run import fmt_time as fmt  # noqa: E402  (one time format for every benchmark printout)
 RUNS = 15
 
 
@@ -30,12 +32,6 @@ def per_call(stmt, glb, number, runs=RUNS):
     return per[len(per) // 2], per[0]
 
 
-def fmt(s):
-    if s < 1e-6:
-        return f"{s * 1e9:8.1f} ns"
-    if s < 1e-3:
-        return f"{s * 1e6:8.2f} us"
-    return f"{s * 1e3:8.2f} ms"
 
 
 def c_figures():
