@@ -51,6 +51,7 @@ test-c: lib
 	  g++ -std=c++11 -Wall -Wextra -Werror -pedantic -fsyntax-only -Iinclude -x c++ $$h || exit 1; \
 	done; echo "headers compile alone as C99 and C++11: $$(ls include/swiftkeras.h include/swiftkeras/*.h | wc -l) files"
 	$(PYTHON) tools/capi_keras.py --check
+	$(PYTHON) tools/header_index.py --check
 	Tests/C/check_exports.sh $(LIB) "$(HEADERS)"
 	Tests/C/check_coverage.sh "$(HEADERS)"
 	Tests/C/build/harness

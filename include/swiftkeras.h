@@ -57,4 +57,90 @@
 #include "swiftkeras/callbacks.h"
 #include "swiftkeras/saving.h"
 
+/* BEGIN FUNCTION INDEX (tools/header_index.py)
+ * swiftkeras/base.h:
+ *   sk_clear_error() sk_last_error_code() sk_last_error_message() sk_set_error() sk_version()
+ * swiftkeras/settings.h:
+ *   sk_dtype_standardize() sk_epsilon() sk_floatx() sk_image_data_format() sk_policy_dtypes()
+ *   sk_result_type() sk_set_epsilon() sk_set_floatx() sk_set_image_data_format() sk_snake_case()
+ * swiftkeras/tensor.h:
+ *   sk_arange() sk_eye() sk_full() sk_ones() sk_scalar() sk_tensor_cast() sk_tensor_copy_data()
+ *   sk_tensor_data() sk_tensor_dtype() sk_tensor_from_buffer() sk_tensor_from_data()
+ *   sk_tensor_ndim() sk_tensor_release() sk_tensor_retain() sk_tensor_shape() sk_tensor_size()
+ *   sk_tensor_to_string() sk_zeros()
+ * swiftkeras/ops_generated.h:
+ *   sk_abs() sk_add() sk_add_scalar() sk_all() sk_any() sk_argmax() sk_argmin() sk_batch_dot()
+ *   sk_batch_flatten() sk_batch_normalization() sk_bias_add() sk_binary_crossentropy()
+ *   sk_binary_focal_crossentropy() sk_broadcast_to() sk_categorical_crossentropy()
+ *   sk_categorical_focal_crossentropy() sk_ceil() sk_clip() sk_clip_tensor() sk_concatenate()
+ *   sk_conv1d() sk_conv2d() sk_conv2d_transpose() sk_conv3d() sk_conv3d_transpose() sk_cos()
+ *   sk_ctc_batch_cost() sk_cumprod() sk_cumsum() sk_depthwise_conv2d() sk_divide()
+ *   sk_divide_scalar() sk_dot() sk_dropout() sk_elu() sk_equal() sk_equal_scalar() sk_exp()
+ *   sk_expand_dims() sk_expm1() sk_flatten() sk_floor() sk_floor_divide() sk_gather() sk_greater()
+ *   sk_greater_equal() sk_greater_scalar() sk_hard_sigmoid() sk_in_top_k() sk_l2_normalize()
+ *   sk_less() sk_less_equal() sk_less_scalar() sk_log() sk_log1p() sk_log_softmax()
+ *   sk_logical_and() sk_logical_not() sk_logical_or() sk_logsumexp() sk_matmul() sk_max()
+ *   sk_maximum() sk_maximum_scalar() sk_mean() sk_min() sk_minimum() sk_minimum_scalar() sk_mod()
+ *   sk_multiply() sk_multiply_scalar() sk_negative() sk_not_equal() sk_one_hot() sk_ones_like()
+ *   sk_pad() sk_pool2d() sk_pool3d() sk_pow() sk_pow_scalar() sk_prod() sk_random_bernoulli()
+ *   sk_random_normal() sk_random_uniform() sk_relu() sk_repeat() sk_repeat_elements() sk_reshape()
+ *   sk_resize() sk_resize_images() sk_resize_volumes() sk_reverse() sk_round()
+ *   sk_separable_conv2d() sk_sigmoid() sk_sign() sk_sin() sk_slice() sk_softmax() sk_softplus()
+ *   sk_softsign() sk_sparse_categorical_crossentropy() sk_spatial_2d_padding()
+ *   sk_spatial_3d_padding() sk_sqrt() sk_square() sk_squeeze() sk_stack() sk_std()
+ *   sk_stop_gradient() sk_subtract() sk_subtract_scalar() sk_sum() sk_switch() sk_tanh()
+ *   sk_temporal_padding() sk_tile() sk_transpose() sk_truncated_normal() sk_var() sk_weak_scalar()
+ *   sk_where() sk_zeros_like()
+ * swiftkeras/autodiff.h:
+ *   sk_custom_gradient() sk_function_call() sk_function_create() sk_function_release()
+ *   sk_tape_batch_jacobian() sk_tape_create() sk_tape_gradient() sk_tape_jacobian() sk_tape_pause()
+ *   sk_tape_release() sk_tape_reset() sk_tape_resume() sk_tape_start() sk_tape_stop()
+ *   sk_tape_watch() sk_tape_watch_variable() sk_variable_assign() sk_variable_assign_add()
+ *   sk_variable_assign_sub() sk_variable_create() sk_variable_dtype() sk_variable_name()
+ *   sk_variable_ndim() sk_variable_read() sk_variable_release() sk_variable_set_trainable()
+ *   sk_variable_shape() sk_variable_trainable()
+ * swiftkeras/ops.h:
+ *   sk_ctc_decode() sk_ctc_label_dense_to_sparse() sk_foldl() sk_foldr() sk_map_fn()
+ *   sk_moving_average_update() sk_rnn() sk_set_random_seed() sk_split() sk_split_sizes()
+ *   sk_strided_slice()
+ * swiftkeras/layers.h:
+ *   sk_global_policy() sk_input() sk_keras_tensor_release() sk_keras_tensor_shape()
+ *   sk_layer_add_weight() sk_layer_call() sk_layer_call_symbolic() sk_layer_class_name()
+ *   sk_layer_count_params() sk_layer_create() sk_layer_create_custom() sk_layer_name()
+ *   sk_layer_release() sk_layer_set_weights() sk_layer_track() sk_layer_variables()
+ *   sk_layer_weights() sk_model_create_custom() sk_set_global_policy()
+ * swiftkeras/models.h:
+ *   sk_model_add() sk_model_as_layer() sk_model_create() sk_model_kind() sk_model_layers()
+ *   sk_model_num_inputs() sk_model_release() sk_model_summary() sk_model_trainable_weights()
+ *   sk_sequential_create()
+ * swiftkeras/losses.h:
+ *   sk_loss_call() sk_loss_create() sk_loss_create_config() sk_loss_create_custom()
+ *   sk_loss_create_custom_ex() sk_loss_release()
+ * swiftkeras/optimizers.h:
+ *   sk_loss_scale_optimizer_create() sk_loss_scale_optimizer_loss_scale()
+ *   sk_optimizer_apply_gradients() sk_optimizer_create() sk_optimizer_create_config()
+ *   sk_optimizer_get_config() sk_optimizer_iterations() sk_optimizer_learning_rate()
+ *   sk_optimizer_release() sk_optimizer_set_learning_rate() sk_optimizer_set_schedule_callback()
+ *   sk_schedule_value()
+ * swiftkeras/metrics.h:
+ *   sk_metric_create() sk_metric_create_callbacks() sk_metric_create_custom() sk_metric_function()
+ *   sk_metric_name() sk_metric_release() sk_metric_reset_state() sk_metric_result()
+ *   sk_metric_update_state()
+ * swiftkeras/training.h:
+ *   sk_fit_args_init() sk_history_epochs() sk_history_key() sk_history_num_keys()
+ *   sk_history_release() sk_history_values() sk_model_compile() sk_model_compile_config()
+ *   sk_model_compile_ex() sk_model_evaluate() sk_model_evaluate_weighted() sk_model_fit()
+ *   sk_model_fit_ex() sk_model_loss() sk_model_optimizer() sk_model_predict()
+ *   sk_model_set_live_callback() sk_model_set_output_callback() sk_model_test_on_batch()
+ *   sk_model_train_on_batch()
+ * swiftkeras/callbacks.h:
+ *   sk_callback_context_param() sk_callback_context_set_log()
+ *   sk_callback_context_set_stop_training() sk_callback_create() sk_callback_create_custom()
+ *   sk_callback_create_lr_scheduler() sk_history_epoch() sk_history_param()
+ *   sk_keras_callback_release() sk_keras_callback_state()
+ * swiftkeras/saving.h:
+ *   sk_model_file_compile_config() sk_model_load() sk_model_load_ex() sk_model_load_weights()
+ *   sk_model_load_weights_ex() sk_model_save() sk_model_save_weights()
+   END FUNCTION INDEX */
+
 #endif /* SWIFTKERAS_H */

@@ -83,7 +83,8 @@ final class KerasRegistryTests: XCTestCase {
         var count = 0
         for kind in KerasObjectKind.allCases {
             let classes = KerasRegistry.builtinClasses(kind)
-            XCTAssertFalse(classes.isEmpty, "\(kind)")
+            // Every kind has built-ins: types, or (models, open classes) factories, tested below.
+            XCTAssertFalse(classes.isEmpty && KerasRegistry.builtinFactories[kind] == nil, "\(kind)")
             for t in classes {
                 let name = t.className
                 let args = try ConfigValue.parse(json: requiredArguments(kind, name) ?? "{}")
@@ -242,6 +243,32 @@ final class KerasRegistryTests: XCTestCase {
         // A name built-in for one kind is free for another.
         XCTAssertNoThrow(try KerasRegistry.register(.metric, className: "Dense") { _ in Metrics.Mean() })
         KerasRegistry.unregister(.metric, className: "Dense")
+    }
+
+    func testModelsDeserializeThroughTheRegistry() throws {
+        // Sequential and functional models are the registry's `.model` kind (no switch over names):
+        // a config round-trips through modelFromConfig and through layerFromConfig (nested models).
+        let seq = try Sequential([Dense(units: 3, activation: .relu, inputShape: [4]), Dense(units: 2)], name: "seq")
+        let input = try Input(shape: [4])
+        let functional = try Model(inputs: [input], outputs: [try Dense(units: 2)(input)], name: "fn")
+        for model in [seq, functional] as [Model] {
+            let config = try model.getModelConfig()
+            XCTAssertEqual(try modelFromConfig(config).getModelConfig(), config)
+            guard case .string(let cls)? = config["class_name"], let inner = config["config"] else {
+                return XCTFail("no class_name in \(config.json)")
+            }
+            let viaLayers = try XCTUnwrap(try layerFromConfig(className: cls, config: inner) as? Model)
+            XCTAssertEqual(try viaLayers.getModelConfig(), config)
+        }
+        XCTAssertEqual(KerasRegistry.builtinClassNames(.model), ["Sequential", "Functional"])
+        assertSKError(.invalidArgument, ["unknown model class 'Graph'", "known: Sequential, Functional"]) {
+            try modelFromConfig(.object(["class_name": .string("Graph"), "config": .object([:])]))
+        }
+        for name in ["Sequential", "Functional", "Model"] {
+            assertSKError(.invalidArgument, ["'\(name)' is a built-in model class"]) {
+                try KerasRegistry.register(.model, className: name) { _ in try Sequential([]) }
+            }
+        }
     }
 
     func testSubclassesOfBuiltinsAreNotSerializedAsTheBuiltin() throws {

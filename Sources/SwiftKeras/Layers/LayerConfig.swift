@@ -110,7 +110,7 @@ struct LayerBaseArguments {
 /// - Throws: `.invalidArgument` for an unknown class, an unknown key or a value of the wrong type,
 ///   and whatever the layer's initializer throws for invalid arguments.
 public func layerFromConfig(className: String, config: ConfigValue) throws -> Layer {
-    if className == "Sequential" || className == "Functional" || className == "Model" {
+    if KerasRegistry.builtinFactory(.model, named: className) != nil {
         return try modelFromConfig(.object(["class_name": .string(className), "config": config]))
     }
     guard let object = try KerasRegistry.deserialize(.layer, className: className, config: config) else {

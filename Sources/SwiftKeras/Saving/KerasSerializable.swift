@@ -47,6 +47,9 @@ public enum KerasObjectKind: String, CaseIterable, Sendable {
     case regularizer
     /// Callbacks (`keras.callbacks`) that a config describes completely.
     case callback
+    /// Models (`keras.Sequential`, functional `keras.Model`): open classes that users subclass,
+    /// so the built-ins are listed as factories (`builtinFactories`) rather than as types.
+    case model
 
     /// The kind in words ("learning rate schedule").
     var displayName: String { rawValue.replacingUnderscores }
@@ -113,6 +116,20 @@ public enum KerasRegistry {
         ],
     ]
 
+    /// The built-in classes listed by factory instead of by type (open classes whose subclasses
+    /// must not inherit a required `init(config:)`): class name (and aliases) → builder.
+    static let builtinFactories: [KerasObjectKind: [(names: [String], make: KerasObjectFactory)]] = [
+        .model: [
+            (["Sequential"], { try sequentialFromConfig($0) }),
+            (["Functional", "Model"], { try functionalFromConfig($0) }),
+        ],
+    ]
+
+    /// The builder of a built-in class listed by factory, by its name or an alias.
+    static func builtinFactory(_ kind: KerasObjectKind, named name: String) -> KerasObjectFactory? {
+        builtinFactories[kind]?.first { $0.names.contains(name) }?.make
+    }
+
     private struct Key: Hashable {
         var kind: KerasObjectKind
         var className: String
@@ -127,7 +144,7 @@ public enum KerasRegistry {
 
     /// The class names of the built-in classes of `kind`.
     public static func builtinClassNames(_ kind: KerasObjectKind) -> [String] {
-        builtinClasses(kind).map { $0.className }
+        builtinClasses(kind).map { $0.className } + (builtinFactories[kind] ?? []).map { $0.names[0] }
     }
 
     /// The built-in class of `kind` that `name` (its class name or an alias) stands for.
@@ -142,7 +159,7 @@ public enum KerasRegistry {
     ///
     /// - Throws: `.invalidArgument` when `className` names a built-in class of that kind.
     public static func register(_ kind: KerasObjectKind, className: String, factory: @escaping KerasObjectFactory) throws {
-        if builtinClass(kind, named: className) != nil {
+        if builtinClass(kind, named: className) != nil || builtinFactory(kind, named: className) != nil {
             throw SwiftKerasError(.invalidArgument, "KerasRegistry: '\(className)' is a built-in \(kind.displayName) class and cannot be re-registered")
         }
         custom.withLock { $0[Key(kind: kind, className: className)] = factory }
@@ -170,7 +187,9 @@ public enum KerasRegistry {
     /// registered custom class) built from `config`; nil when no such class is known.
     public static func deserialize(_ kind: KerasObjectKind, className: String, config: ConfigValue) throws -> AnyObject? {
         if let t = builtinClass(kind, named: className) { return try t.init(config: config) }
-        if let f = customFactory(kind, className: className) { return try f(config) }
+        if let f = builtinFactory(kind, named: className) ?? customFactory(kind, className: className) {
+            return try f(config)
+        }
         return nil
     }
 

@@ -178,37 +178,42 @@ public func modelFromConfig(_ serialized: ConfigValue) throws -> Model {
     guard case .string(let cls)? = serialized["class_name"], let config = serialized["config"] else {
         throw SwiftKerasError(.invalidArgument, "models.deserialize: expected {\"class_name\": ..., \"config\": {...}}, got \(serialized.json)")
     }
-    switch cls {
-    case "Sequential":
-        var r = try ConfigReader(config, owner: "Sequential.from_config")
-        let name = try r.string("name")
-        let trainable = try r.bool("trainable", true)
-        let build = try r.ints("build_input_shape")
-        guard case .array(let items)? = r.raw("layers") else {
-            throw SwiftKerasError(.invalidArgument, "Sequential.from_config: missing 'layers' list")
-        }
-        try r.finish()
-        var layers = try items.map { try layerFromConfig($0) }
-        if let il = layers.first as? InputLayer {
-            layers.removeFirst()
-            let seq = try Sequential([], name: name)
-            try seq.add(il)
-            for l in layers { try seq.add(l) }
-            seq.trainable = trainable
-            return seq
-        }
-        if let b = build, let first = layers.first, first.batchInputShape == nil { first.batchInputShape = b }
-        let seq = try Sequential(layers, name: name)
-        seq.trainable = trainable
-        return seq
-    case "Functional", "Model":
-        return try functionalFromConfig(config)
-    default:
-        throw SwiftKerasError(.invalidArgument, "models.deserialize: unknown model class '\(cls)' (known: Sequential, Functional)")
+    guard let object = try KerasRegistry.deserialize(.model, className: cls, config: config) else {
+        throw SwiftKerasError(.invalidArgument, "models.deserialize: unknown model class '\(cls)' (known: \(KerasRegistry.builtinClassNames(.model).joined(separator: ", ")))")
     }
+    guard let model = object as? Model else {
+        throw SwiftKerasError(.invalidArgument, "models.deserialize: the class registered as '\(cls)' built \(String(describing: type(of: object))), not a model")
+    }
+    return model
 }
 
-private func functionalFromConfig(_ config: ConfigValue) throws -> Model {
+/// A Sequential model from its config (`keras.Sequential.from_config`).
+func sequentialFromConfig(_ config: ConfigValue) throws -> Model {
+    var r = try ConfigReader(config, owner: "Sequential.from_config")
+    let name = try r.string("name")
+    let trainable = try r.bool("trainable", true)
+    let build = try r.ints("build_input_shape")
+    guard case .array(let items)? = r.raw("layers") else {
+        throw SwiftKerasError(.invalidArgument, "Sequential.from_config: missing 'layers' list")
+    }
+    try r.finish()
+    var layers = try items.map { try layerFromConfig($0) }
+    if let il = layers.first as? InputLayer {
+        layers.removeFirst()
+        let seq = try Sequential([], name: name)
+        try seq.add(il)
+        for l in layers { try seq.add(l) }
+        seq.trainable = trainable
+        return seq
+    }
+    if let b = build, let first = layers.first, first.batchInputShape == nil { first.batchInputShape = b }
+    let seq = try Sequential(layers, name: name)
+    seq.trainable = trainable
+    return seq
+}
+
+/// A functional model from its config (`keras.Model.from_config`).
+func functionalFromConfig(_ config: ConfigValue) throws -> Model {
     let owner = "Functional.from_config"
     var r = try ConfigReader(config, owner: owner)
     let name = try r.string("name")
