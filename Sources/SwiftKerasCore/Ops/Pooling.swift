@@ -29,35 +29,38 @@ extension UInt8: PoolMaxElement {}
 extension Float: PoolMaxElement {
     @inline(__always)
     static func maxInto(_ o: UnsafeMutablePointer<Float>, _ p: UnsafePointer<Float>, _ n: Int) {
-        simdMaxInto(o, p, n, SIMD16<Float>.self)
+        var c = 0
+        while c &+ 16 <= n {
+            let a = UnsafeRawPointer(o + c).loadUnaligned(as: SIMD16<Float>.self)
+            let v = UnsafeRawPointer(p + c).loadUnaligned(as: SIMD16<Float>.self)
+            let r = a.replacing(with: v, where: (v .> a) .| (v .!= v))
+            UnsafeMutableRawPointer(o + c).storeBytes(of: r, as: SIMD16<Float>.self)
+            c &+= 16
+        }
+        while c < n {
+            let v = p[c], a = o[c]
+            o[c] = (v > a || v != v) ? v : a
+            c &+= 1
+        }
     }
 }
 
 extension Double: PoolMaxElement {
     @inline(__always)
     static func maxInto(_ o: UnsafeMutablePointer<Double>, _ p: UnsafePointer<Double>, _ n: Int) {
-        simdMaxInto(o, p, n, SIMD8<Double>.self)
-    }
-}
-
-/// `o[i] = max(o[i], p[i])` in vectors of `V` (one 512-bit register's worth) and a scalar tail;
-/// a NaN in `p` wins, as in the scalar rule.
-@inline(__always)
-private func simdMaxInto<T: BinaryFloatingPoint & SIMDScalar, V: SIMD>(
-    _ o: UnsafeMutablePointer<T>, _ p: UnsafePointer<T>, _ n: Int, _: V.Type
-) where V.Scalar == T, V.MaskStorage.Scalar: FixedWidthInteger & SignedInteger {
-    var c = 0
-    while c &+ V.scalarCount <= n {
-        let a = UnsafeRawPointer(o + c).loadUnaligned(as: V.self)
-        let v = UnsafeRawPointer(p + c).loadUnaligned(as: V.self)
-        let r = a.replacing(with: v, where: (v .> a) .| (v .!= v))
-        UnsafeMutableRawPointer(o + c).storeBytes(of: r, as: V.self)
-        c &+= V.scalarCount
-    }
-    while c < n {
-        let v = p[c], a = o[c]
-        o[c] = (v > a || v != v) ? v : a
-        c &+= 1
+        var c = 0
+        while c &+ 8 <= n {
+            let a = UnsafeRawPointer(o + c).loadUnaligned(as: SIMD8<Double>.self)
+            let v = UnsafeRawPointer(p + c).loadUnaligned(as: SIMD8<Double>.self)
+            let r = a.replacing(with: v, where: (v .> a) .| (v .!= v))
+            UnsafeMutableRawPointer(o + c).storeBytes(of: r, as: SIMD8<Double>.self)
+            c &+= 8
+        }
+        while c < n {
+            let v = p[c], a = o[c]
+            o[c] = (v > a || v != v) ? v : a
+            c &+= 1
+        }
     }
 }
 
