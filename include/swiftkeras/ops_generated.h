@@ -25,7 +25,8 @@ extern "C" {
  * Scalars: the `*_scalar` ops and sk_weak_scalar take an sk_scalar_value, a Python int, float or
  * bool tagged with its kind (swiftkeras/scalar.h); the core applies the weak-type rule: an int
  * takes the tensor's dtype (int32 + 2 stays int32; it must fit an integer dtype), a float takes a
- * float tensor's dtype (float16 stays float16) and gives float32 with an integer or bool tensor.
+ * float tensor's dtype (float16 stays float16) and gives floatx (sk_floatx; float32 by default)
+ * with an integer or bool tensor.
  *
  * Random ops take `uint64_t seed, uint8_t has_seed`: has_seed != 0 makes the result a pure
  * function of (seed, shape, dtype, arguments); has_seed == 0 draws a fresh seed.
