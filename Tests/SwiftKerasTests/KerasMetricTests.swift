@@ -263,6 +263,15 @@ final class KerasMetricTests: XCTestCase {
         let hinge = try metricNamed("hinge")
         try hinge.updateState(t32([1, 0], [2, 1]), t32([0.5, 0.5], [2, 1]))
         assertResult(hinge, (0.5 + 1.5) / 2)
+        // Names resolve through the one registry (every class name and alias it lists): a
+        // function name or alias names the metric, a class name gives the default name (Keras).
+        XCTAssertTrue(try metricNamed("Accuracy") is Metrics.Accuracy)
+        XCTAssertEqual(try metricNamed("mae").name, "mae")
+        XCTAssertEqual(try metricNamed("MeanAbsoluteError").name, "mean_absolute_error")
+        XCTAssertEqual(try metricNamed("binary_accuracy").name, "binary_accuracy")
+        for className in KerasRegistry.builtinClassNames(.metric) {
+            XCTAssertNoThrow(try metricNamed(className), className)
+        }
         assertError(.invalidArgument, "Could not interpret metric identifier: 'accurasy'") { try metricNamed("accurasy") }
         assertError(.invalidArgument, "metric 'accuracy': resolving accuracy needs the shapes of y_true and y_pred") {
             try metricNamed("accuracy")

@@ -208,9 +208,10 @@ public func resolveAccuracy(lossName: String?, yTrueShape: [Int], yPredShape: [I
 
 /// The metric named `name`, as `compile(metrics: [...])` resolves strings: `"accuracy"` /
 /// `"acc"` through `resolveAccuracy` (which needs `yTrueShape` and `yPredShape`; the metric
-/// keeps the name given), the metric classes' names and Keras aliases (`"mae"`, `"mse"`,
-/// `"rmse"`, `"binary_accuracy"`, `"top_k_categorical_accuracy"`, `"precision"`, `"recall"`,
-/// `"auc"`, ...), and any loss name (its mean, as Keras wraps loss functions). Unknown names throw.
+/// keeps the name given), the metric classes' names and Keras aliases as `KerasRegistry` lists
+/// them (`"mae"`, `"mse"`, `"rmse"`, `"binary_accuracy"`, `"top_k_categorical_accuracy"`,
+/// `"precision"`, `"recall"`, `"auc"`, ...), and any loss name (its mean, as Keras wraps loss
+/// functions). Unknown names throw.
 public func metricNamed(_ name: String, lossName: String? = nil, yTrueShape: [Int]? = nil,
                         yPredShape: [Int]? = nil) throws -> Metric {
     switch name {
@@ -223,19 +224,15 @@ public func metricNamed(_ name: String, lossName: String? = nil, yTrueShape: [In
         case .categorical: return Metrics.CategoricalAccuracy(name: name)
         case .sparseCategorical: return Metrics.SparseCategoricalAccuracy(name: name)
         }
-    case "binary_accuracy", "BinaryAccuracy": return try Metrics.BinaryAccuracy()
-    case "categorical_accuracy", "CategoricalAccuracy": return Metrics.CategoricalAccuracy()
-    case "sparse_categorical_accuracy", "SparseCategoricalAccuracy": return Metrics.SparseCategoricalAccuracy()
-    case "top_k_categorical_accuracy", "TopKCategoricalAccuracy": return Metrics.TopKCategoricalAccuracy()
-    case "sparse_top_k_categorical_accuracy", "SparseTopKCategoricalAccuracy": return Metrics.SparseTopKCategoricalAccuracy()
-    case "mean_absolute_error", "mae", "MAE", "MeanAbsoluteError": return Metrics.MeanAbsoluteError(name: name)
-    case "mean_squared_error", "mse", "MSE", "MeanSquaredError": return Metrics.MeanSquaredError(name: name)
-    case "root_mean_squared_error", "rmse", "RootMeanSquaredError": return Metrics.RootMeanSquaredError(name: name)
-    case "precision", "Precision": return try Metrics.Precision()
-    case "recall", "Recall": return try Metrics.Recall()
-    case "auc", "AUC": return try Metrics.AUC(name: name)
-    case "mean", "Mean": return Metrics.Mean()
     default:
+        // The metric classes by class name or Keras alias, from the one registry: a function
+        // name or alias ("mae", "binary_accuracy") names the metric, as Keras wraps the
+        // function under that name; a class name gives the class's default name, as Keras
+        // instantiates the class.
+        if let cls = KerasRegistry.builtinClass(.metric, named: name) {
+            let config: [String: ConfigValue] = name == cls.className ? [:] : ["name": .string(name)]
+            if let metric = try cls.init(config: .object(config)) as? Metric { return metric }
+        }
         if canonicalLossName(name) != nil {
             let loss = try lossNamed(name, reduction: .none)
             return Metrics.MeanMetricWrapper(name: name) { try loss($0, $1) }
