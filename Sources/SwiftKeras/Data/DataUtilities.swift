@@ -81,10 +81,8 @@ extension Dataset {
         if let t = targets { count = Swift.min(count, t.shape[0]) }
         var starts = count > 0 ? Array(stride(from: 0, to: count, by: sequenceStride)) : []
         let shuffleSeed = seed ?? Random.freshSeed()
-        if shuffle {
-            var rng = SplitMix64(seed: shuffleSeed)
-            var i = starts.count - 1
-            while i > 0 { starts.swapAt(i, Int(rng.next() % UInt64(i + 1))); i -= 1 }
+        if shuffle && !starts.isEmpty {
+            starts = try permutation(starts.count, seed: shuffleSeed).scalars(as: Int64.self).map { starts[Int($0)] }
         }
         let windowOffsets = (0..<sequenceLength).map { Int64($0 * samplingRate) }
         let structure: ElementStructure = targets == nil ? .tensor : .tuple([.tensor, .tensor])

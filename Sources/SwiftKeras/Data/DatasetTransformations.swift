@@ -156,7 +156,7 @@ extension Dataset {
         let passes = Atomic<UInt64>(0)
         return derived(specs: staticSpecs) {
             let pass = reshuffleEachIteration ? passes.wrappingAdd(1, ordering: .relaxed).oldValue : 0
-            var rng = SplitMix64(seed: base &+ pass &* 0xD1B5_4A32_D192_ED03)
+            var draws = ShuffleDraws(seed: base &+ pass &* 0xD1B5_4A32_D192_ED03)
             let it = try self.makeIterator()
             var buffer: [DatasetElement] = []
             var filled = false
@@ -167,7 +167,7 @@ extension Dataset {
                     filled = true
                 }
                 if buffer.isEmpty { return nil }
-                let k = Int(rng.next() % UInt64(buffer.count))
+                let k = try draws.next(below: buffer.count)
                 let out = buffer[k]
                 if let e = try it.next() {
                     buffer[k] = e
@@ -391,15 +391,26 @@ func stackParts(_ parts: [ElementPart], component j: Int) throws -> Tensor {
     return out
 }
 
-/// A small seeded generator (splitmix64) for the shuffle buffer.
-struct SplitMix64 {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+/// The shuffle buffer's draws: uniform indices from the core's counter-based generator
+/// (Philox, `Random.uniform`), 1024 per block, each block seeded from the pass's seed.
+struct ShuffleDraws {
+    private let seed: UInt64
+    private var block: UInt64 = 0
+    private var buffer: [Double] = []
+    private var used = 0
+
+    init(seed: UInt64) { self.seed = seed }
+
+    /// An index in 0..<n (n > 0).
+    mutating func next(below n: Int) throws -> Int {
+        if used == buffer.count {
+            buffer = try withoutRecording {
+                try Random.uniform([1024], dtype: .float64, seed: seed &+ block &* 0x9E37_79B9_7F4A_7C15).doubles
+            }
+            block += 1
+            used = 0
+        }
+        defer { used += 1 }
+        return Swift.min(n - 1, Int(buffer[used] * Double(n)))
     }
 }
