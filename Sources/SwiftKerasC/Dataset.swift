@@ -133,7 +133,10 @@ public func sk_dataset_from_callback(_ next: sk_dataset_next_fn?, _ close: sk_da
             if rc != 0 { throw callbackFailure(rc, "dataset callback") }
             return box?.element
         }, close: { pass in
-            _ = cb { f, ud in f.close?(ud, Int64(pass)); return 0 }
+            // Not through `cb(...)`, which clears the last error: an iterator released after a
+            // failure must leave that failure's message readable.
+            guard let close = cb.fn.close else { return }
+            withExtendedLifetime(cb.userData) { close(cb.userData.pointer, Int64(pass)) }
         })
     }
 }

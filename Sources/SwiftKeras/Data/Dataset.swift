@@ -5,6 +5,16 @@
 
 import Synchronization
 
+/// How a dataset knows its element specs.
+enum SpecSource {
+    /// Fixed by the source.
+    case known([TensorSpec])
+    /// Computed from the input's specs when asked.
+    case derived(() throws -> [TensorSpec])
+    /// Taken from the first element when asked.
+    case firstElement
+}
+
 /// One pass over a dataset (`iter(dataset)`): `next()` gives the elements in order, then nil.
 /// An iterator is used from one thread at a time.
 public final class DatasetIterator {
@@ -41,31 +51,45 @@ public final class Dataset {
     public let structure: ElementStructure
     /// The number of elements, or `Dataset.infinite` / `Dataset.unknown` (`cardinality()`).
     public let cardinality: Int
-    private let knownSpecs: [TensorSpec]?
+    let specSource: SpecSource
     private let make: () throws -> DatasetIterator
 
-    init(structure: ElementStructure, cardinality: Int, specs: [TensorSpec]?, make: @escaping () throws -> DatasetIterator) {
+    init(structure: ElementStructure, cardinality: Int, specs: SpecSource, make: @escaping () throws -> DatasetIterator) {
         self.structure = structure
         self.cardinality = cardinality
-        knownSpecs = specs
+        specSource = specs
         self.make = make
+    }
+
+    convenience init(structure: ElementStructure, cardinality: Int, specs: [TensorSpec]?, make: @escaping () throws -> DatasetIterator) {
+        self.init(structure: structure, cardinality: cardinality, specs: specs.map { .known($0) } ?? .firstElement, make: make)
     }
 
     /// Starts a pass over the elements (`iter(dataset)`).
     public func makeIterator() throws -> DatasetIterator { try make() }
 
     /// The specs of the flat tensors of every element (`element_spec`): known from the
-    /// sources and transformations, or, after a map by callback, taken from the first element.
+    /// sources and derived through the transformations as TF does; a map by callback or a
+    /// generator without a signature gives them from its first element.
     public func elementSpec() throws -> [TensorSpec] {
-        if let knownSpecs { return knownSpecs }
-        guard let first = try makeIterator().next() else {
-            throw SwiftKerasError.invalid("element_spec: the dataset is empty and its element types are not known (a map by callback gives them only from its first element)")
+        switch specSource {
+        case .known(let specs): return specs
+        case .derived(let f): return try f()
+        case .firstElement:
+            guard let first = try makeIterator().next() else {
+                throw SwiftKerasError.invalid("element_spec: the dataset is empty and its element types are not known (a map by callback or a generator without a signature gives them only from its first element)")
+            }
+            return first.specs
         }
-        return first.specs
     }
 
-    /// The specs when known without running the pipeline.
-    var staticSpecs: [TensorSpec]? { knownSpecs }
+    /// A spec source computed from this dataset's specs by `f` when asked.
+    func specs(_ f: @escaping ([TensorSpec]) throws -> [TensorSpec]) -> SpecSource {
+        .derived { try f(try self.elementSpec()) }
+    }
+
+    /// This dataset's specs, unchanged (shuffle, repeat, take, ...).
+    var sameSpecs: SpecSource { specs { $0 } }
 
     // MARK: Sources
 

@@ -18,9 +18,9 @@ extension Dataset {
     /// thread (the Python wrapper releases the GIL while it waits).
     public func prefetch(_ bufferSize: Int) throws -> Dataset {
         if bufferSize < -1 { throw SwiftKerasError.invalid("prefetch: buffer_size must be -1 (AUTOTUNE) or >= 0, got \(bufferSize)") }
-        if bufferSize == 0 { return Dataset(structure: structure, cardinality: cardinality, specs: staticSpecs, make: makeIterator) }
+        if bufferSize == 0 { return Dataset(structure: structure, cardinality: cardinality, specs: sameSpecs, make: makeIterator) }
         let size = bufferSize == -1 ? Dataset.autotunedPrefetch : bufferSize
-        return Dataset(structure: structure, cardinality: cardinality, specs: staticSpecs) {
+        return Dataset(structure: structure, cardinality: cardinality, specs: sameSpecs) {
             let channel = PrefetchChannel(capacity: size)
             let upstream = try self.makeIterator()
             try startThread {

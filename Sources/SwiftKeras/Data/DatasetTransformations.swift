@@ -5,7 +5,7 @@
 import Synchronization
 
 extension Dataset {
-    private func derived(structure: ElementStructure? = nil, cardinality: Int? = nil, specs: [TensorSpec]?,
+    private func derived(structure: ElementStructure? = nil, cardinality: Int? = nil, specs: SpecSource,
                          make: @escaping () throws -> DatasetIterator) -> Dataset {
         Dataset(structure: structure ?? self.structure, cardinality: cardinality ?? self.cardinality, specs: specs, make: make)
     }
@@ -33,7 +33,7 @@ extension Dataset {
     /// axis 0, component by component; the last batch is smaller unless `dropRemainder`.
     public func batch(_ size: Int, dropRemainder: Bool = false) throws -> Dataset {
         try Dataset.checkBatchSize(size, "batch")
-        let specs = staticSpecs.map { $0.map { TensorSpec(shape: [dropRemainder ? size : nil] + $0.shape, dtype: $0.dtype) } }
+        let specs = self.specs { $0.map { TensorSpec(shape: [dropRemainder ? size : nil] + $0.shape, dtype: $0.dtype) } }
         let structure = self.structure
         return derived(cardinality: Dataset.batchedCardinality(cardinality, size, dropRemainder), specs: specs) {
             let it = try self.makeIterator()
@@ -61,9 +61,8 @@ extension Dataset {
             throw SwiftKerasError.invalid("padded_batch: padding_values has \(v.count) entries for \(leaves) tensors per element")
         }
         let shapes = paddedShapes?.map { $0.map { d in d.flatMap { $0 < 0 ? nil : $0 } } }
-        var specs: [TensorSpec]? = nil
-        if let s = staticSpecs {
-            specs = try s.enumerated().map { j, spec in
+        let specs = self.specs { s in
+            try s.enumerated().map { j, spec in
                 let target = shapes?[j] ?? spec.shape.map { _ in nil }
                 if target.count != spec.shape.count {
                     throw SwiftKerasError.invalid("padded_batch: padded_shapes[\(j)] has rank \(target.count), the component has rank \(spec.shape.count)")
@@ -106,9 +105,8 @@ extension Dataset {
     /// `unbatch()`: splits each element along axis 0 into its rows (every component needs the
     /// same first dimension). Cardinality unknown, as in TF.
     public func unbatch() throws -> Dataset {
-        var specs: [TensorSpec]? = nil
-        if let s = staticSpecs {
-            specs = try s.map { spec in
+        let specs = self.specs { s in
+            try s.map { spec in
                 if spec.shape.isEmpty { throw SwiftKerasError.invalid("unbatch: the elements have a scalar component; unbatch needs rank >= 1") }
                 return TensorSpec(shape: Array(spec.shape.dropFirst()), dtype: spec.dtype)
             }
@@ -141,7 +139,7 @@ extension Dataset {
     /// input batches (`unbatch().batch(size)`). Cardinality unknown, as in TF.
     public func rebatch(_ size: Int, dropRemainder: Bool = false) throws -> Dataset {
         let b = try unbatch().batch(size, dropRemainder: dropRemainder)
-        return Dataset(structure: b.structure, cardinality: Dataset.unknown, specs: b.staticSpecs, make: b.makeIterator)
+        return Dataset(structure: b.structure, cardinality: Dataset.unknown, specs: b.specSource, make: b.makeIterator)
     }
 
     /// `shuffle(buffer_size, seed, reshuffle_each_iteration)` with TF's buffer: the first
@@ -154,7 +152,7 @@ extension Dataset {
         if bufferSize <= 0 { throw SwiftKerasError.invalid("shuffle: buffer_size must be greater than zero, got \(bufferSize)") }
         let base = seed ?? Random.freshSeed()
         let passes = Atomic<UInt64>(0)
-        return derived(specs: staticSpecs) {
+        return derived(specs: sameSpecs) {
             let pass = reshuffleEachIteration ? passes.wrappingAdd(1, ordering: .relaxed).oldValue : 0
             var draws = ShuffleDraws(seed: base &+ pass &* 0xD1B5_4A32_D192_ED03)
             let it = try self.makeIterator()
@@ -186,7 +184,7 @@ extension Dataset {
         let c = count.map { $0 < 0 ? -1 : $0 } ?? -1
         let n = cardinality
         let card = c < 0 ? (n == 0 ? 0 : Dataset.infinite) : c == 0 ? 0 : n < 0 ? n : n.multipliedReportingOverflow(by: c).overflow ? Dataset.infinite : n * c
-        return derived(cardinality: card, specs: staticSpecs) {
+        return derived(cardinality: card, specs: sameSpecs) {
             var pass = 0
             var it: DatasetIterator? = nil
             var yielded = false
@@ -207,7 +205,7 @@ extension Dataset {
     public func take(_ count: Int) -> Dataset {
         let n = cardinality
         let card = n == Dataset.unknown ? n : count < 0 ? n : n == Dataset.infinite ? count : Swift.min(n, count)
-        return derived(cardinality: card, specs: staticSpecs) {
+        return derived(cardinality: card, specs: sameSpecs) {
             let it = try self.makeIterator()
             var i = 0
             return DatasetIterator {
@@ -222,7 +220,7 @@ extension Dataset {
     public func skip(_ count: Int) -> Dataset {
         let n = cardinality
         let card = count < 0 ? 0 : n < 0 ? n : Swift.max(0, n - count)
-        return derived(cardinality: card, specs: staticSpecs) {
+        return derived(cardinality: card, specs: sameSpecs) {
             let it = try self.makeIterator()
             var skipped = false
             return DatasetIterator {
@@ -266,7 +264,7 @@ extension Dataset {
 
     /// `filter(predicate)`: the elements for which `predicate` is true. Cardinality unknown.
     public func filter(_ predicate: @escaping (DatasetElement) throws -> Bool) -> Dataset {
-        derived(cardinality: Dataset.unknown, specs: staticSpecs) {
+        derived(cardinality: Dataset.unknown, specs: sameSpecs) {
             let it = try self.makeIterator()
             return DatasetIterator {
                 while let e = try it.next() {
@@ -285,8 +283,7 @@ extension Dataset {
             if d.cardinality == Dataset.unknown { card = Dataset.unknown; break }
             if d.cardinality != Dataset.infinite && (card == Dataset.infinite || d.cardinality < card) { card = d.cardinality }
         }
-        let all = datasets.map(\.staticSpecs)
-        let specs = all.allSatisfy { $0 != nil } ? all.flatMap { $0 ?? [] } : nil
+        let specs = SpecSource.derived { try datasets.flatMap { try $0.elementSpec() } }
         let structure = ElementStructure.tuple(datasets.map(\.structure))
         return Dataset(structure: structure, cardinality: card, specs: specs) {
             let its = try datasets.map { try $0.makeIterator() }
@@ -307,9 +304,8 @@ extension Dataset {
         if other.structure != structure {
             throw SwiftKerasError.invalid("concatenate: the datasets have different structures \(structure) and \(other.structure)")
         }
-        var specs: [TensorSpec]? = nil
-        if let a = staticSpecs, let b = other.staticSpecs {
-            specs = try Swift.zip(a, b).map { x, y in
+        let specs = self.specs { a in
+            try Swift.zip(a, try other.elementSpec()).map { x, y in
                 guard let m = x.merged(with: y) else {
                     throw SwiftKerasError.invalid("concatenate: incompatible element types \(x) and \(y)")
                 }
@@ -336,7 +332,7 @@ extension Dataset {
     /// `enumerate(start)`: `(index, element)` tuples with an int64 scalar index.
     public func enumerate(start: Int = 0) -> Dataset {
         let structure = ElementStructure.tuple([.tensor, self.structure])
-        let specs = staticSpecs.map { [TensorSpec(shape: [], dtype: .int64)] + $0 }
+        let specs = self.specs { [TensorSpec(shape: [], dtype: .int64)] + $0 }
         return derived(structure: structure, specs: specs) {
             let it = try self.makeIterator()
             var i = start
@@ -352,7 +348,7 @@ extension Dataset {
     /// them without running the pipeline above (an unfinished pass records nothing).
     public func cache() -> Dataset {
         let store = Mutex<[DatasetElement]?>(nil)
-        return derived(specs: staticSpecs) {
+        return derived(specs: sameSpecs) {
             if let cached = store.withLock({ $0 }) {
                 var i = 0
                 return DatasetIterator {
