@@ -193,6 +193,8 @@ class Model(_layers.Layer):
                 raise NotImplementedError("fit: class_weight is only supported for array inputs (weight the samples "
                                           "in the dataset's elements instead)")
             ds = self._input_dataset(x, y, sample_weight, batch_size, shuffle, seed, extra, "fit")
+            if steps_per_epoch is not None and not _data_input(x):
+                ds = ds.repeat(int(epochs))   # tf.keras 2's array adapter: the steps run over `epochs` passes
             vds = None
             if validation_data is not None:
                 if _data_input(validation_data):
