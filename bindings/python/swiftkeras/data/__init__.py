@@ -220,12 +220,12 @@ class Dataset:
         return Dataset(_native.dataset_from_tensors(flat, _json.dumps(s)))
 
     @staticmethod
-    def range(*args, dtype=None, name=None):  # noqa: A003
-        """``range(stop)``, ``range(start, stop[, step])``; int64 elements by default."""
+    def range(*args, output_type=None, name=None):  # noqa: A003
+        """``range(stop)``, ``range(start, stop[, step])``; elements of ``output_type`` (int64)."""
         if not 1 <= len(args) <= 3:
             raise TypeError(f"range: expected 1 to 3 positional arguments, got {len(args)}")
         start, stop, step = (0, args[0], 1) if len(args) == 1 else (args[0], args[1], args[2] if len(args) == 3 else 1)
-        code = _native.as_dtype(dtype if dtype is not None else "int64").as_datatype_enum
+        code = _native.as_dtype(output_type if output_type is not None else "int64").as_datatype_enum
         return Dataset(_native.dataset_range(_count(start, "start"), _count(stop, "stop"), _count(step, "step"), code))
 
     @staticmethod
