@@ -151,6 +151,22 @@ def test_python_exceptions_cross_prefetch_unchanged():
         list(D.range(5).map(f).prefetch(2))
 
 
+def test_fit_reraises_a_generator_exception_from_the_prefetch_thread():
+    x, y = _data(64)
+
+    class Broken(Exception):
+        pass
+
+    def gen():
+        yield x[:32], y[:32]
+        raise Broken("no more samples")
+
+    ds = D.from_generator(gen, output_signature=(tf.TensorSpec((None, 2), tf.float32),
+                                                 tf.TensorSpec((None,), tf.int32))).prefetch(2)
+    with pytest.raises(Broken, match="no more samples"):
+        _model().fit(ds, epochs=1, verbose=0)
+
+
 def test_prefetch_runs_python_on_a_background_thread():
     threads = set()
 

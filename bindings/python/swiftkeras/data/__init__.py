@@ -126,10 +126,12 @@ def _guarded(fn):
 
 
 def _reraise_thread_error(err):
+    """Raises the exception a Python callback raised on another thread (the core carried its
+    message to `err`), or `err` itself."""
     with _errors_lock:
         pending = _thread_errors.pop() if _thread_errors else None
         _thread_errors.clear()
-    if pending is not None and pending is not err:
+    if pending is not None and pending is not err and str(pending) in str(err):
         raise pending from None
     raise err
 

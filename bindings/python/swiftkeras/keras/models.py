@@ -237,10 +237,14 @@ class Model(_layers.Layer):
         try:
             hist, epochs_run, params = _native.model_fit_ex(self._model, x, y, callbacks=handles, **kw)
         except ValueError as e:
+            _raise_prefetch_error(kw, e)
             err = _callbacks._keras_error(e)
             if err is e:
                 raise
             raise err from e
+        except Exception as e:
+            _raise_prefetch_error(kw, e)
+            raise
         history = next((cb for cb in user if isinstance(cb, _callbacks.History)), None) or _callbacks.History()
         self.history = history._fill(hist, epochs_run, params, self)
         return history
@@ -495,6 +499,14 @@ def _saved_compile_config(filepath):
 
 
 # -- fit helpers ---------------------------------------------------------------------------
+def _raise_prefetch_error(kw, err):
+    """A Python exception raised on a prefetch thread of a dataset fit streamed from: the core
+    carried only its message; the original is re-raised (tf.data keeps it the same way)."""
+    if kw.get("dataset") is not None or kw.get("validation_dataset") is not None:
+        from .. import data as _data
+        _data._reraise_thread_error(err)
+
+
 def _is_generator(x):
     """A Python generator or iterator (not a tensor, array, list, dict or dataset)."""
     import types
