@@ -37,13 +37,11 @@ HANDLES = {
     "metric": ("Metric", "metric"),
     "history": ("HistoryBox", "history"),
     "dataset": ("Dataset", "dataset"),
-    "dataset_iterator": ("DatasetIterator", "iterator"),
-    "dataset_element": ("ElementBox", "element"),
 }
 
 # void sk_<type>_release(sk_<type> *h): drops the caller's reference; NULL is a no-op.
 RELEASE = ["tensor", "variable", "function", "layer", "keras_tensor", "model", "optimizer", "loss",
-           "metric", "history", "dataset", "dataset_iterator", "dataset_element"]
+           "metric", "history", "dataset"]
 
 # int32_t fn(const char *<name_arg>, const char *config_json, sk_<type> **out)
 CREATE = [
@@ -71,7 +69,6 @@ STRING = [
     ("sk_optimizer_get_config", "optimizer", "try optimizerConfig(o).json"),
     ("sk_dataset_structure", "dataset", "o.structure.json"),
     ("sk_dataset_element_spec", "dataset", "try elementSpecJSON(o.elementSpec())"),
-    ("sk_dataset_element_structure", "dataset_element", "o.element.structure.json"),
 ]
 
 # int32_t fn(const sk_<type> *h, <ctype> *out): a scalar written to a required out-parameter.
@@ -96,7 +93,6 @@ VALUE = [
     ("sk_layer_count_params", "layer", "Int64", "-1", "Int64(o.countParams())"),
     ("sk_history_epochs", "history", "Int32", "-1", "Int32(o.epochs)"),
     ("sk_history_num_keys", "history", "Int32", "-1", "Int32(o.keys.count)"),
-    ("sk_dataset_element_num_tensors", "dataset_element", "Int32", "-1", "Int32(o.element.structure.leafCount)"),
 ]
 
 # int32_t fn(const sk_<type> *h, int64_t *out, int32_t capacity): the shape, rank entries.
@@ -116,7 +112,6 @@ PRODUCE = [
     ("sk_dataset_unbatch", "dataset", "try o.unbatch()", False),
     ("sk_dataset_cache", "dataset", "o.cache()", False),
     ("sk_dataset_iterator_create", "dataset", "try o.makeIterator()", False),
-    ("sk_dataset_iterator_next", "dataset_iterator", "try o.next().map { ElementBox($0) }", True),
 ]
 
 # int32_t fn(sk_<type> *h): an action on the object.

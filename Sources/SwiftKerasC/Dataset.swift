@@ -55,7 +55,29 @@ private func transform(_ h: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePo
 
 private func intArg(_ v: Int64) -> Int { Int(v) }
 
-// MARK: - Elements
+// MARK: - Elements and iterators (the dataset's simple shims are generated: tools/capi_keras.py)
+
+@c @implementation
+public func sk_dataset_element_release(_ h: OpaquePointer?) { release(h, as: ElementBox.self) }
+
+@c @implementation
+public func sk_dataset_iterator_release(_ h: OpaquePointer?) { release(h, as: DatasetIterator.self) }
+
+@c @implementation
+public func sk_dataset_element_num_tensors(_ h: OpaquePointer?) -> Int32 {
+    valueQuery(h, as: ElementBox.self, -1) { Int32($0.element.structure.leafCount) }
+}
+
+@c @implementation
+public func sk_dataset_element_structure(_ h: OpaquePointer?, _ buf: UnsafeMutablePointer<CChar>?, _ capacity: Int,
+                                         _ length: UnsafeMutablePointer<Int>?) -> Int32 {
+    stringQuery(h, buf, capacity, length, "sk_dataset_element_structure", "element", as: ElementBox.self) { $0.element.structure.json }
+}
+
+@c @implementation
+public func sk_dataset_iterator_next(_ h: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    produceOptionalFrom(h, out, "sk_dataset_iterator_next", "iterator", as: DatasetIterator.self) { try $0.next().map { ElementBox($0) } }
+}
 
 @c @implementation
 public func sk_dataset_element_create(_ tensors: UnsafePointer<OpaquePointer?>?, _ n: Int32, _ structure: UnsafePointer<CChar>?,

@@ -18,8 +18,6 @@ import SwiftKeras
 @c @implementation public func sk_metric_release(_ h: OpaquePointer?) { release(h, as: Metric.self) }
 @c @implementation public func sk_history_release(_ h: OpaquePointer?) { release(h, as: HistoryBox.self) }
 @c @implementation public func sk_dataset_release(_ h: OpaquePointer?) { release(h, as: Dataset.self) }
-@c @implementation public func sk_dataset_iterator_release(_ h: OpaquePointer?) { release(h, as: DatasetIterator.self) }
-@c @implementation public func sk_dataset_element_release(_ h: OpaquePointer?) { release(h, as: ElementBox.self) }
 
 // MARK: - Create by name and JSON config
 @c @implementation public func sk_layer_create(_ namePtr: UnsafePointer<CChar>?, _ config: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 { createFromConfig(namePtr, config, out, "sk_layer_create", "class_name") { name, json in try layerFromConfig(className: name, configJSON: json.isEmpty ? "{}" : json) } }
@@ -37,7 +35,6 @@ import SwiftKeras
 @c @implementation public func sk_optimizer_get_config(_ h: OpaquePointer?, _ buf: UnsafeMutablePointer<CChar>?, _ capacity: Int, _ length: UnsafeMutablePointer<Int>?) -> Int32 { stringQuery(h, buf, capacity, length, "sk_optimizer_get_config", "optimizer", as: Optimizer.self) { o in try optimizerConfig(o).json } }
 @c @implementation public func sk_dataset_structure(_ h: OpaquePointer?, _ buf: UnsafeMutablePointer<CChar>?, _ capacity: Int, _ length: UnsafeMutablePointer<Int>?) -> Int32 { stringQuery(h, buf, capacity, length, "sk_dataset_structure", "dataset", as: Dataset.self) { o in o.structure.json } }
 @c @implementation public func sk_dataset_element_spec(_ h: OpaquePointer?, _ buf: UnsafeMutablePointer<CChar>?, _ capacity: Int, _ length: UnsafeMutablePointer<Int>?) -> Int32 { stringQuery(h, buf, capacity, length, "sk_dataset_element_spec", "dataset", as: Dataset.self) { o in try elementSpecJSON(o.elementSpec()) } }
-@c @implementation public func sk_dataset_element_structure(_ h: OpaquePointer?, _ buf: UnsafeMutablePointer<CChar>?, _ capacity: Int, _ length: UnsafeMutablePointer<Int>?) -> Int32 { stringQuery(h, buf, capacity, length, "sk_dataset_element_structure", "element", as: ElementBox.self) { o in o.element.structure.json } }
 
 // MARK: - Scalar queries
 @c @implementation public func sk_optimizer_learning_rate(_ h: OpaquePointer?, _ out: UnsafeMutablePointer<Double>?) -> Int32 { scalarQuery(h, out, "sk_optimizer_learning_rate", "optimizer", as: Optimizer.self) { o in try o.currentLearningRate() } }
@@ -56,7 +53,6 @@ import SwiftKeras
 @c @implementation public func sk_layer_count_params(_ h: OpaquePointer?) -> Int64 { valueQuery(h, as: Layer.self, -1) { o in Int64(o.countParams()) } }
 @c @implementation public func sk_history_epochs(_ h: OpaquePointer?) -> Int32 { valueQuery(h, as: HistoryBox.self, -1) { o in Int32(o.epochs) } }
 @c @implementation public func sk_history_num_keys(_ h: OpaquePointer?) -> Int32 { valueQuery(h, as: HistoryBox.self, -1) { o in Int32(o.keys.count) } }
-@c @implementation public func sk_dataset_element_num_tensors(_ h: OpaquePointer?) -> Int32 { valueQuery(h, as: ElementBox.self, -1) { o in Int32(o.element.structure.leafCount) } }
 @c @implementation public func sk_tensor_shape(_ h: OpaquePointer?, _ out: UnsafeMutablePointer<Int64>?, _ capacity: Int32) -> Int32 { shapeQuery(h, out, capacity, "sk_tensor_shape", "tensor", as: Tensor.self) { o in o.shape } }
 @c @implementation public func sk_variable_shape(_ h: OpaquePointer?, _ out: UnsafeMutablePointer<Int64>?, _ capacity: Int32) -> Int32 { shapeQuery(h, out, capacity, "sk_variable_shape", "variable", as: VariableBox.self) { o in o.variable.shape } }
 
@@ -69,7 +65,6 @@ import SwiftKeras
 @c @implementation public func sk_dataset_unbatch(_ h: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 { produceFrom(h, out, "sk_dataset_unbatch", "dataset", as: Dataset.self) { o in try o.unbatch() } }
 @c @implementation public func sk_dataset_cache(_ h: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 { produceFrom(h, out, "sk_dataset_cache", "dataset", as: Dataset.self) { o in o.cache() } }
 @c @implementation public func sk_dataset_iterator_create(_ h: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 { produceFrom(h, out, "sk_dataset_iterator_create", "dataset", as: Dataset.self) { o in try o.makeIterator() } }
-@c @implementation public func sk_dataset_iterator_next(_ h: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 { produceOptionalFrom(h, out, "sk_dataset_iterator_next", "iterator", as: DatasetIterator.self) { o in try o.next().map { ElementBox($0) } } }
 
 // MARK: - Actions
 @c @implementation public func sk_metric_reset_state(_ h: OpaquePointer?) -> Int32 { action(h, "sk_metric_reset_state", "metric", as: Metric.self) { o in try o.resetState() } }

@@ -47,12 +47,29 @@ static int32_t element_structure_get(const void *h, char *b, size_t c, size_t *l
 
 static PyObject *element_structure(const sk_dataset_element *e) { return skpy_copied_string(e, element_structure_get); }
 
-/* The tensors of a flat list (into *tl, skpy_tlist_free) and a structure JSON or None (*s);
- * 0, or -1 with an exception. */
-static int flat_and_structure(PyObject *flat, PyObject *structure, TList *tl, const char **s) {
-    *s = skpy_opt_str(structure, "structure");
-    if (BADSTR(*s)) return -1;
-    return skpy_tlist_from(flat, tl);
+/* A create function over flat tensors and a structure (the element and the tensor sources). */
+typedef int32_t (*flat_create)(const sk_tensor *const *tensors, int32_t n, const char *structure, void *out);
+
+static int32_t create_element(const sk_tensor *const *t, int32_t n, const char *s, void *out) {
+    return sk_dataset_element_create(t, n, s, (sk_dataset_element **)out);
+}
+static int32_t create_slices(const sk_tensor *const *t, int32_t n, const char *s, void *out) {
+    return sk_dataset_from_tensor_slices(t, n, s, (sk_dataset **)out);
+}
+static int32_t create_tensors(const sk_tensor *const *t, int32_t n, const char *s, void *out) {
+    return sk_dataset_from_tensors(t, n, s, (sk_dataset **)out);
+}
+
+/* create(tensors of the flat list, structure JSON or None, out): its status, or -1 with an
+ * exception when the arguments do not convert. */
+static int32_t with_flat(PyObject *flat, PyObject *structure, flat_create create, void *out) {
+    const char *s = skpy_opt_str(structure, "structure");
+    if (BADSTR(s)) return -1;
+    TList tl;
+    if (skpy_tlist_from(flat, &tl) < 0) return -1;
+    int32_t st = create((const sk_tensor *const *)tl.h, tl.n, s, out);
+    skpy_tlist_free(&tl);
+    return st;
 }
 
 /* A new element from a Python (flat list, structure JSON) pair; NULL with an exception. */
@@ -62,14 +79,10 @@ static sk_dataset_element *element_from(PyObject *pair) {
         if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "dataset callback: expected (tensors, structure)");
         return NULL;
     }
-    const char *s;
-    TList tl;
-    if (flat_and_structure(flat, structure, &tl, &s) < 0) return NULL;
     sk_dataset_element *e = NULL;
-    int32_t st = sk_dataset_element_create((const sk_tensor *const *)tl.h, tl.n, s, &e);
-    skpy_tlist_free(&tl);
-    if (st) { skpy_raise_status(st); return NULL; }
-    return e;
+    int32_t st = with_flat(flat, structure, create_element, &e);
+    if (st > 0) skpy_raise_status(st);
+    return st ? NULL : e;
 }
 
 /* fn(*args) on an element's (list, structure); a new reference or NULL. */
@@ -128,24 +141,18 @@ static int32_t filter_fn(void *ud, const sk_dataset_element *in, uint8_t *keep) 
 
 /* ---- sources ---- */
 
-typedef int32_t (*tensor_source)(const sk_tensor *const *, int32_t, const char *, sk_dataset **);
-
-static PyObject *from_tensors_with(PyObject *args, tensor_source make) {
+static PyObject *from_tensors_with(PyObject *args, flat_create make) {
     PyObject *flat, *structure;
     if (!PyArg_ParseTuple(args, "OO", &flat, &structure)) return NULL;
-    const char *s;
-    TList tl;
-    if (flat_and_structure(flat, structure, &tl, &s) < 0) return NULL;
     sk_dataset *d = NULL;
-    int32_t st = make((const sk_tensor *const *)tl.h, tl.n, s, &d);
-    skpy_tlist_free(&tl);
-    return ds_finish(st, &d);
+    int32_t st = with_flat(flat, structure, make, &d);
+    return st < 0 ? NULL : ds_finish(st, &d);
 }
 
-static PyObject *d_from_tensor_slices(PyObject *self, PyObject *args) { (void)self; return from_tensors_with(args, sk_dataset_from_tensor_slices); }
-static PyObject *d_from_tensors(PyObject *self, PyObject *args) { (void)self; return from_tensors_with(args, sk_dataset_from_tensors); }
+static PyObject *d_dataset_from_tensor_slices(PyObject *self, PyObject *args) { (void)self; return from_tensors_with(args, create_slices); }
+static PyObject *d_dataset_from_tensors(PyObject *self, PyObject *args) { (void)self; return from_tensors_with(args, create_tensors); }
 
-static PyObject *d_range(PyObject *self, PyObject *args) {
+static PyObject *d_dataset_range(PyObject *self, PyObject *args) {
     (void)self;
     long long start, stop, step;
     int dtype;
@@ -154,7 +161,7 @@ static PyObject *d_range(PyObject *self, PyObject *args) {
     return ds_finish(sk_dataset_range(start, stop, step, dtype, &d), &d);
 }
 
-static PyObject *d_from_generator(PyObject *self, PyObject *args) {
+static PyObject *d_dataset_from_generator(PyObject *self, PyObject *args) {
     (void)self;
     PyObject *next, *close, *structure, *spec;
     long long card;
@@ -180,10 +187,10 @@ static PyObject *with_size_drop(PyObject *args, batching f) {
     return in ? ds_finish(f(in, n, (uint8_t)drop, &d), &d) : NULL;
 }
 
-static PyObject *d_batch(PyObject *self, PyObject *args) { (void)self; return with_size_drop(args, sk_dataset_batch); }
-static PyObject *d_rebatch(PyObject *self, PyObject *args) { (void)self; return with_size_drop(args, sk_dataset_rebatch); }
+static PyObject *d_dataset_batch(PyObject *self, PyObject *args) { (void)self; return with_size_drop(args, sk_dataset_batch); }
+static PyObject *d_dataset_rebatch(PyObject *self, PyObject *args) { (void)self; return with_size_drop(args, sk_dataset_rebatch); }
 
-static PyObject *d_padded_batch(PyObject *self, PyObject *args) {
+static PyObject *d_dataset_padded_batch(PyObject *self, PyObject *args) {
     (void)self;
     PyObject *c, *shapes, *values; long long n; int drop;
     if (!PyArg_ParseTuple(args, "OLOOp", &c, &n, &shapes, &values, &drop)) return NULL;
@@ -208,7 +215,7 @@ static PyObject *d_padded_batch(PyObject *self, PyObject *args) {
     return ds_finish(st, &d);
 }
 
-static PyObject *d_shuffle(PyObject *self, PyObject *args) {
+static PyObject *d_dataset_shuffle(PyObject *self, PyObject *args) {
     (void)self;
     PyObject *c; long long n, seed; int re;
     if (!PyArg_ParseTuple(args, "OLLp", &c, &n, &seed, &re)) return NULL;
@@ -225,25 +232,25 @@ static PyObject *with_count(PyObject *args, count_transform f) {
     return in ? ds_finish(f(in, n, &d), &d) : NULL;
 }
 
-static PyObject *d_repeat(PyObject *self, PyObject *args) { (void)self; return with_count(args, sk_dataset_repeat); }
-static PyObject *d_take(PyObject *self, PyObject *args) { (void)self; return with_count(args, sk_dataset_take); }
-static PyObject *d_skip(PyObject *self, PyObject *args) { (void)self; return with_count(args, sk_dataset_skip); }
-static PyObject *d_enumerate(PyObject *self, PyObject *args) { (void)self; return with_count(args, sk_dataset_enumerate); }
-static PyObject *d_prefetch(PyObject *self, PyObject *args) { (void)self; return with_count(args, sk_dataset_prefetch); }
+static PyObject *d_dataset_repeat(PyObject *self, PyObject *args) { (void)self; return with_count(args, sk_dataset_repeat); }
+static PyObject *d_dataset_take(PyObject *self, PyObject *args) { (void)self; return with_count(args, sk_dataset_take); }
+static PyObject *d_dataset_skip(PyObject *self, PyObject *args) { (void)self; return with_count(args, sk_dataset_skip); }
+static PyObject *d_dataset_enumerate(PyObject *self, PyObject *args) { (void)self; return with_count(args, sk_dataset_enumerate); }
+static PyObject *d_dataset_prefetch(PyObject *self, PyObject *args) { (void)self; return with_count(args, sk_dataset_prefetch); }
 
-static PyObject *d_unbatch(PyObject *self, PyObject *c) {
+static PyObject *d_dataset_unbatch(PyObject *self, PyObject *c) {
     (void)self;
     sk_dataset *in = DS_CAP(c), *d = NULL;
     return in ? ds_finish(sk_dataset_unbatch(in, &d), &d) : NULL;
 }
 
-static PyObject *d_cache(PyObject *self, PyObject *c) {
+static PyObject *d_dataset_cache(PyObject *self, PyObject *c) {
     (void)self;
     sk_dataset *in = DS_CAP(c), *d = NULL;
     return in ? ds_finish(sk_dataset_cache(in, &d), &d) : NULL;
 }
 
-static PyObject *d_map(PyObject *self, PyObject *args) {
+static PyObject *d_dataset_map(PyObject *self, PyObject *args) {
     (void)self;
     PyObject *c, *fn, *structure;
     if (!PyArg_ParseTuple(args, "OOO", &c, &fn, &structure)) return NULL;
@@ -259,7 +266,7 @@ static PyObject *d_map(PyObject *self, PyObject *args) {
     return ds_finish(st, &d);
 }
 
-static PyObject *d_filter(PyObject *self, PyObject *args) {
+static PyObject *d_dataset_filter(PyObject *self, PyObject *args) {
     (void)self;
     PyObject *c, *fn;
     if (!PyArg_ParseTuple(args, "OO", &c, &fn)) return NULL;
@@ -269,7 +276,7 @@ static PyObject *d_filter(PyObject *self, PyObject *args) {
     return ds_finish(sk_dataset_filter(in, filter_fn, fn, skpy_callback_destroy, &d), &d);
 }
 
-static PyObject *d_zip(PyObject *self, PyObject *seq) {
+static PyObject *d_dataset_zip(PyObject *self, PyObject *seq) {
     (void)self;
     int32_t n = 0;
     void **hs = skpy_hlist_from(seq, "sk_dataset", &n);
@@ -280,7 +287,7 @@ static PyObject *d_zip(PyObject *self, PyObject *seq) {
     return ds_finish(st, &d);
 }
 
-static PyObject *d_concatenate(PyObject *self, PyObject *args) {
+static PyObject *d_dataset_concatenate(PyObject *self, PyObject *args) {
     (void)self;
     PyObject *a, *b;
     if (!PyArg_ParseTuple(args, "OO", &a, &b)) return NULL;
@@ -288,7 +295,7 @@ static PyObject *d_concatenate(PyObject *self, PyObject *args) {
     return y ? ds_finish(sk_dataset_concatenate(x, y, &d), &d) : NULL;
 }
 
-static PyObject *d_timeseries(PyObject *self, PyObject *args) {
+static PyObject *d_dataset_timeseries(PyObject *self, PyObject *args) {
     (void)self;
     PyObject *data, *targets;
     long long len, stride, rate, batch, seed, start, end;
@@ -307,7 +314,7 @@ static PyObject *d_timeseries(PyObject *self, PyObject *args) {
 
 /* ---- queries and iteration ---- */
 
-static PyObject *d_cardinality(PyObject *self, PyObject *c) {
+static PyObject *d_dataset_cardinality(PyObject *self, PyObject *c) {
     (void)self;
     sk_dataset *in = DS_CAP(c);
     if (!in) return NULL;
@@ -318,7 +325,7 @@ static PyObject *d_cardinality(PyObject *self, PyObject *c) {
 
 static int32_t structure_get(const void *h, char *b, size_t c, size_t *l) { return sk_dataset_structure((const sk_dataset *)h, b, c, l); }
 
-static PyObject *d_structure(PyObject *self, PyObject *c) {
+static PyObject *d_dataset_structure(PyObject *self, PyObject *c) {
     (void)self;
     sk_dataset *in = DS_CAP(c);
     return in ? skpy_copied_string(in, structure_get) : NULL;
@@ -326,7 +333,7 @@ static PyObject *d_structure(PyObject *self, PyObject *c) {
 
 /* element_spec may run the pipeline up to its first element (a prefetch thread may need the GIL
  * for a Python generator): the call runs with the GIL released, into a 64 KiB buffer. */
-static PyObject *d_element_spec(PyObject *self, PyObject *c) {
+static PyObject *d_dataset_element_spec(PyObject *self, PyObject *c) {
     (void)self;
     sk_dataset *in = DS_CAP(c);
     if (!in) return NULL;
@@ -342,23 +349,20 @@ static PyObject *d_element_spec(PyObject *self, PyObject *c) {
     return r;
 }
 
-static PyObject *d_iterator(PyObject *self, PyObject *c) {
+/* A new iterator (creating one runs no callback: the pipeline starts at the first next). */
+static PyObject *d_dataset_iterator(PyObject *self, PyObject *c) {
     (void)self;
     sk_dataset *in = DS_CAP(c);
-    if (!in) return NULL;
     sk_dataset_iterator *it = NULL;
-    int32_t st;
-    Py_BEGIN_ALLOW_THREADS
-    st = sk_dataset_iterator_create(in, &it);
-    Py_END_ALLOW_THREADS
-    if (st) return skpy_raise_status(st);
-    PyObject *cap = PyCapsule_New(it, "sk_dataset_iterator", it_cap_destroy);
-    if (!cap) sk_dataset_iterator_release(it);
+    int32_t st = in ? sk_dataset_iterator_create(in, &it) : SK_ERR_INVALID_HANDLE;
+    PyObject *cap = st ? NULL : PyCapsule_New(it, "sk_dataset_iterator", it_cap_destroy);
+    if (st && in) skpy_raise_status(st);
+    if (!st && !cap) sk_dataset_iterator_release(it);
     return cap;
 }
 
 /* The next element as a list of tensors, or None at the end. */
-static PyObject *d_iterator_next(PyObject *self, PyObject *c) {
+static PyObject *d_dataset_iterator_next(PyObject *self, PyObject *c) {
     (void)self;
     sk_dataset_iterator *it = (sk_dataset_iterator *)skpy_handle_get(c, "sk_dataset_iterator");
     if (!it) return NULL;
@@ -387,47 +391,23 @@ static PyObject *d_to_categorical(PyObject *self, PyObject *args) {
     return skpy_finish(st, out);
 }
 
-/* pad_sequences(list of sequences of numbers, maxlen (-1 none), dtype, padding, truncating, value) */
+/* pad_sequences(values, lengths, maxlen (-1 none), dtype, padding, truncating, value): the
+ * sequences concatenated (float64) and their lengths (int64), both tensor-likes. */
 static PyObject *d_pad_sequences(PyObject *self, PyObject *args) {
     (void)self;
-    PyObject *seqs; long long maxlen; int dtype; const char *padding, *truncating; double value;
-    if (!PyArg_ParseTuple(args, "OLissd", &seqs, &maxlen, &dtype, &padding, &truncating, &value)) return NULL;
-    PyObject *f = PySequence_Fast(seqs, "pad_sequences: `sequences` must be a list of iterables");
-    if (!f) return NULL;
-    Py_ssize_t n = PySequence_Fast_GET_SIZE(f), total = 0, cap = 64;
-    int64_t *lens = PyMem_Malloc(sizeof(int64_t) * (size_t)(n ? n : 1));
-    double *vals = PyMem_Malloc(sizeof(double) * (size_t)cap);
-    PyObject *result = NULL;
-    if (!lens || !vals) { PyErr_NoMemory(); goto done; }
-    for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *s = PySequence_Fast(PySequence_Fast_GET_ITEM(f, i), "pad_sequences: `sequences` must be a list of iterables");
-        if (!s) goto done;
-        Py_ssize_t m = PySequence_Fast_GET_SIZE(s);
-        if (total + m > cap) {
-            while (total + m > cap) cap *= 2;
-            double *nv = PyMem_Realloc(vals, sizeof(double) * (size_t)cap);
-            if (!nv) { Py_DECREF(s); PyErr_NoMemory(); goto done; }
-            vals = nv;
-        }
-        for (Py_ssize_t j = 0; j < m; j++) vals[total + j] = PyFloat_AsDouble(PySequence_Fast_GET_ITEM(s, j));
-        Py_DECREF(s);
-        if (PyErr_Occurred()) goto done;
-        lens[i] = m;
-        total += m;
-    }
-    sk_tensor *out = NULL;
-    int32_t st = sk_pad_sequences(vals, lens, n, maxlen, dtype, padding, truncating, value, &out);
-    result = skpy_finish(st, out);
-done:
-    PyMem_Free(lens);
-    PyMem_Free(vals);
-    Py_DECREF(f);
-    return result;
+    PyObject *vo, *lo; long long maxlen; int dtype; const char *padding, *truncating; double value;
+    if (!PyArg_ParseTuple(args, "OOLissd", &vo, &lo, &maxlen, &dtype, &padding, &truncating, &value)) return NULL;
+    sk_tensor *vals = skpy_convert(vo, SK_FLOAT64), *lens = vals ? skpy_convert(lo, SK_INT64) : NULL, *out = NULL;
+    int32_t st = !lens ? -1 : sk_pad_sequences((const double *)sk_tensor_data(vals), (const int64_t *)sk_tensor_data(lens),
+                                              sk_tensor_size(lens), maxlen, dtype, padding, truncating, value, &out);
+    sk_tensor_release(vals);
+    sk_tensor_release(lens);
+    return st < 0 ? NULL : skpy_finish(st, out);
 }
 
 /* ---- models over datasets ---- */
 
-static PyObject *d_model_evaluate(PyObject *self, PyObject *args) {
+static PyObject *d_model_evaluate_dataset(PyObject *self, PyObject *args) {
     (void)self;
     PyObject *mc, *c; long long steps; int verbose;
     if (!PyArg_ParseTuple(args, "OOLi", &mc, &c, &steps, &verbose)) return NULL;
@@ -443,7 +423,7 @@ static PyObject *d_model_evaluate(PyObject *self, PyObject *args) {
     return st ? skpy_raise_status(st) : skpy_logs_dict(names, values, n);
 }
 
-static PyObject *d_model_predict(PyObject *self, PyObject *args) {
+static PyObject *d_model_predict_dataset(PyObject *self, PyObject *args) {
     (void)self;
     PyObject *mc, *c; long long steps;
     if (!PyArg_ParseTuple(args, "OOL", &mc, &c, &steps)) return NULL;
@@ -458,36 +438,39 @@ static PyObject *d_model_predict(PyObject *self, PyObject *args) {
     return skpy_finish(st, out);
 }
 
+/* The module functions of this file: `_native.<name>` is d_<name> (their arguments are in the
+ * comments above each; swiftkeras.data is the documented API). */
+#define DATA_FN(name, flags) {#name, (PyCFunction)(void (*)(void))d_##name, flags, NULL}
 PyMethodDef skpy_data_methods[] = {
-    {"dataset_from_tensor_slices", d_from_tensor_slices, METH_VARARGS, "dataset_from_tensor_slices(tensors, structure_json)"},
-    {"dataset_from_tensors", d_from_tensors, METH_VARARGS, "dataset_from_tensors(tensors, structure_json)"},
-    {"dataset_range", d_range, METH_VARARGS, "dataset_range(start, stop, step, dtype_code)"},
-    {"dataset_from_generator", d_from_generator, METH_VARARGS,
-     "dataset_from_generator(next(pass, index) -> (tensors, structure) or None, close(pass), structure, spec_json, cardinality)"},
-    {"dataset_batch", d_batch, METH_VARARGS, "dataset_batch(ds, batch_size, drop_remainder)"},
-    {"dataset_padded_batch", d_padded_batch, METH_VARARGS, "dataset_padded_batch(ds, batch_size, shapes_json, values, drop)"},
-    {"dataset_rebatch", d_rebatch, METH_VARARGS, "dataset_rebatch(ds, batch_size, drop_remainder)"},
-    {"dataset_unbatch", d_unbatch, METH_O, "dataset_unbatch(ds)"},
-    {"dataset_shuffle", d_shuffle, METH_VARARGS, "dataset_shuffle(ds, buffer_size, seed (-1 none), reshuffle)"},
-    {"dataset_repeat", d_repeat, METH_VARARGS, "dataset_repeat(ds, count)"},
-    {"dataset_take", d_take, METH_VARARGS, "dataset_take(ds, count)"},
-    {"dataset_skip", d_skip, METH_VARARGS, "dataset_skip(ds, count)"},
-    {"dataset_map", d_map, METH_VARARGS, "dataset_map(ds, fn(tensors, structure) -> (tensors, structure), structure or None)"},
-    {"dataset_filter", d_filter, METH_VARARGS, "dataset_filter(ds, fn(tensors, structure) -> bool)"},
-    {"dataset_zip", d_zip, METH_O, "dataset_zip([ds, ...])"},
-    {"dataset_concatenate", d_concatenate, METH_VARARGS, "dataset_concatenate(a, b)"},
-    {"dataset_enumerate", d_enumerate, METH_VARARGS, "dataset_enumerate(ds, start)"},
-    {"dataset_prefetch", d_prefetch, METH_VARARGS, "dataset_prefetch(ds, buffer_size)"},
-    {"dataset_cache", d_cache, METH_O, "dataset_cache(ds)"},
-    {"dataset_timeseries", d_timeseries, METH_VARARGS, "dataset_timeseries(data, targets, len, stride, rate, batch, shuffle, seed, start, end)"},
-    {"dataset_cardinality", d_cardinality, METH_O, "dataset_cardinality(ds) -> int"},
-    {"dataset_structure", d_structure, METH_O, "dataset_structure(ds) -> JSON"},
-    {"dataset_element_spec", d_element_spec, METH_O, "dataset_element_spec(ds) -> JSON"},
-    {"dataset_iterator", d_iterator, METH_O, "dataset_iterator(ds) -> iterator"},
-    {"dataset_iterator_next", d_iterator_next, METH_O, "dataset_iterator_next(it) -> [tensors] or None"},
-    {"to_categorical", d_to_categorical, METH_VARARGS, "to_categorical(y, num_classes (<= 0 none), dtype_code)"},
-    {"pad_sequences", d_pad_sequences, METH_VARARGS, "pad_sequences(seqs, maxlen, dtype_code, padding, truncating, value)"},
-    {"model_evaluate_dataset", d_model_evaluate, METH_VARARGS, "model_evaluate_dataset(model, ds, steps, verbose) -> dict"},
-    {"model_predict_dataset", d_model_predict, METH_VARARGS, "model_predict_dataset(model, ds, steps) -> Tensor"},
+    DATA_FN(dataset_from_tensor_slices, METH_VARARGS),
+    DATA_FN(dataset_from_tensors, METH_VARARGS),
+    DATA_FN(dataset_range, METH_VARARGS),
+    DATA_FN(dataset_from_generator, METH_VARARGS),
+    DATA_FN(dataset_batch, METH_VARARGS),
+    DATA_FN(dataset_padded_batch, METH_VARARGS),
+    DATA_FN(dataset_rebatch, METH_VARARGS),
+    DATA_FN(dataset_unbatch, METH_O),
+    DATA_FN(dataset_shuffle, METH_VARARGS),
+    DATA_FN(dataset_repeat, METH_VARARGS),
+    DATA_FN(dataset_take, METH_VARARGS),
+    DATA_FN(dataset_skip, METH_VARARGS),
+    DATA_FN(dataset_map, METH_VARARGS),
+    DATA_FN(dataset_filter, METH_VARARGS),
+    DATA_FN(dataset_zip, METH_O),
+    DATA_FN(dataset_concatenate, METH_VARARGS),
+    DATA_FN(dataset_enumerate, METH_VARARGS),
+    DATA_FN(dataset_prefetch, METH_VARARGS),
+    DATA_FN(dataset_cache, METH_O),
+    DATA_FN(dataset_timeseries, METH_VARARGS),
+    DATA_FN(dataset_cardinality, METH_O),
+    DATA_FN(dataset_structure, METH_O),
+    DATA_FN(dataset_element_spec, METH_O),
+    DATA_FN(dataset_iterator, METH_O),
+    DATA_FN(dataset_iterator_next, METH_O),
+    DATA_FN(to_categorical, METH_VARARGS),
+    DATA_FN(pad_sequences, METH_VARARGS),
+    DATA_FN(model_evaluate_dataset, METH_VARARGS),
+    DATA_FN(model_predict_dataset, METH_VARARGS),
     {NULL}
 };
+#undef DATA_FN

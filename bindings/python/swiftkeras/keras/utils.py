@@ -49,7 +49,7 @@ def pad_sequences(sequences, maxlen=None, dtype="int32", padding="pre", truncati
     or after. Sequences of numbers only."""
     if not hasattr(sequences, "__len__"):
         raise ValueError("`sequences` must be iterable.")
-    seqs = []
+    values, lengths = [], []
     for s in sequences:
         if hasattr(s, "numpy"):
             s = s.numpy()
@@ -59,9 +59,12 @@ def pad_sequences(sequences, maxlen=None, dtype="int32", padding="pre", truncati
             raise ValueError(f"`sequences` must be a list of iterables. Found non-iterable: {s!r}")
         if any(isinstance(v, (list, tuple)) for v in s):
             raise NotImplementedError("pad_sequences: sequences of vectors are not supported (numbers only)")
-        seqs.append(list(s))
+        values.extend(float(v) for v in s)
+        lengths.append(len(s))
     code = _native.as_dtype(dtype).as_datatype_enum
-    return _numpy_or_tensor(_native.pad_sequences(seqs, -1 if maxlen is None else int(maxlen), code, str(padding),
+    return _numpy_or_tensor(_native.pad_sequences(_native.convert(values, _native.float64),
+                                                  _native.convert(lengths, _native.int64),
+                                                  -1 if maxlen is None else int(maxlen), code, str(padding),
                                                   str(truncating), float(value)))
 
 
