@@ -207,6 +207,9 @@ test-embedding: test-install
 	@mkdir -p Tests/C/build
 	gcc $(CFLAGS_STRICT) -Iinclude Tests/C/cpu_check.c -o Tests/C/build/cpu_check -L.build/release -lswiftkeras -Wl,-rpath,$(CURDIR)/.build/release
 	SWIFTKERAS_TEST_HIDE_CPU_FEATURES=avx2,fma Tests/C/build/cpu_check
+	gcc $(CFLAGS_STRICT) -Iinclude Tests/C/flush_check.c -o Tests/C/build/flush_check -L.build/release -lswiftkeras -Wl,-rpath,$(CURDIR)/.build/release
+	Tests/C/build/flush_check > Tests/C/build/flush_check.out
+	@n=$$(grep -c '^Epoch [123]/3' Tests/C/build/flush_check.out); echo "fit lines that reached the file before _exit: $$n of 3"; [ "$$n" = 3 ]
 	@$(PYTHON) -c 'import cffi' 2>/dev/null || $(PYTHON) -m pip install -q cffi
 	$(PYTHON) Tests/C/check_cffi.py $(LIB)
 	$(PYTHON) examples/python/ctypes_demo.py $(LIB)

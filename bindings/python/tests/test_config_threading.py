@@ -1,8 +1,4 @@
 """tf.config.threading: the thread setting of the C API (sk_set_num_threads) seen from Python."""
-import os
-import subprocess
-import sys
-
 import pytest
 
 import swiftkeras as tf
@@ -68,17 +64,3 @@ def test_inter_op():
     with pytest.raises(NotImplementedError, match="set_inter_op_parallelism_threads"):
         tf.config.threading.set_inter_op_parallelism_threads(4)
     assert tf.config.threading.get_inter_op_parallelism_threads() == 1
-
-
-def test_environment_is_never_changed():
-    """Importing and using the library leaves the process environment as it was: no
-    OPENBLAS_CORETYPE (or anything else) appears, so child processes inherit nothing from it."""
-    code = ("import os; before = dict(os.environ); import ctypes; "
-            "import swiftkeras.keras.backend as K; K.eval(K.dot(K.ones((64, 64)), K.ones((64, 64)))); "
-            "libc = ctypes.CDLL(None); libc.getenv.restype = ctypes.c_char_p; "
-            "print(libc.getenv(b'OPENBLAS_CORETYPE'))")
-    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_CORETYPE"}
-    env["PYTHONPATH"] = os.pathsep.join([os.path.dirname(os.path.dirname(os.path.abspath(__file__)))] +
-                                        ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "None"
