@@ -124,6 +124,7 @@ static void test_tensors(void) {
 #include "harness_rules.inc"
 #include "harness_callbacks.inc"
 #include "harness_data.inc"
+#include "harness_host.inc"
 
 int main(void) {
     test_version();
@@ -153,6 +154,7 @@ int main(void) {
     test_dataset_callbacks();
     test_dataset_training();
     test_data_utils();
+    test_host();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

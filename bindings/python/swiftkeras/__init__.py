@@ -214,8 +214,8 @@ from ._autodiff import (GradientTape, UnconnectedGradients, custom_gradient, fun
 
 
 def __getattr__(name):
-    """``tf.keras`` and ``tf.random`` load on first use, so ``import swiftkeras`` stays fast."""
-    if name in ("keras", "random", "data"):
+    """``tf.keras``, ``tf.random``, ``tf.config`` and ``tf.data`` load on first use, so ``import swiftkeras`` stays fast."""
+    if name in ("keras", "random", "config", "data"):
         import importlib
         return importlib.import_module("." + name, __name__)
     if name == "TensorSpec":
