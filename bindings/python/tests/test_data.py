@@ -253,6 +253,19 @@ def test_fit_dataset_with_steps_validation_and_dict_inputs():
     assert m.predict(ds, steps=2).shape == (64, 2)
 
 
+def test_dict_array_inputs_by_input_name():
+    x, y = _data(64)
+    a, b = _model("features"), _model("features")
+    b.set_weights(a.get_weights())
+    ha = a.fit(x, y, batch_size=16, epochs=2, shuffle=False, verbose=0)
+    hb = b.fit({"features": x}, y, batch_size=16, epochs=2, shuffle=False, verbose=0)
+    assert ha.history["loss"] == hb.history["loss"]
+    np.testing.assert_array_equal(b.predict({"features": x}, batch_size=16), a.predict(x, batch_size=16))
+    assert b.evaluate({"features": x}, y, verbose=0) == a.evaluate(x, y, verbose=0)
+    with pytest.raises(ValueError, match="missing 'features'"):
+        b.fit({"other": x}, y, verbose=0)
+
+
 def test_fit_arrays_with_steps_per_epoch():
     x, y = _data(64)
     m = _model()

@@ -184,8 +184,11 @@ class Model(_layers.Layer):
         user = list(callbacks or [])
         extra = []
         streamed = (_data_input(x) or _data_input(validation_data) or steps_per_epoch is not None
-                    or validation_steps is not None or validation_freq != 1)
+                    or validation_steps is not None or validation_freq != 1 or isinstance(x, dict))
         if streamed:
+            if validation_split and isinstance(x, dict):
+                raise NotImplementedError("fit: validation_split with dict inputs is not supported (give "
+                                          "validation_data)")
             if validation_split:
                 raise ValueError("`validation_split` is only supported for Tensors or NumPy arrays, found "
                                  f"{type(x).__name__} (give validation_data instead)")
@@ -289,7 +292,7 @@ class Model(_layers.Layer):
             verbose = 1
         cbl = _callbacks._CallbackList(callbacks, self, {"verbose": verbose, "steps": steps})
         cbl.call("on_test_begin", {})
-        if _data_input(x) or steps is not None:
+        if _data_input(x) or steps is not None or isinstance(x, dict):
             ds = self._input_dataset(x, y, sample_weight, batch_size, False, None, [], "evaluate", epoch_end=False)
             d = _native.model_evaluate_dataset(self._model, ds._h, -1 if steps is None else int(steps), int(verbose))
         else:
@@ -301,7 +304,7 @@ class Model(_layers.Layer):
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, **kwargs):
         """Outputs (Keras ``predict``) for arrays, a dataset, a generator or a Sequence."""
         _no_worker_arguments("predict", kwargs)
-        if _data_input(x) or steps is not None:
+        if _data_input(x) or steps is not None or isinstance(x, dict):
             ds = self._input_dataset(x, None, None, batch_size, False, None, [], "predict", epoch_end=False)
             return _numpy_or_tensor(_native.model_predict_dataset(self._model, ds._h,
                                                                   -1 if steps is None else int(steps)))
