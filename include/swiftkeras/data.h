@@ -83,7 +83,8 @@ typedef void (*sk_dataset_close_fn)(void *user_data, int64_t pass);
  * element when asked) the specs every element must fit, as sk_dataset_element_spec writes them;
  * cardinality: the number of elements per pass when known, else SK_DATASET_UNKNOWN (or
  * SK_DATASET_INFINITE). destroy(user_data) runs once when the dataset and its iterators are
- * gone (also on failure). Errors: SK_ERR_INVALID_ARG (next NULL, structure or spec invalid,
+ * gone (also on failure) — on the prefetch thread when a released prefetch iterator held the
+ * last reference, as soon as that thread wakes. Errors: SK_ERR_INVALID_ARG (next NULL, structure or spec invalid,
  * cardinality < -2); during iteration the callback's status, or SK_ERR_INVALID_ARG for an
  * element of another structure or spec. */
 int32_t sk_dataset_from_callback(sk_dataset_next_fn next, sk_dataset_close_fn close, void *user_data,
