@@ -198,6 +198,6 @@ final class DatasetTests: XCTestCase {
 
 private extension Model {
     func setWeightsFrom(_ other: Model) {
-        try? setWeights(try other.getWeights())
+        try? setWeights(other.getWeights())
     }
 }

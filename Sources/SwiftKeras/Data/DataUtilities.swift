@@ -12,7 +12,7 @@ public func toCategorical(_ y: Tensor, numClasses: Int? = nil, dtype: DType = .f
         guard d.isFinite, d.magnitude < 9e15 else { throw SwiftKerasError.invalid("to_categorical: \(d) is not a class id") }
         return Int(d.rounded(.towardZero))
     }
-    let k = try numClasses ?? ((ids.max() ?? -1) + 1)
+    let k = numClasses ?? ((ids.max() ?? -1) + 1)
     if k <= 0 { throw SwiftKerasError.invalid("to_categorical: num_classes must be positive, got \(k)") }
     var out = [Double](repeating: 0, count: try ShapeMathCount.product([ids.count, k], op: "to_categorical"))
     for (i, c) in ids.enumerated() {
