@@ -57,12 +57,12 @@ out:
 
 /* A new sk_function for a callable (caller releases). */
 sk_function *skpy_make_function(PyObject *callable) {
-    if (Py_IS_TYPE(callable, &skpy_FunctionType)) {
+    if (Py_IS_TYPE(callable, skpy_FunctionType)) {
         /* no retain API for sk_function: wrap the underlying callable again */
         callable = ((FunctionObject *)callable)->callable;
     }
     if (!PyCallable_Check(callable)) {
-        PyErr_Format(PyExc_TypeError, "expected a callable, got %.100s", Py_TYPE(callable)->tp_name);
+        PyErr_Format(PyExc_TypeError, "expected a callable, got %.100s", skpy_tname(callable));
         return NULL;
     }
     Py_INCREF(callable);
@@ -84,12 +84,12 @@ static PyObject *tape_new(PyTypeObject *type, PyObject *args, PyObject *kw) {
     sk_tape *t = NULL;
     int32_t st = sk_tape_create((uint8_t)persistent, (uint8_t)wav, &t);
     if (st) return skpy_raise_status(st);
-    TapeObject *o = (TapeObject *)type->tp_alloc(type, 0);
+    TapeObject *o = (TapeObject *)skpy_alloc(type, 0);
     if (!o) { sk_tape_release(t); return NULL; }
     o->t = t;
     return (PyObject *)o;
 }
-static void tape_dealloc(TapeObject *o) { sk_tape_release(o->t); Py_TYPE(o)->tp_free((PyObject *)o); }
+static void tape_dealloc(TapeObject *o) { sk_tape_release(o->t); skpy_free((PyObject *)o); }
 
 #define TAPE_SIMPLE(NAME, FN) \
     static PyObject *NAME(TapeObject *o, PyObject *u) { (void)u; int32_t st = FN(o->t); return skpy_none_or_raise(st); }
@@ -105,7 +105,7 @@ static PyObject *tape_watch(TapeObject *o, PyObject *x) {
     else if (Tensor_Check(x)) st = sk_tape_watch(o->t, ((TensorObject *)x)->h);
     else {
         PyErr_Format(PyExc_ValueError, "watch: expected a Tensor or a Variable, got %.100s "
-                     "(convert it with swiftkeras.constant first and watch the result)", Py_TYPE(x)->tp_name);
+                     "(convert it with swiftkeras.constant first and watch the result)", skpy_tname(x));
         return NULL;
     }
     return skpy_none_or_raise(st);
@@ -155,7 +155,7 @@ static PyObject *tape_gradient(TapeObject *o, PyObject *args, PyObject *kw) {
         if (Variable_Check(s)) vars[i] = ((VariableObject *)s)->v;
         else if (Tensor_Check(s)) src[i] = ((TensorObject *)s)->h;
         else {
-            PyErr_Format(PyExc_TypeError, "gradient: sources must be Tensors or Variables, got %.100s", Py_TYPE(s)->tp_name);
+            PyErr_Format(PyExc_TypeError, "gradient: sources must be Tensors or Variables, got %.100s", skpy_tname(s));
             goto done;
         }
     }
@@ -229,13 +229,11 @@ static PyMethodDef tape_methods[] = {
     {"batch_jacobian", (PyCFunction)(void (*)(void))tape_batch_jacobian, METH_VARARGS | METH_KEYWORDS, "batch_jacobian(target, source)."},
     {NULL}
 };
-static PyTypeObject TapeType = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "swiftkeras._native.Tape", .tp_basicsize = sizeof(TapeObject),
-    .tp_dealloc = (destructor)tape_dealloc, .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_methods = tape_methods, .tp_new = tape_new,
-    .tp_doc = "Tape(persistent=False, watch_accessed_variables=True): an sk_tape.",
+static PyType_Slot tape_slots[] = {
+    {Py_tp_dealloc, tape_dealloc}, {Py_tp_methods, tape_methods}, {Py_tp_new, tape_new},
+    {Py_tp_doc, "Tape(persistent=False, watch_accessed_variables=True): an sk_tape."}, {0, NULL}
 };
+static PyType_Spec tape_spec = {"swiftkeras._native.Tape", sizeof(TapeObject), 0, Py_TPFLAGS_DEFAULT, tape_slots};
 
 /* ------------------------------------------------------------------------------------------
  * Function: a Python callable as an sk_function
@@ -246,7 +244,7 @@ static PyObject *function_new(PyTypeObject *type, PyObject *args, PyObject *kw) 
     if (!PyArg_ParseTupleAndKeywords(args, kw, "O", kwl, &c)) return NULL;
     sk_function *f = skpy_make_function(c);
     if (!f) return NULL;
-    FunctionObject *o = (FunctionObject *)type->tp_alloc(type, 0);
+    FunctionObject *o = (FunctionObject *)skpy_alloc(type, 0);
     if (!o) { sk_function_release(f); return NULL; }
     o->f = f;
     o->callable = c; Py_INCREF(c);
@@ -255,7 +253,7 @@ static PyObject *function_new(PyTypeObject *type, PyObject *args, PyObject *kw) 
 static void function_dealloc(FunctionObject *o) {
     sk_function_release(o->f);
     Py_XDECREF(o->callable);
-    Py_TYPE(o)->tp_free((PyObject *)o);
+    skpy_free((PyObject *)o);
 }
 /* call(inputs, n_outputs=1) -> list */
 static PyObject *function_call_m(FunctionObject *o, PyObject *args, PyObject *kw) {
@@ -293,13 +291,12 @@ static PyMethodDef function_methods[] = {
      "call(inputs, n_outputs=1): runs the function through sk_function_call."},
     {NULL}
 };
-PyTypeObject skpy_FunctionType = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "swiftkeras._native.Function", .tp_basicsize = sizeof(FunctionObject),
-    .tp_dealloc = (destructor)function_dealloc, .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_methods = function_methods, .tp_new = function_new,
-    .tp_doc = "Function(callable): a Python callable as an sk_function (callbacks take the GIL).",
+static PyType_Slot function_slots[] = {
+    {Py_tp_dealloc, function_dealloc}, {Py_tp_methods, function_methods}, {Py_tp_new, function_new},
+    {Py_tp_doc, "Function(callable): a Python callable as an sk_function (callbacks take the GIL)."}, {0, NULL}
 };
+static PyType_Spec function_spec = {"swiftkeras._native.Function", sizeof(FunctionObject), 0, Py_TPFLAGS_DEFAULT, function_slots};
+PyTypeObject *skpy_FunctionType;
 
 /* custom_gradient(forward, backward, inputs): forward(*inputs) -> y; backward(upstream, *inputs) -> grads */
 static PyObject *m_custom_gradient(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
@@ -329,8 +326,7 @@ PyMethodDef skpy_autodiff_methods[] = {
 };
 
 int skpy_autodiff_init(PyObject *m) {
-    if (PyType_Ready(&TapeType) < 0 || PyType_Ready(&skpy_FunctionType) < 0) return -1;
-    Py_INCREF(&TapeType); PyModule_AddObject(m, "Tape", (PyObject *)&TapeType);
-    Py_INCREF(&skpy_FunctionType); PyModule_AddObject(m, "Function", (PyObject *)&skpy_FunctionType);
-    return 0;
+    PyTypeObject *tape = skpy_add_type(m, &tape_spec, NULL);
+    Py_XDECREF((PyObject *)tape);
+    return tape && (skpy_FunctionType = skpy_add_type(m, &function_spec, NULL)) ? 0 : -1;
 }

@@ -24,7 +24,7 @@ void *skpy_handle_get(PyObject *o, const char *name) {
     void *p = PyCapsule_IsValid(o, name) ? PyCapsule_GetPointer(o, name) : NULL;
     if (!p) {
         PyErr_Clear();
-        PyErr_Format(PyExc_TypeError, "expected a %s handle, got %.100s", name, Py_TYPE(o)->tp_name);
+        PyErr_Format(PyExc_TypeError, "expected a %s handle, got %.100s", name, skpy_tname(o));
     }
     return p;
 }

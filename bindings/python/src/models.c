@@ -219,7 +219,7 @@ static int fit_class_weight(PyObject *cw, int64_t **ids, double **ws, int32_t *n
     *ids = NULL; *ws = NULL; *n = 0;
     if (!cw || cw == Py_None) return 0;
     if (!PyDict_Check(cw)) {
-        PyErr_Format(PyExc_TypeError, "fit: class_weight must be a dict {class id: weight}, got %.100s", Py_TYPE(cw)->tp_name);
+        PyErr_Format(PyExc_TypeError, "fit: class_weight must be a dict {class id: weight}, got %.100s", skpy_tname(cw));
         return -1;
     }
     Py_ssize_t len = PyDict_Size(cw);

@@ -50,7 +50,10 @@ PyMODINIT_FUNC PyInit__native(void) {
                                   skpy_metrics_methods, skpy_settings_methods, skpy_callbacks_methods};
     for (size_t i = 0; i < sizeof areas / sizeof areas[0]; i++)
         if (PyModule_AddFunctions(m, areas[i]) < 0) { Py_DECREF(m); return NULL; }
-    if (skpy_tensor_init(m) < 0 || skpy_dtype_init(m) < 0 || skpy_autodiff_init(m) < 0) { Py_DECREF(m); return NULL; }
+    if (skpy_tensor_init(m) < 0 || skpy_dtype_init(m) < 0 || skpy_autodiff_init(m) < 0 || skpy_watch_exit() < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
 #define C(name) PyModule_AddIntConstant(m, #name, name)
     C(SK_OK); C(SK_ERR_INVALID_ARG); C(SK_ERR_DTYPE); C(SK_ERR_OUT_OF_RANGE); C(SK_ERR_OUT_OF_MEMORY);
     C(SK_ERR_UNIMPLEMENTED); C(SK_ERR_RUNTIME); C(SK_ERR_INVALID_HANDLE); C(SK_ERR_IO);

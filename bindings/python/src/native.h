@@ -12,12 +12,46 @@
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <structmember.h>
 #include <string.h>
 #include <stdlib.h>
 #include "swiftkeras.h"
 
 /* The skpy_ symbols stay inside the extension (only PyInit__native is exported). */
 #pragma GCC visibility push(hidden)
+
+/* ---- the stable ABI ----
+ * setup.py and the Makefile build the extension against the limited API of CPython 3.11
+ * (Py_LIMITED_API=0x030B0000: an abi3 module, one wheel for every CPython >= 3.11; older versions
+ * build it from the sdist against their full API). Where the full API has a macro the code uses,
+ * the stable ABI has the checked function of the same meaning: */
+#ifdef Py_LIMITED_API
+#define PyList_GET_ITEM(o, i) PyList_GetItem((o), (i))
+#define PyList_GET_SIZE(o) PyList_Size(o)
+#define PyList_SET_ITEM(o, i, v) ((void)PyList_SetItem((o), (i), (v)))
+#define PyTuple_GET_ITEM(o, i) PyTuple_GetItem((o), (i))
+#define PyTuple_GET_SIZE(o) PyTuple_Size(o)
+#define PyTuple_SET_ITEM(o, i, v) ((void)PyTuple_SetItem((o), (i), (v)))
+#define PyFloat_AS_DOUBLE(o) PyFloat_AsDouble(o)
+#define PyBytes_AS_STRING(o) PyBytes_AsString(o)
+#define PyUnicode_GET_LENGTH(o) PyUnicode_GetLength(o)
+#define PyUnicode_AsUTF8(o) PyUnicode_AsUTF8AndSize((o), NULL)
+#endif
+
+/* Every type is a heap type made from a PyType_Spec: skpy_add_type readies spec (with the bases,
+ * NULL or a type or tuple) and adds it to module m under its short name; a new reference, NULL
+ * with an exception. */
+PyTypeObject *skpy_add_type(PyObject *m, PyType_Spec *spec, PyObject *bases);
+/* A new instance of tp with n items (its tp_alloc); the end of every tp_dealloc (its tp_free, then the
+ * reference each instance of a heap type holds on its type). */
+PyObject *skpy_alloc(PyTypeObject *tp, Py_ssize_t n);
+void skpy_free(PyObject *o);
+/* The name of o's type for a message (a per-thread copy, valid until the next call). */
+const char *skpy_tname(PyObject *o);
+/* True once the interpreter runs its atexit handlers: callbacks destroyed later (by the core's
+ * objects at exit) no longer take the GIL. */
+extern int skpy_finalizing;
+int skpy_watch_exit(void);
 
 /* Work on more input elements than this runs with the GIL released. */
 #define HEAVY_ELEMENTS 65536
@@ -48,10 +82,10 @@ typedef struct {
     PyObject *callable;
 } FunctionObject;
 
-extern PyTypeObject skpy_TensorType, skpy_VariableType, skpy_DTypeType, skpy_FunctionType;
+extern PyTypeObject *skpy_TensorType, *skpy_VariableType, *skpy_DTypeType, *skpy_FunctionType;
 
-#define Tensor_Check(o) (Py_IS_TYPE((o), &skpy_TensorType) || PyType_IsSubtype(Py_TYPE(o), &skpy_TensorType))
-#define Variable_Check(o) (Py_IS_TYPE((o), &skpy_VariableType) || PyType_IsSubtype(Py_TYPE(o), &skpy_VariableType))
+#define Tensor_Check(o) (Py_IS_TYPE((o), skpy_TensorType) || PyType_IsSubtype(Py_TYPE(o), skpy_TensorType))
+#define Variable_Check(o) (Py_IS_TYPE((o), skpy_VariableType) || PyType_IsSubtype(Py_TYPE(o), skpy_VariableType))
 
 static inline int64_t tensor_size(TensorObject *t) {
     if (t->size < 0) t->size = sk_tensor_size(t->h);

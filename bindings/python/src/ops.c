@@ -11,7 +11,7 @@ static PyObject *m_convert(PyObject *self, PyObject *const *args, Py_ssize_t nar
     if (skpy_parse("convert", args, nargs, kwnames, kw, 2, "ro", v) < 0) return NULL;
     int32_t d = skpy_dtype_code_of(v[1], 1);
     if (d < 0) return NULL;
-    if (Py_IS_TYPE(v[0], &skpy_TensorType) && (d == 0 || d == sk_tensor_dtype(((TensorObject *)v[0])->h))) {
+    if (Py_IS_TYPE(v[0], skpy_TensorType) && (d == 0 || d == sk_tensor_dtype(((TensorObject *)v[0])->h))) {
         Py_INCREF(v[0]);
         return v[0];
     }
@@ -343,7 +343,7 @@ static PyObject *m_moving_average_update(PyObject *self, PyObject *const *args, 
     if (skpy_parse("moving_average_update", args, nargs, kwnames, kw, 3, "rrr", v) < 0) return NULL;
     if (!Variable_Check(v[0])) {
         PyErr_Format(PyExc_TypeError, "moving_average_update: argument 'variable' must be a Variable, got %.100s",
-                     Py_TYPE(v[0])->tp_name);
+                     skpy_tname(v[0]));
         return NULL;
     }
     Conv c; skpy_conv_init(&c);

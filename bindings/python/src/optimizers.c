@@ -65,7 +65,7 @@ static PyObject *k_optimizer_apply_gradients(PyObject *self, PyObject *args) {
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *v = PySequence_Fast_GET_ITEM(vf, i);
         if (!Variable_Check(v)) {
-            PyErr_Format(PyExc_TypeError, "apply_gradients: expected Variables, got %.100s", Py_TYPE(v)->tp_name);
+            PyErr_Format(PyExc_TypeError, "apply_gradients: expected Variables, got %.100s", skpy_tname(v));
             goto done;
         }
         va[i] = ((VariableObject *)v)->v;
@@ -86,14 +86,14 @@ static int32_t py_schedule(void *ud, int64_t step, double *out) {
     PyGILState_STATE g = PyGILState_Ensure();
     int32_t rc = SK_OK;
     PyObject *s = PyLong_FromLongLong((long long)step);
-    PyObject *r = s ? PyObject_CallOneArg((PyObject *)ud, s) : NULL;
+    PyObject *r = s ? PyObject_CallFunctionObjArgs((PyObject *)ud, s, NULL) : NULL;
     if (!r) rc = skpy_callback_fail();
     else {
         double v = PyFloat_AsDouble(r);
         if (v == -1.0 && PyErr_Occurred()) {
             PyErr_Clear();
             PyErr_Format(PyExc_TypeError, "a learning rate schedule must return a number, got %.100s",
-                         Py_TYPE(r)->tp_name);
+                         skpy_tname(r));
             rc = skpy_callback_fail();
         } else *out = v;
     }

@@ -3,11 +3,12 @@
  * Reference of ref(). */
 #include "native.h"
 
-static PyTypeObject ShapeType;
+static PyTypeObject *ShapeType, *RefType;
+PyTypeObject *skpy_TensorType, *skpy_VariableType;
 
 /* Steals the handle. */
 PyObject *skpy_wrap_tensor(sk_tensor *h) {
-    TensorObject *t = PyObject_New(TensorObject, &skpy_TensorType);
+    TensorObject *t = PyObject_New(TensorObject, skpy_TensorType);
     if (!t) { sk_tensor_release(h); return NULL; }
     t->h = h;
     t->size = -1;
@@ -23,7 +24,7 @@ PyObject *skpy_finish(int32_t st, sk_tensor *out) {
 static void tensor_dealloc(TensorObject *t) {
     if (t->weakrefs) PyObject_ClearWeakRefs((PyObject *)t);
     sk_tensor_release(t->h);
-    Py_TYPE(t)->tp_free((PyObject *)t);
+    skpy_free((PyObject *)t);
 }
 /* ------------------------------------------------------------------------------------------
  * Tensor helpers
@@ -33,7 +34,7 @@ static PyObject *numpy_module(void) {   /* borrowed-like: new ref or NULL with I
 }
 
 static PyObject *make_shape_obj(const int64_t *dims, int32_t nd) {
-    PyObject *s = ShapeType.tp_alloc(&ShapeType, nd);
+    PyObject *s = skpy_alloc(ShapeType, nd);
     if (!s) return NULL;
     for (int32_t i = 0; i < nd; i++) {
         PyObject *d = PyLong_FromLongLong(dims[i]);
@@ -100,7 +101,7 @@ static PyObject *tensor_with_scalar(binfn f, scalfn fs, PyObject *t, PyObject *s
 /* a OP b for any operands (at least one is a Tensor/Variable). fs: tensor OP scalar;
  * fsr: scalar OP tensor expressed as a scalar op on the tensor (NULL if none). */
 static PyObject *binop(PyObject *a, PyObject *b, binfn f, scalfn fs, scalfn fsr) {
-    if (Py_IS_TYPE(a, &skpy_TensorType) && Py_IS_TYPE(b, &skpy_TensorType)) {
+    if (Py_IS_TYPE(a, skpy_TensorType) && Py_IS_TYPE(b, skpy_TensorType)) {
         TensorObject *ta = (TensorObject *)a, *tb = (TensorObject *)b;
         return call_bin(f, ta->h, tb->h, tensor_size(ta) + tensor_size(tb));
     }
@@ -247,23 +248,6 @@ static int nb_bool(PyObject *self) {
     return skpy_is_float_dtype(dt) ? d != 0.0 : i != 0;
 }
 
-static PyNumberMethods tensor_as_number = {
-    .nb_add = nb_add, .nb_subtract = nb_sub, .nb_multiply = nb_mul, .nb_remainder = nb_mod,
-    .nb_power = nb_pow, .nb_negative = nb_neg, .nb_positive = nb_pos, .nb_absolute = nb_abs,
-    .nb_bool = nb_bool, .nb_invert = nb_invert, .nb_and = nb_and, .nb_xor = nb_xor, .nb_or = nb_or,
-    .nb_int = nb_int, .nb_float = nb_float, .nb_floor_divide = nb_floordiv,
-    .nb_true_divide = nb_truediv, .nb_index = nb_index, .nb_matrix_multiply = nb_matmul,
-};
-
-/* Variables are not indexes (their value changes) */
-static PyNumberMethods variable_as_number = {
-    .nb_add = nb_add, .nb_subtract = nb_sub, .nb_multiply = nb_mul, .nb_remainder = nb_mod,
-    .nb_power = nb_pow, .nb_negative = nb_neg, .nb_positive = nb_pos, .nb_absolute = nb_abs,
-    .nb_bool = nb_bool, .nb_invert = nb_invert, .nb_and = nb_and, .nb_xor = nb_xor, .nb_or = nb_or,
-    .nb_int = nb_int, .nb_float = nb_float, .nb_floor_divide = nb_floordiv,
-    .nb_true_divide = nb_truediv, .nb_matrix_multiply = nb_matmul,
-};
-
 static PyObject *richcompare(PyObject *self, PyObject *other, int op) {
     switch (op) {
         case Py_LT: return binop(self, other, sk_less, sk_less_scalar, NULL);
@@ -287,7 +271,7 @@ static PyObject *richcompare(PyObject *self, PyObject *other, int op) {
 }
 
 static Py_hash_t unhashable(PyObject *self) {
-    PyErr_Format(PyExc_TypeError, "%s is unhashable. Instead, use tensor.ref() as the key.", Py_TYPE(self)->tp_name);
+    PyErr_Format(PyExc_TypeError, "%s is unhashable. Instead, use tensor.ref() as the key.", skpy_tname(self));
     return -1;
 }
 
@@ -329,6 +313,18 @@ static int slice_bound(PyObject *o, int64_t *out) {
     return 0;
 }
 
+/* A slice's start, stop and step (new references; the stable ABI has no PySliceObject). */
+typedef struct { PyObject *start, *stop, *step; } SliceParts;
+static void slice_parts_free(SliceParts *p) { Py_XDECREF(p->start); Py_XDECREF(p->stop); Py_XDECREF(p->step); }
+static int slice_parts(PyObject *slice, SliceParts *p) {
+    p->start = PyObject_GetAttrString(slice, "start");
+    p->stop = p->start ? PyObject_GetAttrString(slice, "stop") : NULL;
+    p->step = p->stop ? PyObject_GetAttrString(slice, "step") : NULL;
+    if (p->step) return 0;
+    slice_parts_free(p);
+    return -1;
+}
+
 static PyObject *index_tensor(sk_tensor *x, PyObject *key) {
     int64_t dims[64];
     int32_t rank;
@@ -354,7 +350,7 @@ static PyObject *index_tensor(sk_tensor *x, PyObject *key) {
             if (e[k].i == -1 && PyErr_Occurred()) { PyErr_Clear(); PyErr_SetString(PyExc_IndexError, "index out of range"); goto done; }
         } else if (PyBool_Check(it) || PyFloat_Check(it) || PyUnicode_Check(it) || PyBytes_Check(it) || PyDict_Check(it)) {
             PyErr_Format(PyExc_IndexError, "only integers, slices (`:`), ellipsis (`...`), None and integer or "
-                         "boolean tensors are valid indices (got %.50s)", Py_TYPE(it)->tp_name);
+                         "boolean tensors are valid indices (got %.50s)", skpy_tname(it));
             goto done;
         } else if (!Tensor_Check(it) && !PyObject_CheckBuffer(it) && !PyList_Check(it) && !PyTuple_Check(it) && PyIndex_Check(it)) {
             PyObject *iv = PyNumber_Index(it);
@@ -368,7 +364,7 @@ static PyObject *index_tensor(sk_tensor *x, PyObject *key) {
             if (!t) {
                 if (PyErr_ExceptionMatches(PyExc_TypeError)) {
                     PyErr_Clear();
-                    PyErr_Format(PyExc_IndexError, "invalid index of type %.50s", Py_TYPE(it)->tp_name);
+                    PyErr_Format(PyExc_IndexError, "invalid index of type %.50s", skpy_tname(it));
                 }
                 goto done;
             }
@@ -423,22 +419,27 @@ static PyObject *index_tensor(sk_tensor *x, PyObject *key) {
                     break;
                 }
                 case IX_SLICE: {
-                    PySliceObject *s = (PySliceObject *)e[k].obj;
+                    SliceParts s;
+                    if (slice_parts(e[k].obj, &s) < 0) goto done;
                     int64_t step = 1;
-                    if (s->step != Py_None) {
-                        PyObject *iv = PyNumber_Index(s->step);
+                    if (s.step != Py_None) {
+                        PyObject *iv = PyNumber_Index(s.step);
                         if (!iv) goto done;
                         step = PyLong_AsLongLong(iv); Py_DECREF(iv);
-                        if (step == -1 && PyErr_Occurred()) goto done;
-                        if (step == 0) { PyErr_SetString(PyExc_ValueError, "slice step cannot be zero"); goto done; }
+                        if (step == -1 && PyErr_Occurred()) { slice_parts_free(&s); goto done; }
+                        if (step == 0) { slice_parts_free(&s); PyErr_SetString(PyExc_ValueError, "slice step cannot be zero"); goto done; }
                     }
                     strides[ax] = step;
-                    if (s->start == Py_None) { bmask |= 1ULL << ax; begin[ax] = 0; }
-                    else if (slice_bound(s->start, &begin[ax]) < 0) goto done;
+                    int bad = 0;
+                    if (s.start == Py_None) { bmask |= 1ULL << ax; begin[ax] = 0; }
+                    else if (slice_bound(s.start, &begin[ax]) < 0) bad = 1;
                     else trivial = 0;
-                    if (s->stop == Py_None) { emask |= 1ULL << ax; end[ax] = 0; }
-                    else if (slice_bound(s->stop, &end[ax]) < 0) goto done;
+                    if (bad) {}
+                    else if (s.stop == Py_None) { emask |= 1ULL << ax; end[ax] = 0; }
+                    else if (slice_bound(s.stop, &end[ax]) < 0) bad = 1;
                     else trivial = 0;
+                    slice_parts_free(&s);
+                    if (bad) goto done;
                     if (step != 1) trivial = 0;
                     ax++;
                     break;
@@ -544,7 +545,7 @@ done:
 }
 
 static PyObject *mp_subscript(PyObject *self, PyObject *key) {
-    if (Py_IS_TYPE(self, &skpy_TensorType)) return index_tensor(((TensorObject *)self)->h, key);
+    if (Py_IS_TYPE(self, skpy_TensorType)) return index_tensor(((TensorObject *)self)->h, key);
     sk_tensor *h = handle_of(self);
     if (!h) return NULL;
     PyObject *r = index_tensor(h, key);
@@ -574,8 +575,6 @@ static PyObject *sq_item(PyObject *self, Py_ssize_t i) {
     return r;
 }
 
-static PyMappingMethods tensor_as_mapping = { .mp_length = mp_length, .mp_subscript = mp_subscript };
-static PySequenceMethods tensor_as_sequence = { .sq_length = mp_length, .sq_item = sq_item };
 
 /* ------------------------------------------------------------------------------------------
  * Buffer protocol (read-only, zero-copy), numpy / dlpack interop
@@ -612,7 +611,7 @@ static int tensor_getbuffer(TensorObject *self, Py_buffer *view, int flags) {
     for (int i = 0; i < nd; i++) len *= arr[i];
     const void *p = sk_tensor_data(self->h);
     view->buf = p ? (void *)p : (void *)empty_data;
-    view->obj = (PyObject *)self; Py_INCREF(self);
+    view->obj = (PyObject *)self; Py_INCREF(view->obj);
     view->len = len;
     view->readonly = 1;
     view->itemsize = isz;
@@ -630,9 +629,6 @@ static void tensor_releasebuffer(TensorObject *self, Py_buffer *view) {
     PyMem_Free(view->internal);
 }
 
-static PyBufferProcs tensor_as_buffer = {
-    (getbufferproc)tensor_getbuffer, (releasebufferproc)tensor_releasebuffer
-};
 
 /* A numpy array viewing (copy=0) or copying (copy=1) the tensor's memory. */
 static PyObject *to_numpy(sk_tensor *h, PyObject *owner, int copy) {
@@ -780,7 +776,7 @@ static PyObject *t_get_shape(PyObject *self, void *c) {
 static PyObject *t_get_dtype(PyObject *self, void *c) {
     (void)c;
     int32_t dt;
-    if (Py_IS_TYPE(self, &skpy_TensorType)) dt = sk_tensor_dtype(((TensorObject *)self)->h);
+    if (Py_IS_TYPE(self, skpy_TensorType)) dt = sk_tensor_dtype(((TensorObject *)self)->h);
     else if (Variable_Check(self)) dt = sk_variable_dtype(((VariableObject *)self)->v);
     else dt = 0;
     if (dt < 1 || dt > 8) { PyErr_SetString(PyExc_ValueError, "invalid handle"); return NULL; }
@@ -807,12 +803,20 @@ static PyObject *t_get_address(PyObject *self, void *c) {
     return PyLong_FromVoidPtr((void *)p);
 }
 
+/* repr(tuple(o)): a TensorShape printed as a tuple */
+static PyObject *tuple_repr(PyObject *o) {
+    PyObject *t = PySequence_Tuple(o);
+    PyObject *r = t ? PyObject_Repr(t) : NULL;
+    Py_XDECREF(t);
+    return r;
+}
+
 static PyObject *shape_text(const sk_tensor *h) {
     int64_t dims[64]; int32_t nd;
     if (handle_shape(h, dims, &nd) < 0) return NULL;
     PyObject *s = make_shape_obj(dims, nd);
     if (!s) return NULL;
-    PyObject *r = PyTuple_Type.tp_repr(s);
+    PyObject *r = tuple_repr(s);
     Py_DECREF(s);
     return r;
 }
@@ -977,56 +981,61 @@ static PyObject *tensor_new(PyTypeObject *type, PyObject *args, PyObject *kw) {
     if (d < 0) return NULL;
     sk_tensor *h = skpy_convert(v, d);
     if (!h) return NULL;
-    if (type == &skpy_TensorType) return skpy_wrap_tensor(h);
-    TensorObject *t = (TensorObject *)type->tp_alloc(type, 0);
+    if (type == skpy_TensorType) return skpy_wrap_tensor(h);
+    TensorObject *t = (TensorObject *)skpy_alloc(type, 0);
     if (!t) { sk_tensor_release(h); return NULL; }
     t->h = h; t->size = -1;
     return (PyObject *)t;
 }
 
-PyTypeObject skpy_TensorType = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "swiftkeras.Tensor",
-    .tp_basicsize = sizeof(TensorObject),
-    .tp_dealloc = (destructor)tensor_dealloc,
-    .tp_repr = t_repr,
-    .tp_str = t_str,
-    .tp_as_number = &tensor_as_number,
-    .tp_as_sequence = &tensor_as_sequence,
-    .tp_as_mapping = &tensor_as_mapping,
-    .tp_hash = unhashable,
-    .tp_as_buffer = &tensor_as_buffer,
-    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
-    .tp_doc = "An immutable n-d array held by the SwiftKeras core (like tf.Tensor).",
-    .tp_richcompare = richcompare,
-    .tp_weaklistoffset = offsetof(TensorObject, weakrefs),
-    .tp_methods = tensor_methods,
-    .tp_getset = tensor_getset,
-    .tp_new = tensor_new,
+/* The protocols Tensor and Variable share: arithmetic, comparison, indexing, len(), no hash. */
+#define TENSOR_LIKE_SLOTS \
+    {Py_nb_add, nb_add}, {Py_nb_subtract, nb_sub}, {Py_nb_multiply, nb_mul}, {Py_nb_remainder, nb_mod}, \
+    {Py_nb_power, nb_pow}, {Py_nb_negative, nb_neg}, {Py_nb_positive, nb_pos}, {Py_nb_absolute, nb_abs}, \
+    {Py_nb_bool, nb_bool}, {Py_nb_invert, nb_invert}, {Py_nb_and, nb_and}, {Py_nb_xor, nb_xor}, {Py_nb_or, nb_or}, \
+    {Py_nb_int, nb_int}, {Py_nb_float, nb_float}, {Py_nb_floor_divide, nb_floordiv}, \
+    {Py_nb_true_divide, nb_truediv}, {Py_nb_matrix_multiply, nb_matmul}, \
+    {Py_mp_length, mp_length}, {Py_mp_subscript, mp_subscript}, {Py_sq_length, mp_length}, {Py_sq_item, sq_item}, \
+    {Py_tp_hash, unhashable}, {Py_tp_richcompare, richcompare}
+
+static PyMemberDef tensor_members[] = {
+    {"__weaklistoffset__", T_PYSSIZET, offsetof(TensorObject, weakrefs), READONLY, NULL}, {NULL}
 };
+static PyType_Slot tensor_slots[] = {
+    TENSOR_LIKE_SLOTS,
+    {Py_nb_index, nb_index},   /* a Variable is no index: its value changes */
+    {Py_bf_getbuffer, tensor_getbuffer}, {Py_bf_releasebuffer, tensor_releasebuffer},
+    {Py_tp_dealloc, tensor_dealloc}, {Py_tp_repr, t_repr}, {Py_tp_str, t_str},
+    {Py_tp_methods, tensor_methods}, {Py_tp_getset, tensor_getset}, {Py_tp_members, tensor_members},
+    {Py_tp_new, tensor_new}, {Py_tp_doc, "An immutable n-d array held by the SwiftKeras core (like tf.Tensor)."},
+    {0, NULL}
+};
+static PyType_Spec tensor_spec = {"swiftkeras.Tensor", sizeof(TensorObject), 0, Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE, tensor_slots};
 
 /* ref(): a hashable wrapper comparing by identity */
 typedef struct { PyObject_HEAD PyObject *obj; } RefObject;
-static void ref_dealloc(RefObject *r) { Py_DECREF(r->obj); Py_TYPE(r)->tp_free((PyObject *)r); }
-static Py_hash_t ref_hash(RefObject *r) { return _Py_HashPointer(r->obj); }
+static void ref_dealloc(RefObject *r) { Py_DECREF(r->obj); skpy_free((PyObject *)r); }
+static Py_hash_t ref_hash(RefObject *r) {
+    uintptr_t p = (uintptr_t)r->obj;
+    Py_hash_t h = (Py_hash_t)((p >> 4) | (p << (8 * sizeof(p) - 4)));   /* as CPython hashes pointers */
+    return h == -1 ? -2 : h;
+}
 static PyObject *ref_cmp(PyObject *a, PyObject *b, int op);
 static PyObject *ref_deref(RefObject *r, PyObject *u) { (void)u; Py_INCREF(r->obj); return r->obj; }
 static PyMethodDef ref_methods[] = {{"deref", (PyCFunction)ref_deref, METH_NOARGS, "The referenced object."}, {NULL}};
-static PyTypeObject RefType = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "swiftkeras.Reference", .tp_basicsize = sizeof(RefObject),
-    .tp_dealloc = (destructor)ref_dealloc, .tp_hash = (hashfunc)ref_hash, .tp_richcompare = ref_cmp,
-    .tp_flags = Py_TPFLAGS_DEFAULT, .tp_methods = ref_methods,
+static PyType_Slot ref_slots[] = {
+    {Py_tp_dealloc, ref_dealloc}, {Py_tp_hash, ref_hash}, {Py_tp_richcompare, ref_cmp}, {Py_tp_methods, ref_methods}, {0, NULL}
 };
+static PyType_Spec ref_spec = {"swiftkeras.Reference", sizeof(RefObject), 0, Py_TPFLAGS_DEFAULT, ref_slots};
 static PyObject *ref_cmp(PyObject *a, PyObject *b, int op) {
-    if (!Py_IS_TYPE(b, &RefType) || (op != Py_EQ && op != Py_NE)) Py_RETURN_NOTIMPLEMENTED;
+    if (!Py_IS_TYPE(b, RefType) || (op != Py_EQ && op != Py_NE)) Py_RETURN_NOTIMPLEMENTED;
     int eq = ((RefObject *)a)->obj == ((RefObject *)b)->obj;
     if ((op == Py_EQ) == eq) Py_RETURN_TRUE;
     Py_RETURN_FALSE;
 }
 static PyObject *t_ref(PyObject *self, PyObject *unused) {
     (void)unused;
-    RefObject *r = PyObject_New(RefObject, &RefType);
+    RefObject *r = PyObject_New(RefObject, RefType);
     if (!r) return NULL;
     Py_INCREF(self);
     r->obj = self;
@@ -1054,7 +1063,7 @@ static PyObject *sh_repr(PyObject *self) {
     Py_DECREF(l);
     return r;
 }
-static PyObject *sh_str(PyObject *self) { return PyTuple_Type.tp_repr(self); }
+static PyObject *sh_str(PyObject *self) { return tuple_repr(self); }
 static PyObject *sh_fully(PyObject *self, PyObject *u) { (void)self; (void)u; Py_RETURN_TRUE; }
 static PyMethodDef shape_methods[] = {
     {"as_list", sh_as_list, METH_NOARGS, "The dimensions as a list."},
@@ -1065,14 +1074,11 @@ static PyMethodDef shape_methods[] = {
 static PyGetSetDef shape_getset[] = {
     {"rank", sh_rank, NULL, NULL, NULL}, {"ndims", sh_rank, NULL, NULL, NULL}, {NULL}
 };
-static PyTypeObject ShapeType = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "swiftkeras.TensorShape", .tp_basicsize = 0,
-    .tp_repr = sh_repr, .tp_str = sh_str,
-    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_TUPLE_SUBCLASS,
-    .tp_methods = shape_methods, .tp_getset = shape_getset,
-    .tp_doc = "The shape of a tensor: a tuple of ints with as_list() (like tf.TensorShape).",
+static PyType_Slot shape_slots[] = {
+    {Py_tp_repr, sh_repr}, {Py_tp_str, sh_str}, {Py_tp_methods, shape_methods}, {Py_tp_getset, shape_getset},
+    {Py_tp_doc, "The shape of a tensor: a tuple of ints with as_list() (like tf.TensorShape)."}, {0, NULL}
 };
+static PyType_Spec shape_spec = {"swiftkeras.TensorShape", 0, 0, Py_TPFLAGS_DEFAULT, shape_slots};
 
 /* ------------------------------------------------------------------------------------------
  * Variable
@@ -1097,7 +1103,7 @@ static PyObject *variable_new(PyTypeObject *type, PyObject *args, PyObject *kw) 
     int32_t st = sk_variable_create(h, cname, (uint8_t)tr, &v);
     sk_tensor_release(h);
     if (st) return skpy_raise_status(st);
-    VariableObject *o = (VariableObject *)type->tp_alloc(type, 0);
+    VariableObject *o = (VariableObject *)skpy_alloc(type, 0);
     if (!o) { sk_variable_release(v); return NULL; }
     o->v = v;
     return (PyObject *)o;
@@ -1105,7 +1111,7 @@ static PyObject *variable_new(PyTypeObject *type, PyObject *args, PyObject *kw) 
 static void variable_dealloc(VariableObject *o) {
     if (o->weakrefs) PyObject_ClearWeakRefs((PyObject *)o);
     sk_variable_release(o->v);
-    Py_TYPE(o)->tp_free((PyObject *)o);
+    skpy_free((PyObject *)o);
 }
 static PyObject *v_read(VariableObject *o, PyObject *u) {
     (void)u;
@@ -1128,7 +1134,7 @@ static PyObject *v_assign_common(VariableObject *o, PyObject *args, PyObject *kw
     sk_tensor_release(h);
     if (st) return skpy_raise_status(st);
     if (rv == Py_False) Py_RETURN_NONE;
-    Py_INCREF(o);
+    Py_INCREF((PyObject *)o);
     return (PyObject *)o;
 }
 static PyObject *v_assign(VariableObject *o, PyObject *a, PyObject *k) { return v_assign_common(o, a, k, sk_variable_assign); }
@@ -1203,31 +1209,24 @@ static PyMethodDef variable_methods[] = {
     {"experimental_ref", t_ref, METH_NOARGS, NULL},
     {NULL}
 };
-PyTypeObject skpy_VariableType = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "swiftkeras._native.Variable",
-    .tp_basicsize = sizeof(VariableObject),
-    .tp_dealloc = (destructor)variable_dealloc,
-    .tp_repr = (reprfunc)v_repr,
-    .tp_as_number = &variable_as_number,
-    .tp_as_sequence = &tensor_as_sequence,
-    .tp_as_mapping = &tensor_as_mapping,
-    .tp_hash = unhashable,
-    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
-    .tp_doc = "A mutable tensor with an identity (like tf.Variable).",
-    .tp_richcompare = richcompare,
-    .tp_weaklistoffset = offsetof(VariableObject, weakrefs),
-    .tp_methods = variable_methods,
-    .tp_getset = variable_getset,
-    .tp_new = variable_new,
+static PyMemberDef variable_members[] = {
+    {"__weaklistoffset__", T_PYSSIZET, offsetof(VariableObject, weakrefs), READONLY, NULL}, {NULL}
 };
+static PyType_Slot variable_slots[] = {
+    TENSOR_LIKE_SLOTS,
+    {Py_tp_dealloc, variable_dealloc}, {Py_tp_repr, v_repr},
+    {Py_tp_methods, variable_methods}, {Py_tp_getset, variable_getset}, {Py_tp_members, variable_members},
+    {Py_tp_new, variable_new}, {Py_tp_doc, "A mutable tensor with an identity (like tf.Variable)."},
+    {0, NULL}
+};
+static PyType_Spec variable_spec = {"swiftkeras._native.Variable", sizeof(VariableObject), 0, Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE, variable_slots};
 
 static PyObject *variable_class;   /* swiftkeras.Variable, registered by the package */
 
 /* Steals the handle. */
 PyObject *skpy_wrap_variable(sk_variable *v) {
-    PyTypeObject *tp = variable_class ? (PyTypeObject *)variable_class : &skpy_VariableType;
-    VariableObject *o = (VariableObject *)tp->tp_alloc(tp, 0);
+    PyTypeObject *tp = variable_class ? (PyTypeObject *)variable_class : skpy_VariableType;
+    VariableObject *o = (VariableObject *)skpy_alloc(tp, 0);
     if (!o) { sk_variable_release(v); return NULL; }
     o->v = v;
     return (PyObject *)o;
@@ -1235,12 +1234,13 @@ PyObject *skpy_wrap_variable(sk_variable *v) {
 
 static PyObject *m_register_variable_class(PyObject *self, PyObject *cls) {
     (void)self;
-    if (!PyType_Check(cls) || !PyType_IsSubtype((PyTypeObject *)cls, &skpy_VariableType)) {
+    if (!PyType_Check(cls) || !PyType_IsSubtype((PyTypeObject *)cls, skpy_VariableType)) {
         PyErr_SetString(PyExc_TypeError, "expected a subclass of _native.Variable");
         return NULL;
     }
     Py_INCREF(cls);
-    Py_XSETREF(variable_class, cls);
+    Py_XDECREF(variable_class);
+    variable_class = cls;
     Py_RETURN_NONE;
 }
 
@@ -1250,21 +1250,18 @@ PyMethodDef skpy_tensor_module_methods[] = {
 };
 
 int skpy_tensor_init(PyObject *m) {
-    ShapeType.tp_base = &PyTuple_Type;
-    if (PyType_Ready(&skpy_TensorType) < 0 || PyType_Ready(&skpy_VariableType) < 0 || PyType_Ready(&ShapeType) < 0 ||
-        PyType_Ready(&RefType) < 0)
+    PyObject *tuple = (PyObject *)&PyTuple_Type;
+    if (!(skpy_TensorType = skpy_add_type(m, &tensor_spec, NULL)) || !(skpy_VariableType = skpy_add_type(m, &variable_spec, NULL)) ||
+        !(ShapeType = skpy_add_type(m, &shape_spec, tuple)) || !(RefType = skpy_add_type(m, &ref_spec, NULL)))
         return -1;
+    /* numpy defers to the operators of both (a Tensor on the right of an ndarray stays a Tensor) */
     PyObject *prio = PyFloat_FromDouble(100.0);
-    if (!prio) return -1;
-    PyDict_SetItemString(skpy_TensorType.tp_dict, "__array_priority__", prio);
-    PyDict_SetItemString(skpy_VariableType.tp_dict, "__array_priority__", prio);
-    Py_DECREF(prio);
-    PyDict_SetItemString(skpy_TensorType.tp_dict, "__array_ufunc__", Py_None);
-    PyDict_SetItemString(skpy_VariableType.tp_dict, "__array_ufunc__", Py_None);
-    PyType_Modified(&skpy_TensorType);
-    PyType_Modified(&skpy_VariableType);
-    Py_INCREF(&skpy_TensorType); PyModule_AddObject(m, "Tensor", (PyObject *)&skpy_TensorType);
-    Py_INCREF(&skpy_VariableType); PyModule_AddObject(m, "Variable", (PyObject *)&skpy_VariableType);
-    Py_INCREF(&ShapeType); PyModule_AddObject(m, "TensorShape", (PyObject *)&ShapeType);
-    return 0;
+    int r = prio ? 0 : -1;
+    PyTypeObject *const tensor_like[] = {skpy_TensorType, skpy_VariableType};
+    for (int i = 0; i < 2 && r == 0; i++) {
+        r = PyObject_SetAttrString((PyObject *)tensor_like[i], "__array_priority__", prio);
+        if (r == 0) r = PyObject_SetAttrString((PyObject *)tensor_like[i], "__array_ufunc__", Py_None);
+    }
+    Py_XDECREF(prio);
+    return r;
 }
