@@ -47,7 +47,7 @@ PyMODINIT_FUNC PyInit__native(void) {
     if (!m) return NULL;
     PyMethodDef *const areas[] = {skpy_ops_methods, skpy_dtype_methods, skpy_tensor_module_methods, skpy_autodiff_methods,
                                   skpy_layers_methods, skpy_models_methods, skpy_optimizers_methods, skpy_losses_methods,
-                                  skpy_metrics_methods, skpy_settings_methods, skpy_callbacks_methods};
+                                  skpy_metrics_methods, skpy_settings_methods, skpy_callbacks_methods, skpy_dlpack_methods};
     for (size_t i = 0; i < sizeof areas / sizeof areas[0]; i++)
         if (PyModule_AddFunctions(m, areas[i]) < 0) { Py_DECREF(m); return NULL; }
     if (skpy_tensor_init(m) < 0 || skpy_dtype_init(m) < 0 || skpy_autodiff_init(m) < 0 || skpy_watch_exit() < 0) {

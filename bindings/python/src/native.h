@@ -104,6 +104,10 @@ PyObject *skpy_wrap_tensor(sk_tensor *h);               /* steals the handle */
 PyObject *skpy_finish(int32_t st, sk_tensor *out);      /* st != SK_OK: raises; else wraps out */
 PyObject *skpy_wrap_variable(sk_variable *v);           /* steals the handle */
 
+/* dlpack.c: Tensor.__dlpack__ and __dlpack_device__ */
+PyObject *skpy_tensor_dlpack(PyObject *self, PyObject *args, PyObject *kw);
+PyObject *skpy_tensor_dlpack_device(PyObject *self, PyObject *unused);
+
 /* autodiff.c: a new sk_function for a Python callable (caller releases) */
 sk_function *skpy_make_function(PyObject *callable);
 
@@ -265,7 +269,8 @@ PyObject *skpy_logs_dict(const char *const *names, const double *values, int32_t
 /* ---- module functions of each area, added by module.c ---- */
 extern PyMethodDef skpy_ops_methods[], skpy_dtype_methods[], skpy_tensor_module_methods[],
     skpy_autodiff_methods[], skpy_layers_methods[], skpy_models_methods[], skpy_optimizers_methods[],
-    skpy_losses_methods[], skpy_metrics_methods[], skpy_settings_methods[], skpy_callbacks_methods[];
+    skpy_losses_methods[], skpy_metrics_methods[], skpy_settings_methods[], skpy_callbacks_methods[],
+    skpy_dlpack_methods[];
 extern const int skpy_generated_op_count;
 int skpy_tensor_init(PyObject *m);      /* readies and adds Tensor, Variable, TensorShape */
 int skpy_dtype_init(PyObject *m);       /* DType and its singletons */

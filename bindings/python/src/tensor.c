@@ -703,64 +703,6 @@ static PyObject *t_array(PyObject *self, PyObject *args, PyObject *kw) {
     return a;
 }
 
-/* DLPack (legacy unversioned capsule "dltensor") */
-typedef struct { int32_t device_type, device_id; } DLDevice;
-typedef struct { uint8_t code, bits; uint16_t lanes; } DLDataType;
-typedef struct {
-    void *data; DLDevice device; int32_t ndim; DLDataType dtype;
-    int64_t *shape; int64_t *strides; uint64_t byte_offset;
-} DLTensor;
-typedef struct DLManagedTensor {
-    DLTensor dl_tensor; void *manager_ctx; void (*deleter)(struct DLManagedTensor *self);
-} DLManagedTensor;
-typedef struct { DLManagedTensor m; sk_tensor *h; int64_t shape[64]; int64_t strides[64]; } DLHolder;
-
-static void dl_deleter(DLManagedTensor *m) {
-    DLHolder *d = (DLHolder *)m;
-    sk_tensor_release(d->h);
-    free(d);
-}
-
-static void dl_capsule_destructor(PyObject *cap) {
-    if (PyCapsule_IsValid(cap, "dltensor")) {
-        DLManagedTensor *m = PyCapsule_GetPointer(cap, "dltensor");
-        if (m && m->deleter) m->deleter(m);
-    }
-}
-
-static PyObject *t_dlpack(PyObject *self, PyObject *args, PyObject *kw) {
-    (void)args; (void)kw;
-    sk_tensor *h = handle_of(self);
-    if (!h) return NULL;
-    int32_t dt = sk_tensor_dtype(h);
-    DLHolder *d = calloc(1, sizeof(DLHolder));
-    if (!d) { sk_tensor_release(h); return PyErr_NoMemory(); }
-    int32_t nd;
-    if (handle_shape(h, d->shape, &nd) < 0) { sk_tensor_release(h); free(d); return NULL; }
-    int64_t s = 1;
-    for (int i = nd - 1; i >= 0; i--) { d->strides[i] = s; s *= d->shape[i]; }
-    static const uint8_t codes[9] = {0, 2, 2, 2, 4, 0, 0, 1, 6};  /* kDLFloat 2, kDLInt 0, kDLUInt 1, kDLBfloat 4, kDLBool 6 */
-    d->h = h;
-    d->m.dl_tensor.data = (void *)(sk_tensor_data(h) ? sk_tensor_data(h) : empty_data);
-    d->m.dl_tensor.device.device_type = 1;   /* kDLCPU */
-    d->m.dl_tensor.ndim = nd;
-    d->m.dl_tensor.dtype.code = codes[dt];
-    d->m.dl_tensor.dtype.bits = (uint8_t)(skpy_dtype_sizes[dt] * 8);
-    d->m.dl_tensor.dtype.lanes = 1;
-    d->m.dl_tensor.shape = d->shape;
-    d->m.dl_tensor.strides = d->strides;
-    d->m.manager_ctx = d;
-    d->m.deleter = dl_deleter;
-    PyObject *cap = PyCapsule_New(&d->m, "dltensor", dl_capsule_destructor);
-    if (!cap) dl_deleter(&d->m);
-    return cap;
-}
-
-static PyObject *t_dlpack_device(PyObject *self, PyObject *unused) {
-    (void)self; (void)unused;
-    return Py_BuildValue("(ii)", 1, 0);
-}
-
 /* ------------------------------------------------------------------------------------------
  * Tensor attributes, repr
  * ---------------------------------------------------------------------------------------- */
@@ -963,8 +905,9 @@ static PyGetSetDef tensor_getset[] = {
 static PyMethodDef tensor_methods[] = {
     {"numpy", t_numpy, METH_NOARGS, "The values as a numpy array (a copy); a numpy scalar for rank 0."},
     {"__array__", (PyCFunction)(void (*)(void))t_array, METH_VARARGS | METH_KEYWORDS, "numpy interop (zero-copy view)."},
-    {"__dlpack__", (PyCFunction)(void (*)(void))t_dlpack, METH_VARARGS | METH_KEYWORDS, "A DLPack capsule (zero-copy)."},
-    {"__dlpack_device__", t_dlpack_device, METH_NOARGS, "(kDLCPU, 0)."},
+    {"__dlpack__", (PyCFunction)(void (*)(void))skpy_tensor_dlpack, METH_VARARGS | METH_KEYWORDS,
+     "__dlpack__(*, stream=None, max_version=None, dl_device=None, copy=None): a DLPack capsule (dlpack.c)."},
+    {"__dlpack_device__", skpy_tensor_dlpack_device, METH_NOARGS, "(kDLCPU, 0)."},
     {"__format__", t_format, METH_O, "format() of the values."},
     {"__reduce__", t_getstate_reduce, METH_NOARGS, "Pickling support."},
     {"tolist", t_tolist, METH_NOARGS, "The values as nested Python lists (no numpy needed)."},

@@ -214,8 +214,8 @@ from ._autodiff import (GradientTape, UnconnectedGradients, custom_gradient, fun
 
 
 def __getattr__(name):
-    """``tf.keras`` and ``tf.random`` load on first use, so ``import swiftkeras`` stays fast."""
-    if name in ("keras", "random"):
+    """``tf.keras``, ``tf.random`` and ``tf.experimental`` load on first use, so ``import swiftkeras`` stays fast."""
+    if name in ("keras", "random", "experimental"):
         import importlib
         return importlib.import_module("." + name, __name__)
     raise AttributeError(f"module 'swiftkeras' has no attribute {name!r}")
@@ -230,5 +230,5 @@ __all__ = [
     "subtract", "multiply", "divide", "matmul", "reduce_sum", "reduce_mean", "reduce_max",
     "reduce_min", "reduce_prod", "square", "sqrt", "exp", "concat", "stack", "transpose", "where",
     "function", "custom_gradient", "float32", "float64", "float16", "bfloat16", "int32", "int64",
-    "uint8", "bool", "half", "double", "as_dtype", "keras", "random", "newaxis",
+    "uint8", "bool", "half", "double", "as_dtype", "keras", "random", "experimental", "newaxis",
 ]
