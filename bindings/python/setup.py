@@ -60,6 +60,9 @@ class BuildWithSwift(build_ext):
             dest = os.path.dirname(self.get_ext_fullpath(ext.name))
             os.makedirs(dest, exist_ok=True)
             shutil.copy2(lib, os.path.join(dest, "libswiftkeras.so"))
+        # the type stubs of the built package (generated from it, like the extension)
+        if not self.inplace:
+            subprocess.check_call([sys.executable, os.path.join(HERE, "make_stubs.py"), os.path.abspath(self.build_lib)])
 
 
 class SdistWithCore(sdist):

@@ -2,6 +2,7 @@
 classes, pickling, DLPack both ways, the progress bar in Jupyter."""
 import inspect
 import io
+import os
 import pickle
 import re
 import sys
@@ -218,3 +219,46 @@ def test_no_bar_when_the_output_is_neither_a_terminal_nor_a_notebook(monkeypatch
     m.compile(optimizer="adam", loss="mse")
     m.fit(np.zeros((64, 4), "float32"), np.zeros((64, 2), "float32"), batch_size=32, epochs=1, verbose=1)
     assert "\r" not in out.getvalue()
+
+
+# -- type stubs --------------------------------------------------------------------------------
+HERE = os.path.dirname(os.path.abspath(__file__))
+PKG = os.path.dirname(HERE)
+
+
+def test_the_hand_written_stub_names_every_export():
+    import ast
+    with open(os.path.join(PKG, "swiftkeras", "__init__.pyi")) as f:
+        tree = ast.parse(f.read())
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+        elif isinstance(node, ast.ImportFrom):
+            names.update(a.asname or a.name for a in node.names)
+    assert set(tf.__all__) - names == set()
+    assert os.path.exists(os.path.join(PKG, "swiftkeras", "py.typed"))
+
+
+def test_mypy_rejects_a_wrong_program_through_the_stubs(tmp_path):
+    mypy_api = pytest.importorskip("mypy.api")
+    bad = tmp_path / "bad.py"
+    bad.write_text("import swiftkeras as tf\n"
+                   "x: str = tf.constant(1.0)\n"
+                   "tf.reduce_sum(tf.ones([2]), keepdims='yes', nonsense=1)\n")
+    out, _, status = mypy_api.run(["--config-file", os.path.join(PKG, "mypy.ini"), str(bad)])
+    assert status == 1
+    assert 'Incompatible types in assignment (expression has type "Tensor", variable has type "str")' in out
+    assert 'Unexpected keyword argument "nonsense"' in out
+
+
+def test_the_typed_example_runs():
+    sys.path.insert(0, PKG)
+    try:
+        import typing_check
+    finally:
+        sys.path.remove(PKG)
+    y, first, epochs, grad = typing_check.main()
+    assert (y, first, epochs, grad) == (24.0, 1.0, 1.0, 2.0)
