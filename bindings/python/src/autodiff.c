@@ -94,10 +94,15 @@ static void tape_dealloc(TapeObject *o) { sk_tape_release(o->t); skpy_free((PyOb
 #define TAPE_SIMPLE(NAME, FN) \
     static PyObject *NAME(TapeObject *o, PyObject *u) { (void)u; int32_t st = FN(o->t); return skpy_none_or_raise(st); }
 TAPE_SIMPLE(tape_start, sk_tape_start)
+SKPY_EXPORT(tape, tape_, start, METH_NOARGS, "Starts recording on this thread.");
 TAPE_SIMPLE(tape_stop, sk_tape_stop)
+SKPY_EXPORT(tape, tape_, stop, METH_NOARGS, "Stops recording (keeps the record).");
 TAPE_SIMPLE(tape_pause, sk_tape_pause)
+SKPY_EXPORT(tape, tape_, pause, METH_NOARGS, "Pauses recording.");
 TAPE_SIMPLE(tape_resume, sk_tape_resume)
+SKPY_EXPORT(tape, tape_, resume, METH_NOARGS, "Resumes recording.");
 TAPE_SIMPLE(tape_reset, sk_tape_reset)
+SKPY_EXPORT(tape, tape_, reset, METH_NOARGS, "Forgets the record.");
 
 static PyObject *tape_watch(TapeObject *o, PyObject *x) {
     int32_t st;
@@ -110,6 +115,7 @@ static PyObject *tape_watch(TapeObject *o, PyObject *x) {
     }
     return skpy_none_or_raise(st);
 }
+SKPY_EXPORT(tape, tape_, watch, METH_O, "Watches a Tensor or a Variable.");
 
 static int conv_unconnected(PyObject *o, int32_t *out) {
     if (!o || o == Py_None) { *out = SK_UNCONNECTED_NONE; return 0; }
@@ -180,6 +186,8 @@ done:
     Py_DECREF(seq);
     return res;
 }
+SKPY_EXPORT(tape, tape_, gradient, METH_VARARGS | METH_KEYWORDS,
+    "gradient(target, sources, output_gradients=None, unconnected=None) -> list of Tensor or None.");
 
 static PyObject *tape_jacobian(TapeObject *o, PyObject *args, PyObject *kw) {
     static char *kwl[] = {"target", "source", "unconnected", NULL};
@@ -200,6 +208,7 @@ static PyObject *tape_jacobian(TapeObject *o, PyObject *args, PyObject *kw) {
     if (!out) Py_RETURN_NONE;
     return skpy_wrap_tensor(out);
 }
+SKPY_EXPORT(tape, tape_, jacobian, METH_VARARGS | METH_KEYWORDS, "jacobian(target, source, unconnected=None).");
 
 static PyObject *tape_batch_jacobian(TapeObject *o, PyObject *args, PyObject *kw) {
     static char *kwl[] = {"target", "source", NULL};
@@ -215,22 +224,10 @@ static PyObject *tape_batch_jacobian(TapeObject *o, PyObject *args, PyObject *kw
     if (!out) Py_RETURN_NONE;
     return skpy_wrap_tensor(out);
 }
+SKPY_EXPORT(tape, tape_, batch_jacobian, METH_VARARGS | METH_KEYWORDS, "batch_jacobian(target, source).");
 
-static PyMethodDef tape_methods[] = {
-    {"start", (PyCFunction)tape_start, METH_NOARGS, "Starts recording on this thread."},
-    {"stop", (PyCFunction)tape_stop, METH_NOARGS, "Stops recording (keeps the record)."},
-    {"pause", (PyCFunction)tape_pause, METH_NOARGS, "Pauses recording."},
-    {"resume", (PyCFunction)tape_resume, METH_NOARGS, "Resumes recording."},
-    {"reset", (PyCFunction)tape_reset, METH_NOARGS, "Forgets the record."},
-    {"watch", (PyCFunction)tape_watch, METH_O, "Watches a Tensor or a Variable."},
-    {"gradient", (PyCFunction)(void (*)(void))tape_gradient, METH_VARARGS | METH_KEYWORDS,
-     "gradient(target, sources, output_gradients=None, unconnected=None) -> list of Tensor or None."},
-    {"jacobian", (PyCFunction)(void (*)(void))tape_jacobian, METH_VARARGS | METH_KEYWORDS, "jacobian(target, source, unconnected=None)."},
-    {"batch_jacobian", (PyCFunction)(void (*)(void))tape_batch_jacobian, METH_VARARGS | METH_KEYWORDS, "batch_jacobian(target, source)."},
-    {NULL}
-};
 static PyType_Slot tape_slots[] = {
-    {Py_tp_dealloc, tape_dealloc}, {Py_tp_methods, tape_methods}, {Py_tp_new, tape_new},
+    {Py_tp_dealloc, tape_dealloc}, {Py_tp_methods, NULL}, {Py_tp_new, tape_new},   /* methods: section skpy_tape */
     {Py_tp_doc, "Tape(persistent=False, watch_accessed_variables=True): an sk_tape."}, {0, NULL}
 };
 static PyType_Spec tape_spec = {"swiftkeras._native.Tape", sizeof(TapeObject), 0, Py_TPFLAGS_DEFAULT, tape_slots};
@@ -287,8 +284,8 @@ done:
     return res;
 }
 static PyMethodDef function_methods[] = {
-    {"call", (PyCFunction)(void (*)(void))function_call_m, METH_VARARGS | METH_KEYWORDS,
-     "call(inputs, n_outputs=1): runs the function through sk_function_call."},
+    SKPY_FN_AS("call", function_call_m, METH_VARARGS | METH_KEYWORDS,
+     "call(inputs, n_outputs=1): runs the function through sk_function_call."),
     {NULL}
 };
 static PyType_Slot function_slots[] = {
@@ -299,11 +296,8 @@ static PyType_Spec function_spec = {"swiftkeras._native.Function", sizeof(Functi
 PyTypeObject *skpy_FunctionType;
 
 /* custom_gradient(forward, backward, inputs): forward(*inputs) -> y; backward(upstream, *inputs) -> grads */
-static PyObject *m_custom_gradient(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
-    static const char *const kw[] = {"forward", "backward", "inputs"};
-    PyObject *v[3];
-    (void)self;
-    if (skpy_parse("custom_gradient", args, nargs, kwnames, kw, 3, "rrr", v) < 0) return NULL;
+static PyObject *m_custom_gradient(PyObject *self SKPY_UNUSED, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+    SKPY_KW_ARGS("custom_gradient", "rrr", "forward", "backward", "inputs");
     Conv c; skpy_conv_init(&c);
     const sk_function *fw, *bw;
     const sk_tensor *const *ins; int32_t n;
@@ -318,15 +312,14 @@ static PyObject *m_custom_gradient(PyObject *self, PyObject *const *args, Py_ssi
     skpy_conv_free(&c);
     return res;
 }
+SKPY_EXPORT(module, m_, custom_gradient, FASTKW,
+    "custom_gradient(forward, backward, inputs): forward(*inputs) -> y, backward(upstream, *inputs) -> gradients.");
 
-PyMethodDef skpy_autodiff_methods[] = {
-    {"custom_gradient", F(m_custom_gradient), FASTKW,
-     "custom_gradient(forward, backward, inputs): forward(*inputs) -> y, backward(upstream, *inputs) -> gradients."},
-    {NULL}
-};
+
+SKPY_SECTION(tape);
 
 int skpy_autodiff_init(PyObject *m) {
-    PyTypeObject *tape = skpy_add_type(m, &tape_spec, NULL);
+    PyTypeObject *tape = SKPY_SET_METHODS(tape_slots, tape) < 0 ? NULL : skpy_add_type(m, &tape_spec, NULL);
     Py_XDECREF((PyObject *)tape);
     return tape && (skpy_FunctionType = skpy_add_type(m, &function_spec, NULL)) ? 0 : -1;
 }

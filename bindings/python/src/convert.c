@@ -89,6 +89,15 @@ static int32_t format_dtype(const char *f, Py_ssize_t itemsize, int *widen) {
     }
 }
 
+static sk_tensor *cast_owned(sk_tensor *t, int32_t want) {
+    if (!t || !want || sk_tensor_dtype(t) == want) return t;
+    sk_tensor *c = NULL;
+    int32_t st = sk_tensor_cast(t, want, &c);
+    sk_tensor_release(t);
+    if (st) { skpy_raise_status(st); return NULL; }
+    return c;
+}
+
 static sk_tensor *from_buffer_obj(PyObject *o, int32_t want) {
     Py_buffer view;
     if (PyObject_GetBuffer(o, &view, PyBUF_RECORDS_RO) < 0) return NULL;
@@ -143,14 +152,7 @@ static sk_tensor *from_buffer_obj(PyObject *o, int32_t want) {
     PyMem_Free(tmp);
     PyBuffer_Release(&view);
     if (st) { skpy_raise_status(st); return NULL; }
-    if (want && want != dt) {
-        sk_tensor *c = NULL;
-        st = sk_tensor_cast(t, want, &c);
-        sk_tensor_release(t);
-        if (st) { skpy_raise_status(st); return NULL; }
-        t = c;
-    }
-    return t;
+    return cast_owned(t, want);
 }
 
 /* Scalars: kind 0 bool, 1 int (iv), 2 float (dv). */
@@ -292,23 +294,7 @@ static sk_tensor *from_list(PyObject *o, int32_t want) {
     int32_t st = sk_tensor_from_data(buf, dt, li.shape, li.ndim, &t);
     PyMem_Free(buf);
     if (st) { skpy_raise_status(st); return NULL; }
-    if (target != dt) {
-        sk_tensor *c = NULL;
-        st = sk_tensor_cast(t, target, &c);
-        sk_tensor_release(t);
-        if (st) { skpy_raise_status(st); return NULL; }
-        t = c;
-    }
-    return t;
-}
-
-static sk_tensor *cast_owned(sk_tensor *t, int32_t want) {
-    if (!t || !want || sk_tensor_dtype(t) == want) return t;
-    sk_tensor *c = NULL;
-    int32_t st = sk_tensor_cast(t, want, &c);
-    sk_tensor_release(t);
-    if (st) { skpy_raise_status(st); return NULL; }
-    return c;
+    return cast_owned(t, target);
 }
 
 /* A new reference to a tensor handle for any tensor-like object. */
@@ -434,12 +420,16 @@ int skpy_parse(const char *fname, PyObject *const *args, Py_ssize_t nargs, PyObj
     return 0;
 }
 
+/* An absent argument (NULL or None): 0 when it is optional (the caller stores NULL), else -1
+ * with exc saying what fn's argument name must be. */
+static int absent_arg(int optional, PyObject *exc, const char *fn, const char *name, const char *must) {
+    if (optional) return 0;
+    PyErr_Format(exc, "%s: argument '%s' must be %s", fn, name, must);
+    return -1;
+}
+
 int skpy_conv_tensor(Conv *c, PyObject *o, const char *fn, const char *name, int optional, const sk_tensor **out) {
-    if (!o || o == Py_None) {
-        if (optional) { *out = NULL; return 0; }
-        PyErr_Format(PyExc_ValueError, "%s: argument '%s' must be a tensor, got None", fn, name);
-        return -1;
-    }
+    if (!o || o == Py_None) { *out = NULL; return absent_arg(optional, PyExc_ValueError, fn, name, "a tensor, got None"); }
     if (Py_IS_TYPE(o, skpy_TensorType)) {
         TensorObject *t = (TensorObject *)o;
         *out = t->h;
@@ -716,11 +706,7 @@ int skpy_conv_seed(PyObject *o, const char *fn, const char *name, uint64_t *seed
 }
 
 int skpy_conv_function(Conv *c, PyObject *o, const char *fn, const char *name, int optional, const sk_function **out) {
-    if (!o || o == Py_None) {
-        if (optional) { *out = NULL; return 0; }
-        PyErr_Format(PyExc_TypeError, "%s: argument '%s' must be callable", fn, name);
-        return -1;
-    }
+    if (!o || o == Py_None) { *out = NULL; return absent_arg(optional, PyExc_TypeError, fn, name, "callable"); }
     if (Py_IS_TYPE(o, skpy_FunctionType)) { *out = ((FunctionObject *)o)->f; return 0; }
     if (c->nfns >= 4) { PyErr_SetString(PyExc_ValueError, "too many function arguments"); return -1; }
     sk_function *f = skpy_make_function(o);
@@ -767,3 +753,9 @@ int skpy_tlist_from(PyObject *o, TList *l) {
     return 0;
 }
 
+int skpy_fast_pair(PyObject *a, PyObject *b, const char *ma, const char *mb, PyObject **fa, PyObject **fb, Py_ssize_t *n) {
+    if (!(*fa = PySequence_Fast(a, ma))) return -1;
+    if (!(*fb = PySequence_Fast(b, mb))) { Py_CLEAR(*fa); return -1; }
+    *n = PySequence_Fast_GET_SIZE(*fa);
+    return 0;
+}

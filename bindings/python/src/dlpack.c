@@ -144,11 +144,14 @@ PyObject *skpy_tensor_dlpack(PyObject *self, PyObject *args, PyObject *kw) {
     if (!cap) holder_free(d);
     return cap;
 }
+SKPY_EXPORT_AS(tensor, "__dlpack__", skpy_tensor_dlpack, METH_VARARGS | METH_KEYWORDS,
+    "__dlpack__(*, stream=None, max_version=None, dl_device=None, copy=None): a DLPack capsule.");
 
 PyObject *skpy_tensor_dlpack_device(PyObject *self, PyObject *unused) {
     (void)self; (void)unused;
     return Py_BuildValue("(ii)", kDLCPU, 0);
 }
+SKPY_EXPORT_AS(tensor, "__dlpack_device__", skpy_tensor_dlpack_device, METH_NOARGS, "(kDLCPU, 0).");
 
 /* ------------------------------------------------------------------------------------------
  * Import
@@ -227,8 +230,7 @@ static sk_tensor *tensor_from_dl(const DLTensor *t, void *managed, int versioned
 }
 
 /* from_dlpack(x) -> Tensor, for an object with __dlpack__ or a DLPack capsule. */
-static PyObject *m_from_dlpack(PyObject *self, PyObject *x) {
-    (void)self;
+static PyObject *m_from_dlpack(PyObject *self SKPY_UNUSED, PyObject *x) {
     PyObject *cap;
     if (PyCapsule_CheckExact(x)) { cap = x; Py_INCREF(cap); }
     else {
@@ -265,9 +267,6 @@ static PyObject *m_from_dlpack(PyObject *self, PyObject *x) {
     Py_DECREF(cap);
     return t ? skpy_wrap_tensor(t) : NULL;
 }
+SKPY_EXPORT(module, m_, from_dlpack, METH_O,
+    "from_dlpack(x) -> Tensor: x's values through DLPack (zero-copy for read-only memory, else a copy).");
 
-PyMethodDef skpy_dlpack_methods[] = {
-    {"from_dlpack", m_from_dlpack, METH_O,
-     "from_dlpack(x) -> Tensor: x's values through DLPack (zero-copy for read-only memory, else a copy)."},
-    {NULL}
-};

@@ -59,7 +59,7 @@ static PyGetSetDef dtype_getset[] = {
     {"base_dtype", (getter)dt_self, NULL, NULL, NULL},
     {NULL}
 };
-static PyMethodDef dtype_methods[] = {{"__reduce__", (PyCFunction)dt_reduce, METH_NOARGS, NULL}, {NULL}};
+static PyMethodDef dtype_methods[] = {SKPY_FN_AS("__reduce__", dt_reduce, METH_NOARGS, NULL), {NULL}};
 static PyType_Slot dtype_slots[] = {
     {Py_tp_repr, dt_repr}, {Py_tp_str, dt_str}, {Py_tp_hash, dt_hash}, {Py_tp_richcompare, dt_cmp},
     {Py_tp_getset, dtype_getset}, {Py_tp_methods, dtype_methods}, {Py_tp_doc, "A tensor element type (like tf.DType)."},
@@ -68,18 +68,14 @@ static PyType_Slot dtype_slots[] = {
 static PyType_Spec dtype_spec = {"swiftkeras.DType", sizeof(DTypeObject), 0, Py_TPFLAGS_DEFAULT, dtype_slots};
 PyTypeObject *skpy_DTypeType;
 
-static PyObject *m_as_dtype(PyObject *self, PyObject *o) {
-    (void)self;
+static PyObject *m_as_dtype(PyObject *self SKPY_UNUSED, PyObject *o) {
     int32_t d = skpy_dtype_code_of(o, 0);
     if (d < 0) return NULL;
     Py_INCREF(skpy_dtype_objs[d]);
     return skpy_dtype_objs[d];
 }
+SKPY_EXPORT(module, m_, as_dtype, METH_O, "as_dtype(x) -> DType (from a name, code, numpy dtype or Python type).");
 
-PyMethodDef skpy_dtype_methods[] = {
-    {"as_dtype", m_as_dtype, METH_O, "as_dtype(x) -> DType (from a name, code, numpy dtype or Python type)."},
-    {NULL}
-};
 
 int skpy_dtype_init(PyObject *m) {
     if (!(skpy_DTypeType = skpy_add_type(m, &dtype_spec, NULL))) return -1;

@@ -1,6 +1,6 @@
 /* What the stable ABI asks of the extension: heap types made from specs (allocation, release,
- * the names of types for messages) and a flag for the interpreter's exit, which the limited API
- * cannot query. */
+ * the names of types for messages, their method tables from the linker sections SKPY_EXPORT
+ * fills) and a flag for the interpreter's exit, which the limited API cannot query. */
 #include "native.h"
 #include <stdio.h>
 
@@ -37,6 +37,16 @@ const char *skpy_tname(PyObject *o) {
     snprintf(buf, sizeof buf, "%s", s);
     Py_XDECREF(n);
     return buf;
+}
+
+int skpy_set_methods(PyType_Slot *slots, PyMethodDef **start, PyMethodDef **stop) {
+    size_t n = (size_t)(stop - start);
+    PyMethodDef *table = PyMem_Calloc(n + 1, sizeof(PyMethodDef));   /* the type keeps it */
+    if (!table) { PyErr_NoMemory(); return -1; }
+    for (size_t i = 0; i < n; i++) table[i] = *start[i];
+    for (; slots->slot; slots++)
+        if (slots->slot == Py_tp_methods) slots->pfunc = table;
+    return 0;
 }
 
 int skpy_finalizing;

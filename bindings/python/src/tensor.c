@@ -624,8 +624,7 @@ static int tensor_getbuffer(TensorObject *self, Py_buffer *view, int flags) {
     return 0;
 }
 
-static void tensor_releasebuffer(TensorObject *self, Py_buffer *view) {
-    (void)self;
+static void tensor_releasebuffer(TensorObject *self SKPY_UNUSED, Py_buffer *view) {
     PyMem_Free(view->internal);
 }
 
@@ -684,6 +683,7 @@ static PyObject *t_numpy(PyObject *self, PyObject *unused) {
     }
     return a;
 }
+SKPY_EXPORT(tensor, t_, numpy, METH_NOARGS, "The values as a numpy array (a copy); a numpy scalar for rank 0.");
 
 static PyObject *t_array(PyObject *self, PyObject *args, PyObject *kw) {
     static char *kwl[] = {"dtype", "copy", NULL};
@@ -702,6 +702,8 @@ static PyObject *t_array(PyObject *self, PyObject *args, PyObject *kw) {
     }
     return a;
 }
+SKPY_EXPORT_AS(tensor, "__array__", t_array, METH_VARARGS | METH_KEYWORDS, "numpy interop (zero-copy view).");
+SKPY_EXPORT_AS(variable, "__array__", t_array, METH_VARARGS | METH_KEYWORDS, "numpy interop (a copy).");
 
 /* ------------------------------------------------------------------------------------------
  * Tensor attributes, repr
@@ -826,6 +828,8 @@ static PyObject *t_format(PyObject *self, PyObject *spec) {
     Py_DECREF(a);
     return r;
 }
+SKPY_EXPORT_AS(tensor, "__format__", t_format, METH_O, "format() of the values.");
+SKPY_EXPORT_AS(variable, "__format__", t_format, METH_O, NULL);
 
 static PyObject *t_ref(PyObject *self, PyObject *unused);
 
@@ -876,6 +880,8 @@ static PyObject *t_tolist(PyObject *self, PyObject *unused) {
     }
     return cur;
 }
+SKPY_EXPORT(tensor, t_, tolist, METH_NOARGS, "The values as nested Python lists (no numpy needed).");
+SKPY_EXPORT(variable, t_, tolist, METH_NOARGS, NULL);
 
 static PyObject *t_getstate_reduce(PyObject *self, PyObject *unused) {
     (void)unused;
@@ -891,6 +897,7 @@ static PyObject *t_getstate_reduce(PyObject *self, PyObject *unused) {
     if (!r) { Py_XDECREF(dt); }
     return r;
 }
+SKPY_EXPORT_AS(tensor, "__reduce__", t_getstate_reduce, METH_NOARGS, "Pickling support.");
 
 static PyGetSetDef tensor_getset[] = {
     {"shape", t_get_shape, NULL, "The shape as a TensorShape (a tuple).", NULL},
@@ -902,19 +909,6 @@ static PyGetSetDef tensor_getset[] = {
     {NULL}
 };
 
-static PyMethodDef tensor_methods[] = {
-    {"numpy", t_numpy, METH_NOARGS, "The values as a numpy array (a copy); a numpy scalar for rank 0."},
-    {"__array__", (PyCFunction)(void (*)(void))t_array, METH_VARARGS | METH_KEYWORDS, "numpy interop (zero-copy view)."},
-    {"__dlpack__", (PyCFunction)(void (*)(void))skpy_tensor_dlpack, METH_VARARGS | METH_KEYWORDS,
-     "__dlpack__(*, stream=None, max_version=None, dl_device=None, copy=None): a DLPack capsule (dlpack.c)."},
-    {"__dlpack_device__", skpy_tensor_dlpack_device, METH_NOARGS, "(kDLCPU, 0)."},
-    {"__format__", t_format, METH_O, "format() of the values."},
-    {"__reduce__", t_getstate_reduce, METH_NOARGS, "Pickling support."},
-    {"tolist", t_tolist, METH_NOARGS, "The values as nested Python lists (no numpy needed)."},
-    {"ref", t_ref, METH_NOARGS, "A hashable reference to this object."},
-    {"experimental_ref", t_ref, METH_NOARGS, "A hashable reference to this object."},
-    {NULL}
-};
 
 static PyObject *tensor_new(PyTypeObject *type, PyObject *args, PyObject *kw) {
     static char *kwl[] = {"value", "dtype", NULL};
@@ -949,7 +943,7 @@ static PyType_Slot tensor_slots[] = {
     {Py_nb_index, nb_index},   /* a Variable is no index: its value changes */
     {Py_bf_getbuffer, tensor_getbuffer}, {Py_bf_releasebuffer, tensor_releasebuffer},
     {Py_tp_dealloc, tensor_dealloc}, {Py_tp_repr, t_repr}, {Py_tp_str, t_str},
-    {Py_tp_methods, tensor_methods}, {Py_tp_getset, tensor_getset}, {Py_tp_members, tensor_members},
+    {Py_tp_methods, NULL}, {Py_tp_getset, tensor_getset}, {Py_tp_members, tensor_members},
     {Py_tp_new, tensor_new}, {Py_tp_doc, "An immutable n-d array held by the SwiftKeras core (like tf.Tensor)."},
     {0, NULL}
 };
@@ -965,7 +959,7 @@ static Py_hash_t ref_hash(RefObject *r) {
 }
 static PyObject *ref_cmp(PyObject *a, PyObject *b, int op);
 static PyObject *ref_deref(RefObject *r, PyObject *u) { (void)u; Py_INCREF(r->obj); return r->obj; }
-static PyMethodDef ref_methods[] = {{"deref", (PyCFunction)ref_deref, METH_NOARGS, "The referenced object."}, {NULL}};
+static PyMethodDef ref_methods[] = {SKPY_FN(ref_, deref, METH_NOARGS, "The referenced object."), {NULL}};
 static PyType_Slot ref_slots[] = {
     {Py_tp_dealloc, ref_dealloc}, {Py_tp_hash, ref_hash}, {Py_tp_richcompare, ref_cmp}, {Py_tp_methods, ref_methods}, {0, NULL}
 };
@@ -984,10 +978,15 @@ static PyObject *t_ref(PyObject *self, PyObject *unused) {
     r->obj = self;
     return (PyObject *)r;
 }
+SKPY_EXPORT(tensor, t_, ref, METH_NOARGS, "A hashable reference to this object.");
+SKPY_EXPORT_AS(tensor, "experimental_ref", t_ref, METH_NOARGS, "A hashable reference to this object.");
+SKPY_EXPORT(variable, t_, ref, METH_NOARGS, "A hashable reference to this variable.");
+SKPY_EXPORT_AS(variable, "experimental_ref", t_ref, METH_NOARGS, NULL);
 /* ------------------------------------------------------------------------------------------
  * TensorShape: a tuple of ints
  * ---------------------------------------------------------------------------------------- */
 static PyObject *sh_as_list(PyObject *self, PyObject *u) { (void)u; return PySequence_List(self); }
+SKPY_EXPORT(shape, sh_, as_list, METH_NOARGS, "The dimensions as a list.");
 static PyObject *sh_num(PyObject *self, PyObject *u) {
     (void)u;
     long long n = 1;
@@ -998,6 +997,7 @@ static PyObject *sh_num(PyObject *self, PyObject *u) {
     }
     return PyLong_FromLongLong(n);
 }
+SKPY_EXPORT_AS(shape, "num_elements", sh_num, METH_NOARGS, "The product of the dimensions.");
 static PyObject *sh_rank(PyObject *self, void *c) { (void)c; return PyLong_FromSsize_t(PyTuple_GET_SIZE(self)); }
 static PyObject *sh_repr(PyObject *self) {
     PyObject *l = PySequence_List(self);
@@ -1007,18 +1007,13 @@ static PyObject *sh_repr(PyObject *self) {
     return r;
 }
 static PyObject *sh_str(PyObject *self) { return tuple_repr(self); }
-static PyObject *sh_fully(PyObject *self, PyObject *u) { (void)self; (void)u; Py_RETURN_TRUE; }
-static PyMethodDef shape_methods[] = {
-    {"as_list", sh_as_list, METH_NOARGS, "The dimensions as a list."},
-    {"num_elements", sh_num, METH_NOARGS, "The product of the dimensions."},
-    {"is_fully_defined", sh_fully, METH_NOARGS, "Always True for eager tensors."},
-    {NULL}
-};
+static PyObject *sh_fully(PyObject *self SKPY_UNUSED, PyObject *u) { (void)u; Py_RETURN_TRUE; }
+SKPY_EXPORT_AS(shape, "is_fully_defined", sh_fully, METH_NOARGS, "Always True for eager tensors.");
 static PyGetSetDef shape_getset[] = {
     {"rank", sh_rank, NULL, NULL, NULL}, {"ndims", sh_rank, NULL, NULL, NULL}, {NULL}
 };
 static PyType_Slot shape_slots[] = {
-    {Py_tp_repr, sh_repr}, {Py_tp_str, sh_str}, {Py_tp_methods, shape_methods}, {Py_tp_getset, shape_getset},
+    {Py_tp_repr, sh_repr}, {Py_tp_str, sh_str}, {Py_tp_methods, NULL}, {Py_tp_getset, shape_getset},
     {Py_tp_doc, "The shape of a tensor: a tuple of ints with as_list() (like tf.TensorShape)."}, {0, NULL}
 };
 static PyType_Spec shape_spec = {"swiftkeras.TensorShape", 0, 0, Py_TPFLAGS_DEFAULT, shape_slots};
@@ -1062,6 +1057,8 @@ static PyObject *v_read(VariableObject *o, PyObject *u) {
     int32_t st = sk_variable_read(o->v, &t);
     return skpy_finish(st, t);
 }
+SKPY_EXPORT_AS(variable, "read_value", v_read, METH_NOARGS, "The current value as a Tensor.");
+SKPY_EXPORT_AS(variable, "value", v_read, METH_NOARGS, "The current value as a Tensor.");
 typedef int32_t (*assignfn)(sk_variable *, const sk_tensor *);
 static PyObject *v_assign_common(VariableObject *o, PyObject *args, PyObject *kw, assignfn f) {
     static char *kwl[] = {"value", "use_locking", "name", "read_value", NULL};
@@ -1081,8 +1078,11 @@ static PyObject *v_assign_common(VariableObject *o, PyObject *args, PyObject *kw
     return (PyObject *)o;
 }
 static PyObject *v_assign(VariableObject *o, PyObject *a, PyObject *k) { return v_assign_common(o, a, k, sk_variable_assign); }
+SKPY_EXPORT(variable, v_, assign, METH_VARARGS | METH_KEYWORDS, "Replaces the value.");
 static PyObject *v_assign_add(VariableObject *o, PyObject *a, PyObject *k) { return v_assign_common(o, a, k, sk_variable_assign_add); }
+SKPY_EXPORT(variable, v_, assign_add, METH_VARARGS | METH_KEYWORDS, "Adds to the value.");
 static PyObject *v_assign_sub(VariableObject *o, PyObject *a, PyObject *k) { return v_assign_common(o, a, k, sk_variable_assign_sub); }
+SKPY_EXPORT(variable, v_, assign_sub, METH_VARARGS | METH_KEYWORDS, "Subtracts from the value.");
 static PyObject *v_numpy(VariableObject *o, PyObject *u) {
     PyObject *t = v_read(o, u);
     if (!t) return NULL;
@@ -1090,6 +1090,7 @@ static PyObject *v_numpy(VariableObject *o, PyObject *u) {
     Py_DECREF(t);
     return r;
 }
+SKPY_EXPORT(variable, v_, numpy, METH_NOARGS, "The current value as a numpy array.");
 static PyObject *v_get_name(VariableObject *o, void *c) {
     (void)c;
     const char *n = sk_variable_name(o->v);
@@ -1138,27 +1139,13 @@ static PyGetSetDef variable_getset[] = {
     {"_handle_address", (getter)v_get_address, NULL, NULL, NULL},
     {NULL}
 };
-static PyMethodDef variable_methods[] = {
-    {"read_value", (PyCFunction)v_read, METH_NOARGS, "The current value as a Tensor."},
-    {"value", (PyCFunction)v_read, METH_NOARGS, "The current value as a Tensor."},
-    {"numpy", (PyCFunction)v_numpy, METH_NOARGS, "The current value as a numpy array."},
-    {"assign", (PyCFunction)(void (*)(void))v_assign, METH_VARARGS | METH_KEYWORDS, "Replaces the value."},
-    {"assign_add", (PyCFunction)(void (*)(void))v_assign_add, METH_VARARGS | METH_KEYWORDS, "Adds to the value."},
-    {"assign_sub", (PyCFunction)(void (*)(void))v_assign_sub, METH_VARARGS | METH_KEYWORDS, "Subtracts from the value."},
-    {"__array__", (PyCFunction)(void (*)(void))t_array, METH_VARARGS | METH_KEYWORDS, "numpy interop (a copy)."},
-    {"__format__", t_format, METH_O, NULL},
-    {"tolist", t_tolist, METH_NOARGS, NULL},
-    {"ref", t_ref, METH_NOARGS, "A hashable reference to this variable."},
-    {"experimental_ref", t_ref, METH_NOARGS, NULL},
-    {NULL}
-};
 static PyMemberDef variable_members[] = {
     {"__weaklistoffset__", T_PYSSIZET, offsetof(VariableObject, weakrefs), READONLY, NULL}, {NULL}
 };
 static PyType_Slot variable_slots[] = {
     TENSOR_LIKE_SLOTS,
     {Py_tp_dealloc, variable_dealloc}, {Py_tp_repr, v_repr},
-    {Py_tp_methods, variable_methods}, {Py_tp_getset, variable_getset}, {Py_tp_members, variable_members},
+    {Py_tp_methods, NULL}, {Py_tp_getset, variable_getset}, {Py_tp_members, variable_members},
     {Py_tp_new, variable_new}, {Py_tp_doc, "A mutable tensor with an identity (like tf.Variable)."},
     {0, NULL}
 };
@@ -1175,8 +1162,7 @@ PyObject *skpy_wrap_variable(sk_variable *v) {
     return (PyObject *)o;
 }
 
-static PyObject *m_register_variable_class(PyObject *self, PyObject *cls) {
-    (void)self;
+static PyObject *m_register_variable_class(PyObject *self SKPY_UNUSED, PyObject *cls) {
     if (!PyType_Check(cls) || !PyType_IsSubtype((PyTypeObject *)cls, skpy_VariableType)) {
         PyErr_SetString(PyExc_TypeError, "expected a subclass of _native.Variable");
         return NULL;
@@ -1186,15 +1172,20 @@ static PyObject *m_register_variable_class(PyObject *self, PyObject *cls) {
     variable_class = cls;
     Py_RETURN_NONE;
 }
+SKPY_EXPORT_AS(module, "_register_variable_class", m_register_variable_class, METH_O,
+    "Variables created by layers use this class.");
 
-PyMethodDef skpy_tensor_module_methods[] = {
-    {"_register_variable_class", m_register_variable_class, METH_O, "Variables created by layers use this class."},
-    {NULL}
-};
+
+SKPY_SECTION(tensor);
+SKPY_SECTION(variable);
+SKPY_SECTION(shape);
 
 int skpy_tensor_init(PyObject *m) {
     PyObject *tuple = (PyObject *)&PyTuple_Type;
-    if (!(skpy_TensorType = skpy_add_type(m, &tensor_spec, NULL)) || !(skpy_VariableType = skpy_add_type(m, &variable_spec, NULL)) ||
+    /* the methods: the sections skpy_tensor, skpy_variable and skpy_shape */
+    if (SKPY_SET_METHODS(tensor_slots, tensor) < 0 || SKPY_SET_METHODS(variable_slots, variable) < 0 ||
+        SKPY_SET_METHODS(shape_slots, shape) < 0 ||
+        !(skpy_TensorType = skpy_add_type(m, &tensor_spec, NULL)) || !(skpy_VariableType = skpy_add_type(m, &variable_spec, NULL)) ||
         !(ShapeType = skpy_add_type(m, &shape_spec, tuple)) || !(RefType = skpy_add_type(m, &ref_spec, NULL)))
         return -1;
     /* numpy defers to the operators of both (a Tensor on the right of an ndarray stays a Tensor) */
