@@ -139,7 +139,7 @@ wheel: lib $(VENV_TEST)
 	rm -rf $(DIST)/raw $(DIST)/*.whl && mkdir -p $(DIST)/raw
 	SWIFTKERAS_LIB=$(CURDIR)/$(LIB) $(PYTHON) -m pip wheel -q --no-deps --no-build-isolation -w $(DIST)/raw ./$(PYDIR)
 	$(VENV)/bin/abi3audit --strict $(DIST)/raw/*.whl
-	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/auditwheel -q repair -w $(DIST) $(DIST)/raw/*.whl
+	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/auditwheel repair -w $(DIST) $(DIST)/raw/*.whl
 
 # The sdist: the package and the SwiftKeras sources its setup.py builds the library from.
 sdist: $(VENV_TEST)
