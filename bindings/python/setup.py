@@ -15,6 +15,7 @@ against their own full API from the sdist (a version-specific module, same sourc
 """
 import glob
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -27,9 +28,19 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 # the sources: the repository (a checkout) or the sdist's copy of them (core/)
 ROOT = os.path.join(HERE, "core") if os.path.exists(os.path.join(HERE, "core", "Package.swift")) \
     else os.path.dirname(os.path.dirname(HERE))
-# What of the repository the sdist carries to build the library: the package manifest, the
-# Swift and C sources, the header and the license.
-CORE_PATHS = ["Package.swift", "Sources", "include", "LICENSE"]
+
+
+def _core_paths(root):
+    """What of the repository the sdist carries to build the library: the package manifest and
+    every file or folder it names (its targets' paths, linker scripts...), the header, the
+    license."""
+    with open(os.path.join(root, "Package.swift"), encoding="utf-8") as f:
+        literals = re.findall(r'"([^"\\]+)"', f.read())
+    named = {piece for lit in literals for piece in re.split(r"[=,]", lit)
+             if piece and not piece.startswith("-") and os.path.exists(os.path.join(root, piece))}
+    return sorted({"Package.swift", "include", "LICENSE"} | named)
+
+
 LIMITED_API = sys.version_info >= (3, 11)
 
 
@@ -74,7 +85,7 @@ class SdistWithCore(sdist):
             src = ROOT   # an sdist made from an unpacked sdist
         else:
             src = os.path.dirname(os.path.dirname(HERE))
-        for rel in CORE_PATHS:
+        for rel in _core_paths(src):
             a, b = os.path.join(src, rel), os.path.join(base_dir, "core", rel)
             if os.path.isdir(a):
                 shutil.copytree(a, b, ignore=shutil.ignore_patterns(".build*", "__pycache__"))
@@ -87,7 +98,10 @@ class SdistWithCore(sdist):
 
 cmdclass = {"build_ext": BuildWithSwift, "sdist": SdistWithCore}
 try:
-    from wheel.bdist_wheel import bdist_wheel
+    try:
+        from setuptools.command.bdist_wheel import bdist_wheel   # setuptools >= 70.1
+    except ImportError:
+        from wheel.bdist_wheel import bdist_wheel
 
     class BdistWheel(bdist_wheel):
         def finalize_options(self):

@@ -5,7 +5,11 @@
 #include <stdio.h>
 
 PyTypeObject *skpy_add_type(PyObject *m, PyType_Spec *spec, PyObject *bases) {
-    PyObject *tp = PyType_FromSpecWithBases(spec, bases);
+    /* a tuple of bases (3.9 takes no single type) */
+    PyObject *tuple = bases && !PyTuple_Check(bases) ? PyTuple_Pack(1, bases) : (Py_XINCREF(bases), bases);
+    if (bases && !tuple) return NULL;
+    PyObject *tp = PyType_FromSpecWithBases(spec, tuple);
+    Py_XDECREF(tuple);
     if (!tp) return NULL;
     const char *dot = strrchr(spec->name, '.');
     Py_INCREF(tp);
