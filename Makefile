@@ -160,10 +160,10 @@ test-packaging: wheel sdist
 	  --find-links $(VENV)/wheelhouse $(DIST)/swiftkeras-*.tar.gz
 	cd /tmp && $(CURDIR)/.build/venv-sdist/bin/python $(CURDIR)/$(PYDIR)/tests/installed_check.py sdist
 
-bench-python: python
+bench-python: python $(VENV_TEST)
 	PYTHONPATH=$(PYDIR) $(PYTHON) bench/python/bench.py
 
-bench: deps
+bench: deps $(VENV_TEST)
 	$(SWIFT) build -c release --product skbench
 	$(PYTHON) bench/run.py .build/release/skbench $(FILTER)
 	@$(MAKE) --no-print-directory bench-c
