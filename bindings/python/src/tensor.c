@@ -883,19 +883,26 @@ static PyObject *t_tolist(PyObject *self, PyObject *unused) {
 SKPY_EXPORT(tensor, t_, tolist, METH_NOARGS, "The values as nested Python lists (no numpy needed).");
 SKPY_EXPORT(variable, t_, tolist, METH_NOARGS, NULL);
 
-static PyObject *t_getstate_reduce(PyObject *self, PyObject *unused) {
-    (void)unused;
-    PyObject *l = t_tolist(self, NULL);
-    if (!l) return NULL;
-    PyObject *mod = PyImport_ImportModule("swiftkeras._native");
-    if (!mod) { Py_DECREF(l); return NULL; }
-    PyObject *conv = PyObject_GetAttrString(mod, "convert");
-    Py_DECREF(mod);
-    if (!conv) { Py_DECREF(l); return NULL; }
-    PyObject *dt = t_get_dtype(self, NULL);
-    PyObject *r = dt ? Py_BuildValue("(N(NN))", conv, l, dt) : NULL;
-    if (!r) { Py_XDECREF(dt); }
-    return r;
+/* Pickling: (tensor_from_bytes, (the elements' bytes as the core holds them, dtype name, shape)):
+ * exact for every dtype, one copy of the memory. */
+static PyObject *t_getstate_reduce(PyObject *self, PyObject *unused SKPY_UNUSED) {
+    sk_tensor *h = handle_of(self);
+    if (!h) return NULL;
+    int64_t dims[64]; int32_t nd;
+    PyObject *shape = handle_shape(h, dims, &nd) < 0 ? NULL : make_shape_obj(dims, nd);
+    int32_t dt = sk_tensor_dtype(h);
+    size_t nbytes = (size_t)sk_tensor_size(h) * (size_t)skpy_dtype_sizes[dt];
+    PyObject *data = shape ? PyBytes_FromStringAndSize(NULL, (Py_ssize_t)nbytes) : NULL;   /* filled below */
+    int32_t st = data && nbytes ? sk_tensor_copy_data(h, PyBytes_AsString(data), nbytes) : SK_OK;
+    sk_tensor_release(h);
+    PyObject *mod = data && !st ? PyImport_ImportModule("swiftkeras._native") : NULL;
+    PyObject *from = mod ? PyObject_GetAttrString(mod, "tensor_from_bytes") : NULL;
+    Py_XDECREF(mod);
+    if (!from) {
+        Py_XDECREF(shape); Py_XDECREF(data);
+        return st ? skpy_raise_status(st) : NULL;
+    }
+    return Py_BuildValue("(N(NsN))", from, data, skpy_dtype_names[dt], shape);
 }
 SKPY_EXPORT_AS(tensor, "__reduce__", t_getstate_reduce, METH_NOARGS, "Pickling support.");
 
@@ -1161,6 +1168,36 @@ PyObject *skpy_wrap_variable(sk_variable *v) {
     o->v = v;
     return (PyObject *)o;
 }
+
+/* tensor_from_bytes(data, dtype, shape) -> Tensor: the inverse of Tensor.__reduce__. */
+static PyObject *m_tensor_from_bytes(PyObject *self SKPY_UNUSED, PyObject *args) {
+    const char *data, *dtype;
+    Py_ssize_t n;
+    PyObject *shape;
+    if (!PyArg_ParseTuple(args, "y#sO", &data, &n, &dtype, &shape)) return NULL;
+    PyObject *name = PyUnicode_FromString(dtype);
+    int32_t d = name ? skpy_dtype_code_of(name, 0) : -1;
+    Py_XDECREF(name);
+    if (d < 0) return NULL;
+    Conv c; skpy_conv_init(&c);
+    const int64_t *dims; int32_t nd;
+    PyObject *res = NULL;
+    if (skpy_conv_ints(&c, shape, "tensor_from_bytes", "shape", 0, &dims, &nd) == 0) {
+        int64_t count = 1;
+        for (int32_t i = 0; i < nd && count >= 0; i++) count = dims[i] < 0 || (dims[i] && count > INT64_MAX / dims[i]) ? -1 : count * dims[i];
+        if (count < 0 || count > PY_SSIZE_T_MAX / skpy_dtype_sizes[d] || count * skpy_dtype_sizes[d] != n) {
+            PyErr_Format(PyExc_ValueError, "tensor_from_bytes: %zd bytes do not hold a %s tensor of that shape", n, dtype);
+        } else {
+            sk_tensor *t = NULL;
+            int32_t st = sk_tensor_from_data(n ? data : "", d, dims, nd, &t);
+            res = skpy_finish(st, t);
+        }
+    }
+    skpy_conv_free(&c);
+    return res;
+}
+SKPY_EXPORT(module, m_, tensor_from_bytes, METH_VARARGS,
+    "tensor_from_bytes(data, dtype, shape) -> Tensor: the elements' bytes as Tensor.__reduce__ gives them.");
 
 static PyObject *m_register_variable_class(PyObject *self SKPY_UNUSED, PyObject *cls) {
     if (!PyType_Check(cls) || !PyType_IsSubtype((PyTypeObject *)cls, skpy_VariableType)) {

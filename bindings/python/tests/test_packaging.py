@@ -75,6 +75,21 @@ def test_tensor_pickles_with_dtype_and_values(dtype):
     assert u.dtype == t.dtype and u.shape == t.shape and u.tolist() == t.tolist()
 
 
+def test_tensor_pickle_holds_the_exact_bytes():
+    x = np.array([[0.1, -0.0, np.inf], [np.nan, 1e-308, -7.25]], dtype=np.float64)
+    t = tf.constant(x)
+    u = pickle.loads(pickle.dumps(t))
+    assert u.shape == (2, 3) and u.dtype == tf.float64
+    assert u.numpy().tobytes() == x.tobytes()   # -0.0 and the NaN's bits too
+    big = tf.range(100000, dtype="int64")
+    assert len(pickle.dumps(big)) < 100000 * 8 + 1000   # the raw elements, not a list of ints
+    assert pickle.loads(pickle.dumps(tf.zeros([0, 3]))).shape == (0, 3)
+    with pytest.raises(ValueError, match="3 bytes do not hold a float32 tensor"):
+        _native.tensor_from_bytes(b"abc", "float32", [1])
+    with pytest.raises(ValueError):
+        _native.tensor_from_bytes(b"", "float32", [-1])
+
+
 def test_variable_pickles_with_name_trainable_and_dtype():
     v = tf.Variable([[1.5, 2.5]], name="w", trainable=False, dtype="float64")
     u = pickle.loads(pickle.dumps(v))
