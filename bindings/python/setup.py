@@ -3,7 +3,8 @@
 `pip install ./bindings/python` (or `pip install swiftkeras-X.tar.gz`, the sdist) runs
 `swift build -c release --product swiftkeras` on the SwiftKeras sources (the repository root, or
 the copy of them the sdist carries in `core/`), copies libswiftkeras.so into the package and
-links swiftkeras._native to it with rpath $ORIGIN, so the installed package is self-contained.
+links swiftkeras._native to it with rpath $ORIGIN (the copy is named by its SONAME,
+libswiftkeras.so.MAJOR), so the installed package is self-contained.
 Set SWIFT=/path/to/swift if swift is not on PATH; set SWIFTKERAS_LIB=/path/to/libswiftkeras.so
 to use an already built library.
 
@@ -44,6 +45,12 @@ def _core_paths(root):
 LIMITED_API = sys.version_info >= (3, 11)
 
 
+def _soname():
+    """The library's SONAME, the name the extension records: libswiftkeras.so.SK_VERSION_MAJOR."""
+    with open(os.path.join(ROOT, "include", "swiftkeras", "base.h"), encoding="utf-8") as f:
+        return "libswiftkeras.so." + re.search(r"#define SK_VERSION_MAJOR\s+(\d+)", f.read()).group(1)
+
+
 def _swift():
     return os.environ.get("SWIFT") or shutil.which("swift") or "/opt/swift/usr/bin/swift"
 
@@ -66,11 +73,12 @@ class BuildWithSwift(build_ext):
         for ext in self.extensions:
             ext.library_dirs.append(libdir)
         super().run()
-        # the library goes next to the extension (rpath $ORIGIN)
+        # the library goes next to the extension (rpath $ORIGIN), under its SONAME: the name the
+        # extension records (see Package.swift)
         for ext in self.extensions:
             dest = os.path.dirname(self.get_ext_fullpath(ext.name))
             os.makedirs(dest, exist_ok=True)
-            shutil.copy2(lib, os.path.join(dest, "libswiftkeras.so"))
+            shutil.copy2(lib, os.path.join(dest, _soname()))
         # the type stubs of the built package (generated from it, like the extension)
         if not self.inplace:
             subprocess.check_call([sys.executable, os.path.join(HERE, "make_stubs.py"), os.path.abspath(self.build_lib)])

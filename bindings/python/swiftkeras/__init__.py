@@ -214,8 +214,9 @@ from ._autodiff import (GradientTape, UnconnectedGradients, custom_gradient, fun
 
 
 def __getattr__(name):
-    """``tf.keras``, ``tf.random`` and ``tf.experimental`` load on first use, so ``import swiftkeras`` stays fast."""
-    if name in ("keras", "random", "experimental"):
+    """``tf.keras``, ``tf.random``, ``tf.config`` and ``tf.experimental`` load on first use, so
+    ``import swiftkeras`` stays fast."""
+    if name in ("keras", "random", "config", "experimental"):
         import importlib
         return importlib.import_module("." + name, __name__)
     raise AttributeError(f"module 'swiftkeras' has no attribute {name!r}")

@@ -5,6 +5,7 @@ import enum
 from types import TracebackType
 from typing import Any, Callable, Iterator, Optional, Sequence, Tuple, TypeVar, Union, overload
 
+from swiftkeras import config as config
 from swiftkeras import experimental as experimental
 from swiftkeras import keras as keras
 from swiftkeras import random as random

@@ -18,7 +18,8 @@ from swiftkeras import _native, keras  # noqa: E402
 site = sysconfig.get_paths()["purelib"]
 pkg = os.path.dirname(tf.__file__)
 assert pkg.startswith(site), f"swiftkeras imported from {pkg}, not from the venv's {site}"
-assert os.path.exists(os.path.join(pkg, "libswiftkeras.so")), "the library is not bundled"
+libs = [f for f in os.listdir(pkg) if f.startswith("libswiftkeras.so")]
+assert libs, "the library is not bundled"
 assert os.path.exists(os.path.join(pkg, "py.typed")), "py.typed is missing"
 assert os.path.exists(os.path.join(pkg, "__init__.pyi")), "the stubs are missing"
 try:
@@ -63,4 +64,6 @@ pred = model.predict(xs, verbose=0)
 assert isinstance(pred, list) and len(pred) == 10   # without numpy, predict gives lists
 assert back.predict(xs, verbose=0) == pred
 assert pickle.loads(pickle.dumps(x)).tolist() == x.tolist()
-print(f"installed {kind}: ok ({ext}, {pkg})")
+tf.config.threading.set_intra_op_parallelism_threads(1)   # the bundled library, through ctypes
+assert tf.config.threading.get_intra_op_parallelism_threads() == 1
+print(f"installed {kind}: ok ({ext}, {', '.join(libs)}, {pkg})")
