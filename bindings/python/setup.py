@@ -36,8 +36,9 @@ def _core_paths(root):
     every file or folder it names (its targets' paths, linker scripts...), the header, the
     license."""
     with open(os.path.join(root, "Package.swift"), encoding="utf-8") as f:
-        literals = re.findall(r'"([^"\\]+)"', f.read())
-    named = {piece for lit in literals for piece in re.split(r"[=,]", lit)
+        literals = re.findall(r'"((?:[^"\\]|\\.)*)"', f.read())
+    pieces = {piece.replace("\\(Context.packageDirectory)/", "") for lit in literals for piece in re.split(r"[=,]", lit)}
+    named = {piece for piece in pieces
              if piece and not piece.startswith("-") and os.path.exists(os.path.join(root, piece))}
     return sorted({"Package.swift", "include", "LICENSE"} | named)
 
