@@ -12,6 +12,8 @@ VENV := .build/venv
 PYTHON := $(VENV)/bin/python
 VENV_TEST := $(VENV)/.test-packages
 LIB := .build/release/libswiftkeras.so
+# the stripped library and the static one (install, wheel)
+STAGE := .build/packaging
 HEADERS := include/swiftkeras.h $(sort $(wildcard include/swiftkeras/*.h))
 CFLAGS_STRICT := -std=c11 -Wall -Wextra -Werror -pedantic -O2
 
@@ -143,12 +145,13 @@ test-python: python $(VENV_TEST)
 	cd $(PYDIR) && $(CURDIR)/$(PYTHON) -m pytest -q tests
 	$(PYTHON) -m mypy --config-file $(PYDIR)/mypy.ini $(PYDIR)/typing_check.py
 
-# The wheel: built by pip from bindings/python (with the library `lib` built), checked for the
-# stable ABI by abi3audit and given by auditwheel the manylinux tag its symbol versions allow.
+# The wheel: built by pip from bindings/python with the stripped library `make install` installs
+# (a fresh setuptools build folder), checked for the stable ABI by abi3audit and given by
+# auditwheel the manylinux tag its symbol versions allow.
 DIST := .build/dist
-wheel: lib $(VENV_TEST)
-	rm -rf $(DIST)/raw $(DIST)/*.whl && mkdir -p $(DIST)/raw
-	SWIFTKERAS_LIB=$(CURDIR)/$(LIB) $(PYTHON) -m pip wheel -q --no-deps --no-build-isolation -w $(DIST)/raw ./$(PYDIR)
+wheel: lib $(STAGE)/libswiftkeras.so $(VENV_TEST)
+	rm -rf $(DIST)/raw $(DIST)/*.whl $(PYDIR)/build && mkdir -p $(DIST)/raw
+	SWIFTKERAS_LIB=$(CURDIR)/$(STAGE)/libswiftkeras.so $(PYTHON) -m pip wheel -q --no-deps --no-build-isolation -w $(DIST)/raw ./$(PYDIR)
 	$(VENV)/bin/abi3audit --strict $(DIST)/raw/*.whl
 	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/auditwheel repair -w $(DIST) $(DIST)/raw/*.whl
 
@@ -195,7 +198,6 @@ DATADIR ?= $(PREFIX)/share
 SK_VERSION := $(shell sed -n 's/^\#define SK_VERSION_\(MAJOR\|MINOR\|PATCH\)  *\([0-9][0-9]*\).*/\2/p' include/swiftkeras/base.h | paste -sd. -)
 SK_MAJOR := $(word 1,$(subst ., ,$(SK_VERSION)))
 SK_MINOR := $(word 2,$(subst ., ,$(SK_VERSION)))
-STAGE := .build/packaging
 SWIFT_STATIC := $(dir $(realpath $(SWIFT)))../lib/swift_static/linux
 INSTALL_SUBST = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' \
 	-e 's|@VERSION@|$(SK_VERSION)|g' -e 's|@MAJOR@|$(SK_MAJOR)|g' -e 's|@MINOR@|$(SK_MINOR)|g' \

@@ -79,6 +79,8 @@ class BuildWithSwift(build_ext):
         for ext in self.extensions:
             dest = os.path.dirname(self.get_ext_fullpath(ext.name))
             os.makedirs(dest, exist_ok=True)
+            for stale in glob.glob(os.path.join(dest, "libswiftkeras.so*")):   # an earlier build's
+                os.remove(stale)
             shutil.copy2(lib, os.path.join(dest, _soname()))
         # the type stubs of the built package (generated from it, like the extension)
         if not self.inplace:

@@ -19,7 +19,7 @@ site = sysconfig.get_paths()["purelib"]
 pkg = os.path.dirname(tf.__file__)
 assert pkg.startswith(site), f"swiftkeras imported from {pkg}, not from the venv's {site}"
 libs = [f for f in os.listdir(pkg) if f.startswith("libswiftkeras.so")]
-assert libs, "the library is not bundled"
+assert len(libs) == 1 and libs[0].startswith("libswiftkeras.so."), f"the library, once under its SONAME: {libs}"
 assert os.path.exists(os.path.join(pkg, "py.typed")), "py.typed is missing"
 assert os.path.exists(os.path.join(pkg, "__init__.pyi")), "the stubs are missing"
 try:
