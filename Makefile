@@ -7,15 +7,17 @@ LIB := .build/release/libswiftkeras.so
 HEADERS := include/swiftkeras.h $(sort $(wildcard include/swiftkeras/*.h))
 CFLAGS_STRICT := -std=c11 -Wall -Wextra -Werror -pedantic -O2
 
-.PHONY: all lib deps test test-generated test-swift test-c test-python demo demo-c bench bench-c bench-python python clean
+.PHONY: all lib deps test test-generated test-swift test-c test-python demo demo-c bench bench-c bench-python bench-fit python clean
 
 all: lib
 
-# Debian packages: OpenBLAS (loaded at run time for matmul), valgrind, gcc/g++ (the C harness and
+# Debian packages: OpenBLAS (loaded at run time for matmul), oneDNN (loaded at run time for
+# float32 convolutions), valgrind, gcc/g++ (the C harness and
 # the header's C++ check), Python headers (the extension). Python: numpy, pytest.
 deps:
 	@need=""; \
 	ldconfig -p | grep -q 'libopenblas.so.0' || need="$$need libopenblas0-pthread"; \
+	ldconfig -p | grep -q 'libdnnl.so.2' || need="$$need libdnnl2"; \
 	command -v valgrind >/dev/null || need="$$need valgrind"; \
 	command -v gcc >/dev/null || need="$$need gcc"; \
 	command -v g++ >/dev/null || need="$$need g++"; \
@@ -56,8 +58,8 @@ test-c: lib
 	Tests/C/check_coverage.sh "$(HEADERS)"
 	Tests/C/build/harness
 	@echo "C harness under valgrind memcheck:"
-	@# valgrind cannot execute OpenBLAS's AVX-512 kernels: ask OpenBLAS for its AVX2 ones here.
-	OPENBLAS_CORETYPE=HASWELL valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --error-exitcode=9 Tests/C/build/harness
+	@# valgrind cannot execute AVX-512 code: ask OpenBLAS and oneDNN for their AVX2 kernels here.
+	OPENBLAS_CORETYPE=HASWELL ONEDNN_MAX_CPU_ISA=AVX2 DNNL_MAX_CPU_ISA=AVX2 valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --error-exitcode=9 Tests/C/build/harness
 
 demo: deps
 	$(SWIFT) build -c release --product skdemo
@@ -110,6 +112,11 @@ test-python: python
 
 bench-python: python
 	PYTHONPATH=$(PYDIR) $(PYTHON) bench/python/bench.py
+
+# Only the training workloads (bench/python/workloads.py), ours beside PyTorch and TF when
+# importable (REF_PYTHON=/path/to/python with torch + tensorflow + tf-keras): make bench-fit [FIT=cnn ...]
+bench-fit: python
+	PYTHONPATH=$(PYDIR) $(PYTHON) bench/python/bench.py --fit $(FIT)
 
 bench: deps
 	$(SWIFT) build -c release --product skbench
