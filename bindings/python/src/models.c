@@ -315,7 +315,11 @@ static PyObject *k_model_fit_ex(PyObject *self, PyObject *args, PyObject *kw) {
     a.callbacks = (sk_keras_callback *const *)cbs;
     a.n_callbacks = ncb;
     sk_history *h = NULL;
+    /* The core trains without the GIL (other Python threads keep running); every hook it calls
+     * back takes the GIL itself (PyGILState_Ensure in the trampolines). */
+    Py_BEGIN_ALLOW_THREADS
     st = sk_model_fit_ex(m, (const sk_tensor *const *)tx.h, tx.n, ty, &a, &h);
+    Py_END_ALLOW_THREADS
     if (st) { sk_history_release(h); skpy_raise_status(st); goto done; }
     result = skpy_history_run(h, history_dict(h));
     sk_history_release(h);
