@@ -13,6 +13,7 @@ import Synchronization
 // oneDNN picks its own blocked weight layout ("any"); the kernel is reordered to it per call
 // (a few KB) and the kernel gradient reordered back. Plans (primitive + reorders) are cached per
 // geometry, and each call brings its own scratchpad, so concurrent calls are safe.
+// The library never sets environment variables here (see host.c for OpenMP's wait policy).
 
 /// The oneDNN functions SwiftKeras uses, resolved once from a dynamically loaded libdnnl.
 enum OneDNN {
@@ -118,8 +119,9 @@ enum OneDNN {
         }
         // Debian's oneDNN runs on OpenMP (libgomp), whose idle threads spin by default: between
         // two convolutions they take the cores from the core's own worker threads (measured:
-        // a CNN's fit 3x slower). Ask for sleeping idle threads unless the user chose.
-        if getenv("OMP_WAIT_POLICY") == nil { setenv("OMP_WAIT_POLICY", "passive", 0) }
+        // a CNN's fit 3x slower). The load-time hook (SwiftKerasKernels/host.c) loads libgomp
+        // with OMP_WAIT_POLICY=passive when the process is single-threaded and the user has not
+        // chosen; this never changes the environment.
         let soname = "libdnnl.so.2"
         guard let h = dlopen(soname, RTLD_NOW | RTLD_LOCAL) else {
             failure = "\(soname) not found"
