@@ -17,17 +17,19 @@ STAGE := .build/packaging
 HEADERS := include/swiftkeras.h $(sort $(wildcard include/swiftkeras/*.h))
 CFLAGS_STRICT := -std=c11 -Wall -Wextra -Werror -pedantic -O2
 
-.PHONY: all lib deps test test-generated test-swift test-c test-python test-packaging demo demo-c bench bench-c bench-python bench-data python wheel sdist clean
+.PHONY: all lib deps test test-generated test-swift test-c test-python test-packaging demo demo-c bench bench-c bench-python bench-data bench-fit python wheel sdist clean
 
 all: lib
 
-# Debian packages: OpenBLAS (loaded at run time for matmul), valgrind, gcc/g++ (the C harness and
+# Debian packages: OpenBLAS (loaded at run time for matmul), oneDNN (loaded at run time for
+# float32 convolutions), valgrind, gcc/g++ (the C harness and
 # the header's C++ check), Python headers (the extension) and venv (Debian splits it out), cmake
 # and pkg-config (the install test), golang-go, rustc and cargo (the Go and Rust examples). Then
 # the venv $(VENV) of $(BASE_PYTHON).
 deps:
 	@need=""; \
 	ldconfig -p | grep -q 'libopenblas.so.0' || need="$$need libopenblas0-pthread"; \
+	ldconfig -p | grep -q 'libdnnl.so.2' || need="$$need libdnnl2"; \
 	command -v valgrind >/dev/null || need="$$need valgrind"; \
 	command -v gcc >/dev/null || need="$$need gcc"; \
 	command -v g++ >/dev/null || need="$$need g++"; \
@@ -87,8 +89,8 @@ test-c: lib
 	Tests/C/check_coverage.sh "$(HEADERS)"
 	Tests/C/build/harness
 	@echo "C harness under valgrind memcheck:"
-	@# valgrind cannot execute OpenBLAS's AVX-512 kernels: ask OpenBLAS for its AVX2 ones here.
-	OPENBLAS_CORETYPE=HASWELL valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --error-exitcode=9 Tests/C/build/harness
+	@# valgrind cannot execute AVX-512 code: ask OpenBLAS and oneDNN for their AVX2 kernels here.
+	OPENBLAS_CORETYPE=HASWELL ONEDNN_MAX_CPU_ISA=AVX2 DNNL_MAX_CPU_ISA=AVX2 valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --error-exitcode=9 Tests/C/build/harness
 
 demo: deps
 	$(SWIFT) build -c release --product skdemo
@@ -180,6 +182,11 @@ bench-python: python $(VENV_TEST)
 # tf.data: a shuffled, batched, prefetched 60k-sample pipeline vs TensorFlow's (REF_PYTHON), fit on a dataset vs arrays.
 bench-data: python $(VENV_TEST)
 	PYTHONPATH=$(PYDIR) $(PYTHON) bench/python/bench_data.py
+
+# Only the training workloads (bench/python/workloads.py), ours beside PyTorch and TF when
+# importable (REF_PYTHON=/path/to/python with torch + tensorflow + tf-keras): make bench-fit [FIT=cnn ...]
+bench-fit: python $(VENV_TEST)
+	PYTHONPATH=$(PYDIR) $(PYTHON) bench/python/bench.py --fit $(FIT)
 
 bench: deps $(VENV_TEST)
 	$(SWIFT) build -c release --product skbench

@@ -350,7 +350,8 @@ static PyObject *k_model_fit_ex(PyObject *self SKPY_UNUSED, PyObject *args, PyOb
     a.validation_epochs = nvep ? vep : NULL;
     a.n_validation_epochs = nvep;
     sk_history *h = NULL;
-    /* the callbacks take the GIL; released, a prefetch thread can run Python generators */
+    /* The core trains without the GIL (other Python threads keep running, a prefetch thread can run
+     * Python generators); every hook it calls back takes the GIL itself (PyGILState_Ensure). */
     Py_BEGIN_ALLOW_THREADS
     st = sk_model_fit_ex(m, (const sk_tensor *const *)tx.h, tx.n, ty, &a, &h);
     Py_END_ALLOW_THREADS
