@@ -1,6 +1,7 @@
 /* C harness for libswiftkeras: compiled with -std=c11 -Wall -Wextra -Werror -pedantic against
  * include/swiftkeras.h alone. Ends with "N passed, N failed". */
-#define _POSIX_C_SOURCE 200112L  /* setenv */
+#define _POSIX_C_SOURCE 200809L  /* setenv, mkdtemp, symlink */
+#define _XOPEN_SOURCE 700        /* mknod */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,6 +124,7 @@ static void test_tensors(void) {
 #include "harness_ownership.inc"
 #include "harness_rules.inc"
 #include "harness_callbacks.inc"
+#include "harness_reliability.inc"
 
 int main(void) {
     test_version();
@@ -147,6 +149,7 @@ int main(void) {
     test_ownership();
     test_rules();
     test_keras_callbacks();
+    test_reliability();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }
