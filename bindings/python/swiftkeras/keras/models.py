@@ -179,7 +179,7 @@ class Model(_layers.Layer):
             raise NotImplementedError("fit: steps_per_epoch is not supported (fit runs over all of x)")
         if verbose == "auto":
             verbose = 1
-        batch_size = int(batch_size or 32)
+        batch_size = 32 if batch_size is None else batch_size   # 0, 2.5: the core's error
         if kwargs.get("validation_steps") is not None or kwargs.get("validation_freq", 1) != 1 \
                 or kwargs.get("validation_batch_size") not in (None, batch_size):
             raise NotImplementedError("fit: validation_steps, validation_freq and validation_batch_size are not "
@@ -217,13 +217,13 @@ class Model(_layers.Layer):
             raise NotImplementedError("evaluate: steps is not supported (evaluate runs over all of x)")
         cbl = _callbacks._CallbackList(callbacks, self, {"verbose": verbose, "steps": None})
         cbl.call("on_test_begin", {})
-        d = _native.model_evaluate_weighted(self._model, self._xs(x), y, sample_weight, int(batch_size or 32),
+        d = _native.model_evaluate_weighted(self._model, self._xs(x), y, sample_weight, 32 if batch_size is None else batch_size,
                                             int(verbose))
         cbl.call("on_test_end", d)
         return d if return_dict else _fit_flatten(d)
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, **kwargs):
-        return _numpy_or_tensor(_native.model_predict(self._model, self._xs(x), int(batch_size or 32)))
+        return _numpy_or_tensor(_native.model_predict(self._model, self._xs(x), 32 if batch_size is None else batch_size))
 
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
         """One gradient step on the batch (metrics reset first); the batch's loss and metrics."""
