@@ -79,7 +79,7 @@ HANDLES = ["sk_tensor", "sk_variable", "sk_tape", "sk_function", "sk_layer", "sk
 
 
 # out-parameters that are arrays sized by a count elsewhere in the parameter list
-ARRAY_OUTS = {("sk_tape_gradient", "grads")}
+ARRAY_OUTS = {("sk_tape_gradient", "grads"), ("sk_rnn", "new_states")}
 
 
 def arg_expr(fn, ty, name, callbacks, has_data):
