@@ -125,6 +125,7 @@ static void test_tensors(void) {
 #include "harness_rules.inc"
 #include "harness_callbacks.inc"
 #include "harness_reliability.inc"
+#include "harness_host.inc"
 
 int main(void) {
     test_version();
@@ -150,6 +151,7 @@ int main(void) {
     test_rules();
     test_keras_callbacks();
     test_reliability();
+    test_host();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }
