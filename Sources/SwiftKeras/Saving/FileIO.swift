@@ -125,9 +125,10 @@ enum FileIO {
         defer { closedir(d) }
         let prefix = name + ".tmp-"
         while let entry = readdir(d) {
-            let entryName = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
+            // The name in place, up to its NUL: a record can be shorter than dirent's 256-byte
+            // d_name array, so copying the array would read past the end of the buffer.
+            guard let offset = MemoryLayout<dirent>.offset(of: \dirent.d_name) else { continue }
+            let entryName = String(cString: (UnsafeRawPointer(entry) + offset).assumingMemoryBound(to: CChar.self))
             guard entryName.hasPrefix(prefix) else { continue }
             let rest = entryName.dropFirst(prefix.count).split(separator: "-")
             guard rest.count == 2, let pid = Int32(rest[0]), Int(rest[1]) != nil, pid > 0 else { continue }
