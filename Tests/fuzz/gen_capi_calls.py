@@ -75,7 +75,8 @@ def param_type_name(p):
 
 
 HANDLES = ["sk_tensor", "sk_variable", "sk_tape", "sk_function", "sk_layer", "sk_model", "sk_optimizer",
-           "sk_loss", "sk_history", "sk_keras_tensor", "sk_metric", "sk_keras_callback", "sk_callback_context"]
+           "sk_loss", "sk_history", "sk_keras_tensor", "sk_metric", "sk_keras_callback", "sk_callback_context",
+           "sk_dataset", "sk_dataset_element", "sk_dataset_iterator"]
 
 
 # out-parameters that are arrays sized by a count elsewhere in the parameter list
