@@ -36,12 +36,13 @@ public indirect enum ConfigValue: Equatable, CustomStringConvertible {
         return nil
     }
 
-    /// Parses JSON text (strict RFC 8259) into a config value.
+    /// Parses JSON text (strict RFC 8259, plus Python's `NaN`, `Infinity` and `-Infinity`,
+    /// which become doubles for the arguments' own range checks to name) into a config value.
     ///
     /// - Throws: `.invalidArgument` naming the syntax error and its byte offset.
     public static func parse(json text: String) throws -> ConfigValue {
         do {
-            return try ConfigValue(try JSONParser.parse(Array(text.utf8)))
+            return try ConfigValue(try JSONParser.parse(Array(text.utf8), allowNonFinite: true))
         } catch let e as JSONSyntaxError {
             throw SwiftKerasError(.invalidArgument, "config: invalid JSON: \(e.description)")
         }

@@ -204,8 +204,14 @@ extension Metrics {
                 if numThresholds <= 1 {
                     throw SwiftKerasError.invalid("AUC: num_thresholds must be > 1, got \(numThresholds)")
                 }
-                let inner = (0..<(numThresholds - 2)).map { Double($0 + 1) / Double(numThresholds - 1) }
-                self.thresholds = [-kerasEpsilon] + inner + [1 + kerasEpsilon]
+                // num_thresholds comes from the user or a file: its arrays go through the checked path.
+                try CheckedAllocation.check(numThresholds, of: Double.self, op: "AUC")
+                var all = [Double]()
+                all.reserveCapacity(numThresholds)
+                all.append(-kerasEpsilon)
+                for i in 0..<(numThresholds - 2) { all.append(Double(i + 1) / Double(numThresholds - 1)) }
+                all.append(1 + kerasEpsilon)
+                self.thresholds = all
                 evenlySpaced = numThresholds >= 3
             }
             self.curve = curve

@@ -243,7 +243,7 @@ class Model(_layers.Layer):
                                  initial_epoch=int(initial_epoch), verbose=int(verbose))
         if y is None:
             raise ValueError("fit: y is required")
-        batch_size = int(batch_size or 32)
+        batch_size = 32 if batch_size is None else batch_size   # 0, 2.5: the core's error
         if validation_batch_size not in (None, batch_size):
             raise NotImplementedError("fit: validation_batch_size is only supported with validation datasets or "
                                       "steps (array validation runs in batches of batch_size)")
@@ -322,8 +322,8 @@ class Model(_layers.Layer):
             ds = self._input_dataset(x, y, sample_weight, batch_size, False, None, [], "evaluate", epoch_end=False)
             d = _native.model_evaluate_dataset(self._model, ds._h, -1 if steps is None else int(steps), int(verbose))
         else:
-            d = _native.model_evaluate_weighted(self._model, self._xs(x), y, sample_weight, int(batch_size or 32),
-                                                int(verbose))
+            d = _native.model_evaluate_weighted(self._model, self._xs(x), y, sample_weight,
+                                                32 if batch_size is None else batch_size, int(verbose))
         cbl.call("on_test_end", d)
         return d if return_dict else _fit_flatten(d)
 
@@ -334,7 +334,7 @@ class Model(_layers.Layer):
             ds = self._input_dataset(x, None, None, batch_size, False, None, [], "predict", epoch_end=False)
             return _numpy_or_tensor(_native.model_predict_dataset(self._model, ds._h,
                                                                   -1 if steps is None else int(steps)))
-        return _numpy_or_tensor(_native.model_predict(self._model, self._xs(x), int(batch_size or 32)))
+        return _numpy_or_tensor(_native.model_predict(self._model, self._xs(x), 32 if batch_size is None else batch_size))
 
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
         """One gradient step on the batch (metrics reset first); the batch's loss and metrics."""
