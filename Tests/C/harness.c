@@ -124,6 +124,7 @@ static void test_tensors(void) {
 #include "harness_rules.inc"
 #include "harness_callbacks.inc"
 #include "harness_host.inc"
+#include "harness_layers_basic.inc"
 
 int main(void) {
     test_version();
@@ -149,6 +150,7 @@ int main(void) {
     test_rules();
     test_keras_callbacks();
     test_host();
+    test_layers_basic();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

@@ -138,4 +138,42 @@ final class KerasLayersBasicTests: XCTestCase {
             try layerFromConfig(className: "Dot", configJSON: #"{"axes": [1, 2, 3]}"#)
         }
     }
+
+    func testPaddingCroppingUpSamplingMatchTFKeras() throws {
+        let x = try Tensor.from(doubles: (0..<12).map(Double.init), shape: [1, 4, 3], dtype: .float32)
+        check(try ZeroPadding1D(padding: (1, 2))(x), [1, 7, 3], .float32, [0, 0, 0] + (0..<12).map(Double.init) + [0, 0, 0, 0, 0, 0], "zp1")
+        check(try Cropping1D(cropping: (1, 2))(x), [1, 1, 3], .float32, [3, 4, 5], "crop1")
+        check(try Cropping1D()(x), [1, 2, 3], .float32, [3, 4, 5, 6, 7, 8], "crop1 default")
+        check(try UpSampling1D()(x), [1, 8, 3], .float32, [0, 1, 2, 0, 1, 2, 3, 4, 5, 3, 4, 5, 6, 7, 8, 6, 7, 8, 9, 10, 11, 9, 10, 11], "up1")
+        let y = try Tensor.from(doubles: (0..<40).map(Double.init), shape: [2, 4, 5, 1], dtype: .float32)
+        let c2 = try Cropping2D(cropping: ((1, 0), (2, 1)))(y)
+        XCTAssertEqual(c2.shape, [2, 3, 2, 1])
+        XCTAssertEqual(Array(c2.doubles[0..<6]), [7, 8, 12, 13, 17, 18])   // tf.keras: [0, :, :, 0]
+        XCTAssertEqual(try Cropping2D(cropping: ((1, 0), (2, 1))).computeOutputShape([-1, 4, -1, 3]), [-1, 3, -1, 3])
+        // Configs as tf.keras 2 writes them; an integer means every side.
+        XCTAssertEqual(try Cropping2D(cropping: ((1, 0), (2, 1))).getConfig()["cropping"], .array([.array([.int(1), .int(0)]), .array([.int(2), .int(1)])]))
+        XCTAssertEqual(try ZeroPadding1D(padding: (1, 2)).getConfig()["padding"], .array([.int(1), .int(2)]))
+        let c = try XCTUnwrap(try layerFromConfig(className: "Cropping2D", configJSON: #"{"cropping": 1, "data_format": "channels_last"}"#) as? Cropping2D)
+        XCTAssertEqual(c.edges.map { [$0.0, $0.1] }, [[1, 1], [1, 1]])
+        let c3 = try XCTUnwrap(try layerFromConfig(className: "Cropping2D", configJSON: #"{"cropping": [1, 2]}"#) as? Cropping2D)
+        XCTAssertEqual(c3.edges.map { [$0.0, $0.1] }, [[1, 1], [2, 2]])
+        XCTAssertEqual(try (layerFromConfig(className: "ZeroPadding1D", configJSON: #"{"padding": 3}"#) as? ZeroPadding1D)?.edges.map { [$0.0, $0.1] }, [[3, 3]])
+        // Gradients of padding and cropping pass the kept values through.
+        let tape = GradientTape()
+        tape.watch(x)
+        let s = try tape.record { try Cropping1D(cropping: (1, 2))(ZeroPadding1D(padding: (0, 1))(x)).sum() }
+        check(try XCTUnwrap(try tape.gradient(s, x)), [1, 4, 3], .float32, [0, 0, 0, 1, 1, 1, 1, 1, 1, 0, 0, 0], "dcrop")   // steps 1 and 2 of 5 kept
+        // Errors.
+        assertError(.invalidArgument, containing: ["Cropping1D", "must be smaller than the size 4"]) { try Cropping1D(cropping: (2, 2))(x) }
+        assertError(.invalidArgument, containing: ["ZeroPadding1D", "non-negative"]) { try ZeroPadding1D(padding: (-1, 0)) }
+        assertError(.invalidArgument, containing: ["UpSampling1D", "size"]) { try UpSampling1D(size: 0) }
+        assertError(.invalidArgument, containing: ["Cropping2D.from_config", "cropping"]) {
+            try layerFromConfig(className: "Cropping2D", configJSON: #"{"cropping": [1, 2, 3]}"#)
+        }
+        assertError(.invalidArgument, containing: ["Cropping2D.from_config", "data_format"]) {
+            try layerFromConfig(className: "Cropping2D", configJSON: #"{"data_format": "channels_first"}"#)
+        }
+        assertError(.invalidArgument, containing: ["UpSampling1D", "overflow"]) { try UpSampling1D(size: 4).computeOutputShape([1, Int.max / 2, 3]) }
+        assertError(.invalidArgument, containing: ["Cropping1D"]) { try Cropping1D()(y) }
+    }
 }

@@ -323,6 +323,10 @@ _BUILTINS = {
     "ELU": ("alpha",),
     "Softmax": ("axis",),
     "ThresholdedReLU": ("theta",),
+    "ZeroPadding1D": ("padding",),
+    "Cropping1D": ("cropping",),
+    "Cropping2D": ("cropping", "data_format"),
+    "UpSampling1D": ("size",),
     "InputLayer": ("shape", "batch_size"),
     # no positional arguments
     **dict.fromkeys(("Flatten", "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D",
