@@ -13,7 +13,7 @@ RNG = np.random.default_rng(5)
 
 
 def _np(t):
-    return np.asarray(t.numpy())
+    return np.asarray(t.numpy() if hasattr(t, "numpy") else t)
 
 
 def _check(got, want, dtype=np.float32, tol=1e-6):
@@ -78,9 +78,9 @@ def test_prelu_alpha_is_trained_by_fit():
     inp = keras.Input(shape=(3,))
     p = layers.PReLU()
     m = keras.Model(inp, p(inp))
-    m.compile(optimizer=keras.optimizers.SGD(0.5), loss="mse")
+    m.compile(optimizer=keras.optimizers.SGD(5.0), loss="mse")
     m.fit(tf.constant(x), tf.constant(y), epochs=40, batch_size=64, verbose=0)
-    np.testing.assert_allclose(p.get_weights()[0], [0.5, 0.5, 0.5], atol=0.05)
+    np.testing.assert_allclose(p.get_weights()[0], [0.5, 0.5, 0.5], atol=1e-3)
 
 
 def test_argument_errors():
@@ -159,3 +159,23 @@ def test_functional_model_with_lowercase_add():
     want = np.concatenate([a + b, a + b - np.maximum(a, b), (a * b).sum(1, keepdims=True)], axis=1)
     assert got.shape == (4, 7)
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+def test_padding_cropping_upsampling_match_numpy():
+    x = RNG.uniform(-1, 1, size=(2, 5, 3)).astype(np.float32)
+    t = tf.constant(x)
+    _check(layers.ZeroPadding1D((1, 2))(t), np.pad(x, ((0, 0), (1, 2), (0, 0))))
+    _check(layers.ZeroPadding1D()(t), np.pad(x, ((0, 0), (1, 1), (0, 0))))
+    _check(layers.Cropping1D((1, 2))(t), x[:, 1:3])
+    _check(layers.UpSampling1D(3)(t), np.repeat(x, 3, axis=1))
+    y = RNG.uniform(-1, 1, size=(2, 6, 5, 2)).astype(np.float32)
+    _check(layers.Cropping2D(((1, 2), (0, 3)))(tf.constant(y)), y[:, 1:4, 0:2])
+    _check(layers.Cropping2D(1)(tf.constant(y)), y[:, 1:5, 1:4])
+    assert layers.Cropping2D(((1, 2), (0, 3))).get_config()["cropping"] == ((1, 2), (0, 3))
+    with pytest.raises(ValueError, match="smaller than"):
+        layers.Cropping1D((3, 2))(t)
+    with pytest.raises(ValueError, match="data_format"):
+        layers.Cropping2D(1, data_format="channels_first")
+    inp = keras.Input(shape=(5, 3))
+    m = keras.Model(inp, layers.UpSampling1D()(layers.Cropping1D()(layers.ZeroPadding1D(2)(inp))))
+    assert m.predict(t, verbose=0).shape == (2, 14, 3)
