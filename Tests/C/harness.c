@@ -127,6 +127,7 @@ static void test_tensors(void) {
 #include "harness_reliability.inc"
 #include "harness_data.inc"
 #include "harness_host.inc"
+#include "harness_layers_basic.inc"
 
 int main(void) {
     test_version();
@@ -158,6 +159,7 @@ int main(void) {
     test_dataset_training();
     test_data_utils();
     test_host();
+    test_layers_basic();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

@@ -63,6 +63,7 @@ final class KerasRegistryTests: XCTestCase {
         case (.layer, "Reshape"): return #"{"target_shape": [2, -1]}"#
         case (.layer, "Permute"): return #"{"dims": [2, 1]}"#
         case (.layer, "RepeatVector"): return #"{"n": 2}"#
+        case (.layer, "Dot"): return #"{"axes": [2, 1]}"#
         case (.layer, "Conv1D"), (.layer, "Conv2D"), (.layer, "Conv2DTranspose"), (.layer, "SeparableConv2D"):
             return #"{"filters": 2, "kernel_size": 3}"#
         case (.layer, "DepthwiseConv2D"): return #"{"kernel_size": 3}"#

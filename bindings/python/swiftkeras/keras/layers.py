@@ -317,6 +317,17 @@ _BUILTINS = {
     "SimpleRNN": ("units", "activation"),
     **dict.fromkeys(("LSTM", "GRU"), ("units", "activation", "recurrent_activation")),
     "Concatenate": ("axis",),
+    "Dot": ("axes", "normalize"),
+    "LeakyReLU": ("alpha",),
+    "ReLU": ("max_value", "negative_slope", "threshold"),
+    "PReLU": ("alpha_initializer", "alpha_regularizer", "alpha_constraint", "shared_axes"),
+    "ELU": ("alpha",),
+    "Softmax": ("axis",),
+    "ThresholdedReLU": ("theta",),
+    "ZeroPadding1D": ("padding",),
+    "Cropping1D": ("cropping",),
+    "Cropping2D": ("cropping", "data_format"),
+    "UpSampling1D": ("size",),
     "InputLayer": ("shape", "batch_size"),
     # no positional arguments
     **dict.fromkeys(("Flatten", "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D",
@@ -400,3 +411,21 @@ AvgPool1D = globals()["AveragePooling1D"]
 AvgPool2D = globals()["AveragePooling2D"]
 Convolution2D = globals()["Conv2D"]
 __all__ += ["MaxPool1D", "MaxPool2D", "AvgPool1D", "AvgPool2D", "Convolution2D"]
+
+
+# The functional forms of the merge layers (tf.keras `layers.add(inputs, **kwargs)`, ...): the
+# layer made with the keyword arguments, called on the list of inputs.
+def _merge_function(cls_name):
+    cls = globals()[cls_name]
+
+    def merge(inputs, *args, **kwargs):
+        return cls(*args, **kwargs)(inputs)
+
+    merge.__name__ = _snake(cls_name)
+    merge.__doc__ = f"keras.layers.{merge.__name__}: `{cls_name}` applied to a list of inputs."
+    return merge
+
+
+for _n in ("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Dot"):
+    globals()[_snake(_n)] = _merge_function(_n)
+    __all__.append(_snake(_n))
