@@ -105,6 +105,89 @@ static PyObject *k_layer_call(PyObject *self, PyObject *args) {
     return skpy_finish(st, out);
 }
 
+/* A list of the n handles in h, each wrapped by wrap (which steals it); NULL with an exception
+ * after releasing the handles not wrapped yet. */
+static PyObject *handle_list(void **h, int32_t n, PyObject *(*wrap)(void *), void (*release)(void *)) {
+    PyObject *list = PyList_New(n);
+    for (int32_t i = 0; i < n; i++) {
+        PyObject *o = list ? wrap(h[i]) : NULL;
+        if (!o) {
+            for (int32_t j = list ? i + 1 : i; j < n; j++) release(h[j]);
+            Py_XDECREF(list);
+            return NULL;
+        }
+        PyList_SET_ITEM(list, i, o);
+    }
+    return list;
+}
+static PyObject *wrap_tensor(void *h) { return skpy_wrap_tensor(h); }
+static void release_tensor(void *h) { sk_tensor_release(h); }
+static PyObject *wrap_kt(void *h) { return skpy_wrap_sk_keras_tensor(h); }
+static void release_kt(void *h) { sk_keras_tensor_release(h); }
+
+/* layer_call_multi(layer, inputs, training=False) -> [Tensor]: every output (RNN return_state). */
+static PyObject *k_layer_call_multi(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *lc, *x;
+    int training = 0;
+    if (!PyArg_ParseTuple(args, "OO|p", &lc, &x, &training)) return NULL;
+    sk_layer *l = HGET(sk_layer, lc);
+    if (!l) return NULL;
+    TList tl;
+    if (skpy_tlist_from(x, &tl) < 0) return NULL;
+    sk_tensor *out[8] = {NULL};
+    int32_t n = 0;
+    int32_t st = sk_layer_call_multi(l, (const sk_tensor *const *)tl.h, tl.n, (uint8_t)training, out, 8, &n);
+    skpy_tlist_free(&tl);
+    if (st) return skpy_raise_status(st);
+    return handle_list((void **)out, n, wrap_tensor, release_tensor);
+}
+
+/* layer_call_symbolic_multi(layer, [keras tensors]) -> [keras tensor handles]. */
+static PyObject *k_layer_call_symbolic_multi(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *lc, *ins;
+    if (!PyArg_ParseTuple(args, "OO", &lc, &ins)) return NULL;
+    sk_layer *l = HGET(sk_layer, lc);
+    if (!l) return NULL;
+    int32_t n;
+    void **a = skpy_hlist_from(ins, "sk_keras_tensor", &n);
+    if (!a) return NULL;
+    sk_keras_tensor *out[8] = {NULL};
+    int32_t count = 0;
+    int32_t st = sk_layer_call_symbolic_multi(l, (const sk_keras_tensor *const *)a, n, out, 8, &count);
+    PyMem_Free(a);
+    if (st) return skpy_raise_status(st);
+    return handle_list((void **)out, count, wrap_kt, release_kt);
+}
+
+/* layer_reset_states(layer, states=None). */
+static PyObject *k_layer_reset_states(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *lc, *states = Py_None;
+    if (!PyArg_ParseTuple(args, "O|O", &lc, &states)) return NULL;
+    sk_layer *l = HGET(sk_layer, lc);
+    if (!l) return NULL;
+    if (states == Py_None) return skpy_none_or_raise(sk_layer_reset_states(l, NULL, 0));
+    TList tl;
+    if (skpy_tlist_from(states, &tl) < 0) return NULL;
+    int32_t st = sk_layer_reset_states(l, (const sk_tensor *const *)tl.h, tl.n);
+    skpy_tlist_free(&tl);
+    return skpy_none_or_raise(st);
+}
+
+static int32_t fill_states(const void *q, void **a, int32_t cap, int32_t *n) {
+    return sk_layer_states(q, (sk_tensor **)a, cap, n);
+}
+
+/* layer_states(layer) -> [Tensor]: a stateful RNN's carried states. */
+static PyObject *k_layer_states(PyObject *self, PyObject *lc) {
+    (void)self;
+    sk_layer *l = HGET(sk_layer, lc);
+    if (!l) return NULL;
+    return skpy_fetch_owned(l, fill_states, SKPY_OWNED_TENSOR);
+}
+
 /* the source of k_layer_weights' skpy_fetch_owned */
 typedef struct { const sk_layer *l; uint8_t trainable_only; } layer_query;
 static int32_t fill_weights(const void *q, void **a, int32_t cap, int32_t *n) {
@@ -208,6 +291,9 @@ PyMethodDef skpy_layers_methods[] = {
     {"layer_create_custom", k_layer_create_custom, METH_VARARGS, "layer_create_custom(name, build(layer, shape) or None, call(inputs, training)) -> layer handle."},
     {"layer_add_weight", k_layer_add_weight, METH_VARARGS, "layer_add_weight(layer, name, shape, initializer=None, trainable=True) -> Variable."},
     {"layer_call", k_layer_call, METH_VARARGS, "layer_call(layer, inputs, training=False) -> Tensor."},
+    {"layer_call_multi", k_layer_call_multi, METH_VARARGS, "layer_call_multi(layer, inputs, training=False) -> [Tensor]."},
+    {"layer_reset_states", k_layer_reset_states, METH_VARARGS, "layer_reset_states(layer, states=None)."},
+    {"layer_states", k_layer_states, METH_O, "layer_states(layer) -> [Tensor]."},
     {"layer_weights", k_layer_weights, METH_VARARGS, "layer_weights(layer, as_variables=False, trainable_only=False) -> list."},
     {"layer_set_weights", k_layer_set_weights, METH_VARARGS, "layer_set_weights(layer, values)."},
     {"layer_name", k_layer_name, METH_O, "layer_name(layer) -> str."},
@@ -216,6 +302,7 @@ PyMethodDef skpy_layers_methods[] = {
     {"layer_track", k_layer_track, METH_VARARGS, "layer_track(parent_layer, child_layer)."},
     {"input", k_input, METH_VARARGS, "input(shape, dtype=float32, name=None) -> keras tensor handle."},
     {"layer_call_symbolic", k_layer_call_symbolic, METH_VARARGS, "layer_call_symbolic(layer, [keras tensors]) -> keras tensor."},
+    {"layer_call_symbolic_multi", k_layer_call_symbolic_multi, METH_VARARGS, "layer_call_symbolic_multi(layer, [keras tensors]) -> [keras tensor]."},
     {"keras_tensor_shape", k_keras_tensor_shape, METH_O, "keras_tensor_shape(kt) -> tuple (None = unknown)."},
     {NULL}
 };
