@@ -23,8 +23,8 @@ def data():
     return rng.standard_normal((N, T, F)).astype(np.float32), rng.integers(0, CLASSES, N).astype(np.int32)
 
 
-def run_swiftkeras(epochs):
-    from swiftkeras import keras
+def run_keras(keras, epochs):
+    """fit samples/s of the workload built with the Keras API `keras` (swiftkeras or tf.keras 2)."""
     x, y = data()
     model = keras.Sequential([keras.layers.LSTM(U, input_shape=(T, F)), keras.layers.Dense(CLASSES)])
     model.compile(optimizer=keras.optimizers.Adam(), loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
@@ -32,19 +32,18 @@ def run_swiftkeras(epochs):
     t0 = time.perf_counter()
     model.fit(x, y, batch_size=BATCH, epochs=epochs, verbose=0)
     return N * epochs / (time.perf_counter() - t0)
+
+
+def run_swiftkeras(epochs):
+    from swiftkeras import keras
+    return run_keras(keras, epochs)
 
 
 def run_tf(epochs):
     os.environ["TF_USE_LEGACY_KERAS"] = "1"
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     from tensorflow import keras
-    x, y = data()
-    model = keras.Sequential([keras.layers.LSTM(U, input_shape=(T, F)), keras.layers.Dense(CLASSES)])
-    model.compile(optimizer=keras.optimizers.Adam(), loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-    model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0)
-    t0 = time.perf_counter()
-    model.fit(x, y, batch_size=BATCH, epochs=epochs, verbose=0)
-    return N * epochs / (time.perf_counter() - t0)
+    return run_keras(keras, epochs)
 
 
 def run_torch(epochs):

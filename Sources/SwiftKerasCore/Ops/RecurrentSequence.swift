@@ -115,10 +115,67 @@ private func fusedRecurrence(_ op: StaticString, _ cell: RecurrentCell, _ xp: Te
 
 // MARK: - Kernels
 
-/// The float types of the fused recurrent kernels: a GEMM and in-place sigmoid / tanh over a run.
+/// The float types of the fused recurrent kernels: a GEMM, in-place sigmoid / tanh over a run,
+/// and the LSTM cell's elementwise rows (vectorized for float32).
 protocol RecurrentFloat: ConvFloat {
     static func sigmoidInPlace(_ p: UnsafeMutablePointer<Self>, _ n: Int)
     static func tanhInPlace(_ p: UnsafeMutablePointer<Self>, _ n: Int)
+    /// One sample's LSTM update from its activated gates `z` (i, f, c̃, o; 4u) and previous
+    /// carry `cp`: `cn = f·cp + i·c̃`, `h = o·tanh(cn)`.
+    static func lstmCellRow(_ z: UnsafeMutablePointer<Self>, _ cp: UnsafeMutablePointer<Self>,
+                            _ h: UnsafeMutablePointer<Self>, _ cn: UnsafeMutablePointer<Self>, _ u: Int)
+    /// One sample's LSTM backward step: from the gates `z`, `tc = tanh(c)`, the previous carry
+    /// `cp`, the output cotangents `g` (dh, dc) and the carried `dh`, `dc` (updated to dc·f),
+    /// the pre-activation cotangents `d` (4u).
+    static func lstmBackwardRow(_ z: UnsafeMutablePointer<Self>, _ tc: UnsafeMutablePointer<Self>,
+                                _ cp: UnsafeMutablePointer<Self>, _ g: UnsafeMutablePointer<Self>,
+                                _ dh: UnsafeMutablePointer<Self>, _ dc: UnsafeMutablePointer<Self>,
+                                _ d: UnsafeMutablePointer<Self>, _ u: Int)
+}
+
+extension RecurrentFloat {
+    @inline(__always)
+    static func lstmCellRow(_ z: UnsafeMutablePointer<Self>, _ cp: UnsafeMutablePointer<Self>,
+                            _ h: UnsafeMutablePointer<Self>, _ cn: UnsafeMutablePointer<Self>, _ u: Int) {
+        lstmCellScalar(z, cp, h, cn, 0, u)
+    }
+
+    @inline(__always)
+    static func lstmCellScalar(_ z: UnsafeMutablePointer<Self>, _ cp: UnsafeMutablePointer<Self>,
+                               _ h: UnsafeMutablePointer<Self>, _ cn: UnsafeMutablePointer<Self>, _ from: Int, _ u: Int) {
+        for j in from..<u {
+            let cv = z[u + j] * cp[j] + z[j] * z[2 * u + j]
+            cn[j] = cv
+            h[j] = cv
+        }
+        tanhInPlace(h + from, u - from)
+        for j in from..<u { h[j] *= z[3 * u + j] }
+    }
+
+    @inline(__always)
+    static func lstmBackwardRow(_ z: UnsafeMutablePointer<Self>, _ tc: UnsafeMutablePointer<Self>,
+                                _ cp: UnsafeMutablePointer<Self>, _ g: UnsafeMutablePointer<Self>,
+                                _ dh: UnsafeMutablePointer<Self>, _ dc: UnsafeMutablePointer<Self>,
+                                _ d: UnsafeMutablePointer<Self>, _ u: Int) {
+        lstmBackwardScalar(z, tc, cp, g, dh, dc, d, 0, u)
+    }
+
+    @inline(__always)
+    static func lstmBackwardScalar(_ z: UnsafeMutablePointer<Self>, _ tc: UnsafeMutablePointer<Self>,
+                                   _ cp: UnsafeMutablePointer<Self>, _ g: UnsafeMutablePointer<Self>,
+                                   _ dh: UnsafeMutablePointer<Self>, _ dc: UnsafeMutablePointer<Self>,
+                                   _ d: UnsafeMutablePointer<Self>, _ from: Int, _ u: Int) {
+        for j in from..<u {
+            let (i, f, gg, o) = (z[j], z[u + j], z[2 * u + j], z[3 * u + j])
+            let dhv = g[j] + dh[j]
+            let dcv = g[u + j] + dc[j] + dhv * o * (1 - tc[j] * tc[j])
+            d[j] = dcv * gg * i * (1 - i)
+            d[u + j] = dcv * cp[j] * f * (1 - f)
+            d[2 * u + j] = dcv * i * (1 - gg * gg)
+            d[3 * u + j] = dhv * tc[j] * o * (1 - o)
+            dc[j] = dcv * f
+        }
+    }
 }
 
 extension Float: RecurrentFloat {
@@ -126,6 +183,42 @@ extension Float: RecurrentFloat {
     static func sigmoidInPlace(_ p: UnsafeMutablePointer<Float>, _ n: Int) { FastMath.mapSigmoid(p, p, n) }
     @inline(__always)
     static func tanhInPlace(_ p: UnsafeMutablePointer<Float>, _ n: Int) { FastMath.mapTanh(p, p, n) }
+
+    @inline(__always)
+    static func lstmCellRow(_ z: UnsafeMutablePointer<Float>, _ cp: UnsafeMutablePointer<Float>,
+                            _ h: UnsafeMutablePointer<Float>, _ cn: UnsafeMutablePointer<Float>, _ u: Int) {
+        typealias F = FastMath
+        var j = 0
+        while j + 16 <= u {
+            let cv = F.load(z + u + j) * F.load(cp + j) + F.load(z + j) * F.load(z + 2 * u + j)
+            F.store(cv, cn + j)
+            F.store(F.load(z + 3 * u + j) * F.tanh(cv), h + j)
+            j += 16
+        }
+        if j < u { lstmCellScalar(z, cp, h, cn, j, u) }
+    }
+
+    @inline(__always)
+    static func lstmBackwardRow(_ z: UnsafeMutablePointer<Float>, _ tc: UnsafeMutablePointer<Float>,
+                                _ cp: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>,
+                                _ dh: UnsafeMutablePointer<Float>, _ dc: UnsafeMutablePointer<Float>,
+                                _ d: UnsafeMutablePointer<Float>, _ u: Int) {
+        typealias F = FastMath
+        var j = 0
+        while j + 16 <= u {
+            let (i, f, gg, o) = (F.load(z + j), F.load(z + u + j), F.load(z + 2 * u + j), F.load(z + 3 * u + j))
+            let t = F.load(tc + j)
+            let dhv = F.load(g + j) + F.load(dh + j)
+            let dcv = F.load(g + u + j) + F.load(dc + j) + dhv * o * (1 - t * t)
+            F.store(dcv * gg * i * (1 - i), d + j)
+            F.store(dcv * F.load(cp + j) * f * (1 - f), d + u + j)
+            F.store(dcv * i * (1 - gg * gg), d + 2 * u + j)
+            F.store(dhv * t * o * (1 - o), d + 3 * u + j)
+            F.store(dcv * f, dc + j)
+            j += 16
+        }
+        if j < u { lstmBackwardScalar(z, tc, cp, g, dh, dc, d, j, u) }
+    }
 }
 
 extension Double: RecurrentFloat {
@@ -224,14 +317,8 @@ enum RecurrentKernels {
                     T.tanhInPlace(z + 2 * U, U)
                     T.sigmoidInPlace(z + 3 * U, U)
                     let cp = s == 0 ? c0 + bi * U : y + bi * yRow + (s - 1) * 2 * U + U
-                    let h = y + bi * yRow + s * 2 * U, cn = h + U
-                    for j in 0..<U {
-                        let cv = z[U + j] * cp[j] + z[j] * z[2 * U + j]
-                        cn[j] = cv
-                        h[j] = cv
-                    }
-                    T.tanhInPlace(h, U)
-                    for j in 0..<U { h[j] *= z[3 * U + j] }
+                    let h = y + bi * yRow + s * 2 * U
+                    T.lstmCellRow(z, cp, h, h + U, U)
                 }
             }
         case .gru(let resetAfter):
@@ -329,16 +416,7 @@ enum RecurrentKernels {
                     let d = dZ + bi * dRow + s * G, dhr = dh + bi * U, dcr = dc + bi * U
                     tc.update(from: cn, count: U)
                     T.tanhInPlace(tc, U)
-                    for j in 0..<U {
-                        let (i, f, gg, o) = (z[j], z[U + j], z[2 * U + j], z[3 * U + j])
-                        let dhv = g[j] + dhr[j]
-                        let dcv = g[U + j] + dcr[j] + dhv * o * (1 - tc[j] * tc[j])
-                        d[j] = dcv * gg * i * (1 - i)
-                        d[U + j] = dcv * cp[j] * f * (1 - f)
-                        d[2 * U + j] = dcv * i * (1 - gg * gg)
-                        d[3 * U + j] = dhv * tc[j] * o * (1 - o)
-                        dcr[j] = dcv * f
-                    }
+                    T.lstmBackwardRow(z, tc, cp, g, dhr, dcr, d, U)
                 }
                 T.gemm(transA: false, transB: true, m: B, n: U, k: G, a: dZ + s * G, lda: dRow, b: p.rk, ldb: G,
                        beta: 0, c: dh, ldc: U)

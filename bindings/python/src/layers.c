@@ -90,21 +90,6 @@ static PyObject *k_layer_add_weight(PyObject *self, PyObject *args) {
     return skpy_wrap_variable(v);
 }
 
-static PyObject *k_layer_call(PyObject *self, PyObject *args) {
-    (void)self;
-    PyObject *lc, *x;
-    int training = 0;
-    if (!PyArg_ParseTuple(args, "OO|p", &lc, &x, &training)) return NULL;
-    sk_layer *l = HGET(sk_layer, lc);
-    if (!l) return NULL;
-    TList tl;
-    if (skpy_tlist_from(x, &tl) < 0) return NULL;
-    sk_tensor *out = NULL;
-    int32_t st = sk_layer_call(l, (const sk_tensor *const *)tl.h, tl.n, (uint8_t)training, &out);
-    skpy_tlist_free(&tl);
-    return skpy_finish(st, out);
-}
-
 /* A list of the n handles in h, each wrapped by wrap (which steals it); NULL with an exception
  * after releasing the handles not wrapped yet. */
 static PyObject *handle_list(void **h, int32_t n, PyObject *(*wrap)(void *), void (*release)(void *)) {
@@ -147,32 +132,25 @@ static PyObject *k_layer_call_multi(PyObject *self, PyObject *args) {
 static PyObject *k_layer_call_symbolic_multi(PyObject *self, PyObject *args) {
     (void)self;
     PyObject *lc, *ins;
-    if (!PyArg_ParseTuple(args, "OO", &lc, &ins)) return NULL;
-    sk_layer *l = HGET(sk_layer, lc);
-    if (!l) return NULL;
-    int32_t n;
-    void **a = skpy_hlist_from(ins, "sk_keras_tensor", &n);
+    sk_layer *l = PyArg_ParseTuple(args, "OO", &lc, &ins) ? HGET(sk_layer, lc) : NULL;
+    int32_t n = 0, count = 0;
+    void **a = l ? skpy_hlist_from(ins, "sk_keras_tensor", &n) : NULL;
     if (!a) return NULL;
     sk_keras_tensor *out[8] = {NULL};
-    int32_t count = 0;
     int32_t st = sk_layer_call_symbolic_multi(l, (const sk_keras_tensor *const *)a, n, out, 8, &count);
     PyMem_Free(a);
-    if (st) return skpy_raise_status(st);
-    return handle_list((void **)out, count, wrap_kt, release_kt);
+    return st ? skpy_raise_status(st) : handle_list((void **)out, count, wrap_kt, release_kt);
 }
 
-/* layer_reset_states(layer, states=None). */
+/* layer_reset_states(layer, states=None): zeros, or the given states. */
 static PyObject *k_layer_reset_states(PyObject *self, PyObject *args) {
     (void)self;
     PyObject *lc, *states = Py_None;
-    if (!PyArg_ParseTuple(args, "O|O", &lc, &states)) return NULL;
-    sk_layer *l = HGET(sk_layer, lc);
-    if (!l) return NULL;
-    if (states == Py_None) return skpy_none_or_raise(sk_layer_reset_states(l, NULL, 0));
-    TList tl;
-    if (skpy_tlist_from(states, &tl) < 0) return NULL;
+    TList tl = {0};
+    sk_layer *l = PyArg_ParseTuple(args, "O|O", &lc, &states) ? HGET(sk_layer, lc) : NULL;
+    if (!l || (states != Py_None && skpy_tlist_from(states, &tl) < 0)) return NULL;
     int32_t st = sk_layer_reset_states(l, (const sk_tensor *const *)tl.h, tl.n);
-    skpy_tlist_free(&tl);
+    if (states != Py_None) skpy_tlist_free(&tl);
     return skpy_none_or_raise(st);
 }
 
@@ -261,21 +239,6 @@ static PyObject *k_input(PyObject *self, PyObject *args) {
     return KH_FINISH(sk_keras_tensor, st, kt);
 }
 
-static PyObject *k_layer_call_symbolic(PyObject *self, PyObject *args) {
-    (void)self;
-    PyObject *lc, *ins;
-    if (!PyArg_ParseTuple(args, "OO", &lc, &ins)) return NULL;
-    sk_layer *l = HGET(sk_layer, lc);
-    if (!l) return NULL;
-    int32_t n;
-    void **a = skpy_hlist_from(ins, "sk_keras_tensor", &n);
-    if (!a) return NULL;
-    sk_keras_tensor *kt = NULL;
-    int32_t st = sk_layer_call_symbolic(l, (const sk_keras_tensor *const *)a, n, &kt);
-    PyMem_Free(a);
-    return KH_FINISH(sk_keras_tensor, st, kt);
-}
-
 static PyObject *k_keras_tensor_shape(PyObject *self, PyObject *kc) {
     (void)self;
     sk_keras_tensor *kt = HGET(sk_keras_tensor, kc);
@@ -290,7 +253,6 @@ PyMethodDef skpy_layers_methods[] = {
     {"layer_create", k_layer_create, METH_VARARGS, "layer_create(class_name, config_json=None) -> layer handle."},
     {"layer_create_custom", k_layer_create_custom, METH_VARARGS, "layer_create_custom(name, build(layer, shape) or None, call(inputs, training)) -> layer handle."},
     {"layer_add_weight", k_layer_add_weight, METH_VARARGS, "layer_add_weight(layer, name, shape, initializer=None, trainable=True) -> Variable."},
-    {"layer_call", k_layer_call, METH_VARARGS, "layer_call(layer, inputs, training=False) -> Tensor."},
     {"layer_call_multi", k_layer_call_multi, METH_VARARGS, "layer_call_multi(layer, inputs, training=False) -> [Tensor]."},
     {"layer_reset_states", k_layer_reset_states, METH_VARARGS, "layer_reset_states(layer, states=None)."},
     {"layer_states", k_layer_states, METH_O, "layer_states(layer) -> [Tensor]."},
@@ -301,7 +263,6 @@ PyMethodDef skpy_layers_methods[] = {
     {"layer_count_params", k_layer_count_params, METH_O, "layer_count_params(layer) -> int."},
     {"layer_track", k_layer_track, METH_VARARGS, "layer_track(parent_layer, child_layer)."},
     {"input", k_input, METH_VARARGS, "input(shape, dtype=float32, name=None) -> keras tensor handle."},
-    {"layer_call_symbolic", k_layer_call_symbolic, METH_VARARGS, "layer_call_symbolic(layer, [keras tensors]) -> keras tensor."},
     {"layer_call_symbolic_multi", k_layer_call_symbolic_multi, METH_VARARGS, "layer_call_symbolic_multi(layer, [keras tensors]) -> [keras tensor]."},
     {"keras_tensor_shape", k_keras_tensor_shape, METH_O, "keras_tensor_shape(kt) -> tuple (None = unknown)."},
     {NULL}
