@@ -365,6 +365,30 @@ enum RecurrentKernels {
         }
     }
 
+    /// `c = Σ_{b,s} h_prev(b, s)ᵀ · d(b, s)` (`units × n`), where d's rows are (b, s) with leading
+    /// dimension `ldd` and h_prev is h0 at step 0, else the h of step s−1 in `y`: one product over
+    /// the rows of y shifted by one (row r−1 of y with row r of d), then a correction of the
+    /// step-0 rows, which read h0 instead of the previous sample's last h.
+    static func previousStateProduct<T: RecurrentFloat>(_ k: Geometry, _ p: Inputs<T>, _ y: UnsafeMutablePointer<T>,
+                                                        _ d: UnsafeMutablePointer<T>, ldd: Int, n: Int,
+                                                        into c: UnsafeMutablePointer<T>, ldc: Int, op: StaticString) throws {
+        let (B, T_, U, sw) = (k.batch, k.steps, k.units, k.stateWidth)
+        T.gemm(transA: true, transB: false, m: U, n: n, k: B * T_ - 1, a: y, lda: sw, b: d + ldd, ldb: ldd, beta: 0,
+               c: c, ldc: ldc)
+        let scratch = try WindowMath.scratch(B * U, T.self, op: op)
+        let diff = scratch.base.assumingMemoryBound(to: T.self)
+        for bi in 0..<B {
+            let h0 = p.h0 + bi * U, row = diff + bi * U
+            if bi == 0 {
+                row.update(from: h0, count: U)
+            } else {
+                let last = y + (bi * T_ - 1) * sw
+                for j in 0..<U { row[j] = h0[j] - last[j] }
+            }
+        }
+        T.gemm(transA: true, transB: false, m: U, n: n, k: B, a: diff, lda: U, b: d, ldb: T_ * ldd, beta: 1, c: c, ldc: ldc)
+    }
+
     /// The gradients of every input (same order as `recurrentSequence`'s recorded inputs) for
     /// the cotangent `gy` of the state sequence.
     static func backward<T: RecurrentFloat>(_: T.Type, _ k: Geometry, _ c: [Tensor], _ yT: Tensor, _ savedT: Tensor,
@@ -382,13 +406,9 @@ enum RecurrentKernels {
         let dc0T = k.cell == .lstm ? try Tensor.zeros([B, U], dtype: compute) : nil
         let drkT = try Tensor.uninitialized([U, G], compute, op: op), drk = drkT.pointer(T.self)
         var drbT: Tensor? = nil
-        // The previous h of every step, (B, T, U), for the recurrent kernel's gradient.
-        let hPrevT = try Tensor.uninitialized([B, T_, U], compute, op: op), hPrev = hPrevT.pointer(T.self)
-        for bi in 0..<B {
-            for s in 0..<T_ {
-                let (hp, ld) = previous(s, p.h0, y, k)
-                (hPrev + (bi * T_ + s) * U).update(from: hp + bi * ld, count: U)
-            }
+        // drk-style products Σ h_prev(b, s)ᵀ · d(b, s) over every sample and step.
+        func previousStateProduct(_ d: UnsafeMutablePointer<T>, n: Int, into c: UnsafeMutablePointer<T>) throws {
+            try RecurrentKernels.previousStateProduct(k, p, y, d, ldd: G, n: n, into: c, ldc: G, op: op)
         }
         switch k.cell {
         case .simpleRNN:
@@ -401,8 +421,7 @@ enum RecurrentKernels {
                 T.gemm(transA: false, transB: true, m: B, n: U, k: U, a: dZ + s * U, lda: dRow, b: p.rk, ldb: U,
                        beta: 0, c: dh, ldc: U)
             }
-            T.gemm(transA: true, transB: false, m: U, n: U, k: B * T_, a: hPrev, lda: U, b: dZ, ldb: U, beta: 0,
-                   c: drk, ldc: U)
+            try RecurrentKernels.previousStateProduct(k, p, y, dZ, ldd: U, n: U, into: drk, ldc: U, op: op)
         case .lstm:
             guard let c0 = p.c0, let dc0T else { return [] }
             let dc = dc0T.pointer(T.self)
@@ -421,8 +440,7 @@ enum RecurrentKernels {
                 T.gemm(transA: false, transB: true, m: B, n: U, k: G, a: dZ + s * G, lda: dRow, b: p.rk, ldb: G,
                        beta: 0, c: dh, ldc: U)
             }
-            T.gemm(transA: true, transB: false, m: U, n: G, k: B * T_, a: hPrev, lda: U, b: dZ, ldb: G, beta: 0,
-                   c: drk, ldc: G)
+            try previousStateProduct(dZ, n: G, into: drk)
         case .gru(let resetAfter):
             // Recurrent-side cotangents: dInner (B, T, G) with reset_after; with reset_before the
             // cotangent of r·h per step (B, U) in a scratch.
@@ -476,8 +494,7 @@ enum RecurrentKernels {
                 }
             }
             if resetAfter {
-                T.gemm(transA: true, transB: false, m: U, n: G, k: B * T_, a: hPrev, lda: U, b: dInner, ldb: G,
-                       beta: 0, c: drk, ldc: G)
+                try previousStateProduct(dInner, n: G, into: drk)
                 if p.rb != nil {
                     let t = try Tensor.zeros([G], dtype: compute), r = t.pointer(T.self)
                     for row in 0..<(B * T_) {
@@ -488,8 +505,7 @@ enum RecurrentKernels {
                 }
             } else {
                 // drk[:, :2U] from the previous h, drk[:, 2U:] from r·h (kept in the saved rows).
-                T.gemm(transA: true, transB: false, m: U, n: 2 * U, k: B * T_, a: hPrev, lda: U, b: dZ, ldb: G,
-                       beta: 0, c: drk, ldc: G)
+                try previousStateProduct(dZ, n: 2 * U, into: drk)
                 T.gemm(transA: true, transB: false, m: U, n: U, k: B * T_, a: sv + 3 * U, lda: 4 * U,
                        b: dZ + 2 * U, ldb: G, beta: 0, c: drk + 2 * U, ldc: G)
             }
