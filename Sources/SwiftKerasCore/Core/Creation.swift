@@ -61,7 +61,8 @@ extension Tensor {
         if span > Double(Int32.max) * 64 {
             throw SwiftKerasError(.outOfMemory, "arange: start \(start), stop \(stop), step \(step) gives too many elements")
         }
-        let n = max(0, Int(span))
+        // An empty range can be arbitrarily long in the other direction: no Int conversion then.
+        let n = span > 0 ? Int(span) : 0
         let t = try uninitialized([n], dtype, op: "arange")
         struct Ramp: ElementVisitor {
             let start: Double, step: Double
