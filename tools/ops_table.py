@@ -459,6 +459,12 @@ tape_only("resize_bilinear_backward", D,
           "The adjoint of bilinear resizing; its pullback is the forward resize.")
 tape_only("resize_nearest_backward", D,
           "The adjoint of nearest resizing; its pullback is the forward resize.")
+tape_only("gru_sequence", D1,
+          "A GRU (reset_after either way) over a whole sequence as one fused op (recurrentSequence; the layers call it): its pullback is a fused kernel, checked to first order.")
+tape_only("lstm_sequence", D1,
+          "An LSTM over a whole sequence as one fused op (recurrentSequence; the layers call it): its pullback is a fused kernel, checked to first order.")
+tape_only("simple_rnn_sequence", D1,
+          "A tanh SimpleRNN over a whole sequence as one fused op (recurrentSequence; the layers call it): its pullback is a fused kernel, checked to first order.")
 
 family("shape")
 tape_only("split", D,

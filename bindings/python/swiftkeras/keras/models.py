@@ -115,6 +115,10 @@ class Model(_layers.Layer):
         if not any(c is child for c in self._layer_list):
             self._layer_list.append(child)
 
+    def reset_states(self):
+        """Resets the states of every stateful layer of the model (``sk_layer_reset_states``)."""
+        _native.layer_reset_states(self._handle, None)
+
     def call(self, inputs, training=None):
         """The forward computation of a subclassed model (override it)."""
         raise NotImplementedError(f"{type(self).__name__}: a subclassed Model must define call(inputs, training=None)")
