@@ -10,10 +10,22 @@ extension Metrics {
         }
     }
 
-    /// 1 where `yTrue == yPred`, averaged over the last axis (Keras `accuracy`).
+    /// 1 where `yTrue == yPred`, averaged over the last axis (Keras 3's `accuracy` function;
+    /// tf.keras 2 has no public one).
     public static func accuracy(_ yTrue: Tensor, _ yPred: Tensor) throws -> Tensor {
-        let (t, p) = try Losses.prepare("accuracy", yTrue, yPred)
-        return try t.isEqual(to: p).cast(to: .float32).mean(alongAxes: [-1])
+        try exactMatches(yTrue, yPred).mean(alongAxes: [-1])
+    }
+
+    /// 1 where `yTrue == yPred`, element by element, in floatx (tf.keras 2's `accuracy`, what
+    /// `keras.metrics.Accuracy` averages): ranks matched as Keras does, shapes must agree, and
+    /// `yPred` is cast to `yTrue`'s dtype first.
+    public static func exactMatches(_ yTrue: Tensor, _ yPred: Tensor) throws -> Tensor {
+        let (t, p) = try squeezeOrExpandToSameRank(yTrue, yPred)
+        if t.shape != p.shape {
+            throw SwiftKerasError.invalid(
+                "accuracy: y_true of shape \(formatShape(yTrue.shape)) does not match y_pred of shape \(formatShape(yPred.shape))")
+        }
+        return try t.isEqual(to: p.dtype == t.dtype ? p : p.cast(to: t.dtype)).cast(to: .floatx)
     }
 
     /// 1 where `yPred > threshold` matches the binary label, averaged over the last axis
@@ -76,11 +88,13 @@ extension Metrics {
         return try sparseTopKCategoricalAccuracy(yTrue.argmax(alongAxis: -1), yPred, k: k)
     }
 
-    /// `keras.metrics.Accuracy`: how often predictions equal labels exactly.
+    /// `keras.metrics.Accuracy`: how often predictions equal labels exactly, pooled over every
+    /// element seen (tf.keras 2: labels of shape `(n,)` count n samples, a per-sample
+    /// `sample_weight` weighs each).
     public final class Accuracy: MeanMetricWrapper {
         /// Creates the metric (name "accuracy").
         public init(name: String = "accuracy", dtype: DType = .floatx) {
-            super.init(name: name, dtype: dtype, Metrics.accuracy)
+            super.init(name: name, dtype: dtype, Metrics.exactMatches)
         }
 
         /// "Accuracy".

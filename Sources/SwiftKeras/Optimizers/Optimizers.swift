@@ -9,7 +9,7 @@ import Glibc
 
 /// The gradient in the variable's dtype (Keras `ops.cast(gradient, variable.dtype)`).
 @inline(__always)
-private func cast(_ g: Tensor, like x: Tensor) throws -> Tensor {
+func cast(_ g: Tensor, like x: Tensor) throws -> Tensor {
     g.dtype == x.dtype ? g : try g.cast(to: x.dtype)
 }
 

@@ -18,7 +18,7 @@ from .optimizers_schedules import LearningRateSchedule, _config_json, _is_builti
 _sys.modules[__name__ + ".schedules"] = schedules
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax",
-           "Nadam", "Lion", "LossScaleOptimizer", "get", "serialize", "deserialize", "schedules"]
+           "Nadam", "Lion", "Ftrl", "Adafactor", "LossScaleOptimizer", "get", "serialize", "deserialize", "schedules"]
 
 _BASE_DEFAULTS = {"weight_decay": None, "clipnorm": None, "clipvalue": None, "global_clipnorm": None,
                   "use_ema": False, "ema_momentum": 0.99, "ema_overwrite_frequency": None,
@@ -44,7 +44,7 @@ class Optimizer:
         if self._class_name is None:
             raise NotImplementedError(
                 f"{type(self).__name__}: custom optimizers (a Python update_step) are not supported; use one of "
-                "SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, Nadam, Lion")
+                "SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, Nadam, Lion, Ftrl, Adafactor")
         self._create_from(locals())
 
     def _create_from(self, args, *own):
@@ -282,6 +282,33 @@ class Lion(Optimizer):
         self._create_from(locals(), "beta_1", "beta_2")
 
 
+class Ftrl(Optimizer):
+    """Follow The Regularized Leader (Keras ``Ftrl``)."""
+
+    _class_name = "Ftrl"
+
+    def __init__(self, learning_rate=0.001, learning_rate_power=-0.5, initial_accumulator_value=0.1,
+                 l1_regularization_strength=0.0, l2_regularization_strength=0.0,
+                 l2_shrinkage_regularization_strength=0.0, beta=0.0, weight_decay=None, clipnorm=None,
+                 clipvalue=None, global_clipnorm=None, use_ema=False, ema_momentum=0.99,
+                 ema_overwrite_frequency=None, loss_scale_factor=None, gradient_accumulation_steps=None,
+                 name="Ftrl", **kwargs):
+        self._create_from(locals(), "learning_rate_power", "initial_accumulator_value", "l1_regularization_strength",
+                          "l2_regularization_strength", "l2_shrinkage_regularization_strength", "beta")
+
+
+class Adafactor(Optimizer):
+    """Adafactor, factored second moments (Keras ``Adafactor``)."""
+
+    _class_name = "Adafactor"
+
+    def __init__(self, learning_rate=0.001, beta_2_decay=-0.8, epsilon_1=1e-30, epsilon_2=1e-3, clip_threshold=1.0,
+                 relative_step=True, weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None,
+                 use_ema=False, ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
+                 gradient_accumulation_steps=None, name="Adafactor", **kwargs):
+        self._create_from(locals(), "beta_2_decay", "epsilon_1", "epsilon_2", "clip_threshold", "relative_step")
+
+
 class LossScaleOptimizer(Optimizer):
     """Dynamic loss scaling around ``inner_optimizer`` (Keras ``LossScaleOptimizer``).
 
@@ -406,7 +433,7 @@ class LossScaleOptimizer(Optimizer):
 
 
 _CLASSES = {c.__name__.lower(): c for c in (SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, Nadam, Lion,
-                                            LossScaleOptimizer)}
+                                            Ftrl, Adafactor, LossScaleOptimizer)}
 
 
 def serialize(optimizer):
