@@ -123,6 +123,7 @@ static void test_tensors(void) {
 #include "harness_ownership.inc"
 #include "harness_rules.inc"
 #include "harness_callbacks.inc"
+#include "harness_golden.inc"
 
 int main(void) {
     test_version();
@@ -147,6 +148,7 @@ int main(void) {
     test_ownership();
     test_rules();
     test_keras_callbacks();
+    test_golden();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

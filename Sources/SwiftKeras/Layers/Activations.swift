@@ -60,9 +60,10 @@ public struct ActivationFunction: CustomStringConvertible {
     public static let leakyReLU = ActivationFunction(name: "leaky_relu") { try SwiftKeras.relu($0, alpha: 0.2) }
     /// x for x > 0, exp(x) − 1 otherwise (`keras.activations.elu`, alpha 1).
     public static let elu = ActivationFunction(name: "elu") { try SwiftKeras.elu($0) }
-    /// scale·elu(x, alpha) with Keras' constants (`keras.activations.selu`).
+    /// scale·elu(x, alpha) with Keras' constants (`keras.activations.selu`); its derivative at 0
+    /// is `scale`, as TensorFlow's SeluGrad (the negative branch only below 0).
     public static let selu = ActivationFunction(name: "selu") { x in
-        try SwiftKeras.elu(x, alpha: 1.67326324) * 1.05070098
+        try select(x.isLess(than: .int(0)), SwiftKeras.elu(x, alpha: 1.67326324), x) * 1.05070098
     }
     /// Softmax over the last axis (`keras.activations.softmax`).
     public static let softmax = ActivationFunction(name: "softmax") { try $0.softmax(alongAxis: -1) }

@@ -64,6 +64,7 @@ extension InputLayer: KerasSerializable {
         var r = try ConfigReader(config, fromConfigOf: Self.className)
         let base = try LayerBaseArguments(&r)
         let shapeKey = try r.ints("shape")
+        for key in ["sparse", "ragged", "optional"] { try r.onlyDefault(key, .bool(false)) }
         guard let bs = base.batchShape ?? shapeKey.map({ [-1] + $0 }), !bs.isEmpty else {
             throw r.missing("batch_shape")
         }

@@ -132,6 +132,7 @@ extension BatchNormalization: KerasSerializable {
         var r = try ConfigReader(config, fromConfigOf: Self.className)
         let base = try LayerBaseArguments(&r)
         let axis = try r.int("axis", -1), momentum = try r.double("momentum", 0.99), epsilon = try r.double("epsilon", 1e-3)
+        try r.onlyDefault("synchronized", .bool(false))
         let a = try AffineArguments(&r)
         try self.init(axis: axis, momentum: momentum, epsilon: epsilon, center: a.center, scale: a.scale,
                       betaInitializer: a.betaInitializer, gammaInitializer: a.gammaInitializer,

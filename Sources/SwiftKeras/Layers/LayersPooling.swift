@@ -339,6 +339,8 @@ extension Embedding: KerasSerializable {
     public convenience init(config: ConfigValue) throws {
         var r = try ConfigReader(config, fromConfigOf: Self.className)
         let base = try LayerBaseArguments(&r)
+        try r.onlyDefault("mask_zero", .bool(false))
+        try r.onlyDefault("sparse", .bool(false))
         try self.init(inputDim: try r.requiredInt("input_dim"), outputDim: try r.requiredInt("output_dim"),
                       embeddingsInitializer: try r.initializer("embeddings_initializer", RandomUniform()),
                       embeddingsRegularizer: try r.regularizer("embeddings_regularizer"), name: base.name, dtype: base.dtype)

@@ -40,12 +40,9 @@ public final class Ftrl: Optimizer {
         if !(learningRatePower <= 0) {
             throw SwiftKerasError.invalid("Ftrl: `learning_rate_power` needs to be negative or zero. Received: learning_rate_power=\(learningRatePower).")
         }
-        self.learningRatePower = learningRatePower
-        self.initialAccumulatorValue = initialAccumulatorValue
-        self.l1RegularizationStrength = l1RegularizationStrength
-        self.l2RegularizationStrength = l2RegularizationStrength
-        self.l2ShrinkageRegularizationStrength = l2ShrinkageRegularizationStrength
-        self.beta = beta
+        (self.learningRatePower, self.initialAccumulatorValue, self.beta) = (learningRatePower, initialAccumulatorValue, beta)
+        (self.l1RegularizationStrength, self.l2RegularizationStrength, self.l2ShrinkageRegularizationStrength) =
+            (l1RegularizationStrength, l2RegularizationStrength, l2ShrinkageRegularizationStrength)
         try super.init(learningRate: learningRate, name: name, weightDecay: weightDecay,
                        clipnorm: clipnorm, clipvalue: clipvalue, globalClipnorm: globalClipnorm,
                        lossScaleFactor: lossScaleFactor)
@@ -57,8 +54,7 @@ public final class Ftrl: Optimizer {
     }
 
     public override func updateStep(gradient: Tensor, variable: Variable, learningRate lr: Double) throws {
-        let x = variable.value(recording: false)
-        let g = try cast(gradient, like: x)
+        let (x, g) = try valueAndGradient(variable, gradient)
         let accVar = try requiredSlot("accumulator", for: variable)
         let linVar = try requiredSlot("linear", for: variable)
         let acc = accVar.value(recording: false)
@@ -137,11 +133,8 @@ public final class Adafactor: Optimizer {
                 epsilon2: Double = 1e-3, clipThreshold: Double = 1.0, relativeStep: Bool = true,
                 weightDecay: Double? = nil, clipnorm: Double? = nil, clipvalue: Double? = nil,
                 globalClipnorm: Double? = nil, lossScaleFactor: Double? = nil, name: String = "Adafactor") throws {
-        self.beta2Decay = beta2Decay
-        self.epsilon1 = epsilon1
-        self.epsilon2 = epsilon2
-        self.clipThreshold = clipThreshold
-        self.relativeStep = relativeStep
+        (self.beta2Decay, self.epsilon1, self.epsilon2) = (beta2Decay, epsilon1, epsilon2)
+        (self.clipThreshold, self.relativeStep) = (clipThreshold, relativeStep)
         try super.init(learningRate: learningRate, name: name, weightDecay: weightDecay,
                        clipnorm: clipnorm, clipvalue: clipvalue, globalClipnorm: globalClipnorm,
                        lossScaleFactor: lossScaleFactor)
@@ -159,8 +152,7 @@ public final class Adafactor: Optimizer {
     private func rms(_ x: Tensor) throws -> Tensor { try sqrt(square(x).mean()) }
 
     public override func updateStep(gradient: Tensor, variable: Variable, learningRate lr0: Double) throws {
-        let x = variable.value(recording: false)
-        let g = try cast(gradient, like: x)
+        let (x, g) = try valueAndGradient(variable, gradient)
         let t = Double(iterations) + 1
         var lr = lr0
         if case .constant = learningRate, relativeStep { lr = Swift.min(lr, 1 / t.squareRoot()) }

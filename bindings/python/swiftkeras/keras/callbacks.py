@@ -17,6 +17,7 @@ import numbers
 import os
 
 from .. import _native
+from ._unsupported import refuse_unsupported
 
 __all__ = ["Callback", "History", "LambdaCallback", "EarlyStopping", "ModelCheckpoint", "ReduceLROnPlateau",
            "TerminateOnNaN", "CSVLogger", "ProgbarLogger", "LearningRateScheduler"]
@@ -247,7 +248,8 @@ class ModelCheckpoint(_CoreCallback):
     _class_name = "ModelCheckpoint"
 
     def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False, save_weights_only=False,
-                 mode="auto", save_freq="epoch", initial_value_threshold=None):
+                 mode="auto", save_freq="epoch", options=None, initial_value_threshold=None):
+        refuse_unsupported("ModelCheckpoint", options=(options, None))
         freq = save_freq if isinstance(save_freq, str) else _number(save_freq)
         super().__init__(filepath=os.fspath(filepath), monitor=monitor, verbose=_number(verbose),
                          save_best_only=bool(save_best_only), save_weights_only=bool(save_weights_only), mode=mode,

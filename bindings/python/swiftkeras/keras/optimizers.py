@@ -13,6 +13,7 @@ import warnings as _warnings
 
 from .. import _native
 from . import optimizers_schedules as schedules
+from ._unsupported import refuse_unsupported
 from .optimizers_schedules import LearningRateSchedule, _config_json, _is_builtin
 
 _sys.modules[__name__ + ".schedules"] = schedules
@@ -59,6 +60,10 @@ class Optimizer:
             _warnings.warn("Argument `decay` is no longer supported and will be ignored.", stacklevel=3)
         if "lr" in kwargs:
             raise ValueError(f"{cls}: argument `lr` is not supported, use `learning_rate`")
+        # tf.keras 2's XLA switch (no compiler here: the updates run as they are, as with False)
+        # and Adam's adaptive_epsilon.
+        refuse_unsupported(cls, jit_compile=(kwargs.pop("jit_compile", False), False),
+                           adaptive_epsilon=(kwargs.pop("adaptive_epsilon", False), False))
         if kwargs:
             raise ValueError(f"{cls}: argument(s) not recognized: {kwargs}")
         config = dict(args)
@@ -436,16 +441,20 @@ _CLASSES = {c.__name__.lower(): c for c in (SGD, Adam, AdamW, RMSprop, Adagrad, 
                                             Ftrl, Adafactor, LossScaleOptimizer)}
 
 
-def serialize(optimizer):
+def serialize(optimizer, use_legacy_format=False):
     """Keras' serialized form ``{"module", "class_name", "config", "registered_name"}``."""
+    refuse_unsupported("optimizers.serialize", use_legacy_format=(use_legacy_format, False))
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"serialize: expected an Optimizer, got {type(optimizer).__name__}")
     return {"module": "keras.optimizers", "class_name": type(optimizer).__name__,
             "config": optimizer.get_config(), "registered_name": None}
 
 
-def deserialize(config, custom_objects=None):
+def deserialize(config, custom_objects=None, use_legacy_format=False, **kwargs):
     """An optimizer from ``serialize``'s form (or ``{"class_name": ..., "config": ...}``)."""
+    refuse_unsupported("optimizers.deserialize", use_legacy_format=(use_legacy_format, False))
+    if kwargs:
+        raise TypeError(f"optimizers.deserialize: unexpected arguments {sorted(kwargs)}")
     if not isinstance(config, dict) or "class_name" not in config:
         raise ValueError(f"Could not interpret optimizer identifier: {config!r}")
     name = config["class_name"]
