@@ -544,7 +544,7 @@ def write_c_subset():
             continue
         store = arrays[case["family"]]
         for a in case["arrays"]:
-            v = np.ascontiguousarray(store[f"{case['name']}/{a}"], dtype="<f4")
+            v = np.asarray(store[f"{case['name']}/{a}"], dtype="<f4")   # keeps rank 0 (ascontiguousarray would not)
             v.tofile(cdir / f"{case['name']}.{a}.f32")
             lines.append(" ".join([case["name"], a, str(v.ndim)] + [str(d) for d in v.shape]))
     (cdir / "index.txt").write_text("\n".join(lines) + "\n")
