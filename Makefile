@@ -12,7 +12,8 @@ CFLAGS_STRICT := -std=c11 -Wall -Wextra -Werror -pedantic -O2
 all: lib
 
 # Debian packages: OpenBLAS (loaded at run time for matmul), valgrind, gcc/g++ (the C harness and
-# the header's C++ check), Python headers (the extension). Python: numpy, pytest.
+# the header's C++ check), Python headers (the extension), cmake and pkg-config (the install
+# test), golang-go, rustc and cargo (the Go and Rust examples). Python: numpy, pytest.
 deps:
 	@need=""; \
 	ldconfig -p | grep -q 'libopenblas.so.0' || need="$$need libopenblas0-pthread"; \
@@ -20,6 +21,11 @@ deps:
 	command -v gcc >/dev/null || need="$$need gcc"; \
 	command -v g++ >/dev/null || need="$$need g++"; \
 	[ -f "$$($(PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["include"])')/Python.h" ] || need="$$need python3-dev"; \
+	command -v cmake >/dev/null || need="$$need cmake"; \
+	command -v pkg-config >/dev/null || need="$$need pkg-config"; \
+	command -v go >/dev/null || need="$$need golang-go"; \
+	command -v cargo >/dev/null || need="$$need cargo"; \
+	command -v rustc >/dev/null || need="$$need rustc"; \
 	if [ -n "$$need" ]; then \
 	  echo "installing Debian packages:$$need"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -29,8 +35,10 @@ deps:
 
 lib: deps
 	$(SWIFT) build -c release --product swiftkeras
+	@# programs linked against the build tree record the SONAME: give it a name there too
+	ln -sfn libswiftkeras.so .build/release/libswiftkeras.so.$(SK_MAJOR)
 
-test: deps test-generated test-swift test-c test-python
+test: deps test-generated test-swift test-c test-python test-embedding
 
 # The files generated from the op table (tools/ops_table.py) are up to date, and the table names
 # exactly the ops the Swift core records on the tape (tools/recorded_ops.py).
@@ -93,13 +101,15 @@ bench-c: lib
 	Tests/C/build/bench
 
 # The Python package in place: bindings/python/swiftkeras/_native*.so (the CPython extension,
-# generated wrappers from tools/ops_table.py via tools/capi_ops.py) next to a copy of libswiftkeras.so (rpath $$ORIGIN).
+# generated wrappers from tools/ops_table.py via tools/capi_ops.py) next to a copy of libswiftkeras.so
+# (linked) and libswiftkeras.so.MAJOR (its SONAME, loaded at run time through rpath $$ORIGIN).
 # Then PYTHONPATH=bindings/python python3 -c 'import swiftkeras' works.
 PYDIR := bindings/python
 PYEXT := $(PYDIR)/swiftkeras/_native$(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))')
 python: lib
 	$(PYTHON) tools/capi_ops.py --python-only
 	cp $(LIB) $(PYDIR)/swiftkeras/libswiftkeras.so
+	cp $(LIB) $(PYDIR)/swiftkeras/libswiftkeras.so.$(SK_MAJOR)   # the SONAME: the name the extension records
 	gcc -shared -fPIC -O2 -std=c11 -Wall -Wextra -Werror -Wno-missing-field-initializers -Wno-cast-function-type \
 	  -Iinclude $$($(PYTHON) -c 'import sysconfig; print("-I" + sysconfig.get_paths()["include"])') \
 	  $(PYDIR)/src/*.c -o $(PYEXT) -L$(PYDIR)/swiftkeras -lswiftkeras -Wl,-rpath,'$$ORIGIN'
@@ -116,6 +126,96 @@ bench: deps
 	$(PYTHON) bench/run.py .build/release/skbench $(FILTER)
 	@$(MAKE) --no-print-directory bench-c
 	@$(MAKE) --no-print-directory bench-python
+
+# ---- Installing the C library (README "Installing") -------------------------------------------
+# make install [PREFIX=/usr/local] [DESTDIR=staging root] [LIBDIR=...] [INCLUDEDIR=...]:
+#   $(LIBDIR)/libswiftkeras.so.X.Y.Z (stripped; SONAME libswiftkeras.so.X) + .so.X and .so links,
+#   $(LIBDIR)/libswiftkeras.a (self-contained: the Swift runtime linked in; only sk_* global),
+#   $(INCLUDEDIR)/swiftkeras.h + swiftkeras/*.h, $(LIBDIR)/pkgconfig/swiftkeras.pc,
+#   $(LIBDIR)/cmake/SwiftKeras/ (find_package(SwiftKeras) -> SwiftKeras::swiftkeras),
+#   $(DATADIR)/swiftkeras/swiftkeras_cffi.h (the declarations for cffi's cdef).
+# make install-debug adds the debug info as $(LIBDIR)/debug/libswiftkeras.so.X.Y.Z.debug.
+PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+DATADIR ?= $(PREFIX)/share
+SK_VERSION := $(shell sed -n 's/^\#define SK_VERSION_\(MAJOR\|MINOR\|PATCH\)  *\([0-9][0-9]*\).*/\2/p' include/swiftkeras/base.h | paste -sd. -)
+SK_MAJOR := $(word 1,$(subst ., ,$(SK_VERSION)))
+SK_MINOR := $(word 2,$(subst ., ,$(SK_VERSION)))
+STAGE := .build/packaging
+SWIFT_STATIC := $(dir $(realpath $(SWIFT)))../lib/swift_static/linux
+INSTALL_SUBST = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' \
+	-e 's|@VERSION@|$(SK_VERSION)|g' -e 's|@MAJOR@|$(SK_MAJOR)|g' -e 's|@MINOR@|$(SK_MINOR)|g' \
+	-e "s|@CMAKE_TO_LIBDIR@|$$(realpath -m --relative-to=$(LIBDIR)/cmake/SwiftKeras $(LIBDIR))|g" \
+	-e "s|@CMAKE_TO_INCLUDEDIR@|$$(realpath -m --relative-to=$(LIBDIR)/cmake/SwiftKeras $(INCLUDEDIR))|g"
+
+.PHONY: install install-debug uninstall static-lib test-embedding test-install examples-go examples-rust
+
+# The stripped shared library, checked: SONAME = libswiftkeras.so.MAJOR of the header, exports = sk_*.
+$(STAGE)/libswiftkeras.so: $(LIB) include/swiftkeras/base.h
+	@mkdir -p $(STAGE)
+	@readelf -d $(LIB) | grep -q 'Library soname: \[libswiftkeras.so.$(SK_MAJOR)\]' || \
+	  { echo "SONAME of $(LIB) is not libswiftkeras.so.$(SK_MAJOR): set libraryMajorVersion in Package.swift to SK_VERSION_MAJOR"; exit 1; }
+	strip --strip-unneeded -o $@ $(LIB)
+
+# A self-contained static library: the package's objects, the Swift runtime's entry object and
+# the static Swift runtime libraries they need, linked into one relocatable object (ld -r) whose
+# only global symbols are the sk_* functions (so a host's own Swift code cannot clash with ours),
+# debug info stripped. Links with: -lswiftkeras -lstdc++ -lm -ldl -lpthread (pkg-config --static).
+static-lib: $(STAGE)/libswiftkeras.a
+$(STAGE)/libswiftkeras.a: $(LIB)
+	@mkdir -p $(STAGE)/static
+	$(SWIFT) build -c release --product swiftkeras-static
+	ld -r -o $(STAGE)/static/swiftkeras.o --whole-archive .build/release/libswiftkeras-static.a --no-whole-archive \
+	  $(SWIFT_STATIC)/x86_64/swiftrt.o -L$(SWIFT_STATIC) -lswiftCore -lswiftSynchronization -lswift_StringProcessing \
+	  -lswift_RegexParser -lswiftGlibc -lswift_Builtin_float -lswiftDispatch -ldispatch -lBlocksRuntime -lswift_Concurrency
+	nm -g --defined-only $(STAGE)/static/swiftkeras.o | awk '{print $$3}' | grep '^sk_' > $(STAGE)/static/exports.txt
+	objcopy --strip-debug --keep-global-symbols=$(STAGE)/static/exports.txt $(STAGE)/static/swiftkeras.o
+	rm -f $@ && ar rcs $@ $(STAGE)/static/swiftkeras.o
+
+install: lib $(STAGE)/libswiftkeras.so $(STAGE)/libswiftkeras.a
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(LIBDIR)/cmake/SwiftKeras $(DESTDIR)$(INCLUDEDIR)/swiftkeras $(DESTDIR)$(DATADIR)/swiftkeras
+	install -m 755 $(STAGE)/libswiftkeras.so $(DESTDIR)$(LIBDIR)/libswiftkeras.so.$(SK_VERSION)
+	ln -sfn libswiftkeras.so.$(SK_VERSION) $(DESTDIR)$(LIBDIR)/libswiftkeras.so.$(SK_MAJOR)
+	ln -sfn libswiftkeras.so.$(SK_MAJOR) $(DESTDIR)$(LIBDIR)/libswiftkeras.so
+	install -m 644 $(STAGE)/libswiftkeras.a $(DESTDIR)$(LIBDIR)/libswiftkeras.a
+	install -m 644 include/swiftkeras.h $(DESTDIR)$(INCLUDEDIR)/swiftkeras.h
+	install -m 644 include/swiftkeras/*.h $(DESTDIR)$(INCLUDEDIR)/swiftkeras/
+	$(PYTHON) tools/cffi_header.py -o $(DESTDIR)$(DATADIR)/swiftkeras/swiftkeras_cffi.h
+	$(INSTALL_SUBST) packaging/swiftkeras.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/swiftkeras.pc
+	$(INSTALL_SUBST) packaging/SwiftKerasConfig.cmake.in > $(DESTDIR)$(LIBDIR)/cmake/SwiftKeras/SwiftKerasConfig.cmake
+	$(INSTALL_SUBST) packaging/SwiftKerasConfigVersion.cmake.in > $(DESTDIR)$(LIBDIR)/cmake/SwiftKeras/SwiftKerasConfigVersion.cmake
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && command -v ldconfig >/dev/null; then ldconfig; fi
+
+install-debug: lib
+	install -d $(DESTDIR)$(LIBDIR)/debug
+	objcopy --only-keep-debug $(LIB) $(DESTDIR)$(LIBDIR)/debug/libswiftkeras.so.$(SK_VERSION).debug
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/libswiftkeras.so $(DESTDIR)$(LIBDIR)/libswiftkeras.so.$(SK_MAJOR) \
+	  $(DESTDIR)$(LIBDIR)/libswiftkeras.so.$(SK_VERSION) $(DESTDIR)$(LIBDIR)/libswiftkeras.a \
+	  $(DESTDIR)$(LIBDIR)/debug/libswiftkeras.so.$(SK_VERSION).debug \
+	  $(DESTDIR)$(INCLUDEDIR)/swiftkeras.h $(DESTDIR)$(LIBDIR)/pkgconfig/swiftkeras.pc \
+	  $(DESTDIR)$(LIBDIR)/cmake/SwiftKeras/SwiftKerasConfig.cmake $(DESTDIR)$(LIBDIR)/cmake/SwiftKeras/SwiftKerasConfigVersion.cmake \
+	  $(DESTDIR)$(DATADIR)/swiftkeras/swiftkeras_cffi.h
+	rm -rf $(DESTDIR)$(INCLUDEDIR)/swiftkeras
+	-rmdir $(DESTDIR)$(LIBDIR)/cmake/SwiftKeras $(DESTDIR)$(DATADIR)/swiftkeras 2>/dev/null
+
+# Embedding: install into a temporary DESTDIR and PREFIX and build against that (pkg-config,
+# CMake, the static library), the CPU-feature error, cffi and ctypes, Go and Rust when present.
+test-embedding: test-install
+	@mkdir -p Tests/C/build
+	gcc $(CFLAGS_STRICT) -Iinclude Tests/C/cpu_check.c -o Tests/C/build/cpu_check -L.build/release -lswiftkeras -Wl,-rpath,$(CURDIR)/.build/release
+	SWIFTKERAS_TEST_HIDE_CPU_FEATURES=avx2,fma Tests/C/build/cpu_check
+	gcc $(CFLAGS_STRICT) -Iinclude Tests/C/flush_check.c -o Tests/C/build/flush_check -L.build/release -lswiftkeras -Wl,-rpath,$(CURDIR)/.build/release
+	Tests/C/build/flush_check > Tests/C/build/flush_check.out
+	@n=$$(grep -c '^Epoch [123]/3' Tests/C/build/flush_check.out); echo "fit lines that reached the file before _exit: $$n of 3"; [ "$$n" = 3 ]
+	@$(PYTHON) -c 'import cffi' 2>/dev/null || $(PYTHON) -m pip install -q cffi
+	$(PYTHON) Tests/C/check_cffi.py $(LIB)
+	$(PYTHON) examples/python/ctypes_demo.py $(LIB)
+
+test-install: lib
+	PYTHON=$(PYTHON) MAKE="$(MAKE)" packaging/test_install.sh
 
 clean:
 	rm -rf .build Tests/C/build examples/c/build

@@ -5,10 +5,16 @@ import PackageDescription
 // library (libswiftkeras.so). Layering (see ARCHITECTURE.md): SwiftKerasCore (tensors, ops,
 // autodiff) <- SwiftKeras (Keras machinery) <- SwiftKerasC (only the @_cdecl exports declared
 // in include/swiftkeras.h). A lower target cannot see a higher one, so the compiler enforces it.
+/// SK_VERSION_MAJOR of include/swiftkeras/base.h (`make install` checks that they agree).
+let libraryMajorVersion = 0
+
 let package = Package(
     name: "SwiftKeras",
     products: [
         .library(name: "swiftkeras", type: .dynamic, targets: ["SwiftKerasC"]),
+        // The same code as an archive; `make install` links the static Swift runtime into it to
+        // make the self-contained libswiftkeras.a (see the Makefile's static-lib target).
+        .library(name: "swiftkeras-static", type: .static, targets: ["SwiftKerasC"]),
     ],
     targets: [
         // A few loops in C: Swift's square root keeps libm's errno semantics on Linux and so
@@ -46,11 +52,25 @@ let package = Package(
             name: "SwiftKerasCHeader",
             path: "Sources/SwiftKerasCHeader"
         ),
+        // The library's link (see README "Installing"): the Swift runtime linked in statically;
+        // SONAME libswiftkeras.so.<major> (SK_VERSION_MAJOR of include/swiftkeras/base.h) so
+        // programs record that name and not the build path; the version script exports the
+        // sk_* functions and nothing else (Tests/C/check_exports.sh); unreferenced sections of
+        // the static runtime are dropped. Nothing may use String.contains(String) (it would pull
+        // in _StringProcessing: see SwiftKerasCore/Core/TextSearch.swift).
         .target(
             name: "SwiftKerasC",
             dependencies: ["SwiftKeras", "SwiftKerasCHeader"],
             path: "Sources/SwiftKerasC",
-            linkerSettings: [.unsafeFlags(["-static-stdlib"])]
+            linkerSettings: [.unsafeFlags([
+                "-static-stdlib",
+                // lld: the version script then also keeps the localized Swift symbols out of
+                // .dynsym (gold leaves ~200 of them there as LOCAL entries)
+                "-use-ld=lld",
+                "-Xlinker", "-soname=libswiftkeras.so.\(libraryMajorVersion)",
+                "-Xlinker", "--version-script=\(Context.packageDirectory)/packaging/libswiftkeras.map",
+                "-Xlinker", "--gc-sections",
+            ])]
         ),
         .executableTarget(
             name: "skbench",

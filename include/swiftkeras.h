@@ -17,6 +17,11 @@
  *    (NULL is a no-op). Handles passed as inputs are borrowed: never consumed, never kept
  *    beyond the call unless documented (sk_custom_gradient keeps its functions).
  *  - Shapes are `const int64_t *shape` + `int32_t ndim`; booleans cross as uint8_t (0 = false).
+ *  - The library is compiled for x86-64-v3 (AVX2, FMA, BMI2). On a CPU without them every
+ *    fallible call fails with SK_ERR_RUNTIME and a message naming the missing instruction sets
+ *    (checked when the library loads), instead of the process dying of an illegal instruction.
+ *  - Library output (Keras progress lines of fit at verbose > 0) goes to stdout, flushed at the
+ *    end of every line, unless a model's output callback takes it.
  *  - Errors common to every fallible call: SK_ERR_INVALID_HANDLE for a NULL handle argument
  *    that is not documented as optional; SK_ERR_INVALID_ARG for a NULL out-parameter, a NULL
  *    array with a positive count, or a negative count. The message always names the function
@@ -25,6 +30,11 @@
  * Threads
  *  - Any function may be called from any thread at any time. Tensors are immutable and may be
  *    shared freely between threads. The last error is per thread.
+ *  - "Thread" means OS thread. The last error and the recording tape are per OS thread, so a host
+ *    whose green threads move between OS threads must pin a sequence that relies on them (a tape's
+ *    start ... gradient; a failing call and its sk_last_error_message) to one OS thread — Go:
+ *    runtime.LockOSThread() for the duration (see examples/go).
+ *  - sk_set_num_threads bounds the helper threads one op may use (settings.h).
  *  - sk_variable: each call (read, assign, assign_add, assign_sub) is atomic on its own; a reader
  *    sees the old or the new value. A read-modify-write *sequence* made of several calls (read,
  *    compute, assign) needs external locking if other threads assign the same variable.
@@ -61,8 +71,9 @@
  * swiftkeras/base.h:
  *   sk_clear_error() sk_last_error_code() sk_last_error_message() sk_set_error() sk_version()
  * swiftkeras/settings.h:
- *   sk_dtype_standardize() sk_epsilon() sk_floatx() sk_image_data_format() sk_policy_dtypes()
- *   sk_result_type() sk_set_epsilon() sk_set_floatx() sk_set_image_data_format() sk_snake_case()
+ *   sk_dtype_standardize() sk_epsilon() sk_floatx() sk_get_num_threads() sk_image_data_format()
+ *   sk_policy_dtypes() sk_result_type() sk_set_epsilon() sk_set_floatx() sk_set_image_data_format()
+ *   sk_set_num_threads() sk_snake_case()
  * swiftkeras/tensor.h:
  *   sk_arange() sk_eye() sk_full() sk_ones() sk_scalar() sk_tensor_cast() sk_tensor_copy_data()
  *   sk_tensor_data() sk_tensor_dtype() sk_tensor_from_buffer() sk_tensor_from_data()

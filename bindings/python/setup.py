@@ -40,11 +40,12 @@ class BuildWithSwift(build_ext):
         for ext in self.extensions:
             ext.library_dirs.append(libdir)
         super().run()
-        # the library goes next to the extension (rpath $ORIGIN)
+        # the library goes next to the extension (rpath $ORIGIN), under its SONAME: the name the
+        # extension records (see Package.swift)
         for ext in self.extensions:
             dest = os.path.dirname(self.get_ext_fullpath(ext.name))
             os.makedirs(dest, exist_ok=True)
-            shutil.copy2(lib, os.path.join(dest, "libswiftkeras.so"))
+            shutil.copy2(lib, os.path.join(dest, "libswiftkeras.so.0"))
 
 
 setup(

@@ -1,4 +1,4 @@
-/* swiftkeras/settings.h — Keras' process-wide settings (floatx, epsilon, image data format) and
+/* swiftkeras/settings.h — Keras' process-wide settings (floatx, epsilon, image data format, threads) and
  * the rules clients must not redefine: dtype promotion (result_type), dtype policies, default
  * names (snake case).
  * Part of the SwiftKeras C API; include <swiftkeras.h>, which includes every part and states
@@ -66,6 +66,17 @@ int32_t sk_policy_dtypes(const char *name, const char **compute_dtype, const cha
  * "MyLayer" -> "my_layer"), copied as sk_layer_name does (buf NULL with capacity 0 only reports
  * *length). Errors: SK_ERR_INVALID_ARG (name NULL, capacity too small). */
 int32_t sk_snake_case(const char *name, char *buf, size_t capacity, size_t *length);
+
+/* Threads. The library runs each op on the calling thread plus, for large ops, helper threads:
+ * its own parallel loops and OpenBLAS's matrix products. sk_set_num_threads(n) limits one op to n
+ * threads (TensorFlow's intra-op parallelism; Python tf.config.threading.
+ * set_intra_op_parallelism_threads); 1 runs everything on the calling thread, 0 restores the
+ * default (every online CPU). Results do not depend on it. Takes effect from the next op; loads
+ * OpenBLAS if it is not loaded yet. Errors: SK_ERR_INVALID_ARG (n < 0). */
+int32_t sk_set_num_threads(int32_t n);
+
+/* The thread setting last made by sk_set_num_threads: 0 (the default) means every online CPU. */
+int32_t sk_get_num_threads(void);
 
 #ifdef __cplusplus
 }

@@ -28,7 +28,7 @@ public enum MonitorMode: String, Sendable, Equatable {
     /// ReduceLROnPlateau: contains "acc"), applied alike by every monitor callback.
     public func resolved(for monitor: String) -> MonitorMode {
         guard self == .auto else { return self }
-        return monitor.contains("acc") || monitor.contains("auc") || monitor.hasPrefix("fmeasure") ? .max : .min
+        return monitor.containsText("acc") || monitor.containsText("auc") || monitor.hasPrefix("fmeasure") ? .max : .min
     }
 }
 

@@ -30,13 +30,15 @@ enum LiveLine {
         shown.store(true, ordering: .relaxed)
     } : nil
 
-    /// Prints a whole line, over the live bar when one is shown.
+    /// Prints a whole line, over the live bar when one is shown, and flushes it: a host that
+    /// ends without libc's `exit` (Go, `_exit`) or reads the pipe live still gets every line.
     static let printLine: (String) -> Void = { line in
         if shown.exchange(false, ordering: .relaxed) {
             print("\r" + line + "\u{1B}[K")
         } else {
             print(line)
         }
+        fflush(stdout)
     }
 }
 

@@ -191,7 +191,7 @@ open class Optimizer {
     /// Whether weight decay applies to `variable`.
     public func usesWeightDecay(_ variable: Variable) -> Bool {
         if excludedIDs.contains(variable.id) { return false }
-        for n in excludedNames where variable.name.contains(n) { return false }
+        for n in excludedNames where variable.name.containsText(n) { return false }
         return true
     }
 

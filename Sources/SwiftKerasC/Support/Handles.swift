@@ -98,6 +98,7 @@ func produceOptional<T: AnyObject>(_ out: UnsafeMutablePointer<OpaquePointer?>?,
     }
     out.pointee = nil
     do {
+        try HostCPU.check()
         out.pointee = try body().map { retained($0) }
         return 0
     } catch {
@@ -105,10 +106,14 @@ func produceOptional<T: AnyObject>(_ out: UnsafeMutablePointer<OpaquePointer?>?,
     }
 }
 
-/// Runs `body` and maps a thrown error to its status code.
+/// Runs `body` and maps a thrown error to its status code. Both this and `produceOptional`
+/// first check that the CPU has the instruction sets the core is compiled for (`HostCPU`), so
+/// an older CPU gets an error instead of SIGILL: no handle can be made, so no other call reaches
+/// the core.
 @inline(__always)
 func status(_ body: () throws -> Void) -> Int32 {
     do {
+        try HostCPU.check()
         try body()
         return 0
     } catch {

@@ -1,10 +1,15 @@
 import Glibc
+import SwiftKerasKernels
 
 // OpenBLAS, loaded at run time (nothing is linked at build time).
 //
 // Debian's OpenBLAS 0.3.21 misdetects recent CPUs (as "Prescott") and then runs SGEMM at a fifth
-// of its speed. It reads OPENBLAS_CORETYPE in its load-time constructor, so we pick the core type
-// from the CPU flags, set it (only when the user has not), and only then dlopen the library.
+// of its speed; it reads OPENBLAS_CORETYPE once, when it loads. The library never changes the
+// host's environment once threads may exist: when libswiftkeras loads into a single-threaded
+// process, its load-time hook (Sources/SwiftKerasKernels/host.c) sets the core type chosen from
+// the CPU's features, loads OpenBLAS and restores the environment; otherwise OpenBLAS is loaded
+// here, at the first matrix product, and picks its kernel itself (or the user's
+// OPENBLAS_CORETYPE).
 
 /// The BLAS functions SwiftKeras uses, resolved once from a dynamically loaded OpenBLAS.
 enum BLAS {
@@ -15,6 +20,8 @@ enum BLAS {
                                       UnsafePointer<Double>?, Int32, UnsafePointer<Double>?, Int32,
                                       Double, UnsafeMutablePointer<Double>?, Int32) -> Void
     typealias CoreName = @convention(c) () -> UnsafeMutablePointer<CChar>?
+    typealias SetThreads = @convention(c) (Int32) -> Void
+    typealias GetThreads = @convention(c) () -> Int32
 
     /// cblas enum values (CBLAS_ORDER / CBLAS_TRANSPOSE).
     static let rowMajor: Int32 = 101
@@ -29,6 +36,22 @@ enum BLAS {
         let soname: String
         /// The kernel family OpenBLAS runs ("SkylakeX", ...), when it reports one.
         let coreName: String?
+        /// `openblas_set_num_threads` / `openblas_get_num_threads`, when the library has them.
+        let setThreads: SetThreads?
+        let getThreads: GetThreads?
+    }
+
+    /// Gives OpenBLAS the thread setting (`Parallel.setThreadCount`): the count set, or every
+    /// online CPU. Runs when the setting changes and when OpenBLAS loads.
+    static func applyThreadCount() {
+        guard let lib = library, let set = lib.setThreads else { return }
+        set(Int32(clamping: Parallel.cores))
+    }
+
+    /// The number of threads OpenBLAS runs with (nil without OpenBLAS).
+    static var threadCount: Int? {
+        guard let lib = library, let get = lib.getThreads else { return nil }
+        return Int(get())
     }
 
     /// The loaded library, or nil (no OpenBLAS on the machine, or SWIFTKERAS_NO_BLAS=1).
@@ -38,45 +61,22 @@ enum BLAS {
     /// Why there is no library (for `BLASInfo`).
     nonisolated(unsafe) private static var failure = ""
 
-    /// The OPENBLAS_CORETYPE value that suits this CPU, from its feature flags:
+    /// The OPENBLAS_CORETYPE value that suits this CPU (`skk_openblas_core_type`, the one rule):
     /// AVX-512 F+BW+VL+DQ → SKYLAKEX, AVX2+FMA → HASWELL, otherwise nil (let OpenBLAS decide).
     static func coreTypeForCPU() -> String? {
-        coreType(forFlags: cpuFlags())
+        skk_openblas_core_type(skk_cpu_features()).map { String(cString: $0) }
     }
 
-    /// The core type for a set of /proc/cpuinfo flags (separate so tests can check the rule).
+    /// The core type for a set of /proc/cpuinfo flag names (the same rule, so tests can check it).
     static func coreType(forFlags flags: Set<String>) -> String? {
-        if ["avx512f", "avx512bw", "avx512vl", "avx512dq"].allSatisfy(flags.contains) { return "SKYLAKEX" }
-        if flags.contains("avx2") && flags.contains("fma") { return "HASWELL" }
-        return nil
-    }
-
-    /// The feature flags of the first CPU listed in /proc/cpuinfo (empty when unreadable).
-    static func cpuFlags() -> Set<String> {
-        guard let f = fopen("/proc/cpuinfo", "r") else { return [] }
-        defer { fclose(f) }
-        var line: UnsafeMutablePointer<CChar>? = nil
-        var cap = 0
-        defer { free(line) }
-        while getline(&line, &cap, f) > 0 {
-            guard let l = line else { break }
-            let s = String(cString: l)
-            if s.hasPrefix("flags") {
-                guard let colon = s.firstIndex(of: ":") else { return [] }
-                let list = s[s.index(after: colon)...]
-                return Set(list.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init))
-            }
-        }
-        return []
+        let bits = flags.reduce(UInt32(0)) { $0 | skk_cpu_feature_bit($1) }
+        return skk_openblas_core_type(bits).map { String(cString: $0) }
     }
 
     private static func load() -> Library? {
         if let v = getenv("SWIFTKERAS_NO_BLAS"), v.pointee != 0, String(cString: v) != "0" {
             failure = "disabled by SWIFTKERAS_NO_BLAS"
             return nil
-        }
-        if getenv("OPENBLAS_CORETYPE") == nil, let core = coreTypeForCPU() {
-            setenv("OPENBLAS_CORETYPE", core, 0)  // overwrite = 0: never replace the user's choice
         }
         for name in ["libopenblas.so.0", "libopenblas.so"] {
             guard let h = dlopen(name, RTLD_NOW | RTLD_LOCAL) else { continue }
@@ -89,8 +89,11 @@ enum BLAS {
                 let fn = unsafeBitCast(c, to: CoreName.self)
                 if let p = fn() { core = String(cString: p) }
             }
+            let setThreads = dlsym(h, "openblas_set_num_threads").map { unsafeBitCast($0, to: SetThreads.self) }
+            let getThreads = dlsym(h, "openblas_get_num_threads").map { unsafeBitCast($0, to: GetThreads.self) }
+            if Parallel.threadSetting > 0 { setThreads?(Int32(clamping: Parallel.cores)) }
             return Library(sgemm: unsafeBitCast(s, to: SGemm.self), dgemm: unsafeBitCast(d, to: DGemm.self),
-                           soname: name, coreName: core)
+                           soname: name, coreName: core, setThreads: setThreads, getThreads: getThreads)
         }
         failure = "libopenblas.so.0 not found"
         return nil
@@ -121,4 +124,10 @@ public enum BLASInfo {
 
     /// True when float32/float64 products run on OpenBLAS.
     public static var usesOpenBLAS: Bool { BLAS.library != nil }
+}
+
+extension BLASInfo {
+    /// The number of threads OpenBLAS runs with (nil without OpenBLAS): the thread setting
+    /// (`Parallel.setThreadCount`), or every online CPU.
+    public static var threadCount: Int? { BLAS.threadCount }
 }

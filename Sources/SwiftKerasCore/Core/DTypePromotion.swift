@@ -125,8 +125,8 @@ public enum DTypePromotion {
             // A weak operand counts only by its kind ("int" / "float"); bool is never weak.
             let respected = zip(dtypes, isWeak).map { d, w -> String in
                 if !w || d == "bool" { return d }
-                if d.contains("float") { return "float" }
-                if d.contains("int") { return "int" }
+                if d.containsText("float") { return "float" }
+                if d.containsText("int") { return "int" }
                 return "complex"
             }
             out = try leastUpperBound(respected)

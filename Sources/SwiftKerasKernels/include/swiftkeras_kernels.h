@@ -21,4 +21,35 @@ SKK_INTERNAL void skk_adam_f32(size_t n, const float *x, const float *g, const f
 SKK_INTERNAL void skk_sqrt_f32(size_t n, const float *in, float *out);
 SKK_INTERNAL void skk_sqrt_f64(size_t n, const double *in, double *out);
 
+/* CPU features (bits of skk_cpu_features; names as /proc/cpuinfo spells them, "abm" = LZCNT). */
+#define SKK_CPU_SSE4_2   (1u << 0)
+#define SKK_CPU_POPCNT   (1u << 1)
+#define SKK_CPU_AVX      (1u << 2)
+#define SKK_CPU_AVX2     (1u << 3)
+#define SKK_CPU_FMA      (1u << 4)
+#define SKK_CPU_BMI1     (1u << 5)
+#define SKK_CPU_BMI2     (1u << 6)
+#define SKK_CPU_F16C     (1u << 7)
+#define SKK_CPU_MOVBE    (1u << 8)
+#define SKK_CPU_LZCNT    (1u << 9)
+#define SKK_CPU_AVX512F  (1u << 10)
+#define SKK_CPU_AVX512BW (1u << 11)
+#define SKK_CPU_AVX512VL (1u << 12)
+#define SKK_CPU_AVX512DQ (1u << 13)
+
+/* The features this CPU has and the operating system enables, read once when the library loads. */
+SKK_INTERNAL unsigned skk_cpu_features(void);
+
+/* The bit of a feature name ("avx2", "avx512f", ...), 0 for a name not listed above. */
+SKK_INTERNAL unsigned skk_cpu_feature_bit(const char *name);
+
+/* NULL when the CPU has every instruction set the library is compiled for (x86-64-v3), else a
+ * message naming the missing ones. Every C API call fails with it before running any code that
+ * needs them. */
+SKK_INTERNAL const char *skk_cpu_missing_message(void);
+
+/* The OPENBLAS_CORETYPE that suits a CPU with these features: AVX-512 F+BW+VL+DQ -> "SKYLAKEX",
+ * AVX2+FMA -> "HASWELL", otherwise NULL (let OpenBLAS decide). */
+SKK_INTERNAL const char *skk_openblas_core_type(unsigned features);
+
 #endif

@@ -214,8 +214,8 @@ from ._autodiff import (GradientTape, UnconnectedGradients, custom_gradient, fun
 
 
 def __getattr__(name):
-    """``tf.keras`` and ``tf.random`` load on first use, so ``import swiftkeras`` stays fast."""
-    if name in ("keras", "random"):
+    """``tf.keras``, ``tf.random`` and ``tf.config`` load on first use, so ``import swiftkeras`` stays fast."""
+    if name in ("keras", "random", "config"):
         import importlib
         return importlib.import_module("." + name, __name__)
     raise AttributeError(f"module 'swiftkeras' has no attribute {name!r}")

@@ -1,0 +1,3 @@
+module swiftkeras.example/demo
+
+go 1.19
