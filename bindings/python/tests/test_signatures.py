@@ -129,3 +129,14 @@ def test_argument_is_taken_or_refused(key, name, default, tmp_path, monkeypatch)
             pytest.skip(f"{key} is a function; a function without the argument in its signature is checked above")
     except NotImplementedError as e:
         assert name in str(e), f"{key}: NotImplementedError for '{name}' does not name it: {e}"
+
+
+def test_unknown_keyword_arguments_are_not_swallowed():
+    # ReduceLROnPlateau takes **kwargs for tf-keras' deprecated `epsilon`; anything else used to vanish.
+    with pytest.raises(TypeError, match="patiense"):
+        keras.callbacks.ReduceLROnPlateau(patiense=3)
+    assert keras.callbacks.ReduceLROnPlateau(epsilon=0.5).min_delta == 0.5
+    # Model.save took **kwargs and dropped them (tf.keras 2's include_optimizer, signatures, ...).
+    model = keras.Sequential([keras.layers.Dense(1, input_shape=(2,))])
+    with pytest.raises(NotImplementedError, match="include_optimizer"):
+        model.save("never_written.keras", include_optimizer=False)

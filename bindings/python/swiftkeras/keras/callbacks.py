@@ -273,6 +273,8 @@ class ReduceLROnPlateau(_CoreCallback):
                  cooldown=0, min_lr=0.0, **kwargs):
         if "epsilon" in kwargs:   # tf-keras' deprecated name of min_delta
             min_delta = kwargs.pop("epsilon")
+        if kwargs:   # never silently ignored
+            raise TypeError(f"ReduceLROnPlateau: unexpected arguments {sorted(kwargs)}")
         super().__init__(monitor=monitor, factor=_number(factor), patience=_number(patience), verbose=_number(verbose),
                          mode=mode, min_delta=_number(min_delta), cooldown=_number(cooldown), min_lr=_number(min_lr))
         self.monitor, self.factor, self.min_lr, self.min_delta = monitor, factor, min_lr, min_delta
