@@ -214,10 +214,14 @@ from ._autodiff import (GradientTape, UnconnectedGradients, custom_gradient, fun
 
 
 def __getattr__(name):
-    """``tf.keras``, ``tf.random`` and ``tf.config`` load on first use, so ``import swiftkeras`` stays fast."""
-    if name in ("keras", "random", "config"):
+    """``tf.keras``, ``tf.random``, ``tf.config``, ``tf.data`` and ``tf.experimental`` load on first use,
+    so ``import swiftkeras`` stays fast."""
+    if name in ("keras", "random", "config", "data", "experimental"):
         import importlib
         return importlib.import_module("." + name, __name__)
+    if name == "TensorSpec":
+        from .data import TensorSpec
+        return TensorSpec
     raise AttributeError(f"module 'swiftkeras' has no attribute {name!r}")
 
 
@@ -230,5 +234,6 @@ __all__ = [
     "subtract", "multiply", "divide", "matmul", "reduce_sum", "reduce_mean", "reduce_max",
     "reduce_min", "reduce_prod", "square", "sqrt", "exp", "concat", "stack", "transpose", "where",
     "function", "custom_gradient", "float32", "float64", "float16", "bfloat16", "int32", "int64",
-    "uint8", "bool", "half", "double", "as_dtype", "keras", "random", "newaxis",
+    "uint8", "bool", "half", "double", "as_dtype", "keras", "random", "data", "experimental", "TensorSpec",
+    "newaxis",
 ]
