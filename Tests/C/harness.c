@@ -125,6 +125,7 @@ static void test_tensors(void) {
 #include "harness_rules.inc"
 #include "harness_callbacks.inc"
 #include "harness_reliability.inc"
+#include "harness_golden.inc"
 #include "harness_data.inc"
 #include "harness_host.inc"
 #include "harness_layers_basic.inc"
@@ -153,6 +154,7 @@ int main(void) {
     test_rules();
     test_keras_callbacks();
     test_reliability();
+    test_golden();
     test_dataset_basics();
     test_dataset_transformations();
     test_dataset_callbacks();

@@ -134,7 +134,7 @@ final class KerasRegistryTests: XCTestCase {
         XCTAssertNil(KerasRegistry.builtinClass(.layer, named: "dense"))
         // The names the entry points report come from the registry, in its order.
         XCTAssertEqual(builtinLayerClassNames.first, "InputLayer")
-        XCTAssertEqual(optimizerClassNames, ["Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "Lion",
+        XCTAssertEqual(optimizerClassNames, ["Adadelta", "Adafactor", "Adagrad", "Adam", "AdamW", "Adamax", "Ftrl", "Lion",
                                              "LossScaleOptimizer", "Nadam", "RMSprop", "SGD"])
         XCTAssertEqual(canonicalLossName("huber_loss"), "huber")
         XCTAssertEqual(canonicalLossName("MSE"), "mean_squared_error")

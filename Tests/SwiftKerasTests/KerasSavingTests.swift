@@ -308,7 +308,8 @@ final class KerasSavingTests: XCTestCase {
         }
         assertError(.invalidArgument, containing: ["invalid JSON"]) { try layerFromConfig(className: "Dense", configJSON: "{units: 3}") }
         assertError(.invalidArgument, containing: ["the config must be a dictionary"]) { try layerFromConfig(className: "Dense", config: .int(3)) }
-        assertError(.invalidArgument, containing: ["only data_format \"channels_last\""]) {
+        // An unimplemented Keras option is NotImplementedError (.unimplemented) naming it (issue 16).
+        assertError(.unimplemented, containing: ["data_format \"channels_first\" is not supported", "only \"channels_last\""]) {
             try layerFromConfig(className: "Conv2D", configJSON: #"{"filters": 1, "kernel_size": 1, "data_format": "channels_first"}"#)
         }
         assertError(.invalidArgument, containing: ["Lambda"]) { try Lambda({ $0 }).getConfig() }

@@ -294,7 +294,15 @@ struct ConfigReader: KeyedConfigReader {
 
     mutating func dataFormat() throws {
         if let s = try string("data_format"), s != "channels_last" {
-            throw SwiftKerasError(.invalidArgument, "\(owner): only data_format \"channels_last\" is supported, got \"\(s)\"")
+            throw SwiftKerasError(.unimplemented, "\(owner): data_format \"\(s)\" is not supported (only \"channels_last\")")
+        }
+    }
+
+    /// A Keras argument we do not implement: its Keras default (`keras`) is accepted, any other
+    /// value throws `.unimplemented` naming the key and the value.
+    mutating func onlyDefault(_ key: String, _ keras: ConfigValue) throws {
+        if let v = raw(key), v != .null, v != keras {
+            throw SwiftKerasError(.unimplemented, "\(owner): argument `\(key)`=\(v.json) is not supported (only \(keras.json))")
         }
     }
 

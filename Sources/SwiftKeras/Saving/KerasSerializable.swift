@@ -96,11 +96,12 @@ public enum KerasRegistry {
             Metrics.SparseCategoricalAccuracy.self, Metrics.TopKCategoricalAccuracy.self,
             Metrics.SparseTopKCategoricalAccuracy.self, Metrics.MeanAbsoluteError.self,
             Metrics.MeanSquaredError.self, Metrics.RootMeanSquaredError.self, Metrics.Precision.self,
-            Metrics.Recall.self, Metrics.AUC.self,
+            Metrics.Recall.self, Metrics.AUC.self, Metrics.Sum.self, Metrics.BinaryCrossentropy.self,
+            Metrics.CategoricalCrossentropy.self, Metrics.SparseCategoricalCrossentropy.self,
         ],
         .optimizer: [
-            Adadelta.self, Adagrad.self, Adam.self, AdamW.self, Adamax.self, Lion.self, LossScaleOptimizer.self,
-            Nadam.self, RMSprop.self, SGD.self,
+            Adadelta.self, Adafactor.self, Adagrad.self, Adam.self, AdamW.self, Adamax.self, Ftrl.self, Lion.self,
+            LossScaleOptimizer.self, Nadam.self, RMSprop.self, SGD.self,
         ],
         .learningRateSchedule: [
             CosineDecay.self, ExponentialDecay.self, InverseTimeDecay.self, PiecewiseConstantDecay.self,
