@@ -22,11 +22,7 @@ ATOL, RTOL = 1e-5, 1e-4
 
 # Cases that cannot pass on this branch yet, each with its reason (the lead removes an entry
 # when the branch that fixes it lands).
-PENDING = {
-    "simple_rnn_return_state": "return_state lands with branch rnn",
-    "lstm_return_state": "return_state lands with branch rnn",
-    "gru_return_state": "return_state lands with branch rnn",
-}
+PENDING: dict = {}
 
 
 def arrays(case):

@@ -38,10 +38,7 @@ EXTRA = {"layers.InputLayer": {"input_shape": (2,)}}
 
 # Arguments that cannot pass on this branch yet, with the reason (the lead removes an entry when
 # the branch that fixes it lands).
-PENDING = {f"layers.{cls}:{arg}": "LayersRecurrent.swift belongs to branch rnn (dropout, recurrent_dropout "
-                                  "land there; stateful/unroll/time_major must be refused there)"
-           for cls in ("SimpleRNN", "LSTM", "GRU") for arg in ("dropout", "recurrent_dropout", "stateful", "unroll",
-                                                               "time_major")}
+PENDING: dict = {}
 
 
 def _value(default_repr):

@@ -23,7 +23,7 @@ def _apply(name, x):
     layer = _LAYERS.get(name)
     if layer is None:
         layer = _LAYERS[name] = _native.layer_create("Activation", _json.dumps({"activation": name}))
-    return _native.layer_call(layer, [x], False)
+    return _native.layer_call_multi(layer, [x], False)[0]
 
 
 def relu(x, alpha=0.0, max_value=None, threshold=0.0):

@@ -438,7 +438,7 @@ class _Recurrent:
 
 
 for _n in ("SimpleRNN", "LSTM", "GRU"):
-    globals()[_n] = type(_n, (_Recurrent, globals()[_n]), {"__doc__": globals()[_n].__doc__})
+    globals()[_n] = type(_n, (_Recurrent, globals()[_n]), {"__doc__": (globals()[_n].__doc__ or "") + "\n\n" + (_Recurrent.__doc__ or "")})
 
 # Keras aliases
 MaxPool1D = globals()["MaxPooling1D"]
