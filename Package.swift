@@ -43,7 +43,9 @@ let package = Package(
             name: "SwiftKeras",
             dependencies: ["SwiftKerasCore", "SwiftKerasKernels"],
             path: "Sources/SwiftKeras",
-            swiftSettings: [.unsafeFlags(["-target-cpu", "haswell", "-enforce-exclusivity=unchecked"])]
+            // Optimized for size: the per-element work is in the core and the C kernels; this
+            // target orchestrates (keeps the stripped library within its 10 MB budget).
+            swiftSettings: [.unsafeFlags(["-target-cpu", "haswell", "-enforce-exclusivity=unchecked", "-Osize"])]
         ),
         // include/swiftkeras.h as a Clang module: the shims below import it, so C structs and
         // callback types are the header's own and every `@c @implementation` shim is checked
@@ -62,6 +64,9 @@ let package = Package(
             name: "SwiftKerasC",
             dependencies: ["SwiftKeras", "SwiftKerasCHeader"],
             path: "Sources/SwiftKerasC",
+            // The shims only unwrap handles and call the Keras layer: optimized for size (they
+            // are a third of the library's code at -O and none of its run time).
+            swiftSettings: [.unsafeFlags(["-Osize"])],
             linkerSettings: [.unsafeFlags([
                 "-static-stdlib",
                 // lld: the version script then also keeps the localized Swift symbols out of
@@ -70,6 +75,7 @@ let package = Package(
                 "-Xlinker", "-soname=libswiftkeras.so.\(libraryMajorVersion)",
                 "-Xlinker", "--version-script=\(Context.packageDirectory)/packaging/libswiftkeras.map",
                 "-Xlinker", "--gc-sections",
+                "-Xlinker", "--icf=all",
             ])]
         ),
         .executableTarget(

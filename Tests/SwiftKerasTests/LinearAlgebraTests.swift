@@ -478,6 +478,17 @@ final class LinearAlgebraTests: XCTestCase {
         XCTAssertEqual(BLAS.coreType(forFlags: []), nil)
     }
 
+    /// OpenBLAS loaded into a process with threads misdetects recent CPUs and runs its Prescott
+    /// kernel (a third of the speed, measured); products then take the portable GEMM instead.
+    func testOutdatedOpenBLASKernelRule() {
+        XCTAssertTrue(BLAS.kernelIsOutdated(coreName: "Prescott", cpuCoreType: "SKYLAKEX"))
+        XCTAssertTrue(BLAS.kernelIsOutdated(coreName: "Core2", cpuCoreType: "HASWELL"))
+        XCTAssertFalse(BLAS.kernelIsOutdated(coreName: "SkylakeX", cpuCoreType: "SKYLAKEX"))
+        XCTAssertFalse(BLAS.kernelIsOutdated(coreName: "Haswell", cpuCoreType: "SKYLAKEX"))
+        XCTAssertFalse(BLAS.kernelIsOutdated(coreName: "Prescott", cpuCoreType: nil))  // an old CPU: its kernel is right
+        XCTAssertFalse(BLAS.kernelIsOutdated(coreName: nil, cpuCoreType: "HASWELL"))
+    }
+
     func testBLASLoadedWhenInstalled() {
         let paths: [String] = ["/usr/lib/x86_64-linux-gnu/libopenblas.so.0", "/usr/lib/aarch64-linux-gnu/libopenblas.so.0"]
         let installed = paths.contains { p in access(p, F_OK) == 0 }

@@ -115,6 +115,26 @@ enum BLAS {
         return nil
     }
 
+    /// OpenBLAS kernel families older than AVX2 (what it falls back to on a CPU it does not know).
+    static let preAVX2Cores: Set<String> = ["prescott", "core2", "penryn", "dunnington", "nehalem", "atom",
+                                            "katmai", "coppermine", "northwood", "banias", "barcelona",
+                                            "opteron", "opteron_sse3", "generic", "sandybridge", "bulldozer",
+                                            "piledriver", "steamroller", "excavator", "bobcat"]
+
+    /// Whether OpenBLAS runs a pre-AVX2 kernel (`coreName`) on a CPU with AVX2 + FMA (`cpuCoreType`
+    /// not nil). It does when it was loaded into a process that already had threads (the library
+    /// then leaves the environment alone and OpenBLAS misdetects recent CPUs) — e.g. Python after
+    /// `import numpy`. Measured on this project's VM: an MLP's fit at 27k samples/s on OpenBLAS's
+    /// Prescott kernel, 40k on the portable Swift GEMM, 62–69k on OpenBLAS's SkylakeX kernel.
+    static func kernelIsOutdated(coreName: String?, cpuCoreType: String?) -> Bool {
+        guard cpuCoreType != nil, let core = coreName?.lowercased() else { return false }
+        return preAVX2Cores.contains(core)
+    }
+
+    /// True when the loaded OpenBLAS runs an outdated kernel for this CPU: products then take the
+    /// portable Swift GEMM, which is faster than that kernel.
+    static let outdatedKernel: Bool = library.map { kernelIsOutdated(coreName: $0.coreName, cpuCoreType: coreTypeForCPU()) } ?? false
+
     /// Why BLAS is not in use, or "" when it is.
     static var unavailableReason: String {
         _ = library
@@ -130,6 +150,10 @@ public enum BLASInfo {
         guard let lib = BLAS.library else {
             return "portable Swift GEMM (\(BLAS.unavailableReason))"
         }
+        if BLAS.outdatedKernel {
+            return "portable Swift GEMM (\(lib.soname) runs its pre-AVX2 kernel \(lib.coreName ?? "?") on this CPU: "
+                + "it was loaded into a process that already had threads; set OPENBLAS_CORETYPE or load SwiftKeras first)"
+        }
         var s = "OpenBLAS \(lib.soname)"
         var extra: [String] = []
         if let c = lib.coreName { extra.append("core \(c)") }
@@ -139,7 +163,7 @@ public enum BLASInfo {
     }
 
     /// True when float32/float64 products run on OpenBLAS.
-    public static var usesOpenBLAS: Bool { BLAS.library != nil }
+    public static var usesOpenBLAS: Bool { BLAS.library != nil && !BLAS.outdatedKernel }
 }
 
 extension BLASInfo {

@@ -65,7 +65,7 @@ enum Gemm {
         let (mn, o1) = m.multipliedReportingOverflow(by: n)
         let (work, o2) = mn.multipliedReportingOverflow(by: k)
         if !o1 && !o2 && work < tinyWork { return nil }
-        guard let lib = BLAS.library else { return nil }
+        guard let lib = BLAS.library, !BLAS.outdatedKernel else { return nil }
         let limit = Int(Int32.max)
         if m > limit || n > limit || k > limit || lda > limit || ldb > limit || ldc > limit { return nil }
         if lda < max(1, transA ? m : k) || ldb < max(1, transB ? k : n) || ldc < max(1, n) { return nil }
