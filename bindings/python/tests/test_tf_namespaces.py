@@ -81,6 +81,8 @@ CASES = [
     ("math.divide floats", tf.math.divide, (A, B), {}, A / B, "float32"),
     ("divide int32 -> float64", tf.divide, (I, np.array([2, 4, 8], np.int32)), {}, I / np.array([2, 4, 8]), "float64"),
     ("math.truediv", tf.math.truediv, (A, B), {}, A / B, "float32"),
+    ("divide two Python ints -> float64", tf.divide, (3, 2), {}, 1.5, "float64"),
+    ("divide int tensor by Python int", tf.divide, (I, 2), {}, I / 2, "float64"),
     ("math.floordiv", tf.math.floordiv, (I, np.int32(2)), {}, I // 2, "int32"),
     ("math.floormod", tf.math.floormod, (I, np.int32(3)), {}, np.mod(I, 3), "int32"),
     ("math.mod", tf.math.mod, (A, np.float32(1.5)), {}, np.mod(A, 1.5), "float32"),

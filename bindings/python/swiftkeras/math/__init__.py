@@ -18,6 +18,8 @@ def _t(x):
 def divide(x, y, name=None):
     """tf.math.divide / tf.math.truediv: x / y; int8/int16/uint8 give float32 and int32/int64 give
     float64, as TF's truediv; two integer operands must have the same dtype."""
+    if isinstance(x, (int, float)) and isinstance(y, (int, float)):
+        x, y = _t(x), _t(y)     # two Python numbers: TF converts both (int32 / float32) first
     x, y = _b()._t(x) if not isinstance(x, (int, float)) else x, _b()._t(y) if not isinstance(y, (int, float)) else y
     names = [v.dtype.name for v in (x, y) if not isinstance(v, (int, float))]
     if names and all(n not in _FLOATS for n in names):
