@@ -313,6 +313,9 @@ unary("erf", D, "try SwiftKeras.erf(x)", "The Gauss error function (`tf.math.erf
 family("linalg")
 unary("matrix_inverse", D, "try SwiftKeras.matrixInverse(x)",
       "The inverse of each square matrix in the last two axes (`tf.linalg.inv`), computed in float64 by LU with partial pivoting. Errors: SK_ERR_DTYPE for a non-float x, SK_ERR_INVALID_ARG for non-square or singular matrices.")
+unary("cholesky", D, "try SwiftKeras.cholesky(x)",
+      "The lower-triangular Cholesky factor of each symmetric positive-definite matrix in the last two axes (`tf.linalg.cholesky`; only the lower triangle is read), computed in float64. Errors: SK_ERR_DTYPE for a non-float x, SK_ERR_INVALID_ARG for non-square or non-positive-definite matrices.",
+      tf=TF("linalg.cholesky", "input, name=None"))
 unary("matrix_determinant", D, "try SwiftKeras.matrixDeterminant(x)",
       "The determinant of each square matrix in the last two axes (`tf.linalg.det`); shape x's minus the last two axes. Errors: SK_ERR_DTYPE for a non-float x, SK_ERR_INVALID_ARG for non-square matrices.",
       tf=TF("linalg.det", "input, name=None"))

@@ -5,7 +5,7 @@
 import SwiftKerasCHeader
 import SwiftKeras
 
-/// The shim of the ops taking (t:x): sk_negative, sk_abs, sk_sign, sk_square, sk_sqrt, sk_exp, sk_log, sk_log1p, sk_expm1, sk_sin, sk_cos, sk_tanh, sk_sigmoid, sk_hard_sigmoid, sk_softplus, sk_softsign, sk_round, sk_floor, sk_ceil, sk_logical_not, sk_stop_gradient, sk_flatten, sk_batch_flatten, sk_erf, sk_matrix_inverse, sk_matrix_determinant.
+/// The shim of the ops taking (t:x): sk_negative, sk_abs, sk_sign, sk_square, sk_sqrt, sk_exp, sk_log, sk_log1p, sk_expm1, sk_sin, sk_cos, sk_tanh, sk_sigmoid, sk_hard_sigmoid, sk_softplus, sk_softsign, sk_round, sk_floor, sk_ceil, sk_logical_not, sk_stop_gradient, sk_flatten, sk_batch_flatten, sk_erf, sk_matrix_inverse, sk_cholesky, sk_matrix_determinant.
 @inline(__always)
 func shim_x(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ fn: StaticString, _ x: OpaquePointer?, _ body: (Tensor) throws -> Tensor) -> Int32 {
     produce(out, fn) {
@@ -263,6 +263,7 @@ func shim_shape_mean_stddev_dtype_seed(_ out: UnsafeMutablePointer<OpaquePointer
 @c @implementation public func sk_take_along_axis(_ x: OpaquePointer?, _ indices: OpaquePointer?, _ axis: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 { shim_x_indices_axis(out, "sk_take_along_axis", x, indices, axis) { x, indices, axis in try x.takingAlongAxis(indices, axis: Int(axis)) } }
 @c @implementation public func sk_erf(_ x: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 { shim_x(out, "sk_erf", x) { x in try SwiftKeras.erf(x) } }
 @c @implementation public func sk_matrix_inverse(_ x: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 { shim_x(out, "sk_matrix_inverse", x) { x in try SwiftKeras.matrixInverse(x) } }
+@c @implementation public func sk_cholesky(_ x: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 { shim_x(out, "sk_cholesky", x) { x in try SwiftKeras.cholesky(x) } }
 @c @implementation public func sk_matrix_determinant(_ x: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 { shim_x(out, "sk_matrix_determinant", x) { x in try SwiftKeras.matrixDeterminant(x) } }
 @c @implementation public func sk_reshape(_ x: OpaquePointer?, _ shape: UnsafePointer<Int64>?, _ ndim: Int32, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 { shim_x_shape(out, "sk_reshape", x, shape, ndim) { x, shape in try x.reshaped(to: shape) } }
 

@@ -29,6 +29,14 @@ let sortingAndMatrixGradChecks: [String: [GradCheck]] = [
             try matrixInverse(x[0].adding(threeI()))
         },
     ],
+    "cholesky": [
+        // X·Xᵀ + 3I is symmetric positive definite, and symmetric inputs are where TF's pullback
+        // (which splits the gradient between A[i,j] and A[j,i]) is the derivative.
+        GradCheck(label: "cholesky of X·Xᵀ + 3I, batch of 2", shapes: [[2, 3, 3]]) { x in
+            let spd = try x[0].matmul(x[0].transposed([0, 2, 1])).adding(threeI())
+            return try cholesky(spd)
+        },
+    ],
     "matrix_determinant": [
         GradCheck(label: "matrix_determinant of a batch of 3x3", shapes: [[2, 3, 3]]) { x in
             try matrixDeterminant(x[0].adding(threeI()))

@@ -201,6 +201,8 @@ int32_t sk_take_along_axis(const sk_tensor *x, const sk_tensor *indices, int64_t
 int32_t sk_erf(const sk_tensor *x, sk_tensor **out);
 /* The inverse of each square matrix in the last two axes (`tf.linalg.inv`), computed in float64 by LU with partial pivoting. Errors: SK_ERR_DTYPE for a non-float x, SK_ERR_INVALID_ARG for non-square or singular matrices. */
 int32_t sk_matrix_inverse(const sk_tensor *x, sk_tensor **out);
+/* The lower-triangular Cholesky factor of each symmetric positive-definite matrix in the last two axes (`tf.linalg.cholesky`; only the lower triangle is read), computed in float64. Errors: SK_ERR_DTYPE for a non-float x, SK_ERR_INVALID_ARG for non-square or non-positive-definite matrices. */
+int32_t sk_cholesky(const sk_tensor *x, sk_tensor **out);
 /* The determinant of each square matrix in the last two axes (`tf.linalg.det`); shape x's minus the last two axes. Errors: SK_ERR_DTYPE for a non-float x, SK_ERR_INVALID_ARG for non-square matrices. */
 int32_t sk_matrix_determinant(const sk_tensor *x, sk_tensor **out);
 /* The elements under a new shape (Keras `reshape`); one entry may be -1. Errors: element count mismatch. */

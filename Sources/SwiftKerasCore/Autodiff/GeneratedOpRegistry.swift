@@ -111,6 +111,7 @@ extension OpRegistry {
         "matmul": .differentiable,
         "dot": .differentiable,
         "matrix_inverse": .differentiable,
+        "cholesky": .differentiable,
         "matrix_determinant": .differentiable,
         "batch_dot": .differentiable,
     ]

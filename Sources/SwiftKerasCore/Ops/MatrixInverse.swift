@@ -71,7 +71,7 @@ private struct LU {
 }
 
 /// The batch of n×n matrices in `a` (rank >= 2, square, float): (n, matrix count, values).
-private func squareMatrices(_ a: Tensor, op: StaticString) throws -> (Int, Int, [Double]) {
+func squareMatrices(_ a: Tensor, op: StaticString) throws -> (Int, Int, [Double]) {
     if !a.dtype.isFloatingPoint {
         throw SwiftKerasError.dtype("\(op): expected a float tensor, got \(a.dtype)")
     }
@@ -83,7 +83,7 @@ private func squareMatrices(_ a: Tensor, op: StaticString) throws -> (Int, Int, 
 }
 
 /// The permutation swapping the last two axes of a rank-`r` tensor.
-private func swapLastTwo(_ r: Int) -> [Int] { Array(0..<(r - 2)) + [r - 1, r - 2] }
+func swapLastTwo(_ r: Int) -> [Int] { Array(0..<(r - 2)) + [r - 1, r - 2] }
 
 /// The inverse of each square matrix in the last two axes of `a` (`tf.linalg.inv`), in a's
 /// dtype (computed in float64). Pullback: -A⁻ᵀ·g·A⁻ᵀ. Errors: SK_ERR_DTYPE for a non-float

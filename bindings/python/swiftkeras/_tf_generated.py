@@ -298,6 +298,11 @@ def erf(x, name=None):
     return _float_only("erf", x, _native.erf, x)
 
 
+def cholesky(input, name=None):
+    """tf.linalg.cholesky: The lower-triangular Cholesky factor of each symmetric positive-definite matrix in the last two axes (`tf.linalg.cholesky`; only the lower triangle is read), computed in float64. Errors: SK_ERR_DTYPE for a non-float x, SK_ERR_INVALID_ARG for non-square or non-positive-definite matrices."""
+    return _run(_native.cholesky, input)
+
+
 def det(input, name=None):
     """tf.linalg.det: The determinant of each square matrix in the last two axes (`tf.linalg.det`); shape x's minus the last two axes. Errors: SK_ERR_DTYPE for a non-float x, SK_ERR_INVALID_ARG for non-square matrices."""
     return _run(_native.matrix_determinant, input)

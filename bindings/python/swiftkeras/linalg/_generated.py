@@ -3,9 +3,11 @@
 The tf.linalg functions generated from the op table; tf.linalg's module re-exports them.
 """
 from .._tf_generated import (
+    cholesky,
     det,
 )
 
 __all__ = [
+    "cholesky",
     "det",
 ]
