@@ -23,8 +23,6 @@ public final class EarlyStopping: MonitorCallback {
     public let restoreBestWeights: Bool
     /// The first epoch that is monitored.
     public let startFromEpoch: Int
-    /// 1 announces the stop and the restore; nil takes fit's verbose.
-    public let verbose: Int?
     /// Epochs without improvement so far.
     public private(set) var wait = 0
     /// The epoch training was stopped at (0 when it was not stopped).
@@ -42,8 +40,7 @@ public final class EarlyStopping: MonitorCallback {
         self.baseline = baseline
         self.restoreBestWeights = restoreBestWeights
         self.startFromEpoch = startFromEpoch
-        self.verbose = verbose
-        super.init(monitor: monitor, mode: mode, minDelta: minDelta)
+        super.init(monitor: monitor, mode: mode, minDelta: minDelta, verbose: verbose)
     }
 
     public override func onTrainBegin(logs: Logs) throws {
@@ -75,10 +72,9 @@ public final class EarlyStopping: MonitorCallback {
     }
 
     public override func onTrainEnd(logs: Logs) throws {
-        let loud = (verbose ?? params["verbose"] ?? 0) > 0
-        if stoppedEpoch > 0 && loud { Model.output("Epoch \(stoppedEpoch + 1): early stopping") }
+        if stoppedEpoch > 0 && announces { Model.output("Epoch \(stoppedEpoch + 1): early stopping") }
         if restoreBestWeights, let w = bestWeights, let model {
-            if loud { Model.output("Restoring model weights from the end of the best epoch: \(bestEpoch + 1).") }
+            if announces { Model.output("Restoring model weights from the end of the best epoch: \(bestEpoch + 1).") }
             try model.setWeights(w)
         }
     }
@@ -105,8 +101,6 @@ public final class ReduceLROnPlateau: MonitorCallback {
     public let patience: Int
     public let cooldown: Int
     public let minLR: Double
-    /// 1 announces each reduction; nil takes fit's verbose.
-    public let verbose: Int?
     /// Epochs without improvement so far.
     public private(set) var wait = 0
     /// Epochs of cooldown left.
@@ -125,8 +119,7 @@ public final class ReduceLROnPlateau: MonitorCallback {
         self.patience = patience
         self.cooldown = cooldown
         self.minLR = minLR
-        self.verbose = verbose
-        super.init(monitor: monitor, mode: mode, minDelta: minDelta)
+        super.init(monitor: monitor, mode: mode, minDelta: minDelta, verbose: verbose)
     }
 
     public override func onTrainBegin(logs: Logs) throws {
@@ -154,7 +147,7 @@ public final class ReduceLROnPlateau: MonitorCallback {
                     let new = Swift.max(old * factor, minLR)
                     try optimizer.setLearningRate(.constant(new))
                     reductions.append((epoch, new))
-                    if (verbose ?? params["verbose"] ?? 0) > 0 {
+                    if announces {
                         Model.output("Epoch \(epoch + 1): ReduceLROnPlateau reducing learning rate to \(PythonFormat.repr(new)).")
                     }
                     cooldownCounter = cooldown
@@ -194,8 +187,6 @@ public final class ModelCheckpoint: MonitorCallback {
     public let saveBestOnly: Bool
     public let saveWeightsOnly: Bool
     public let saveFrequency: SaveFrequency
-    /// 1 prints a line for each save decision (Keras' messages); nil takes fit's verbose.
-    public let verbose: Int?
     /// The 0-based epochs after which the model was saved.
     public private(set) var savedEpochs: [Int] = []
     /// The paths written, in order.
@@ -227,10 +218,9 @@ public final class ModelCheckpoint: MonitorCallback {
         self.saveBestOnly = saveBestOnly
         self.saveWeightsOnly = saveWeightsOnly
         self.saveFrequency = saveFrequency
-        self.verbose = verbose
         self.initialValueThreshold = initialValueThreshold
         save = nil
-        super.init(monitor: monitor, mode: mode, minDelta: 0)
+        super.init(monitor: monitor, mode: mode, minDelta: 0, verbose: verbose)
         if let t = initialValueThreshold { best = t }
     }
 
@@ -242,10 +232,9 @@ public final class ModelCheckpoint: MonitorCallback {
         self.saveBestOnly = saveBestOnly
         saveWeightsOnly = false
         saveFrequency = .epoch
-        verbose = 0
         initialValueThreshold = nil
         self.save = save
-        super.init(monitor: monitor, mode: mode, minDelta: 0)
+        super.init(monitor: monitor, mode: mode, minDelta: 0, verbose: 0)
     }
 
     /// Whether the checkpoint writes the files itself (not through a saver closure).
@@ -270,20 +259,19 @@ public final class ModelCheckpoint: MonitorCallback {
     private func saveModel(epoch: Int, batch: Int?, logs: Logs) throws {
         guard let model else { return }
         let path = try formattedPath(epoch: epoch, batch: batch, logs: logs)
-        let loud = (verbose ?? params["verbose"] ?? 0) > 0
         if saveBestOnly {
             guard let current = monitorValue(logs) else { return }
             guard isImprovement(current, over: best) else {
-                if loud {
+                if announces {
                     Model.output("Epoch \(epoch + 1): \(monitor) did not improve from \(PythonFormat.fixed(best, 5))")
                 }
                 return
             }
-            if loud {
+            if announces {
                 Model.output("Epoch \(epoch + 1): \(monitor) improved from \(PythonFormat.fixed(best, 5)) to \(PythonFormat.fixed(current, 5)), saving model to \(path)")
             }
             best = current
-        } else if loud {
+        } else if announces {
             Model.output("Epoch \(epoch + 1): saving model to \(path)")
         }
         if let save {

@@ -48,14 +48,20 @@ open class MonitorCallback: Callback {
     public let minDelta: Double
     /// The best value seen (`initialBest` until something improves).
     public internal(set) var best: Double
+    /// 1 announces what the callback does (a stop, a reduction, a save); nil takes fit's verbose.
+    public let verbose: Int?
 
     /// Creates the monitor; `minDelta` is taken as its absolute value (Keras).
-    public init(monitor: String, mode: MonitorMode, minDelta: Double) {
+    public init(monitor: String, mode: MonitorMode, minDelta: Double, verbose: Int? = nil) {
         self.monitor = monitor
         self.mode = mode.resolved(for: monitor)
         self.minDelta = Swift.abs(minDelta)
+        self.verbose = verbose
         best = self.mode == .max ? -.infinity : .infinity
     }
+
+    /// Whether the callback announces what it does: `verbose`, else fit's verbose, is above 0.
+    public var announces: Bool { (verbose ?? params["verbose"] ?? 0) > 0 }
 
     /// The value `best` starts from: +inf for `min`, -inf for `max`.
     public var initialBest: Double { mode == .max ? -.infinity : .infinity }

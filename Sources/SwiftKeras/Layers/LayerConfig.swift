@@ -67,6 +67,30 @@ extension Layer {
         if let r = activityRegularizer { c["activity_regularizer"] = try regularizerConfig(r) }
         return c
     }
+
+    /// The layer's config: the keys every layer config holds (`baseConfig()`) and the class's
+    /// `own` keys (Keras: `{**base_config, **config}` in each layer's `get_config`).
+    func layerConfig(_ own: [String: ConfigValue]) throws -> ConfigValue {
+        .object(try baseConfig().merging(own) { _, mine in mine })
+    }
+}
+
+/// A built-in layer class read from configs: its `init(config:)` (from here) reads the base
+/// keys, then the class's own keys through `init(reading:base:)`, then refuses the keys nobody
+/// read and applies the base keys to the built layer (Keras `Layer.from_config`).
+protocol ConfigurableLayer: Layer, KerasSerializable {
+    /// Builds the layer from the class's own keys, read from `r`, and the base keys `base`.
+    init(reading r: inout ConfigReader, base: LayerBaseArguments) throws
+}
+
+extension ConfigurableLayer {
+    /// Builds the layer from its config (see `ConfigurableLayer`).
+    public init(config: ConfigValue) throws {
+        var r = try ConfigReader(config, fromConfigOf: Self.className)
+        let base = try LayerBaseArguments(&r)
+        try self.init(reading: &r, base: base)
+        try base.finish(r, self)
+    }
 }
 
 /// The base-layer keys of a config (Keras `Layer.__init__` keywords), read by each layer's

@@ -55,20 +55,17 @@ public final class InputLayer: Layer {
     }
 }
 
-extension InputLayer: KerasSerializable {
+extension InputLayer: ConfigurableLayer {
     /// "InputLayer".
     public static var className: String { "InputLayer" }
 
     /// Builds the layer from "batch_shape" (or "batch_input_shape", or "shape" / "input_shape" without the batch dimension).
-    public convenience init(config: ConfigValue) throws {
-        var r = try ConfigReader(config, fromConfigOf: Self.className)
-        let base = try LayerBaseArguments(&r)
+    convenience init(reading r: inout ConfigReader, base: LayerBaseArguments) throws {
         let shapeKey = try r.ints("shape")
         guard let bs = base.batchShape ?? shapeKey.map({ [-1] + $0 }), !bs.isEmpty else {
             throw r.missing("batch_shape")
         }
         try self.init(shape: Array(bs.dropFirst()), batchSize: bs[0] >= 0 ? bs[0] : nil, name: base.name, dtype: nil)
-        try base.finish(r, self)
     }
 }
 
@@ -142,29 +139,26 @@ public final class Dense: Layer {
 
     /// The layer's config (see `Layer.getConfig()`).
     public override func getConfig() throws -> ConfigValue {
-        var c = try baseConfig()
-        c["units"] = .int(units); c["activation"] = .activation(activation); c["use_bias"] = .bool(useBias)
-        c["kernel_initializer"] = try .initializer(kernelInitializer); c["bias_initializer"] = try .initializer(biasInitializer)
-        c["kernel_regularizer"] = try .regularizer(kernelRegularizer); c["bias_regularizer"] = try .regularizer(biasRegularizer)
-        return .object(c)
+        try layerConfig(["units": .int(units), "activation": .activation(activation), "use_bias": .bool(useBias),
+                         "kernel_initializer": .initializer(kernelInitializer),
+                         "bias_initializer": .initializer(biasInitializer),
+                         "kernel_regularizer": .regularizer(kernelRegularizer),
+                         "bias_regularizer": .regularizer(biasRegularizer)])
     }
 }
 
-extension Dense: KerasSerializable {
+extension Dense: ConfigurableLayer {
     /// "Dense".
     public static var className: String { "Dense" }
 
     /// Builds the layer from its config ("units" required).
-    public convenience init(config: ConfigValue) throws {
-        var r = try ConfigReader(config, fromConfigOf: Self.className)
-        let base = try LayerBaseArguments(&r)
+    convenience init(reading r: inout ConfigReader, base: LayerBaseArguments) throws {
         try self.init(units: try r.requiredInt("units"), activation: try r.activation("activation", .linear),
                       useBias: try r.bool("use_bias", true),
                       kernelInitializer: try r.initializer("kernel_initializer", GlorotUniform()),
                       biasInitializer: try r.initializer("bias_initializer", Zeros()),
                       kernelRegularizer: try r.regularizer("kernel_regularizer"),
                       biasRegularizer: try r.regularizer("bias_regularizer"), name: base.name, dtype: base.dtype)
-        try base.finish(r, self)
     }
 }
 
@@ -185,23 +179,18 @@ public final class Activation: Layer {
 
     /// The layer's config (see `Layer.getConfig()`).
     public override func getConfig() throws -> ConfigValue {
-        var c = try baseConfig()
-        c["activation"] = .activation(activation)
-        return .object(c)
+        try layerConfig(["activation": .activation(activation)])
     }
 }
 
-extension Activation: KerasSerializable {
+extension Activation: ConfigurableLayer {
     /// "Activation".
     public static var className: String { "Activation" }
 
     /// Builds the layer from its config ("activation" required).
-    public convenience init(config: ConfigValue) throws {
-        var r = try ConfigReader(config, fromConfigOf: Self.className)
-        let base = try LayerBaseArguments(&r)
+    convenience init(reading r: inout ConfigReader, base: LayerBaseArguments) throws {
         guard r.has("activation") else { throw r.missing("activation") }
         self.init(try r.activation("activation", .linear), name: base.name, dtype: base.dtype)
-        try base.finish(r, self)
     }
 }
 
@@ -253,23 +242,18 @@ public final class Dropout: Layer {
 
     /// The layer's config (see `Layer.getConfig()`).
     public override func getConfig() throws -> ConfigValue {
-        var c = try baseConfig()
-        c["rate"] = .double(rate); c["noise_shape"] = noiseShape.map(ConfigValue.ints) ?? .null
-        c["seed"] = .seed(seed)
-        return .object(c)
+        try layerConfig(["rate": .double(rate), "noise_shape": noiseShape.map(ConfigValue.ints) ?? .null,
+                         "seed": .seed(seed)])
     }
 }
 
-extension Dropout: KerasSerializable {
+extension Dropout: ConfigurableLayer {
     /// "Dropout".
     public static var className: String { "Dropout" }
 
     /// Builds the layer from its config ("rate" required).
-    public convenience init(config: ConfigValue) throws {
-        var r = try ConfigReader(config, fromConfigOf: Self.className)
-        let base = try LayerBaseArguments(&r)
+    convenience init(reading r: inout ConfigReader, base: LayerBaseArguments) throws {
         try self.init(rate: try r.requiredDouble("rate"), noiseShape: try r.ints("noise_shape"), seed: try r.seed("seed"), name: base.name, dtype: base.dtype)
-        try base.finish(r, self)
     }
 }
 
@@ -296,23 +280,18 @@ public final class Flatten: Layer {
 
     /// The layer's config (see `Layer.getConfig()`).
     public override func getConfig() throws -> ConfigValue {
-        var c = try baseConfig()
-        c["data_format"] = .string("channels_last")
-        return .object(c)
+        try layerConfig(["data_format": .string("channels_last")])
     }
 }
 
-extension Flatten: KerasSerializable {
+extension Flatten: ConfigurableLayer {
     /// "Flatten".
     public static var className: String { "Flatten" }
 
     /// Builds the layer from its config.
-    public convenience init(config: ConfigValue) throws {
-        var r = try ConfigReader(config, fromConfigOf: Self.className)
-        let base = try LayerBaseArguments(&r)
+    convenience init(reading r: inout ConfigReader, base: LayerBaseArguments) throws {
         try r.dataFormat()
         self.init(name: base.name, dtype: base.dtype)
-        try base.finish(r, self)
     }
 }
 
@@ -355,22 +334,17 @@ public final class Reshape: Layer {
 
     /// The layer's config (see `Layer.getConfig()`).
     public override func getConfig() throws -> ConfigValue {
-        var c = try baseConfig()
-        c["target_shape"] = .ints(targetShape)
-        return .object(c)
+        try layerConfig(["target_shape": .ints(targetShape)])
     }
 }
 
-extension Reshape: KerasSerializable {
+extension Reshape: ConfigurableLayer {
     /// "Reshape".
     public static var className: String { "Reshape" }
 
     /// Builds the layer from its config ("target_shape" required).
-    public convenience init(config: ConfigValue) throws {
-        var r = try ConfigReader(config, fromConfigOf: Self.className)
-        let base = try LayerBaseArguments(&r)
+    convenience init(reading r: inout ConfigReader, base: LayerBaseArguments) throws {
         try self.init(targetShape: try r.requiredInts("target_shape"), name: base.name, dtype: base.dtype)
-        try base.finish(r, self)
     }
 }
 
@@ -400,22 +374,17 @@ public final class Permute: Layer {
 
     /// The layer's config (see `Layer.getConfig()`).
     public override func getConfig() throws -> ConfigValue {
-        var c = try baseConfig()
-        c["dims"] = .ints(dims)
-        return .object(c)
+        try layerConfig(["dims": .ints(dims)])
     }
 }
 
-extension Permute: KerasSerializable {
+extension Permute: ConfigurableLayer {
     /// "Permute".
     public static var className: String { "Permute" }
 
     /// Builds the layer from its config ("dims" required).
-    public convenience init(config: ConfigValue) throws {
-        var r = try ConfigReader(config, fromConfigOf: Self.className)
-        let base = try LayerBaseArguments(&r)
+    convenience init(reading r: inout ConfigReader, base: LayerBaseArguments) throws {
         try self.init(dims: try r.requiredInts("dims"), name: base.name, dtype: base.dtype)
-        try base.finish(r, self)
     }
 }
 
@@ -435,22 +404,17 @@ public final class RepeatVector: Layer {
 
     /// The layer's config (see `Layer.getConfig()`).
     public override func getConfig() throws -> ConfigValue {
-        var c = try baseConfig()
-        c["n"] = .int(n)
-        return .object(c)
+        try layerConfig(["n": .int(n)])
     }
 }
 
-extension RepeatVector: KerasSerializable {
+extension RepeatVector: ConfigurableLayer {
     /// "RepeatVector".
     public static var className: String { "RepeatVector" }
 
     /// Builds the layer from its config ("n" required).
-    public convenience init(config: ConfigValue) throws {
-        var r = try ConfigReader(config, fromConfigOf: Self.className)
-        let base = try LayerBaseArguments(&r)
+    convenience init(reading r: inout ConfigReader, base: LayerBaseArguments) throws {
         try self.init(try r.requiredInt("n"), name: base.name, dtype: base.dtype)
-        try base.finish(r, self)
     }
 }
 

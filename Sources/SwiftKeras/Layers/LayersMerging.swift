@@ -161,36 +161,28 @@ public final class Concatenate: Layer {
 
     /// The layer's config (see `Layer.getConfig()`).
     public override func getConfig() throws -> ConfigValue {
-        var c = try baseConfig()
-        c["axis"] = .int(axis)
-        return .object(c)
+        try layerConfig(["axis": .int(axis)])
     }
 }
 
-extension Concatenate: KerasSerializable {
+extension Concatenate: ConfigurableLayer {
     /// "Concatenate".
     public static var className: String { "Concatenate" }
 
     /// Builds the layer from its config.
-    public convenience init(config: ConfigValue) throws {
-        var r = try ConfigReader(config, fromConfigOf: Self.className)
-        let base = try LayerBaseArguments(&r)
+    convenience init(reading r: inout ConfigReader, base: LayerBaseArguments) throws {
         self.init(axis: try r.int("axis", -1), name: base.name, dtype: base.dtype)
-        try base.finish(r, self)
     }
 }
 
-/// The merge layers whose config holds only the base keys (their `init(config:)` comes from here).
-protocol MergeLayerConfigurable: BaseMerge, KerasSerializable {
+/// The merge layers whose config holds only the base keys (their `init(reading:base:)` comes from here).
+protocol MergeLayerConfigurable: BaseMerge, ConfigurableLayer {
     init(name: String?, dtype: DTypePolicy?)
 }
 
 extension MergeLayerConfigurable {
-    /// Builds the layer from its config (the base keys only).
-    public init(config: ConfigValue) throws {
-        var r = try ConfigReader(config, fromConfigOf: Self.className)
-        let base = try LayerBaseArguments(&r)
+    /// Builds the layer from the base keys (it has no keys of its own).
+    init(reading r: inout ConfigReader, base: LayerBaseArguments) throws {
         self.init(name: base.name, dtype: base.dtype)
-        try base.finish(r, self)
     }
 }

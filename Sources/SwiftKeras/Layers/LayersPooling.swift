@@ -31,16 +31,13 @@ public class BasePooling: Layer {
     }
 
     /// Builds the layer from its config.
-    public required convenience init(config: ConfigValue) throws {
-        var r = try ConfigReader(config, fromConfigOf: Self.className)
-        let base = try LayerBaseArguments(&r)
+    required convenience init(reading r: inout ConfigReader, base: LayerBaseArguments) throws {
         let n = Self.pooling.rank
         let poolSize = try r.tuple("pool_size", count: n) ?? Array(repeating: 2, count: n)
         let strides = try r.tuple("strides", count: n)
         let padding = try r.padding("padding", .valid)
         try r.dataFormat()
         try self.init(window: poolSize, strides: strides, padding: padding, name: base.name, dtype: base.dtype)
-        try base.finish(r, self)
     }
 
     public override func call(_ x: Tensor, training: Bool) throws -> Tensor {
@@ -62,14 +59,12 @@ public class BasePooling: Layer {
 
     /// The layer's config (see `Layer.getConfig()`).
     public override func getConfig() throws -> ConfigValue {
-        var c = try baseConfig()
-        c["pool_size"] = .ints(poolSize); c["strides"] = .ints(strides); c["padding"] = .padding(padding)
-        c["data_format"] = .string("channels_last")
-        return .object(c)
+        try layerConfig(["pool_size": .ints(poolSize), "strides": .ints(strides), "padding": .padding(padding),
+                         "data_format": .string("channels_last")])
     }
 }
 
-extension BasePooling: KerasSerializable {}
+extension BasePooling: ConfigurableLayer {}
 
 /// A pooling layer over steps of `(batch, steps, channels)`, created with single integers.
 public class BasePooling1D: BasePooling {
@@ -121,13 +116,10 @@ public class BaseGlobalPooling: Layer {
     }
 
     /// Builds the layer from its config ("keepdims", default false).
-    public required convenience init(config: ConfigValue) throws {
-        var r = try ConfigReader(config, fromConfigOf: Self.className)
-        let base = try LayerBaseArguments(&r)
+    required convenience init(reading r: inout ConfigReader, base: LayerBaseArguments) throws {
         let keepDims = try r.bool("keepdims", false)
         try r.dataFormat()
         self.init(keepDims: keepDims, name: base.name, dtype: base.dtype)
-        try base.finish(r, self)
     }
 
     public override func call(_ x: Tensor, training: Bool) throws -> Tensor {
@@ -145,13 +137,11 @@ public class BaseGlobalPooling: Layer {
 
     /// The layer's config (see `Layer.getConfig()`).
     public override func getConfig() throws -> ConfigValue {
-        var c = try baseConfig()
-        c["keepdims"] = .bool(keepDims); c["data_format"] = .string("channels_last")
-        return .object(c)
+        try layerConfig(["keepdims": .bool(keepDims), "data_format": .string("channels_last")])
     }
 }
 
-extension BaseGlobalPooling: KerasSerializable {}
+extension BaseGlobalPooling: ConfigurableLayer {}
 
 /// Mean over steps: `(batch, steps, channels) → (batch, channels)` (Keras `GlobalAveragePooling1D`).
 public final class GlobalAveragePooling1D: BaseGlobalPooling { override class var pooling: Pooling { ("GlobalAveragePooling1D", 1, true) } }
@@ -191,21 +181,17 @@ public final class ZeroPadding2D: Layer {
 
     /// The layer's config (see `Layer.getConfig()`).
     public override func getConfig() throws -> ConfigValue {
-        var c = try baseConfig()
-        c["padding"] = .array([.ints([padding.0.0, padding.0.1]), .ints([padding.1.0, padding.1.1])])
-        c["data_format"] = .string("channels_last")
-        return .object(c)
+        try layerConfig(["padding": .array([.ints([padding.0.0, padding.0.1]), .ints([padding.1.0, padding.1.1])]),
+                         "data_format": .string("channels_last")])
     }
 }
 
-extension ZeroPadding2D: KerasSerializable {
+extension ZeroPadding2D: ConfigurableLayer {
     /// "ZeroPadding2D".
     public static var className: String { "ZeroPadding2D" }
 
     /// Builds the layer from its config ("padding": an integer, a pair or a pair of pairs).
-    public convenience init(config: ConfigValue) throws {
-        var r = try ConfigReader(config, fromConfigOf: Self.className)
-        let base = try LayerBaseArguments(&r)
+    convenience init(reading r: inout ConfigReader, base: LayerBaseArguments) throws {
         try r.dataFormat()
         var p = ((1, 1), (1, 1))
         if let v = r.raw("padding") {
@@ -226,7 +212,6 @@ extension ZeroPadding2D: KerasSerializable {
             }
         }
         try self.init(padding: p, name: base.name, dtype: base.dtype)
-        try base.finish(r, self)
     }
 }
 
@@ -255,32 +240,24 @@ public final class UpSampling2D: Layer {
 
     /// The layer's config (see `Layer.getConfig()`).
     public override func getConfig() throws -> ConfigValue {
-        var c = try baseConfig()
-        c["size"] = .ints(size); c["data_format"] = .string("channels_last")
-        c["interpolation"] = .string(interpolation == .bilinear ? "bilinear" : "nearest")
-        return .object(c)
+        try layerConfig(["size": .ints(size), "data_format": .string("channels_last"),
+                         "interpolation": .string(interpolation.name)])
     }
 }
 
-extension UpSampling2D: KerasSerializable {
+extension UpSampling2D: ConfigurableLayer {
     /// "UpSampling2D".
     public static var className: String { "UpSampling2D" }
 
     /// Builds the layer from its config.
-    public convenience init(config: ConfigValue) throws {
-        var r = try ConfigReader(config, fromConfigOf: Self.className)
-        let base = try LayerBaseArguments(&r)
+    convenience init(reading r: inout ConfigReader, base: LayerBaseArguments) throws {
         try r.dataFormat()
         let size = try r.tuple("size", count: 2) ?? [2, 2]
         let interp = try r.string("interpolation") ?? "nearest"
-        let method: ResizeMethod
-        switch interp {
-        case "nearest": method = .nearest
-        case "bilinear": method = .bilinear
-        default: throw SwiftKerasError(.invalidArgument, "UpSampling2D.from_config: interpolation must be \"nearest\" or \"bilinear\", got \"\(interp)\"")
+        guard let method = ResizeMethod(name: interp) else {
+            throw SwiftKerasError(.invalidArgument, "UpSampling2D.from_config: interpolation must be \"nearest\" or \"bilinear\", got \"\(interp)\"")
         }
         try self.init(size: size, interpolation: method, name: base.name, dtype: base.dtype)
-        try base.finish(r, self)
     }
 }
 
@@ -323,25 +300,20 @@ public final class Embedding: Layer {
 
     /// The layer's config (see `Layer.getConfig()`).
     public override func getConfig() throws -> ConfigValue {
-        var c = try baseConfig()
-        c["input_dim"] = .int(inputDim); c["output_dim"] = .int(outputDim)
-        c["embeddings_initializer"] = try .initializer(embeddingsInitializer)
-        c["embeddings_regularizer"] = try .regularizer(embeddingsRegularizer)
-        return .object(c)
+        try layerConfig(["input_dim": .int(inputDim), "output_dim": .int(outputDim),
+                         "embeddings_initializer": .initializer(embeddingsInitializer),
+                         "embeddings_regularizer": .regularizer(embeddingsRegularizer)])
     }
 }
 
-extension Embedding: KerasSerializable {
+extension Embedding: ConfigurableLayer {
     /// "Embedding".
     public static var className: String { "Embedding" }
 
     /// Builds the layer from its config ("input_dim" and "output_dim" required).
-    public convenience init(config: ConfigValue) throws {
-        var r = try ConfigReader(config, fromConfigOf: Self.className)
-        let base = try LayerBaseArguments(&r)
+    convenience init(reading r: inout ConfigReader, base: LayerBaseArguments) throws {
         try self.init(inputDim: try r.requiredInt("input_dim"), outputDim: try r.requiredInt("output_dim"),
                       embeddingsInitializer: try r.initializer("embeddings_initializer", RandomUniform()),
                       embeddingsRegularizer: try r.regularizer("embeddings_regularizer"), name: base.name, dtype: base.dtype)
-        try base.finish(r, self)
     }
 }

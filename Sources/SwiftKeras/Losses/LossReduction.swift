@@ -2,35 +2,24 @@
 // `reduce_weighted_values`, `reduce_values`, `squeeze_or_expand_to_same_rank`, `apply_mask`).
 
 /// How a loss object turns per-sample loss values into its result (Keras `reduction`).
-public enum Reduction: Sendable, Equatable {
+public enum Reduction: String, Sendable, Equatable {
     /// No aggregation: the (weighted) per-sample values are returned (Keras `None` / `"none"`).
     case none
     /// The sum of the (weighted) values (Keras `"sum"`).
     case sum
     /// The sum of the (weighted) values divided by their number of elements (Keras
     /// `"sum_over_batch_size"`, the default, and its synonym `"mean"`).
-    case sumOverBatchSize
+    case sumOverBatchSize = "sum_over_batch_size"
 
     /// The reduction with a Keras name: `"none"`, `"sum"`, `"sum_over_batch_size"`, `"mean"`
     /// (a synonym of `"sum_over_batch_size"`) or `"auto"` (Keras 2's name for the default).
     /// `nil` for anything else.
     public init?(name: String) {
-        switch name {
-        case "none": self = .none
-        case "sum": self = .sum
-        case "sum_over_batch_size", "mean", "auto": self = .sumOverBatchSize
-        default: return nil
-        }
+        self.init(rawValue: name == "mean" || name == "auto" ? Reduction.sumOverBatchSize.rawValue : name)
     }
 
     /// The Keras name of the reduction.
-    public var kerasName: String {
-        switch self {
-        case .none: return "none"
-        case .sum: return "sum"
-        case .sumOverBatchSize: return "sum_over_batch_size"
-        }
-    }
+    public var kerasName: String { rawValue }
 }
 
 /// Keras' `squeeze_or_expand_to_same_rank`: when the ranks of `x1` and `x2` differ by exactly

@@ -205,12 +205,20 @@ func withComputeType<R>(_ dtype: DType, _ body: (any TensorElement.Type) -> R) -
     }
 }
 
-/// A strided binary loop over typed pointers: `out[i] = f(a[i*sa], b[i*sb])`.
+/// A strided binary loop over raw pointers bound to `T` and `U`: `out[i] = f(a[i*sa], b[i*sb])`.
 @inline(__always)
 func binaryLoop<T, U>(_ a: UnsafeMutableRawPointer, _ b: UnsafeMutableRawPointer, _ o: UnsafeMutableRawPointer,
                       _ n: Int, _ sa: Int, _ sb: Int, _ f: (T, T) -> U) {
-    let pa = a.assumingMemoryBound(to: T.self), pb = b.assumingMemoryBound(to: T.self)
-    let po = o.assumingMemoryBound(to: U.self)
+    binaryLoop(a.assumingMemoryBound(to: T.self), b.assumingMemoryBound(to: T.self),
+               o.assumingMemoryBound(to: U.self), n, sa, sb, f)
+}
+
+/// A strided binary loop over typed pointers: `out[i] = f(a[i*sa], b[i*sb])`, with the
+/// contiguous and scalar-operand cases as loops of their own (shared by the elementwise and the
+/// broadcasting kernels).
+@inline(__always)
+func binaryLoop<T, U>(_ pa: UnsafeMutablePointer<T>, _ pb: UnsafeMutablePointer<T>, _ po: UnsafeMutablePointer<U>,
+                      _ n: Int, _ sa: Int, _ sb: Int, _ f: (T, T) -> U) {
     if sa == 1 && sb == 1 {
         for i in 0..<n { po[i] = f(pa[i], pb[i]) }
     } else if sa == 1 && sb == 0 {

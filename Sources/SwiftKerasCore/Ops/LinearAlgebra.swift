@@ -144,20 +144,16 @@ extension Tensor {
                                   needA: Bool, needB: Bool) throws -> [Tensor?]? {
         guard a.dtype == .float32 || a.dtype == .float64, a.dtype == b.dtype, g.dtype == a.dtype,
               a.rank == 2, b.rank == 2, g.rank == 2 else { return nil }
+        // The four cases are two rules: dop(A) = G·op(B)ᵀ, transposed when A is; dop(B) = op(A)ᵀ·G,
+        // transposed when B is.
         var da: Tensor? = nil, db: Tensor? = nil
-        switch (transA, transB) {
-        case (false, false):
-            if needA { da = try product2D(g, b, transA: false, transB: true) }
-            if needB { db = try product2D(a, g, transA: true, transB: false) }
-        case (false, true):
-            if needA { da = try product2D(g, b, transA: false, transB: false) }
-            if needB { db = try product2D(g, a, transA: true, transB: false) }
-        case (true, false):
-            if needA { da = try product2D(b, g, transA: false, transB: true) }
-            if needB { db = try product2D(a, g, transA: false, transB: false) }
-        case (true, true):
-            if needA { da = try product2D(b, g, transA: true, transB: true) }
-            if needB { db = try product2D(g, a, transA: true, transB: true) }
+        if needA {
+            da = transA ? try product2D(b, g, transA: transB, transB: true)
+                        : try product2D(g, b, transA: false, transB: !transB)
+        }
+        if needB {
+            db = transB ? try product2D(g, a, transA: true, transB: transA)
+                        : try product2D(a, g, transA: !transA, transB: false)
         }
         return [da, db]
     }
@@ -214,6 +210,10 @@ extension Tensor {
     @inline(__always)
     private static func runOne(_ p: GemmPlan, _ i: Int, _ compute: DType, _ a: Tensor, _ b: Tensor, _ out: Tensor) {
         let ao = p.aOffsets[i], bo = p.bOffsets[i], co = p.cOffsets[i]
+        @inline(__always) func integer<T: FixedWidthInteger & TensorElement>(_: T.Type) {
+            integerGemm(m: p.m, n: p.n, k: p.k, a: a.pointer(T.self) + ao, lda: p.lda,
+                        b: b.pointer(T.self) + bo, ldb: p.ldb, c: out.pointer(T.self) + co, ldc: p.ldc)
+        }
         switch compute {
         case .float64:
             Gemm.dgemm(transA: p.transA, transB: p.transB, m: p.m, n: p.n, k: p.k, alpha: 1,
@@ -223,15 +223,9 @@ extension Tensor {
             Gemm.sgemm(transA: p.transA, transB: p.transB, m: p.m, n: p.n, k: p.k, alpha: 1,
                        a: a.pointer(Float.self) + ao, lda: p.lda, b: b.pointer(Float.self) + bo, ldb: p.ldb,
                        beta: 0, c: out.pointer(Float.self) + co, ldc: p.ldc)
-        case .int32:
-            integerGemm(m: p.m, n: p.n, k: p.k, a: a.pointer(Int32.self) + ao, lda: p.lda,
-                        b: b.pointer(Int32.self) + bo, ldb: p.ldb, c: out.pointer(Int32.self) + co, ldc: p.ldc)
-        case .int64:
-            integerGemm(m: p.m, n: p.n, k: p.k, a: a.pointer(Int64.self) + ao, lda: p.lda,
-                        b: b.pointer(Int64.self) + bo, ldb: p.ldb, c: out.pointer(Int64.self) + co, ldc: p.ldc)
-        case .uint8:
-            integerGemm(m: p.m, n: p.n, k: p.k, a: a.pointer(UInt8.self) + ao, lda: p.lda,
-                        b: b.pointer(UInt8.self) + bo, ldb: p.ldb, c: out.pointer(UInt8.self) + co, ldc: p.ldc)
+        case .int32: integer(Int32.self)
+        case .int64: integer(Int64.self)
+        case .uint8: integer(UInt8.self)
         case .bool:
             boolGemm(m: p.m, n: p.n, k: p.k, a: a.pointer(Bool.self) + ao, lda: p.lda,
                      b: b.pointer(Bool.self) + bo, ldb: p.ldb, c: out.pointer(Bool.self) + co, ldc: p.ldc)

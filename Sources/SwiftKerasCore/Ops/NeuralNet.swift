@@ -50,18 +50,7 @@ func nnBroadcastBinary<T, U>(_ a: UnsafeMutablePointer<T>, _ shapeA: [Int],
     let sa = ShapeMath.broadcastStrides(from: shapeA, to: shape)
     let sb = ShapeMath.broadcastStrides(from: shapeB, to: shape)
     forEachBroadcastRow(shape: shape, stridesA: sa, stridesB: sb) { oa, ob, oo, n, ia, ib in
-        let pa = a + oa, pb = b + ob, po = out + oo
-        if ia == 1 && ib == 1 {
-            for i in 0..<n { po[i] = f(pa[i], pb[i]) }
-        } else if ia == 1 && ib == 0 {
-            let y = pb[0]
-            for i in 0..<n { po[i] = f(pa[i], y) }
-        } else if ia == 0 && ib == 1 {
-            let x = pa[0]
-            for i in 0..<n { po[i] = f(x, pb[i]) }
-        } else {
-            for i in 0..<n { po[i] = f(pa[i &* ia], pb[i &* ib]) }
-        }
+        binaryLoop(a + oa, b + ob, out + oo, n, ia, ib, f)
     }
 }
 

@@ -2,7 +2,7 @@
 // legacy `resize_images` calls, and `repeat_elements`, which `resize_volumes` uses).
 
 /// How `resized(height:width:method:channelsFirst:)` samples the input.
-public enum ResizeMethod: Sendable, Equatable {
+public enum ResizeMethod: String, Sendable, Equatable {
     /// Nearest neighbour with half-pixel centres (TF2): output pixel `o` reads input
     /// `min(floor((o + 0.5) * in / out), in - 1)`. Keeps the input's dtype.
     case nearest
@@ -13,16 +13,10 @@ public enum ResizeMethod: Sendable, Equatable {
 
     /// Parses the Keras spelling ("nearest", "bilinear"); other TensorFlow methods ("area",
     /// "bicubic", "gaussian", "lanczos3", "lanczos5", "mitchellcubic") are not implemented.
-    public init?(name: String) {
-        switch name {
-        case "nearest": self = .nearest
-        case "bilinear": self = .bilinear
-        default: return nil
-        }
-    }
+    public init?(name: String) { self.init(rawValue: name) }
 
     /// The Keras spelling of the method.
-    public var name: String { self == .nearest ? "nearest" : "bilinear" }
+    public var name: String { rawValue }
 }
 
 extension Tensor {

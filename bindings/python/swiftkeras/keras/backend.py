@@ -28,12 +28,6 @@ def _numpy():
 
 _py_all = _builtins.all
 _py_any = _builtins.any
-_py_abs = _builtins.abs
-_py_max = _builtins.max
-_py_min = _builtins.min
-_py_sum = _builtins.sum
-_py_round = _builtins.round
-_py_pow = _builtins.pow
 
 # ---------------------------------------------------------------------------------------------
 # Settings (keras/src/backend/config.py: owned by the core, sk_floatx & co.) and module state

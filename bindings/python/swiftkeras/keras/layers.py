@@ -295,44 +295,31 @@ class Layer:
 
 
 # -- built-in layers: Keras kwargs -> the JSON config of sk_layer_create ---------------------
+_CONV = ("filters", "kernel_size", "strides", "padding")  # Keras' BaseConv signature
+_POOL = ("pool_size", "strides", "padding")              # Keras' BasePooling signature
 _BUILTINS = {
     # class name: positional argument names (as in tf.keras)
     "Dense": ("units", "activation"),
     "Activation": ("activation",),
     "Dropout": ("rate", "noise_shape", "seed"),
-    "Flatten": (),
     "Reshape": ("target_shape",),
     "Permute": ("dims",),
     "RepeatVector": ("n",),
     "BatchNormalization": ("axis", "momentum", "epsilon"),
     "LayerNormalization": ("axis", "epsilon"),
-    "Conv1D": ("filters", "kernel_size", "strides", "padding"),
-    "Conv2D": ("filters", "kernel_size", "strides", "padding"),
-    "Conv2DTranspose": ("filters", "kernel_size", "strides", "padding"),
+    **dict.fromkeys(("Conv1D", "Conv2D", "Conv2DTranspose", "SeparableConv2D"), _CONV),
     "DepthwiseConv2D": ("kernel_size", "strides", "padding", "depth_multiplier"),
-    "SeparableConv2D": ("filters", "kernel_size", "strides", "padding"),
-    "MaxPooling1D": ("pool_size", "strides", "padding"),
-    "MaxPooling2D": ("pool_size", "strides", "padding"),
-    "AveragePooling1D": ("pool_size", "strides", "padding"),
-    "AveragePooling2D": ("pool_size", "strides", "padding"),
-    "GlobalAveragePooling1D": (),
-    "GlobalAveragePooling2D": (),
-    "GlobalMaxPooling1D": (),
-    "GlobalMaxPooling2D": (),
+    **dict.fromkeys(("MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D"), _POOL),
     "ZeroPadding2D": ("padding",),
     "UpSampling2D": ("size",),
     "Embedding": ("input_dim", "output_dim"),
     "SimpleRNN": ("units", "activation"),
-    "LSTM": ("units", "activation", "recurrent_activation"),
-    "GRU": ("units", "activation", "recurrent_activation"),
-    "Add": (),
-    "Subtract": (),
-    "Multiply": (),
-    "Average": (),
-    "Maximum": (),
-    "Minimum": (),
+    **dict.fromkeys(("LSTM", "GRU"), ("units", "activation", "recurrent_activation")),
     "Concatenate": ("axis",),
     "InputLayer": ("shape", "batch_size"),
+    # no positional arguments
+    **dict.fromkeys(("Flatten", "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D",
+                     "GlobalMaxPooling2D", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum"), ()),
 }
 
 
