@@ -520,11 +520,11 @@ def gen_tf_function(o, spec):
         call = f'_float_only("{spec.name}", {names[0]}, {call[5:]}'
     if spec.result:
         call = spec.result.replace("{out}", call)
-    doc = (spec.doc or o.keras_doc or o.doc).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    doc = (spec.doc or o.keras_doc or o.doc).replace("\\", "\\\\").replace('"', '\\"')
     if spec.float_only:
         doc += " Float dtypes only, as in TF (others raise InvalidArgumentError)."
     spelled = ", ".join("tf." + sp for sp in spec.spellings)
-    return ["", "", f"def {spec.name}({', '.join(params)}):", f'    """{spelled}: {doc}"""', f"    return {call}"]
+    return f"def {spec.name}({', '.join(params)}): return {call}", f"{spelled}: {doc}"
 
 
 def gen_tf():
@@ -564,8 +564,12 @@ def gen_tf():
            "    return x if x.dtype == dtype else _native.cast(x, dtype)",
            "", "",
            "int64 = _native.int64"]
-    for o, spec in tf_specs():
-        out += gen_tf_function(o, spec)
+    # One line per function, in name order, and their docs in one table.
+    funcs = sorted((gen_tf_function(o, spec) + (spec.name,) for o, spec in tf_specs()), key=lambda f: f[2])
+    out += ["", ""] + [f[0] for f in funcs]
+    out += ["", "", "_DOCS = {"] + [f'    "{name}": "{doc}",' for _, doc, name in
+                                     sorted(funcs, key=lambda f: f[2])] + ["}"]
+    out += ["", "for _name, _doc in _DOCS.items():", "    globals()[_name].__doc__ = _doc", "del _name, _doc"]
     aliases = sorted({(n, d) for names in spaces.values() for n, d in names if n != d})
     if aliases:
         out += ["", ""] + [f"{n} = {d}" for n, d in aliases]

@@ -43,339 +43,148 @@ def _as_type(x, dtype):
 int64 = _native.int64
 
 
-def negative(x, name=None):
-    """tf.math.negative, tf.negative: -x (Keras `negative`). Bool is rejected."""
-    return _run(_native.negative, x)
-
-
-def abs(x, name=None):
-    """tf.math.abs, tf.abs: |x| (Keras `abs`)."""
-    return _run(_native.abs, x)
-
-
-def sign(x, name=None):
-    """tf.math.sign, tf.sign: -1, 0 or 1 per element (Keras `sign`)."""
-    return _run(_native.sign, x)
-
-
-def square(x, name=None):
-    """tf.math.square, tf.square: x*x (Keras `square`)."""
-    return _run(_native.square, x)
-
-
-def sqrt(x, name=None):
-    """tf.math.sqrt, tf.sqrt: Square root (Keras `sqrt`); integers compute in float32. Float dtypes only, as in TF (others raise InvalidArgumentError)."""
-    return _float_only("sqrt", x, _native.sqrt, x)
-
-
-def exp(x, name=None):
-    """tf.math.exp, tf.exp: e^x (Keras `exp`). Float dtypes only, as in TF (others raise InvalidArgumentError)."""
-    return _float_only("exp", x, _native.exp, x)
-
-
-def log(x, name=None):
-    """tf.math.log: Natural logarithm (Keras `log`). Float dtypes only, as in TF (others raise InvalidArgumentError)."""
-    return _float_only("log", x, _native.log, x)
-
-
-def log1p(x, name=None):
-    """tf.math.log1p: log(1 + x) (Keras `log1p`). Float dtypes only, as in TF (others raise InvalidArgumentError)."""
-    return _float_only("log1p", x, _native.log1p, x)
-
-
-def expm1(x, name=None):
-    """tf.math.expm1: e^x - 1 (Keras `expm1`). Float dtypes only, as in TF (others raise InvalidArgumentError)."""
-    return _float_only("expm1", x, _native.expm1, x)
-
-
-def sin(x, name=None):
-    """tf.math.sin: Sine (Keras `sin`). Float dtypes only, as in TF (others raise InvalidArgumentError)."""
-    return _float_only("sin", x, _native.sin, x)
-
-
-def cos(x, name=None):
-    """tf.math.cos: Cosine (Keras `cos`). Float dtypes only, as in TF (others raise InvalidArgumentError)."""
-    return _float_only("cos", x, _native.cos, x)
-
-
-def tanh(x, name=None):
-    """tf.math.tanh, tf.nn.tanh, tf.tanh: Hyperbolic tangent (Keras `tanh`). Float dtypes only, as in TF (others raise InvalidArgumentError)."""
-    return _float_only("tanh", x, _native.tanh, x)
-
-
-def sigmoid(x, name=None):
-    """tf.math.sigmoid, tf.nn.sigmoid, tf.sigmoid: 1 / (1 + e^-x) (Keras `sigmoid`). Float dtypes only, as in TF (others raise InvalidArgumentError)."""
-    return _float_only("sigmoid", x, _native.sigmoid, x)
-
-
-def softplus(x, name=None):
-    """tf.math.softplus, tf.nn.softplus: log(1 + e^x) (Keras `softplus`). Float dtypes only, as in TF (others raise InvalidArgumentError)."""
-    return _float_only("softplus", x, _native.softplus, x)
-
-
-def softsign(x, name=None):
-    """tf.math.softsign, tf.nn.softsign: x / (1 + |x|) (Keras `softsign`). Float dtypes only, as in TF (others raise InvalidArgumentError)."""
-    return _float_only("softsign", x, _native.softsign, x)
-
-
-def round(x, name=None):
-    """tf.math.round, tf.round: Round half to even (Keras `round`)."""
-    return _run(_native.round, x)
-
-
-def floor(x, name=None):
-    """tf.math.floor, tf.floor: Floor (Keras `floor`)."""
-    return _run(_native.floor, x)
-
-
-def ceil(x, name=None):
-    """tf.math.ceil: Ceiling (Keras `ceil`)."""
-    return _run(_native.ceil, x)
-
-
-def logical_not(x, name=None):
-    """tf.math.logical_not, tf.logical_not: Logical not; the input is cast to bool (Keras `logical_not`)."""
-    return _run(_native.logical_not, x)
-
-
-def add(x, y, name=None):
-    """tf.math.add, tf.add: a + b with broadcasting and Keras dtype promotion (Keras `add`)."""
-    return _run(_b()._binary, _native.add, _native.add_scalar, x, y)
-
-
-def subtract(x, y, name=None):
-    """tf.math.subtract, tf.subtract: a - b (Keras `subtract`); two bools are rejected."""
-    return _run(_b()._binary, _native.subtract, _native.subtract_scalar, x, y)
-
-
-def multiply(x, y, name=None):
-    """tf.math.multiply, tf.multiply: a * b (Keras `multiply`)."""
-    return _run(_b()._binary, _native.multiply, _native.multiply_scalar, x, y)
-
-
-def floordiv(x, y, name=None):
-    """tf.math.floordiv, tf.floordiv: floor(a / b) (Keras `floordiv`); integer division by zero gives 0."""
-    return _run(_b()._binary, _native.floor_divide, None, x, y)
-
-
-def floormod(x, y, name=None):
-    """tf.math.floormod, tf.math.mod: Python-style remainder, sign of b (Keras `mod`)."""
-    return _run(_b()._binary, _native.mod, None, x, y)
-
-
-def pow(x, y, name=None):
-    """tf.math.pow, tf.pow: a ** b (Keras `pow`)."""
-    return _run(_b()._binary, _native.pow, _native.pow_scalar, x, y)
-
-
-def maximum(x, y, name=None):
-    """tf.math.maximum, tf.maximum: Elementwise maximum (Keras `maximum`); NaN propagates."""
-    return _run(_b()._binary, _native.maximum, _native.maximum_scalar, x, y)
-
-
-def minimum(x, y, name=None):
-    """tf.math.minimum, tf.minimum: Elementwise minimum (Keras `minimum`); NaN propagates."""
-    return _run(_b()._binary, _native.minimum, _native.minimum_scalar, x, y)
-
-
-def equal(x, y, name=None):
-    """tf.math.equal, tf.equal: a == b as a bool tensor (Keras `equal`)."""
-    return _run(_b()._binary, _native.equal, _native.equal_scalar, x, y)
-
-
-def not_equal(x, y, name=None):
-    """tf.math.not_equal, tf.not_equal: a != b as a bool tensor (Keras `not_equal`)."""
-    return _run(_b()._binary, _native.not_equal, None, x, y)
-
-
-def greater(x, y, name=None):
-    """tf.math.greater, tf.greater: a > b as a bool tensor (Keras `greater`)."""
-    return _run(_b()._binary, _native.greater, _native.greater_scalar, x, y)
-
-
-def greater_equal(x, y, name=None):
-    """tf.math.greater_equal, tf.greater_equal: a >= b as a bool tensor (Keras `greater_equal`)."""
-    return _run(_b()._binary, _native.greater_equal, None, x, y)
-
-
-def less(x, y, name=None):
-    """tf.math.less, tf.less: a < b as a bool tensor (Keras `less`)."""
-    return _run(_b()._binary, _native.less, _native.less_scalar, x, y)
-
-
-def less_equal(x, y, name=None):
-    """tf.math.less_equal, tf.less_equal: a <= b as a bool tensor (Keras `less_equal`)."""
-    return _run(_b()._binary, _native.less_equal, None, x, y)
-
-
-def logical_and(x, y, name=None):
-    """tf.math.logical_and, tf.logical_and: Logical and; operands cast to bool (Keras `logical_and`)."""
-    return _run(_native.logical_and, x, y)
-
-
-def logical_or(x, y, name=None):
-    """tf.math.logical_or, tf.logical_or: Logical or; operands cast to bool (Keras `logical_or`)."""
-    return _run(_native.logical_or, x, y)
-
-
-def reduce_sum(input_tensor, axis=None, keepdims=False, name=None):
-    """tf.math.reduce_sum, tf.reduce_sum: Sum (Keras `sum`). Over `axis` (None = all axes)."""
-    return _run(_native.sum, input_tensor, _b()._axes(axis), bool(keepdims))
-
-
-def reduce_prod(input_tensor, axis=None, keepdims=False, name=None):
-    """tf.math.reduce_prod, tf.reduce_prod: Product (Keras `prod`). Over `axis` (None = all axes)."""
-    return _run(_native.prod, input_tensor, _b()._axes(axis), bool(keepdims))
-
-
-def reduce_variance(input_tensor, axis=None, keepdims=False, name=None):
-    """tf.math.reduce_variance: Population variance (Keras `var`). Over `axis` (None = all axes). Float dtypes only, as in TF (others raise InvalidArgumentError)."""
-    return _float_only("reduce_variance", input_tensor, _native.var, input_tensor, _b()._axes(axis), bool(keepdims))
-
-
-def reduce_std(input_tensor, axis=None, keepdims=False, name=None):
-    """tf.math.reduce_std: Population standard deviation (Keras `std`). Over `axis` (None = all axes). Float dtypes only, as in TF (others raise InvalidArgumentError)."""
-    return _float_only("reduce_std", input_tensor, _native.std, input_tensor, _b()._axes(axis), bool(keepdims))
-
-
-def reduce_max(input_tensor, axis=None, keepdims=False, name=None):
-    """tf.math.reduce_max, tf.reduce_max: Maximum (Keras `max`); NaN propagates. Errors: empty reduction. Over `axis` (None = all axes)."""
-    return _run(_native.max, input_tensor, _b()._axes(axis), bool(keepdims))
-
-
-def reduce_min(input_tensor, axis=None, keepdims=False, name=None):
-    """tf.math.reduce_min, tf.reduce_min: Minimum (Keras `min`). Errors: empty reduction. Over `axis` (None = all axes)."""
-    return _run(_native.min, input_tensor, _b()._axes(axis), bool(keepdims))
-
-
-def reduce_any(input_tensor, axis=None, keepdims=False, name=None):
-    """tf.math.reduce_any, tf.reduce_any: Logical or (Keras `any`); bool result. Over `axis` (None = all axes)."""
-    return _run(_native.any, input_tensor, _b()._axes(axis), bool(keepdims))
-
-
-def reduce_all(input_tensor, axis=None, keepdims=False, name=None):
-    """tf.math.reduce_all, tf.reduce_all: Logical and (Keras `all`); bool result. Over `axis` (None = all axes)."""
-    return _run(_native.all, input_tensor, _b()._axes(axis), bool(keepdims))
-
-
-def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None):
-    """tf.math.reduce_logsumexp, tf.reduce_logsumexp: log(sum(exp(x))) computed stably (Keras `logsumexp`). Over `axis` (None = all axes). Float dtypes only, as in TF (others raise InvalidArgumentError)."""
-    return _float_only("reduce_logsumexp", input_tensor, _native.logsumexp, input_tensor, _b()._axes(axis), bool(keepdims))
-
-
-def relu(features, name=None):
-    """tf.nn.relu: Keras `relu(x, alpha, max_value, threshold)`: x > threshold gives x (clipped to max_value when has_max_value), else alpha*(x - threshold). Plain relu: (x, 0, 0, 0, 0). Errors: NaN max_value."""
-    return _run(_native.relu, features, 0.0, 0.0, False, 0.0)
-
-
-def relu6(features, name=None):
-    """tf.nn.relu6: Keras `relu(x, alpha, max_value, threshold)`: x > threshold gives x (clipped to max_value when has_max_value), else alpha*(x - threshold). Plain relu: (x, 0, 0, 0, 0). Errors: NaN max_value."""
-    return _run(_native.relu, features, 0.0, 6.0, True, 0.0)
-
-
-def leaky_relu(features, alpha=0.2, name=None):
-    """tf.nn.leaky_relu: Keras `relu(x, alpha, max_value, threshold)`: x > threshold gives x (clipped to max_value when has_max_value), else alpha*(x - threshold). Plain relu: (x, 0, 0, 0, 0). Errors: NaN max_value."""
-    return _run(_native.relu, features, float(alpha), 0.0, False, 0.0)
-
-
-def elu(features, name=None):
-    """tf.nn.elu: Keras `elu`: x > 0 ? x : alpha*(e^x - 1). Float dtypes only, as in TF (others raise InvalidArgumentError)."""
-    return _float_only("elu", features, _native.elu, features, 1.0)
-
-
-def argmax(input, axis=None, output_type=int64, name=None):
-    """tf.math.argmax, tf.argmax: Index of the maximum along `axis` as int64 (Keras `argmax`). Errors: axis out of range, empty axis."""
-    return _as_type(_run(_native.argmax, input, 0 if axis is None else _operator.index(axis)), output_type)
-
-
-def argmin(input, axis=None, output_type=int64, name=None):
-    """tf.math.argmin, tf.argmin: Index of the minimum along `axis` as int64 (Keras `argmin`)."""
-    return _as_type(_run(_native.argmin, input, 0 if axis is None else _operator.index(axis)), output_type)
-
-
-def erf(x, name=None):
-    """tf.math.erf: The Gauss error function (`tf.math.erf`); float dtypes only. Float dtypes only, as in TF (others raise InvalidArgumentError)."""
-    return _float_only("erf", x, _native.erf, x)
-
-
-def cholesky(input, name=None):
-    """tf.linalg.cholesky: The lower-triangular Cholesky factor of each symmetric positive-definite matrix in the last two axes (`tf.linalg.cholesky`; only the lower triangle is read), computed in float64. Errors: SK_ERR_DTYPE for a non-float x, SK_ERR_INVALID_ARG for non-square or non-positive-definite matrices."""
-    return _run(_native.cholesky, input)
-
-
-def det(input, name=None):
-    """tf.linalg.det: The determinant of each square matrix in the last two axes (`tf.linalg.det`); shape x's minus the last two axes. Errors: SK_ERR_DTYPE for a non-float x, SK_ERR_INVALID_ARG for non-square matrices."""
-    return _run(_native.matrix_determinant, input)
-
-
-def reshape(tensor, shape, name=None):
-    """tf.reshape: x with a new shape (one entry may be -1)."""
-    return _run(_native.reshape, tensor, _b()._ints(shape))
-
-
-def expand_dims(input, axis, name=None):
-    """tf.expand_dims: A size-1 axis inserted at `axis` (Keras `expand_dims`)."""
-    return _run(_native.expand_dims, input, _operator.index(axis))
-
-
-def squeeze(input, axis=None, name=None):
-    """tf.squeeze: Size-1 axes removed: the listed ones (which must have size 1), or all when axes == NULL (Keras `squeeze`)."""
-    return _run(_native.squeeze, input, _b()._axes(axis))
-
-
-def concat(values, axis, name='concat'):
-    """tf.concat: The tensors joined along `axis` (Keras `concatenate`)."""
-    return _run(_native.concatenate, list(values), _operator.index(axis))
-
-
-def stack(values, axis=0, name='stack'):
-    """tf.stack: The tensors stacked along a new `axis` (Keras `stack`)."""
-    return _run(_native.stack, list(values), _operator.index(axis))
-
-
-def tile(input, multiples, name=None):
-    """tf.tile: Repeats the whole tensor per axis (Keras `tile`); one multiple per axis."""
-    return _run(_native.tile, input, _b()._ints(multiples))
-
-
-def reverse(tensor, axis, name=None):
-    """tf.reverse: Elements reversed along `axes` (Keras `reverse`)."""
-    return _run(_native.reverse, tensor, _b()._ints(axis))
-
-
-def slice(input_, begin, size, name=None):
-    """tf.slice: The block at `begin` with `size` (-1 = to the end) (Keras `slice`). Errors: SK_ERR_OUT_OF_RANGE for a block outside x."""
-    return _run(_native.slice, input_, _b()._ints(begin), _b()._ints(size))
-
-
-def broadcast_to(input, shape, name=None):
-    """tf.broadcast_to: x broadcast to `shape` (`tf.broadcast_to`)."""
-    return _run(_native.broadcast_to, input, _b()._ints(shape))
-
-
-def softmax(logits, axis=None, name=None):
-    """tf.nn.softmax, tf.math.softmax: Softmax along `axis` (Keras `softmax`). Float dtypes only, as in TF (others raise InvalidArgumentError)."""
-    return _float_only("softmax", logits, _native.softmax, logits, -1 if axis is None else _operator.index(axis))
-
-
-def log_softmax(logits, axis=None, name=None):
-    """tf.nn.log_softmax, tf.math.log_softmax: Log-softmax along `axis` (`tf.nn.log_softmax`). Float dtypes only, as in TF (others raise InvalidArgumentError)."""
-    return _float_only("log_softmax", logits, _native.log_softmax, logits, -1 if axis is None else _operator.index(axis))
-
-
-def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name=None):
-    """tf.nn.batch_normalization: (x - mean) / sqrt(variance + epsilon) * gamma + beta (Keras `batch_normalization`); beta/gamma may be NULL."""
-    return _run(_native.batch_normalization, x, mean, variance, offset, scale, float(variance_epsilon))
-
-
-def dropout(x, rate, noise_shape=None, seed=None, name=None):
-    """tf.nn.dropout: Keras `dropout(x, level, noise_shape, seed)`: zeroes elements with probability `rate`, scales the rest by 1/(1-rate). noise_shape NULL = x's shape. Float dtypes only, as in TF (others raise InvalidArgumentError)."""
-    return _float_only("dropout", x, _native.dropout, x, float(rate), _b()._ints(noise_shape, 'noise_shape'), _b()._seed(seed))
-
-
-def in_top_k(targets, predictions, k, name=None):
-    """tf.math.in_top_k, tf.nn.in_top_k: Whether each target is among the top k predictions (Keras `in_top_k`); bool (B,)."""
-    return _run(_native.in_top_k, predictions, targets, _operator.index(k))
+def abs(x, name=None): return _run(_native.abs, x)
+def add(x, y, name=None): return _run(_b()._binary, _native.add, _native.add_scalar, x, y)
+def argmax(input, axis=None, output_type=int64, name=None): return _as_type(_run(_native.argmax, input, 0 if axis is None else _operator.index(axis)), output_type)
+def argmin(input, axis=None, output_type=int64, name=None): return _as_type(_run(_native.argmin, input, 0 if axis is None else _operator.index(axis)), output_type)
+def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name=None): return _run(_native.batch_normalization, x, mean, variance, offset, scale, float(variance_epsilon))
+def broadcast_to(input, shape, name=None): return _run(_native.broadcast_to, input, _b()._ints(shape))
+def ceil(x, name=None): return _run(_native.ceil, x)
+def cholesky(input, name=None): return _run(_native.cholesky, input)
+def concat(values, axis, name='concat'): return _run(_native.concatenate, list(values), _operator.index(axis))
+def cos(x, name=None): return _float_only("cos", x, _native.cos, x)
+def det(input, name=None): return _run(_native.matrix_determinant, input)
+def dropout(x, rate, noise_shape=None, seed=None, name=None): return _float_only("dropout", x, _native.dropout, x, float(rate), _b()._ints(noise_shape, 'noise_shape'), _b()._seed(seed))
+def elu(features, name=None): return _float_only("elu", features, _native.elu, features, 1.0)
+def equal(x, y, name=None): return _run(_b()._binary, _native.equal, _native.equal_scalar, x, y)
+def erf(x, name=None): return _float_only("erf", x, _native.erf, x)
+def exp(x, name=None): return _float_only("exp", x, _native.exp, x)
+def expand_dims(input, axis, name=None): return _run(_native.expand_dims, input, _operator.index(axis))
+def expm1(x, name=None): return _float_only("expm1", x, _native.expm1, x)
+def floor(x, name=None): return _run(_native.floor, x)
+def floordiv(x, y, name=None): return _run(_b()._binary, _native.floor_divide, None, x, y)
+def floormod(x, y, name=None): return _run(_b()._binary, _native.mod, None, x, y)
+def greater(x, y, name=None): return _run(_b()._binary, _native.greater, _native.greater_scalar, x, y)
+def greater_equal(x, y, name=None): return _run(_b()._binary, _native.greater_equal, None, x, y)
+def in_top_k(targets, predictions, k, name=None): return _run(_native.in_top_k, predictions, targets, _operator.index(k))
+def leaky_relu(features, alpha=0.2, name=None): return _run(_native.relu, features, float(alpha), 0.0, False, 0.0)
+def less(x, y, name=None): return _run(_b()._binary, _native.less, _native.less_scalar, x, y)
+def less_equal(x, y, name=None): return _run(_b()._binary, _native.less_equal, None, x, y)
+def log(x, name=None): return _float_only("log", x, _native.log, x)
+def log1p(x, name=None): return _float_only("log1p", x, _native.log1p, x)
+def log_softmax(logits, axis=None, name=None): return _float_only("log_softmax", logits, _native.log_softmax, logits, -1 if axis is None else _operator.index(axis))
+def logical_and(x, y, name=None): return _run(_native.logical_and, x, y)
+def logical_not(x, name=None): return _run(_native.logical_not, x)
+def logical_or(x, y, name=None): return _run(_native.logical_or, x, y)
+def maximum(x, y, name=None): return _run(_b()._binary, _native.maximum, _native.maximum_scalar, x, y)
+def minimum(x, y, name=None): return _run(_b()._binary, _native.minimum, _native.minimum_scalar, x, y)
+def multiply(x, y, name=None): return _run(_b()._binary, _native.multiply, _native.multiply_scalar, x, y)
+def negative(x, name=None): return _run(_native.negative, x)
+def not_equal(x, y, name=None): return _run(_b()._binary, _native.not_equal, None, x, y)
+def pow(x, y, name=None): return _run(_b()._binary, _native.pow, _native.pow_scalar, x, y)
+def reduce_all(input_tensor, axis=None, keepdims=False, name=None): return _run(_native.all, input_tensor, _b()._axes(axis), bool(keepdims))
+def reduce_any(input_tensor, axis=None, keepdims=False, name=None): return _run(_native.any, input_tensor, _b()._axes(axis), bool(keepdims))
+def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None): return _float_only("reduce_logsumexp", input_tensor, _native.logsumexp, input_tensor, _b()._axes(axis), bool(keepdims))
+def reduce_max(input_tensor, axis=None, keepdims=False, name=None): return _run(_native.max, input_tensor, _b()._axes(axis), bool(keepdims))
+def reduce_min(input_tensor, axis=None, keepdims=False, name=None): return _run(_native.min, input_tensor, _b()._axes(axis), bool(keepdims))
+def reduce_prod(input_tensor, axis=None, keepdims=False, name=None): return _run(_native.prod, input_tensor, _b()._axes(axis), bool(keepdims))
+def reduce_std(input_tensor, axis=None, keepdims=False, name=None): return _float_only("reduce_std", input_tensor, _native.std, input_tensor, _b()._axes(axis), bool(keepdims))
+def reduce_sum(input_tensor, axis=None, keepdims=False, name=None): return _run(_native.sum, input_tensor, _b()._axes(axis), bool(keepdims))
+def reduce_variance(input_tensor, axis=None, keepdims=False, name=None): return _float_only("reduce_variance", input_tensor, _native.var, input_tensor, _b()._axes(axis), bool(keepdims))
+def relu(features, name=None): return _run(_native.relu, features, 0.0, 0.0, False, 0.0)
+def relu6(features, name=None): return _run(_native.relu, features, 0.0, 6.0, True, 0.0)
+def reshape(tensor, shape, name=None): return _run(_native.reshape, tensor, _b()._ints(shape))
+def reverse(tensor, axis, name=None): return _run(_native.reverse, tensor, _b()._ints(axis))
+def round(x, name=None): return _run(_native.round, x)
+def sigmoid(x, name=None): return _float_only("sigmoid", x, _native.sigmoid, x)
+def sign(x, name=None): return _run(_native.sign, x)
+def sin(x, name=None): return _float_only("sin", x, _native.sin, x)
+def slice(input_, begin, size, name=None): return _run(_native.slice, input_, _b()._ints(begin), _b()._ints(size))
+def softmax(logits, axis=None, name=None): return _float_only("softmax", logits, _native.softmax, logits, -1 if axis is None else _operator.index(axis))
+def softplus(x, name=None): return _float_only("softplus", x, _native.softplus, x)
+def softsign(x, name=None): return _float_only("softsign", x, _native.softsign, x)
+def sqrt(x, name=None): return _float_only("sqrt", x, _native.sqrt, x)
+def square(x, name=None): return _run(_native.square, x)
+def squeeze(input, axis=None, name=None): return _run(_native.squeeze, input, _b()._axes(axis))
+def stack(values, axis=0, name='stack'): return _run(_native.stack, list(values), _operator.index(axis))
+def subtract(x, y, name=None): return _run(_b()._binary, _native.subtract, _native.subtract_scalar, x, y)
+def tanh(x, name=None): return _float_only("tanh", x, _native.tanh, x)
+def tile(input, multiples, name=None): return _run(_native.tile, input, _b()._ints(multiples))
+
+
+_DOCS = {
+    "abs": "tf.math.abs, tf.abs: |x| (Keras `abs`).",
+    "add": "tf.math.add, tf.add: a + b with broadcasting and Keras dtype promotion (Keras `add`).",
+    "argmax": "tf.math.argmax, tf.argmax: Index of the maximum along `axis` as int64 (Keras `argmax`). Errors: axis out of range, empty axis.",
+    "argmin": "tf.math.argmin, tf.argmin: Index of the minimum along `axis` as int64 (Keras `argmin`).",
+    "batch_normalization": "tf.nn.batch_normalization: (x - mean) / sqrt(variance + epsilon) * gamma + beta (Keras `batch_normalization`); beta/gamma may be NULL.",
+    "broadcast_to": "tf.broadcast_to: x broadcast to `shape` (`tf.broadcast_to`).",
+    "ceil": "tf.math.ceil: Ceiling (Keras `ceil`).",
+    "cholesky": "tf.linalg.cholesky: The lower-triangular Cholesky factor of each symmetric positive-definite matrix in the last two axes (`tf.linalg.cholesky`; only the lower triangle is read), computed in float64. Errors: SK_ERR_DTYPE for a non-float x, SK_ERR_INVALID_ARG for non-square or non-positive-definite matrices.",
+    "concat": "tf.concat: The tensors joined along `axis` (Keras `concatenate`).",
+    "cos": "tf.math.cos: Cosine (Keras `cos`). Float dtypes only, as in TF (others raise InvalidArgumentError).",
+    "det": "tf.linalg.det: The determinant of each square matrix in the last two axes (`tf.linalg.det`); shape x's minus the last two axes. Errors: SK_ERR_DTYPE for a non-float x, SK_ERR_INVALID_ARG for non-square matrices.",
+    "dropout": "tf.nn.dropout: Keras `dropout(x, level, noise_shape, seed)`: zeroes elements with probability `rate`, scales the rest by 1/(1-rate). noise_shape NULL = x's shape. Float dtypes only, as in TF (others raise InvalidArgumentError).",
+    "elu": "tf.nn.elu: Keras `elu`: x > 0 ? x : alpha*(e^x - 1). Float dtypes only, as in TF (others raise InvalidArgumentError).",
+    "equal": "tf.math.equal, tf.equal: a == b as a bool tensor (Keras `equal`).",
+    "erf": "tf.math.erf: The Gauss error function (`tf.math.erf`); float dtypes only. Float dtypes only, as in TF (others raise InvalidArgumentError).",
+    "exp": "tf.math.exp, tf.exp: e^x (Keras `exp`). Float dtypes only, as in TF (others raise InvalidArgumentError).",
+    "expand_dims": "tf.expand_dims: A size-1 axis inserted at `axis` (Keras `expand_dims`).",
+    "expm1": "tf.math.expm1: e^x - 1 (Keras `expm1`). Float dtypes only, as in TF (others raise InvalidArgumentError).",
+    "floor": "tf.math.floor, tf.floor: Floor (Keras `floor`).",
+    "floordiv": "tf.math.floordiv, tf.floordiv: floor(a / b) (Keras `floordiv`); integer division by zero gives 0.",
+    "floormod": "tf.math.floormod, tf.math.mod: Python-style remainder, sign of b (Keras `mod`).",
+    "greater": "tf.math.greater, tf.greater: a > b as a bool tensor (Keras `greater`).",
+    "greater_equal": "tf.math.greater_equal, tf.greater_equal: a >= b as a bool tensor (Keras `greater_equal`).",
+    "in_top_k": "tf.math.in_top_k, tf.nn.in_top_k: Whether each target is among the top k predictions (Keras `in_top_k`); bool (B,).",
+    "leaky_relu": "tf.nn.leaky_relu: Keras `relu(x, alpha, max_value, threshold)`: x > threshold gives x (clipped to max_value when has_max_value), else alpha*(x - threshold). Plain relu: (x, 0, 0, 0, 0). Errors: NaN max_value.",
+    "less": "tf.math.less, tf.less: a < b as a bool tensor (Keras `less`).",
+    "less_equal": "tf.math.less_equal, tf.less_equal: a <= b as a bool tensor (Keras `less_equal`).",
+    "log": "tf.math.log: Natural logarithm (Keras `log`). Float dtypes only, as in TF (others raise InvalidArgumentError).",
+    "log1p": "tf.math.log1p: log(1 + x) (Keras `log1p`). Float dtypes only, as in TF (others raise InvalidArgumentError).",
+    "log_softmax": "tf.nn.log_softmax, tf.math.log_softmax: Log-softmax along `axis` (`tf.nn.log_softmax`). Float dtypes only, as in TF (others raise InvalidArgumentError).",
+    "logical_and": "tf.math.logical_and, tf.logical_and: Logical and; operands cast to bool (Keras `logical_and`).",
+    "logical_not": "tf.math.logical_not, tf.logical_not: Logical not; the input is cast to bool (Keras `logical_not`).",
+    "logical_or": "tf.math.logical_or, tf.logical_or: Logical or; operands cast to bool (Keras `logical_or`).",
+    "maximum": "tf.math.maximum, tf.maximum: Elementwise maximum (Keras `maximum`); NaN propagates.",
+    "minimum": "tf.math.minimum, tf.minimum: Elementwise minimum (Keras `minimum`); NaN propagates.",
+    "multiply": "tf.math.multiply, tf.multiply: a * b (Keras `multiply`).",
+    "negative": "tf.math.negative, tf.negative: -x (Keras `negative`). Bool is rejected.",
+    "not_equal": "tf.math.not_equal, tf.not_equal: a != b as a bool tensor (Keras `not_equal`).",
+    "pow": "tf.math.pow, tf.pow: a ** b (Keras `pow`).",
+    "reduce_all": "tf.math.reduce_all, tf.reduce_all: Logical and (Keras `all`); bool result. Over `axis` (None = all axes).",
+    "reduce_any": "tf.math.reduce_any, tf.reduce_any: Logical or (Keras `any`); bool result. Over `axis` (None = all axes).",
+    "reduce_logsumexp": "tf.math.reduce_logsumexp, tf.reduce_logsumexp: log(sum(exp(x))) computed stably (Keras `logsumexp`). Over `axis` (None = all axes). Float dtypes only, as in TF (others raise InvalidArgumentError).",
+    "reduce_max": "tf.math.reduce_max, tf.reduce_max: Maximum (Keras `max`); NaN propagates. Errors: empty reduction. Over `axis` (None = all axes).",
+    "reduce_min": "tf.math.reduce_min, tf.reduce_min: Minimum (Keras `min`). Errors: empty reduction. Over `axis` (None = all axes).",
+    "reduce_prod": "tf.math.reduce_prod, tf.reduce_prod: Product (Keras `prod`). Over `axis` (None = all axes).",
+    "reduce_std": "tf.math.reduce_std: Population standard deviation (Keras `std`). Over `axis` (None = all axes). Float dtypes only, as in TF (others raise InvalidArgumentError).",
+    "reduce_sum": "tf.math.reduce_sum, tf.reduce_sum: Sum (Keras `sum`). Over `axis` (None = all axes).",
+    "reduce_variance": "tf.math.reduce_variance: Population variance (Keras `var`). Over `axis` (None = all axes). Float dtypes only, as in TF (others raise InvalidArgumentError).",
+    "relu": "tf.nn.relu: Keras `relu(x, alpha, max_value, threshold)`: x > threshold gives x (clipped to max_value when has_max_value), else alpha*(x - threshold). Plain relu: (x, 0, 0, 0, 0). Errors: NaN max_value.",
+    "relu6": "tf.nn.relu6: Keras `relu(x, alpha, max_value, threshold)`: x > threshold gives x (clipped to max_value when has_max_value), else alpha*(x - threshold). Plain relu: (x, 0, 0, 0, 0). Errors: NaN max_value.",
+    "reshape": "tf.reshape: x with a new shape (one entry may be -1).",
+    "reverse": "tf.reverse: Elements reversed along `axes` (Keras `reverse`).",
+    "round": "tf.math.round, tf.round: Round half to even (Keras `round`).",
+    "sigmoid": "tf.math.sigmoid, tf.nn.sigmoid, tf.sigmoid: 1 / (1 + e^-x) (Keras `sigmoid`). Float dtypes only, as in TF (others raise InvalidArgumentError).",
+    "sign": "tf.math.sign, tf.sign: -1, 0 or 1 per element (Keras `sign`).",
+    "sin": "tf.math.sin: Sine (Keras `sin`). Float dtypes only, as in TF (others raise InvalidArgumentError).",
+    "slice": "tf.slice: The block at `begin` with `size` (-1 = to the end) (Keras `slice`). Errors: SK_ERR_OUT_OF_RANGE for a block outside x.",
+    "softmax": "tf.nn.softmax, tf.math.softmax: Softmax along `axis` (Keras `softmax`). Float dtypes only, as in TF (others raise InvalidArgumentError).",
+    "softplus": "tf.math.softplus, tf.nn.softplus: log(1 + e^x) (Keras `softplus`). Float dtypes only, as in TF (others raise InvalidArgumentError).",
+    "softsign": "tf.math.softsign, tf.nn.softsign: x / (1 + |x|) (Keras `softsign`). Float dtypes only, as in TF (others raise InvalidArgumentError).",
+    "sqrt": "tf.math.sqrt, tf.sqrt: Square root (Keras `sqrt`); integers compute in float32. Float dtypes only, as in TF (others raise InvalidArgumentError).",
+    "square": "tf.math.square, tf.square: x*x (Keras `square`).",
+    "squeeze": "tf.squeeze: Size-1 axes removed: the listed ones (which must have size 1), or all when axes == NULL (Keras `squeeze`).",
+    "stack": "tf.stack: The tensors stacked along a new `axis` (Keras `stack`).",
+    "subtract": "tf.math.subtract, tf.subtract: a - b (Keras `subtract`); two bools are rejected.",
+    "tanh": "tf.math.tanh, tf.nn.tanh, tf.tanh: Hyperbolic tangent (Keras `tanh`). Float dtypes only, as in TF (others raise InvalidArgumentError).",
+    "tile": "tf.tile: Repeats the whole tensor per axis (Keras `tile`); one multiple per axis.",
+}
+
+for _name, _doc in _DOCS.items():
+    globals()[_name].__doc__ = _doc
+del _name, _doc
 
 
 mod = floormod
