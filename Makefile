@@ -7,7 +7,7 @@ LIB := .build/release/libswiftkeras.so
 HEADERS := include/swiftkeras.h $(sort $(wildcard include/swiftkeras/*.h))
 CFLAGS_STRICT := -std=c11 -Wall -Wextra -Werror -pedantic -O2
 
-.PHONY: all lib deps test test-generated test-swift test-c test-python demo demo-c bench bench-c bench-python python clean
+.PHONY: all lib deps test test-generated test-swift test-c test-python demo demo-c bench bench-c bench-python bench-data python clean
 
 all: lib
 
@@ -121,11 +121,16 @@ test-python: python
 bench-python: python
 	PYTHONPATH=$(PYDIR) $(PYTHON) bench/python/bench.py
 
+# tf.data: a shuffled, batched, prefetched 60k-sample pipeline vs TensorFlow's (REF_PYTHON), fit on a dataset vs arrays.
+bench-data: python
+	PYTHONPATH=$(PYDIR) $(PYTHON) bench/python/bench_data.py
+
 bench: deps
 	$(SWIFT) build -c release --product skbench
 	$(PYTHON) bench/run.py .build/release/skbench $(FILTER)
 	@$(MAKE) --no-print-directory bench-c
 	@$(MAKE) --no-print-directory bench-python
+	@$(MAKE) --no-print-directory bench-data
 
 # ---- Installing the C library (README "Installing") -------------------------------------------
 # make install [PREFIX=/usr/local] [DESTDIR=staging root] [LIBDIR=...] [INCLUDEDIR=...]:

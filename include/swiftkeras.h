@@ -63,6 +63,7 @@
 #include "swiftkeras/losses.h"
 #include "swiftkeras/optimizers.h"
 #include "swiftkeras/metrics.h"
+#include "swiftkeras/data.h"
 #include "swiftkeras/training.h"
 #include "swiftkeras/callbacks.h"
 #include "swiftkeras/saving.h"
@@ -138,13 +139,24 @@
  *   sk_metric_create() sk_metric_create_callbacks() sk_metric_create_custom() sk_metric_function()
  *   sk_metric_name() sk_metric_release() sk_metric_reset_state() sk_metric_result()
  *   sk_metric_update_state()
+ * swiftkeras/data.h:
+ *   sk_dataset_batch() sk_dataset_cache() sk_dataset_cardinality() sk_dataset_concatenate()
+ *   sk_dataset_element_create() sk_dataset_element_num_tensors() sk_dataset_element_release()
+ *   sk_dataset_element_spec() sk_dataset_element_structure() sk_dataset_element_tensor()
+ *   sk_dataset_enumerate() sk_dataset_filter() sk_dataset_from_callback()
+ *   sk_dataset_from_tensor_slices() sk_dataset_from_tensors() sk_dataset_iterator_create()
+ *   sk_dataset_iterator_next() sk_dataset_iterator_release() sk_dataset_map()
+ *   sk_dataset_padded_batch() sk_dataset_prefetch() sk_dataset_range() sk_dataset_rebatch()
+ *   sk_dataset_release() sk_dataset_repeat() sk_dataset_shuffle() sk_dataset_skip()
+ *   sk_dataset_structure() sk_dataset_take() sk_dataset_timeseries() sk_dataset_unbatch()
+ *   sk_dataset_zip() sk_pad_sequences() sk_to_categorical()
  * swiftkeras/training.h:
  *   sk_fit_args_init() sk_history_epochs() sk_history_key() sk_history_num_keys()
  *   sk_history_release() sk_history_values() sk_model_compile() sk_model_compile_config()
- *   sk_model_compile_ex() sk_model_evaluate() sk_model_evaluate_weighted() sk_model_fit()
- *   sk_model_fit_ex() sk_model_loss() sk_model_optimizer() sk_model_predict()
- *   sk_model_set_live_callback() sk_model_set_output_callback() sk_model_test_on_batch()
- *   sk_model_train_on_batch()
+ *   sk_model_compile_ex() sk_model_evaluate() sk_model_evaluate_dataset()
+ *   sk_model_evaluate_weighted() sk_model_fit() sk_model_fit_ex() sk_model_loss()
+ *   sk_model_optimizer() sk_model_predict() sk_model_predict_dataset() sk_model_set_live_callback()
+ *   sk_model_set_output_callback() sk_model_test_on_batch() sk_model_train_on_batch()
  * swiftkeras/callbacks.h:
  *   sk_callback_context_param() sk_callback_context_set_log()
  *   sk_callback_context_set_stop_training() sk_callback_create() sk_callback_create_custom()

@@ -36,11 +36,12 @@ HANDLES = {
     "loss": ("LossBox", "loss"),
     "metric": ("Metric", "metric"),
     "history": ("HistoryBox", "history"),
+    "dataset": ("Dataset", "dataset"),
 }
 
 # void sk_<type>_release(sk_<type> *h): drops the caller's reference; NULL is a no-op.
 RELEASE = ["tensor", "variable", "function", "layer", "keras_tensor", "model", "optimizer", "loss",
-           "metric", "history"]
+           "metric", "history", "dataset"]
 
 # int32_t fn(const char *<name_arg>, const char *config_json, sk_<type> **out)
 CREATE = [
@@ -66,6 +67,8 @@ STRING = [
     ("sk_model_summary", "model", "o.model.summary()"),
     ("sk_model_compile_config", "model", 'try o.model.getCompileConfig()?.json ?? ""'),
     ("sk_optimizer_get_config", "optimizer", "try optimizerConfig(o).json"),
+    ("sk_dataset_structure", "dataset", "o.structure.json"),
+    ("sk_dataset_element_spec", "dataset", "try elementSpecJSON(o.elementSpec())"),
 ]
 
 # int32_t fn(const sk_<type> *h, <ctype> *out): a scalar written to a required out-parameter.
@@ -74,6 +77,7 @@ OUT_SCALAR = [
     ("sk_optimizer_iterations", "optimizer", "Int64", "Int64(o.iterations)"),
     ("sk_model_kind", "model", "Int32", "modelKind(o.model)"),
     ("sk_model_num_inputs", "model", "Int32", "o.model.inputs.isEmpty ? 1 : Int32(o.model.inputs.count)"),
+    ("sk_dataset_cardinality", "dataset", "Int64", "Int64(o.cardinality)"),
 ]
 
 # <ctype> fn(const sk_<type> *h): a value returned directly, `invalid` for a NULL handle.
@@ -105,6 +109,9 @@ PRODUCE = [
     ("sk_model_as_layer", "model", "o.model as Layer", False),
     ("sk_model_optimizer", "model", "o.model.optimizer", True),
     ("sk_model_loss", "model", "o.model.loss.map { LossBox($0) }", True),
+    ("sk_dataset_unbatch", "dataset", "try o.unbatch()", False),
+    ("sk_dataset_cache", "dataset", "o.cache()", False),
+    ("sk_dataset_iterator_create", "dataset", "try o.makeIterator()", False),
 ]
 
 # int32_t fn(sk_<type> *h): an action on the object.

@@ -17,6 +17,7 @@ import SwiftKeras
 @c @implementation public func sk_loss_release(_ h: OpaquePointer?) { release(h, as: LossBox.self) }
 @c @implementation public func sk_metric_release(_ h: OpaquePointer?) { release(h, as: Metric.self) }
 @c @implementation public func sk_history_release(_ h: OpaquePointer?) { release(h, as: HistoryBox.self) }
+@c @implementation public func sk_dataset_release(_ h: OpaquePointer?) { release(h, as: Dataset.self) }
 
 // MARK: - Create by name and JSON config
 @c @implementation public func sk_layer_create(_ namePtr: UnsafePointer<CChar>?, _ config: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 { createFromConfig(namePtr, config, out, "sk_layer_create", "class_name") { name, json in try layerFromConfig(className: name, configJSON: json.isEmpty ? "{}" : json) } }
@@ -32,12 +33,15 @@ import SwiftKeras
 @c @implementation public func sk_model_summary(_ h: OpaquePointer?, _ buf: UnsafeMutablePointer<CChar>?, _ capacity: Int, _ length: UnsafeMutablePointer<Int>?) -> Int32 { stringQuery(h, buf, capacity, length, "sk_model_summary", "model", as: ModelBox.self) { o in o.model.summary() } }
 @c @implementation public func sk_model_compile_config(_ h: OpaquePointer?, _ buf: UnsafeMutablePointer<CChar>?, _ capacity: Int, _ length: UnsafeMutablePointer<Int>?) -> Int32 { stringQuery(h, buf, capacity, length, "sk_model_compile_config", "model", as: ModelBox.self) { o in try o.model.getCompileConfig()?.json ?? "" } }
 @c @implementation public func sk_optimizer_get_config(_ h: OpaquePointer?, _ buf: UnsafeMutablePointer<CChar>?, _ capacity: Int, _ length: UnsafeMutablePointer<Int>?) -> Int32 { stringQuery(h, buf, capacity, length, "sk_optimizer_get_config", "optimizer", as: Optimizer.self) { o in try optimizerConfig(o).json } }
+@c @implementation public func sk_dataset_structure(_ h: OpaquePointer?, _ buf: UnsafeMutablePointer<CChar>?, _ capacity: Int, _ length: UnsafeMutablePointer<Int>?) -> Int32 { stringQuery(h, buf, capacity, length, "sk_dataset_structure", "dataset", as: Dataset.self) { o in o.structure.json } }
+@c @implementation public func sk_dataset_element_spec(_ h: OpaquePointer?, _ buf: UnsafeMutablePointer<CChar>?, _ capacity: Int, _ length: UnsafeMutablePointer<Int>?) -> Int32 { stringQuery(h, buf, capacity, length, "sk_dataset_element_spec", "dataset", as: Dataset.self) { o in try elementSpecJSON(o.elementSpec()) } }
 
 // MARK: - Scalar queries
 @c @implementation public func sk_optimizer_learning_rate(_ h: OpaquePointer?, _ out: UnsafeMutablePointer<Double>?) -> Int32 { scalarQuery(h, out, "sk_optimizer_learning_rate", "optimizer", as: Optimizer.self) { o in try o.currentLearningRate() } }
 @c @implementation public func sk_optimizer_iterations(_ h: OpaquePointer?, _ out: UnsafeMutablePointer<Int64>?) -> Int32 { scalarQuery(h, out, "sk_optimizer_iterations", "optimizer", as: Optimizer.self) { o in Int64(o.iterations) } }
 @c @implementation public func sk_model_kind(_ h: OpaquePointer?, _ out: UnsafeMutablePointer<Int32>?) -> Int32 { scalarQuery(h, out, "sk_model_kind", "model", as: ModelBox.self) { o in modelKind(o.model) } }
 @c @implementation public func sk_model_num_inputs(_ h: OpaquePointer?, _ out: UnsafeMutablePointer<Int32>?) -> Int32 { scalarQuery(h, out, "sk_model_num_inputs", "model", as: ModelBox.self) { o in o.model.inputs.isEmpty ? 1 : Int32(o.model.inputs.count) } }
+@c @implementation public func sk_dataset_cardinality(_ h: OpaquePointer?, _ out: UnsafeMutablePointer<Int64>?) -> Int32 { scalarQuery(h, out, "sk_dataset_cardinality", "dataset", as: Dataset.self) { o in Int64(o.cardinality) } }
 @c @implementation public func sk_tensor_dtype(_ h: OpaquePointer?) -> Int32 { valueQuery(h, as: Tensor.self, 0) { o in o.dtype.rawValue } }
 @c @implementation public func sk_tensor_ndim(_ h: OpaquePointer?) -> Int32 { valueQuery(h, as: Tensor.self, -1) { o in Int32(o.rank) } }
 @c @implementation public func sk_tensor_size(_ h: OpaquePointer?) -> Int64 { valueQuery(h, as: Tensor.self, -1) { o in Int64(o.count) } }
@@ -58,6 +62,9 @@ import SwiftKeras
 @c @implementation public func sk_model_as_layer(_ h: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 { produceFrom(h, out, "sk_model_as_layer", "model", as: ModelBox.self) { o in o.model as Layer } }
 @c @implementation public func sk_model_optimizer(_ h: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 { produceOptionalFrom(h, out, "sk_model_optimizer", "model", as: ModelBox.self) { o in o.model.optimizer } }
 @c @implementation public func sk_model_loss(_ h: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 { produceOptionalFrom(h, out, "sk_model_loss", "model", as: ModelBox.self) { o in o.model.loss.map { LossBox($0) } } }
+@c @implementation public func sk_dataset_unbatch(_ h: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 { produceFrom(h, out, "sk_dataset_unbatch", "dataset", as: Dataset.self) { o in try o.unbatch() } }
+@c @implementation public func sk_dataset_cache(_ h: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 { produceFrom(h, out, "sk_dataset_cache", "dataset", as: Dataset.self) { o in o.cache() } }
+@c @implementation public func sk_dataset_iterator_create(_ h: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 { produceFrom(h, out, "sk_dataset_iterator_create", "dataset", as: Dataset.self) { o in try o.makeIterator() } }
 
 // MARK: - Actions
 @c @implementation public func sk_metric_reset_state(_ h: OpaquePointer?) -> Int32 { action(h, "sk_metric_reset_state", "metric", as: Metric.self) { o in try o.resetState() } }

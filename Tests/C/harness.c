@@ -123,6 +123,7 @@ static void test_tensors(void) {
 #include "harness_ownership.inc"
 #include "harness_rules.inc"
 #include "harness_callbacks.inc"
+#include "harness_data.inc"
 #include "harness_host.inc"
 
 int main(void) {
@@ -148,6 +149,11 @@ int main(void) {
     test_ownership();
     test_rules();
     test_keras_callbacks();
+    test_dataset_basics();
+    test_dataset_transformations();
+    test_dataset_callbacks();
+    test_dataset_training();
+    test_data_utils();
     test_host();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;

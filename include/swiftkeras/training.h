@@ -10,6 +10,7 @@
 #include "losses.h"
 #include "optimizers.h"
 #include "metrics.h"
+#include "data.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -157,11 +158,30 @@ typedef struct sk_fit_args {
                                            in this order before the four hooks above; borrowed
                                            during the call */
     int32_t n_callbacks;                /* 0: entries of callbacks */
+    /* ---- appended in version 3 ---- */
+    const sk_dataset *dataset;          /* NULL: train on this dataset instead of x and y (pass
+                                           x NULL, n_x 0, y NULL): elements x, (x,), (x, y) or
+                                           (x, y, sample_weight), x one tensor, a tuple (one per
+                                           model input) or a dict by input name. batch_size,
+                                           shuffle, seed, validation_split, sample_weight and
+                                           class_weight must keep their defaults (the dataset
+                                           batches and shuffles) */
+    const sk_dataset *validation_dataset; /* NULL: validation elements as the training ones */
+    int64_t steps_per_epoch;            /* -1: a dataset: batches per epoch (-1: one whole pass,
+                                           a new pass each epoch; else one pass continues across
+                                           epochs unless steps equal its cardinality; running
+                                           out ends training with Keras' warning). Required for
+                                           an infinite dataset */
+    int64_t validation_steps;           /* -1: batches per validation (-1: a whole pass) */
+    int32_t validation_freq;            /* 1: validate after every validation_freq-th epoch */
+    const int32_t *validation_epochs;   /* NULL: or validate after exactly these 1-based epochs */
+    int32_t n_validation_epochs;        /* 0: entries of validation_epochs */
 } sk_fit_args;
 
 /* Sets every field of *args to its default (Keras' fit defaults, shown above) and
  * args->struct_size to struct_size, which must be sizeof(sk_fit_args) of this header or of an
- * earlier version (version 1 ends at user_data); only that many bytes are written.
+ * earlier version (version 1 ends at user_data, version 2 at n_callbacks); only that many bytes
+ * are written.
  * Errors: SK_ERR_INVALID_ARG (args NULL; struct_size not a size this library knows — nothing
  * is written then). */
 int32_t sk_fit_args_init(sk_fit_args *args, size_t struct_size);
@@ -187,6 +207,20 @@ int32_t sk_fit_args_init(sk_fit_args *args, size_t struct_size);
  * messages; the errors of the layers and the loss. */
 int32_t sk_model_fit_ex(sk_model *model, const sk_tensor *const *x, int32_t n_x, const sk_tensor *y,
                         const sk_fit_args *args, sk_history **history);
+
+/* `model.evaluate(dataset, steps=...)`: the loss and metrics over a new pass of the dataset
+ * (elements as sk_fit_args.dataset), steps batches (-1: the whole pass; an infinite dataset
+ * needs steps). Results as sk_model_evaluate (names / values may both be NULL to only count).
+ * Errors: SK_ERR_INVALID_HANDLE (model, dataset NULL), SK_ERR_INVALID_ARG (steps 0 or < -1,
+ * elements without targets, capacity < count), SK_ERR_RUNTIME (not compiled), the pipeline's
+ * and the layers' errors. */
+int32_t sk_model_evaluate_dataset(sk_model *model, const sk_dataset *dataset, int64_t steps, int32_t verbose,
+                                  const char **names, double *values, int32_t capacity, int32_t *count);
+
+/* `model.predict(dataset, steps=...)`: the outputs for the inputs of a new pass (elements x or
+ * (x, ...), targets ignored), steps batches (-1: all), concatenated into *out. Errors: as
+ * sk_model_evaluate_dataset; SK_ERR_INVALID_ARG (no batch at all). */
+int32_t sk_model_predict_dataset(sk_model *model, const sk_dataset *dataset, int64_t steps, sk_tensor **out);
 
 /* `model.train_on_batch(x, y, sample_weight)`: one gradient step on the whole batch after
  * resetting the metrics; the batch's loss and metrics are written as by sk_model_evaluate

@@ -123,6 +123,9 @@ public final class ProgbarLogger: Callback {
     private var seen = 0
     private var lastDraw = -Double.infinity
     private let verboseOverride: Int?
+    /// The steps of an epoch when fit does not know them (a dataset of unknown cardinality):
+    /// learned at the end of the first epoch, as Keras' progress bar does.
+    private var learnedSteps: Int?
 
     /// Creates the logger; nil `verbose` takes fit's.
     public init(verbose: Int? = nil) { verboseOverride = verbose }
@@ -142,14 +145,15 @@ public final class ProgbarLogger: Callback {
     public override func onTrainBatchEnd(_ batch: Int, logs: Logs) throws {
         seen = batch + 1
         guard verbose == 1, let draw = Model.transientOutput else { return }
-        let steps = params["steps"] ?? 0
+        let steps = params["steps"] ?? learnedSteps
         let now = monotonicSeconds()
-        if seen >= steps || now - lastDraw < 0.05 { return }
+        if seen >= (steps ?? Int.max) || now - lastDraw < 0.05 { return }
         lastDraw = now
         draw(liveProgressLine(done: seen, steps: steps, elapsed: now - epochStart, logs: logs))
     }
 
     public override func onEpochEnd(_ epoch: Int, logs: Logs) throws {
+        if learnedSteps == nil { learnedSteps = seen }
         if verbose <= 0 { return }
         Model.output(progressLine(steps: params["steps"] ?? seen, elapsed: monotonicSeconds() - epochStart,
                                   logs: logs, verbose: verbose))
@@ -177,8 +181,16 @@ func progressLine(steps: Int, elapsed: Double, logs: Logs, verbose: Int) -> Stri
 }
 
 /// Keras 3's live bar after `done` of `steps` batches: the count, a 20-character bar (bold done
-/// part, dim rest), the estimated time left, the time per step and the running logs.
-func liveProgressLine(done: Int, steps: Int, elapsed: Double, logs: Logs) -> String {
+/// part, dim rest), the estimated time left, the time per step and the running logs. With an
+/// unknown total: "     12/Unknown", the time so far, the time per step and the logs.
+func liveProgressLine(done: Int, steps: Int?, elapsed: Double, logs: Logs) -> String {
+    guard let steps else {
+        let count = String(done)
+        var line = String(repeating: " ", count: Swift.max(0, 7 - count.count)) + count + "/Unknown"
+        line += " \(formatFixed(elapsed, digits: 0))s " + stepTimeText(done > 0 ? elapsed / Double(done) : 0)
+        for k in logs.keys.sorted() { line += " - \(k): \(formatMetricValue(logs[k] ?? 0))" }
+        return line
+    }
     let width = 20
     let filled = steps > 0 ? Swift.min(width, width * done / steps) : 0
     let perStep = done > 0 ? elapsed / Double(done) : 0

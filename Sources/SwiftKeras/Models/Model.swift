@@ -397,36 +397,23 @@ open class Model: Layer {
         }
 
         let steps = (n + batchSize - 1) / batchSize
-        // As Keras' CallbackList: a History and (at verbose > 0) a ProgbarLogger are added after
-        // the caller's callbacks unless the caller passed one.
-        var cbs = callbacks
-        let hist = callbacks.lazy.compactMap { $0 as? History }.first ?? History()
-        if verbose > 0 && !callbacks.contains(where: { $0 is ProgbarLogger }) { cbs.append(ProgbarLogger()) }
-        if !cbs.contains(where: { $0 === hist }) { cbs.append(hist) }
-        for cb in cbs {
-            cb.model = self
-            cb.params = ["epochs": epochs, "steps": steps, "verbose": verbose]
-        }
-        history = hist
-        stopTraining = false
-        try withoutRecording { try optimizer?.build(trainableVariables) }
-
-        try each(cbs) { try $0.onTrainBegin(logs: [:]) }
-        var epochLogs: Logs = [:]
-        var epoch = initialEpoch
-        while epoch < epochs && !stopTraining {
-            try resetMetrics()
-            try each(cbs) { try $0.onEpochBegin(epoch, logs: [:]) }
+        let validate: ((Int, [Callback]) throws -> Logs?)? = val.map { val in { _, cbs in
+            try self.evaluate(x: val.x, y: val.y, batchSize: batchSize, verbose: 0, callbacks: cbs,
+                              sampleWeight: valW, standalone: false)
+        } }
+        return try runFit(epochs: epochs, verbose: verbose, callbacks: callbacks, initialEpoch: initialEpoch,
+                          steps: steps, validate: validate) { epoch in
             // Shuffling gathers each batch's rows straight from the data (one copy per sample per
             // epoch, into a batch-sized buffer that stays in cache) instead of permuting the
             // whole dataset and then slicing it.
             let perm = shuffle
                 ? try permutation(n, seed: seed.map { $0 &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15 } ?? Random.freshSeed())
                 : nil
-            var logs: Logs = [:]
-            for step in 0..<steps {
+            var step = 0
+            return {
                 let lo = step * batchSize, hi = Swift.min(n, lo + batchSize)
-                let (bx, by, bw) = try withoutRecording { () throws -> ([Tensor], Tensor, Tensor?) in
+                step += 1
+                return try withoutRecording { () throws -> FitBatch in
                     guard let perm else {
                         return (try trainX.map { try rows($0, lo, hi) }, try rows(trainY, lo, hi),
                                 try trainW.map { try rows($0, lo, hi) })
@@ -435,15 +422,59 @@ open class Model: Layer {
                     return (try trainX.map { try $0.gathered(indices: idx) }, try trainY.gathered(indices: idx),
                             try trainW.map { try $0.gathered(indices: idx) })
                 }
+            }
+        }
+    }
+
+    /// The epochs of `fit`: callbacks, `stepsPerEpoch` batches from `batches(epoch)` per epoch (nil: until the
+    /// batches run out, the progress bar's total unknown), then `validate(epoch)` when given (nil logs skip
+    /// validation that epoch). Batches running out before `steps` end training after that epoch with
+    /// Keras' warning.
+    func runFit(epochs: Int, verbose: Int, callbacks: [Callback], initialEpoch: Int, steps: Int?,
+                validate: ((Int, [Callback]) throws -> Logs?)?,
+                batches: (Int) throws -> () throws -> FitBatch?) throws -> History {
+        // As Keras' CallbackList: a History and (at verbose > 0) a ProgbarLogger are added after
+        // the caller's callbacks unless the caller passed one.
+        var cbs = callbacks
+        let hist = callbacks.lazy.compactMap { $0 as? History }.first ?? History()
+        if verbose > 0 && !callbacks.contains(where: { $0 is ProgbarLogger }) { cbs.append(ProgbarLogger()) }
+        if !cbs.contains(where: { $0 === hist }) { cbs.append(hist) }
+        for cb in cbs {
+            cb.model = self
+            cb.params = ["epochs": epochs, "verbose": verbose]
+            if let steps { cb.params["steps"] = steps }
+        }
+        history = hist
+        stopTraining = false
+        try withoutRecording { try optimizer?.build(trainableVariables) }
+
+        try each(cbs) { try $0.onTrainBegin(logs: [:]) }
+        var epochLogs: Logs = [:]
+        var epoch = initialEpoch
+        var ranOut = false
+        while epoch < epochs && !stopTraining && !ranOut {
+            try resetMetrics()
+            try each(cbs) { try $0.onEpochBegin(epoch, logs: [:]) }
+            let next = try batches(epoch)
+            var logs: Logs = [:]
+            var step = 0
+            while steps.map({ step < $0 }) ?? true {
+                guard let (bx, by, bw) = try next() else {
+                    if steps != nil {
+                        ranOut = true
+                        Model.output("WARNING: Your input ran out of data; interrupting training. Make sure that your dataset or generator can generate at least `steps_per_epoch * epochs` batches (in this case, \((steps ?? 0) * epochs) batches). You may need to use the repeat() function when building your dataset.")
+                    }
+                    break
+                }
                 try each(cbs) { try $0.onTrainBatchBegin(step, logs: [:]) }
                 logs = try trainStep(x: bx, y: by, sampleWeight: bw)
                 try each(cbs) { try $0.onTrainBatchEnd(step, logs: logs) }
+                step += 1
                 if stopTraining { break }
             }
+            if step == 0 { break }   // no batch at all: no epoch logs (Keras fails on empty logs)
             epochLogs = logs
-            if let val {
-                let valLogs = try evaluate(x: val.x, y: val.y, batchSize: batchSize, verbose: 0, callbacks: cbs,
-                                           sampleWeight: valW, standalone: false)
+            if let validate, let valLogs = try validate(epoch, cbs) {
                 for (k, v) in valLogs { epochLogs["val_" + k] = v }
             }
             try each(cbs) { try $0.onEpochEnd(epoch, updating: &epochLogs) }
@@ -489,25 +520,43 @@ open class Model: Layer {
         let n = try cardinality([x, [y]] + (sampleWeight.map { [[$0]] } ?? []), op: "evaluate")
         if n == 0 { throw SwiftKerasError.invalid("evaluate: x has no samples") }
         let steps = (n + batchSize - 1) / batchSize
+        var step = 0
+        return try runEvaluate(steps: steps, verbose: verbose, callbacks: callbacks, standalone: standalone) {
+            guard step < steps else { return nil }
+            let lo = step * batchSize, hi = Swift.min(n, lo + batchSize)
+            step += 1
+            return try withoutRecording {
+                (try x.map { try rows($0, lo, hi) }, try rows(y, lo, hi), try sampleWeight.map { try rows($0, lo, hi) })
+            }
+        }
+    }
+
+    /// The batches of `evaluate` from `next` until it gives nil (at most `steps` when given; nil: the
+    /// total is unknown until the end).
+    func runEvaluate(steps: Int?, verbose: Int, callbacks: [Callback], standalone: Bool,
+                     next: () throws -> FitBatch?) throws -> Logs {
         if standalone {
-            for cb in callbacks { cb.model = self; cb.params = ["steps": steps, "verbose": verbose] }
+            for cb in callbacks {
+                cb.model = self
+                cb.params = ["verbose": verbose]
+                if let steps { cb.params["steps"] = steps }
+            }
         }
         let start = monotonicSeconds()
         try resetMetrics()
         try each(callbacks) { try $0.onTestBegin(logs: [:]) }
         var logs: Logs = [:]
-        for step in 0..<steps {
-            let lo = step * batchSize, hi = Swift.min(n, lo + batchSize)
-            let (bx, by, bw) = try withoutRecording {
-                (try x.map { try rows($0, lo, hi) }, try rows(y, lo, hi), try sampleWeight.map { try rows($0, lo, hi) })
-            }
+        var step = 0
+        while steps.map({ step < $0 }) ?? true, let (bx, by, bw) = try next() {
             try each(callbacks) { try $0.onTestBatchBegin(step, logs: [:]) }
             logs = try testStep(x: bx, y: by, sampleWeight: bw)
             try each(callbacks) { try $0.onTestBatchEnd(step, logs: logs) }
+            step += 1
         }
+        if step == 0 { logs = try metricResults() }
         try each(callbacks) { try $0.onTestEnd(logs: logs) }
         if verbose > 0 {
-            Model.output(progressLine(steps: steps, elapsed: monotonicSeconds() - start, logs: logs, verbose: verbose))
+            Model.output(progressLine(steps: step, elapsed: monotonicSeconds() - start, logs: logs, verbose: verbose))
         }
         return logs
     }
@@ -518,19 +567,28 @@ open class Model: Layer {
         if batchSize <= 0 { throw SwiftKerasError.invalid("predict: batch_size must be positive, got \(batchSize)") }
         let n = try cardinality([x], op: "predict")
         if n == 0 { throw SwiftKerasError.invalid("predict: x has no samples") }
+        var lo = 0
+        return try runPredict(callbacks: callbacks) {
+            guard lo < n else { return nil }
+            let hi = Swift.min(n, lo + batchSize)
+            defer { lo = hi }
+            return try withoutRecording { try x.map { try rows($0, lo, hi) } }
+        }
+    }
+
+    /// The outputs of `predict` for the input batches of `next` (until nil), concatenated.
+    func runPredict(callbacks: [Callback], next: () throws -> [Tensor]?) throws -> Tensor {
         for cb in callbacks { cb.model = self }
         try each(callbacks) { try $0.onPredictBegin(logs: [:]) }
         var parts: [Tensor] = []
         var step = 0
-        var lo = 0
-        while lo < n {
-            let hi = Swift.min(n, lo + batchSize)
+        while let bx = try next() {
             try each(callbacks) { try $0.onPredictBatchBegin(step, logs: [:]) }
-            parts.append(try withoutRecording { try outputs(try x.map { try rows($0, lo, hi) }, training: false)[0] })
+            parts.append(try withoutRecording { try outputs(bx, training: false)[0] })
             try each(callbacks) { try $0.onPredictBatchEnd(step, logs: [:]) }
-            lo = hi
             step += 1
         }
+        if parts.isEmpty { throw SwiftKerasError.invalid("predict: the input gave no batches") }
         let out = parts.count == 1 ? parts[0] : try withoutRecording { try concatenate(parts, axis: 0) }
         try each(callbacks) { try $0.onPredictEnd(logs: [:]) }
         return out
@@ -543,6 +601,9 @@ open class Model: Layer {
 }
 
 // MARK: Data helpers
+
+/// One training batch: inputs, targets, per-sample weights.
+typealias FitBatch = (x: [Tensor], y: Tensor, w: Tensor?)
 
 /// Rows `lo..<hi` of `t` along axis 0.
 private func rows(_ t: Tensor, _ lo: Int, _ hi: Int) throws -> Tensor {
@@ -621,6 +682,6 @@ func permutation(_ n: Int, seed: UInt64) throws -> Tensor {
 }
 
 /// Calls `body` on each callback in order.
-private func each(_ cbs: [Callback], _ body: (Callback) throws -> Void) throws {
+func each(_ cbs: [Callback], _ body: (Callback) throws -> Void) throws {
     for cb in cbs { try body(cb) }
 }

@@ -161,11 +161,12 @@ public func sk_model_fit(_ model: OpaquePointer?, _ x: UnsafePointer<OpaquePoint
 enum FitArgsSize {
     static let current = MemoryLayout<sk_fit_args>.size
     static let v1 = MemoryLayout<sk_fit_args>.offset(of: \sk_fit_args.callbacks) ?? current
+    static let v2 = MemoryLayout<sk_fit_args>.offset(of: \sk_fit_args.dataset) ?? current
 
-    static func isKnown(_ n: Int) -> Bool { n == current || n == v1 }
+    static func isKnown(_ n: Int) -> Bool { n == current || n == v1 || n == v2 }
 
-    /// "(N bytes, or M for version 1)".
-    static var known: String { "(\(current) bytes, or \(v1) for version 1)" }
+    /// "(N bytes, or M for version 1, K for version 2)".
+    static var known: String { "(\(current) bytes, or \(v1) for version 1, \(v2) for version 2)" }
 }
 
 @c @implementation
@@ -185,6 +186,11 @@ public func sk_fit_args_init(_ args: UnsafeMutablePointer<sk_fit_args>?, _ struc
         args.pointee.shuffle = 1
         args.pointee.seed = -1
         args.pointee.validation_split = 0
+        if structSize == FitArgsSize.current {
+            args.pointee.steps_per_epoch = -1
+            args.pointee.validation_steps = -1
+            args.pointee.validation_freq = 1
+        }
     }
 }
 
@@ -249,8 +255,6 @@ public func sk_model_fit_ex(_ model: OpaquePointer?, _ x: UnsafePointer<OpaquePo
     return status {
         let fn: StaticString = "sk_model_fit_ex"
         let b = try unwrap(model, fn, "model", as: ModelBox.self)
-        let xs = try modelInputs(x, nX, fn)
-        let yt = try tensor(y, fn, "y")
         guard let args else {
             throw SwiftKerasError(.invalidArgument, "sk_model_fit_ex: args is NULL (initialize an sk_fit_args with sk_fit_args_init)")
         }
@@ -258,9 +262,22 @@ public func sk_model_fit_ex(_ model: OpaquePointer?, _ x: UnsafePointer<OpaquePo
         if !FitArgsSize.isKnown(size) {
             throw SwiftKerasError(.invalidArgument, "sk_model_fit_ex: args->struct_size is \(size), not a size of sk_fit_args known to this library \(FitArgsSize.known); initialize args with sk_fit_args_init(&args, sizeof args)")
         }
-        // A version-1 caller's struct ends before callbacks: copy what it has, the rest stays zero.
+        // An older caller's struct ends early: copy what it has over the defaults.
         var a = sk_fit_args()
+        _ = sk_fit_args_init(&a, FitArgsSize.current)
         withUnsafeMutableBytes(of: &a) { $0.copyMemory(from: UnsafeRawBufferPointer(start: args, count: size)) }
+        a.struct_size = FitArgsSize.current
+        if let ds = a.dataset {
+            return try fitDataset(b, unwrap(ds, fn, "dataset", as: Dataset.self), x, nX, y, a, history)
+        }
+        let xs = try modelInputs(x, nX, fn)
+        let yt = try tensor(y, fn, "y")
+        if a.validation_dataset != nil {
+            throw SwiftKerasError(.unimplemented, "sk_model_fit_ex: validation_dataset is only supported with a training dataset (args->dataset); give validation_x / validation_y with arrays")
+        }
+        if a.steps_per_epoch != -1 || a.validation_steps != -1 || a.validation_freq != 1 || a.validation_epochs != nil {
+            throw SwiftKerasError(.unimplemented, "sk_model_fit_ex: steps_per_epoch, validation_steps and validation_freq / validation_epochs are only supported with a dataset (args->dataset)")
+        }
         let batchSize = a.batch_size
         try checkBatchSize(batchSize, "sk_model_fit_ex")
         let valX = try tensorList(a.validation_x, a.n_validation_x, fn, "validation_x")
@@ -274,12 +291,7 @@ public func sk_model_fit_ex(_ model: OpaquePointer?, _ x: UnsafePointer<OpaquePo
         }
         let classWeight = try classWeightMap(a.class_weight, a.class_ids, a.n_class_weight, fn)
         let seed = a.seed
-        var cbs = try fitCallbackObjects(a.callbacks, a.n_callbacks, fn)
-        let hooks = FitFns(epochBegin: a.on_epoch_begin, batchBegin: a.on_train_batch_begin, batchEnd: a.on_train_batch_end)
-        if hooks.epochBegin != nil || hooks.batchBegin != nil || hooks.batchEnd != nil {
-            cbs.append(FitHooks(CCallback(hooks, borrowing: a.user_data)))
-        }
-        if let progress = a.on_epoch_end { cbs.append(ProgressCallback(CCallback(progress, borrowing: a.user_data))) }
+        let cbs = try fitCallbacks(a, fn)
         let h = try OutputRedirect.with(b) {
             try b.model.fit(x: xs, y: yt, batchSize: Int(batchSize), epochs: Int(a.epochs),
                             verbose: Int(a.verbose), callbacks: cbs,
@@ -290,6 +302,84 @@ public func sk_model_fit_ex(_ model: OpaquePointer?, _ x: UnsafePointer<OpaquePo
                             validationSampleWeight: optionalTensor(a.validation_sample_weight))
         }
         history?.pointee = retained(HistoryBox(h))
+    }
+}
+
+/// The callback objects and hooks of sk_fit_args, in the documented order.
+private func fitCallbacks(_ a: sk_fit_args, _ fn: StaticString) throws -> [Callback] {
+    var cbs = try fitCallbackObjects(a.callbacks, a.n_callbacks, fn)
+    let hooks = FitFns(epochBegin: a.on_epoch_begin, batchBegin: a.on_train_batch_begin, batchEnd: a.on_train_batch_end)
+    if hooks.epochBegin != nil || hooks.batchBegin != nil || hooks.batchEnd != nil {
+        cbs.append(FitHooks(CCallback(hooks, borrowing: a.user_data)))
+    }
+    if let progress = a.on_epoch_end { cbs.append(ProgressCallback(CCallback(progress, borrowing: a.user_data))) }
+    return cbs
+}
+
+/// A steps argument: -1 is none, other values must be positive.
+private func stepsArg(_ v: Int64, _ fn: StaticString, _ name: StaticString) throws -> Int? {
+    if v == -1 { return nil }
+    if v <= 0 { throw SwiftKerasError(.invalidArgument, "\(fn): \(name) must be positive or -1 (none), got \(v)") }
+    return Int(v)
+}
+
+/// sk_model_fit_ex with args->dataset.
+private func fitDataset(_ b: ModelBox, _ ds: Dataset, _ x: UnsafePointer<OpaquePointer?>?, _ nX: Int32, _ y: OpaquePointer?,
+                        _ a: sk_fit_args, _ history: UnsafeMutablePointer<OpaquePointer?>?) throws {
+    let fn: StaticString = "sk_model_fit_ex"
+    if x != nil || nX != 0 || y != nil {
+        throw SwiftKerasError(.invalidArgument, "\(fn): give either a dataset (args->dataset) or x and y, not both (pass x NULL, n_x 0, y NULL)")
+    }
+    var unsupported: [String] = []
+    if a.validation_split != 0 { unsupported.append("validation_split") }
+    if a.sample_weight != nil { unsupported.append("sample_weight") }
+    if a.class_weight != nil || a.n_class_weight != 0 { unsupported.append("class_weight") }
+    if a.validation_x != nil || a.validation_y != nil || a.validation_sample_weight != nil { unsupported.append("validation_x / validation_y / validation_sample_weight (use validation_dataset)") }
+    if !unsupported.isEmpty {
+        throw SwiftKerasError(.invalidArgument, "\(fn): \(unsupported.joined(separator: ", ")) cannot be used with a dataset (its elements carry the samples and weights)")
+    }
+    try checkCount(a.n_validation_epochs, fn, "validation_epochs")
+    var freq = ValidationFrequency.every(Int(a.validation_freq))
+    if a.n_validation_epochs > 0 {
+        guard let list = a.validation_epochs else {
+            throw SwiftKerasError(.invalidArgument, "\(fn): validation_epochs is NULL but n_validation_epochs is \(a.n_validation_epochs)")
+        }
+        freq = .epochs(UnsafeBufferPointer(start: list, count: Int(a.n_validation_epochs)).map { Int($0) })
+    }
+    let val = try a.validation_dataset.map { try unwrap($0, fn, "validation_dataset", as: Dataset.self) }
+    let cbs = try fitCallbacks(a, fn)
+    let h = try OutputRedirect.with(b) {
+        try b.model.fit(dataset: ds, epochs: Int(a.epochs), verbose: Int(a.verbose), callbacks: cbs, validationData: val,
+                        stepsPerEpoch: try stepsArg(a.steps_per_epoch, fn, "steps_per_epoch"),
+                        validationSteps: try stepsArg(a.validation_steps, fn, "validation_steps"),
+                        validationFrequency: freq, initialEpoch: Int(a.initial_epoch))
+    }
+    history?.pointee = retained(HistoryBox(h))
+}
+
+@c @implementation
+public func sk_model_evaluate_dataset(_ model: OpaquePointer?, _ ds: OpaquePointer?, _ steps: Int64, _ verbose: Int32,
+                                      _ names: UnsafeMutablePointer<UnsafePointer<CChar>?>?, _ values: UnsafeMutablePointer<Double>?,
+                                      _ capacity: Int32, _ count: UnsafeMutablePointer<Int32>?) -> Int32 {
+    status {
+        let fn: StaticString = "sk_model_evaluate_dataset"
+        let b = try unwrap(model, fn, "model", as: ModelBox.self)
+        let d = try unwrap(ds, fn, "dataset", as: Dataset.self)
+        let logs = try OutputRedirect.with(b) {
+            try b.model.evaluate(dataset: d, steps: try stepsArg(steps, fn, "steps"), verbose: Int(verbose))
+        }
+        try writeResults(b, logs, names, values, capacity, count, fn)
+    }
+}
+
+@c @implementation
+public func sk_model_predict_dataset(_ model: OpaquePointer?, _ ds: OpaquePointer?, _ steps: Int64,
+                                     _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    produce(out, "sk_model_predict_dataset") {
+        let fn: StaticString = "sk_model_predict_dataset"
+        let b = try unwrap(model, fn, "model", as: ModelBox.self)
+        let d = try unwrap(ds, fn, "dataset", as: Dataset.self)
+        return try OutputRedirect.with(b) { try b.model.predict(dataset: d, steps: try stepsArg(steps, fn, "steps")) }
     }
 }
 

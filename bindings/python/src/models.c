@@ -253,17 +253,35 @@ static PyObject *k_model_fit_ex(PyObject *self, PyObject *args, PyObject *kw) {
     static char *kwlist[] = {"model", "x", "y", "batch_size", "epochs", "initial_epoch", "verbose", "shuffle", "seed",
                              "validation_split", "validation_x", "validation_y", "validation_sample_weight",
                              "sample_weight", "class_weight", "on_epoch_begin", "on_epoch_end", "on_batch_begin",
-                             "on_batch_end", "callbacks", NULL};
+                             "on_batch_end", "callbacks", "dataset", "validation_dataset", "steps_per_epoch",
+                             "validation_steps", "validation_freq", "validation_epochs", NULL};
     PyObject *mc, *x, *y, *vx = Py_None, *vy = Py_None, *vsw = Py_None, *sw = Py_None, *cw = Py_None;
+    PyObject *dsc = Py_None, *vdsc = Py_None, *vepochs = Py_None;
+    long long steps = -1, vsteps = -1;
+    int vfreq = 1;
     fit_py_hooks hooks = {Py_None, Py_None, Py_None, Py_None};
     PyObject *cbl = Py_None;
     long long batch = 32, seed = -1;
     int epochs = 1, initial_epoch = 0, verbose = 1, shuffle = 1;
     double vsplit = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "OOO|LiiipLdOOOOOOOOOO", kwlist, &mc, &x, &y, &batch, &epochs,
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "OOO|LiiipLdOOOOOOOOOOOOLLiO", kwlist, &mc, &x, &y, &batch, &epochs,
                                      &initial_epoch, &verbose, &shuffle, &seed, &vsplit, &vx, &vy, &vsw, &sw, &cw,
-                                     &hooks.epoch_begin, &hooks.epoch_end, &hooks.batch_begin, &hooks.batch_end, &cbl))
+                                     &hooks.epoch_begin, &hooks.epoch_end, &hooks.batch_begin, &hooks.batch_end, &cbl,
+                                     &dsc, &vdsc, &steps, &vsteps, &vfreq, &vepochs))
         return NULL;
+    /* a dataset (data.c's "sk_dataset" capsules) in place of x and y */
+    const sk_dataset *ds = dsc == Py_None ? NULL : (const sk_dataset *)skpy_handle_get(dsc, "sk_dataset");
+    const sk_dataset *vds = vdsc == Py_None ? NULL : (const sk_dataset *)skpy_handle_get(vdsc, "sk_dataset");
+    if ((dsc != Py_None && !ds) || (vdsc != Py_None && !vds)) return NULL;
+    int32_t vep[64], nvep = 0;
+    if (vepochs != Py_None) {
+        PyObject *f = PySequence_Fast(vepochs, "validation_freq: expected an int or a list of epochs");
+        if (!f) return NULL;
+        for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(f) && nvep < 64; i++)
+            vep[nvep++] = (int32_t)PyLong_AsLong(PySequence_Fast_GET_ITEM(f, i));
+        Py_DECREF(f);
+        if (PyErr_Occurred()) return NULL;
+    }
     PyObject *fns[4] = {hooks.epoch_begin, hooks.epoch_end, hooks.batch_begin, hooks.batch_end};
     for (int i = 0; i < 4; i++) {
         if (fns[i] != Py_None && !PyCallable_Check(fns[i])) {
@@ -282,8 +300,8 @@ static PyObject *k_model_fit_ex(PyObject *self, PyObject *args, PyObject *kw) {
     void **cbs = NULL;
     int ok1 = 1, ok2 = 1, ok3 = 1;
     if (cbl != Py_None && !(cbs = skpy_hlist_from(cbl, "sk_keras_callback", &ncb))) return NULL;
-    if (skpy_tlist_from(x, &tx) < 0) { PyMem_Free(cbs); return NULL; }
-    if (!(ty = skpy_convert(y, 0))) goto done;
+    if (!ds && skpy_tlist_from(x, &tx) < 0) { PyMem_Free(cbs); return NULL; }
+    if (!ds && !(ty = skpy_convert(y, 0))) goto done;
     if (vx != Py_None && skpy_tlist_from(vx, &tvx) < 0) goto done;
     tvy = fit_opt_tensor(vy, &ok1);
     tvsw = ok1 ? fit_opt_tensor(vsw, &ok2) : NULL;
@@ -314,14 +332,24 @@ static PyObject *k_model_fit_ex(PyObject *self, PyObject *args, PyObject *kw) {
     a.user_data = &hooks;
     a.callbacks = (sk_keras_callback *const *)cbs;
     a.n_callbacks = ncb;
+    a.dataset = ds;
+    a.validation_dataset = vds;
+    a.steps_per_epoch = steps;
+    a.validation_steps = vsteps;
+    a.validation_freq = vfreq;
+    a.validation_epochs = nvep ? vep : NULL;
+    a.n_validation_epochs = nvep;
     sk_history *h = NULL;
+    /* the callbacks take the GIL; released, a prefetch thread can run Python generators */
+    Py_BEGIN_ALLOW_THREADS
     st = sk_model_fit_ex(m, (const sk_tensor *const *)tx.h, tx.n, ty, &a, &h);
+    Py_END_ALLOW_THREADS
     if (st) { sk_history_release(h); skpy_raise_status(st); goto done; }
     result = skpy_history_run(h, history_dict(h));
     sk_history_release(h);
 done:
     PyMem_Free(cbs);
-    skpy_tlist_free(&tx);
+    if (tx.h) skpy_tlist_free(&tx);
     if (tvx.h) skpy_tlist_free(&tvx);
     sk_tensor_release(ty);
     sk_tensor_release(tvy);

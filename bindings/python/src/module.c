@@ -2,6 +2,8 @@
  * precision policy), the constants, and the assembly of every area's types and functions. */
 #include "native.h"
 
+extern PyMethodDef skpy_data_methods[];   /* data.c */
+
 static PyObject *k_set_global_policy(PyObject *self, PyObject *args) {
     (void)self;
     const char *name;
@@ -47,7 +49,8 @@ PyMODINIT_FUNC PyInit__native(void) {
     if (!m) return NULL;
     PyMethodDef *const areas[] = {skpy_ops_methods, skpy_dtype_methods, skpy_tensor_module_methods, skpy_autodiff_methods,
                                   skpy_layers_methods, skpy_models_methods, skpy_optimizers_methods, skpy_losses_methods,
-                                  skpy_metrics_methods, skpy_settings_methods, skpy_callbacks_methods};
+                                  skpy_metrics_methods, skpy_settings_methods, skpy_callbacks_methods,
+                                  skpy_data_methods};
     for (size_t i = 0; i < sizeof areas / sizeof areas[0]; i++)
         if (PyModule_AddFunctions(m, areas[i]) < 0) { Py_DECREF(m); return NULL; }
     if (skpy_tensor_init(m) < 0 || skpy_dtype_init(m) < 0 || skpy_autodiff_init(m) < 0) { Py_DECREF(m); return NULL; }
@@ -58,6 +61,7 @@ PyMODINIT_FUNC PyInit__native(void) {
     C(SK_PADDING_VALID); C(SK_PADDING_SAME); C(SK_PADDING_CAUSAL); C(SK_CHANNELS_LAST); C(SK_CHANNELS_FIRST);
     C(SK_POOL_MAX); C(SK_POOL_AVG); C(SK_INTERP_NEAREST); C(SK_INTERP_BILINEAR);
     C(SK_UNCONNECTED_NONE); C(SK_UNCONNECTED_ZERO);
+    C(SK_DATASET_INFINITE); C(SK_DATASET_UNKNOWN);
     C(SK_VERSION_MAJOR); C(SK_VERSION_MINOR); C(SK_VERSION_PATCH);
 #undef C
     PyModule_AddIntConstant(m, "HEAVY_ELEMENTS", HEAVY_ELEMENTS);

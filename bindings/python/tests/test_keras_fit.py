@@ -126,8 +126,11 @@ def test_fit_argument_errors():
         m.fit(x, y, verbose=0, validation_data=(x,))
     with pytest.raises(ValueError, match="cardinality"):
         m.fit(x, y, verbose=0, validation_data=(x, y[:10]))
-    with pytest.raises(NotImplementedError):
-        m.fit(x, y, verbose=0, steps_per_epoch=3)
+    # steps_per_epoch with arrays (issue 11): tf.keras 2 repeats the arrays `epochs` times and
+    # takes the steps from that stream: 2 batches of 32 per pass, 3 steps x 2 epochs = 6 > 4
+    # batches: epoch 1 takes 3, epoch 2 one, then the input runs out (Keras' warning).
+    h = m.fit(x, y, verbose=0, epochs=2, steps_per_epoch=3)
+    assert len(h.history["loss"]) == 2
     with pytest.raises(ValueError, match="batch_size"):
         m.fit(x, y, verbose=0, batch_size=-1)
 

@@ -167,62 +167,147 @@ class Model(_layers.Layer):
 
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
-            sample_weight=None, initial_epoch=0, steps_per_epoch=None, seed=None, **kwargs):
-        """Trains the model in the core (Keras ``fit``). ``validation_data`` is ``(x, y)`` or
-        ``(x, y, sample_weight)`` and overrides ``validation_split``; ``class_weight`` maps class
-        ids 0..K-1 to weights, multiplied with ``sample_weight`` (tf.keras semantics);
+            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
+            validation_batch_size=None, validation_freq=1, seed=None, **kwargs):
+        """Trains the model in the core (Keras ``fit``). ``x``: arrays (with ``y``), a
+        ``tf.data.Dataset``, a Python generator or a ``keras.utils.Sequence`` yielding ``x``,
+        ``(x, y)`` or ``(x, y, sample_weight)`` batches. ``validation_data`` is ``(x, y)``,
+        ``(x, y, sample_weight)``, a dataset, a generator or a Sequence and overrides
+        ``validation_split``; ``class_weight`` maps class ids 0..K-1 to weights, multiplied with
+        ``sample_weight`` (tf.keras semantics, arrays only); ``steps_per_epoch``,
+        ``validation_steps`` and ``validation_freq`` (an int or a list of epochs) as tf.keras;
         ``callbacks`` run in the core in order (see ``keras.callbacks``); returns the core's
         History."""
-        if y is None:
-            raise ValueError("fit: y is required")
-        if steps_per_epoch is not None:
-            raise NotImplementedError("fit: steps_per_epoch is not supported (fit runs over all of x)")
+        _no_worker_arguments("fit", kwargs)
         if verbose == "auto":
             verbose = 1
-        batch_size = int(batch_size or 32)
-        if kwargs.get("validation_steps") is not None or kwargs.get("validation_freq", 1) != 1 \
-                or kwargs.get("validation_batch_size") not in (None, batch_size):
-            raise NotImplementedError("fit: validation_steps, validation_freq and validation_batch_size are not "
-                                      "supported (validation runs over all of it after every epoch, in batches of "
-                                      "batch_size)")
-        val = _fit_unpack_validation(validation_data)
         user = list(callbacks or [])
+        extra = []
+        streamed = (_data_input(x) or _data_input(validation_data) or steps_per_epoch is not None
+                    or validation_steps is not None or validation_freq != 1 or isinstance(x, dict))
+        if streamed:
+            if validation_split and isinstance(x, dict):
+                raise NotImplementedError("fit: validation_split with dict inputs is not supported (give "
+                                          "validation_data)")
+            if validation_split:
+                raise ValueError("`validation_split` is only supported for Tensors or NumPy arrays, found "
+                                 f"{type(x).__name__} (give validation_data instead)")
+            if class_weight is not None:
+                raise NotImplementedError("fit: class_weight is only supported for array inputs (weight the samples "
+                                          "in the dataset's elements instead)")
+            ds = self._input_dataset(x, y, sample_weight, batch_size, shuffle, seed, extra, "fit")
+            if steps_per_epoch is not None and not _data_input(x):
+                ds = ds.repeat(int(epochs))   # tf.keras 2's array adapter: the steps run over `epochs` passes
+            vds = None
+            if validation_data is not None:
+                if _data_input(validation_data):
+                    vds = self._input_dataset(validation_data, None, None, validation_batch_size, False, None, extra,
+                                              "fit (validation_data)", epoch_end=False)
+                else:
+                    vx, vy, vsw = _fit_unpack_validation(validation_data)
+                    vds = self._input_dataset(vx, vy, vsw, validation_batch_size or batch_size, False, None, extra,
+                                              "fit (validation_data)")
+            freq, freq_epochs = (1, list(validation_freq)) if isinstance(validation_freq, (list, tuple)) \
+                else (int(validation_freq), None)
+            return self._run_fit(user + extra, None, None, dataset=ds._h,
+                                 validation_dataset=None if vds is None else vds._h,
+                                 steps_per_epoch=-1 if steps_per_epoch is None else int(steps_per_epoch),
+                                 validation_steps=-1 if validation_steps is None else int(validation_steps),
+                                 validation_freq=freq, validation_epochs=freq_epochs, epochs=int(epochs),
+                                 initial_epoch=int(initial_epoch), verbose=int(verbose))
+        if y is None:
+            raise ValueError("fit: y is required")
+        batch_size = int(batch_size or 32)
+        if validation_batch_size not in (None, batch_size):
+            raise NotImplementedError("fit: validation_batch_size is only supported with validation datasets or "
+                                      "steps (array validation runs in batches of batch_size)")
+        val = _fit_unpack_validation(validation_data)
+        return self._run_fit(
+            user, self._xs(x), y, batch_size=batch_size, epochs=int(epochs),
+            initial_epoch=int(initial_epoch), verbose=int(verbose), shuffle=bool(shuffle),
+            seed=-1 if seed is None else int(seed), validation_split=float(validation_split or 0.0),
+            validation_x=None if val is None else self._xs(val[0]), validation_y=None if val is None else val[1],
+            validation_sample_weight=None if val is None else val[2], sample_weight=sample_weight,
+            class_weight=class_weight)
+
+    def _run_fit(self, callbacks, x, y, **kw):
+        user = list(callbacks)
         handles = []
         for cb in user:
             cb.set_model(self)
             handles.extend(cb._core_handles())
         self.stop_training = False
         try:
-            hist, epochs_run, params = _native.model_fit_ex(
-                self._model, self._xs(x), y, batch_size=batch_size, epochs=int(epochs),
-                initial_epoch=int(initial_epoch), verbose=int(verbose), shuffle=bool(shuffle),
-                seed=-1 if seed is None else int(seed), validation_split=float(validation_split or 0.0),
-                validation_x=None if val is None else self._xs(val[0]), validation_y=None if val is None else val[1],
-                validation_sample_weight=None if val is None else val[2], sample_weight=sample_weight,
-                class_weight=class_weight, callbacks=handles)
+            hist, epochs_run, params = _native.model_fit_ex(self._model, x, y, callbacks=handles, **kw)
         except ValueError as e:
+            _raise_prefetch_error(kw, e)
             err = _callbacks._keras_error(e)
             if err is e:
                 raise
             raise err from e
+        except Exception as e:
+            _raise_prefetch_error(kw, e)
+            raise
         history = next((cb for cb in user if isinstance(cb, _callbacks.History)), None) or _callbacks.History()
         self.history = history._fill(hist, epochs_run, params, self)
         return history
 
+    def _input_dataset(self, x, y, sample_weight, batch_size, shuffle, seed, extra, op, epoch_end=True):
+        """The core dataset fit/evaluate/predict stream from: a Dataset as it is; a generator or
+        a Sequence through a callback (a Sequence's ``on_epoch_end`` after each epoch, via a
+        callback added to ``extra``); arrays as from_tensor_slices(...).shuffle(n).batch(b)."""
+        from .. import data as _data
+        from . import utils as _utils
+        if isinstance(x, _data.Dataset) or isinstance(x, _utils.Sequence) or _is_generator(x):
+            if y is not None:
+                raise ValueError(f"{op}: `y` argument is not supported when using dataset, generator or Sequence "
+                                 "as input (its elements carry the targets)")
+            if sample_weight is not None:
+                raise ValueError(f"{op}: `sample_weight` argument is not supported when using dataset, generator or "
+                                 "Sequence as input")
+            if batch_size is not None:
+                raise ValueError(f"{op}: The `batch_size` argument must not be specified for the given input type "
+                                 f"({type(x).__name__}): it yields batches")
+            if isinstance(x, _data.Dataset):
+                return x
+            if isinstance(x, _utils.Sequence):
+                if epoch_end:
+                    extra.append(_SequenceEpochEnd(x))
+                return _sequence_dataset(x, bool(shuffle))
+            return _generator_dataset(x)
+        first = x if isinstance(x, dict) else (lambda xs: xs[0] if len(xs) == 1 else tuple(xs))(self._xs(x))
+        elem = (first,) if y is None else (first, y) if sample_weight is None else (first, y, sample_weight)
+        ds = _data.Dataset.from_tensor_slices(elem)
+        n = _native.dataset_cardinality(ds._h)
+        if shuffle and n > 0:
+            ds = ds.shuffle(n, seed=seed)
+        return ds.batch(int(batch_size or 32))
+
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
                  steps=None, callbacks=None, return_dict=False, **kwargs):
+        """Loss and metrics (Keras ``evaluate``) on arrays, a dataset, a generator or a Sequence;
+        ``steps`` batches at most."""
+        _no_worker_arguments("evaluate", kwargs)
         if verbose == "auto":
             verbose = 1
-        if steps is not None:
-            raise NotImplementedError("evaluate: steps is not supported (evaluate runs over all of x)")
-        cbl = _callbacks._CallbackList(callbacks, self, {"verbose": verbose, "steps": None})
+        cbl = _callbacks._CallbackList(callbacks, self, {"verbose": verbose, "steps": steps})
         cbl.call("on_test_begin", {})
-        d = _native.model_evaluate_weighted(self._model, self._xs(x), y, sample_weight, int(batch_size or 32),
-                                            int(verbose))
+        if _data_input(x) or steps is not None or isinstance(x, dict):
+            ds = self._input_dataset(x, y, sample_weight, batch_size, False, None, [], "evaluate", epoch_end=False)
+            d = _native.model_evaluate_dataset(self._model, ds._h, -1 if steps is None else int(steps), int(verbose))
+        else:
+            d = _native.model_evaluate_weighted(self._model, self._xs(x), y, sample_weight, int(batch_size or 32),
+                                                int(verbose))
         cbl.call("on_test_end", d)
         return d if return_dict else _fit_flatten(d)
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, **kwargs):
+        """Outputs (Keras ``predict``) for arrays, a dataset, a generator or a Sequence."""
+        _no_worker_arguments("predict", kwargs)
+        if _data_input(x) or steps is not None or isinstance(x, dict):
+            ds = self._input_dataset(x, None, None, batch_size, False, None, [], "predict", epoch_end=False)
+            return _numpy_or_tensor(_native.model_predict_dataset(self._model, ds._h,
+                                                                  -1 if steps is None else int(steps)))
         return _numpy_or_tensor(_native.model_predict(self._model, self._xs(x), int(batch_size or 32)))
 
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
@@ -417,6 +502,119 @@ def _saved_compile_config(filepath):
 
 
 # -- fit helpers ---------------------------------------------------------------------------
+def _raise_prefetch_error(kw, err):
+    """A Python exception raised on a prefetch thread of a dataset fit streamed from: the core
+    carried only its message; the original is re-raised (tf.data keeps it the same way)."""
+    if kw.get("dataset") is not None or kw.get("validation_dataset") is not None:
+        from .. import data as _data
+        _data._reraise_thread_error(err)
+
+
+def _is_generator(x):
+    """A Python generator or iterator (not a tensor, array, list, dict or dataset)."""
+    import types
+    if isinstance(x, types.GeneratorType):
+        return True
+    return hasattr(x, "__next__") and hasattr(x, "__iter__") and not hasattr(x, "shape")
+
+
+def _data_input(x):
+    """Whether x streams batches: a Dataset, a generator or a keras.utils.Sequence."""
+    if x is None:
+        return False
+    from .. import data as _data
+    from . import utils as _utils
+    return isinstance(x, (_data.Dataset, _utils.Sequence)) or _is_generator(x)
+
+
+def _no_worker_arguments(op, kwargs):
+    """tf.keras' generator worker arguments: accepted at their defaults (batches are produced in
+    order on the training thread; use Dataset.prefetch for a background thread)."""
+    defaults = {"max_queue_size": 10, "workers": 1, "use_multiprocessing": False}
+    for k in list(kwargs):
+        if k in defaults:
+            if kwargs[k] != defaults[k]:
+                raise NotImplementedError(f"{op}: {k}={kwargs[k]!r} is not supported (batches are produced in order "
+                                          "on the training thread; use tf.data's prefetch for a background thread)")
+            del kwargs[k]
+    if kwargs:
+        raise TypeError(f"{op}: unexpected arguments {sorted(kwargs)}")
+
+
+def _listed_inputs(element):
+    """A yielded batch with its x as a list (several model inputs) made a tuple, as Keras reads it."""
+    if isinstance(element, tuple) and element and isinstance(element[0], list):
+        return (tuple(element[0]),) + element[1:]
+    if isinstance(element, list):
+        return tuple(element)
+    return element
+
+
+def _generator_dataset(gen):
+    """A dataset over a Python generator: every pass continues the same generator (as tf.keras,
+    which never restarts one); cardinality unknown."""
+    import json
+    from .. import data as _data
+    it = iter(gen)
+
+    def nxt(pass_, index):
+        try:
+            value = next(it)
+        except StopIteration:
+            return None
+        flat, s = _data._flatten(_listed_inputs(value), "generator")
+        return flat, json.dumps(s)
+
+    first = nxt(0, 0)
+    if first is None:
+        raise ValueError("the generator yielded no data")
+    pending = [first]
+
+    def nxt_with_first(pass_, index):
+        return pending.pop() if pending else nxt(pass_, index)
+
+    return _data.Dataset(_native.dataset_from_generator(_data._guarded(nxt_with_first), lambda p: None, first[1],
+                                                        None, _data.UNKNOWN_CARDINALITY))
+
+
+def _sequence_dataset(seq, shuffle):
+    """A dataset over a keras.utils.Sequence: batch i of a pass is ``seq[order[i]]``, the order
+    shuffled per pass when ``shuffle`` (as tf.keras); cardinality ``len(seq)``."""
+    import json
+    import random
+    from .. import data as _data
+    n = len(seq)
+    if n == 0:
+        raise ValueError("the Sequence is empty (len 0)")
+    orders = {}
+
+    def nxt(pass_, index):
+        if index >= n:
+            orders.pop(pass_, None)
+            return None
+        if pass_ not in orders:
+            order = list(range(n))
+            if shuffle:
+                random.shuffle(order)
+            orders[pass_] = order
+        flat, s = _data._flatten(_listed_inputs(seq[orders[pass_][index]]), "Sequence")
+        return flat, json.dumps(s)
+
+    structure = nxt(-1, 0)[1]
+    orders.clear()
+    return _data.Dataset(_native.dataset_from_generator(_data._guarded(nxt), lambda p: orders.pop(p, None), structure,
+                                                        None, n))
+
+
+class _SequenceEpochEnd(_callbacks.Callback):
+    """Calls a Sequence's on_epoch_end after each epoch of fit (tf.keras' data adapter does)."""
+
+    def __init__(self, seq):
+        super().__init__()
+        self._seq = seq
+
+    def on_epoch_end(self, epoch, logs=None):
+        self._seq.on_epoch_end()
 def _fit_flatten(d):
     """Keras' non-dict results: the values in metrics order, a scalar when there is one."""
     vals = list(d.values())

@@ -1,15 +1,20 @@
-"""swiftkeras.keras.utils: ``set_random_seed`` (the rest of keras.utils is not provided)."""
+"""swiftkeras.keras.utils: ``to_categorical``, ``pad_sequences``, ``Sequence``, ``normalize``,
+``set_random_seed``, ``timeseries_dataset_from_array``, ``split_dataset``, ``get_file`` (local
+paths only). The numeric rules are the core's (``sk_to_categorical``, ``sk_pad_sequences``,
+``sk_dataset_timeseries``)."""
+import os as _os
 import random as _random
 
 from .. import _native
 
-__all__ = ["set_random_seed"]
+__all__ = ["set_random_seed", "to_categorical", "pad_sequences", "Sequence", "normalize",
+           "timeseries_dataset_from_array", "split_dataset", "get_file"]
 
 
 def set_random_seed(seed):
     """``keras.utils.set_random_seed``: seeds Python's ``random``, numpy's global generator (when
-    numpy is installed) and the SwiftKeras core, so that unseeded initializers, dropout and
-    fit's shuffling repeat from run to run."""
+    numpy is installed) and the SwiftKeras core, so that unseeded initializers, dropout,
+    fit's shuffling and tf.data's unseeded shuffles repeat from run to run."""
     if not isinstance(seed, int):
         raise ValueError(f"Expected `seed` argument to be an integer. Received: seed={seed!r} "
                          f"(of type {type(seed)})")
@@ -20,3 +25,176 @@ def set_random_seed(seed):
     except ImportError:
         pass
     _native.set_random_seed(seed)
+
+
+def _numpy_or_tensor(t):
+    try:
+        return t.numpy()
+    except ImportError:
+        return t
+
+
+def to_categorical(y, num_classes=None, dtype="float32"):
+    """One-hot rows for class ids (tf-keras 2): shape ``y.shape + (num_classes,)`` (a trailing 1
+    dropped); ``num_classes`` defaults to ``max(y) + 1``. Returns a numpy array when numpy is
+    installed, as Keras."""
+    code = _native.as_dtype(dtype).as_datatype_enum
+    return _numpy_or_tensor(_native.to_categorical(y, 0 if num_classes is None else int(num_classes), code))
+
+
+def pad_sequences(sequences, maxlen=None, dtype="int32", padding="pre", truncating="pre", value=0.0):
+    """``keras.utils.pad_sequences`` (also ``keras.preprocessing.sequence.pad_sequences``): a
+    ``(len(sequences), maxlen)`` array; sequences longer than ``maxlen`` lose values at the start
+    (``truncating="pre"``) or end, shorter ones are padded with ``value`` before (``padding="pre"``)
+    or after. Sequences of numbers only."""
+    if not hasattr(sequences, "__len__"):
+        raise ValueError("`sequences` must be iterable.")
+    values, lengths = [], []
+    for s in sequences:
+        if hasattr(s, "numpy"):
+            s = s.numpy()
+        if hasattr(s, "tolist"):
+            s = s.tolist()
+        if not hasattr(s, "__len__"):
+            raise ValueError(f"`sequences` must be a list of iterables. Found non-iterable: {s!r}")
+        if any(isinstance(v, (list, tuple)) for v in s):
+            raise NotImplementedError("pad_sequences: sequences of vectors are not supported (numbers only)")
+        values.extend(float(v) for v in s)
+        lengths.append(len(s))
+    code = _native.as_dtype(dtype).as_datatype_enum
+    return _numpy_or_tensor(_native.pad_sequences(_native.convert(values, _native.float64),
+                                                  _native.convert(lengths, _native.int64),
+                                                  -1 if maxlen is None else int(maxlen), code, str(padding),
+                                                  str(truncating), float(value)))
+
+
+class Sequence:
+    """Base class for batches by index (``keras.utils.Sequence``): define ``__len__`` (batches per
+    epoch) and ``__getitem__(index)`` (one batch), optionally ``on_epoch_end``. ``fit`` reads the
+    batches in order (shuffled with ``shuffle=True``) and calls ``on_epoch_end`` after each epoch."""
+
+    def __init__(self, workers=1, use_multiprocessing=False, max_queue_size=10):
+        if workers != 1 or use_multiprocessing:
+            raise NotImplementedError("Sequence: workers > 1 and use_multiprocessing are not supported "
+                                      "(batches are read in order on the training thread)")
+
+    def __getitem__(self, index):
+        raise NotImplementedError
+
+    def __len__(self):
+        raise NotImplementedError
+
+    def on_epoch_end(self):
+        """Called after each epoch of fit."""
+
+    def __iter__(self):
+        for i in range(len(self)):
+            yield self[i]
+
+
+PyDataset = Sequence
+
+
+def normalize(x, axis=-1, order=2):
+    """``keras.utils.normalize``: ``x`` divided by its ``order``-norm along ``axis`` (zero norms
+    left at 1), composed of backend ops."""
+    from . import backend as K
+    t = _native.convert(x)
+    if not t.dtype.is_floating:
+        t = K.cast(t, K.floatx())
+    if order == 2:
+        norm = K.sqrt(K.sum(K.square(t), axis=axis, keepdims=True))
+    elif order == 1:
+        norm = K.sum(K.abs(t), axis=axis, keepdims=True)
+    else:
+        raise NotImplementedError(f"normalize: order={order!r} is not supported (1 or 2)")
+    norm = K.switch(K.equal(norm, 0), K.ones_like(norm), norm)
+    return _numpy_or_tensor(t / norm)
+
+
+def timeseries_dataset_from_array(data, targets, sequence_length, sequence_stride=1, sampling_rate=1,
+                                  batch_size=128, shuffle=False, seed=None, start_index=None, end_index=None):
+    """Windows over a time series as a ``tf.data.Dataset`` (tf-keras 2 semantics; the core's
+    ``sk_dataset_timeseries``): ``(window, target)`` batches, or windows when ``targets`` is None."""
+    from .. import data as _data
+    h = _native.dataset_timeseries(data, targets, int(sequence_length), int(sequence_stride), int(sampling_rate),
+                                   0 if batch_size is None else int(batch_size), bool(shuffle),
+                                   -1 if seed is None else int(seed), -1 if start_index is None else int(start_index),
+                                   -1 if end_index is None else int(end_index))
+    return _data.Dataset(h)
+
+
+def split_dataset(dataset, left_size=None, right_size=None, shuffle=False, seed=None):
+    """``keras.utils.split_dataset``: two datasets of ``left_size`` and ``right_size`` elements
+    (ints, or fractions of the total; one None takes the rest; both None: 0.5 each) from a
+    Dataset or arrays (tuples of arrays slice together). The elements are taken in order, or
+    shuffled once with ``seed``."""
+    from .. import data as _data
+    if not isinstance(dataset, _data.Dataset):
+        dataset = _data.Dataset.from_tensor_slices(dataset if not isinstance(dataset, list) else tuple(dataset))
+    total = _native.dataset_cardinality(dataset._h)
+    if total < 0:
+        raise ValueError("split_dataset: the dataset must be finite with a known number of elements "
+                         f"(cardinality {total})")
+    left, right = _split_sizes(total, left_size, right_size)
+    if shuffle:
+        dataset = dataset.shuffle(max(total, 1), seed=seed if seed is not None else _random.randint(0, 1 << 30),
+                                  reshuffle_each_iteration=False)
+    cached = dataset.cache() if shuffle else dataset
+    return cached.take(left), cached.skip(left).take(right)
+
+
+def _split_sizes(total, left, right):
+    """Keras' rules for the sizes of split_dataset."""
+    def size(v, name):
+        if v is None:
+            return None
+        if isinstance(v, float):
+            if not 0 < v < 1:
+                raise ValueError(f"`{name}` should be a float between 0 and 1 or an int, got {v}")
+            return round(v * total)
+        if isinstance(v, int) and v >= 0:
+            if v > total:
+                raise ValueError(f"`{name}` {v} is larger than the number of samples {total}")
+            return v
+        raise TypeError(f"Invalid `{name}` type. Expected one of int or float, received {v!r}")
+    a, b = size(left, "left_size"), size(right, "right_size")
+    if a is None and b is None:
+        a = round(0.5 * total)
+        b = total - a
+    elif a is None:
+        a = total - b
+    elif b is None:
+        b = total - a
+    if a + b > total:
+        raise ValueError(f"The sum of `left_size` and `right_size` ({a + b}) is larger than the number of samples "
+                         f"({total})")
+    if a == 0 and b == 0:
+        raise ValueError("Both `left_size` and `right_size` are zero")
+    return a, b
+
+
+def get_file(fname=None, origin=None, untar=False, md5_hash=None, file_hash=None, cache_subdir="datasets",
+             hash_algorithm="auto", extract=False, archive_format="auto", cache_dir=None, force_download=False):
+    """``keras.utils.get_file`` for files already on this machine: ``origin`` a local path or a
+    ``file://`` URL, or ``fname`` found in ``cache_dir/cache_subdir`` (``~/.keras/datasets``). There
+    is no network access: any other URL is an error naming it."""
+    for arg, v in (("untar", untar), ("extract", extract), ("force_download", force_download)):
+        if v:
+            raise NotImplementedError(f"get_file: {arg}=True is not supported")
+    if md5_hash is not None or file_hash is not None:
+        raise NotImplementedError("get_file: hash checking is not supported")
+    if origin:
+        path = origin[len("file://"):] if origin.startswith("file://") else origin
+        if "://" in path:
+            raise ValueError(f"get_file: cannot download {origin!r}: SwiftKeras has no network access; download the "
+                             "file yourself and pass its local path (or file:// URL) as origin")
+        if _os.path.exists(path):
+            return _os.path.abspath(path)
+    base = cache_dir or _os.path.join(_os.path.expanduser("~"), ".keras")
+    if fname:
+        cached = _os.path.join(base, cache_subdir, fname)
+        if _os.path.exists(cached):
+            return cached
+    raise FileNotFoundError(f"get_file: no local file for origin={origin!r}, fname={fname!r} (looked in "
+                            f"{_os.path.join(base, cache_subdir)})")
