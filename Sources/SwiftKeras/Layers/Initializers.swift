@@ -335,7 +335,7 @@ public final class Orthogonal: Initializer {
         let a0 = try Random.normal([m, k], dtype: .float64, seed: seed).doubles
         var a = [Double](repeating: 0, count: m * k)
         for i in 0..<m { for j in 0..<k { a[j * m + i] = a0[i * k + j] } }
-        let q = Orthogonal.householderQ(&a, m: m, k: k)  // column-major (m, k), diag(R) ≥ 0
+        let q = Orthogonal.thinQ(&a, m: m, k: k)  // column-major (m, k), diag(R) ≥ 0
         // Row-major (rows, cols): q itself when rows ≥ cols, else its transpose.
         var out = [Double](repeating: 0, count: rows * cols)
         if rows >= cols {
@@ -346,44 +346,83 @@ public final class Orthogonal: Initializer {
         return try Tensor.from(doubles: out, shape: shape, dtype: dtype)
     }
 
-    /// Householder QR of the column-major `(m, k)` matrix `a` (m ≥ k): returns the thin Q
-    /// (column-major) with its columns' signs chosen so R's diagonal is non-negative.
-    static func householderQ(_ a: inout [Double], m: Int, k: Int) -> [Double] {
-        var vs: [[Double]] = []
-        var rdiag = [Double](repeating: 0, count: k)
-        for j in 0..<k {
-            var norm = 0.0
-            for i in j..<m { norm += a[j * m + i] * a[j * m + i] }
-            norm = norm.squareRoot()
-            let alpha = a[j * m + j] > 0 ? -norm : norm
-            var v = [Double](repeating: 0, count: m)
-            for i in j..<m { v[i] = a[j * m + i] }
-            v[j] -= alpha
-            var vn = 0.0
-            for i in j..<m { vn += v[i] * v[i] }
-            if vn > 0 {
-                for c in j..<k {
-                    var d = 0.0
-                    for i in j..<m { d += v[i] * a[c * m + i] }
-                    let f = 2 * d / vn
-                    for i in j..<m { a[c * m + i] -= f * v[i] }
-                }
+    /// The thin Q of the column-major `(m, k)` matrix `a` (m ≥ k), column-major, with its
+    /// columns' signs chosen so R's diagonal is non-negative (Keras: `q *= sign(diag(r))`).
+    /// LAPACK (dgeqrf + dorgqr from the loaded OpenBLAS) when it is there, else `householderQ`.
+    static func thinQ(_ a: inout [Double], m: Int, k: Int) -> [Double] {
+        let original = a
+        if let diagonal = LAPACK.thinQ(&a, m: m, k: k) {
+            for c in 0..<k where diagonal[c] < 0 {
+                for i in 0..<m { a[c * m + i] = -a[c * m + i] }
             }
-            rdiag[j] = a[j * m + j]
-            vs.append(vn > 0 ? v : [])
+            return a
         }
-        // Q = H_0 H_1 ... H_{k-1} applied to the first k columns of the identity.
+        a = original
+        return householderQ(&a, m: m, k: k)
+    }
+
+    /// Householder QR of the column-major `(m, k)` matrix `a` (m ≥ k) in Swift: returns the thin
+    /// Q (column-major) with its columns' signs chosen so R's diagonal is non-negative. `a` is
+    /// overwritten (the reflectors below its diagonal). Column updates run in parallel.
+    static func householderQ(_ a: inout [Double], m: Int, k: Int) -> [Double] {
         var q = [Double](repeating: 0, count: m * k)
-        for c in 0..<k { q[c * m + c] = 1 }
-        for j in stride(from: k - 1, through: 0, by: -1) where !vs[j].isEmpty {
-            let v = vs[j]
-            var vn = 0.0
-            for i in j..<m { vn += v[i] * v[i] }
-            for c in 0..<k {
-                var d = 0.0
-                for i in j..<m { d += v[i] * q[c * m + i] }
-                let f = 2 * d / vn
-                for i in j..<m { q[c * m + i] -= f * v[i] }
+        var vnorms = [Double](repeating: 0, count: k)   // |v_j|², 0 when H_j is the identity
+        var heads = [Double](repeating: 0, count: k)    // v_j[j]; v_j[i > j] is kept in a
+        var rdiag = [Double](repeating: 0, count: k)
+        a.withUnsafeMutableBufferPointer { abuf in
+            let A = abuf.baseAddress!
+            // v · column, over rows j..<m, with v's head apart (eight lanes: a scalar sum does
+            // not vectorize under strict floating-point order).
+            @inline(__always) func dot(_ j: Int, _ head: Double, _ col: UnsafeMutablePointer<Double>) -> Double {
+                let v = UnsafeRawPointer(A + j * m), c = UnsafeRawPointer(col)
+                var lanes = SIMD8<Double>(repeating: 0)
+                var i = j + 1
+                while i + 8 <= m {
+                    lanes += v.loadUnaligned(fromByteOffset: i * 8, as: SIMD8<Double>.self)
+                        * c.loadUnaligned(fromByteOffset: i * 8, as: SIMD8<Double>.self)
+                    i += 8
+                }
+                var d = head * col[j] + lanes.sum()
+                while i < m { d += A[j * m + i] * col[i]; i += 1 }
+                return d
+            }
+            @inline(__always) func update(_ j: Int, _ head: Double, _ f: Double, _ col: UnsafeMutablePointer<Double>) {
+                let v = A + j * m
+                col[j] -= f * head
+                for i in (j + 1)..<m { col[i] -= f * v[i] }
+            }
+            for j in 0..<k {
+                let col = A + j * m
+                let tail = dot(j, 0, col)   // Σ col[i]² below the diagonal
+                let norm = (col[j] * col[j] + tail).squareRoot()
+                let alpha = col[j] > 0 ? -norm : norm
+                let head = col[j] - alpha
+                let vn = head * head + tail
+                heads[j] = head
+                vnorms[j] = vn
+                // H_j col_j = alpha e_j; the columns right of j get H_j applied.
+                if vn > 0 {
+                    Parallel.forRange(k - j - 1, grain: max(1, (1 << 15) / max(1, m - j))) { s, e in
+                        for c in (j + 1 + s)..<(j + 1 + e) {
+                            let cc = A + c * m
+                            update(j, head, 2 * dot(j, head, cc) / vn, cc)
+                        }
+                    }
+                }
+                rdiag[j] = vn > 0 ? alpha : col[j]
+            }
+            // Q = H_0 H_1 ... H_{k-1} applied to the first k columns of the identity.
+            q.withUnsafeMutableBufferPointer { qbuf in
+                let Q = qbuf.baseAddress!
+                for c in 0..<k { Q[c * m + c] = 1 }
+                Parallel.forRange(k, grain: max(1, (1 << 15) / max(1, m * k / 4 + 1))) { s, e in
+                    for c in s..<e {
+                        let qc = Q + c * m
+                        for j in stride(from: min(c, k - 1), through: 0, by: -1) where vnorms[j] > 0 {
+                            update(j, heads[j], 2 * dot(j, heads[j], qc) / vnorms[j], qc)
+                        }
+                    }
+                }
             }
         }
         for c in 0..<k where rdiag[c] < 0 {

@@ -20,6 +20,16 @@ enum BLAS {
                                       UnsafePointer<Double>?, Int32, UnsafePointer<Double>?, Int32,
                                       Double, UnsafeMutablePointer<Double>?, Int32) -> Void
     typealias CoreName = @convention(c) () -> UnsafeMutablePointer<CChar>?
+    /// LAPACK's `dgeqrf_(m, n, a, lda, tau, work, lwork, info)` (Fortran: every argument by address).
+    typealias DGeqrf = @convention(c) (UnsafePointer<Int32>, UnsafePointer<Int32>, UnsafeMutablePointer<Double>,
+                                       UnsafePointer<Int32>, UnsafeMutablePointer<Double>,
+                                       UnsafeMutablePointer<Double>, UnsafePointer<Int32>,
+                                       UnsafeMutablePointer<Int32>) -> Void
+    /// LAPACK's `dorgqr_(m, n, k, a, lda, tau, work, lwork, info)`.
+    typealias DOrgqr = @convention(c) (UnsafePointer<Int32>, UnsafePointer<Int32>, UnsafePointer<Int32>,
+                                       UnsafeMutablePointer<Double>, UnsafePointer<Int32>, UnsafePointer<Double>,
+                                       UnsafeMutablePointer<Double>, UnsafePointer<Int32>,
+                                       UnsafeMutablePointer<Int32>) -> Void
     typealias SetThreads = @convention(c) (Int32) -> Void
     typealias GetThreads = @convention(c) () -> Int32
 
@@ -32,6 +42,9 @@ enum BLAS {
     struct Library {
         let sgemm: SGemm
         let dgemm: DGemm
+        /// LAPACK's QR (OpenBLAS bundles LAPACK), when the library exports it.
+        let dgeqrf: DGeqrf?
+        let dorgqr: DOrgqr?
         /// The shared object that was loaded.
         let soname: String
         /// The kernel family OpenBLAS runs ("SkylakeX", ...), when it reports one.
@@ -89,11 +102,14 @@ enum BLAS {
                 let fn = unsafeBitCast(c, to: CoreName.self)
                 if let p = fn() { core = String(cString: p) }
             }
+            let qr = dlsym(h, "dgeqrf_").map { unsafeBitCast($0, to: DGeqrf.self) }
+            let orgqr = dlsym(h, "dorgqr_").map { unsafeBitCast($0, to: DOrgqr.self) }
             let setThreads = dlsym(h, "openblas_set_num_threads").map { unsafeBitCast($0, to: SetThreads.self) }
             let getThreads = dlsym(h, "openblas_get_num_threads").map { unsafeBitCast($0, to: GetThreads.self) }
             if Parallel.threadSetting > 0 { setThreads?(Int32(clamping: Parallel.cores)) }
             return Library(sgemm: unsafeBitCast(s, to: SGemm.self), dgemm: unsafeBitCast(d, to: DGemm.self),
-                           soname: name, coreName: core, setThreads: setThreads, getThreads: getThreads)
+                           dgeqrf: qr, dorgqr: orgqr, soname: name, coreName: core, setThreads: setThreads,
+                           getThreads: getThreads)
         }
         failure = "libopenblas.so.0 not found"
         return nil
@@ -130,4 +146,32 @@ extension BLASInfo {
     /// The number of threads OpenBLAS runs with (nil without OpenBLAS): the thread setting
     /// (`Parallel.setThreadCount`), or every online CPU.
     public static var threadCount: Int? { BLAS.threadCount }
+}
+
+/// LAPACK routines from the loaded OpenBLAS (which bundles LAPACK).
+package enum LAPACK {
+    /// The thin QR factorization of the column-major `(m, k)` matrix `a` (m ≥ k, lda m): replaces
+    /// `a` by Q's first k columns and returns R's diagonal — or returns nil, `a` unspecified, when
+    /// no LAPACK is loaded, the sizes exceed its 32-bit integers, or it reports an error.
+    package static func thinQ(_ a: inout [Double], m: Int, k: Int) -> [Double]? {
+        guard let lib = BLAS.library, let geqrf = lib.dgeqrf, let orgqr = lib.dorgqr,
+              m >= k, k > 0, m <= Int(Int32.max), a.count == m * k else { return nil }
+        var m32 = Int32(m), k32 = Int32(k), info: Int32 = 0, query: Int32 = -1
+        var tau = [Double](repeating: 0, count: k)
+        var size = 0.0
+        geqrf(&m32, &k32, &a, &m32, &tau, &size, &query, &info)
+        if info != 0 { return nil }
+        var orgSize = 0.0
+        orgqr(&m32, &k32, &k32, &a, &m32, &tau, &orgSize, &query, &info)
+        if info != 0 { return nil }
+        let lwork = max(1, Int(max(size, orgSize)), k * 64)
+        if lwork > Int(Int32.max) { return nil }
+        var work = [Double](repeating: 0, count: lwork)
+        var lw = Int32(lwork)
+        geqrf(&m32, &k32, &a, &m32, &tau, &work, &lw, &info)
+        if info != 0 { return nil }
+        let diagonal = (0..<k).map { a[$0 * m + $0] }
+        orgqr(&m32, &k32, &k32, &a, &m32, &tau, &work, &lw, &info)
+        return info == 0 ? diagonal : nil
+    }
 }

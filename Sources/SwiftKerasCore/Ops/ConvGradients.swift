@@ -98,16 +98,9 @@ public func convBackpropInput(_ outputGradient: Tensor, _ kernel: Tensor, inputS
     let (g, cout, result, spec) = try backpropGeometry(
         op, inputShape: inputShape, kernelShape: kernel.shape, gradient: outputGradient, operands: [outputGradient, kernel],
         strides: strides, padding: padding, dataFormat: dataFormat, dilationRate: dilationRate)
-    let compute = result.computeType
-    let xs = WindowMath.channelsLastShape(inputShape, dataFormat)
-    let out = try Tensor.uninitialized(xs, compute, op: op)
-    if out.count > 0 {
-        let gc = try WindowMath.toChannelsLast(try outputGradient.cast(to: compute), dataFormat, op: op)
-        let kc = try kernel.cast(to: compute)
-        if compute == .float64 { try runTransposed(Double.self, gc, kc, out, g, cout, op) }
-        else { try runTransposed(Float.self, gc, kc, out, g, cout, op) }
-    }
-    let y = try WindowMath.fromChannelsLast(out, dataFormat, op: op).cast(to: result)
+    let y = try WindowKernel.transposed(g, cin: cout).apply(
+        op, result: result, shape: WindowMath.channelsLastShape(inputShape, dataFormat), outputGradient, kernel,
+        dataFormat: dataFormat)
     // ⟨h, backpropInput(g, w)⟩ = ⟨g, conv(h, w)⟩.
     record(op, [outputGradient, kernel], y, { h in
         [try spec.convolve(h, kernel),
@@ -130,20 +123,8 @@ public func convBackpropFilter(_ x: Tensor, _ outputGradient: Tensor, kernelShap
     let (g, cout, result, spec) = try backpropGeometry(
         op, inputShape: x.shape, kernelShape: kernelShape, gradient: outputGradient, operands: [x, outputGradient],
         strides: strides, padding: padding, dataFormat: dataFormat, dilationRate: dilationRate)
-    let compute = result.computeType
-    let out = try Tensor.uninitialized(kernelShape, compute, op: op)
-    if out.count > 0 {
-        let xc = try WindowMath.toChannelsLast(try x.cast(to: compute), dataFormat, op: op)
-        let gc = try WindowMath.toChannelsLast(try outputGradient.cast(to: compute), dataFormat, op: op)
-        if compute == .float64 {
-            try ConvKernels.backpropFilter(xc.pointer(Double.self), gc.pointer(Double.self), out.pointer(Double.self),
-                                           g, cout: cout, op: op)
-        } else {
-            try ConvKernels.backpropFilter(xc.pointer(Float.self), gc.pointer(Float.self), out.pointer(Float.self),
-                                           g, cout: cout, op: op)
-        }
-    }
-    let y = try out.cast(to: result)
+    let y = try WindowKernel.backpropFilter(g, cout: cout).kernelGradient(op, result: result, kernelShape: kernelShape,
+                                                                          x, outputGradient, dataFormat: dataFormat)
     // ⟨k, backpropFilter(x, g)⟩ = ⟨g, conv(x, k)⟩.
     record(op, [x, outputGradient], y, { k in
         [try convBackpropInput(outputGradient, k, inputShape: x.shape, strides: spec.strides, padding: spec.padding,
@@ -214,20 +195,9 @@ public func depthwiseConv2dBackpropInput(_ outputGradient: Tensor, _ kernel: Ten
         op, inputShape: inputShape, kernelShape: kernel.shape, gradient: outputGradient,
         operands: [outputGradient, kernel], strides: strides, padding: padding, dataFormat: dataFormat,
         dilationRate: dilationRate)
-    let compute = result.computeType
-    let out = try Tensor.uninitialized(WindowMath.channelsLastShape(inputShape, dataFormat), compute, op: op)
-    if out.count > 0 {
-        let gc = try WindowMath.toChannelsLast(try outputGradient.cast(to: compute), dataFormat, op: op)
-        let kc = try kernel.cast(to: compute)
-        if compute == .float64 {
-            ConvKernels.depthwiseBackpropInput(gc.pointer(Double.self), kc.pointer(Double.self), out.pointer(Double.self),
-                                               g, multiplier: mult)
-        } else {
-            ConvKernels.depthwiseBackpropInput(gc.pointer(Float.self), kc.pointer(Float.self), out.pointer(Float.self),
-                                               g, multiplier: mult)
-        }
-    }
-    let y = try WindowMath.fromChannelsLast(out, dataFormat, op: op).cast(to: result)
+    let y = try WindowKernel.depthwiseBackpropInput(g, multiplier: mult).apply(
+        op, result: result, shape: WindowMath.channelsLastShape(inputShape, dataFormat), outputGradient, kernel,
+        dataFormat: dataFormat)
     record(op, [outputGradient, kernel], y, { h in
         [try depthwiseConv2d(h, kernel, strides: strides, padding: padding, dataFormat: dataFormat,
                              dilationRate: dilationRate),
@@ -249,20 +219,8 @@ public func depthwiseConv2dBackpropFilter(_ x: Tensor, _ outputGradient: Tensor,
     let (g, mult, result) = try depthwiseBackpropGeometry(
         op, inputShape: x.shape, kernelShape: kernelShape, gradient: outputGradient, operands: [x, outputGradient],
         strides: strides, padding: padding, dataFormat: dataFormat, dilationRate: dilationRate)
-    let compute = result.computeType
-    let out = try Tensor.uninitialized(kernelShape, compute, op: op)
-    if out.count > 0 {
-        let xc = try WindowMath.toChannelsLast(try x.cast(to: compute), dataFormat, op: op)
-        let gc = try WindowMath.toChannelsLast(try outputGradient.cast(to: compute), dataFormat, op: op)
-        if compute == .float64 {
-            ConvKernels.depthwiseBackpropFilter(xc.pointer(Double.self), gc.pointer(Double.self), out.pointer(Double.self),
-                                                g, multiplier: mult)
-        } else {
-            ConvKernels.depthwiseBackpropFilter(xc.pointer(Float.self), gc.pointer(Float.self), out.pointer(Float.self),
-                                                g, multiplier: mult)
-        }
-    }
-    let y = try out.cast(to: result)
+    let kernel = WindowKernel.depthwiseBackpropFilter(g, multiplier: mult)
+    let y = try kernel.kernelGradient(op, result: result, kernelShape: kernelShape, x, outputGradient, dataFormat: dataFormat)
     record(op, [x, outputGradient], y, { k in
         [try depthwiseConv2dBackpropInput(outputGradient, k, inputShape: x.shape, strides: strides, padding: padding,
                                           dataFormat: dataFormat, dilationRate: dilationRate),
@@ -284,24 +242,15 @@ extension ConvKernels {
         dw.update(repeating: 0, count: K &* cout)
         let rows = g.batch &* g.outputSpatial
         if rows == 0 { return }
+        if T.self == Float.self, OneDNN.convolve(.backwardWeights, g, cout: cout, input: x, kernel: dw,
+                                                 output: UnsafeMutableRawPointer(mutating: dy)) { return }
         let chunk = max(1, min(rows, convChunkElements / K))
-        let scratch = try WindowMath.scratch(chunk &* K &+ K &* cout, T.self, op: op)
-        let col = scratch.base.assumingMemoryBound(to: T.self)
-        let dwT = col + chunk &* K      // cout × K
-        dwT.update(repeating: 0, count: K &* cout)
-        var r0 = 0
-        while r0 < rows {
-            let r1 = min(rows, r0 &+ chunk)
-            let base = r0
-            Parallel.forRange(r1 &- r0, grain: max(1, (1 << 14) / K)) { s, e in
-                im2col(x, col + s &* K, g, rows: (base &+ s)..<(base &+ e))
-            }
+        try forEachIm2colChunk(x, g, extra: K &* cout, op: op) { col, r0, r1 in
+            let dwT = col + chunk &* K      // cout × K, after the largest chunk
             T.convGemmAccumulatingTransA(m: cout, n: K, k: r1 &- r0, a: dy + r0 &* cout, lda: cout, b: col, ldb: K,
                                          c: dwT, ldc: K)
-            r0 = r1
+            if r1 == rows { for i in 0..<K { for j in 0..<cout { dw[i &* cout &+ j] = dwT[j &* K &+ i] } } }
         }
-        for i in 0..<K { for j in 0..<cout { dw[i &* cout &+ j] = dwT[j &* K &+ i] } }
-        withExtendedLifetime(scratch) {}
     }
 
     /// Calls `body(outputRow, tap, inputPixel)` for every in-bounds (output pixel, window tap) pair

@@ -189,12 +189,19 @@ enum WindowMath {
 
 /// The floating-point compute types of the convolution kernels, with their gemm.
 protocol ConvFloat: BinaryFloatingPoint, TensorElement {
-    /// Row-major `C[m×n] = op(A) · op(B) + beta·C` (alpha 1), op(X) = X or Xᵀ.
-    static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Self>, lda: Int,
-                     b: UnsafePointer<Self>, ldb: Int, beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+    /// `Gemm.sgemm` or `Gemm.dgemm`: row-major `C = alpha · op(A) · op(B) + beta · C`.
+    static var gemmKernel: (Bool, Bool, Int, Int, Int, Self, UnsafePointer<Self>, Int, UnsafePointer<Self>, Int, Self,
+                            UnsafeMutablePointer<Self>, Int) -> Void { get }
 }
 
 extension ConvFloat {
+    /// Row-major `C[m×n] = op(A) · op(B) + beta·C` (alpha 1), op(X) = X or Xᵀ.
+    @inline(__always)
+    static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Self>, lda: Int,
+                     b: UnsafePointer<Self>, ldb: Int, beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int) {
+        gemmKernel(transA, transB, m, n, k, 1, a, lda, b, ldb, beta, c, ldc)
+    }
+
     /// Row-major `C[m×n] = A[m×k] · op(B)` (beta 0), op(B) = B or Bᵀ.
     @inline(__always)
     static func convGemm(transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Self>, lda: Int,
@@ -211,21 +218,13 @@ extension ConvFloat {
 }
 
 extension Float: ConvFloat {
-    @inline(__always)
-    static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
-                     b: UnsafePointer<Float>, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
-        Gemm.sgemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: 1, a: a, lda: lda, b: b, ldb: ldb,
-                   beta: beta, c: c, ldc: ldc)
-    }
+    static var gemmKernel: (Bool, Bool, Int, Int, Int, Float, UnsafePointer<Float>, Int, UnsafePointer<Float>, Int,
+                           Float, UnsafeMutablePointer<Float>, Int) -> Void { Gemm.sgemm }
 }
 
 extension Double: ConvFloat {
-    @inline(__always)
-    static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Double>, lda: Int,
-                     b: UnsafePointer<Double>, ldb: Int, beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {
-        Gemm.dgemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: 1, a: a, lda: lda, b: b, ldb: ldb,
-                   beta: beta, c: c, ldc: ldc)
-    }
+    static var gemmKernel: (Bool, Bool, Int, Int, Int, Double, UnsafePointer<Double>, Int, UnsafePointer<Double>, Int,
+                           Double, UnsafeMutablePointer<Double>, Int) -> Void { Gemm.dgemm }
 }
 
 /// Target size (elements) of one im2col / col2im scratch chunk (4 MB of float32: measured faster
@@ -291,14 +290,33 @@ enum ConvKernels {
             y.update(repeating: 0, count: rows &* cout)
             return
         }
+        if T.self == Float.self, OneDNN.convolve(.forward, g, cout: cout, input: x, kernel: UnsafeMutableRawPointer(mutating: w),
+                                                 output: y) { return }
         // 1×1 window, stride 1, no padding: the input already is the im2col matrix.
         if g.taps == 1 && g.strides == [1, 1, 1] && g.padBefore == [0, 0, 0] && g.output == g.input {
             T.convGemm(transB: false, m: rows, n: cout, k: K, a: x, lda: K, b: w, ldb: cout, c: y, ldc: cout)
             return
         }
+        try forEachIm2colChunk(x, g, op: op) { col, r0, r1 in
+            T.convGemm(transB: false, m: r1 &- r0, n: cout, k: K, a: col, lda: K, b: w, ldb: cout,
+                       c: y + r0 &* cout, ldc: cout)
+        }
+    }
+
+    /// Walks the output rows of `g` in chunks: writes each chunk's im2col rows (in parallel) to a
+    /// scratch matrix and calls `body(col, firstRow, endRow)` with it; `extra` more elements of
+    /// scratch follow the largest chunk, at `col + chunkRows · K` (zeroed). Inlined, so the caller's
+    /// element type specializes it.
+    @inline(__always)
+    static func forEachIm2colChunk<T: ConvFloat>(_ x: UnsafePointer<T>, _ g: WindowGeometry, extra: Int = 0,
+                                                 op: StaticString,
+                                                 _ body: (UnsafeMutablePointer<T>, Int, Int) throws -> Void) throws {
+        let rows = g.batch &* g.outputSpatial
+        let K = g.taps &* g.channels
         let chunk = max(1, min(rows, convChunkElements / K))
-        let scratch = try WindowMath.scratch(chunk &* K, T.self, op: op)
+        let scratch = try WindowMath.scratch(chunk &* K &+ extra, T.self, op: op)
         let col = scratch.base.assumingMemoryBound(to: T.self)
+        (col + chunk &* K).update(repeating: 0, count: extra)
         var r0 = 0
         while r0 < rows {
             let r1 = min(rows, r0 &+ chunk)
@@ -306,8 +324,7 @@ enum ConvKernels {
             Parallel.forRange(r1 &- r0, grain: max(1, (1 << 14) / K)) { s, e in
                 im2col(x, col + s &* K, g, rows: (base &+ s)..<(base &+ e))
             }
-            T.convGemm(transB: false, m: r1 &- r0, n: cout, k: K, a: col, lda: K, b: w, ldb: cout,
-                       c: y + r0 &* cout, ldc: cout)
+            try body(col, r0, r1)
             r0 = r1
         }
         withExtendedLifetime(scratch) {}
@@ -326,6 +343,8 @@ enum ConvKernels {
         let inSpatial = g.outputSpatial
         let NN = g.taps &* cout
         if cin == 0 || inSpatial == 0 { return }
+        if T.self == Float.self, OneDNN.convolve(.backwardData, g, cout: cin, input: x,
+                                                 kernel: UnsafeMutableRawPointer(mutating: w), output: y) { return }
         let (perImage, o) = inSpatial.multipliedReportingOverflow(by: NN)
         if o { throw SwiftKerasError(.outOfMemory, "\(op): scratch buffer overflows") }
         let images = max(1, min(g.batch, convChunkElements / perImage))
@@ -405,9 +424,65 @@ enum ConvKernels {
 
 // MARK: - Front doors
 
-/// The shared front door of conv1d/2d/3d (also the forward op the backprop ops' pullbacks call).
-func convolution(_ op: StaticString, spatialRank: Int, _ x: Tensor, _ kernel: Tensor, strides: [Int],
-                         padding: Padding, dataFormat: DataFormat, dilationRate: [Int]) throws -> Tensor {
+/// One of the channels-last window kernels with its geometry: what a front door runs once its
+/// operands are in the compute dtype and the channels-last layout.
+enum WindowKernel {
+    case convolve(WindowGeometry, cout: Int)
+    case transposed(WindowGeometry, cin: Int)
+    case backpropFilter(WindowGeometry, cout: Int)
+    case depthwise(WindowGeometry, multiplier: Int)
+    case depthwiseBackpropInput(WindowGeometry, multiplier: Int)
+    case depthwiseBackpropFilter(WindowGeometry, multiplier: Int)
+    case maxPoolBackward(WindowGeometry)
+    case maxPoolGather(WindowGeometry)
+
+    /// Runs the kernel on the buffers of `a` and `b` into `out`, all of element type `T`.
+    func run<T: ConvFloat>(_: T.Type, _ a: Tensor, _ b: Tensor, _ out: Tensor, op: StaticString) throws {
+        let (p, q, o) = (a.pointer(T.self), b.pointer(T.self), out.pointer(T.self))
+        switch self {
+        case .convolve(let g, let cout): try ConvKernels.convolve(p, q, o, g, cout: cout, op: op)
+        case .transposed(let g, let cin): try ConvKernels.convolveTransposed(p, q, o, g, cin: cin, op: op)
+        case .backpropFilter(let g, let cout): try ConvKernels.backpropFilter(p, q, o, g, cout: cout, op: op)
+        case .depthwise(let g, let m): ConvKernels.depthwise(p, q, o, g, multiplier: m)
+        case .depthwiseBackpropInput(let g, let m): ConvKernels.depthwiseBackpropInput(p, q, o, g, multiplier: m)
+        case .depthwiseBackpropFilter(let g, let m): ConvKernels.depthwiseBackpropFilter(p, q, o, g, multiplier: m)
+        case .maxPoolBackward(let g): PoolKernels.maxPoolBackward(p, q, o, g)
+        case .maxPoolGather(let g): PoolKernels.maxPoolGather(p, q, o, g)
+        }
+    }
+
+    /// The front doors' common part: an output of channels-last `shape` in `result`'s compute
+    /// dtype; `a` (an activation in `dataFormat`) and `b` (an activation too when
+    /// `bIsActivation`, else a kernel) cast to it and made channels-last; the kernel; the output
+    /// brought back to `dataFormat` (when `outIsActivation`) and to `result`.
+    func apply(_ op: StaticString, result: DType, shape: [Int], _ a: Tensor, _ b: Tensor, bIsActivation: Bool = false,
+               outIsActivation: Bool = true, dataFormat: DataFormat) throws -> Tensor {
+        let compute = result.computeType
+        let out = try Tensor.uninitialized(shape, compute, op: op)
+        if out.count > 0 {
+            let ac = try WindowMath.toChannelsLast(try a.cast(to: compute), dataFormat, op: op)
+            let bc = bIsActivation ? try WindowMath.toChannelsLast(try b.cast(to: compute), dataFormat, op: op)
+                                   : try b.cast(to: compute)
+            if compute == .float64 { try run(Double.self, ac, bc, out, op: op) }
+            else { try run(Float.self, ac, bc, out, op: op) }
+        }
+        return try (outIsActivation ? WindowMath.fromChannelsLast(out, dataFormat, op: op) : out).cast(to: result)
+    }
+
+    /// A kernel gradient (`backpropFilter`, `depthwiseBackpropFilter`): of `kernelShape`, from the
+    /// input `x` and the output gradient `dy`, both activations in `dataFormat`.
+    func kernelGradient(_ op: StaticString, result: DType, kernelShape: [Int], _ x: Tensor, _ dy: Tensor,
+                        dataFormat: DataFormat) throws -> Tensor {
+        try apply(op, result: result, shape: kernelShape, x, dy, bIsActivation: true, outIsActivation: false,
+                  dataFormat: dataFormat)
+    }
+}
+
+/// What the convolution front doors validate alike: the ranks of input and kernel, a kernel
+/// window without zeros, floating dtypes, strides and dilation. Returns the promoted dtype and one stride and dilation per
+/// spatial dimension.
+private func convolutionOperands(_ op: StaticString, spatialRank: Int, _ x: Tensor, _ kernel: Tensor,
+                                 strides: [Int], dilationRate: [Int]) throws -> (DType, [Int], [Int]) {
     let r = spatialRank + 2
     if x.rank != r {
         throw SwiftKerasError.invalid("\(op): expected an input of rank \(r), got shape \(formatShape(x.shape))")
@@ -415,9 +490,20 @@ func convolution(_ op: StaticString, spatialRank: Int, _ x: Tensor, _ kernel: Te
     if kernel.rank != r {
         throw SwiftKerasError.invalid("\(op): expected a kernel of rank \(r), got shape \(formatShape(kernel.shape))")
     }
-    let result = try WindowMath.floatResultType([x, kernel], op: op)
-    let s = try WindowMath.parameter(strides, spatialRank, "strides", op: op)
-    let d = try WindowMath.parameter(dilationRate, spatialRank, "dilation rate", op: op)
+    if kernel.shape[0..<spatialRank].contains(0) {
+        throw SwiftKerasError.invalid("\(op): kernel spatial dimensions must be positive, got kernel \(formatShape(kernel.shape))")
+    }
+    return (try WindowMath.floatResultType([x, kernel], op: op),
+            try WindowMath.parameter(strides, spatialRank, "strides", op: op),
+            try WindowMath.parameter(dilationRate, spatialRank, "dilation rate", op: op))
+}
+
+/// The shared front door of conv1d/2d/3d (also the forward op the backprop ops' pullbacks call).
+func convolution(_ op: StaticString, spatialRank: Int, _ x: Tensor, _ kernel: Tensor, strides: [Int],
+                         padding: Padding, dataFormat: DataFormat, dilationRate: [Int]) throws -> Tensor {
+    let r = spatialRank + 2
+    let (result, s, d) = try convolutionOperands(op, spatialRank: spatialRank, x, kernel, strides: strides,
+                                                 dilationRate: dilationRate)
     if padding == .causal && spatialRank != 1 {
         throw SwiftKerasError.invalid("\(op): causal padding is only supported by conv1d")
     }
@@ -428,21 +514,11 @@ func convolution(_ op: StaticString, spatialRank: Int, _ x: Tensor, _ kernel: Te
         throw SwiftKerasError.invalid(
             "\(op): input channels \(xs[r - 1]) do not match kernel input channels \(cin) (input \(formatShape(x.shape)), kernel \(formatShape(kernel.shape)))")
     }
-    if window.contains(0) {
-        throw SwiftKerasError.invalid("\(op): kernel spatial dimensions must be positive, got kernel \(formatShape(kernel.shape))")
-    }
     let g = try WindowMath.geometry(channelsLastShape: xs, window: window, strides: s, dilations: d,
                                     padding: padding, op: op)
-    let compute = result.computeType
     let outShape = [g.batch] + g.outputSpatialShape(rank: spatialRank) + [cout]
-    let out = try Tensor.uninitialized(outShape, compute, op: op)
-    if out.count > 0 {
-        let xc = try WindowMath.toChannelsLast(try x.cast(to: compute), dataFormat, op: op)
-        let kc = try kernel.cast(to: compute)
-        if compute == .float64 { try runConvolve(Double.self, xc, kc, out, g, cout, op) }
-        else { try runConvolve(Float.self, xc, kc, out, g, cout, op) }
-    }
-    let y = try WindowMath.fromChannelsLast(out, dataFormat, op: op).cast(to: result)
+    let y = try WindowKernel.convolve(g, cout: cout).apply(op, result: result, shape: outShape, x, kernel,
+                                                           dataFormat: dataFormat)
     // dx is the transposed convolution of g, dkernel the filter backprop of (x, g).
     record(op, [x, kernel], y, { g in
         [try convBackpropInput(g, kernel, inputShape: x.shape, strides: s, padding: padding, dataFormat: dataFormat,
@@ -451,11 +527,6 @@ func convolution(_ op: StaticString, spatialRank: Int, _ x: Tensor, _ kernel: Te
                                 dilationRate: d)]
     })
     return y
-}
-
-func runConvolve<T: ConvFloat>(_: T.Type, _ x: Tensor, _ k: Tensor, _ y: Tensor, _ g: WindowGeometry,
-                                       _ cout: Int, _ op: StaticString) throws {
-    try ConvKernels.convolve(x.pointer(T.self), k.pointer(T.self), y.pointer(T.self), g, cout: cout, op: op)
 }
 
 /// 1-D convolution of `x` — `(batch, steps, channels)`, or `(batch, channels, steps)` for
@@ -495,18 +566,11 @@ private func transposedConvolution(_ op: StaticString, spatialRank: Int, _ x: Te
                                    outputShape: [Int], strides: [Int], padding: Padding,
                                    dataFormat: DataFormat, dilationRate: [Int]) throws -> Tensor {
     let r = spatialRank + 2
-    if x.rank != r {
-        throw SwiftKerasError.invalid("\(op): expected an input of rank \(r), got shape \(formatShape(x.shape))")
-    }
-    if kernel.rank != r {
-        throw SwiftKerasError.invalid("\(op): expected a kernel of rank \(r), got shape \(formatShape(kernel.shape))")
-    }
+    let (result, s, d) = try convolutionOperands(op, spatialRank: spatialRank, x, kernel, strides: strides,
+                                                 dilationRate: dilationRate)
     if outputShape.count != r {
         throw SwiftKerasError.invalid("\(op): output shape must have \(r) dimensions, got \(formatShape(outputShape))")
     }
-    let result = try WindowMath.floatResultType([x, kernel], op: op)
-    let s = try WindowMath.parameter(strides, spatialRank, "strides", op: op)
-    let d = try WindowMath.parameter(dilationRate, spatialRank, "dilation rate", op: op)
     if padding == .causal {
         throw SwiftKerasError.invalid("\(op): causal padding is not supported")
     }
@@ -531,9 +595,6 @@ private func transposedConvolution(_ op: StaticString, spatialRank: Int, _ x: Te
         throw SwiftKerasError.invalid(
             "\(op): output shape \(formatShape(outputShape)) has batch size \(ys[0]) but the input has \(xs[0]) (input \(formatShape(x.shape)))")
     }
-    if window.contains(0) {
-        throw SwiftKerasError.invalid("\(op): kernel spatial dimensions must be positive, got kernel \(formatShape(kernel.shape))")
-    }
     // The geometry of the forward convolution from the requested output to x.
     let g = try WindowMath.geometry(channelsLastShape: ys, window: window, strides: s, dilations: d,
                                     padding: padding, op: op)
@@ -543,15 +604,8 @@ private func transposedConvolution(_ op: StaticString, spatialRank: Int, _ x: Te
         throw SwiftKerasError.invalid(
             "\(op): output shape \(formatShape(outputShape)) is inconsistent with input shape \(formatShape(x.shape)): its forward convolution has spatial shape \(formatShape(produced)), not \(formatShape(xSpatial))")
     }
-    let compute = result.computeType
-    let out = try Tensor.uninitialized(ys, compute, op: op)
-    if out.count > 0 {
-        let xc = try WindowMath.toChannelsLast(try x.cast(to: compute), dataFormat, op: op)
-        let kc = try kernel.cast(to: compute)
-        if compute == .float64 { try runTransposed(Double.self, xc, kc, out, g, kin, op) }
-        else { try runTransposed(Float.self, xc, kc, out, g, kin, op) }
-    }
-    let y = try WindowMath.fromChannelsLast(out, dataFormat, op: op).cast(to: result)
+    let y = try WindowKernel.transposed(g, cin: kin).apply(op, result: result, shape: ys, x, kernel,
+                                                           dataFormat: dataFormat)
     // The forward convolution maps the output back to x: dx = conv(g, kernel), and the kernel
     // gradient is the filter backprop of that convolution with input g and output gradient x.
     let forward = ConvSpec(spatialRank: spatialRank, strides: s, padding: padding, dataFormat: dataFormat, dilations: d)
@@ -561,11 +615,6 @@ private func transposedConvolution(_ op: StaticString, spatialRank: Int, _ x: Te
                                 dilationRate: d)]
     })
     return y
-}
-
-func runTransposed<T: ConvFloat>(_: T.Type, _ x: Tensor, _ k: Tensor, _ y: Tensor, _ g: WindowGeometry,
-                                         _ cin: Int, _ op: StaticString) throws {
-    try ConvKernels.convolveTransposed(x.pointer(T.self), k.pointer(T.self), y.pointer(T.self), g, cin: cin, op: op)
 }
 
 /// 2-D transposed convolution ("deconvolution"): the gradient of `conv2d` with respect to its
@@ -619,11 +668,6 @@ func depthwiseGeometry(_ op: StaticString, _ x: Tensor, _ xs: [Int], _ kernel: T
     return (g, kernel.shape[3])
 }
 
-func runDepthwise<T: ConvFloat>(_: T.Type, _ x: Tensor, _ k: Tensor, _ y: Tensor, _ g: WindowGeometry,
-                                        _ mult: Int) {
-    ConvKernels.depthwise(x.pointer(T.self), k.pointer(T.self), y.pointer(T.self), g, multiplier: mult)
-}
-
 /// Depthwise 2-D convolution: each input channel `c` is convolved with its own
 /// `kernel[:, :, c, m]` filters, giving output channel `c · multiplier + m`. `kernel` has shape
 /// `(kh, kw, inChannels, multiplier)`.
@@ -638,15 +682,8 @@ public func depthwiseConv2d(_ x: Tensor, _ kernel: Tensor, strides: [Int] = [1, 
                                           dilationRate: dilationRate)
     let (co, o) = g.channels.multipliedReportingOverflow(by: mult)
     if o { throw SwiftKerasError(.outOfMemory, "\(op): \(g.channels) × \(mult) output channels overflow") }
-    let compute = result.computeType
-    let out = try Tensor.uninitialized([g.batch] + g.outputSpatialShape(rank: 2) + [co], compute, op: op)
-    if out.count > 0 {
-        let xc = try WindowMath.toChannelsLast(try x.cast(to: compute), dataFormat, op: op)
-        let kc = try kernel.cast(to: compute)
-        if compute == .float64 { runDepthwise(Double.self, xc, kc, out, g, mult) }
-        else { runDepthwise(Float.self, xc, kc, out, g, mult) }
-    }
-    let y = try WindowMath.fromChannelsLast(out, dataFormat, op: op).cast(to: result)
+    let y = try WindowKernel.depthwise(g, multiplier: mult).apply(
+        op, result: result, shape: [g.batch] + g.outputSpatialShape(rank: 2) + [co], x, kernel, dataFormat: dataFormat)
     let (s, d) = (strides, dilationRate)
     record(op, [x, kernel], y, { g in
         [try depthwiseConv2dBackpropInput(g, kernel, inputShape: x.shape, strides: s, padding: padding,
@@ -686,15 +723,17 @@ public func separableConv2d(_ x: Tensor, depthwiseKernel: Tensor, pointwiseKerne
         let dk = try depthwiseKernel.cast(to: compute)
         let pkc = try pointwiseKernel.cast(to: compute)
         let middle = try Tensor.uninitialized([g.batch] + outSpatial + [mid], compute, op: op)
-        if compute == .float64 { runDepthwise(Double.self, xc, dk, middle, g, mult) }
-        else { runDepthwise(Float.self, xc, dk, middle, g, mult) }
+        let depthwise = WindowKernel.depthwise(g, multiplier: mult)
+        if compute == .float64 { try depthwise.run(Double.self, xc, dk, middle, op: op) }
+        else { try depthwise.run(Float.self, xc, dk, middle, op: op) }
         var pg = WindowGeometry()
         pg.batch = g.batch
         pg.channels = mid
         pg.input = g.output
         pg.output = g.output
-        if compute == .float64 { try runConvolve(Double.self, middle, pkc, out, pg, cout, op) }
-        else { try runConvolve(Float.self, middle, pkc, out, pg, cout, op) }
+        let pointwise = WindowKernel.convolve(pg, cout: cout)
+        if compute == .float64 { try pointwise.run(Double.self, middle, pkc, out, op: op) }
+        else { try pointwise.run(Float.self, middle, pkc, out, op: op) }
     }
     let y = try WindowMath.fromChannelsLast(out, dataFormat, op: op).cast(to: result)
     // The pullback of depthwise-then-pointwise, recomputing the middle tensor with the recorded

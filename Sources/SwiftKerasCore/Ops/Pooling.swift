@@ -268,37 +268,15 @@ public func maxPoolBackward(_ x: Tensor, _ outputGradient: Tensor, poolSize: [In
     let (spec, g) = try poolBackpropGeometry(op, inputShape: x.shape, tensor: outputGradient, expectPooled: true,
                                              poolSize: poolSize, strides: strides, padding: padding,
                                              dataFormat: dataFormat)
-    let y = try maxPoolGradientKernel(op, x, outputGradient, WindowMath.channelsLastShape(x.shape, dataFormat),
-                                      dataFormat, { PoolKernels.maxPoolBackward($0, $1, $2, g) },
-                                      { PoolKernels.maxPoolBackward($0, $1, $2, g) })
+    let y = try WindowKernel.maxPoolBackward(g).apply(
+        op, result: try WindowMath.floatResultType([x, outputGradient], op: op),
+        shape: WindowMath.channelsLastShape(x.shape, dataFormat), x, outputGradient, bIsActivation: true,
+        dataFormat: dataFormat)
     record(op, [x, outputGradient], y, { h in
         [nil, try maxPoolGather(x, h, poolSize: spec.window, strides: spec.strides, padding: padding,
                                 dataFormat: dataFormat)]
     })
     return y
-}
-
-/// The shared body of `maxPoolBackward` and `maxPoolGather`: both inputs in a floating compute
-/// dtype and channels-last, the kernel into a channels-last output of `shape`, the result back
-/// in the caller's layout and dtype.
-private func maxPoolGradientKernel(
-    _ op: StaticString, _ x: Tensor, _ other: Tensor, _ shape: [Int], _ dataFormat: DataFormat,
-    _ f32: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void,
-    _ f64: (UnsafePointer<Double>, UnsafePointer<Double>, UnsafeMutablePointer<Double>) -> Void
-) throws -> Tensor {
-    let result = try WindowMath.floatResultType([x, other], op: op)
-    let compute = result.computeType
-    let out = try Tensor.uninitialized(shape, compute, op: op)
-    if out.count > 0 {
-        let xc = try WindowMath.toChannelsLast(try x.cast(to: compute), dataFormat, op: op)
-        let oc = try WindowMath.toChannelsLast(try other.cast(to: compute), dataFormat, op: op)
-        if compute == .float64 {
-            f64(xc.pointer(Double.self), oc.pointer(Double.self), out.pointer(Double.self))
-        } else {
-            f32(xc.pointer(Float.self), oc.pointer(Float.self), out.pointer(Float.self))
-        }
-    }
-    return try WindowMath.fromChannelsLast(out, dataFormat, op: op).cast(to: result)
 }
 
 /// For every max-pooling window of `x`, the element of `values` (shaped like `x`) at the
@@ -313,10 +291,10 @@ public func maxPoolGather(_ x: Tensor, _ values: Tensor, poolSize: [Int], stride
     let (spec, g) = try poolBackpropGeometry(op, inputShape: x.shape, tensor: values, expectPooled: false,
                                              poolSize: poolSize, strides: strides, padding: padding,
                                              dataFormat: dataFormat)
-    let y = try maxPoolGradientKernel(op, x, values,
-                                      [g.batch] + g.outputSpatialShape(rank: spec.spatialRank) + [g.channels],
-                                      dataFormat, { PoolKernels.maxPoolGather($0, $1, $2, g) },
-                                      { PoolKernels.maxPoolGather($0, $1, $2, g) })
+    let y = try WindowKernel.maxPoolGather(g).apply(
+        op, result: try WindowMath.floatResultType([x, values], op: op),
+        shape: [g.batch] + g.outputSpatialShape(rank: spec.spatialRank) + [g.channels], x, values,
+        bIsActivation: true, dataFormat: dataFormat)
     record(op, [x, values], y, { k in
         [nil, try maxPoolBackward(x, k, poolSize: spec.window, strides: spec.strides, padding: padding,
                                   dataFormat: dataFormat)]

@@ -57,12 +57,12 @@ out:
 
 /* A new sk_function for a callable (caller releases). */
 sk_function *skpy_make_function(PyObject *callable) {
-    if (Py_IS_TYPE(callable, &skpy_FunctionType)) {
+    if (Py_IS_TYPE(callable, skpy_FunctionType)) {
         /* no retain API for sk_function: wrap the underlying callable again */
         callable = ((FunctionObject *)callable)->callable;
     }
     if (!PyCallable_Check(callable)) {
-        PyErr_Format(PyExc_TypeError, "expected a callable, got %.100s", Py_TYPE(callable)->tp_name);
+        PyErr_Format(PyExc_TypeError, "expected a callable, got %.100s", skpy_tname(callable));
         return NULL;
     }
     Py_INCREF(callable);
@@ -84,20 +84,25 @@ static PyObject *tape_new(PyTypeObject *type, PyObject *args, PyObject *kw) {
     sk_tape *t = NULL;
     int32_t st = sk_tape_create((uint8_t)persistent, (uint8_t)wav, &t);
     if (st) return skpy_raise_status(st);
-    TapeObject *o = (TapeObject *)type->tp_alloc(type, 0);
+    TapeObject *o = (TapeObject *)skpy_alloc(type, 0);
     if (!o) { sk_tape_release(t); return NULL; }
     o->t = t;
     return (PyObject *)o;
 }
-static void tape_dealloc(TapeObject *o) { sk_tape_release(o->t); Py_TYPE(o)->tp_free((PyObject *)o); }
+static void tape_dealloc(TapeObject *o) { sk_tape_release(o->t); skpy_free((PyObject *)o); }
 
 #define TAPE_SIMPLE(NAME, FN) \
     static PyObject *NAME(TapeObject *o, PyObject *u) { (void)u; int32_t st = FN(o->t); return skpy_none_or_raise(st); }
 TAPE_SIMPLE(tape_start, sk_tape_start)
+SKPY_EXPORT(tape, tape_, start, METH_NOARGS, "Starts recording on this thread.");
 TAPE_SIMPLE(tape_stop, sk_tape_stop)
+SKPY_EXPORT(tape, tape_, stop, METH_NOARGS, "Stops recording (keeps the record).");
 TAPE_SIMPLE(tape_pause, sk_tape_pause)
+SKPY_EXPORT(tape, tape_, pause, METH_NOARGS, "Pauses recording.");
 TAPE_SIMPLE(tape_resume, sk_tape_resume)
+SKPY_EXPORT(tape, tape_, resume, METH_NOARGS, "Resumes recording.");
 TAPE_SIMPLE(tape_reset, sk_tape_reset)
+SKPY_EXPORT(tape, tape_, reset, METH_NOARGS, "Forgets the record.");
 
 static PyObject *tape_watch(TapeObject *o, PyObject *x) {
     int32_t st;
@@ -105,11 +110,12 @@ static PyObject *tape_watch(TapeObject *o, PyObject *x) {
     else if (Tensor_Check(x)) st = sk_tape_watch(o->t, ((TensorObject *)x)->h);
     else {
         PyErr_Format(PyExc_ValueError, "watch: expected a Tensor or a Variable, got %.100s "
-                     "(convert it with swiftkeras.constant first and watch the result)", Py_TYPE(x)->tp_name);
+                     "(convert it with swiftkeras.constant first and watch the result)", skpy_tname(x));
         return NULL;
     }
     return skpy_none_or_raise(st);
 }
+SKPY_EXPORT(tape, tape_, watch, METH_O, "Watches a Tensor or a Variable.");
 
 static int conv_unconnected(PyObject *o, int32_t *out) {
     if (!o || o == Py_None) { *out = SK_UNCONNECTED_NONE; return 0; }
@@ -155,7 +161,7 @@ static PyObject *tape_gradient(TapeObject *o, PyObject *args, PyObject *kw) {
         if (Variable_Check(s)) vars[i] = ((VariableObject *)s)->v;
         else if (Tensor_Check(s)) src[i] = ((TensorObject *)s)->h;
         else {
-            PyErr_Format(PyExc_TypeError, "gradient: sources must be Tensors or Variables, got %.100s", Py_TYPE(s)->tp_name);
+            PyErr_Format(PyExc_TypeError, "gradient: sources must be Tensors or Variables, got %.100s", skpy_tname(s));
             goto done;
         }
     }
@@ -180,6 +186,8 @@ done:
     Py_DECREF(seq);
     return res;
 }
+SKPY_EXPORT(tape, tape_, gradient, METH_VARARGS | METH_KEYWORDS,
+    "gradient(target, sources, output_gradients=None, unconnected=None) -> list of Tensor or None.");
 
 static PyObject *tape_jacobian(TapeObject *o, PyObject *args, PyObject *kw) {
     static char *kwl[] = {"target", "source", "unconnected", NULL};
@@ -200,6 +208,7 @@ static PyObject *tape_jacobian(TapeObject *o, PyObject *args, PyObject *kw) {
     if (!out) Py_RETURN_NONE;
     return skpy_wrap_tensor(out);
 }
+SKPY_EXPORT(tape, tape_, jacobian, METH_VARARGS | METH_KEYWORDS, "jacobian(target, source, unconnected=None).");
 
 static PyObject *tape_batch_jacobian(TapeObject *o, PyObject *args, PyObject *kw) {
     static char *kwl[] = {"target", "source", NULL};
@@ -215,27 +224,13 @@ static PyObject *tape_batch_jacobian(TapeObject *o, PyObject *args, PyObject *kw
     if (!out) Py_RETURN_NONE;
     return skpy_wrap_tensor(out);
 }
+SKPY_EXPORT(tape, tape_, batch_jacobian, METH_VARARGS | METH_KEYWORDS, "batch_jacobian(target, source).");
 
-static PyMethodDef tape_methods[] = {
-    {"start", (PyCFunction)tape_start, METH_NOARGS, "Starts recording on this thread."},
-    {"stop", (PyCFunction)tape_stop, METH_NOARGS, "Stops recording (keeps the record)."},
-    {"pause", (PyCFunction)tape_pause, METH_NOARGS, "Pauses recording."},
-    {"resume", (PyCFunction)tape_resume, METH_NOARGS, "Resumes recording."},
-    {"reset", (PyCFunction)tape_reset, METH_NOARGS, "Forgets the record."},
-    {"watch", (PyCFunction)tape_watch, METH_O, "Watches a Tensor or a Variable."},
-    {"gradient", (PyCFunction)(void (*)(void))tape_gradient, METH_VARARGS | METH_KEYWORDS,
-     "gradient(target, sources, output_gradients=None, unconnected=None) -> list of Tensor or None."},
-    {"jacobian", (PyCFunction)(void (*)(void))tape_jacobian, METH_VARARGS | METH_KEYWORDS, "jacobian(target, source, unconnected=None)."},
-    {"batch_jacobian", (PyCFunction)(void (*)(void))tape_batch_jacobian, METH_VARARGS | METH_KEYWORDS, "batch_jacobian(target, source)."},
-    {NULL}
+static PyType_Slot tape_slots[] = {
+    {Py_tp_dealloc, tape_dealloc}, {Py_tp_methods, NULL}, {Py_tp_new, tape_new},   /* methods: section skpy_tape */
+    {Py_tp_doc, "Tape(persistent=False, watch_accessed_variables=True): an sk_tape."}, {0, NULL}
 };
-static PyTypeObject TapeType = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "swiftkeras._native.Tape", .tp_basicsize = sizeof(TapeObject),
-    .tp_dealloc = (destructor)tape_dealloc, .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_methods = tape_methods, .tp_new = tape_new,
-    .tp_doc = "Tape(persistent=False, watch_accessed_variables=True): an sk_tape.",
-};
+static PyType_Spec tape_spec = {"swiftkeras._native.Tape", sizeof(TapeObject), 0, Py_TPFLAGS_DEFAULT, tape_slots};
 
 /* ------------------------------------------------------------------------------------------
  * Function: a Python callable as an sk_function
@@ -246,7 +241,7 @@ static PyObject *function_new(PyTypeObject *type, PyObject *args, PyObject *kw) 
     if (!PyArg_ParseTupleAndKeywords(args, kw, "O", kwl, &c)) return NULL;
     sk_function *f = skpy_make_function(c);
     if (!f) return NULL;
-    FunctionObject *o = (FunctionObject *)type->tp_alloc(type, 0);
+    FunctionObject *o = (FunctionObject *)skpy_alloc(type, 0);
     if (!o) { sk_function_release(f); return NULL; }
     o->f = f;
     o->callable = c; Py_INCREF(c);
@@ -255,7 +250,7 @@ static PyObject *function_new(PyTypeObject *type, PyObject *args, PyObject *kw) 
 static void function_dealloc(FunctionObject *o) {
     sk_function_release(o->f);
     Py_XDECREF(o->callable);
-    Py_TYPE(o)->tp_free((PyObject *)o);
+    skpy_free((PyObject *)o);
 }
 /* call(inputs, n_outputs=1) -> list */
 static PyObject *function_call_m(FunctionObject *o, PyObject *args, PyObject *kw) {
@@ -289,24 +284,20 @@ done:
     return res;
 }
 static PyMethodDef function_methods[] = {
-    {"call", (PyCFunction)(void (*)(void))function_call_m, METH_VARARGS | METH_KEYWORDS,
-     "call(inputs, n_outputs=1): runs the function through sk_function_call."},
+    SKPY_FN_AS("call", function_call_m, METH_VARARGS | METH_KEYWORDS,
+     "call(inputs, n_outputs=1): runs the function through sk_function_call."),
     {NULL}
 };
-PyTypeObject skpy_FunctionType = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "swiftkeras._native.Function", .tp_basicsize = sizeof(FunctionObject),
-    .tp_dealloc = (destructor)function_dealloc, .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_methods = function_methods, .tp_new = function_new,
-    .tp_doc = "Function(callable): a Python callable as an sk_function (callbacks take the GIL).",
+static PyType_Slot function_slots[] = {
+    {Py_tp_dealloc, function_dealloc}, {Py_tp_methods, function_methods}, {Py_tp_new, function_new},
+    {Py_tp_doc, "Function(callable): a Python callable as an sk_function (callbacks take the GIL)."}, {0, NULL}
 };
+static PyType_Spec function_spec = {"swiftkeras._native.Function", sizeof(FunctionObject), 0, Py_TPFLAGS_DEFAULT, function_slots};
+PyTypeObject *skpy_FunctionType;
 
 /* custom_gradient(forward, backward, inputs): forward(*inputs) -> y; backward(upstream, *inputs) -> grads */
-static PyObject *m_custom_gradient(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
-    static const char *const kw[] = {"forward", "backward", "inputs"};
-    PyObject *v[3];
-    (void)self;
-    if (skpy_parse("custom_gradient", args, nargs, kwnames, kw, 3, "rrr", v) < 0) return NULL;
+static PyObject *m_custom_gradient(PyObject *self SKPY_UNUSED, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+    SKPY_KW_ARGS("custom_gradient", "rrr", "forward", "backward", "inputs");
     Conv c; skpy_conv_init(&c);
     const sk_function *fw, *bw;
     const sk_tensor *const *ins; int32_t n;
@@ -321,16 +312,14 @@ static PyObject *m_custom_gradient(PyObject *self, PyObject *const *args, Py_ssi
     skpy_conv_free(&c);
     return res;
 }
+SKPY_EXPORT(module, m_, custom_gradient, FASTKW,
+    "custom_gradient(forward, backward, inputs): forward(*inputs) -> y, backward(upstream, *inputs) -> gradients.");
 
-PyMethodDef skpy_autodiff_methods[] = {
-    {"custom_gradient", F(m_custom_gradient), FASTKW,
-     "custom_gradient(forward, backward, inputs): forward(*inputs) -> y, backward(upstream, *inputs) -> gradients."},
-    {NULL}
-};
+
+SKPY_SECTION(tape);
 
 int skpy_autodiff_init(PyObject *m) {
-    if (PyType_Ready(&TapeType) < 0 || PyType_Ready(&skpy_FunctionType) < 0) return -1;
-    Py_INCREF(&TapeType); PyModule_AddObject(m, "Tape", (PyObject *)&TapeType);
-    Py_INCREF(&skpy_FunctionType); PyModule_AddObject(m, "Function", (PyObject *)&skpy_FunctionType);
-    return 0;
+    PyTypeObject *tape = SKPY_SET_METHODS(tape_slots, tape) < 0 ? NULL : skpy_add_type(m, &tape_spec, NULL);
+    Py_XDECREF((PyObject *)tape);
+    return tape && (skpy_FunctionType = skpy_add_type(m, &function_spec, NULL)) ? 0 : -1;
 }

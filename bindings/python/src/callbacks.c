@@ -17,28 +17,28 @@ static PyObject *wrap_callback(int32_t st, sk_keras_callback *h) {
 }
 
 /* callback_create(class_name, config_json) */
-static PyObject *k_callback_create(PyObject *self, PyObject *args) {
-    (void)self;
+static PyObject *k_callback_create(PyObject *self SKPY_UNUSED, PyObject *args) {
     const char *cls, *cfg;
     if (!PyArg_ParseTuple(args, "ss", &cls, &cfg)) return NULL;
     sk_keras_callback *h = NULL;
     int32_t st = sk_callback_create(cls, cfg, &h);
     return wrap_callback(st, h);
 }
+SKPY_EXPORT(module, k_, callback_create, METH_VARARGS,
+    "callback_create(class_name, config_json) -> sk_keras_callback (a built-in keras.callbacks class).");
 
 /* callback_state(callback, name) -> float */
-static PyObject *k_callback_state(PyObject *self, PyObject *args) {
-    (void)self;
+static PyObject *k_callback_state(PyObject *self SKPY_UNUSED, PyObject *args) {
     PyObject *cap;
     const char *name;
-    if (!PyArg_ParseTuple(args, "Os", &cap, &name)) return NULL;
-    sk_keras_callback *h = HGET(sk_keras_callback, cap);
+    sk_keras_callback *h = skpy_parse_handle(args, "sk_keras_callback", "Os", &cap, &name);
     if (!h) return NULL;
     double v = 0;
     int32_t st = sk_keras_callback_state(h, name, &v);
     if (st) return skpy_raise_status(st);
     return PyFloat_FromDouble(v);
 }
+SKPY_EXPORT(module, k_, callback_state, METH_VARARGS, "callback_state(callback, name) -> float ('best', 'wait', ...).");
 
 /* ---- Python Callback subclasses: every hook calls dispatch(hook_name, index, logs, params) ---- */
 
@@ -131,8 +131,7 @@ static const sk_callback_hook py_hooks[14] = {
 
 /* callback_create_custom(dispatch, hook_names): a core callback running dispatch(hook, index,
  * logs, params) for the named hooks; dispatch returns whether to stop training. */
-static PyObject *k_callback_create_custom(PyObject *self, PyObject *args) {
-    (void)self;
+static PyObject *k_callback_create_custom(PyObject *self SKPY_UNUSED, PyObject *args) {
     PyObject *dispatch, *wanted;
     if (!PyArg_ParseTuple(args, "OO", &dispatch, &wanted)) return NULL;
     if (!PyCallable_Check(dispatch)) { PyErr_SetString(PyExc_TypeError, "callback_create_custom: dispatch must be callable"); return NULL; }
@@ -155,6 +154,9 @@ static PyObject *k_callback_create_custom(PyObject *self, PyObject *args) {
     int32_t st = sk_callback_create_custom(&hooks, dispatch, skpy_callback_destroy, &h);
     return wrap_callback(st, h);
 }
+SKPY_EXPORT(module, k_, callback_create_custom, METH_VARARGS,
+    "callback_create_custom(dispatch, hook_names) -> sk_keras_callback calling dispatch(hook, index, logs, params) "
+     "for the named hooks; a truthy result stops training; entries added to on_epoch_end's logs are passed on.");
 
 /* ---- LearningRateScheduler: schedule(epoch, lr) -> float ---- */
 static int32_t py_schedule(void *ud, int32_t epoch, double lr, double *out) {
@@ -170,8 +172,7 @@ static int32_t py_schedule(void *ud, int32_t epoch, double lr, double *out) {
 }
 
 /* callback_create_lr_scheduler(schedule, verbose) */
-static PyObject *k_callback_create_lr_scheduler(PyObject *self, PyObject *args) {
-    (void)self;
+static PyObject *k_callback_create_lr_scheduler(PyObject *self SKPY_UNUSED, PyObject *args) {
     PyObject *fn;
     int verbose = 0;
     if (!PyArg_ParseTuple(args, "Oi", &fn, &verbose)) return NULL;
@@ -181,6 +182,8 @@ static PyObject *k_callback_create_lr_scheduler(PyObject *self, PyObject *args) 
     int32_t st = sk_callback_create_lr_scheduler(py_schedule, fn, skpy_callback_destroy, verbose, &h);
     return wrap_callback(st, h);
 }
+SKPY_EXPORT(module, k_, callback_create_lr_scheduler, METH_VARARGS,
+    "callback_create_lr_scheduler(schedule, verbose) -> sk_keras_callback; schedule(epoch, lr) -> float.");
 
 /* (history dict, epoch numbers, params) of a fit; steals d. */
 PyObject *skpy_history_run(sk_history *h, PyObject *d) {
@@ -198,14 +201,3 @@ PyObject *skpy_history_run(sk_history *h, PyObject *d) {
     return r;
 }
 
-PyMethodDef skpy_callbacks_methods[] = {
-    {"callback_create", k_callback_create, METH_VARARGS,
-     "callback_create(class_name, config_json) -> sk_keras_callback (a built-in keras.callbacks class)."},
-    {"callback_state", k_callback_state, METH_VARARGS, "callback_state(callback, name) -> float ('best', 'wait', ...)."},
-    {"callback_create_custom", k_callback_create_custom, METH_VARARGS,
-     "callback_create_custom(dispatch, hook_names) -> sk_keras_callback calling dispatch(hook, index, logs, params) "
-     "for the named hooks; a truthy result stops training; entries added to on_epoch_end's logs are passed on."},
-    {"callback_create_lr_scheduler", k_callback_create_lr_scheduler, METH_VARARGS,
-     "callback_create_lr_scheduler(schedule, verbose) -> sk_keras_callback; schedule(epoch, lr) -> float."},
-    {NULL}
-};

@@ -20,7 +20,7 @@ int32_t skpy_dtype_code_of(PyObject *o, int allow_none) {
         PyErr_SetString(PyExc_TypeError, "a dtype is required, got None");
         return -1;
     }
-    if (Py_IS_TYPE(o, &skpy_DTypeType)) return ((DTypeObject *)o)->code;
+    if (Py_IS_TYPE(o, skpy_DTypeType)) return ((DTypeObject *)o)->code;
     if (PyLong_Check(o) && !PyBool_Check(o)) {
         long c = PyLong_AsLong(o);
         if (c == -1 && PyErr_Occurred()) return -1;
@@ -89,6 +89,15 @@ static int32_t format_dtype(const char *f, Py_ssize_t itemsize, int *widen) {
     }
 }
 
+static sk_tensor *cast_owned(sk_tensor *t, int32_t want) {
+    if (!t || !want || sk_tensor_dtype(t) == want) return t;
+    sk_tensor *c = NULL;
+    int32_t st = sk_tensor_cast(t, want, &c);
+    sk_tensor_release(t);
+    if (st) { skpy_raise_status(st); return NULL; }
+    return c;
+}
+
 static sk_tensor *from_buffer_obj(PyObject *o, int32_t want) {
     Py_buffer view;
     if (PyObject_GetBuffer(o, &view, PyBUF_RECORDS_RO) < 0) return NULL;
@@ -143,14 +152,7 @@ static sk_tensor *from_buffer_obj(PyObject *o, int32_t want) {
     PyMem_Free(tmp);
     PyBuffer_Release(&view);
     if (st) { skpy_raise_status(st); return NULL; }
-    if (want && want != dt) {
-        sk_tensor *c = NULL;
-        st = sk_tensor_cast(t, want, &c);
-        sk_tensor_release(t);
-        if (st) { skpy_raise_status(st); return NULL; }
-        t = c;
-    }
-    return t;
+    return cast_owned(t, want);
 }
 
 /* Scalars: kind 0 bool, 1 int (iv), 2 float (dv). */
@@ -205,7 +207,7 @@ static int leaf_kind(PyObject *o, ListInfo *li) {
     if (Tensor_Check(o) || Variable_Check(o)) { li->has_tensor = 1; return 3; }
     if (PyIndex_Check(o)) { if (li->kind < 1) li->kind = 1; return 1; }
     if (PyNumber_Check(o) && !PyUnicode_Check(o)) { li->kind = 2; return 2; }
-    PyErr_Format(PyExc_TypeError, "cannot convert %.100s to a tensor element", Py_TYPE(o)->tp_name);
+    PyErr_Format(PyExc_TypeError, "cannot convert %.100s to a tensor element", skpy_tname(o));
     return -1;
 }
 
@@ -228,9 +230,8 @@ static int list_scan(PyObject *o, int depth, ListInfo *li) {
         PyErr_SetString(PyExc_ValueError, "cannot convert a ragged nested sequence to a tensor");
         return -1;
     }
-    PyObject **items = PySequence_Fast_ITEMS(o);
     for (Py_ssize_t i = 0; i < n; i++) {
-        if (list_scan(items[i], depth + 1, li) < 0) return -1;
+        if (list_scan(PySequence_Fast_GET_ITEM(o, i), depth + 1, li) < 0) return -1;
     }
     if (n == 0 && depth + 1 != li->ndim) { /* empty list at the end */ }
     return 0;
@@ -239,8 +240,7 @@ static int list_scan(PyObject *o, int depth, ListInfo *li) {
 static int list_fill(PyObject *o, int kind, char **p) {
     if (PyList_Check(o) || PyTuple_Check(o)) {
         Py_ssize_t n = PySequence_Fast_GET_SIZE(o);
-        PyObject **items = PySequence_Fast_ITEMS(o);
-        for (Py_ssize_t i = 0; i < n; i++) if (list_fill(items[i], kind, p) < 0) return -1;
+        for (Py_ssize_t i = 0; i < n; i++) if (list_fill(PySequence_Fast_GET_ITEM(o, i), kind, p) < 0) return -1;
         return 0;
     }
     if (kind == 0) { *(uint8_t *)*p = (uint8_t)(o == Py_True); *p += 1; return 0; }
@@ -259,12 +259,11 @@ static int list_fill(PyObject *o, int kind, char **p) {
 
 static sk_tensor *from_tensor_list(PyObject *seq, int32_t want) {
     Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
-    PyObject **items = PySequence_Fast_ITEMS(seq);
     sk_tensor **ts = PyMem_Calloc((size_t)n, sizeof(sk_tensor *));
     if (!ts) { PyErr_NoMemory(); return NULL; }
     sk_tensor *out = NULL;
     Py_ssize_t i;
-    for (i = 0; i < n; i++) if (!(ts[i] = skpy_convert(items[i], want))) break;
+    for (i = 0; i < n; i++) if (!(ts[i] = skpy_convert(PySequence_Fast_GET_ITEM(seq, i), want))) break;
     if (i == n) {
         int32_t st = sk_stack((const sk_tensor *const *)ts, (int32_t)n, 0, &out);
         if (st) skpy_raise_status(st);
@@ -295,23 +294,7 @@ static sk_tensor *from_list(PyObject *o, int32_t want) {
     int32_t st = sk_tensor_from_data(buf, dt, li.shape, li.ndim, &t);
     PyMem_Free(buf);
     if (st) { skpy_raise_status(st); return NULL; }
-    if (target != dt) {
-        sk_tensor *c = NULL;
-        st = sk_tensor_cast(t, target, &c);
-        sk_tensor_release(t);
-        if (st) { skpy_raise_status(st); return NULL; }
-        t = c;
-    }
-    return t;
-}
-
-static sk_tensor *cast_owned(sk_tensor *t, int32_t want) {
-    if (!t || !want || sk_tensor_dtype(t) == want) return t;
-    sk_tensor *c = NULL;
-    int32_t st = sk_tensor_cast(t, want, &c);
-    sk_tensor_release(t);
-    if (st) { skpy_raise_status(st); return NULL; }
-    return c;
+    return cast_owned(t, target);
 }
 
 /* A new reference to a tensor handle for any tensor-like object. */
@@ -341,7 +324,7 @@ sk_tensor *skpy_convert(PyObject *o, int32_t want) {
     if (PyFloat_Check(o)) return skpy_make_scalar(2, 0, PyFloat_AS_DOUBLE(o), want);
     if (PyUnicode_Check(o) || PyBytes_Check(o)) {
         PyErr_Format(PyExc_TypeError, "cannot convert %.50s to a tensor: string tensors are not supported",
-                     Py_TYPE(o)->tp_name);
+                     skpy_tname(o));
         return NULL;
     }
     if (PyObject_CheckBuffer(o)) return from_buffer_obj(o, want);
@@ -355,7 +338,7 @@ sk_tensor *skpy_convert(PyObject *o, int32_t want) {
         PyObject *a = PyObject_CallMethod(o, "__array__", NULL);
         if (!a) return NULL;
         sk_tensor *t = PyObject_CheckBuffer(a) ? from_buffer_obj(a, want) : NULL;
-        if (!t && !PyErr_Occurred()) PyErr_Format(PyExc_TypeError, "cannot convert %.100s to a tensor", Py_TYPE(o)->tp_name);
+        if (!t && !PyErr_Occurred()) PyErr_Format(PyExc_TypeError, "cannot convert %.100s to a tensor", skpy_tname(o));
         Py_DECREF(a);
         return t;
     }
@@ -366,7 +349,7 @@ sk_tensor *skpy_convert(PyObject *o, int32_t want) {
         Py_DECREF(i);
         return t;
     }
-    if (PyFloat_Check(o) || (Py_TYPE(o)->tp_as_number && Py_TYPE(o)->tp_as_number->nb_float)) {
+    if (PyFloat_Check(o) || PyObject_HasAttrString((PyObject *)Py_TYPE(o), "__float__")) {
         double d = PyFloat_AsDouble(o);
         if (d == -1.0 && PyErr_Occurred()) return NULL;
         return skpy_make_scalar(2, 0, d, want);
@@ -378,7 +361,7 @@ sk_tensor *skpy_convert(PyObject *o, int32_t want) {
         Py_DECREF(l);
         return t;
     }
-    PyErr_Format(PyExc_TypeError, "cannot convert an object of type %.100s to a tensor", Py_TYPE(o)->tp_name);
+    PyErr_Format(PyExc_TypeError, "cannot convert an object of type %.100s to a tensor", skpy_tname(o));
     return NULL;
 }
 
@@ -437,13 +420,17 @@ int skpy_parse(const char *fname, PyObject *const *args, Py_ssize_t nargs, PyObj
     return 0;
 }
 
+/* An absent argument (NULL or None): 0 when it is optional (the caller stores NULL), else -1
+ * with exc saying what fn's argument name must be. */
+static int absent_arg(int optional, PyObject *exc, const char *fn, const char *name, const char *must) {
+    if (optional) return 0;
+    PyErr_Format(exc, "%s: argument '%s' must be %s", fn, name, must);
+    return -1;
+}
+
 int skpy_conv_tensor(Conv *c, PyObject *o, const char *fn, const char *name, int optional, const sk_tensor **out) {
-    if (!o || o == Py_None) {
-        if (optional) { *out = NULL; return 0; }
-        PyErr_Format(PyExc_ValueError, "%s: argument '%s' must be a tensor, got None", fn, name);
-        return -1;
-    }
-    if (Py_IS_TYPE(o, &skpy_TensorType)) {
+    if (!o || o == Py_None) { *out = NULL; return absent_arg(optional, PyExc_ValueError, fn, name, "a tensor, got None"); }
+    if (Py_IS_TYPE(o, skpy_TensorType)) {
         TensorObject *t = (TensorObject *)o;
         *out = t->h;
         c->elems += tensor_size(t);
@@ -498,7 +485,7 @@ int skpy_conv_f64(PyObject *o, const char *fn, const char *name, double *out) {
     }
     double d = PyFloat_AsDouble(o);
     if (d == -1.0 && PyErr_Occurred()) {
-        PyErr_Format(PyExc_TypeError, "%s: argument '%s' must be a number, got %.100s", fn, name, Py_TYPE(o)->tp_name);
+        PyErr_Format(PyExc_TypeError, "%s: argument '%s' must be a number, got %.100s", fn, name, skpy_tname(o));
         return -1;
     }
     *out = d;
@@ -545,7 +532,7 @@ int skpy_conv_scalar(PyObject *o, const char *fn, const char *name, sk_scalar_va
 int skpy_conv_i64(PyObject *o, const char *fn, const char *name, int64_t *out) {
     PyObject *i = PyNumber_Index(o);
     if (!i) {
-        PyErr_Format(PyExc_TypeError, "%s: argument '%s' must be an integer, got %.100s", fn, name, Py_TYPE(o)->tp_name);
+        PyErr_Format(PyExc_TypeError, "%s: argument '%s' must be an integer, got %.100s", fn, name, skpy_tname(o));
         return -1;
     }
     long long v = PyLong_AsLongLong(i);
@@ -593,7 +580,7 @@ static int read_ints(Conv *c, PyObject *o, const char *fn, const char *name, con
     PyObject *seq = PySequence_Fast(o, "");
     if (!seq) {
         PyErr_Clear();
-        PyErr_Format(PyExc_TypeError, "%s: argument '%s' must be a sequence of integers, got %.100s", fn, name, Py_TYPE(o)->tp_name);
+        PyErr_Format(PyExc_TypeError, "%s: argument '%s' must be a sequence of integers, got %.100s", fn, name, skpy_tname(o));
         return -1;
     }
     Py_ssize_t len = PySequence_Fast_GET_SIZE(seq);
@@ -719,12 +706,8 @@ int skpy_conv_seed(PyObject *o, const char *fn, const char *name, uint64_t *seed
 }
 
 int skpy_conv_function(Conv *c, PyObject *o, const char *fn, const char *name, int optional, const sk_function **out) {
-    if (!o || o == Py_None) {
-        if (optional) { *out = NULL; return 0; }
-        PyErr_Format(PyExc_TypeError, "%s: argument '%s' must be callable", fn, name);
-        return -1;
-    }
-    if (Py_IS_TYPE(o, &skpy_FunctionType)) { *out = ((FunctionObject *)o)->f; return 0; }
+    if (!o || o == Py_None) { *out = NULL; return absent_arg(optional, PyExc_TypeError, fn, name, "callable"); }
+    if (Py_IS_TYPE(o, skpy_FunctionType)) { *out = ((FunctionObject *)o)->f; return 0; }
     if (c->nfns >= 4) { PyErr_SetString(PyExc_ValueError, "too many function arguments"); return -1; }
     sk_function *f = skpy_make_function(o);
     if (!f) return -1;
@@ -770,3 +753,9 @@ int skpy_tlist_from(PyObject *o, TList *l) {
     return 0;
 }
 
+int skpy_fast_pair(PyObject *a, PyObject *b, const char *ma, const char *mb, PyObject **fa, PyObject **fb, Py_ssize_t *n) {
+    if (!(*fa = PySequence_Fast(a, ma))) return -1;
+    if (!(*fb = PySequence_Fast(b, mb))) { Py_CLEAR(*fa); return -1; }
+    *n = PySequence_Fast_GET_SIZE(*fa);
+    return 0;
+}

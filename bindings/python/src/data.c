@@ -109,7 +109,7 @@ static int32_t gen_next(void *ud, int64_t pass, int64_t index, sk_dataset_elemen
 }
 
 static void gen_close(void *ud, int64_t pass) {
-    if (!Py_IsInitialized() || _Py_IsFinalizing()) return;
+    if (!Py_IsInitialized() || skpy_finalizing) return;
     PyGILState_STATE g = PyGILState_Ensure();
     PyObject *r = PyObject_CallFunction(PyTuple_GET_ITEM((PyObject *)ud, 1), "L", (long long)pass);
     if (!r) PyErr_WriteUnraisable(PyTuple_GET_ITEM((PyObject *)ud, 1));
@@ -440,37 +440,33 @@ static PyObject *d_model_predict_dataset(PyObject *self, PyObject *args) {
 
 /* The module functions of this file: `_native.<name>` is d_<name> (their arguments are in the
  * comments above each; swiftkeras.data is the documented API). */
-#define DATA_FN(name, flags) {#name, (PyCFunction)(void (*)(void))d_##name, flags, NULL}
-PyMethodDef skpy_data_methods[] = {
-    DATA_FN(dataset_from_tensor_slices, METH_VARARGS),
-    DATA_FN(dataset_from_tensors, METH_VARARGS),
-    DATA_FN(dataset_range, METH_VARARGS),
-    DATA_FN(dataset_from_generator, METH_VARARGS),
-    DATA_FN(dataset_batch, METH_VARARGS),
-    DATA_FN(dataset_padded_batch, METH_VARARGS),
-    DATA_FN(dataset_rebatch, METH_VARARGS),
-    DATA_FN(dataset_unbatch, METH_O),
-    DATA_FN(dataset_shuffle, METH_VARARGS),
-    DATA_FN(dataset_repeat, METH_VARARGS),
-    DATA_FN(dataset_take, METH_VARARGS),
-    DATA_FN(dataset_skip, METH_VARARGS),
-    DATA_FN(dataset_map, METH_VARARGS),
-    DATA_FN(dataset_filter, METH_VARARGS),
-    DATA_FN(dataset_zip, METH_O),
-    DATA_FN(dataset_concatenate, METH_VARARGS),
-    DATA_FN(dataset_enumerate, METH_VARARGS),
-    DATA_FN(dataset_prefetch, METH_VARARGS),
-    DATA_FN(dataset_cache, METH_O),
-    DATA_FN(dataset_timeseries, METH_VARARGS),
-    DATA_FN(dataset_cardinality, METH_O),
-    DATA_FN(dataset_structure, METH_O),
-    DATA_FN(dataset_element_spec, METH_O),
-    DATA_FN(dataset_iterator, METH_O),
-    DATA_FN(dataset_iterator_next, METH_O),
-    DATA_FN(to_categorical, METH_VARARGS),
-    DATA_FN(pad_sequences, METH_VARARGS),
-    DATA_FN(model_evaluate_dataset, METH_VARARGS),
-    DATA_FN(model_predict_dataset, METH_VARARGS),
-    {NULL}
-};
+SKPY_EXPORT(module, d_, dataset_from_tensor_slices, METH_VARARGS, NULL);
+SKPY_EXPORT(module, d_, dataset_from_tensors, METH_VARARGS, NULL);
+SKPY_EXPORT(module, d_, dataset_range, METH_VARARGS, NULL);
+SKPY_EXPORT(module, d_, dataset_from_generator, METH_VARARGS, NULL);
+SKPY_EXPORT(module, d_, dataset_batch, METH_VARARGS, NULL);
+SKPY_EXPORT(module, d_, dataset_padded_batch, METH_VARARGS, NULL);
+SKPY_EXPORT(module, d_, dataset_rebatch, METH_VARARGS, NULL);
+SKPY_EXPORT(module, d_, dataset_unbatch, METH_O, NULL);
+SKPY_EXPORT(module, d_, dataset_shuffle, METH_VARARGS, NULL);
+SKPY_EXPORT(module, d_, dataset_repeat, METH_VARARGS, NULL);
+SKPY_EXPORT(module, d_, dataset_take, METH_VARARGS, NULL);
+SKPY_EXPORT(module, d_, dataset_skip, METH_VARARGS, NULL);
+SKPY_EXPORT(module, d_, dataset_map, METH_VARARGS, NULL);
+SKPY_EXPORT(module, d_, dataset_filter, METH_VARARGS, NULL);
+SKPY_EXPORT(module, d_, dataset_zip, METH_O, NULL);
+SKPY_EXPORT(module, d_, dataset_concatenate, METH_VARARGS, NULL);
+SKPY_EXPORT(module, d_, dataset_enumerate, METH_VARARGS, NULL);
+SKPY_EXPORT(module, d_, dataset_prefetch, METH_VARARGS, NULL);
+SKPY_EXPORT(module, d_, dataset_cache, METH_O, NULL);
+SKPY_EXPORT(module, d_, dataset_timeseries, METH_VARARGS, NULL);
+SKPY_EXPORT(module, d_, dataset_cardinality, METH_O, NULL);
+SKPY_EXPORT(module, d_, dataset_structure, METH_O, NULL);
+SKPY_EXPORT(module, d_, dataset_element_spec, METH_O, NULL);
+SKPY_EXPORT(module, d_, dataset_iterator, METH_O, NULL);
+SKPY_EXPORT(module, d_, dataset_iterator_next, METH_O, NULL);
+SKPY_EXPORT(module, d_, to_categorical, METH_VARARGS, NULL);
+SKPY_EXPORT(module, d_, pad_sequences, METH_VARARGS, NULL);
+SKPY_EXPORT(module, d_, model_evaluate_dataset, METH_VARARGS, NULL);
+SKPY_EXPORT(module, d_, model_predict_dataset, METH_VARARGS, NULL);
 #undef DATA_FN

@@ -36,7 +36,7 @@ static PyObject *dt_np(DTypeObject *d, void *c) {
     Py_DECREF(np);
     return r;
 }
-static PyObject *dt_self(DTypeObject *d, void *c) { (void)c; Py_INCREF(d); return (PyObject *)d; }
+static PyObject *dt_self(DTypeObject *d, void *c) { (void)c; Py_INCREF((PyObject *)d); return (PyObject *)d; }
 static PyObject *dt_reduce(DTypeObject *d, PyObject *u) {
     (void)u;
     PyObject *mod = PyImport_ImportModule("swiftkeras._native");
@@ -59,38 +59,33 @@ static PyGetSetDef dtype_getset[] = {
     {"base_dtype", (getter)dt_self, NULL, NULL, NULL},
     {NULL}
 };
-static PyMethodDef dtype_methods[] = {{"__reduce__", (PyCFunction)dt_reduce, METH_NOARGS, NULL}, {NULL}};
-PyTypeObject skpy_DTypeType = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "swiftkeras.DType", .tp_basicsize = sizeof(DTypeObject),
-    .tp_repr = (reprfunc)dt_repr, .tp_str = (reprfunc)dt_str, .tp_hash = (hashfunc)dt_hash,
-    .tp_richcompare = dt_cmp, .tp_flags = Py_TPFLAGS_DEFAULT, .tp_getset = dtype_getset,
-    .tp_methods = dtype_methods, .tp_doc = "A tensor element type (like tf.DType).",
+static PyMethodDef dtype_methods[] = {SKPY_FN_AS("__reduce__", dt_reduce, METH_NOARGS, NULL), {NULL}};
+static PyType_Slot dtype_slots[] = {
+    {Py_tp_repr, dt_repr}, {Py_tp_str, dt_str}, {Py_tp_hash, dt_hash}, {Py_tp_richcompare, dt_cmp},
+    {Py_tp_getset, dtype_getset}, {Py_tp_methods, dtype_methods}, {Py_tp_doc, "A tensor element type (like tf.DType)."},
+    {0, NULL}
 };
+static PyType_Spec dtype_spec = {"swiftkeras.DType", sizeof(DTypeObject), 0, Py_TPFLAGS_DEFAULT, dtype_slots};
+PyTypeObject *skpy_DTypeType;
 
-static PyObject *m_as_dtype(PyObject *self, PyObject *o) {
-    (void)self;
+static PyObject *m_as_dtype(PyObject *self SKPY_UNUSED, PyObject *o) {
     int32_t d = skpy_dtype_code_of(o, 0);
     if (d < 0) return NULL;
     Py_INCREF(skpy_dtype_objs[d]);
     return skpy_dtype_objs[d];
 }
+SKPY_EXPORT(module, m_, as_dtype, METH_O, "as_dtype(x) -> DType (from a name, code, numpy dtype or Python type).");
 
-PyMethodDef skpy_dtype_methods[] = {
-    {"as_dtype", m_as_dtype, METH_O, "as_dtype(x) -> DType (from a name, code, numpy dtype or Python type)."},
-    {NULL}
-};
 
 int skpy_dtype_init(PyObject *m) {
-    if (PyType_Ready(&skpy_DTypeType) < 0) return -1;
-    Py_INCREF(&skpy_DTypeType); PyModule_AddObject(m, "DType", (PyObject *)&skpy_DTypeType);
+    if (!(skpy_DTypeType = skpy_add_type(m, &dtype_spec, NULL))) return -1;
     for (int i = 1; i <= 8; i++) {
-        DTypeObject *d = PyObject_New(DTypeObject, &skpy_DTypeType);
+        DTypeObject *d = PyObject_New(DTypeObject, skpy_DTypeType);
         if (!d) return -1;
         d->code = i;
         d->name = PyUnicode_InternFromString(skpy_dtype_names[i]);
         skpy_dtype_objs[i] = (PyObject *)d;
-        Py_INCREF(d);
+        Py_INCREF(skpy_dtype_objs[i]);
         PyModule_AddObject(m, skpy_dtype_names[i], (PyObject *)d);
     }
     return 0;

@@ -38,7 +38,7 @@ PyObject *skpy_raise_status(int32_t st) {
 }
 
 void skpy_callback_destroy(void *ud) {
-    if (!Py_IsInitialized() || _Py_IsFinalizing()) return;
+    if (!Py_IsInitialized() || skpy_finalizing) return;
     PyGILState_STATE g = PyGILState_Ensure();
     Py_DECREF((PyObject *)ud);
     PyGILState_Release(g);

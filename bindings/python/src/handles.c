@@ -1,6 +1,7 @@
 /* Keras handles (layers, models, optimizers, losses, metrics, keras tensors) travel as
  * PyCapsules named after their C type; the capsule owns one reference. */
 #include "native.h"
+#include <stdarg.h>
 
 /* skpy_wrap_T: a capsule owning h (released when the wrap fails). */
 #define WRAP_HANDLE(T) \
@@ -24,9 +25,20 @@ void *skpy_handle_get(PyObject *o, const char *name) {
     void *p = PyCapsule_IsValid(o, name) ? PyCapsule_GetPointer(o, name) : NULL;
     if (!p) {
         PyErr_Clear();
-        PyErr_Format(PyExc_TypeError, "expected a %s handle, got %.100s", name, Py_TYPE(o)->tp_name);
+        PyErr_Format(PyExc_TypeError, "expected a %s handle, got %.100s", name, skpy_tname(o));
     }
     return p;
+}
+
+void *skpy_parse_handle(PyObject *args, const char *name, const char *fmt, ...) {
+    va_list va, first;
+    va_start(va, fmt);
+    va_copy(first, va);
+    int ok = PyArg_VaParse(args, fmt, va);
+    PyObject **cap = va_arg(first, PyObject **);
+    va_end(first);
+    va_end(va);
+    return ok ? skpy_handle_get(*cap, name) : NULL;
 }
 
 /* borrowed handle pointers from a sequence of capsules */

@@ -15,6 +15,7 @@ static PyObject *shape_tuple(const int64_t *s, int32_t nd) {
 
 /* ---- layers ---- */
 SKPY_CREATE_BY_CONFIG(k_layer_create, sk_layer, sk_layer_create)
+SKPY_EXPORT(module, k_, layer_create, METH_VARARGS, "layer_create(class_name, config_json=None) -> layer handle.");
 
 /* user_data of a custom layer: a tuple (build or None, call) */
 int32_t skpy_custom_build(void *ud, sk_layer *layer, const int64_t *shape, int32_t nd) {
@@ -71,14 +72,14 @@ int skpy_custom_callbacks(PyObject *args, const char *fn, const char **name, PyO
 }
 
 SKPY_CREATE_CUSTOM(k_layer_create_custom, "layer_create_custom", sk_layer, sk_layer_create_custom)
+SKPY_EXPORT(module, k_, layer_create_custom, METH_VARARGS,
+    "layer_create_custom(name, build(layer, shape) or None, call(inputs, training)) -> layer handle.");
 
-static PyObject *k_layer_add_weight(PyObject *self, PyObject *args) {
-    (void)self;
+static PyObject *k_layer_add_weight(PyObject *self SKPY_UNUSED, PyObject *args) {
     PyObject *lc, *shape;
     const char *name, *init = NULL;
     int trainable = 1;
-    if (!PyArg_ParseTuple(args, "OsO|zp", &lc, &name, &shape, &init, &trainable)) return NULL;
-    sk_layer *l = HGET(sk_layer, lc);
+    sk_layer *l = skpy_parse_handle(args, "sk_layer", "OsO|zp", &lc, &name, &shape, &init, &trainable);
     if (!l) return NULL;
     Conv c; skpy_conv_init(&c);
     const int64_t *dims; int32_t nd;
@@ -89,13 +90,13 @@ static PyObject *k_layer_add_weight(PyObject *self, PyObject *args) {
     if (st) return skpy_raise_status(st);
     return skpy_wrap_variable(v);
 }
+SKPY_EXPORT(module, k_, layer_add_weight, METH_VARARGS,
+    "layer_add_weight(layer, name, shape, initializer=None, trainable=True) -> Variable.");
 
-static PyObject *k_layer_call(PyObject *self, PyObject *args) {
-    (void)self;
+static PyObject *k_layer_call(PyObject *self SKPY_UNUSED, PyObject *args) {
     PyObject *lc, *x;
     int training = 0;
-    if (!PyArg_ParseTuple(args, "OO|p", &lc, &x, &training)) return NULL;
-    sk_layer *l = HGET(sk_layer, lc);
+    sk_layer *l = skpy_parse_handle(args, "sk_layer", "OO|p", &lc, &x, &training);
     if (!l) return NULL;
     TList tl;
     if (skpy_tlist_from(x, &tl) < 0) return NULL;
@@ -104,6 +105,7 @@ static PyObject *k_layer_call(PyObject *self, PyObject *args) {
     skpy_tlist_free(&tl);
     return skpy_finish(st, out);
 }
+SKPY_EXPORT(module, k_, layer_call, METH_VARARGS, "layer_call(layer, inputs, training=False) -> Tensor.");
 
 /* the source of k_layer_weights' skpy_fetch_owned */
 typedef struct { const sk_layer *l; uint8_t trainable_only; } layer_query;
@@ -115,22 +117,20 @@ static int32_t fill_variables(const void *q, void **a, int32_t cap, int32_t *n) 
     return sk_layer_variables(lq->l, lq->trainable_only, (sk_variable **)a, cap, n);
 }
 
-static PyObject *k_layer_weights(PyObject *self, PyObject *args) {
-    (void)self;
+static PyObject *k_layer_weights(PyObject *self SKPY_UNUSED, PyObject *args) {
     PyObject *lc;
     int vars = 0, trainable_only = 0;
-    if (!PyArg_ParseTuple(args, "O|pp", &lc, &vars, &trainable_only)) return NULL;
-    sk_layer *l = HGET(sk_layer, lc);
+    sk_layer *l = skpy_parse_handle(args, "sk_layer", "O|pp", &lc, &vars, &trainable_only);
     if (!l) return NULL;
     layer_query q = {l, (uint8_t)trainable_only};
     return vars ? skpy_fetch_owned(&q, fill_variables, SKPY_OWNED_VARIABLE) : skpy_fetch_owned(&q, fill_weights, SKPY_OWNED_TENSOR);
 }
+SKPY_EXPORT(module, k_, layer_weights, METH_VARARGS,
+    "layer_weights(layer, as_variables=False, trainable_only=False) -> list.");
 
-static PyObject *k_layer_set_weights(PyObject *self, PyObject *args) {
-    (void)self;
+static PyObject *k_layer_set_weights(PyObject *self SKPY_UNUSED, PyObject *args) {
     PyObject *lc, *vals;
-    if (!PyArg_ParseTuple(args, "OO", &lc, &vals)) return NULL;
-    sk_layer *l = HGET(sk_layer, lc);
+    sk_layer *l = skpy_parse_handle(args, "sk_layer", "OO", &lc, &vals);
     if (!l) return NULL;
     PyObject *f = PySequence_Fast(vals, "set_weights: expected a list of arrays");
     if (!f) return NULL;
@@ -142,27 +142,29 @@ static PyObject *k_layer_set_weights(PyObject *self, PyObject *args) {
     skpy_tlist_free(&tl);
     return skpy_none_or_raise(st);
 }
+SKPY_EXPORT(module, k_, layer_set_weights, METH_VARARGS, "layer_set_weights(layer, values).");
 
 SKPY_HANDLE_STRING(k_layer_name, sk_layer, sk_layer_name)
+SKPY_EXPORT(module, k_, layer_name, METH_O, "layer_name(layer) -> str.");
 SKPY_HANDLE_STRING(k_layer_class_name, sk_layer, sk_layer_class_name)
+SKPY_EXPORT(module, k_, layer_class_name, METH_O, "layer_class_name(layer) -> str.");
 
-static PyObject *k_layer_count_params(PyObject *self, PyObject *lc) {
-    (void)self;
+static PyObject *k_layer_count_params(PyObject *self SKPY_UNUSED, PyObject *lc) {
     sk_layer *l = HGET(sk_layer, lc);
     if (!l) return NULL;
     return PyLong_FromLongLong(sk_layer_count_params(l));
 }
+SKPY_EXPORT(module, k_, layer_count_params, METH_O, "layer_count_params(layer) -> int.");
 
 static int32_t track(void *parent, void *child) { return sk_layer_track(parent, child); }
 
-static PyObject *k_layer_track(PyObject *self, PyObject *args) {
-    (void)self;
+static PyObject *k_layer_track(PyObject *self SKPY_UNUSED, PyObject *args) {
     return skpy_pair_call(args, "sk_layer", "sk_layer", track);
 }
+SKPY_EXPORT(module, k_, layer_track, METH_VARARGS, "layer_track(parent_layer, child_layer).");
 
 /* ---- functional API ---- */
-static PyObject *k_input(PyObject *self, PyObject *args) {
-    (void)self;
+static PyObject *k_input(PyObject *self SKPY_UNUSED, PyObject *args) {
     PyObject *shape, *dtype = Py_None, *name = Py_None;
     if (!PyArg_ParseTuple(args, "O|OO", &shape, &dtype, &name)) return NULL;
     int32_t d = dtype == Py_None ? SK_FLOAT32 : skpy_dtype_code_of(dtype, 0);
@@ -177,12 +179,11 @@ static PyObject *k_input(PyObject *self, PyObject *args) {
     skpy_conv_free(&c);
     return KH_FINISH(sk_keras_tensor, st, kt);
 }
+SKPY_EXPORT(module, k_, input, METH_VARARGS, "input(shape, dtype=float32, name=None) -> keras tensor handle.");
 
-static PyObject *k_layer_call_symbolic(PyObject *self, PyObject *args) {
-    (void)self;
+static PyObject *k_layer_call_symbolic(PyObject *self SKPY_UNUSED, PyObject *args) {
     PyObject *lc, *ins;
-    if (!PyArg_ParseTuple(args, "OO", &lc, &ins)) return NULL;
-    sk_layer *l = HGET(sk_layer, lc);
+    sk_layer *l = skpy_parse_handle(args, "sk_layer", "OO", &lc, &ins);
     if (!l) return NULL;
     int32_t n;
     void **a = skpy_hlist_from(ins, "sk_keras_tensor", &n);
@@ -192,9 +193,10 @@ static PyObject *k_layer_call_symbolic(PyObject *self, PyObject *args) {
     PyMem_Free(a);
     return KH_FINISH(sk_keras_tensor, st, kt);
 }
+SKPY_EXPORT(module, k_, layer_call_symbolic, METH_VARARGS,
+    "layer_call_symbolic(layer, [keras tensors]) -> keras tensor.");
 
-static PyObject *k_keras_tensor_shape(PyObject *self, PyObject *kc) {
-    (void)self;
+static PyObject *k_keras_tensor_shape(PyObject *self SKPY_UNUSED, PyObject *kc) {
     sk_keras_tensor *kt = HGET(sk_keras_tensor, kc);
     if (!kt) return NULL;
     int64_t dims[64]; int32_t nd = 0;
@@ -202,20 +204,5 @@ static PyObject *k_keras_tensor_shape(PyObject *self, PyObject *kc) {
     if (st) return skpy_raise_status(st);
     return shape_tuple(dims, nd);
 }
+SKPY_EXPORT(module, k_, keras_tensor_shape, METH_O, "keras_tensor_shape(kt) -> tuple (None = unknown).");
 
-PyMethodDef skpy_layers_methods[] = {
-    {"layer_create", k_layer_create, METH_VARARGS, "layer_create(class_name, config_json=None) -> layer handle."},
-    {"layer_create_custom", k_layer_create_custom, METH_VARARGS, "layer_create_custom(name, build(layer, shape) or None, call(inputs, training)) -> layer handle."},
-    {"layer_add_weight", k_layer_add_weight, METH_VARARGS, "layer_add_weight(layer, name, shape, initializer=None, trainable=True) -> Variable."},
-    {"layer_call", k_layer_call, METH_VARARGS, "layer_call(layer, inputs, training=False) -> Tensor."},
-    {"layer_weights", k_layer_weights, METH_VARARGS, "layer_weights(layer, as_variables=False, trainable_only=False) -> list."},
-    {"layer_set_weights", k_layer_set_weights, METH_VARARGS, "layer_set_weights(layer, values)."},
-    {"layer_name", k_layer_name, METH_O, "layer_name(layer) -> str."},
-    {"layer_class_name", k_layer_class_name, METH_O, "layer_class_name(layer) -> str."},
-    {"layer_count_params", k_layer_count_params, METH_O, "layer_count_params(layer) -> int."},
-    {"layer_track", k_layer_track, METH_VARARGS, "layer_track(parent_layer, child_layer)."},
-    {"input", k_input, METH_VARARGS, "input(shape, dtype=float32, name=None) -> keras tensor handle."},
-    {"layer_call_symbolic", k_layer_call_symbolic, METH_VARARGS, "layer_call_symbolic(layer, [keras tensors]) -> keras tensor."},
-    {"keras_tensor_shape", k_keras_tensor_shape, METH_O, "keras_tensor_shape(kt) -> tuple (None = unknown)."},
-    {NULL}
-};

@@ -6,6 +6,8 @@ static int32_t loss_create(const char *name, const char *config, sk_loss **out) 
     return config ? sk_loss_create_config(name, config, out) : sk_loss_create(name, out);
 }
 SKPY_CREATE_BY_CONFIG(k_loss_create, sk_loss, loss_create)
+SKPY_EXPORT(module, k_, loss_create, METH_VARARGS,
+    "loss_create(name, config_json=None) -> loss handle (a built-in loss with Keras arguments).");
 
 /* fn(y_true, y_pred) -> tensor as an sk_loss_fn; user_data is fn (also for custom metrics). */
 int32_t skpy_custom_loss(void *ud, const sk_tensor *yt, const sk_tensor *yp, sk_tensor **out) {
@@ -28,8 +30,7 @@ int skpy_parse_loss_fn(PyObject *args, const char *fmt, const char *msg, PyObjec
     return 0;
 }
 
-static PyObject *k_loss_create_custom(PyObject *self, PyObject *args) {
-    (void)self;
+static PyObject *k_loss_create_custom(PyObject *self SKPY_UNUSED, PyObject *args) {
     PyObject *fn;
     const char *config = NULL;
     if (skpy_parse_loss_fn(args, "O|z", "a custom loss must be callable", &fn, &config) < 0) return NULL;
@@ -37,6 +38,8 @@ static PyObject *k_loss_create_custom(PyObject *self, PyObject *args) {
     int32_t st = sk_loss_create_custom_ex(skpy_custom_loss, fn, skpy_callback_destroy, config, &l);
     return KH_FINISH(sk_loss, st, l);
 }
+SKPY_EXPORT(module, k_, loss_create_custom, METH_VARARGS,
+    "loss_create_custom(fn(y_true, y_pred), config_json=None) -> loss handle (reduction, name, dtype, match_ranks).");
 
 int skpy_conv_targets(PyObject *yt, PyObject *yp, PyObject *sw, sk_tensor *t[3]) {
     t[0] = skpy_convert(yt, 0);
@@ -58,8 +61,7 @@ int skpy_parse_targets(PyObject *args, const char *name, void **h, sk_tensor *t[
     return skpy_conv_targets(yt, yp, sw, t);
 }
 
-static PyObject *k_loss_call(PyObject *self, PyObject *args) {
-    (void)self;
+static PyObject *k_loss_call(PyObject *self SKPY_UNUSED, PyObject *args) {
     void *l;
     sk_tensor *t[3];
     if (skpy_parse_targets(args, "sk_loss", &l, t) < 0) return NULL;
@@ -68,11 +70,5 @@ static PyObject *k_loss_call(PyObject *self, PyObject *args) {
     skpy_targets_free(t);
     return skpy_finish(st, out);
 }
+SKPY_EXPORT(module, k_, loss_call, METH_VARARGS, "loss_call(loss, y_true, y_pred, sample_weight=None) -> Tensor.");
 
-PyMethodDef skpy_losses_methods[] = {
-    {"loss_create", k_loss_create, METH_VARARGS, "loss_create(name, config_json=None) -> loss handle (a built-in loss with Keras arguments)."},
-    {"loss_create_custom", k_loss_create_custom, METH_VARARGS,
-     "loss_create_custom(fn(y_true, y_pred), config_json=None) -> loss handle (reduction, name, dtype, match_ranks)."},
-    {"loss_call", k_loss_call, METH_VARARGS, "loss_call(loss, y_true, y_pred, sample_weight=None) -> Tensor."},
-    {NULL}
-};

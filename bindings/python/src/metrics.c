@@ -4,9 +4,9 @@
 #include "native.h"
 
 SKPY_CREATE_BY_CONFIG(k_metric_create, sk_metric, sk_metric_create)
+SKPY_EXPORT(module, k_, metric_create, METH_VARARGS, "metric_create(name, config_json=None) -> metric handle.");
 
-static PyObject *k_metric_create_custom(PyObject *self, PyObject *args) {
-    (void)self;
+static PyObject *k_metric_create_custom(PyObject *self SKPY_UNUSED, PyObject *args) {
     PyObject *fn;
     const char *name;
     if (skpy_parse_loss_fn(args, "Os", "a custom metric function must be callable", &fn, &name) < 0) return NULL;
@@ -14,9 +14,10 @@ static PyObject *k_metric_create_custom(PyObject *self, PyObject *args) {
     int32_t st = sk_metric_create_custom(skpy_custom_loss, fn, skpy_callback_destroy, name, &m);
     return KH_FINISH(sk_metric, st, m);
 }
+SKPY_EXPORT(module, k_, metric_create_custom, METH_VARARGS,
+    "metric_create_custom(fn(y_true, y_pred), name) -> metric handle.");
 
-static PyObject *k_metric_update_state(PyObject *self, PyObject *args) {
-    (void)self;
+static PyObject *k_metric_update_state(PyObject *self SKPY_UNUSED, PyObject *args) {
     void *m;
     sk_tensor *t[3];
     if (skpy_parse_targets(args, "sk_metric", &m, t) < 0) return NULL;
@@ -24,25 +25,28 @@ static PyObject *k_metric_update_state(PyObject *self, PyObject *args) {
     skpy_targets_free(t);
     return skpy_none_or_raise(st);
 }
+SKPY_EXPORT(module, k_, metric_update_state, METH_VARARGS,
+    "metric_update_state(metric, y_true, y_pred, sample_weight=None).");
 
-static PyObject *k_metric_result(PyObject *self, PyObject *mc) {
-    (void)self;
+static PyObject *k_metric_result(PyObject *self SKPY_UNUSED, PyObject *mc) {
     sk_metric *m = HGET(sk_metric, mc);
     if (!m) return NULL;
     sk_tensor *out = NULL;
     int32_t st = sk_metric_result(m, &out);
     return skpy_finish(st, out);
 }
+SKPY_EXPORT(module, k_, metric_result, METH_O, "metric_result(metric) -> Tensor.");
 
-static PyObject *k_metric_reset_state(PyObject *self, PyObject *mc) {
-    (void)self;
+static PyObject *k_metric_reset_state(PyObject *self SKPY_UNUSED, PyObject *mc) {
     sk_metric *m = HGET(sk_metric, mc);
     if (!m) return NULL;
     int32_t st = sk_metric_reset_state(m);
     return skpy_none_or_raise(st);
 }
+SKPY_EXPORT(module, k_, metric_reset_state, METH_O, "metric_reset_state(metric).");
 
 SKPY_HANDLE_STRING(k_metric_name, sk_metric, sk_metric_name)
+SKPY_EXPORT(module, k_, metric_name, METH_O, "metric_name(metric) -> str.");
 
 /* Stateful custom metrics: user_data is a tuple (update(y_true, y_pred, sample_weight_or_None),
  * result(), reset()). */
@@ -84,8 +88,7 @@ static int32_t pm_reset(void *ud) {
     return rc;
 }
 
-static PyObject *k_metric_create_callbacks(PyObject *self, PyObject *args) {
-    (void)self;
+static PyObject *k_metric_create_callbacks(PyObject *self SKPY_UNUSED, PyObject *args) {
     const char *name;
     PyObject *upd, *res, *rst;
     if (!PyArg_ParseTuple(args, "sOOO", &name, &upd, &res, &rst)) return NULL;
@@ -99,10 +102,11 @@ static PyObject *k_metric_create_callbacks(PyObject *self, PyObject *args) {
     int32_t st = sk_metric_create_callbacks(name, pm_update, pm_result, pm_reset, fns, skpy_callback_destroy, &m);
     return KH_FINISH(sk_metric, st, m);   /* on failure destroy already released fns */
 }
+SKPY_EXPORT(module, k_, metric_create_callbacks, METH_VARARGS,
+    "metric_create_callbacks(name, update(y_true, y_pred, sample_weight), result(), reset()) -> metric handle.");
 
 /* metric_function(name, config_json or None, y_true, y_pred) -> Tensor (sk_metric_function). */
-static PyObject *k_metric_function(PyObject *self, PyObject *args) {
-    (void)self;
+static PyObject *k_metric_function(PyObject *self SKPY_UNUSED, PyObject *args) {
     const char *name, *config = NULL;
     PyObject *yt, *yp;
     if (!PyArg_ParseTuple(args, "szOO", &name, &config, &yt, &yp)) return NULL;
@@ -113,17 +117,6 @@ static PyObject *k_metric_function(PyObject *self, PyObject *args) {
     skpy_targets_free(t);
     return skpy_finish(st, out);
 }
+SKPY_EXPORT(module, k_, metric_function, METH_VARARGS,
+    "metric_function(name, config_json, y_true, y_pred) -> Tensor: keras.metrics.<name> / keras.losses.<name> per-sample values.");
 
-PyMethodDef skpy_metrics_methods[] = {
-    {"metric_create", k_metric_create, METH_VARARGS, "metric_create(name, config_json=None) -> metric handle."},
-    {"metric_create_custom", k_metric_create_custom, METH_VARARGS, "metric_create_custom(fn(y_true, y_pred), name) -> metric handle."},
-    {"metric_create_callbacks", k_metric_create_callbacks, METH_VARARGS,
-     "metric_create_callbacks(name, update(y_true, y_pred, sample_weight), result(), reset()) -> metric handle."},
-    {"metric_update_state", k_metric_update_state, METH_VARARGS, "metric_update_state(metric, y_true, y_pred, sample_weight=None)."},
-    {"metric_result", k_metric_result, METH_O, "metric_result(metric) -> Tensor."},
-    {"metric_reset_state", k_metric_reset_state, METH_O, "metric_reset_state(metric)."},
-    {"metric_name", k_metric_name, METH_O, "metric_name(metric) -> str."},
-    {"metric_function", k_metric_function, METH_VARARGS,
-     "metric_function(name, config_json, y_true, y_pred) -> Tensor: keras.metrics.<name> / keras.losses.<name> per-sample values."},
-    {NULL}
-};

@@ -4,8 +4,7 @@
 #include "native.h"
 
 /* ---- construction ---- */
-static PyObject *k_model_create(PyObject *self, PyObject *args) {
-    (void)self;
+static PyObject *k_model_create(PyObject *self SKPY_UNUSED, PyObject *args) {
     PyObject *ins, *outs, *name = Py_None;
     if (!PyArg_ParseTuple(args, "OO|O", &ins, &outs, &name)) return NULL;
     const char *nm = skpy_opt_str(name, "name");
@@ -20,9 +19,9 @@ static PyObject *k_model_create(PyObject *self, PyObject *args) {
     PyMem_Free(a); PyMem_Free(b);
     return KH_FINISH(sk_model, st, m);
 }
+SKPY_EXPORT(module, k_, model_create, METH_VARARGS, "model_create(inputs, outputs, name=None) -> model handle.");
 
-static PyObject *k_sequential_create(PyObject *self, PyObject *args) {
-    (void)self;
+static PyObject *k_sequential_create(PyObject *self SKPY_UNUSED, PyObject *args) {
     PyObject *layers, *name = Py_None;
     if (!PyArg_ParseTuple(args, "O|O", &layers, &name)) return NULL;
     const char *nm = skpy_opt_str(name, "name");
@@ -35,21 +34,24 @@ static PyObject *k_sequential_create(PyObject *self, PyObject *args) {
     PyMem_Free(a);
     return KH_FINISH(sk_model, st, m);
 }
+SKPY_EXPORT(module, k_, sequential_create, METH_VARARGS, "sequential_create(layers, name=None) -> model handle.");
 
 static int32_t add(void *model, void *layer) { return sk_model_add(model, layer); }
 
-static PyObject *k_model_add(PyObject *self, PyObject *args) {
-    (void)self;
+static PyObject *k_model_add(PyObject *self SKPY_UNUSED, PyObject *args) {
     return skpy_pair_call(args, "sk_model", "sk_layer", add);
 }
+SKPY_EXPORT(module, k_, model_add, METH_VARARGS, "model_add(model, layer).");
 
 SKPY_HANDLE_GETTER(k_model_as_layer, sk_model, sk_model_as_layer, sk_layer, KH_FINISH)
+SKPY_EXPORT(module, k_, model_as_layer, METH_O, "model_as_layer(model) -> layer handle.");
 
 SKPY_CREATE_CUSTOM(k_model_create_custom, "model_create_custom", sk_model, sk_model_create_custom)
+SKPY_EXPORT(module, k_, model_create_custom, METH_VARARGS,
+    "model_create_custom(name, build(layer, shape) or None, call(inputs, training)) -> model handle.");
 
 /* ---- introspection ---- */
-static PyObject *k_model_kind(PyObject *self, PyObject *mc) {
-    (void)self;
+static PyObject *k_model_kind(PyObject *self SKPY_UNUSED, PyObject *mc) {
     sk_model *m = HGET(sk_model, mc);
     if (!m) return NULL;
     int32_t k = -1, n = 0;
@@ -58,40 +60,47 @@ static PyObject *k_model_kind(PyObject *self, PyObject *mc) {
     if (st) return skpy_raise_status(st);
     return Py_BuildValue("(ii)", (int)k, (int)n);
 }
+SKPY_EXPORT(module, k_, model_kind, METH_O,
+    "model_kind(model) -> (kind: 0 functional / 1 sequential / 2 subclassed, num_inputs).");
 
 /* the model's layers / trainable weights for skpy_fetch_owned */
 static int32_t fill_layers(const void *m, void **a, int32_t cap, int32_t *n) { return sk_model_layers(m, (sk_layer **)a, cap, n); }
 static int32_t fill_trainable(const void *m, void **a, int32_t cap, int32_t *n) { return sk_model_trainable_weights(m, (sk_variable **)a, cap, n); }
 
-static PyObject *k_model_layers(PyObject *self, PyObject *mc) {
-    (void)self;
+static PyObject *k_model_layers(PyObject *self SKPY_UNUSED, PyObject *mc) {
     sk_model *m = HGET(sk_model, mc);
     return m ? skpy_fetch_owned(m, fill_layers, SKPY_OWNED_LAYER) : NULL;
 }
+SKPY_EXPORT(module, k_, model_layers, METH_O, "model_layers(model) -> list of layer handles (Keras order).");
 
-static PyObject *k_model_trainable_weights(PyObject *self, PyObject *mc) {
-    (void)self;
+static PyObject *k_model_trainable_weights(PyObject *self SKPY_UNUSED, PyObject *mc) {
     sk_model *m = HGET(sk_model, mc);
     return m ? skpy_fetch_owned(m, fill_trainable, SKPY_OWNED_VARIABLE) : NULL;
 }
+SKPY_EXPORT(module, k_, model_trainable_weights, METH_O, "model_trainable_weights(model) -> list of Variable.");
 
 SKPY_HANDLE_GETTER(k_model_optimizer, sk_model, sk_model_optimizer, sk_optimizer, KH_FINISH_OR_NONE)
+SKPY_EXPORT(module, k_, model_optimizer, METH_O, "model_optimizer(model) -> optimizer handle or None.");
 SKPY_HANDLE_GETTER(k_model_loss, sk_model, sk_model_loss, sk_loss, KH_FINISH_OR_NONE)
+SKPY_EXPORT(module, k_, model_loss, METH_O, "model_loss(model) -> loss handle or None.");
 
 SKPY_HANDLE_STRING(k_model_compile_config, sk_model, sk_model_compile_config)
+SKPY_EXPORT(module, k_, model_compile_config, METH_O,
+    "model_compile_config(model) -> JSON str ('' when not compiled).");
 
 static int32_t get_file_compile_config(const void *h, char *b, size_t c, size_t *l) {
     return sk_model_file_compile_config((const char *)h, b, c, l);
 }
 
-static PyObject *k_model_file_compile_config(PyObject *self, PyObject *args) {
-    (void)self;
+static PyObject *k_model_file_compile_config(PyObject *self SKPY_UNUSED, PyObject *args) {
     PyObject *path = NULL;
     if (!PyArg_ParseTuple(args, "O&", PyUnicode_FSConverter, &path)) return NULL;
     PyObject *r = skpy_copied_string(PyBytes_AS_STRING(path), get_file_compile_config);
     Py_DECREF(path);
     return r;
 }
+SKPY_EXPORT(module, k_, model_file_compile_config, METH_VARARGS,
+    "model_file_compile_config(path) -> JSON str of the compile config saved in a model file ('' when none).");
 
 /* sk_model_summary, its size query (SK_ERR_INVALID_ARG with the length set) made a success */
 static int32_t summary(const sk_model *m, char *b, size_t c, size_t *l) {
@@ -99,11 +108,11 @@ static int32_t summary(const sk_model *m, char *b, size_t c, size_t *l) {
     return !b && st == SK_ERR_INVALID_ARG ? SK_OK : st;
 }
 SKPY_HANDLE_STRING(k_model_summary, sk_model, summary)
+SKPY_EXPORT(module, k_, model_summary, METH_O, "model_summary(model) -> str.");
 
 /* ---- compile, fit, evaluate, predict ---- */
 /* model_compile_ex(model, optimizer handle, loss handle, [metric handle or name, ...]) */
-static PyObject *k_model_compile_ex(PyObject *self, PyObject *args) {
-    (void)self;
+static PyObject *k_model_compile_ex(PyObject *self SKPY_UNUSED, PyObject *args) {
     PyObject *mc, *oc, *lc, *metrics;
     if (!PyArg_ParseTuple(args, "OOOO", &mc, &oc, &lc, &metrics)) return NULL;
     sk_model *m = HGET(sk_model, mc);
@@ -134,6 +143,8 @@ done:
     Py_DECREF(f);
     return res;
 }
+SKPY_EXPORT(module, k_, model_compile_ex, METH_VARARGS,
+    "model_compile_ex(model, optimizer, loss, [metric handle or name]).");
 
 /* The Python callables of one fit (borrowed from the caller's arguments during the call). */
 typedef struct { PyObject *epoch_begin, *epoch_end, *batch_begin, *batch_end; } fit_py_hooks;
@@ -219,7 +230,7 @@ static int fit_class_weight(PyObject *cw, int64_t **ids, double **ws, int32_t *n
     *ids = NULL; *ws = NULL; *n = 0;
     if (!cw || cw == Py_None) return 0;
     if (!PyDict_Check(cw)) {
-        PyErr_Format(PyExc_TypeError, "fit: class_weight must be a dict {class id: weight}, got %.100s", Py_TYPE(cw)->tp_name);
+        PyErr_Format(PyExc_TypeError, "fit: class_weight must be a dict {class id: weight}, got %.100s", skpy_tname(cw));
         return -1;
     }
     Py_ssize_t len = PyDict_Size(cw);
@@ -248,8 +259,7 @@ static int fit_class_weight(PyObject *cw, int64_t **ids, double **ws, int32_t *n
     return 0;
 }
 
-static PyObject *k_model_fit_ex(PyObject *self, PyObject *args, PyObject *kw) {
-    (void)self;
+static PyObject *k_model_fit_ex(PyObject *self SKPY_UNUSED, PyObject *args, PyObject *kw) {
     static char *kwlist[] = {"model", "x", "y", "batch_size", "epochs", "initial_epoch", "verbose", "shuffle", "seed",
                              "validation_split", "validation_x", "validation_y", "validation_sample_weight",
                              "sample_weight", "class_weight", "on_epoch_begin", "on_epoch_end", "on_batch_begin",
@@ -340,7 +350,8 @@ static PyObject *k_model_fit_ex(PyObject *self, PyObject *args, PyObject *kw) {
     a.validation_epochs = nvep ? vep : NULL;
     a.n_validation_epochs = nvep;
     sk_history *h = NULL;
-    /* the callbacks take the GIL; released, a prefetch thread can run Python generators */
+    /* The core trains without the GIL (other Python threads keep running, a prefetch thread can run
+     * Python generators); every hook it calls back takes the GIL itself (PyGILState_Ensure). */
     Py_BEGIN_ALLOW_THREADS
     st = sk_model_fit_ex(m, (const sk_tensor *const *)tx.h, tx.n, ty, &a, &h);
     Py_END_ALLOW_THREADS
@@ -359,6 +370,8 @@ done:
     PyMem_Free(ws);
     return result;
 }
+SKPY_EXPORT(module, k_, model_fit_ex, METH_VARARGS | METH_KEYWORDS,
+    "model_fit_ex(model, x, y, batch_size=32, epochs=1, initial_epoch=0, verbose=1, shuffle=True, seed=-1, validation_split=0, validation_x=None, validation_y=None, validation_sample_weight=None, sample_weight=None, class_weight=None, on_epoch_begin=None, on_epoch_end=None, on_batch_begin=None, on_batch_end=None, callbacks=None) -> (history dict, epochs, params). Hooks return True to stop training; callbacks are sk_keras_callback capsules run in order.");
 
 typedef int32_t (*fit_batch_call)(sk_model *, const sk_tensor *const *, int32_t, const sk_tensor *, const sk_tensor *,
                                   const char **, double *, int32_t, int32_t *);
@@ -396,18 +409,19 @@ static PyObject *fit_on_batch(PyObject *args, fit_batch_call call) {
     return m ? logs_of_call(m, x, y, sw, call, 0, 0) : NULL;
 }
 
-static PyObject *k_model_train_on_batch(PyObject *self, PyObject *args) {
-    (void)self;
+static PyObject *k_model_train_on_batch(PyObject *self SKPY_UNUSED, PyObject *args) {
     return fit_on_batch(args, sk_model_train_on_batch);
 }
+SKPY_EXPORT(module, k_, model_train_on_batch, METH_VARARGS,
+    "model_train_on_batch(model, x, y, sample_weight=None) -> dict.");
 
-static PyObject *k_model_test_on_batch(PyObject *self, PyObject *args) {
-    (void)self;
+static PyObject *k_model_test_on_batch(PyObject *self SKPY_UNUSED, PyObject *args) {
     return fit_on_batch(args, sk_model_test_on_batch);
 }
+SKPY_EXPORT(module, k_, model_test_on_batch, METH_VARARGS,
+    "model_test_on_batch(model, x, y, sample_weight=None) -> dict.");
 
-static PyObject *k_model_evaluate_weighted(PyObject *self, PyObject *args) {
-    (void)self;
+static PyObject *k_model_evaluate_weighted(PyObject *self SKPY_UNUSED, PyObject *args) {
     PyObject *mc, *x, *y, *sw;
     long long batch = 32;
     int verbose = 0;
@@ -415,13 +429,13 @@ static PyObject *k_model_evaluate_weighted(PyObject *self, PyObject *args) {
     sk_model *m = HGET(sk_model, mc);
     return m ? logs_of_call(m, x, y, sw, NULL, batch, verbose) : NULL;
 }
+SKPY_EXPORT(module, k_, model_evaluate_weighted, METH_VARARGS,
+    "model_evaluate_weighted(model, x, y, sample_weight or None, batch_size, verbose) -> dict.");
 
-static PyObject *k_model_predict(PyObject *self, PyObject *args) {
-    (void)self;
+static PyObject *k_model_predict(PyObject *self SKPY_UNUSED, PyObject *args) {
     PyObject *mc, *x;
     long long batch = 32;
-    if (!PyArg_ParseTuple(args, "OOL", &mc, &x, &batch)) return NULL;
-    sk_model *m = HGET(sk_model, mc);
+    sk_model *m = skpy_parse_handle(args, "sk_model", "OOL", &mc, &x, &batch);
     if (!m) return NULL;
     TList tx;
     if (skpy_tlist_from(x, &tx) < 0) return NULL;
@@ -430,6 +444,7 @@ static PyObject *k_model_predict(PyObject *self, PyObject *args) {
     skpy_tlist_free(&tx);
     return skpy_finish(st, out);
 }
+SKPY_EXPORT(module, k_, model_predict, METH_VARARGS, "model_predict(model, x, batch_size) -> Tensor.");
 
 /* ---- output callbacks ---- */
 static void output_cb(void *ud, const char *line) {
@@ -447,8 +462,7 @@ typedef int32_t (*model_line_setter)(sk_model *, sk_output_fn, void *, void (*)(
 
 static PyObject *set_model_line_callback(PyObject *args, model_line_setter set, const char *what) {
     PyObject *mc, *fn;
-    if (!PyArg_ParseTuple(args, "OO", &mc, &fn)) return NULL;
-    sk_model *m = HGET(sk_model, mc);
+    sk_model *m = skpy_parse_handle(args, "sk_model", "OO", &mc, &fn);
     if (!m) return NULL;
     int32_t st;
     if (fn == Py_None) st = set(m, NULL, NULL, NULL);
@@ -460,15 +474,16 @@ static PyObject *set_model_line_callback(PyObject *args, model_line_setter set, 
     return skpy_none_or_raise(st);
 }
 
-static PyObject *k_model_set_output_callback(PyObject *self, PyObject *args) {
-    (void)self;
+static PyObject *k_model_set_output_callback(PyObject *self SKPY_UNUSED, PyObject *args) {
     return set_model_line_callback(args, sk_model_set_output_callback, "output");
 }
+SKPY_EXPORT(module, k_, model_set_output_callback, METH_VARARGS, "model_set_output_callback(model, fn(line) or None).");
 
-static PyObject *k_model_set_live_callback(PyObject *self, PyObject *args) {
-    (void)self;
+static PyObject *k_model_set_live_callback(PyObject *self SKPY_UNUSED, PyObject *args) {
     return set_model_line_callback(args, sk_model_set_live_callback, "live");
 }
+SKPY_EXPORT(module, k_, model_set_live_callback, METH_VARARGS,
+    "model_set_live_callback(model, fn(text) or None): Keras' live progress bar.");
 
 /* ---- saving ---- */
 /* path: str or os.PathLike, encoded with the filesystem encoding. Returns a new bytes object. */
@@ -480,8 +495,7 @@ static PyObject *fs_path(PyObject *o) {
 
 static PyObject *model_path_call(PyObject *args, int32_t (*fn)(sk_model *, const char *)) {
     PyObject *mc, *po;
-    if (!PyArg_ParseTuple(args, "OO", &mc, &po)) return NULL;
-    sk_model *m = HGET(sk_model, mc);
+    sk_model *m = skpy_parse_handle(args, "sk_model", "OO", &mc, &po);
     if (!m) return NULL;
     PyObject *b = fs_path(po);
     if (!b) return NULL;
@@ -498,12 +512,15 @@ static int32_t save_weights_fn(sk_model *m, const char *p) { return sk_model_sav
 static int32_t load_weights_fn(sk_model *m, const char *p) { return sk_model_load_weights(m, p); }
 static int32_t save_fn(sk_model *m, const char *p) { return sk_model_save(m, p); }
 
-static PyObject *k_model_save_weights(PyObject *self, PyObject *args) { (void)self; return model_path_call(args, save_weights_fn); }
-static PyObject *k_model_load_weights(PyObject *self, PyObject *args) { (void)self; return model_path_call(args, load_weights_fn); }
-static PyObject *k_model_save(PyObject *self, PyObject *args) { (void)self; return model_path_call(args, save_fn); }
+static PyObject *k_model_save_weights(PyObject *self SKPY_UNUSED, PyObject *args) { return model_path_call(args, save_weights_fn); }
+SKPY_EXPORT(module, k_, model_save_weights, METH_VARARGS,
+    "model_save_weights(model, path): safetensors file, written atomically.");
+static PyObject *k_model_load_weights(PyObject *self SKPY_UNUSED, PyObject *args) { return model_path_call(args, load_weights_fn); }
+SKPY_EXPORT(module, k_, model_load_weights, METH_VARARGS, "model_load_weights(model, path): all or nothing.");
+static PyObject *k_model_save(PyObject *self SKPY_UNUSED, PyObject *args) { return model_path_call(args, save_fn); }
+SKPY_EXPORT(module, k_, model_save, METH_VARARGS, "model_save(model, path): weights + model and compile configs.");
 
-static PyObject *k_model_load(PyObject *self, PyObject *args) {
-    (void)self;
+static PyObject *k_model_load(PyObject *self SKPY_UNUSED, PyObject *args) {
     PyObject *po;
     int compile = 1;
     if (!PyArg_ParseTuple(args, "O|p", &po, &compile)) return NULL;
@@ -518,6 +535,7 @@ static PyObject *k_model_load(PyObject *self, PyObject *args) {
     Py_DECREF(b);
     return KH_FINISH(sk_model, st, m);
 }
+SKPY_EXPORT(module, k_, model_load, METH_VARARGS, "model_load(path, compile=True) -> model handle.");
 /* ------------------------------------------------------------------------------------------
  * fit with every argument (sk_fit_args + sk_model_fit_ex), train_on_batch, test_on_batch,
  * weighted evaluate, the compiled optimizer. Included by _native.c before KERAS_METHODS.
@@ -553,12 +571,10 @@ static void s2_collect_free(s2_collect *c) {
 }
 
 /* model_load_weights_ex(model, path, skip_mismatch) -> [(layer, reason), ...] skipped. */
-static PyObject *k_model_load_weights_ex(PyObject *self, PyObject *args) {
-    (void)self;
+static PyObject *k_model_load_weights_ex(PyObject *self SKPY_UNUSED, PyObject *args) {
     PyObject *mc, *po;
     int skip = 0;
-    if (!PyArg_ParseTuple(args, "OOp", &mc, &po, &skip)) return NULL;
-    sk_model *m = HGET(sk_model, mc);
+    sk_model *m = skpy_parse_handle(args, "sk_model", "OOp", &mc, &po, &skip);
     if (!m) return NULL;
     PyObject *b = fs_path(po);
     if (!b) return NULL;
@@ -580,35 +596,6 @@ static PyObject *k_model_load_weights_ex(PyObject *self, PyObject *args) {
     s2_collect_free(&c);
     return out;
 }
+SKPY_EXPORT(module, k_, model_load_weights_ex, METH_VARARGS,
+    "model_load_weights_ex(model, path, skip_mismatch) -> [(layer, reason)] of the skipped layers.");
 
-PyMethodDef skpy_models_methods[] = {
-    {"model_create", k_model_create, METH_VARARGS, "model_create(inputs, outputs, name=None) -> model handle."},
-    {"sequential_create", k_sequential_create, METH_VARARGS, "sequential_create(layers, name=None) -> model handle."},
-    {"model_add", k_model_add, METH_VARARGS, "model_add(model, layer)."},
-    {"model_as_layer", k_model_as_layer, METH_O, "model_as_layer(model) -> layer handle."},
-    {"model_create_custom", k_model_create_custom, METH_VARARGS, "model_create_custom(name, build(layer, shape) or None, call(inputs, training)) -> model handle."},
-    {"model_kind", k_model_kind, METH_O, "model_kind(model) -> (kind: 0 functional / 1 sequential / 2 subclassed, num_inputs)."},
-    {"model_layers", k_model_layers, METH_O, "model_layers(model) -> list of layer handles (Keras order)."},
-    {"model_optimizer", k_model_optimizer, METH_O, "model_optimizer(model) -> optimizer handle or None."},
-    {"model_loss", k_model_loss, METH_O, "model_loss(model) -> loss handle or None."},
-    {"model_compile_config", k_model_compile_config, METH_O, "model_compile_config(model) -> JSON str ('' when not compiled)."},
-    {"model_file_compile_config", k_model_file_compile_config, METH_VARARGS,
-     "model_file_compile_config(path) -> JSON str of the compile config saved in a model file ('' when none)."},
-    {"model_summary", k_model_summary, METH_O, "model_summary(model) -> str."},
-    {"model_trainable_weights", k_model_trainable_weights, METH_O, "model_trainable_weights(model) -> list of Variable."},
-    {"model_compile_ex", k_model_compile_ex, METH_VARARGS, "model_compile_ex(model, optimizer, loss, [metric handle or name])."},
-    {"model_fit_ex", (PyCFunction)(void (*)(void))k_model_fit_ex, METH_VARARGS | METH_KEYWORDS, "model_fit_ex(model, x, y, batch_size=32, epochs=1, initial_epoch=0, verbose=1, shuffle=True, seed=-1, validation_split=0, validation_x=None, validation_y=None, validation_sample_weight=None, sample_weight=None, class_weight=None, on_epoch_begin=None, on_epoch_end=None, on_batch_begin=None, on_batch_end=None, callbacks=None) -> (history dict, epochs, params). Hooks return True to stop training; callbacks are sk_keras_callback capsules run in order."},
-    {"model_train_on_batch", k_model_train_on_batch, METH_VARARGS, "model_train_on_batch(model, x, y, sample_weight=None) -> dict."},
-    {"model_test_on_batch", k_model_test_on_batch, METH_VARARGS, "model_test_on_batch(model, x, y, sample_weight=None) -> dict."},
-    {"model_evaluate_weighted", k_model_evaluate_weighted, METH_VARARGS, "model_evaluate_weighted(model, x, y, sample_weight or None, batch_size, verbose) -> dict."},
-    {"model_predict", k_model_predict, METH_VARARGS, "model_predict(model, x, batch_size) -> Tensor."},
-    {"model_set_output_callback", k_model_set_output_callback, METH_VARARGS, "model_set_output_callback(model, fn(line) or None)."},
-    {"model_set_live_callback", k_model_set_live_callback, METH_VARARGS, "model_set_live_callback(model, fn(text) or None): Keras' live progress bar."},
-    {"model_save_weights", k_model_save_weights, METH_VARARGS, "model_save_weights(model, path): safetensors file, written atomically."},
-    {"model_load_weights", k_model_load_weights, METH_VARARGS, "model_load_weights(model, path): all or nothing."},
-    {"model_save", k_model_save, METH_VARARGS, "model_save(model, path): weights + model and compile configs."},
-    {"model_load", k_model_load, METH_VARARGS, "model_load(path, compile=True) -> model handle."},
-    {"model_load_weights_ex", k_model_load_weights_ex, METH_VARARGS,
-     "model_load_weights_ex(model, path, skip_mismatch) -> [(layer, reason)] of the skipped layers."},
-    {NULL}
-};

@@ -12,12 +12,46 @@
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <structmember.h>
 #include <string.h>
 #include <stdlib.h>
 #include "swiftkeras.h"
 
 /* The skpy_ symbols stay inside the extension (only PyInit__native is exported). */
 #pragma GCC visibility push(hidden)
+
+/* ---- the stable ABI ----
+ * setup.py and the Makefile build the extension against the limited API of CPython 3.11
+ * (Py_LIMITED_API=0x030B0000: an abi3 module, one wheel for every CPython >= 3.11; older versions
+ * build it from the sdist against their full API). Where the full API has a macro the code uses,
+ * the stable ABI has the checked function of the same meaning: */
+#ifdef Py_LIMITED_API
+#define PyList_GET_ITEM(o, i) PyList_GetItem((o), (i))
+#define PyList_GET_SIZE(o) PyList_Size(o)
+#define PyList_SET_ITEM(o, i, v) ((void)PyList_SetItem((o), (i), (v)))
+#define PyTuple_GET_ITEM(o, i) PyTuple_GetItem((o), (i))
+#define PyTuple_GET_SIZE(o) PyTuple_Size(o)
+#define PyTuple_SET_ITEM(o, i, v) ((void)PyTuple_SetItem((o), (i), (v)))
+#define PyFloat_AS_DOUBLE(o) PyFloat_AsDouble(o)
+#define PyBytes_AS_STRING(o) PyBytes_AsString(o)
+#define PyUnicode_GET_LENGTH(o) PyUnicode_GetLength(o)
+#define PyUnicode_AsUTF8(o) PyUnicode_AsUTF8AndSize((o), NULL)
+#endif
+
+/* Every type is a heap type made from a PyType_Spec: skpy_add_type readies spec (with the bases,
+ * NULL or a type or tuple) and adds it to module m under its short name; a new reference, NULL
+ * with an exception. */
+PyTypeObject *skpy_add_type(PyObject *m, PyType_Spec *spec, PyObject *bases);
+/* A new instance of tp with n items (its tp_alloc); the end of every tp_dealloc (its tp_free, then the
+ * reference each instance of a heap type holds on its type). */
+PyObject *skpy_alloc(PyTypeObject *tp, Py_ssize_t n);
+void skpy_free(PyObject *o);
+/* The name of o's type for a message (a per-thread copy, valid until the next call). */
+const char *skpy_tname(PyObject *o);
+/* True once the interpreter runs its atexit handlers: callbacks destroyed later (by the core's
+ * objects at exit) no longer take the GIL. */
+extern int skpy_finalizing;
+int skpy_watch_exit(void);
 
 /* Work on more input elements than this runs with the GIL released. */
 #define HEAVY_ELEMENTS 65536
@@ -48,10 +82,10 @@ typedef struct {
     PyObject *callable;
 } FunctionObject;
 
-extern PyTypeObject skpy_TensorType, skpy_VariableType, skpy_DTypeType, skpy_FunctionType;
+extern PyTypeObject *skpy_TensorType, *skpy_VariableType, *skpy_DTypeType, *skpy_FunctionType;
 
-#define Tensor_Check(o) (Py_IS_TYPE((o), &skpy_TensorType) || PyType_IsSubtype(Py_TYPE(o), &skpy_TensorType))
-#define Variable_Check(o) (Py_IS_TYPE((o), &skpy_VariableType) || PyType_IsSubtype(Py_TYPE(o), &skpy_VariableType))
+#define Tensor_Check(o) (Py_IS_TYPE((o), skpy_TensorType) || PyType_IsSubtype(Py_TYPE(o), skpy_TensorType))
+#define Variable_Check(o) (Py_IS_TYPE((o), skpy_VariableType) || PyType_IsSubtype(Py_TYPE(o), skpy_VariableType))
 
 static inline int64_t tensor_size(TensorObject *t) {
     if (t->size < 0) t->size = sk_tensor_size(t->h);
@@ -69,6 +103,10 @@ extern const int skpy_dtype_sizes[9];
 PyObject *skpy_wrap_tensor(sk_tensor *h);               /* steals the handle */
 PyObject *skpy_finish(int32_t st, sk_tensor *out);      /* st != SK_OK: raises; else wraps out */
 PyObject *skpy_wrap_variable(sk_variable *v);           /* steals the handle */
+
+/* dlpack.c: Tensor.__dlpack__ and __dlpack_device__ */
+PyObject *skpy_tensor_dlpack(PyObject *self, PyObject *args, PyObject *kw);
+PyObject *skpy_tensor_dlpack_device(PyObject *self, PyObject *unused);
 
 /* autodiff.c: a new sk_function for a Python callable (caller releases) */
 sk_function *skpy_make_function(PyObject *callable);
@@ -112,6 +150,13 @@ enum { ENUM_PADDING, ENUM_DATA_FORMAT, ENUM_POOL_MODE, ENUM_INTERPOLATION };
 
 int skpy_parse(const char *fname, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
                const char *const *kw, int n, const char *flags, PyObject **v);
+/* The arguments of a METH_FASTCALL | METH_KEYWORDS function fname (its parameters args, nargs,
+ * kwnames) by the keywords listed, into a new array v[]: flags as skpy_parse's ('r' required,
+ * 'o' optional); returns NULL from the function when they do not parse. */
+#define SKPY_KW_ARGS(fname, flags, ...) \
+    static const char *const kw[] = {__VA_ARGS__}; \
+    PyObject *v[sizeof kw / sizeof kw[0]]; \
+    if (skpy_parse((fname), args, nargs, kwnames, kw, (int)(sizeof kw / sizeof kw[0]), (flags), v) < 0) return NULL
 int skpy_conv_tensor(Conv *c, PyObject *o, const char *fn, const char *name, int optional, const sk_tensor **out);
 int skpy_conv_tlist(Conv *c, PyObject *o, const char *fn, const char *name, const sk_tensor *const **out, int32_t *n);
 int skpy_conv_f64(PyObject *o, const char *fn, const char *name, double *out);
@@ -126,6 +171,10 @@ int skpy_conv_dtype_arg(PyObject *o, const char *fn, const char *name, int optio
 int skpy_conv_seed(PyObject *o, const char *fn, const char *name, uint64_t *seed, uint8_t *has);
 int skpy_conv_function(Conv *c, PyObject *o, const char *fn, const char *name, int optional, const sk_function **out);
 
+/* a and b as lists or tuples (PySequence_Fast with the messages ma, mb): 0 with new references
+ * *fa, *fb and *n the length of a, or -1 with an exception and none kept. */
+int skpy_fast_pair(PyObject *a, PyObject *b, const char *ma, const char *mb, PyObject **fa, PyObject **fb, Py_ssize_t *n);
+
 /* A list of new tensor handles from a tensor-like or a list/tuple of them (skpy_tlist_free). */
 typedef struct { sk_tensor **h; int32_t n; } TList;
 int skpy_tlist_from(PyObject *o, TList *l);
@@ -138,6 +187,9 @@ const char *skpy_opt_str(PyObject *o, const char *what);
 /* ---- handles.c: Keras handles travel as PyCapsules named after their C type ---- */
 void *skpy_handle_get(PyObject *o, const char *name);      /* borrowed; NULL with a TypeError */
 #define HGET(T, o) ((T *)skpy_handle_get((o), #T))
+/* PyArg_ParseTuple(args, fmt, ...) whose first unit is "O" for a capsule of the C type name: that
+ * capsule's borrowed handle, or NULL with an exception (the arguments' or the handle's). */
+void *skpy_parse_handle(PyObject *args, const char *name, const char *fmt, ...);
 void **skpy_hlist_from(PyObject *seq, const char *name, int32_t *n);   /* borrowed pointers, PyMem */
 PyObject *skpy_wrap_sk_layer(sk_layer *h);                  /* the skpy_wrap_* steal the handle */
 PyObject *skpy_wrap_sk_model(sk_model *h);
@@ -228,17 +280,44 @@ int skpy_parse_targets(PyObject *args, const char *name, void **h, sk_tensor *t[
 PyObject *skpy_history_run(sk_history *h, PyObject *d);
 PyObject *skpy_logs_dict(const char *const *names, const double *values, int32_t n);
 
-/* ---- module functions of each area, added by module.c ---- */
-extern PyMethodDef skpy_ops_methods[], skpy_dtype_methods[], skpy_tensor_module_methods[],
-    skpy_autodiff_methods[], skpy_layers_methods[], skpy_models_methods[], skpy_optimizers_methods[],
-    skpy_losses_methods[], skpy_metrics_methods[], skpy_settings_methods[], skpy_callbacks_methods[];
+/* ---- module.c adds the section skpy_module's functions and the generated ops' table ---- */
+extern PyMethodDef skpy_ops_methods[];
 extern const int skpy_generated_op_count;
 int skpy_tensor_init(PyObject *m);      /* readies and adds Tensor, Variable, TensorShape */
 int skpy_dtype_init(PyObject *m);       /* DType and its singletons */
 int skpy_autodiff_init(PyObject *m);    /* Tape, Function */
 
+/* A parameter a function must take and does not use (self of a module function, mostly). */
+#define SKPY_UNUSED __attribute__((unused))
 #define FASTKW (METH_FASTCALL | METH_KEYWORDS)
 #define F(fn) (PyCFunction)(void (*)(void))(fn)
+/* A method-table entry: the C function prefix##name under the Python name `name` (SKPY_FN), or
+ * fn under pyname (SKPY_FN_AS), with its calling convention and docstring. */
+#define SKPY_FN(prefix, name, flags, doc) {#name, F(prefix##name), (flags), (doc)}
+#define SKPY_FN_AS(pyname, fn, flags, doc) {(pyname), F(fn), (flags), (doc)}
+
+/* ---- functions Python sees are registered where they are defined ----
+ * SKPY_EXPORT(table, prefix, name, flags, doc), right after the C function prefix##name, makes
+ * its method-table entry (Python name `name`, calling convention flags, docstring doc) and puts
+ * a pointer to it into the linker section skpy_<table>; SKPY_EXPORT_AS(table, "pyname", fn, flags,
+ * doc) does the same under another name. The tables are the sections: "module" (the module's
+ * functions, added by module.c) and one per type with methods ("tensor", "variable", "tape",
+ * "shape", read by skpy_set_methods). So a function and its entry stand together and no file
+ * keeps a list in step with its functions. The linker (GNU ld, gold, lld) defines
+ * __start_<section> and __stop_<section> around each. */
+#define SKPY_CAT2(a, b) a##b
+#define SKPY_CAT(a, b) SKPY_CAT2(a, b)
+#define SKPY_EXPORT_AS(table, pyname, fn, flags, doc) \
+    static PyMethodDef SKPY_CAT(skpy_def_, __LINE__) = {(pyname), F(fn), (flags), (doc)}; \
+    static PyMethodDef *SKPY_CAT(skpy_ref_, __LINE__) __attribute__((used, section("skpy_" #table))) = \
+        &SKPY_CAT(skpy_def_, __LINE__)
+#define SKPY_EXPORT(table, prefix, name, flags, doc) SKPY_EXPORT_AS(table, #name, prefix##name, flags, doc)
+/* The bounds of the section skpy_<table> (declare where read). */
+#define SKPY_SECTION(table) extern PyMethodDef *__start_skpy_##table[], *__stop_skpy_##table[]
+/* Sets the Py_tp_methods slot of slots to a NULL-terminated table of the section's entries (kept
+ * for the life of the process, as the type keeps it); 0, or -1 with MemoryError. */
+int skpy_set_methods(PyType_Slot *slots, PyMethodDef **start, PyMethodDef **stop);
+#define SKPY_SET_METHODS(slots, table) skpy_set_methods((slots), __start_skpy_##table, __stop_skpy_##table)
 
 #pragma GCC visibility pop
 

@@ -4,26 +4,21 @@
 #include "native.h"
 #include "ops_generated.inc"
 
-static PyObject *m_convert(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
-    static const char *const kw[] = {"x", "dtype"};
-    PyObject *v[2];
-    (void)self;
-    if (skpy_parse("convert", args, nargs, kwnames, kw, 2, "ro", v) < 0) return NULL;
+static PyObject *m_convert(PyObject *self SKPY_UNUSED, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+    SKPY_KW_ARGS("convert", "ro", "x", "dtype");
     int32_t d = skpy_dtype_code_of(v[1], 1);
     if (d < 0) return NULL;
-    if (Py_IS_TYPE(v[0], &skpy_TensorType) && (d == 0 || d == sk_tensor_dtype(((TensorObject *)v[0])->h))) {
+    if (Py_IS_TYPE(v[0], skpy_TensorType) && (d == 0 || d == sk_tensor_dtype(((TensorObject *)v[0])->h))) {
         Py_INCREF(v[0]);
         return v[0];
     }
     sk_tensor *h = skpy_convert(v[0], d);
     return h ? skpy_wrap_tensor(h) : NULL;
 }
+SKPY_EXPORT(module, m_, convert, FASTKW, "convert(x, dtype=None) -> Tensor: any tensor-like object as a Tensor.");
 
-static PyObject *m_cast(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
-    static const char *const kw[] = {"t", "dtype"};
-    PyObject *v[2];
-    (void)self;
-    if (skpy_parse("cast", args, nargs, kwnames, kw, 2, "rr", v) < 0) return NULL;
+static PyObject *m_cast(PyObject *self SKPY_UNUSED, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+    SKPY_KW_ARGS("cast", "rr", "t", "dtype");
     int32_t d = skpy_dtype_code_of(v[1], 0);
     if (d < 0) return NULL;
     Conv c; skpy_conv_init(&c);
@@ -38,12 +33,11 @@ static PyObject *m_cast(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
     skpy_conv_free(&c);
     return res;
 }
+SKPY_EXPORT(module, m_, cast, FASTKW, "cast(t, dtype) -> Tensor (sk_tensor_cast).");
 
 typedef int32_t (*shapefn)(const int64_t *, int32_t, int32_t, sk_tensor **);
 static PyObject *shape_dtype_op(const char *name, shapefn f, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
-    static const char *const kw[] = {"shape", "dtype"};
-    PyObject *v[2];
-    if (skpy_parse(name, args, nargs, kwnames, kw, 2, "ro", v) < 0) return NULL;
+    SKPY_KW_ARGS(name, "ro", "shape", "dtype");
     Conv c; skpy_conv_init(&c);
     const int64_t *shape; int32_t nd;
     PyObject *res = NULL;
@@ -58,14 +52,13 @@ static PyObject *shape_dtype_op(const char *name, shapefn f, PyObject *const *ar
     return res;
 }
 static PyObject *m_zeros(PyObject *s, PyObject *const *a, Py_ssize_t n, PyObject *k) { (void)s; return shape_dtype_op("zeros", sk_zeros, a, n, k); }
+SKPY_EXPORT(module, m_, zeros, FASTKW, "zeros(shape, dtype=float32).");
 static PyObject *m_ones(PyObject *s, PyObject *const *a, Py_ssize_t n, PyObject *k) { (void)s; return shape_dtype_op("ones", sk_ones, a, n, k); }
+SKPY_EXPORT(module, m_, ones, FASTKW, "ones(shape, dtype=float32).");
 
 
-static PyObject *m_eye(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
-    static const char *const kw[] = {"rows", "cols", "dtype"};
-    PyObject *v[3];
-    (void)self;
-    if (skpy_parse("eye", args, nargs, kwnames, kw, 3, "roo", v) < 0) return NULL;
+static PyObject *m_eye(PyObject *self SKPY_UNUSED, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+    SKPY_KW_ARGS("eye", "roo", "rows", "cols", "dtype");
     int64_t r, c;
     if (skpy_conv_i64(v[0], "eye", "rows", &r) < 0) return NULL;
     if (!v[1] || v[1] == Py_None) c = r;
@@ -75,12 +68,10 @@ static PyObject *m_eye(PyObject *self, PyObject *const *args, Py_ssize_t nargs, 
     sk_tensor *out = NULL;
     { int32_t st_ = sk_eye(r, c, dt ? dt : SK_FLOAT32, &out); return skpy_finish(st_, out); }
 }
+SKPY_EXPORT(module, m_, eye, FASTKW, "eye(rows, cols=None, dtype=float32).");
 
-static PyObject *m_arange(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
-    static const char *const kw[] = {"start", "stop", "step", "dtype"};
-    PyObject *v[4];
-    (void)self;
-    if (skpy_parse("arange", args, nargs, kwnames, kw, 4, "rooo", v) < 0) return NULL;
+static PyObject *m_arange(PyObject *self SKPY_UNUSED, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+    SKPY_KW_ARGS("arange", "rooo", "start", "stop", "step", "dtype");
     double start, stop, step = 1;
     if (skpy_conv_f64(v[0], "arange", "start", &start) < 0) return NULL;
     if (!v[1] || v[1] == Py_None) { stop = start; start = 0; }
@@ -92,6 +83,7 @@ static PyObject *m_arange(PyObject *self, PyObject *const *args, Py_ssize_t narg
     sk_tensor *out = NULL;
     { int32_t st_ = sk_arange(start, stop, step, dt, &out); return skpy_finish(st_, out); }
 }
+SKPY_EXPORT(module, m_, arange, FASTKW, "arange(start, stop=None, step=1, dtype=int32).");
 
 
 /* n caller-owned handles as a list; releases them on failure. */
@@ -107,11 +99,8 @@ static PyObject *take_list(sk_tensor **outs, int32_t n) {
     return l;
 }
 
-static PyObject *m_split(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
-    static const char *const kw[] = {"x", "num", "axis"};
-    PyObject *v[3];
-    (void)self;
-    if (skpy_parse("split", args, nargs, kwnames, kw, 3, "rro", v) < 0) return NULL;
+static PyObject *m_split(PyObject *self SKPY_UNUSED, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+    SKPY_KW_ARGS("split", "rro", "x", "num", "axis");
     Conv c; skpy_conv_init(&c);
     const sk_tensor *x; int64_t num, axis = 0;
     PyObject *res = NULL;
@@ -132,6 +121,7 @@ static PyObject *m_split(PyObject *self, PyObject *const *args, Py_ssize_t nargs
     skpy_conv_free(&c);
     return res;
 }
+SKPY_EXPORT(module, m_, split, FASTKW, "split(x, num, axis=0) -> list of Tensor.");
 
 /* ------------------------------------------------------------------------------------------
  * Keras backend additions (hand-written in the C API): map_fn, foldl/foldr, rnn, CTC decoding,
@@ -174,11 +164,8 @@ static PyObject *run_loop(foldfn f, const sk_function *fn, const sk_tensor *cons
 }
 
 /* map_fn(fn, elems, n_outputs=1) -> list of Tensor */
-static PyObject *m_map_fn(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
-    static const char *const kw[] = {"fn", "elems", "n_outputs"};
-    PyObject *v[3];
-    (void)self;
-    if (skpy_parse("map_fn", args, nargs, kwnames, kw, 3, "rro", v) < 0) return NULL;
+static PyObject *m_map_fn(PyObject *self SKPY_UNUSED, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+    SKPY_KW_ARGS("map_fn", "rro", "fn", "elems", "n_outputs");
     Conv c; skpy_conv_init(&c);
     const sk_function *fn; const sk_tensor *const *elems; int32_t n_elems, n_out = 1;
     PyObject *res = NULL;
@@ -189,12 +176,12 @@ static PyObject *m_map_fn(PyObject *self, PyObject *const *args, Py_ssize_t narg
     skpy_conv_free(&c);
     return res;
 }
+SKPY_EXPORT(module, m_, map_fn, FASTKW,
+    "map_fn(fn, elems, n_outputs=1) -> list of Tensor: fn(*slices) per index along axis 0, results stacked.");
 
 /* foldl/foldr(fn, elems, initializer=None, n_outputs=None) -> list of Tensor */
 static PyObject *fold_common(const char *name, foldfn f, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
-    static const char *const kw[] = {"fn", "elems", "initializer", "n_outputs"};
-    PyObject *v[4];
-    if (skpy_parse(name, args, nargs, kwnames, kw, 4, "rroo", v) < 0) return NULL;
+    SKPY_KW_ARGS(name, "rroo", "fn", "elems", "initializer", "n_outputs");
     Conv c; skpy_conv_init(&c);
     const sk_function *fn; const sk_tensor *const *elems, *const *init = NULL;
     int32_t n_elems, n_init = 0, n_out;
@@ -215,16 +202,17 @@ done:
 }
 
 static PyObject *m_foldl(PyObject *s, PyObject *const *a, Py_ssize_t n, PyObject *k) { (void)s; return fold_common("foldl", sk_foldl, a, n, k); }
+SKPY_EXPORT(module, m_, foldl, FASTKW,
+    "foldl(fn, elems, initializer=None, n_outputs=None) -> list of Tensor: fn(*acc, *slices) -> acc, first to last.");
 static PyObject *m_foldr(PyObject *s, PyObject *const *a, Py_ssize_t n, PyObject *k) { (void)s; return fold_common("foldr", sk_foldr, a, n, k); }
+SKPY_EXPORT(module, m_, foldr, FASTKW,
+    "foldr(fn, elems, initializer=None, n_outputs=None) -> list of Tensor: fn(*acc, *slices) -> acc, last to first.");
 
 /* rnn(step_function, inputs, initial_states, go_backwards=False, mask=None, constants=None,
  *     unroll=False, input_length=None) -> (last_output, outputs, new_states list) */
-static PyObject *m_rnn(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
-    static const char *const kw[] = {"step_function", "inputs", "initial_states", "go_backwards", "mask",
-                                     "constants", "unroll", "input_length"};
-    PyObject *v[8];
-    (void)self;
-    if (skpy_parse("rnn", args, nargs, kwnames, kw, 8, "rrrooooo", v) < 0) return NULL;
+static PyObject *m_rnn(PyObject *self SKPY_UNUSED, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+    SKPY_KW_ARGS("rnn", "rrrooooo", "step_function", "inputs", "initial_states", "go_backwards", "mask", "constants",
+                 "unroll", "input_length");
     Conv c; skpy_conv_init(&c);
     const sk_function *fn; const sk_tensor *inputs, *mask, *input_length;
     const sk_tensor *const *states, *const *consts = NULL;
@@ -265,13 +253,13 @@ done:
     skpy_conv_free(&c);
     return res;
 }
+SKPY_EXPORT(module, m_, rnn, FASTKW,
+    "rnn(step_function, inputs, initial_states, go_backwards=False, mask=None, constants=None, unroll=False, "
+     "input_length=None) -> (last_output, outputs, new_states); step_function(x_t, *states, *constants) -> [output_t, *new_states].");
 
 /* ctc_decode(y_pred, input_length, greedy=True, beam_width=100, top_paths=1) -> (decoded list, log_prob) */
-static PyObject *m_ctc_decode(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
-    static const char *const kw[] = {"y_pred", "input_length", "greedy", "beam_width", "top_paths"};
-    PyObject *v[5];
-    (void)self;
-    if (skpy_parse("ctc_decode", args, nargs, kwnames, kw, 5, "rrooo", v) < 0) return NULL;
+static PyObject *m_ctc_decode(PyObject *self SKPY_UNUSED, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+    SKPY_KW_ARGS("ctc_decode", "rrooo", "y_pred", "input_length", "greedy", "beam_width", "top_paths");
     Conv c; skpy_conv_init(&c);
     const sk_tensor *y, *il;
     uint8_t greedy = 1;
@@ -310,13 +298,12 @@ done:
     skpy_conv_free(&c);
     return res;
 }
+SKPY_EXPORT(module, m_, ctc_decode, FASTKW,
+    "ctc_decode(y_pred, input_length, greedy=True, beam_width=100, top_paths=1) -> ([decoded padded with -1], log_prob).");
 
 /* ctc_label_dense_to_sparse(labels, label_lengths) -> (indices, values, dense_shape) */
-static PyObject *m_ctc_label_dense_to_sparse(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
-    static const char *const kw[] = {"labels", "label_lengths"};
-    PyObject *v[2];
-    (void)self;
-    if (skpy_parse("ctc_label_dense_to_sparse", args, nargs, kwnames, kw, 2, "rr", v) < 0) return NULL;
+static PyObject *m_ctc_label_dense_to_sparse(PyObject *self SKPY_UNUSED, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+    SKPY_KW_ARGS("ctc_label_dense_to_sparse", "rr", "labels", "label_lengths");
     Conv c; skpy_conv_init(&c);
     const sk_tensor *labels, *lengths;
     PyObject *res = NULL;
@@ -334,16 +321,15 @@ static PyObject *m_ctc_label_dense_to_sparse(PyObject *self, PyObject *const *ar
     skpy_conv_free(&c);
     return res;
 }
+SKPY_EXPORT(module, m_, ctc_label_dense_to_sparse, FASTKW,
+    "ctc_label_dense_to_sparse(labels, label_lengths) -> (indices, values, dense_shape).");
 
 /* moving_average_update(variable, value, momentum) -> Tensor (the new value) */
-static PyObject *m_moving_average_update(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
-    static const char *const kw[] = {"variable", "value", "momentum"};
-    PyObject *v[3];
-    (void)self;
-    if (skpy_parse("moving_average_update", args, nargs, kwnames, kw, 3, "rrr", v) < 0) return NULL;
+static PyObject *m_moving_average_update(PyObject *self SKPY_UNUSED, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+    SKPY_KW_ARGS("moving_average_update", "rrr", "variable", "value", "momentum");
     if (!Variable_Check(v[0])) {
         PyErr_Format(PyExc_TypeError, "moving_average_update: argument 'variable' must be a Variable, got %.100s",
-                     Py_TYPE(v[0])->tp_name);
+                     skpy_tname(v[0]));
         return NULL;
     }
     Conv c; skpy_conv_init(&c);
@@ -361,29 +347,12 @@ static PyObject *m_moving_average_update(PyObject *self, PyObject *const *args, 
     skpy_conv_free(&c);
     return res;
 }
+SKPY_EXPORT(module, m_, moving_average_update, FASTKW,
+    "moving_average_update(variable, value, momentum) -> Tensor: variable -= (variable - value) * (1 - momentum).");
 
 const int skpy_generated_op_count = GENERATED_OP_COUNT;
 
 PyMethodDef skpy_ops_methods[] = {
-    {"convert", F(m_convert), FASTKW, "convert(x, dtype=None) -> Tensor: any tensor-like object as a Tensor."},
-    {"cast", F(m_cast), FASTKW, "cast(t, dtype) -> Tensor (sk_tensor_cast)."},
-    {"zeros", F(m_zeros), FASTKW, "zeros(shape, dtype=float32)."},
-    {"ones", F(m_ones), FASTKW, "ones(shape, dtype=float32)."},
-    {"eye", F(m_eye), FASTKW, "eye(rows, cols=None, dtype=float32)."},
-    {"arange", F(m_arange), FASTKW, "arange(start, stop=None, step=1, dtype=int32)."},
-    {"split", F(m_split), FASTKW, "split(x, num, axis=0) -> list of Tensor."},
-    {"map_fn", F(m_map_fn), FASTKW, "map_fn(fn, elems, n_outputs=1) -> list of Tensor: fn(*slices) per index along axis 0, results stacked."},
-    {"foldl", F(m_foldl), FASTKW, "foldl(fn, elems, initializer=None, n_outputs=None) -> list of Tensor: fn(*acc, *slices) -> acc, first to last."},
-    {"foldr", F(m_foldr), FASTKW, "foldr(fn, elems, initializer=None, n_outputs=None) -> list of Tensor: fn(*acc, *slices) -> acc, last to first."},
-    {"rnn", F(m_rnn), FASTKW,
-     "rnn(step_function, inputs, initial_states, go_backwards=False, mask=None, constants=None, unroll=False, "
-     "input_length=None) -> (last_output, outputs, new_states); step_function(x_t, *states, *constants) -> [output_t, *new_states]."},
-    {"ctc_decode", F(m_ctc_decode), FASTKW,
-     "ctc_decode(y_pred, input_length, greedy=True, beam_width=100, top_paths=1) -> ([decoded padded with -1], log_prob)."},
-    {"ctc_label_dense_to_sparse", F(m_ctc_label_dense_to_sparse), FASTKW,
-     "ctc_label_dense_to_sparse(labels, label_lengths) -> (indices, values, dense_shape)."},
-    {"moving_average_update", F(m_moving_average_update), FASTKW,
-     "moving_average_update(variable, value, momentum) -> Tensor: variable -= (variable - value) * (1 - momentum)."},
     GENERATED_OP_METHODS
     {NULL}
 };

@@ -4,8 +4,11 @@
 #include "native.h"
 
 SKPY_CREATE_BY_CONFIG(k_optimizer_create_config, sk_optimizer, sk_optimizer_create_config)
+SKPY_EXPORT(module, k_, optimizer_create_config, METH_VARARGS,
+    "optimizer_create_config(class_name, config_json=None) -> optimizer handle (Keras constructor arguments).");
 
 SKPY_HANDLE_STRING(k_optimizer_get_config, sk_optimizer, sk_optimizer_get_config)
+SKPY_EXPORT(module, k_, optimizer_get_config, METH_O, "optimizer_get_config(opt) -> JSON str (Keras get_config).");
 
 /* A float an optimizer getter gives (sk_optimizer_learning_rate, ...). */
 static PyObject *optimizer_float(PyObject *oc, int32_t (*get)(const sk_optimizer *, double *)) {
@@ -16,24 +19,22 @@ static PyObject *optimizer_float(PyObject *oc, int32_t (*get)(const sk_optimizer
     return st ? skpy_raise_status(st) : PyFloat_FromDouble(v);
 }
 
-static PyObject *k_optimizer_learning_rate(PyObject *self, PyObject *oc) {
-    (void)self;
+static PyObject *k_optimizer_learning_rate(PyObject *self SKPY_UNUSED, PyObject *oc) {
     return optimizer_float(oc, sk_optimizer_learning_rate);
 }
+SKPY_EXPORT(module, k_, optimizer_learning_rate, METH_O, "optimizer_learning_rate(opt) -> float.");
 
-static PyObject *k_optimizer_set_learning_rate(PyObject *self, PyObject *args) {
-    (void)self;
+static PyObject *k_optimizer_set_learning_rate(PyObject *self SKPY_UNUSED, PyObject *args) {
     PyObject *oc;
     double lr;
-    if (!PyArg_ParseTuple(args, "Od", &oc, &lr)) return NULL;
-    sk_optimizer *o = HGET(sk_optimizer, oc);
+    sk_optimizer *o = skpy_parse_handle(args, "sk_optimizer", "Od", &oc, &lr);
     if (!o) return NULL;
     int32_t st = sk_optimizer_set_learning_rate(o, lr);
     return skpy_none_or_raise(st);
 }
+SKPY_EXPORT(module, k_, optimizer_set_learning_rate, METH_VARARGS, "optimizer_set_learning_rate(opt, lr).");
 
-static PyObject *k_optimizer_iterations(PyObject *self, PyObject *oc) {
-    (void)self;
+static PyObject *k_optimizer_iterations(PyObject *self SKPY_UNUSED, PyObject *oc) {
     sk_optimizer *o = HGET(sk_optimizer, oc);
     if (!o) return NULL;
     int64_t it = 0;
@@ -41,18 +42,17 @@ static PyObject *k_optimizer_iterations(PyObject *self, PyObject *oc) {
     if (st) return skpy_raise_status(st);
     return PyLong_FromLongLong((long long)it);
 }
+SKPY_EXPORT(module, k_, optimizer_iterations, METH_O, "optimizer_iterations(opt) -> int.");
 
-static PyObject *k_optimizer_apply_gradients(PyObject *self, PyObject *args) {
-    (void)self;
+static PyObject *k_optimizer_apply_gradients(PyObject *self SKPY_UNUSED, PyObject *args) {
     PyObject *oc, *grads, *vars;
-    if (!PyArg_ParseTuple(args, "OOO", &oc, &grads, &vars)) return NULL;
-    sk_optimizer *o = HGET(sk_optimizer, oc);
+    sk_optimizer *o = skpy_parse_handle(args, "sk_optimizer", "OOO", &oc, &grads, &vars);
     if (!o) return NULL;
-    PyObject *vf = PySequence_Fast(vars, "apply_gradients: variables must be a sequence");
-    if (!vf) return NULL;
-    PyObject *gf = PySequence_Fast(grads, "apply_gradients: gradients must be a sequence");
-    if (!gf) { Py_DECREF(vf); return NULL; }
-    Py_ssize_t n = PySequence_Fast_GET_SIZE(vf);
+    PyObject *vf, *gf;
+    Py_ssize_t n;
+    if (skpy_fast_pair(vars, grads, "apply_gradients: variables must be a sequence",
+                       "apply_gradients: gradients must be a sequence", &vf, &gf, &n) < 0)
+        return NULL;
     PyObject *res = NULL;
     TList tl = {NULL, 0};
     sk_variable **va = NULL;
@@ -65,7 +65,7 @@ static PyObject *k_optimizer_apply_gradients(PyObject *self, PyObject *args) {
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *v = PySequence_Fast_GET_ITEM(vf, i);
         if (!Variable_Check(v)) {
-            PyErr_Format(PyExc_TypeError, "apply_gradients: expected Variables, got %.100s", Py_TYPE(v)->tp_name);
+            PyErr_Format(PyExc_TypeError, "apply_gradients: expected Variables, got %.100s", skpy_tname(v));
             goto done;
         }
         va[i] = ((VariableObject *)v)->v;
@@ -80,20 +80,21 @@ done:
     Py_DECREF(vf); Py_DECREF(gf);
     return res;
 }
+SKPY_EXPORT(module, k_, optimizer_apply_gradients, METH_VARARGS, "optimizer_apply_gradients(opt, grads, variables).");
 
 /* user_data: a callable step -> learning rate (a Python LearningRateSchedule or a wrapper). */
 static int32_t py_schedule(void *ud, int64_t step, double *out) {
     PyGILState_STATE g = PyGILState_Ensure();
     int32_t rc = SK_OK;
     PyObject *s = PyLong_FromLongLong((long long)step);
-    PyObject *r = s ? PyObject_CallOneArg((PyObject *)ud, s) : NULL;
+    PyObject *r = s ? PyObject_CallFunctionObjArgs((PyObject *)ud, s, NULL) : NULL;
     if (!r) rc = skpy_callback_fail();
     else {
         double v = PyFloat_AsDouble(r);
         if (v == -1.0 && PyErr_Occurred()) {
             PyErr_Clear();
             PyErr_Format(PyExc_TypeError, "a learning rate schedule must return a number, got %.100s",
-                         Py_TYPE(r)->tp_name);
+                         skpy_tname(r));
             rc = skpy_callback_fail();
         } else *out = v;
     }
@@ -102,20 +103,19 @@ static int32_t py_schedule(void *ud, int64_t step, double *out) {
     return rc;
 }
 
-static PyObject *k_optimizer_set_schedule(PyObject *self, PyObject *args) {
-    (void)self;
+static PyObject *k_optimizer_set_schedule(PyObject *self SKPY_UNUSED, PyObject *args) {
     PyObject *oc, *fn;
-    if (!PyArg_ParseTuple(args, "OO", &oc, &fn)) return NULL;
-    sk_optimizer *o = HGET(sk_optimizer, oc);
+    sk_optimizer *o = skpy_parse_handle(args, "sk_optimizer", "OO", &oc, &fn);
     if (!o) return NULL;
     if (!PyCallable_Check(fn)) { PyErr_SetString(PyExc_TypeError, "a learning rate schedule must be callable"); return NULL; }
     Py_INCREF(fn);
     int32_t st = sk_optimizer_set_schedule_callback(o, py_schedule, fn, skpy_callback_destroy);
     return skpy_none_or_raise(st);
 }
+SKPY_EXPORT(module, k_, optimizer_set_schedule, METH_VARARGS,
+    "optimizer_set_schedule(opt, fn(step) -> float): a custom learning-rate schedule.");
 
-static PyObject *k_schedule_value(PyObject *self, PyObject *args) {
-    (void)self;
+static PyObject *k_schedule_value(PyObject *self SKPY_UNUSED, PyObject *args) {
     const char *cls, *cfg = NULL;
     long long step;
     if (!PyArg_ParseTuple(args, "szL", &cls, &cfg, &step)) return NULL;
@@ -124,36 +124,24 @@ static PyObject *k_schedule_value(PyObject *self, PyObject *args) {
     if (st) return skpy_raise_status(st);
     return PyFloat_FromDouble(v);
 }
+SKPY_EXPORT(module, k_, schedule_value, METH_VARARGS, "schedule_value(class_name, config_json, step) -> float.");
 
-static PyObject *k_loss_scale_optimizer_create(PyObject *self, PyObject *args) {
-    (void)self;
+static PyObject *k_loss_scale_optimizer_create(PyObject *self SKPY_UNUSED, PyObject *args) {
     PyObject *ic;
     int dynamic = 1;
     double scale = 32768.0;
     long long growth = 2000;
-    if (!PyArg_ParseTuple(args, "O|pdL", &ic, &dynamic, &scale, &growth)) return NULL;
-    sk_optimizer *inner = HGET(sk_optimizer, ic);
+    sk_optimizer *inner = skpy_parse_handle(args, "sk_optimizer", "O|pdL", &ic, &dynamic, &scale, &growth);
     if (!inner) return NULL;
     sk_optimizer *o = NULL;
     int32_t st = sk_loss_scale_optimizer_create(inner, dynamic, scale, (int64_t)growth, &o);
     return KH_FINISH(sk_optimizer, st, o);
 }
+SKPY_EXPORT(module, k_, loss_scale_optimizer_create, METH_VARARGS,
+    "loss_scale_optimizer_create(inner, dynamic=True, initial_scale=32768, dynamic_growth_steps=2000) -> optimizer handle.");
 
-static PyObject *k_loss_scale_optimizer_loss_scale(PyObject *self, PyObject *oc) {
-    (void)self;
+static PyObject *k_loss_scale_optimizer_loss_scale(PyObject *self SKPY_UNUSED, PyObject *oc) {
     return optimizer_float(oc, sk_loss_scale_optimizer_loss_scale);
 }
+SKPY_EXPORT(module, k_, loss_scale_optimizer_loss_scale, METH_O, "loss_scale_optimizer_loss_scale(opt) -> float.");
 
-PyMethodDef skpy_optimizers_methods[] = {
-    {"optimizer_create_config", k_optimizer_create_config, METH_VARARGS, "optimizer_create_config(class_name, config_json=None) -> optimizer handle (Keras constructor arguments)."},
-    {"optimizer_get_config", k_optimizer_get_config, METH_O, "optimizer_get_config(opt) -> JSON str (Keras get_config)."},
-    {"optimizer_learning_rate", k_optimizer_learning_rate, METH_O, "optimizer_learning_rate(opt) -> float."},
-    {"optimizer_set_learning_rate", k_optimizer_set_learning_rate, METH_VARARGS, "optimizer_set_learning_rate(opt, lr)."},
-    {"optimizer_iterations", k_optimizer_iterations, METH_O, "optimizer_iterations(opt) -> int."},
-    {"optimizer_apply_gradients", k_optimizer_apply_gradients, METH_VARARGS, "optimizer_apply_gradients(opt, grads, variables)."},
-    {"optimizer_set_schedule", k_optimizer_set_schedule, METH_VARARGS, "optimizer_set_schedule(opt, fn(step) -> float): a custom learning-rate schedule."},
-    {"schedule_value", k_schedule_value, METH_VARARGS, "schedule_value(class_name, config_json, step) -> float."},
-    {"loss_scale_optimizer_create", k_loss_scale_optimizer_create, METH_VARARGS, "loss_scale_optimizer_create(inner, dynamic=True, initial_scale=32768, dynamic_growth_steps=2000) -> optimizer handle."},
-    {"loss_scale_optimizer_loss_scale", k_loss_scale_optimizer_loss_scale, METH_O, "loss_scale_optimizer_loss_scale(opt) -> float."},
-    {NULL}
-};

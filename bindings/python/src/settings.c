@@ -2,7 +2,8 @@
  * (result_type): the core owns them (include/swiftkeras/settings.h); these wrappers convert. */
 #include "native.h"
 
-static PyObject *k_floatx(PyObject *self, PyObject *u) { (void)self; (void)u; return PyUnicode_FromString(sk_floatx()); }
+static PyObject *k_floatx(PyObject *self SKPY_UNUSED, PyObject *u) { (void)u; return PyUnicode_FromString(sk_floatx()); }
+SKPY_EXPORT(module, k_, floatx, METH_NOARGS, "floatx() -> str (sk_floatx).");
 
 /* A setter taking one name (sk_set_floatx, sk_set_image_data_format). */
 static PyObject *set_by_name(PyObject *args, int32_t (*set)(const char *)) {
@@ -12,38 +13,40 @@ static PyObject *set_by_name(PyObject *args, int32_t (*set)(const char *)) {
     return skpy_none_or_raise(st);
 }
 
-static PyObject *k_set_floatx(PyObject *self, PyObject *args) { (void)self; return set_by_name(args, sk_set_floatx); }
+static PyObject *k_set_floatx(PyObject *self SKPY_UNUSED, PyObject *args) { return set_by_name(args, sk_set_floatx); }
+SKPY_EXPORT(module, k_, set_floatx, METH_VARARGS, "set_floatx(name) (sk_set_floatx).");
 
-static PyObject *k_epsilon(PyObject *self, PyObject *u) { (void)self; (void)u; return PyFloat_FromDouble(sk_epsilon()); }
+static PyObject *k_epsilon(PyObject *self SKPY_UNUSED, PyObject *u) { (void)u; return PyFloat_FromDouble(sk_epsilon()); }
+SKPY_EXPORT(module, k_, epsilon, METH_NOARGS, "epsilon() -> float (sk_epsilon).");
 
-static PyObject *k_set_epsilon(PyObject *self, PyObject *arg) {
-    (void)self;
+static PyObject *k_set_epsilon(PyObject *self SKPY_UNUSED, PyObject *arg) {
     double v = PyFloat_AsDouble(arg);
     if (v == -1.0 && PyErr_Occurred()) return NULL;
     sk_set_epsilon(v);
     Py_RETURN_NONE;
 }
+SKPY_EXPORT(module, k_, set_epsilon, METH_O, "set_epsilon(value) (sk_set_epsilon).");
 
 static PyObject *k_image_data_format(PyObject *self, PyObject *u) {
     (void)self; (void)u;
     return PyUnicode_FromString(sk_image_data_format());
 }
+SKPY_EXPORT(module, k_, image_data_format, METH_NOARGS, "image_data_format() -> str (sk_image_data_format).");
 
-static PyObject *k_set_image_data_format(PyObject *self, PyObject *args) {
-    (void)self;
+static PyObject *k_set_image_data_format(PyObject *self SKPY_UNUSED, PyObject *args) {
     return set_by_name(args, sk_set_image_data_format);
 }
+SKPY_EXPORT(module, k_, set_image_data_format, METH_VARARGS, "set_image_data_format(name) (sk_set_image_data_format).");
 
 /* result_type(names, weak) -> str: names a sequence of str, weak a sequence of bools. */
-static PyObject *k_result_type(PyObject *self, PyObject *args) {
-    (void)self;
+static PyObject *k_result_type(PyObject *self SKPY_UNUSED, PyObject *args) {
     PyObject *names, *weak;
     if (!PyArg_ParseTuple(args, "OO", &names, &weak)) return NULL;
-    PyObject *ns = PySequence_Fast(names, "result_type: names must be a sequence");
-    if (!ns) return NULL;
-    PyObject *ws = PySequence_Fast(weak, "result_type: weak must be a sequence");
-    if (!ws) { Py_DECREF(ns); return NULL; }
-    Py_ssize_t n = PySequence_Fast_GET_SIZE(ns);
+    PyObject *ns, *ws;
+    Py_ssize_t n;
+    if (skpy_fast_pair(names, weak, "result_type: names must be a sequence", "result_type: weak must be a sequence",
+                       &ns, &ws, &n) < 0)
+        return NULL;
     PyObject *result = NULL;
     const char **cn = NULL;
     uint8_t *cw = NULL;
@@ -71,46 +74,35 @@ done:
     Py_DECREF(ws);
     return result;
 }
+SKPY_EXPORT(module, k_, result_type, METH_VARARGS, "result_type(names, weak) -> str (sk_result_type).");
 
 /* dtype_standardize(name) -> str (sk_dtype_standardize). */
-static PyObject *k_dtype_standardize(PyObject *self, PyObject *args) {
-    (void)self;
+static PyObject *k_dtype_standardize(PyObject *self SKPY_UNUSED, PyObject *args) {
     const char *name, *out = NULL;
     if (!PyArg_ParseTuple(args, "s", &name)) return NULL;
     int32_t st = sk_dtype_standardize(name, &out);
     return st ? skpy_raise_status(st) : PyUnicode_FromString(out);
 }
+SKPY_EXPORT(module, k_, dtype_standardize, METH_VARARGS, "dtype_standardize(name) -> str (sk_dtype_standardize).");
 
 /* policy_dtypes(name) -> (compute_dtype, variable_dtype) (sk_policy_dtypes). */
-static PyObject *k_policy_dtypes(PyObject *self, PyObject *args) {
-    (void)self;
+static PyObject *k_policy_dtypes(PyObject *self SKPY_UNUSED, PyObject *args) {
     const char *name, *compute = NULL, *variable = NULL;
     if (!PyArg_ParseTuple(args, "s", &name)) return NULL;
     int32_t st = sk_policy_dtypes(name, &compute, &variable);
     if (st) return skpy_raise_status(st);
     return Py_BuildValue("(ss)", compute, variable);
 }
+SKPY_EXPORT(module, k_, policy_dtypes, METH_VARARGS,
+    "policy_dtypes(name) -> (compute_dtype, variable_dtype) (sk_policy_dtypes).");
 
 static int32_t get_snake_case(const void *h, char *b, size_t c, size_t *l) { return sk_snake_case((const char *)h, b, c, l); }
 
 /* snake_case(name) -> str (sk_snake_case). */
-static PyObject *k_snake_case(PyObject *self, PyObject *args) {
-    (void)self;
+static PyObject *k_snake_case(PyObject *self SKPY_UNUSED, PyObject *args) {
     const char *name;
     if (!PyArg_ParseTuple(args, "s", &name)) return NULL;
     return skpy_copied_string(name, get_snake_case);
 }
+SKPY_EXPORT(module, k_, snake_case, METH_VARARGS, "snake_case(name) -> str: Keras' to_snake_case (sk_snake_case).");
 
-PyMethodDef skpy_settings_methods[] = {
-    {"floatx", k_floatx, METH_NOARGS, "floatx() -> str (sk_floatx)."},
-    {"set_floatx", k_set_floatx, METH_VARARGS, "set_floatx(name) (sk_set_floatx)."},
-    {"epsilon", k_epsilon, METH_NOARGS, "epsilon() -> float (sk_epsilon)."},
-    {"set_epsilon", k_set_epsilon, METH_O, "set_epsilon(value) (sk_set_epsilon)."},
-    {"image_data_format", k_image_data_format, METH_NOARGS, "image_data_format() -> str (sk_image_data_format)."},
-    {"set_image_data_format", k_set_image_data_format, METH_VARARGS, "set_image_data_format(name) (sk_set_image_data_format)."},
-    {"result_type", k_result_type, METH_VARARGS, "result_type(names, weak) -> str (sk_result_type)."},
-    {"dtype_standardize", k_dtype_standardize, METH_VARARGS, "dtype_standardize(name) -> str (sk_dtype_standardize)."},
-    {"policy_dtypes", k_policy_dtypes, METH_VARARGS, "policy_dtypes(name) -> (compute_dtype, variable_dtype) (sk_policy_dtypes)."},
-    {"snake_case", k_snake_case, METH_VARARGS, "snake_case(name) -> str: Keras' to_snake_case (sk_snake_case)."},
-    {NULL}
-};

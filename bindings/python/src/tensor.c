@@ -3,11 +3,12 @@
  * Reference of ref(). */
 #include "native.h"
 
-static PyTypeObject ShapeType;
+static PyTypeObject *ShapeType, *RefType;
+PyTypeObject *skpy_TensorType, *skpy_VariableType;
 
 /* Steals the handle. */
 PyObject *skpy_wrap_tensor(sk_tensor *h) {
-    TensorObject *t = PyObject_New(TensorObject, &skpy_TensorType);
+    TensorObject *t = PyObject_New(TensorObject, skpy_TensorType);
     if (!t) { sk_tensor_release(h); return NULL; }
     t->h = h;
     t->size = -1;
@@ -23,7 +24,7 @@ PyObject *skpy_finish(int32_t st, sk_tensor *out) {
 static void tensor_dealloc(TensorObject *t) {
     if (t->weakrefs) PyObject_ClearWeakRefs((PyObject *)t);
     sk_tensor_release(t->h);
-    Py_TYPE(t)->tp_free((PyObject *)t);
+    skpy_free((PyObject *)t);
 }
 /* ------------------------------------------------------------------------------------------
  * Tensor helpers
@@ -33,7 +34,7 @@ static PyObject *numpy_module(void) {   /* borrowed-like: new ref or NULL with I
 }
 
 static PyObject *make_shape_obj(const int64_t *dims, int32_t nd) {
-    PyObject *s = ShapeType.tp_alloc(&ShapeType, nd);
+    PyObject *s = skpy_alloc(ShapeType, nd);
     if (!s) return NULL;
     for (int32_t i = 0; i < nd; i++) {
         PyObject *d = PyLong_FromLongLong(dims[i]);
@@ -100,7 +101,7 @@ static PyObject *tensor_with_scalar(binfn f, scalfn fs, PyObject *t, PyObject *s
 /* a OP b for any operands (at least one is a Tensor/Variable). fs: tensor OP scalar;
  * fsr: scalar OP tensor expressed as a scalar op on the tensor (NULL if none). */
 static PyObject *binop(PyObject *a, PyObject *b, binfn f, scalfn fs, scalfn fsr) {
-    if (Py_IS_TYPE(a, &skpy_TensorType) && Py_IS_TYPE(b, &skpy_TensorType)) {
+    if (Py_IS_TYPE(a, skpy_TensorType) && Py_IS_TYPE(b, skpy_TensorType)) {
         TensorObject *ta = (TensorObject *)a, *tb = (TensorObject *)b;
         return call_bin(f, ta->h, tb->h, tensor_size(ta) + tensor_size(tb));
     }
@@ -247,23 +248,6 @@ static int nb_bool(PyObject *self) {
     return skpy_is_float_dtype(dt) ? d != 0.0 : i != 0;
 }
 
-static PyNumberMethods tensor_as_number = {
-    .nb_add = nb_add, .nb_subtract = nb_sub, .nb_multiply = nb_mul, .nb_remainder = nb_mod,
-    .nb_power = nb_pow, .nb_negative = nb_neg, .nb_positive = nb_pos, .nb_absolute = nb_abs,
-    .nb_bool = nb_bool, .nb_invert = nb_invert, .nb_and = nb_and, .nb_xor = nb_xor, .nb_or = nb_or,
-    .nb_int = nb_int, .nb_float = nb_float, .nb_floor_divide = nb_floordiv,
-    .nb_true_divide = nb_truediv, .nb_index = nb_index, .nb_matrix_multiply = nb_matmul,
-};
-
-/* Variables are not indexes (their value changes) */
-static PyNumberMethods variable_as_number = {
-    .nb_add = nb_add, .nb_subtract = nb_sub, .nb_multiply = nb_mul, .nb_remainder = nb_mod,
-    .nb_power = nb_pow, .nb_negative = nb_neg, .nb_positive = nb_pos, .nb_absolute = nb_abs,
-    .nb_bool = nb_bool, .nb_invert = nb_invert, .nb_and = nb_and, .nb_xor = nb_xor, .nb_or = nb_or,
-    .nb_int = nb_int, .nb_float = nb_float, .nb_floor_divide = nb_floordiv,
-    .nb_true_divide = nb_truediv, .nb_matrix_multiply = nb_matmul,
-};
-
 static PyObject *richcompare(PyObject *self, PyObject *other, int op) {
     switch (op) {
         case Py_LT: return binop(self, other, sk_less, sk_less_scalar, NULL);
@@ -287,7 +271,7 @@ static PyObject *richcompare(PyObject *self, PyObject *other, int op) {
 }
 
 static Py_hash_t unhashable(PyObject *self) {
-    PyErr_Format(PyExc_TypeError, "%s is unhashable. Instead, use tensor.ref() as the key.", Py_TYPE(self)->tp_name);
+    PyErr_Format(PyExc_TypeError, "%s is unhashable. Instead, use tensor.ref() as the key.", skpy_tname(self));
     return -1;
 }
 
@@ -329,6 +313,18 @@ static int slice_bound(PyObject *o, int64_t *out) {
     return 0;
 }
 
+/* A slice's start, stop and step (new references; the stable ABI has no PySliceObject). */
+typedef struct { PyObject *start, *stop, *step; } SliceParts;
+static void slice_parts_free(SliceParts *p) { Py_XDECREF(p->start); Py_XDECREF(p->stop); Py_XDECREF(p->step); }
+static int slice_parts(PyObject *slice, SliceParts *p) {
+    p->start = PyObject_GetAttrString(slice, "start");
+    p->stop = p->start ? PyObject_GetAttrString(slice, "stop") : NULL;
+    p->step = p->stop ? PyObject_GetAttrString(slice, "step") : NULL;
+    if (p->step) return 0;
+    slice_parts_free(p);
+    return -1;
+}
+
 static PyObject *index_tensor(sk_tensor *x, PyObject *key) {
     int64_t dims[64];
     int32_t rank;
@@ -354,7 +350,7 @@ static PyObject *index_tensor(sk_tensor *x, PyObject *key) {
             if (e[k].i == -1 && PyErr_Occurred()) { PyErr_Clear(); PyErr_SetString(PyExc_IndexError, "index out of range"); goto done; }
         } else if (PyBool_Check(it) || PyFloat_Check(it) || PyUnicode_Check(it) || PyBytes_Check(it) || PyDict_Check(it)) {
             PyErr_Format(PyExc_IndexError, "only integers, slices (`:`), ellipsis (`...`), None and integer or "
-                         "boolean tensors are valid indices (got %.50s)", Py_TYPE(it)->tp_name);
+                         "boolean tensors are valid indices (got %.50s)", skpy_tname(it));
             goto done;
         } else if (!Tensor_Check(it) && !PyObject_CheckBuffer(it) && !PyList_Check(it) && !PyTuple_Check(it) && PyIndex_Check(it)) {
             PyObject *iv = PyNumber_Index(it);
@@ -368,7 +364,7 @@ static PyObject *index_tensor(sk_tensor *x, PyObject *key) {
             if (!t) {
                 if (PyErr_ExceptionMatches(PyExc_TypeError)) {
                     PyErr_Clear();
-                    PyErr_Format(PyExc_IndexError, "invalid index of type %.50s", Py_TYPE(it)->tp_name);
+                    PyErr_Format(PyExc_IndexError, "invalid index of type %.50s", skpy_tname(it));
                 }
                 goto done;
             }
@@ -423,22 +419,27 @@ static PyObject *index_tensor(sk_tensor *x, PyObject *key) {
                     break;
                 }
                 case IX_SLICE: {
-                    PySliceObject *s = (PySliceObject *)e[k].obj;
+                    SliceParts s;
+                    if (slice_parts(e[k].obj, &s) < 0) goto done;
                     int64_t step = 1;
-                    if (s->step != Py_None) {
-                        PyObject *iv = PyNumber_Index(s->step);
+                    if (s.step != Py_None) {
+                        PyObject *iv = PyNumber_Index(s.step);
                         if (!iv) goto done;
                         step = PyLong_AsLongLong(iv); Py_DECREF(iv);
-                        if (step == -1 && PyErr_Occurred()) goto done;
-                        if (step == 0) { PyErr_SetString(PyExc_ValueError, "slice step cannot be zero"); goto done; }
+                        if (step == -1 && PyErr_Occurred()) { slice_parts_free(&s); goto done; }
+                        if (step == 0) { slice_parts_free(&s); PyErr_SetString(PyExc_ValueError, "slice step cannot be zero"); goto done; }
                     }
                     strides[ax] = step;
-                    if (s->start == Py_None) { bmask |= 1ULL << ax; begin[ax] = 0; }
-                    else if (slice_bound(s->start, &begin[ax]) < 0) goto done;
+                    int bad = 0;
+                    if (s.start == Py_None) { bmask |= 1ULL << ax; begin[ax] = 0; }
+                    else if (slice_bound(s.start, &begin[ax]) < 0) bad = 1;
                     else trivial = 0;
-                    if (s->stop == Py_None) { emask |= 1ULL << ax; end[ax] = 0; }
-                    else if (slice_bound(s->stop, &end[ax]) < 0) goto done;
+                    if (bad) {}
+                    else if (s.stop == Py_None) { emask |= 1ULL << ax; end[ax] = 0; }
+                    else if (slice_bound(s.stop, &end[ax]) < 0) bad = 1;
                     else trivial = 0;
+                    slice_parts_free(&s);
+                    if (bad) goto done;
                     if (step != 1) trivial = 0;
                     ax++;
                     break;
@@ -544,7 +545,7 @@ done:
 }
 
 static PyObject *mp_subscript(PyObject *self, PyObject *key) {
-    if (Py_IS_TYPE(self, &skpy_TensorType)) return index_tensor(((TensorObject *)self)->h, key);
+    if (Py_IS_TYPE(self, skpy_TensorType)) return index_tensor(((TensorObject *)self)->h, key);
     sk_tensor *h = handle_of(self);
     if (!h) return NULL;
     PyObject *r = index_tensor(h, key);
@@ -574,8 +575,6 @@ static PyObject *sq_item(PyObject *self, Py_ssize_t i) {
     return r;
 }
 
-static PyMappingMethods tensor_as_mapping = { .mp_length = mp_length, .mp_subscript = mp_subscript };
-static PySequenceMethods tensor_as_sequence = { .sq_length = mp_length, .sq_item = sq_item };
 
 /* ------------------------------------------------------------------------------------------
  * Buffer protocol (read-only, zero-copy), numpy / dlpack interop
@@ -612,7 +611,7 @@ static int tensor_getbuffer(TensorObject *self, Py_buffer *view, int flags) {
     for (int i = 0; i < nd; i++) len *= arr[i];
     const void *p = sk_tensor_data(self->h);
     view->buf = p ? (void *)p : (void *)empty_data;
-    view->obj = (PyObject *)self; Py_INCREF(self);
+    view->obj = (PyObject *)self; Py_INCREF(view->obj);
     view->len = len;
     view->readonly = 1;
     view->itemsize = isz;
@@ -625,14 +624,10 @@ static int tensor_getbuffer(TensorObject *self, Py_buffer *view, int flags) {
     return 0;
 }
 
-static void tensor_releasebuffer(TensorObject *self, Py_buffer *view) {
-    (void)self;
+static void tensor_releasebuffer(TensorObject *self SKPY_UNUSED, Py_buffer *view) {
     PyMem_Free(view->internal);
 }
 
-static PyBufferProcs tensor_as_buffer = {
-    (getbufferproc)tensor_getbuffer, (releasebufferproc)tensor_releasebuffer
-};
 
 /* A numpy array viewing (copy=0) or copying (copy=1) the tensor's memory. */
 static PyObject *to_numpy(sk_tensor *h, PyObject *owner, int copy) {
@@ -688,6 +683,7 @@ static PyObject *t_numpy(PyObject *self, PyObject *unused) {
     }
     return a;
 }
+SKPY_EXPORT(tensor, t_, numpy, METH_NOARGS, "The values as a numpy array (a copy); a numpy scalar for rank 0.");
 
 static PyObject *t_array(PyObject *self, PyObject *args, PyObject *kw) {
     static char *kwl[] = {"dtype", "copy", NULL};
@@ -706,64 +702,8 @@ static PyObject *t_array(PyObject *self, PyObject *args, PyObject *kw) {
     }
     return a;
 }
-
-/* DLPack (legacy unversioned capsule "dltensor") */
-typedef struct { int32_t device_type, device_id; } DLDevice;
-typedef struct { uint8_t code, bits; uint16_t lanes; } DLDataType;
-typedef struct {
-    void *data; DLDevice device; int32_t ndim; DLDataType dtype;
-    int64_t *shape; int64_t *strides; uint64_t byte_offset;
-} DLTensor;
-typedef struct DLManagedTensor {
-    DLTensor dl_tensor; void *manager_ctx; void (*deleter)(struct DLManagedTensor *self);
-} DLManagedTensor;
-typedef struct { DLManagedTensor m; sk_tensor *h; int64_t shape[64]; int64_t strides[64]; } DLHolder;
-
-static void dl_deleter(DLManagedTensor *m) {
-    DLHolder *d = (DLHolder *)m;
-    sk_tensor_release(d->h);
-    free(d);
-}
-
-static void dl_capsule_destructor(PyObject *cap) {
-    if (PyCapsule_IsValid(cap, "dltensor")) {
-        DLManagedTensor *m = PyCapsule_GetPointer(cap, "dltensor");
-        if (m && m->deleter) m->deleter(m);
-    }
-}
-
-static PyObject *t_dlpack(PyObject *self, PyObject *args, PyObject *kw) {
-    (void)args; (void)kw;
-    sk_tensor *h = handle_of(self);
-    if (!h) return NULL;
-    int32_t dt = sk_tensor_dtype(h);
-    DLHolder *d = calloc(1, sizeof(DLHolder));
-    if (!d) { sk_tensor_release(h); return PyErr_NoMemory(); }
-    int32_t nd;
-    if (handle_shape(h, d->shape, &nd) < 0) { sk_tensor_release(h); free(d); return NULL; }
-    int64_t s = 1;
-    for (int i = nd - 1; i >= 0; i--) { d->strides[i] = s; s *= d->shape[i]; }
-    static const uint8_t codes[9] = {0, 2, 2, 2, 4, 0, 0, 1, 6};  /* kDLFloat 2, kDLInt 0, kDLUInt 1, kDLBfloat 4, kDLBool 6 */
-    d->h = h;
-    d->m.dl_tensor.data = (void *)(sk_tensor_data(h) ? sk_tensor_data(h) : empty_data);
-    d->m.dl_tensor.device.device_type = 1;   /* kDLCPU */
-    d->m.dl_tensor.ndim = nd;
-    d->m.dl_tensor.dtype.code = codes[dt];
-    d->m.dl_tensor.dtype.bits = (uint8_t)(skpy_dtype_sizes[dt] * 8);
-    d->m.dl_tensor.dtype.lanes = 1;
-    d->m.dl_tensor.shape = d->shape;
-    d->m.dl_tensor.strides = d->strides;
-    d->m.manager_ctx = d;
-    d->m.deleter = dl_deleter;
-    PyObject *cap = PyCapsule_New(&d->m, "dltensor", dl_capsule_destructor);
-    if (!cap) dl_deleter(&d->m);
-    return cap;
-}
-
-static PyObject *t_dlpack_device(PyObject *self, PyObject *unused) {
-    (void)self; (void)unused;
-    return Py_BuildValue("(ii)", 1, 0);
-}
+SKPY_EXPORT_AS(tensor, "__array__", t_array, METH_VARARGS | METH_KEYWORDS, "numpy interop (zero-copy view).");
+SKPY_EXPORT_AS(variable, "__array__", t_array, METH_VARARGS | METH_KEYWORDS, "numpy interop (a copy).");
 
 /* ------------------------------------------------------------------------------------------
  * Tensor attributes, repr
@@ -780,7 +720,7 @@ static PyObject *t_get_shape(PyObject *self, void *c) {
 static PyObject *t_get_dtype(PyObject *self, void *c) {
     (void)c;
     int32_t dt;
-    if (Py_IS_TYPE(self, &skpy_TensorType)) dt = sk_tensor_dtype(((TensorObject *)self)->h);
+    if (Py_IS_TYPE(self, skpy_TensorType)) dt = sk_tensor_dtype(((TensorObject *)self)->h);
     else if (Variable_Check(self)) dt = sk_variable_dtype(((VariableObject *)self)->v);
     else dt = 0;
     if (dt < 1 || dt > 8) { PyErr_SetString(PyExc_ValueError, "invalid handle"); return NULL; }
@@ -807,12 +747,20 @@ static PyObject *t_get_address(PyObject *self, void *c) {
     return PyLong_FromVoidPtr((void *)p);
 }
 
+/* repr(tuple(o)): a TensorShape printed as a tuple */
+static PyObject *tuple_repr(PyObject *o) {
+    PyObject *t = PySequence_Tuple(o);
+    PyObject *r = t ? PyObject_Repr(t) : NULL;
+    Py_XDECREF(t);
+    return r;
+}
+
 static PyObject *shape_text(const sk_tensor *h) {
     int64_t dims[64]; int32_t nd;
     if (handle_shape(h, dims, &nd) < 0) return NULL;
     PyObject *s = make_shape_obj(dims, nd);
     if (!s) return NULL;
-    PyObject *r = PyTuple_Type.tp_repr(s);
+    PyObject *r = tuple_repr(s);
     Py_DECREF(s);
     return r;
 }
@@ -880,6 +828,8 @@ static PyObject *t_format(PyObject *self, PyObject *spec) {
     Py_DECREF(a);
     return r;
 }
+SKPY_EXPORT_AS(tensor, "__format__", t_format, METH_O, "format() of the values.");
+SKPY_EXPORT_AS(variable, "__format__", t_format, METH_O, NULL);
 
 static PyObject *t_ref(PyObject *self, PyObject *unused);
 
@@ -930,21 +880,31 @@ static PyObject *t_tolist(PyObject *self, PyObject *unused) {
     }
     return cur;
 }
+SKPY_EXPORT(tensor, t_, tolist, METH_NOARGS, "The values as nested Python lists (no numpy needed).");
+SKPY_EXPORT(variable, t_, tolist, METH_NOARGS, NULL);
 
-static PyObject *t_getstate_reduce(PyObject *self, PyObject *unused) {
-    (void)unused;
-    PyObject *l = t_tolist(self, NULL);
-    if (!l) return NULL;
-    PyObject *mod = PyImport_ImportModule("swiftkeras._native");
-    if (!mod) { Py_DECREF(l); return NULL; }
-    PyObject *conv = PyObject_GetAttrString(mod, "convert");
-    Py_DECREF(mod);
-    if (!conv) { Py_DECREF(l); return NULL; }
-    PyObject *dt = t_get_dtype(self, NULL);
-    PyObject *r = dt ? Py_BuildValue("(N(NN))", conv, l, dt) : NULL;
-    if (!r) { Py_XDECREF(dt); }
-    return r;
+/* Pickling: (tensor_from_bytes, (the elements' bytes as the core holds them, dtype name, shape)):
+ * exact for every dtype, one copy of the memory. */
+static PyObject *t_getstate_reduce(PyObject *self, PyObject *unused SKPY_UNUSED) {
+    sk_tensor *h = handle_of(self);
+    if (!h) return NULL;
+    int64_t dims[64]; int32_t nd;
+    PyObject *shape = handle_shape(h, dims, &nd) < 0 ? NULL : make_shape_obj(dims, nd);
+    int32_t dt = sk_tensor_dtype(h);
+    size_t nbytes = (size_t)sk_tensor_size(h) * (size_t)skpy_dtype_sizes[dt];
+    PyObject *data = shape ? PyBytes_FromStringAndSize(NULL, (Py_ssize_t)nbytes) : NULL;   /* filled below */
+    int32_t st = data && nbytes ? sk_tensor_copy_data(h, PyBytes_AsString(data), nbytes) : SK_OK;
+    sk_tensor_release(h);
+    PyObject *mod = data && !st ? PyImport_ImportModule("swiftkeras._native") : NULL;
+    PyObject *from = mod ? PyObject_GetAttrString(mod, "tensor_from_bytes") : NULL;
+    Py_XDECREF(mod);
+    if (!from) {
+        Py_XDECREF(shape); Py_XDECREF(data);
+        return st ? skpy_raise_status(st) : NULL;
+    }
+    return Py_BuildValue("(N(NsN))", from, data, skpy_dtype_names[dt], shape);
 }
+SKPY_EXPORT_AS(tensor, "__reduce__", t_getstate_reduce, METH_NOARGS, "Pickling support.");
 
 static PyGetSetDef tensor_getset[] = {
     {"shape", t_get_shape, NULL, "The shape as a TensorShape (a tuple).", NULL},
@@ -956,18 +916,6 @@ static PyGetSetDef tensor_getset[] = {
     {NULL}
 };
 
-static PyMethodDef tensor_methods[] = {
-    {"numpy", t_numpy, METH_NOARGS, "The values as a numpy array (a copy); a numpy scalar for rank 0."},
-    {"__array__", (PyCFunction)(void (*)(void))t_array, METH_VARARGS | METH_KEYWORDS, "numpy interop (zero-copy view)."},
-    {"__dlpack__", (PyCFunction)(void (*)(void))t_dlpack, METH_VARARGS | METH_KEYWORDS, "A DLPack capsule (zero-copy)."},
-    {"__dlpack_device__", t_dlpack_device, METH_NOARGS, "(kDLCPU, 0)."},
-    {"__format__", t_format, METH_O, "format() of the values."},
-    {"__reduce__", t_getstate_reduce, METH_NOARGS, "Pickling support."},
-    {"tolist", t_tolist, METH_NOARGS, "The values as nested Python lists (no numpy needed)."},
-    {"ref", t_ref, METH_NOARGS, "A hashable reference to this object."},
-    {"experimental_ref", t_ref, METH_NOARGS, "A hashable reference to this object."},
-    {NULL}
-};
 
 static PyObject *tensor_new(PyTypeObject *type, PyObject *args, PyObject *kw) {
     static char *kwl[] = {"value", "dtype", NULL};
@@ -977,65 +925,75 @@ static PyObject *tensor_new(PyTypeObject *type, PyObject *args, PyObject *kw) {
     if (d < 0) return NULL;
     sk_tensor *h = skpy_convert(v, d);
     if (!h) return NULL;
-    if (type == &skpy_TensorType) return skpy_wrap_tensor(h);
-    TensorObject *t = (TensorObject *)type->tp_alloc(type, 0);
+    if (type == skpy_TensorType) return skpy_wrap_tensor(h);
+    TensorObject *t = (TensorObject *)skpy_alloc(type, 0);
     if (!t) { sk_tensor_release(h); return NULL; }
     t->h = h; t->size = -1;
     return (PyObject *)t;
 }
 
-PyTypeObject skpy_TensorType = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "swiftkeras.Tensor",
-    .tp_basicsize = sizeof(TensorObject),
-    .tp_dealloc = (destructor)tensor_dealloc,
-    .tp_repr = t_repr,
-    .tp_str = t_str,
-    .tp_as_number = &tensor_as_number,
-    .tp_as_sequence = &tensor_as_sequence,
-    .tp_as_mapping = &tensor_as_mapping,
-    .tp_hash = unhashable,
-    .tp_as_buffer = &tensor_as_buffer,
-    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
-    .tp_doc = "An immutable n-d array held by the SwiftKeras core (like tf.Tensor).",
-    .tp_richcompare = richcompare,
-    .tp_weaklistoffset = offsetof(TensorObject, weakrefs),
-    .tp_methods = tensor_methods,
-    .tp_getset = tensor_getset,
-    .tp_new = tensor_new,
+/* The protocols Tensor and Variable share: arithmetic, comparison, indexing, len(), no hash. */
+#define TENSOR_LIKE_SLOTS \
+    {Py_nb_add, nb_add}, {Py_nb_subtract, nb_sub}, {Py_nb_multiply, nb_mul}, {Py_nb_remainder, nb_mod}, \
+    {Py_nb_power, nb_pow}, {Py_nb_negative, nb_neg}, {Py_nb_positive, nb_pos}, {Py_nb_absolute, nb_abs}, \
+    {Py_nb_bool, nb_bool}, {Py_nb_invert, nb_invert}, {Py_nb_and, nb_and}, {Py_nb_xor, nb_xor}, {Py_nb_or, nb_or}, \
+    {Py_nb_int, nb_int}, {Py_nb_float, nb_float}, {Py_nb_floor_divide, nb_floordiv}, \
+    {Py_nb_true_divide, nb_truediv}, {Py_nb_matrix_multiply, nb_matmul}, \
+    {Py_mp_length, mp_length}, {Py_mp_subscript, mp_subscript}, {Py_sq_length, mp_length}, {Py_sq_item, sq_item}, \
+    {Py_tp_hash, unhashable}, {Py_tp_richcompare, richcompare}
+
+static PyMemberDef tensor_members[] = {
+    {"__weaklistoffset__", T_PYSSIZET, offsetof(TensorObject, weakrefs), READONLY, NULL}, {NULL}
 };
+static PyType_Slot tensor_slots[] = {
+    TENSOR_LIKE_SLOTS,
+    {Py_nb_index, nb_index},   /* a Variable is no index: its value changes */
+    {Py_bf_getbuffer, tensor_getbuffer}, {Py_bf_releasebuffer, tensor_releasebuffer},
+    {Py_tp_dealloc, tensor_dealloc}, {Py_tp_repr, t_repr}, {Py_tp_str, t_str},
+    {Py_tp_methods, NULL}, {Py_tp_getset, tensor_getset}, {Py_tp_members, tensor_members},
+    {Py_tp_new, tensor_new}, {Py_tp_doc, "An immutable n-d array held by the SwiftKeras core (like tf.Tensor)."},
+    {0, NULL}
+};
+static PyType_Spec tensor_spec = {"swiftkeras.Tensor", sizeof(TensorObject), 0, Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE, tensor_slots};
 
 /* ref(): a hashable wrapper comparing by identity */
 typedef struct { PyObject_HEAD PyObject *obj; } RefObject;
-static void ref_dealloc(RefObject *r) { Py_DECREF(r->obj); Py_TYPE(r)->tp_free((PyObject *)r); }
-static Py_hash_t ref_hash(RefObject *r) { return _Py_HashPointer(r->obj); }
+static void ref_dealloc(RefObject *r) { Py_DECREF(r->obj); skpy_free((PyObject *)r); }
+static Py_hash_t ref_hash(RefObject *r) {
+    uintptr_t p = (uintptr_t)r->obj;
+    Py_hash_t h = (Py_hash_t)((p >> 4) | (p << (8 * sizeof(p) - 4)));   /* as CPython hashes pointers */
+    return h == -1 ? -2 : h;
+}
 static PyObject *ref_cmp(PyObject *a, PyObject *b, int op);
 static PyObject *ref_deref(RefObject *r, PyObject *u) { (void)u; Py_INCREF(r->obj); return r->obj; }
-static PyMethodDef ref_methods[] = {{"deref", (PyCFunction)ref_deref, METH_NOARGS, "The referenced object."}, {NULL}};
-static PyTypeObject RefType = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "swiftkeras.Reference", .tp_basicsize = sizeof(RefObject),
-    .tp_dealloc = (destructor)ref_dealloc, .tp_hash = (hashfunc)ref_hash, .tp_richcompare = ref_cmp,
-    .tp_flags = Py_TPFLAGS_DEFAULT, .tp_methods = ref_methods,
+static PyMethodDef ref_methods[] = {SKPY_FN(ref_, deref, METH_NOARGS, "The referenced object."), {NULL}};
+static PyType_Slot ref_slots[] = {
+    {Py_tp_dealloc, ref_dealloc}, {Py_tp_hash, ref_hash}, {Py_tp_richcompare, ref_cmp}, {Py_tp_methods, ref_methods}, {0, NULL}
 };
+static PyType_Spec ref_spec = {"swiftkeras.Reference", sizeof(RefObject), 0, Py_TPFLAGS_DEFAULT, ref_slots};
 static PyObject *ref_cmp(PyObject *a, PyObject *b, int op) {
-    if (!Py_IS_TYPE(b, &RefType) || (op != Py_EQ && op != Py_NE)) Py_RETURN_NOTIMPLEMENTED;
+    if (!Py_IS_TYPE(b, RefType) || (op != Py_EQ && op != Py_NE)) Py_RETURN_NOTIMPLEMENTED;
     int eq = ((RefObject *)a)->obj == ((RefObject *)b)->obj;
     if ((op == Py_EQ) == eq) Py_RETURN_TRUE;
     Py_RETURN_FALSE;
 }
 static PyObject *t_ref(PyObject *self, PyObject *unused) {
     (void)unused;
-    RefObject *r = PyObject_New(RefObject, &RefType);
+    RefObject *r = PyObject_New(RefObject, RefType);
     if (!r) return NULL;
     Py_INCREF(self);
     r->obj = self;
     return (PyObject *)r;
 }
+SKPY_EXPORT(tensor, t_, ref, METH_NOARGS, "A hashable reference to this object.");
+SKPY_EXPORT_AS(tensor, "experimental_ref", t_ref, METH_NOARGS, "A hashable reference to this object.");
+SKPY_EXPORT(variable, t_, ref, METH_NOARGS, "A hashable reference to this variable.");
+SKPY_EXPORT_AS(variable, "experimental_ref", t_ref, METH_NOARGS, NULL);
 /* ------------------------------------------------------------------------------------------
  * TensorShape: a tuple of ints
  * ---------------------------------------------------------------------------------------- */
 static PyObject *sh_as_list(PyObject *self, PyObject *u) { (void)u; return PySequence_List(self); }
+SKPY_EXPORT(shape, sh_, as_list, METH_NOARGS, "The dimensions as a list.");
 static PyObject *sh_num(PyObject *self, PyObject *u) {
     (void)u;
     long long n = 1;
@@ -1046,6 +1004,7 @@ static PyObject *sh_num(PyObject *self, PyObject *u) {
     }
     return PyLong_FromLongLong(n);
 }
+SKPY_EXPORT_AS(shape, "num_elements", sh_num, METH_NOARGS, "The product of the dimensions.");
 static PyObject *sh_rank(PyObject *self, void *c) { (void)c; return PyLong_FromSsize_t(PyTuple_GET_SIZE(self)); }
 static PyObject *sh_repr(PyObject *self) {
     PyObject *l = PySequence_List(self);
@@ -1054,25 +1013,17 @@ static PyObject *sh_repr(PyObject *self) {
     Py_DECREF(l);
     return r;
 }
-static PyObject *sh_str(PyObject *self) { return PyTuple_Type.tp_repr(self); }
-static PyObject *sh_fully(PyObject *self, PyObject *u) { (void)self; (void)u; Py_RETURN_TRUE; }
-static PyMethodDef shape_methods[] = {
-    {"as_list", sh_as_list, METH_NOARGS, "The dimensions as a list."},
-    {"num_elements", sh_num, METH_NOARGS, "The product of the dimensions."},
-    {"is_fully_defined", sh_fully, METH_NOARGS, "Always True for eager tensors."},
-    {NULL}
-};
+static PyObject *sh_str(PyObject *self) { return tuple_repr(self); }
+static PyObject *sh_fully(PyObject *self SKPY_UNUSED, PyObject *u) { (void)u; Py_RETURN_TRUE; }
+SKPY_EXPORT_AS(shape, "is_fully_defined", sh_fully, METH_NOARGS, "Always True for eager tensors.");
 static PyGetSetDef shape_getset[] = {
     {"rank", sh_rank, NULL, NULL, NULL}, {"ndims", sh_rank, NULL, NULL, NULL}, {NULL}
 };
-static PyTypeObject ShapeType = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "swiftkeras.TensorShape", .tp_basicsize = 0,
-    .tp_repr = sh_repr, .tp_str = sh_str,
-    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_TUPLE_SUBCLASS,
-    .tp_methods = shape_methods, .tp_getset = shape_getset,
-    .tp_doc = "The shape of a tensor: a tuple of ints with as_list() (like tf.TensorShape).",
+static PyType_Slot shape_slots[] = {
+    {Py_tp_repr, sh_repr}, {Py_tp_str, sh_str}, {Py_tp_methods, NULL}, {Py_tp_getset, shape_getset},
+    {Py_tp_doc, "The shape of a tensor: a tuple of ints with as_list() (like tf.TensorShape)."}, {0, NULL}
 };
+static PyType_Spec shape_spec = {"swiftkeras.TensorShape", 0, 0, Py_TPFLAGS_DEFAULT, shape_slots};
 
 /* ------------------------------------------------------------------------------------------
  * Variable
@@ -1097,7 +1048,7 @@ static PyObject *variable_new(PyTypeObject *type, PyObject *args, PyObject *kw) 
     int32_t st = sk_variable_create(h, cname, (uint8_t)tr, &v);
     sk_tensor_release(h);
     if (st) return skpy_raise_status(st);
-    VariableObject *o = (VariableObject *)type->tp_alloc(type, 0);
+    VariableObject *o = (VariableObject *)skpy_alloc(type, 0);
     if (!o) { sk_variable_release(v); return NULL; }
     o->v = v;
     return (PyObject *)o;
@@ -1105,7 +1056,7 @@ static PyObject *variable_new(PyTypeObject *type, PyObject *args, PyObject *kw) 
 static void variable_dealloc(VariableObject *o) {
     if (o->weakrefs) PyObject_ClearWeakRefs((PyObject *)o);
     sk_variable_release(o->v);
-    Py_TYPE(o)->tp_free((PyObject *)o);
+    skpy_free((PyObject *)o);
 }
 static PyObject *v_read(VariableObject *o, PyObject *u) {
     (void)u;
@@ -1113,6 +1064,8 @@ static PyObject *v_read(VariableObject *o, PyObject *u) {
     int32_t st = sk_variable_read(o->v, &t);
     return skpy_finish(st, t);
 }
+SKPY_EXPORT_AS(variable, "read_value", v_read, METH_NOARGS, "The current value as a Tensor.");
+SKPY_EXPORT_AS(variable, "value", v_read, METH_NOARGS, "The current value as a Tensor.");
 typedef int32_t (*assignfn)(sk_variable *, const sk_tensor *);
 static PyObject *v_assign_common(VariableObject *o, PyObject *args, PyObject *kw, assignfn f) {
     static char *kwl[] = {"value", "use_locking", "name", "read_value", NULL};
@@ -1128,12 +1081,15 @@ static PyObject *v_assign_common(VariableObject *o, PyObject *args, PyObject *kw
     sk_tensor_release(h);
     if (st) return skpy_raise_status(st);
     if (rv == Py_False) Py_RETURN_NONE;
-    Py_INCREF(o);
+    Py_INCREF((PyObject *)o);
     return (PyObject *)o;
 }
 static PyObject *v_assign(VariableObject *o, PyObject *a, PyObject *k) { return v_assign_common(o, a, k, sk_variable_assign); }
+SKPY_EXPORT(variable, v_, assign, METH_VARARGS | METH_KEYWORDS, "Replaces the value.");
 static PyObject *v_assign_add(VariableObject *o, PyObject *a, PyObject *k) { return v_assign_common(o, a, k, sk_variable_assign_add); }
+SKPY_EXPORT(variable, v_, assign_add, METH_VARARGS | METH_KEYWORDS, "Adds to the value.");
 static PyObject *v_assign_sub(VariableObject *o, PyObject *a, PyObject *k) { return v_assign_common(o, a, k, sk_variable_assign_sub); }
+SKPY_EXPORT(variable, v_, assign_sub, METH_VARARGS | METH_KEYWORDS, "Subtracts from the value.");
 static PyObject *v_numpy(VariableObject *o, PyObject *u) {
     PyObject *t = v_read(o, u);
     if (!t) return NULL;
@@ -1141,6 +1097,7 @@ static PyObject *v_numpy(VariableObject *o, PyObject *u) {
     Py_DECREF(t);
     return r;
 }
+SKPY_EXPORT(variable, v_, numpy, METH_NOARGS, "The current value as a numpy array.");
 static PyObject *v_get_name(VariableObject *o, void *c) {
     (void)c;
     const char *n = sk_variable_name(o->v);
@@ -1189,82 +1146,93 @@ static PyGetSetDef variable_getset[] = {
     {"_handle_address", (getter)v_get_address, NULL, NULL, NULL},
     {NULL}
 };
-static PyMethodDef variable_methods[] = {
-    {"read_value", (PyCFunction)v_read, METH_NOARGS, "The current value as a Tensor."},
-    {"value", (PyCFunction)v_read, METH_NOARGS, "The current value as a Tensor."},
-    {"numpy", (PyCFunction)v_numpy, METH_NOARGS, "The current value as a numpy array."},
-    {"assign", (PyCFunction)(void (*)(void))v_assign, METH_VARARGS | METH_KEYWORDS, "Replaces the value."},
-    {"assign_add", (PyCFunction)(void (*)(void))v_assign_add, METH_VARARGS | METH_KEYWORDS, "Adds to the value."},
-    {"assign_sub", (PyCFunction)(void (*)(void))v_assign_sub, METH_VARARGS | METH_KEYWORDS, "Subtracts from the value."},
-    {"__array__", (PyCFunction)(void (*)(void))t_array, METH_VARARGS | METH_KEYWORDS, "numpy interop (a copy)."},
-    {"__format__", t_format, METH_O, NULL},
-    {"tolist", t_tolist, METH_NOARGS, NULL},
-    {"ref", t_ref, METH_NOARGS, "A hashable reference to this variable."},
-    {"experimental_ref", t_ref, METH_NOARGS, NULL},
-    {NULL}
+static PyMemberDef variable_members[] = {
+    {"__weaklistoffset__", T_PYSSIZET, offsetof(VariableObject, weakrefs), READONLY, NULL}, {NULL}
 };
-PyTypeObject skpy_VariableType = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "swiftkeras._native.Variable",
-    .tp_basicsize = sizeof(VariableObject),
-    .tp_dealloc = (destructor)variable_dealloc,
-    .tp_repr = (reprfunc)v_repr,
-    .tp_as_number = &variable_as_number,
-    .tp_as_sequence = &tensor_as_sequence,
-    .tp_as_mapping = &tensor_as_mapping,
-    .tp_hash = unhashable,
-    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
-    .tp_doc = "A mutable tensor with an identity (like tf.Variable).",
-    .tp_richcompare = richcompare,
-    .tp_weaklistoffset = offsetof(VariableObject, weakrefs),
-    .tp_methods = variable_methods,
-    .tp_getset = variable_getset,
-    .tp_new = variable_new,
+static PyType_Slot variable_slots[] = {
+    TENSOR_LIKE_SLOTS,
+    {Py_tp_dealloc, variable_dealloc}, {Py_tp_repr, v_repr},
+    {Py_tp_methods, NULL}, {Py_tp_getset, variable_getset}, {Py_tp_members, variable_members},
+    {Py_tp_new, variable_new}, {Py_tp_doc, "A mutable tensor with an identity (like tf.Variable)."},
+    {0, NULL}
 };
+static PyType_Spec variable_spec = {"swiftkeras._native.Variable", sizeof(VariableObject), 0, Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE, variable_slots};
 
 static PyObject *variable_class;   /* swiftkeras.Variable, registered by the package */
 
 /* Steals the handle. */
 PyObject *skpy_wrap_variable(sk_variable *v) {
-    PyTypeObject *tp = variable_class ? (PyTypeObject *)variable_class : &skpy_VariableType;
-    VariableObject *o = (VariableObject *)tp->tp_alloc(tp, 0);
+    PyTypeObject *tp = variable_class ? (PyTypeObject *)variable_class : skpy_VariableType;
+    VariableObject *o = (VariableObject *)skpy_alloc(tp, 0);
     if (!o) { sk_variable_release(v); return NULL; }
     o->v = v;
     return (PyObject *)o;
 }
 
-static PyObject *m_register_variable_class(PyObject *self, PyObject *cls) {
-    (void)self;
-    if (!PyType_Check(cls) || !PyType_IsSubtype((PyTypeObject *)cls, &skpy_VariableType)) {
+/* tensor_from_bytes(data, dtype, shape) -> Tensor: the inverse of Tensor.__reduce__. */
+static PyObject *m_tensor_from_bytes(PyObject *self SKPY_UNUSED, PyObject *args) {
+    const char *data, *dtype;
+    Py_ssize_t n;
+    PyObject *shape;
+    if (!PyArg_ParseTuple(args, "y#sO", &data, &n, &dtype, &shape)) return NULL;
+    PyObject *name = PyUnicode_FromString(dtype);
+    int32_t d = name ? skpy_dtype_code_of(name, 0) : -1;
+    Py_XDECREF(name);
+    if (d < 0) return NULL;
+    Conv c; skpy_conv_init(&c);
+    const int64_t *dims; int32_t nd;
+    PyObject *res = NULL;
+    if (skpy_conv_ints(&c, shape, "tensor_from_bytes", "shape", 0, &dims, &nd) == 0) {
+        int64_t count = 1;
+        for (int32_t i = 0; i < nd && count >= 0; i++) count = dims[i] < 0 || (dims[i] && count > INT64_MAX / dims[i]) ? -1 : count * dims[i];
+        if (count < 0 || count > PY_SSIZE_T_MAX / skpy_dtype_sizes[d] || count * skpy_dtype_sizes[d] != n) {
+            PyErr_Format(PyExc_ValueError, "tensor_from_bytes: %zd bytes do not hold a %s tensor of that shape", n, dtype);
+        } else {
+            sk_tensor *t = NULL;
+            int32_t st = sk_tensor_from_data(n ? data : "", d, dims, nd, &t);
+            res = skpy_finish(st, t);
+        }
+    }
+    skpy_conv_free(&c);
+    return res;
+}
+SKPY_EXPORT(module, m_, tensor_from_bytes, METH_VARARGS,
+    "tensor_from_bytes(data, dtype, shape) -> Tensor: the elements' bytes as Tensor.__reduce__ gives them.");
+
+static PyObject *m_register_variable_class(PyObject *self SKPY_UNUSED, PyObject *cls) {
+    if (!PyType_Check(cls) || !PyType_IsSubtype((PyTypeObject *)cls, skpy_VariableType)) {
         PyErr_SetString(PyExc_TypeError, "expected a subclass of _native.Variable");
         return NULL;
     }
     Py_INCREF(cls);
-    Py_XSETREF(variable_class, cls);
+    Py_XDECREF(variable_class);
+    variable_class = cls;
     Py_RETURN_NONE;
 }
+SKPY_EXPORT_AS(module, "_register_variable_class", m_register_variable_class, METH_O,
+    "Variables created by layers use this class.");
 
-PyMethodDef skpy_tensor_module_methods[] = {
-    {"_register_variable_class", m_register_variable_class, METH_O, "Variables created by layers use this class."},
-    {NULL}
-};
+
+SKPY_SECTION(tensor);
+SKPY_SECTION(variable);
+SKPY_SECTION(shape);
 
 int skpy_tensor_init(PyObject *m) {
-    ShapeType.tp_base = &PyTuple_Type;
-    if (PyType_Ready(&skpy_TensorType) < 0 || PyType_Ready(&skpy_VariableType) < 0 || PyType_Ready(&ShapeType) < 0 ||
-        PyType_Ready(&RefType) < 0)
+    PyObject *tuple = (PyObject *)&PyTuple_Type;
+    /* the methods: the sections skpy_tensor, skpy_variable and skpy_shape */
+    if (SKPY_SET_METHODS(tensor_slots, tensor) < 0 || SKPY_SET_METHODS(variable_slots, variable) < 0 ||
+        SKPY_SET_METHODS(shape_slots, shape) < 0 ||
+        !(skpy_TensorType = skpy_add_type(m, &tensor_spec, NULL)) || !(skpy_VariableType = skpy_add_type(m, &variable_spec, NULL)) ||
+        !(ShapeType = skpy_add_type(m, &shape_spec, tuple)) || !(RefType = skpy_add_type(m, &ref_spec, NULL)))
         return -1;
+    /* numpy defers to the operators of both (a Tensor on the right of an ndarray stays a Tensor) */
     PyObject *prio = PyFloat_FromDouble(100.0);
-    if (!prio) return -1;
-    PyDict_SetItemString(skpy_TensorType.tp_dict, "__array_priority__", prio);
-    PyDict_SetItemString(skpy_VariableType.tp_dict, "__array_priority__", prio);
-    Py_DECREF(prio);
-    PyDict_SetItemString(skpy_TensorType.tp_dict, "__array_ufunc__", Py_None);
-    PyDict_SetItemString(skpy_VariableType.tp_dict, "__array_ufunc__", Py_None);
-    PyType_Modified(&skpy_TensorType);
-    PyType_Modified(&skpy_VariableType);
-    Py_INCREF(&skpy_TensorType); PyModule_AddObject(m, "Tensor", (PyObject *)&skpy_TensorType);
-    Py_INCREF(&skpy_VariableType); PyModule_AddObject(m, "Variable", (PyObject *)&skpy_VariableType);
-    Py_INCREF(&ShapeType); PyModule_AddObject(m, "TensorShape", (PyObject *)&ShapeType);
-    return 0;
+    int r = prio ? 0 : -1;
+    PyTypeObject *const tensor_like[] = {skpy_TensorType, skpy_VariableType};
+    for (int i = 0; i < 2 && r == 0; i++) {
+        r = PyObject_SetAttrString((PyObject *)tensor_like[i], "__array_priority__", prio);
+        if (r == 0) r = PyObject_SetAttrString((PyObject *)tensor_like[i], "__array_ufunc__", Py_None);
+    }
+    Py_XDECREF(prio);
+    return r;
 }

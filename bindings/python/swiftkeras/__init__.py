@@ -151,10 +151,10 @@ from ._autodiff import (GradientTape, UnconnectedGradients, custom_gradient, fun
 
 
 def __getattr__(name):
-    """``tf.keras``, ``tf.random``, ``tf.config``, ``tf.data``, ``tf.train`` and ``tf.device``
-    load on first use, so ``import swiftkeras`` stays fast."""
+    """``tf.keras``, ``tf.random``, ``tf.config``, ``tf.data``, ``tf.experimental``, ``tf.train``
+    and ``tf.device`` load on first use, so ``import swiftkeras`` stays fast."""
     import importlib
-    if name in ("keras", "random", "config", "data", "train"):
+    if name in ("keras", "random", "config", "data", "experimental", "train"):
         return importlib.import_module("." + name, __name__)
     if name == "device":
         return importlib.import_module(".config.devices", __name__).device
@@ -173,5 +173,5 @@ __all__ = sorted(set(_generated_all) | {
     "assert_greater", "assert_less", "assert_rank", "assert_greater_equal", "assert_less_equal", "device",
     "Module", "TensorSpec", "print", "function", "custom_gradient", "float32", "float64", "float16",
     "bfloat16", "int32", "int64", "uint8", "bool", "half", "double", "as_dtype", "keras", "random",
-    "config", "data", "newaxis",
+    "config", "data", "experimental", "newaxis",
 })

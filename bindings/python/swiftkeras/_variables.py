@@ -41,6 +41,12 @@ class Variable(_native.Variable):
     def get_shape(self):
         return self.shape
 
+    def __reduce__(self):
+        """Pickling: the current value (a Tensor, pickled by the core's values), the name
+        without ':0', trainable and the dtype; unpickling makes a new Variable of them."""
+        return (_rebuild, (type(self), self.read_value(), self.name.rsplit(":", 1)[0],
+                           self.trainable, self.dtype.name, self._constraint))
+
     def __iter__(self):
         v = self.read_value()
         return iter(v)
@@ -50,3 +56,7 @@ class Variable(_native.Variable):
         if name.startswith("__"):
             raise AttributeError(name)
         return getattr(self.read_value(), name)
+
+
+def _rebuild(cls, value, name, trainable, dtype, constraint):
+    return cls(value, trainable=trainable, name=name, dtype=dtype, constraint=constraint)

@@ -6,6 +6,7 @@ through ``sk_layer_create_custom`` with Python callbacks.
 """
 import inspect
 import json
+import os
 import weakref
 
 from .. import _native
@@ -323,7 +324,53 @@ _BUILTINS = {
 }
 
 
+_KERAS_CLASSES = []
+
+
+def _keras_class(cls_name):
+    """tf.keras 2's constructor parameters and docstring of a layer class, or None: the table
+    layer_signatures.json, generated from the reference by tools/keras_signatures.py."""
+    if not _KERAS_CLASSES:
+        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "layer_signatures.json")
+        with open(path, encoding="utf-8") as f:
+            _KERAS_CLASSES.append(json.load(f)["classes"])
+    return _KERAS_CLASSES[0].get(cls_name)
+
+
+def _tupled(v):
+    return tuple(_tupled(e) for e in v) if isinstance(v, list) else v
+
+
+def _keras_signature(cls_name):
+    """Keras' constructor signature of a built-in layer class, or None."""
+    entry = _keras_class(cls_name)
+    if entry is None:
+        return None
+    P = inspect.Parameter
+    out = []
+    for p in entry["params"]:
+        if p[0] == "**":
+            out.append(P(p[1], P.VAR_KEYWORD))
+        elif len(p) == 1:
+            out.append(P(p[0], P.POSITIONAL_OR_KEYWORD))
+        else:
+            out.append(P(p[0], P.POSITIONAL_OR_KEYWORD, default=_tupled(p[1])))
+    return inspect.Signature(out)
+
+
+def _keras_doc(cls_name):
+    entry = _keras_class(cls_name)
+    head = f"keras.layers.{cls_name} (built-in, in the Swift core)."
+    if entry is None:
+        return head
+    return f"{entry['doc']}\n\n{head} Arguments the core does not implement raise NotImplementedError."
+
+
 def _make_builtin(cls_name, positional):
+    sig = _keras_signature(cls_name)
+    if sig is not None:   # Keras' order: every named argument may be given by position
+        positional = tuple(p.name for p in sig.parameters.values() if p.kind == p.POSITIONAL_OR_KEYWORD)
+
     def __init__(self, *args, **kwargs):
         if len(args) > len(positional):
             raise TypeError(f"{cls_name}() takes at most {len(positional)} positional arguments "
@@ -336,8 +383,10 @@ def _make_builtin(cls_name, positional):
             kwargs["shape"] = kwargs.pop("input_shape")
         Layer.__init__(self, **kwargs)
 
-    return type(cls_name, (Layer,), {"_class_name": cls_name, "__init__": __init__,
-                                     "__doc__": f"keras.layers.{cls_name} (built-in, in the Swift core)."})
+    if sig is not None:
+        __init__.__signature__ = sig.replace(parameters=[inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+                                                         *sig.parameters.values()])
+    return type(cls_name, (Layer,), {"_class_name": cls_name, "__init__": __init__, "__doc__": _keras_doc(cls_name)})
 
 
 for _n, _p in _BUILTINS.items():

@@ -4,6 +4,7 @@ compile/fit/evaluate/predict run in the Swift core; fit's Keras-style progress l
 ``sys.stdout`` through the model's output callback, so they can be captured like any print.
 """
 import os as _os
+import re
 import sys
 
 from .. import _native
@@ -16,26 +17,51 @@ from . import optimizers as _optimizers
 __all__ = ["Model", "Sequential", "load_model"]
 
 
-# Whether the core's live progress bar is on the terminal line now (the next line overwrites it).
+# Whether the core's live progress bar is on the output's last line now (the next line
+# overwrites it), and its width (a notebook's bar is overwritten with spaces).
 _live_shown = [False]
+_live_width = [0]
+_SGR = re.compile("\x1b\\[[0-9;]*m")   # the bar's colours (ANSI select graphic rendition)
+
+
+def _live_mode():
+    """How the live bar is redrawn in place: "tty" on a terminal (carriage return, then ANSI
+    erase to the end of the line); "notebook" in Jupyter, whose stream output honours a carriage
+    return but not ANSI erasing (so the old bar is padded over with spaces, as Keras does; no
+    ipywidgets); None elsewhere (a file, a pipe: one line per epoch, no bar)."""
+    out = sys.stdout
+    isatty = getattr(out, "isatty", None)
+    if isatty is not None and isatty():
+        return "tty"
+    if "ipykernel" in sys.modules and type(out).__module__.split(".")[0] == "ipykernel":
+        return "notebook"
+    return None
+
+
+def _over_bar(text):
+    """text drawn from the start of the bar's line, covering the bar."""
+    if _live_mode() == "notebook":
+        return "\r" + text + " " * max(0, _live_width[0] - len(_SGR.sub("", text)))
+    return "\r" + text + "\x1b[K"
 
 
 def _write_line(line):
     if _live_shown[0]:
         _live_shown[0] = False
-        sys.stdout.write("\r" + line + "\x1b[K\n")   # over the live bar
+        sys.stdout.write(_over_bar(line) + "\n")
         return
     sys.stdout.write(line + "\n")
 
 
 def _write_live(text):
-    """Keras' live bar from the core (fit at verbose 1), redrawn in place on a terminal only."""
-    isatty = getattr(sys.stdout, "isatty", None)
-    if isatty is None or not isatty():
+    """Keras' live bar from the core (fit at verbose 1), redrawn in place on a terminal or in a
+    notebook only."""
+    if _live_mode() is None:
         return
-    sys.stdout.write("\r" + text + "\x1b[K")
+    sys.stdout.write(_over_bar(text))
     sys.stdout.flush()
     _live_shown[0] = True
+    _live_width[0] = len(_SGR.sub("", text))   # what shows: the bar's colours take no room
 
 
 def _numpy_or_tensor(t):
@@ -366,6 +392,17 @@ class Model(_layers.Layer):
             raise OSError(f"save: '{_os.fspath(filepath)}' exists and overwrite=False")
         _native.model_save(self._model, filepath)
 
+    def __reduce__(self):
+        """Pickling through the core's serialization: the pickle holds the bytes of the file
+        ``save`` writes (config, weights, compile config), and unpickling is ``load_model`` of
+        them. Models ``save`` cannot serialize (custom layers or losses) raise its ValueError."""
+        import tempfile
+        with tempfile.TemporaryDirectory(prefix="swiftkeras-pickle-") as d:
+            path = _os.path.join(d, "model.keras")
+            _native.model_save(self._model, path)
+            with open(path, "rb") as f:
+                return (_model_from_bytes, (f.read(),))
+
     @property
     def trainable_weights(self):
         return _native.model_trainable_weights(self._model)
@@ -448,6 +485,16 @@ def _from_handle(handle, compile=True):
         model._compiled_loss = _native.model_loss(handle)
         model.compiled = True
     return model
+
+
+def _model_from_bytes(data):
+    """A model from the bytes of a saved model file (Model.__reduce__)."""
+    import tempfile
+    with tempfile.TemporaryDirectory(prefix="swiftkeras-pickle-") as d:
+        path = _os.path.join(d, "model.keras")
+        with open(path, "wb") as f:
+            f.write(data)
+        return load_model(path)
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):

@@ -1,0 +1,4 @@
+"""swiftkeras.experimental: tf.experimental (``dlpack``)."""
+from . import dlpack
+
+__all__ = ["dlpack"]
