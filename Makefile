@@ -17,7 +17,7 @@ STAGE := .build/packaging
 HEADERS := include/swiftkeras.h $(sort $(wildcard include/swiftkeras/*.h))
 CFLAGS_STRICT := -std=c11 -Wall -Wextra -Werror -pedantic -O2
 
-.PHONY: all lib deps test test-generated test-swift test-c test-python test-packaging demo demo-c bench bench-c bench-python bench-data bench-fit python wheel sdist clean
+.PHONY: all lib deps test test-generated test-swift test-c test-python test-packaging demo demo-c bench bench-c bench-python bench-data bench-fit python wheel sdist clean fuzz fuzz-build test-fuzz-quick
 
 all: lib
 
@@ -63,7 +63,7 @@ lib: deps
 	@# programs linked against the build tree record the SONAME: give it a name there too
 	ln -sfn libswiftkeras.so .build/release/libswiftkeras.so.$(SK_MAJOR)
 
-test: deps test-generated test-swift test-c test-python test-packaging test-embedding
+test: deps test-generated test-swift test-c test-python test-packaging test-embedding test-fuzz-quick
 
 # The files generated from the op table (tools/ops_table.py) are up to date, and the table names
 # exactly the ops the Swift core records on the tape (tools/recorded_ops.py).
@@ -176,6 +176,27 @@ test-packaging: wheel sdist
 	  --find-links $(VENV)/wheelhouse $(DIST)/swiftkeras-*.tar.gz
 	cd /tmp && $(CURDIR)/.build/venv-sdist/bin/python $(CURDIR)/$(PYDIR)/tests/installed_check.py sdist
 
+# The reliability campaign (Tests/fuzz, README "Reliability"): hostile C calls in forked children
+# (the call table is generated from the header), hostile Python calls, corrupt files for every
+# loader, thread races of the header's promises, save faults. `make fuzz` runs the long campaign
+# (FUZZ_SEED=N to vary it) and prints calls tried / crashes / hangs; `make test` runs a slice of
+# it of about a minute (test-fuzz-quick).
+FUZZ_BUILD := Tests/fuzz/build
+FUZZ_SEED ?= 1
+fuzz-build: lib
+	@mkdir -p $(FUZZ_BUILD)
+	$(PYTHON) Tests/fuzz/gen_capi_calls.py $(FUZZ_BUILD)/capi_calls.inc
+	gcc -std=c11 -O1 -g -Wall -Wextra -Werror -Wno-cast-function-type -Wno-unused-function -Iinclude -I$(FUZZ_BUILD) \
+	  Tests/fuzz/fuzz_capi.c -o $(FUZZ_BUILD)/fuzz_capi -L.build/release -lswiftkeras -Wl,-rpath,$(CURDIR)/.build/release -lm
+	gcc -std=c11 -O2 -Wall -Wextra -Werror -Iinclude Tests/fuzz/race_capi.c -o $(FUZZ_BUILD)/race_capi \
+	  -L.build/release -lswiftkeras -Wl,-rpath,$(CURDIR)/.build/release -lpthread -lm
+
+test-fuzz-quick: fuzz-build python
+	Tests/fuzz/run_campaign.sh quick $(FUZZ_SEED)
+
+fuzz: fuzz-build python
+	Tests/fuzz/run_campaign.sh full $(FUZZ_SEED)
+
 bench-python: python $(VENV_TEST)
 	PYTHONPATH=$(PYDIR) $(PYTHON) bench/python/bench.py
 
@@ -285,4 +306,4 @@ test-install: lib
 	PYTHON=$(PYTHON) MAKE="$(MAKE)" packaging/test_install.sh
 
 clean:
-	rm -rf .build Tests/C/build examples/c/build
+	rm -rf .build Tests/C/build Tests/fuzz/build examples/c/build

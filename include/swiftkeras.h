@@ -27,17 +27,23 @@
  *    array with a positive count, or a negative count. The message always names the function
  *    or op and the offending shapes / values, e.g. "matmul: shapes (2, 3) and (4, 5) ...".
  *
- * Threads
- *  - Any function may be called from any thread at any time. Tensors are immutable and may be
- *    shared freely between threads. The last error is per thread.
+ * Threads (per function family; each promise is tested by Tests/fuzz/race_capi.c)
+ *  - Any function may be called from any thread at any time. The last error is per thread.
+ *  - Tensors and ops (tensor.h, ops_generated.h, ops.h, scalar.h): thread-safe. Tensors are
+ *    immutable and may be shared freely between threads. Random ops without a seed draw from
+ *    one process-wide generator: each draw is atomic; the sequence is reproducible only when
+ *    the draws happen in the same order (one thread).
  *  - "Thread" means OS thread. The last error and the recording tape are per OS thread, so a host
  *    whose green threads move between OS threads must pin a sequence that relies on them (a tape's
  *    start ... gradient; a failing call and its sk_last_error_message) to one OS thread — Go:
  *    runtime.LockOSThread() for the duration (see examples/go).
- *  - sk_set_num_threads bounds the helper threads one op may use (settings.h).
+ *  - Settings (settings.h): each get or set is atomic on its own. sk_set_global_policy must not
+ *    run while other threads create layers. sk_set_num_threads bounds the helper threads one op
+ *    may use.
  *  - sk_variable: each call (read, assign, assign_add, assign_sub) is atomic on its own; a reader
- *    sees the old or the new value. A read-modify-write *sequence* made of several calls (read,
- *    compute, assign) needs external locking if other threads assign the same variable.
+ *    sees the old or the new value, never a mix, and concurrent assign_add / assign_sub lose no
+ *    update. A read-modify-write *sequence* made of several calls (read, compute, assign; also
+ *    sk_moving_average_update) needs external locking if other threads assign the same variable.
  *    sk_variable_set_trainable must not race with other calls on the same variable.
  *  - sk_tape: a tape records the ops run on the thread that started it, and belongs to that
  *    thread: start/stop/pause/resume/watch/gradient/reset/release must come from one thread at a
@@ -46,6 +52,34 @@
  *  - sk_function: the callback may run on whatever thread invokes it (sk_function_call, an op,
  *    or the thread computing a gradient through sk_custom_gradient); it must be reentrant if
  *    shared by several threads.
+ *  - Keras objects (layers, models, optimizers, losses, metrics, callbacks, histories; keras.h):
+ *    one thread at a time per object, and per model together with the layers, optimizer, loss,
+ *    metrics and callbacks it uses — queries (names, shapes, configs, weights) included; calls
+ *    on one model from several threads need external locking. Different models train,
+ *    evaluate and predict concurrently on different threads. Creating objects by name
+ *    (sk_layer_create, sk_metric_create, ...) is thread-safe.
+ *  - Files (saving.h): saves to the same path from several threads or processes are
+ *    serialized (each completes; the file is one of them, whole); loads run concurrently.
+ *
+ * Callbacks (every function pointer the API takes: sk_callback, layer build / call, losses,
+ * metric update / result / reset, learning-rate schedules, fit's progress and hooks,
+ * sk_callback_hooks, output and skipped-weight callbacks)
+ *  - They run synchronously on the thread that made the API call (fit, predict, an op,
+ *    sk_function_call, a gradient...), with that thread's tape recording the ops they run.
+ *  - They may call any function of this API on other objects, and read (not modify) the
+ *    object running them through the handles they are given.
+ *  - A callback of a model's fit / evaluate / predict may release the caller's handles of that
+ *    model (the call keeps the model alive until it returns), but must not call fit, evaluate,
+ *    predict, train_on_batch, test_on_batch, compile, load_weights or sk_model_add on that
+ *    model (none is reentrant), nor modify the layers, optimizer or loss it is using.
+ *  - Inputs given to a callback are borrowed for the duration of the call: never release them
+ *    nor keep them after returning (retain a tensor with sk_tensor_retain to keep it). Outputs
+ *    are +1 handles the callback creates; on failure it may leave them NULL.
+ *  - A callback returns SK_OK or a status (after sk_set_error for a message); it must return:
+ *    never longjmp or unwind (C++ exceptions) through the library, never block forever.
+ *    Output callbacks (sk_output_fn) and sk_skipped_fn cannot fail.
+ *  - destroy(user_data) runs exactly once, when the last reference to the object holding the
+ *    callback goes away, on the thread that releases it.
  */
 #ifndef SWIFTKERAS_H
 #define SWIFTKERAS_H
@@ -118,9 +152,10 @@
  *   sk_strided_slice()
  * swiftkeras/layers.h:
  *   sk_global_policy() sk_input() sk_keras_tensor_release() sk_keras_tensor_shape()
- *   sk_layer_add_weight() sk_layer_call() sk_layer_call_symbolic() sk_layer_class_name()
- *   sk_layer_count_params() sk_layer_create() sk_layer_create_custom() sk_layer_name()
- *   sk_layer_release() sk_layer_set_weights() sk_layer_track() sk_layer_variables()
+ *   sk_layer_add_weight() sk_layer_call() sk_layer_call_multi() sk_layer_call_symbolic()
+ *   sk_layer_call_symbolic_multi() sk_layer_class_name() sk_layer_count_params() sk_layer_create()
+ *   sk_layer_create_custom() sk_layer_name() sk_layer_release() sk_layer_reset_states()
+ *   sk_layer_set_weights() sk_layer_states() sk_layer_track() sk_layer_variables()
  *   sk_layer_weights() sk_model_create_custom() sk_set_global_policy()
  * swiftkeras/models.h:
  *   sk_model_add() sk_model_as_layer() sk_model_create() sk_model_kind() sk_model_layers()

@@ -244,8 +244,10 @@ reduce("mean", D, "mean", "Mean (Keras `mean`); integers give float32.",
        keras=False)  # backend.py: bool and integer inputs as Keras
 reduce("var", D, "variance", "Population variance (Keras `var`).", keras=False, tf="math.reduce_variance", float_only=True)
 reduce("std", D, "standardDeviation", "Population standard deviation (Keras `std`).", keras=False, tf="math.reduce_std", float_only=True)
-reduce("max", D, "maxValue", "Maximum (Keras `max`); NaN propagates. Errors: empty reduction.", tf="math.reduce_max reduce_max")
-reduce("min", D, "minValue", "Minimum (Keras `min`). Errors: empty reduction.", tf="math.reduce_min reduce_min")
+reduce("max", D, "maxValue", "Maximum (Keras `max`); NaN propagates. The max of nothing (an empty axis) is -inf for floats, the lowest value for integers, false for bool, as TensorFlow.",
+       tf="math.reduce_max reduce_max")
+reduce("min", D, "minValue", "Minimum (Keras `min`). The min of nothing (an empty axis) is +inf for floats, the highest value for integers, true for bool, as TensorFlow.",
+       tf="math.reduce_min reduce_min")
 reduce("any", NG, "any", "Logical or (Keras `any`); bool result.", tf="math.reduce_any reduce_any")
 reduce("all", NG, "all", "Logical and (Keras `all`); bool result.", tf="math.reduce_all reduce_all")
 reduce("logsumexp", D, "logSumExp", "log(sum(exp(x))) computed stably (Keras `logsumexp`).", tf="math.reduce_logsumexp reduce_logsumexp", float_only=True)
@@ -493,7 +495,7 @@ op("categorical_focal_crossentropy", "t:target t:output f64:alpha f64:gamma bool
    "Categorical focal crossentropy along `axis` (Keras `categorical_focal_crossentropy`; defaults 0.25, 2.0, 0, -1): sum(alpha * (1 - o)^gamma * -t*log(o)) with o renormalised and clipped to [1e-7, 1 - 1e-7]. target and output have the same shape.")
 op("ctc_batch_cost", "t:y_true t:y_pred t:input_length t:label_length", D1,
    "try SwiftKeras.ctcBatchCost(yTrue: y_true, yPred: y_pred, inputLength: input_length, labelLength: label_length)",
-   "CTC loss per batch element (Keras `ctc_batch_cost`): y_true (B, L) integer labels, y_pred (B, T, C) softmax probabilities (float) whose LAST class is the blank, input_length and label_length (B, 1) or (B,). Result (B, 1) in y_pred's dtype; differentiable w.r.t. y_pred (first order). Errors: SK_ERR_OUT_OF_RANGE for a label outside [0, C-1); SK_ERR_INVALID_ARG for an input_length outside [0, T] or a label sequence needing more steps than input_length.")
+   "CTC loss per batch element (Keras `ctc_batch_cost`): y_true (B, L) integer labels, y_pred (B, T, C) softmax probabilities (float) whose LAST class is the blank, input_length and label_length (B, 1) or (B,). Result (B, 1) in y_pred's dtype; differentiable w.r.t. y_pred (first order). Errors: SK_ERR_OUT_OF_RANGE for a label outside [0, C-1); SK_ERR_INVALID_ARG for an input_length outside [0, T], a label_length outside [0, L] or a label sequence needing more steps than input_length.")
 op("zeros_like", "t:x dtype?:dtype", NOTAPE,
    "try Tensor.zeros(like: x, dtype: dtype)",
    "Zeros shaped like x (dtype 0 = x's dtype) (Keras `zeros_like`).")
@@ -546,6 +548,12 @@ tape_only("resize_bilinear_backward", D,
           "The adjoint of bilinear resizing; its pullback is the forward resize.")
 tape_only("resize_nearest_backward", D,
           "The adjoint of nearest resizing; its pullback is the forward resize.")
+tape_only("gru_sequence", D1,
+          "A GRU (reset_after either way) over a whole sequence as one fused op (recurrentSequence; the layers call it): its pullback is a fused kernel, checked to first order.")
+tape_only("lstm_sequence", D1,
+          "An LSTM over a whole sequence as one fused op (recurrentSequence; the layers call it): its pullback is a fused kernel, checked to first order.")
+tape_only("simple_rnn_sequence", D1,
+          "A tanh SimpleRNN over a whole sequence as one fused op (recurrentSequence; the layers call it): its pullback is a fused kernel, checked to first order.")
 
 family("shape")
 tape_only("split", D,

@@ -114,6 +114,35 @@ public func sk_layer_call(_ layer: OpaquePointer?, _ inputs: UnsafePointer<Opaqu
 }
 
 @c @implementation
+public func sk_layer_call_multi(_ layer: OpaquePointer?, _ inputs: UnsafePointer<OpaquePointer?>?, _ n: Int32,
+                                _ training: UInt8, _ out: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int32,
+                                _ count: UnsafeMutablePointer<Int32>?) -> Int32 {
+    status {
+        let l = try unwrap(layer, "sk_layer_call_multi", "layer", as: Layer.self)
+        let xs = try tensorList(inputs, n, "sk_layer_call_multi", "inputs")
+        try writeHandles(try l.outputs(xs, training: training != 0), out, capacity, count, "sk_layer_call_multi",
+                         what: "outputs") { handle($0) }
+    }
+}
+
+@c @implementation
+public func sk_layer_reset_states(_ layer: OpaquePointer?, _ states: UnsafePointer<OpaquePointer?>?, _ n: Int32) -> Int32 {
+    status {
+        let l = try unwrap(layer, "sk_layer_reset_states", "layer", as: Layer.self)
+        try l.resetStates(n == 0 ? nil : try tensorList(states, n, "sk_layer_reset_states", "states"))
+    }
+}
+
+@c @implementation
+public func sk_layer_states(_ layer: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int32,
+                            _ count: UnsafeMutablePointer<Int32>?) -> Int32 {
+    status {
+        let l = try unwrap(layer, "sk_layer_states", "layer", as: Layer.self)
+        try writeHandles((l as? RecurrentLayer)?.states ?? [], out, capacity, count, "sk_layer_states", what: "states") { handle($0) }
+    }
+}
+
+@c @implementation
 public func sk_layer_weights(_ layer: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int32,
                              _ count: UnsafeMutablePointer<Int32>?) -> Int32 {
     status {
@@ -182,6 +211,17 @@ public func sk_layer_call_symbolic(_ layer: OpaquePointer?, _ inputs: UnsafePoin
         let l = try unwrap(layer, "sk_layer_call_symbolic", "layer", as: Layer.self)
         let xs = try handleList(inputs, n, "sk_layer_call_symbolic", "inputs", as: KerasTensor.self)
         return try l(xs)
+    }
+}
+
+@c @implementation
+public func sk_layer_call_symbolic_multi(_ layer: OpaquePointer?, _ inputs: UnsafePointer<OpaquePointer?>?, _ n: Int32,
+                                         _ out: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int32,
+                                         _ count: UnsafeMutablePointer<Int32>?) -> Int32 {
+    status {
+        let l = try unwrap(layer, "sk_layer_call_symbolic_multi", "layer", as: Layer.self)
+        let xs = try handleList(inputs, n, "sk_layer_call_symbolic_multi", "inputs", as: KerasTensor.self)
+        try writeHandles(try l.outputs(xs), out, capacity, count, "sk_layer_call_symbolic_multi", what: "outputs") { retained($0) }
     }
 }
 

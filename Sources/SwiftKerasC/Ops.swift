@@ -119,6 +119,7 @@ public func sk_ctc_decode(_ yPred: OpaquePointer?, _ inputLength: OpaquePointer?
                           _ decoded: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int32,
                           _ logProb: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
     let fn: StaticString = "sk_ctc_decode"
+    logProb?.pointee = nil  // out-parameters are NULL on every failure, the first check's too
     return status {
         let slots = try clearSlots(decoded, capacity, fn, "decoded")
         guard let logProb else { throw SwiftKerasError(.invalidArgument, "\(fn): log_prob is NULL") }
@@ -221,6 +222,8 @@ public func sk_rnn(_ step: OpaquePointer?, _ inputs: OpaquePointer?,
                    _ outputs: UnsafeMutablePointer<OpaquePointer?>?,
                    _ newStates: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
     let fn: StaticString = "sk_rnn"
+    lastOutput?.pointee = nil  // out-parameters are NULL on every failure, the first check's too
+    outputs?.pointee = nil
     return status {
         let stateSlots = try clearSlots(newStates, nStates, fn, "states")
         guard let lastOutput, let outputs else {

@@ -1,6 +1,7 @@
 /* C harness for libswiftkeras: compiled with -std=c11 -Wall -Wextra -Werror -pedantic against
  * include/swiftkeras.h alone. Ends with "N passed, N failed". */
-#define _POSIX_C_SOURCE 200112L  /* setenv */
+#define _POSIX_C_SOURCE 200809L  /* setenv, mkdtemp, symlink */
+#define _XOPEN_SOURCE 700        /* mknod */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,8 +124,11 @@ static void test_tensors(void) {
 #include "harness_ownership.inc"
 #include "harness_rules.inc"
 #include "harness_callbacks.inc"
+#include "harness_reliability.inc"
+#include "harness_golden.inc"
 #include "harness_data.inc"
 #include "harness_host.inc"
+#include "harness_layers_basic.inc"
 
 int main(void) {
     test_version();
@@ -149,12 +153,15 @@ int main(void) {
     test_ownership();
     test_rules();
     test_keras_callbacks();
+    test_reliability();
+    test_golden();
     test_dataset_basics();
     test_dataset_transformations();
     test_dataset_callbacks();
     test_dataset_training();
     test_data_utils();
     test_host();
+    test_layers_basic();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

@@ -136,6 +136,8 @@ final class CreationTests: XCTestCase {
         XCTAssertEqual(try Tensor.arange(start: 1, stop: 2, step: 0.25).scalars(as: Float.self), [1, 1.25, 1.5, 1.75])
         XCTAssertEqual(try Tensor.arange(start: 5, stop: 0, step: -2, dtype: .int64).scalars(as: Int64.self), [5, 3, 1])
         XCTAssertEqual(try Tensor.arange(start: 3, stop: 1).count, 0)
+        // An empty range whose length in the other direction overflows Int (trapped before).
+        XCTAssertEqual(try Tensor.arange(start: -1, stop: 1e300, step: -1).count, 0)
         assertError(.invalidArgument, "arange: start 0.0, stop 1.0 and step 0.0 must be finite with a non-zero step") {
             try Tensor.arange(stop: 1, step: 0)
         }

@@ -357,7 +357,8 @@ final class KerasLayerTests: XCTestCase {
             ("swish", { $0 * sigmoidRef($0) }),
             ("silu", { $0 * sigmoidRef($0) }),
             ("exponential", { Glibc.exp($0) }),
-            ("hard_sigmoid", { Swift.min(Swift.max($0 / 6 + 0.5, 0), 1) }),
+            // tf.keras 2's hard_sigmoid (Keras 3's relu6(x + 3) / 6 gives 0.833 at x = 2, not 0.9).
+            ("hard_sigmoid", { Swift.min(Swift.max(0.2 * $0 + 0.5, 0), 1) }),
             ("hard_silu", { $0 * Swift.min(Swift.max($0 / 6 + 0.5, 0), 1) }),
             ("leaky_relu", { $0 > 0 ? $0 : 0.2 * $0 }),
             ("log_sigmoid", { Glibc.log(sigmoidRef($0)) }),
@@ -374,6 +375,9 @@ final class KerasLayerTests: XCTestCase {
         assertClose(try ActivationFunction(named: "softmax")(x).doubles, e.map { $0 / s }, .relOrAbs(1e-12))
         assertClose(try ActivationFunction(named: "log_softmax")(x).doubles, e.map { Glibc.log($0 / s) }, .relOrAbs(1e-12))
         XCTAssertEqual(try ActivationFunction.gelu(Tensor([1] as [Float])).doubles[0], 0.8413447460685429, accuracy: 1e-6)
+        // One definition: the activation by name is the backend op K.hard_sigmoid (0.9 at x = 2).
+        XCTAssertEqual(try ActivationFunction(named: "hard_sigmoid")(x).doubles, try hardSigmoid(x).doubles)
+        XCTAssertEqual(try ActivationFunction.hardSigmoid(Tensor([2] as [Float])).doubles[0], 0.9, accuracy: 1e-7)
         assertError(.invalidArgument, containing: ["could not interpret activation function identifier: 'rectifier'"]) {
             _ = try ActivationFunction(named: "rectifier")
         }
@@ -559,6 +563,25 @@ final class KerasLayerTests: XCTestCase {
         XCTAssertEqual(bn1.gamma!.shape, [3])
         let perChannel = try y4.mean(alongAxes: [0, 2, 3]).doubles
         assertClose(perChannel, [0, 0, 0], .relOrAbs(1e-5))
+    }
+
+    /// tf.keras 2's fused path (4-D/5-D, axis 1 or last, not float64) puts the unbiased batch
+    /// variance (times n/(n − 1)) into the moving variance; its plain path the biased one. The
+    /// expected values were recorded with TF 2.21 + tf-keras 2.21 (momentum 0.5, from ones).
+    func testBatchNormalizationMovingVarianceMatchesFusedPath() throws {
+        let xs = (0..<24).map { Glibc.pow(Double($0), 1.5) / 10 }
+        let cases: [(Int, DType, [Double])] = [
+            (-1, .float32, [6.61376428604126, 7.245052337646484]),
+            (1, .float32, [3.839226007461548, 5.8653082847595215, 7.820995330810547]),
+            (2, .float32, [5.743405818939209, 6.872829914093018]),
+            (-1, .float64, [6.104283310297766, 6.682964106352144]),
+        ]
+        for (axis, dtype, expected) in cases {
+            let bn = try BatchNormalization(axis: axis, momentum: 0.5, dtype: DTypePolicy(dtype: dtype))
+            let x = try Tensor.from(doubles: xs, shape: [2, 3, 2, 2], dtype: dtype)
+            _ = try bn(x, training: true)
+            assertClose(bn.movingVariance!.value.doubles, expected, .relOrAbs(1e-5), "axis \(axis) \(dtype)")
+        }
     }
 
     func testLayerNormalization() throws {

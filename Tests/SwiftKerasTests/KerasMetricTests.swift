@@ -75,6 +75,20 @@ final class KerasMetricTests: XCTestCase {
         assertResult(m2, 2.0 / 4.0)
     }
 
+    /// tf.keras 2 pools `Accuracy` over every sample (not per-batch means) and takes a per-sample
+    /// weight; values recorded with TF 2.21 + tf-keras 2.21.
+    func testAccuracyPoolsSamplesWithPerSampleWeights() throws {
+        let m = Metrics.Accuracy()
+        try m.updateState(t32([1, 2, 3, 4], [4]), t32([1, 2, 0, 4], [4]))
+        try m.updateState(t32([1, 2, 3, 4, 5], [5]), t32([0, 2, 0, 4, 5], [5]), sampleWeight: t32([1, 2, 3, 4, 5], [5]))
+        assertResult(m, 0.7368421)  // (3 + 11) / (4 + 15)
+        let m2 = Metrics.Accuracy()
+        try m2.updateState(t32([1, 2, 3, 4], [2, 2]), t32([1, 2, 0, 4], [2, 2]), sampleWeight: t32([1, 2], [2]))
+        assertResult(m2, 0.6666667)
+        // Predictions are cast to the labels' dtype (integer labels: 1.9 → 1).
+        XCTAssertEqual(try Metrics.exactMatches(Tensor([1, 2] as [Int32]), t32([1.9, 2], [2])).doubles, [1, 1])
+    }
+
     func testCategoricalAccuracies() throws {
         let t = t32([0, 0, 1, 0, 1, 0], [2, 3]), p = t32([0.1, 0.9, 0.8, 0.05, 0.95, 0], [2, 3])
         let c = Metrics.CategoricalAccuracy()

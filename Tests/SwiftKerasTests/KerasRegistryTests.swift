@@ -63,6 +63,7 @@ final class KerasRegistryTests: XCTestCase {
         case (.layer, "Reshape"): return #"{"target_shape": [2, -1]}"#
         case (.layer, "Permute"): return #"{"dims": [2, 1]}"#
         case (.layer, "RepeatVector"): return #"{"n": 2}"#
+        case (.layer, "Dot"): return #"{"axes": [2, 1]}"#
         case (.layer, "Conv1D"), (.layer, "Conv2D"), (.layer, "Conv2DTranspose"), (.layer, "SeparableConv2D"):
             return #"{"filters": 2, "kernel_size": 3}"#
         case (.layer, "DepthwiseConv2D"): return #"{"kernel_size": 3}"#
@@ -133,7 +134,7 @@ final class KerasRegistryTests: XCTestCase {
         XCTAssertNil(KerasRegistry.builtinClass(.layer, named: "dense"))
         // The names the entry points report come from the registry, in its order.
         XCTAssertEqual(builtinLayerClassNames.first, "InputLayer")
-        XCTAssertEqual(optimizerClassNames, ["Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "Lion",
+        XCTAssertEqual(optimizerClassNames, ["Adadelta", "Adafactor", "Adagrad", "Adam", "AdamW", "Adamax", "Ftrl", "Lion",
                                              "LossScaleOptimizer", "Nadam", "RMSprop", "SGD"])
         XCTAssertEqual(canonicalLossName("huber_loss"), "huber")
         XCTAssertEqual(canonicalLossName("MSE"), "mean_squared_error")

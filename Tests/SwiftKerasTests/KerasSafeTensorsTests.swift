@@ -524,11 +524,12 @@ final class KerasSafeTensorsTests: XCTestCase {
     }
 
     func testFailedRenameRemovesTemporaryFile() throws {
-        // The target is a non-empty directory: everything succeeds until rename(), which fails.
+        // The target is a non-empty directory: refused before anything is written (only a
+        // regular file is replaced), and nothing is left behind.
         let target = dir + "/weights"
         XCTAssertEqual(mkdir(target, 0o755), 0)
         putBytes([1, 2, 3], target + "/keep")
-        assertError(.io, containing: ["safetensors: cannot write '\(target)': Is a directory", "renaming the temporary file"]) {
+        assertError(.io, containing: ["safetensors: cannot write '\(target)': it is a directory; only a regular file is replaced"]) {
             try SafeTensors.write([("w", Tensor([Float(1)]))], to: target)
         }
         XCTAssertEqual(entries(dir), ["weights"])

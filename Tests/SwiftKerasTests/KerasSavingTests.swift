@@ -243,6 +243,13 @@ final class KerasSavingTests: XCTestCase {
             try GRU(units: 2, recurrentInitializer: GlorotNormal(seed: 8), resetAfter: false, name: "gru"),
             Add(name: "add"), Subtract(name: "sub"), Multiply(name: "mul"), Average(name: "avg"),
             Maximum(name: "max"), Minimum(name: "min"), Concatenate(axis: 1, name: "cat"),
+            Dot(axes: (2, 1), normalize: true, name: "dot"), LeakyReLU(alpha: 0.2, name: "leaky"),
+            try ReLU(maxValue: 6, negativeSlope: 0.1, threshold: 0.5, name: "relu"),
+            PReLU(alphaInitializer: Constant(0.25), alphaRegularizer: try L2(0.01), sharedAxes: [1], name: "prelu"),
+            ELU(alpha: 0.7, name: "elu"), try Softmax(axes: [1, 2], name: "softmax"),
+            try ThresholdedReLU(theta: 0.5, name: "thr"),
+            try ZeroPadding1D(padding: (1, 2), name: "zp1"), try Cropping1D(cropping: (2, 0), name: "crop1"),
+            try Cropping2D(cropping: ((1, 0), (2, 3)), name: "crop2"), try UpSampling1D(size: 3, name: "up1"),
         ]
     }
 
@@ -301,7 +308,8 @@ final class KerasSavingTests: XCTestCase {
         }
         assertError(.invalidArgument, containing: ["invalid JSON"]) { try layerFromConfig(className: "Dense", configJSON: "{units: 3}") }
         assertError(.invalidArgument, containing: ["the config must be a dictionary"]) { try layerFromConfig(className: "Dense", config: .int(3)) }
-        assertError(.invalidArgument, containing: ["only data_format \"channels_last\""]) {
+        // An unimplemented Keras option is NotImplementedError (.unimplemented) naming it (issue 16).
+        assertError(.unimplemented, containing: ["data_format \"channels_first\" is not supported", "only \"channels_last\""]) {
             try layerFromConfig(className: "Conv2D", configJSON: #"{"filters": 1, "kernel_size": 1, "data_format": "channels_first"}"#)
         }
         assertError(.invalidArgument, containing: ["Lambda"]) { try Lambda({ $0 }).getConfig() }

@@ -68,6 +68,27 @@ int32_t sk_layer_add_weight(sk_layer *layer, const char *name, const int64_t *sh
 int32_t sk_layer_call(sk_layer *layer, const sk_tensor *const *inputs, int32_t n_inputs,
                       uint8_t training, sk_tensor **out);
 
+/* Calls a layer and returns all its outputs: a recurrent layer with return_state gives
+ * [output, h] (SimpleRNN, GRU) or [output, h, c] (LSTM); other layers give one. As sk_layer_call
+ * otherwise (initial states of a recurrent layer are extra inputs: x, h0[, c0]). *count (may be
+ * NULL) receives the number of outputs and out[0..count) new caller-owned tensors. Errors: those
+ * of sk_layer_call; SK_ERR_INVALID_ARG when capacity is smaller than the number of outputs (at
+ * most 3 for the built-in layers; the layer has run: a stateful layer's states have advanced). */
+int32_t sk_layer_call_multi(sk_layer *layer, const sk_tensor *const *inputs, int32_t n_inputs,
+                            uint8_t training, sk_tensor **out, int32_t capacity, int32_t *count);
+
+/* Resets the states of a stateful recurrent layer (`reset_states()`), or of every stateful layer
+ * of a model (sk_model_as_layer): n == 0 sets them to zeros; otherwise states[0..n) become its
+ * states (h, or h and c for LSTM; shape (batch, units)). Errors: SK_ERR_INVALID_ARG (values for a
+ * layer that is not stateful, wrong count or shapes). */
+int32_t sk_layer_reset_states(sk_layer *layer, const sk_tensor *const *states, int32_t n);
+
+/* The states a stateful recurrent layer carries to its next call (`layer.states`): *count (may
+ * be NULL) receives their number (0 before the first call or for a stateless layer) and
+ * out[0..count) new caller-owned tensors; out NULL with capacity 0 only counts.
+ * Errors: SK_ERR_INVALID_ARG (capacity < count). */
+int32_t sk_layer_states(const sk_layer *layer, sk_tensor **out, int32_t capacity, int32_t *count);
+
 /* The current values of the layer's weights (`get_weights()`; trainable first, then
  * non-trainable, in creation order): *count (may be NULL) receives their number; out[0..count)
  * receive new caller-owned tensors. out NULL with capacity 0 only counts. Unbuilt layers have
@@ -105,6 +126,14 @@ int32_t sk_input(const int64_t *shape, int32_t ndim, int32_t dtype, const char *
  * the call. Errors: SK_ERR_INVALID_ARG (incompatible shapes, naming the layer). */
 int32_t sk_layer_call_symbolic(sk_layer *layer, const sk_keras_tensor *const *inputs,
                                int32_t n_inputs, sk_keras_tensor **out);
+
+/* As sk_layer_call_symbolic, returning every symbolic output (`out, h, c = LSTM(...,
+ * return_state=True)(x)`): *count (may be NULL) receives their number and out[0..count) new
+ * handles, each usable as a model output or another layer's input. Errors: those of
+ * sk_layer_call_symbolic; SK_ERR_INVALID_ARG when capacity is smaller than the number of outputs
+ * (nothing is returned, the call is still recorded). */
+int32_t sk_layer_call_symbolic_multi(sk_layer *layer, const sk_keras_tensor *const *inputs, int32_t n_inputs,
+                                     sk_keras_tensor **out, int32_t capacity, int32_t *count);
 
 /* The shape of a symbolic tensor (batch included, -1 = unknown): *ndim (may be NULL) receives
  * the rank. Errors: SK_ERR_INVALID_ARG (capacity < rank). */

@@ -153,10 +153,10 @@ int32_t sk_var(const sk_tensor *x, const int64_t *axes, int32_t n_axes, uint8_t 
 /* Population standard deviation (Keras `std`). Over `axes` (NULL = all axes; negative axes count from the end). Errors: axis out of range or repeated. */
 int32_t sk_std(const sk_tensor *x, const int64_t *axes, int32_t n_axes, uint8_t keepdims,
     sk_tensor **out);
-/* Maximum (Keras `max`); NaN propagates. Errors: empty reduction. Over `axes` (NULL = all axes; negative axes count from the end). Errors: axis out of range or repeated. */
+/* Maximum (Keras `max`); NaN propagates. The max of nothing (an empty axis) is -inf for floats, the lowest value for integers, false for bool, as TensorFlow. Over `axes` (NULL = all axes; negative axes count from the end). Errors: axis out of range or repeated. */
 int32_t sk_max(const sk_tensor *x, const int64_t *axes, int32_t n_axes, uint8_t keepdims,
     sk_tensor **out);
-/* Minimum (Keras `min`). Errors: empty reduction. Over `axes` (NULL = all axes; negative axes count from the end). Errors: axis out of range or repeated. */
+/* Minimum (Keras `min`). The min of nothing (an empty axis) is +inf for floats, the highest value for integers, true for bool, as TensorFlow. Over `axes` (NULL = all axes; negative axes count from the end). Errors: axis out of range or repeated. */
 int32_t sk_min(const sk_tensor *x, const int64_t *axes, int32_t n_axes, uint8_t keepdims,
     sk_tensor **out);
 /* Logical or (Keras `any`); bool result. Over `axes` (NULL = all axes; negative axes count from the end). Errors: axis out of range or repeated. */
@@ -322,7 +322,7 @@ int32_t sk_binary_focal_crossentropy(const sk_tensor *target, const sk_tensor *o
 /* Categorical focal crossentropy along `axis` (Keras `categorical_focal_crossentropy`; defaults 0.25, 2.0, 0, -1): sum(alpha * (1 - o)^gamma * -t*log(o)) with o renormalised and clipped to [1e-7, 1 - 1e-7]. target and output have the same shape. */
 int32_t sk_categorical_focal_crossentropy(const sk_tensor *target, const sk_tensor *output,
     double alpha, double gamma, uint8_t from_logits, int64_t axis, sk_tensor **out);
-/* CTC loss per batch element (Keras `ctc_batch_cost`): y_true (B, L) integer labels, y_pred (B, T, C) softmax probabilities (float) whose LAST class is the blank, input_length and label_length (B, 1) or (B,). Result (B, 1) in y_pred's dtype; differentiable w.r.t. y_pred (first order). Errors: SK_ERR_OUT_OF_RANGE for a label outside [0, C-1); SK_ERR_INVALID_ARG for an input_length outside [0, T] or a label sequence needing more steps than input_length. */
+/* CTC loss per batch element (Keras `ctc_batch_cost`): y_true (B, L) integer labels, y_pred (B, T, C) softmax probabilities (float) whose LAST class is the blank, input_length and label_length (B, 1) or (B,). Result (B, 1) in y_pred's dtype; differentiable w.r.t. y_pred (first order). Errors: SK_ERR_OUT_OF_RANGE for a label outside [0, C-1); SK_ERR_INVALID_ARG for an input_length outside [0, T], a label_length outside [0, L] or a label sequence needing more steps than input_length. */
 int32_t sk_ctc_batch_cost(const sk_tensor *y_true, const sk_tensor *y_pred,
     const sk_tensor *input_length, const sk_tensor *label_length, sk_tensor **out);
 /* Zeros shaped like x (dtype 0 = x's dtype) (Keras `zeros_like`). */

@@ -16,8 +16,14 @@ extern "C" {
 /* Saving and loading. Files are single safetensors files (readable by any safetensors reader,
  * e.g. Python's `safetensors.numpy.load_file`): the weights keyed by layer path
  * ("dense/kernel", ...) plus, for sk_model_save, the model and compile configs in the file's
- * metadata. Writes are atomic: the data goes to a temporary file next to path, which is synced
- * and renamed over path, so a failed write leaves an existing file as it was. Loads are all or
+ * metadata. Writes are atomic: the data goes to the one temporary file ".<name>.swiftkeras-tmp"
+ * next to the target, which is synced and renamed over it, so a failed (or killed) write leaves
+ * an existing file as it was; a killed write's temporary file is reused and removed by the next
+ * save to the same path. A symbolic link is followed (its target file is replaced, the link
+ * stays); only a regular file is replaced, keeping its permission bits: a FIFO, device, socket
+ * or directory at path, or an existing file without write permission, is an SK_ERR_IO error.
+ * A new file gets 0666 minus the umask. Saves to the same path from several threads or
+ * processes are serialized (the temporary file is locked). Loads are all or
  * nothing: every weight name, shape and dtype is checked before any weight is assigned, so on
  * failure the model's weights are unchanged. path is a NUL-terminated file name, only read
  * during the call.

@@ -14,7 +14,8 @@ public func toCategorical(_ y: Tensor, numClasses: Int? = nil, dtype: DType = .f
     }
     let k = numClasses ?? ((ids.max() ?? -1) + 1)
     if k <= 0 { throw SwiftKerasError.invalid("to_categorical: num_classes must be positive, got \(k)") }
-    var out = [Double](repeating: 0, count: try ShapeMathCount.product([ids.count, k], op: "to_categorical"))
+    var out = try CheckedAllocation.array(repeating: 0.0, count: try ShapeMathCount.product([ids.count, k], op: "to_categorical"),
+                                          op: "to_categorical")
     for (i, c) in ids.enumerated() {
         if c >= k || c < -k { throw SwiftKerasError.invalid("to_categorical: index \(c) is out of bounds for axis 1 with size \(k)") }
         out[i * k + (c < 0 ? c + k : c)] = 1
@@ -32,7 +33,8 @@ public func padSequences(_ sequences: [[Double]], maxlen: Int? = nil, dtype: DTy
     if truncating != "pre" && truncating != "post" { throw SwiftKerasError.invalid("pad_sequences: Truncating type \"\(truncating)\" not understood") }
     let width = maxlen ?? sequences.map(\.count).max() ?? 0
     if width < 0 { throw SwiftKerasError.invalid("pad_sequences: maxlen must be non-negative, got \(width)") }
-    var out = [Double](repeating: value, count: try ShapeMathCount.product([sequences.count, width], op: "pad_sequences"))
+    var out = try CheckedAllocation.array(repeating: value, count: try ShapeMathCount.product([sequences.count, width], op: "pad_sequences"),
+                                          op: "pad_sequences")
     for (i, s) in sequences.enumerated() where !s.isEmpty {
         let kept = truncating == "pre" ? s.suffix(width) : s.prefix(width)
         let start = padding == "post" ? 0 : width - kept.count

@@ -60,9 +60,10 @@ public struct ActivationFunction: CustomStringConvertible {
     public static let leakyReLU = ActivationFunction(name: "leaky_relu") { try SwiftKeras.relu($0, alpha: 0.2) }
     /// x for x > 0, exp(x) − 1 otherwise (`keras.activations.elu`, alpha 1).
     public static let elu = ActivationFunction(name: "elu") { try SwiftKeras.elu($0) }
-    /// scale·elu(x, alpha) with Keras' constants (`keras.activations.selu`).
+    /// scale·elu(x, alpha) with Keras' constants (`keras.activations.selu`); its derivative at 0
+    /// is `scale`, as TensorFlow's SeluGrad (the negative branch only below 0).
     public static let selu = ActivationFunction(name: "selu") { x in
-        try SwiftKeras.elu(x, alpha: 1.67326324) * 1.05070098
+        try select(x.isLess(than: .int(0)), SwiftKeras.elu(x, alpha: 1.67326324), x) * 1.05070098
     }
     /// Softmax over the last axis (`keras.activations.softmax`).
     public static let softmax = ActivationFunction(name: "softmax") { try $0.softmax(alongAxis: -1) }
@@ -89,11 +90,12 @@ public struct ActivationFunction: CustomStringConvertible {
     public static let sigmoid = ActivationFunction(name: "sigmoid") { try SwiftKeras.sigmoid($0) }
     /// exp(x) (`keras.activations.exponential`).
     public static let exponential = ActivationFunction(name: "exponential") { try SwiftKeras.exp($0) }
-    /// relu6(x + 3) / 6 (`keras.activations.hard_sigmoid`, Keras 3's definition).
-    public static let hardSigmoid = ActivationFunction(name: "hard_sigmoid") { x in
-        try SwiftKeras.relu(x + 3.0, maxValue: 6) / 6.0
-    }
-    /// x·hard_sigmoid(x) (`keras.activations.hard_silu`, alias "hard_swish").
+    /// clip(0.2·x + 0.5, 0, 1) (`keras.activations.hard_sigmoid`, tf.keras 2's definition — Keras 3
+    /// uses relu6(x + 3) / 6): the core op `hardSigmoid`, also `K.hard_sigmoid` and what LSTM/GRU
+    /// use for `recurrent_activation="hard_sigmoid"`.
+    public static let hardSigmoid = ActivationFunction(name: "hard_sigmoid") { try SwiftKeras.hardSigmoid($0) }
+    /// x·relu6(x + 3) / 6 (`keras.activations.hard_silu`, alias "hard_swish"; Keras 3 only, whose
+    /// definition it keeps — tf.keras 2 has no hard_silu).
     public static let hardSiLU = ActivationFunction(name: "hard_silu") { x in
         try x * (SwiftKeras.relu(x + 3.0, maxValue: 6) / 6.0)
     }

@@ -306,6 +306,22 @@ open class Layer: CustomStringConvertible {
         [try call(inputs, training: training)]
     }
 
+    /// The shapes of all outputs (see `callOutputs`) for inputs of these shapes: layers with
+    /// several outputs override this; the default is `[computeOutputShape(inputShapes)]`.
+    open func computeOutputShapes(_ inputShapes: [[Int]]) throws -> [[Int]] {
+        [try computeOutputShape(inputShapes)]
+    }
+
+    /// Resets the states of stateful layers (Keras `reset_states(states)`): nil values return
+    /// them to zeros. The default resets the tracked layers (a model resets all its stateful
+    /// layers) and refuses values, which only a stateful recurrent layer takes.
+    open func resetStates(_ values: [Tensor]? = nil) throws {
+        if values != nil {
+            throw SwiftKerasError.invalid("reset_states: layer '\(name)' has no states to set")
+        }
+        for l in trackedLayers { try l.resetStates() }
+    }
+
     /// The output shape for inputs of these shapes (-1 for unknown dimensions). The default
     /// calls `computeOutputShape(_:)` with the single shape, and for several inputs runs the
     /// layer on zeros (unknown dimensions as 1).

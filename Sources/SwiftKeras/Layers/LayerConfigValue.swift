@@ -36,12 +36,13 @@ public indirect enum ConfigValue: Equatable, CustomStringConvertible {
         return nil
     }
 
-    /// Parses JSON text (strict RFC 8259) into a config value.
+    /// Parses JSON text (strict RFC 8259, plus Python's `NaN`, `Infinity` and `-Infinity`,
+    /// which become doubles for the arguments' own range checks to name) into a config value.
     ///
     /// - Throws: `.invalidArgument` naming the syntax error and its byte offset.
     public static func parse(json text: String) throws -> ConfigValue {
         do {
-            return try ConfigValue(try JSONParser.parse(Array(text.utf8)))
+            return try ConfigValue(try JSONParser.parse(Array(text.utf8), allowNonFinite: true))
         } catch let e as JSONSyntaxError {
             throw SwiftKerasError(.invalidArgument, "config: invalid JSON: \(e.description)")
         }
@@ -293,7 +294,15 @@ struct ConfigReader: KeyedConfigReader {
 
     mutating func dataFormat() throws {
         if let s = try string("data_format"), s != "channels_last" {
-            throw SwiftKerasError(.invalidArgument, "\(owner): only data_format \"channels_last\" is supported, got \"\(s)\"")
+            throw SwiftKerasError(.unimplemented, "\(owner): data_format \"\(s)\" is not supported (only \"channels_last\")")
+        }
+    }
+
+    /// A Keras argument we do not implement: its Keras default (`keras`) is accepted, any other
+    /// value throws `.unimplemented` naming the key and the value.
+    mutating func onlyDefault(_ key: String, _ keras: ConfigValue) throws {
+        if let v = raw(key), v != .null, v != keras {
+            throw SwiftKerasError(.unimplemented, "\(owner): argument `\(key)`=\(v.json) is not supported (only \(keras.json))")
         }
     }
 

@@ -1,10 +1,11 @@
 // Convolution layers (Keras 3 keras/src/layers/convolutional), channels-last.
 
 /// A window parameter of `n` values (one value is repeated), each positive.
-func windowParameter(_ v: [Int], _ n: Int, _ argument: String, layer: String) throws -> [Int] {
+func windowParameter(_ v: [Int], _ n: Int, _ argument: String, layer: String, allowZero: Bool = false) throws -> [Int] {
     let out = v.count == 1 ? [Int](repeating: v[0], count: n) : v
-    if out.count != n || out.contains(where: { $0 <= 0 }) {
-        throw SwiftKerasError.invalid("\(layer): the `\(argument)` argument must be a list of \(n) positive integers (or one), got \(v)")
+    if out.count != n || out.contains(where: { allowZero ? $0 < 0 : $0 <= 0 }) {
+        let what = allowZero ? "non-negative" : "positive"
+        throw SwiftKerasError.invalid("\(layer): the `\(argument)` argument must be a list of \(n) \(what) integers (or one), got \(v)")
     }
     return out
 }
@@ -152,10 +153,12 @@ public class BaseConv: ConvolutionLayer {
         var r = try ConfigReader(config, fromConfigOf: Self.className)
         let base = try LayerBaseArguments(&r)
         let a = try ConvolutionArguments(&r, rank: Self.convolution.rank)
+        let outputPadding = Self.convolution.transposed ? try r.tuple("output_padding", count: Self.convolution.rank) : nil
         try self.init(filters: a.filters, kernelSize: a.kernelSize, strides: a.strides, padding: a.padding,
                       dilationRate: a.dilationRate, activation: a.activation, useBias: a.useBias, kernelInitializer: a.kernelInitializer,
                       biasInitializer: a.biasInitializer, kernelRegularizer: a.kernelRegularizer,
                       biasRegularizer: a.biasRegularizer, name: base.name, dtype: base.dtype)
+        if let outputPadding, let transposed = self as? Conv2DTranspose { try transposed.setOutputPadding(outputPadding) }
         try base.finish(r, self)
     }
 
@@ -235,9 +238,45 @@ public final class Conv2D: BaseConv {
 }
 
 /// Transposed 2-D convolution (Keras `Conv2DTranspose`): kernel `(kh, kw, filters, inChannels)`,
-/// output size per dimension `input · stride + max(k − stride, 0)` (valid) or `input · stride` (same).
+/// output size per dimension `input · stride + max(k − stride, 0)` (valid) or `input · stride`
+/// (same); with `outputPadding` p (Keras `output_padding`, each < its stride) it is
+/// `(input − 1) · stride + k − 2·pad + p`, pad = k // 2 (same) or 0 (valid), k the dilated
+/// kernel size (Keras `deconv_output_length`).
 public final class Conv2DTranspose: BaseConv {
     override class var convolution: (className: String, rank: Int, transposed: Bool) { ("Conv2DTranspose", 2, true) }
+
+    /// The extra rows and columns of the output (Keras `output_padding`), or nil.
+    public private(set) var outputPadding: [Int]?
+
+    /// Sets `output_padding` (one value or one per spatial dimension); each must be >= 0 and
+    /// smaller than its stride, as Keras requires.
+    public func setOutputPadding(_ padding: [Int]?) throws {
+        guard let padding else { outputPadding = nil; return }
+        let p = try windowParameter(padding, rank, "output_padding", layer: Self.className, allowZero: true)
+        if let i = (0..<rank).first(where: { p[$0] >= strides[$0] }) {
+            throw SwiftKerasError.invalid("Conv2DTranspose: strides \(strides) must be greater than output padding \(p) (dimension \(i))")
+        }
+        outputPadding = p
+    }
+
+    public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] {
+        var shape = try super.computeOutputShape(inputShape)
+        if let p = outputPadding {
+            for i in 0..<rank where inputShape[i + 1] >= 0 {
+                let k = (kernelSize[i] - 1) * dilationRate[i] + 1
+                let pad = padding == .same ? k / 2 : 0
+                shape[i + 1] = (inputShape[i + 1] - 1) * strides[i] + k - 2 * pad + p[i]
+            }
+        }
+        return shape
+    }
+
+    /// The config of `BaseConv` plus "output_padding".
+    public override func getConfig() throws -> ConfigValue {
+        guard case .object(var c) = try super.getConfig() else { return try super.getConfig() }
+        c["output_padding"] = outputPadding.map { .ints($0) } ?? .null
+        return .object(c)
+    }
 
     override func convolve(_ x: Tensor, _ k: Tensor) throws -> Tensor {
         try conv2dTranspose(x, k, outputShape: try computeOutputShape(x.shape), strides: strides,
@@ -440,6 +479,7 @@ struct ConvolutionArguments {
         dilationRate = try r.tuple("dilation_rate", count: n) ?? Array(repeating: 1, count: n)
         padding = try r.padding("padding", .valid)
         try r.dataFormat()
+        try r.onlyDefault("groups", .int(1))
         activation = try r.activation("activation", .linear)
         useBias = try r.bool("use_bias", true)
         kernelInitializer = try r.initializer("kernel_initializer", GlorotUniform())

@@ -62,6 +62,7 @@ extension InputLayer: ConfigurableLayer {
     /// Builds the layer from "batch_shape" (or "batch_input_shape", or "shape" / "input_shape" without the batch dimension).
     convenience init(reading r: inout ConfigReader, base: LayerBaseArguments) throws {
         let shapeKey = try r.ints("shape")
+        for key in ["sparse", "ragged", "optional"] { try r.onlyDefault(key, .bool(false)) }
         guard let bs = base.batchShape ?? shapeKey.map({ [-1] + $0 }), !bs.isEmpty else {
             throw r.missing("batch_shape")
         }

@@ -186,3 +186,97 @@ extension MergeLayerConfigurable {
         self.init(name: base.name, dtype: base.dtype)
     }
 }
+
+/// The batchwise dot product of two inputs along `axes` (tf.keras 2 `Dot`, through
+/// `batchDot`); with `normalize` each input is first L2-normalized along its axis, giving the
+/// cosine proximity. The output is `(batch,)` + the first input's other axes + the second's, or
+/// `(batch, 1)` when nothing else remains.
+public final class Dot: Layer {
+    /// The contracted axis of each input (negative axes count from the end).
+    public let axes: (Int, Int)
+    /// Whether the inputs are L2-normalized along their axes first.
+    public let normalize: Bool
+    /// Whether `axes` was given as one integer (kept for the config).
+    let sameAxis: Bool
+
+    /// Creates the layer contracting `axes.0` of the first input with `axes.1` of the second.
+    public init(axes: (Int, Int), normalize: Bool = false, name: String? = nil, dtype: DTypePolicy? = nil) {
+        self.axes = axes
+        self.normalize = normalize
+        self.sameAxis = false
+        super.init(name: name, dtype: dtype)
+    }
+
+    /// Creates the layer contracting the same axis of both inputs.
+    public init(axis: Int, normalize: Bool = false, name: String? = nil, dtype: DTypePolicy? = nil) {
+        self.axes = (axis, axis)
+        self.normalize = normalize
+        self.sameAxis = true
+        super.init(name: name, dtype: dtype)
+    }
+
+    /// The non-negative axes for inputs of ranks `r0`, `r1` (Keras takes a negative axis modulo the rank).
+    func resolvedAxes(_ shapes: [[Int]]) throws -> (Int, Int) {
+        guard shapes.count == 2 else {
+            throw SwiftKerasError.invalid("Dot '\(name)': a `Dot` layer should be called on a list of 2 inputs, got \(shapes.count)")
+        }
+        let (s0, s1) = (shapes[0], shapes[1])
+        func resolve(_ a: Int, _ r: Int) throws -> Int {
+            guard r >= 2, a >= -r, a < r else {
+                throw SwiftKerasError.invalid("Dot '\(name)': axes (\(axes.0), \(axes.1)) are out of range for inputs of shapes \(formatShape(s0)), \(formatShape(s1))")
+            }
+            return a < 0 ? a + r : a
+        }
+        let a = (try resolve(axes.0, s0.count), try resolve(axes.1, s1.count))
+        if s0[a.0] != s1[a.1] && s0[a.0] >= 0 && s1[a.1] >= 0 {
+            throw SwiftKerasError.invalid("Dot '\(name)': incompatible input shapes \(formatShape(s0)), \(formatShape(s1)): dimension \(s0[a.0]) of axis \(a.0) differs from dimension \(s1[a.1]) of axis \(a.1)")
+        }
+        return a
+    }
+
+    public override func build(inputShapes: [[Int]]) throws { _ = try resolvedAxes(inputShapes) }
+
+    public override func call(_ inputs: [Tensor], training: Bool) throws -> Tensor {
+        let a = try resolvedAxes(inputs.map(\.shape))
+        var (x0, x1) = (inputs[0], inputs[1])
+        if normalize {
+            x0 = try x0.l2Normalized(alongAxis: a.0)
+            x1 = try x1.l2Normalized(alongAxis: a.1)
+        }
+        return try batchDot(x0, x1, axes: a)
+    }
+
+    public override func computeOutputShape(_ inputShapes: [[Int]]) throws -> [Int] {
+        let a = try resolvedAxes(inputShapes)
+        let (s0, s1) = (inputShapes[0], inputShapes[1])
+        let rest = s0.indices.dropFirst().filter { $0 != a.0 }.map { s0[$0] }
+            + s1.indices.dropFirst().filter { $0 != a.1 }.map { s1[$0] }
+        return [s0[0]] + (rest.isEmpty ? [1] : rest)
+    }
+    public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] { try computeOutputShape([inputShape]) }
+
+    /// The layer's config (see `Layer.getConfig()`): "axes" an integer or a pair.
+    public override func getConfig() throws -> ConfigValue {
+        try layerConfig(["axes": sameAxis ? .int(axes.0) : .ints([axes.0, axes.1]), "normalize": .bool(normalize)])
+    }
+}
+
+extension Dot: ConfigurableLayer {
+    /// "Dot".
+    public static var className: String { "Dot" }
+
+    /// Builds the layer from its config ("axes" required: an integer or a list of two).
+    convenience init(reading r: inout ConfigReader, base: LayerBaseArguments) throws {
+        guard r.has("axes") else { throw r.missing("axes") }
+        let isInt: Bool = { if case .int? = r.values["axes"] { return true } else { return false } }()
+        let a = try r.requiredInts("axes")
+        let normalize = try r.bool("normalize", false)
+        if isInt {
+            self.init(axis: a[0], normalize: normalize, name: base.name, dtype: base.dtype)
+        } else if a.count == 2 {
+            self.init(axes: (a[0], a[1]), normalize: normalize, name: base.name, dtype: base.dtype)
+        } else {
+            throw SwiftKerasError.invalid("Dot: invalid format for argument `axes`: expected an integer or a list of 2 integers, got \(a)")
+        }
+    }
+}

@@ -5,7 +5,8 @@
 ///
 /// Training (`training: true` and the layer trainable): `mean` and `variance` (biased) over all
 /// axes but `axis`; the moving statistics are updated as
-/// `moving = moving · momentum + stat · (1 − momentum)`. Otherwise the moving statistics are
+/// `moving = moving · momentum + stat · (1 − momentum)`, the variance entering it times n/(n − 1)
+/// where tf.keras 2's fused path applies that (see `movingVarianceCorrection`). Otherwise the moving statistics are
 /// used. Output: `(x − mean) / sqrt(variance + epsilon) · gamma + beta`. float16/bfloat16
 /// inputs are normalized in float32 and the result cast back (as Keras).
 /// Weights: gamma, beta (trainable), moving_mean, moving_variance (non-trainable).
@@ -82,9 +83,11 @@ public final class BatchNormalization: Layer {
             mean = try xc.mean(alongAxes: axes, keepingDimensions: true)
             variance = try square(xc - mean).mean(alongAxes: axes, keepingDimensions: true)
             let m = momentum
+            let correction = Self.movingVarianceCorrection(shape: x.shape, axis: a, compute: compute)
             try withoutRecording {
                 try movingMean.movingAverageUpdate(mean.reshaped(to: [c]), momentum: m)
-                try movingVariance.movingAverageUpdate(variance.reshaped(to: [c]), momentum: m)
+                let v = try variance.reshaped(to: [c])
+                try movingVariance.movingAverageUpdate(correction == 1 ? v : v * correction, momentum: m)
             }
         } else {
             mean = try param(movingMean.value)
@@ -94,6 +97,17 @@ public final class BatchNormalization: Layer {
                                        beta: try beta.map { try param($0.value) },
                                        gamma: try gamma.map { try param($0.value) }, epsilon: epsilon)
         return try y.cast(to: inDType)
+    }
+
+    /// The factor applied to the batch variance before it enters the moving variance: n/(n − 1)
+    /// (n = elements per feature, when n > 1) where tf.keras 2 takes its default fused path —
+    /// 4-D or 5-D inputs normalized along axis 1 or the last axis, not computed in float64 —
+    /// whose kernel keeps the unbiased variance; 1 elsewhere (its plain path keeps the biased one).
+    /// Outputs use the biased variance on both paths.
+    static func movingVarianceCorrection(shape: [Int], axis a: Int, compute: DType) -> Double {
+        let fused = (shape.count == 4 || shape.count == 5) && (a == 1 || a == shape.count - 1) && compute != .float64
+        let n = shape.enumerated().reduce(1.0) { $1.offset == a ? $0 : $0 * Double($1.element) }
+        return fused && n > 1 ? n / (n - 1) : 1
     }
 
     public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] { inputShape }
@@ -118,6 +132,7 @@ extension BatchNormalization: KerasSerializable {
         var r = try ConfigReader(config, fromConfigOf: Self.className)
         let base = try LayerBaseArguments(&r)
         let axis = try r.int("axis", -1), momentum = try r.double("momentum", 0.99), epsilon = try r.double("epsilon", 1e-3)
+        try r.onlyDefault("synchronized", .bool(false))
         let a = try AffineArguments(&r)
         try self.init(axis: axis, momentum: momentum, epsilon: epsilon, center: a.center, scale: a.scale,
                       betaInitializer: a.betaInitializer, gammaInitializer: a.gammaInitializer,

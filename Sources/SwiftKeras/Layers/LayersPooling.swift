@@ -312,6 +312,8 @@ extension Embedding: ConfigurableLayer {
 
     /// Builds the layer from its config ("input_dim" and "output_dim" required).
     convenience init(reading r: inout ConfigReader, base: LayerBaseArguments) throws {
+        try r.onlyDefault("mask_zero", .bool(false))
+        try r.onlyDefault("sparse", .bool(false))
         try self.init(inputDim: try r.requiredInt("input_dim"), outputDim: try r.requiredInt("output_dim"),
                       embeddingsInitializer: try r.initializer("embeddings_initializer", RandomUniform()),
                       embeddingsRegularizer: try r.regularizer("embeddings_regularizer"), name: base.name, dtype: base.dtype)

@@ -2,39 +2,61 @@
 // reduction and a dtype (Keras `LossFunctionWrapper` subclasses), with Keras' defaults.
 
 extension Losses {
-    /// `keras.losses.MeanSquaredError`: `mean(square(y_true - y_pred))`.
-    public final class MeanSquaredError: LossFunctionWrapper {
-        /// Creates the loss (Keras defaults: reduction sum_over_batch_size, name "mean_squared_error").
-        public init(reduction: Reduction = .sumOverBatchSize, name: String = "mean_squared_error", dtype: DType = .floatx) {
-            super.init(name: name, reduction: reduction, dtype: dtype, Losses.meanSquaredError)
+    /// The losses that apply one per-sample function and take no argument of their own
+    /// (config: "name", "reduction"): each subclass is named after its Keras class and finds its
+    /// names (the function's first, the default name) and function in `table`.
+    public class PlainFunctionLoss: LossFunctionWrapper, KerasSerializable {
+        /// The names and function of each plain loss, by Keras class name.
+        static let table: [String: (aliases: [String], function: (Tensor, Tensor) throws -> Tensor)] = [
+            "MeanSquaredError": (["mean_squared_error", "mse", "MSE"], Losses.meanSquaredError),
+            "MeanAbsoluteError": (["mean_absolute_error", "mae", "MAE"], Losses.meanAbsoluteError),
+            "MeanAbsolutePercentageError": (["mean_absolute_percentage_error", "mape", "MAPE"],
+                                            Losses.meanAbsolutePercentageError),
+            "MeanSquaredLogarithmicError": (["mean_squared_logarithmic_error", "msle", "MSLE"],
+                                            Losses.meanSquaredLogarithmicError),
+            "LogCosh": (["log_cosh", "logcosh"], Losses.logCosh),
+            "Hinge": (["hinge"], Losses.hinge),
+            "SquaredHinge": (["squared_hinge"], Losses.squaredHinge),
+            "CategoricalHinge": (["categorical_hinge"], Losses.categoricalHinge),
+            "KLDivergence": (["kl_divergence", "kld", "KLD", "kullback_leibler_divergence"], Losses.klDivergence),
+            "Poisson": (["poisson"], Losses.poisson),
+        ]
+
+        /// The Keras class name: the Swift class's.
+        public class var className: String { String(describing: self) }
+        /// The function name first, then the other names Keras accepts.
+        public class var aliases: [String] { table[className]?.aliases ?? [] }
+
+        /// Creates the loss (Keras defaults: reduction sum_over_batch_size, the function's name).
+        public init(reduction: Reduction = .sumOverBatchSize, name: String? = nil, dtype: DType = .floatx) {
+            let cls = Self.className
+            super.init(name: name ?? Self.aliases.first ?? cls, reduction: reduction, dtype: dtype,
+                       Self.table[cls]?.function ?? { _, _ in
+                           throw SwiftKerasError(.unimplemented, "\(cls): no loss function registered for this class")
+                       })
         }
+
+        /// Builds the loss from its config ("reduction", "name").
+        public required convenience init(config: ConfigValue) throws {
+            let (base, _) = try Self.readConfig(config) { _ in () }
+            self.init(reduction: base.reduction, name: base.name)
+        }
+
+        /// The config: "name", "reduction".
+        public func getConfig() throws -> ConfigValue { .object(baseConfig()) }
     }
+
+    /// `keras.losses.MeanSquaredError`: `mean(square(y_true - y_pred))`.
+    public final class MeanSquaredError: PlainFunctionLoss {}
 
     /// `keras.losses.MeanAbsoluteError`: `mean(abs(y_true - y_pred))`.
-    public final class MeanAbsoluteError: LossFunctionWrapper {
-        /// Creates the loss (Keras defaults; name "mean_absolute_error").
-        public init(reduction: Reduction = .sumOverBatchSize, name: String = "mean_absolute_error", dtype: DType = .floatx) {
-            super.init(name: name, reduction: reduction, dtype: dtype, Losses.meanAbsoluteError)
-        }
-    }
+    public final class MeanAbsoluteError: PlainFunctionLoss {}
 
     /// `keras.losses.MeanAbsolutePercentageError`: `100 * mean(abs((y_true - y_pred) / y_true))`.
-    public final class MeanAbsolutePercentageError: LossFunctionWrapper {
-        /// Creates the loss (Keras defaults; name "mean_absolute_percentage_error").
-        public init(reduction: Reduction = .sumOverBatchSize, name: String = "mean_absolute_percentage_error",
-                    dtype: DType = .floatx) {
-            super.init(name: name, reduction: reduction, dtype: dtype, Losses.meanAbsolutePercentageError)
-        }
-    }
+    public final class MeanAbsolutePercentageError: PlainFunctionLoss {}
 
     /// `keras.losses.MeanSquaredLogarithmicError`: `mean(square(log(y_true + 1) - log(y_pred + 1)))`.
-    public final class MeanSquaredLogarithmicError: LossFunctionWrapper {
-        /// Creates the loss (Keras defaults; name "mean_squared_logarithmic_error").
-        public init(reduction: Reduction = .sumOverBatchSize, name: String = "mean_squared_logarithmic_error",
-                    dtype: DType = .floatx) {
-            super.init(name: name, reduction: reduction, dtype: dtype, Losses.meanSquaredLogarithmicError)
-        }
-    }
+    public final class MeanSquaredLogarithmicError: PlainFunctionLoss {}
 
     /// `keras.losses.CosineSimilarity`: `-sum(l2_norm(y_true) * l2_norm(y_pred), axis)`.
     public final class CosineSimilarity: LossFunctionWrapper {
@@ -61,73 +83,76 @@ extension Losses {
     }
 
     /// `keras.losses.LogCosh`: `mean(log(cosh(y_pred - y_true)))`.
-    public final class LogCosh: LossFunctionWrapper {
-        /// Creates the loss (Keras defaults; name "log_cosh").
-        public init(reduction: Reduction = .sumOverBatchSize, name: String = "log_cosh", dtype: DType = .floatx) {
-            super.init(name: name, reduction: reduction, dtype: dtype, Losses.logCosh)
-        }
-    }
+    public final class LogCosh: PlainFunctionLoss {}
 
     /// `keras.losses.Hinge`: `mean(maximum(1 - y_true * y_pred, 0))`.
-    public final class Hinge: LossFunctionWrapper {
-        /// Creates the loss (Keras defaults; name "hinge").
-        public init(reduction: Reduction = .sumOverBatchSize, name: String = "hinge", dtype: DType = .floatx) {
-            super.init(name: name, reduction: reduction, dtype: dtype, Losses.hinge)
-        }
-    }
+    public final class Hinge: PlainFunctionLoss {}
 
     /// `keras.losses.SquaredHinge`: `mean(square(maximum(1 - y_true * y_pred, 0)))`.
-    public final class SquaredHinge: LossFunctionWrapper {
-        /// Creates the loss (Keras defaults; name "squared_hinge").
-        public init(reduction: Reduction = .sumOverBatchSize, name: String = "squared_hinge", dtype: DType = .floatx) {
-            super.init(name: name, reduction: reduction, dtype: dtype, Losses.squaredHinge)
-        }
-    }
+    public final class SquaredHinge: PlainFunctionLoss {}
 
     /// `keras.losses.CategoricalHinge`: `maximum(neg - pos + 1, 0)`.
-    public final class CategoricalHinge: LossFunctionWrapper {
-        /// Creates the loss (Keras defaults; name "categorical_hinge").
-        public init(reduction: Reduction = .sumOverBatchSize, name: String = "categorical_hinge", dtype: DType = .floatx) {
-            super.init(name: name, reduction: reduction, dtype: dtype, Losses.categoricalHinge)
-        }
-    }
+    public final class CategoricalHinge: PlainFunctionLoss {}
 
     /// `keras.losses.KLDivergence`: `sum(y_true * log(y_true / y_pred))`.
-    public final class KLDivergence: LossFunctionWrapper {
-        /// Creates the loss (Keras defaults; name "kl_divergence").
-        public init(reduction: Reduction = .sumOverBatchSize, name: String = "kl_divergence", dtype: DType = .floatx) {
-            super.init(name: name, reduction: reduction, dtype: dtype, Losses.klDivergence)
-        }
-    }
+    public final class KLDivergence: PlainFunctionLoss {}
 
     /// `keras.losses.Poisson`: `mean(y_pred - y_true * log(y_pred))`.
-    public final class Poisson: LossFunctionWrapper {
-        /// Creates the loss (Keras defaults; name "poisson").
-        public init(reduction: Reduction = .sumOverBatchSize, name: String = "poisson", dtype: DType = .floatx) {
-            super.init(name: name, reduction: reduction, dtype: dtype, Losses.poisson)
+    public final class Poisson: PlainFunctionLoss {}
+
+    /// The binary and categorical crossentropies: `fromLogits`, `labelSmoothing` and `axis`
+    /// (Keras defaults false, 0, −1; config: those, "name", "reduction"); each subclass is named
+    /// after its Keras class and finds its names and function in `table`.
+    public class CrossentropyLoss: LossFunctionWrapper, KerasSerializable {
+        /// The names (the function's first, the default name) and function of each, by class name.
+        static let table: [String: (aliases: [String], function: (Tensor, Tensor, Bool, Double, Int) throws -> Tensor)] = [
+            "BinaryCrossentropy": (["binary_crossentropy", "bce", "BCE"], Losses.binaryCrossentropy),
+            "CategoricalCrossentropy": (["categorical_crossentropy"], Losses.categoricalCrossentropy),
+        ]
+        /// Whether `y_pred` holds logits.
+        public let fromLogits: Bool
+        /// Label smoothing (towards 0.5 for the binary loss, `1 / classes` for the categorical one).
+        public let labelSmoothing: Double
+        /// The axis of the classes / the one the binary loss averages over.
+        public let axis: Int
+
+        /// The Keras class name: the Swift class's.
+        public class var className: String { String(describing: self) }
+        /// The function name first, then the other names Keras accepts.
+        public class var aliases: [String] { table[className]?.aliases ?? [] }
+
+        /// Creates the loss (Keras defaults: probabilities, no smoothing, axis −1, the function's name).
+        public init(fromLogits: Bool = false, labelSmoothing: Double = 0, axis: Int = -1,
+                    reduction: Reduction = .sumOverBatchSize, name: String? = nil, dtype: DType = .floatx) {
+            (self.fromLogits, self.labelSmoothing, self.axis) = (fromLogits, labelSmoothing, axis)
+            let cls = Self.className
+            let f = Self.table[cls]?.function
+            super.init(name: name ?? Self.aliases.first ?? cls, reduction: reduction, dtype: dtype) { t, p in
+                guard let f else { throw SwiftKerasError(.unimplemented, "\(cls): no crossentropy registered for this class") }
+                return try f(t, p, fromLogits, labelSmoothing, axis)
+            }
+        }
+
+        /// Builds the loss from its config ("from_logits", "label_smoothing", "axis", "reduction", "name").
+        public required convenience init(config: ConfigValue) throws {
+            let (base, a) = try Self.readConfig(config) { r in
+                (fromLogits: try r.bool("from_logits", false), labelSmoothing: try r.double("label_smoothing", 0),
+                 axis: try r.int("axis", -1))
+            }
+            self.init(fromLogits: a.fromLogits, labelSmoothing: a.labelSmoothing, axis: a.axis, reduction: base.reduction,
+                      name: base.name)
+        }
+
+        /// The config: "name", "reduction", "from_logits", "label_smoothing", "axis".
+        public func getConfig() throws -> ConfigValue {
+            var c = baseConfig()
+            c["from_logits"] = .bool(fromLogits); c["label_smoothing"] = .double(labelSmoothing); c["axis"] = .int(axis)
+            return .object(c)
         }
     }
 
-    /// `keras.losses.BinaryCrossentropy`.
-    public final class BinaryCrossentropy: LossFunctionWrapper {
-        /// Whether `y_pred` holds logits.
-        public let fromLogits: Bool
-        /// Label smoothing towards 0.5, in [0, 1].
-        public let labelSmoothing: Double
-        /// The axis the crossentropy is averaged over.
-        public let axis: Int
-        /// Creates the loss (Keras defaults: probabilities, no smoothing, axis -1; name
-        /// "binary_crossentropy").
-        public init(fromLogits: Bool = false, labelSmoothing: Double = 0, axis: Int = -1,
-                    reduction: Reduction = .sumOverBatchSize, name: String = "binary_crossentropy", dtype: DType = .floatx) {
-            self.fromLogits = fromLogits
-            self.labelSmoothing = labelSmoothing
-            self.axis = axis
-            super.init(name: name, reduction: reduction, dtype: dtype) {
-                try Losses.binaryCrossentropy($0, $1, fromLogits: fromLogits, labelSmoothing: labelSmoothing, axis: axis)
-            }
-        }
-    }
+    /// `keras.losses.BinaryCrossentropy` (also "bce", "BCE").
+    public final class BinaryCrossentropy: CrossentropyLoss {}
 
     /// `keras.losses.BinaryFocalCrossentropy`.
     public final class BinaryFocalCrossentropy: LossFunctionWrapper {
@@ -163,26 +188,8 @@ extension Losses {
         }
     }
 
-    /// `keras.losses.CategoricalCrossentropy`.
-    public final class CategoricalCrossentropy: LossFunctionWrapper {
-        /// Whether `y_pred` holds logits.
-        public let fromLogits: Bool
-        /// Label smoothing: targets become `t·(1 − s) + s / classes`.
-        public let labelSmoothing: Double
-        /// The class axis.
-        public let axis: Int
-        /// Creates the loss (Keras defaults; name "categorical_crossentropy").
-        public init(fromLogits: Bool = false, labelSmoothing: Double = 0, axis: Int = -1,
-                    reduction: Reduction = .sumOverBatchSize, name: String = "categorical_crossentropy",
-                    dtype: DType = .floatx) {
-            self.fromLogits = fromLogits
-            self.labelSmoothing = labelSmoothing
-            self.axis = axis
-            super.init(name: name, reduction: reduction, dtype: dtype) {
-                try Losses.categoricalCrossentropy($0, $1, fromLogits: fromLogits, labelSmoothing: labelSmoothing, axis: axis)
-            }
-        }
-    }
+    /// `keras.losses.CategoricalCrossentropy`: label smoothing makes the targets `t·(1 − s) + s / classes`.
+    public final class CategoricalCrossentropy: CrossentropyLoss {}
 
     /// `keras.losses.CategoricalFocalCrossentropy`.
     public final class CategoricalFocalCrossentropy: LossFunctionWrapper {
@@ -242,34 +249,6 @@ extension Losses {
 
 // MARK: - Configs
 
-extension Losses.MeanSquaredError: PlainLossConfigurable {
-    /// "MeanSquaredError".
-    public static var className: String { "MeanSquaredError" }
-    /// The function name first ("mean_squared_error"), then the other names Keras accepts.
-    public static var aliases: [String] { ["mean_squared_error", "mse", "MSE"] }
-}
-
-extension Losses.MeanAbsoluteError: PlainLossConfigurable {
-    /// "MeanAbsoluteError".
-    public static var className: String { "MeanAbsoluteError" }
-    /// The function name first ("mean_absolute_error"), then the other names Keras accepts.
-    public static var aliases: [String] { ["mean_absolute_error", "mae", "MAE"] }
-}
-
-extension Losses.MeanAbsolutePercentageError: PlainLossConfigurable {
-    /// "MeanAbsolutePercentageError".
-    public static var className: String { "MeanAbsolutePercentageError" }
-    /// The function name first ("mean_absolute_percentage_error"), then the other names Keras accepts.
-    public static var aliases: [String] { ["mean_absolute_percentage_error", "mape", "MAPE"] }
-}
-
-extension Losses.MeanSquaredLogarithmicError: PlainLossConfigurable {
-    /// "MeanSquaredLogarithmicError".
-    public static var className: String { "MeanSquaredLogarithmicError" }
-    /// The function name first ("mean_squared_logarithmic_error"), then the other names Keras accepts.
-    public static var aliases: [String] { ["mean_squared_logarithmic_error", "msle", "MSLE"] }
-}
-
 extension Losses.CosineSimilarity: KerasSerializable {
     /// "CosineSimilarity".
     public static var className: String { "CosineSimilarity" }
@@ -310,55 +289,6 @@ extension Losses.Huber: KerasSerializable {
     }
 }
 
-extension Losses.LogCosh: PlainLossConfigurable {
-    /// "LogCosh".
-    public static var className: String { "LogCosh" }
-    /// The function name first ("log_cosh"), then the other names Keras accepts.
-    public static var aliases: [String] { ["log_cosh", "logcosh"] }
-}
-
-extension Losses.Hinge: PlainLossConfigurable {
-    /// "Hinge".
-    public static var className: String { "Hinge" }
-    /// The function name first ("hinge"), then the other names Keras accepts.
-    public static var aliases: [String] { ["hinge"] }
-}
-
-extension Losses.SquaredHinge: PlainLossConfigurable {
-    /// "SquaredHinge".
-    public static var className: String { "SquaredHinge" }
-    /// The function name first ("squared_hinge"), then the other names Keras accepts.
-    public static var aliases: [String] { ["squared_hinge"] }
-}
-
-extension Losses.CategoricalHinge: PlainLossConfigurable {
-    /// "CategoricalHinge".
-    public static var className: String { "CategoricalHinge" }
-    /// The function name first ("categorical_hinge"), then the other names Keras accepts.
-    public static var aliases: [String] { ["categorical_hinge"] }
-}
-
-extension Losses.KLDivergence: PlainLossConfigurable {
-    /// "KLDivergence".
-    public static var className: String { "KLDivergence" }
-    /// The function name first ("kl_divergence"), then the other names Keras accepts.
-    public static var aliases: [String] { ["kl_divergence", "kld", "KLD", "kullback_leibler_divergence"] }
-}
-
-extension Losses.Poisson: PlainLossConfigurable {
-    /// "Poisson".
-    public static var className: String { "Poisson" }
-    /// The function name first ("poisson"), then the other names Keras accepts.
-    public static var aliases: [String] { ["poisson"] }
-}
-
-extension Losses.BinaryCrossentropy: CrossentropyConfigurable {
-    /// "BinaryCrossentropy".
-    public static var className: String { "BinaryCrossentropy" }
-    /// The function name first ("binary_crossentropy"), then the other names Keras accepts.
-    public static var aliases: [String] { ["binary_crossentropy", "bce", "BCE"] }
-}
-
 extension Losses.BinaryFocalCrossentropy: KerasSerializable {
     /// "BinaryFocalCrossentropy".
     public static var className: String { "BinaryFocalCrossentropy" }
@@ -382,13 +312,6 @@ extension Losses.BinaryFocalCrossentropy: KerasSerializable {
                   fromLogits: a.focal.fromLogits, labelSmoothing: a.focal.labelSmoothing, axis: a.focal.axis,
                   reduction: base.reduction, name: base.name ?? "binary_focal_crossentropy")
     }
-}
-
-extension Losses.CategoricalCrossentropy: CrossentropyConfigurable {
-    /// "CategoricalCrossentropy".
-    public static var className: String { "CategoricalCrossentropy" }
-    /// The function name first ("categorical_crossentropy"), then the other names Keras accepts.
-    public static var aliases: [String] { ["categorical_crossentropy"] }
 }
 
 extension Losses.CategoricalFocalCrossentropy: KerasSerializable {

@@ -93,10 +93,8 @@ extension Metrics {
 
         /// Builds the metric from its config ("name", "dtype").
         public required convenience init(config: ConfigValue) throws {
-            var r = try ConfigReader(config, fromConfigOf: Self.className)
-            let base = try MetricBaseArguments(&r)
+            let base = try MetricBaseArguments(onlyIn: config, of: Self.className)
             self.init(name: base.name ?? "mean", dtype: base.dtype)
-            try r.finish()
         }
 
         /// The config: "name" and "dtype" (subclasses add their arguments).

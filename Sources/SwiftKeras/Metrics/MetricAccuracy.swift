@@ -10,10 +10,22 @@ extension Metrics {
         }
     }
 
-    /// 1 where `yTrue == yPred`, averaged over the last axis (Keras `accuracy`).
+    /// 1 where `yTrue == yPred`, averaged over the last axis (Keras 3's `accuracy` function;
+    /// tf.keras 2 has no public one).
     public static func accuracy(_ yTrue: Tensor, _ yPred: Tensor) throws -> Tensor {
-        let (t, p) = try Losses.prepare("accuracy", yTrue, yPred)
-        return try t.isEqual(to: p).cast(to: .float32).mean(alongAxes: [-1])
+        try exactMatches(yTrue, yPred).mean(alongAxes: [-1])
+    }
+
+    /// 1 where `yTrue == yPred`, element by element, in floatx (tf.keras 2's `accuracy`, what
+    /// `keras.metrics.Accuracy` averages): ranks matched as Keras does, shapes must agree, and
+    /// `yPred` is cast to `yTrue`'s dtype first.
+    public static func exactMatches(_ yTrue: Tensor, _ yPred: Tensor) throws -> Tensor {
+        let (t, p) = try squeezeOrExpandToSameRank(yTrue, yPred)
+        if t.shape != p.shape {
+            throw SwiftKerasError.invalid(
+                "accuracy: y_true of shape \(formatShape(yTrue.shape)) does not match y_pred of shape \(formatShape(yPred.shape))")
+        }
+        return try t.isEqual(to: p.dtype == t.dtype ? p : p.cast(to: t.dtype)).cast(to: .floatx)
     }
 
     /// 1 where `yPred > threshold` matches the binary label, averaged over the last axis
@@ -76,22 +88,43 @@ extension Metrics {
         return try sparseTopKCategoricalAccuracy(yTrue.argmax(alongAxis: -1), yPred, k: k)
     }
 
-    /// `keras.metrics.Accuracy`: how often predictions equal labels exactly.
-    public final class Accuracy: MeanMetricWrapper {
-        /// Creates the metric (name "accuracy").
-        public init(name: String = "accuracy", dtype: DType = .floatx) {
-            super.init(name: name, dtype: dtype, Metrics.accuracy)
+    /// The metrics that average one function of `(yTrue, yPred)` and take no argument besides
+    /// "name" and "dtype" (their config); each subclass gives its Keras class name, its aliases
+    /// (the first is the default name) and the function.
+    public class BuiltinFunctionMetric: MeanMetricWrapper {
+        /// A subclass's Keras class name, aliases and function.
+        public struct Spec {
+            let className: String, aliases: [String], function: (Tensor, Tensor) throws -> Tensor
+            init(_ className: String, _ aliases: [String], _ function: @escaping (Tensor, Tensor) throws -> Tensor) {
+                (self.className, self.aliases, self.function) = (className, aliases, function)
+            }
         }
 
-        /// "Accuracy".
-        public override class var className: String { "Accuracy" }
-        /// "accuracy", "acc" too.
-        public override class var aliases: [String] { ["accuracy", "acc"] }
+        /// The subclass's spec (each subclass gives its own).
+        class var spec: Spec { Spec("BuiltinFunctionMetric", [], { _, p in p }) }
+        /// The Keras class name.
+        public override class var className: String { spec.className }
+        /// The Keras aliases, the default name first.
+        public override class var aliases: [String] { spec.aliases }
+
+        /// Creates the metric (name: the class's default, e.g. "categorical_accuracy").
+        public init(name: String? = nil, dtype: DType = .floatx) {
+            super.init(name: name ?? Self.aliases.first ?? Self.className, dtype: dtype, Self.spec.function)
+        }
 
         /// Builds the metric from its config ("name", "dtype").
         public required convenience init(config: ConfigValue) throws {
             let base = try Self.nameAndDType(fromConfig: config)
             self.init(name: base.name, dtype: base.dtype)
+        }
+    }
+
+    /// `keras.metrics.Accuracy`: how often predictions equal labels exactly, pooled over every
+    /// element seen (tf.keras 2: labels of shape `(n,)` count n samples, a per-sample
+    /// `sample_weight` weighs each); also "acc".
+    public final class Accuracy: BuiltinFunctionMetric {
+        override class var spec: BuiltinFunctionMetric.Spec {
+            BuiltinFunctionMetric.Spec("Accuracy", ["accuracy", "acc"], Metrics.exactMatches)
         }
     }
 
@@ -131,142 +164,93 @@ extension Metrics {
     }
 
     /// `keras.metrics.CategoricalAccuracy`: how often the argmax matches one-hot labels.
-    public final class CategoricalAccuracy: MeanMetricWrapper {
-        /// Creates the metric (name "categorical_accuracy").
-        public init(name: String = "categorical_accuracy", dtype: DType = .floatx) {
-            super.init(name: name, dtype: dtype, Metrics.categoricalAccuracy)
-        }
-
-        /// "CategoricalAccuracy".
-        public override class var className: String { "CategoricalAccuracy" }
-        /// "categorical_accuracy" too.
-        public override class var aliases: [String] { ["categorical_accuracy"] }
-
-        /// Builds the metric from its config ("name", "dtype").
-        public required convenience init(config: ConfigValue) throws {
-            let base = try Self.nameAndDType(fromConfig: config)
-            self.init(name: base.name, dtype: base.dtype)
+    public final class CategoricalAccuracy: BuiltinFunctionMetric {
+        override class var spec: BuiltinFunctionMetric.Spec {
+            BuiltinFunctionMetric.Spec("CategoricalAccuracy", ["categorical_accuracy"], Metrics.categoricalAccuracy)
         }
     }
 
     /// `keras.metrics.SparseCategoricalAccuracy`: how often the argmax matches integer labels.
-    public final class SparseCategoricalAccuracy: MeanMetricWrapper {
-        /// Creates the metric (name "sparse_categorical_accuracy").
-        public init(name: String = "sparse_categorical_accuracy", dtype: DType = .floatx) {
-            super.init(name: name, dtype: dtype, Metrics.sparseCategoricalAccuracy)
+    public final class SparseCategoricalAccuracy: BuiltinFunctionMetric {
+        override class var spec: BuiltinFunctionMetric.Spec {
+            BuiltinFunctionMetric.Spec("SparseCategoricalAccuracy", ["sparse_categorical_accuracy"], Metrics.sparseCategoricalAccuracy)
+        }
+    }
+
+    /// What TopKCategoricalAccuracy and SparseTopKCategoricalAccuracy share: `k` (Keras default
+    /// 5) and a config of "name", "dtype", "k" (plus Keras 3's "from_sorted_ids", only false, for
+    /// the sparse one); each subclass gives its Keras class name, default name and function.
+    public class TopKMetric: MeanMetricWrapper {
+        /// A subclass's Keras class name, default name, function of `k`, and whether its config
+        /// carries "from_sorted_ids".
+        struct Spec {
+            let className: String, name: String
+            let function: (Tensor, Tensor, Int) throws -> Tensor
+            let sortedIDs: Bool
         }
 
-        /// "SparseCategoricalAccuracy".
-        public override class var className: String { "SparseCategoricalAccuracy" }
-        /// "sparse_categorical_accuracy" too.
-        public override class var aliases: [String] { ["sparse_categorical_accuracy"] }
+        /// The subclass's spec (each subclass gives its own).
+        class var topK: Spec { Spec(className: "TopKMetric", name: "top_k", function: { _, p, _ in p }, sortedIDs: false) }
+        /// How many top scores count.
+        public let k: Int
 
-        /// Builds the metric from its config ("name", "dtype").
+        /// Creates the metric (Keras defaults: k 5, the class's default name).
+        public init(k: Int = 5, name: String? = nil, dtype: DType = .floatx) {
+            self.k = k
+            let f = Self.topK.function
+            super.init(name: name ?? Self.topK.name, dtype: dtype) { try f($0, $1, k) }
+        }
+
+        /// The Keras class name.
+        public override class var className: String { topK.className }
+        /// The default name.
+        public override class var aliases: [String] { [topK.name] }
+
+        /// Builds the metric from its config ("name", "dtype", "k").
         public required convenience init(config: ConfigValue) throws {
-            let base = try Self.nameAndDType(fromConfig: config)
-            self.init(name: base.name, dtype: base.dtype)
+            var r = try ConfigReader(config, fromConfigOf: Self.className)
+            let base = try MetricBaseArguments(&r)
+            if Self.topK.sortedIDs { try r.onlyFalse("from_sorted_ids") }
+            self.init(k: try r.positiveK(), name: base.name, dtype: base.dtype)
+            try r.finish()
+        }
+
+        /// The config: "name", "dtype", "k" (and "from_sorted_ids").
+        public override func getConfig() throws -> ConfigValue {
+            var c = baseConfig()
+            c["k"] = .int(k)
+            if Self.topK.sortedIDs { c["from_sorted_ids"] = .bool(false) }
+            return .object(c)
         }
     }
 
     /// `keras.metrics.TopKCategoricalAccuracy`: how often the one-hot target is in the top `k`.
-    public final class TopKCategoricalAccuracy: MeanMetricWrapper {
-        /// How many top scores count.
-        public let k: Int
-        /// Creates the metric (Keras defaults: k 5, name "top_k_categorical_accuracy").
-        public init(k: Int = 5, name: String = "top_k_categorical_accuracy", dtype: DType = .floatx) {
-            self.k = k
-            super.init(name: name, dtype: dtype) { try Metrics.topKCategoricalAccuracy($0, $1, k: k) }
-        }
-
-        /// "TopKCategoricalAccuracy".
-        public override class var className: String { "TopKCategoricalAccuracy" }
-        /// "top_k_categorical_accuracy" too.
-        public override class var aliases: [String] { ["top_k_categorical_accuracy"] }
-
-        /// Builds the metric from its config ("name", "dtype").
-        public required convenience init(config: ConfigValue) throws {
-            var r = try ConfigReader(config, fromConfigOf: Self.className)
-            let base = try MetricBaseArguments(&r)
-            self.init(k: try r.positiveK(), name: base.name ?? "top_k_categorical_accuracy", dtype: base.dtype)
-            try r.finish()
-        }
-
-        /// The config: "name", "dtype" and the metric's arguments.
-        public override func getConfig() throws -> ConfigValue {
-            var c = baseConfig()
-            c["k"] = .int(k)
-            return .object(c)
+    public final class TopKCategoricalAccuracy: TopKMetric {
+        override class var topK: Spec {
+            Spec(className: "TopKCategoricalAccuracy", name: "top_k_categorical_accuracy",
+                 function: Metrics.topKCategoricalAccuracy, sortedIDs: false)
         }
     }
 
     /// `keras.metrics.SparseTopKCategoricalAccuracy`: how often the integer target is in the top `k`.
-    public final class SparseTopKCategoricalAccuracy: MeanMetricWrapper {
-        /// How many top scores count.
-        public let k: Int
-        /// Creates the metric (Keras defaults: k 5, name "sparse_top_k_categorical_accuracy").
-        public init(k: Int = 5, name: String = "sparse_top_k_categorical_accuracy", dtype: DType = .floatx) {
-            self.k = k
-            super.init(name: name, dtype: dtype) { try Metrics.sparseTopKCategoricalAccuracy($0, $1, k: k) }
-        }
-
-        /// "SparseTopKCategoricalAccuracy".
-        public override class var className: String { "SparseTopKCategoricalAccuracy" }
-        /// "sparse_top_k_categorical_accuracy" too.
-        public override class var aliases: [String] { ["sparse_top_k_categorical_accuracy"] }
-
-        /// Builds the metric from its config ("name", "dtype").
-        public required convenience init(config: ConfigValue) throws {
-            var r = try ConfigReader(config, fromConfigOf: Self.className)
-            let base = try MetricBaseArguments(&r)
-            try r.onlyFalse("from_sorted_ids")
-            self.init(k: try r.positiveK(), name: base.name ?? "sparse_top_k_categorical_accuracy", dtype: base.dtype)
-            try r.finish()
-        }
-
-        /// The config: "name", "dtype" and the metric's arguments.
-        public override func getConfig() throws -> ConfigValue {
-            var c = baseConfig()
-            c["k"] = .int(k)
-            c["from_sorted_ids"] = .bool(false)
-            return .object(c)
+    public final class SparseTopKCategoricalAccuracy: TopKMetric {
+        override class var topK: Spec {
+            Spec(className: "SparseTopKCategoricalAccuracy", name: "sparse_top_k_categorical_accuracy",
+                 function: Metrics.sparseTopKCategoricalAccuracy, sortedIDs: true)
         }
     }
 
     /// `keras.metrics.MeanAbsoluteError`: the mean of `mean(abs(y_true - y_pred), axis=-1)`.
-    public final class MeanAbsoluteError: MeanMetricWrapper {
-        /// Creates the metric (name "mean_absolute_error").
-        public init(name: String = "mean_absolute_error", dtype: DType = .floatx) {
-            super.init(name: name, dtype: dtype, Losses.meanAbsoluteError)
-        }
-
-        /// "MeanAbsoluteError".
-        public override class var className: String { "MeanAbsoluteError" }
-        /// "mean_absolute_error", "mae", "MAE" too.
-        public override class var aliases: [String] { ["mean_absolute_error", "mae", "MAE"] }
-
-        /// Builds the metric from its config ("name", "dtype").
-        public required convenience init(config: ConfigValue) throws {
-            let base = try Self.nameAndDType(fromConfig: config)
-            self.init(name: base.name, dtype: base.dtype)
+    public final class MeanAbsoluteError: BuiltinFunctionMetric {
+        override class var spec: BuiltinFunctionMetric.Spec {
+            BuiltinFunctionMetric.Spec("MeanAbsoluteError", ["mean_absolute_error", "mae", "MAE"], Losses.meanAbsoluteError)
         }
     }
 
     /// `keras.metrics.MeanSquaredError`: the mean of `mean(square(y_true - y_pred), axis=-1)`.
-    public final class MeanSquaredError: MeanMetricWrapper {
-        /// Creates the metric (name "mean_squared_error").
-        public init(name: String = "mean_squared_error", dtype: DType = .floatx) {
-            super.init(name: name, dtype: dtype, Losses.meanSquaredError)
-        }
-
-        /// "MeanSquaredError".
-        public override class var className: String { "MeanSquaredError" }
-        /// "mean_squared_error", "mse", "MSE" too.
-        public override class var aliases: [String] { ["mean_squared_error", "mse", "MSE"] }
-
-        /// Builds the metric from its config ("name", "dtype").
-        public required convenience init(config: ConfigValue) throws {
-            let base = try Self.nameAndDType(fromConfig: config)
-            self.init(name: base.name, dtype: base.dtype)
+    public final class MeanSquaredError: BuiltinFunctionMetric {
+        override class var spec: BuiltinFunctionMetric.Spec {
+            BuiltinFunctionMetric.Spec("MeanSquaredError", ["mean_squared_error", "mse", "MSE"], Losses.meanSquaredError)
         }
     }
 

@@ -74,11 +74,28 @@ extension Metrics.Mean {
     /// Reads a config holding only the keys every metric has ("name", "dtype"), refusing any
     /// other key; a missing name is the class's default, its first alias.
     static func nameAndDType(fromConfig config: ConfigValue) throws -> (name: String, dtype: DType) {
-        var r = try ConfigReader(config, fromConfigOf: className)
-        let base = try MetricBaseArguments(&r)
-        try r.finish()
+        let base = try MetricBaseArguments(onlyIn: config, of: className)
         return (base.name ?? aliases.first ?? className, base.dtype)
     }
+}
+
+/// Final metric classes whose config holds only "name" and "dtype" (their `init(config:)` and
+/// `getConfig()` come from here).
+protocol PlainMetricConfigurable: Metric, KerasSerializable {
+    /// The name a config without "name" gives.
+    static var defaultName: String { get }
+    init(name: String, dtype: DType)
+}
+
+extension PlainMetricConfigurable {
+    /// Builds the metric from its config ("name", "dtype").
+    public init(config: ConfigValue) throws {
+        let base = try MetricBaseArguments(onlyIn: config, of: Self.className)
+        self.init(name: base.name ?? Self.defaultName, dtype: base.dtype)
+    }
+
+    /// The config: "name" and "dtype".
+    public func getConfig() throws -> ConfigValue { .object(baseConfig()) }
 }
 
 /// The keys every metric config may hold (Keras `Metric.__init__`): "name" (nil: the class's
@@ -98,6 +115,13 @@ struct MetricBaseArguments {
         }
         self.dtype = dtype
     }
+
+    /// Reads a config holding only these keys (the config of `className`), refusing any other.
+    init(onlyIn config: ConfigValue, of className: String) throws {
+        var r = try ConfigReader(config, fromConfigOf: className)
+        try self.init(&r)
+        try r.finish()
+    }
 }
 
 extension ConfigReader {
@@ -108,17 +132,10 @@ extension ConfigReader {
         return k
     }
 
-    /// Refuses any value of `key` but null (Keras arguments not supported here).
-    mutating func onlyNull(_ key: String) throws {
-        if let v = raw(key) {
-            throw SwiftKerasError(.invalidArgument, "\(owner): '\(key)' is not supported (only null), got \(v.json)")
-        }
-    }
-
     /// Refuses `key` = true (Keras options not supported here).
     mutating func onlyFalse(_ key: String) throws {
         if try bool(key, false) {
-            throw SwiftKerasError(.invalidArgument, "\(owner): '\(key)' = true is not supported")
+            throw SwiftKerasError(.unimplemented, "\(owner): '\(key)' = true is not supported")
         }
     }
 

@@ -99,7 +99,18 @@ extension Layer {
         try symbolicCall(inputs)
     }
 
+    /// Calls the layer on symbolic tensors and returns all its symbolic outputs (an RNN with
+    /// `returnState`: `[output] + states`), each usable as a model output or another layer's
+    /// input (Keras `out, h, c = LSTM(..., return_state=True)(x)`).
+    public func outputs(_ inputs: [KerasTensor]) throws -> [KerasTensor] {
+        try symbolicOutputs(inputs)
+    }
+
     private func symbolicCall(_ inputs: [KerasTensor]) throws -> KerasTensor {
+        try symbolicOutputs(inputs)[0]
+    }
+
+    private func symbolicOutputs(_ inputs: [KerasTensor]) throws -> [KerasTensor] {
         if inputs.isEmpty {
             throw SwiftKerasError.invalid("Layer '\(name)' was called with no inputs")
         }
@@ -112,14 +123,14 @@ extension Layer {
             }
         }
         try buildIfNeeded(shapes)
-        let outShape = try computeOutputShape(shapes)
+        let outShapes = try computeOutputShapes(shapes)
         let inDType = inputs[0].dtype
         let outDType = autocast && inDType.isFloatingPoint ? computeDType : inDType
         let node = Node(layer: self, inputs: inputs, nodeIndex: nextNodeIndex(self))
-        let t = KerasTensor(shape: outShape, dtype: outDType, node: node, outputIndex: 0)
-        node.outputIDs = [t.id]
-    node.outputShapes = [t.shape]
-        return t
+        let ts = outShapes.enumerated().map { i, s in KerasTensor(shape: s, dtype: outDType, node: node, outputIndex: i) }
+        node.outputIDs = ts.map(\.id)
+        node.outputShapes = outShapes
+        return ts
     }
 }
 

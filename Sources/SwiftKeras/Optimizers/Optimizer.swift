@@ -143,15 +143,17 @@ open class Optimizer {
     /// Whether `variable` has optimizer state yet.
     open func isBuilt(for variable: Variable) -> Bool { slotsByVariable[variable.id] != nil }
 
-    /// Adds a state variable for `variable`, shaped and typed like it and filled with
-    /// `initialValue` (Keras `add_variable_from_reference`). Call it from `build(variable:)`.
+    /// Adds a state variable for `variable`, typed like it, shaped like it (or `shape`) and
+    /// filled with `initialValue` (Keras `add_variable_from_reference`, or `add_variable` with a
+    /// shape). Call it from `build(variable:)`.
     @discardableResult
-    public func addSlot(_ slotName: String, for variable: Variable, initialValue: Double = 0) throws -> Variable {
+    public func addSlot(_ slotName: String, for variable: Variable, initialValue: Double = 0,
+                        shape: [Int]? = nil) throws -> Variable {
         if slotsByVariable[variable.id]?[slotName] != nil {
             throw SwiftKerasError(.runtime, "\(name): slot '\(slotName)' already exists for variable '\(variable.name)'")
         }
         let v = variable.value(recording: false)
-        let value = try Tensor.full(v.shape, value: initialValue, dtype: v.dtype)
+        let value = try Tensor.full(shape ?? v.shape, value: initialValue, dtype: v.dtype)
         let base = String(variable.name.map { $0 == "/" || $0 == ":" ? "_" : $0 })
         let slot = Variable(value, name: "\(name)/\(base)_\(slotName)", trainable: false)
         slotsByVariable[variable.id, default: [:]][slotName] = slot

@@ -9,8 +9,16 @@ import Glibc
 
 /// The gradient in the variable's dtype (Keras `ops.cast(gradient, variable.dtype)`).
 @inline(__always)
-private func cast(_ g: Tensor, like x: Tensor) throws -> Tensor {
+func cast(_ g: Tensor, like x: Tensor) throws -> Tensor {
     g.dtype == x.dtype ? g : try g.cast(to: x.dtype)
+}
+
+/// The variable's value (not recorded) and the gradient in its dtype: what every update rule
+/// starts from.
+@inline(__always)
+func valueAndGradient(_ variable: Variable, _ gradient: Tensor) throws -> (x: Tensor, g: Tensor) {
+    let x = variable.value(recording: false)
+    return (x, try cast(gradient, like: x))
 }
 
 /// Gradient descent with optional (Nesterov) momentum (Keras `SGD`).
@@ -43,8 +51,7 @@ public final class SGD: Optimizer {
     }
 
     public override func updateStep(gradient: Tensor, variable: Variable, learningRate lr: Double) throws {
-        let x = variable.value(recording: false)
-        let g = try cast(gradient, like: x)
+        let (x, g) = try valueAndGradient(variable, gradient)
         if momentum != 0 {
             let m = try requiredSlot("momentum", for: variable)
             let mNew = try m.value(recording: false) * momentum - g * lr
@@ -140,8 +147,7 @@ public class Adam: Optimizer {
                                                  beta2: beta2, alpha: alpha, epsilon: epsilon) {
             return
         }
-        let x = variable.value(recording: false)
-        let g = try cast(gradient, like: x)
+        let (x, g) = try valueAndGradient(variable, gradient)
         let m0 = mVar.value(recording: false), v0 = vVar.value(recording: false)
         if !amsgrad, let fused = try FusedUpdate.adam(x: x, g: g, m: m0, v: v0, beta1: beta1, beta2: beta2,
                                                       alpha: alpha, epsilon: epsilon) {
@@ -252,8 +258,7 @@ public final class RMSprop: Optimizer {
     }
 
     public override func updateStep(gradient: Tensor, variable: Variable, learningRate lr: Double) throws {
-        let x = variable.value(recording: false)
-        let g = try cast(gradient, like: x)
+        let (x, g) = try valueAndGradient(variable, gradient)
         let vVar = try requiredSlot("velocity", for: variable)
         let v = try vVar.value(recording: false) * rho + (try square(g) * (1 - rho))
         try vVar.assign(v)
@@ -333,8 +338,7 @@ public final class Adagrad: Optimizer {
     }
 
     public override func updateStep(gradient: Tensor, variable: Variable, learningRate lr: Double) throws {
-        let x = variable.value(recording: false)
-        let g = try cast(gradient, like: x)
+        let (x, g) = try valueAndGradient(variable, gradient)
         let accVar = try requiredSlot("accumulator", for: variable)
         let acc = try accVar.value(recording: false) + square(g)
         try accVar.assign(acc)
@@ -391,8 +395,7 @@ public final class Adadelta: Optimizer {
     }
 
     public override func updateStep(gradient: Tensor, variable: Variable, learningRate lr: Double) throws {
-        let x = variable.value(recording: false)
-        let g = try cast(gradient, like: x)
+        let (x, g) = try valueAndGradient(variable, gradient)
         let agVar = try requiredSlot("accumulated_grad", for: variable)
         let adVar = try requiredSlot("accumulated_delta_var", for: variable)
         let ag = try agVar.value(recording: false) * rho + (try square(g) * (1 - rho))
@@ -490,8 +493,7 @@ public final class Adamax: AdaptiveMomentOptimizer {
     override class var secondSlot: String { "norm" }
 
     public override func updateStep(gradient: Tensor, variable: Variable, learningRate lr: Double) throws {
-        let x = variable.value(recording: false)
-        let g = try cast(gradient, like: x)
+        let (x, g) = try valueAndGradient(variable, gradient)
         let t = Double(iterations) + 1
         let beta1Power = Glibc.pow(beta1, t)
         let mVar = try requiredSlot("momentum", for: variable)
@@ -527,8 +529,7 @@ public final class Nadam: AdaptiveMomentOptimizer {
     }
 
     public override func updateStep(gradient: Tensor, variable: Variable, learningRate lr: Double) throws {
-        let x = variable.value(recording: false)
-        let g = try cast(gradient, like: x)
+        let (x, g) = try valueAndGradient(variable, gradient)
         let t = Double(iterations) + 1
         let muT = mu(t), muNext = mu(t + 1)
         let productNext = uProduct * muNext
@@ -575,8 +576,7 @@ public final class Lion: Optimizer {
     }
 
     public override func updateStep(gradient: Tensor, variable: Variable, learningRate lr: Double) throws {
-        let x = variable.value(recording: false)
-        let g = try cast(gradient, like: x)
+        let (x, g) = try valueAndGradient(variable, gradient)
         let mVar = try requiredSlot("momentum", for: variable)
         let m0 = mVar.value(recording: false)
         let direction = try sign(try m0 * beta1 + (try g * (1 - beta1)))

@@ -1,5 +1,4 @@
 import Glibc
-import Synchronization
 
 // File plumbing for the weight and model formats: whole-file atomic writes (temp file, fsync,
 // rename, fsync of the directory), bounds-checked positional reads, and a small strict JSON
@@ -26,51 +25,175 @@ enum FileIO {
         return String(path[..<slash])
     }
 
-    /// Distinguishes the temporary files of concurrent writers in one process.
-    private static let tempCounter = Atomic<Int>(0)
+    /// The one temporary file of a save to `target`: `.<name>.swiftkeras-tmp` in the target's
+    /// directory. One name per target, so a save killed midway leaves at most one file behind,
+    /// which the next save to the same target reuses (truncates) and renames away.
+    static func temporaryPath(for target: String) -> String {
+        let dir = directory(of: target)
+        let name: Substring
+        if let slash = target.utf8.lastIndex(of: UInt8(ascii: "/")) {
+            name = target[target.utf8.index(after: slash)...]
+        } else {
+            name = target[...]
+        }
+        let prefix = target.utf8.contains(UInt8(ascii: "/")) ? (dir == "/" ? "/" : dir + "/") : ""
+        return prefix + "." + name + ".swiftkeras-tmp"
+    }
 
-    /// Writes a file atomically: `body` writes the whole content through a `Writer` into a new
-    /// temporary file `path + ".tmp-<pid>-<counter>"` in the same directory, which is then
-    /// fsynced and renamed over `path`, and the directory is fsynced. If anything fails (including
-    /// `body` throwing), the temporary file is removed and whatever was at `path` is untouched.
+    /// `path` with its symbolic links followed (at most 40, as the kernel): a save through a
+    /// link writes the file the link points to and leaves the link in place.
+    static func followingSymlinks(_ path: String, op: String) throws -> String {
+        var p = path
+        for _ in 0..<40 {
+            var st = stat()
+            if lstat(p, &st) != 0 || (st.st_mode & S_IFMT) != S_IFLNK { return p }
+            var buf = [UInt8](repeating: 0, count: Int(PATH_MAX) + 1)
+            let n = buf.withUnsafeMutableBufferPointer { b in
+                b.baseAddress!.withMemoryRebound(to: CChar.self, capacity: b.count) { readlink(p, $0, Int(PATH_MAX)) }
+            }
+            if n < 0 { throw failure(op, "write", path, errnoText(errno) + " (reading the symbolic link '\(p)')") }
+            let dest = String(decoding: buf[0..<n], as: UTF8.self)
+            p = dest.hasPrefix("/") ? dest : directory(of: p) + "/" + dest
+        }
+        throw failure(op, "write", path, errnoText(ELOOP))
+    }
+
+    /// The process's file-creation mask, read without changing it (`umask()` would, for every
+    /// thread); 022 where /proc is unavailable.
+    static func currentUmask() -> mode_t {
+        guard let f = fopen("/proc/self/status", "r") else { return 0o022 }
+        defer { fclose(f) }
+        var line = [CChar](repeating: 0, count: 256)
+        while fgets(&line, Int32(line.count), f) != nil {
+            let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            if text.hasPrefix("Umask:") {
+                let digits = text.dropFirst(6).filter { $0 >= "0" && $0 <= "7" }
+                return mode_t(digits, radix: 8) ?? 0o022
+            }
+        }
+        return 0o022
+    }
+
+    /// A description of a file type that is never replaced ("a FIFO", "a directory").
+    private static func kindName(_ mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFDIR: return "a directory"
+        case S_IFIFO: return "a FIFO"
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        case S_IFSOCK: return "a socket"
+        default: return "not a regular file"
+        }
+    }
+
+    /// Opens the temporary file `temp` and takes its exclusive lock, waiting for a concurrent
+    /// writer of the same target (which renames the file away when done, so the lock is taken
+    /// again on the fresh file). A leftover of a killed save is unlocked and simply reused.
+    private static func openLockedTemporary(_ temp: String, op: String, path: String) throws -> Int32 {
+        for _ in 0..<10_000 {
+            let fd = open(temp, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0o600)
+            if fd < 0 {
+                if errno == EINTR { continue }
+                throw failure(op, "write", path, errnoText(errno) + " (creating the temporary file '\(temp)')")
+            }
+            var r: Int32
+            repeat { r = flock(fd, LOCK_EX) } while r != 0 && errno == EINTR
+            if r != 0 {
+                let e = errno
+                _ = close(fd)
+                throw failure(op, "write", path, errnoText(e) + " (locking the temporary file '\(temp)')")
+            }
+            var mine = stat(), there = stat()
+            if fstat(fd, &mine) == 0 && lstat(temp, &there) == 0 && mine.st_ino == there.st_ino && mine.st_dev == there.st_dev {
+                if (mine.st_mode & S_IFMT) != S_IFREG {
+                    _ = close(fd)
+                    throw failure(op, "write", path, "the temporary path '\(temp)' is \(kindName(mine.st_mode))")
+                }
+                return fd
+            }
+            _ = close(fd)  // the previous writer renamed or removed it meanwhile: open the new one
+        }
+        throw failure(op, "write", path, "the temporary file '\(temp)' keeps being replaced")
+    }
+
+    /// Removes temporary files `<name>.tmp-<pid>-<n>` that earlier versions left next to
+    /// `target` when a save was killed, if their process is gone.
+    private static func removeLegacyTemporaries(of target: String) {
+        let dir = directory(of: target)
+        let name = target.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(target[target.utf8.index(after: $0)...]) } ?? target
+        guard let d = opendir(dir) else { return }
+        defer { closedir(d) }
+        let prefix = name + ".tmp-"
+        while let entry = readdir(d) {
+            // The name in place, up to its NUL: a record can be shorter than dirent's 256-byte
+            // d_name array, so copying the array would read past the end of the buffer.
+            guard let offset = MemoryLayout<dirent>.offset(of: \dirent.d_name) else { continue }
+            let entryName = String(cString: (UnsafeRawPointer(entry) + offset).assumingMemoryBound(to: CChar.self))
+            guard entryName.hasPrefix(prefix) else { continue }
+            let rest = entryName.dropFirst(prefix.count).split(separator: "-")
+            guard rest.count == 2, let pid = Int32(rest[0]), Int(rest[1]) != nil, pid > 0 else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { _ = unlink(dir + "/" + entryName) }
+        }
+    }
+
+    /// Writes a file atomically: `body` writes the whole content through a `Writer` into the
+    /// target's one temporary file (`temporaryPath(for:)`, created 0600 and locked against
+    /// concurrent writers), which is then given the final permissions, fsynced and renamed over
+    /// the target, and the directory is fsynced. The target is `path` with symbolic links
+    /// followed (the link stays, its file is replaced). Only a regular file is replaced, keeping
+    /// its permission bits (and owner, when run as root); a FIFO, device, socket or directory is
+    /// refused, as is an existing file without write permission. A new file gets 0666 minus the
+    /// umask, as `open` would give it. If anything fails (including `body` throwing), the
+    /// temporary file is removed and whatever was at `path` is untouched.
     static func writeAtomically(to path: String, op: String, _ body: (Writer) throws -> Void) throws {
         if path.isEmpty { throw SwiftKerasError(.invalidArgument, "\(op): the file path is empty") }
         if path.utf8.contains(0) { throw SwiftKerasError(.invalidArgument, "\(op): the file path contains a NUL byte") }
-        let pid = getpid()
-        var fd: Int32 = -1
-        var temp = ""
-        for _ in 0..<100 {
-            let n = tempCounter.wrappingAdd(1, ordering: .relaxed).newValue
-            temp = path + ".tmp-\(pid)-\(n)"
-            fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-            if fd >= 0 || errno != EEXIST { break }
+        let target = try followingSymlinks(path, op: op)
+        var st = stat()
+        var mode = 0o666 & ~currentUmask()
+        var owner: (uid_t, gid_t)? = nil
+        if stat(target, &st) == 0 {
+            if (st.st_mode & S_IFMT) != S_IFREG {
+                throw failure(op, "write", path, "it is \(kindName(st.st_mode)); only a regular file is replaced")
+            }
+            // No write permission on the existing file (as `open` would refuse it); a read-only
+            // file system is reported when the temporary file cannot be created.
+            if access(target, W_OK) != 0 && errno == EACCES {
+                throw failure(op, "write", path, errnoText(EACCES) + " (the existing file is not writable)")
+            }
+            mode = st.st_mode & 0o7777
+            owner = (st.st_uid, st.st_gid)
+        } else if errno != ENOENT {
+            throw failure(op, "write", path, errnoText(errno))
         }
-        if fd < 0 {
-            throw failure(op, "write", path, errnoText(errno) + " (creating the temporary file '\(temp)')")
-        }
-        var isOpen = true
+        let temp = temporaryPath(for: target)
+        let fd = try openLockedTemporary(temp, op: op, path: path)
         var renamed = false
         defer {
-            if isOpen { _ = close(fd) }
             if !renamed { _ = unlink(temp) }
+            _ = close(fd)  // after the rename: the lock covers the whole write
+        }
+        if ftruncate(fd, 0) != 0 {
+            throw failure(op, "write", path, errnoText(errno) + " (emptying the temporary file)")
         }
         let writer = Writer(fd: fd, op: op, path: path)
         try body(writer)
+        if let (uid, gid) = owner, geteuid() == 0 { _ = fchown(fd, uid, gid) }
+        if fchmod(fd, mode) != 0 {
+            throw failure(op, "write", path, errnoText(errno) + " (setting the permissions of the temporary file)")
+        }
         if fsync(fd) != 0 {
             throw failure(op, "write", path, errnoText(errno) + " (syncing the temporary file)")
         }
-        isOpen = false
-        if close(fd) != 0 {
-            throw failure(op, "write", path, errnoText(errno) + " (closing the temporary file)")
-        }
-        if rename(temp, path) != 0 {
+        if rename(temp, target) != 0 {
             throw failure(op, "write", path, errnoText(errno) + " (renaming the temporary file over it)")
         }
         renamed = true
+        removeLegacyTemporaries(of: target)
         // Make the rename itself durable. A directory that cannot be opened for reading (write-
         // and search-only permissions) or a file system without directory fsync is not an error:
         // the new file is complete and in place; only a real I/O error is reported.
-        let dirFD = open(directory(of: path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let dirFD = open(directory(of: target), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if dirFD >= 0 {
             let r = fsync(dirFD)
             let e = errno
@@ -133,7 +256,9 @@ enum FileIO {
             self.op = op
             self.path = path
             var fd: Int32
-            repeat { fd = Glibc.open(path, O_RDONLY | O_CLOEXEC) } while fd < 0 && errno == EINTR
+            // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever
+            // (the type check below refuses it); it changes nothing for a regular file.
+            repeat { fd = Glibc.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK) } while fd < 0 && errno == EINTR
             if fd < 0 { throw failure(op, "read", path, errnoText(errno)) }
             var st = stat()
             if fstat(fd, &st) != 0 {
@@ -221,16 +346,20 @@ struct JSONSyntaxError: Error {
 
 /// A strict RFC 8259 parser: no comments, no trailing commas, no leading zeros, no NaN, no lone
 /// surrogates, no control characters in strings, valid UTF-8 only. Nesting is limited to
-/// `maxDepth` so hostile input cannot exhaust the stack.
+/// `maxDepth` so hostile input cannot exhaust the stack. With `allowNonFinite`, the literals
+/// `NaN`, `Infinity` and `-Infinity` that Python's `json.dumps` writes are read as the numbers
+/// "nan", "inf", "-inf" (configs: the argument's own check then names the bad value).
 struct JSONParser {
     private let bytes: [UInt8]
     private var pos = 0
     private var depth = 0
     private let maxDepth: Int
+    private var allowNonFinite = false
 
     /// Parses `bytes` as exactly one JSON value surrounded by optional whitespace.
-    static func parse(_ bytes: [UInt8], maxDepth: Int = 64) throws -> JSONValue {
+    static func parse(_ bytes: [UInt8], maxDepth: Int = 64, allowNonFinite: Bool = false) throws -> JSONValue {
         var p = JSONParser(bytes: bytes, maxDepth: maxDepth)
+        p.allowNonFinite = allowNonFinite
         p.skipWhitespace()
         let v = try p.value()
         p.skipWhitespace()
@@ -282,6 +411,10 @@ struct JSONParser {
         case UInt8(ascii: "t"): return try expectLiteral("true", .bool(true))
         case UInt8(ascii: "f"): return try expectLiteral("false", .bool(false))
         case UInt8(ascii: "n"): return try expectLiteral("null", .null)
+        case UInt8(ascii: "N") where allowNonFinite: return try expectLiteral("NaN", .number("nan"))
+        case UInt8(ascii: "I") where allowNonFinite: return try expectLiteral("Infinity", .number("inf"))
+        case UInt8(ascii: "-") where allowNonFinite && pos + 1 < bytes.count && bytes[pos + 1] == UInt8(ascii: "I"):
+            return try expectLiteral("-Infinity", .number("-inf"))
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try number())
         default: throw error("unexpected \(describeCurrent()), expected a value")
         }

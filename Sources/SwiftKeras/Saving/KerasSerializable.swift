@@ -79,7 +79,9 @@ public enum KerasRegistry {
             MaxPooling2D.self, AveragePooling1D.self, AveragePooling2D.self, GlobalAveragePooling1D.self,
             GlobalAveragePooling2D.self, GlobalMaxPooling1D.self, GlobalMaxPooling2D.self, ZeroPadding2D.self,
             UpSampling2D.self, Embedding.self, SimpleRNN.self, LSTM.self, GRU.self, Add.self, Subtract.self,
-            Multiply.self, Average.self, Maximum.self, Minimum.self, Concatenate.self,
+            Multiply.self, Average.self, Maximum.self, Minimum.self, Concatenate.self, Dot.self, LeakyReLU.self,
+            ReLU.self, PReLU.self, ELU.self, Softmax.self, ThresholdedReLU.self, ZeroPadding1D.self, Cropping1D.self,
+            Cropping2D.self, UpSampling1D.self,
         ],
         .loss: [
             Losses.MeanSquaredError.self, Losses.MeanAbsoluteError.self, Losses.MeanAbsolutePercentageError.self,
@@ -94,11 +96,12 @@ public enum KerasRegistry {
             Metrics.SparseCategoricalAccuracy.self, Metrics.TopKCategoricalAccuracy.self,
             Metrics.SparseTopKCategoricalAccuracy.self, Metrics.MeanAbsoluteError.self,
             Metrics.MeanSquaredError.self, Metrics.RootMeanSquaredError.self, Metrics.Precision.self,
-            Metrics.Recall.self, Metrics.AUC.self,
+            Metrics.Recall.self, Metrics.AUC.self, Metrics.Sum.self, Metrics.BinaryCrossentropy.self,
+            Metrics.CategoricalCrossentropy.self, Metrics.SparseCategoricalCrossentropy.self,
         ],
         .optimizer: [
-            Adadelta.self, Adagrad.self, Adam.self, AdamW.self, Adamax.self, Lion.self, LossScaleOptimizer.self,
-            Nadam.self, RMSprop.self, SGD.self,
+            Adadelta.self, Adafactor.self, Adagrad.self, Adam.self, AdamW.self, Adamax.self, Ftrl.self, Lion.self,
+            LossScaleOptimizer.self, Nadam.self, RMSprop.self, SGD.self,
         ],
         .learningRateSchedule: [
             CosineDecay.self, ExponentialDecay.self, InverseTimeDecay.self, PiecewiseConstantDecay.self,

@@ -54,9 +54,11 @@ public enum SafeTensors {
     // MARK: Writing
 
     /// Writes `tensors` (in this order, contiguously) and `metadata` to `path` in the
-    /// safetensors format, atomically: the content goes to `path + ".tmp-<pid>-<n>"` in the same
-    /// directory, which is fsynced and renamed over `path`; on any failure the temporary file is
-    /// removed and an existing file at `path` is left as it was.
+    /// safetensors format, atomically (`FileIO.writeAtomically`): the content goes to the
+    /// target's one temporary file `.<name>.swiftkeras-tmp` in the same directory, which is
+    /// fsynced and renamed over `path` (symbolic links followed, only a regular file replaced,
+    /// its permissions kept); on any failure the temporary file is removed and an existing
+    /// file at `path` is left as it was.
     ///
     /// Implements the file side of Keras `Model.save_weights`. Metadata keys are written in
     /// sorted order, so equal inputs give byte-identical files.

@@ -282,8 +282,9 @@ func functionalFromConfig(_ config: ConfigValue) throws -> Model {
                 let inputs = args.compactMap { tensors[$0] }
                 if inputs.count != args.count { break }
                 guard let layer = pending[i].layer else { break }
-                let out = inputs.count == 1 ? try layer(inputs[0]) : try layer(inputs)
-                tensors[Ref(layer: pending[i].name, node: next[i], tensor: 0)] = out
+                for (k, out) in try layer.outputs(inputs).enumerated() {
+                    tensors[Ref(layer: pending[i].name, node: next[i], tensor: k)] = out
+                }
                 next[i] += 1
                 progress = true
             }

@@ -69,9 +69,11 @@ enum OutputRedirect {
         return true
     }()
 
-    /// Runs `body` with the model's callbacks (if any) receiving this thread's output.
+    /// Runs `body` with the model's callbacks (if any) receiving this thread's output. The
+    /// model is kept alive until `body` returns, so a callback that releases the caller's last
+    /// handle (fit's hooks, a custom layer, the output callbacks) cannot free it mid-call.
     static func with<R>(_ box: ModelBox, _ body: () throws -> R) rethrows -> R {
-        guard box.sink != nil || box.liveSink != nil else { return try body() }
+        guard box.sink != nil || box.liveSink != nil else { return try withExtendedLifetime(box) { try body() } }
         _ = installed
         let saved = pthread_getspecific(key)
         pthread_setspecific(key, Unmanaged.passUnretained(box).toOpaque())

@@ -90,10 +90,14 @@ func intList(_ p: UnsafePointer<Int64>?, _ n: Int32, _ fn: StaticString, _ arg: 
     return (0..<Int(n)).map { Int(p[$0]) }
 }
 
-/// An optional list of integers: NULL means "not given" (all axes, the default...).
+/// An optional list of integers: NULL with a count of 0 means "not given" (all axes, the
+/// default...); NULL with a positive count is an error, as for every array argument.
 func optionalInts(_ p: UnsafePointer<Int64>?, _ n: Int32, _ fn: StaticString, _ arg: StaticString) throws -> [Int]? {
-    guard let p else { return nil }
     try checkCount(n, fn, arg)
+    guard let p else {
+        if n > 0 { throw SwiftKerasError(.invalidArgument, "\(fn): \(arg) is NULL but n_\(arg) is \(n)") }
+        return nil
+    }
     return (0..<Int(n)).map { Int(p[$0]) }
 }
 

@@ -153,6 +153,9 @@ extension OpRegistry {
         "sparse_categorical_crossentropy": .differentiable,
         "resize_bilinear_backward": .differentiable,
         "resize_nearest_backward": .differentiable,
+        "gru_sequence": .firstOrderOnly,
+        "lstm_sequence": .firstOrderOnly,
+        "simple_rnn_sequence": .firstOrderOnly,
     ]
 
     /// Focal crossentropies and CTC (Ops/FocalLoss.swift, Ops/CTC.swift).

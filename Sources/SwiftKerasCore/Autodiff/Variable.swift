@@ -83,16 +83,26 @@ public final class Variable: @unchecked Sendable, CustomStringConvertible {
         store(try checked(newValue, op: "assign"))
     }
 
-    /// Adds `delta` to the value (same shape and dtype required).
-    public func assignAdd(_ delta: Tensor) throws {
-        let d = try checked(delta, op: "assign_add")
-        store(try value(recording: false).adding(d))
+    /// Replaces the value by `update(value)` atomically: the variable's lock is held from the
+    /// read to the store, so concurrent read-modify-writes (`assign_add` from several threads)
+    /// never lose an update. On a throw the value is unchanged.
+    private func readModifyWrite(_ update: (Tensor) throws -> Tensor) throws {
+        pthread_mutex_lock(&lock)
+        defer { pthread_mutex_unlock(&lock) }
+        let t = try update(current)
+        current = t.sharing(shape: t.shape)  // a new identity: the value is this variable's own
     }
 
-    /// Subtracts `delta` from the value (same shape and dtype required).
+    /// Adds `delta` to the value (same shape and dtype required); atomic.
+    public func assignAdd(_ delta: Tensor) throws {
+        let d = try checked(delta, op: "assign_add")
+        try readModifyWrite { try $0.adding(d) }
+    }
+
+    /// Subtracts `delta` from the value (same shape and dtype required); atomic.
     public func assignSub(_ delta: Tensor) throws {
         let d = try checked(delta, op: "assign_sub")
-        store(try value(recording: false).subtracting(d))
+        try readModifyWrite { try $0.subtracting(d) }
     }
 
     public var description: String {

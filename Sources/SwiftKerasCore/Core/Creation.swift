@@ -57,11 +57,13 @@ extension Tensor {
         if step == 0 || !step.isFinite || !start.isFinite || !stop.isFinite {
             throw SwiftKerasError.invalid("arange: start \(start), stop \(stop) and step \(step) must be finite with a non-zero step")
         }
+        // stop - start can overflow to ±inf (start -1e308, stop 1e308): an infinite span is too
+        // many elements, a negative one (of any size) none; Int() of either would trap.
         let span = ((stop - start) / step).rounded(.up)
-        if span > Double(Int32.max) * 64 {
+        if span > Double(Int32.max) * 64 || span.isNaN {
             throw SwiftKerasError(.outOfMemory, "arange: start \(start), stop \(stop), step \(step) gives too many elements")
         }
-        let n = max(0, Int(span))
+        let n = span > 0 ? Int(span) : 0
         let t = try uninitialized([n], dtype, op: "arange")
         struct Ramp: ElementVisitor {
             let start: Double, step: Double

@@ -64,6 +64,40 @@ final class Storage: @unchecked Sendable {
     static let liveCount = AtomicCounter()
 }
 
+/// The one checked path for memory sized by user input outside a tensor's `Storage` (Swift
+/// arrays whose length comes from a config value, a file header or an argument): the Swift
+/// runtime aborts the process when an array allocation fails, so such an array is first
+/// checked here, which throws `.outOfMemory` naming the op instead.
+package enum CheckedAllocation {
+    /// Requests from this size on are probed (smaller ones cannot fail short of the process
+    /// being out of memory anyway).
+    static let probeThreshold = 1 << 24
+
+    /// Throws unless `count` elements of `T` can be allocated now: `.invalidArgument` for a
+    /// negative count, `.outOfMemory` when the byte count overflows or the memory cannot be mapped.
+    package static func check<T>(_ count: Int, of _: T.Type, op: String) throws {
+        if count < 0 { throw SwiftKerasError(.invalidArgument, "\(op): negative element count \(count)") }
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: Swift.max(MemoryLayout<T>.stride, 1))
+        if overflow {
+            throw SwiftKerasError(.outOfMemory, "\(op): cannot allocate \(count) elements of \(MemoryLayout<T>.stride) bytes")
+        }
+        if bytes < probeThreshold { return }
+        // The probe maps what malloc would map for this size (an unused malloc/free pair would
+        // be optimized away): it fails as malloc would, on the overcommit limit or RLIMIT_AS.
+        let p = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+        if p == MAP_FAILED || p == nil {
+            throw SwiftKerasError(.outOfMemory, "\(op): cannot allocate \(bytes) bytes (\(count) elements)")
+        }
+        munmap(p, bytes)
+    }
+
+    /// `[T](repeating: value, count: count)` through `check`.
+    package static func array<T>(repeating value: T, count: Int, op: String) throws -> [T] {
+        try check(count, of: T.self, op: op)
+        return [T](repeating: value, count: count)
+    }
+}
+
 /// A relaxed atomic counter (allocation bookkeeping for leak tests).
 final class AtomicCounter: Sendable {
     private let value = Atomic<Int>(0)

@@ -298,6 +298,9 @@ public final class Tensor: @unchecked Sendable, CustomStringConvertible {
                 }
             }
         }
+        // numpy prints every empty array as "[]"; walking its dimensions would take as many
+        // steps as their product without the zero (2^62 for shape (2^31, 2^31, 0)) and overflow.
+        if count == 0 { return "[]" }
         let vals = visit(Render())
         func fmt(_ s: String) -> String { s }
         if rank == 0 {

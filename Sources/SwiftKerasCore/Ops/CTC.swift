@@ -103,7 +103,10 @@ public func ctcBatchCost(yTrue: Tensor, yPred: Tensor, inputLength: Tensor, labe
         if inLen[b] < 0 || inLen[b] > Int64(tmax) {
             throw SwiftKerasError.invalid("ctc_batch_cost: input_length[\(b)] = \(inLen[b]) is outside [0, \(tmax)] (the time axis of y_pred)")
         }
-        let n = Int(Swift.max(0, Swift.min(Int64(maxLabel), labLen[b])))
+        if labLen[b] < 0 || labLen[b] > Int64(maxLabel) {
+            throw SwiftKerasError.invalid("ctc_batch_cost: label_length[\(b)] = \(labLen[b]) is outside [0, \(maxLabel)] (the label axis of y_true)")
+        }
+        let n = Int(labLen[b])
         var row: [Int] = []
         var required = n
         for j in 0..<n {

@@ -203,6 +203,9 @@ extension Tensor {
             throw SwiftKerasError.invalid(
                 "split: axis \(a) of shape \(formatShape(shape)) (size \(shape[a])) cannot be split into \(parts) equal parts")
         }
+        // An empty axis splits into any number of parts: `parts` (user input) sizes the arrays
+        // and the pieces, so it goes through the checked path (about 64 bytes per piece).
+        try CheckedAllocation.check(parts, of: (Int, Int, Int, Int, Int, Int, Int, Int).self, op: "split")
         return try splitPieces([Int](repeating: shape[a] / parts, count: parts), axis: a)
     }
 

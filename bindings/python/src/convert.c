@@ -237,33 +237,74 @@ static int list_scan(PyObject *o, int depth, ListInfo *li) {
     return 0;
 }
 
-static int list_fill(PyObject *o, int kind, char **p) {
-    if (PyList_Check(o) || PyTuple_Check(o)) {
-        Py_ssize_t n = PySequence_Fast_GET_SIZE(o);
-        for (Py_ssize_t i = 0; i < n; i++) if (list_fill(PySequence_Fast_GET_ITEM(o, i), kind, p) < 0) return -1;
-        return 0;
+/* Item i of the list or tuple `seq` (from PySequence_Fast) as a new reference, or NULL with a
+ * ValueError when its length is no longer `len`: converting an item may run user code
+ * (__index__, __float__, __array__) that mutates the list being converted. */
+static PyObject *stable_item(PyObject *seq, Py_ssize_t i, Py_ssize_t len) {
+    if (PySequence_Fast_GET_SIZE(seq) != len) {
+        PyErr_SetString(PyExc_ValueError, "the sequence changed while it was converted");
+        return NULL;
     }
-    if (kind == 0) { *(uint8_t *)*p = (uint8_t)(o == Py_True); *p += 1; return 0; }
+    PyObject *item = PySequence_Fast_GET_ITEM(seq, i);
+    Py_INCREF(item);
+    return item;
+}
+
+/* Writes the leaves of `o` (depth `depth` of the shape list_scan found) to *p, never past end.
+ * A leaf's __index__ / __float__ runs user code that may mutate the lists being walked (grow,
+ * shrink, clear, replace items by lists): every list is re-checked against the scanned shape
+ * as it is read, each item is held while it is converted, and a change is a ValueError. */
+static int list_fill(PyObject *o, int depth, const ListInfo *li, int kind, char **p, const char *end) {
+    if (PyList_Check(o) || PyTuple_Check(o)) {
+        if (depth >= li->ndim) goto changed;
+        for (Py_ssize_t i = 0;; i++) {
+            Py_ssize_t n = PySequence_Fast_GET_SIZE(o);
+            if (n != li->shape[depth]) goto changed;
+            if (i >= n) return 0;
+            PyObject *item = PySequence_Fast_GET_ITEM(o, i);
+            Py_INCREF(item);
+            int r = list_fill(item, depth + 1, li, kind, p, end);
+            Py_DECREF(item);
+            if (r < 0) return -1;
+        }
+    }
+    if (depth != li->ndim) goto changed;
+    size_t isz = kind == 0 ? 1 : 8;
+    if (*p + isz > end) goto changed;
+    if (kind == 0) {
+        if (!PyBool_Check(o)) goto changed;
+        *(uint8_t *)*p = (uint8_t)(o == Py_True); *p += 1; return 0;
+    }
     if (kind == 1) {
         long long v;
         if (PyLong_Check(o)) v = PyLong_AsLongLong(o);
         else { PyObject *i = PyNumber_Index(o); if (!i) return -1; v = PyLong_AsLongLong(i); Py_DECREF(i); }
         if (v == -1 && PyErr_Occurred()) return -1;
+        if (*p + isz > end) goto changed;   /* __index__ may have changed the lists */
         *(int64_t *)*p = v; *p += 8; return 0;
     }
     double d = PyFloat_Check(o) ? PyFloat_AS_DOUBLE(o) : PyFloat_AsDouble(o);
     if (d == -1.0 && PyErr_Occurred()) return -1;
+    if (*p + isz > end) goto changed;
     *(double *)*p = d; *p += 8;
     return 0;
+changed:
+    PyErr_SetString(PyExc_ValueError, "the nested sequence changed while it was converted to a tensor");
+    return -1;
 }
 
 static sk_tensor *from_tensor_list(PyObject *seq, int32_t want) {
     Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
-    sk_tensor **ts = PyMem_Calloc((size_t)n, sizeof(sk_tensor *));
+    sk_tensor **ts = PyMem_Calloc((size_t)(n > 0 ? n : 1), sizeof(sk_tensor *));
     if (!ts) { PyErr_NoMemory(); return NULL; }
     sk_tensor *out = NULL;
     Py_ssize_t i;
-    for (i = 0; i < n; i++) if (!(ts[i] = skpy_convert(PySequence_Fast_GET_ITEM(seq, i), want))) break;
+    for (i = 0; i < n; i++) {
+        PyObject *item = stable_item(seq, i, n);
+        ts[i] = item ? skpy_convert(item, want) : NULL;
+        Py_XDECREF(item);
+        if (!ts[i]) break;
+    }
     if (i == n) {
         int32_t st = sk_stack((const sk_tensor *const *)ts, (int32_t)n, 0, &out);
         if (st) skpy_raise_status(st);
@@ -286,7 +327,12 @@ static sk_tensor *from_list(PyObject *o, int32_t want) {
     char *buf = PyMem_Malloc((size_t)(n > 0 ? n : 1) * isz);
     if (!buf) { PyErr_NoMemory(); return NULL; }
     char *p = buf;
-    if (list_fill(o, kind, &p) < 0) { PyMem_Free(buf); return NULL; }
+    if (list_fill(o, 0, &li, kind, &p, buf + (size_t)n * isz) < 0) { PyMem_Free(buf); return NULL; }
+    if (p != buf + (size_t)n * isz) {
+        PyMem_Free(buf);
+        PyErr_SetString(PyExc_ValueError, "the nested sequence changed while it was converted to a tensor");
+        return NULL;
+    }
     int32_t dt = kind == 0 ? SK_BOOL : kind == 1 ? SK_INT64 : SK_FLOAT64;
     int32_t target = want;
     if (!target) target = empty_float ? SK_FLOAT32 : kind == 0 ? SK_BOOL : kind == 1 ? (li.big ? SK_INT64 : SK_INT32) : SK_FLOAT32;
@@ -463,7 +509,9 @@ int skpy_conv_tlist(Conv *c, PyObject *o, const char *fn, const char *name, cons
     c->lists[c->nlists] = arr;
     c->nlist_items[c->nlists++] = len;
     for (Py_ssize_t i = 0; i < len; i++) {
-        sk_tensor *t = skpy_convert(PySequence_Fast_GET_ITEM(seq, i), 0);
+        PyObject *item = stable_item(seq, i, len);
+        sk_tensor *t = item ? skpy_convert(item, 0) : NULL;
+        Py_XDECREF(item);
         if (!t) { Py_DECREF(seq); return -1; }
         arr[i] = t;
         c->elems += sk_tensor_size(t);
@@ -587,9 +635,12 @@ static int read_ints(Conv *c, PyObject *o, const char *fn, const char *name, con
     int64_t *a = conv_alloc(c, (size_t)len * sizeof(int64_t));
     if (!a) { Py_DECREF(seq); return -1; }
     for (Py_ssize_t i = 0; i < len; i++) {
-        PyObject *it = PySequence_Fast_GET_ITEM(seq, i);
-        if (it == Py_None) { a[i] = -1; continue; }   /* unknown dimension (shapes) */
-        if (skpy_conv_i64(it, fn, name, &a[i]) < 0) { Py_DECREF(seq); return -1; }
+        PyObject *it = stable_item(seq, i, len);
+        if (!it) { Py_DECREF(seq); return -1; }
+        int r = it == Py_None ? (a[i] = -1, 0)   /* unknown dimension (shapes) */
+                              : skpy_conv_i64(it, fn, name, &a[i]);
+        Py_DECREF(it);
+        if (r < 0) { Py_DECREF(seq); return -1; }
     }
     Py_DECREF(seq);
     *out = a; *n = (int32_t)len;
@@ -628,14 +679,19 @@ int skpy_conv_fixed(Conv *c, PyObject *o, const char *fn, const char *name, int 
     Py_ssize_t len = PySequence_Fast_GET_SIZE(seq);
     int idx = 0, ok = 1;
     for (Py_ssize_t i = 0; i < len && ok; i++) {
-        PyObject *it = PySequence_Fast_GET_ITEM(seq, i);
+        PyObject *it = stable_item(seq, i, len);
+        if (!it) { ok = 0; break; }
+        Py_DECREF(it);   /* seq holds it; stable_item only checked the length */
         if (per == 2 && (PyList_Check(it) || PyTuple_Check(it))) {
             PyObject *s2 = PySequence_Fast(it, "");
             if (!s2) { ok = 0; break; }
             if (PySequence_Fast_GET_SIZE(s2) != 2) { Py_DECREF(s2); idx = -1; break; }
             for (int j = 0; j < 2; j++) {
                 if (idx >= k) { idx = -1; break; }
-                if (skpy_conv_i64(PySequence_Fast_GET_ITEM(s2, j), fn, name, &a[idx++]) < 0) { ok = 0; break; }
+                PyObject *e = stable_item(s2, j, 2);
+                int r = e ? skpy_conv_i64(e, fn, name, &a[idx++]) : -1;
+                Py_XDECREF(e);
+                if (r < 0) { ok = 0; break; }
             }
             Py_DECREF(s2);
             if (idx < 0) break;
@@ -746,7 +802,9 @@ int skpy_tlist_from(PyObject *o, TList *l) {
     l->h = PyMem_Malloc(sizeof(sk_tensor *) * (size_t)(n ? n : 1));
     if (!l->h) { PyErr_NoMemory(); return -1; }
     for (Py_ssize_t i = 0; i < n; i++) {
-        sk_tensor *t = skpy_convert(PySequence_Fast_GET_ITEM(o, i), 0);
+        PyObject *item = stable_item(o, i, n);
+        sk_tensor *t = item ? skpy_convert(item, 0) : NULL;
+        Py_XDECREF(item);
         if (!t) { skpy_tlist_free(l); return -1; }
         l->h[l->n++] = t;
     }

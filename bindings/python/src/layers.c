@@ -93,19 +93,81 @@ static PyObject *k_layer_add_weight(PyObject *self SKPY_UNUSED, PyObject *args) 
 SKPY_EXPORT(module, k_, layer_add_weight, METH_VARARGS,
     "layer_add_weight(layer, name, shape, initializer=None, trainable=True) -> Variable.");
 
-static PyObject *k_layer_call(PyObject *self SKPY_UNUSED, PyObject *args) {
+/* A list of the n handles in h, each wrapped by wrap (which steals it); NULL with an exception
+ * after releasing the handles not wrapped yet. */
+static PyObject *handle_list(void **h, int32_t n, PyObject *(*wrap)(void *), void (*release)(void *)) {
+    PyObject *list = PyList_New(n);
+    for (int32_t i = 0; i < n; i++) {
+        PyObject *o = list ? wrap(h[i]) : NULL;
+        if (!o) {
+            for (int32_t j = list ? i + 1 : i; j < n; j++) release(h[j]);
+            Py_XDECREF(list);
+            return NULL;
+        }
+        PyList_SET_ITEM(list, i, o);
+    }
+    return list;
+}
+static PyObject *wrap_tensor(void *h) { return skpy_wrap_tensor(h); }
+static void release_tensor(void *h) { sk_tensor_release(h); }
+static PyObject *wrap_kt(void *h) { return skpy_wrap_sk_keras_tensor(h); }
+static void release_kt(void *h) { sk_keras_tensor_release(h); }
+
+/* layer_call_multi(layer, inputs, training=False) -> [Tensor]: every output (RNN return_state). */
+static PyObject *k_layer_call_multi(PyObject *self SKPY_UNUSED, PyObject *args) {
     PyObject *lc, *x;
     int training = 0;
     sk_layer *l = skpy_parse_handle(args, "sk_layer", "OO|p", &lc, &x, &training);
     if (!l) return NULL;
     TList tl;
     if (skpy_tlist_from(x, &tl) < 0) return NULL;
-    sk_tensor *out = NULL;
-    int32_t st = sk_layer_call(l, (const sk_tensor *const *)tl.h, tl.n, (uint8_t)training, &out);
+    sk_tensor *out[8] = {NULL};
+    int32_t n = 0;
+    int32_t st = sk_layer_call_multi(l, (const sk_tensor *const *)tl.h, tl.n, (uint8_t)training, out, 8, &n);
     skpy_tlist_free(&tl);
-    return skpy_finish(st, out);
+    if (st) return skpy_raise_status(st);
+    return handle_list((void **)out, n, wrap_tensor, release_tensor);
 }
-SKPY_EXPORT(module, k_, layer_call, METH_VARARGS, "layer_call(layer, inputs, training=False) -> Tensor.");
+
+/* layer_call_symbolic_multi(layer, [keras tensors]) -> [keras tensor handles]. */
+static PyObject *k_layer_call_symbolic_multi(PyObject *self SKPY_UNUSED, PyObject *args) {
+    PyObject *lc, *ins;
+    sk_layer *l = PyArg_ParseTuple(args, "OO", &lc, &ins) ? HGET(sk_layer, lc) : NULL;
+    int32_t n = 0, count = 0;
+    void **a = l ? skpy_hlist_from(ins, "sk_keras_tensor", &n) : NULL;
+    if (!a) return NULL;
+    sk_keras_tensor *out[8] = {NULL};
+    int32_t st = sk_layer_call_symbolic_multi(l, (const sk_keras_tensor *const *)a, n, out, 8, &count);
+    PyMem_Free(a);
+    return st ? skpy_raise_status(st) : handle_list((void **)out, count, wrap_kt, release_kt);
+}
+
+/* layer_reset_states(layer, states=None): zeros, or the given states. */
+static PyObject *k_layer_reset_states(PyObject *self SKPY_UNUSED, PyObject *args) {
+    PyObject *lc, *states = Py_None;
+    TList tl = {0};
+    sk_layer *l = PyArg_ParseTuple(args, "O|O", &lc, &states) ? HGET(sk_layer, lc) : NULL;
+    if (!l || (states != Py_None && skpy_tlist_from(states, &tl) < 0)) return NULL;
+    int32_t st = sk_layer_reset_states(l, (const sk_tensor *const *)tl.h, tl.n);
+    if (states != Py_None) skpy_tlist_free(&tl);
+    return skpy_none_or_raise(st);
+}
+
+static int32_t fill_states(const void *q, void **a, int32_t cap, int32_t *n) {
+    return sk_layer_states(q, (sk_tensor **)a, cap, n);
+}
+
+/* layer_states(layer) -> [Tensor]: a stateful RNN's carried states. */
+static PyObject *k_layer_states(PyObject *self SKPY_UNUSED, PyObject *lc) {
+    sk_layer *l = HGET(sk_layer, lc);
+    if (!l) return NULL;
+    return skpy_fetch_owned(l, fill_states, SKPY_OWNED_TENSOR);
+}
+SKPY_EXPORT(module, k_, layer_call_multi, METH_VARARGS, "layer_call_multi(layer, inputs, training=False) -> [Tensor].");
+SKPY_EXPORT(module, k_, layer_call_symbolic_multi, METH_VARARGS,
+    "layer_call_symbolic_multi(layer, [keras tensors]) -> [keras tensor].");
+SKPY_EXPORT(module, k_, layer_reset_states, METH_VARARGS, "layer_reset_states(layer, states=None).");
+SKPY_EXPORT(module, k_, layer_states, METH_O, "layer_states(layer) -> [Tensor].");
 
 /* the source of k_layer_weights' skpy_fetch_owned */
 typedef struct { const sk_layer *l; uint8_t trainable_only; } layer_query;
@@ -180,21 +242,6 @@ static PyObject *k_input(PyObject *self SKPY_UNUSED, PyObject *args) {
     return KH_FINISH(sk_keras_tensor, st, kt);
 }
 SKPY_EXPORT(module, k_, input, METH_VARARGS, "input(shape, dtype=float32, name=None) -> keras tensor handle.");
-
-static PyObject *k_layer_call_symbolic(PyObject *self SKPY_UNUSED, PyObject *args) {
-    PyObject *lc, *ins;
-    sk_layer *l = skpy_parse_handle(args, "sk_layer", "OO", &lc, &ins);
-    if (!l) return NULL;
-    int32_t n;
-    void **a = skpy_hlist_from(ins, "sk_keras_tensor", &n);
-    if (!a) return NULL;
-    sk_keras_tensor *kt = NULL;
-    int32_t st = sk_layer_call_symbolic(l, (const sk_keras_tensor *const *)a, n, &kt);
-    PyMem_Free(a);
-    return KH_FINISH(sk_keras_tensor, st, kt);
-}
-SKPY_EXPORT(module, k_, layer_call_symbolic, METH_VARARGS,
-    "layer_call_symbolic(layer, [keras tensors]) -> keras tensor.");
 
 static PyObject *k_keras_tensor_shape(PyObject *self SKPY_UNUSED, PyObject *kc) {
     sk_keras_tensor *kt = HGET(sk_keras_tensor, kc);

@@ -187,10 +187,18 @@ static int32_t fit_epoch_begin_cb(void *ud, int32_t epoch) {
     return rc;
 }
 
-/* fn(epoch, logs) (batch < 0) or fn(epoch, batch, logs) with logs {name: value}; truthy stops. */
+/* fn(epoch, logs) (batch < 0) or fn(epoch, batch, logs) with logs {name: value}; truthy stops.
+ * A pending Ctrl-C (SIGINT) stops fit first, with KeyboardInterrupt: fit always installs the
+ * batch-end hook for that, fn None or not. */
 static int32_t fit_logs_cb(PyObject *fn, int32_t epoch, int32_t batch, const char *const *names, const double *values,
                            int32_t n) {
     PyGILState_STATE g = PyGILState_Ensure();
+    if (PyErr_CheckSignals() < 0) {
+        int32_t rc = skpy_callback_fail();
+        PyGILState_Release(g);
+        return rc;
+    }
+    if (fn == Py_None) { PyGILState_Release(g); return SK_OK; }
     int32_t rc;
     PyObject *logs = skpy_logs_dict(names, values, n);
     if (!logs) rc = skpy_callback_fail();
@@ -338,7 +346,7 @@ static PyObject *k_model_fit_ex(PyObject *self SKPY_UNUSED, PyObject *args, PyOb
     a.on_epoch_begin = hooks.epoch_begin != Py_None ? fit_epoch_begin_cb : NULL;
     a.on_epoch_end = hooks.epoch_end != Py_None ? fit_epoch_end_cb : NULL;
     a.on_train_batch_begin = hooks.batch_begin != Py_None ? fit_batch_begin_cb : NULL;
-    a.on_train_batch_end = hooks.batch_end != Py_None ? fit_batch_end_cb : NULL;
+    a.on_train_batch_end = fit_batch_end_cb;   /* also where a Ctrl-C stops fit */
     a.user_data = &hooks;
     a.callbacks = (sk_keras_callback *const *)cbs;
     a.n_callbacks = ncb;
@@ -451,7 +459,14 @@ static void output_cb(void *ud, const char *line) {
     PyGILState_STATE g = PyGILState_Ensure();
     PyObject *s = PyUnicode_DecodeUTF8(line, (Py_ssize_t)strlen(line), "replace");
     PyObject *r = s ? PyObject_CallFunctionObjArgs((PyObject *)ud, s, NULL) : NULL;
-    if (!r) PyErr_WriteUnraisable((PyObject *)ud);
+    if (!r && PyErr_ExceptionMatches(PyExc_KeyboardInterrupt)) {
+        /* Ctrl-C landed while the progress bar was written: this callback cannot fail, so the
+         * interrupt is raised again for fit's next hook, which stops fit with it */
+        PyErr_Clear();
+        PyErr_SetInterrupt();
+    } else if (!r) {
+        PyErr_WriteUnraisable((PyObject *)ud);
+    }
     Py_XDECREF(r); Py_XDECREF(s);
     PyGILState_Release(g);
 }

@@ -338,10 +338,11 @@ static PyObject *index_tensor(sk_tensor *x, PyObject *key) {
     int64_t *idx = NULL;
     if (!e) { PyErr_NoMemory(); goto done; }
     int n_ell = 0, consumed = 0, n_adv = 0;
+    Py_ssize_t n_new = 0;
     for (Py_ssize_t k = 0; k < ne; k++) {
         PyObject *it = PyTuple_GET_ITEM(tuple, k);
         e[k].obj = it;
-        if (it == Py_None) e[k].kind = IX_NEW;
+        if (it == Py_None) { e[k].kind = IX_NEW; n_new++; }
         else if (it == Py_Ellipsis) { e[k].kind = IX_ELL; n_ell++; }
         else if (PySlice_Check(it)) { e[k].kind = IX_SLICE; consumed++; }
         else if (PyLong_Check(it) && !PyBool_Check(it)) {
@@ -390,6 +391,13 @@ static PyObject *index_tensor(sk_tensor *x, PyObject *key) {
         }
     }
     if (n_ell > 1) { PyErr_SetString(PyExc_IndexError, "an index can only have a single ellipsis ('...')"); goto done; }
+    /* the result has at most rank + n_new axes: refuse more than the 64 the arrays below hold
+     * before anything is written to them */
+    if (n_new + rank > 64) {
+        PyErr_Format(PyExc_IndexError, "too many dimensions: %zd new axes (None) on a %d-dimensional tensor "
+                     "give more than 64", n_new, (int)rank);
+        goto done;
+    }
     if (consumed > rank) {
         PyErr_Format(PyExc_IndexError, "too many indices for tensor: tensor is %d-dimensional, but %d were indexed", (int)rank, consumed);
         goto done;
@@ -466,7 +474,6 @@ static PyObject *index_tensor(sk_tensor *x, PyObject *key) {
             }
         }
         while (yax < ynd) fdims[fn++] = ydims[yax++];
-        if (fn > 64) { PyErr_SetString(PyExc_IndexError, "too many dimensions"); goto done; }
         int same = fn == ynd;
         for (int i = 0; same && i < fn; i++) same = fdims[i] == ydims[i];
         if (!same) {

@@ -7,6 +7,8 @@ from typing import Any, Callable, Iterator, Optional, Sequence, Tuple, TypeVar, 
 
 from swiftkeras import config as config
 from swiftkeras import experimental as experimental
+from swiftkeras import data as data
+from swiftkeras.data import TensorSpec as TensorSpec
 from swiftkeras import keras as keras
 from swiftkeras import random as random
 

@@ -209,8 +209,13 @@ def test_metric_errors():
         metrics.Precision(thresholds=1.5)
     with pytest.raises(ValueError, match="'k'"):
         metrics.TopKCategoricalAccuracy(k=0)
-    with pytest.raises(NotImplementedError):
-        metrics.AUC(multi_label=True)
+    # multi_label was refused before issue 16; now it is tf.keras 2's per-label mean (TF 2.21: 0.9375).
+    m = metrics.AUC(multi_label=True, num_thresholds=5)
+    m.update_state(np.array([[0, 1], [1, 1], [1, 0], [0, 0]], np.float32),
+                   np.array([[0.2, 0.9], [0.8, 0.3], [0.6, 0.4], [0.3, 0.1]], np.float32))
+    assert abs(float(m.result()) - 0.9375) < 1e-6
+    with pytest.raises(NotImplementedError, match="from_sorted_ids"):
+        metrics.SparseTopKCategoricalAccuracy(from_sorted_ids=True)
     with pytest.raises(ValueError, match="shape"):
         metrics.Recall().update_state([0, 1, 1], [0.2, 0.3])
     with pytest.raises(ValueError):

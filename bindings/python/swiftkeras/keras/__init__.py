@@ -7,6 +7,7 @@ from . import optimizers  # noqa: F401
 from . import losses  # noqa: F401
 from . import metrics  # noqa: F401
 from . import callbacks  # noqa: F401
+from . import activations  # noqa: F401
 from . import models  # noqa: F401
 from . import utils  # noqa: F401
 from . import preprocessing  # noqa: F401

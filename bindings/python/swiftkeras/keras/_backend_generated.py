@@ -221,12 +221,12 @@ def prod(x, axis=None, keepdims=False):
 
 
 def max(x, axis=None, keepdims=False):
-    """Maximum (Keras `max`); NaN propagates. Errors: empty reduction. Over `axis` (None = all axes)."""
+    """Maximum (Keras `max`); NaN propagates. The max of nothing (an empty axis) is -inf for floats, the lowest value for integers, false for bool, as TensorFlow. Over `axis` (None = all axes)."""
     return _native.max(x, _backend._axes(axis), bool(keepdims))
 
 
 def min(x, axis=None, keepdims=False):
-    """Minimum (Keras `min`). Errors: empty reduction. Over `axis` (None = all axes)."""
+    """Minimum (Keras `min`). The min of nothing (an empty axis) is +inf for floats, the highest value for integers, true for bool, as TensorFlow. Over `axis` (None = all axes)."""
     return _native.min(x, _backend._axes(axis), bool(keepdims))
 
 

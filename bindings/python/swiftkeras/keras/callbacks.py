@@ -17,6 +17,7 @@ import numbers
 import os
 
 from .. import _native
+from ._unsupported import refuse_unsupported
 
 __all__ = ["Callback", "History", "LambdaCallback", "EarlyStopping", "ModelCheckpoint", "ReduceLROnPlateau",
            "TerminateOnNaN", "CSVLogger", "ProgbarLogger", "LearningRateScheduler"]
@@ -247,7 +248,8 @@ class ModelCheckpoint(_CoreCallback):
     _class_name = "ModelCheckpoint"
 
     def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False, save_weights_only=False,
-                 mode="auto", save_freq="epoch", initial_value_threshold=None):
+                 mode="auto", save_freq="epoch", options=None, initial_value_threshold=None):
+        refuse_unsupported("ModelCheckpoint", options=(options, None))
         freq = save_freq if isinstance(save_freq, str) else _number(save_freq)
         super().__init__(filepath=os.fspath(filepath), monitor=monitor, verbose=_number(verbose),
                          save_best_only=bool(save_best_only), save_weights_only=bool(save_weights_only), mode=mode,
@@ -271,6 +273,8 @@ class ReduceLROnPlateau(_CoreCallback):
                  cooldown=0, min_lr=0.0, **kwargs):
         if "epsilon" in kwargs:   # tf-keras' deprecated name of min_delta
             min_delta = kwargs.pop("epsilon")
+        if kwargs:   # never silently ignored
+            raise TypeError(f"ReduceLROnPlateau: unexpected arguments {sorted(kwargs)}")
         super().__init__(monitor=monitor, factor=_number(factor), patience=_number(patience), verbose=_number(verbose),
                          mode=mode, min_delta=_number(min_delta), cooldown=_number(cooldown), min_lr=_number(min_lr))
         self.monitor, self.factor, self.min_lr, self.min_delta = monitor, factor, min_lr, min_delta

@@ -219,13 +219,14 @@ class Layer:
             for k in ins:
                 hist.extend(l for l in k._layers if not any(l is h for h in hist))
             hist.append(self)
-            out = KerasTensor(_native.layer_call_symbolic(self._handle, [k._kt for k in ins]), hist)
+            outs = [KerasTensor(kt, hist) for kt in
+                    _native.layer_call_symbolic_multi(self._handle, [k._kt for k in ins])]
             self.built = True
-            return out
+            return outs[0] if len(outs) == 1 else outs
         ins = list(inputs) if _is_tensorlike_seq(inputs) else [inputs]
-        out = _native.layer_call(self._handle, ins, bool(training))
+        outs = _native.layer_call_multi(self._handle, ins, bool(training))
         self.built = True
-        return out
+        return outs[0] if len(outs) == 1 else outs
 
     # -- properties ------------------------------------------------------------------------
     @property
@@ -317,6 +318,17 @@ _BUILTINS = {
     "SimpleRNN": ("units", "activation"),
     **dict.fromkeys(("LSTM", "GRU"), ("units", "activation", "recurrent_activation")),
     "Concatenate": ("axis",),
+    "Dot": ("axes", "normalize"),
+    "LeakyReLU": ("alpha",),
+    "ReLU": ("max_value", "negative_slope", "threshold"),
+    "PReLU": ("alpha_initializer", "alpha_regularizer", "alpha_constraint", "shared_axes"),
+    "ELU": ("alpha",),
+    "Softmax": ("axis",),
+    "ThresholdedReLU": ("theta",),
+    "ZeroPadding1D": ("padding",),
+    "Cropping1D": ("cropping",),
+    "Cropping2D": ("cropping", "data_format"),
+    "UpSampling1D": ("size",),
     "InputLayer": ("shape", "batch_size"),
     # no positional arguments
     **dict.fromkeys(("Flatten", "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D",
@@ -393,6 +405,41 @@ for _n, _p in _BUILTINS.items():
     globals()[_n] = _make_builtin(_n, _p)
     __all__.append(_n)
 
+
+class _Recurrent:
+    """What SimpleRNN, LSTM and GRU add to the built-in layer: ``initial_state`` (a call argument,
+    eager or symbolic: the states become extra inputs), ``reset_states`` and ``states``
+    (``stateful=True``). ``return_state=True`` returns ``[output] + states`` from any call."""
+
+    def __call__(self, inputs, *args, initial_state=None, training=None, mask=None, constants=None, **kwargs):
+        if mask is not None:
+            raise NotImplementedError(f"{type(self).__name__}: the mask argument is not supported")
+        if constants is not None:
+            raise NotImplementedError(f"{type(self).__name__}: the constants argument is not supported")
+        if args or kwargs:
+            raise TypeError(f"{type(self).__name__}.__call__: unexpected arguments "
+                            f"{list(args) + sorted(kwargs)}")
+        if initial_state is not None:
+            states = list(initial_state) if isinstance(initial_state, (list, tuple)) else [initial_state]
+            inputs = [inputs] + states
+        return Layer.__call__(self, inputs, training=training)
+
+    def reset_states(self, states=None):
+        """Forgets a stateful layer's states (zeros at the next call), or sets them to ``states``."""
+        if states is not None and not isinstance(states, (list, tuple)):
+            states = [states]
+        _native.layer_reset_states(self._handle, None if states is None else list(states))
+
+    @property
+    def states(self):
+        """The states a stateful layer carries to its next call ([None] before the first call, as Keras)."""
+        st = _native.layer_states(self._handle)
+        return st if st else [None]
+
+
+for _n in ("SimpleRNN", "LSTM", "GRU"):
+    globals()[_n] = type(_n, (_Recurrent, globals()[_n]), {"__doc__": (globals()[_n].__doc__ or "") + "\n\n" + (_Recurrent.__doc__ or "")})
+
 # Keras aliases
 MaxPool1D = globals()["MaxPooling1D"]
 MaxPool2D = globals()["MaxPooling2D"]
@@ -400,3 +447,21 @@ AvgPool1D = globals()["AveragePooling1D"]
 AvgPool2D = globals()["AveragePooling2D"]
 Convolution2D = globals()["Conv2D"]
 __all__ += ["MaxPool1D", "MaxPool2D", "AvgPool1D", "AvgPool2D", "Convolution2D"]
+
+
+# The functional forms of the merge layers (tf.keras `layers.add(inputs, **kwargs)`, ...): the
+# layer made with the keyword arguments, called on the list of inputs.
+def _merge_function(cls_name):
+    cls = globals()[cls_name]
+
+    def merge(inputs, *args, **kwargs):
+        return cls(*args, **kwargs)(inputs)
+
+    merge.__name__ = _snake(cls_name)
+    merge.__doc__ = f"keras.layers.{merge.__name__}: `{cls_name}` applied to a list of inputs."
+    return merge
+
+
+for _n in ("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Dot"):
+    globals()[_snake(_n)] = _merge_function(_n)
+    __all__.append(_snake(_n))

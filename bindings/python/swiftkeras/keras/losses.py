@@ -7,9 +7,14 @@ from . import backend as _K
 __all__ = ["Loss", "MeanSquaredError", "MeanAbsoluteError", "MeanAbsolutePercentageError",
            "MeanSquaredLogarithmicError", "Huber", "LogCosh", "BinaryCrossentropy",
            "CategoricalCrossentropy", "SparseCategoricalCrossentropy", "KLDivergence", "Poisson",
-           "Hinge", "SquaredHinge", "CategoricalHinge", "get",
+           "Hinge", "SquaredHinge", "CategoricalHinge", "BinaryFocalCrossentropy",
+           "CategoricalFocalCrossentropy", "CosineSimilarity", "get",
            "mean_squared_error", "mse", "mean_absolute_error", "mae", "sparse_categorical_crossentropy",
-           "categorical_crossentropy", "binary_crossentropy"]
+           "categorical_crossentropy", "binary_crossentropy", "binary_focal_crossentropy",
+           "categorical_focal_crossentropy", "cosine_similarity", "huber", "log_cosh", "logcosh",
+           "kl_divergence", "kld", "kullback_leibler_divergence", "poisson", "hinge", "squared_hinge",
+           "categorical_hinge", "mean_absolute_percentage_error", "mape", "mean_squared_logarithmic_error",
+           "msle"]
 
 
 class Loss:
@@ -83,6 +88,53 @@ class Huber(Loss):
         return dict(super()._config(), delta=self.delta)
 
 
+class CosineSimilarity(Loss):
+    """keras.losses.CosineSimilarity(axis=-1): -sum(l2_normalize(y_true) * l2_normalize(y_pred), axis)."""
+    _key = "cosine_similarity"
+
+    def __init__(self, axis=-1, **kwargs):
+        super().__init__(**kwargs)
+        self.axis = int(axis)
+
+    def _config(self):
+        return dict(super()._config(), axis=self.axis)
+
+
+class _Focal(Loss):
+    def __init__(self, alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0, axis=-1, **kwargs):
+        super().__init__(**kwargs)
+        self.alpha = float(alpha)
+        self.gamma = float(gamma)
+        self.from_logits = bool(from_logits)
+        self.label_smoothing = float(label_smoothing)
+        self.axis = int(axis)
+
+    def _config(self):
+        return dict(super()._config(), alpha=self.alpha, gamma=self.gamma, from_logits=self.from_logits,
+                    label_smoothing=self.label_smoothing, axis=self.axis)
+
+
+class BinaryFocalCrossentropy(_Focal):
+    """keras.losses.BinaryFocalCrossentropy(apply_class_balancing=False, alpha=0.25, gamma=2.0,
+    from_logits=False, label_smoothing=0.0, axis=-1)."""
+    _key = "binary_focal_crossentropy"
+
+    def __init__(self, apply_class_balancing=False, alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0,
+                 axis=-1, **kwargs):
+        super().__init__(alpha=alpha, gamma=gamma, from_logits=from_logits, label_smoothing=label_smoothing,
+                         axis=axis, **kwargs)
+        self.apply_class_balancing = bool(apply_class_balancing)
+
+    def _config(self):
+        return dict(super()._config(), apply_class_balancing=self.apply_class_balancing)
+
+
+class CategoricalFocalCrossentropy(_Focal):
+    """keras.losses.CategoricalFocalCrossentropy(alpha=0.25, gamma=2.0, from_logits=False,
+    label_smoothing=0.0, axis=-1)."""
+    _key = "categorical_focal_crossentropy"
+
+
 class _CE(Loss):
     def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1, **kwargs):
         super().__init__(**kwargs)
@@ -151,6 +203,43 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
                      label_smoothing=float(label_smoothing), axis=int(axis))
 
 
+def binary_focal_crossentropy(y_true, y_pred, apply_class_balancing=False, alpha=0.25, gamma=2.0,
+                              from_logits=False, label_smoothing=0.0, axis=-1):
+    return _function("binary_focal_crossentropy", y_true, y_pred, apply_class_balancing=bool(apply_class_balancing),
+                     alpha=float(alpha), gamma=float(gamma), from_logits=bool(from_logits),
+                     label_smoothing=float(label_smoothing), axis=int(axis))
+
+
+def categorical_focal_crossentropy(y_true, y_pred, alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0,
+                                   axis=-1):
+    return _function("categorical_focal_crossentropy", y_true, y_pred, alpha=float(alpha), gamma=float(gamma),
+                     from_logits=bool(from_logits), label_smoothing=float(label_smoothing), axis=int(axis))
+
+
+def cosine_similarity(y_true, y_pred, axis=-1):
+    return _function("cosine_similarity", y_true, y_pred, axis=int(axis))
+
+
+def huber(y_true, y_pred, delta=1.0):
+    return _function("huber", y_true, y_pred, delta=float(delta))
+
+
+def _plain(name):
+    def fn(y_true, y_pred):
+        return _function(name, y_true, y_pred)
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"keras.losses.{name}(y_true, y_pred): per-sample values (the core's)."
+    return fn
+
+
+log_cosh = logcosh = _plain("log_cosh")
+kl_divergence = kld = KLD = kullback_leibler_divergence = _plain("kl_divergence")
+poisson = _plain("poisson")
+hinge = _plain("hinge")
+squared_hinge = _plain("squared_hinge")
+categorical_hinge = _plain("categorical_hinge")
+mean_absolute_percentage_error = mape = MAPE = _plain("mean_absolute_percentage_error")
+mean_squared_logarithmic_error = msle = MSLE = _plain("mean_squared_logarithmic_error")
 mse = MSE = mean_squared_error
 mae = MAE = mean_absolute_error
 

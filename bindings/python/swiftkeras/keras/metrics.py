@@ -13,10 +13,12 @@ import weakref as _weakref
 from .. import _native
 from . import backend as _K
 from . import losses as _losses
+from ._unsupported import refuse_unsupported
 
 __all__ = ["Metric", "Mean", "MeanMetricWrapper", "Accuracy", "BinaryAccuracy", "CategoricalAccuracy",
            "SparseCategoricalAccuracy", "TopKCategoricalAccuracy", "SparseTopKCategoricalAccuracy",
            "MeanAbsoluteError", "MeanSquaredError", "RootMeanSquaredError", "Precision", "Recall", "AUC",
+           "Sum", "BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy",
            "accuracy", "binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy",
            "top_k_categorical_accuracy", "sparse_top_k_categorical_accuracy", "mean_absolute_error",
            "mean_squared_error", "mae", "mse", "get", "serialize", "deserialize"]
@@ -223,6 +225,12 @@ class Mean(Metric):
         _native.metric_update_state(self._get_handle(), values, values, sample_weight)
 
 
+class Sum(Mean):
+    """keras.metrics.Sum: the (weighted) sum of the values given to ``update_state(values,
+    sample_weight=None)``."""
+    _key = "Sum"
+
+
 class MeanMetricWrapper(Metric):
     """keras.metrics.MeanMetricWrapper(fn, name=None, dtype=None, **kwargs): the mean of
     ``fn(y_true, y_pred, **kwargs)`` per sample, computed by Python through a core callback."""
@@ -287,8 +295,7 @@ class SparseTopKCategoricalAccuracy(_TopK):
 
 class _Confusion(Metric):
     def __init__(self, thresholds=None, top_k=None, class_id=None, name=None, dtype=None):
-        if top_k is not None:
-            raise NotImplementedError(f"{type(self).__name__}: top_k is not supported")
+        self.top_k = None if top_k is None else int(top_k)
         if isinstance(thresholds, (list, tuple)):
             thresholds = [float(t) for t in thresholds]
         elif thresholds is not None:
@@ -298,7 +305,8 @@ class _Confusion(Metric):
         super().__init__(name=name, dtype=dtype)
 
     def _config(self):
-        return {"thresholds": self.thresholds, "class_id": None if self.class_id is None else int(self.class_id)}
+        return {"thresholds": self.thresholds, "top_k": self.top_k,
+                "class_id": None if self.class_id is None else int(self.class_id)}
 
 
 class Precision(_Confusion):
@@ -313,14 +321,16 @@ class Recall(_Confusion):
 
 class AUC(Metric):
     """keras.metrics.AUC(num_thresholds=200, curve='ROC', summation_method='interpolation',
-    thresholds=None, from_logits=False): the area under the ROC or PR curve (Riemann sum over
-    the thresholds, as Keras). multi_label, num_labels and label_weights are not supported."""
+    thresholds=None, multi_label=False, num_labels=None, label_weights=None, from_logits=False):
+    the area under the ROC or PR curve (Riemann sum over the thresholds, as Keras), per label
+    and averaged with ``multi_label``."""
     _key = "AUC"
 
     def __init__(self, num_thresholds=200, curve="ROC", summation_method="interpolation", name=None, dtype=None,
                  thresholds=None, multi_label=False, num_labels=None, label_weights=None, from_logits=False):
-        if multi_label or num_labels is not None or label_weights is not None:
-            raise NotImplementedError("AUC: multi_label, num_labels and label_weights are not supported")
+        self.multi_label = bool(multi_label)
+        self.num_labels = None if num_labels is None else int(num_labels)
+        self.label_weights = None if label_weights is None else [float(w) for w in label_weights]
         self.num_thresholds = int(num_thresholds)
         self.curve = str(curve)
         self.summation_method = str(summation_method)
@@ -331,7 +341,50 @@ class AUC(Metric):
     def _config(self):
         return {"num_thresholds": self.num_thresholds, "curve": self.curve.upper(),
                 "summation_method": self.summation_method, "thresholds": self.thresholds,
+                "multi_label": self.multi_label, "num_labels": self.num_labels, "label_weights": self.label_weights,
                 "from_logits": self.from_logits}
+
+
+class BinaryCrossentropy(Metric):
+    """keras.metrics.BinaryCrossentropy(name='binary_crossentropy', dtype=None, from_logits=False,
+    label_smoothing=0)."""
+    _key = "BinaryCrossentropy"
+
+    def __init__(self, name=None, dtype=None, from_logits=False, label_smoothing=0):
+        self.from_logits = bool(from_logits)
+        self.label_smoothing = float(label_smoothing)
+        super().__init__(name=name, dtype=dtype)
+
+    def _config(self):
+        return {"from_logits": self.from_logits, "label_smoothing": self.label_smoothing}
+
+
+class CategoricalCrossentropy(BinaryCrossentropy):
+    """keras.metrics.CategoricalCrossentropy(name='categorical_crossentropy', dtype=None,
+    from_logits=False, label_smoothing=0, axis=-1)."""
+    _key = "CategoricalCrossentropy"
+
+    def __init__(self, name=None, dtype=None, from_logits=False, label_smoothing=0, axis=-1):
+        self.axis = int(axis)
+        super().__init__(name=name, dtype=dtype, from_logits=from_logits, label_smoothing=label_smoothing)
+
+    def _config(self):
+        return dict(super()._config(), axis=self.axis)
+
+
+class SparseCategoricalCrossentropy(Metric):
+    """keras.metrics.SparseCategoricalCrossentropy(name='sparse_categorical_crossentropy',
+    dtype=None, from_logits=False, ignore_class=None, axis=-1)."""
+    _key = "SparseCategoricalCrossentropy"
+
+    def __init__(self, name=None, dtype=None, from_logits=False, ignore_class=None, axis=-1):
+        self.from_logits = bool(from_logits)
+        self.ignore_class = None if ignore_class is None else int(ignore_class)
+        self.axis = int(axis)
+        super().__init__(name=name, dtype=dtype)
+
+    def _config(self):
+        return {"from_logits": self.from_logits, "ignore_class": self.ignore_class, "axis": self.axis}
 
 
 # -- function forms (per-sample values, as keras.metrics.<name>) ---------------------------
@@ -349,40 +402,34 @@ def _function(name, y_true, y_pred, **kwargs):
     return _native.metric_function(name, cfg, y_true, y_pred)
 
 
-@_named("accuracy")
-def accuracy(y_true, y_pred):
-    """1 where y_pred == y_true, averaged over the last axis."""
-    return _function("accuracy", y_true, y_pred)
+def _form(name, doc, with_k=False):
+    """The function form ``name(y_true, y_pred)`` (``name(y_true, y_pred, k=5)`` for the top-k
+    ones), marked with the core metric it stands for in compile."""
+    if with_k:
+        def fn(y_true, y_pred, k=5):
+            return _function(name, y_true, y_pred, k=int(k))
+    else:
+        def fn(y_true, y_pred):
+            return _function(name, y_true, y_pred)
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = doc
+    return _named(name)(fn)
+
+
+accuracy = _form("accuracy", "1 where y_pred == y_true, averaged over the last axis (Keras 3's function).")
+categorical_accuracy = _form("categorical_accuracy", "1 where argmax(y_true) == argmax(y_pred) (one-hot labels).")
+sparse_categorical_accuracy = _form("sparse_categorical_accuracy",
+                                    "1 where the integer label == argmax(y_pred); labels of shape (B,) or (B, 1).")
+top_k_categorical_accuracy = _form("top_k_categorical_accuracy",
+                                   "1 where the one-hot target's class is among the k highest scores.", with_k=True)
+sparse_top_k_categorical_accuracy = _form("sparse_top_k_categorical_accuracy",
+                                          "1 where the integer target is among the k highest scores.", with_k=True)
 
 
 @_named("binary_accuracy")
 def binary_accuracy(y_true, y_pred, threshold=0.5):
     """1 where (y_pred > threshold) matches the binary label, averaged over the last axis."""
     return _function("binary_accuracy", y_true, y_pred, threshold=float(threshold))
-
-
-@_named("categorical_accuracy")
-def categorical_accuracy(y_true, y_pred):
-    """1 where argmax(y_true) == argmax(y_pred) (one-hot labels)."""
-    return _function("categorical_accuracy", y_true, y_pred)
-
-
-@_named("sparse_categorical_accuracy")
-def sparse_categorical_accuracy(y_true, y_pred):
-    """1 where the integer label == argmax(y_pred); labels of shape (B,) or (B, 1)."""
-    return _function("sparse_categorical_accuracy", y_true, y_pred)
-
-
-@_named("top_k_categorical_accuracy")
-def top_k_categorical_accuracy(y_true, y_pred, k=5):
-    """1 where the one-hot target's class is among the k highest scores."""
-    return _function("top_k_categorical_accuracy", y_true, y_pred, k=int(k))
-
-
-@_named("sparse_top_k_categorical_accuracy")
-def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5):
-    """1 where the integer target is among the k highest scores."""
-    return _function("sparse_top_k_categorical_accuracy", y_true, y_pred, k=int(k))
 
 
 mean_absolute_error = _named("mean_absolute_error")(_losses.mean_absolute_error)
@@ -392,21 +439,24 @@ mse = MSE = mean_squared_error
 
 _CLASSES = {c.__name__: c for c in (Mean, Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy,
                                     TopKCategoricalAccuracy, SparseTopKCategoricalAccuracy, MeanAbsoluteError,
-                                    MeanSquaredError, RootMeanSquaredError, Precision, Recall, AUC)}
+                                    MeanSquaredError, RootMeanSquaredError, Precision, Recall, AUC, Sum,
+                                    BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy)}
 _FUNCTIONS = {f.__name__: f for f in (accuracy, binary_accuracy, categorical_accuracy, sparse_categorical_accuracy,
                                       top_k_categorical_accuracy, sparse_top_k_categorical_accuracy)}
 _FUNCTIONS.update({"mean_absolute_error": mean_absolute_error, "mae": mean_absolute_error,
                    "mean_squared_error": mean_squared_error, "mse": mean_squared_error})
 
 
-def serialize(metric):
+def serialize(metric, use_legacy_format=False):
     """``{"class_name": ..., "config": ...}`` for a metric object, the name for a function."""
+    refuse_unsupported("metrics.serialize", use_legacy_format=(use_legacy_format, False))
     if isinstance(metric, Metric):
         return {"class_name": type(metric).__name__, "config": metric.get_config()}
     return getattr(metric, "__name__", metric)
 
 
-def deserialize(config, custom_objects=None):
+def deserialize(config, custom_objects=None, use_legacy_format=False):
+    refuse_unsupported("metrics.deserialize", use_legacy_format=(use_legacy_format, False))
     if isinstance(config, str):
         return get(config)
     cls = (custom_objects or {}).get(config["class_name"]) or _CLASSES.get(config["class_name"])

@@ -8,6 +8,7 @@ import re
 import sys
 
 from .. import _native
+from ._unsupported import refuse_unsupported
 from . import callbacks as _callbacks
 from . import layers as _layers
 from . import losses as _losses
@@ -114,6 +115,10 @@ class Model(_layers.Layer):
         _layers.Layer._track(self, child)
         if not any(c is child for c in self._layer_list):
             self._layer_list.append(child)
+
+    def reset_states(self):
+        """Resets the states of every stateful layer of the model (``sk_layer_reset_states``)."""
+        _native.layer_reset_states(self._handle, None)
 
     def call(self, inputs, training=None):
         """The forward computation of a subclassed model (override it)."""
@@ -243,7 +248,7 @@ class Model(_layers.Layer):
                                  initial_epoch=int(initial_epoch), verbose=int(verbose))
         if y is None:
             raise ValueError("fit: y is required")
-        batch_size = int(batch_size or 32)
+        batch_size = 32 if batch_size is None else batch_size   # 0, 2.5: the core's error
         if validation_batch_size not in (None, batch_size):
             raise NotImplementedError("fit: validation_batch_size is only supported with validation datasets or "
                                       "steps (array validation runs in batches of batch_size)")
@@ -322,8 +327,8 @@ class Model(_layers.Layer):
             ds = self._input_dataset(x, y, sample_weight, batch_size, False, None, [], "evaluate", epoch_end=False)
             d = _native.model_evaluate_dataset(self._model, ds._h, -1 if steps is None else int(steps), int(verbose))
         else:
-            d = _native.model_evaluate_weighted(self._model, self._xs(x), y, sample_weight, int(batch_size or 32),
-                                                int(verbose))
+            d = _native.model_evaluate_weighted(self._model, self._xs(x), y, sample_weight,
+                                                32 if batch_size is None else batch_size, int(verbose))
         cbl.call("on_test_end", d)
         return d if return_dict else _fit_flatten(d)
 
@@ -334,10 +339,12 @@ class Model(_layers.Layer):
             ds = self._input_dataset(x, None, None, batch_size, False, None, [], "predict", epoch_end=False)
             return _numpy_or_tensor(_native.model_predict_dataset(self._model, ds._h,
                                                                   -1 if steps is None else int(steps)))
-        return _numpy_or_tensor(_native.model_predict(self._model, self._xs(x), int(batch_size or 32)))
+        return _numpy_or_tensor(_native.model_predict(self._model, self._xs(x), 32 if batch_size is None else batch_size))
 
-    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, reset_metrics=True,
+                       return_dict=False):
         """One gradient step on the batch (metrics reset first); the batch's loss and metrics."""
+        refuse_unsupported("train_on_batch", reset_metrics=(reset_metrics, True))
         if class_weight is not None:
             raise NotImplementedError("train_on_batch: class_weight is not supported (pass sample_weight)")
         if y is None:
@@ -345,8 +352,9 @@ class Model(_layers.Layer):
         d = _native.model_train_on_batch(self._model, self._xs(x), y, sample_weight)
         return d if return_dict else _fit_flatten(d)
 
-    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+    def test_on_batch(self, x, y=None, sample_weight=None, reset_metrics=True, return_dict=False):
         """The loss and metrics of one batch, training off, nothing updated."""
+        refuse_unsupported("test_on_batch", reset_metrics=(reset_metrics, True))
         if y is None:
             raise ValueError("test_on_batch: y is required")
         d = _native.model_test_on_batch(self._model, self._xs(x), y, sample_weight)
@@ -355,20 +363,25 @@ class Model(_layers.Layer):
     def predict_on_batch(self, x):
         return self.predict(x, batch_size=1 << 30)
 
-    def summary(self, line_length=None, positions=None, print_fn=None, **kwargs):
+    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False, show_trainable=False,
+                layer_range=None):
+        refuse_unsupported("summary", line_length=(line_length, None), positions=(positions, None),
+                           expand_nested=(expand_nested, False), show_trainable=(show_trainable, False),
+                           layer_range=(layer_range, None))
         text = _native.model_summary(self._model)
         (print_fn or print)(text)
 
     # -- saving --------------------------------------------------------------------------
-    def save_weights(self, filepath, overwrite=True):
+    def save_weights(self, filepath, overwrite=True, save_format=None, options=None):
         """Writes every weight to ``filepath`` as one safetensors file (keyed by layer path,
         e.g. ``"dense/kernel"``), atomically. Keras writes ``.weights.h5``; any file name is
         accepted here. Raises OSError (naming the path) when the file cannot be written."""
+        refuse_unsupported("save_weights", save_format=(save_format, None), options=(options, None))
         if not overwrite and _os.path.exists(_os.fspath(filepath)):
             raise OSError(f"save_weights: '{_os.fspath(filepath)}' exists and overwrite=False")
         _native.model_save_weights(self._model, filepath)
 
-    def load_weights(self, filepath, skip_mismatch=False, **kwargs):
+    def load_weights(self, filepath, skip_mismatch=False, by_name=False, options=None):
         """Loads weights written by ``save_weights`` or ``save``, all or nothing: on any error
         no weight changes. Raises OSError for a missing, truncated or foreign file (naming the
         path), ValueError for a missing, extra or mismatched weight.
@@ -376,6 +389,7 @@ class Model(_layers.Layer):
         With ``skip_mismatch=True`` (as Keras), each layer whose weights are missing from the
         file or differ in count, shape or dtype keeps its weights and a warning naming it is
         emitted (``warnings.warn``); every other layer is loaded. File errors still raise."""
+        refuse_unsupported("load_weights", by_name=(by_name, False), options=(options, None))
         if not skip_mismatch:
             _native.model_load_weights(self._model, filepath)
             return
@@ -383,11 +397,14 @@ class Model(_layers.Layer):
         for layer, reason in _native.model_load_weights_ex(self._model, filepath, True):
             warnings.warn(f"Skipping loading weights for layer '{layer}': {reason}", stacklevel=2)
 
-    def save(self, filepath, overwrite=True, **kwargs):
+    def save(self, filepath, overwrite=True, save_format=None, **kwargs):
         """Saves the model (config, weights and compile config) to one safetensors file,
         atomically; ``swiftkeras.keras.models.load_model`` reads it back. Keras writes a
         ``.keras`` zip instead. Raises ValueError for a model that cannot be serialized
         (custom layers or losses), OSError when the file cannot be written."""
+        refuse_unsupported("save", save_format=(save_format, None))
+        for k, v in kwargs.items():   # tf.keras 2's include_optimizer, signatures, options, save_traces
+            raise NotImplementedError(f"save: argument `{k}`={v!r} is not supported")
         if not overwrite and _os.path.exists(_os.fspath(filepath)):
             raise OSError(f"save: '{_os.fspath(filepath)}' exists and overwrite=False")
         _native.model_save(self._model, filepath)

@@ -13,12 +13,13 @@ import warnings as _warnings
 
 from .. import _native
 from . import optimizers_schedules as schedules
+from ._unsupported import refuse_unsupported
 from .optimizers_schedules import LearningRateSchedule, _config_json, _is_builtin
 
 _sys.modules[__name__ + ".schedules"] = schedules
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax",
-           "Nadam", "Lion", "LossScaleOptimizer", "get", "serialize", "deserialize", "schedules"]
+           "Nadam", "Lion", "Ftrl", "Adafactor", "LossScaleOptimizer", "get", "serialize", "deserialize", "schedules"]
 
 _BASE_DEFAULTS = {"weight_decay": None, "clipnorm": None, "clipvalue": None, "global_clipnorm": None,
                   "use_ema": False, "ema_momentum": 0.99, "ema_overwrite_frequency": None,
@@ -44,7 +45,7 @@ class Optimizer:
         if self._class_name is None:
             raise NotImplementedError(
                 f"{type(self).__name__}: custom optimizers (a Python update_step) are not supported; use one of "
-                "SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, Nadam, Lion")
+                "SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, Nadam, Lion, Ftrl, Adafactor")
         self._create_from(locals())
 
     def _create_from(self, args, *own):
@@ -59,6 +60,10 @@ class Optimizer:
             _warnings.warn("Argument `decay` is no longer supported and will be ignored.", stacklevel=3)
         if "lr" in kwargs:
             raise ValueError(f"{cls}: argument `lr` is not supported, use `learning_rate`")
+        # tf.keras 2's XLA switch (no compiler here: the updates run as they are, as with False)
+        # and Adam's adaptive_epsilon.
+        refuse_unsupported(cls, jit_compile=(kwargs.pop("jit_compile", False), False),
+                           adaptive_epsilon=(kwargs.pop("adaptive_epsilon", False), False))
         if kwargs:
             raise ValueError(f"{cls}: argument(s) not recognized: {kwargs}")
         config = dict(args)
@@ -282,6 +287,33 @@ class Lion(Optimizer):
         self._create_from(locals(), "beta_1", "beta_2")
 
 
+class Ftrl(Optimizer):
+    """Follow The Regularized Leader (Keras ``Ftrl``)."""
+
+    _class_name = "Ftrl"
+
+    def __init__(self, learning_rate=0.001, learning_rate_power=-0.5, initial_accumulator_value=0.1,
+                 l1_regularization_strength=0.0, l2_regularization_strength=0.0,
+                 l2_shrinkage_regularization_strength=0.0, beta=0.0, weight_decay=None, clipnorm=None,
+                 clipvalue=None, global_clipnorm=None, use_ema=False, ema_momentum=0.99,
+                 ema_overwrite_frequency=None, loss_scale_factor=None, gradient_accumulation_steps=None,
+                 name="Ftrl", **kwargs):
+        self._create_from(locals(), "learning_rate_power", "initial_accumulator_value", "l1_regularization_strength",
+                          "l2_regularization_strength", "l2_shrinkage_regularization_strength", "beta")
+
+
+class Adafactor(Optimizer):
+    """Adafactor, factored second moments (Keras ``Adafactor``)."""
+
+    _class_name = "Adafactor"
+
+    def __init__(self, learning_rate=0.001, beta_2_decay=-0.8, epsilon_1=1e-30, epsilon_2=1e-3, clip_threshold=1.0,
+                 relative_step=True, weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None,
+                 use_ema=False, ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
+                 gradient_accumulation_steps=None, name="Adafactor", **kwargs):
+        self._create_from(locals(), "beta_2_decay", "epsilon_1", "epsilon_2", "clip_threshold", "relative_step")
+
+
 class LossScaleOptimizer(Optimizer):
     """Dynamic loss scaling around ``inner_optimizer`` (Keras ``LossScaleOptimizer``).
 
@@ -406,19 +438,23 @@ class LossScaleOptimizer(Optimizer):
 
 
 _CLASSES = {c.__name__.lower(): c for c in (SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, Nadam, Lion,
-                                            LossScaleOptimizer)}
+                                            Ftrl, Adafactor, LossScaleOptimizer)}
 
 
-def serialize(optimizer):
+def serialize(optimizer, use_legacy_format=False):
     """Keras' serialized form ``{"module", "class_name", "config", "registered_name"}``."""
+    refuse_unsupported("optimizers.serialize", use_legacy_format=(use_legacy_format, False))
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"serialize: expected an Optimizer, got {type(optimizer).__name__}")
     return {"module": "keras.optimizers", "class_name": type(optimizer).__name__,
             "config": optimizer.get_config(), "registered_name": None}
 
 
-def deserialize(config, custom_objects=None):
+def deserialize(config, custom_objects=None, use_legacy_format=False, **kwargs):
     """An optimizer from ``serialize``'s form (or ``{"class_name": ..., "config": ...}``)."""
+    refuse_unsupported("optimizers.deserialize", use_legacy_format=(use_legacy_format, False))
+    if kwargs:
+        raise TypeError(f"optimizers.deserialize: unexpected arguments {sorted(kwargs)}")
     if not isinstance(config, dict) or "class_name" not in config:
         raise ValueError(f"Could not interpret optimizer identifier: {config!r}")
     name = config["class_name"]

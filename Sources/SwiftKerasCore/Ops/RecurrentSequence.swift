@@ -1,0 +1,524 @@
+// Fused recurrent sequences: SimpleRNN, LSTM and GRU (both reset_after modes) over a whole
+// sequence as ONE recorded op with its own pullback (no per-step tape records).
+//
+// The caller projects the inputs of every step with one GEMM (`x · kernel + input bias`, an
+// ordinary matmul the tape differentiates); this op runs the recurrence on the projected inputs:
+// per step one GEMM `h · recurrent_kernel` and the gate math fused in one pass over the batch
+// rows (vectorized sigmoid/tanh for float32). The backward pass walks the steps in reverse with
+// one GEMM per step for the state cotangent and computes the recurrent kernel's gradient with one
+// GEMM over all steps at the end.
+//
+// The result is the sequence of states `(batch, steps, stateCount · units)` in processing order
+// (with `goBackwards` the first row is the last time step, as Keras orders RNN outputs): per
+// step `[h]` (SimpleRNN, GRU) or `[h, c]` (LSTM). The layer slices outputs and final states from it.
+
+import Glibc
+
+/// The cell a fused recurrent sequence runs (activation tanh, recurrent activation sigmoid:
+/// the cells' Keras defaults and the cuDNN-compatible configuration).
+public enum RecurrentCell: Equatable, Sendable {
+    /// `h' = tanh(x + h·U)`.
+    case simpleRNN
+    /// Gates i, f, c, o: `c' = σ(z_f)·c + σ(z_i)·tanh(z_c)`, `h' = σ(z_o)·tanh(c')`.
+    case lstm
+    /// Gates z, r, h: `h' = z·h + (1 − z)·tanh(x_h + r·(h·U_h + b_h))` with `resetAfter`,
+    /// `tanh(x_h + (r·h)·U_h)` without.
+    case gru(resetAfter: Bool)
+
+    /// The number of gate blocks in the projections (columns of the kernels / units).
+    public var gates: Int {
+        switch self {
+        case .simpleRNN: return 1
+        case .lstm: return 4
+        case .gru: return 3
+        }
+    }
+
+    /// The number of states (`[h]` or `[h, c]`).
+    public var stateCount: Int { self == .lstm ? 2 : 1 }
+
+}
+
+/// Runs `cell` over every step of the projected inputs `xp` — `(batch, steps, gates · units)`,
+/// the inputs times the input kernel plus the input bias — from `initialStates` (`stateCount`
+/// tensors `(batch, units)`), with `recurrentKernel` `(units, gates · units)` and, for a GRU with
+/// `resetAfter`, an optional `recurrentBias` `(gates · units,)` added to `h · recurrentKernel`.
+/// With `goBackwards` the steps run from last to first.
+///
+/// Returns the states after every step, `(batch, steps, stateCount · units)`, in processing
+/// order. Floating-point inputs only (mixed float dtypes promote; float16 computes in float32).
+/// Differentiable (first order) with respect to every input.
+public func recurrentSequence(_ cell: RecurrentCell, projectedInputs xp: Tensor, initialStates: [Tensor],
+                              recurrentKernel rk: Tensor, recurrentBias rb: Tensor? = nil,
+                              goBackwards: Bool = false) throws -> Tensor {
+    switch cell {
+    case .simpleRNN:
+        return try fusedRecurrence("simple_rnn_sequence", cell, xp, initialStates, rk, rb, goBackwards)
+    case .lstm:
+        return try fusedRecurrence("lstm_sequence", cell, xp, initialStates, rk, rb, goBackwards)
+    case .gru:
+        return try fusedRecurrence("gru_sequence", cell, xp, initialStates, rk, rb, goBackwards)
+    }
+}
+
+/// The front door of `recurrentSequence`, recording under `op`.
+private func fusedRecurrence(_ op: StaticString, _ cell: RecurrentCell, _ xp: Tensor, _ initialStates: [Tensor],
+                             _ rk: Tensor, _ rb: Tensor?, _ goBackwards: Bool) throws -> Tensor {
+    if xp.rank != 3 || xp.shape[1] < 1 {
+        throw SwiftKerasError.invalid("\(op): projected inputs must have shape (batch, steps >= 1, gates * units), got \(formatShape(xp.shape))")
+    }
+    let g = cell.gates
+    if rk.rank != 2 || rk.shape[1] != g * rk.shape[0] || rk.shape[0] < 1 {
+        throw SwiftKerasError.invalid("\(op): recurrent kernel must have shape (units, \(g) * units), got \(formatShape(rk.shape))")
+    }
+    let (b, t, u) = (xp.shape[0], xp.shape[1], rk.shape[0])
+    if xp.shape[2] != g * u {
+        throw SwiftKerasError.invalid("\(op): projected inputs \(formatShape(xp.shape)) do not match the recurrent kernel \(formatShape(rk.shape)) (expected last dimension \(g * u))")
+    }
+    if initialStates.count != cell.stateCount || initialStates.contains(where: { $0.shape != [b, u] }) {
+        throw SwiftKerasError.invalid("\(op): expected \(cell.stateCount) initial state(s) of shape \(formatShape([b, u])), got \(initialStates.map { formatShape($0.shape) }.joined(separator: ", "))")
+    }
+    if let rb {
+        if cell != .gru(resetAfter: true) {
+            throw SwiftKerasError.invalid("\(op): a recurrent bias is only used by a GRU with reset_after")
+        }
+        if rb.shape != [g * u] {
+            throw SwiftKerasError.invalid("\(op): recurrent bias must have shape \(formatShape([g * u])), got \(formatShape(rb.shape))")
+        }
+    }
+    let inputs = [xp] + initialStates + [rk] + (rb.map { [$0] } ?? [])
+    let result = try WindowMath.floatResultType(inputs, op: op)
+    let compute = result.computeType
+    let c = try inputs.map { try $0.cast(to: compute) }
+    let k = RecurrentKernels.Geometry(cell: cell, batch: b, steps: t, units: u, backwards: goBackwards)
+    let y = try Tensor.uninitialized([b, t, cell.stateCount * u], compute, op: op)
+    let saved = try Tensor.uninitialized([b, t, k.savedWidth], compute, op: op)
+    if b > 0 {
+        if compute == .float64 { try RecurrentKernels.forward(Double.self, k, c, y, saved, op: op) }
+        else { try RecurrentKernels.forward(Float.self, k, c, y, saved, op: op) }
+    }
+    let out = try y.cast(to: result)
+    record(op, inputs, out, { grad in
+        let gc = try grad.cast(to: compute)
+        let grads: [Tensor]
+        if b == 0 {
+            grads = try c.map { try Tensor.zeros(like: $0) }
+        } else if compute == .float64 {
+            grads = try RecurrentKernels.backward(Double.self, k, c, y, saved, gc, op: op)
+        } else {
+            grads = try RecurrentKernels.backward(Float.self, k, c, y, saved, gc, op: op)
+        }
+        return try zip(grads, inputs).map { try $0.cast(to: $1.dtype) }
+    })
+    return out
+}
+
+// MARK: - Kernels
+
+/// The float types of the fused recurrent kernels: a GEMM, in-place sigmoid / tanh over a run,
+/// and the LSTM cell's elementwise rows (vectorized for float32).
+protocol RecurrentFloat: ConvFloat {
+    static func sigmoidInPlace(_ p: UnsafeMutablePointer<Self>, _ n: Int)
+    static func tanhInPlace(_ p: UnsafeMutablePointer<Self>, _ n: Int)
+    /// One sample's LSTM update from its activated gates `z` (i, f, c̃, o; 4u) and previous
+    /// carry `cp`: `cn = f·cp + i·c̃`, `h = o·tanh(cn)`.
+    static func lstmCellRow(_ z: UnsafeMutablePointer<Self>, _ cp: UnsafeMutablePointer<Self>,
+                            _ h: UnsafeMutablePointer<Self>, _ cn: UnsafeMutablePointer<Self>, _ u: Int)
+    /// One sample's LSTM backward step: from the gates `z`, `tc = tanh(c)`, the previous carry
+    /// `cp`, the output cotangents `g` (dh, dc) and the carried `dh`, `dc` (updated to dc·f),
+    /// the pre-activation cotangents `d` (4u).
+    static func lstmBackwardRow(_ z: UnsafeMutablePointer<Self>, _ tc: UnsafeMutablePointer<Self>,
+                                _ cp: UnsafeMutablePointer<Self>, _ g: UnsafeMutablePointer<Self>,
+                                _ dh: UnsafeMutablePointer<Self>, _ dc: UnsafeMutablePointer<Self>,
+                                _ d: UnsafeMutablePointer<Self>, _ u: Int)
+}
+
+extension RecurrentFloat {
+    @inline(__always)
+    static func lstmCellRow(_ z: UnsafeMutablePointer<Self>, _ cp: UnsafeMutablePointer<Self>,
+                            _ h: UnsafeMutablePointer<Self>, _ cn: UnsafeMutablePointer<Self>, _ u: Int) {
+        lstmCellScalar(z, cp, h, cn, 0, u)
+    }
+
+    @inline(__always)
+    static func lstmCellScalar(_ z: UnsafeMutablePointer<Self>, _ cp: UnsafeMutablePointer<Self>,
+                               _ h: UnsafeMutablePointer<Self>, _ cn: UnsafeMutablePointer<Self>, _ from: Int, _ u: Int) {
+        for j in from..<u {
+            let cv = z[u + j] * cp[j] + z[j] * z[2 * u + j]
+            cn[j] = cv
+            h[j] = cv
+        }
+        tanhInPlace(h + from, u - from)
+        for j in from..<u { h[j] *= z[3 * u + j] }
+    }
+
+    @inline(__always)
+    static func lstmBackwardRow(_ z: UnsafeMutablePointer<Self>, _ tc: UnsafeMutablePointer<Self>,
+                                _ cp: UnsafeMutablePointer<Self>, _ g: UnsafeMutablePointer<Self>,
+                                _ dh: UnsafeMutablePointer<Self>, _ dc: UnsafeMutablePointer<Self>,
+                                _ d: UnsafeMutablePointer<Self>, _ u: Int) {
+        lstmBackwardScalar(z, tc, cp, g, dh, dc, d, 0, u)
+    }
+
+    @inline(__always)
+    static func lstmBackwardScalar(_ z: UnsafeMutablePointer<Self>, _ tc: UnsafeMutablePointer<Self>,
+                                   _ cp: UnsafeMutablePointer<Self>, _ g: UnsafeMutablePointer<Self>,
+                                   _ dh: UnsafeMutablePointer<Self>, _ dc: UnsafeMutablePointer<Self>,
+                                   _ d: UnsafeMutablePointer<Self>, _ from: Int, _ u: Int) {
+        for j in from..<u {
+            let (i, f, gg, o) = (z[j], z[u + j], z[2 * u + j], z[3 * u + j])
+            let dhv = g[j] + dh[j]
+            let dcv = g[u + j] + dc[j] + dhv * o * (1 - tc[j] * tc[j])
+            d[j] = dcv * gg * i * (1 - i)
+            d[u + j] = dcv * cp[j] * f * (1 - f)
+            d[2 * u + j] = dcv * i * (1 - gg * gg)
+            d[3 * u + j] = dhv * tc[j] * o * (1 - o)
+            dc[j] = dcv * f
+        }
+    }
+}
+
+extension Float: RecurrentFloat {
+    @inline(__always)
+    static func sigmoidInPlace(_ p: UnsafeMutablePointer<Float>, _ n: Int) { FastMath.mapSigmoid(p, p, n) }
+    @inline(__always)
+    static func tanhInPlace(_ p: UnsafeMutablePointer<Float>, _ n: Int) { FastMath.mapTanh(p, p, n) }
+
+    @inline(__always)
+    static func lstmCellRow(_ z: UnsafeMutablePointer<Float>, _ cp: UnsafeMutablePointer<Float>,
+                            _ h: UnsafeMutablePointer<Float>, _ cn: UnsafeMutablePointer<Float>, _ u: Int) {
+        typealias F = FastMath
+        var j = 0
+        while j + 16 <= u {
+            let cv = F.load(z + u + j) * F.load(cp + j) + F.load(z + j) * F.load(z + 2 * u + j)
+            F.store(cv, cn + j)
+            F.store(F.load(z + 3 * u + j) * F.tanh(cv), h + j)
+            j += 16
+        }
+        if j < u { lstmCellScalar(z, cp, h, cn, j, u) }
+    }
+
+    @inline(__always)
+    static func lstmBackwardRow(_ z: UnsafeMutablePointer<Float>, _ tc: UnsafeMutablePointer<Float>,
+                                _ cp: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>,
+                                _ dh: UnsafeMutablePointer<Float>, _ dc: UnsafeMutablePointer<Float>,
+                                _ d: UnsafeMutablePointer<Float>, _ u: Int) {
+        typealias F = FastMath
+        var j = 0
+        while j + 16 <= u {
+            let (i, f, gg, o) = (F.load(z + j), F.load(z + u + j), F.load(z + 2 * u + j), F.load(z + 3 * u + j))
+            let t = F.load(tc + j)
+            let dhv = F.load(g + j) + F.load(dh + j)
+            let dcv = F.load(g + u + j) + F.load(dc + j) + dhv * o * (1 - t * t)
+            F.store(dcv * gg * i * (1 - i), d + j)
+            F.store(dcv * F.load(cp + j) * f * (1 - f), d + u + j)
+            F.store(dcv * i * (1 - gg * gg), d + 2 * u + j)
+            F.store(dhv * t * o * (1 - o), d + 3 * u + j)
+            F.store(dcv * f, dc + j)
+            j += 16
+        }
+        if j < u { lstmBackwardScalar(z, tc, cp, g, dh, dc, d, j, u) }
+    }
+}
+
+extension Double: RecurrentFloat {
+    @inline(__always)
+    static func sigmoidInPlace(_ p: UnsafeMutablePointer<Double>, _ n: Int) {
+        for i in 0..<n { p[i] = 1 / (1 + Glibc.exp(-p[i])) }
+    }
+    @inline(__always)
+    static func tanhInPlace(_ p: UnsafeMutablePointer<Double>, _ n: Int) {
+        for i in 0..<n { p[i] = Glibc.tanh(p[i]) }
+    }
+}
+
+enum RecurrentKernels {
+    /// Sizes and layout of one fused sequence.
+    struct Geometry {
+        let cell: RecurrentCell
+        let batch: Int, steps: Int, units: Int
+        let backwards: Bool
+        var gates: Int { cell.gates }
+        /// Width of a state row in the output (`stateCount · units`).
+        var stateWidth: Int { cell.stateCount * units }
+        /// Per step and sample, what the forward pass keeps for the backward pass: LSTM the
+        /// activated gates (4U); GRU reset_after z, r, ĥ and the recurrent candidate `h·U_h + b_h`
+        /// (4U); GRU reset_before z, r, ĥ and r·h (4U); SimpleRNN nothing beyond the output (1U, unused).
+        var savedWidth: Int {
+            switch cell {
+            case .simpleRNN: return units
+            case .lstm, .gru: return 4 * units
+            }
+        }
+        /// The time index processing step `s` reads.
+        @inline(__always) func time(_ s: Int) -> Int { backwards ? steps - 1 - s : s }
+    }
+
+    /// Pointers of the inputs in `recurrentSequence` order: xp, states..., rk, rb?.
+    struct Inputs<T: RecurrentFloat> {
+        let xp: UnsafeMutablePointer<T>, h0: UnsafeMutablePointer<T>, c0: UnsafeMutablePointer<T>?
+        let rk: UnsafeMutablePointer<T>, rb: UnsafeMutablePointer<T>?
+        init(_ c: [Tensor], _ k: Geometry) {
+            xp = c[0].pointer(T.self)
+            h0 = c[1].pointer(T.self)
+            c0 = k.cell == .lstm ? c[2].pointer(T.self) : nil
+            let r = 1 + k.cell.stateCount
+            rk = c[r].pointer(T.self)
+            rb = c.count > r + 1 ? c[r + 1].pointer(T.self) : nil
+        }
+    }
+
+    /// The previous state rows of step `s` (h0 at step 0, else the h of step s−1 in `y`) and
+    /// their leading dimension.
+    @inline(__always)
+    static func previous<T>(_ s: Int, _ h0: UnsafeMutablePointer<T>, _ y: UnsafeMutablePointer<T>,
+                            _ k: Geometry, offset: Int = 0) -> (UnsafeMutablePointer<T>, Int) {
+        s == 0 ? (h0, k.units) : (y + (s - 1) * k.stateWidth + offset, k.steps * k.stateWidth)
+    }
+
+    /// For every processing step `s`: `into(s) = h_prev · rk[:, 0..<n]` (leading dimension `ldc`),
+    /// then `body(s, time index, h_prev, its leading dimension)`.
+    @inline(__always)
+    static func steps<T: RecurrentFloat>(_ k: Geometry, _ p: Inputs<T>, _ y: UnsafeMutablePointer<T>, n: Int,
+                                         into: (Int) -> UnsafeMutablePointer<T>, ldc: Int,
+                                         _ body: (Int, Int, UnsafeMutablePointer<T>, Int) -> Void) {
+        let g = k.gates * k.units
+        for s in 0..<k.steps {
+            let (hp, ld) = previous(s, p.h0, y, k)
+            T.gemm(transA: false, transB: false, m: k.batch, n: n, k: k.units, a: hp, lda: ld, b: p.rk, ldb: g,
+                   beta: 0, c: into(s), ldc: ldc)
+            body(s, k.time(s), hp, ld)
+        }
+    }
+
+    static func forward<T: RecurrentFloat>(_: T.Type, _ k: Geometry, _ c: [Tensor], _ yT: Tensor, _ savedT: Tensor,
+                                           op: StaticString) throws {
+        let p = Inputs<T>(c, k)
+        let y = yT.pointer(T.self), sv = savedT.pointer(T.self)
+        let (B, T_, U, G) = (k.batch, k.steps, k.units, k.gates * k.units)
+        let xRow = T_ * G, yRow = T_ * k.stateWidth, sRow = T_ * k.savedWidth
+        switch k.cell {
+        case .simpleRNN:
+            steps(k, p, y, n: U, into: { y + $0 * U }, ldc: yRow) { s, ts, _, _ in
+                for bi in 0..<B {
+                    let h = y + bi * yRow + s * U, x = p.xp + bi * xRow + ts * U
+                    for j in 0..<U { h[j] += x[j] }
+                    T.tanhInPlace(h, U)
+                }
+            }
+        case .lstm:
+            guard let c0 = p.c0 else { return }
+            // z = h·U into the saved gate rows of each step, then + x, activated in place.
+            steps(k, p, y, n: G, into: { sv + $0 * G }, ldc: sRow) { s, ts, _, _ in
+                for bi in 0..<B {
+                    let z = sv + bi * sRow + s * G, x = p.xp + bi * xRow + ts * G
+                    for j in 0..<G { z[j] += x[j] }
+                    T.sigmoidInPlace(z, 2 * U)
+                    T.tanhInPlace(z + 2 * U, U)
+                    T.sigmoidInPlace(z + 3 * U, U)
+                    let cp = s == 0 ? c0 + bi * U : y + bi * yRow + (s - 1) * 2 * U + U
+                    let h = y + bi * yRow + s * 2 * U
+                    T.lstmCellRow(z, cp, h, h + U, U)
+                }
+            }
+        case .gru(let resetAfter):
+            let scratch = try WindowMath.scratch(B * G, T.self, op: op)
+            let a = scratch.base.assumingMemoryBound(to: T.self)
+            // The recurrent products of all gates (reset_after) or of z and r into the scratch.
+            steps(k, p, y, n: resetAfter ? G : 2 * U, into: { _ in a }, ldc: G) { s, ts, hp, ld in
+                for bi in 0..<B {
+                    let inner = a + bi * G, x = p.xp + bi * xRow + ts * G
+                    let sr = sv + bi * sRow + s * 4 * U
+                    if let rb = p.rb { for j in 0..<G { inner[j] += rb[j] } }
+                    for j in 0..<2 * U { sr[j] = x[j] + inner[j] }
+                    T.sigmoidInPlace(sr, 2 * U)
+                    let hpr = hp + bi * ld
+                    if resetAfter {
+                        for j in 0..<U {
+                            sr[3 * U + j] = inner[2 * U + j]
+                            sr[2 * U + j] = x[2 * U + j] + sr[U + j] * inner[2 * U + j]
+                        }
+                    } else {
+                        for j in 0..<U { sr[3 * U + j] = sr[U + j] * hpr[j] }
+                    }
+                }
+                if !resetAfter {
+                    // ĥ pre-activation: (r·h)·U_h, then + x_h below.
+                    T.gemm(transA: false, transB: false, m: B, n: U, k: U, a: sv + s * 4 * U + 3 * U, lda: sRow,
+                           b: p.rk + 2 * U, ldb: G, beta: 0, c: a, ldc: G)
+                }
+                for bi in 0..<B {
+                    let x = p.xp + bi * xRow + ts * G
+                    let sr = sv + bi * sRow + s * 4 * U
+                    if !resetAfter {
+                        let pre = a + bi * G
+                        for j in 0..<U { sr[2 * U + j] = x[2 * U + j] + pre[j] }
+                    }
+                    T.tanhInPlace(sr + 2 * U, U)
+                    let hpr = hp + bi * ld, h = y + bi * yRow + s * U
+                    for j in 0..<U {
+                        let z = sr[j]
+                        h[j] = z * hpr[j] + (1 - z) * sr[2 * U + j]
+                    }
+                }
+            }
+        }
+    }
+
+    /// `c = Σ_{b,s} h_prev(b, s)ᵀ · d(b, s)` (`units × n`), where d's rows are (b, s) with leading
+    /// dimension `ldd` and h_prev is h0 at step 0, else the h of step s−1 in `y`: one product over
+    /// the rows of y shifted by one (row r−1 of y with row r of d), then a correction of the
+    /// step-0 rows, which read h0 instead of the previous sample's last h.
+    static func previousStateProduct<T: RecurrentFloat>(_ k: Geometry, _ p: Inputs<T>, _ y: UnsafeMutablePointer<T>,
+                                                        _ d: UnsafeMutablePointer<T>, ldd: Int, n: Int,
+                                                        into c: UnsafeMutablePointer<T>, ldc: Int, op: StaticString) throws {
+        let (B, T_, U, sw) = (k.batch, k.steps, k.units, k.stateWidth)
+        T.gemm(transA: true, transB: false, m: U, n: n, k: B * T_ - 1, a: y, lda: sw, b: d + ldd, ldb: ldd, beta: 0,
+               c: c, ldc: ldc)
+        let scratch = try WindowMath.scratch(B * U, T.self, op: op)
+        let diff = scratch.base.assumingMemoryBound(to: T.self)
+        for bi in 0..<B {
+            let h0 = p.h0 + bi * U, row = diff + bi * U
+            if bi == 0 {
+                row.update(from: h0, count: U)
+            } else {
+                let last = y + (bi * T_ - 1) * sw
+                for j in 0..<U { row[j] = h0[j] - last[j] }
+            }
+        }
+        T.gemm(transA: true, transB: false, m: U, n: n, k: B, a: diff, lda: U, b: d, ldb: T_ * ldd, beta: 1, c: c, ldc: ldc)
+    }
+
+    /// The gradients of every input (same order as `recurrentSequence`'s recorded inputs) for
+    /// the cotangent `gy` of the state sequence.
+    static func backward<T: RecurrentFloat>(_: T.Type, _ k: Geometry, _ c: [Tensor], _ yT: Tensor, _ savedT: Tensor,
+                                            _ gyT: Tensor, op: StaticString) throws -> [Tensor] {
+        let p = Inputs<T>(c, k)
+        let y = yT.pointer(T.self), sv = savedT.pointer(T.self), gy = gyT.pointer(T.self)
+        let (B, T_, U, G) = (k.batch, k.steps, k.units, k.gates * k.units)
+        let yRow = T_ * k.stateWidth, sRow = T_ * k.savedWidth, dRow = T_ * G
+        let compute = c[0].dtype
+        // dZ: the pre-activation cotangents per processing step (B, T, G); dxp is dZ in time order
+        // (for a GRU, dZ holds the input-side cotangents and dInner the recurrent-side ones).
+        let dZT = try Tensor.uninitialized([B, T_, G], compute, op: op)
+        let dZ = dZT.pointer(T.self)
+        let dh0T = try Tensor.zeros([B, U], dtype: compute), dh = dh0T.pointer(T.self)
+        let dc0T = k.cell == .lstm ? try Tensor.zeros([B, U], dtype: compute) : nil
+        let drkT = try Tensor.uninitialized([U, G], compute, op: op), drk = drkT.pointer(T.self)
+        var drbT: Tensor? = nil
+        // drk-style products Σ h_prev(b, s)ᵀ · d(b, s) over every sample and step.
+        func previousStateProduct(_ d: UnsafeMutablePointer<T>, n: Int, into c: UnsafeMutablePointer<T>) throws {
+            try RecurrentKernels.previousStateProduct(k, p, y, d, ldd: G, n: n, into: c, ldc: G, op: op)
+        }
+        switch k.cell {
+        case .simpleRNN:
+            for s in stride(from: T_ - 1, through: 0, by: -1) {
+                for bi in 0..<B {
+                    let h = y + bi * yRow + s * U, g = gy + bi * yRow + s * U
+                    let d = dZ + bi * dRow + s * U, dhr = dh + bi * U
+                    for j in 0..<U { d[j] = (g[j] + dhr[j]) * (1 - h[j] * h[j]) }
+                }
+                T.gemm(transA: false, transB: true, m: B, n: U, k: U, a: dZ + s * U, lda: dRow, b: p.rk, ldb: U,
+                       beta: 0, c: dh, ldc: U)
+            }
+            try RecurrentKernels.previousStateProduct(k, p, y, dZ, ldd: U, n: U, into: drk, ldc: U, op: op)
+        case .lstm:
+            guard let c0 = p.c0, let dc0T else { return [] }
+            let dc = dc0T.pointer(T.self)
+            let tcT = try Tensor.uninitialized([U], compute, op: op), tc = tcT.pointer(T.self)
+            for s in stride(from: T_ - 1, through: 0, by: -1) {
+                for bi in 0..<B {
+                    let z = sv + bi * sRow + s * G
+                    let cn = y + bi * yRow + s * 2 * U + U
+                    let cp = s == 0 ? c0 + bi * U : y + bi * yRow + (s - 1) * 2 * U + U
+                    let g = gy + bi * yRow + s * 2 * U
+                    let d = dZ + bi * dRow + s * G, dhr = dh + bi * U, dcr = dc + bi * U
+                    tc.update(from: cn, count: U)
+                    T.tanhInPlace(tc, U)
+                    T.lstmBackwardRow(z, tc, cp, g, dhr, dcr, d, U)
+                }
+                T.gemm(transA: false, transB: true, m: B, n: U, k: G, a: dZ + s * G, lda: dRow, b: p.rk, ldb: G,
+                       beta: 0, c: dh, ldc: U)
+            }
+            try previousStateProduct(dZ, n: G, into: drk)
+        case .gru(let resetAfter):
+            // Recurrent-side cotangents: dInner (B, T, G) with reset_after; with reset_before the
+            // cotangent of r·h per step (B, U) in a scratch.
+            let dInnerT = try Tensor.uninitialized([B, T_, resetAfter ? G : U], compute, op: op)
+            let dInner = dInnerT.pointer(T.self)
+            let iRow = T_ * (resetAfter ? G : U)
+            for s in stride(from: T_ - 1, through: 0, by: -1) {
+                let (hp, ld) = previous(s, p.h0, y, k)
+                for bi in 0..<B {
+                    let sr = sv + bi * sRow + s * 4 * U, g = gy + bi * yRow + s * U
+                    let d = dZ + bi * dRow + s * G, dhr = dh + bi * U, hpr = hp + bi * ld
+                    let di = dInner + bi * iRow + s * (resetAfter ? G : U)
+                    for j in 0..<U {
+                        let (z, r, hh) = (sr[j], sr[U + j], sr[2 * U + j])
+                        let dhv = g[j] + dhr[j]
+                        let dz = dhv * (hpr[j] - hh)
+                        let dah = dhv * (1 - z) * (1 - hh * hh)
+                        let dzp = dz * z * (1 - z)
+                        d[j] = dzp
+                        d[2 * U + j] = dah
+                        dhr[j] = dhv * z
+                        if resetAfter {
+                            let inh = sr[3 * U + j]
+                            let drp = dah * inh * r * (1 - r)
+                            d[U + j] = drp
+                            di[j] = dzp
+                            di[U + j] = drp
+                            di[2 * U + j] = dah * r
+                        }
+                    }
+                }
+                if resetAfter {
+                    T.gemm(transA: false, transB: true, m: B, n: U, k: G, a: dInner + s * G, lda: iRow, b: p.rk,
+                           ldb: G, beta: 1, c: dh, ldc: U)
+                } else {
+                    // d(r·h) = dâ_h · U_hᵀ; then dr, and h's share through r·h.
+                    let drh = dInner + s * U
+                    T.gemm(transA: false, transB: true, m: B, n: U, k: U, a: dZ + s * G + 2 * U, lda: dRow,
+                           b: p.rk + 2 * U, ldb: G, beta: 0, c: drh, ldc: iRow)
+                    for bi in 0..<B {
+                        let sr = sv + bi * sRow + s * 4 * U, d = dZ + bi * dRow + s * G
+                        let hpr = hp + bi * ld, dhr = dh + bi * U, dr = drh + bi * iRow
+                        for j in 0..<U {
+                            let r = sr[U + j]
+                            d[U + j] = dr[j] * hpr[j] * r * (1 - r)
+                            dhr[j] += dr[j] * r
+                        }
+                    }
+                    T.gemm(transA: false, transB: true, m: B, n: U, k: 2 * U, a: dZ + s * G, lda: dRow, b: p.rk,
+                           ldb: G, beta: 1, c: dh, ldc: U)
+                }
+            }
+            if resetAfter {
+                try previousStateProduct(dInner, n: G, into: drk)
+                if p.rb != nil {
+                    let t = try Tensor.zeros([G], dtype: compute), r = t.pointer(T.self)
+                    for row in 0..<(B * T_) {
+                        let di = dInner + row * G
+                        for j in 0..<G { r[j] += di[j] }
+                    }
+                    drbT = t
+                }
+            } else {
+                // drk[:, :2U] from the previous h, drk[:, 2U:] from r·h (kept in the saved rows).
+                try previousStateProduct(dZ, n: 2 * U, into: drk)
+                T.gemm(transA: true, transB: false, m: U, n: U, k: B * T_, a: sv + 3 * U, lda: 4 * U,
+                       b: dZ + 2 * U, ldb: G, beta: 0, c: drk + 2 * U, ldc: G)
+            }
+        }
+        // dxp: dZ in time order.
+        var dxp = dZT
+        if k.backwards {
+            dxp = try Tensor.uninitialized([B, T_, G], compute, op: op)
+            let o = dxp.pointer(T.self)
+            for bi in 0..<B {
+                for s in 0..<T_ { (o + bi * dRow + k.time(s) * G).update(from: dZ + bi * dRow + s * G, count: G) }
+            }
+        }
+        return [dxp, dh0T] + (dc0T.map { [$0] } ?? []) + [drkT] + (drbT.map { [$0] } ?? [])
+    }
+}

@@ -1,0 +1,522 @@
+/* Hostile-call fuzzer of the C API: every function the header declares (the call table
+ * build/capi_calls.inc is generated from the header by gen_capi_calls.py) is called with
+ * hostile arguments — NULL handles and arrays, negative / huge / overflowing dims and counts,
+ * out-of-range dtype codes and axes, empty tensors (also with dims like 2^62), NaN / Inf,
+ * invalid JSON / UTF-8 configs, absurd config values, corrupt files, FIFOs, callbacks that fail
+ * without setting their outputs — in forked children. A child killed by a signal is a crash,
+ * one that outlives its time limit a hang; both are failures, reported with the seed and the
+ * function that was running, so `fuzz_capi --seed S --children 1` reproduces it.
+ * A failing call must also leave its handle out-parameter NULL (the header's contract):
+ * violations are counted and listed.
+ *
+ *   fuzz_capi [--calls N] [--per-child K] [--seed S] [--timeout SEC] [--dir TMPDIR]
+ *
+ * Prints "capi fuzz: N calls tried, C crashes, H hangs, V contract violations" and exits 1 when
+ * there was a crash, a hang or a violation. Children run one at a time, each under an address-
+ * space limit (an allocation the machine cannot give must fail with SK_ERR_OUT_OF_MEMORY, not
+ * take the machine down). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "swiftkeras.h"
+
+/* ---- state shared with the parent (MAP_SHARED) ---- */
+typedef struct {
+    long calls;            /* calls started by all children */
+    int last_fn;           /* index of the call running in the current child */
+    long last_call;        /* its number within the child */
+    long violations;       /* failing calls that left an out-parameter non-NULL */
+    char violation_names[16][64];
+    int n_violation_names;
+} shared_state;
+static shared_state *shared;
+
+/* ---- a small PRNG (reproducible per child seed) ---- */
+static uint64_t rng_state = 1;
+static uint64_t next_u64(void) {
+    uint64_t x = rng_state;
+    x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+    return rng_state = x;
+}
+static int pick(int n) { return (int)(next_u64() % (uint64_t)n); }
+#define PICK(arr) (arr[pick((int)(sizeof arr / sizeof arr[0]))])
+
+/* ---- hostile scalars ---- */
+static int64_t h_i64(void) {
+    static const int64_t v[] = {0, 1, -1, 2, -2, 3, 4, 7, 64, -64, INT64_C(2147483647), INT64_C(-2147483648),
+                                INT64_C(1) << 31, INT64_C(1) << 40, INT64_C(1) << 62, INT64_MAX, INT64_MIN, 1, 0, 2};
+    return PICK(v);
+}
+static int32_t h_i32(void) {
+    static const int32_t v[] = {0, 1, -1, 2, 3, 4, 5, 7, 8, 9, 64, 65, 99, -100, INT32_MAX, INT32_MIN, 1 << 20, 0, 1, 2};
+    return PICK(v);
+}
+static int32_t h_count(void) {  /* counts never exceed the 64 entries of the arrays passed */
+    static const int32_t v[] = {0, 1, 2, 3, 4, -1, 64, INT32_MIN, 1, 2};
+    return PICK(v);
+}
+static int32_t h_epochs(void) { static const int32_t v[] = {-1, 0, 1, 2}; return PICK(v); }
+static int32_t h_dtype(void) { static const int32_t v[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, -1, 99, INT32_MAX, 1, 5}; return PICK(v); }
+static uint8_t h_u8(void) { static const uint8_t v[] = {0, 1, 2, 255}; return PICK(v); }
+static uint64_t h_u64(void) { static const uint64_t v[] = {0, 1, 3, 12345, UINT64_C(1) << 63, UINT64_MAX}; return PICK(v); }
+static double h_double(void) {
+    static const double v[] = {0, 1, -1, 0.5, 2, 1e-7, 0.999999, 1e18, 9007199254740993.0, 1e308, -1e308, 5e-324,
+                               NAN, INFINITY, -INFINITY, 0.1, 3};
+    return PICK(v);
+}
+static size_t h_size(void) { static const size_t v[] = {0, 1, 7, 8, 16, 64, 4096}; return PICK(v); }
+static sk_fit_args fit_args_buf[2];
+static size_t h_struct_size(void) {
+    static const size_t v[] = {0, 1, 8, sizeof(sk_fit_args), sizeof(sk_fit_args) - 8, sizeof(sk_fit_args) / 2};
+    return PICK(v);
+}
+static sk_scalar_value h_scalar(void) {
+    sk_scalar_value s;
+    memset(&s, 0, sizeof s);
+    static const int32_t kinds[] = {SK_SCALAR_INT, SK_SCALAR_FLOAT, SK_SCALAR_BOOL, 0, 99, -1};
+    s.kind = PICK(kinds);
+    if (s.kind == SK_SCALAR_FLOAT) s.v.f = h_double();
+    else if (s.kind == SK_SCALAR_BOOL) s.v.b = h_u8();
+    else s.v.i = h_i64();
+    return s;
+}
+
+/* ---- hostile arrays (64 entries each, so any count passed is in bounds) ---- */
+static int64_t shape_buf[8][64];
+static int shape_next = 0;
+static const int64_t *h_shape(int for_data) {
+    /* shapes that describe caller data stay small or overflow / exceed any allocation (the
+     * data buffer is 64 MB); other shapes and axes are anything */
+    static const int64_t data_dims[] = {0, 1, 2, 3, 7, 64, -1, -5, INT64_C(1) << 33, INT64_C(1) << 62, INT64_MAX, 1, 2};
+    static const int64_t dims[] = {0, 1, 2, 3, 4, -1, -2, 64, INT64_C(1) << 31, INT64_C(1) << 62, INT64_MAX, INT64_MIN,
+                                   1, 2, 0, -3, 5};
+    if (pick(10) == 0) return NULL;
+    int64_t *a = shape_buf[shape_next++ % 8];
+    int rank = pick(4) + 1;
+    for (int i = 0; i < 64; i++) {
+        if (for_data) a[i] = i < rank ? PICK(data_dims) : 1;
+        else a[i] = PICK(dims);
+    }
+    if (for_data && pick(3)) for (int i = 0; i < 64; i++) if (a[i] > 64 || a[i] < -5) a[i] = 2;
+    return a;
+}
+static int32_t i32_in[64];
+static double f64_in[64];
+static size_t size_in[64];
+static uint8_t u8_in[64];
+static const int32_t *in_int32(void) { for (int i = 0; i < 64; i++) i32_in[i] = h_i32(); return pick(8) ? i32_in : NULL; }
+static const double *in_double(void) { for (int i = 0; i < 64; i++) f64_in[i] = h_double(); return pick(8) ? f64_in : NULL; }
+static const size_t *in_size(void) { for (int i = 0; i < 64; i++) size_in[i] = h_size(); return pick(8) ? size_in : NULL; }
+static const uint8_t *in_uint8(void) { for (int i = 0; i < 64; i++) u8_in[i] = h_u8(); return pick(8) ? u8_in : NULL; }
+
+/* out-parameters of plain types: big enough for any capacity passed */
+static int64_t i64_out[4096];
+static int32_t i32_out[4096];
+static double f64_out[4096];
+static size_t size_out[4096];
+static uint8_t u8_out[4096];
+static char chars_out[4096 * 8];
+static const char *strings_out[4096];
+static unsigned char bytes_out[4096 * 8];
+static int64_t *out_i64(void) { return pick(10) ? i64_out : NULL; }
+static int32_t *out_int32(void) { return pick(10) ? i32_out : NULL; }
+static double *out_double(void) { return pick(10) ? f64_out : NULL; }
+static size_t *out_size(void) { return pick(10) ? size_out : NULL; }
+static uint8_t *out_uint8(void) { return pick(10) ? u8_out : NULL; }
+static char *out_chars(void) { return pick(10) ? chars_out : NULL; }
+static const char **out_strings(void) { return pick(10) ? strings_out : NULL; }
+static void *out_bytes(void) { return pick(10) ? (void *)bytes_out : NULL; }
+
+/* caller data: 64 MB of zero pages (untouched pages cost nothing) */
+static void *data_region;
+static const void *h_data(void) { return pick(10) ? data_region : NULL; }
+
+/* ---- strings ---- */
+static char deep_json[200001];
+static char long_name[5001];
+static const char *h_string(void) {
+    static const char *v[] = {NULL, "", "Dense", "Adam", "SGD", "mse", "mean_squared_error", "AUC", "accuracy",
+                              "float32", "float64", "int32", "bool", "complex64", "mixed_float16", "channels_first",
+                              "channels_last", "relu", "softmax", "glorot_uniform", "x\xff\xfe", "\xc3\x28", "nan",
+                              "Sequential", "EarlyStopping", "loss", "val_loss", "{", "dense/kernel", "a b", "..", "/"};
+    int k = pick(40);
+    if (k == 0) return long_name;
+    return k < (int)(sizeof v / sizeof v[0]) ? v[k] : v[pick((int)(sizeof v / sizeof v[0]))];
+}
+static char config_buf[4][1024];
+static int config_next = 0;
+static const char *h_config(void) {
+    static const char *fixed[] = {NULL, "", "{", "}", "[]", "null", "{}", "{\"units\": 2}", "\xff", "{\"a\":1,\"a\":2}",
+                                  "{\"units\": 2, \"activation\": \"nonexistent\"}", "[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]",
+                                  "{\"units\": 1e999}", "{\"learning_rate\": NaN}", "{\"learning_rate\": -Infinity}",
+                                  "{\"num_thresholds\": 1099511627776}", "{\"units\": \"\\ud800\"}", "{\"units\": 2}garbage"};
+    static const char *keys[] = {"units", "filters", "kernel_size", "rate", "num_thresholds", "input_dim", "output_dim",
+                                 "learning_rate", "momentum", "beta_1", "epsilon", "patience", "axis", "pool_size",
+                                 "strides", "dilation_rate", "padding", "activation", "use_bias", "dtype", "name",
+                                 "thresholds", "top_k", "k", "from_logits", "reduction", "target_shape", "dims",
+                                 "n", "size", "alpha", "min_delta", "factor", "initial_learning_rate", "decay_steps",
+                                 "boundaries", "values", "data_format", "return_sequences", "class_id", "depth_multiplier",
+                                 "groups", "cropping", "input_shape", "batch_input_shape", "trainable", "seed"};
+    static const char *values[] = {"0", "1", "-1", "2", "3", "1e308", "-1e308", "NaN", "Infinity", "0.5", "1099511627776",
+                                   "9223372036854775807", "-9223372036854775808", "18446744073709551616", "null", "true",
+                                   "\"same\"", "\"valid\"", "\"causal\"", "\"\"", "[]", "[0]", "[-1, -1]", "[2, 2]",
+                                   "[1099511627776, 2]", "[1e300]", "{}", "\"relu\"", "\"bogus\"", "[2, 0, 2]", "64"};
+    int k = pick(4);
+    if (k == 0) {
+        int j = pick((int)(sizeof fixed / sizeof fixed[0]) + 1);
+        return j == (int)(sizeof fixed / sizeof fixed[0]) ? deep_json : fixed[j];
+    }
+    char *b = config_buf[config_next++ % 4];
+    int n = pick(4);
+    size_t len = (size_t)snprintf(b, 1024, "{");
+    for (int i = 0; i < n && len < 900; i++)
+        len += (size_t)snprintf(b + len, 1024 - len, "%s\"%s\": %s", i ? ", " : "", PICK(keys), PICK(values));
+    snprintf(b + len, 1024 - len, "}");
+    return b;
+}
+static char paths[16][1200];
+static int n_paths = 0;
+static const char *h_path(void) {
+    /* never a system file: a library that replaced what it saves over would destroy it (the
+     * device node and FIFO cases use private nodes in the child's directory) */
+    static const char *fixed[] = {NULL, "", "/nonexistent/dir/x.safetensors"};
+    int k = pick(n_paths + 3);
+    return k < 3 ? fixed[k] : paths[k - 3];
+}
+static const char *strings_in[64];
+static const char *const *arr_strings(void) {
+    for (int i = 0; i < 64; i++) strings_in[i] = pick(6) ? h_string() : PICK(((const char *[]){"mae", "mse", "accuracy", "AUC"}));
+    return pick(8) ? strings_in : NULL;
+}
+
+#define CAPI_KINDS_ONLY
+#include "capi_calls.inc"
+#undef CAPI_KINDS_ONLY
+
+/* ---- pools of live handles (HK_* kinds: capi_calls.inc) ---- */
+#define POOL 48
+static void *pool[HK_COUNT][POOL];
+static int pool_n[HK_COUNT];
+static void add_handle(int kind, void *h) { if (h && pool_n[kind] < POOL) pool[kind][pool_n[kind]++] = h; }
+/* a live handle of the kind, or NULL (1 in 10); sk_callback_context is only valid inside a hook */
+static void *pick_handle(int kind) { return pool_n[kind] == 0 || pick(10) == 0 ? NULL : pool[kind][pick(pool_n[kind])]; }
+static void *arr_buf[HK_COUNT][64];
+/* 64 handles of the kind (1 in 20 NULL), or a NULL array (1 in 8) */
+static void *const *arr_handles(int kind) {
+    for (int i = 0; i < 64; i++) arr_buf[kind][i] = pool_n[kind] == 0 || pick(20) == 0 ? NULL : pool[kind][pick(pool_n[kind])];
+    return pick(8) ? arr_buf[kind] : NULL;
+}
+
+/* handle out-parameters: 64 slots per parameter position, filled with a sentinel */
+#define SENTINEL ((void *)(uintptr_t)0x5ca1ab1e)
+static void *out_slot_buf[16][64];
+static int out_null[16];
+static void *out_begin(int i) {
+    out_null[i] = pick(12) == 0;
+    for (int k = 0; k < 64; k++) out_slot_buf[i][k] = SENTINEL;
+    return out_null[i] ? NULL : out_slot_buf[i];
+}
+static void out_done(int i, int32_t st, void (*release)(void *), const char *fn) {
+    if (out_null[i]) return;
+    if (st >= SK_ERR_INVALID_ARG && st <= SK_ERR_IO && out_slot_buf[i][0] != NULL) {
+        if (shared->n_violation_names < 16) {
+            int seen = 0;
+            for (int k = 0; k < shared->n_violation_names; k++) seen |= strcmp(shared->violation_names[k], fn) == 0;
+            if (!seen) snprintf(shared->violation_names[shared->n_violation_names++], 64, "%s", fn);
+        }
+        __atomic_add_fetch(&shared->violations, 1, __ATOMIC_RELAXED);
+    }
+    for (int k = 0; k < 64; k++) {
+        void *h = out_slot_buf[i][k];
+        if (h != NULL && h != SENTINEL) release(h);
+    }
+}
+
+/* ---- callbacks: stubs that succeed without setting their outputs, or fail ---- */
+static long stub_calls = 0;
+static int32_t stub_status(void) { static const int32_t v[] = {SK_OK, SK_OK, SK_ERR_RUNTIME, 12345, -1, SK_ERR_INVALID_ARG}; return PICK(v); }
+static void stub_destroy(void *p) { (void)p; }
+static sk_fit_args *h_fit_args(void) {
+    if (pick(8) == 0) return NULL;
+    sk_fit_args *a = &fit_args_buf[0];
+    sk_fit_args_init(a, sizeof *a);
+    if (pick(2)) a->batch_size = h_i64();
+    if (pick(2)) a->epochs = h_epochs();
+    if (pick(3) == 0) a->initial_epoch = h_epochs();
+    a->verbose = pick(3);
+    if (pick(2)) a->seed = h_i64();
+    if (pick(3) == 0) a->validation_split = h_double();
+    if (pick(4) == 0) { a->validation_x = (const sk_tensor *const *)arr_handles(HK_sk_tensor); a->n_validation_x = h_count(); }
+    if (pick(4) == 0) a->validation_y = pick_handle(HK_sk_tensor);
+    if (pick(4) == 0) a->sample_weight = pick_handle(HK_sk_tensor);
+    if (pick(4) == 0) { a->class_weight = in_double(); a->class_ids = pick(2) ? h_shape(0) : NULL; a->n_class_weight = h_count(); }
+    if (pick(4) == 0) { a->callbacks = (sk_keras_callback *const *)arr_handles(HK_sk_keras_callback); a->n_callbacks = h_count(); }
+    if (pick(4) == 0) a->struct_size = h_struct_size();
+    return a;
+}
+static sk_callback_hooks hooks_buf;
+static const sk_callback_hooks *h_hooks(void);
+
+#include "capi_calls.inc"
+
+static const sk_callback_hooks *h_hooks(void) {
+    if (pick(8) == 0) return NULL;
+    sk_callback_hook *h = (sk_callback_hook *)&hooks_buf;
+    for (size_t i = 0; i < sizeof hooks_buf / sizeof(sk_callback_hook); i++) h[i] = pick(2) ? stub_sk_callback_hook : NULL;
+    return &hooks_buf;
+}
+
+/* ---- pools: built in each child (a forked child must not inherit the library's threads) ---- */
+static void add_tensor(int32_t dtype, const void *data, const int64_t *shape, int32_t ndim) {
+    sk_tensor *t = NULL;
+    if (sk_tensor_from_data(data, dtype, shape, ndim, &t) == SK_OK) add_handle(HK_sk_tensor, t);
+}
+static sk_layer *layer(const char *cls, const char *json) {
+    sk_layer *l = NULL;
+    if (sk_layer_create(cls, json, &l) == SK_OK) add_handle(HK_sk_layer, l);
+    return l;
+}
+static void build_pools(const char *dir) {
+    static const float f6[6] = {1, -2, 3.5f, NAN, INFINITY, 0};
+    static const float f24[24] = {0.1f, 0.2f, 0.7f, 0.3f, 0.3f, 0.4f, 1, 0, 0, 0.5f, 0.5f, 0, 0.2f, 0.8f, 0, 0.1f,
+                                  0.1f, 0.8f, 0.9f, 0.05f, 0.05f, 0.3f, 0.3f, 0.4f};
+    static const double d3[3] = {1e308, -0.0, 5e-324};
+    static const int32_t i4[4] = {0, 1, 2, -1};
+    static const int64_t l1[1] = {INT64_MAX};
+    static const uint8_t b4[4] = {1, 0, 1, 1};
+    static const uint16_t h2[2] = {0x3c00, 0x7e00};
+    int64_t s23[2] = {2, 3}, s3[1] = {3}, s4[1] = {4}, s22[2] = {2, 2}, s2[1] = {2}, s234[3] = {2, 3, 4},
+            s1444[4] = {1, 2, 2, 6}, s5[5] = {1, 2, 1, 2, 3}, s03[2] = {0, 3}, sbig0[3] = {0, INT64_C(1) << 62, INT64_C(1) << 62},
+            s0big[3] = {INT64_C(1) << 31, INT64_C(1) << 31, 0}, s64[2] = {64, 64}, s38[2] = {3, 8}, s83[2] = {8, 3},
+            s81[2] = {8, 1}, s0[1] = {0};
+    static float zeros[4096];
+    for (int i = 0; i < 4096; i++) zeros[i] = (float)((i * 37) % 11) / 10.0f;
+    add_tensor(SK_FLOAT32, f6, s23, 2);
+    add_tensor(SK_FLOAT32, f6, s3, 1);
+    add_tensor(SK_FLOAT32, f6, NULL, 0);
+    add_tensor(SK_FLOAT64, d3, s3, 1);
+    add_tensor(SK_INT32, i4, s4, 1);
+    add_tensor(SK_INT32, i4, s22, 2);
+    add_tensor(SK_INT64, l1, NULL, 0);
+    add_tensor(SK_BOOL, b4, s22, 2);
+    add_tensor(SK_UINT8, b4, s4, 1);
+    add_tensor(SK_FLOAT16, h2, s2, 1);
+    add_tensor(SK_BFLOAT16, h2, s2, 1);
+    add_tensor(SK_FLOAT32, f24, s234, 3);
+    add_tensor(SK_FLOAT32, f24, s1444, 4);
+    add_tensor(SK_FLOAT32, f24, s5, 5);
+    add_tensor(SK_FLOAT32, f24, s03, 2);
+    add_tensor(SK_FLOAT32, f24, sbig0, 3);
+    add_tensor(SK_FLOAT32, f24, s0big, 3);
+    add_tensor(SK_INT32, i4, s0, 1);
+    add_tensor(SK_FLOAT32, zeros, s64, 2);
+    add_tensor(SK_FLOAT32, f24, s38, 2);
+    add_tensor(SK_FLOAT32, f24, s83, 2);
+    add_tensor(SK_FLOAT32, f24, s81, 2);
+    add_tensor(SK_FLOAT64, zeros, s83, 2);
+    for (int i = 0; i < pool_n[HK_sk_tensor] && i < 18; i += 3) {
+        sk_variable *v = NULL;
+        if (sk_variable_create(pool[HK_sk_tensor][i], "v", (uint8_t)(i % 2), &v) == SK_OK) add_handle(HK_sk_variable, v);
+    }
+    sk_tape *t = NULL;
+    if (sk_tape_create(1, 1, &t) == SK_OK) add_handle(HK_sk_tape, t);
+    if (sk_tape_create(0, 0, &t) == SK_OK) { sk_tape_start(t); add_handle(HK_sk_tape, t); }
+    sk_function *f = NULL;
+    if (sk_function_create(stub_sk_callback, NULL, NULL, &f) == SK_OK) add_handle(HK_sk_function, f);
+    layer("Dense", "{\"units\": 3}");
+    layer("Dense", "{\"units\": 1, \"activation\": \"sigmoid\"}");
+    layer("Dropout", "{\"rate\": 0.5}");
+    layer("Conv2D", "{\"filters\": 2, \"kernel_size\": 2}");
+    layer("LSTM", "{\"units\": 2}");
+    layer("BatchNormalization", "{}");
+    layer("Flatten", "{}");
+    layer("Embedding", "{\"input_dim\": 10, \"output_dim\": 2}");
+    sk_layer *custom = NULL;
+    if (sk_layer_create_custom("custom", stub_sk_layer_build_fn, stub_sk_layer_call_fn, NULL, NULL, &custom) == SK_OK)
+        add_handle(HK_sk_layer, custom);
+    sk_layer *d1 = NULL, *d2 = NULL;
+    sk_layer_create("Dense", "{\"units\": 4, \"activation\": \"relu\"}", &d1);
+    sk_layer_create("Dense", "{\"units\": 2, \"activation\": \"softmax\"}", &d2);
+    sk_model *m = NULL;
+    const sk_layer *pair[2] = {d1, d2};
+    sk_model *seq = NULL;
+    if (sk_sequential_create(pair, 2, "fuzz_seq", &seq) == SK_OK) add_handle(HK_sk_model, seq);
+    sk_layer_release(d1);
+    sk_layer_release(d2);
+    if (sk_sequential_create(NULL, 0, NULL, &m) == SK_OK) add_handle(HK_sk_model, m);
+    sk_optimizer *adam = NULL, *o = NULL;
+    if (sk_optimizer_create("adam", 0.01, &adam) == SK_OK) add_handle(HK_sk_optimizer, adam);
+    if (sk_optimizer_create_config("SGD", "{\"momentum\": 0.9}", &o) == SK_OK) add_handle(HK_sk_optimizer, o);
+    sk_loss *l = NULL, *cce = NULL;
+    if (sk_loss_create("mse", &l) == SK_OK) add_handle(HK_sk_loss, l);
+    if (sk_loss_create("categorical_crossentropy", &cce) == SK_OK) add_handle(HK_sk_loss, cce);
+    if (seq && adam && cce) {
+        const char *ms[1] = {"accuracy"};
+        sk_model_compile(seq, NULL, adam, NULL, cce, ms, 1);
+        sk_tensor *x8 = NULL;
+        sk_tensor_from_data(f24, SK_FLOAT32, s83, 2, &x8);   /* (8, 3) features */
+        const sk_tensor *x[1] = {x8};
+        add_handle(HK_sk_tensor, x8);
+        sk_tensor *y = NULL;
+        int32_t labels[8] = {0, 1, 1, 0, 1, 0, 0, 1};
+        int64_t s8[1] = {8};
+        sk_tensor *yi = NULL;
+        if (sk_tensor_from_data(labels, SK_INT32, s8, 1, &yi) == SK_OK && sk_one_hot(yi, 2, &y) == SK_OK) {
+            sk_history *h = NULL;
+            if (sk_model_fit(seq, x, 1, y, 4, 1, 0, 1, 1, 0, NULL, NULL, &h) == SK_OK) add_handle(HK_sk_history, h);
+            add_handle(HK_sk_tensor, y);
+        }
+        sk_tensor_release(yi);
+    }
+    int64_t in_shape[1] = {3};
+    sk_keras_tensor *kt = NULL, *kt2 = NULL;
+    if (sk_input(in_shape, 1, SK_FLOAT32, "in", &kt) == SK_OK) {
+        add_handle(HK_sk_keras_tensor, kt);
+        sk_layer *d = NULL;
+        const sk_keras_tensor *ins[1] = {kt};
+        if (sk_layer_create("Dense", "{\"units\": 2}", &d) == SK_OK && sk_layer_call_symbolic(d, ins, 1, &kt2) == SK_OK) {
+            add_handle(HK_sk_keras_tensor, kt2);
+            sk_model *fm = NULL;
+            const sk_keras_tensor *outs[1] = {kt2};
+            if (sk_model_create(ins, 1, outs, 1, "fuzz_functional", &fm) == SK_OK) add_handle(HK_sk_model, fm);
+        }
+        sk_layer_release(d);
+    }
+    static const char *metric_names[][2] = {{"Mean", "{}"}, {"AUC", "{\"num_thresholds\": 5}"}, {"Accuracy", "{}"},
+                                            {"Precision", "{\"thresholds\": [0.3, 0.6]}"}};
+    for (int i = 0; i < 4; i++) {
+        sk_metric *mt = NULL;
+        if (sk_metric_create(metric_names[i][0], metric_names[i][1], &mt) == SK_OK) add_handle(HK_sk_metric, mt);
+    }
+    sk_keras_callback *cb = NULL;
+    if (sk_callback_create("EarlyStopping", "{\"patience\": 1}", &cb) == SK_OK) add_handle(HK_sk_keras_callback, cb);
+    if (sk_callback_create("ReduceLROnPlateau", "{}", &cb) == SK_OK) add_handle(HK_sk_keras_callback, cb);
+    /* files: a saved model, a truncated copy, garbage, an empty file, a FIFO, a directory */
+    snprintf(paths[n_paths++], 1200, "%s/model.safetensors", dir);
+    if (seq) sk_model_save(seq, paths[0]);
+    snprintf(paths[n_paths++], 1200, "%s/weights.safetensors", dir);
+    if (seq) sk_model_save_weights(seq, paths[1]);
+    snprintf(paths[n_paths], 1200, "%s/truncated.safetensors", dir);
+    {
+        FILE *in = fopen(paths[0], "rb"), *out = fopen(paths[n_paths], "wb");
+        char buf[4096];
+        size_t n = in ? fread(buf, 1, sizeof buf, in) : 0;
+        if (out) { fwrite(buf, 1, n / 2, out); fclose(out); }
+        if (in) fclose(in);
+        n_paths++;
+    }
+    snprintf(paths[n_paths], 1200, "%s/garbage.safetensors", dir);
+    {
+        FILE *out = fopen(paths[n_paths++], "wb");
+        if (out) { uint64_t len = UINT64_C(1) << 60; fwrite(&len, 8, 1, out); fputs("{\"a\":", out); fclose(out); }
+    }
+    snprintf(paths[n_paths], 1200, "%s/empty", dir);
+    { FILE *out = fopen(paths[n_paths++], "wb"); if (out) fclose(out); }
+    snprintf(paths[n_paths], 1200, "%s/fifo", dir);
+    mkfifo(paths[n_paths++], 0600);
+    snprintf(paths[n_paths], 1200, "%s/null", dir);
+    if (mknod(paths[n_paths], S_IFCHR | 0666, makedev(1, 3)) == 0) n_paths++;
+    snprintf(paths[n_paths], 1200, "%s/subdir", dir);
+    mkdir(paths[n_paths++], 0700);
+    snprintf(paths[n_paths], 1200, "%s/new.safetensors", dir);
+    n_paths++;
+    snprintf(paths[n_paths], 1200, "%s/link", dir);
+    if (symlink("model.safetensors", paths[n_paths]) == 0) n_paths++;
+    snprintf(paths[n_paths], 1200, "%s/missing/x", dir);
+    n_paths++;
+}
+
+static void run_child(uint64_t seed, long calls, const char *dir) {
+    rng_state = seed * UINT64_C(0x9E3779B97F4A7C15) + 1;
+    for (int i = 0; i < 3; i++) next_u64();
+    build_pools(dir);
+    for (long c = 0; c < calls; c++) {
+        int k = pick(N_CAPI_CALLS);
+        shared->last_fn = k;
+        shared->last_call = c;
+        __atomic_add_fetch(&shared->calls, 1, __ATOMIC_RELAXED);
+        capi_calls[k].call();
+    }
+}
+
+static void rm_tree(const char *dir) {
+    char cmd[1100];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0) fprintf(stderr, "fuzz_capi: could not remove %s\n", dir);
+}
+
+int main(int argc, char **argv) {
+    long total = 2000, per_child = 200;
+    uint64_t seed = (uint64_t)time(NULL);
+    int timeout = 30, children = -1;
+    const char *base = "/tmp";
+    for (int i = 1; i + 1 < argc; i += 2) {
+        if (!strcmp(argv[i], "--calls")) total = atol(argv[i + 1]);
+        else if (!strcmp(argv[i], "--per-child")) per_child = atol(argv[i + 1]);
+        else if (!strcmp(argv[i], "--seed")) seed = strtoull(argv[i + 1], NULL, 10);
+        else if (!strcmp(argv[i], "--timeout")) timeout = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--children")) children = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--dir")) base = argv[i + 1];
+        else { fprintf(stderr, "fuzz_capi: unknown option %s\n", argv[i]); return 2; }
+    }
+    if (children < 0) children = (int)((total + per_child - 1) / per_child);
+    shared = mmap(NULL, sizeof *shared, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    data_region = mmap(NULL, 64 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (shared == MAP_FAILED || data_region == MAP_FAILED) { perror("mmap"); return 2; }
+    memset(long_name, 'n', sizeof long_name - 1);
+    for (int i = 0; i < 100000; i++) { deep_json[i] = '['; deep_json[200000 - 1 - i] = ']'; }
+    printf("capi fuzz: %d functions, %d children x %ld calls, seed %llu, %d s per child\n", N_CAPI_CALLS, children,
+           per_child, (unsigned long long)seed, timeout);
+    fflush(stdout);
+    int crashes = 0, hangs = 0;
+    for (int c = 0; c < children; c++) {
+        char dir[512];
+        snprintf(dir, sizeof dir, "%s/skfuzz-%d-%d", base, (int)getpid(), c);
+        if (mkdir(dir, 0700) != 0) { perror(dir); return 2; }
+        shared->last_fn = -1;
+        pid_t pid = fork();
+        if (pid == 0) {
+            struct rlimit as = {(rlim_t)3 << 30, (rlim_t)3 << 30};
+            setrlimit(RLIMIT_AS, &as);
+            int devnull = open("/dev/null", O_WRONLY);
+            if (devnull >= 0) { dup2(devnull, 1); close(devnull); }
+            alarm((unsigned)timeout);
+            run_child(seed + (uint64_t)c, per_child, dir);
+            _exit(0);
+        }
+        int status = 0;
+        waitpid(pid, &status, 0);
+        const char *fn = shared->last_fn >= 0 ? capi_calls[shared->last_fn].name : "(setup)";
+        if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM) {
+            hangs++;
+            printf("HANG  child seed %llu: call %ld (%s) still running after %d s\n",
+                   (unsigned long long)(seed + (uint64_t)c), shared->last_call, fn, timeout);
+        } else if (WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) != 0)) {
+            crashes++;
+            printf("CRASH child seed %llu: call %ld (%s): %s %d\n", (unsigned long long)(seed + (uint64_t)c),
+                   shared->last_call, fn, WIFSIGNALED(status) ? "signal" : "exit status",
+                   WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+        }
+        fflush(stdout);
+        rm_tree(dir);
+    }
+    for (int i = 0; i < shared->n_violation_names; i++)
+        printf("CONTRACT a failing call left its out-parameter non-NULL: %s\n", shared->violation_names[i]);
+    printf("capi fuzz: %ld calls tried, %d crashes, %d hangs, %ld contract violations\n", shared->calls, crashes, hangs,
+           shared->violations);
+    return crashes || hangs || shared->violations ? 1 : 0;
+}
