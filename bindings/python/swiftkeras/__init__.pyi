@@ -8,7 +8,7 @@ from typing import Any, Callable, Iterator, Optional, Sequence, Tuple, TypeVar, 
 from swiftkeras import config as config
 from swiftkeras import experimental as experimental
 from swiftkeras import data as data
-from swiftkeras.data import TensorSpec as TensorSpec
+from swiftkeras._tensor_spec import TensorSpec as TensorSpec
 from swiftkeras import keras as keras
 from swiftkeras import random as random
 
@@ -219,7 +219,6 @@ def where(condition: TensorLike, x: Optional[TensorLike] = ..., y: Optional[Tens
 
 
 # The TensorFlow op namespaces and functions (swiftkeras/_tf_generated.py, _array_ops.py, math/, nn/, ...)
-from swiftkeras import data as data
 from swiftkeras import debugging as debugging
 from swiftkeras import errors as errors
 from swiftkeras import linalg as linalg
@@ -282,4 +281,3 @@ def tile(input: Any, multiples: Any, name: Any = ...) -> Any: ...
 def truediv(x: Any, y: Any, name: Any = ...) -> Any: ...
 def unstack(value: Any, num: Any = ..., axis: Any = ..., name: Any = ...) -> Any: ...
 Module: Any
-TensorSpec: Any
