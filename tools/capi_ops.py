@@ -7,6 +7,8 @@ Outputs (all committed; never edit them by hand):
   include/swiftkeras/ops_generated.h                          the region between the GENERATED markers
   bindings/python/src/ops_generated.inc                       the CPython wrappers (`_native.<c>`)
   bindings/python/swiftkeras/keras/_backend_generated.py      the one-line Keras backend wrappers
+  bindings/python/swiftkeras/_tf_generated.py                 the TensorFlow functions of the rows' `tf=`
+  bindings/python/swiftkeras/<namespace>/_generated.py        each namespace's names (tf.math, tf.nn, ...)
 
   python3 tools/capi_ops.py                 rewrite every output
   python3 tools/capi_ops.py --python-only   rewrite only the CPython wrappers
@@ -459,9 +461,139 @@ def gen_backend():
 
 
 # ---------------------------------------------------------------------------------------------
+# TensorFlow functions (bindings/python/swiftkeras/_tf_generated.py): each row's TF(...) specs
+# become one function under TF's signature, defined once; each namespace module
+# (swiftkeras/<ns>/_generated.py) imports its spellings from there. Top-level spellings are
+# `_tf_generated.__all__`, imported by swiftkeras/__init__.py.
+OUT_TF = "bindings/python/swiftkeras/_tf_generated.py"
+TF_ARG = {
+    "t": "{}", "t?": "{}", "tlist": "list({})", "f64": "float({})", "i64": "_operator.index({})",
+    "bool": "bool({})", "axes": "_b()._axes({})", "ints": "_b()._ints({})", "shape": "_b()._ints({})",
+}
+
+
+def tf_specs():
+    """[(op, spec)] of every TF spelling in the table, in table order; errors on a name defined twice."""
+    specs, seen = [], {}
+    for o in C_OPS:
+        for spec in o.tf:
+            if spec.name in seen:
+                raise SystemExit(f"TF function {spec.name!r} defined by sk_{seen[spec.name]} and sk_{o.c}")
+            seen[spec.name] = o.c
+            specs.append((o, spec))
+    return specs
+
+
+def tf_namespaces():
+    """{namespace: [(spelled name, defining function name)]}; "" is the top level."""
+    spaces = {}
+    for _, spec in tf_specs():
+        for sp in spec.spellings:
+            ns, _, nm = sp.rpartition(".")
+            spaces.setdefault(ns, []).append((nm, spec.name))
+    return spaces
+
+
+def gen_tf_function(o, spec):
+    params = [p.strip() for p in spec.signature.split(",") if p.strip()]
+    names = [p.split("=")[0].strip() for p in params]
+    if spec.args is not None:
+        if len(spec.args) != len(o.params):
+            raise SystemExit(f"sk_{o.c}: TF {spec.name} gives {len(spec.args)} args for {len(o.params)} parameters")
+        args = list(spec.args)
+    else:
+        pos = [n for n in names if n != "name"]
+        if len(pos) != len(o.params):
+            raise SystemExit(f"sk_{o.c}: TF signature {spec.signature!r} does not match its {len(o.params)} parameters")
+        args = []
+        for n, cp in zip(pos, o.params):
+            kind = split(cp)[0]
+            if kind not in TF_ARG:
+                raise SystemExit(f"sk_{o.c}: no TF conversion for kind {kind}; give args=")
+            args.append(TF_ARG[kind].format(n))
+    if o.weak and spec.args is None:
+        scalar_op = f"_native.{o.c}_scalar" if any(x.c == f"{o.c}_scalar" for x in C_OPS) else "None"
+        call = f"_run(_b()._binary, _native.{o.c}, {scalar_op}, {', '.join(args)})"
+    else:
+        call = f"_run(_native.{o.c}, {', '.join(args)})"
+    if spec.float_only:
+        call = f'_float_only("{spec.name}", {names[0]}, {call[5:]}'
+    if spec.result:
+        call = spec.result.replace("{out}", call)
+    doc = (spec.doc or o.keras_doc or o.doc).replace("\\", "\\\\").replace('"', '\\"')
+    if spec.float_only:
+        doc += " Float dtypes only, as in TF (others raise InvalidArgumentError)."
+    spelled = ", ".join("tf." + sp for sp in spec.spellings)
+    return f"def {spec.name}({', '.join(params)}): return {call}", f"{spelled}: {doc}"
+
+
+def gen_tf():
+    """{path: text} of _tf_generated.py and every namespace's _generated.py."""
+    spaces = tf_namespaces()
+    top = [f"{d} as {n}" if n != d else n for n, d in spaces.get("", [])]
+    out = [f'"""{BANNER}', "",
+           "The TensorFlow functions that are one call of a native op, under TF's signatures; the",
+           "namespace modules (swiftkeras.math, .nn, ...) import their spellings from here and",
+           'swiftkeras/__init__.py the top-level ones (`__all__`)."""',
+           "import operator as _operator", "",
+           "from . import _native, errors as _errors", "",
+           "__all__ = [" + ", ".join(f'"{n}"' for n, _ in spaces.get("", [])) + "]", "", "",
+           "def _b():",
+           '    """keras.backend (argument converters), imported on first use."""',
+           "    from .keras import backend",
+           "    return backend", "", "",
+           "def _run(fn, *args):",
+           '    """fn(*args), with the core\'s value and index errors raised as TF raises them (InvalidArgumentError)."""',
+           "    try:",
+           "        return fn(*args)",
+           "    except (ValueError, IndexError) as e:",
+           "        raise _errors.InvalidArgumentError(None, None, str(e)) from None",
+           "", "",
+           "def _float_only(op, x, fn, *args):",
+           '    """_run(fn, *args) for an op TF registers float kernels only for: other dtypes of x raise',
+           '    InvalidArgumentError, as in TF."""',
+           "    dt = _native.convert(x).dtype.name",
+           '    if dt not in ("float16", "bfloat16", "float32", "float64"):',
+           "        raise _errors.InvalidArgumentError(",
+           '            None, None, f"{op}: no kernel for dtype {dt} (TensorFlow has float kernels only)")',
+           "    return _run(fn, *args)",
+           "", "",
+           "def _as_type(x, dtype):",
+           '    """x cast to `dtype` unless it has it."""',
+           "    dtype = _native.as_dtype(dtype)",
+           "    return x if x.dtype == dtype else _native.cast(x, dtype)",
+           "", "",
+           "int64 = _native.int64"]
+    # One line per function, in name order, and their docs in one table.
+    funcs = sorted((gen_tf_function(o, spec) + (spec.name,) for o, spec in tf_specs()), key=lambda f: f[2])
+    out += ["", ""] + [f[0] for f in funcs]
+    out += ["", "", "_DOCS = {"] + [f'    "{name}": "{doc}",' for _, doc, name in
+                                     sorted(funcs, key=lambda f: f[2])] + ["}"]
+    out += ["", "for _name, _doc in _DOCS.items():", "    globals()[_name].__doc__ = _doc", "del _name, _doc"]
+    aliases = sorted({(n, d) for names in spaces.values() for n, d in names if n != d})
+    if aliases:
+        out += ["", ""] + [f"{n} = {d}" for n, d in aliases]
+    res = {OUT_TF: "\n".join(out) + "\n"}
+    for ns, names in sorted(spaces.items()):
+        if not ns:
+            continue
+        path = f"bindings/python/swiftkeras/{ns.replace('.', '/')}/_generated.py"
+        imports = sorted({d for _, d in names})
+        lines = [f'"""{BANNER}', "", f"The tf.{ns} functions generated from the op table; tf.{ns}'s module re-exports them.", '"""',
+                 "from ..._tf_generated import (" if "." in ns else "from .._tf_generated import ("]
+        lines += [f"    {d}," for d in imports]
+        lines.append(")")
+        lines += [f"{n} = {d}" for n, d in sorted(names) if n != d]
+        lines += ["", "__all__ = ["] + [f'    "{n}",' for n, _ in sorted(names)] + ["]"]
+        res[path] = "\n".join(lines) + "\n"
+    return res
+
+
+# ---------------------------------------------------------------------------------------------
 def outputs(python_only=False):
     """{relative path: generated text}."""
     res = {OUT_PYTHON: gen_python()}
+    res.update(gen_tf())
     if python_only:
         return res
     res[OUT_REGISTRY] = gen_registry()

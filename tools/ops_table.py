@@ -18,6 +18,7 @@ Row makers (each appends one Op to OPS, in the family set by the last `family(..
   reduce(c, tape, method, doc)        params t:x axes:axes bool:keepdims; calls x.<method>(alongAxes:keepingDimensions:)
   op(c, params, tape, swift, doc)     any parameters (kinds listed in tools/capi_ops.py)
   tape_only(name, grad, doc)          recorded on the tape, no C export from this table
+`tf=TF(...)` (or a list of them) names the op's TensorFlow spellings with TF's signature: see TF.
 `tape` is the gradient status of the tape name equal to c (D, D1, NG), rec(name, status) for an op
 recording under another name it declares, same(name) for an op recording under a name another row
 declares, or NOTAPE. `keras=True` (unary/binary) or keras="name(params with defaults)" asks for a
@@ -31,11 +32,40 @@ NOTAPE = None
 class Op:
     """One op: see the module doc for the fields."""
 
-    def __init__(self, c, params, tape, grad, family, swift, doc, keras=None, keras_doc=None):
+    def __init__(self, c, params, tape, grad, family, swift, doc, keras=None, keras_doc=None, tf=None):
         self.c, self.params, self.tape, self.grad, self.family = c, params, tape, grad, family
         self.swift, self.doc, self.keras, self.keras_doc = swift, doc, keras, keras_doc
+        self.tf = [] if tf is None else (list(tf) if isinstance(tf, (list, tuple)) else [tf])
         self.shim = None   # (helper kind, Swift body) for the compact C shims; None = general form
         self.weak = False  # the Keras wrapper passes Python int/float operands as weak scalars
+
+
+class TF:
+    """The TensorFlow spellings of an op (tools/capi_ops.py generates swiftkeras/_tf_generated.py
+    and the namespace modules' `_generated.py` from them).
+
+    spellings   space-separated dotted names under `tf`, e.g. "math.reduce_sum reduce_sum"
+                (no dot = top level); the function is defined under the first one's last
+                component, and a spelling ending in another name is an alias of it
+    signature   TF's Python parameters with their defaults, e.g. "input_tensor, axis=None,
+                keepdims=False, name=None"; `name` is TF's graph name of the op (nothing to do
+                eagerly) and is accepted as TF accepts it
+    args        None: the signature's parameters other than `name`, in order, are the C
+                parameters (converted by kind as the Keras wrappers are); else one Python
+                expression per C parameter over the signature's names
+    float_only  the op has float kernels only in TF: an integer or bool input raises
+                InvalidArgumentError naming the op and dtype, as TF does
+    result      None, or an expression over `{out}` (the native result) and the signature's names
+    """
+
+    def __init__(self, spellings, signature, args=None, float_only=False, result=None, doc=None):
+        self.spellings = spellings.split()
+        self.name = self.spellings[0].split(".")[-1]
+        self.signature, self.args, self.float_only, self.result, self.doc = signature, args, float_only, result, doc
+
+    def namespaces(self):
+        """The namespace ("" = top level, "math", "nn", ...) of each spelling."""
+        return [sp.rpartition(".")[0] for sp in self.spellings]
 
 
 class _Same(str):
@@ -61,7 +91,7 @@ def family(name):
     _family[0] = name
 
 
-def op(c, params, tape, swift, doc, keras=None, keras_doc=None):
+def op(c, params, tape, swift, doc, keras=None, keras_doc=None, tf=None):
     """An op with any parameters; `params` is a space-separated list of kind:name."""
     if isinstance(tape, _Same):
         name, grad = str(tape), None
@@ -71,21 +101,25 @@ def op(c, params, tape, swift, doc, keras=None, keras_doc=None):
         name, grad = None, None
     else:
         name, grad = c, tape
-    o = Op(c, params.split(), name, grad, _family[0], swift, doc, keras, keras_doc)
+    o = Op(c, params.split(), name, grad, _family[0], swift, doc, keras, keras_doc, tf)
     OPS.append(o)
     return o
 
 
-def unary(c, tape, swift, doc, keras=False):
-    o = op(c, "t:x", tape, swift, doc, keras=f"{c}(x)" if keras else None)
+def unary(c, tape, swift, doc, keras=False, tf=None, float_only=False):
+    """tf="math.abs abs": those TF spellings with TF's `(x, name=None)`."""
+    spec = TF(tf, "x, name=None", float_only=float_only) if isinstance(tf, str) else tf
+    o = op(c, "t:x", tape, swift, doc, keras=f"{c}(x)" if keras else None, tf=spec)
     o.shim = ("unary", swift)
     return o
 
 
-def binary(c, tape, swift, doc, keras=False, keras_args="x, y"):
+def binary(c, tape, swift, doc, keras=False, keras_args="x, y", tf=None):
     """keras=True: `def c(x, y): return _native.c(x, y)`; keras="weak": the same through
-    backend._binary, which passes a Python int/float operand to the core as a weak scalar."""
-    o = op(c, "t:a t:b", tape, swift, doc, keras=f"{c}({keras_args})" if keras else None)
+    backend._binary, which passes a Python int/float operand to the core as a weak scalar.
+    tf="math.add add": those TF spellings with TF's `(x, y, name=None)`."""
+    spec = TF(tf, "x, y, name=None") if isinstance(tf, str) else tf
+    o = op(c, "t:a t:b", tape, swift, doc, keras=f"{c}({keras_args})" if keras else None, tf=spec)
     o.weak = keras == "weak"
     o.shim = ("binary", swift)
     return o
@@ -97,12 +131,16 @@ def scalar(c, tape, swift, doc):
     return o
 
 
-def reduce(c, tape, method, doc, keras=True):
+def reduce(c, tape, method, doc, keras=True, tf=None, float_only=False):
+    """tf="math.reduce_sum reduce_sum": those TF spellings with TF's `(input_tensor, axis=None,
+    keepdims=False, name=None)`."""
     swift = f"try x.{method}(alongAxes: axes, keepingDimensions: keepdims)"
+    spec = TF(tf, "input_tensor, axis=None, keepdims=False, name=None", float_only=float_only) \
+        if isinstance(tf, str) else tf
     o = op(c, "t:x axes:axes bool:keepdims", tape, swift,
            doc + " Over `axes` (NULL = all axes; negative axes count from the end). Errors: axis out of range or repeated.",
            keras=f"{c}(x, axis=None, keepdims=False)" if keras else None,
-           keras_doc=doc + " Over `axis` (None = all axes).")
+           keras_doc=doc + " Over `axis` (None = all axes).", tf=spec)
     o.shim = ("reduce", method)
     return o
 
@@ -117,28 +155,28 @@ def tape_only(name, grad, doc):
 # The table, in the order of the C header; family(...) sets the registry family of the rows after it.
 
 family("elementwise")
-unary("negative", D, "try x.negated()", "-x (Keras `negative`). Bool is rejected.", keras=True)
-unary("abs", D, "try SwiftKeras.abs(x)", "|x| (Keras `abs`).", keras=True)
-unary("sign", NG, "try SwiftKeras.sign(x)", "-1, 0 or 1 per element (Keras `sign`).", keras=True)
-unary("square", D, "try SwiftKeras.square(x)", "x*x (Keras `square`).", keras=True)
-unary("sqrt", D, "try SwiftKeras.sqrt(x)", "Square root (Keras `sqrt`); integers compute in float32.")
-unary("exp", D, "try SwiftKeras.exp(x)", "e^x (Keras `exp`).", keras=True)
-unary("log", D, "try SwiftKeras.log(x)", "Natural logarithm (Keras `log`).", keras=True)
-unary("log1p", D, "try SwiftKeras.log1p(x)", "log(1 + x) (Keras `log1p`).", keras=True)
-unary("expm1", D, "try SwiftKeras.expm1(x)", "e^x - 1 (Keras `expm1`).", keras=True)
-unary("sin", D, "try SwiftKeras.sin(x)", "Sine (Keras `sin`).", keras=True)
-unary("cos", D, "try SwiftKeras.cos(x)", "Cosine (Keras `cos`).", keras=True)
-unary("tanh", D, "try SwiftKeras.tanh(x)", "Hyperbolic tangent (Keras `tanh`).", keras=True)
-unary("sigmoid", D, "try SwiftKeras.sigmoid(x)", "1 / (1 + e^-x) (Keras `sigmoid`).", keras=True)
+unary("negative", D, "try x.negated()", "-x (Keras `negative`). Bool is rejected.", keras=True, tf="math.negative negative")
+unary("abs", D, "try SwiftKeras.abs(x)", "|x| (Keras `abs`).", keras=True, tf="math.abs abs")
+unary("sign", NG, "try SwiftKeras.sign(x)", "-1, 0 or 1 per element (Keras `sign`).", keras=True, tf="math.sign sign")
+unary("square", D, "try SwiftKeras.square(x)", "x*x (Keras `square`).", keras=True, tf="math.square square")
+unary("sqrt", D, "try SwiftKeras.sqrt(x)", "Square root (Keras `sqrt`); integers compute in float32.", tf="math.sqrt sqrt", float_only=True)
+unary("exp", D, "try SwiftKeras.exp(x)", "e^x (Keras `exp`).", keras=True, tf="math.exp exp", float_only=True)
+unary("log", D, "try SwiftKeras.log(x)", "Natural logarithm (Keras `log`).", keras=True, tf="math.log", float_only=True)
+unary("log1p", D, "try SwiftKeras.log1p(x)", "log(1 + x) (Keras `log1p`).", keras=True, tf="math.log1p", float_only=True)
+unary("expm1", D, "try SwiftKeras.expm1(x)", "e^x - 1 (Keras `expm1`).", keras=True, tf="math.expm1", float_only=True)
+unary("sin", D, "try SwiftKeras.sin(x)", "Sine (Keras `sin`).", keras=True, tf="math.sin", float_only=True)
+unary("cos", D, "try SwiftKeras.cos(x)", "Cosine (Keras `cos`).", keras=True, tf="math.cos", float_only=True)
+unary("tanh", D, "try SwiftKeras.tanh(x)", "Hyperbolic tangent (Keras `tanh`).", keras=True, tf="math.tanh nn.tanh tanh", float_only=True)
+unary("sigmoid", D, "try SwiftKeras.sigmoid(x)", "1 / (1 + e^-x) (Keras `sigmoid`).", keras=True, tf="math.sigmoid nn.sigmoid sigmoid", float_only=True)
 unary("hard_sigmoid", D, "try SwiftKeras.hardSigmoid(x)",
       "clip(0.2x + 0.5, 0, 1) (Keras `hard_sigmoid`).", keras=True)
-unary("softplus", D, "try SwiftKeras.softplus(x)", "log(1 + e^x) (Keras `softplus`).", keras=True)
-unary("softsign", D, "try SwiftKeras.softsign(x)", "x / (1 + |x|) (Keras `softsign`).", keras=True)
-unary("round", NG, "try SwiftKeras.round(x)", "Round half to even (Keras `round`).", keras=True)
-unary("floor", NG, "try SwiftKeras.floor(x)", "Floor (Keras `floor`).", keras=True)
-unary("ceil", NG, "try SwiftKeras.ceil(x)", "Ceiling (Keras `ceil`).", keras=True)
+unary("softplus", D, "try SwiftKeras.softplus(x)", "log(1 + e^x) (Keras `softplus`).", keras=True, tf="math.softplus nn.softplus", float_only=True)
+unary("softsign", D, "try SwiftKeras.softsign(x)", "x / (1 + |x|) (Keras `softsign`).", keras=True, tf="math.softsign nn.softsign", float_only=True)
+unary("round", NG, "try SwiftKeras.round(x)", "Round half to even (Keras `round`).", keras=True, tf="math.round round")
+unary("floor", NG, "try SwiftKeras.floor(x)", "Floor (Keras `floor`).", keras=True, tf="math.floor floor")
+unary("ceil", NG, "try SwiftKeras.ceil(x)", "Ceiling (Keras `ceil`).", keras=True, tf="math.ceil")
 unary("logical_not", NG, "try x.logicalNot()",
-      "Logical not; the input is cast to bool (Keras `logical_not`).", keras=True)
+      "Logical not; the input is cast to bool (Keras `logical_not`).", keras=True, tf="math.logical_not logical_not")
 unary("stop_gradient", NOTAPE, "x.stoppingGradient()",
       "The same values with no gradient flowing back (Keras `stop_gradient`). Never fails on a valid handle.")
 
@@ -149,34 +187,34 @@ unary("batch_flatten", D, "try x.batchFlattened()",
 
 family("elementwise")
 binary("add", D, "try a.adding(b)",
-       "a + b with broadcasting and Keras dtype promotion (Keras `add`).", keras="weak")
+       "a + b with broadcasting and Keras dtype promotion (Keras `add`).", keras="weak", tf="math.add add")
 binary("subtract", D, "try a.subtracting(b)",
-       "a - b (Keras `subtract`); two bools are rejected.", keras="weak")
-binary("multiply", D, "try a.multiplying(b)", "a * b (Keras `multiply`).", keras="weak")
+       "a - b (Keras `subtract`); two bools are rejected.", keras="weak", tf="math.subtract subtract")
+binary("multiply", D, "try a.multiplying(b)", "a * b (Keras `multiply`).", keras="weak", tf="math.multiply multiply")
 binary("divide", D, "try a.dividing(by: b)",
        "a / b, true division (Keras `divide`); integers give floats.", keras="weak")
 binary("floor_divide", NG, "try a.floorDividing(by: b)",
-       "floor(a / b) (Keras `floordiv`); integer division by zero gives 0.", keras="weak")
-binary("mod", D, "try a.modulo(b)", "Python-style remainder, sign of b (Keras `mod`).", keras="weak")
+       "floor(a / b) (Keras `floordiv`); integer division by zero gives 0.", keras="weak", tf="math.floordiv floordiv")
+binary("mod", D, "try a.modulo(b)", "Python-style remainder, sign of b (Keras `mod`).", keras="weak", tf="math.floormod math.mod")
 binary("pow", rec("power", D), "try SwiftKeras.pow(a, b)",
-       "a ** b (Keras `pow`).", keras="weak", keras_args="x, a")
+       "a ** b (Keras `pow`).", keras="weak", keras_args="x, a", tf="math.pow pow")
 binary("maximum", D, "try SwiftKeras.maximum(a, b)",
-       "Elementwise maximum (Keras `maximum`); NaN propagates.", keras="weak")
+       "Elementwise maximum (Keras `maximum`); NaN propagates.", keras="weak", tf="math.maximum maximum")
 binary("minimum", D, "try SwiftKeras.minimum(a, b)",
-       "Elementwise minimum (Keras `minimum`); NaN propagates.", keras="weak")
-binary("equal", NG, "try a.isEqual(to: b)", "a == b as a bool tensor (Keras `equal`).", keras="weak")
+       "Elementwise minimum (Keras `minimum`); NaN propagates.", keras="weak", tf="math.minimum minimum")
+binary("equal", NG, "try a.isEqual(to: b)", "a == b as a bool tensor (Keras `equal`).", keras="weak", tf="math.equal equal")
 binary("not_equal", NG, "try a.isNotEqual(to: b)",
-       "a != b as a bool tensor (Keras `not_equal`).", keras="weak")
-binary("greater", NG, "try a.isGreater(than: b)", "a > b as a bool tensor (Keras `greater`).", keras="weak")
+       "a != b as a bool tensor (Keras `not_equal`).", keras="weak", tf="math.not_equal not_equal")
+binary("greater", NG, "try a.isGreater(than: b)", "a > b as a bool tensor (Keras `greater`).", keras="weak", tf="math.greater greater")
 binary("greater_equal", NG, "try a.isGreaterOrEqual(to: b)",
-       "a >= b as a bool tensor (Keras `greater_equal`).", keras="weak")
-binary("less", NG, "try a.isLess(than: b)", "a < b as a bool tensor (Keras `less`).", keras="weak")
+       "a >= b as a bool tensor (Keras `greater_equal`).", keras="weak", tf="math.greater_equal greater_equal")
+binary("less", NG, "try a.isLess(than: b)", "a < b as a bool tensor (Keras `less`).", keras="weak", tf="math.less less")
 binary("less_equal", NG, "try a.isLessOrEqual(to: b)",
-       "a <= b as a bool tensor (Keras `less_equal`).", keras="weak")
+       "a <= b as a bool tensor (Keras `less_equal`).", keras="weak", tf="math.less_equal less_equal")
 binary("logical_and", NG, "try a.logicalAnd(b)",
-       "Logical and; operands cast to bool (Keras `logical_and`).", keras=True)
+       "Logical and; operands cast to bool (Keras `logical_and`).", keras=True, tf="math.logical_and logical_and")
 binary("logical_or", NG, "try a.logicalOr(b)",
-       "Logical or; operands cast to bool (Keras `logical_or`).", keras=True)
+       "Logical or; operands cast to bool (Keras `logical_or`).", keras=True, tf="math.logical_or logical_or")
 
 family("linalg")
 binary("matmul", D, "try SwiftKeras.matmul(a, b)",
@@ -200,26 +238,32 @@ op("weak_scalar", "t:like scalar:value", NOTAPE,
    "Errors: SK_ERR_INVALID_ARG for an unknown kind or an int that does not fit like's integer dtype.")
 
 family("reduction")
-reduce("sum", D, "sum", "Sum (Keras `sum`).")
-reduce("prod", D, "product", "Product (Keras `prod`).")
+reduce("sum", D, "sum", "Sum (Keras `sum`).", tf="math.reduce_sum reduce_sum")
+reduce("prod", D, "product", "Product (Keras `prod`).", tf="math.reduce_prod reduce_prod")
 reduce("mean", D, "mean", "Mean (Keras `mean`); integers give float32.",
        keras=False)  # backend.py: bool and integer inputs as Keras
-reduce("var", D, "variance", "Population variance (Keras `var`).", keras=False)
-reduce("std", D, "standardDeviation", "Population standard deviation (Keras `std`).", keras=False)
-reduce("max", D, "maxValue", "Maximum (Keras `max`); NaN propagates. The max of nothing (an empty axis) is -inf for floats, the lowest value for integers, false for bool, as TensorFlow.")
-reduce("min", D, "minValue", "Minimum (Keras `min`). The min of nothing (an empty axis) is +inf for floats, the highest value for integers, true for bool, as TensorFlow.")
-reduce("any", NG, "any", "Logical or (Keras `any`); bool result.")
-reduce("all", NG, "all", "Logical and (Keras `all`); bool result.")
-reduce("logsumexp", D, "logSumExp", "log(sum(exp(x))) computed stably (Keras `logsumexp`).")
+reduce("var", D, "variance", "Population variance (Keras `var`).", keras=False, tf="math.reduce_variance", float_only=True)
+reduce("std", D, "standardDeviation", "Population standard deviation (Keras `std`).", keras=False, tf="math.reduce_std", float_only=True)
+reduce("max", D, "maxValue", "Maximum (Keras `max`); NaN propagates. The max of nothing (an empty axis) is -inf for floats, the lowest value for integers, false for bool, as TensorFlow.",
+       tf="math.reduce_max reduce_max")
+reduce("min", D, "minValue", "Minimum (Keras `min`). The min of nothing (an empty axis) is +inf for floats, the highest value for integers, true for bool, as TensorFlow.",
+       tf="math.reduce_min reduce_min")
+reduce("any", NG, "any", "Logical or (Keras `any`); bool result.", tf="math.reduce_any reduce_any")
+reduce("all", NG, "all", "Logical and (Keras `all`); bool result.", tf="math.reduce_all reduce_all")
+reduce("logsumexp", D, "logSumExp", "log(sum(exp(x))) computed stably (Keras `logsumexp`).", tf="math.reduce_logsumexp reduce_logsumexp", float_only=True)
 
 family("elementwise")
 op("relu", "t:x f64:alpha f64:max_value bool:has_max_value f64:threshold", D,
    "try SwiftKeras.relu(x, alpha: alpha, maxValue: has_max_value ? max_value : nil, threshold: threshold)",
-   "Keras `relu(x, alpha, max_value, threshold)`: x > threshold gives x (clipped to max_value when has_max_value), else alpha*(x - threshold). Plain relu: (x, 0, 0, 0, 0). Errors: NaN max_value.")
+   "Keras `relu(x, alpha, max_value, threshold)`: x > threshold gives x (clipped to max_value when has_max_value), else alpha*(x - threshold). Plain relu: (x, 0, 0, 0, 0). Errors: NaN max_value.",
+   tf=[TF("nn.relu", "features, name=None", args=["features", "0.0", "0.0", "False", "0.0"]),
+       TF("nn.relu6", "features, name=None", args=["features", "0.0", "6.0", "True", "0.0"]),
+       TF("nn.leaky_relu", "features, alpha=0.2, name=None", args=["features", "float(alpha)", "0.0", "False", "0.0"])])
 op("elu", "t:x f64:alpha", D,
    "try SwiftKeras.elu(x, alpha: alpha)",
    "Keras `elu`: x > 0 ? x : alpha*(e^x - 1).",
-   keras="elu(x, alpha=1.0)")
+   keras="elu(x, alpha=1.0)",
+   tf=TF("nn.elu", "features, name=None", args=["features", "1.0"], float_only=True))
 op("where", "t:condition t:a t:b", D,
    "try SwiftKeras.select(condition, a, b)",
    "a where condition else b (`tf.where`); the three broadcast; condition is cast to bool; result has the promoted dtype of a and b.")
@@ -237,11 +281,15 @@ family("reduction")
 op("argmax", "t:x i64:axis", NG,
    "try x.argmax(alongAxis: Int(axis))",
    "Index of the maximum along `axis` as int64 (Keras `argmax`). Errors: axis out of range, empty axis.",
-   keras="argmax(x, axis=-1)")
+   keras="argmax(x, axis=-1)",
+   tf=TF("math.argmax argmax", "input, axis=None, output_type=int64, name=None",
+          args=["input", "0 if axis is None else _operator.index(axis)"], result="_as_type({out}, output_type)"))
 op("argmin", "t:x i64:axis", NG,
    "try x.argmin(alongAxis: Int(axis))",
    "Index of the minimum along `axis` as int64 (Keras `argmin`).",
-   keras="argmin(x, axis=-1)")
+   keras="argmin(x, axis=-1)",
+   tf=TF("math.argmin argmin", "input, axis=None, output_type=int64, name=None",
+          args=["input", "0 if axis is None else _operator.index(axis)"], result="_as_type({out}, output_type)"))
 op("cumsum", "t:x i64:axis", D,
    "try x.cumulativeSum(alongAxis: Int(axis))",
    "Cumulative sum along `axis` (Keras `cumsum`).",
@@ -251,11 +299,35 @@ op("cumprod", "t:x i64:axis", D,
    "Cumulative product along `axis` (Keras `cumprod`).",
    keras="cumprod(x, axis=0)")
 
+op("argsort", "t:x i64:axis bool:descending", NG,
+   "try x.argsort(alongAxis: Int(axis), descending: descending)",
+   "int32 indices that sort x along `axis` (stable; NaN last), descending when `descending` (`tf.argsort`). Errors: SK_ERR_DTYPE for bool, SK_ERR_INVALID_ARG for a bad axis or a rank-0 x.")
+op("take_along_axis", "t:x t:indices i64:axis", D,
+   "try x.takingAlongAxis(indices, axis: Int(axis))",
+   "x's elements at `indices` along `axis` (numpy `take_along_axis`; `tf.sort` and `tf.math.top_k` with argsort): indices (int32/int64) has x's shape except along `axis`; the result has indices' shape. Errors: SK_ERR_OUT_OF_RANGE for an index outside [0, n), SK_ERR_INVALID_ARG for mismatched shapes, SK_ERR_DTYPE for float indices.")
+tape_only("add_along_axis", D,
+          "The adjoint of take_along_axis (its pullback; a scatter-add whose own pullback is take_along_axis).")
+
+family("elementwise")
+unary("erf", D, "try SwiftKeras.erf(x)", "The Gauss error function (`tf.math.erf`); float dtypes only.",
+      tf="math.erf", float_only=True)
+
+family("linalg")
+unary("matrix_inverse", D, "try SwiftKeras.matrixInverse(x)",
+      "The inverse of each square matrix in the last two axes (`tf.linalg.inv`), computed in float64 by LU with partial pivoting. Errors: SK_ERR_DTYPE for a non-float x, SK_ERR_INVALID_ARG for non-square or singular matrices.")
+unary("cholesky", D, "try SwiftKeras.cholesky(x)",
+      "The lower-triangular Cholesky factor of each symmetric positive-definite matrix in the last two axes (`tf.linalg.cholesky`; only the lower triangle is read), computed in float64. Errors: SK_ERR_DTYPE for a non-float x, SK_ERR_INVALID_ARG for non-square or non-positive-definite matrices.",
+      tf=TF("linalg.cholesky", "input, name=None"))
+unary("matrix_determinant", D, "try SwiftKeras.matrixDeterminant(x)",
+      "The determinant of each square matrix in the last two axes (`tf.linalg.det`); shape x's minus the last two axes. Errors: SK_ERR_DTYPE for a non-float x, SK_ERR_INVALID_ARG for non-square matrices.",
+      tf=TF("linalg.det", "input, name=None"))
+
 family("core")
 op("reshape", "t:x shape:shape", D,
    "try x.reshaped(to: shape)",
    "The elements under a new shape (Keras `reshape`); one entry may be -1. Errors: element count mismatch.",
-   keras="reshape(x, shape)", keras_doc="x with a new shape (one entry may be -1).")
+   keras="reshape(x, shape)", keras_doc="x with a new shape (one entry may be -1).",
+   tf=TF("reshape", "tensor, shape, name=None"))
 op("transpose", "t:x axes:perm", D,
    "try x.transposed(perm)",
    "Axes permuted by `perm` (NULL = reversed) (Keras `permute_dimensions` / `transpose`). Errors: not a permutation.")
@@ -264,21 +336,26 @@ family("shape")
 op("expand_dims", "t:x i64:axis", D,
    "try x.expandingDims(at: Int(axis))",
    "A size-1 axis inserted at `axis` (Keras `expand_dims`).",
-   keras="expand_dims(x, axis=-1)")
+   keras="expand_dims(x, axis=-1)",
+   tf=TF("expand_dims", "input, axis, name=None"))
 op("squeeze", "t:x axes:axes", D,
    "try x.squeezed(axes: axes)",
-   "Size-1 axes removed: the listed ones (which must have size 1), or all when axes == NULL (Keras `squeeze`).")
+   "Size-1 axes removed: the listed ones (which must have size 1), or all when axes == NULL (Keras `squeeze`).",
+   tf=TF("squeeze", "input, axis=None, name=None"))
 op("concatenate", "tlist:xs i64:axis", D,
    "try SwiftKeras.concatenate(xs, axis: Int(axis))",
    "Joins n_xs >= 1 tensors along an existing axis (Keras `concatenate`). Errors: rank/size mismatch.",
-   keras="concatenate(tensors, axis=-1)", keras_doc="The tensors joined along `axis` (Keras `concatenate`).")
+   keras="concatenate(tensors, axis=-1)", keras_doc="The tensors joined along `axis` (Keras `concatenate`).",
+   tf=TF("concat", "values, axis, name='concat'"))
 op("stack", "tlist:xs i64:axis", D,
    "try SwiftKeras.stack(xs, axis: Int(axis))",
    "Stacks n_xs >= 1 equal-shaped tensors along a new axis (Keras `stack`).",
-   keras="stack(x, axis=0)", keras_doc="The tensors stacked along a new `axis` (Keras `stack`).")
+   keras="stack(x, axis=0)", keras_doc="The tensors stacked along a new `axis` (Keras `stack`).",
+   tf=TF("stack", "values, axis=0, name='stack'"))
 op("tile", "t:x ints:multiples", D,
    "try x.tiled(multiples: multiples)",
-   "Repeats the whole tensor per axis (Keras `tile`); one multiple per axis.")
+   "Repeats the whole tensor per axis (Keras `tile`); one multiple per axis.",
+   tf=TF("tile", "input, multiples, name=None"))
 op("repeat_elements", "t:x i64:rep i64:axis", D,
    "try x.repeatingElements(count: Int(rep), axis: Int(axis))",
    "Each element repeated `rep` times along `axis` (Keras `repeat_elements`).",
@@ -288,10 +365,12 @@ op("repeat", "t:x i64:n", D,
    "(B, F) -> (B, n, F) (Keras `repeat`).")
 op("reverse", "t:x ints:axes", D,
    "try x.reversed(alongAxes: axes)",
-   "Elements reversed along `axes` (Keras `reverse`).")
+   "Elements reversed along `axes` (Keras `reverse`).",
+   tf=TF("reverse", "tensor, axis, name=None"))
 op("slice", "t:x ints:begin ints:size", D,
    "try x.slice(begin: begin, size: size)",
-   "The block at `begin` with `size` (-1 = to the end) (Keras `slice`). Errors: SK_ERR_OUT_OF_RANGE for a block outside x.")
+   "The block at `begin` with `size` (-1 = to the end) (Keras `slice`). Errors: SK_ERR_OUT_OF_RANGE for a block outside x.",
+   tf=TF("slice", "input_, begin, size, name=None"))
 op("gather", "t:x t:indices i64:axis", D,
    "try x.gathered(indices: indices, axis: Int(axis))",
    "Slices of x at integer `indices` along `axis` (Keras `gather`). Errors: SK_ERR_OUT_OF_RANGE for a bad index, SK_ERR_DTYPE for float indices.")
@@ -315,7 +394,8 @@ op("spatial_3d_padding", "t:x pairs3:padding data_format:data_format", D,
 family("core")
 op("broadcast_to", "t:x shape:shape", D,
    "try x.broadcasted(to: shape)",
-   "x broadcast to `shape` (`tf.broadcast_to`).")
+   "x broadcast to `shape` (`tf.broadcast_to`).",
+   tf=TF("broadcast_to", "input, shape, name=None"))
 
 family("linalg")
 op("batch_dot", "t:x t:y fixed2?:axes", D,
@@ -325,11 +405,15 @@ op("batch_dot", "t:x t:y fixed2?:axes", D,
 family("neural_net")
 op("softmax", "t:x i64:axis", D,
    "try x.softmax(alongAxis: Int(axis))",
-   "Softmax along `axis` (Keras `softmax`).")
+   "Softmax along `axis` (Keras `softmax`).",
+   tf=TF("nn.softmax math.softmax", "logits, axis=None, name=None",
+          args=["logits", "-1 if axis is None else _operator.index(axis)"], float_only=True))
 op("log_softmax", "t:x i64:axis", D,
    "try x.logSoftmax(alongAxis: Int(axis))",
    "Log-softmax along `axis` (`tf.nn.log_softmax`).",
-   keras="log_softmax(x, axis=-1)")
+   keras="log_softmax(x, axis=-1)",
+   tf=TF("nn.log_softmax math.log_softmax", "logits, axis=None, name=None",
+          args=["logits", "-1 if axis is None else _operator.index(axis)"], float_only=True))
 op("l2_normalize", "t:x axes:axes", D,
    "try x.l2Normalized(alongAxes: axes)",
    "x / sqrt(max(sum(x^2, axes), 1e-12)) (Keras `l2_normalize`; axes NULL = all).",
@@ -379,14 +463,19 @@ op("resize", "t:x i64:height i64:width interpolation:interpolation data_format:d
    "Images resized to height x width (`tf.image.resize`, half-pixel centres); bilinear returns float32.")
 op("batch_normalization", "t:x t:mean t:variance t?:beta t?:gamma f64:epsilon", D,
    "try x.batchNormalized(mean: mean, variance: variance, beta: beta, gamma: gamma, epsilon: epsilon)",
-   "(x - mean) / sqrt(variance + epsilon) * gamma + beta (Keras `batch_normalization`); beta/gamma may be NULL.")
+   "(x - mean) / sqrt(variance + epsilon) * gamma + beta (Keras `batch_normalization`); beta/gamma may be NULL.",
+   tf=TF("nn.batch_normalization", "x, mean, variance, offset, scale, variance_epsilon, name=None"))
 op("dropout", "t:x f64:rate axes:noise_shape seed:seed", D,
    "try x.dropout(rate: rate, noiseShape: noise_shape, seed: seed)",
-   "Keras `dropout(x, level, noise_shape, seed)`: zeroes elements with probability `rate`, scales the rest by 1/(1-rate). noise_shape NULL = x's shape.")
+   "Keras `dropout(x, level, noise_shape, seed)`: zeroes elements with probability `rate`, scales the rest by 1/(1-rate). noise_shape NULL = x's shape.",
+   tf=TF("nn.dropout", "x, rate, noise_shape=None, seed=None, name=None",
+          args=["x", "float(rate)", "_b()._ints(noise_shape, 'noise_shape')", "_b()._seed(seed)"], float_only=True))
 op("in_top_k", "t:predictions t:targets i64:k", NG,
    "try SwiftKeras.inTopK(predictions: predictions, targets: targets, k: Int(k))",
    "Whether each target is among the top k predictions (Keras `in_top_k`); bool (B,).",
-   keras="in_top_k(predictions, targets, k)")
+   keras="in_top_k(predictions, targets, k)",
+   tf=TF("math.in_top_k nn.in_top_k", "targets, predictions, k, name=None",
+          args=["predictions", "targets", "_operator.index(k)"]))
 op("binary_crossentropy", "t:target t:output bool:from_logits", D,
    "try SwiftKeras.binaryCrossentropy(target: target, output: output, fromLogits: from_logits)",
    "Elementwise binary crossentropy (Keras `binary_crossentropy`).")
@@ -471,5 +560,6 @@ tape_only("split", D,
           "Pieces of a tensor along an axis (sk_split / sk_split_sizes return several tensors, written by hand).")
 tape_only("strided_slice", D,
           "Python-style slicing x[begin:end:step] (sk_strided_slice, written by hand).")
-tape_only("unsorted_segment_sum", D,
-          "Sums of data rows per segment id (Keras internals; no C export).")
+op("unsorted_segment_sum", "t:data t:segment_ids i64:num_segments", D,
+   "try SwiftKeras.unsortedSegmentSum(data, segmentIDs: segment_ids, segmentCount: Int(num_segments))",
+   "Sums of the rows of `data` per segment id (`tf.math.unsorted_segment_sum`): out[i] = sum of data[j] with segment_ids[j] == i; segment_ids (int32/int64) has the leading shape of data. Errors: SK_ERR_INVALID_ARG for an id outside [0, num_segments) or a negative num_segments, SK_ERR_DTYPE for float ids or bool data.")

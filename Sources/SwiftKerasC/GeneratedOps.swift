@@ -5,7 +5,7 @@
 import SwiftKerasCHeader
 import SwiftKeras
 
-/// The shim of the ops taking (t:x): sk_negative, sk_abs, sk_sign, sk_square, sk_sqrt, sk_exp, sk_log, sk_log1p, sk_expm1, sk_sin, sk_cos, sk_tanh, sk_sigmoid, sk_hard_sigmoid, sk_softplus, sk_softsign, sk_round, sk_floor, sk_ceil, sk_logical_not, sk_stop_gradient, sk_flatten, sk_batch_flatten.
+/// The shim of the ops taking (t:x): sk_negative, sk_abs, sk_sign, sk_square, sk_sqrt, sk_exp, sk_log, sk_log1p, sk_expm1, sk_sin, sk_cos, sk_tanh, sk_sigmoid, sk_hard_sigmoid, sk_softplus, sk_softsign, sk_round, sk_floor, sk_ceil, sk_logical_not, sk_stop_gradient, sk_flatten, sk_batch_flatten, sk_erf, sk_matrix_inverse, sk_cholesky, sk_matrix_determinant.
 @inline(__always)
 func shim_x(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ fn: StaticString, _ x: OpaquePointer?, _ body: (Tensor) throws -> Tensor) -> Int32 {
     produce(out, fn) {
@@ -47,6 +47,15 @@ func shim_x_axis(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ fn: StaticStrin
     produce(out, fn) {
         let x = try tensor(x, fn, "x")
         return try body(x, axis)
+    }
+}
+
+/// The shim of the ops taking (t:x, t:indices, i64:axis): sk_take_along_axis, sk_gather.
+@inline(__always)
+func shim_x_indices_axis(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ fn: StaticString, _ x: OpaquePointer?, _ indices: OpaquePointer?, _ axis: Int64, _ body: (Tensor, Tensor, Int64) throws -> Tensor) -> Int32 {
+    produce(out, fn) {
+        let x = try tensor(x, fn, "x"), indices = try tensor(indices, fn, "indices")
+        return try body(x, indices, axis)
     }
 }
 
@@ -242,6 +251,20 @@ func shim_shape_mean_stddev_dtype_seed(_ out: UnsafeMutablePointer<OpaquePointer
 @c @implementation public func sk_argmin(_ x: OpaquePointer?, _ axis: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 { shim_x_axis(out, "sk_argmin", x, axis) { x, axis in try x.argmin(alongAxis: Int(axis)) } }
 @c @implementation public func sk_cumsum(_ x: OpaquePointer?, _ axis: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 { shim_x_axis(out, "sk_cumsum", x, axis) { x, axis in try x.cumulativeSum(alongAxis: Int(axis)) } }
 @c @implementation public func sk_cumprod(_ x: OpaquePointer?, _ axis: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 { shim_x_axis(out, "sk_cumprod", x, axis) { x, axis in try x.cumulativeProduct(alongAxis: Int(axis)) } }
+
+@c @implementation public func sk_argsort(_ x: OpaquePointer?, _ axis: Int64, _ descendingu: UInt8, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    let fn: StaticString = "sk_argsort"
+    return produce(out, fn) {
+        let x = try tensor(x, fn, "x"), descending = descendingu != 0
+        return try x.argsort(alongAxis: Int(axis), descending: descending)
+    }
+}
+
+@c @implementation public func sk_take_along_axis(_ x: OpaquePointer?, _ indices: OpaquePointer?, _ axis: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 { shim_x_indices_axis(out, "sk_take_along_axis", x, indices, axis) { x, indices, axis in try x.takingAlongAxis(indices, axis: Int(axis)) } }
+@c @implementation public func sk_erf(_ x: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 { shim_x(out, "sk_erf", x) { x in try SwiftKeras.erf(x) } }
+@c @implementation public func sk_matrix_inverse(_ x: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 { shim_x(out, "sk_matrix_inverse", x) { x in try SwiftKeras.matrixInverse(x) } }
+@c @implementation public func sk_cholesky(_ x: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 { shim_x(out, "sk_cholesky", x) { x in try SwiftKeras.cholesky(x) } }
+@c @implementation public func sk_matrix_determinant(_ x: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 { shim_x(out, "sk_matrix_determinant", x) { x in try SwiftKeras.matrixDeterminant(x) } }
 @c @implementation public func sk_reshape(_ x: OpaquePointer?, _ shape: UnsafePointer<Int64>?, _ ndim: Int32, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 { shim_x_shape(out, "sk_reshape", x, shape, ndim) { x, shape in try x.reshaped(to: shape) } }
 
 @c @implementation public func sk_transpose(_ x: OpaquePointer?, _ perm: UnsafePointer<Int64>?, _ n_perm: Int32, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
@@ -301,15 +324,7 @@ func shim_shape_mean_stddev_dtype_seed(_ out: UnsafeMutablePointer<OpaquePointer
     }
 }
 
-
-@c @implementation public func sk_gather(_ x: OpaquePointer?, _ indices: OpaquePointer?, _ axis: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
-    let fn: StaticString = "sk_gather"
-    return produce(out, fn) {
-        let x = try tensor(x, fn, "x"), indices = try tensor(indices, fn, "indices")
-        return try x.gathered(indices: indices, axis: Int(axis))
-    }
-}
-
+@c @implementation public func sk_gather(_ x: OpaquePointer?, _ indices: OpaquePointer?, _ axis: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 { shim_x_indices_axis(out, "sk_gather", x, indices, axis) { x, indices, axis in try x.gathered(indices: indices, axis: Int(axis)) } }
 
 @c @implementation public func sk_one_hot(_ indices: OpaquePointer?, _ depth: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
     let fn: StaticString = "sk_one_hot"
@@ -553,5 +568,14 @@ func shim_shape_mean_stddev_dtype_seed(_ out: UnsafeMutablePointer<OpaquePointer
     return produce(out, fn) {
         let shape = try shapeArray(shape, ndim, fn), dtype = try dtypeCode(dtypec, fn), seed: UInt64? = has_seed != 0 ? seed0 : nil
         return try Random.bernoulli(shape, p: p, dtype: dtype, seed: seed)
+    }
+}
+
+
+@c @implementation public func sk_unsorted_segment_sum(_ data: OpaquePointer?, _ segment_ids: OpaquePointer?, _ num_segments: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    let fn: StaticString = "sk_unsorted_segment_sum"
+    return produce(out, fn) {
+        let data = try tensor(data, fn, "data"), segment_ids = try tensor(segment_ids, fn, "segment_ids")
+        return try SwiftKeras.unsortedSegmentSum(data, segmentIDs: segment_ids, segmentCount: Int(num_segments))
     }
 }

@@ -14,7 +14,8 @@ final class OpNameCollector: OpObserver {
 let allGradChecks: [String: [GradCheck]] = {
     var all = coreGradChecks
     for family in [elementwiseGradChecks, reductionGradChecks, shapeGradChecks, linalgGradChecks,
-                   convolutionGradChecks, neuralNetGradChecks, additionsGradChecks, recurrentGradChecks] {
+                   convolutionGradChecks, neuralNetGradChecks, additionsGradChecks, recurrentGradChecks,
+                   sortingAndMatrixGradChecks] {
         all.merge(family) { $0 + $1 }
     }
     return all

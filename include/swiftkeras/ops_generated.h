@@ -192,6 +192,19 @@ int32_t sk_argmin(const sk_tensor *x, int64_t axis, sk_tensor **out);
 int32_t sk_cumsum(const sk_tensor *x, int64_t axis, sk_tensor **out);
 /* Cumulative product along `axis` (Keras `cumprod`). */
 int32_t sk_cumprod(const sk_tensor *x, int64_t axis, sk_tensor **out);
+/* int32 indices that sort x along `axis` (stable; NaN last), descending when `descending` (`tf.argsort`). Errors: SK_ERR_DTYPE for bool, SK_ERR_INVALID_ARG for a bad axis or a rank-0 x. */
+int32_t sk_argsort(const sk_tensor *x, int64_t axis, uint8_t descending, sk_tensor **out);
+/* x's elements at `indices` along `axis` (numpy `take_along_axis`; `tf.sort` and `tf.math.top_k` with argsort): indices (int32/int64) has x's shape except along `axis`; the result has indices' shape. Errors: SK_ERR_OUT_OF_RANGE for an index outside [0, n), SK_ERR_INVALID_ARG for mismatched shapes, SK_ERR_DTYPE for float indices. */
+int32_t sk_take_along_axis(const sk_tensor *x, const sk_tensor *indices, int64_t axis,
+    sk_tensor **out);
+/* The Gauss error function (`tf.math.erf`); float dtypes only. */
+int32_t sk_erf(const sk_tensor *x, sk_tensor **out);
+/* The inverse of each square matrix in the last two axes (`tf.linalg.inv`), computed in float64 by LU with partial pivoting. Errors: SK_ERR_DTYPE for a non-float x, SK_ERR_INVALID_ARG for non-square or singular matrices. */
+int32_t sk_matrix_inverse(const sk_tensor *x, sk_tensor **out);
+/* The lower-triangular Cholesky factor of each symmetric positive-definite matrix in the last two axes (`tf.linalg.cholesky`; only the lower triangle is read), computed in float64. Errors: SK_ERR_DTYPE for a non-float x, SK_ERR_INVALID_ARG for non-square or non-positive-definite matrices. */
+int32_t sk_cholesky(const sk_tensor *x, sk_tensor **out);
+/* The determinant of each square matrix in the last two axes (`tf.linalg.det`); shape x's minus the last two axes. Errors: SK_ERR_DTYPE for a non-float x, SK_ERR_INVALID_ARG for non-square matrices. */
+int32_t sk_matrix_determinant(const sk_tensor *x, sk_tensor **out);
 /* The elements under a new shape (Keras `reshape`); one entry may be -1. Errors: element count mismatch. */
 int32_t sk_reshape(const sk_tensor *x, const int64_t *shape, int32_t ndim, sk_tensor **out);
 /* Axes permuted by `perm` (NULL = reversed) (Keras `permute_dimensions` / `transpose`). Errors: not a permutation. */
@@ -328,6 +341,9 @@ int32_t sk_truncated_normal(const int64_t *shape, int32_t ndim, double mean, dou
 /* 1 with probability p, else 0 (Keras `random_bernoulli`). */
 int32_t sk_random_bernoulli(const int64_t *shape, int32_t ndim, double p, int32_t dtype,
     uint64_t seed, uint8_t has_seed, sk_tensor **out);
+/* Sums of the rows of `data` per segment id (`tf.math.unsorted_segment_sum`): out[i] = sum of data[j] with segment_ids[j] == i; segment_ids (int32/int64) has the leading shape of data. Errors: SK_ERR_INVALID_ARG for an id outside [0, num_segments) or a negative num_segments, SK_ERR_DTYPE for float ids or bool data. */
+int32_t sk_unsorted_segment_sum(const sk_tensor *data, const sk_tensor *segment_ids,
+    int64_t num_segments, sk_tensor **out);
 /* END GENERATED OPS */
 
 #ifdef __cplusplus

@@ -47,6 +47,16 @@ int32_t sk_model_load_weights(sk_model *model, const char *path);
 int32_t sk_model_save(const sk_model *model, const char *path);
 int32_t sk_model_load(const char *path, sk_model **out);
 
+/* Named tensors in a file (`tf.train.Checkpoint`): sk_tensors_save writes the `n` tensors with
+ * their `names` (distinct, non-empty) atomically to `path`, in the safetensors format of
+ * sk_model_save_weights; sk_tensors_load reads the tensor called `name` from such a file into a
+ * new caller-owned *out (NULL on failure). Errors: SK_ERR_INVALID_ARG (path, names, name or out
+ * NULL; n < 0; an empty or repeated name; no tensor of that name in the file — the message names
+ * it and the path), SK_ERR_INVALID_HANDLE (a NULL tensor), SK_ERR_IO (the file cannot be written,
+ * or is missing or damaged). */
+int32_t sk_tensors_save(const char *path, const char *const *names, const sk_tensor *const *tensors, int32_t n);
+int32_t sk_tensors_load(const char *path, const char *name, sk_tensor **out);
+
 /* Called by sk_model_load_weights_ex once per skipped layer, after the load, with the layer's
  * path in the weights file ("dense_1", "sequential/dense") and the reason (naming the missing,
  * extra or mismatched weights and the file); both strings are valid during the call only. */

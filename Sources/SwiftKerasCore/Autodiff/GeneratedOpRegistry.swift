@@ -58,6 +58,7 @@ extension OpRegistry {
         "elu": .differentiable,
         "where": .differentiable,
         "clip": .differentiable,
+        "erf": .differentiable,
     ]
 
     /// The reduction family (Ops/Reduction.swift).
@@ -76,6 +77,9 @@ extension OpRegistry {
         "argmin": .none,
         "cumsum": .differentiable,
         "cumprod": .differentiable,
+        "argsort": .none,
+        "take_along_axis": .differentiable,
+        "add_along_axis": .differentiable,
     ]
 
     /// The shape family (Ops/ShapeOps.swift, Ops/Scatter.swift).
@@ -106,6 +110,9 @@ extension OpRegistry {
     static let linalgOps: [String: Gradient] = [
         "matmul": .differentiable,
         "dot": .differentiable,
+        "matrix_inverse": .differentiable,
+        "cholesky": .differentiable,
+        "matrix_determinant": .differentiable,
         "batch_dot": .differentiable,
     ]
 

@@ -5,7 +5,6 @@ GradientTape, function, custom_gradient and ``keras.backend`` behave as in Tenso
 (eager). Every computation runs in the Swift core (libswiftkeras.so) through the C API;
 numpy is optional.
 """
-import builtins as _builtins
 
 from . import _native
 from ._native import Tensor, DType, TensorShape
@@ -99,7 +98,11 @@ def fill(dims, value, name=None):
 
 
 def eye(num_rows, num_columns=None, batch_shape=None, dtype=float32, name=None):
-    return _native.eye(num_rows, num_columns, _native.as_dtype(dtype))
+    """tf.eye / tf.linalg.eye: identity matrices, broadcast to `batch_shape` + (rows, columns)."""
+    out = _native.eye(num_rows, num_columns, _native.as_dtype(dtype))
+    if batch_shape:
+        out = _native.broadcast_to(out, list(batch_shape) + list(out.shape))
+    return out
 
 
 def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001
@@ -107,10 +110,6 @@ def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001
         vals = [start, limit, delta]
         dtype = float32 if any(isinstance(v, float) for v in vals) else int32
     return _native.arange(start, limit, delta, _native.as_dtype(dtype))
-
-
-def reshape(tensor, shape, name=None):
-    return _native.reshape(tensor, list(shape))
 
 
 def shape(input, out_type=int32, name=None):  # noqa: A002
@@ -125,86 +124,24 @@ def size(input, out_type=int32, name=None):  # noqa: A002
     return _native.convert(_native.convert(input).size, _native.as_dtype(out_type))
 
 
-def add(x, y, name=None):
-    return _native.add(x, y)
-
-
-def subtract(x, y, name=None):
-    return _native.subtract(x, y)
-
-
-def multiply(x, y, name=None):
-    return _native.multiply(x, y)
-
-
-def divide(x, y, name=None):
-    return _native.divide(x, y)
-
-
-def matmul(a, b, transpose_a=False, transpose_b=False, name=None):
-    if transpose_a:
-        a = _native.transpose(a, _swap_last(a))
-    if transpose_b:
-        b = _native.transpose(b, _swap_last(b))
-    return _native.matmul(a, b)
-
-
-def _swap_last(x):
-    n = _native.convert(x).ndim
-    perm = list(_builtins.range(n))
-    perm[-1], perm[-2] = perm[-2], perm[-1]
-    return perm
-
-
-def reduce_sum(input_tensor, axis=None, keepdims=False, name=None):
-    return _native.sum(input_tensor, axis, keepdims)
-
-
-def reduce_mean(input_tensor, axis=None, keepdims=False, name=None):
-    return _native.mean(input_tensor, axis, keepdims)
-
-
-def reduce_max(input_tensor, axis=None, keepdims=False, name=None):
-    return _native.max(input_tensor, axis, keepdims)
-
-
-def reduce_min(input_tensor, axis=None, keepdims=False, name=None):
-    return _native.min(input_tensor, axis, keepdims)
-
-
-def reduce_prod(input_tensor, axis=None, keepdims=False, name=None):
-    return _native.prod(input_tensor, axis, keepdims)
-
-
-def square(x, name=None):
-    return _native.square(x)
-
-
-def sqrt(x, name=None):
-    return _native.sqrt(x)
-
-
-def exp(x, name=None):
-    return _native.exp(x)
-
-
-def concat(values, axis, name="concat"):
-    return _native.concatenate(values, axis)
-
-
-def stack(values, axis=0, name="stack"):
-    return _native.stack(values, axis)
-
-
 def transpose(a, perm=None, conjugate=False, name="transpose"):
     return _native.transpose(a, perm)
 
 
-def where(condition, x=None, y=None, name=None):
-    if x is None or y is None:
-        raise NotImplementedError("where(condition) without x and y is not supported yet")
-    return _native.where(condition, x, y)
-
+# The TensorFlow op functions: one-op ones generated from the op table (tools/ops_table.py `tf=`),
+# compositions in _array_ops.py and the namespace packages ---------------------------------------
+from ._tf_generated import *  # noqa: E402,F401,F403
+from ._tf_generated import __all__ as _generated_all  # noqa: E402
+from ._array_ops import (argsort, boolean_mask, clip_by_global_norm, clip_by_norm,  # noqa: E402
+                         clip_by_value, einsum, gather, one_hot, pad, sort, split, unstack, where)
+from .math import divide, reduce_mean, truediv, cumsum, cumprod  # noqa: E402,F401
+from .linalg import matmul, norm  # noqa: E402,F811
+from . import errors, math, nn, linalg, nest, debugging  # noqa: E402
+from .debugging import (assert_equal, assert_greater, assert_less, assert_rank,  # noqa: E402
+                        assert_greater_equal, assert_less_equal)
+from .module import Module  # noqa: E402
+from ._tensor_spec import TensorSpec  # noqa: E402
+from ._print import print  # noqa: E402,A004
 
 # variables, tapes, functions ----------------------------------------------------------------
 from ._variables import Variable  # noqa: E402
@@ -214,26 +151,27 @@ from ._autodiff import (GradientTape, UnconnectedGradients, custom_gradient, fun
 
 
 def __getattr__(name):
-    """``tf.keras``, ``tf.random``, ``tf.config``, ``tf.data`` and ``tf.experimental`` load on first use,
-    so ``import swiftkeras`` stays fast."""
-    if name in ("keras", "random", "config", "data", "experimental"):
-        import importlib
+    """``tf.keras``, ``tf.random``, ``tf.config``, ``tf.data``, ``tf.experimental``, ``tf.train``
+    and ``tf.device`` load on first use, so ``import swiftkeras`` stays fast."""
+    import importlib
+    if name in ("keras", "random", "config", "data", "experimental", "train"):
         return importlib.import_module("." + name, __name__)
-    if name == "TensorSpec":
-        from .data import TensorSpec
-        return TensorSpec
+    if name == "device":
+        return importlib.import_module(".config.devices", __name__).device
     raise AttributeError(f"module 'swiftkeras' has no attribute {name!r}")
 
 
 newaxis = None
 
-__all__ = [
+__all__ = sorted(set(_generated_all) | {
     "Tensor", "TensorShape", "DType", "Variable", "GradientTape", "UnconnectedGradients",
     "constant", "convert_to_tensor", "is_tensor", "cast", "stop_gradient", "identity", "zeros", "ones",
-    "zeros_like", "ones_like", "fill", "eye", "range", "reshape", "shape", "rank", "size", "add",
-    "subtract", "multiply", "divide", "matmul", "reduce_sum", "reduce_mean", "reduce_max",
-    "reduce_min", "reduce_prod", "square", "sqrt", "exp", "concat", "stack", "transpose", "where",
-    "function", "custom_gradient", "float32", "float64", "float16", "bfloat16", "int32", "int64",
-    "uint8", "bool", "half", "double", "as_dtype", "keras", "random", "data", "experimental", "TensorSpec",
-    "newaxis",
-]
+    "zeros_like", "ones_like", "fill", "eye", "range", "shape", "rank", "size", "divide", "truediv",
+    "matmul", "reduce_mean", "transpose", "where", "cumsum", "cumprod", "norm", "argsort", "boolean_mask",
+    "clip_by_global_norm", "clip_by_norm", "clip_by_value", "einsum", "gather", "one_hot", "pad", "sort",
+    "split", "unstack", "errors", "math", "nn", "linalg", "nest", "debugging", "train", "assert_equal",
+    "assert_greater", "assert_less", "assert_rank", "assert_greater_equal", "assert_less_equal", "device",
+    "Module", "TensorSpec", "print", "function", "custom_gradient", "float32", "float64", "float16",
+    "bfloat16", "int32", "int64", "uint8", "bool", "half", "double", "as_dtype", "keras", "random",
+    "config", "data", "experimental", "newaxis",
+})

@@ -16,29 +16,7 @@ UNKNOWN_CARDINALITY = _native.SK_DATASET_UNKNOWN
 __all__ = ["Dataset", "AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "TensorSpec", "experimental"]
 
 
-class TensorSpec:
-    """``tf.TensorSpec(shape, dtype=tf.float32, name=None)``: a tensor's static description
-    (None dimensions vary)."""
-
-    def __init__(self, shape, dtype=None, name=None):
-        self.shape = _native.TensorShape(None if shape is None else list(shape))
-        self.dtype = _native.as_dtype(dtype if dtype is not None else "float32")
-        self.name = name
-
-    def __eq__(self, other):
-        return (isinstance(other, TensorSpec) and self.dtype == other.dtype
-                and _dims(self.shape) == _dims(other.shape))
-
-    def __hash__(self):
-        return hash((self.dtype.name, tuple(_dims(self.shape) or ())))
-
-    def __repr__(self):
-        dims = _dims(self.shape)
-        text = "(" + ", ".join("None" if d is None else str(d) for d in dims) + ("," if len(dims) == 1 else "") + ")"
-        return f"TensorSpec(shape={text}, dtype=tf.{self.dtype.name}, name={self.name!r})"
-
-    def _json(self):
-        return {"dtype": self.dtype.name, "shape": _dims(self.shape)}
+from .._tensor_spec import TensorSpec  # noqa: E402  (tf.TensorSpec, one class for the whole package)
 
 
 def _dims(shape):
@@ -274,7 +252,7 @@ class Dataset:
             with lock:
                 passes.pop(pass_, None)
 
-        spec_json = _json.dumps([sp._json() for sp in specs]) if all(_dims(sp.shape) is not None for sp in specs) else None
+        spec_json = _json.dumps([{"dtype": sp.dtype.name, "shape": _dims(sp.shape)} for sp in specs]) if all(_dims(sp.shape) is not None for sp in specs) else None
         return Dataset(_native.dataset_from_generator(_guarded(nxt), close, _json.dumps(s), spec_json,
                                                       UNKNOWN_CARDINALITY))
 

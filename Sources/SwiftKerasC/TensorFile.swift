@@ -1,0 +1,29 @@
+import SwiftKerasCHeader
+import SwiftKeras
+
+// Named tensors in a file (tf.train.Checkpoint): SwiftKeras.TensorFile through the C ABI.
+
+@c @implementation
+public func sk_tensors_save(_ path: UnsafePointer<CChar>?, _ names: UnsafePointer<UnsafePointer<CChar>?>?,
+                            _ tensors: UnsafePointer<OpaquePointer?>?, _ n: Int32) -> Int32 {
+    let fn: StaticString = "sk_tensors_save"
+    return status {
+        let p = try cString(path, fn, "path")
+        let ts = try tensorList(tensors, n, fn, "tensors")
+        var named: [(name: String, tensor: Tensor)] = []
+        for (i, t) in ts.enumerated() {
+            guard let names else { throw SwiftKerasError(.invalidArgument, "\(fn): names is NULL") }
+            named.append((try cString(names[i], fn, "names[i]"), t))
+        }
+        try TensorFile.save(named, to: p)
+    }
+}
+
+@c @implementation
+public func sk_tensors_load(_ path: UnsafePointer<CChar>?, _ name: UnsafePointer<CChar>?,
+                            _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    let fn: StaticString = "sk_tensors_load"
+    return produce(out, fn) {
+        try TensorFile.load(try cString(name, fn, "name"), from: try cString(path, fn, "path"))
+    }
+}
