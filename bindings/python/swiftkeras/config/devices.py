@@ -1,7 +1,6 @@
 """``tf.config``'s device functions: SwiftKeras runs on the CPU only, so the physical and logical
 device lists hold one CPU and no GPU, and asking to place work on a GPU raises RuntimeError
 saying there is none (``tf.device``). ``tf.config.threading`` bounds the CPU's threads."""
-import collections
 import os
 import re
 
@@ -10,8 +9,30 @@ __all__ = ["PhysicalDevice", "LogicalDevice", "list_physical_devices", "list_log
            "set_logical_device_configuration", "experimental", "run_functions_eagerly",
            "functions_run_eagerly", "device", "soft_device_placement", "set_soft_device_placement"]
 
-PhysicalDevice = collections.namedtuple("PhysicalDevice", ["name", "device_type"])
-LogicalDevice = collections.namedtuple("LogicalDevice", ["name", "device_type"])
+class _Device:
+    """A (name, device_type) record that compares and prints as TF's namedtuples do."""
+
+    __slots__ = ("name", "device_type")
+
+    def __init__(self, name, device_type):
+        self.name, self.device_type = name, device_type
+
+    def __eq__(self, other):
+        return type(other) is type(self) and (self.name, self.device_type) == (other.name, other.device_type)
+
+    def __hash__(self):
+        return hash((type(self).__name__, self.name, self.device_type))
+
+    def __repr__(self):
+        return f"{type(self).__name__}(name={self.name!r}, device_type={self.device_type!r})"
+
+
+class PhysicalDevice(_Device):
+    """A device SwiftKeras runs on (``tf.config.PhysicalDevice``)."""
+
+
+class LogicalDevice(_Device):
+    """A device as ops see it (``tf.config.LogicalDevice``)."""
 
 _CPU = PhysicalDevice("/physical_device:CPU:0", "CPU")
 _CPU_LOGICAL = LogicalDevice("/device:CPU:0", "CPU")
