@@ -378,7 +378,8 @@ def _keras_doc(cls_name):
     return f"{entry['doc']}\n\n{head} Arguments the core does not implement raise NotImplementedError."
 
 
-def _make_builtin(cls_name, positional):
+def _make_builtin(cls_name, positional, mixin=None):
+    """The wrapper class of the core's layer `cls_name`; `mixin` (a class) adds Python-side behaviour."""
     sig = _keras_signature(cls_name)
     if sig is not None:   # Keras' order: every named argument may be given by position
         positional = tuple(p.name for p in sig.parameters.values() if p.kind == p.POSITIONAL_OR_KEYWORD)
@@ -398,7 +399,9 @@ def _make_builtin(cls_name, positional):
     if sig is not None:
         __init__.__signature__ = sig.replace(parameters=[inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD),
                                                          *sig.parameters.values()])
-    return type(cls_name, (Layer,), {"_class_name": cls_name, "__init__": __init__, "__doc__": _keras_doc(cls_name)})
+    doc = _keras_doc(cls_name) + ("\n\n" + mixin.__doc__ if mixin is not None and mixin.__doc__ else "")
+    bases = (mixin, Layer) if mixin is not None else (Layer,)
+    return type(cls_name, bases, {"_class_name": cls_name, "__init__": __init__, "__doc__": doc})
 
 
 for _n, _p in _BUILTINS.items():
@@ -438,7 +441,7 @@ class _Recurrent:
 
 
 for _n in ("SimpleRNN", "LSTM", "GRU"):
-    globals()[_n] = type(_n, (_Recurrent, globals()[_n]), {"__doc__": (globals()[_n].__doc__ or "") + "\n\n" + (_Recurrent.__doc__ or "")})
+    globals()[_n] = _make_builtin(_n, _BUILTINS[_n], mixin=_Recurrent)
 
 # Keras aliases
 MaxPool1D = globals()["MaxPooling1D"]
