@@ -73,7 +73,10 @@ test-generated: $(VENV_TEST)
 
 test-swift:
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --disable-swift-testing 2>&1 | tail -n 400
+	@# the runner's exit status decides (a pipe into tail would hide a failing test); the log's
+	@# failures first, then its last lines with the runner's summary
+	@$(SWIFT) test --skip-build --disable-swift-testing > .build/swift-test.log 2>&1; rc=$$?; \
+	  grep -E "error: |' failed \(" .build/swift-test.log; tail -n 400 .build/swift-test.log; exit $$rc
 
 test-c: lib
 	@mkdir -p Tests/C/build

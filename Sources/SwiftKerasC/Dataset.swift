@@ -320,12 +320,22 @@ public func sk_pad_sequences(_ values: UnsafePointer<Double>?, _ lengths: Unsafe
         let fn: StaticString = "sk_pad_sequences"
         if n < 0 || n > (1 << 40) { throw SwiftKerasError(.invalidArgument, "\(fn): n must be non-negative, got \(n)") }
         if n > 0 && lengths == nil { throw SwiftKerasError(.invalidArgument, "\(fn): lengths is NULL but n is \(n)") }
-        var seqs: [[Double]] = []
-        var offset = 0
+        // The lengths first: each non-negative, their sum without overflow and allocatable (the
+        // copies below are as large as the values the caller promises).
+        var total = 0
         for i in 0..<Int(n) {
             let len = Int(lengths?[i] ?? 0)
             if len < 0 { throw SwiftKerasError(.invalidArgument, "\(fn): lengths[\(i)] = \(len) is negative") }
             if len > 0 && values == nil { throw SwiftKerasError(.invalidArgument, "\(fn): values is NULL but lengths[\(i)] is \(len)") }
+            let (sum, overflow) = total.addingReportingOverflow(len)
+            if overflow { throw SwiftKerasError(.outOfMemory, "\(fn): the lengths add up to more than \(Int.max) values") }
+            total = sum
+        }
+        try CheckedAllocation.check(total, of: Double.self, op: "sk_pad_sequences")
+        var seqs: [[Double]] = []
+        var offset = 0
+        for i in 0..<Int(n) {
+            let len = Int(lengths?[i] ?? 0)
             seqs.append(len == 0 ? [] : Array(UnsafeBufferPointer(start: values.map { $0 + offset }, count: len)))
             offset += len
         }
