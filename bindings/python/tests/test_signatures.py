@@ -137,3 +137,16 @@ def test_unknown_keyword_arguments_are_not_swallowed():
     model = keras.Sequential([keras.layers.Dense(1, input_shape=(2,))])
     with pytest.raises(NotImplementedError, match="include_optimizer"):
         model.save("never_written.keras", include_optimizer=False)
+
+
+def test_layer_call_refuses_arguments_it_does_not_take():
+    """Layer.__call__ used to drop extra positional and keyword arguments silently."""
+    import numpy as np
+    from swiftkeras import keras
+    layer = keras.layers.Dense(2)
+    x = np.ones((1, 3), np.float32)
+    with pytest.raises(NotImplementedError, match="foo"):
+        layer(x, foo=1)
+    with pytest.raises(NotImplementedError, match="positional"):
+        layer(x, x)
+    assert layer(x, mask=None).shape == (1, 2)   # Keras' default mask is accepted

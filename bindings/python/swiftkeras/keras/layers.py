@@ -212,6 +212,12 @@ class Layer:
 
     # -- calling ---------------------------------------------------------------------------
     def __call__(self, inputs, *args, training=None, **kwargs):
+        if kwargs.get("mask", 0) is None:   # mask=None is Keras' default: nothing to pass on
+            del kwargs["mask"]
+        if args or kwargs:
+            raise NotImplementedError(f"{type(self).__name__}.__call__: the arguments "
+                                      f"{[f'#{i + 1} positional' for i in range(len(args))] + sorted(kwargs)} "
+                                      "are not supported (only inputs and training)")
         if isinstance(inputs, KerasTensor) or (
                 isinstance(inputs, (list, tuple)) and inputs and all(isinstance(e, KerasTensor) for e in inputs)):
             ins = [inputs] if isinstance(inputs, KerasTensor) else list(inputs)
