@@ -64,8 +64,8 @@ let package = Package(
             name: "SwiftKerasC",
             dependencies: ["SwiftKeras", "SwiftKerasCHeader"],
             path: "Sources/SwiftKerasC",
-            // The shims only unwrap handles and call the Keras layer: optimized for size (they
-            // are a third of the library's code at -O and none of its run time).
+            // The shims only unwrap handles and call the Keras layer: optimized for size (none of
+            // the library's run time is spent in them).
             swiftSettings: [.unsafeFlags(["-Osize"])],
             linkerSettings: [.unsafeFlags([
                 "-static-stdlib",
