@@ -125,7 +125,7 @@ def arg_expr(fn, ty, name, callbacks, has_data):
         return "h_dtype()" if name == "dtype" else "h_i32()"
     if t == "int64_t" and name == "n":
         return "h_count()"   # the count of the arrays passed beside it (sk_pad_sequences)
-    simple = {"int64_t": "h_i64()", "uint64_t": "h_u64()", "uint8_t": "h_u8()", "double": "h_double()",
+    simple = {"int64_t": "h_i64()", "uint64_t": "h_u64()", "uint32_t": "(uint32_t)h_u64()", "uint8_t": "h_u8()", "double": "h_double()",
               "sk_scalar_value": "h_scalar()"}
     if t in simple:
         return simple[t]

@@ -29,6 +29,13 @@ open class Layer: CustomStringConvertible {
     public var batchInputShape: [Int]?
     /// Whether `build` has run.
     public private(set) var built = false
+    /// The input shapes `build` ran with (nil before), recorded so that a saved model whose
+    /// weights are made on its first call can be built again before its weights are loaded.
+    public private(set) var builtInputShapes: [[Int]]?
+    /// Where the serialized config `{"class_name": ..., "config": {...}}` of a layer defined
+    /// outside the core comes from (a C or Python custom layer or subclassed model); nil for
+    /// built-in layers, which serialize themselves (`serializedLayer`).
+    public var configSource: (() throws -> ConfigValue)?
     /// How many times the layer was called on symbolic tensors (its functional node count).
     let symbolicCalls = Mutex<Int>(0)
 
@@ -149,6 +156,12 @@ open class Layer: CustomStringConvertible {
     public func track<L: Layer>(_ layer: L) -> L {
         if !trackedLayers.contains(where: { $0 === layer }) { trackedLayers.append(layer) }
         return layer
+    }
+
+    /// Removes `layer` from the layers this one holds (undoes `track`; nothing happens for a
+    /// layer it does not hold).
+    public func untrack(_ layer: Layer) {
+        trackedLayers.removeAll { $0 === layer }
     }
 
     // MARK: Weights
@@ -401,6 +414,7 @@ open class Layer: CustomStringConvertible {
             throw error
         }
         built = true
+        builtInputShapes = inputShapes
     }
 
     /// Checks that an input's last dimension is `expected` (shared by layers with weights
