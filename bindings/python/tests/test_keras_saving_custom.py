@@ -124,3 +124,11 @@ def test_subclassed_model_saved_and_loaded(tmp_path):
         np.testing.assert_array_equal(loaded.predict(X, verbose=0), want)
         assert loaded.loss == "mean_absolute_error" and loaded.compiled
         loaded.fit(X, X[:, :1], epochs=1, verbose=0)   # trainable after loading
+
+
+def test_pickle_with_a_module_level_custom_layer():
+    import pickle
+    m = _functional(Affine)
+    back = pickle.loads(pickle.dumps(m))
+    assert isinstance(back.get_layer("aff"), Affine)
+    np.testing.assert_array_equal(back.predict(X, verbose=0), m.predict(X, verbose=0))

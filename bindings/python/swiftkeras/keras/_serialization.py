@@ -119,7 +119,11 @@ def layer_config(layer):
     models; tf.keras 2's base config (name, trainable, dtype[, batch_input_shape]) of custom
     layers and subclassed models."""
     if _core_serializable(layer):
-        return json.loads(_native.layer_get_config(layer._handle))["config"]
+        config = json.loads(_native.layer_get_config(layer._handle))["config"]
+        if getattr(layer, "_class_name", None) is None:
+            return config   # a model's config keeps JSON lists
+        from .layers import _tupled
+        return {k: _tupled(v) for k, v in config.items()}   # tf.keras 2: shapes and sizes as tuples
     from .layers import Layer
     cls = type(layer)
     if cls.get_config is Layer.get_config and _takes_own_arguments(cls):
@@ -154,19 +158,24 @@ def _is_model_config(config):
 
 
 # -- keras.layers.serialize / deserialize -----------------------------------------------------
-def serialize(layer):
+def serialize(layer, use_legacy_format=False):
     """``{"class_name": ..., "config": layer.get_config()}`` (tf.keras ``keras.layers.serialize``):
     the core's form for built-in layers and models, the registered name for custom classes."""
+    if use_legacy_format:
+        raise NotImplementedError("serialize: argument `use_legacy_format`=True is not supported")
     if _core_serializable(layer):
-        return json.loads(_native.layer_get_config(layer._handle))
+        d = json.loads(_native.layer_get_config(layer._handle))
+        return {"class_name": d["class_name"], "config": layer_config(layer)}
     return {"class_name": get_registered_name(type(layer)), "config": layer.get_config()}
 
 
-def deserialize(config, custom_objects=None):
+def deserialize(config, custom_objects=None, use_legacy_format=False):
     """A layer (or model) from ``serialize``'s dict (tf.keras ``keras.layers.deserialize``):
     custom classes by the names of ``custom_objects``, the active custom object scopes and the
     registry; built-in classes and Sequential / functional models through the core."""
     from . import layers, models
+    if use_legacy_format:
+        raise NotImplementedError("deserialize: argument `use_legacy_format`=True is not supported")
     if not isinstance(config, dict) or "class_name" not in config:
         raise ValueError(f"deserialize: expected {{'class_name': ..., 'config': ...}}, got {config!r}")
     name = config["class_name"]
@@ -301,3 +310,42 @@ def resolving(custom_objects=None):
                 _native.unregister_class("model", k)
             if k in _GLOBAL_CUSTOM_OBJECTS:   # a registered class of that name comes back
                 _register_native(k, _GLOBAL_CUSTOM_OBJECTS[k])
+
+
+def custom_classes(obj):
+    """The custom layer and model classes in ``obj`` and the layers it holds, by registered name
+    (built-in classes and plain Sequential / functional models excluded)."""
+    from .models import Model, Sequential
+    out, seen, todo = {}, set(), [obj]
+    while todo:
+        o = todo.pop()
+        if id(o) in seen:
+            continue
+        seen.add(id(o))
+        cls = type(o)
+        if getattr(cls, "_class_name", "") is None and cls not in (Model, Sequential):
+            out[get_registered_name(cls)] = cls
+        todo.extend(o.__dict__.get("_tracked", ()))
+        todo.extend(o.__dict__.get("_layer_list", ()))
+    return out
+
+
+def check_serializable(model, op):
+    """ValueError naming the first custom layer or subclassed model of ``model`` whose
+    ``get_config`` cannot be made (what ``save`` and pickling need)."""
+    from .models import Model, Sequential
+    seen, todo = set(), [model]
+    while todo:
+        o = todo.pop()
+        if id(o) in seen:
+            continue
+        seen.add(id(o))
+        if getattr(type(o), "_class_name", "") is None and type(o) not in (Model, Sequential):
+            kind = "subclassed model" if isinstance(o, Model) else "custom layer"
+            try:
+                o.get_config()
+            except NotImplementedError as e:
+                raise ValueError(f"{op}: the {kind} '{o.name}' ({type(o).__name__}) cannot be serialized: {e} "
+                                 "(or save the weights with save_weights)") from e
+        todo.extend(o.__dict__.get("_tracked", ()))
+        todo.extend(o.__dict__.get("_layer_list", ()))

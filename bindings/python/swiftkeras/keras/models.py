@@ -466,18 +466,26 @@ class Model(_layers.Layer):
             raise NotImplementedError(f"save: argument `{k}`={v!r} is not supported")
         if not overwrite and _os.path.exists(_os.fspath(filepath)):
             raise OSError(f"save: '{_os.fspath(filepath)}' exists and overwrite=False")
+        _serialization.check_serializable(self, "save")
         _native.model_save(self._model, filepath)
 
     def __reduce__(self):
         """Pickling through the core's serialization: the pickle holds the bytes of the file
-        ``save`` writes (config, weights, compile config), and unpickling is ``load_model`` of
-        them. Models ``save`` cannot serialize (custom layers or losses) raise its ValueError."""
+        ``save`` writes (config, weights, compile config) and the model's custom classes (by
+        reference: they must be defined at module level), and unpickling is ``load_model`` of
+        them. Models ``save`` cannot serialize raise its ValueError."""
         import tempfile
+        _serialization.check_serializable(self, "pickle")
+        classes = _serialization.custom_classes(self)
+        for cls in classes.values():
+            if "<locals>" in cls.__qualname__:
+                raise ValueError(f"pickle: the custom class {cls.__qualname__} is defined inside a function and "
+                                 "cannot be pickled (define it at module level)")
         with tempfile.TemporaryDirectory(prefix="swiftkeras-pickle-") as d:
             path = _os.path.join(d, "model.keras")
             _native.model_save(self._model, path)
             with open(path, "rb") as f:
-                return (_model_from_bytes, (f.read(),))
+                return (_model_from_bytes, (f.read(), classes or None))
 
     @property
     def trainable_weights(self):
@@ -623,14 +631,14 @@ def save_model(model, filepath, overwrite=True, save_format=None, **kwargs):
     return model.save(filepath, overwrite=overwrite, save_format=save_format, **kwargs)
 
 
-def _model_from_bytes(data):
-    """A model from the bytes of a saved model file (Model.__reduce__)."""
+def _model_from_bytes(data, custom_objects=None):
+    """A model from the bytes of a saved model file (Model.__reduce__) and its custom classes."""
     import tempfile
     with tempfile.TemporaryDirectory(prefix="swiftkeras-pickle-") as d:
         path = _os.path.join(d, "model.keras")
         with open(path, "wb") as f:
             f.write(data)
-        return load_model(path)
+        return load_model(path, custom_objects=custom_objects)
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
