@@ -37,7 +37,7 @@ final class SerializationTests: XCTestCase {
         let nested = text.split(separator: "\n").filter { $0.contains("└ ") }
         XCTAssertEqual(nested.count, 2)
         XCTAssertTrue(nested[1].contains(" N "))
-        XCTAssertFalse(outer.summary().contains("└"))
+        XCTAssertFalse(outer.summary().contains("│ └ "))
     }
 
     func testModelDirectory() throws {
@@ -77,7 +77,10 @@ final class SerializationTests: XCTestCase {
         XCTAssertEqual(mb.name, "mobilenetv2_1.00_96")
         let small = try Applications.model(named: "VGG19", configJSON: #"{"input_shape": [32, 32, 3], "classes": 10, "classifier_activation": null}"#)
         XCTAssertEqual(small.countParams(), 38_947_914)
-        assertError(.unimplemented, containing: ["not downloaded"]) {
+        assertError(.invalidArgument, containing: ["alpha must be in (0, 1000]"]) {
+            try Applications.model(named: "MobileNetV2", configJSON: #"{"alpha": 1e300}"#)
+        }
+                assertError(.unimplemented, containing: ["not downloaded"]) {
             try Applications.model(named: "ResNet50", configJSON: #"{"weights": "imagenet"}"#)
         }
     }

@@ -257,8 +257,8 @@ public enum Applications {
 
     /// tf.keras 2's MobileNetV2 (named "mobilenetv2_<alpha>_<rows>").
     static func mobileNetV2(_ o: ApplicationOptions) throws -> Model {
-        if !(o.alpha > 0) {
-            throw SwiftKerasError(.invalidArgument, "MobileNetV2: alpha must be positive, got \(o.alpha)")
+        if !(o.alpha > 0 && o.alpha <= 1000) {
+            throw SwiftKerasError(.invalidArgument, "MobileNetV2: alpha must be in (0, 1000], got \(o.alpha)")
         }
         var defaultSize = 224
         if let s = o.inputShape, s.count == 3, s[0] == s[1], [96, 128, 160, 192, 224].contains(s[0]) { defaultSize = s[0] }
