@@ -5,7 +5,8 @@
 
 import Glibc
 
-/// The SwiftKeras model directory (`model.save("path/without/extension")`).
+/// The SwiftKeras model directory (`model.save("path/without/extension")`): a new directory,
+/// an empty one, or one a previous save wrote.
 public enum ModelDirectory {
     /// The model file inside a model directory.
     public static let fileName = "model.safetensors"
@@ -32,12 +33,31 @@ public enum ModelDirectory {
         return !last.isEmpty && !last.contains(".")
     }
 
+    /// Whether the directory `path` has no entry but "." and "..".
+    static func isEmptyDirectory(_ path: String) -> Bool {
+        guard let dir = opendir(path) else { return false }
+        defer { closedir(dir) }
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name != "." && name != ".." { return false }
+        }
+        return true
+    }
+
     /// The model file to write for `path`: inside the directory `path` (created when missing,
-    /// permissions from the umask) when `savesAsDirectory(path)`, else `path` itself.
+    /// permissions from the umask) when `savesAsDirectory(path)`, else `path` itself. An existing
+    /// directory is written only when it is empty or already a model directory.
     ///
-    /// - Throws: `.io` naming the path when the directory cannot be created.
+    /// - Throws: `.io` naming the path when the directory cannot be created, or is a directory
+    ///   holding other files.
     static func fileForSaving(_ path: String, op: String) throws -> String {
         guard savesAsDirectory(path) else { return path }
+        let dir = path.hasSuffix("/") ? path : path + "/"
+        if isDirectory(path) && !exists(dir + fileName) && !isEmptyDirectory(path) {
+            throw SwiftKerasError(.io, "\(op): '\(path)' is a directory that is neither empty nor a SwiftKeras model directory (no \(fileName)); nothing is written into it")
+        }
         if !isDirectory(path) && mkdir(path, 0o777) != 0 {
             let code = errno
             throw FileIO.failure(op, "create the model directory", path, FileIO.errnoText(code))

@@ -84,3 +84,25 @@ def test_load_weights_returns_a_status(tmp_path):
     assert partial.expect_partial() is partial
     with pytest.raises(AssertionError, match="were not loaded"):
         partial.assert_consumed()
+
+
+@pytest.mark.parametrize("name, head, what", [("m.h5", b"\x89HDF\r\n\x1a\n", "an HDF5 file"),
+                                              ("m.keras", b"PK\x03\x04", "a zip archive")])
+def test_real_keras_files_are_named(tmp_path, name, head, what):
+    path = tmp_path / name
+    path.write_bytes(head + bytes(200))
+    with pytest.raises(OSError, match=what + ".*SwiftKeras does not read"):
+        keras.models.load_model(str(path))
+    with pytest.raises(OSError, match=what):
+        _model().load_weights(str(path))
+
+
+def test_a_directory_holding_other_files_is_not_written(tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(OSError, match="neither empty nor a SwiftKeras model directory"):
+        _model().save(str(tmp_path))
+    assert sorted(os.listdir(tmp_path)) == ["notes.txt"]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    _model().save(str(empty))
+    assert os.listdir(empty) == ["model.safetensors"]
