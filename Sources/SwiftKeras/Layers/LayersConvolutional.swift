@@ -158,7 +158,7 @@ public class BaseConv: ConvolutionLayer {
                       dilationRate: a.dilationRate, activation: a.activation, useBias: a.useBias, kernelInitializer: a.kernelInitializer,
                       biasInitializer: a.biasInitializer, kernelRegularizer: a.kernelRegularizer,
                       biasRegularizer: a.biasRegularizer, name: base.name, dtype: base.dtype)
-        if let outputPadding, let transposed = self as? Conv2DTranspose { try transposed.setOutputPadding(outputPadding) }
+        if let outputPadding, let transposed = self as? ConvTranspose { try transposed.setOutputPadding(outputPadding) }
         try base.finish(r, self)
     }
 
@@ -177,7 +177,7 @@ public class BaseConv: ConvolutionLayer {
     }
 
     func convolve(_ x: Tensor, _ k: Tensor) throws -> Tensor {
-        throw SwiftKerasError(.unimplemented, "BaseConv: convolve is implemented by Conv1D, Conv2D and Conv2DTranspose")
+        throw SwiftKerasError(.unimplemented, "BaseConv: convolve is implemented by each convolution class")
     }
 
     public override func call(_ x: Tensor, training: Bool) throws -> Tensor {
@@ -237,14 +237,23 @@ public final class Conv2D: BaseConv {
     }
 }
 
-/// Transposed 2-D convolution (Keras `Conv2DTranspose`): kernel `(kh, kw, filters, inChannels)`,
-/// output size per dimension `input · stride + max(k − stride, 0)` (valid) or `input · stride`
-/// (same); with `outputPadding` p (Keras `output_padding`, each < its stride) it is
-/// `(input − 1) · stride + k − 2·pad + p`, pad = k // 2 (same) or 0 (valid), k the dilated
-/// kernel size (Keras `deconv_output_length`).
-public final class Conv2DTranspose: BaseConv {
-    override class var convolution: (className: String, rank: Int, transposed: Bool) { ("Conv2DTranspose", 2, true) }
+/// 3-D convolution over `(batch, d1, d2, d3, channels)` (Keras `Conv3D`); `kernelSize`,
+/// `strides` and `dilationRate` take 1 or 3 values.
+public final class Conv3D: BaseConv {
+    override class var convolution: (className: String, rank: Int, transposed: Bool) { ("Conv3D", 3, false) }
 
+    override func convolve(_ x: Tensor, _ k: Tensor) throws -> Tensor {
+        try conv3d(x, k, strides: strides, padding: padding, dilationRate: dilationRate)
+    }
+}
+
+/// A transposed convolution over 1, 2 or 3 spatial dimensions (the shared part of Keras
+/// `Conv1DTranspose`, `Conv2DTranspose` and `Conv3DTranspose`): kernel `kernelSize + (filters,
+/// inChannels)`, output size per dimension `input · stride + max(k − stride, 0)` (valid) or
+/// `input · stride` (same); with `outputPadding` p (Keras `output_padding`, each < its stride) it
+/// is `(input − 1) · stride + k − 2·pad + p`, pad = k // 2 (same) or 0 (valid), k the dilated
+/// kernel size (Keras `deconv_output_length`).
+public class ConvTranspose: BaseConv {
     /// The extra rows and columns of the output (Keras `output_padding`), or nil.
     public private(set) var outputPadding: [Int]?
 
@@ -254,7 +263,7 @@ public final class Conv2DTranspose: BaseConv {
         guard let padding else { outputPadding = nil; return }
         let p = try windowParameter(padding, rank, "output_padding", layer: Self.className, allowZero: true)
         if let i = (0..<rank).first(where: { p[$0] >= strides[$0] }) {
-            throw SwiftKerasError.invalid("Conv2DTranspose: strides \(strides) must be greater than output padding \(p) (dimension \(i))")
+            throw SwiftKerasError.invalid("\(Self.className): strides \(strides) must be greater than output padding \(p) (dimension \(i))")
         }
         outputPadding = p
     }
@@ -279,9 +288,34 @@ public final class Conv2DTranspose: BaseConv {
     }
 
     override func convolve(_ x: Tensor, _ k: Tensor) throws -> Tensor {
-        try conv2dTranspose(x, k, outputShape: try computeOutputShape(x.shape), strides: strides,
-                            padding: padding, dilationRate: dilationRate)
+        let out = try computeOutputShape(x.shape)
+        switch rank {
+        case 1:
+            // (B, L, C) as (B, 1, L, C) with a (1, k) kernel.
+            let y = try conv2dTranspose(x.expandingDims(at: 1), k.expandingDims(at: 0), outputShape: [out[0], 1, out[1], out[2]],
+                                        strides: [1, strides[0]], padding: padding, dilationRate: [1, dilationRate[0]])
+            return try y.squeezed(axes: [1])
+        case 2:
+            return try conv2dTranspose(x, k, outputShape: out, strides: strides, padding: padding, dilationRate: dilationRate)
+        default:
+            return try conv3dTranspose(x, k, outputShape: out, strides: strides, padding: padding, dilationRate: dilationRate)
+        }
     }
+}
+
+/// Transposed 1-D convolution over `(batch, steps, channels)` (Keras `Conv1DTranspose`; see `ConvTranspose`).
+public final class Conv1DTranspose: ConvTranspose {
+    override class var convolution: (className: String, rank: Int, transposed: Bool) { ("Conv1DTranspose", 1, true) }
+}
+
+/// Transposed 2-D convolution (Keras `Conv2DTranspose`; see `ConvTranspose`).
+public final class Conv2DTranspose: ConvTranspose {
+    override class var convolution: (className: String, rank: Int, transposed: Bool) { ("Conv2DTranspose", 2, true) }
+}
+
+/// Transposed 3-D convolution (Keras `Conv3DTranspose`; see `ConvTranspose`).
+public final class Conv3DTranspose: ConvTranspose {
+    override class var convolution: (className: String, rank: Int, transposed: Bool) { ("Conv3DTranspose", 3, true) }
 }
 
 /// What DepthwiseConv2D and SeparableConv2D share: a 2-D depthwise kernel
