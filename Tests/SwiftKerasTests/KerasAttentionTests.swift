@@ -83,6 +83,19 @@ final class KerasAttentionTests: XCTestCase {
                        [[-1, 4, 5], [-1, 2, 4, 3]])
     }
 
+    func testMultiHeadAttentionWithInputMasksMatchesTFKeras() throws {
+        // tf.keras 2 with query._keras_mask and value._keras_mask set, an attention mask and causal.
+        let q = try attentionFill([2, 4, 5], 1), v = try attentionFill([2, 3, 6], 2)
+        let l = try MultiHeadAttention(numHeads: 2, keyDim: 3)
+        _ = try l([q, v])
+        try fillAttentionWeights(l)
+        let outs = try l.outputs([q, v, try attentionMask([2, 4, 3], 0), try attentionMask([2, 4], 1), try attentionMask([2, 3], 2)],
+                                 arguments: attentionRoles(["query", "value", "attention_mask", "query_mask", "value_mask"],
+                                                           ["return_attention_scores": .bool(true), "use_causal_mask": .bool(true)]))
+        check(outs[0], [2, 4, 5], .float32, AttentionReference.values("mha_keras_masks", "out"), tol: 1e-5, "output")
+        check(outs[1], [2, 2, 4, 3], .float32, AttentionReference.values("mha_keras_masks", "scores"), tol: 1e-5, "scores")
+    }
+
     func testMultiHeadAttentionKeyCausalValueDimOutputShapeMatchTFKeras() throws {
         let q = try attentionFill([2, 4, 5], 3), v = try attentionFill([2, 3, 6], 4), k = try attentionFill([2, 3, 2], 5)
         let l = try MultiHeadAttention(numHeads: 2, keyDim: 3, valueDim: 4, outputShape: [7])

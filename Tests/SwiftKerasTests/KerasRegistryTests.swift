@@ -65,7 +65,7 @@ final class KerasRegistryTests: XCTestCase {
         case (.layer, "RepeatVector"): return #"{"n": 2}"#
         case (.layer, "Dot"): return #"{"axes": [2, 1]}"#
         case (.layer, "Conv1D"), (.layer, "Conv2D"), (.layer, "Conv2DTranspose"), (.layer, "SeparableConv2D"),
-             (.layer, "Conv3D"), (.layer, "Conv1DTranspose"), (.layer, "Conv3DTranspose"):
+             (.layer, "Conv3D"), (.layer, "Conv1DTranspose"), (.layer, "Conv3DTranspose"), (.layer, "SeparableConv1D"):
             return #"{"filters": 2, "kernel_size": 3}"#
         case (.layer, "DepthwiseConv2D"): return #"{"kernel_size": 3}"#
         case (.layer, "Embedding"): return #"{"input_dim": 5, "output_dim": 2}"#

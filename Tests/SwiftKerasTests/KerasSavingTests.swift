@@ -265,6 +265,8 @@ final class KerasSavingTests: XCTestCase {
             try Conv3D(filters: 2, kernelSize: [2, 3, 2], strides: [1, 2, 1], padding: .same, name: "c3"),
             try Conv1DTranspose(filters: 3, kernelSize: [3], strides: [2], name: "c1t"),
             try Conv3DTranspose(filters: 2, kernelSize: [2], strides: [2], padding: .same, name: "c3t"),
+            try SeparableConv1D(filters: 4, kernelSize: 3, padding: .causal, depthMultiplier: 2, dilationRate: 2,
+                                depthwiseRegularizer: try L1(0.1), name: "sep1"),
         ]
     }
 

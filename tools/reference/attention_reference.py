@@ -62,6 +62,15 @@ o, s = l(q, v, return_attention_scores=True)
 cases["mha_axes"] = dict(out=flat(o), scores=flat(s), out_shape=list(o.shape), scores_shape=list(s.shape),
                          weight_shapes=[list(w.shape) for w in l.get_weights()])
 
+# MHA with the masks tf.keras 2 reads from its inputs' _keras_mask, an attention mask and causal
+q, v = tf.constant(fill((2, 4, 5), 1)), tf.constant(fill((2, 3, 6), 2))
+q._keras_mask, v._keras_mask = tf.constant(mask((2, 4), 1)), tf.constant(mask((2, 3), 2))
+l = keras.layers.MultiHeadAttention(num_heads=2, key_dim=3)
+l(q, v)
+set_weights(l)
+o, s = l(q, v, attention_mask=mask((2, 4, 3), 0), return_attention_scores=True, use_causal_mask=True)
+cases["mha_keras_masks"] = dict(out=flat(o), scores=flat(s))
+
 # Attention dot with scale, masks, causal
 q, v, k = fill((2, 4, 3), 8), fill((2, 5, 3), 9), fill((2, 5, 3), 10)
 qm, vm = mask((2, 4), 1), mask((2, 5), 2)

@@ -98,9 +98,11 @@ func causalAttentionMask(rows: Int, columns: Int, leading: Int) throws -> Tensor
 /// `value/bias`, `attention_output/kernel (heads, valueDim, outputShape...)`,
 /// `attention_output/bias (outputShape...)` (no biases when `useBias` is false).
 ///
-/// Inputs (see the file's comment): roles "query", "value", "key" (default: the value) and
-/// "attention_mask" (shape `(B, T, S)`, broadcast over the heads; nonzero = attend); outputs the
-/// attention output and, with `return_attention_scores`, the scores `(B, heads, T, S)`.
+/// Inputs (see the file's comment): roles "query", "value", "key" (default: the value),
+/// "attention_mask" (shape `(B, T, S)`, broadcast over the heads; nonzero = attend) and the
+/// masks tf.keras 2 reads from its inputs' `_keras_mask`: "query_mask" `(B, T)`, "value_mask"
+/// and "key_mask" `(B, S)`; outputs the attention output and, with `return_attention_scores`,
+/// the scores `(B, heads, T, S)`.
 public final class MultiHeadAttention: Layer {
     public let numHeads: Int
     public let keyDim: Int
@@ -122,7 +124,7 @@ public final class MultiHeadAttention: Layer {
     public private(set) var valueShape: [Int]?
     var projections: [(kernel: Variable, bias: Variable?)] = []
 
-    static let roles = ["query", "value", "key", "attention_mask"]
+    static let roles = ["query", "value", "key", "attention_mask", "query_mask", "value_mask", "key_mask"]
 
     /// Creates the layer (tf.keras 2 defaults: `valueDim` = `keyDim`, no dropout, biases,
     /// glorot_uniform kernels, zero biases).
@@ -221,12 +223,16 @@ public final class MultiHeadAttention: Layer {
         if query.rank != queryShape?.count || key.rank != query.rank || value.rank != query.rank {
             throw SwiftKerasError.invalid("MultiHeadAttention '\(name)': inputs of shapes \(formatShape(query.shape)), \(formatShape(value.shape)), \(formatShape(key.shape)) do not match the ranks the layer was built for")
         }
-        // The mask: the attention mask, and-ed with the causal mask (tf.keras 2 `_compute_attention_mask`).
-        var mask = call.tensors["attention_mask"]
-        if call.causal {
-            let causal = try causalAttentionMask(rows: query.shape[1], columns: value.shape[1], leading: 1)
-            mask = try mask.map { try $0.cast(to: .bool).logicalAnd(causal) } ?? causal
+        // The mask (tf.keras 2 `_compute_attention_mask`): the query mask (B, T, 1), value and key
+        // masks (B, 1, S) and the causal mask and-ed together, then with the attention mask.
+        var auto: Tensor? = try call.tensors["query_mask"].map { try $0.cast(to: .bool).expandingDims(at: 2) }
+        func and(_ m: Tensor) throws { auto = try auto.map { try $0.logicalAnd(m) } ?? m }
+        for role in ["value_mask", "key_mask"] {
+            if let m = call.tensors[role] { try and(try m.cast(to: .bool).expandingDims(at: 1)) }
         }
+        if call.causal { try and(try causalAttentionMask(rows: query.shape[1], columns: value.shape[1], leading: 1)) }
+        var mask = call.tensors["attention_mask"]
+        if let auto { mask = try mask.map { try $0.cast(to: .bool).logicalAnd(auto) } ?? auto }
         let q = try project(query, projections[0], bound: 1) * (1.0 / Double(keyDim).squareRoot())
         let k = try project(key, projections[1], bound: 1)
         let v = try project(value, projections[2], bound: 1)

@@ -466,13 +466,7 @@ public final class SeparableConv2D: DepthwiseConvolutionLayer {
 
     /// The layer's config (see `Layer.getConfig()`).
     public override func getConfig() throws -> ConfigValue {
-        try convolutionConfig([
-            "filters": .int(filters), "depth_multiplier": .int(depthMultiplier),
-            "depthwise_initializer": try .initializer(depthwiseInitializer),
-            "pointwise_initializer": try .initializer(pointwiseInitializer),
-            "depthwise_regularizer": try .regularizer(depthwiseRegularizer),
-            "pointwise_regularizer": try .regularizer(pointwiseRegularizer),
-        ])
+        try convolutionConfig(try separableKeys())
     }
 }
 
@@ -490,6 +484,104 @@ extension SeparableConv2D: KerasSerializable {
                       depthwiseRegularizer: a.depthwiseRegularizer, pointwiseRegularizer: a.pointwiseRegularizer,
                       biasRegularizer: a.biasRegularizer, name: base.name, dtype: base.dtype)
         try base.finish(r, self)
+    }
+}
+
+/// Separable 1-D convolution over `(batch, steps, channels)` (tf.keras 2 `SeparableConv1D`): a
+/// depthwise convolution (`(k, inChannels, depthMultiplier)`) then a pointwise one
+/// (`(1, inChannels · depthMultiplier, filters)`), bias of `filters`; padding valid, same or causal.
+/// Computed as tf.keras 2 does, as a 2-D separable convolution over `(batch, 1, steps, channels)`.
+public final class SeparableConv1D: ConvolutionLayer {
+    public let filters: Int
+    public let depthMultiplier: Int
+    public let depthwiseInitializer: Initializer, pointwiseInitializer: Initializer
+    public let depthwiseRegularizer: Regularizer?, pointwiseRegularizer: Regularizer?
+    public private(set) var depthwiseKernel: Variable?, pointwiseKernel: Variable?
+
+    /// "SeparableConv1D".
+    public static var className: String { "SeparableConv1D" }
+
+    /// Creates the layer (tf.keras 2 defaults: stride 1, valid padding, glorot_uniform kernels, zero bias).
+    public init(filters: Int, kernelSize: Int, strides: Int = 1, padding: Padding = .valid, depthMultiplier: Int = 1,
+                dilationRate: Int = 1, activation: ActivationFunction = .linear, useBias: Bool = true,
+                depthwiseInitializer: Initializer = GlorotUniform(), pointwiseInitializer: Initializer = GlorotUniform(),
+                biasInitializer: Initializer = Zeros(), depthwiseRegularizer: Regularizer? = nil,
+                pointwiseRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
+                name: String? = nil, dtype: DTypePolicy? = nil) throws {
+        let l = Self.className
+        self.filters = try positiveArgument(filters, "filters", layer: l)
+        self.depthMultiplier = try positiveArgument(depthMultiplier, "depth_multiplier", layer: l)
+        let window = try convolutionWindow([kernelSize], [strides], [dilationRate], rank: 1, layer: l)
+        (self.depthwiseInitializer, self.pointwiseInitializer) = (depthwiseInitializer, pointwiseInitializer)
+        (self.depthwiseRegularizer, self.pointwiseRegularizer) = (depthwiseRegularizer, pointwiseRegularizer)
+        super.init(rank: 1, window: window, padding: padding, activation: activation, useBias: useBias,
+                   biasInitializer: biasInitializer, biasRegularizer: biasRegularizer, activityRegularizer: nil,
+                   name: name, dtype: dtype, trainable: true, inputShape: nil)
+    }
+
+    public override func build(inputShape: [Int]) throws {
+        try checkInputRank(inputShape, 3, knownChannels: true)
+        let c = inputShape[2]
+        depthwiseKernel = try addWeight(name: "depthwise_kernel", shape: kernelSize + [c, depthMultiplier],
+                                        initializer: depthwiseInitializer, regularizer: depthwiseRegularizer)
+        pointwiseKernel = try addWeight(name: "pointwise_kernel", shape: [1, c * depthMultiplier, filters],
+                                        initializer: pointwiseInitializer, regularizer: pointwiseRegularizer)
+        try buildBias(units: filters)
+    }
+
+    public override func call(_ x: Tensor, training: Bool) throws -> Tensor {
+        guard let depthwiseKernel, let pointwiseKernel else { throw SwiftKerasError(.runtime, "Layer '\(name)': called before build") }
+        try checkInputRank(x.shape, 3)
+        try checkLastDimension(x, depthwiseKernel.shape[1])
+        var input = x
+        if padding == .causal { input = try x.padded([(0, 0), (dilationRate[0] * (kernelSize[0] - 1), 0), (0, 0)]) }
+        let y = try separableConv2d(input.expandingDims(at: 1), depthwiseKernel: try read(depthwiseKernel).expandingDims(at: 0),
+                                    pointwiseKernel: try read(pointwiseKernel).expandingDims(at: 0),
+                                    strides: [1, strides[0]], padding: padding == .causal ? .valid : padding,
+                                    dilationRate: [1, dilationRate[0]])
+        return try biasAndActivation(try y.squeezed(axes: [1]), bias, activation)
+    }
+
+    public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] {
+        try outputShape(inputShape, channels: filters)
+    }
+
+    /// The layer's config (tf.keras 2 `SeparableConv1D.get_config`).
+    public override func getConfig() throws -> ConfigValue { try convolutionConfig(try separableKeys()) }
+}
+
+/// SeparableConv1D and SeparableConv2D: the config keys they add to a convolution's.
+protocol SeparableConvolution {
+    var filters: Int { get }; var depthMultiplier: Int { get }
+    var depthwiseInitializer: Initializer { get }; var pointwiseInitializer: Initializer { get }
+    var depthwiseRegularizer: Regularizer? { get }; var pointwiseRegularizer: Regularizer? { get }
+}
+
+extension SeparableConvolution {
+    /// "filters", "depth_multiplier" and the depthwise and pointwise initializers and regularizers.
+    func separableKeys() throws -> [String: ConfigValue] {
+        ["filters": .int(filters), "depth_multiplier": .int(depthMultiplier),
+         "depthwise_initializer": try .initializer(depthwiseInitializer),
+         "pointwise_initializer": try .initializer(pointwiseInitializer),
+         "depthwise_regularizer": try .regularizer(depthwiseRegularizer),
+         "pointwise_regularizer": try .regularizer(pointwiseRegularizer)]
+    }
+}
+
+extension SeparableConv1D: SeparableConvolution {}
+extension SeparableConv2D: SeparableConvolution {}
+
+extension SeparableConv1D: ConfigurableLayer {
+    /// Builds the layer from its config ("filters" and "kernel_size" required).
+    convenience init(reading r: inout ConfigReader, base: LayerBaseArguments) throws {
+        let filters = try r.requiredInt("filters")
+        let a = try DepthwiseArguments(&r, separable: true, rank: 1)
+        try self.init(filters: filters, kernelSize: a.kernelSize[0], strides: a.strides[0], padding: a.padding,
+                      depthMultiplier: a.depthMultiplier, dilationRate: a.dilationRate[0], activation: a.activation,
+                      useBias: a.useBias, depthwiseInitializer: a.depthwiseInitializer,
+                      pointwiseInitializer: a.pointwiseInitializer, biasInitializer: a.biasInitializer,
+                      depthwiseRegularizer: a.depthwiseRegularizer, pointwiseRegularizer: a.pointwiseRegularizer,
+                      biasRegularizer: a.biasRegularizer, name: base.name, dtype: base.dtype)
     }
 }
 
@@ -535,13 +627,13 @@ struct DepthwiseArguments {
     let depthwiseInitializer: Initializer, pointwiseInitializer: Initializer, biasInitializer: Initializer
     let depthwiseRegularizer: Regularizer?, pointwiseRegularizer: Regularizer?, biasRegularizer: Regularizer?
 
-    init(_ r: inout ConfigReader, separable: Bool) throws {
-        kernelSize = try r.requiredTuple("kernel_size", count: 2)
+    init(_ r: inout ConfigReader, separable: Bool, rank: Int = 2) throws {
+        kernelSize = try r.requiredTuple("kernel_size", count: rank)
         try r.dataFormat()
-        strides = try r.tuple("strides", count: 2) ?? [1, 1]
+        strides = try r.tuple("strides", count: rank) ?? Array(repeating: 1, count: rank)
         padding = try r.padding("padding", .valid)
         depthMultiplier = try r.int("depth_multiplier", 1)
-        dilationRate = try r.tuple("dilation_rate", count: 2) ?? [1, 1]
+        dilationRate = try r.tuple("dilation_rate", count: rank) ?? Array(repeating: 1, count: rank)
         activation = try r.activation("activation", .linear)
         useBias = try r.bool("use_bias", true)
         depthwiseInitializer = try r.initializer("depthwise_initializer", GlorotUniform())

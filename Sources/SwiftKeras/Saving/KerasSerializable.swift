@@ -85,7 +85,7 @@ public enum KerasRegistry {
             GaussianNoise.self, GaussianDropout.self, AlphaDropout.self, SpatialDropout1D.self, SpatialDropout2D.self,
             SpatialDropout3D.self, ActivityRegularization.self, UnitNormalization.self, GroupNormalization.self,
             MaxPooling3D.self, AveragePooling3D.self, GlobalAveragePooling3D.self, GlobalMaxPooling3D.self,
-            Conv3D.self, Conv1DTranspose.self, Conv3DTranspose.self,
+            Conv3D.self, Conv1DTranspose.self, Conv3DTranspose.self, SeparableConv1D.self,
         ],
         .loss: [
             Losses.MeanSquaredError.self, Losses.MeanAbsoluteError.self, Losses.MeanAbsolutePercentageError.self,

@@ -324,6 +324,7 @@ _BUILTINS = {
     **dict.fromkeys(("Conv1D", "Conv2D", "Conv2DTranspose", "SeparableConv2D", "Conv3D", "Conv1DTranspose",
                      "Conv3DTranspose"), _CONV),
     "DepthwiseConv2D": ("kernel_size", "strides", "padding", "depth_multiplier"),
+    "SeparableConv1D": _CONV,
     **dict.fromkeys(("MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D"), _POOL),
     "ZeroPadding2D": ("padding",),
     "UpSampling2D": ("size",),
@@ -472,9 +473,10 @@ AvgPool1D = globals()["AveragePooling1D"]
 AvgPool2D = globals()["AveragePooling2D"]
 Convolution2D = globals()["Conv2D"]
 Convolution3D = globals()["Conv3D"]
+SeparableConvolution1D = globals()["SeparableConv1D"]
 MaxPool3D = globals()["MaxPooling3D"]
 AvgPool3D = globals()["AveragePooling3D"]
-__all__ += ["MaxPool1D", "MaxPool2D", "AvgPool1D", "AvgPool2D", "Convolution2D", "Convolution3D", "MaxPool3D", "AvgPool3D"]
+__all__ += ["MaxPool1D", "MaxPool2D", "AvgPool1D", "AvgPool2D", "Convolution2D", "Convolution3D", "SeparableConvolution1D", "MaxPool3D", "AvgPool3D"]
 
 
 # The functional forms of the merge layers (tf.keras `layers.add(inputs, **kwargs)`, ...): the
