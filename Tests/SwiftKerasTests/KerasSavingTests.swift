@@ -250,6 +250,9 @@ final class KerasSavingTests: XCTestCase {
             try ThresholdedReLU(theta: 0.5, name: "thr"),
             try ZeroPadding1D(padding: (1, 2), name: "zp1"), try Cropping1D(cropping: (2, 0), name: "crop1"),
             try Cropping2D(cropping: ((1, 0), (2, 3)), name: "crop2"), try UpSampling1D(size: 3, name: "up1"),
+            Masking(maskValue: -1, name: "masking"), try TimeDistributed(try Dense(units: 3), name: "td"),
+            try Bidirectional(try GRU(units: 2, returnSequences: true), mergeMode: nil,
+                              backwardLayer: try GRU(units: 2, returnSequences: true, goBackwards: true), name: "bidi"),
         ]
     }
 
