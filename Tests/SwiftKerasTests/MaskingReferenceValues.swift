@@ -1,5 +1,5 @@
-// Generated from tf.keras 2 (TF 2.21, TF_USE_LEGACY_KERAS=1) by the script in
-// Tests/SwiftKerasTests/KerasMaskingTests.swift's header; do not edit by hand.
+// Generated from tf.keras 2 (TF 2.21, TF_USE_LEGACY_KERAS=1) by tools/golden/record_masking.py;
+// do not edit by hand.
 
 /// The masked input (2, 5, 2): sample 0's steps 3, 4 and sample 1's steps 0, 2 are all zeros.
 let maskedReferenceInput: [Double] = [0.520735502243042, 0.5899540185928345, 0.5928596258163452, 0.5290589332580566, 0.4071871340274811, 0.24373900890350342, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, -0.2733827233314514, -0.12786194682121277, 0.0, 0.0, 0.3973187506198883, 0.5225667357444763, 0.5906222462654114, 0.5922743678092957]

@@ -89,6 +89,7 @@ class Layer:
     """
 
     _class_name = None   # a built-in class name: the layer is made by sk_layer_create
+    _keeps_none = ()     # config keys whose None is a value (Bidirectional's merge_mode)
 
     def __init__(self, trainable=True, name=None, dtype=None, input_shape=None,
                  batch_input_shape=None, **kwargs):
@@ -107,7 +108,7 @@ class Layer:
         if self._class_name is None:
             self._handle = self._make_custom(name)
         else:
-            config = {k: v for k, v in kwargs.items() if v is not None}
+            config = {k: v for k, v in kwargs.items() if v is not None or k in self._keeps_none}
             if name is not None:
                 config["name"] = name
             if dtype is not None:
@@ -211,9 +212,7 @@ class Layer:
         return v
 
     # -- calling ---------------------------------------------------------------------------
-    def __call__(self, inputs, *args, training=None, **kwargs):
-        if kwargs.get("mask", 0) is None:   # mask=None is Keras' default: nothing to pass on
-            del kwargs["mask"]
+    def __call__(self, inputs, *args, training=None, mask=None, **kwargs):
         if args or kwargs:
             raise NotImplementedError(f"{type(self).__name__}.__call__: the arguments "
                                       f"{[f'#{i + 1} positional' for i in range(len(args))] + sorted(kwargs)} "
@@ -221,6 +220,9 @@ class Layer:
         if isinstance(inputs, KerasTensor) or (
                 isinstance(inputs, (list, tuple)) and inputs and all(isinstance(e, KerasTensor) for e in inputs)):
             ins = [inputs] if isinstance(inputs, KerasTensor) else list(inputs)
+            if mask is not None:
+                raise NotImplementedError(f"{type(self).__name__}.__call__: mask= on symbolic tensors is not "
+                                          "supported (masks made by layers propagate through models)")
             hist = []
             for k in ins:
                 hist.extend(l for l in k._layers if not any(l is h for h in hist))
@@ -230,7 +232,7 @@ class Layer:
             self.built = True
             return outs[0] if len(outs) == 1 else outs
         ins = list(inputs) if _is_tensorlike_seq(inputs) else [inputs]
-        outs = _native.layer_call_multi(self._handle, ins, bool(training))
+        outs = _recurrent.call_masked(self._handle, ins, mask, training)
         self.built = True
         return outs[0] if len(outs) == 1 else outs
 
@@ -321,6 +323,7 @@ _BUILTINS = {
     "ZeroPadding2D": ("padding",),
     "UpSampling2D": ("size",),
     "Embedding": ("input_dim", "output_dim"),
+    "Masking": ("mask_value",),
     "SimpleRNN": ("units", "activation"),
     **dict.fromkeys(("LSTM", "GRU"), ("units", "activation", "recurrent_activation")),
     "Concatenate": ("axis",),
@@ -421,8 +424,6 @@ class _Recurrent:
     (``stateful=True``). ``return_state=True`` returns ``[output] + states`` from any call."""
 
     def __call__(self, inputs, *args, initial_state=None, training=None, mask=None, constants=None, **kwargs):
-        if mask is not None:
-            raise NotImplementedError(f"{type(self).__name__}: the mask argument is not supported")
         if constants is not None:
             raise NotImplementedError(f"{type(self).__name__}: the constants argument is not supported")
         if args or kwargs:
@@ -431,7 +432,7 @@ class _Recurrent:
         if initial_state is not None:
             states = list(initial_state) if isinstance(initial_state, (list, tuple)) else [initial_state]
             inputs = [inputs] + states
-        return Layer.__call__(self, inputs, training=training)
+        return Layer.__call__(self, inputs, training=training, mask=mask)
 
     def reset_states(self, states=None):
         """Forgets a stateful layer's states (zeros at the next call), or sets them to ``states``."""
@@ -474,3 +475,8 @@ def _merge_function(cls_name):
 for _n in ("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Dot"):
     globals()[_snake(_n)] = _merge_function(_n)
     __all__.append(_snake(_n))
+
+
+from . import _recurrent  # noqa: E402  (masks on eager calls; the RNN wrappers)
+from ._recurrent import Bidirectional, TimeDistributed  # noqa: E402
+__all__ += ["Bidirectional", "TimeDistributed"]
