@@ -143,6 +143,16 @@ public func sk_layer_call_masked(_ layer: OpaquePointer?, _ inputs: UnsafePointe
 }
 
 @c @implementation
+public func sk_layer_supports_masking(_ layer: OpaquePointer?, _ set: UInt8, _ value: UInt8,
+                                      _ out: UnsafeMutablePointer<UInt8>?) -> Int32 {
+    status {
+        let l = try unwrap(layer, "sk_layer_supports_masking", "layer", as: Layer.self)
+        if set != 0 { l.supportsMasking = value != 0 }
+        out?.pointee = l.supportsMasking ? 1 : 0
+    }
+}
+
+@c @implementation
 public func sk_layer_reset_states(_ layer: OpaquePointer?, _ states: UnsafePointer<OpaquePointer?>?, _ n: Int32) -> Int32 {
     status {
         let l = try unwrap(layer, "sk_layer_reset_states", "layer", as: Layer.self)

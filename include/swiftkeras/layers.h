@@ -89,6 +89,12 @@ int32_t sk_layer_call_masked(sk_layer *layer, const sk_tensor *const *inputs, co
                              int32_t n_inputs, uint8_t training, sk_tensor **out, sk_tensor **out_masks,
                              int32_t capacity, int32_t *count);
 
+/* Whether the layer passes its input mask on to its output (tf.keras 2 `supports_masking`; a
+ * custom layer starts without, the built-in layers Keras lets masks through start with): when
+ * set is nonzero it becomes value != 0; then *out (may be NULL) receives it. Errors:
+ * SK_ERR_INVALID_HANDLE. */
+int32_t sk_layer_supports_masking(sk_layer *layer, uint8_t set, uint8_t value, uint8_t *out);
+
 /* Resets the states of a stateful recurrent layer (`reset_states()`), or of every stateful layer
  * of a model (sk_model_as_layer): n == 0 sets them to zeros; otherwise states[0..n) become its
  * states (h, or h and c for LSTM; shape (batch, units)). Errors: SK_ERR_INVALID_ARG (values for a

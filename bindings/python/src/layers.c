@@ -209,6 +209,20 @@ static PyObject *k_layer_call_masked(PyObject *self SKPY_UNUSED, PyObject *args)
     if (!outs || !ms) { Py_XDECREF(outs); Py_XDECREF(ms); return NULL; }
     return Py_BuildValue("(NN)", outs, ms);
 }
+/* layer_supports_masking(layer, value=None) -> bool: reads (and with a value, first sets) it. */
+static PyObject *k_layer_supports_masking(PyObject *self SKPY_UNUSED, PyObject *args) {
+    PyObject *lc, *value = Py_None;
+    sk_layer *l = skpy_parse_handle(args, "sk_layer", "O|O", &lc, &value);
+    if (!l) return NULL;
+    int v = value == Py_None ? 0 : PyObject_IsTrue(value);
+    if (v < 0) return NULL;
+    uint8_t out = 0;
+    int32_t st = sk_layer_supports_masking(l, value != Py_None, (uint8_t)v, &out);
+    if (st) return skpy_raise_status(st);
+    return PyBool_FromLong(out);
+}
+SKPY_EXPORT(module, k_, layer_supports_masking, METH_VARARGS,
+    "layer_supports_masking(layer, value=None) -> bool.");
 SKPY_EXPORT(module, k_, layer_call_masked, METH_VARARGS,
     "layer_call_masked(layer, inputs, masks, training=False) -> ([Tensor], [Tensor or None]).");
 SKPY_EXPORT(module, k_, layer_call_symbolic_multi, METH_VARARGS,

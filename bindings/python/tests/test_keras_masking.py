@@ -178,3 +178,38 @@ def test_mask_on_symbolic_tensors_is_refused():
 
 def test_masked_configs_reach_the_core():
     assert json.loads(json.dumps(layers.Masking(mask_value=-1.0).get_config()))["mask_value"] == -1.0
+
+
+def test_masked_model_with_wrappers_saves_and_loads(tmp_path):
+    x = np.random.default_rng(0).integers(0, 6, (4, 5)).astype("int32")
+    m = keras.Sequential([keras.Input((5,), dtype="int32"), layers.Embedding(6, 3, mask_zero=True),
+                          layers.Bidirectional(layers.LSTM(4, return_sequences=True)),
+                          layers.TimeDistributed(layers.Dense(2)), layers.GlobalAveragePooling1D()])
+    p = m.predict(x, verbose=0)
+    path = str(tmp_path / "masked.safetensors")
+    m.save(path)
+    m2 = keras.models.load_model(path)
+    assert [w.name for w in m2.weights] == [w.name for w in m.weights]
+    np.testing.assert_array_equal(m2.predict(x, verbose=0), p)
+
+
+class _Identity(layers.Layer):
+    def __init__(self, passes, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = passes
+
+    def call(self, inputs):
+        return inputs
+
+
+def test_custom_layer_supports_masking_lets_the_mask_through():
+    assert layers.Dense(2).supports_masking and not layers.Flatten().supports_masking
+    emb, lstm = layers.Embedding(6, 3, mask_zero=True), layers.LSTM(4)
+    base = keras.Sequential([emb, lstm])
+    want = base.predict(TOKENS, verbose=0)
+    through = keras.Sequential([emb, _Identity(True), lstm]).predict(TOKENS, verbose=0)
+    np.testing.assert_array_equal(through, want)
+    dropped = keras.Sequential([emb, _Identity(False), lstm]).predict(TOKENS, verbose=0)
+    assert not np.allclose(dropped, want)   # tf.keras 2: a layer without supports_masking drops the mask
+    assert _Identity(True)(layers.Masking()(X))._keras_mask is not None
+    assert _Identity(False)(layers.Masking()(X))._keras_mask is None

@@ -246,6 +246,18 @@ class Layer:
         return self._trainable
 
     @property
+    def supports_masking(self):
+        """Whether the layer passes its input mask on to its output (tf.keras 2): a custom layer
+        sets it to let masks through; the built-in layers Keras lets masks through have it."""
+        return _native.layer_supports_masking(self._handle)
+
+    @supports_masking.setter
+    def supports_masking(self, value):
+        if "_handle" not in self.__dict__:
+            raise RuntimeError(f"{type(self).__name__}: set supports_masking after calling super().__init__()")
+        _native.layer_supports_masking(self._handle, bool(value))
+
+    @property
     def weights(self):
         return _native.layer_weights(self._handle, True, False)
 
