@@ -16,7 +16,8 @@ _ARGS = {
     "Dense": (3,), "Activation": ("relu",), "Dropout": (0.5,), "Reshape": ((2, 2),), "Permute": ((2, 1),),
     "RepeatVector": (3,), "Conv1D": (2, 3), "Conv2D": (2, 3), "Conv2DTranspose": (2, 3), "SeparableConv2D": (2, 3),
     "DepthwiseConv2D": (3,), "Embedding": (10, 4), "SimpleRNN": (3,), "LSTM": (3,), "GRU": (3,),
-    "Dot": (1,), "InputLayer": ((3,),),
+    "Dot": (1,), "InputLayer": ((3,),), "GaussianNoise": (0.1,), "GaussianDropout": (0.2,), "AlphaDropout": (0.2,),
+    "SpatialDropout1D": (0.2,), "SpatialDropout2D": (0.2,), "SpatialDropout3D": (0.2,),
 }
 
 
