@@ -9,7 +9,8 @@ import SwiftKerasKernels
 // process, its load-time hook (Sources/SwiftKerasKernels/host.c) sets the core type chosen from
 // the CPU's features, loads OpenBLAS and restores the environment; otherwise OpenBLAS is loaded
 // here, at the first matrix product, and picks its kernel itself (or the user's
-// OPENBLAS_CORETYPE).
+// OPENBLAS_CORETYPE) — and when that is an outdated kernel for this CPU, the kernel family is
+// selected after loading (OpenBLASCoreSwitch.swift, for the OpenBLAS build whose layout it knows).
 
 /// The BLAS functions SwiftKeras uses, resolved once from a dynamically loaded OpenBLAS.
 enum BLAS {
@@ -92,6 +93,9 @@ enum BLAS {
             return nil
         }
         for name in ["libopenblas.so.0", "libopenblas.so"] {
+            // Loaded before (by the load-time hook, or by another library of the process)?
+            let earlier = dlopen(name, RTLD_NOW | RTLD_LOCAL | RTLD_NOLOAD)
+            if let e = earlier { dlclose(e) }
             guard let h = dlopen(name, RTLD_NOW | RTLD_LOCAL) else { continue }
             guard let s = dlsym(h, "cblas_sgemm"), let d = dlsym(h, "cblas_dgemm") else {
                 dlclose(h)
@@ -101,6 +105,11 @@ enum BLAS {
             if let c = dlsym(h, "openblas_get_corename") {
                 let fn = unsafeBitCast(c, to: CoreName.self)
                 if let p = fn() { core = String(cString: p) }
+            }
+            // Ours alone and misdetecting the CPU: select the kernel family that suits it.
+            if earlier == nil, let wanted = coreTypeForCPU(), kernelIsOutdated(coreName: core, cpuCoreType: wanted),
+               let selected = OpenBLASCoreSwitch.select(h, wanted: wanted) {
+                core = selected
             }
             let qr = dlsym(h, "dgeqrf_").map { unsafeBitCast($0, to: DGeqrf.self) }
             let orgqr = dlsym(h, "dorgqr_").map { unsafeBitCast($0, to: DOrgqr.self) }
