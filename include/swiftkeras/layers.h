@@ -77,6 +77,34 @@ int32_t sk_layer_call(sk_layer *layer, const sk_tensor *const *inputs, int32_t n
 int32_t sk_layer_call_multi(sk_layer *layer, const sk_tensor *const *inputs, int32_t n_inputs,
                             uint8_t training, sk_tensor **out, int32_t capacity, int32_t *count);
 
+/* As sk_layer_call_multi, with call arguments besides the inputs as a JSON object (NULL or "{}":
+ * none): the attention layers take "inputs" (the role of each input tensor: "query", "value",
+ * "key", "attention_mask" for MultiHeadAttention; "query", "value", "key", "query_mask",
+ * "value_mask" for Attention and AdditiveAttention; default query, value[, key]),
+ * "return_attention_scores" (outputs [output, scores]) and "use_causal_mask" (booleans).
+ * Errors: those of sk_layer_call_multi; SK_ERR_INVALID_ARG (malformed JSON, roles that do not
+ * match the inputs); SK_ERR_UNIMPLEMENTED (an argument the layer does not take, named). */
+int32_t sk_layer_call_ex(sk_layer *layer, const sk_tensor *const *inputs, int32_t n_inputs,
+                         const char *arguments_json, uint8_t training, sk_tensor **out, int32_t capacity,
+                         int32_t *count);
+/* Calls a layer with its inputs' masks (tf.keras 2 `_keras_mask`: a padded step is false) and
+ * returns all outputs with their masks, as Keras does between layers: an Embedding with mask_zero
+ * or a Masking layer makes a mask, RNNs, GlobalAveragePooling1D, TimeDistributed and Bidirectional
+ * honour it, layers that support masking pass it on. masks: NULL (no masks) or n_inputs entries,
+ * each NULL or a tensor whose shape is the leading dimensions of its input (e.g. (batch, steps);
+ * nonzero = kept). out as sk_layer_call_multi; out_masks (may be NULL) receives, per output, a
+ * new bool tensor or NULL when that output has no mask. Errors: those of sk_layer_call_multi;
+ * SK_ERR_INVALID_ARG for a mask whose shape does not lead its input's. */
+int32_t sk_layer_call_masked(sk_layer *layer, const sk_tensor *const *inputs, const sk_tensor *const *masks,
+                             int32_t n_inputs, uint8_t training, sk_tensor **out, sk_tensor **out_masks,
+                             int32_t capacity, int32_t *count);
+
+/* Whether the layer passes its input mask on to its output (tf.keras 2 `supports_masking`; a
+ * custom layer starts without, the built-in layers Keras lets masks through start with): when
+ * set is nonzero it becomes value != 0; then *out (may be NULL) receives it. Errors:
+ * SK_ERR_INVALID_HANDLE. */
+int32_t sk_layer_supports_masking(sk_layer *layer, uint8_t set, uint8_t value, uint8_t *out);
+
 /* Resets the states of a stateful recurrent layer (`reset_states()`), or of every stateful layer
  * of a model (sk_model_as_layer): n == 0 sets them to zeros; otherwise states[0..n) become its
  * states (h, or h and c for LSTM; shape (batch, units)). Errors: SK_ERR_INVALID_ARG (values for a
@@ -134,6 +162,13 @@ int32_t sk_layer_call_symbolic(sk_layer *layer, const sk_keras_tensor *const *in
  * (nothing is returned, the call is still recorded). */
 int32_t sk_layer_call_symbolic_multi(sk_layer *layer, const sk_keras_tensor *const *inputs, int32_t n_inputs,
                                      sk_keras_tensor **out, int32_t capacity, int32_t *count);
+
+/* As sk_layer_call_symbolic_multi, with call arguments as a JSON object (see sk_layer_call_ex):
+ * the node keeps them for every run of the model and in the model's config. Errors: those of
+ * sk_layer_call_symbolic_multi and of sk_layer_call_ex's arguments. */
+int32_t sk_layer_call_symbolic_ex(sk_layer *layer, const sk_keras_tensor *const *inputs, int32_t n_inputs,
+                                  const char *arguments_json, sk_keras_tensor **out, int32_t capacity,
+                                  int32_t *count);
 
 /* The shape of a symbolic tensor (batch included, -1 = unknown): *ndim (may be NULL) receives
  * the rank. Errors: SK_ERR_INVALID_ARG (capacity < rank). */

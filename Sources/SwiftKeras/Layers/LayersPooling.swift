@@ -45,6 +45,9 @@ public class BasePooling: Layer {
         if rank == 2 {
             return try pool2d(x, poolSize: poolSize, strides: strides, padding: padding, mode: mode)
         }
+        if rank == 3 {
+            return try pool3d(x, poolSize: poolSize, strides: strides, padding: padding, mode: mode)
+        }
         // (B, T, C) pooled as (B, 1, T, C) with a (1, p) window.
         let y = try pool2d(x.expandingDims(at: 1), poolSize: [1, poolSize[0]], strides: [1, strides[0]],
                            padding: padding, mode: mode)
@@ -85,6 +88,21 @@ public class BasePooling2D: BasePooling {
     }
 }
 
+/// A pooling layer over `(batch, d1, d2, d3, channels)`.
+public class BasePooling3D: BasePooling {
+    /// Creates the layer; `poolSize` and `strides` take 1 or 3 values (pool (2, 2, 2), strides =
+    /// pool by default).
+    public convenience init(poolSize: [Int] = [2, 2, 2], strides: [Int]? = nil, padding: Padding = .valid,
+                            name: String? = nil, dtype: DTypePolicy? = nil) throws {
+        try self.init(window: poolSize, strides: strides, padding: padding, name: name, dtype: dtype)
+    }
+}
+
+/// Max pooling over `(batch, d1, d2, d3, channels)` (Keras `MaxPooling3D`; pool (2, 2, 2)).
+public final class MaxPooling3D: BasePooling3D { override class var pooling: Pooling { ("MaxPooling3D", 3, .max) } }
+/// Average pooling over `(batch, d1, d2, d3, channels)` (Keras `AveragePooling3D`).
+public final class AveragePooling3D: BasePooling3D { override class var pooling: Pooling { ("AveragePooling3D", 3, .average) } }
+
 /// Max pooling over steps of `(batch, steps, channels)` (Keras `MaxPooling1D`; pool 2, strides = pool).
 public final class MaxPooling1D: BasePooling1D { override class var pooling: Pooling { ("MaxPooling1D", 1, .max) } }
 /// Average pooling over steps (Keras `AveragePooling1D`).
@@ -122,6 +140,17 @@ public class BaseGlobalPooling: Layer {
         self.init(keepDims: keepDims, name: base.name, dtype: base.dtype)
     }
 
+    /// With a mask (`GlobalAveragePooling1D`, Keras): the mean over the kept steps only. The
+    /// other global poolings ignore masks, as tf.keras 2.
+    public override func callOutputs(_ inputs: [Tensor], masks: [Tensor?], training: Bool) throws -> [Tensor] {
+        guard rank == 1, average, let x = inputs.first, let mask = masks.first ?? nil else {
+            return try callOutputs(inputs, training: training)
+        }
+        try checkInputRank(x.shape, 3)
+        let m = try mask.cast(to: x.dtype).reshaped(to: [x.shape[0], x.shape[1], 1])
+        return [try (x * m).sum(alongAxes: [1], keepingDimensions: keepDims) / m.sum(alongAxes: [1], keepingDimensions: keepDims)]
+    }
+
     public override func call(_ x: Tensor, training: Bool) throws -> Tensor {
         try checkInputRank(x.shape, rank + 2)
         let axes = Array(1...rank)
@@ -142,6 +171,11 @@ public class BaseGlobalPooling: Layer {
 }
 
 extension BaseGlobalPooling: ConfigurableLayer {}
+
+/// Mean over `(batch, d1, d2, d3, channels) → (batch, channels)` (Keras `GlobalAveragePooling3D`).
+public final class GlobalAveragePooling3D: BaseGlobalPooling { override class var pooling: Pooling { ("GlobalAveragePooling3D", 3, true) } }
+/// Maximum over `(batch, d1, d2, d3, channels) → (batch, channels)` (Keras `GlobalMaxPooling3D`).
+public final class GlobalMaxPooling3D: BaseGlobalPooling { override class var pooling: Pooling { ("GlobalMaxPooling3D", 3, false) } }
 
 /// Mean over steps: `(batch, steps, channels) → (batch, channels)` (Keras `GlobalAveragePooling1D`).
 public final class GlobalAveragePooling1D: BaseGlobalPooling { override class var pooling: Pooling { ("GlobalAveragePooling1D", 1, true) } }
@@ -269,13 +303,16 @@ public final class Embedding: Layer {
     public let outputDim: Int
     public let embeddingsInitializer: Initializer
     public let embeddingsRegularizer: Regularizer?
+    /// Whether index 0 is padding: the output's mask is `inputs != 0` (Keras `mask_zero`).
+    public let maskZero: Bool
     /// The table `(inputDim, outputDim)`, once built.
     public private(set) var embeddings: Variable?
 
     /// Creates the layer.
     public init(inputDim: Int, outputDim: Int, embeddingsInitializer: Initializer = RandomUniform(),
-                embeddingsRegularizer: Regularizer? = nil, activityRegularizer: Regularizer? = nil,
+                embeddingsRegularizer: Regularizer? = nil, activityRegularizer: Regularizer? = nil, maskZero: Bool = false,
                 name: String? = nil, dtype: DTypePolicy? = nil, trainable: Bool = true, inputShape: [Int]? = nil) throws {
+        self.maskZero = maskZero
         self.inputDim = try positiveArgument(inputDim, "input_dim", layer: "Embedding")
         self.outputDim = try positiveArgument(outputDim, "output_dim", layer: "Embedding")
         self.embeddingsInitializer = embeddingsInitializer
@@ -298,11 +335,17 @@ public final class Embedding: Layer {
 
     public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] { inputShape + [outputDim] }
 
+    /// With `maskZero`, the mask `inputs != 0` (the inputs' shape); otherwise none.
+    public override func computeMasks(_ inputs: [Tensor], masks: [Tensor?]) throws -> [Tensor?] {
+        guard maskZero, let x = inputs.first else { return [nil] }
+        return [try x.isNotEqual(to: Tensor.scalar(0, dtype: x.dtype))]
+    }
+
     /// The layer's config (see `Layer.getConfig()`).
     public override func getConfig() throws -> ConfigValue {
         try layerConfig(["input_dim": .int(inputDim), "output_dim": .int(outputDim),
                          "embeddings_initializer": .initializer(embeddingsInitializer),
-                         "embeddings_regularizer": .regularizer(embeddingsRegularizer)])
+                         "embeddings_regularizer": .regularizer(embeddingsRegularizer), "mask_zero": .bool(maskZero)])
     }
 }
 
@@ -312,10 +355,10 @@ extension Embedding: ConfigurableLayer {
 
     /// Builds the layer from its config ("input_dim" and "output_dim" required).
     convenience init(reading r: inout ConfigReader, base: LayerBaseArguments) throws {
-        try r.onlyDefault("mask_zero", .bool(false))
         try r.onlyDefault("sparse", .bool(false))
         try self.init(inputDim: try r.requiredInt("input_dim"), outputDim: try r.requiredInt("output_dim"),
                       embeddingsInitializer: try r.initializer("embeddings_initializer", RandomUniform()),
-                      embeddingsRegularizer: try r.regularizer("embeddings_regularizer"), name: base.name, dtype: base.dtype)
+                      embeddingsRegularizer: try r.regularizer("embeddings_regularizer"), maskZero: try r.bool("mask_zero", false),
+                      name: base.name, dtype: base.dtype)
     }
 }

@@ -42,6 +42,8 @@ public final class KerasTensor: CustomStringConvertible {
 final class Node {
     let layer: Layer
     let inputs: [KerasTensor]
+    /// The call arguments besides the inputs (see `Layer.callOutputs(_:arguments:training:)`).
+    var arguments: [String: ConfigValue] = [:]
     /// The ids and shapes of the tensors this node produced. Not the tensors themselves: a
     /// KerasTensor holds its node strongly, so node → tensor references would form a cycle and
     /// every symbolic call would leak.
@@ -106,11 +108,17 @@ extension Layer {
         try symbolicOutputs(inputs)
     }
 
+    /// Calls the layer on symbolic tensors with call arguments besides the inputs (see
+    /// `callOutputs(_:arguments:training:)`); the node keeps them for every run of the model.
+    public func outputs(_ inputs: [KerasTensor], arguments: [String: ConfigValue]) throws -> [KerasTensor] {
+        try symbolicOutputs(inputs, arguments: arguments)
+    }
+
     private func symbolicCall(_ inputs: [KerasTensor]) throws -> KerasTensor {
         try symbolicOutputs(inputs)[0]
     }
 
-    private func symbolicOutputs(_ inputs: [KerasTensor]) throws -> [KerasTensor] {
+    private func symbolicOutputs(_ inputs: [KerasTensor], arguments: [String: ConfigValue] = [:]) throws -> [KerasTensor] {
         if inputs.isEmpty {
             throw SwiftKerasError.invalid("Layer '\(name)' was called with no inputs")
         }
@@ -122,11 +130,13 @@ extension Layer {
                 throw SwiftKerasError.invalid("Layer '\(name)': input of shape \(formatSymbolicShape(s)) is incompatible with the expected shape \(formatSymbolicShape(expected))")
             }
         }
-        try buildIfNeeded(shapes)
-        let outShapes = try computeOutputShapes(shapes)
+        try buildIfNeeded(shapes, arguments: arguments)
+        let outShapes = arguments.isEmpty ? try computeOutputShapes(shapes)
+            : try computeOutputShapes(shapes, arguments: arguments)
         let inDType = inputs[0].dtype
         let outDType = autocast && inDType.isFloatingPoint ? computeDType : inDType
         let node = Node(layer: self, inputs: inputs, nodeIndex: nextNodeIndex(self))
+        node.arguments = arguments
         let ts = outShapes.enumerated().map { i, s in KerasTensor(shape: s, dtype: outDType, node: node, outputIndex: i) }
         node.outputIDs = ts.map(\.id)
         node.outputShapes = outShapes
@@ -194,19 +204,31 @@ final class FunctionalGraph {
 
     /// Runs the nodes on concrete inputs and returns the outputs' values.
     func run(_ values: [Tensor], training: Bool, modelName: String) throws -> [Tensor] {
+        try run(values, masks: [], training: training, modelName: modelName).outputs
+    }
+
+    /// Runs the nodes on concrete inputs with their masks (`masks`: one per input or empty) and
+    /// returns the outputs' values and masks: each node reads the masks of its input tensors
+    /// (Keras' `_keras_mask`).
+    func run(_ values: [Tensor], masks: [Tensor?], training: Bool, modelName: String) throws -> (outputs: [Tensor], masks: [Tensor?]) {
         if values.count != inputs.count {
             throw SwiftKerasError.invalid("Model '\(modelName)' expects \(inputs.count) input(s), but it received \(values.count) input tensor(s)")
         }
         var env: [Int: Tensor] = [:]
+        var maskEnv: [Int: Tensor] = [:]
         for (i, (t, v)) in zip(inputs, values).enumerated() {
             try checkInputShape(v.shape, t.shape, model: modelName, index: inputs.count > 1 ? i : nil)
             env[t.id] = v
+            if i < masks.count, let m = masks[i] { maskEnv[t.id] = m }
         }
         for n in nodes {
             let args: [Tensor]
             if n.inputs.isEmpty {
-                guard let v = n.outputIDs.first.flatMap({ env[$0] }) else { continue }
-                args = [v]
+                guard let id = n.outputIDs.first, let v = env[id] else { continue }
+                let (outs, outMasks) = try n.layer.outputsAndMasks([v], masks: [maskEnv[id]], training: training)
+                env[id] = outs[0]
+                maskEnv[id] = outMasks[0]
+                continue
             } else {
                 args = try n.inputs.map { t in
                     guard let v = env[t.id] else {
@@ -215,15 +237,19 @@ final class FunctionalGraph {
                     return v
                 }
             }
-            let outs = try n.layer.outputs(args, training: training)
+            let inMasks = n.inputs.map { maskEnv[$0.id] }
+            let (outs, outMasks) = try n.layer.outputsAndMasks(args, masks: inMasks.contains { $0 != nil } ? inMasks : [],
+                                                               arguments: n.arguments, training: training)
             for (id, v) in zip(n.outputIDs, outs) { env[id] = v }
+            for (id, m) in zip(n.outputIDs, outMasks) { maskEnv[id] = m }
         }
-        return try outputs.map { t in
+        let values = try outputs.map { t in
             guard let v = env[t.id] else {
                 throw SwiftKerasError(.runtime, "Model '\(modelName)': output of layer '\(t.node.layer.name)' was not computed")
             }
             return v
         }
+        return (values, outputs.map { maskEnv[$0.id] })
     }
 
     /// The inbound connections of a node as Keras summaries print them: "dense[0][0], ...".
