@@ -171,7 +171,8 @@
  *   sk_loss_scale_optimizer_create() sk_loss_scale_optimizer_loss_scale()
  *   sk_optimizer_apply_gradients() sk_optimizer_create() sk_optimizer_create_config()
  *   sk_optimizer_get_config() sk_optimizer_iterations() sk_optimizer_learning_rate()
- *   sk_optimizer_release() sk_optimizer_set_learning_rate() sk_optimizer_set_schedule_callback()
+ *   sk_optimizer_release() sk_optimizer_restore_state() sk_optimizer_set_learning_rate()
+ *   sk_optimizer_set_schedule_callback() sk_optimizer_state() sk_optimizer_state_names()
  *   sk_schedule_value()
  * swiftkeras/metrics.h:
  *   sk_metric_create() sk_metric_create_callbacks() sk_metric_create_custom() sk_metric_function()
@@ -203,7 +204,7 @@
  * swiftkeras/saving.h:
  *   sk_model_file_compile_config() sk_model_load() sk_model_load_ex() sk_model_load_weights()
  *   sk_model_load_weights_ex() sk_model_save() sk_model_save_weights() sk_tensors_load()
- *   sk_tensors_save()
+ *   sk_tensors_names() sk_tensors_save()
    END FUNCTION INDEX */
 
 #endif /* SWIFTKERAS_H */
