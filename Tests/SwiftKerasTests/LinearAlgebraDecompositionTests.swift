@@ -141,4 +141,26 @@ final class LinearAlgebraDecompositionTests: XCTestCase {
             XCTAssertEqual((e as? SwiftKerasError)?.kind, .unimplemented)
         }
     }
+
+    /// Empty batches with huge dimensions (what the hostile-call fuzzer builds): no division by a
+    /// wrapped n·n (sk_matrix_inverse trapped on (0, 2^62, 2^62)), no loop over 2^62 empty
+    /// matrices, and results too large to hold are out-of-memory errors.
+    func testEmptyTensorsWithHugeDimensions() throws {
+        let huge = 1 << 62
+        let square = try Tensor.zeros([0, huge, huge], dtype: .float64)
+        XCTAssertEqual(try matrixInverse(square).shape, [0, huge, huge])
+        XCTAssertEqual(try cholesky(square).shape, [0, huge, huge])
+        XCTAssertEqual(try matrixDeterminant(square).shape, [0])
+        XCTAssertEqual(try eigh(square).e.shape, [0, huge])
+        let manyEmpty = try Tensor.zeros([huge, 1, 0], dtype: .float64)
+        XCTAssertEqual(try qr(manyEmpty).q.shape, [huge, 1, 0])
+        XCTAssertEqual(try svd(manyEmpty).u?.shape, [huge, 1, 0])
+        XCTAssertEqual(try eigh(try Tensor.zeros([huge, 0, 0], dtype: .float64)).v.shape, [huge, 0, 0])
+        XCTAssertEqual(try svd(try Tensor.zeros([huge, 0], dtype: .float64)).u?.shape, [huge, 0])
+        for full in [{ try qr(try Tensor.zeros([1 << 32, 0], dtype: .float64), fullMatrices: true).q },
+                     { try svd(try Tensor.zeros([1 << 32, 0], dtype: .float64), fullMatrices: true).s },
+                     { try svd(manyEmpty, fullMatrices: true).s }] {
+            XCTAssertThrowsError(try full()) { e in XCTAssertEqual((e as? SwiftKerasError)?.kind, .outOfMemory) }
+        }
+    }
 }

@@ -9,6 +9,7 @@
 package enum MatrixFactorization {
     /// Row-major (rows, cols) → column-major, and back (the same loop with the roles swapped).
     static func transposed(_ a: [Double], rows: Int, cols: Int) -> [Double] {
+        if a.isEmpty { return a }   // (0, huge) or (huge, 0): nothing to move
         var t = [Double](repeating: 0, count: a.count)
         for i in 0..<rows { for j in 0..<cols { t[j &* rows &+ i] = a[i &* cols &+ j] } }
         return t

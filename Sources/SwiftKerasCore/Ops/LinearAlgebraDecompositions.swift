@@ -20,19 +20,21 @@ private func floatMatrices(_ a: Tensor, op: StaticString) throws -> ([Int], Int,
     return (batch, m, n, try ShapeMath.count(batch, op: op), a.doubles)
 }
 
-/// Output buffers of `count` matrices, each `size` doubles (checked before allocating).
-private func outputBuffer(_ count: Int, _ size: Int, op: StaticString) throws -> [Double] {
-    let (total, overflow) = count.multipliedReportingOverflow(by: size)
-    if overflow { throw SwiftKerasError(.outOfMemory, "\(op): the result of \(count) matrices of \(size) elements is too large") }
+/// An output buffer for `count` matrices of shape `dims` (the total checked before allocating:
+/// out of memory is an error, never an abort).
+private func outputBuffer(_ count: Int, _ dims: [Int], op: StaticString) throws -> [Double] {
+    let total = try ShapeMath.count([count] + dims, op: op)
     try CheckedAllocation.check(total, of: Double.self, op: "\(op)")
     var out = [Double]()
     out.reserveCapacity(total)
     return out
 }
 
-/// Runs `factor` on each (m, n) matrix of `values` and appends its parts to `outputs`.
+/// Runs `factor` on each (m, n) matrix of `values` and appends its parts to `outputs`; nothing
+/// runs when every part is empty (a batch of empty matrices, however long, gives empty parts).
 private func eachMatrix(_ values: [Double], count: Int, m: Int, n: Int, into outputs: inout [[Double]],
                         _ factor: ([Double]) -> [[Double]]) {
+    if outputs.allSatisfy({ $0.capacity == 0 }) { return }
     let size = m &* n
     for b in 0..<count {
         let parts = factor(Array(values[(b &* size)..<((b &+ 1) &* size)]))
@@ -95,7 +97,7 @@ public func qr(_ a: Tensor, fullMatrices: Bool = false) throws -> (q: Tensor, r:
     let op: StaticString = "qr"
     let (batch, m, n, count, values) = try floatMatrices(a, op: op)
     let k = min(m, n), qc = fullMatrices ? m : k, rr = fullMatrices ? m : k
-    var out = [try outputBuffer(count, m &* qc, op: op), try outputBuffer(count, rr &* n, op: op)]
+    var out = [try outputBuffer(count, [m, qc], op: op), try outputBuffer(count, [rr, n], op: op)]
     eachMatrix(values, count: count, m: m, n: n, into: &out) { x in
         let (q, r) = MatrixFactorization.qr(x, m: m, n: n, full: fullMatrices)
         return [q, r]
@@ -149,8 +151,8 @@ public func svd(_ a: Tensor, fullMatrices: Bool = false, computeUV: Bool = true)
     let (batch, m, n, count, values) = try floatMatrices(a, op: op)
     let k = min(m, n), uc = computeUV && fullMatrices ? m : k, vc = computeUV && fullMatrices ? n : k
     let full = computeUV && fullMatrices
-    var out = [try outputBuffer(count, k, op: op)]
-    if computeUV { out += [try outputBuffer(count, m &* uc, op: op), try outputBuffer(count, n &* vc, op: op)] }
+    var out = [try outputBuffer(count, [k], op: op)]
+    if computeUV { out += [try outputBuffer(count, [m, uc], op: op), try outputBuffer(count, [n, vc], op: op)] }
     eachMatrix(values, count: count, m: m, n: n, into: &out) { x in
         let f = MatrixFactorization.svd(x, m: m, n: n, full: full, vectors: computeUV)
         return computeUV ? [f.s, f.u, f.v] : [f.s]
@@ -222,7 +224,7 @@ public func eigh(_ a: Tensor) throws -> (e: Tensor, v: Tensor) {
     let op: StaticString = "eigh"
     let (n, count, values) = try squareMatrices(a, op: op)
     let batch = Array(a.shape.dropLast(2))
-    var out = [try outputBuffer(count, n, op: op), try outputBuffer(count, n &* n, op: op)]
+    var out = [try outputBuffer(count, [n], op: op), try outputBuffer(count, [n, n], op: op)]
     eachMatrix(values, count: count, m: n, n: n, into: &out) { x in
         let f = MatrixFactorization.eigh(x, n: n)
         return [f.e, f.v]
