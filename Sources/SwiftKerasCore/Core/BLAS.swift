@@ -31,6 +31,19 @@ enum BLAS {
                                        UnsafeMutablePointer<Double>, UnsafePointer<Int32>, UnsafePointer<Double>,
                                        UnsafeMutablePointer<Double>, UnsafePointer<Int32>,
                                        UnsafeMutablePointer<Int32>) -> Void
+    /// LAPACK's `dgesvd_(jobu, jobvt, m, n, a, lda, s, u, ldu, vt, ldvt, work, lwork, info)`, with
+    /// gfortran's trailing lengths of the two character arguments.
+    typealias DGesvd = @convention(c) (UnsafePointer<CChar>, UnsafePointer<CChar>, UnsafePointer<Int32>,
+                                       UnsafePointer<Int32>, UnsafeMutablePointer<Double>, UnsafePointer<Int32>,
+                                       UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>,
+                                       UnsafePointer<Int32>, UnsafeMutablePointer<Double>, UnsafePointer<Int32>,
+                                       UnsafeMutablePointer<Double>, UnsafePointer<Int32>,
+                                       UnsafeMutablePointer<Int32>, Int, Int) -> Void
+    /// LAPACK's `dsyev_(jobz, uplo, n, a, lda, w, work, lwork, info)`, with the character lengths.
+    typealias DSyev = @convention(c) (UnsafePointer<CChar>, UnsafePointer<CChar>, UnsafePointer<Int32>,
+                                      UnsafeMutablePointer<Double>, UnsafePointer<Int32>,
+                                      UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>,
+                                      UnsafePointer<Int32>, UnsafeMutablePointer<Int32>, Int, Int) -> Void
     typealias SetThreads = @convention(c) (Int32) -> Void
     typealias GetThreads = @convention(c) () -> Int32
 
@@ -46,6 +59,9 @@ enum BLAS {
         /// LAPACK's QR (OpenBLAS bundles LAPACK), when the library exports it.
         let dgeqrf: DGeqrf?
         let dorgqr: DOrgqr?
+        /// LAPACK's SVD and symmetric eigensolver (`tf.linalg.svd`, `tf.linalg.eigh`), when exported.
+        var dgesvd: DGesvd? = nil
+        var dsyev: DSyev? = nil
         /// The shared object that was loaded.
         let soname: String
         /// The kernel family OpenBLAS runs ("SkylakeX", ...), when it reports one.
@@ -116,9 +132,12 @@ enum BLAS {
             let setThreads = dlsym(h, "openblas_set_num_threads").map { unsafeBitCast($0, to: SetThreads.self) }
             let getThreads = dlsym(h, "openblas_get_num_threads").map { unsafeBitCast($0, to: GetThreads.self) }
             if Parallel.threadSetting > 0 { setThreads?(Int32(clamping: Parallel.cores)) }
-            return Library(sgemm: unsafeBitCast(s, to: SGemm.self), dgemm: unsafeBitCast(d, to: DGemm.self),
-                           dgeqrf: qr, dorgqr: orgqr, soname: name, coreName: core, setThreads: setThreads,
-                           getThreads: getThreads)
+            var lib = Library(sgemm: unsafeBitCast(s, to: SGemm.self), dgemm: unsafeBitCast(d, to: DGemm.self),
+                              dgeqrf: qr, dorgqr: orgqr, soname: name, coreName: core, setThreads: setThreads,
+                              getThreads: getThreads)
+            lib.dgesvd = dlsym(h, "dgesvd_").map { unsafeBitCast($0, to: DGesvd.self) }
+            lib.dsyev = dlsym(h, "dsyev_").map { unsafeBitCast($0, to: DSyev.self) }
+            return lib
         }
         failure = "libopenblas.so.0 not found"
         return nil
