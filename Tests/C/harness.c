@@ -130,6 +130,8 @@ static void test_tensors(void) {
 #include "harness_host.inc"
 #include "harness_layers_basic.inc"
 #include "harness_serialization.inc"
+#include "harness_linalg.inc"
+#include "harness_checkpoint.inc"
 #include "harness_attention.inc"
 #include "harness_sequence.inc"
 
@@ -166,6 +168,8 @@ int main(void) {
     test_host();
     test_layers_basic();
     test_serialization();
+    test_linalg_decompositions();
+    test_optimizer_state();
     test_attention();
     test_sequence();
     printf("%d passed, %d failed\n", passed, failed);
