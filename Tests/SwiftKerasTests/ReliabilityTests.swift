@@ -82,7 +82,7 @@ final class ReliabilityTests: XCTestCase {
             try Dataset.range(start: 0, stop: Int.min, step: -1)
         }
         XCTAssertEqual(try Dataset.range(start: 0, stop: Int.max, step: Int.max).cardinality, 1)
-        XCTAssertEqual(try Dataset.range(start: -1, stop: Int.max, step: Int.max).cardinality, 2)
+        XCTAssertEqual(try Dataset.range(start: 0, stop: Int.max, step: 1 << 62).cardinality, 2)
         XCTAssertEqual(try Dataset.range(start: 0, stop: 10, step: 3).cardinality, 4)
     }
 
@@ -121,9 +121,10 @@ final class ReliabilityTests: XCTestCase {
 
     func testArgsortOfAnEmptyTensorWithHugeDimensionsReturnsAtOnce() throws {
         // the outer loop ran 2^62 times over nothing; an axis of 2^31 allocated a 16 GB order
+        let shape = [Int(Int32.max), 1 << 31, 0]
         for axis in [0, 2] {
-            let s = try Tensor.zeros([1 << 31, 1 << 31, 0]).argsort(alongAxis: axis)
-            XCTAssertEqual(s.shape, [1 << 31, 1 << 31, 0])
+            let s = try Tensor.zeros(shape).argsort(alongAxis: axis)
+            XCTAssertEqual(s.shape, shape)
             XCTAssertEqual(s.dtype, .int32)
         }
         XCTAssertEqual(try Tensor([3, 1, 2] as [Float], shape: [3]).argsort(alongAxis: 0).scalars(as: Int32.self), [1, 2, 0])
