@@ -9,7 +9,8 @@
  * A failing call must also leave its handle out-parameter NULL (the header's contract):
  * violations are counted and listed.
  *
- *   fuzz_capi [--calls N] [--per-child K] [--seed S] [--timeout SEC] [--dir TMPDIR]
+ *   fuzz_capi [--calls N] [--per-child K] [--seed S] [--timeout SEC] [--dir TMPDIR] [--only SUBSTR,...]
+ *   (--only: call only the functions whose names contain one of the substrings)
  *
  * Prints "capi fuzz: N calls tried, C crashes, H hangs, V contract violations" and exits 1 when
  * there was a crash, a hang or a violation. Children run one at a time, each under a 1.5 GB
@@ -618,13 +619,22 @@ static void build_pools(const char *dir) {
     n_paths++;
 }
 
+/* --only SUBSTRINGS (comma-separated): call only the functions whose names contain one of them */
+static int only_idx[N_CAPI_CALLS], n_only = 0;
+static void select_only(const char *list) {
+    char buf[1024];
+    for (int k = 0; k < N_CAPI_CALLS; k++)
+        for (char *save = NULL, *w = strtok_r(strcpy(buf, list), ",", &save); w; w = strtok_r(NULL, ",", &save))
+            if (strstr(capi_calls[k].name, w)) { only_idx[n_only++] = k; break; }
+}
+
 static void run_child(uint64_t seed, long calls, const char *dir) {
     rng_state = seed * UINT64_C(0x9E3779B97F4A7C15) + 1;
     for (int i = 0; i < 3; i++) next_u64();
     build_pools(dir);
     for (int k = 0; k < HK_COUNT && k < 64; k++) shared->pool_sizes[k] = pool_n[k];
     for (long c = 0; c < calls; c++) {
-        int k = pick(N_CAPI_CALLS);
+        int k = n_only ? only_idx[pick(n_only)] : pick(N_CAPI_CALLS);
         shared->last_fn = k;
         shared->last_call = c;
         __atomic_add_fetch(&shared->calls, 1, __ATOMIC_RELAXED);
@@ -650,6 +660,7 @@ int main(int argc, char **argv) {
         else if (!strcmp(argv[i], "--timeout")) timeout = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--children")) children = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--dir")) base = argv[i + 1];
+        else if (!strcmp(argv[i], "--only") && strlen(argv[i + 1]) < 1024) select_only(argv[i + 1]);
         else { fprintf(stderr, "fuzz_capi: unknown option %s\n", argv[i]); return 2; }
     }
     if (children < 0) children = (int)((total + per_child - 1) / per_child);
