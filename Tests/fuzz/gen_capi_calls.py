@@ -9,6 +9,7 @@ doubles / strings from the hostile value sets), and every callback type gets a s
 the table always matches the header.
 
     python3 Tests/fuzz/gen_capi_calls.py OUT.inc
+    python3 Tests/fuzz/gen_capi_calls.py --self-test   (run by the campaign: new kinds of declarations)
 """
 import glob
 import os
@@ -337,5 +338,59 @@ def main():
     print(f"gen_capi_calls.py: {len(names)} functions, {len(callbacks)} callback types -> {out}")
 
 
+SELF_TEST_HEADER = """
+typedef struct sk_tensor sk_tensor;
+typedef struct sk_tokenizer sk_tokenizer;
+typedef int32_t sk_mode;
+typedef enum { SK_A, SK_B } sk_kind;
+typedef struct sk_attn_args { size_t struct_size; union { int64_t i; double f; } u; struct { int a; } inner; } sk_attn_args;
+typedef int32_t (*sk_token_fn)(void *user_data, const sk_tokenizer *t, const char *token, size_t length);
+int32_t sk_attn_args_init(sk_attn_args *args, size_t struct_size);
+int32_t sk_tokenizer_create(const char *config_json, sk_token_fn fn, void *user_data, void (*destroy)(void *user_data), sk_tokenizer **out);
+void sk_tokenizer_release(sk_tokenizer *t);
+int32_t sk_strings_split(const char *text, size_t length, const char *sep, float scale, uint32_t flags, sk_mode mode,
+                         sk_kind kind, int16_t small, bool keep, sk_tensor **out);
+int32_t sk_lookup(const sk_tokenizer *tok, const char *const *words, int32_t count, int64_t *ids, const int64_t *const *ragged,
+                  double **owned, const sk_attn_args *args, sk_attn_args value, void **any, const float *w, sk_tensor **out);
+int32_t sk_take_some(const sk_tokenizer *tok, int64_t count, sk_tokenizer **out);
+"""
+
+
+def self_test():
+    """The generator on a header with kinds of declarations the real one may grow (a new handle
+    type, an argument struct with an init function and a nested union, typedef'd scalars and
+    enums, a callback type, float / uint32 / int16 / bool scalars, text with a length, arrays of
+    arrays, pointers the library writes): every parameter gets a generator, none stops it."""
+    read_types(SELF_TEST_HEADER)
+    callbacks, funcs = parse(SELF_TEST_HEADER)
+    assert HANDLES == ["sk_tensor", "sk_tokenizer"], HANDLES
+    assert set(STRUCTS) == {"sk_attn_args"}, STRUCTS
+    assert ALIASES == {"sk_mode": "int32_t", "sk_kind": "int32_t"}, ALIASES
+    assert [f[1] for f in funcs] == ["sk_attn_args_init", "sk_tokenizer_create", "sk_tokenizer_release", "sk_strings_split",
+                                     "sk_lookup", "sk_take_some"], funcs
+    got = {}
+    for _, name, params in funcs:
+        arrays = has_array_params(params)
+        for k, p in enumerate(params):
+            ty, pname = param_type_name(p)
+            nxt = param_type_name(params[k + 1]) if k + 1 < len(params) else ("", "")
+            follows = ALIASES.get(nxt[0], nxt[0]) in INTEGERS and (nxt[1] in ("length", "n") or nxt[1].startswith("n_"))
+            got[(name, pname)] = arg_expr(name, ty, pname, callbacks, False, follows, arrays)
+    expected = {("sk_strings_split", "text"): "h_text()", ("sk_strings_split", "scale"): "h_double()",
+                ("sk_strings_split", "mode"): "h_i32()", ("sk_strings_split", "keep"): "h_i64()",
+                ("sk_lookup", "tok"): "pick_handle(HK_sk_tokenizer)", ("sk_lookup", "count"): "h_count()",
+                ("sk_lookup", "ragged"): "arr_zero_ptrs()", ("sk_lookup", "owned"): "out_ptrs()",
+                ("sk_lookup", "args"): "h_struct_sk_attn_args()", ("sk_lookup", "value"): "(*h_struct_sk_attn_args_value())",
+                ("sk_lookup", "w"): "in_float()", ("sk_take_some", "count"): "h_i64()",
+                ("sk_tokenizer_create", "fn"): "(pick(5) ? stub_sk_token_fn : NULL)",
+                ("sk_tokenizer_create", "config_json"): "h_config()"}
+    for key, want in expected.items():
+        assert got[key] == want, (key, got[key], want)
+    print(f"gen_capi_calls.py self-test: {len(got)} parameters of {len(funcs)} new-style declarations generated")
+
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["--self-test"]:
+        self_test()
+    else:
+        main()
