@@ -130,6 +130,7 @@ static void test_tensors(void) {
 #include "harness_host.inc"
 #include "harness_layers_basic.inc"
 #include "harness_attention.inc"
+#include "harness_sequence.inc"
 
 int main(void) {
     test_version();
@@ -164,6 +165,7 @@ int main(void) {
     test_host();
     test_layers_basic();
     test_attention();
+    test_sequence();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

@@ -125,7 +125,7 @@ def braced_typedefs(text):
 
 
 # out-parameters that are arrays sized by a count elsewhere in the parameter list
-ARRAY_OUTS = {("sk_tape_gradient", "grads"), ("sk_rnn", "new_states")}
+ARRAY_OUTS = {("sk_tape_gradient", "grads"), ("sk_rnn", "new_states"), ("sk_layer_call_masked", "out")}
 
 
 def is_count(t, name, has_arrays):
