@@ -313,7 +313,8 @@ def main():
             # the count itself is invalid: only single out-parameters are held to the contract
             near = [param_type_name(params[j]) for j in (i - 1, i + 1) if 0 <= j < len(params)]
             is_array = any(t == "int32_t" and (n in ("capacity", "n") or n.startswith("n_")) for t, n in near) \
-                or (name, param_type_name(params[i])[1]) in ARRAY_OUTS
+                or (name, param_type_name(params[i])[1]) in ARRAY_OUTS \
+                or any(param_type_name(q)[1] == "capacity" for q in params)   # out and out_masks [capacity]
             body += f" out_done({i}, {'0' if is_array else 'st'}, (void (*)(void *)){base}_release, \"{name}\");"
         for p in params:
             fp = re.match(r"(.+?)\(\s*\*\s*(\w+)\s*\)\s*\((.*)\)$", p)
