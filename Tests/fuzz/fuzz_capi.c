@@ -523,6 +523,7 @@ static void build_pools(const char *dir) {
     layer("Embedding", "{\"input_dim\": 10, \"output_dim\": 2}");
     layer("MultiHeadAttention", "{\"num_heads\": 2, \"key_dim\": 2}");   /* sk_layer_call_ex's roles and masks */
     layer("Attention", "{}");
+    layer("Masking", "{\"mask_value\": 0.0}");   /* sk_layer_call_masked: a layer making masks */
     sk_layer *custom = NULL;
     if (sk_layer_create_custom("custom", stub_sk_layer_build_fn, stub_sk_layer_call_fn, NULL, NULL, &custom) == SK_OK)
         add_handle(HK_sk_layer, custom);
