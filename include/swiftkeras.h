@@ -29,7 +29,7 @@
  *
  * Threads (per function family; each promise is tested by Tests/fuzz/race_capi.c)
  *  - Any function may be called from any thread at any time. The last error is per thread.
- *  - Tensors and ops (tensor.h, ops_generated.h, ops.h, scalar.h): thread-safe. Tensors are
+ *  - Tensors and ops (tensor.h, ops_generated.h, ops.h, linalg.h, scalar.h): thread-safe. Tensors are
  *    immutable and may be shared freely between threads. Random ops without a seed draw from
  *    one process-wide generator: each draw is atomic; the sequence is reproducible only when
  *    the draws happen in the same order (one thread).
@@ -107,6 +107,7 @@
 #include "swiftkeras/ops_generated.h"
 #include "swiftkeras/autodiff.h"
 #include "swiftkeras/ops.h"
+#include "swiftkeras/linalg.h"
 #include "swiftkeras/keras.h"
 #include "swiftkeras/layers.h"
 #include "swiftkeras/models.h"
@@ -166,6 +167,8 @@
  *   sk_ctc_decode() sk_ctc_label_dense_to_sparse() sk_foldl() sk_foldr() sk_map_fn()
  *   sk_moving_average_update() sk_rnn() sk_set_random_seed() sk_split() sk_split_sizes()
  *   sk_strided_slice()
+ * swiftkeras/linalg.h:
+ *   sk_linalg_eigh() sk_linalg_qr() sk_linalg_svd()
  * swiftkeras/layers.h:
  *   sk_global_policy() sk_input() sk_keras_tensor_release() sk_keras_tensor_shape()
  *   sk_layer_add_weight() sk_layer_call() sk_layer_call_ex() sk_layer_call_masked()
@@ -185,7 +188,8 @@
  *   sk_loss_scale_optimizer_create() sk_loss_scale_optimizer_loss_scale()
  *   sk_optimizer_apply_gradients() sk_optimizer_create() sk_optimizer_create_config()
  *   sk_optimizer_get_config() sk_optimizer_iterations() sk_optimizer_learning_rate()
- *   sk_optimizer_release() sk_optimizer_set_learning_rate() sk_optimizer_set_schedule_callback()
+ *   sk_optimizer_release() sk_optimizer_restore_state() sk_optimizer_set_learning_rate()
+ *   sk_optimizer_set_schedule_callback() sk_optimizer_state() sk_optimizer_state_names()
  *   sk_schedule_value()
  * swiftkeras/metrics.h:
  *   sk_metric_create() sk_metric_create_callbacks() sk_metric_create_custom() sk_metric_function()
@@ -217,7 +221,7 @@
  * swiftkeras/saving.h:
  *   sk_model_file_compile_config() sk_model_load() sk_model_load_ex() sk_model_load_weights()
  *   sk_model_load_weights_ex() sk_model_save() sk_model_save_weights() sk_tensors_load()
- *   sk_tensors_save()
+ *   sk_tensors_names() sk_tensors_save()
    END FUNCTION INDEX */
 
 #endif /* SWIFTKERAS_H */

@@ -67,6 +67,7 @@ STRING = [
     ("sk_model_summary", "model", "o.model.summary()"),
     ("sk_model_compile_config", "model", 'try o.model.getCompileConfig()?.json ?? ""'),
     ("sk_optimizer_get_config", "optimizer", "try optimizerConfig(o).json"),
+    ("sk_optimizer_state_names", "optimizer", "try optimizerStateNamesJSON(o)"),
     ("sk_dataset_structure", "dataset", "o.structure.json"),
     ("sk_dataset_element_spec", "dataset", "try elementSpecJSON(o.elementSpec())"),
 ]

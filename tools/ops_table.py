@@ -321,6 +321,12 @@ unary("cholesky", D, "try SwiftKeras.cholesky(x)",
 unary("matrix_determinant", D, "try SwiftKeras.matrixDeterminant(x)",
       "The determinant of each square matrix in the last two axes (`tf.linalg.det`); shape x's minus the last two axes. Errors: SK_ERR_DTYPE for a non-float x, SK_ERR_INVALID_ARG for non-square matrices.",
       tf=TF("linalg.det", "input, name=None"))
+tape_only("qr", D,
+          "QR decomposition (sk_linalg_qr, written by hand: two outputs, each recorded under this name with TF's gradient for its cotangent).")
+tape_only("svd", D,
+          "Singular value decomposition (sk_linalg_svd, written by hand: s, U, V each recorded under this name with TF's gradient for its cotangent).")
+tape_only("eigh", D,
+          "Symmetric eigendecomposition (sk_linalg_eigh, written by hand: eigenvalues and eigenvectors each recorded under this name with TF's gradient).")
 
 family("core")
 op("reshape", "t:x shape:shape", D,

@@ -6,17 +6,18 @@ import SwiftKeras
 // does not cover: several outputs (split, ctc_decode, ctc_label_dense_to_sparse), masks
 // (strided_slice), printing, and user functions (map_fn, foldl, foldr, rnn).
 
-/// Writes `pieces` into `outs` (capacity entries) as new handles; the caller releases them.
-private func storeList(_ pieces: [Tensor], _ outs: UnsafeMutablePointer<OpaquePointer?>, _ capacity: Int32,
+/// Writes `pieces` into `outs` (capacity entries) as new handles; the caller releases them
+/// (also used by the decompositions of LinearAlgebra.swift).
+func storeList(_ pieces: [Tensor], _ outs: UnsafeMutablePointer<OpaquePointer?>, _ capacity: Int32,
                        _ fn: StaticString) throws {
     if pieces.count > Int(capacity) {
-        throw SwiftKerasError(.invalidArgument, "\(fn): outs has room for \(capacity) tensors but the split gives \(pieces.count)")
+        throw SwiftKerasError(.invalidArgument, "\(fn): outs has room for \(capacity) tensors but the result has \(pieces.count)")
     }
     for (i, p) in pieces.enumerated() { outs[i] = handle(p) }
 }
 
 /// Clears `capacity` entries of an output array (validated first).
-private func clearList(_ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int32, _ fn: StaticString) throws
+func clearList(_ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int32, _ fn: StaticString) throws
     -> UnsafeMutablePointer<OpaquePointer?> {
     guard let outs else { throw SwiftKerasError(.invalidArgument, "\(fn): outs is NULL") }
     if capacity < 0 { throw SwiftKerasError(.invalidArgument, "\(fn): capacity must be non-negative, got \(capacity)") }

@@ -27,3 +27,13 @@ public func sk_tensors_load(_ path: UnsafePointer<CChar>?, _ name: UnsafePointer
         try TensorFile.load(try cString(name, fn, "name"), from: try cString(path, fn, "path"))
     }
 }
+
+@c @implementation
+public func sk_tensors_names(_ path: UnsafePointer<CChar>?, _ buf: UnsafeMutablePointer<CChar>?, _ capacity: Int,
+                             _ length: UnsafeMutablePointer<Int>?) -> Int32 {
+    let fn: StaticString = "sk_tensors_names"
+    return status {
+        let names = try TensorFile.names(in: try cString(path, fn, "path"))
+        try copyString(ConfigValue.array(names.map { .string($0) }).json, buf, capacity, length, fn)
+    }
+}

@@ -2,6 +2,9 @@
  * Compiled for the x86-64 baseline (the pragma below), unlike the rest of this target: this code
  * must run on any x86-64 CPU so that a CPU without AVX2/FMA gets an error message instead of an
  * illegal instruction. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE   /* dladdr */
+#endif
 #include "swiftkeras_kernels.h"
 
 #include <dirent.h>
@@ -169,10 +172,26 @@ static void preload_openblas(void) {
  * OMP_WAIT_POLICY once, when it loads: while the process is single-threaded and the user has not
  * chosen, load libgomp with "passive" (sleeping idle threads) and restore the environment at once,
  * as for OpenBLAS. libgomp is small; oneDNN itself is not loaded here. */
+static int openmp_passive;          /* set once, at load: libgomp was loaded here with "passive" */
+
+int skk_openmp_loaded_passive(void) { return openmp_passive; }
+
+int skk_same_object(const void *a, const void *b) {
+    Dl_info ia, ib;
+    if (dladdr(a, &ia) == 0 || dladdr(b, &ib) == 0 || ia.dli_fbase == NULL) return 0;
+    return ia.dli_fbase == ib.dli_fbase;
+}
+
 static void preload_openmp(void) {
     if (env_flag("SWIFTKERAS_NO_DNNL") || getenv("OMP_WAIT_POLICY") != NULL || !single_threaded()) return;
+    void *already = dlopen("libgomp.so.1", RTLD_NOW | RTLD_LOCAL | RTLD_NOLOAD);
+    if (already != NULL) {   /* loaded before us: it has read its wait policy already */
+        dlclose(already);
+        return;
+    }
     if (setenv("OMP_WAIT_POLICY", "passive", 0) != 0) return;
-    (void)dlopen("libgomp.so.1", RTLD_NOW | RTLD_LOCAL);   /* kept loaded; libdnnl binds to it */
+    /* kept loaded; libdnnl binds to it */
+    openmp_passive = dlopen("libgomp.so.1", RTLD_NOW | RTLD_LOCAL) != NULL;
     unsetenv("OMP_WAIT_POLICY");
 }
 

@@ -129,6 +129,8 @@ static void test_tensors(void) {
 #include "harness_data.inc"
 #include "harness_host.inc"
 #include "harness_layers_basic.inc"
+#include "harness_linalg.inc"
+#include "harness_checkpoint.inc"
 #include "harness_attention.inc"
 #include "harness_sequence.inc"
 
@@ -164,6 +166,8 @@ int main(void) {
     test_data_utils();
     test_host();
     test_layers_basic();
+    test_linalg_decompositions();
+    test_optimizer_state();
     test_attention();
     test_sequence();
     printf("%d passed, %d failed\n", passed, failed);

@@ -15,7 +15,7 @@ let allGradChecks: [String: [GradCheck]] = {
     var all = coreGradChecks
     for family in [elementwiseGradChecks, reductionGradChecks, shapeGradChecks, linalgGradChecks,
                    convolutionGradChecks, neuralNetGradChecks, additionsGradChecks, recurrentGradChecks,
-                   sortingAndMatrixGradChecks] {
+                   sortingAndMatrixGradChecks, decompositionGradChecks] {
         all.merge(family) { $0 + $1 }
     }
     return all

@@ -113,6 +113,30 @@ int32_t sk_loss_scale_optimizer_create(sk_optimizer *inner, int32_t dynamic, dou
  * NULL), SK_ERR_INVALID_ARG (not a LossScaleOptimizer, out NULL). */
 int32_t sk_loss_scale_optimizer_loss_scale(const sk_optimizer *optimizer, double *out);
 
+/* The optimizer's state (`tf.train.Checkpoint(optimizer=...)`), as named tensors: "iterations"
+ * (an int64 scalar) and "slots/<k>/<slot>" for the slots of the k-th variable given state
+ * (variables get state at their first update, in the order of the variable list given to
+ * sk_optimizer_apply_gradients or fit). sk_optimizer_state_names copies their names as a compact
+ * JSON array of strings (as sk_optimizer_get_config copies its string); sk_optimizer_state writes
+ * the values, in the same order, as new caller-owned tensors to out[0..capacity) and the number
+ * of entries to *count (out NULL with capacity 0 only queries *count). Errors:
+ * SK_ERR_INVALID_HANDLE (optimizer NULL), SK_ERR_INVALID_ARG (buffer or capacity too small),
+ * SK_ERR_UNIMPLEMENTED (a LossScaleOptimizer: checkpoint its inner optimizer). */
+int32_t sk_optimizer_state_names(const sk_optimizer *optimizer, char *buf, size_t capacity, size_t *length);
+int32_t sk_optimizer_state(const sk_optimizer *optimizer, sk_tensor **out, int32_t capacity, int32_t *count);
+
+/* Restores state written by sk_optimizer_state (names[i] with values[i]): the iteration count at
+ * once; the slots of a variable that has state at once (cast to the slot's dtype), those of a
+ * variable without state yet when the variable at that position gets its state (TF's deferred
+ * restoration), so a fresh optimizer of the same class given the same variables in the same
+ * order continues exactly as the saved one. Errors (the optimizer is unchanged):
+ * SK_ERR_INVALID_HANDLE (optimizer or a value NULL), SK_ERR_INVALID_ARG (names NULL with n > 0,
+ * an unknown name, a negative or non-integer iteration count, a slot the variable does not have
+ * or of another shape), SK_ERR_UNIMPLEMENTED (a LossScaleOptimizer). A deferred slot this
+ * optimizer does not create fails the update that builds it, naming the slot. */
+int32_t sk_optimizer_restore_state(sk_optimizer *optimizer, const char *const *names,
+                                   const sk_tensor *const *values, int32_t n);
+
 #ifdef __cplusplus
 }
 #endif

@@ -57,6 +57,12 @@ int32_t sk_model_load(const char *path, sk_model **out);
 int32_t sk_tensors_save(const char *path, const char *const *names, const sk_tensor *const *tensors, int32_t n);
 int32_t sk_tensors_load(const char *path, const char *name, sk_tensor **out);
 
+/* The names of the tensors in a file written by sk_tensors_save (`tf.train.list_variables`), as
+ * a compact JSON array of strings, sorted, NUL-terminated, copied as sk_layer_name does (buf NULL
+ * with capacity 0 only queries *length). Errors: SK_ERR_INVALID_ARG (path NULL, buffer too
+ * small), SK_ERR_IO (the file is missing or damaged). */
+int32_t sk_tensors_names(const char *path, char *buf, size_t capacity, size_t *length);
+
 /* Called by sk_model_load_weights_ex once per skipped layer, after the load, with the layer's
  * path in the weights file ("dense_1", "sequential/dense") and the reason (naming the missing,
  * extra or mismatched weights and the file); both strings are valid during the call only. */

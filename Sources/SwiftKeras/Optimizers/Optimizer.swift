@@ -131,6 +131,9 @@ open class Optimizer {
         builtOrder.append(v.id)
         do {
             try build(variable: v)
+            if let restored = pendingSlots.removeValue(forKey: builtOrder.count - 1) {
+                try assignSlots(restored, position: builtOrder.count - 1)
+            }
         } catch {
             let created = slotsByVariable[v.id].map { Array($0.values) } ?? []
             slotOrder.removeAll { s in created.contains { $0 === s } }
@@ -177,6 +180,81 @@ open class Optimizer {
     /// The optimizer's state variables in creation order (Keras `optimizer.variables`, without
     /// the iteration counter and learning rate, which are `iterations` and `learningRate`).
     open var stateVariables: [Variable] { slotOrder }
+
+    // MARK: Checkpointed state (tf.train.Checkpoint(optimizer=...))
+
+    /// Slot values restored before their variable had state, by build position (TF's deferred
+    /// restoration): assigned when the variable at that position of the build order is built.
+    private var pendingSlots: [Int: [String: Tensor]] = [:]
+
+    /// The optimizer's state as named tensors (`tf.train.Checkpoint(optimizer=...)`):
+    /// "iterations" (an int64 scalar) and "slots/<k>/<slot>" for the slots of the k-th variable
+    /// given state (variables get state at their first update, in the order of the variable list
+    /// given to `apply`), slot names sorted.
+    open func stateTensors() throws -> [(name: String, tensor: Tensor)] {
+        var out: [(name: String, tensor: Tensor)] = [("iterations", try Tensor.scalar(Double(iterations), dtype: .int64))]
+        for (k, id) in builtOrder.enumerated() {
+            for (slotName, v) in (slotsByVariable[id] ?? [:]).sorted(by: { $0.key < $1.key }) {
+                out.append(("slots/\(k)/\(slotName)", v.value(recording: false)))
+            }
+        }
+        return out
+    }
+
+    /// Restores state written by `stateTensors`: `iterations` at once; the slots of a variable
+    /// that has state at once, the others when the variable at that build position gets its
+    /// state (its first update), so a fresh optimizer given the same variables in the same order
+    /// continues exactly where the saved one stopped. Errors (nothing is changed): a name that is
+    /// not "iterations" or "slots/<k>/<slot>", a non-integer or negative iteration count, a slot
+    /// this optimizer does not have for a built variable, or a shape that differs from the slot's;
+    /// a slot missing at the deferred build fails that update, naming it.
+    open func restoreState(_ entries: [(name: String, tensor: Tensor)]) throws {
+        var count: Int? = nil
+        var slots: [Int: [String: Tensor]] = [:]
+        for (name, t) in entries {
+            if name == "iterations" {
+                let v = t.count == 1 ? t.doubles[0] : -1
+                guard v >= 0, v < 9.0e15, v == v.rounded() else {
+                    throw SwiftKerasError.invalid("\(self.name): the restored iterations must be one non-negative integer, got shape \(formatShape(t.shape)) values \(t.count == 1 ? "\(v)" : "...")")
+                }
+                count = Int(v)
+                continue
+            }
+            let parts = name.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false)
+            guard parts.count == 3, parts[0] == "slots", let k = Int(parts[1]), k >= 0, !parts[2].isEmpty else {
+                throw SwiftKerasError.invalid("\(self.name): '\(name)' is not an optimizer state name (\"iterations\" or \"slots/<k>/<slot>\")")
+            }
+            slots[k, default: [:]][String(parts[2])] = t
+        }
+        for (k, values) in slots where k < builtOrder.count { try checkSlots(values, position: k) }
+        for (k, values) in slots {
+            if k < builtOrder.count { try assignSlots(values, position: k) } else { pendingSlots[k] = values }
+        }
+        if let count { iterations = count }
+    }
+
+    /// Throws unless each of `values` names a slot of the variable at build position `k`, with its shape.
+    private func checkSlots(_ values: [String: Tensor], position k: Int) throws {
+        let have = slotsByVariable[builtOrder[k]] ?? [:]
+        for (slotName, t) in values.sorted(by: { $0.key < $1.key }) {
+            guard let slot = have[slotName] else {
+                throw SwiftKerasError.invalid("\(name): the restored state has slot '\(slotName)' for variable \(k), which has slots \(have.keys.sorted())")
+            }
+            if slot.shape != t.shape {
+                throw SwiftKerasError.invalid("\(name): the restored slot '\(slotName)' of variable \(k) has shape \(formatShape(t.shape)), the slot has \(formatShape(slot.shape))")
+            }
+        }
+    }
+
+    /// Assigns restored slot values (cast to each slot's dtype) to the variable at build position `k`.
+    private func assignSlots(_ values: [String: Tensor], position k: Int) throws {
+        try checkSlots(values, position: k)
+        let have = slotsByVariable[builtOrder[k]] ?? [:]
+        for (slotName, t) in values {
+            guard let slot = have[slotName] else { continue }
+            try slot.assign(t.dtype == slot.dtype ? t : t.cast(to: slot.dtype))
+        }
+    }
 
     // MARK: Weight decay
 

@@ -62,6 +62,16 @@ public final class LossScaleOptimizer: Optimizer {
     /// The inner optimizer's state variables.
     public override var stateVariables: [Variable] { innerOptimizer.stateVariables }
 
+    /// Not supported: the loss scale's own state would be lost.
+    public override func stateTensors() throws -> [(name: String, tensor: Tensor)] {
+        throw SwiftKerasError(.unimplemented, "LossScaleOptimizer: saving its state (tf.train.Checkpoint) is not supported; checkpoint the inner optimizer")
+    }
+
+    /// Not supported (see `stateTensors`).
+    public override func restoreState(_ entries: [(name: String, tensor: Tensor)]) throws {
+        throw SwiftKerasError(.unimplemented, "LossScaleOptimizer: restoring its state (tf.train.Checkpoint) is not supported; checkpoint the inner optimizer")
+    }
+
     /// The loss times the current scale, as a float32 (or wider) tensor: Keras multiplies by
     /// its float32 scale variable, so a float16 loss is promoted and a large scale cannot
     /// overflow it. Runs under the caller's tape.

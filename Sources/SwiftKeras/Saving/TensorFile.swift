@@ -29,4 +29,10 @@ public enum TensorFile {
         let names = contents.tensors.map { $0.0 }.sorted().prefix(20).joined(separator: ", ")
         throw SwiftKerasError(.invalidArgument, "tensors_load: no tensor \"\(name)\" in \(path) (it has: \(names))")
     }
+
+    /// The names of the tensors in the file at `path`, sorted (`tf.train.list_variables`).
+    /// - Throws: `.io` for a missing or damaged file.
+    public static func names(in path: String) throws -> [String] {
+        try SafeTensors.read(from: path).tensors.map { $0.0 }.sorted()
+    }
 }

@@ -113,6 +113,9 @@ extension OpRegistry {
         "matrix_inverse": .differentiable,
         "cholesky": .differentiable,
         "matrix_determinant": .differentiable,
+        "qr": .differentiable,
+        "svd": .differentiable,
+        "eigh": .differentiable,
         "batch_dot": .differentiable,
     ]
 

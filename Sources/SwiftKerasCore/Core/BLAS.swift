@@ -9,7 +9,8 @@ import SwiftKerasKernels
 // process, its load-time hook (Sources/SwiftKerasKernels/host.c) sets the core type chosen from
 // the CPU's features, loads OpenBLAS and restores the environment; otherwise OpenBLAS is loaded
 // here, at the first matrix product, and picks its kernel itself (or the user's
-// OPENBLAS_CORETYPE).
+// OPENBLAS_CORETYPE) — and when that is an outdated kernel for this CPU, the kernel family is
+// selected after loading (OpenBLASCoreSwitch.swift, for the OpenBLAS build whose layout it knows).
 
 /// The BLAS functions SwiftKeras uses, resolved once from a dynamically loaded OpenBLAS.
 enum BLAS {
@@ -30,6 +31,19 @@ enum BLAS {
                                        UnsafeMutablePointer<Double>, UnsafePointer<Int32>, UnsafePointer<Double>,
                                        UnsafeMutablePointer<Double>, UnsafePointer<Int32>,
                                        UnsafeMutablePointer<Int32>) -> Void
+    /// LAPACK's `dgesvd_(jobu, jobvt, m, n, a, lda, s, u, ldu, vt, ldvt, work, lwork, info)`, with
+    /// gfortran's trailing lengths of the two character arguments.
+    typealias DGesvd = @convention(c) (UnsafePointer<CChar>, UnsafePointer<CChar>, UnsafePointer<Int32>,
+                                       UnsafePointer<Int32>, UnsafeMutablePointer<Double>, UnsafePointer<Int32>,
+                                       UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>,
+                                       UnsafePointer<Int32>, UnsafeMutablePointer<Double>, UnsafePointer<Int32>,
+                                       UnsafeMutablePointer<Double>, UnsafePointer<Int32>,
+                                       UnsafeMutablePointer<Int32>, Int, Int) -> Void
+    /// LAPACK's `dsyev_(jobz, uplo, n, a, lda, w, work, lwork, info)`, with the character lengths.
+    typealias DSyev = @convention(c) (UnsafePointer<CChar>, UnsafePointer<CChar>, UnsafePointer<Int32>,
+                                      UnsafeMutablePointer<Double>, UnsafePointer<Int32>,
+                                      UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>,
+                                      UnsafePointer<Int32>, UnsafeMutablePointer<Int32>, Int, Int) -> Void
     typealias SetThreads = @convention(c) (Int32) -> Void
     typealias GetThreads = @convention(c) () -> Int32
 
@@ -45,6 +59,9 @@ enum BLAS {
         /// LAPACK's QR (OpenBLAS bundles LAPACK), when the library exports it.
         let dgeqrf: DGeqrf?
         let dorgqr: DOrgqr?
+        /// LAPACK's SVD and symmetric eigensolver (`tf.linalg.svd`, `tf.linalg.eigh`), when exported.
+        var dgesvd: DGesvd? = nil
+        var dsyev: DSyev? = nil
         /// The shared object that was loaded.
         let soname: String
         /// The kernel family OpenBLAS runs ("SkylakeX", ...), when it reports one.
@@ -92,6 +109,9 @@ enum BLAS {
             return nil
         }
         for name in ["libopenblas.so.0", "libopenblas.so"] {
+            // Loaded before (by the load-time hook, or by another library of the process)?
+            let earlier = dlopen(name, RTLD_NOW | RTLD_LOCAL | RTLD_NOLOAD)
+            if let e = earlier { dlclose(e) }
             guard let h = dlopen(name, RTLD_NOW | RTLD_LOCAL) else { continue }
             guard let s = dlsym(h, "cblas_sgemm"), let d = dlsym(h, "cblas_dgemm") else {
                 dlclose(h)
@@ -102,14 +122,22 @@ enum BLAS {
                 let fn = unsafeBitCast(c, to: CoreName.self)
                 if let p = fn() { core = String(cString: p) }
             }
+            // Ours alone and misdetecting the CPU: select the kernel family that suits it.
+            if earlier == nil, let wanted = coreTypeForCPU(), kernelIsOutdated(coreName: core, cpuCoreType: wanted),
+               let selected = OpenBLASCoreSwitch.select(h, wanted: wanted) {
+                core = selected
+            }
             let qr = dlsym(h, "dgeqrf_").map { unsafeBitCast($0, to: DGeqrf.self) }
             let orgqr = dlsym(h, "dorgqr_").map { unsafeBitCast($0, to: DOrgqr.self) }
             let setThreads = dlsym(h, "openblas_set_num_threads").map { unsafeBitCast($0, to: SetThreads.self) }
             let getThreads = dlsym(h, "openblas_get_num_threads").map { unsafeBitCast($0, to: GetThreads.self) }
             if Parallel.threadSetting > 0 { setThreads?(Int32(clamping: Parallel.cores)) }
-            return Library(sgemm: unsafeBitCast(s, to: SGemm.self), dgemm: unsafeBitCast(d, to: DGemm.self),
-                           dgeqrf: qr, dorgqr: orgqr, soname: name, coreName: core, setThreads: setThreads,
-                           getThreads: getThreads)
+            var lib = Library(sgemm: unsafeBitCast(s, to: SGemm.self), dgemm: unsafeBitCast(d, to: DGemm.self),
+                              dgeqrf: qr, dorgqr: orgqr, soname: name, coreName: core, setThreads: setThreads,
+                              getThreads: getThreads)
+            lib.dgesvd = dlsym(h, "dgesvd_").map { unsafeBitCast($0, to: DGesvd.self) }
+            lib.dsyev = dlsym(h, "dsyev_").map { unsafeBitCast($0, to: DSyev.self) }
+            return lib
         }
         failure = "libopenblas.so.0 not found"
         return nil

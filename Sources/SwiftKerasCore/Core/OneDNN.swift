@@ -1,4 +1,5 @@
 import Glibc
+import SwiftKerasKernels
 import Synchronization
 
 // oneDNN (Intel's deep-learning kernel library, Debian's `libdnnl2`), loaded at run time like
@@ -47,6 +48,8 @@ enum OneDNN {
     typealias EngineCreate = @convention(c) (UnsafeMutablePointer<Handle?>, Int32, Int) -> Int32
     typealias StreamCreate = @convention(c) (UnsafeMutablePointer<Handle?>, Handle, UInt32) -> Int32
     typealias Version = @convention(c) () -> UnsafePointer<Int32>?
+    typealias OMPSetNumThreads = @convention(c) (Int32) -> Void
+    typealias OMPGetMaxThreads = @convention(c) () -> Int32
 
     // dnnl_types.h (2.x) values.
     static let f32: Int32 = 3
@@ -91,6 +94,9 @@ enum OneDNN {
         let streamCreate: StreamCreate
         let streamWait: Destroy
         let streamDestroy: Destroy
+        /// OpenMP's `omp_set_num_threads` / `omp_get_max_threads` of the libgomp oneDNN runs on.
+        let ompSetNumThreads: OMPSetNumThreads?
+        let ompGetMaxThreads: OMPGetMaxThreads?
         /// The CPU engine and the attribute "user-provided scratchpad" every plan is made with.
         let engine: Handle
         let attr: Handle
@@ -170,12 +176,20 @@ enum OneDNN {
             failure = "\(soname): no CPU engine"
             return nil
         }
+        // libgomp's waiting threads spin for milliseconds unless it was loaded with the passive
+        // wait policy, which the load-time hook cannot choose in a host that had threads before
+        // us (Python after `import numpy`): see OpenMPThrottle.
+        if skk_openmp_loaded_passive() == 0 && getenv("OMP_WAIT_POLICY") == nil && getenv("GOMP_SPINCOUNT") == nil {
+            OpenMPThrottle.start(h)
+        }
         return Library(mdInitByTag: mdInit, mdGetSize: mdSize, mdEqual: mdEqual, convForward: fwd,
                        convBackwardData: bwdData, convBackwardWeights: bwdWeights, pdCreate: pdCreate,
                        pdQueryMD: pdQueryMD, pdQuery: pdQuery, pdDestroy: pdDestroy, reorderPDCreate: reorder,
                        primitiveCreate: primCreate, primitiveExecute: primExecute, primitiveDestroy: primDestroy,
                        memoryCreate: memCreate, memoryDestroy: memDestroy, streamCreate: streamCreate,
-                       streamWait: streamWait, streamDestroy: streamDestroy, engine: e, attr: a,
+                       streamWait: streamWait, streamDestroy: streamDestroy,
+                       ompSetNumThreads: sym("omp_set_num_threads", OMPSetNumThreads.self),
+                       ompGetMaxThreads: sym("omp_get_max_threads", OMPGetMaxThreads.self), engine: e, attr: a,
                        description: "\(soname) (oneDNN \(v[0]).\(v[1]).\(v[2]))")
     }
 
@@ -183,6 +197,19 @@ enum OneDNN {
     static var unavailableReason: String {
         _ = library
         return failure
+    }
+}
+
+extension OneDNN.Library {
+    /// Runs `body` with the OpenMP parallel regions it opens limited to the calling thread (the
+    /// calling thread's `nthreads-var`, restored afterwards; other threads are not affected).
+    func onCallingThread<R>(_ body: () -> R) -> R {
+        guard let set = ompSetNumThreads, let get = ompGetMaxThreads else { return body() }
+        let n = get()
+        if n <= 1 { return body() }
+        set(1)
+        defer { set(n) }
+        return body()
     }
 }
 
@@ -424,12 +451,17 @@ final class DNNLConvPlan: @unchecked Sendable {
             guard let sp = memory(md, next) else { return false }
             args.append((OneDNN.argScratchpad, sp))
         }
+        // The kernel reorders move a few KB: split over OpenMP's threads they cost a parallel
+        // region each (measured under load: 9-14 ms per reorder, a third of an autoencoder's
+        // oneDNN time), so they run on the calling thread alone.
         if let reorder = kernelReorder, kind != .backwardWeights {
-            guard execute(reorder, s, [(OneDNN.argSrc, userKernel), (OneDNN.argDst, primKernel)]) else { return false }
+            guard lib.onCallingThread({ execute(reorder, s, [(OneDNN.argSrc, userKernel), (OneDNN.argDst, primKernel)]) })
+            else { return false }
         }
         guard execute(primitive, s, args) else { return false }
         if let reorder = kernelReorder, kind == .backwardWeights {
-            guard execute(reorder, s, [(OneDNN.argSrc, primKernel), (OneDNN.argDst, userKernel)]) else { return false }
+            guard lib.onCallingThread({ execute(reorder, s, [(OneDNN.argSrc, primKernel), (OneDNN.argDst, userKernel)]) })
+            else { return false }
         }
         return lib.streamWait(s) == 0
     }

@@ -79,7 +79,7 @@ func squareMatrices(_ a: Tensor, op: StaticString) throws -> (Int, Int, [Double]
         throw SwiftKerasError.invalid("\(op): input must be a batch of square matrices (rank >= 2, last two axes equal), got shape \(formatShape(a.shape))")
     }
     let n = a.shape[a.rank - 1]
-    // an empty batch has no matrices (its n·n may overflow: shape (0, 2^62, 2^62))
+    // No element, no matrix: (0, 2^62, 2^62) has none, and n·n would wrap to 0 there.
     return (n, a.count == 0 ? 0 : a.count / (n &* n), a.doubles)
 }
 

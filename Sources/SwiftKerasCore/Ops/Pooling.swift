@@ -359,6 +359,13 @@ extension PoolKernels {
     static func maxPoolBackward<T: ConvFloat>(_ x: UnsafePointer<T>, _ dy: UnsafePointer<T>,
                                               _ dx: UnsafeMutablePointer<T>, _ g: WindowGeometry) {
         let C = g.channels, rowsPerImage = g.outputSpatial
+        // The float32 kernel keeps pixel offsets in Int32 lanes.
+        if T.self == Float.self && C >= 16 && rowsPerImage > 0 && g.batch &* g.inputSpatial &* C < Int(Int32.max) {
+            maxPoolBackwardFloat(UnsafeRawPointer(x).assumingMemoryBound(to: Float.self),
+                                 UnsafeRawPointer(dy).assumingMemoryBound(to: Float.self),
+                                 UnsafeMutableRawPointer(dx).assumingMemoryBound(to: Float.self), g)
+            return
+        }
         dx.update(repeating: 0, count: g.batch &* g.inputSpatial &* C)
         if C == 0 || rowsPerImage == 0 { return }
         Parallel.forRange(g.batch, grain: 1) { s, e in
@@ -368,6 +375,69 @@ extension PoolKernels {
             for r in (s &* rowsPerImage)..<(e &* rowsPerImage) where argmax(x, g, row: r, best, idx) {
                 let o = dy + r &* C
                 for c in 0..<C { dx[idx[c]] += o[c] }
+            }
+        }
+    }
+
+    /// `maxPoolBackward` for float32 with at least 16 channels: the argmax of 16 channels at a
+    /// time in SIMD registers (same rule: the first maximum, or the first NaN), one image after
+    /// the other per task so that its `dx` stays in cache. Disjoint windows (strides at least the
+    /// pool size, the usual 2×2 / 2) write each window's pixels once — the gradient at the
+    /// argmax, 0 elsewhere — with no zeroing where the windows tile the image; overlapping
+    /// windows add into a zeroed `dx`. Every offset into `x` and `dx` must fit in an Int32.
+    static func maxPoolBackwardFloat(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>,
+                                     _ dx: UnsafeMutablePointer<Float>, _ g: WindowGeometry) {
+        typealias V = SIMD16<Float>
+        typealias I = SIMD16<Int32>
+        let C = g.channels, rowsPerImage = g.outputSpatial, imageSize = g.inputSpatial &* C
+        var disjoint = true, tiles = true
+        for d in 0..<3 {
+            let stride: Int = g.strides[d], window: Int = g.window[d]
+            if stride < window { disjoint = false }
+            if stride != window || g.padBefore[d] != 0 || g.output[d] &* stride != g.input[d] { tiles = false }
+        }
+        let lanes = I(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+        Parallel.forRange(g.batch, grain: 1) { s, e in
+            for n in s..<e {
+                if !tiles { (dx + n &* imageSize).update(repeating: 0, count: imageSize) }
+                for r in (n &* rowsPerImage)..<((n &+ 1) &* rowsPerImage) {
+                    let o = dy + r &* C
+                    var c0 = 0
+                    while c0 < C {
+                        // The last block overlaps the previous one when C is not a multiple of 16:
+                        // its first `skip` lanes were done (stores repeat the same values; adds skip them).
+                        let c = Swift.min(c0, C &- 16)
+                        let skip = c0 &- c
+                        var best = V(repeating: 0), at = I(repeating: -1)
+                        var first = true
+                        forEachWindowPixel(g, row: r) { xi in
+                            let v = UnsafeRawPointer(x + (xi &+ c)).loadUnaligned(as: V.self)
+                            let pos = I(repeating: Int32(truncatingIfNeeded: xi &+ c)) &+ lanes
+                            if first {
+                                best = v
+                                at = pos
+                                first = false
+                            } else {
+                                let take = (v .> best) .| ((v .!= v) .& (best .== best))
+                                best.replace(with: v, where: take)
+                                at.replace(with: pos, where: take)
+                            }
+                        }
+                        if !first {
+                            if disjoint {
+                                let gv = UnsafeRawPointer(o + c).loadUnaligned(as: V.self)
+                                forEachWindowPixel(g, row: r) { xi in
+                                    let pos = I(repeating: Int32(truncatingIfNeeded: xi &+ c)) &+ lanes
+                                    let out = V(repeating: 0).replacing(with: gv, where: at .== pos)
+                                    UnsafeMutableRawPointer(dx + (xi &+ c)).storeBytes(of: out, as: V.self)
+                                }
+                            } else {
+                                for j in skip..<16 { dx[Int(at[j])] += o[c &+ j] }
+                            }
+                        }
+                        c0 = c &+ 16
+                    }
+                }
             }
         }
     }

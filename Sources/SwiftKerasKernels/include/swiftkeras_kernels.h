@@ -52,4 +52,11 @@ SKK_INTERNAL const char *skk_cpu_missing_message(void);
  * AVX2+FMA -> "HASWELL", otherwise NULL (let OpenBLAS decide). */
 SKK_INTERNAL const char *skk_openblas_core_type(unsigned features);
 
+/* 1 when the load-time hook loaded libgomp with OMP_WAIT_POLICY=passive (its idle threads sleep),
+ * 0 otherwise (the host had threads, the user chose a policy, or libgomp was loaded before us). */
+SKK_INTERNAL int skk_openmp_loaded_passive(void);
+
+/* 1 when addresses a and b lie in the same loaded shared object (dladdr), else 0. */
+SKK_INTERNAL int skk_same_object(const void *a, const void *b);
+
 #endif

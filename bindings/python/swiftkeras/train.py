@@ -4,10 +4,13 @@ tensor file, ``sk_tensors_save`` / ``sk_tensors_load``), ``CheckpointManager`` a
 
 A checkpoint holds one tensor per variable, named by its object path from the checkpoint
 (``model/weights/0``, ``step``, ``net/dense/kernel``): tf.Variable objects, tf.Module trees,
-Keras layers and models (their weights), and lists / dicts of these. Optimizer state is not
-saved (NotImplementedError names it), nor is TF's own checkpoint format read.
+Keras layers and models (their weights), and lists / dicts of these. An optimizer's state is
+saved under its key as the core names it (``optimizer/iterations``, ``optimizer/slots/<k>/<slot>``
+for the k-th variable it updated) and restored into a fresh optimizer before its first step (TF's
+deferred restoration, ``sk_optimizer_restore_state``). TF's own checkpoint format is not read.
 """
 import ctypes
+import json
 import os
 
 from . import _native
@@ -31,6 +34,8 @@ _lib.sk_tensor_shape.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int64)
 _lib.sk_tensor_shape.restype = ctypes.c_int32
 _lib.sk_tensor_copy_data.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t]
 _lib.sk_tensor_copy_data.restype = ctypes.c_int32
+_lib.sk_tensors_names.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t)]
+_lib.sk_tensors_names.restype = ctypes.c_int32
 
 # memoryview formats of the dtypes a checkpoint holds (the C API's dtype codes come from the backend)
 _SK_ERR_INVALID_ARG, _SK_ERR_IO = 1, 8
@@ -102,6 +107,36 @@ def _load(path, name):
         _lib.sk_tensor_release(h)
 
 
+def _names(path):
+    """The names of the tensors in the checkpoint file at `path` (sk_tensors_names)."""
+    length = ctypes.c_size_t()
+    _check(_lib.sk_tensors_names(os.fsencode(path), None, 0, ctypes.byref(length)))
+    buf = ctypes.create_string_buffer(length.value + 1)
+    _check(_lib.sk_tensors_names(os.fsencode(path), buf, len(buf), ctypes.byref(length)))
+    return json.loads(buf.value.decode())
+
+
+def _is_optimizer(obj):
+    return hasattr(obj, "apply_gradients") and hasattr(obj, "_handle")
+
+
+def _optimizer_state(key, opt):
+    """[(path, tensor)] of an optimizer's state (NotImplementedError for a LossScaleOptimizer)."""
+    names = json.loads(_native.optimizer_state_names(opt._handle))
+    return [(f"{key}/{n}", t) for n, t in zip(names, _native.optimizer_state(opt._handle))]
+
+
+def _restore_optimizer(path, key, opt, names):
+    """Restores the optimizer saved under `key` from the file at `path` (whose names are `names`)."""
+    prefix = key + "/"
+    mine = [n for n in names if n.startswith(prefix)]
+    if prefix + "iterations" not in mine:
+        from .errors import NotFoundError
+        raise NotFoundError(None, None, f"Checkpoint: no state of the optimizer {key!r} in {path} "
+                                        f"(no tensor \"{prefix}iterations\")")
+    _native.optimizer_restore_state(opt._handle, [n[len(prefix):] for n in mine], [_load(path, n) for n in mine])
+
+
 def _entries(objects):
     """[(path, getter, setter)] for every value the checkpoint holds, in path order."""
     out = []
@@ -113,10 +148,8 @@ def _entries(objects):
                 out.append((f"{key}/weights/{i}", (lambda o=obj, i=i: o.get_weights()[i]),
                             (lambda v, o=obj, i=i: _set_weight(o, i, v))))
             continue
-        if hasattr(obj, "apply_gradients"):
-            raise NotImplementedError(
-                f"Checkpoint: the optimizer {key!r} cannot be saved (optimizer state is not supported yet); "
-                "checkpoint the model and variables only")
+        if _is_optimizer(obj):   # saved and restored whole (_optimizer_state, _restore_optimizer)
+            continue
         vs = []
         _walk(obj, key, set(), vs, [])
         if not vs and not isinstance(obj, (list, tuple, dict)) and not hasattr(obj, "_module_name"):
@@ -166,6 +199,9 @@ class Checkpoint:
         self._objects = dict(kwargs)
         self.save_counter = _native.Variable(0, dtype=_native.int64, trainable=False)
         _entries(self._objects)   # fails now for objects that cannot be saved
+        for key, obj in self._objects.items():
+            if _is_optimizer(obj):
+                _optimizer_state(key, obj)
 
     def __getattr__(self, name):
         objects = self.__dict__.get("_objects", {})
@@ -177,6 +213,9 @@ class Checkpoint:
         """Writes every value to `file_prefix` (exactly that path); returns it."""
         path = os.fspath(file_prefix)
         named = [(p, get()) for p, get, _ in _entries(self._objects)]
+        for key in sorted(self._objects):
+            if _is_optimizer(self._objects[key]):
+                named += _optimizer_state(key, self._objects[key])
         named.append(("save_counter", self.save_counter))
         _save(path, named)
         return path
@@ -196,6 +235,11 @@ class Checkpoint:
         path = os.fspath(save_path)
         for p, _, set_ in _entries(self._objects):
             set_(_load(path, p))
+        optimizers = sorted(k for k, obj in self._objects.items() if _is_optimizer(obj))
+        if optimizers:
+            names = _names(path)
+            for key in optimizers:
+                _restore_optimizer(path, key, self._objects[key], names)
         return _Status()
 
     def restore(self, save_path, options=None):

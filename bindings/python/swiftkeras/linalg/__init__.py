@@ -144,8 +144,9 @@ def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
 
 
 from .. import eye  # noqa: E402  (tf.linalg.eye is tf.eye, defined before this module loads)
+from .decompositions import Qr, qr, svd, eigh, eigvalsh, lstsq  # noqa: E402,F401
 
 
 __all__ = list(_generated_all) + [
     "matrix_transpose", "adjoint", "matmul", "matvec", "inv", "solve", "logdet", "slogdet", "trace",
-    "diag_part", "diag", "band_part", "norm", "l2_normalize", "eye"]
+    "diag_part", "diag", "band_part", "norm", "l2_normalize", "eye", "qr", "svd", "eigh", "eigvalsh", "lstsq"]
