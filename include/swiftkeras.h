@@ -60,10 +60,19 @@
  *    (sk_layer_create, sk_metric_create, ...) is thread-safe.
  *  - Files (saving.h): saves to the same path from several threads or processes are
  *    serialized (each completes; the file is one of them, whole); loads run concurrently.
+ *    File-writing callbacks (CSVLogger) never block on opening: a FIFO nobody reads fails
+ *    with SK_ERR_IO.
+ *  - Datasets (data.h): a dataset and an element are immutable and may be shared by threads:
+ *    transformations, queries (cardinality, structure, element_spec) and
+ *    sk_dataset_iterator_create run concurrently on one dataset, each iterator being its own
+ *    pass (cache records the first pass to finish; seeded shuffles give every pass the order
+ *    of its pass number). An iterator is used from one thread at a time. Releasing a dataset
+ *    while its iterators run is allowed (they keep what they need); keras.utils functions
+ *    are thread-safe.
  *
  * Callbacks (every function pointer the API takes: sk_callback, layer build / call, losses,
  * metric update / result / reset, learning-rate schedules, fit's progress and hooks,
- * sk_callback_hooks, output and skipped-weight callbacks)
+ * sk_callback_hooks, output and skipped-weight callbacks, dataset generators / map / filter)
  *  - They run synchronously on the thread that made the API call (fit, predict, an op,
  *    sk_function_call, a gradient...), with that thread's tape recording the ops they run.
  *  - They may call any function of this API on other objects, and read (not modify) the
@@ -80,6 +89,13 @@
  *    Output callbacks (sk_output_fn) and sk_skipped_fn cannot fail.
  *  - destroy(user_data) runs exactly once, when the last reference to the object holding the
  *    callback goes away, on the thread that releases it.
+ *  - Dataset callbacks (sk_dataset_next_fn, close, map, filter predicate) are the exception to
+ *    the first rule: they run on the thread calling sk_dataset_iterator_next (fit, evaluate
+ *    and predict on a dataset included) — or on the prefetch thread below an
+ *    sk_dataset_prefetch — and, for a dataset iterated by several threads, on several threads
+ *    at once: they must be reentrant. They may create tensors and elements and run ops, but
+ *    must not iterate or release the dataset they belong to, nor block waiting for the thread
+ *    iterating it. Inputs (the element given to map / filter) are borrowed; *out is +1.
  */
 #ifndef SWIFTKERAS_H
 #define SWIFTKERAS_H
