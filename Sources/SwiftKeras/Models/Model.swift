@@ -58,6 +58,9 @@ open class Model: Layer {
     public var stopTraining = false
     /// The `History` of the last `fit`.
     public private(set) var history: History?
+    /// The epoch `fit` starts at when a callback's `onTrainBegin` restored an interrupted run
+    /// (`BackupAndRestore`); read once, right after the callbacks' `onTrainBegin`.
+    var resumeEpoch: Int?
 
     var graph: FunctionalGraph?
     /// The metric specs given to `compile` (read by the compile config).
@@ -448,9 +451,12 @@ open class Model: Layer {
         stopTraining = false
         try withoutRecording { try optimizer?.build(trainableVariables) }
 
+        resumeEpoch = nil
         try each(cbs) { try $0.onTrainBegin(logs: [:]) }
         var epochLogs: Logs = [:]
-        var epoch = initialEpoch
+        // A callback restoring an interrupted run (BackupAndRestore) moves the start forward.
+        var epoch = Swift.max(initialEpoch, resumeEpoch ?? 0)
+        resumeEpoch = nil
         var ranOut = false
         while epoch < epochs && !stopTraining && !ranOut {
             try resetMetrics()
