@@ -129,6 +129,8 @@ static void test_tensors(void) {
 #include "harness_data.inc"
 #include "harness_host.inc"
 #include "harness_layers_basic.inc"
+#include "harness_metrics_tensorboard.inc"
+#include "harness_training_api.inc"
 
 int main(void) {
     test_version();
@@ -162,6 +164,8 @@ int main(void) {
     test_data_utils();
     test_host();
     test_layers_basic();
+    test_metrics_tensorboard();
+    test_training_api();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

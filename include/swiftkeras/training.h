@@ -251,8 +251,11 @@ int32_t sk_model_evaluate_weighted(sk_model *model, const sk_tensor *const *x, i
  * n_metrics entries in order; entry i is metrics[i] (an sk_metric, used as is, keeping its
  * configuration) or metric_names[i] (a name resolved as sk_model_compile does, e.g.
  * "accuracy"), exactly one of the two non-NULL; either array may be NULL when the other gives
- * every entry. Compiling again replaces all three. The model holds what it uses.
- * Errors: SK_ERR_INVALID_HANDLE (model, optimizer or loss NULL), SK_ERR_INVALID_ARG (negative
+ * every entry. Compiling again replaces all three. The model holds what it uses. loss NULL is
+ * Keras' `compile(loss=None)`: training minimises the model's losses alone (sk_layer_add_loss
+ * terms, regularization penalties); fit/evaluate then fail with SK_ERR_INVALID_ARG ("No loss
+ * found") when the model has none.
+ * Errors: SK_ERR_INVALID_HANDLE (model or optimizer NULL), SK_ERR_INVALID_ARG (negative
  * n_metrics, both arrays NULL with n_metrics > 0, an entry with both or neither, the same
  * metric object twice, an unknown metric name). */
 int32_t sk_model_compile_ex(sk_model *model, sk_optimizer *optimizer, const sk_loss *loss,

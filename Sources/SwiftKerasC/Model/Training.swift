@@ -106,7 +106,7 @@ public func sk_model_compile_ex(_ model: OpaquePointer?, _ optimizer: OpaquePoin
         let fn: StaticString = "sk_model_compile_ex"
         let m = try unwrap(model, fn, "model", as: ModelBox.self).model
         let opt = try unwrap(optimizer, fn, "optimizer", as: Optimizer.self)
-        let l = try unwrap(loss, fn, "loss", as: LossBox.self).loss
+        let l = loss == nil ? nil : try unwrap(loss, fn, "loss", as: LossBox.self).loss   // NULL: compile(loss=None)
         try checkCount(n, fn, "metrics")
         var specs: [CompileMetric] = []
         if n > 0 && metrics == nil && metricNames == nil {

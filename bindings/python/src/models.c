@@ -117,8 +117,8 @@ static PyObject *k_model_compile_ex(PyObject *self SKPY_UNUSED, PyObject *args) 
     if (!PyArg_ParseTuple(args, "OOOO", &mc, &oc, &lc, &metrics)) return NULL;
     sk_model *m = HGET(sk_model, mc);
     sk_optimizer *o = m ? HGET(sk_optimizer, oc) : NULL;
-    sk_loss *l = o ? HGET(sk_loss, lc) : NULL;
-    if (!l) return NULL;
+    sk_loss *l = o && lc != Py_None ? HGET(sk_loss, lc) : NULL;   /* None: compile(loss=None) */
+    if (!o || (!l && lc != Py_None)) return NULL;
     PyObject *f = PySequence_Fast(metrics, "compile: metrics must be a list");
     if (!f) return NULL;
     Py_ssize_t n = PySequence_Fast_GET_SIZE(f);
@@ -144,7 +144,7 @@ done:
     return res;
 }
 SKPY_EXPORT(module, k_, model_compile_ex, METH_VARARGS,
-    "model_compile_ex(model, optimizer, loss, [metric handle or name]).");
+    "model_compile_ex(model, optimizer, loss or None, [metric handle or name]).");
 
 /* The Python callables of one fit (borrowed from the caller's arguments during the call). */
 typedef struct { PyObject *epoch_begin, *epoch_end, *batch_begin, *batch_end; } fit_py_hooks;
