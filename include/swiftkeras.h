@@ -191,8 +191,9 @@
  *   sk_history_release() sk_history_values() sk_model_compile() sk_model_compile_config()
  *   sk_model_compile_ex() sk_model_evaluate() sk_model_evaluate_dataset()
  *   sk_model_evaluate_weighted() sk_model_fit() sk_model_fit_ex() sk_model_loss()
- *   sk_model_optimizer() sk_model_predict() sk_model_predict_dataset() sk_model_set_live_callback()
- *   sk_model_set_output_callback() sk_model_test_on_batch() sk_model_train_on_batch()
+ *   sk_model_metrics() sk_model_optimizer() sk_model_predict() sk_model_predict_dataset()
+ *   sk_model_set_live_callback() sk_model_set_output_callback() sk_model_test_on_batch()
+ *   sk_model_train_on_batch()
  * swiftkeras/callbacks.h:
  *   sk_callback_context_param() sk_callback_context_set_log()
  *   sk_callback_context_set_stop_training() sk_callback_create() sk_callback_create_custom()

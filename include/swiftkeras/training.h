@@ -271,6 +271,14 @@ int32_t sk_model_compile_ex(sk_model *model, sk_optimizer *optimizer, const sk_l
 int32_t sk_model_optimizer(const sk_model *model, sk_optimizer **out);
 int32_t sk_model_loss(const sk_model *model, sk_loss **out);
 
+/* The model's metrics (`model.metrics`, tf.keras 2): empty until the first training or test
+ * step after compile, then the loss tracker ("loss") followed by the compiled metrics, as
+ * metric handles on the very objects fit updates (sk_metric_result reads them,
+ * sk_metric_reset_state zeroes them). *count (may be NULL) receives their number and
+ * out[0..count) new caller-owned handles; out NULL with capacity 0 only counts.
+ * Errors: SK_ERR_INVALID_HANDLE (model NULL), SK_ERR_INVALID_ARG (capacity < count). */
+int32_t sk_model_metrics(const sk_model *model, sk_metric **out, int32_t capacity, int32_t *count);
+
 /* The compile config as JSON (`model.get_compile_config()`): {"optimizer": {"class_name":
  * "Adam", "config": {"learning_rate": ..., ...}}, "loss": "<name>", "metrics": [...]}, or ""
  * when the model is not compiled; copied as sk_layer_name does. Errors: SK_ERR_INVALID_HANDLE,

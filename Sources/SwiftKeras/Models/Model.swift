@@ -191,6 +191,11 @@ open class Model: Layer {
     /// The compiled metrics, once resolved by the first train or test step (empty before).
     public var compiledMetrics: [Metric] { resolvedMetrics ?? [] }
 
+    /// The model's metrics (tf.keras 2 `model.metrics`): empty until the first training or test
+    /// step after `compile` resolves them, then the loss tracker ("loss") and the compiled
+    /// metrics, the objects `fit` and `evaluate` update.
+    public var metrics: [Metric] { resolvedMetrics.map { [lossTracker] + $0 } ?? [] }
+
     /// The names in the logs: "loss", then the compiled metrics' names.
     public var metricsNames: [String] { ["loss"] + compiledMetrics.map(\.name) }
 

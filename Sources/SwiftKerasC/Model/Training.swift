@@ -99,6 +99,15 @@ public func sk_model_compile(_ model: OpaquePointer?, _ optimizerName: UnsafePoi
 }
 
 @c @implementation
+public func sk_model_metrics(_ model: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int32,
+                             _ count: UnsafeMutablePointer<Int32>?) -> Int32 {
+    status {
+        let m = try unwrap(model, "sk_model_metrics", "model", as: ModelBox.self).model
+        try writeHandles(m.metrics, out, capacity, count, "sk_model_metrics", what: "metrics") { retained($0) }
+    }
+}
+
+@c @implementation
 public func sk_model_compile_ex(_ model: OpaquePointer?, _ optimizer: OpaquePointer?, _ loss: OpaquePointer?,
                                 _ metrics: UnsafePointer<OpaquePointer?>?, _ metricNames: UnsafePointer<UnsafePointer<CChar>?>?,
                                 _ n: Int32) -> Int32 {

@@ -73,6 +73,14 @@ static PyObject *k_model_layers(PyObject *self SKPY_UNUSED, PyObject *mc) {
 }
 SKPY_EXPORT(module, k_, model_layers, METH_O, "model_layers(model) -> list of layer handles (Keras order).");
 
+static int32_t fill_metrics(const void *m, void **a, int32_t cap, int32_t *n) { return sk_model_metrics(m, (sk_metric **)a, cap, n); }
+
+static PyObject *k_model_metrics(PyObject *self SKPY_UNUSED, PyObject *mc) {
+    sk_model *m = HGET(sk_model, mc);
+    return m ? skpy_fetch_owned(m, fill_metrics, SKPY_OWNED_METRIC) : NULL;
+}
+SKPY_EXPORT(module, k_, model_metrics, METH_O, "model_metrics(model) -> list of metric handles (`model.metrics`).");
+
 static PyObject *k_model_trainable_weights(PyObject *self SKPY_UNUSED, PyObject *mc) {
     sk_model *m = HGET(sk_model, mc);
     return m ? skpy_fetch_owned(m, fill_trainable, SKPY_OWNED_VARIABLE) : NULL;

@@ -119,3 +119,20 @@ def test_add_loss_refuses_callables():
     layer = layers.Dense(1)
     with pytest.raises(NotImplementedError, match="callables"):
         layer.add_loss(lambda: K.sum(layer.kernel))
+
+
+def test_model_metrics_as_tf_keras():
+    keras.utils.set_random_seed(3)
+    auc = keras.metrics.AUC(name="my_auc")
+    model = keras.Sequential([layers.Dense(1, activation="sigmoid", input_shape=(2,))])
+    model.compile(optimizer="sgd", loss="binary_crossentropy", metrics=["mae", auc])
+    assert model.metrics == [] and model.metrics_names == []   # tf.keras 2: none before the first step
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((32, 2)).astype("float32")
+    y = (x[:, :1] > 0).astype("float32")
+    logs = model.evaluate(x, y, verbose=0, return_dict=True)
+    assert model.metrics_names == ["loss", "mae", "my_auc"]
+    assert model.metrics[2] is auc
+    assert {m.name: float(_num(m.result())) for m in model.metrics} == pytest.approx(logs, rel=1e-6)
+    model.reset_metrics()
+    assert [float(_num(m.result())) for m in model.metrics] == [0.0, 0.0, 0.0]

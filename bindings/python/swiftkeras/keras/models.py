@@ -197,6 +197,32 @@ class Model(_layers.Layer):
         self._compiled_metrics = list(metrics or [])
         self.compiled = True
 
+    @property
+    def metrics(self):
+        """tf.keras 2 ``model.metrics``: [] until the first fit/evaluate step after compile, then
+        the loss tracker ("loss") and the compiled metrics — the metric objects given to compile
+        themselves, the others (names, functions) as metric objects over the core's."""
+        given = [m for m in getattr(self, "_compiled_metrics", ()) if isinstance(m, _metrics.Metric) and m._handle]
+        out = []
+        for h in _native.model_metrics(self._model):
+            name = _native.metric_name(h)
+            m = next((g for g in given if _native.metric_name(g._handle) == name), None)
+            if m is None:
+                m = _metrics.Metric.__new__(_metrics.Metric)
+                m._handle, m._native_backed, m._key = h, True, "core"
+            out.append(m)
+        return out
+
+    @property
+    def metrics_names(self):
+        """The names of ``model.metrics`` ("loss" first), as tf.keras 2."""
+        return [m.name for m in self.metrics]
+
+    def reset_metrics(self):
+        """Zeroes the state of every metric of ``model.metrics`` (tf.keras ``reset_metrics``)."""
+        for m in self.metrics:
+            m.reset_state()
+
     def _xs(self, x):
         if isinstance(x, dict):
             raise NotImplementedError("dict inputs are not supported yet")
