@@ -131,6 +131,7 @@ static void test_tensors(void) {
 #include "harness_layers_basic.inc"
 #include "harness_metrics_tensorboard.inc"
 #include "harness_training_api.inc"
+#include "harness_attention.inc"
 
 int main(void) {
     test_version();
@@ -166,6 +167,7 @@ int main(void) {
     test_layers_basic();
     test_metrics_tensorboard();
     test_training_api();
+    test_attention();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

@@ -250,6 +250,23 @@ final class KerasSavingTests: XCTestCase {
             try ThresholdedReLU(theta: 0.5, name: "thr"),
             try ZeroPadding1D(padding: (1, 2), name: "zp1"), try Cropping1D(cropping: (2, 0), name: "crop1"),
             try Cropping2D(cropping: ((1, 0), (2, 3)), name: "crop2"), try UpSampling1D(size: 3, name: "up1"),
+            try MultiHeadAttention(numHeads: 2, keyDim: 3, valueDim: 4, dropout: 0.1, outputShape: [5], attentionAxes: [1],
+                                   kernelRegularizer: try L2(0.1), name: "mha"),
+            try Attention(useScale: true, scoreMode: "concat", dropout: 0.2, name: "att"),
+            try AdditiveAttention(useScale: false, name: "add_att"),
+            try GaussianNoise(stddev: 0.3, seed: 4, name: "gn"), try GaussianDropout(rate: 0.2, name: "gd"),
+            try AlphaDropout(rate: 0.1, seed: 5, name: "ad"), try SpatialDropout1D(rate: 0.2, name: "sd1"),
+            try SpatialDropout2D(rate: 0.3, seed: 6, name: "sd2"), try SpatialDropout3D(rate: 0.4, name: "sd3"),
+            try ActivityRegularization(l1: 0.1, l2: 0.2, name: "areg"), try UnitNormalization(axes: [1, 2], name: "unit"),
+            try GroupNormalization(groups: 4, axis: -1, epsilon: 0.01, center: false, gammaRegularizer: try L2(0.1), name: "gn4"),
+            try MaxPooling3D(poolSize: [2, 3, 2], strides: [1, 2, 1], padding: .same, name: "mp3"),
+            try AveragePooling3D(name: "ap3"), GlobalAveragePooling3D(keepDims: true, name: "gap3"),
+            GlobalMaxPooling3D(name: "gmp3"),
+            try Conv3D(filters: 2, kernelSize: [2, 3, 2], strides: [1, 2, 1], padding: .same, name: "c3"),
+            try Conv1DTranspose(filters: 3, kernelSize: [3], strides: [2], name: "c1t"),
+            try Conv3DTranspose(filters: 2, kernelSize: [2], strides: [2], padding: .same, name: "c3t"),
+            try SeparableConv1D(filters: 4, kernelSize: 3, padding: .causal, depthMultiplier: 2, dilationRate: 2,
+                                depthwiseRegularizer: try L1(0.1), name: "sep1"),
         ]
     }
 

@@ -81,7 +81,11 @@ public enum KerasRegistry {
             UpSampling2D.self, Embedding.self, SimpleRNN.self, LSTM.self, GRU.self, Add.self, Subtract.self,
             Multiply.self, Average.self, Maximum.self, Minimum.self, Concatenate.self, Dot.self, LeakyReLU.self,
             ReLU.self, PReLU.self, ELU.self, Softmax.self, ThresholdedReLU.self, ZeroPadding1D.self, Cropping1D.self,
-            Cropping2D.self, UpSampling1D.self,
+            Cropping2D.self, UpSampling1D.self, MultiHeadAttention.self, Attention.self, AdditiveAttention.self,
+            GaussianNoise.self, GaussianDropout.self, AlphaDropout.self, SpatialDropout1D.self, SpatialDropout2D.self,
+            SpatialDropout3D.self, ActivityRegularization.self, UnitNormalization.self, GroupNormalization.self,
+            MaxPooling3D.self, AveragePooling3D.self, GlobalAveragePooling3D.self, GlobalMaxPooling3D.self,
+            Conv3D.self, Conv1DTranspose.self, Conv3DTranspose.self, SeparableConv1D.self,
         ],
         .loss: [
             Losses.MeanSquaredError.self, Losses.MeanAbsoluteError.self, Losses.MeanAbsolutePercentageError.self,
