@@ -132,6 +132,7 @@ static void test_tensors(void) {
 #include "harness_metrics_tensorboard.inc"
 #include "harness_training_api.inc"
 #include "harness_attention.inc"
+#include "harness_sequence.inc"
 
 int main(void) {
     test_version();
@@ -168,6 +169,7 @@ int main(void) {
     test_metrics_tensorboard();
     test_training_api();
     test_attention();
+    test_sequence();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

@@ -267,6 +267,9 @@ final class KerasSavingTests: XCTestCase {
             try Conv3DTranspose(filters: 2, kernelSize: [2], strides: [2], padding: .same, name: "c3t"),
             try SeparableConv1D(filters: 4, kernelSize: 3, padding: .causal, depthMultiplier: 2, dilationRate: 2,
                                 depthwiseRegularizer: try L1(0.1), name: "sep1"),
+            Masking(maskValue: -1, name: "masking"), try TimeDistributed(try Dense(units: 3), name: "td"),
+            try Bidirectional(try GRU(units: 2, returnSequences: true), mergeMode: nil,
+                              backwardLayer: try GRU(units: 2, returnSequences: true, goBackwards: true), name: "bidi"),
         ]
     }
 
