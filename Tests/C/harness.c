@@ -132,6 +132,8 @@ static void test_tensors(void) {
 #include "harness_serialization.inc"
 #include "harness_linalg.inc"
 #include "harness_checkpoint.inc"
+#include "harness_metrics_tensorboard.inc"
+#include "harness_training_api.inc"
 #include "harness_attention.inc"
 #include "harness_sequence.inc"
 
@@ -170,6 +172,8 @@ int main(void) {
     test_serialization();
     test_linalg_decompositions();
     test_optimizer_state();
+    test_metrics_tensorboard();
+    test_training_api();
     test_attention();
     test_sequence();
     printf("%d passed, %d failed\n", passed, failed);

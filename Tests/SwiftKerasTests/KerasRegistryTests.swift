@@ -83,6 +83,13 @@ final class KerasRegistryTests: XCTestCase {
         case (.optimizer, "LossScaleOptimizer"): return #"{"inner_optimizer": {"class_name": "SGD", "config": {}}}"#
         case (.callback, "ModelCheckpoint"): return #"{"filepath": "/tmp/sk-registry-test.keras"}"#
         case (.callback, "CSVLogger"): return #"{"filename": "/tmp/sk-registry-test.csv"}"#
+        case (.callback, "BackupAndRestore"): return #"{"backup_dir": "/tmp/sk-registry-test-backup"}"#
+        case (.metric, "SensitivityAtSpecificity"): return #"{"specificity": 0.5}"#
+        case (.metric, "SpecificityAtSensitivity"): return #"{"sensitivity": 0.5}"#
+        case (.metric, "PrecisionAtRecall"): return #"{"recall": 0.5}"#
+        case (.metric, "RecallAtPrecision"): return #"{"precision": 0.5}"#
+        case (.metric, "IoU"): return #"{"num_classes": 3, "target_class_ids": [0, 2]}"#
+        case (.metric, "MeanIoU"): return #"{"num_classes": 3}"#
         default: return nil
         }
     }

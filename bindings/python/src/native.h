@@ -235,7 +235,7 @@ PyObject *skpy_copied_string(const void *h, int32_t (*get)(const void *, char *,
         return h ? skpy_copied_string(h, fname##_get) : NULL; \
     }
 /* The kinds of owned handles skpy_fetch_owned wraps. */
-enum { SKPY_OWNED_TENSOR, SKPY_OWNED_VARIABLE, SKPY_OWNED_LAYER, SKPY_OWNED_KERAS_TENSOR };
+enum { SKPY_OWNED_TENSOR, SKPY_OWNED_VARIABLE, SKPY_OWNED_LAYER, SKPY_OWNED_KERAS_TENSOR, SKPY_OWNED_METRIC };
 /* A count-then-fill getter of owned handles: get(src, NULL, 0, &n) counts, then fills up to cap. */
 typedef int32_t (*skpy_fill_fn)(const void *src, void **out, int32_t cap, int32_t *n);
 /* The list of the handles of one kind get gives for src (sk_layer_weights, sk_model_layers, ...);
