@@ -101,6 +101,8 @@
 #include "swiftkeras/training.h"
 #include "swiftkeras/callbacks.h"
 #include "swiftkeras/saving.h"
+#include "swiftkeras/strings.h"
+#include "swiftkeras/preprocessing.h"
 
 /* BEGIN FUNCTION INDEX (tools/header_index.py)
  * swiftkeras/base.h:
@@ -201,6 +203,12 @@
  *   sk_model_file_compile_config() sk_model_load() sk_model_load_ex() sk_model_load_weights()
  *   sk_model_load_weights_ex() sk_model_save() sk_model_save_weights() sk_tensors_load()
  *   sk_tensors_save()
+ * swiftkeras/strings.h:
+ *   sk_strings_join() sk_strings_length() sk_strings_lower() sk_strings_regex_replace()
+ *   sk_strings_strip() sk_strings_substr() sk_strings_to_number() sk_strings_upper()
+ *   sk_tensor_from_strings() sk_tensor_string_at()
+ * swiftkeras/preprocessing.h:
+ *   sk_layer_adapt() sk_layer_adapt_dataset() sk_layer_vocabulary()
    END FUNCTION INDEX */
 
 #endif /* SWIFTKERAS_H */

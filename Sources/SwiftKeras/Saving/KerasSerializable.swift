@@ -82,6 +82,8 @@ public enum KerasRegistry {
             Multiply.self, Average.self, Maximum.self, Minimum.self, Concatenate.self, Dot.self, LeakyReLU.self,
             ReLU.self, PReLU.self, ELU.self, Softmax.self, ThresholdedReLU.self, ZeroPadding1D.self, Cropping1D.self,
             Cropping2D.self, UpSampling1D.self,
+            Normalization.self, Rescaling.self, CategoryEncoding.self, StringLookup.self, IntegerLookup.self,
+            TextVectorization.self,
         ],
         .loss: [
             Losses.MeanSquaredError.self, Losses.MeanAbsoluteError.self, Losses.MeanAbsolutePercentageError.self,

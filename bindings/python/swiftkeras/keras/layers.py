@@ -89,6 +89,7 @@ class Layer:
     """
 
     _class_name = None   # a built-in class name: the layer is made by sk_layer_create
+    _KEEP_NONE = frozenset()   # config keys whose None is meaningful (sent as null, not dropped)
 
     def __init__(self, trainable=True, name=None, dtype=None, input_shape=None,
                  batch_input_shape=None, **kwargs):
@@ -107,7 +108,7 @@ class Layer:
         if self._class_name is None:
             self._handle = self._make_custom(name)
         else:
-            config = {k: v for k, v in kwargs.items() if v is not None}
+            config = {k: v for k, v in kwargs.items() if v is not None or k in self._KEEP_NONE}
             if name is not None:
                 config["name"] = name
             if dtype is not None:
@@ -456,6 +457,10 @@ AvgPool1D = globals()["AveragePooling1D"]
 AvgPool2D = globals()["AveragePooling2D"]
 Convolution2D = globals()["Conv2D"]
 __all__ += ["MaxPool1D", "MaxPool2D", "AvgPool1D", "AvgPool2D", "Convolution2D"]
+
+from ._preprocessing import *  # noqa: E402,F401,F403  (the preprocessing layers)
+from ._preprocessing import __all__ as _preprocessing_all  # noqa: E402
+__all__ += _preprocessing_all
 
 
 # The functional forms of the merge layers (tf.keras `layers.add(inputs, **kwargs)`, ...): the
