@@ -40,25 +40,23 @@ public func sk_tensor_string_at(_ t: OpaquePointer?, _ index: Int64, _ data: Uns
     }
 }
 
-@c @implementation
-public func sk_strings_lower(_ x: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
-    produce(out, "sk_strings_lower") { try tensor(x, "sk_strings_lower", "x").stringsLower() }
+/// A string op of one tensor: `body` on the tensor behind `x`, written to `out`.
+private func mapString(_ x: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?, _ fn: StaticString,
+                       _ body: (Tensor) throws -> Tensor) -> Int32 {
+    produce(out, fn) { try body(try tensor(x, fn, "x")) }
 }
 
 @c @implementation
-public func sk_strings_upper(_ x: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
-    produce(out, "sk_strings_upper") { try tensor(x, "sk_strings_upper", "x").stringsUpper() }
-}
+public func sk_strings_lower(_ x: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 { mapString(x, out, "sk_strings_lower") { try $0.stringsLower() } }
 
 @c @implementation
-public func sk_strings_strip(_ x: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
-    produce(out, "sk_strings_strip") { try tensor(x, "sk_strings_strip", "x").stringsStrip() }
-}
+public func sk_strings_upper(_ x: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 { mapString(x, out, "sk_strings_upper") { try $0.stringsUpper() } }
 
 @c @implementation
-public func sk_strings_length(_ x: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
-    produce(out, "sk_strings_length") { try tensor(x, "sk_strings_length", "x").stringsLength() }
-}
+public func sk_strings_strip(_ x: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 { mapString(x, out, "sk_strings_strip") { try $0.stringsStrip() } }
+
+@c @implementation
+public func sk_strings_length(_ x: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 { mapString(x, out, "sk_strings_length") { try $0.stringsLength() } }
 
 @c @implementation
 public func sk_strings_substr(_ x: OpaquePointer?, _ pos: Int64, _ len: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {

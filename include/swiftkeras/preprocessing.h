@@ -9,6 +9,7 @@
 #define SWIFTKERAS_PREPROCESSING_H
 
 #include "base.h"
+#include "keras.h"
 #include "data.h"
 
 #ifdef __cplusplus

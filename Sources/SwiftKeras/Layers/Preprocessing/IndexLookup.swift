@@ -27,33 +27,20 @@ enum LookupKey: Hashable, Comparable {
     }
 }
 
-/// The shared machinery of StringLookup and IntegerLookup (Keras `IndexLookup`).
-public class IndexLookup: Layer, AdaptableLayer {
-    public let maxTokens: Int?
-    public let numOOVIndices: Int
-    let maskToken: LookupKey?
-    let oovToken: LookupKey
-    public let invert: Bool
-    public let outputMode: CategoricalOutputMode
-    public let padToMaxTokens: Bool
-    /// Whether the vocabulary was given (config "vocabulary") rather than adapted.
-    public private(set) var hasInputVocabulary: Bool
-    private var vocab: [LookupKey] = []
-    private var index: [LookupKey: Int] = [:]
-    private var idf: [Double]?
-    private var givenIDF: [Double]?
-    private var counts: [LookupKey: Int] = [:]
-    private var documentCounts: [LookupKey: Int] = [:]
-    private var documents = 0
-    /// Whether the keys are strings.
-    let stringKeys: Bool
+/// The arguments of a lookup layer that fix its index layout (Keras `IndexLookup.__init__`).
+struct LookupSettings {
+    /// Whether the keys are strings (StringLookup) or integers (IntegerLookup).
+    var stringKeys: Bool
+    var maxTokens: Int?
+    var numOOVIndices: Int
+    var maskToken: LookupKey?
+    var oovToken: LookupKey
+    var invert: Bool
+    var outputMode: CategoricalOutputMode
+    var padToMaxTokens: Bool
 
-    /// The idf weights of every index (tf_idf; nil otherwise).
-    var idfWeights: [Double]? { idf }
-
-    init(stringKeys: Bool, maxTokens: Int?, numOOVIndices: Int, maskToken: LookupKey?, oovToken: LookupKey,
-         vocabulary: [LookupKey]?, idfWeights: [Double]?, invert: Bool, outputMode: CategoricalOutputMode,
-         padToMaxTokens: Bool, name: String?, dtype: DTypePolicy?) throws {
+    /// Throws for the combinations Keras refuses.
+    func validate(idfWeights: [Double]?) throws {
         let owner = stringKeys ? "StringLookup" : "IntegerLookup"
         if let m = maxTokens, m <= 1 {
             throw SwiftKerasError.invalid("\(owner): if set, `max_tokens` must be greater than 1. Received: max_tokens=\(m)")
@@ -73,14 +60,37 @@ public class IndexLookup: Layer, AdaptableLayer {
         if outputMode != .tfIdf && idfWeights != nil {
             throw SwiftKerasError.invalid("\(owner): `idf_weights` should only be set if output_mode is \"tf_idf\". Received: output_mode=\(outputMode.rawValue)")
         }
-        self.stringKeys = stringKeys
-        self.maxTokens = maxTokens
-        self.numOOVIndices = numOOVIndices
-        self.maskToken = maskToken
-        self.oovToken = oovToken
-        self.invert = invert
-        self.outputMode = outputMode
-        self.padToMaxTokens = padToMaxTokens
+    }
+}
+
+/// The shared machinery of StringLookup and IntegerLookup (Keras `IndexLookup`).
+public class IndexLookup: Layer, AdaptableLayer {
+    /// The index layout's arguments.
+    let settings: LookupSettings
+    public var maxTokens: Int? { settings.maxTokens }
+    public var numOOVIndices: Int { settings.numOOVIndices }
+    var maskToken: LookupKey? { settings.maskToken }
+    var oovToken: LookupKey { settings.oovToken }
+    public var invert: Bool { settings.invert }
+    public var outputMode: CategoricalOutputMode { settings.outputMode }
+    public var padToMaxTokens: Bool { settings.padToMaxTokens }
+    /// Whether the keys are strings.
+    var stringKeys: Bool { settings.stringKeys }
+    /// Whether the vocabulary was given (config "vocabulary") or adapted.
+    public private(set) var hasInputVocabulary: Bool
+    private var vocab: [LookupKey] = []
+    private var index: [LookupKey: Int] = [:]
+    private var idf: [Double]?
+    private var counts: [LookupKey: Int] = [:]
+    private var documentCounts: [LookupKey: Int] = [:]
+    private var documents = 0
+
+    /// The idf weights of every index (tf_idf; nil otherwise).
+    var idfWeights: [Double]? { idf }
+
+    init(_ settings: LookupSettings, vocabulary: [LookupKey]?, idfWeights: [Double]?, name: String?, dtype: DTypePolicy?) throws {
+        try settings.validate(idfWeights: idfWeights)
+        self.settings = settings
         hasInputVocabulary = vocabulary != nil
         super.init(name: name, dtype: dtype)
         if let vocabulary { try setVocabulary(vocabulary, idfWeights: idfWeights) }
@@ -137,7 +147,6 @@ public class IndexLookup: Layer, AdaptableLayer {
             if w.count != v.count {
                 throw SwiftKerasError.invalid("\(owner): `idf_weights` must be the same length as vocabulary. len(idf_weights) is \(w.count); len(vocabulary) is \(v.count)")
             }
-            givenIDF = w
             idf = paddedIDF(w)
         }
         vocab = v
@@ -306,7 +315,7 @@ public class IndexLookup: Layer, AdaptableLayer {
             outputMode = try CategoricalOutputMode.parse(try r.string("output_mode") ?? "int",
                                                          allowed: [.int, .oneHot, .multiHot, .count, .tfIdf], owner: owner)
             padToMaxTokens = try r.bool("pad_to_max_tokens", false)
-            idf = try r.doubles("idf_weights")
+            idf = try r.thresholdList("idf_weights")
             try r.onlyDefault("sparse", .bool(false))
             try r.onlyDefault("encoding", .string("utf-8"))
             _ = try r.int("vocabulary_size")   // derived from the vocabulary (Keras writes it too)
@@ -321,10 +330,10 @@ public final class StringLookup: IndexLookup {
                 vocabulary: [String]? = nil, idfWeights: [Double]? = nil, invert: Bool = false,
                 outputMode: CategoricalOutputMode = .int, padToMaxTokens: Bool = false,
                 name: String? = nil, dtype: DTypePolicy? = nil) throws {
-        try super.init(stringKeys: true, maxTokens: maxTokens, numOOVIndices: numOOVIndices,
-                       maskToken: maskToken.map { .bytes(Array($0.utf8)) }, oovToken: .bytes(Array(oovToken.utf8)),
-                       vocabulary: vocabulary?.map { .bytes(Array($0.utf8)) }, idfWeights: idfWeights, invert: invert,
-                       outputMode: outputMode, padToMaxTokens: padToMaxTokens, name: name, dtype: dtype)
+        let s = LookupSettings(stringKeys: true, maxTokens: maxTokens, numOOVIndices: numOOVIndices,
+                               maskToken: maskToken.map { .bytes(Array($0.utf8)) }, oovToken: .bytes(Array(oovToken.utf8)),
+                               invert: invert, outputMode: outputMode, padToMaxTokens: padToMaxTokens)
+        try super.init(s, vocabulary: vocabulary?.map { .bytes(Array($0.utf8)) }, idfWeights: idfWeights, name: name, dtype: dtype)
     }
 
     /// The vocabulary (Keras `get_vocabulary`).
@@ -365,10 +374,10 @@ public final class IntegerLookup: IndexLookup {
                 vocabulary: [Int64]? = nil, idfWeights: [Double]? = nil, invert: Bool = false,
                 outputMode: CategoricalOutputMode = .int, padToMaxTokens: Bool = false,
                 name: String? = nil, dtype: DTypePolicy? = nil) throws {
-        try super.init(stringKeys: false, maxTokens: maxTokens, numOOVIndices: numOOVIndices,
-                       maskToken: maskToken.map { .int($0) }, oovToken: .int(oovToken),
-                       vocabulary: vocabulary?.map { .int($0) }, idfWeights: idfWeights, invert: invert,
-                       outputMode: outputMode, padToMaxTokens: padToMaxTokens, name: name, dtype: dtype)
+        let s = LookupSettings(stringKeys: false, maxTokens: maxTokens, numOOVIndices: numOOVIndices,
+                               maskToken: maskToken.map { .int($0) }, oovToken: .int(oovToken),
+                               invert: invert, outputMode: outputMode, padToMaxTokens: padToMaxTokens)
+        try super.init(s, vocabulary: vocabulary?.map { .int($0) }, idfWeights: idfWeights, name: name, dtype: dtype)
     }
 
     /// The vocabulary (Keras `get_vocabulary`).

@@ -162,7 +162,7 @@ extension Normalization: ConfigurableLayer {
         } else {
             axis = try r.ints("axis") ?? [-1]
         }
-        try self.init(axis: axis, mean: try r.doubles("mean"), variance: try r.doubles("variance"),
+        try self.init(axis: axis, mean: try r.thresholdList("mean"), variance: try r.thresholdList("variance"),
                       invert: try r.bool("invert", false), name: base.name, dtype: base.dtype)
     }
 }

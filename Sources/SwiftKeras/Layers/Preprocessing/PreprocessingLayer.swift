@@ -122,24 +122,6 @@ extension ConfigReader {
             return s
         }
     }
-
-    /// A list of numbers or null.
-    mutating func doubles(_ key: String) throws -> [Double]? {
-        guard let v = raw(key) else { return nil }
-        switch v {
-        case .int(let i): return [Double(i)]
-        case .double(let d): return [d]
-        case .array(let a):
-            return try a.map { e in
-                switch e {
-                case .int(let i): return Double(i)
-                case .double(let d): return d
-                default: throw fail(key, "a list of numbers", v)
-                }
-            }
-        default: throw fail(key, "a number or a list of numbers", v)
-        }
-    }
 }
 
 /// `get_vocabulary(include_special_tokens)` of a vocabulary layer as a tensor: strings for

@@ -228,6 +228,6 @@ extension TextVectorization: ConfigurableLayer {
                       ngrams: r.raw("ngrams") ?? .null, outputMode: mode,
                       outputSequenceLength: try r.int("output_sequence_length"),
                       padToMaxTokens: try r.bool("pad_to_max_tokens", false), vocabulary: try r.strings("vocabulary"),
-                      idfWeights: try r.doubles("idf_weights"), name: base.name, dtype: base.dtype)
+                      idfWeights: try r.thresholdList("idf_weights"), name: base.name, dtype: base.dtype)
     }
 }
