@@ -1,4 +1,5 @@
 import XCTest
+import Glibc
 @testable import SwiftKerasCore
 @testable import SwiftKeras
 
@@ -145,5 +146,18 @@ final class StringTensorAndPreprocessingTests: XCTestCase {
             let back = try layerFromConfig(className: l.className, configJSON: c.json)
             XCTAssertEqual(try back.getConfig().json, c.json, l.className)
         }
+    }
+
+    func testResizingAndCenterCropMatchTFKeras() throws {
+        // x = (arange(140).reshape(2, 5, 7, 2) ** 1.3) % 17, as tools/golden/record_preprocessing.py.
+        let vals = (0 ..< 140).map { Double(Float(Glibc.pow(Double(Float($0)), 1.3))).truncatingRemainder(dividingBy: 17) }
+        let x = try Tensor.from(doubles: vals, shape: [2, 5, 7, 2], dtype: .float32)
+        let r = try Resizing(height: 3, width: 4)(x)
+        XCTAssertEqual(r.shape, [2, 3, 4, 2])
+        for (a, b) in zip(r.doubles.prefix(8), [3.8563151359558105, 5.681057929992676, 7.601407051086426, 9.317120552062988, 11.539026260375977, 3.643765687942505, 5.829416275024414, 8.79102611541748]) { XCTAssertEqual(a, b, accuracy: 1e-3) }
+        let c = try CenterCrop(height: 6, width: 4)(try x.slice(begin: [0, 0, 0, 0], size: [1, 5, 7, 2]).reshaped(to: [5, 7, 2]))
+        XCTAssertEqual(c.shape, [6, 4, 2])
+        for (a, b) in zip(c.doubles, [6.0628662109375, 8.10328197479248, 8.692710876464844, 10.882185935974121, 12.017333984375, 7.99294376373291, 14.928526878356934, 0.3986358642578125, 8.146068572998047, 10.99578857421875, 11.751333236694336, 6.71530818939209, 11.39254379272461, 4.856125831604004, 7.189297676086426, 6.037969589233398, 6.897492408752441, 10.352152824401855, 11.241052627563477, 10.318387031555176, 10.13720989227295, 9.272666931152344, 3.953911781311035, 7.563564777374268, 6.994174957275391, 10.86286449432373, 7.422122001647949, 11.328780174255371, 6.918298721313477, 10.869706153869629, 5.6506452560424805, 9.638667106628418, 7.035820007324219, 11.233467102050781, 4.329919338226318, 8.558906555175781, 4.307679176330566, 8.573760986328125, 6.976512908935547, 11.273078918457031, 0.925750732421875, 5.376861572265625, 6.503362655639648, 10.981758117675781, 6.854043960571289, 11.364809036254883, 1.86090087890625, 6.3983306884765625]) { XCTAssertEqual(a, b, accuracy: 1e-3) }
+        XCTAssertThrowsError(try Resizing(height: 0, width: 2))
     }
 }

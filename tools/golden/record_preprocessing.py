@@ -45,4 +45,10 @@ out["ce_count"] = L.CategoryEncoding(5, output_mode="count")(np.array([[0, 1, 1]
 out["resc"] = L.Rescaling(1 / 127.5, offset=-1)(np.array([[0, 127, 255]], dtype="uint8")).numpy().tolist()
 out["norm_config_keys"] = sorted(nm.get_config())
 out["tv_config_keys"] = sorted(tv.get_config())
+x = (np.arange(2 * 5 * 7 * 2, dtype="float32").reshape(2, 5, 7, 2) ** 1.3) % 17
+out["resize_bilinear"] = L.Resizing(3, 4)(x).numpy().tolist()
+out["resize_nearest"] = L.Resizing(4, 3, interpolation="nearest")(x).numpy().tolist()
+out["resize_crop"] = L.Resizing(3, 3, crop_to_aspect_ratio=True)(x).numpy().tolist()
+out["center_crop"] = L.CenterCrop(3, 4)(x).numpy().tolist()
+out["center_crop_up"] = L.CenterCrop(6, 4)(x[0]).numpy().tolist()
 print(json.dumps(out))

@@ -83,7 +83,7 @@ public enum KerasRegistry {
             ReLU.self, PReLU.self, ELU.self, Softmax.self, ThresholdedReLU.self, ZeroPadding1D.self, Cropping1D.self,
             Cropping2D.self, UpSampling1D.self,
             Normalization.self, Rescaling.self, CategoryEncoding.self, StringLookup.self, IntegerLookup.self,
-            TextVectorization.self,
+            TextVectorization.self, Resizing.self, CenterCrop.self,
         ],
         .loss: [
             Losses.MeanSquaredError.self, Losses.MeanAbsoluteError.self, Losses.MeanAbsolutePercentageError.self,

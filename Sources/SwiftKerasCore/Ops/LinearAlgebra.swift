@@ -313,6 +313,8 @@ public func matmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
 /// Throws `.invalid` for rank-0 operands or misaligned dimensions
 /// ("dot: shapes (2, 3) and (4, 5) are not aligned").
 public func dot(_ x: Tensor, _ y: Tensor) throws -> Tensor {
+    try x.requireNumeric("dot")
+    try y.requireNumeric("dot")
     let sx = formatShape(x.shape), sy = formatShape(y.shape)
     if x.rank == 0 || y.rank == 0 {
         throw SwiftKerasError.invalid("dot: shapes \(sx) and \(sy): a rank-0 operand has no axis to contract")

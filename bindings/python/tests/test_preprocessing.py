@@ -251,3 +251,17 @@ def test_text_classifier_trains_to_convergence():
     assert hist.history["accuracy"][-1] == 1.0
     pred = model.predict(np.array(["a good movie", "an awful plot"]), verbose=0)
     assert pred[0, 0] > 0.9 and pred[1, 0] < 0.1
+
+
+def test_resizing_and_center_crop_match_tf():
+    x = (np.arange(2 * 5 * 7 * 2, dtype="float32").reshape(2, 5, 7, 2) ** 1.3) % 17
+    close(L.Resizing(3, 4)(x), REF["resize_bilinear"], tol=1e-4)
+    close(L.Resizing(4, 3, interpolation="nearest")(x), REF["resize_nearest"])
+    close(L.Resizing(3, 3, crop_to_aspect_ratio=True)(x), REF["resize_crop"], tol=1e-4)
+    close(L.CenterCrop(3, 4)(x), REF["center_crop"])
+    close(L.CenterCrop(6, 4)(x[0]), REF["center_crop_up"], tol=1e-4)
+    assert L.Resizing(3, 4)(x.astype("uint8")).dtype == tf.float32
+    with pytest.raises(NotImplementedError, match="bicubic"):
+        L.Resizing(2, 2, interpolation="bicubic")
+    with pytest.raises(ValueError, match="image"):
+        L.CenterCrop(2, 2)(np.ones((3, 3), "float32"))

@@ -7,7 +7,7 @@ from .. import _native
 from . import layers as _layers
 
 __all__ = ["Normalization", "Rescaling", "CategoryEncoding", "StringLookup", "IntegerLookup",
-           "TextVectorization"]
+           "TextVectorization", "Resizing", "CenterCrop"]
 
 
 def _listed(v):
@@ -56,8 +56,8 @@ class _Vocabulary(_Preprocessing):
 
 
 def _make(cls_name, mixin, keep_none=()):
-    base = _layers._make_builtin(cls_name, (), mixin=mixin)
-    init = base.__init__
+    cls = _layers._make_builtin(cls_name, (), mixin=mixin)
+    init = cls.__init__
 
     def __init__(self, *args, **kwargs):
         for k in mixin._LIST_ARGS:
@@ -66,9 +66,9 @@ def _make(cls_name, mixin, keep_none=()):
         init(self, *args, **kwargs)
 
     __init__.__signature__ = getattr(init, "__signature__", None)
-    __init__.__doc__ = init.__doc__
-    return type(cls_name, (base,), {"__init__": __init__, "_KEEP_NONE": frozenset(keep_none),
-                                    "__doc__": base.__doc__, "__module__": base.__module__})
+    cls.__init__ = __init__
+    cls._KEEP_NONE = frozenset(keep_none)
+    return cls
 
 
 Normalization = _make("Normalization", _Preprocessing, keep_none=("axis",))
@@ -77,3 +77,5 @@ CategoryEncoding = _make("CategoryEncoding", _Preprocessing)
 StringLookup = _make("StringLookup", _Vocabulary)
 IntegerLookup = _make("IntegerLookup", _Vocabulary)
 TextVectorization = _make("TextVectorization", _Vocabulary, keep_none=("standardize", "split"))
+Resizing = _make("Resizing", _Preprocessing)
+CenterCrop = _make("CenterCrop", _Preprocessing)
