@@ -68,6 +68,9 @@ final class KerasRegistryTests: XCTestCase {
             return #"{"filters": 2, "kernel_size": 3}"#
         case (.layer, "DepthwiseConv2D"): return #"{"kernel_size": 3}"#
         case (.layer, "Embedding"): return #"{"input_dim": 5, "output_dim": 2}"#
+        case (.layer, "Rescaling"): return #"{"scale": 0.5}"#
+        case (.layer, "CategoryEncoding"): return #"{"num_tokens": 4}"#
+        case (.layer, "Resizing"), (.layer, "CenterCrop"): return #"{"height": 2, "width": 3}"#
         case (.learningRateSchedule, "ExponentialDecay"), (.learningRateSchedule, "InverseTimeDecay"):
             return #"{"initial_learning_rate": 0.1, "decay_steps": 10, "decay_rate": 0.5}"#
         case (.learningRateSchedule, "CosineDecay"), (.learningRateSchedule, "PolynomialDecay"):

@@ -250,6 +250,13 @@ final class KerasSavingTests: XCTestCase {
             try ThresholdedReLU(theta: 0.5, name: "thr"),
             try ZeroPadding1D(padding: (1, 2), name: "zp1"), try Cropping1D(cropping: (2, 0), name: "crop1"),
             try Cropping2D(cropping: ((1, 0), (2, 3)), name: "crop2"), try UpSampling1D(size: 3, name: "up1"),
+            try Normalization(axis: [1, 2], mean: [0.5], variance: [2], invert: true, name: "norm"),
+            Rescaling(scale: 0.5, offset: 1, name: "resc"), try CategoryEncoding(numTokens: 4, outputMode: .count, name: "ce"),
+            try StringLookup(maxTokens: 5, maskToken: "", vocabulary: ["a", "b"], name: "sl"),
+            try IntegerLookup(vocabulary: [3, 9], outputMode: .multiHot, name: "il"),
+            try TextVectorization(ngrams: .array([.int(1), .int(3)]), outputMode: .tfIdf, vocabulary: ["a"], idfWeights: [0.5], name: "tv"),
+            try Resizing(height: 2, width: 3, interpolation: .nearest, cropToAspectRatio: true, name: "resize"),
+            try CenterCrop(height: 2, width: 2, name: "cc"),
         ]
     }
 
