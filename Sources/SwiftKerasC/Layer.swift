@@ -125,6 +125,29 @@ public func sk_layer_call_multi(_ layer: OpaquePointer?, _ inputs: UnsafePointer
     }
 }
 
+/// The call arguments of `sk_layer_call_ex` / `sk_layer_call_symbolic_ex`: a JSON object (NULL: none).
+func callArguments(_ json: UnsafePointer<CChar>?, _ fn: StaticString) throws -> [String: ConfigValue] {
+    let v = try ConfigValue.parse(json: configJSON(json))
+    guard case .object(let o) = v else {
+        throw SwiftKerasError(.invalidArgument, "\(fn): arguments_json must be a JSON object, got \(v.json)")
+    }
+    return o
+}
+
+@c @implementation
+public func sk_layer_call_ex(_ layer: OpaquePointer?, _ inputs: UnsafePointer<OpaquePointer?>?, _ n: Int32,
+                             _ arguments: UnsafePointer<CChar>?, _ training: UInt8,
+                             _ out: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int32,
+                             _ count: UnsafeMutablePointer<Int32>?) -> Int32 {
+    status {
+        let l = try unwrap(layer, "sk_layer_call_ex", "layer", as: Layer.self)
+        let xs = try tensorList(inputs, n, "sk_layer_call_ex", "inputs")
+        let a = try callArguments(arguments, "sk_layer_call_ex")
+        try writeHandles(try l.outputs(xs, arguments: a, training: training != 0), out, capacity, count, "sk_layer_call_ex",
+                         what: "outputs") { handle($0) }
+    }
+}
+
 @c @implementation
 public func sk_layer_reset_states(_ layer: OpaquePointer?, _ states: UnsafePointer<OpaquePointer?>?, _ n: Int32) -> Int32 {
     status {
@@ -222,6 +245,19 @@ public func sk_layer_call_symbolic_multi(_ layer: OpaquePointer?, _ inputs: Unsa
         let l = try unwrap(layer, "sk_layer_call_symbolic_multi", "layer", as: Layer.self)
         let xs = try handleList(inputs, n, "sk_layer_call_symbolic_multi", "inputs", as: KerasTensor.self)
         try writeHandles(try l.outputs(xs), out, capacity, count, "sk_layer_call_symbolic_multi", what: "outputs") { retained($0) }
+    }
+}
+
+@c @implementation
+public func sk_layer_call_symbolic_ex(_ layer: OpaquePointer?, _ inputs: UnsafePointer<OpaquePointer?>?, _ n: Int32,
+                                      _ arguments: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<OpaquePointer?>?,
+                                      _ capacity: Int32, _ count: UnsafeMutablePointer<Int32>?) -> Int32 {
+    status {
+        let l = try unwrap(layer, "sk_layer_call_symbolic_ex", "layer", as: Layer.self)
+        let xs = try handleList(inputs, n, "sk_layer_call_symbolic_ex", "inputs", as: KerasTensor.self)
+        let a = try callArguments(arguments, "sk_layer_call_symbolic_ex")
+        try writeHandles(try l.outputs(xs, arguments: a), out, capacity, count, "sk_layer_call_symbolic_ex",
+                         what: "outputs") { retained($0) }
     }
 }
 

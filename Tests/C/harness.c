@@ -129,6 +129,7 @@ static void test_tensors(void) {
 #include "harness_data.inc"
 #include "harness_host.inc"
 #include "harness_layers_basic.inc"
+#include "harness_attention.inc"
 #include "harness_preprocessing.inc"
 
 int main(void) {
@@ -163,6 +164,7 @@ int main(void) {
     test_data_utils();
     test_host();
     test_layers_basic();
+    test_attention();
     test_strings();
     test_preprocessing_layers();
     printf("%d passed, %d failed\n", passed, failed);

@@ -181,8 +181,9 @@ final class KerasLayerTests: XCTestCase {
         let y = try d(x)
         let ls = try d.losses
         XCTAssertEqual(ls.count, 3)
-        // Order: call losses (activity) first, then kernel and bias penalties.
-        assertClose(ls[0].doubles, [0.01 * y.doubles.map(Swift.abs).reduce(0, +)], .relOrAbs(1e-5))
+        // Order: call losses (activity) first, then kernel and bias penalties. The activity
+        // penalty is divided by the batch size (2), as tf.keras 2 does.
+        assertClose(ls[0].doubles, [0.01 * y.doubles.map(Swift.abs).reduce(0, +) / 2], .relOrAbs(1e-5))
         assertClose(ls[1].doubles, [0.1 * k.map { $0 * $0 }.reduce(0, +)], .relOrAbs(1e-5))
         assertClose(ls[2].doubles, [0.2 * 2.0], .relOrAbs(1e-6))
         // Recomputed from the current values.

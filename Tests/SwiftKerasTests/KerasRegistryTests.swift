@@ -64,10 +64,16 @@ final class KerasRegistryTests: XCTestCase {
         case (.layer, "Permute"): return #"{"dims": [2, 1]}"#
         case (.layer, "RepeatVector"): return #"{"n": 2}"#
         case (.layer, "Dot"): return #"{"axes": [2, 1]}"#
-        case (.layer, "Conv1D"), (.layer, "Conv2D"), (.layer, "Conv2DTranspose"), (.layer, "SeparableConv2D"):
+        case (.layer, "Conv1D"), (.layer, "Conv2D"), (.layer, "Conv2DTranspose"), (.layer, "SeparableConv2D"),
+             (.layer, "Conv3D"), (.layer, "Conv1DTranspose"), (.layer, "Conv3DTranspose"), (.layer, "SeparableConv1D"):
             return #"{"filters": 2, "kernel_size": 3}"#
         case (.layer, "DepthwiseConv2D"): return #"{"kernel_size": 3}"#
         case (.layer, "Embedding"): return #"{"input_dim": 5, "output_dim": 2}"#
+        case (.layer, "MultiHeadAttention"): return #"{"num_heads": 2, "key_dim": 3}"#
+        case (.layer, "GaussianNoise"): return #"{"stddev": 0.5, "seed": 2}"#
+        case (.layer, "GaussianDropout"), (.layer, "AlphaDropout"), (.layer, "SpatialDropout1D"),
+             (.layer, "SpatialDropout2D"), (.layer, "SpatialDropout3D"):
+            return #"{"rate": 0.25, "seed": 3}"#
         case (.layer, "Rescaling"): return #"{"scale": 0.5}"#
         case (.layer, "CategoryEncoding"): return #"{"num_tokens": 4}"#
         case (.layer, "Resizing"), (.layer, "CenterCrop"): return #"{"height": 2, "width": 3}"#

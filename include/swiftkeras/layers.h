@@ -77,6 +77,17 @@ int32_t sk_layer_call(sk_layer *layer, const sk_tensor *const *inputs, int32_t n
 int32_t sk_layer_call_multi(sk_layer *layer, const sk_tensor *const *inputs, int32_t n_inputs,
                             uint8_t training, sk_tensor **out, int32_t capacity, int32_t *count);
 
+/* As sk_layer_call_multi, with call arguments besides the inputs as a JSON object (NULL or "{}":
+ * none): the attention layers take "inputs" (the role of each input tensor: "query", "value",
+ * "key", "attention_mask" for MultiHeadAttention; "query", "value", "key", "query_mask",
+ * "value_mask" for Attention and AdditiveAttention; default query, value[, key]),
+ * "return_attention_scores" (outputs [output, scores]) and "use_causal_mask" (booleans).
+ * Errors: those of sk_layer_call_multi; SK_ERR_INVALID_ARG (malformed JSON, roles that do not
+ * match the inputs); SK_ERR_UNIMPLEMENTED (an argument the layer does not take, named). */
+int32_t sk_layer_call_ex(sk_layer *layer, const sk_tensor *const *inputs, int32_t n_inputs,
+                         const char *arguments_json, uint8_t training, sk_tensor **out, int32_t capacity,
+                         int32_t *count);
+
 /* Resets the states of a stateful recurrent layer (`reset_states()`), or of every stateful layer
  * of a model (sk_model_as_layer): n == 0 sets them to zeros; otherwise states[0..n) become its
  * states (h, or h and c for LSTM; shape (batch, units)). Errors: SK_ERR_INVALID_ARG (values for a
@@ -134,6 +145,13 @@ int32_t sk_layer_call_symbolic(sk_layer *layer, const sk_keras_tensor *const *in
  * (nothing is returned, the call is still recorded). */
 int32_t sk_layer_call_symbolic_multi(sk_layer *layer, const sk_keras_tensor *const *inputs, int32_t n_inputs,
                                      sk_keras_tensor **out, int32_t capacity, int32_t *count);
+
+/* As sk_layer_call_symbolic_multi, with call arguments as a JSON object (see sk_layer_call_ex):
+ * the node keeps them for every run of the model and in the model's config. Errors: those of
+ * sk_layer_call_symbolic_multi and of sk_layer_call_ex's arguments. */
+int32_t sk_layer_call_symbolic_ex(sk_layer *layer, const sk_keras_tensor *const *inputs, int32_t n_inputs,
+                                  const char *arguments_json, sk_keras_tensor **out, int32_t capacity,
+                                  int32_t *count);
 
 /* The shape of a symbolic tensor (batch included, -1 = unknown): *ndim (may be NULL) receives
  * the rank. Errors: SK_ERR_INVALID_ARG (capacity < rank). */

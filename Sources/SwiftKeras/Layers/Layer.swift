@@ -312,6 +312,35 @@ open class Layer: CustomStringConvertible {
         [try computeOutputShape(inputShapes)]
     }
 
+    /// The computation with call arguments besides the input tensors (Keras keyword arguments
+    /// of `call`, e.g. `return_attention_scores`, `use_causal_mask`, and `"inputs"`: the role of
+    /// each input tensor). Layers taking such arguments override this; the default refuses any
+    /// (`.unimplemented`, naming them) and calls `callOutputs(_:training:)`.
+    open func callOutputs(_ inputs: [Tensor], arguments: [String: ConfigValue], training: Bool) throws -> [Tensor] {
+        try refuseCallArguments(arguments)
+        return try callOutputs(inputs, training: training)
+    }
+
+    /// The output shapes for inputs of these shapes called with `arguments` (see
+    /// `callOutputs(_:arguments:training:)`); the default refuses any argument.
+    open func computeOutputShapes(_ inputShapes: [[Int]], arguments: [String: ConfigValue]) throws -> [[Int]] {
+        try refuseCallArguments(arguments)
+        return try computeOutputShapes(inputShapes)
+    }
+
+    /// Creates the weights for inputs of these shapes called with `arguments`; the default
+    /// calls `build(inputShapes:)` (arguments are checked by the call itself).
+    open func build(inputShapes: [[Int]], arguments: [String: ConfigValue]) throws {
+        try build(inputShapes: inputShapes)
+    }
+
+    /// Throws `.unimplemented` naming the call arguments when there are any.
+    func refuseCallArguments(_ arguments: [String: ConfigValue]) throws {
+        if !arguments.isEmpty {
+            throw SwiftKerasError(.unimplemented, "Layer '\(name)' (\(className)): the call arguments \(arguments.keys.sorted()) are not supported")
+        }
+    }
+
     /// Resets the states of stateful layers (Keras `reset_states(states)`): nil values return
     /// them to zeros. The default resets the tracked layers (a model resets all its stateful
     /// layers) and refuses values, which only a stateful recurrent layer takes.
@@ -360,6 +389,12 @@ open class Layer: CustomStringConvertible {
 
     /// Calls the layer and returns all its outputs (see `callOutputs`).
     public func outputs(_ inputs: [Tensor], training: Bool = false) throws -> [Tensor] {
+        try outputs(inputs, arguments: [:], training: training)
+    }
+
+    /// Calls the layer with call arguments besides the inputs (see
+    /// `callOutputs(_:arguments:training:)`) and returns all its outputs.
+    public func outputs(_ inputs: [Tensor], arguments: [String: ConfigValue], training: Bool = false) throws -> [Tensor] {
         if inputs.isEmpty {
             throw SwiftKerasError.invalid("Layer '\(name)' was called with no inputs")
         }
@@ -367,15 +402,21 @@ open class Layer: CustomStringConvertible {
             if autocast && x.dtype.isFloatingPoint && x.dtype != computeDType { return try x.cast(to: computeDType) }
             return x
         }
-        try buildIfNeeded(xs.map { $0.shape })
+        try buildIfNeeded(xs.map { $0.shape }, arguments: arguments)
         callLosses.removeAll()
         for l in trackedLayers { l.clearCallLosses() }
-        let outs = try callOutputs(xs, training: training)
+        let outs = arguments.isEmpty ? try callOutputs(xs, training: training)
+            : try callOutputs(xs, arguments: arguments, training: training)
         if outs.isEmpty {
             throw SwiftKerasError.invalid("Layer '\(name)': call returned no outputs")
         }
         if let r = activityRegularizer {
-            for o in outs where o.dtype.isFloatingPoint { addLoss(try r(o)) }
+            // tf.keras 2 `_handle_activity_regularization`: the penalty divided by the batch size
+            // (divide_no_nan: an empty batch gives 0).
+            for o in outs where o.dtype.isFloatingPoint {
+                let batch = o.rank > 0 ? o.shape[0] : 1
+                addLoss(batch == 0 ? try r(o) * 0.0 : try r(o) / Double(batch))
+            }
         }
         return outs
     }
@@ -387,11 +428,11 @@ open class Layer: CustomStringConvertible {
 
     /// Builds the layer for inputs of these shapes unless built (Keras `_maybe_build`). If
     /// `build` throws, the weights it created are removed and the layer stays unbuilt.
-    public func buildIfNeeded(_ inputShapes: [[Int]]) throws {
+    public func buildIfNeeded(_ inputShapes: [[Int]], arguments: [String: ConfigValue] = [:]) throws {
         if built { return }
         let before = ownWeights.count
         do {
-            try withoutRecording { try build(inputShapes: inputShapes) }
+            try withoutRecording { try build(inputShapes: inputShapes, arguments: arguments) }
         } catch {
             for v in ownWeights[before...] {
                 ownTrainable.remove(v.id)

@@ -158,7 +158,7 @@ public class BaseConv: ConvolutionLayer {
                       dilationRate: a.dilationRate, activation: a.activation, useBias: a.useBias, kernelInitializer: a.kernelInitializer,
                       biasInitializer: a.biasInitializer, kernelRegularizer: a.kernelRegularizer,
                       biasRegularizer: a.biasRegularizer, name: base.name, dtype: base.dtype)
-        if let outputPadding, let transposed = self as? Conv2DTranspose { try transposed.setOutputPadding(outputPadding) }
+        if let outputPadding, let transposed = self as? ConvTranspose { try transposed.setOutputPadding(outputPadding) }
         try base.finish(r, self)
     }
 
@@ -177,7 +177,7 @@ public class BaseConv: ConvolutionLayer {
     }
 
     func convolve(_ x: Tensor, _ k: Tensor) throws -> Tensor {
-        throw SwiftKerasError(.unimplemented, "BaseConv: convolve is implemented by Conv1D, Conv2D and Conv2DTranspose")
+        throw SwiftKerasError(.unimplemented, "BaseConv: convolve is implemented by each convolution class")
     }
 
     public override func call(_ x: Tensor, training: Bool) throws -> Tensor {
@@ -237,14 +237,23 @@ public final class Conv2D: BaseConv {
     }
 }
 
-/// Transposed 2-D convolution (Keras `Conv2DTranspose`): kernel `(kh, kw, filters, inChannels)`,
-/// output size per dimension `input · stride + max(k − stride, 0)` (valid) or `input · stride`
-/// (same); with `outputPadding` p (Keras `output_padding`, each < its stride) it is
-/// `(input − 1) · stride + k − 2·pad + p`, pad = k // 2 (same) or 0 (valid), k the dilated
-/// kernel size (Keras `deconv_output_length`).
-public final class Conv2DTranspose: BaseConv {
-    override class var convolution: (className: String, rank: Int, transposed: Bool) { ("Conv2DTranspose", 2, true) }
+/// 3-D convolution over `(batch, d1, d2, d3, channels)` (Keras `Conv3D`); `kernelSize`,
+/// `strides` and `dilationRate` take 1 or 3 values.
+public final class Conv3D: BaseConv {
+    override class var convolution: (className: String, rank: Int, transposed: Bool) { ("Conv3D", 3, false) }
 
+    override func convolve(_ x: Tensor, _ k: Tensor) throws -> Tensor {
+        try conv3d(x, k, strides: strides, padding: padding, dilationRate: dilationRate)
+    }
+}
+
+/// A transposed convolution over 1, 2 or 3 spatial dimensions (the shared part of Keras
+/// `Conv1DTranspose`, `Conv2DTranspose` and `Conv3DTranspose`): kernel `kernelSize + (filters,
+/// inChannels)`, output size per dimension `input · stride + max(k − stride, 0)` (valid) or
+/// `input · stride` (same); with `outputPadding` p (Keras `output_padding`, each < its stride) it
+/// is `(input − 1) · stride + k − 2·pad + p`, pad = k // 2 (same) or 0 (valid), k the dilated
+/// kernel size (Keras `deconv_output_length`).
+public class ConvTranspose: BaseConv {
     /// The extra rows and columns of the output (Keras `output_padding`), or nil.
     public private(set) var outputPadding: [Int]?
 
@@ -254,7 +263,7 @@ public final class Conv2DTranspose: BaseConv {
         guard let padding else { outputPadding = nil; return }
         let p = try windowParameter(padding, rank, "output_padding", layer: Self.className, allowZero: true)
         if let i = (0..<rank).first(where: { p[$0] >= strides[$0] }) {
-            throw SwiftKerasError.invalid("Conv2DTranspose: strides \(strides) must be greater than output padding \(p) (dimension \(i))")
+            throw SwiftKerasError.invalid("\(Self.className): strides \(strides) must be greater than output padding \(p) (dimension \(i))")
         }
         outputPadding = p
     }
@@ -279,9 +288,34 @@ public final class Conv2DTranspose: BaseConv {
     }
 
     override func convolve(_ x: Tensor, _ k: Tensor) throws -> Tensor {
-        try conv2dTranspose(x, k, outputShape: try computeOutputShape(x.shape), strides: strides,
-                            padding: padding, dilationRate: dilationRate)
+        let out = try computeOutputShape(x.shape)
+        switch rank {
+        case 1:
+            // (B, L, C) as (B, 1, L, C) with a (1, k) kernel.
+            let y = try conv2dTranspose(x.expandingDims(at: 1), k.expandingDims(at: 0), outputShape: [out[0], 1, out[1], out[2]],
+                                        strides: [1, strides[0]], padding: padding, dilationRate: [1, dilationRate[0]])
+            return try y.squeezed(axes: [1])
+        case 2:
+            return try conv2dTranspose(x, k, outputShape: out, strides: strides, padding: padding, dilationRate: dilationRate)
+        default:
+            return try conv3dTranspose(x, k, outputShape: out, strides: strides, padding: padding, dilationRate: dilationRate)
+        }
     }
+}
+
+/// Transposed 1-D convolution over `(batch, steps, channels)` (Keras `Conv1DTranspose`; see `ConvTranspose`).
+public final class Conv1DTranspose: ConvTranspose {
+    override class var convolution: (className: String, rank: Int, transposed: Bool) { ("Conv1DTranspose", 1, true) }
+}
+
+/// Transposed 2-D convolution (Keras `Conv2DTranspose`; see `ConvTranspose`).
+public final class Conv2DTranspose: ConvTranspose {
+    override class var convolution: (className: String, rank: Int, transposed: Bool) { ("Conv2DTranspose", 2, true) }
+}
+
+/// Transposed 3-D convolution (Keras `Conv3DTranspose`; see `ConvTranspose`).
+public final class Conv3DTranspose: ConvTranspose {
+    override class var convolution: (className: String, rank: Int, transposed: Bool) { ("Conv3DTranspose", 3, true) }
 }
 
 /// What DepthwiseConv2D and SeparableConv2D share: a 2-D depthwise kernel
@@ -432,13 +466,7 @@ public final class SeparableConv2D: DepthwiseConvolutionLayer {
 
     /// The layer's config (see `Layer.getConfig()`).
     public override func getConfig() throws -> ConfigValue {
-        try convolutionConfig([
-            "filters": .int(filters), "depth_multiplier": .int(depthMultiplier),
-            "depthwise_initializer": try .initializer(depthwiseInitializer),
-            "pointwise_initializer": try .initializer(pointwiseInitializer),
-            "depthwise_regularizer": try .regularizer(depthwiseRegularizer),
-            "pointwise_regularizer": try .regularizer(pointwiseRegularizer),
-        ])
+        try convolutionConfig(try separableKeys())
     }
 }
 
@@ -456,6 +484,104 @@ extension SeparableConv2D: KerasSerializable {
                       depthwiseRegularizer: a.depthwiseRegularizer, pointwiseRegularizer: a.pointwiseRegularizer,
                       biasRegularizer: a.biasRegularizer, name: base.name, dtype: base.dtype)
         try base.finish(r, self)
+    }
+}
+
+/// Separable 1-D convolution over `(batch, steps, channels)` (tf.keras 2 `SeparableConv1D`): a
+/// depthwise convolution (`(k, inChannels, depthMultiplier)`) then a pointwise one
+/// (`(1, inChannels · depthMultiplier, filters)`), bias of `filters`; padding valid, same or causal.
+/// Computed as tf.keras 2 does, as a 2-D separable convolution over `(batch, 1, steps, channels)`.
+public final class SeparableConv1D: ConvolutionLayer {
+    public let filters: Int
+    public let depthMultiplier: Int
+    public let depthwiseInitializer: Initializer, pointwiseInitializer: Initializer
+    public let depthwiseRegularizer: Regularizer?, pointwiseRegularizer: Regularizer?
+    public private(set) var depthwiseKernel: Variable?, pointwiseKernel: Variable?
+
+    /// "SeparableConv1D".
+    public static var className: String { "SeparableConv1D" }
+
+    /// Creates the layer (tf.keras 2 defaults: stride 1, valid padding, glorot_uniform kernels, zero bias).
+    public init(filters: Int, kernelSize: Int, strides: Int = 1, padding: Padding = .valid, depthMultiplier: Int = 1,
+                dilationRate: Int = 1, activation: ActivationFunction = .linear, useBias: Bool = true,
+                depthwiseInitializer: Initializer = GlorotUniform(), pointwiseInitializer: Initializer = GlorotUniform(),
+                biasInitializer: Initializer = Zeros(), depthwiseRegularizer: Regularizer? = nil,
+                pointwiseRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
+                name: String? = nil, dtype: DTypePolicy? = nil) throws {
+        let l = Self.className
+        self.filters = try positiveArgument(filters, "filters", layer: l)
+        self.depthMultiplier = try positiveArgument(depthMultiplier, "depth_multiplier", layer: l)
+        let window = try convolutionWindow([kernelSize], [strides], [dilationRate], rank: 1, layer: l)
+        (self.depthwiseInitializer, self.pointwiseInitializer) = (depthwiseInitializer, pointwiseInitializer)
+        (self.depthwiseRegularizer, self.pointwiseRegularizer) = (depthwiseRegularizer, pointwiseRegularizer)
+        super.init(rank: 1, window: window, padding: padding, activation: activation, useBias: useBias,
+                   biasInitializer: biasInitializer, biasRegularizer: biasRegularizer, activityRegularizer: nil,
+                   name: name, dtype: dtype, trainable: true, inputShape: nil)
+    }
+
+    public override func build(inputShape: [Int]) throws {
+        try checkInputRank(inputShape, 3, knownChannels: true)
+        let c = inputShape[2]
+        depthwiseKernel = try addWeight(name: "depthwise_kernel", shape: kernelSize + [c, depthMultiplier],
+                                        initializer: depthwiseInitializer, regularizer: depthwiseRegularizer)
+        pointwiseKernel = try addWeight(name: "pointwise_kernel", shape: [1, c * depthMultiplier, filters],
+                                        initializer: pointwiseInitializer, regularizer: pointwiseRegularizer)
+        try buildBias(units: filters)
+    }
+
+    public override func call(_ x: Tensor, training: Bool) throws -> Tensor {
+        guard let depthwiseKernel, let pointwiseKernel else { throw SwiftKerasError(.runtime, "Layer '\(name)': called before build") }
+        try checkInputRank(x.shape, 3)
+        try checkLastDimension(x, depthwiseKernel.shape[1])
+        var input = x
+        if padding == .causal { input = try x.padded([(0, 0), (dilationRate[0] * (kernelSize[0] - 1), 0), (0, 0)]) }
+        let y = try separableConv2d(input.expandingDims(at: 1), depthwiseKernel: try read(depthwiseKernel).expandingDims(at: 0),
+                                    pointwiseKernel: try read(pointwiseKernel).expandingDims(at: 0),
+                                    strides: [1, strides[0]], padding: padding == .causal ? .valid : padding,
+                                    dilationRate: [1, dilationRate[0]])
+        return try biasAndActivation(try y.squeezed(axes: [1]), bias, activation)
+    }
+
+    public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] {
+        try outputShape(inputShape, channels: filters)
+    }
+
+    /// The layer's config (tf.keras 2 `SeparableConv1D.get_config`).
+    public override func getConfig() throws -> ConfigValue { try convolutionConfig(try separableKeys()) }
+}
+
+/// SeparableConv1D and SeparableConv2D: the config keys they add to a convolution's.
+protocol SeparableConvolution {
+    var filters: Int { get }; var depthMultiplier: Int { get }
+    var depthwiseInitializer: Initializer { get }; var pointwiseInitializer: Initializer { get }
+    var depthwiseRegularizer: Regularizer? { get }; var pointwiseRegularizer: Regularizer? { get }
+}
+
+extension SeparableConvolution {
+    /// "filters", "depth_multiplier" and the depthwise and pointwise initializers and regularizers.
+    func separableKeys() throws -> [String: ConfigValue] {
+        ["filters": .int(filters), "depth_multiplier": .int(depthMultiplier),
+         "depthwise_initializer": try .initializer(depthwiseInitializer),
+         "pointwise_initializer": try .initializer(pointwiseInitializer),
+         "depthwise_regularizer": try .regularizer(depthwiseRegularizer),
+         "pointwise_regularizer": try .regularizer(pointwiseRegularizer)]
+    }
+}
+
+extension SeparableConv1D: SeparableConvolution {}
+extension SeparableConv2D: SeparableConvolution {}
+
+extension SeparableConv1D: ConfigurableLayer {
+    /// Builds the layer from its config ("filters" and "kernel_size" required).
+    convenience init(reading r: inout ConfigReader, base: LayerBaseArguments) throws {
+        let filters = try r.requiredInt("filters")
+        let a = try DepthwiseArguments(&r, separable: true, rank: 1)
+        try self.init(filters: filters, kernelSize: a.kernelSize[0], strides: a.strides[0], padding: a.padding,
+                      depthMultiplier: a.depthMultiplier, dilationRate: a.dilationRate[0], activation: a.activation,
+                      useBias: a.useBias, depthwiseInitializer: a.depthwiseInitializer,
+                      pointwiseInitializer: a.pointwiseInitializer, biasInitializer: a.biasInitializer,
+                      depthwiseRegularizer: a.depthwiseRegularizer, pointwiseRegularizer: a.pointwiseRegularizer,
+                      biasRegularizer: a.biasRegularizer, name: base.name, dtype: base.dtype)
     }
 }
 
@@ -501,13 +627,13 @@ struct DepthwiseArguments {
     let depthwiseInitializer: Initializer, pointwiseInitializer: Initializer, biasInitializer: Initializer
     let depthwiseRegularizer: Regularizer?, pointwiseRegularizer: Regularizer?, biasRegularizer: Regularizer?
 
-    init(_ r: inout ConfigReader, separable: Bool) throws {
-        kernelSize = try r.requiredTuple("kernel_size", count: 2)
+    init(_ r: inout ConfigReader, separable: Bool, rank: Int = 2) throws {
+        kernelSize = try r.requiredTuple("kernel_size", count: rank)
         try r.dataFormat()
-        strides = try r.tuple("strides", count: 2) ?? [1, 1]
+        strides = try r.tuple("strides", count: rank) ?? Array(repeating: 1, count: rank)
         padding = try r.padding("padding", .valid)
         depthMultiplier = try r.int("depth_multiplier", 1)
-        dilationRate = try r.tuple("dilation_rate", count: 2) ?? [1, 1]
+        dilationRate = try r.tuple("dilation_rate", count: rank) ?? Array(repeating: 1, count: rank)
         activation = try r.activation("activation", .linear)
         useBias = try r.bool("use_bias", true)
         depthwiseInitializer = try r.initializer("depthwise_initializer", GlorotUniform())

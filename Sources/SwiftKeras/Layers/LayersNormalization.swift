@@ -283,3 +283,147 @@ struct AffineArguments {
         gammaRegularizer = try r.regularizer("gamma_regularizer")
     }
 }
+
+// MARK: - UnitNormalization, GroupNormalization
+
+/// Scales each input to unit L2 norm along `axes` (tf.keras 2 `UnitNormalization`:
+/// `x / sqrt(max(Σx², 1e-12))`).
+public final class UnitNormalization: Layer {
+    public let axes: [Int]
+    let axisWasInt: Bool
+
+    /// Creates the layer (tf.keras 2 default: the last axis).
+    public init(axes: [Int] = [-1], name: String? = nil, dtype: DTypePolicy? = nil, axisWasInt: Bool = true) throws {
+        if axes.isEmpty { throw SwiftKerasError.invalid("UnitNormalization: axis must not be empty") }
+        self.axes = axes
+        self.axisWasInt = axisWasInt && axes.count == 1
+        super.init(name: name, dtype: dtype)
+    }
+
+    public override func call(_ x: Tensor, training: Bool) throws -> Tensor {
+        for a in axes where a < -x.rank || a >= x.rank {
+            throw SwiftKerasError.invalid("UnitNormalization '\(name)': axis \(a) is out of range for an input of rank \(x.rank)")
+        }
+        return try x.l2Normalized(alongAxes: axes)
+    }
+
+    public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] { inputShape }
+
+    /// The layer's config: "axis" (an integer or a list, as given).
+    public override func getConfig() throws -> ConfigValue {
+        try layerConfig(["axis": axisWasInt ? .int(axes[0]) : .ints(axes)])
+    }
+}
+
+extension UnitNormalization: ConfigurableLayer {
+    /// "UnitNormalization".
+    public static var className: String { "UnitNormalization" }
+
+    /// Builds the layer from its config.
+    convenience init(reading r: inout ConfigReader, base: LayerBaseArguments) throws {
+        let isInt: Bool = { if case .array? = r.values["axis"] { return false } else { return true } }()
+        try self.init(axes: try r.ints("axis") ?? [-1], name: base.name, dtype: base.dtype, axisWasInt: isInt)
+    }
+}
+
+/// Group normalization (tf.keras 2 `GroupNormalization`, Wu & He): the channels of `axis` are
+/// split into `groups`; each sample's group is normalized over its channels and every other
+/// non-batch axis, then scaled by `gamma` and shifted by `beta` (per channel; weights in that
+/// order). `groups` -1 makes one group per channel (instance normalization).
+public final class GroupNormalization: Layer {
+    /// The number of groups (-1 given: the number of channels, once built).
+    public private(set) var groups: Int
+    /// The channel axis, its epsilon, and whether a learned offset (`beta`) and scale (`gamma`) apply.
+    public let axis: Int, epsilon: Double, center: Bool, scale: Bool
+    public let betaInitializer: Initializer, gammaInitializer: Initializer, betaRegularizer: Regularizer?, gammaRegularizer: Regularizer?
+    /// The per-channel scale and offset (when `scale` / `center`).
+    public private(set) var gamma: Variable?, beta: Variable?
+
+    /// Creates the layer (tf.keras 2 defaults: 32 groups over the last axis, epsilon 1e-3).
+    public init(groups: Int = 32, axis: Int = -1, epsilon: Double = 1e-3, center: Bool = true, scale: Bool = true,
+                betaInitializer: Initializer = Zeros(), gammaInitializer: Initializer = Ones(),
+                betaRegularizer: Regularizer? = nil, gammaRegularizer: Regularizer? = nil,
+                name: String? = nil, dtype: DTypePolicy? = nil) throws {
+        if groups == 0 || groups < -1 { throw SwiftKerasError.invalid("GroupNormalization: groups must be positive or -1, got \(groups)") }
+        if !(epsilon > 0) { throw SwiftKerasError.invalid("GroupNormalization: epsilon must be positive, got \(epsilon)") }
+        self.groups = groups; self.axis = axis; self.epsilon = epsilon; self.center = center; self.scale = scale
+        self.betaInitializer = betaInitializer; self.gammaInitializer = gammaInitializer
+        self.betaRegularizer = betaRegularizer; self.gammaRegularizer = gammaRegularizer
+        super.init(name: name, dtype: dtype)
+    }
+
+    private func channelAxis(_ shape: [Int]) throws -> Int {
+        let a = axis < 0 ? axis + shape.count : axis
+        if a < 1 || a >= shape.count {
+            throw SwiftKerasError.invalid("GroupNormalization '\(name)': axis \(axis) is out of range for an input of shape \(formatShape(shape))")
+        }
+        return a
+    }
+
+    public override func build(inputShape: [Int]) throws {
+        let a = try channelAxis(inputShape)
+        let dim = inputShape[a]
+        if dim < 0 {
+            throw SwiftKerasError.invalid("GroupNormalization '\(name)': axis \(axis) of input tensor should have a defined dimension but the layer received an input with shape \(formatShape(inputShape))")
+        }
+        let g = groups == -1 ? dim : groups
+        if dim < g { throw SwiftKerasError.invalid("GroupNormalization '\(name)': Number of groups (\(g)) cannot be more than the number of channels (\(dim)).") }
+        if dim % g != 0 { throw SwiftKerasError.invalid("GroupNormalization '\(name)': Number of groups (\(g)) must be a multiple of the number of channels (\(dim)).") }
+        groups = g
+        if scale { gamma = try addWeight(name: "gamma", shape: [dim], initializer: gammaInitializer, regularizer: gammaRegularizer) }
+        if center { beta = try addWeight(name: "beta", shape: [dim], initializer: betaInitializer, regularizer: betaRegularizer) }
+    }
+
+    public override func call(_ x: Tensor, training: Bool) throws -> Tensor {
+        let a = try channelAxis(x.shape)
+        let dim = x.shape[a]
+        if dim != (gamma ?? beta)?.shape[0] ?? dim || dim % groups != 0 {
+            throw SwiftKerasError.invalid("GroupNormalization '\(name)': input of shape \(formatShape(x.shape)) does not match \(groups) groups of the built channels")
+        }
+        let inDType = x.dtype
+        let compute: DType = (inDType == .float16 || inDType == .bfloat16) ? .float32 : inDType
+        var grouped = x.shape
+        grouped.replaceSubrange(a...a, with: [groups, dim / groups])
+        let xg = try x.cast(to: compute).reshaped(to: grouped)
+        let reduce = (1..<grouped.count).filter { $0 != a }
+        let mean = try xg.mean(alongAxes: reduce, keepingDimensions: true)
+        let variance = try square(xg - mean).mean(alongAxes: reduce, keepingDimensions: true)
+        var pshape = [Int](repeating: 1, count: grouped.count)
+        pshape[a] = groups; pshape[a + 1] = dim / groups
+        func param(_ v: Variable) throws -> Tensor { try v.value.cast(to: compute).reshaped(to: pshape) }
+        let y = try xg.batchNormalized(mean: mean, variance: variance, beta: try beta.map(param),
+                                       gamma: try gamma.map(param), epsilon: epsilon)
+        return try y.reshaped(to: x.shape).cast(to: inDType)
+    }
+
+    public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] { inputShape }
+
+    /// The layer's config (tf.keras 2 `GroupNormalization.get_config`).
+    public override func getConfig() throws -> ConfigValue {
+        var c = try baseConfig()
+        c["groups"] = .int(groups); c["axis"] = .int(axis); c["epsilon"] = .double(epsilon)
+        try writeAffineConfig(&c)
+        c["beta_constraint"] = .null; c["gamma_constraint"] = .null
+        return .object(c)
+    }
+}
+
+extension GroupNormalization: AffineNormalization {}
+
+extension GroupNormalization: ConfigurableLayer {
+    /// "GroupNormalization".
+    public static var className: String { "GroupNormalization" }
+
+    /// Builds the layer from its config; constraints are not supported.
+    convenience init(reading r: inout ConfigReader, base: LayerBaseArguments) throws {
+        let groups = try r.int("groups", 32), axis = try r.int("axis", -1), epsilon = try r.double("epsilon", 1e-3)
+        let a = try AffineArguments(&r)
+        for key in ["beta_constraint", "gamma_constraint"] {
+            if let c = r.raw(key) { throw SwiftKerasError(.unimplemented, "GroupNormalization: \(key) is not supported (got \(c.json))") }
+        }
+        try self.init(groups: groups, axis: axis, epsilon: epsilon, center: a.center, scale: a.scale,
+                      betaInitializer: a.betaInitializer, gammaInitializer: a.gammaInitializer,
+                      betaRegularizer: a.betaRegularizer, gammaRegularizer: a.gammaRegularizer,
+                      name: base.name, dtype: base.dtype)
+    }
+}

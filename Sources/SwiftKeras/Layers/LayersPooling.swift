@@ -45,6 +45,9 @@ public class BasePooling: Layer {
         if rank == 2 {
             return try pool2d(x, poolSize: poolSize, strides: strides, padding: padding, mode: mode)
         }
+        if rank == 3 {
+            return try pool3d(x, poolSize: poolSize, strides: strides, padding: padding, mode: mode)
+        }
         // (B, T, C) pooled as (B, 1, T, C) with a (1, p) window.
         let y = try pool2d(x.expandingDims(at: 1), poolSize: [1, poolSize[0]], strides: [1, strides[0]],
                            padding: padding, mode: mode)
@@ -84,6 +87,21 @@ public class BasePooling2D: BasePooling {
         try self.init(window: poolSize, strides: strides, padding: padding, name: name, dtype: dtype)
     }
 }
+
+/// A pooling layer over `(batch, d1, d2, d3, channels)`.
+public class BasePooling3D: BasePooling {
+    /// Creates the layer; `poolSize` and `strides` take 1 or 3 values (pool (2, 2, 2), strides =
+    /// pool by default).
+    public convenience init(poolSize: [Int] = [2, 2, 2], strides: [Int]? = nil, padding: Padding = .valid,
+                            name: String? = nil, dtype: DTypePolicy? = nil) throws {
+        try self.init(window: poolSize, strides: strides, padding: padding, name: name, dtype: dtype)
+    }
+}
+
+/// Max pooling over `(batch, d1, d2, d3, channels)` (Keras `MaxPooling3D`; pool (2, 2, 2)).
+public final class MaxPooling3D: BasePooling3D { override class var pooling: Pooling { ("MaxPooling3D", 3, .max) } }
+/// Average pooling over `(batch, d1, d2, d3, channels)` (Keras `AveragePooling3D`).
+public final class AveragePooling3D: BasePooling3D { override class var pooling: Pooling { ("AveragePooling3D", 3, .average) } }
 
 /// Max pooling over steps of `(batch, steps, channels)` (Keras `MaxPooling1D`; pool 2, strides = pool).
 public final class MaxPooling1D: BasePooling1D { override class var pooling: Pooling { ("MaxPooling1D", 1, .max) } }
@@ -142,6 +160,11 @@ public class BaseGlobalPooling: Layer {
 }
 
 extension BaseGlobalPooling: ConfigurableLayer {}
+
+/// Mean over `(batch, d1, d2, d3, channels) → (batch, channels)` (Keras `GlobalAveragePooling3D`).
+public final class GlobalAveragePooling3D: BaseGlobalPooling { override class var pooling: Pooling { ("GlobalAveragePooling3D", 3, true) } }
+/// Maximum over `(batch, d1, d2, d3, channels) → (batch, channels)` (Keras `GlobalMaxPooling3D`).
+public final class GlobalMaxPooling3D: BaseGlobalPooling { override class var pooling: Pooling { ("GlobalMaxPooling3D", 3, false) } }
 
 /// Mean over steps: `(batch, steps, channels) → (batch, channels)` (Keras `GlobalAveragePooling1D`).
 public final class GlobalAveragePooling1D: BaseGlobalPooling { override class var pooling: Pooling { ("GlobalAveragePooling1D", 1, true) } }

@@ -42,6 +42,8 @@ public final class KerasTensor: CustomStringConvertible {
 final class Node {
     let layer: Layer
     let inputs: [KerasTensor]
+    /// The call arguments besides the inputs (see `Layer.callOutputs(_:arguments:training:)`).
+    var arguments: [String: ConfigValue] = [:]
     /// The ids and shapes of the tensors this node produced. Not the tensors themselves: a
     /// KerasTensor holds its node strongly, so node → tensor references would form a cycle and
     /// every symbolic call would leak.
@@ -106,11 +108,17 @@ extension Layer {
         try symbolicOutputs(inputs)
     }
 
+    /// Calls the layer on symbolic tensors with call arguments besides the inputs (see
+    /// `callOutputs(_:arguments:training:)`); the node keeps them for every run of the model.
+    public func outputs(_ inputs: [KerasTensor], arguments: [String: ConfigValue]) throws -> [KerasTensor] {
+        try symbolicOutputs(inputs, arguments: arguments)
+    }
+
     private func symbolicCall(_ inputs: [KerasTensor]) throws -> KerasTensor {
         try symbolicOutputs(inputs)[0]
     }
 
-    private func symbolicOutputs(_ inputs: [KerasTensor]) throws -> [KerasTensor] {
+    private func symbolicOutputs(_ inputs: [KerasTensor], arguments: [String: ConfigValue] = [:]) throws -> [KerasTensor] {
         if inputs.isEmpty {
             throw SwiftKerasError.invalid("Layer '\(name)' was called with no inputs")
         }
@@ -122,11 +130,13 @@ extension Layer {
                 throw SwiftKerasError.invalid("Layer '\(name)': input of shape \(formatSymbolicShape(s)) is incompatible with the expected shape \(formatSymbolicShape(expected))")
             }
         }
-        try buildIfNeeded(shapes)
-        let outShapes = try computeOutputShapes(shapes)
+        try buildIfNeeded(shapes, arguments: arguments)
+        let outShapes = arguments.isEmpty ? try computeOutputShapes(shapes)
+            : try computeOutputShapes(shapes, arguments: arguments)
         let inDType = inputs[0].dtype
         let outDType = autocast && inDType.isFloatingPoint ? computeDType : inDType
         let node = Node(layer: self, inputs: inputs, nodeIndex: nextNodeIndex(self))
+        node.arguments = arguments
         let ts = outShapes.enumerated().map { i, s in KerasTensor(shape: s, dtype: outDType, node: node, outputIndex: i) }
         node.outputIDs = ts.map(\.id)
         node.outputShapes = outShapes
@@ -215,7 +225,7 @@ final class FunctionalGraph {
                     return v
                 }
             }
-            let outs = try n.layer.outputs(args, training: training)
+            let outs = try n.layer.outputs(args, arguments: n.arguments, training: training)
             for (id, v) in zip(n.outputIDs, outs) { env[id] = v }
         }
         return try outputs.map { t in

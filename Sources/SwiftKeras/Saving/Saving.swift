@@ -28,7 +28,9 @@ extension Model {
     /// Functional: `{"name", "layers": [{"class_name", "config", "name", "inbound_nodes"}...],
     /// "input_layers": [[name, node, tensor]...], "output_layers": [[name, node, tensor]...]}`,
     /// where each inbound node is `{"args": [[layer name, node index, tensor index]...]}` — the
-    /// tensors the layer was called on, node indices counted within this model.
+    /// tensors the layer was called on, node indices counted within this model — plus
+    /// `"kwargs": {...}` when the call had arguments besides its inputs (an attention layer's
+    /// `return_attention_scores`, the roles of its inputs).
     ///
     /// - Throws: `.invalidArgument` for a subclassed model or a layer without config support.
     public func getModelConfig() throws -> ConfigValue {
@@ -75,7 +77,11 @@ extension Model {
             }
             entry["name"] = .string(l.name)
             let nodes = graph.nodes.filter { $0.layer === l && !$0.inputs.isEmpty }
-            entry["inbound_nodes"] = .array(nodes.map { n in .object(["args": .array(n.inputs.map(ref))]) })
+            entry["inbound_nodes"] = .array(nodes.map { n in
+                var node: [String: ConfigValue] = ["args": .array(n.inputs.map(ref))]
+                if !n.arguments.isEmpty { node["kwargs"] = .object(n.arguments) }
+                return .object(node)
+            })
             layers.append(.object(entry))
         }
         return serialized("Functional", [
@@ -234,14 +240,21 @@ func functionalFromConfig(_ config: ConfigValue) throws -> Model {
     }
     // Parse every layer entry.
     var pending: [(layer: Layer?, inputConfig: ConfigValue?, name: String, nodes: [[Ref]])] = []
+    var pendingArguments: [[[String: ConfigValue]]] = []   // each pending node's call arguments
     var tensors: [Ref: KerasTensor] = [:]
     for item in items {
         guard case .string(let cls)? = item["class_name"], let lc = item["config"] else {
             throw SwiftKerasError(.invalidArgument, "\(owner): a layer entry needs 'class_name' and 'config', got \(item.json)")
         }
         var nodes: [[Ref]] = []
+        var nodeArguments: [[String: ConfigValue]] = []
         if case .array(let ns)? = item["inbound_nodes"] {
             for n in ns {
+                switch n["kwargs"] {
+                case nil, .null?: nodeArguments.append([:])
+                case .object(let kw)?: nodeArguments.append(kw)
+                case let other?: throw SwiftKerasError(.invalidArgument, "\(owner): an inbound node's 'kwargs' must be an object, got \(other.json)")
+                }
                 guard case .array(let args)? = n["args"] else {
                     throw SwiftKerasError(.invalidArgument, "\(owner): an inbound node must be {\"args\": [...]}, got \(n.json)")
                 }
@@ -270,6 +283,7 @@ func functionalFromConfig(_ config: ConfigValue) throws -> Model {
         let entryName: String
         if case .string(let n)? = item["name"] { entryName = n } else { entryName = layer.name }
         pending.append((layer, nil, entryName, nodes))
+        pendingArguments.append(nodeArguments)
     }
     // Call the layers in dependency order.
     var next = Array(repeating: 0, count: pending.count)
@@ -282,7 +296,7 @@ func functionalFromConfig(_ config: ConfigValue) throws -> Model {
                 let inputs = args.compactMap { tensors[$0] }
                 if inputs.count != args.count { break }
                 guard let layer = pending[i].layer else { break }
-                for (k, out) in try layer.outputs(inputs).enumerated() {
+                for (k, out) in try layer.outputs(inputs, arguments: pendingArguments[i][next[i]]).enumerated() {
                     tensors[Ref(layer: pending[i].name, node: next[i], tensor: k)] = out
                 }
                 next[i] += 1

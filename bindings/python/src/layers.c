@@ -113,31 +113,38 @@ static void release_tensor(void *h) { sk_tensor_release(h); }
 static PyObject *wrap_kt(void *h) { return skpy_wrap_sk_keras_tensor(h); }
 static void release_kt(void *h) { sk_keras_tensor_release(h); }
 
-/* layer_call_multi(layer, inputs, training=False) -> [Tensor]: every output (RNN return_state). */
+/* layer_call_multi(layer, inputs, training=False, arguments_json=None) -> [Tensor]: every output
+ * (RNN return_state, attention scores); call arguments through sk_layer_call_ex. */
 static PyObject *k_layer_call_multi(PyObject *self SKPY_UNUSED, PyObject *args) {
     PyObject *lc, *x;
     int training = 0;
-    sk_layer *l = skpy_parse_handle(args, "sk_layer", "OO|p", &lc, &x, &training);
+    const char *arguments = NULL;
+    sk_layer *l = skpy_parse_handle(args, "sk_layer", "OO|pz", &lc, &x, &training, &arguments);
     if (!l) return NULL;
     TList tl;
     if (skpy_tlist_from(x, &tl) < 0) return NULL;
     sk_tensor *out[8] = {NULL};
     int32_t n = 0;
-    int32_t st = sk_layer_call_multi(l, (const sk_tensor *const *)tl.h, tl.n, (uint8_t)training, out, 8, &n);
+    int32_t st = arguments
+        ? sk_layer_call_ex(l, (const sk_tensor *const *)tl.h, tl.n, arguments, (uint8_t)training, out, 8, &n)
+        : sk_layer_call_multi(l, (const sk_tensor *const *)tl.h, tl.n, (uint8_t)training, out, 8, &n);
     skpy_tlist_free(&tl);
     if (st) return skpy_raise_status(st);
     return handle_list((void **)out, n, wrap_tensor, release_tensor);
 }
 
-/* layer_call_symbolic_multi(layer, [keras tensors]) -> [keras tensor handles]. */
+/* layer_call_symbolic_multi(layer, [keras tensors], arguments_json=None) -> [keras tensor handles]. */
 static PyObject *k_layer_call_symbolic_multi(PyObject *self SKPY_UNUSED, PyObject *args) {
     PyObject *lc, *ins;
-    sk_layer *l = PyArg_ParseTuple(args, "OO", &lc, &ins) ? HGET(sk_layer, lc) : NULL;
+    const char *arguments = NULL;
+    sk_layer *l = PyArg_ParseTuple(args, "OO|z", &lc, &ins, &arguments) ? HGET(sk_layer, lc) : NULL;
     int32_t n = 0, count = 0;
     void **a = l ? skpy_hlist_from(ins, "sk_keras_tensor", &n) : NULL;
     if (!a) return NULL;
     sk_keras_tensor *out[8] = {NULL};
-    int32_t st = sk_layer_call_symbolic_multi(l, (const sk_keras_tensor *const *)a, n, out, 8, &count);
+    int32_t st = arguments
+        ? sk_layer_call_symbolic_ex(l, (const sk_keras_tensor *const *)a, n, arguments, out, 8, &count)
+        : sk_layer_call_symbolic_multi(l, (const sk_keras_tensor *const *)a, n, out, 8, &count);
     PyMem_Free(a);
     return st ? skpy_raise_status(st) : handle_list((void **)out, count, wrap_kt, release_kt);
 }
@@ -163,7 +170,7 @@ static PyObject *k_layer_states(PyObject *self SKPY_UNUSED, PyObject *lc) {
     if (!l) return NULL;
     return skpy_fetch_owned(l, fill_states, SKPY_OWNED_TENSOR);
 }
-SKPY_EXPORT(module, k_, layer_call_multi, METH_VARARGS, "layer_call_multi(layer, inputs, training=False) -> [Tensor].");
+SKPY_EXPORT(module, k_, layer_call_multi, METH_VARARGS, "layer_call_multi(layer, inputs, training=False, arguments_json=None) -> [Tensor].");
 SKPY_EXPORT(module, k_, layer_call_symbolic_multi, METH_VARARGS,
     "layer_call_symbolic_multi(layer, [keras tensors]) -> [keras tensor].");
 SKPY_EXPORT(module, k_, layer_reset_states, METH_VARARGS, "layer_reset_states(layer, states=None).");

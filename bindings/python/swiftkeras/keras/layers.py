@@ -219,6 +219,12 @@ class Layer:
             raise NotImplementedError(f"{type(self).__name__}.__call__: the arguments "
                                       f"{[f'#{i + 1} positional' for i in range(len(args))] + sorted(kwargs)} "
                                       "are not supported (only inputs and training)")
+        return self._call_native(inputs, training)
+
+    def _call_native(self, inputs, training, arguments=None):
+        """Calls the core layer on a tensor or a list (eager or symbolic); `arguments` (a dict)
+        are the call arguments besides the inputs (sk_layer_call_ex / sk_layer_call_symbolic_ex)."""
+        extra = () if arguments is None else (json.dumps(arguments),)
         if isinstance(inputs, KerasTensor) or (
                 isinstance(inputs, (list, tuple)) and inputs and all(isinstance(e, KerasTensor) for e in inputs)):
             ins = [inputs] if isinstance(inputs, KerasTensor) else list(inputs)
@@ -227,11 +233,11 @@ class Layer:
                 hist.extend(l for l in k._layers if not any(l is h for h in hist))
             hist.append(self)
             outs = [KerasTensor(kt, hist) for kt in
-                    _native.layer_call_symbolic_multi(self._handle, [k._kt for k in ins])]
+                    _native.layer_call_symbolic_multi(self._handle, [k._kt for k in ins], *extra)]
             self.built = True
             return outs[0] if len(outs) == 1 else outs
         ins = list(inputs) if _is_tensorlike_seq(inputs) else [inputs]
-        outs = _native.layer_call_multi(self._handle, ins, bool(training))
+        outs = _native.layer_call_multi(self._handle, ins, bool(training), *extra)
         self.built = True
         return outs[0] if len(outs) == 1 else outs
 
@@ -316,8 +322,10 @@ _BUILTINS = {
     "RepeatVector": ("n",),
     "BatchNormalization": ("axis", "momentum", "epsilon"),
     "LayerNormalization": ("axis", "epsilon"),
-    **dict.fromkeys(("Conv1D", "Conv2D", "Conv2DTranspose", "SeparableConv2D"), _CONV),
+    **dict.fromkeys(("Conv1D", "Conv2D", "Conv2DTranspose", "SeparableConv2D", "Conv3D", "Conv1DTranspose",
+                     "Conv3DTranspose"), _CONV),
     "DepthwiseConv2D": ("kernel_size", "strides", "padding", "depth_multiplier"),
+    "SeparableConv1D": _CONV,
     **dict.fromkeys(("MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D"), _POOL),
     "ZeroPadding2D": ("padding",),
     "UpSampling2D": ("size",),
@@ -337,6 +345,15 @@ _BUILTINS = {
     "Cropping2D": ("cropping", "data_format"),
     "UpSampling1D": ("size",),
     "InputLayer": ("shape", "batch_size"),
+    "GaussianNoise": ("stddev", "seed"),
+    "GaussianDropout": ("rate", "seed"),
+    "AlphaDropout": ("rate", "noise_shape", "seed"),
+    **dict.fromkeys(("SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D"), ("rate",)),
+    "ActivityRegularization": ("l1", "l2"),
+    "UnitNormalization": ("axis",),
+    "GroupNormalization": ("groups", "axis", "epsilon"),
+    **dict.fromkeys(("MaxPooling3D", "AveragePooling3D"), _POOL),
+    **dict.fromkeys(("GlobalAveragePooling3D", "GlobalMaxPooling3D"), ()),
     # no positional arguments
     **dict.fromkeys(("Flatten", "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D",
                      "GlobalMaxPooling2D", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum"), ()),
@@ -456,7 +473,11 @@ MaxPool2D = globals()["MaxPooling2D"]
 AvgPool1D = globals()["AveragePooling1D"]
 AvgPool2D = globals()["AveragePooling2D"]
 Convolution2D = globals()["Conv2D"]
-__all__ += ["MaxPool1D", "MaxPool2D", "AvgPool1D", "AvgPool2D", "Convolution2D"]
+Convolution3D = globals()["Conv3D"]
+SeparableConvolution1D = globals()["SeparableConv1D"]
+MaxPool3D = globals()["MaxPooling3D"]
+AvgPool3D = globals()["AveragePooling3D"]
+__all__ += ["MaxPool1D", "MaxPool2D", "AvgPool1D", "AvgPool2D", "Convolution2D", "Convolution3D", "SeparableConvolution1D", "MaxPool3D", "AvgPool3D"]
 
 from ._preprocessing import *  # noqa: E402,F401,F403  (the preprocessing layers)
 from ._preprocessing import __all__ as _preprocessing_all  # noqa: E402
@@ -479,3 +500,5 @@ def _merge_function(cls_name):
 for _n in ("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Dot"):
     globals()[_snake(_n)] = _merge_function(_n)
     __all__.append(_snake(_n))
+
+from ._layers_attention import *  # noqa: E402,F401,F403  (MultiHeadAttention, Attention, AdditiveAttention)
