@@ -170,6 +170,14 @@ extension Tensor {
         return try strings(b.build(), shape: moved.shape, op: op)
     }
 
+    /// Throws unless this tensor has numeric data to copy out (a string tensor's elements are
+    /// read one by one, `stringBytes(at:)` / `borrowedString(at:)`).
+    public func requireNumericData(_ op: StaticString) throws {
+        if dtype == .string {
+            throw SwiftKerasError.dtype("\(op): a string tensor has no numeric data; read its elements one by one (sk_tensor_string_at)")
+        }
+    }
+
     /// Throws unless `dtype` is numeric: numeric creation paths cannot make string tensors.
     @inline(__always)
     package static func requireNumericDType(_ dtype: DType, _ op: StaticString) throws {
