@@ -149,6 +149,33 @@ public func sk_layer_call_ex(_ layer: OpaquePointer?, _ inputs: UnsafePointer<Op
 }
 
 @c @implementation
+public func sk_layer_call_masked(_ layer: OpaquePointer?, _ inputs: UnsafePointer<OpaquePointer?>?,
+                                 _ masks: UnsafePointer<OpaquePointer?>?, _ n: Int32, _ training: UInt8,
+                                 _ out: UnsafeMutablePointer<OpaquePointer?>?, _ outMasks: UnsafeMutablePointer<OpaquePointer?>?,
+                                 _ capacity: Int32, _ count: UnsafeMutablePointer<Int32>?) -> Int32 {
+    status {
+        let l = try unwrap(layer, "sk_layer_call_masked", "layer", as: Layer.self)
+        let xs = try tensorList(inputs, n, "sk_layer_call_masked", "inputs")
+        let ms: [Tensor?] = try masks.map { p in
+            try (0..<xs.count).map { i in try p[i].map { try tensor($0, "sk_layer_call_masked", "masks") } }
+        } ?? []
+        let r = try l.outputsAndMasks(xs, masks: ms, training: training != 0)
+        try writeHandles(r.outputs, out, capacity, count, "sk_layer_call_masked", what: "outputs") { handle($0) }
+        if let outMasks, out != nil { for (i, m) in r.masks.enumerated() { outMasks[i] = m.map { handle($0) } } }
+    }
+}
+
+@c @implementation
+public func sk_layer_supports_masking(_ layer: OpaquePointer?, _ set: UInt8, _ value: UInt8,
+                                      _ out: UnsafeMutablePointer<UInt8>?) -> Int32 {
+    status {
+        let l = try unwrap(layer, "sk_layer_supports_masking", "layer", as: Layer.self)
+        if set != 0 { l.supportsMasking = value != 0 }
+        out?.pointee = l.supportsMasking ? 1 : 0
+    }
+}
+
+@c @implementation
 public func sk_layer_reset_states(_ layer: OpaquePointer?, _ states: UnsafePointer<OpaquePointer?>?, _ n: Int32) -> Int32 {
     status {
         let l = try unwrap(layer, "sk_layer_reset_states", "layer", as: Layer.self)

@@ -130,6 +130,7 @@ static void test_tensors(void) {
 #include "harness_host.inc"
 #include "harness_layers_basic.inc"
 #include "harness_attention.inc"
+#include "harness_sequence.inc"
 #include "harness_preprocessing.inc"
 
 int main(void) {
@@ -165,6 +166,7 @@ int main(void) {
     test_host();
     test_layers_basic();
     test_attention();
+    test_sequence();
     test_strings();
     test_preprocessing_layers();
     printf("%d passed, %d failed\n", passed, failed);

@@ -96,6 +96,30 @@ final class KerasAttentionTests: XCTestCase {
         check(outs[1], [2, 2, 4, 3], .float32, AttentionReference.values("mha_keras_masks", "scores"), tol: 1e-5, "scores")
     }
 
+    func testPropagatedMasksReachTheAttentionLayersAsTheirMaskRoles() throws {
+        // tf.keras 2 reads query._keras_mask / value._keras_mask: a mask carried by the inputs must
+        // give what the explicit query_mask / value_mask roles give, and the output carries the
+        // query's mask. Before the merge of masking and attention the carried masks were dropped.
+        let q = try attentionFill([2, 4, 5], 1), v = try attentionFill([2, 3, 6], 2)
+        let qm = try attentionMask([2, 4], 1), vm = try attentionMask([2, 3], 2)
+        let mha = try MultiHeadAttention(numHeads: 2, keyDim: 3)
+        _ = try mha([q, v])
+        try fillAttentionWeights(mha)
+        let explicit = try mha.outputs([q, v, qm, vm], arguments: attentionRoles(["query", "value", "query_mask", "value_mask"], [:]))
+        let carried = try mha.outputsAndMasks([q, v], masks: [qm, vm])
+        assertClose(carried.outputs[0], explicit[0].doubles, .relOrAbs(1e-6), "MultiHeadAttention output")
+        XCTAssertEqual(try XCTUnwrap(carried.masks[0]).cast(to: .float32).doubles, try qm.cast(to: .float32).doubles)
+        let unmasked = try mha.outputs([q, v])
+        XCTAssertGreaterThan(zip(unmasked[0].doubles, explicit[0].doubles).map { abs($0 - $1) }.max() ?? 0, 1e-4,
+                             "the masks must change the output of this case")
+        let att = try Attention(useScale: false)
+        let qa = try attentionFill([2, 4, 6], 3)
+        let explicitA = try att.outputs([qa, v, qm, vm], arguments: attentionRoles(["query", "value", "query_mask", "value_mask"], [:]))
+        let carriedA = try att.outputsAndMasks([qa, v], masks: [qm, vm])
+        assertClose(carriedA.outputs[0], explicitA[0].doubles, .relOrAbs(1e-6), "Attention output")
+        XCTAssertNotNil(carriedA.masks[0])
+    }
+
     func testMultiHeadAttentionKeyCausalValueDimOutputShapeMatchTFKeras() throws {
         let q = try attentionFill([2, 4, 5], 3), v = try attentionFill([2, 3, 6], 4), k = try attentionFill([2, 3, 2], 5)
         let l = try MultiHeadAttention(numHeads: 2, keyDim: 3, valueDim: 4, outputShape: [7])

@@ -5,7 +5,7 @@ import Glibc
 
 /// 0.5·sin(0.37·i + seed) reshaped to `shape`: the deterministic inputs and weights of
 /// tools/record_recurrent_reference.py (computed in doubles, then rounded to float32 as numpy does).
-private func det(_ shape: [Int], _ seed: Double, dtype: DType = .float32) throws -> Tensor {
+func det(_ shape: [Int], _ seed: Double, dtype: DType = .float32) throws -> Tensor {
     let n = shape.reduce(1, *)
     let v = (0..<n).map { Double(Float(0.5 * Glibc.sin(0.37 * Double($0) + seed))) }
     return try Tensor.from(doubles: v, shape: shape, dtype: dtype)

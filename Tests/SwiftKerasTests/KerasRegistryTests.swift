@@ -59,6 +59,7 @@ final class KerasRegistryTests: XCTestCase {
         case (.layer, "InputLayer"): return #"{"batch_shape": [null, 3]}"#
         case (.layer, "Dense"), (.layer, "SimpleRNN"), (.layer, "LSTM"), (.layer, "GRU"): return #"{"units": 2}"#
         case (.layer, "Activation"): return #"{"activation": "relu"}"#
+        case (.layer, "TimeDistributed"), (.layer, "Bidirectional"): return #"{"layer": {"class_name": "LSTM", "config": {"units": 2}}}"#
         case (.layer, "Dropout"): return #"{"rate": 0.25, "seed": 3}"#
         case (.layer, "Reshape"): return #"{"target_shape": [2, -1]}"#
         case (.layer, "Permute"): return #"{"dims": [2, 1]}"#

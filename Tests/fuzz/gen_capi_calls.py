@@ -80,7 +80,7 @@ HANDLES = ["sk_tensor", "sk_variable", "sk_tape", "sk_function", "sk_layer", "sk
 
 
 # out-parameters that are arrays sized by a count elsewhere in the parameter list
-ARRAY_OUTS = {("sk_tape_gradient", "grads"), ("sk_rnn", "new_states")}
+ARRAY_OUTS = {("sk_tape_gradient", "grads"), ("sk_rnn", "new_states"), ("sk_layer_call_masked", "out")}
 
 
 def arg_expr(fn, ty, name, callbacks, has_data):

@@ -87,6 +87,23 @@ int32_t sk_layer_call_multi(sk_layer *layer, const sk_tensor *const *inputs, int
 int32_t sk_layer_call_ex(sk_layer *layer, const sk_tensor *const *inputs, int32_t n_inputs,
                          const char *arguments_json, uint8_t training, sk_tensor **out, int32_t capacity,
                          int32_t *count);
+/* Calls a layer with its inputs' masks (tf.keras 2 `_keras_mask`: a padded step is false) and
+ * returns all outputs with their masks, as Keras does between layers: an Embedding with mask_zero
+ * or a Masking layer makes a mask, RNNs, GlobalAveragePooling1D, TimeDistributed and Bidirectional
+ * honour it, layers that support masking pass it on. masks: NULL (no masks) or n_inputs entries,
+ * each NULL or a tensor whose shape is the leading dimensions of its input (e.g. (batch, steps);
+ * nonzero = kept). out as sk_layer_call_multi; out_masks (may be NULL) receives, per output, a
+ * new bool tensor or NULL when that output has no mask. Errors: those of sk_layer_call_multi;
+ * SK_ERR_INVALID_ARG for a mask whose shape does not lead its input's. */
+int32_t sk_layer_call_masked(sk_layer *layer, const sk_tensor *const *inputs, const sk_tensor *const *masks,
+                             int32_t n_inputs, uint8_t training, sk_tensor **out, sk_tensor **out_masks,
+                             int32_t capacity, int32_t *count);
+
+/* Whether the layer passes its input mask on to its output (tf.keras 2 `supports_masking`; a
+ * custom layer starts without, the built-in layers Keras lets masks through start with): when
+ * set is nonzero it becomes value != 0; then *out (may be NULL) receives it. Errors:
+ * SK_ERR_INVALID_HANDLE. */
+int32_t sk_layer_supports_masking(sk_layer *layer, uint8_t set, uint8_t value, uint8_t *out);
 
 /* Resets the states of a stateful recurrent layer (`reset_states()`), or of every stateful layer
  * of a model (sk_model_as_layer): n == 0 sets them to zeros; otherwise states[0..n) become its

@@ -15,8 +15,12 @@ import Synchronization
 /// are part of this layer's. A layer is used from one thread at a time.
 open class Layer: CustomStringConvertible {
     /// The layer's name: the one given, or a unique one derived from the class name
-    /// ("dense", "dense_1", ... as Keras' `auto_name`).
-    public let name: String
+    /// ("dense", "dense_1", ... as Keras' `auto_name`). A wrapper renames the layers it holds
+    /// (`Bidirectional`: "forward_lstm").
+    public internal(set) var name: String
+    /// What weight names start with instead of the layer's name (a wrapper's layers name their
+    /// weights in the wrapper's scope, as Keras: "time_distributed/kernel"); nil: the name.
+    var weightNamePrefix: String?
     /// The dtype policy (compute and variable dtypes).
     public let dtypePolicy: DTypePolicy
     /// Whether floating inputs and weights are cast to the compute dtype when the layer is
@@ -29,6 +33,10 @@ open class Layer: CustomStringConvertible {
     public var batchInputShape: [Int]?
     /// Whether `build` has run.
     public private(set) var built = false
+    /// Whether the layer passes its input mask on to its output (Keras `supports_masking`): the
+    /// default `computeMasks` returns the input mask when true and no mask when false. Built-in
+    /// layers take it from `MaskRules` (`Layers/Masking.swift`); custom layers set it.
+    public var supportsMasking = false
     /// How many times the layer was called on symbolic tensors (its functional node count).
     let symbolicCalls = Mutex<Int>(0)
 
@@ -51,6 +59,7 @@ open class Layer: CustomStringConvertible {
         dtypePolicy = dtype ?? DTypePolicy.global
         trainableFlag = trainable
         batchInputShape = inputShape.map { [-1] + $0 }
+        supportsMasking = MaskRules.passesMasks(Self.self)
     }
 
     public var description: String { "<\(String(describing: type(of: self))) name=\(name), built=\(built)>" }
@@ -173,7 +182,7 @@ open class Layer: CustomStringConvertible {
         if value.shape != shape {
             throw SwiftKerasError.invalid("add_weight: layer '\(self.name)': the initializer of '\(name)' returned shape \(formatShape(value.shape)) for shape \(formatShape(shape))")
         }
-        let v = Variable(try value.cast(to: d), name: "\(self.name)/\(name)", trainable: trainable && trainableFlag)
+        let v = Variable(try value.cast(to: d), name: "\(weightNamePrefix ?? self.name)/\(name)", trainable: trainable && trainableFlag)
         ownWeights.append(v)
         if trainable { ownTrainable.insert(v.id) }
         if let regularizer { weightRegularizers[v.id] = regularizer }
@@ -300,6 +309,39 @@ open class Layer: CustomStringConvertible {
         return try call(inputs[0], training: training)
     }
 
+    /// The computation with the inputs' masks (Keras `call(inputs, mask=...)`): a layer that
+    /// consumes masks (an RNN, `GlobalAveragePooling1D`) overrides this; it is called instead of
+    /// `callOutputs(_:training:)` whenever an input has a mask (`masks[i]` is input `i`'s mask,
+    /// `(batch, steps)` bool, or nil). The default ignores the masks.
+    open func callOutputs(_ inputs: [Tensor], masks: [Tensor?], training: Bool) throws -> [Tensor] {
+        try callOutputs(inputs, training: training)
+    }
+
+    /// The masks of the outputs (Keras `compute_mask`), one per output of `callOutputs` (nil: no
+    /// mask), for these inputs and their masks (`masks` has one entry per input). The default
+    /// (`MaskRules.passedMasks`): with `supportsMasking`, the input mask (several inputs: the
+    /// logical and of the given masks, as Keras' merge layers); otherwise none.
+    open func computeMasks(_ inputs: [Tensor], masks: [Tensor?]) throws -> [Tensor?] {
+        [try MaskRules.passedMasks(self, inputs, masks)]
+    }
+
+    /// All outputs and their masks: `callOutputs` (with masks when an input has one), then
+    /// `computeMasks`. Models override it to carry masks between their layers.
+    open func callOutputsAndMasks(_ inputs: [Tensor], masks: [Tensor?], training: Bool) throws -> (outputs: [Tensor], masks: [Tensor?]) {
+        let hasMask = masks.contains { $0 != nil }
+        let outs = hasMask ? try callOutputs(inputs, masks: masks, training: training) : try callOutputs(inputs, training: training)
+        return (outs, try withoutRecording { try computeMasks(inputs, masks: masks) })
+    }
+
+    /// All outputs and their masks for a call with arguments besides the inputs (see
+    /// `callOutputs(_:arguments:training:)`): the default runs that and `computeMasks`; layers
+    /// that take both (the attention layers: masks become input roles) override it.
+    open func callOutputsAndMasks(_ inputs: [Tensor], masks: [Tensor?], arguments: [String: ConfigValue],
+                                  training: Bool) throws -> (outputs: [Tensor], masks: [Tensor?]) {
+        let outs = try callOutputs(inputs, arguments: arguments, training: training)
+        return (outs, try withoutRecording { try computeMasks(inputs, masks: masks) })
+    }
+
     /// All outputs of the computation: layers with several outputs (an RNN with
     /// `returnState`) override this; the default is `[call(inputs, training)]`.
     open func callOutputs(_ inputs: [Tensor], training: Bool) throws -> [Tensor] {
@@ -389,12 +431,20 @@ open class Layer: CustomStringConvertible {
 
     /// Calls the layer and returns all its outputs (see `callOutputs`).
     public func outputs(_ inputs: [Tensor], training: Bool = false) throws -> [Tensor] {
-        try outputs(inputs, arguments: [:], training: training)
+        try outputsAndMasks(inputs, masks: [], training: training).outputs
     }
 
     /// Calls the layer with call arguments besides the inputs (see
     /// `callOutputs(_:arguments:training:)`) and returns all its outputs.
     public func outputs(_ inputs: [Tensor], arguments: [String: ConfigValue], training: Bool = false) throws -> [Tensor] {
+        try outputsAndMasks(inputs, masks: [], arguments: arguments, training: training).outputs
+    }
+
+    /// Calls the layer on inputs with masks (`masks`: one per input, nil for none; an empty
+    /// array: no masks) and call arguments besides the inputs, and returns all outputs with
+    /// their masks (Keras: the `_keras_mask` of each output; one entry per output, nil for none).
+    public func outputsAndMasks(_ inputs: [Tensor], masks: [Tensor?], arguments: [String: ConfigValue] = [:],
+                                training: Bool = false) throws -> (outputs: [Tensor], masks: [Tensor?]) {
         if inputs.isEmpty {
             throw SwiftKerasError.invalid("Layer '\(name)' was called with no inputs")
         }
@@ -403,10 +453,12 @@ open class Layer: CustomStringConvertible {
             return x
         }
         try buildIfNeeded(xs.map { $0.shape }, arguments: arguments)
+        let inMasks = try MaskRules.checkedMasks(masks, for: xs, layer: name)
         callLosses.removeAll()
         for l in trackedLayers { l.clearCallLosses() }
-        let outs = arguments.isEmpty ? try callOutputs(xs, training: training)
-            : try callOutputs(xs, arguments: arguments, training: training)
+        let (outs, outMasks) = arguments.isEmpty
+            ? try callOutputsAndMasks(xs, masks: inMasks, training: training)
+            : try callOutputsAndMasks(xs, masks: inMasks, arguments: arguments, training: training)
         if outs.isEmpty {
             throw SwiftKerasError.invalid("Layer '\(name)': call returned no outputs")
         }
@@ -418,7 +470,7 @@ open class Layer: CustomStringConvertible {
                 addLoss(batch == 0 ? try r(o) * 0.0 : try r(o) / Double(batch))
             }
         }
-        return outs
+        return (outs, outs.indices.map { $0 < outMasks.count ? outMasks[$0] : nil })
     }
 
     private func clearCallLosses() {

@@ -209,6 +209,17 @@ public final class MultiHeadAttention: Layer {
         return try y + read(b)
     }
 
+    public override func callOutputsAndMasks(_ inputs: [Tensor], masks: [Tensor?], training: Bool) throws -> (outputs: [Tensor], masks: [Tensor?]) {
+        try callOutputsAndMasks(inputs, masks: masks, arguments: [:], training: training)
+    }
+
+    /// Masks carried by the inputs join them in their mask roles (`AttentionCall.outputsAndMasks`).
+    public override func callOutputsAndMasks(_ inputs: [Tensor], masks: [Tensor?], arguments: [String: ConfigValue],
+                                             training: Bool) throws -> (outputs: [Tensor], masks: [Tensor?]) {
+        try AttentionCall.outputsAndMasks(self, inputs, masks: masks, arguments: arguments, roles: Self.roles,
+                                          kerasName: "MultiHeadAttention", training: training)
+    }
+
     public override func callOutputs(_ inputs: [Tensor], training: Bool) throws -> [Tensor] {
         try callOutputs(inputs, arguments: [:], training: training)
     }
@@ -391,6 +402,17 @@ public class BaseDenseAttention: Layer {
         try build(valueShape: v)
     }
 
+    public override func callOutputsAndMasks(_ inputs: [Tensor], masks: [Tensor?], training: Bool) throws -> (outputs: [Tensor], masks: [Tensor?]) {
+        try callOutputsAndMasks(inputs, masks: masks, arguments: [:], training: training)
+    }
+
+    /// Masks carried by the inputs join them in their mask roles (`AttentionCall.outputsAndMasks`).
+    public override func callOutputsAndMasks(_ inputs: [Tensor], masks: [Tensor?], arguments: [String: ConfigValue],
+                                             training: Bool) throws -> (outputs: [Tensor], masks: [Tensor?]) {
+        try AttentionCall.outputsAndMasks(self, inputs, masks: masks, arguments: arguments, roles: Self.roles,
+                                          kerasName: kerasName, training: training)
+    }
+
     public override func callOutputs(_ inputs: [Tensor], training: Bool) throws -> [Tensor] {
         try callOutputs(inputs, arguments: [:], training: training)
     }
@@ -541,5 +563,33 @@ extension AdditiveAttention: ConfigurableLayer {
         try r.onlyDefault("causal", .bool(false))
         try self.init(useScale: try r.bool("use_scale", true), dropout: try r.double("dropout", 0),
                       name: base.name, dtype: base.dtype)
+    }
+}
+
+// MARK: - Propagated masks
+
+extension AttentionCall {
+    /// An attention layer's call with the masks its inputs carry (tf.keras 2 reads each input's
+    /// `_keras_mask`): the mask of the input in role R joins the inputs in role "R_mask" when the
+    /// layer has that role and the call did not pass one explicitly. Outputs: the layer's, with
+    /// the query's mask on the attention output (tf.keras 2 `compute_mask`) and none on the scores.
+    static func outputsAndMasks(_ layer: Layer, _ inputs: [Tensor], masks: [Tensor?], arguments: [String: ConfigValue],
+                                roles: [String], kerasName: String, training: Bool) throws -> (outputs: [Tensor], masks: [Tensor?]) {
+        let (names, _, _) = try Self.roles(arguments, count: inputs.count, roles: roles, layer: kerasName)
+        var tensors = inputs, roleNames = names
+        var queryMask: Tensor? = nil
+        for (i, m) in masks.enumerated() where i < names.count {
+            guard let m else { continue }
+            if names[i] == "query" { queryMask = m }
+            let role = names[i] + "_mask"
+            if roles.contains(role) && !roleNames.contains(role) {
+                tensors.append(m)
+                roleNames.append(role)
+            }
+        }
+        var args = arguments
+        if roleNames.count != names.count { args["inputs"] = .array(roleNames.map { .string($0) }) }
+        let outs = try layer.callOutputs(tensors, arguments: args, training: training)
+        return (outs, outs.indices.map { $0 == 0 ? queryMask : nil })
     }
 }

@@ -140,6 +140,17 @@ public class BaseGlobalPooling: Layer {
         self.init(keepDims: keepDims, name: base.name, dtype: base.dtype)
     }
 
+    /// With a mask (`GlobalAveragePooling1D`, Keras): the mean over the kept steps only. The
+    /// other global poolings ignore masks, as tf.keras 2.
+    public override func callOutputs(_ inputs: [Tensor], masks: [Tensor?], training: Bool) throws -> [Tensor] {
+        guard rank == 1, average, let x = inputs.first, let mask = masks.first ?? nil else {
+            return try callOutputs(inputs, training: training)
+        }
+        try checkInputRank(x.shape, 3)
+        let m = try mask.cast(to: x.dtype).reshaped(to: [x.shape[0], x.shape[1], 1])
+        return [try (x * m).sum(alongAxes: [1], keepingDimensions: keepDims) / m.sum(alongAxes: [1], keepingDimensions: keepDims)]
+    }
+
     public override func call(_ x: Tensor, training: Bool) throws -> Tensor {
         try checkInputRank(x.shape, rank + 2)
         let axes = Array(1...rank)
@@ -292,13 +303,16 @@ public final class Embedding: Layer {
     public let outputDim: Int
     public let embeddingsInitializer: Initializer
     public let embeddingsRegularizer: Regularizer?
+    /// Whether index 0 is padding: the output's mask is `inputs != 0` (Keras `mask_zero`).
+    public let maskZero: Bool
     /// The table `(inputDim, outputDim)`, once built.
     public private(set) var embeddings: Variable?
 
     /// Creates the layer.
     public init(inputDim: Int, outputDim: Int, embeddingsInitializer: Initializer = RandomUniform(),
-                embeddingsRegularizer: Regularizer? = nil, activityRegularizer: Regularizer? = nil,
+                embeddingsRegularizer: Regularizer? = nil, activityRegularizer: Regularizer? = nil, maskZero: Bool = false,
                 name: String? = nil, dtype: DTypePolicy? = nil, trainable: Bool = true, inputShape: [Int]? = nil) throws {
+        self.maskZero = maskZero
         self.inputDim = try positiveArgument(inputDim, "input_dim", layer: "Embedding")
         self.outputDim = try positiveArgument(outputDim, "output_dim", layer: "Embedding")
         self.embeddingsInitializer = embeddingsInitializer
@@ -321,11 +335,17 @@ public final class Embedding: Layer {
 
     public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] { inputShape + [outputDim] }
 
+    /// With `maskZero`, the mask `inputs != 0` (the inputs' shape); otherwise none.
+    public override func computeMasks(_ inputs: [Tensor], masks: [Tensor?]) throws -> [Tensor?] {
+        guard maskZero, let x = inputs.first else { return [nil] }
+        return [try x.isNotEqual(to: Tensor.scalar(0, dtype: x.dtype))]
+    }
+
     /// The layer's config (see `Layer.getConfig()`).
     public override func getConfig() throws -> ConfigValue {
         try layerConfig(["input_dim": .int(inputDim), "output_dim": .int(outputDim),
                          "embeddings_initializer": .initializer(embeddingsInitializer),
-                         "embeddings_regularizer": .regularizer(embeddingsRegularizer)])
+                         "embeddings_regularizer": .regularizer(embeddingsRegularizer), "mask_zero": .bool(maskZero)])
     }
 }
 
@@ -335,10 +355,10 @@ extension Embedding: ConfigurableLayer {
 
     /// Builds the layer from its config ("input_dim" and "output_dim" required).
     convenience init(reading r: inout ConfigReader, base: LayerBaseArguments) throws {
-        try r.onlyDefault("mask_zero", .bool(false))
         try r.onlyDefault("sparse", .bool(false))
         try self.init(inputDim: try r.requiredInt("input_dim"), outputDim: try r.requiredInt("output_dim"),
                       embeddingsInitializer: try r.initializer("embeddings_initializer", RandomUniform()),
-                      embeddingsRegularizer: try r.regularizer("embeddings_regularizer"), name: base.name, dtype: base.dtype)
+                      embeddingsRegularizer: try r.regularizer("embeddings_regularizer"), maskZero: try r.bool("mask_zero", false),
+                      name: base.name, dtype: base.dtype)
     }
 }

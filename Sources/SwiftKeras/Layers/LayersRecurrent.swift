@@ -127,6 +127,9 @@ public class RecurrentLayer: Layer {
     /// Whether calls whose configuration allows it run the fused sequence kernel (tests turn it
     /// off to compare with the step-by-step path).
     var fusedKernel = true
+    /// Whether masked steps output zeros instead of the previous output (Keras'
+    /// `zero_output_for_mask`, which `Bidirectional` sets on its layers with return_sequences).
+    var zeroOutputForMask = false
 
     let cell: RecurrentCell
     var gates: Int { cell.gates }
@@ -259,13 +262,27 @@ public class RecurrentLayer: Layer {
     }
 
     public override func callOutputs(_ inputs: [Tensor], training: Bool) throws -> [Tensor] {
+        try callOutputs(inputs, masks: [], training: training)
+    }
+
+    /// The call with the input's mask (`masks[0]`, `(batch, steps)`; Keras `call(inputs, mask)`):
+    /// a sample's masked step keeps its previous states and repeats its previous output (zeros
+    /// before its first kept step), in the fused kernel and the step-by-step path alike.
+    public override func callOutputs(_ inputs: [Tensor], masks: [Tensor?], training: Bool) throws -> [Tensor] {
         guard let kernel, let recurrentKernel else { throw SwiftKerasError(.runtime, "Layer '\(name)': called before build") }
         let a = arguments
         var x = inputs[0]
         if x.rank != 3 {
             throw invalid("expected an input of shape (\(a.timeMajor ? "steps, batch" : "batch, steps"), features), got \(formatShape(x.shape))")
         }
-        if a.timeMajor { x = try x.transposed([1, 0, 2]) }
+        var mask = masks.first ?? nil
+        if let m = mask, m.shape != Array(x.shape.prefix(2)) {
+            throw invalid("a mask of shape \(formatShape(m.shape)) does not match the input \(formatShape(x.shape)) (expected its first two dimensions)")
+        }
+        if a.timeMajor {
+            x = try x.transposed([1, 0, 2])
+            mask = try mask.map { try $0.transposed([1, 0]) }
+        }
         try checkLastDimension(x, kernel.shape[0])
         let (b, f) = (x.shape[0], x.shape[2])
         let initial = try initialStates(Array(inputs.dropFirst()), batch: b, dtype: x.dtype)
@@ -277,16 +294,28 @@ public class RecurrentLayer: Layer {
         var sequence: Tensor, last: Tensor, finalStates: [Tensor]
         if fusedKernel && recMasks == nil && activationsFuse {
             let all = try recurrentSequence(cell, projectedInputs: projected, initialStates: initial,
-                                            recurrentKernel: rk, recurrentBias: rb, goBackwards: a.goBackwards)
+                                            recurrentKernel: rk, recurrentBias: rb, goBackwards: a.goBackwards, mask: mask)
             let t = all.shape[1]
             let end = try all.slice(begin: [0, t - 1, 0], size: [b, 1, stateCount * units]).reshaped(to: [b, stateCount * units])
             finalStates = stateCount == 1 ? [end] : try end.split(into: stateCount, axis: 1)
             last = finalStates[0]
             sequence = !a.returnSequences ? last : stateCount == 1 ? all : try all.split(into: stateCount, axis: 2)[0]
+            if let mask {
+                // The outputs are the carried h, except zeros before a sample's first kept step.
+                let seen = try MaskRules.seenSteps(mask, goBackwards: a.goBackwards, dtype: last.dtype,
+                                                   keptOnly: zeroOutputForMask && a.returnSequences)
+                let t = seen.shape[1]
+                last = try last * seen.slice(begin: [0, t - 1], size: [b, 1])
+                sequence = a.returnSequences ? try sequence * seen.reshaped(to: [b, t, 1]) : last
+            }
         } else {
             let r = try rnn({ xt, states in try self.step(xt, states, rk, rb, recurrentMasks: recMasks) },
-                            inputs: projected, initialStates: initial, goBackwards: a.goBackwards)
+                            inputs: projected, initialStates: initial, goBackwards: a.goBackwards, mask: mask)
             (sequence, last, finalStates) = (r.outputs, r.lastOutput, r.states)
+            if let mask, zeroOutputForMask && a.returnSequences {
+                let kept = try MaskRules.seenSteps(mask, goBackwards: a.goBackwards, dtype: last.dtype, keptOnly: true)
+                sequence = try sequence * kept.reshaped(to: kept.shape + [1])
+            }
         }
         if stateful { states = try withoutRecording { try finalStates.map { try $0.stoppingGradient() } } }
         var out = a.returnSequences ? sequence : last
@@ -296,6 +325,12 @@ public class RecurrentLayer: Layer {
 
     public override func call(_ inputs: [Tensor], training: Bool) throws -> Tensor {
         try callOutputs(inputs, training: training)[0]
+    }
+
+    /// The output's mask: the input's with `returnSequences` (Keras), none otherwise; states have none.
+    public override func computeMasks(_ inputs: [Tensor], masks: [Tensor?]) throws -> [Tensor?] {
+        let m = arguments.returnSequences ? (masks.first ?? nil) : nil
+        return [m] + [Tensor?](repeating: nil, count: arguments.returnState ? stateCount : 0)
     }
 
     /// Forgets a stateful layer's states (the next call starts from zeros), or sets them to

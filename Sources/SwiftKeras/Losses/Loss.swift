@@ -8,12 +8,19 @@ public protocol Loss: AnyObject {
     /// The loss of `yPred` against `yTrue`, weighted by `sampleWeight` and reduced as the loss
     /// object says (a scalar for the default reduction).
     func callAsFunction(_ yTrue: Tensor, _ yPred: Tensor, sampleWeight: Tensor?) throws -> Tensor
+    /// The loss of a model output that has a mask (Keras 2: `y_pred._keras_mask`; 1 = counts).
+    /// The default folds the mask into the sample weights (`MaskRules.maskedSampleWeights`).
+    func callAsFunction(_ yTrue: Tensor, _ yPred: Tensor, sampleWeight: Tensor?, outputMask: Tensor?) throws -> Tensor
 }
 
 extension Loss {
     /// The loss without sample weights.
     public func callAsFunction(_ yTrue: Tensor, _ yPred: Tensor) throws -> Tensor {
         try self(yTrue, yPred, sampleWeight: nil)
+    }
+
+    public func callAsFunction(_ yTrue: Tensor, _ yPred: Tensor, sampleWeight: Tensor?, outputMask: Tensor?) throws -> Tensor {
+        try self(yTrue, yPred, sampleWeight: MaskRules.maskedSampleWeights(outputMask, sampleWeight, dtype: yPred.dtype))
     }
 }
 
@@ -49,12 +56,22 @@ open class BaseLoss: Loss {
     /// Casts `yTrue` and `yPred` to `dtype`, computes the per-sample values and reduces them
     /// with `sampleWeight` (Keras `Loss.__call__`).
     public func callAsFunction(_ yTrue: Tensor, _ yPred: Tensor, sampleWeight: Tensor?) throws -> Tensor {
+        try self(yTrue, yPred, sampleWeight: sampleWeight, outputMask: nil)
+    }
+
+    /// The loss with the mask of the model output (Keras 2 `apply_valid_mask`): the mask joins
+    /// `callWithMask`'s, so the default reduction averages over the kept entries only.
+    public func callAsFunction(_ yTrue: Tensor, _ yPred: Tensor, sampleWeight: Tensor?, outputMask: Tensor?) throws -> Tensor {
         if !dtype.isFloatingPoint {
             throw SwiftKerasError.dtype("\(name): the loss dtype must be floating point, got \(dtype)")
         }
         let p = yPred.dtype == dtype ? yPred : try yPred.cast(to: dtype)
         let t = yTrue.dtype == dtype ? yTrue : try yTrue.cast(to: dtype)
-        let (values, mask) = try callWithMask(t, p)
+        var (values, mask) = try callWithMask(t, p)
+        if let outputMask {
+            let m = try outputMask.cast(to: dtype)
+            mask = try mask.map { try $0.cast(to: dtype) * m } ?? m
+        }
         let v = values.dtype == dtype ? values : try values.cast(to: dtype)
         return try reduceWeightedValues(v, sampleWeight: sampleWeight, mask: mask, reduction: reduction, op: name)
     }

@@ -69,7 +69,9 @@ public func reduceWeightedValues(_ values: Tensor, sampleWeight: Tensor?, mask: 
             m = try m * kerasDivideNoNaN(total, m.sum())
         }
         if let w = weight {
-            let (mm, ww) = try squeezeOrExpandToSameRank(m, w)
+            var (mm, ww) = try squeezeOrExpandToSameRank(m, w)
+            // Per-sample weights `(B,)` apply to every entry of a `(B, T)` mask.
+            while ww.rank < mm.rank { ww = try ww.reshaped(to: ww.shape + [1]) }
             weight = try ww * mm
         } else {
             weight = m

@@ -204,19 +204,31 @@ final class FunctionalGraph {
 
     /// Runs the nodes on concrete inputs and returns the outputs' values.
     func run(_ values: [Tensor], training: Bool, modelName: String) throws -> [Tensor] {
+        try run(values, masks: [], training: training, modelName: modelName).outputs
+    }
+
+    /// Runs the nodes on concrete inputs with their masks (`masks`: one per input or empty) and
+    /// returns the outputs' values and masks: each node reads the masks of its input tensors
+    /// (Keras' `_keras_mask`).
+    func run(_ values: [Tensor], masks: [Tensor?], training: Bool, modelName: String) throws -> (outputs: [Tensor], masks: [Tensor?]) {
         if values.count != inputs.count {
             throw SwiftKerasError.invalid("Model '\(modelName)' expects \(inputs.count) input(s), but it received \(values.count) input tensor(s)")
         }
         var env: [Int: Tensor] = [:]
+        var maskEnv: [Int: Tensor] = [:]
         for (i, (t, v)) in zip(inputs, values).enumerated() {
             try checkInputShape(v.shape, t.shape, model: modelName, index: inputs.count > 1 ? i : nil)
             env[t.id] = v
+            if i < masks.count, let m = masks[i] { maskEnv[t.id] = m }
         }
         for n in nodes {
             let args: [Tensor]
             if n.inputs.isEmpty {
-                guard let v = n.outputIDs.first.flatMap({ env[$0] }) else { continue }
-                args = [v]
+                guard let id = n.outputIDs.first, let v = env[id] else { continue }
+                let (outs, outMasks) = try n.layer.outputsAndMasks([v], masks: [maskEnv[id]], training: training)
+                env[id] = outs[0]
+                maskEnv[id] = outMasks[0]
+                continue
             } else {
                 args = try n.inputs.map { t in
                     guard let v = env[t.id] else {
@@ -225,15 +237,19 @@ final class FunctionalGraph {
                     return v
                 }
             }
-            let outs = try n.layer.outputs(args, arguments: n.arguments, training: training)
+            let inMasks = n.inputs.map { maskEnv[$0.id] }
+            let (outs, outMasks) = try n.layer.outputsAndMasks(args, masks: inMasks.contains { $0 != nil } ? inMasks : [],
+                                                               arguments: n.arguments, training: training)
             for (id, v) in zip(n.outputIDs, outs) { env[id] = v }
+            for (id, m) in zip(n.outputIDs, outMasks) { maskEnv[id] = m }
         }
-        return try outputs.map { t in
+        let values = try outputs.map { t in
             guard let v = env[t.id] else {
                 throw SwiftKerasError(.runtime, "Model '\(modelName)': output of layer '\(t.node.layer.name)' was not computed")
             }
             return v
         }
+        return (values, outputs.map { maskEnv[$0.id] })
     }
 
     /// The inbound connections of a node as Keras summaries print them: "dense[0][0], ...".

@@ -137,6 +137,13 @@ open class Model: Layer {
         return [try call(inputs, training: training)]
     }
 
+    /// A functional model carries masks through its graph (see `FunctionalGraph.run`); other
+    /// models call `callOutputs` as any layer.
+    open override func callOutputsAndMasks(_ inputs: [Tensor], masks: [Tensor?], training: Bool) throws -> (outputs: [Tensor], masks: [Tensor?]) {
+        if let graph { return try graph.run(inputs, masks: masks, training: training, modelName: name) }
+        return try super.callOutputsAndMasks(inputs, masks: masks, training: training)
+    }
+
     open override func computeOutputShape(_ inputShapes: [[Int]]) throws -> [Int] {
         if let graph, let first = graph.outputs.first { return first.shape }
         return try super.computeOutputShape(inputShapes)
@@ -232,9 +239,10 @@ open class Model: Layer {
 
     /// The total loss (Keras `compute_loss`): the compiled loss plus the sum of the model's
     /// `losses` (regularization penalties and `addLoss` terms of the last call).
-    open func computeLoss(x: [Tensor], y: Tensor, yPred: Tensor, sampleWeight: Tensor?) throws -> Tensor {
+    /// `outputMask` is the mask of the model's output (masked entries do not count, as Keras 2).
+    open func computeLoss(x: [Tensor], y: Tensor, yPred: Tensor, sampleWeight: Tensor?, outputMask: Tensor? = nil) throws -> Tensor {
         let (_, lossFn) = try requireCompiled("compute_loss")
-        var total = try lossFn(y, yPred, sampleWeight: sampleWeight)
+        var total = try lossFn(y, yPred, sampleWeight: sampleWeight, outputMask: outputMask)
         for extra in try losses {
             let e = extra.dtype == total.dtype ? extra : try extra.cast(to: total.dtype)
             total = try total + (e.rank == 0 ? e : e.sum())
@@ -250,9 +258,12 @@ open class Model: Layer {
     open func trainStep(x: [Tensor], y: Tensor, sampleWeight: Tensor? = nil) throws -> Logs {
         let (optimizer, _) = try requireCompiled("train_step")
         let tape = GradientTape()
+        var weights = sampleWeight
         let (yPred, lossValue, scaled) = try tape.record { () throws -> (Tensor, Tensor, Tensor) in
-            let p = try self.outputs(x, training: true)[0]
-            let l = try computeLoss(x: x, y: y, yPred: p, sampleWeight: sampleWeight)
+            let (ps, masks) = try self.outputsAndMasks(x, masks: [], training: true)
+            let p = ps[0]
+            weights = try MaskRules.maskedSampleWeights(masks[0], sampleWeight, dtype: p.dtype)
+            let l = try computeLoss(x: x, y: y, yPred: p, sampleWeight: sampleWeight, outputMask: masks[0])
             return (p, l, try optimizer.scaleLoss(l))
         }
         // Listed after the forward pass: a model built by its first batch (a Sequential without
@@ -262,7 +273,7 @@ open class Model: Layer {
             let grads = try tape.gradient(scaled, vars.map { GradientSource.variable($0) })
             try optimizer.apply(grads, to: vars)
         }
-        try updateMetrics(x: x, y: y, yPred: yPred, loss: lossValue, sampleWeight: sampleWeight)
+        try updateMetrics(x: x, y: y, yPred: yPred, loss: lossValue, sampleWeight: weights)
         return try metricResults()
     }
 
@@ -271,9 +282,11 @@ open class Model: Layer {
     open func testStep(x: [Tensor], y: Tensor, sampleWeight: Tensor? = nil) throws -> Logs {
         _ = try requireCompiled("test_step")
         try withoutRecording {
-            let p = try outputs(x, training: false)[0]
-            let l = try computeLoss(x: x, y: y, yPred: p, sampleWeight: sampleWeight)
-            try updateMetrics(x: x, y: y, yPred: p, loss: l, sampleWeight: sampleWeight)
+            let (ps, masks) = try outputsAndMasks(x, masks: [], training: false)
+            let p = ps[0]
+            let weights = try MaskRules.maskedSampleWeights(masks[0], sampleWeight, dtype: p.dtype)
+            let l = try computeLoss(x: x, y: y, yPred: p, sampleWeight: sampleWeight, outputMask: masks[0])
+            try updateMetrics(x: x, y: y, yPred: p, loss: l, sampleWeight: weights)
         }
         return try metricResults()
     }

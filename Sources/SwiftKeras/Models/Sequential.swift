@@ -68,6 +68,17 @@ open class Sequential: Model {
     }
 
     open override func call(_ inputs: [Tensor], training: Bool) throws -> Tensor {
+        try run(inputs, masks: [], training: training).output
+    }
+
+    /// Runs the layers, each given the previous layer's output mask (Keras' `_keras_mask`);
+    /// returns the last output and its mask.
+    open override func callOutputsAndMasks(_ inputs: [Tensor], masks: [Tensor?], training: Bool) throws -> (outputs: [Tensor], masks: [Tensor?]) {
+        let (y, m) = try run(inputs, masks: masks, training: training)
+        return ([y], [m])
+    }
+
+    private func run(_ inputs: [Tensor], masks: [Tensor?], training: Bool) throws -> (output: Tensor, mask: Tensor?) {
         if inputs.count != 1 {
             throw SwiftKerasError.invalid("Sequential '\(name)' expects 1 input, but it received \(inputs.count) input tensors")
         }
@@ -78,8 +89,12 @@ open class Sequential: Model {
         if stack.isEmpty {
             throw SwiftKerasError.invalid("Sequential '\(name)' has no layers")
         }
-        for l in stack { x = try l(x, training: training) }
-        return x
+        var mask = masks.first ?? nil
+        for l in stack {
+            let r = try l.outputsAndMasks([x], masks: [mask], training: training)
+            (x, mask) = (r.outputs[0], r.masks[0])
+        }
+        return (x, mask)
     }
 
     open override func computeOutputShape(_ inputShapes: [[Int]]) throws -> [Int] {

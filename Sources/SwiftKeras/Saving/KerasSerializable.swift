@@ -86,6 +86,7 @@ public enum KerasRegistry {
             SpatialDropout3D.self, ActivityRegularization.self, UnitNormalization.self, GroupNormalization.self,
             MaxPooling3D.self, AveragePooling3D.self, GlobalAveragePooling3D.self, GlobalMaxPooling3D.self,
             Conv3D.self, Conv1DTranspose.self, Conv3DTranspose.self, SeparableConv1D.self,
+            Masking.self, TimeDistributed.self, Bidirectional.self,
             Normalization.self, Rescaling.self, CategoryEncoding.self, StringLookup.self, IntegerLookup.self,
             TextVectorization.self, Resizing.self, CenterCrop.self,
         ],

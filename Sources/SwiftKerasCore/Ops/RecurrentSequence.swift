@@ -43,27 +43,41 @@ public enum RecurrentCell: Equatable, Sendable {
 /// the inputs times the input kernel plus the input bias — from `initialStates` (`stateCount`
 /// tensors `(batch, units)`), with `recurrentKernel` `(units, gates · units)` and, for a GRU with
 /// `resetAfter`, an optional `recurrentBias` `(gates · units,)` added to `h · recurrentKernel`.
-/// With `goBackwards` the steps run from last to first.
+/// With `goBackwards` the steps run from last to first. With `mask` `(batch, steps)` (time
+/// order; zero/false = masked, any dtype), a sample's masked step keeps its previous states
+/// (Keras' masked RNN step: `states = where(mask_t, new, previous)`): its rows of the result
+/// repeat the previous states (the initial states before the first kept step), and no cotangent
+/// reaches that step's inputs. The mask is a constant (no gradient).
 ///
 /// Returns the states after every step, `(batch, steps, stateCount · units)`, in processing
 /// order. Floating-point inputs only (mixed float dtypes promote; float16 computes in float32).
 /// Differentiable (first order) with respect to every input.
 public func recurrentSequence(_ cell: RecurrentCell, projectedInputs xp: Tensor, initialStates: [Tensor],
                               recurrentKernel rk: Tensor, recurrentBias rb: Tensor? = nil,
-                              goBackwards: Bool = false) throws -> Tensor {
+                              goBackwards: Bool = false, mask: Tensor? = nil) throws -> Tensor {
     switch cell {
     case .simpleRNN:
-        return try fusedRecurrence("simple_rnn_sequence", cell, xp, initialStates, rk, rb, goBackwards)
+        return try fusedRecurrence("simple_rnn_sequence", cell, xp, initialStates, rk, rb, goBackwards, mask)
     case .lstm:
-        return try fusedRecurrence("lstm_sequence", cell, xp, initialStates, rk, rb, goBackwards)
+        return try fusedRecurrence("lstm_sequence", cell, xp, initialStates, rk, rb, goBackwards, mask)
     case .gru:
-        return try fusedRecurrence("gru_sequence", cell, xp, initialStates, rk, rb, goBackwards)
+        return try fusedRecurrence("gru_sequence", cell, xp, initialStates, rk, rb, goBackwards, mask)
     }
+}
+
+/// The kept (true) / masked (false) flags of a `(batch, steps)` mask, row-major, or nil
+/// without a mask.
+private func maskFlags(_ mask: Tensor?, batch b: Int, steps t: Int, op: StaticString) throws -> [Bool]? {
+    guard let mask else { return nil }
+    if mask.shape != [b, t] {
+        throw SwiftKerasError.invalid("\(op): mask must have shape \(formatShape([b, t])) (batch, steps), got \(formatShape(mask.shape))")
+    }
+    return try withoutRecording { try mask.cast(to: .bool).scalars(as: Bool.self) }
 }
 
 /// The front door of `recurrentSequence`, recording under `op`.
 private func fusedRecurrence(_ op: StaticString, _ cell: RecurrentCell, _ xp: Tensor, _ initialStates: [Tensor],
-                             _ rk: Tensor, _ rb: Tensor?, _ goBackwards: Bool) throws -> Tensor {
+                             _ rk: Tensor, _ rb: Tensor?, _ goBackwards: Bool, _ mask: Tensor?) throws -> Tensor {
     if xp.rank != 3 || xp.shape[1] < 1 {
         throw SwiftKerasError.invalid("\(op): projected inputs must have shape (batch, steps >= 1, gates * units), got \(formatShape(xp.shape))")
     }
@@ -90,7 +104,8 @@ private func fusedRecurrence(_ op: StaticString, _ cell: RecurrentCell, _ xp: Te
     let result = try WindowMath.floatResultType(inputs, op: op)
     let compute = result.computeType
     let c = try inputs.map { try $0.cast(to: compute) }
-    let k = RecurrentKernels.Geometry(cell: cell, batch: b, steps: t, units: u, backwards: goBackwards)
+    let keep = try maskFlags(mask, batch: b, steps: t, op: op)
+    let k = RecurrentKernels.Geometry(cell: cell, batch: b, steps: t, units: u, backwards: goBackwards, keep: keep)
     let y = try Tensor.uninitialized([b, t, cell.stateCount * u], compute, op: op)
     let saved = try Tensor.uninitialized([b, t, k.savedWidth], compute, op: op)
     if b > 0 {
@@ -238,6 +253,9 @@ enum RecurrentKernels {
         let cell: RecurrentCell
         let batch: Int, steps: Int, units: Int
         let backwards: Bool
+        /// Per sample and time index (row-major `(batch, steps)`), whether the step is kept;
+        /// nil without a mask.
+        var keep: [Bool]? = nil
         var gates: Int { cell.gates }
         /// Width of a state row in the output (`stateCount · units`).
         var stateWidth: Int { cell.stateCount * units }
@@ -252,6 +270,8 @@ enum RecurrentKernels {
         }
         /// The time index processing step `s` reads.
         @inline(__always) func time(_ s: Int) -> Int { backwards ? steps - 1 - s : s }
+        /// Whether sample `b`'s processing step `s` is masked.
+        @inline(__always) func masked(_ b: Int, _ s: Int) -> Bool { keep.map { !$0[b * steps + time(s)] } ?? false }
     }
 
     /// Pointers of the inputs in `recurrentSequence` order: xp, states..., rk, rb?.
@@ -288,6 +308,7 @@ enum RecurrentKernels {
             T.gemm(transA: false, transB: false, m: k.batch, n: n, k: k.units, a: hp, lda: ld, b: p.rk, ldb: g,
                    beta: 0, c: into(s), ldc: ldc)
             body(s, k.time(s), hp, ld)
+            if k.keep != nil { MaskedSteps.carryStates(k, p, y, s) }
         }
     }
 
@@ -406,6 +427,7 @@ enum RecurrentKernels {
         let dc0T = k.cell == .lstm ? try Tensor.zeros([B, U], dtype: compute) : nil
         let drkT = try Tensor.uninitialized([U, G], compute, op: op), drk = drkT.pointer(T.self)
         var drbT: Tensor? = nil
+        let masked = try MaskedSteps.Backward<T>(k, compute, op: op)
         // drk-style products Σ h_prev(b, s)ᵀ · d(b, s) over every sample and step.
         func previousStateProduct(_ d: UnsafeMutablePointer<T>, n: Int, into c: UnsafeMutablePointer<T>) throws {
             try RecurrentKernels.previousStateProduct(k, p, y, d, ldd: G, n: n, into: c, ldc: G, op: op)
@@ -413,13 +435,16 @@ enum RecurrentKernels {
         switch k.cell {
         case .simpleRNN:
             for s in stride(from: T_ - 1, through: 0, by: -1) {
+                masked.save(s, gy, dh, nil)
                 for bi in 0..<B {
                     let h = y + bi * yRow + s * U, g = gy + bi * yRow + s * U
                     let d = dZ + bi * dRow + s * U, dhr = dh + bi * U
                     for j in 0..<U { d[j] = (g[j] + dhr[j]) * (1 - h[j] * h[j]) }
                 }
+                masked.zero(s, dZ + s * U, rowStride: dRow, width: U)
                 T.gemm(transA: false, transB: true, m: B, n: U, k: U, a: dZ + s * U, lda: dRow, b: p.rk, ldb: U,
                        beta: 0, c: dh, ldc: U)
+                masked.restore(s, dh, nil)
             }
             try RecurrentKernels.previousStateProduct(k, p, y, dZ, ldd: U, n: U, into: drk, ldc: U, op: op)
         case .lstm:
@@ -427,6 +452,7 @@ enum RecurrentKernels {
             let dc = dc0T.pointer(T.self)
             let tcT = try Tensor.uninitialized([U], compute, op: op), tc = tcT.pointer(T.self)
             for s in stride(from: T_ - 1, through: 0, by: -1) {
+                masked.save(s, gy, dh, dc)
                 for bi in 0..<B {
                     let z = sv + bi * sRow + s * G
                     let cn = y + bi * yRow + s * 2 * U + U
@@ -437,8 +463,10 @@ enum RecurrentKernels {
                     T.tanhInPlace(tc, U)
                     T.lstmBackwardRow(z, tc, cp, g, dhr, dcr, d, U)
                 }
+                masked.zero(s, dZ + s * G, rowStride: dRow, width: G)
                 T.gemm(transA: false, transB: true, m: B, n: U, k: G, a: dZ + s * G, lda: dRow, b: p.rk, ldb: G,
                        beta: 0, c: dh, ldc: U)
+                masked.restore(s, dh, dc)
             }
             try previousStateProduct(dZ, n: G, into: drk)
         case .gru(let resetAfter):
@@ -449,6 +477,7 @@ enum RecurrentKernels {
             let iRow = T_ * (resetAfter ? G : U)
             for s in stride(from: T_ - 1, through: 0, by: -1) {
                 let (hp, ld) = previous(s, p.h0, y, k)
+                masked.save(s, gy, dh, nil)
                 for bi in 0..<B {
                     let sr = sv + bi * sRow + s * 4 * U, g = gy + bi * yRow + s * U
                     let d = dZ + bi * dRow + s * G, dhr = dh + bi * U, hpr = hp + bi * ld
@@ -472,6 +501,8 @@ enum RecurrentKernels {
                         }
                     }
                 }
+                masked.zero(s, dZ + s * G, rowStride: dRow, width: G)
+                if resetAfter { masked.zero(s, dInner + s * G, rowStride: iRow, width: G) }
                 if resetAfter {
                     T.gemm(transA: false, transB: true, m: B, n: U, k: G, a: dInner + s * G, lda: iRow, b: p.rk,
                            ldb: G, beta: 1, c: dh, ldc: U)
@@ -492,6 +523,7 @@ enum RecurrentKernels {
                     T.gemm(transA: false, transB: true, m: B, n: U, k: 2 * U, a: dZ + s * G, lda: dRow, b: p.rk,
                            ldb: G, beta: 1, c: dh, ldc: U)
                 }
+                masked.restore(s, dh, nil)
             }
             if resetAfter {
                 try previousStateProduct(dInner, n: G, into: drk)
@@ -520,5 +552,70 @@ enum RecurrentKernels {
             }
         }
         return [dxp, dh0T] + (dc0T.map { [$0] } ?? []) + [drkT] + (drbT.map { [$0] } ?? [])
+    }
+}
+
+/// The masked steps of a fused sequence (its `mask` input). Forward, a masked sample's state rows
+/// repeat the previous ones; backward, its pre-activation cotangents are zero and the cotangents
+/// of its states pass to the previous step unchanged.
+enum MaskedSteps {
+    /// Forward, after processing step `s`: the rows of the samples masked at `s` get the
+    /// previous states (the initial states at step 0).
+    static func carryStates<T: RecurrentFloat>(_ k: RecurrentKernels.Geometry, _ p: RecurrentKernels.Inputs<T>,
+                                               _ y: UnsafeMutablePointer<T>, _ s: Int) {
+        let (u, sw) = (k.units, k.stateWidth)
+        for bi in 0..<k.batch where k.masked(bi, s) {
+            let row = y + bi * k.steps * sw + s * sw
+            if s > 0 {
+                row.update(from: row - sw, count: sw)
+            } else {
+                row.update(from: p.h0 + bi * u, count: u)
+                if let c0 = p.c0 { (row + u).update(from: c0 + bi * u, count: u) }
+            }
+        }
+    }
+
+    /// The backward pass's part: for each step, `save` the state cotangents masked samples pass
+    /// on (before the step's rows), `zero` their pre-activation rows (before the step's
+    /// products), `restore` the carried cotangents (after the products). No-ops without a mask.
+    struct Backward<T: RecurrentFloat> {
+        let k: RecurrentKernels.Geometry
+        /// `(batch, stateWidth)`: per masked sample, the output cotangent plus the carried one.
+        let pass: Tensor?
+
+        init(_ k: RecurrentKernels.Geometry, _ dtype: DType, op: StaticString) throws {
+            self.k = k
+            pass = k.keep == nil ? nil : try Tensor.uninitialized([k.batch, k.stateWidth], dtype, op: op)
+        }
+
+        /// Saves `gy + (dh, dc)` of the samples masked at step `s`.
+        func save(_ s: Int, _ gy: UnsafeMutablePointer<T>, _ dh: UnsafeMutablePointer<T>, _ dc: UnsafeMutablePointer<T>?) {
+            guard let pass else { return }
+            let (u, sw) = (k.units, k.stateWidth)
+            let out = pass.pointer(T.self)
+            for bi in 0..<k.batch where k.masked(bi, s) {
+                let g = gy + bi * k.steps * sw + s * sw, o = out + bi * sw
+                for j in 0..<u { o[j] = g[j] + dh[bi * u + j] }
+                if let dc { for j in 0..<u { o[u + j] = g[u + j] + dc[bi * u + j] } }
+            }
+        }
+
+        /// Zeroes `width` values of each masked sample's row at step `s` (`rows` points at sample
+        /// 0's row of step `s`; samples are `rowStride` apart).
+        func zero(_ s: Int, _ rows: UnsafeMutablePointer<T>, rowStride: Int, width: Int) {
+            guard pass != nil else { return }
+            for bi in 0..<k.batch where k.masked(bi, s) { (rows + bi * rowStride).update(repeating: 0, count: width) }
+        }
+
+        /// Sets the carried cotangents of the samples masked at step `s` to the saved ones.
+        func restore(_ s: Int, _ dh: UnsafeMutablePointer<T>, _ dc: UnsafeMutablePointer<T>?) {
+            guard let pass else { return }
+            let (u, sw) = (k.units, k.stateWidth)
+            let src = pass.pointer(T.self)
+            for bi in 0..<k.batch where k.masked(bi, s) {
+                (dh + bi * u).update(from: src + bi * sw, count: u)
+                if let dc { (dc + bi * u).update(from: src + bi * sw + u, count: u) }
+            }
+        }
     }
 }

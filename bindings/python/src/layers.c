@@ -171,6 +171,67 @@ static PyObject *k_layer_states(PyObject *self SKPY_UNUSED, PyObject *lc) {
     return skpy_fetch_owned(l, fill_states, SKPY_OWNED_TENSOR);
 }
 SKPY_EXPORT(module, k_, layer_call_multi, METH_VARARGS, "layer_call_multi(layer, inputs, training=False, arguments_json=None) -> [Tensor].");
+
+/* layer_call_masked(layer, inputs, masks, training=False) -> ([Tensor], [Tensor or None]): every
+ * output and its mask; masks holds one Tensor or None per input. */
+static PyObject *k_layer_call_masked(PyObject *self SKPY_UNUSED, PyObject *args) {
+    PyObject *lc, *x, *masks;
+    int training = 0;
+    sk_layer *l = skpy_parse_handle(args, "sk_layer", "OOO|p", &lc, &x, &masks, &training);
+    if (!l) return NULL;
+    TList tl;
+    if (skpy_tlist_from(x, &tl) < 0) return NULL;
+    PyObject *seq = PySequence_Fast(masks, "layer_call_masked: masks must be a list");
+    if (!seq || PySequence_Fast_GET_SIZE(seq) != tl.n) {
+        if (seq) PyErr_SetString(PyExc_ValueError, "layer_call_masked: one mask (or None) per input");
+        Py_XDECREF(seq);
+        skpy_tlist_free(&tl);
+        return NULL;
+    }
+    sk_tensor *mh[8] = {NULL};
+    int failed = tl.n > 8;
+    if (failed) PyErr_SetString(PyExc_ValueError, "layer_call_masked: at most 8 inputs");
+    for (int32_t i = 0; !failed && i < tl.n; i++) {
+        PyObject *m = PySequence_Fast_GET_ITEM(seq, i);
+        if (m != Py_None && !(mh[i] = skpy_convert(m, 0))) failed = 1;
+    }
+    sk_tensor *out[8] = {NULL}, *om[8] = {NULL};
+    int32_t n = 0;
+    int32_t st = failed ? -1 : sk_layer_call_masked(l, (const sk_tensor *const *)tl.h, (const sk_tensor *const *)mh, tl.n,
+                                                   (uint8_t)training, out, om, 8, &n);
+    for (int32_t i = 0; i < 8; i++) sk_tensor_release(mh[i]);
+    Py_DECREF(seq);
+    skpy_tlist_free(&tl);
+    if (st < 0) return NULL;
+    if (st) return skpy_raise_status(st);
+    PyObject *ms = PyList_New(n);
+    for (int32_t i = 0; ms && i < n; i++) {
+        PyObject *w = om[i] ? skpy_wrap_tensor(om[i]) : Py_NewRef(Py_None);
+        om[i] = NULL;
+        if (!w) { Py_CLEAR(ms); break; }
+        PyList_SET_ITEM(ms, i, w);
+    }
+    for (int32_t i = 0; i < n; i++) if (om[i]) sk_tensor_release(om[i]);
+    PyObject *outs = handle_list((void **)out, n, wrap_tensor, release_tensor);
+    if (!outs || !ms) { Py_XDECREF(outs); Py_XDECREF(ms); return NULL; }
+    return Py_BuildValue("(NN)", outs, ms);
+}
+/* layer_supports_masking(layer, value=None) -> bool: reads (and with a value, first sets) it. */
+static PyObject *k_layer_supports_masking(PyObject *self SKPY_UNUSED, PyObject *args) {
+    PyObject *lc, *value = Py_None;
+    sk_layer *l = skpy_parse_handle(args, "sk_layer", "O|O", &lc, &value);
+    if (!l) return NULL;
+    int v = value == Py_None ? 0 : PyObject_IsTrue(value);
+    if (v < 0) return NULL;
+    uint8_t out = 0;
+    int32_t st = sk_layer_supports_masking(l, value != Py_None, (uint8_t)v, &out);
+    if (st) return skpy_raise_status(st);
+    return PyBool_FromLong(out);
+}
+SKPY_EXPORT(module, k_, layer_supports_masking, METH_VARARGS,
+    "layer_supports_masking(layer, value=None) -> bool.");
+SKPY_EXPORT(module, k_, layer_call_masked, METH_VARARGS,
+    "layer_call_masked(layer, inputs, masks, training=False) -> ([Tensor], [Tensor or None]).");
 SKPY_EXPORT(module, k_, layer_call_symbolic_multi, METH_VARARGS,
     "layer_call_symbolic_multi(layer, [keras tensors]) -> [keras tensor].");
 SKPY_EXPORT(module, k_, layer_reset_states, METH_VARARGS, "layer_reset_states(layer, states=None).");

@@ -62,6 +62,7 @@ typedef struct {
     sk_tensor *h;
     int64_t size;          /* -1 until asked */
     PyObject *weakrefs;
+    PyObject *keras_mask;  /* tf.keras 2's `_keras_mask` of a layer output (NULL: none) */
 } TensorObject;
 
 typedef struct {

@@ -13,6 +13,7 @@ PyObject *skpy_wrap_tensor(sk_tensor *h) {
     t->h = h;
     t->size = -1;
     t->weakrefs = NULL;
+    t->keras_mask = NULL;
     return (PyObject *)t;
 }
 
@@ -23,6 +24,7 @@ PyObject *skpy_finish(int32_t st, sk_tensor *out) {
 
 static void tensor_dealloc(TensorObject *t) {
     if (t->weakrefs) PyObject_ClearWeakRefs((PyObject *)t);
+    Py_CLEAR(t->keras_mask);
     sk_tensor_release(t->h);
     skpy_free((PyObject *)t);
 }
@@ -953,7 +955,10 @@ static PyObject *tensor_new(PyTypeObject *type, PyObject *args, PyObject *kw) {
     {Py_tp_hash, unhashable}, {Py_tp_richcompare, richcompare}
 
 static PyMemberDef tensor_members[] = {
-    {"__weaklistoffset__", T_PYSSIZET, offsetof(TensorObject, weakrefs), READONLY, NULL}, {NULL}
+    {"__weaklistoffset__", T_PYSSIZET, offsetof(TensorObject, weakrefs), READONLY, NULL},
+    {"_keras_mask", T_OBJECT, offsetof(TensorObject, keras_mask), 0,
+     "The mask a layer gave this output (tf.keras 2 `_keras_mask`), or None."},
+    {NULL}
 };
 static PyType_Slot tensor_slots[] = {
     TENSOR_LIKE_SLOTS,

@@ -154,3 +154,25 @@ def test_refusals_and_errors():
         keras.layers.MultiHeadAttention(1, 2)(q, q, foo=1)
     with pytest.raises(NotImplementedError, match="mixing symbolic"):
         keras.layers.MultiHeadAttention(1, 2)(keras.Input((2, 3)), q)
+
+
+def test_eager_keras_masks_reach_the_attention_layers():
+    import swiftkeras as tf
+    layers = keras.layers
+    # tf.keras 2 passes query._keras_mask / value._keras_mask to call: an Embedding(mask_zero=True)
+    # output fed to MultiHeadAttention or Attention gives what the explicit masks give.
+    tokens = np.array([[3, 1, 2, 0, 0], [4, 2, 0, 0, 0]], dtype=np.int32)
+    emb = layers.Embedding(6, 4, mask_zero=True)
+    x = emb(tokens)
+    assert x._keras_mask is not None
+    mask = tf.constant(tokens != 0)
+    mha = layers.MultiHeadAttention(num_heads=2, key_dim=3)
+    carried = mha(x, x)
+    explicit = mha(tf.constant(x.numpy()), tf.constant(x.numpy()),
+                   attention_mask=tf.constant((tokens[:, :, None] != 0) & (tokens[:, None, :] != 0)))
+    plain = mha(tf.constant(x.numpy()), tf.constant(x.numpy()))
+    np.testing.assert_allclose(carried.numpy(), explicit.numpy(), atol=1e-6)
+    assert np.abs(carried.numpy() - plain.numpy()).max() > 1e-4
+    att = layers.Attention()
+    np.testing.assert_allclose(att([x, x]).numpy(),
+                               att([tf.constant(x.numpy())] * 2, mask=[mask, mask]).numpy(), atol=1e-6)

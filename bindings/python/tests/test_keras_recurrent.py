@@ -52,8 +52,14 @@ def test_return_state_and_initial_state_eager():
         o, s = gru(X, initial_state=H0)
         np.testing.assert_allclose(o.numpy(), GRU_H[reset_after], atol=1e-5)
         np.testing.assert_allclose(s.numpy(), GRU_H[reset_after], atol=1e-5)
-    with pytest.raises(NotImplementedError, match="mask"):
-        lstm(X, mask=np.ones((2, 4), bool))
+    # mask= is taken (it was refused before masking existed): all steps kept gives the unmasked call,
+    # the last step masked repeats step 3's output (tf.keras 2)
+    full = lstm(X)
+    for got, want in zip(lstm(X, mask=np.ones((2, 4), bool)), full):
+        np.testing.assert_array_equal(got.numpy(), want.numpy())
+    cut = lstm(X, mask=np.array([[1, 1, 1, 0]] * 2, bool))[0].numpy()
+    np.testing.assert_array_equal(cut[:, 3], cut[:, 2])
+    np.testing.assert_allclose(cut[:, :3], lstm(X[:, :3])[0].numpy(), atol=1e-6)
     with pytest.raises(NotImplementedError, match="constants"):
         lstm(X, constants=[H0])
 

@@ -7,8 +7,16 @@ __all__ = ["MultiHeadAttention", "Attention", "AdditiveAttention"]
 
 
 def _call(layer, named, training, return_attention_scores, use_causal_mask):
-    """Calls `layer` on the (role, tensor) pairs of `named` whose tensor is not None."""
+    """Calls `layer` on the (role, tensor) pairs of `named` whose tensor is not None; an eager
+    tensor's ``_keras_mask`` fills its mask role ("query_mask", ...) when `named` has that role
+    and no mask was given for it (tf.keras 2 passes the inputs' masks to ``call``)."""
+    roles = {r for r, _ in named}
     given = [(r, t) for r, t in named if t is not None]
+    explicit = {r for r, _ in given}
+    for r, t in list(given):
+        m = getattr(t, "_keras_mask", None)
+        if m is not None and r + "_mask" in roles and r + "_mask" not in explicit:
+            given.append((r + "_mask", m))
     arguments = {"inputs": [r for r, _ in given]}
     if return_attention_scores:
         arguments["return_attention_scores"] = True
@@ -34,7 +42,8 @@ class _MultiHeadAttentionCall:
             raise NotImplementedError(f"MultiHeadAttention.__call__: the arguments {sorted(kwargs)} are not supported")
         if value is None:
             raise TypeError("MultiHeadAttention.__call__: missing required argument 'value'")
-        return _call(self, [("query", query), ("value", value), ("key", key), ("attention_mask", attention_mask)],
+        return _call(self, [("query", query), ("value", value), ("key", key), ("attention_mask", attention_mask),
+                            ("query_mask", None), ("value_mask", None), ("key_mask", None)],
                      training, return_attention_scores, use_causal_mask)
 
 

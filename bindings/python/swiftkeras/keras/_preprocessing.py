@@ -67,7 +67,7 @@ def _make(cls_name, mixin, keep_none=()):
 
     __init__.__signature__ = getattr(init, "__signature__", None)
     cls.__init__ = __init__
-    cls._KEEP_NONE = frozenset(keep_none)
+    cls._keeps_none = tuple(keep_none)
     return cls
 
 

@@ -89,7 +89,7 @@ class Layer:
     """
 
     _class_name = None   # a built-in class name: the layer is made by sk_layer_create
-    _KEEP_NONE = frozenset()   # config keys whose None is meaningful (sent as null, not dropped)
+    _keeps_none = ()     # config keys whose None is a value (Bidirectional's merge_mode)
 
     def __init__(self, trainable=True, name=None, dtype=None, input_shape=None,
                  batch_input_shape=None, **kwargs):
@@ -108,7 +108,7 @@ class Layer:
         if self._class_name is None:
             self._handle = self._make_custom(name)
         else:
-            config = {k: v for k, v in kwargs.items() if v is not None or k in self._KEEP_NONE}
+            config = {k: v for k, v in kwargs.items() if v is not None or k in self._keeps_none}
             if name is not None:
                 config["name"] = name
             if dtype is not None:
@@ -212,22 +212,24 @@ class Layer:
         return v
 
     # -- calling ---------------------------------------------------------------------------
-    def __call__(self, inputs, *args, training=None, **kwargs):
-        if kwargs.get("mask", 0) is None:   # mask=None is Keras' default: nothing to pass on
-            del kwargs["mask"]
+    def __call__(self, inputs, *args, training=None, mask=None, **kwargs):
         if args or kwargs:
             raise NotImplementedError(f"{type(self).__name__}.__call__: the arguments "
                                       f"{[f'#{i + 1} positional' for i in range(len(args))] + sorted(kwargs)} "
                                       "are not supported (only inputs and training)")
-        return self._call_native(inputs, training)
+        return self._call_native(inputs, training, mask=mask)
 
-    def _call_native(self, inputs, training, arguments=None):
+    def _call_native(self, inputs, training, arguments=None, mask=None):
         """Calls the core layer on a tensor or a list (eager or symbolic); `arguments` (a dict)
-        are the call arguments besides the inputs (sk_layer_call_ex / sk_layer_call_symbolic_ex)."""
+        are the call arguments besides the inputs (sk_layer_call_ex / sk_layer_call_symbolic_ex);
+        `mask` the inputs' masks (eager calls; otherwise each input's ``_keras_mask``)."""
         extra = () if arguments is None else (json.dumps(arguments),)
         if isinstance(inputs, KerasTensor) or (
                 isinstance(inputs, (list, tuple)) and inputs and all(isinstance(e, KerasTensor) for e in inputs)):
             ins = [inputs] if isinstance(inputs, KerasTensor) else list(inputs)
+            if mask is not None:
+                raise NotImplementedError(f"{type(self).__name__}.__call__: mask= on symbolic tensors is not "
+                                          "supported (masks made by layers propagate through models)")
             hist = []
             for k in ins:
                 hist.extend(l for l in k._layers if not any(l is h for h in hist))
@@ -237,7 +239,10 @@ class Layer:
             self.built = True
             return outs[0] if len(outs) == 1 else outs
         ins = list(inputs) if _is_tensorlike_seq(inputs) else [inputs]
-        outs = _native.layer_call_multi(self._handle, ins, bool(training), *extra)
+        if arguments is None:
+            outs = _recurrent.call_masked(self._handle, ins, mask, training)
+        else:
+            outs = _native.layer_call_multi(self._handle, ins, bool(training), *extra)
         self.built = True
         return outs[0] if len(outs) == 1 else outs
 
@@ -249,6 +254,18 @@ class Layer:
     @property
     def trainable(self):
         return self._trainable
+
+    @property
+    def supports_masking(self):
+        """Whether the layer passes its input mask on to its output (tf.keras 2): a custom layer
+        sets it to let masks through; the built-in layers Keras lets masks through have it."""
+        return _native.layer_supports_masking(self._handle)
+
+    @supports_masking.setter
+    def supports_masking(self, value):
+        if "_handle" not in self.__dict__:
+            raise RuntimeError(f"{type(self).__name__}: set supports_masking after calling super().__init__()")
+        _native.layer_supports_masking(self._handle, bool(value))
 
     @property
     def weights(self):
@@ -330,6 +347,7 @@ _BUILTINS = {
     "ZeroPadding2D": ("padding",),
     "UpSampling2D": ("size",),
     "Embedding": ("input_dim", "output_dim"),
+    "Masking": ("mask_value",),
     "SimpleRNN": ("units", "activation"),
     **dict.fromkeys(("LSTM", "GRU"), ("units", "activation", "recurrent_activation")),
     "Concatenate": ("axis",),
@@ -439,8 +457,6 @@ class _Recurrent:
     (``stateful=True``). ``return_state=True`` returns ``[output] + states`` from any call."""
 
     def __call__(self, inputs, *args, initial_state=None, training=None, mask=None, constants=None, **kwargs):
-        if mask is not None:
-            raise NotImplementedError(f"{type(self).__name__}: the mask argument is not supported")
         if constants is not None:
             raise NotImplementedError(f"{type(self).__name__}: the constants argument is not supported")
         if args or kwargs:
@@ -449,7 +465,7 @@ class _Recurrent:
         if initial_state is not None:
             states = list(initial_state) if isinstance(initial_state, (list, tuple)) else [initial_state]
             inputs = [inputs] + states
-        return Layer.__call__(self, inputs, training=training)
+        return Layer.__call__(self, inputs, training=training, mask=mask)
 
     def reset_states(self, states=None):
         """Forgets a stateful layer's states (zeros at the next call), or sets them to ``states``."""
@@ -502,3 +518,7 @@ for _n in ("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Conc
     __all__.append(_snake(_n))
 
 from ._layers_attention import *  # noqa: E402,F401,F403  (MultiHeadAttention, Attention, AdditiveAttention)
+
+from . import _recurrent  # noqa: E402  (masks on eager calls; the RNN wrappers)
+from ._recurrent import Bidirectional, TimeDistributed  # noqa: E402
+__all__ += ["Bidirectional", "TimeDistributed"]
