@@ -119,6 +119,8 @@
 #include "swiftkeras/callbacks.h"
 #include "swiftkeras/saving.h"
 #include "swiftkeras/serialization.h"
+#include "swiftkeras/strings.h"
+#include "swiftkeras/preprocessing.h"
 
 /* BEGIN FUNCTION INDEX (tools/header_index.py)
  * swiftkeras/base.h:
@@ -230,6 +232,12 @@
  *   sk_layer_set_config_fn() sk_layer_set_trainable() sk_layer_trainable() sk_model_from_config()
  *   sk_model_inputs() sk_model_outputs() sk_model_pop() sk_model_summary_ex() sk_register_class()
  *   sk_reset_layer_names() sk_unregister_class() sk_variable_id()
+ * swiftkeras/strings.h:
+ *   sk_strings_join() sk_strings_length() sk_strings_lower() sk_strings_regex_replace()
+ *   sk_strings_strip() sk_strings_substr() sk_strings_to_number() sk_strings_upper()
+ *   sk_tensor_from_strings() sk_tensor_string_at()
+ * swiftkeras/preprocessing.h:
+ *   sk_layer_adapt() sk_layer_adapt_dataset() sk_layer_vocabulary()
    END FUNCTION INDEX */
 
 #endif /* SWIFTKERAS_H */

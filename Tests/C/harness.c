@@ -136,6 +136,7 @@ static void test_tensors(void) {
 #include "harness_training_api.inc"
 #include "harness_attention.inc"
 #include "harness_sequence.inc"
+#include "harness_preprocessing.inc"
 
 int main(void) {
     test_version();
@@ -176,6 +177,8 @@ int main(void) {
     test_training_api();
     test_attention();
     test_sequence();
+    test_strings();
+    test_preprocessing_layers();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

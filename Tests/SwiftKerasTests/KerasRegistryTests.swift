@@ -75,6 +75,9 @@ final class KerasRegistryTests: XCTestCase {
         case (.layer, "GaussianDropout"), (.layer, "AlphaDropout"), (.layer, "SpatialDropout1D"),
              (.layer, "SpatialDropout2D"), (.layer, "SpatialDropout3D"):
             return #"{"rate": 0.25, "seed": 3}"#
+        case (.layer, "Rescaling"): return #"{"scale": 0.5}"#
+        case (.layer, "CategoryEncoding"): return #"{"num_tokens": 4}"#
+        case (.layer, "Resizing"), (.layer, "CenterCrop"): return #"{"height": 2, "width": 3}"#
         case (.learningRateSchedule, "ExponentialDecay"), (.learningRateSchedule, "InverseTimeDecay"):
             return #"{"initial_learning_rate": 0.1, "decay_steps": 10, "decay_rate": 0.5}"#
         case (.learningRateSchedule, "CosineDecay"), (.learningRateSchedule, "PolynomialDecay"):

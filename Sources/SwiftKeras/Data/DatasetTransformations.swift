@@ -377,6 +377,7 @@ func stackParts(_ parts: [ElementPart], component j: Int) throws -> Tensor {
     for (k, p) in parts.enumerated().dropFirst() where p.dtype != first.dtype || !p.shape.elementsEqual(shape) {
         throw SwiftKerasError.invalid("batch: cannot batch tensors with different shapes in component \(j). First element had shape \(shape) (\(first.dtype)) and element \(k) had shape \(Array(p.shape)) (\(p.dtype)); use padded_batch for sequences of different lengths")
     }
+    if first.dtype == .string { return try stack(parts.map { try $0.tensor }) }   // elements, not bytes
     let out = try Tensor.uninitialized([parts.count] + shape, first.dtype, op: "batch")
     var dst = out.raw
     for p in parts {

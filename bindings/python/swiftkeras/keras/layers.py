@@ -591,6 +591,10 @@ MaxPool3D = globals()["MaxPooling3D"]
 AvgPool3D = globals()["AveragePooling3D"]
 __all__ += ["MaxPool1D", "MaxPool2D", "AvgPool1D", "AvgPool2D", "Convolution2D", "Convolution3D", "SeparableConvolution1D", "MaxPool3D", "AvgPool3D"]
 
+from ._preprocessing import *  # noqa: E402,F401,F403  (the preprocessing layers)
+from ._preprocessing import __all__ as _preprocessing_all  # noqa: E402
+__all__ += _preprocessing_all
+
 
 # The functional forms of the merge layers (tf.keras `layers.add(inputs, **kwargs)`, ...): the
 # layer made with the keyword arguments, called on the list of inputs.
