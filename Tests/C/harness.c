@@ -132,8 +132,11 @@ static void test_tensors(void) {
 #include "harness_serialization.inc"
 #include "harness_linalg.inc"
 #include "harness_checkpoint.inc"
+#include "harness_metrics_tensorboard.inc"
+#include "harness_training_api.inc"
 #include "harness_attention.inc"
 #include "harness_sequence.inc"
+#include "harness_preprocessing.inc"
 
 int main(void) {
     test_version();
@@ -170,8 +173,12 @@ int main(void) {
     test_serialization();
     test_linalg_decompositions();
     test_optimizer_state();
+    test_metrics_tensorboard();
+    test_training_api();
     test_attention();
     test_sequence();
+    test_strings();
+    test_preprocessing_layers();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

@@ -272,28 +272,26 @@ open class Layer: CustomStringConvertible {
         callLosses.append(loss)
     }
 
-    /// The losses of the last call (`addLoss`, activity regularization) of this layer and its
-    /// tracked layers, then the regularization penalties of the trainable weights, computed
-    /// now from their current values (so a recording tape differentiates them).
+    /// The losses of this layer and its tracked layers, layer by layer as tf.keras 2 lists them
+    /// (this layer first, then its sublayers depth first, each once): the layer's terms of its
+    /// last call (`addLoss`, activity regularization), then the regularization penalties of its
+    /// trainable weights, computed now from their current values (so a recording tape
+    /// differentiates them).
     public var losses: [Tensor] {
         get throws {
-            var out = callLosses
-            for l in trackedLayers { out += l.callLossesRecursive }
-            for w in trainableWeights {
-                if let r = regularizerOf(w) { out.append(try r(w.value)) }
+            let trainable = Set(trainableWeights.map(\.id))
+            var out: [Tensor] = [], seen = Set<ObjectIdentifier>()
+            func collect(_ l: Layer) throws {
+                guard seen.insert(ObjectIdentifier(l)).inserted else { return }
+                out += l.callLosses
+                for w in l.ownWeights where trainable.contains(w.id) {
+                    if let r = l.weightRegularizers[w.id] { out.append(try r(w.value)) }
+                }
+                for c in l.trackedLayers { try collect(c) }
             }
+            try collect(self)
             return out
         }
-    }
-
-    private var callLossesRecursive: [Tensor] {
-        callLosses + trackedLayers.flatMap { $0.callLossesRecursive }
-    }
-
-    private func regularizerOf(_ w: Variable) -> Regularizer? {
-        if let r = weightRegularizers[w.id] { return r }
-        for l in trackedLayers { if let r = l.regularizerOf(w) { return r } }
-        return nil
     }
 
     // MARK: Build and call (override points)

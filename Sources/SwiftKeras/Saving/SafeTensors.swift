@@ -33,6 +33,7 @@ public enum SafeTensors {
         case .int64: return "I64"
         case .uint8: return "U8"
         case .bool: return "BOOL"
+        case .string: return "STRING"   // never written: `write` refuses string tensors
         }
     }
 
@@ -102,6 +103,9 @@ public enum SafeTensors {
             }
             if !seen.insert(name).inserted {
                 throw SwiftKerasError(.invalidArgument, "safetensors: cannot write '\(path)': duplicate tensor name \"\(name)\"")
+            }
+            if t.dtype == .string {
+                throw SwiftKerasError(.invalidArgument, "safetensors: cannot write '\(path)': tensor \"\(name)\" is a string tensor (the format holds numbers only)")
             }
             let bytes = t.count * t.dtype.byteSize  // a live tensor's byte count cannot overflow
             let (end, overflow) = offset.addingReportingOverflow(bytes)

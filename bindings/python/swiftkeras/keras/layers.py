@@ -275,6 +275,24 @@ class Layer:
         _native.layer_trainable(self._handle, bool(value))
         self.__dict__["_trainable"] = bool(value)
 
+    def add_loss(self, losses, **kwargs):
+        """Adds loss tensors computed in ``call`` (tf.keras ``add_loss``; the core's
+        ``sk_layer_add_loss``): fit/evaluate add them to the compiled loss (or train on them
+        alone after ``compile(loss=None)``). Zero-argument callables are not supported yet."""
+        from ._unsupported import refuse_unsupported
+        refuse_unsupported("add_loss", **{k: (v, None) for k, v in kwargs.items()})
+        for loss in (losses if isinstance(losses, (list, tuple)) else [losses]):
+            if callable(loss) and not hasattr(loss, "shape"):
+                raise NotImplementedError("add_loss: zero-argument callables are not supported (add a tensor "
+                                          "computed in call instead)")
+            _native.layer_add_loss(self._handle, loss)
+
+    @property
+    def losses(self):
+        """The ``add_loss`` terms of the last call (this layer's and its sublayers'), then the
+        weight regularization penalties at the current weights (tf.keras 2 ``losses``)."""
+        return _native.layer_losses(self._handle)
+
     @property
     def supports_masking(self):
         """Whether the layer passes its input mask on to its output (tf.keras 2): a custom layer
@@ -572,6 +590,10 @@ SeparableConvolution1D = globals()["SeparableConv1D"]
 MaxPool3D = globals()["MaxPooling3D"]
 AvgPool3D = globals()["AveragePooling3D"]
 __all__ += ["MaxPool1D", "MaxPool2D", "AvgPool1D", "AvgPool2D", "Convolution2D", "Convolution3D", "SeparableConvolution1D", "MaxPool3D", "AvgPool3D"]
+
+from ._preprocessing import *  # noqa: E402,F401,F403  (the preprocessing layers)
+from ._preprocessing import __all__ as _preprocessing_all  # noqa: E402
+__all__ += _preprocessing_all
 
 
 # The functional forms of the merge layers (tf.keras `layers.add(inputs, **kwargs)`, ...): the

@@ -163,16 +163,24 @@ class Model(_layers.Layer):
         (y_true, y_pred) -> per-sample values; ``model.loss`` is what was given. ``metrics``:
         names ("accuracy" resolved like Keras), metric objects (used as they are, with their
         configuration; their state after fit is the model's) and functions (averaged as Keras'
-        MeanMetricWrapper, named after the function)."""
-        if loss is None:
-            raise ValueError("compile: a loss is required")
+        MeanMetricWrapper, named after the function). ``run_eagerly`` is accepted (the core
+        always runs eagerly); per-output losses and weights are not supported yet."""
+        refuse_unsupported("compile", loss_weights=(loss_weights, None), weighted_metrics=(weighted_metrics, None),
+                           steps_per_execution=(1 if steps_per_execution is None else steps_per_execution, 1),
+                           jit_compile=(jit_compile if jit_compile is not False else None, None),
+                           **{k: (v, None) for k, v in kwargs.items()})
+        self.run_eagerly = bool(run_eagerly)
         if isinstance(optimizer, _optimizers.Optimizer):
             opt = optimizer
         elif isinstance(optimizer, str):
             opt = _optimizers.get(optimizer)
         else:
             raise ValueError(f"Could not interpret optimizer identifier: {optimizer!r}")
-        if isinstance(loss, str):
+        if isinstance(loss, (list, tuple, dict)):
+            raise NotImplementedError("compile: a list or dict of losses (one per output) is not supported yet")
+        if loss is None:
+            loss_handle = None   # the model's add_loss terms alone (the core fails fit when there are none)
+        elif isinstance(loss, str):
             loss_handle = _native.loss_create(loss)
         elif isinstance(loss, _losses.Loss):
             loss_handle = loss._get_handle()
@@ -191,6 +199,32 @@ class Model(_layers.Layer):
         self._compiled_loss = loss_handle
         self._compiled_metrics = list(metrics or [])
         self.compiled = True
+
+    @property
+    def metrics(self):
+        """tf.keras 2 ``model.metrics``: [] until the first fit/evaluate step after compile, then
+        the loss tracker ("loss") and the compiled metrics — the metric objects given to compile
+        themselves, the others (names, functions) as metric objects over the core's."""
+        given = [m for m in getattr(self, "_compiled_metrics", ()) if isinstance(m, _metrics.Metric) and m._handle]
+        out = []
+        for h in _native.model_metrics(self._model):
+            name = _native.metric_name(h)
+            m = next((g for g in given if _native.metric_name(g._handle) == name), None)
+            if m is None:
+                m = _metrics.Metric.__new__(_metrics.Metric)
+                m._handle, m._native_backed, m._key = h, True, "core"
+            out.append(m)
+        return out
+
+    @property
+    def metrics_names(self):
+        """The names of ``model.metrics`` ("loss" first), as tf.keras 2."""
+        return [m.name for m in self.metrics]
+
+    def reset_metrics(self):
+        """Zeroes the state of every metric of ``model.metrics`` (tf.keras ``reset_metrics``)."""
+        for m in self.metrics:
+            m.reset_state()
 
     def _xs(self, x):
         if isinstance(x, dict):
