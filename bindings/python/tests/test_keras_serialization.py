@@ -18,6 +18,7 @@ _ARGS = {
     "DepthwiseConv2D": (3,), "Embedding": (10, 4), "SimpleRNN": (3,), "LSTM": (3,), "GRU": (3,),
     "Dot": (1,), "InputLayer": ((3,),), "GaussianNoise": (0.1,), "GaussianDropout": (0.2,), "AlphaDropout": (0.2,),
     "SpatialDropout1D": (0.2,), "SpatialDropout2D": (0.2,), "SpatialDropout3D": (0.2,),
+    "Conv1DTranspose": (2, 3), "Conv3D": (2, 3), "Conv3DTranspose": (2, 3), "SeparableConv1D": (2, 3),
 }
 
 
