@@ -133,6 +133,7 @@ static void test_tensors(void) {
 #include "harness_checkpoint.inc"
 #include "harness_attention.inc"
 #include "harness_sequence.inc"
+#include "harness_keras_objects.inc"
 
 int main(void) {
     test_version();
@@ -170,6 +171,7 @@ int main(void) {
     test_optimizer_state();
     test_attention();
     test_sequence();
+    test_keras_objects();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }
