@@ -223,7 +223,7 @@ int32_t sk_layer_class_name(const sk_layer *layer, char *buf, size_t capacity, s
  * sk_initializer_config / sk_regularizer_config: the canonical serialize(get(identifier)) JSON
  * ({"class_name": ..., "config": {...}}), copied as sk_layer_name does.
  * Errors: SK_ERR_INVALID_ARG (NULL arguments, malformed JSON, unknown identifier, bad config
- * value, negative dimension, capacity too small), SK_ERR_INVALID_DTYPE (unknown dtype code, an
+ * value, negative dimension, capacity too small), SK_ERR_DTYPE (unknown dtype code, an
  * integer dtype for a random initializer), SK_ERR_INVALID_HANDLE. */
 int32_t sk_initializer_call(const char *identifier_json, const int64_t *shape, int32_t ndim, int32_t dtype,
                             sk_tensor **out);

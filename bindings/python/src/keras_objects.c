@@ -8,15 +8,12 @@ static PyObject *k_initializer_call(PyObject *self SKPY_UNUSED, PyObject *args) 
     if (!PyArg_ParseTuple(args, "sOO", &id, &shape_o, &dtype_o)) return NULL;
     Conv c; skpy_conv_init(&c);
     const int64_t *shape; int32_t ndim = 0, dtype = 0;
-    PyObject *res = NULL;
-    if (skpy_conv_ints(&c, shape_o, "initializer_call", "shape", 0, &shape, &ndim) == 0 &&
-        skpy_conv_dtype_arg(dtype_o, "initializer_call", "dtype", 0, &dtype) == 0) {
-        sk_tensor *out = NULL;
-        int32_t st = sk_initializer_call(id, shape, ndim, dtype, &out);
-        res = skpy_finish(st, out);
-    }
+    sk_tensor *out = NULL;
+    int ok = skpy_conv_ints(&c, shape_o, "initializer_call", "shape", 0, &shape, &ndim) == 0 &&
+             skpy_conv_dtype_arg(dtype_o, "initializer_call", "dtype", 0, &dtype) == 0;
+    int32_t st = ok ? sk_initializer_call(id, shape, ndim, dtype, &out) : SK_OK;
     skpy_conv_free(&c);
-    return res;
+    return ok ? skpy_finish(st, out) : NULL;
 }
 SKPY_EXPORT(module, k_, initializer_call, METH_VARARGS,
     "initializer_call(identifier_json, shape, dtype) -> Tensor: keras.initializers.get(identifier)(shape, dtype).");
@@ -27,14 +24,11 @@ static PyObject *k_regularizer_call(PyObject *self SKPY_UNUSED, PyObject *args) 
     if (!PyArg_ParseTuple(args, "sO", &id, &x_o)) return NULL;
     Conv c; skpy_conv_init(&c);
     const sk_tensor *x;
-    PyObject *res = NULL;
-    if (skpy_conv_tensor(&c, x_o, "regularizer_call", "x", 0, &x) == 0) {
-        sk_tensor *out = NULL;
-        int32_t st = sk_regularizer_call(id, x, &out);
-        res = skpy_finish(st, out);
-    }
+    sk_tensor *out = NULL;
+    int ok = skpy_conv_tensor(&c, x_o, "regularizer_call", "x", 0, &x) == 0;
+    int32_t st = ok ? sk_regularizer_call(id, x, &out) : SK_OK;
     skpy_conv_free(&c);
-    return res;
+    return ok ? skpy_finish(st, out) : NULL;
 }
 SKPY_EXPORT(module, k_, regularizer_call, METH_VARARGS,
     "regularizer_call(identifier_json, x) -> Tensor: keras.regularizers.get(identifier)(x), a scalar.");
