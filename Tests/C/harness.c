@@ -129,10 +129,14 @@ static void test_tensors(void) {
 #include "harness_data.inc"
 #include "harness_host.inc"
 #include "harness_layers_basic.inc"
+#include "harness_serialization.inc"
 #include "harness_linalg.inc"
 #include "harness_checkpoint.inc"
+#include "harness_metrics_tensorboard.inc"
+#include "harness_training_api.inc"
 #include "harness_attention.inc"
 #include "harness_sequence.inc"
+#include "harness_preprocessing.inc"
 #include "harness_keras_objects.inc"
 
 int main(void) {
@@ -167,10 +171,15 @@ int main(void) {
     test_data_utils();
     test_host();
     test_layers_basic();
+    test_serialization();
     test_linalg_decompositions();
     test_optimizer_state();
+    test_metrics_tensorboard();
+    test_training_api();
     test_attention();
     test_sequence();
+    test_strings();
+    test_preprocessing_layers();
     test_keras_objects();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;

@@ -438,7 +438,7 @@ final class CallbackTests: XCTestCase {
         assertError(.unimplemented, "ModelCheckpoint: a checkpoint with a saver closure has no config") {
             try ModelCheckpoint(filepath: "x") { _, _ in }.getConfig()
         }
-        assertError(.invalidArgument, "callbacks: unknown callback class 'Nope' (known: CSVLogger, EarlyStopping, History, ModelCheckpoint, ProgbarLogger, ReduceLROnPlateau, TerminateOnNaN)") {
+        assertError(.invalidArgument, "callbacks: unknown callback class 'Nope' (known: BackupAndRestore, CSVLogger, EarlyStopping, History, ModelCheckpoint, ProgbarLogger, ReduceLROnPlateau, TensorBoard, TerminateOnNaN)") {
             try make("Nope", "{}")
         }
         assertError(.invalidArgument, "callbacks: LearningRateScheduler cannot be created from a config: it needs a schedule function (sk_callback_create_lr_scheduler from C)") {

@@ -283,8 +283,18 @@ final class KerasMetricTests: XCTestCase {
         XCTAssertEqual(try metricNamed("mae").name, "mae")
         XCTAssertEqual(try metricNamed("MeanAbsoluteError").name, "mean_absolute_error")
         XCTAssertEqual(try metricNamed("binary_accuracy").name, "binary_accuracy")
+        // (classes with a required argument fail by name naming it, as Keras' constructors do)
+        let required = ["SensitivityAtSpecificity": "specificity", "SpecificityAtSensitivity": "sensitivity",
+                        "PrecisionAtRecall": "recall", "RecallAtPrecision": "precision", "IoU": "num_classes",
+                        "MeanIoU": "num_classes"]
         for className in KerasRegistry.builtinClassNames(.metric) {
-            XCTAssertNoThrow(try metricNamed(className), className)
+            if let arg = required[className] {
+                assertError(.invalidArgument, "\(className).from_config: missing required argument '\(arg)'") {
+                    try metricNamed(className)
+                }
+            } else {
+                XCTAssertNoThrow(try metricNamed(className), className)
+            }
         }
         assertError(.invalidArgument, "Could not interpret metric identifier: 'accurasy'") { try metricNamed("accurasy") }
         assertError(.invalidArgument, "metric 'accuracy': resolving accuracy needs the shapes of y_true and y_pred") {

@@ -75,6 +75,9 @@ final class KerasRegistryTests: XCTestCase {
         case (.layer, "GaussianDropout"), (.layer, "AlphaDropout"), (.layer, "SpatialDropout1D"),
              (.layer, "SpatialDropout2D"), (.layer, "SpatialDropout3D"):
             return #"{"rate": 0.25, "seed": 3}"#
+        case (.layer, "Rescaling"): return #"{"scale": 0.5}"#
+        case (.layer, "CategoryEncoding"): return #"{"num_tokens": 4}"#
+        case (.layer, "Resizing"), (.layer, "CenterCrop"): return #"{"height": 2, "width": 3}"#
         case (.learningRateSchedule, "ExponentialDecay"), (.learningRateSchedule, "InverseTimeDecay"):
             return #"{"initial_learning_rate": 0.1, "decay_steps": 10, "decay_rate": 0.5}"#
         case (.learningRateSchedule, "CosineDecay"), (.learningRateSchedule, "PolynomialDecay"):
@@ -83,6 +86,13 @@ final class KerasRegistryTests: XCTestCase {
         case (.optimizer, "LossScaleOptimizer"): return #"{"inner_optimizer": {"class_name": "SGD", "config": {}}}"#
         case (.callback, "ModelCheckpoint"): return #"{"filepath": "/tmp/sk-registry-test.keras"}"#
         case (.callback, "CSVLogger"): return #"{"filename": "/tmp/sk-registry-test.csv"}"#
+        case (.callback, "BackupAndRestore"): return #"{"backup_dir": "/tmp/sk-registry-test-backup"}"#
+        case (.metric, "SensitivityAtSpecificity"): return #"{"specificity": 0.5}"#
+        case (.metric, "SpecificityAtSensitivity"): return #"{"sensitivity": 0.5}"#
+        case (.metric, "PrecisionAtRecall"): return #"{"recall": 0.5}"#
+        case (.metric, "RecallAtPrecision"): return #"{"precision": 0.5}"#
+        case (.metric, "IoU"): return #"{"num_classes": 3, "target_class_ids": [0, 2]}"#
+        case (.metric, "MeanIoU"): return #"{"num_classes": 3}"#
         default: return nil
         }
     }

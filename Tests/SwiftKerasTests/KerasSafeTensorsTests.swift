@@ -344,7 +344,9 @@ final class KerasSafeTensorsTests: XCTestCase {
         check(le64(0) + Array(good[8...]), ["header length 0 is too small"])
         // A foreign file (text, zip, HDF5).
         check(Array("hello world, this is not a weights file".utf8), ["exceeds the limit of 100000000 bytes"])
-        check([0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: 0, count: 64), ["exceeds the limit"])
+        check([0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: 0, count: 64),
+              ["is an HDF5 file (a tf.keras .h5 model or weights file), which SwiftKeras does not read"])
+        check([0x50, 0x4B, 0x03, 0x04] + Array(repeating: 0, count: 64), ["is a zip archive (a Keras .keras model file)"])
         check(le64(8) + Array("[1, 2]  ".utf8), ["does not start with '{'"])
         // Flipped header bytes.
         var flipped = good

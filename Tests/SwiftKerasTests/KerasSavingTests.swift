@@ -270,6 +270,13 @@ final class KerasSavingTests: XCTestCase {
             Masking(maskValue: -1, name: "masking"), try TimeDistributed(try Dense(units: 3), name: "td"),
             try Bidirectional(try GRU(units: 2, returnSequences: true), mergeMode: nil,
                               backwardLayer: try GRU(units: 2, returnSequences: true, goBackwards: true), name: "bidi"),
+            try Normalization(axis: [1, 2], mean: [0.5], variance: [2], invert: true, name: "norm"),
+            Rescaling(scale: 0.5, offset: 1, name: "resc"), try CategoryEncoding(numTokens: 4, outputMode: .count, name: "ce"),
+            try StringLookup(maxTokens: 5, maskToken: "", vocabulary: ["a", "b"], name: "sl"),
+            try IntegerLookup(vocabulary: [3, 9], outputMode: .multiHot, name: "il"),
+            try TextVectorization(ngrams: .array([.int(1), .int(3)]), outputMode: .tfIdf, vocabulary: ["a"], idfWeights: [0.5], name: "tv"),
+            try Resizing(height: 2, width: 3, interpolation: .nearest, cropToAspectRatio: true, name: "resize"),
+            try CenterCrop(height: 2, width: 2, name: "cc"),
         ]
     }
 

@@ -68,6 +68,105 @@ final class ReliabilityTests: XCTestCase {
         XCTAssertThrowsError(try JSONParser.parse(Array("NaN".utf8)))
     }
 
+    // MARK: Crashes found by the full fuzz campaign (make fuzz, session 5)
+
+    func testDatasetRangeWithExtremeSpansAndStepsDoesNotTrap() throws {
+        // |span| + |step| - 1 overflowed UInt64 (stop Int.min, step Int.min), and a count of 2^63
+        // overflowed Int (stop Int.min, step -1)
+        let one = try Dataset.range(start: 0, stop: Int.min, step: Int.min)
+        XCTAssertEqual(one.cardinality, 1)
+        let it = try one.makeIterator()
+        XCTAssertEqual(try it.next()?.tensors[0].scalarDouble(), 0)
+        XCTAssertNil(try it.next())
+        assertError(.invalidArgument, containing: ["range", "9223372036854775808 elements"]) {
+            try Dataset.range(start: 0, stop: Int.min, step: -1)
+        }
+        XCTAssertEqual(try Dataset.range(start: 0, stop: Int.max, step: Int.max).cardinality, 1)
+        XCTAssertEqual(try Dataset.range(start: 0, stop: Int.max, step: 1 << 62).cardinality, 2)
+        XCTAssertEqual(try Dataset.range(start: 0, stop: 10, step: 3).cardinality, 4)
+    }
+
+    func testTimeseriesWithAbsurdLengthsIsEmptyInsteadOfTrapping() throws {
+        let data = try Tensor((0..<10).map { Float($0) }, shape: [10])
+        // (sequence_length - 1) * sampling_rate overflowed; a window longer than the data was
+        // still materialized as 2^62 offsets
+        for (length, rate) in [(1 << 62, 4), (1 << 62, 1), (Int.max, Int.max), (11, 1)] {
+            let d = try Dataset.timeseries(data: data, targets: nil, sequenceLength: length, samplingRate: rate, batchSize: nil)
+            XCTAssertEqual(d.cardinality, 0, "sequence_length \(length), sampling_rate \(rate)")
+            XCTAssertNil(try d.makeIterator().next())
+        }
+        // a huge batch size with shuffle: the shuffle buffer (8 batches) overflowed
+        let d = try Dataset.timeseries(data: data, targets: nil, sequenceLength: 3, samplingRate: 3, batchSize: Int.max,
+                                       shuffle: true, seed: 1)
+        let it = try d.makeIterator()
+        XCTAssertEqual(try it.next()?.tensors[0].shape, [4, 3])
+        XCTAssertNil(try it.next())
+    }
+
+    func testDatasetCardinalityArithmeticNearIntMaxDoesNotTrap() throws {
+        let ten = try Dataset.range(start: 0, stop: 10)
+        // batch: (n + size - 1) overflowed
+        XCTAssertEqual(try ten.batch(Int.max).cardinality, 1)
+        XCTAssertEqual(try ten.batch(Int.max, dropRemainder: true).cardinality, 0)
+        XCTAssertEqual(try ten.batch(3).cardinality, 4)
+        // concatenate: n1 + n2 overflowed
+        let huge = try Dataset.range(start: 0, stop: Int.max)
+        XCTAssertEqual(try huge.concatenate(huge).cardinality, Dataset.unknown)
+        XCTAssertEqual(try ten.concatenate(ten).cardinality, 20)
+        // enumerate from Int.max: the index after it wrapped instead of trapping
+        let it = try ten.enumerate(start: Int.max).makeIterator()
+        XCTAssertEqual(try it.next()?.tensors[0].scalarDouble(), Double(Int.max))
+        XCTAssertEqual(try it.next()?.tensors[0].scalarDouble(), Double(Int.min))
+    }
+
+    func testArgsortOfAnEmptyTensorWithHugeDimensionsReturnsAtOnce() throws {
+        // the outer loop ran 2^62 times over nothing; an axis of 2^31 allocated a 16 GB order
+        let shape = [Int(Int32.max), 1 << 31, 0]
+        for axis in [0, 2] {
+            let s = try Tensor.zeros(shape).argsort(alongAxis: axis)
+            XCTAssertEqual(s.shape, shape)
+            XCTAssertEqual(s.dtype, .int32)
+        }
+        XCTAssertEqual(try Tensor([3, 1, 2] as [Float], shape: [3]).argsort(alongAxis: 0).scalars(as: Int32.self), [1, 2, 0])
+    }
+
+    func testLinalgOfAnEmptyBatchOfHugeMatricesDoesNotTrap() throws {
+        // n·n overflowed to 0 and divided the element count
+        let e = try Tensor.zeros([0, 1 << 62, 1 << 62])
+        XCTAssertEqual(try matrixInverse(e).shape, [0, 1 << 62, 1 << 62])
+        XCTAssertEqual(try cholesky(e).shape, [0, 1 << 62, 1 << 62])
+        XCTAssertEqual(try matrixDeterminant(e).shape, [0])
+    }
+
+    // MARK: File-writing callbacks never block
+
+    func testCSVLoggerRefusesAFIFONobodyReadsInsteadOfBlocking() throws {
+        let fifo = dir + "/log.fifo"
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        for append in [false, true] {
+            let logger = try CSVLogger(filename: fifo, append: append)
+            assertError(.io, containing: ["CSVLogger", "'\(fifo)'", "no process is reading"]) {
+                try logger.onTrainBegin(logs: [:])
+            }
+        }
+        var st = stat()
+        XCTAssertEqual(lstat(fifo, &st), 0)
+        XCTAssertEqual(st.st_mode & S_IFMT, S_IFIFO)
+        // with a reader, the FIFO is written as Keras writes it
+        let reader = open(fifo, O_RDONLY | O_NONBLOCK)
+        XCTAssertGreaterThanOrEqual(reader, 0)
+        defer { close(reader) }
+        let logger = try CSVLogger(filename: fifo, append: true)
+        try logger.onTrainBegin(logs: [:])
+        try logger.onEpochEnd(0, logs: ["loss": 0.5])
+        try logger.onTrainEnd(logs: [:])
+        var buf = [UInt8](repeating: 0, count: 256)
+        let n = read(reader, &buf, buf.count)
+        XCTAssertEqual(String(decoding: buf.prefix(Swift.max(n, 0)), as: UTF8.self), "epoch,loss,val_loss\r\n0,0.5,NA\r\n")
+        // a directory: a clear error, no hang
+        assertError(.io, containing: ["CSVLogger: cannot open '\(dir)'"]) { try CSVLogger(filename: dir).onTrainBegin(logs: [:]) }
+    }
+
     // MARK: Atomic variable updates
 
     func testConcurrentAssignAddAndSubLoseNoUpdate() throws {

@@ -9,12 +9,13 @@
  * A failing call must also leave its handle out-parameter NULL (the header's contract):
  * violations are counted and listed.
  *
- *   fuzz_capi [--calls N] [--per-child K] [--seed S] [--timeout SEC] [--dir TMPDIR]
+ *   fuzz_capi [--calls N] [--per-child K] [--seed S] [--timeout SEC] [--dir TMPDIR] [--only SUBSTR,...]
+ *   (--only: call only the functions whose names contain one of the substrings)
  *
  * Prints "capi fuzz: N calls tried, C crashes, H hangs, V contract violations" and exits 1 when
- * there was a crash, a hang or a violation. Children run one at a time, each under an address-
- * space limit (an allocation the machine cannot give must fail with SK_ERR_OUT_OF_MEMORY, not
- * take the machine down). */
+ * there was a crash, a hang or a violation. Children run one at a time, each under a 1.5 GB
+ * address-space limit (an allocation the machine cannot give must fail with
+ * SK_ERR_OUT_OF_MEMORY, not take the machine down). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -40,6 +41,7 @@ typedef struct {
     int last_fn;           /* index of the call running in the current child */
     long last_call;        /* its number within the child */
     long violations;       /* failing calls that left an out-parameter non-NULL */
+    int pool_sizes[64];    /* live objects per handle kind in the first child (-1: not known) */
     char violation_names[16][64];
     int n_violation_names;
 } shared_state;
@@ -114,19 +116,27 @@ static const int64_t *h_shape(int for_data) {
     if (for_data && pick(3)) for (int i = 0; i < 64; i++) if (a[i] > 64 || a[i] < -5) a[i] = 2;
     return a;
 }
-static int32_t i32_in[64];
-static double f64_in[64];
-static size_t size_in[64];
-static uint8_t u8_in[64];
-static const int32_t *in_int32(void) { for (int i = 0; i < 64; i++) i32_in[i] = h_i32(); return pick(8) ? i32_in : NULL; }
-static const double *in_double(void) { for (int i = 0; i < 64; i++) f64_in[i] = h_double(); return pick(8) ? f64_in : NULL; }
-static const size_t *in_size(void) { for (int i = 0; i < 64; i++) size_in[i] = h_size(); return pick(8) ? size_in : NULL; }
-static const uint8_t *in_uint8(void) { for (int i = 0; i < 64; i++) u8_in[i] = h_u8(); return pick(8) ? u8_in : NULL; }
+/* input arrays: 4096 entries (a size_t length drawn by h_size stays within them), the first 64
+ * hostile, the rest repeating them */
+#define IN_N 4096
+static int32_t i32_in[IN_N];
+static double f64_in[IN_N];
+static float f32_in[IN_N];
+static size_t size_in[IN_N];
+static uint8_t u8_in[IN_N];
+#define FILL_IN(arr, gen) do { for (int i = 0; i < 64; i++) arr[i] = gen; for (int i = 64; i < IN_N; i++) arr[i] = arr[i % 64]; } while (0)
+static const int32_t *in_int32(void) { FILL_IN(i32_in, h_i32()); return pick(8) ? i32_in : NULL; }
+static const double *in_double(void) { FILL_IN(f64_in, h_double()); return pick(8) ? f64_in : NULL; }
+static const float *in_float(void) { FILL_IN(f32_in, (float)h_double()); return pick(8) ? f32_in : NULL; }
+static const size_t *in_size(void) { FILL_IN(size_in, h_size()); return pick(8) ? size_in : NULL; }
+static const uint8_t *in_uint8(void) { FILL_IN(u8_in, h_u8()); return pick(8) ? u8_in : NULL; }
 
 /* out-parameters of plain types: big enough for any capacity passed */
 static int64_t i64_out[4096];
 static int32_t i32_out[4096];
 static double f64_out[4096];
+static float f32_out[4096];
+static void *ptrs_out[4096];
 static size_t size_out[4096];
 static uint8_t u8_out[4096];
 static char chars_out[4096 * 8];
@@ -135,6 +145,11 @@ static unsigned char bytes_out[4096 * 8];
 static int64_t *out_i64(void) { return pick(10) ? i64_out : NULL; }
 static int32_t *out_int32(void) { return pick(10) ? i32_out : NULL; }
 static double *out_double(void) { return pick(10) ? f64_out : NULL; }
+static float *out_float(void) { return pick(10) ? f32_out : NULL; }
+/* pointers the library writes (void **, double **, ...; what they point to is leaked: the
+ * harness cannot know how to free it) and handle out-parameters without a release function */
+static void **out_ptrs(void) { memset(ptrs_out, 0, sizeof ptrs_out); return pick(10) ? ptrs_out : NULL; }
+static void **out_slots(void) { return out_ptrs(); }
 static size_t *out_size(void) { return pick(10) ? size_out : NULL; }
 static uint8_t *out_uint8(void) { return pick(10) ? u8_out : NULL; }
 static char *out_chars(void) { return pick(10) ? chars_out : NULL; }
@@ -144,6 +159,13 @@ static void *out_bytes(void) { return pick(10) ? (void *)bytes_out : NULL; }
 /* caller data: 64 MB of zero pages (untouched pages cost nothing) */
 static void *data_region;
 static const void *h_data(void) { return pick(10) ? data_region : NULL; }
+/* arrays of arrays the harness cannot size (const int64_t *const *, ...): 64 pointers to the
+ * zero pages, 1 in 20 NULL; or a NULL array */
+static const void *zero_ptrs[64];
+static const void *const *arr_zero_ptrs(void) {
+    for (int i = 0; i < 64; i++) zero_ptrs[i] = pick(20) ? data_region : NULL;
+    return pick(8) ? zero_ptrs : NULL;
+}
 
 /* ---- strings ---- */
 static char deep_json[200001];
@@ -196,6 +218,44 @@ static const char *h_path(void) {
     static const char *fixed[] = {NULL, "", "/nonexistent/dir/x.safetensors"};
     int k = pick(n_paths + 3);
     return k < 3 ? fixed[k] : paths[k - 3];
+}
+/* text with an explicit length (a const char * followed by its length, at most 4096 by h_size):
+ * NULs, invalid UTF-8, lone surrogates, long runs */
+static char text_buf[8][4097];
+static int text_next = 0;
+static const char *h_text(void) {
+    static const char *pieces[] = {"hello", " ", "\xff", "\xc3\x28", "\xed\xa0\x80", "\xf4\x90\x80\x80", "a,b", "\t\n",
+                                   "[UNK]", "\xe2\x82\xac", "{", "\"", "\\", "0", "-1e308", "\xef\xbb\xbf"};
+    if (pick(10) == 0) return NULL;
+    char *b = text_buf[text_next++ % 8];
+    size_t len = 0;
+    while (len < 4096) {
+        if (pick(8) == 0) { b[len++] = 0; continue; }
+        const char *p = PICK(pieces);
+        for (; *p && len < 4096; p++) b[len++] = *p;
+    }
+    b[4096] = 0;
+    return b;
+}
+/* structure / spec / shape JSON (tf.data's "t", tuples and dicts) and the hostile configs */
+static char json_buf[4][1200];
+static int json_next = 0;
+static const char *h_json(void) {
+    static const char *v[] = {"\"t\"", "[\"t\", \"t\"]", "[{\"a\": \"t\", \"b\": \"t\"}, \"t\"]", "{\"x\": \"t\"}", "[]", "{}",
+                              "[[\"t\"]]", "\"u\"", "[\"t\", 1]", "[null]", "[[2, 3], [null]]", "[[-1]]", "[[1099511627776]]",
+                              "[{\"dtype\": \"float32\", \"shape\": [null, 3]}]", "[{\"dtype\": \"bogus\", \"shape\": [-7]}]",
+                              "[{\"dtype\": \"int32\"}]", "{\"a\": \"t\", \"a\": \"t\"}", "[\"t\"", "\"t\"x", "\"\xff\""};
+    int k = pick(3);
+    if (k == 0) return h_config();
+    if (k == 1) return PICK(v);
+    /* a deep or wide structure */
+    char *b = json_buf[json_next++ % 4];
+    int depth = pick(3) ? pick(8) : 400, n = 0;
+    for (int i = 0; i < depth && n < 1190 / 2 - 8; i++) b[n++] = '[';
+    n += snprintf(b + n, 1200 - (size_t)n, "\"t\"");
+    for (int i = 0; i < depth && n < 1190; i++) b[n++] = ']';
+    b[n] = 0;
+    return b;
 }
 static const char *strings_in[64];
 static const char *const *arr_strings(void) {
@@ -265,6 +325,10 @@ static sk_fit_args *h_fit_args(void) {
     if (pick(4) == 0) a->sample_weight = pick_handle(HK_sk_tensor);
     if (pick(4) == 0) { a->class_weight = in_double(); a->class_ids = pick(2) ? h_shape(0) : NULL; a->n_class_weight = h_count(); }
     if (pick(4) == 0) { a->callbacks = (sk_keras_callback *const *)arr_handles(HK_sk_keras_callback); a->n_callbacks = h_count(); }
+    if (pick(3) == 0) { a->dataset = pick_handle(HK_sk_dataset); a->steps_per_epoch = pick(2) ? h_i64() : -1; }
+    if (pick(5) == 0) { a->validation_dataset = pick_handle(HK_sk_dataset); a->validation_steps = pick(2) ? h_i64() : -1; }
+    if (pick(6) == 0) a->validation_freq = h_i32();
+    if (pick(8) == 0) { a->validation_epochs = in_int32(); a->n_validation_epochs = h_count(); }
     if (pick(4) == 0) a->struct_size = h_struct_size();
     return a;
 }
@@ -278,6 +342,117 @@ static const sk_callback_hooks *h_hooks(void) {
     sk_callback_hook *h = (sk_callback_hook *)&hooks_buf;
     for (size_t i = 0; i < sizeof hooks_buf / sizeof(sk_callback_hook); i++) h[i] = pick(2) ? stub_sk_callback_hook : NULL;
     return &hooks_buf;
+}
+
+/* ---- live datasets: generator, map and filter callbacks producing real elements (they may run
+ * on a prefetch thread: no PRNG, no shared state but an atomic counter) ---- */
+typedef struct { int64_t n; int64_t fail_at; int ragged; } pool_generator;
+static const pool_generator gen_ok = {6, -1, 0}, gen_failing = {6, 3, 0}, gen_ragged = {5, -1, 1};
+static int32_t pool_next(void *user_data, int64_t pass, int64_t index, sk_dataset_element **out) {
+    const pool_generator *g = user_data;
+    if (index >= g->n) return SK_OK;
+    if (index == g->fail_at) return sk_set_error(SK_ERR_RUNTIME, "fuzz generator: failing on purpose");
+    float v[4] = {(float)index, (float)pass, -1, 0.5f};
+    int64_t shape[1] = {g->ragged ? 1 + index % 4 : 4};
+    sk_tensor *t = NULL;
+    if (sk_tensor_from_data(v, SK_FLOAT32, shape, 1, &t) != SK_OK) return sk_last_error_code();
+    const sk_tensor *ts[1] = {t};
+    int32_t st = sk_dataset_element_create(ts, 1, NULL, out);
+    sk_tensor_release(t);
+    return st;
+}
+static void pool_close(void *user_data, int64_t pass) { (void)user_data; (void)pass; }
+/* the identity, rebuilt through the element functions */
+static int32_t pool_map(void *user_data, const sk_dataset_element *in, sk_dataset_element **out) {
+    (void)user_data;
+    int32_t n = sk_dataset_element_num_tensors(in);
+    if (n < 1 || n > 8) return sk_set_error(SK_ERR_INVALID_ARG, "fuzz map: an element of 1 to 8 tensors expected");
+    sk_tensor *ts[8] = {0};
+    char structure[512];
+    int32_t st = sk_dataset_element_structure(in, structure, sizeof structure, NULL);
+    for (int32_t i = 0; i < n && st == SK_OK; i++) st = sk_dataset_element_tensor(in, i, &ts[i]);
+    if (st == SK_OK) st = sk_dataset_element_create((const sk_tensor *const *)ts, n, structure, out);
+    for (int32_t i = 0; i < n; i++) sk_tensor_release(ts[i]);
+    return st;
+}
+static long filter_counter = 0;
+static int32_t pool_keep_every_other(void *user_data, const sk_dataset_element *in, uint8_t *keep) {
+    (void)user_data; (void)in;
+    *keep = (uint8_t)(__atomic_fetch_add(&filter_counter, 1, __ATOMIC_RELAXED) % 2);
+    return SK_OK;
+}
+static sk_dataset *add_dataset_at(int32_t st, sk_dataset **d, int line) {
+    /* d is read after the call that wrote it (the order arguments are evaluated in is unspecified) */
+    if (getenv("FUZZ_VERBOSE")) fprintf(stderr, "fuzz_capi.c:%d: pool dataset: %s\n", line, st == SK_OK ? "made" : sk_last_error_message());
+    if (st != SK_OK) return NULL;
+    add_handle(HK_sk_dataset, *d);
+    return *d;
+}
+#define add_dataset(st, d) add_dataset_at((st), &(d), __LINE__)
+/* datasets of every source and transformation (finite: an iteration the fuzzer starts always
+ * ends), some whose inputs were released (valid on their own, as the header promises),
+ * iterators (fresh, half-consumed, of a failing pipeline, of a prefetch whose dataset was
+ * released) and elements (made, iterated, outliving their iterator) */
+static void build_dataset_pools(sk_tensor *x, sk_tensor *y) {
+    sk_dataset *d = NULL;
+    const sk_tensor *xy[2] = {x, y};
+    sk_dataset *slices = x && y ? add_dataset(sk_dataset_from_tensor_slices(xy, 2, "[\"t\", \"t\"]", &d), d) : NULL;
+    sk_dataset *train = slices ? add_dataset(sk_dataset_batch(slices, 4, 0, &d), d) : NULL;
+    sk_dataset *range = add_dataset(sk_dataset_range(0, 10, 1, SK_INT64, &d), d);
+    if (pool_n[HK_sk_tensor] > 0) add_dataset(sk_dataset_from_tensors((const sk_tensor *const *)&pool[HK_sk_tensor][0], 1, NULL, &d), d);
+    sk_dataset *gen = add_dataset(sk_dataset_from_callback(pool_next, pool_close, (void *)&gen_ok, NULL, "\"t\"", NULL,
+                                                           SK_DATASET_UNKNOWN, &d), d);
+    sk_dataset *failing = add_dataset(sk_dataset_from_callback(pool_next, NULL, (void *)&gen_failing, NULL, NULL, NULL, 6, &d), d);
+    sk_dataset *ragged = add_dataset(sk_dataset_from_callback(pool_next, NULL, (void *)&gen_ragged, NULL, NULL,
+                                                              "[{\"dtype\": \"float32\", \"shape\": [null]}]", 5, &d), d);
+    if (gen) add_dataset(sk_dataset_map(gen, pool_map, NULL, NULL, NULL, &d), d);
+    if (range) add_dataset(sk_dataset_filter(range, pool_keep_every_other, NULL, NULL, &d), d);
+    sk_dataset *prefetch = gen ? add_dataset(sk_dataset_prefetch(gen, 2, &d), d) : NULL;
+    if (range) add_dataset(sk_dataset_shuffle(range, 4, 1, 1, &d), d);
+    if (gen) add_dataset(sk_dataset_cache(gen, &d), d);
+    if (range && gen) { const sk_dataset *two[2] = {range, gen}; add_dataset(sk_dataset_zip(two, 2, &d), d); }
+    if (range) add_dataset(sk_dataset_repeat(range, 3, &d), d);
+    if (ragged) add_dataset(sk_dataset_padded_batch(ragged, 2, NULL, NULL, 0, 0, &d), d);
+    if (ragged) add_dataset(sk_dataset_batch(ragged, 2, 0, &d), d);   /* fails while iterating: shapes differ */
+    if (range) add_dataset(sk_dataset_enumerate(range, 5, &d), d);
+    if (train) add_dataset(sk_dataset_unbatch(train, &d), d);
+    if (x) add_dataset(sk_dataset_timeseries(x, y, 3, 1, 1, 2, 0, 1, -1, -1, &d), d);
+    /* released elsewhere: a dataset whose tensors and input dataset are gone */
+    float v[6] = {1, 2, 3, 4, 5, 6};
+    int64_t s32[2] = {3, 2};
+    sk_tensor *t = NULL;
+    if (sk_tensor_from_data(v, SK_FLOAT32, s32, 2, &t) == SK_OK) {
+        sk_dataset *base = NULL;
+        const sk_tensor *one[1] = {t};
+        if (sk_dataset_from_tensor_slices(one, 1, NULL, &base) == SK_OK) {
+            add_dataset(sk_dataset_batch(base, 2, 1, &d), d);
+            add_dataset(sk_dataset_concatenate(base, base, &d), d);
+            sk_dataset_release(base);
+        }
+        sk_tensor_release(t);
+    }
+    /* iterators */
+    sk_dataset_iterator *it = NULL;
+    sk_dataset_element *e = NULL;
+    for (int k = 0; k < pool_n[HK_sk_dataset] && k < 8; k++)
+        if (sk_dataset_iterator_create(pool[HK_sk_dataset][k], &it) == SK_OK) add_handle(HK_sk_dataset_iterator, it);
+    if (failing && sk_dataset_iterator_create(failing, &it) == SK_OK) add_handle(HK_sk_dataset_iterator, it);
+    if (range && sk_dataset_iterator_create(range, &it) == SK_OK) {   /* half-consumed */
+        for (int k = 0; k < 5; k++) if (sk_dataset_iterator_next(it, &e) == SK_OK && e) add_handle(HK_sk_dataset_element, e);
+        add_handle(HK_sk_dataset_iterator, it);
+    }
+    if (prefetch) {   /* a prefetch iterator whose dataset (and source) the pool no longer holds */
+        sk_dataset *p2 = NULL;
+        if (sk_dataset_prefetch(gen, SK_DATASET_AUTOTUNE, &p2) == SK_OK) {
+            if (sk_dataset_iterator_create(p2, &it) == SK_OK) add_handle(HK_sk_dataset_iterator, it);
+            sk_dataset_release(p2);
+        }
+    }
+    if (gen && sk_dataset_iterator_create(gen, &it) == SK_OK) {   /* elements outliving their iterator */
+        for (int k = 0; k < 3; k++) if (sk_dataset_iterator_next(it, &e) == SK_OK && e) add_handle(HK_sk_dataset_element, e);
+        sk_dataset_iterator_release(it);
+    }
+    if (x && y && sk_dataset_element_create(xy, 2, "{\"x\": \"t\", \"y\": \"t\"}", &e) == SK_OK) add_handle(HK_sk_dataset_element, e);
 }
 
 /* ---- pools: built in each child (a forked child must not inherit the library's threads) ---- */
@@ -303,6 +478,7 @@ static void build_pools(const char *dir) {
             s1444[4] = {1, 2, 2, 6}, s5[5] = {1, 2, 1, 2, 3}, s03[2] = {0, 3}, sbig0[3] = {0, INT64_C(1) << 62, INT64_C(1) << 62},
             s0big[3] = {INT64_C(1) << 31, INT64_C(1) << 31, 0}, s64[2] = {64, 64}, s38[2] = {3, 8}, s83[2] = {8, 3},
             s81[2] = {8, 1}, s0[1] = {0};
+    sk_tensor *x_train = NULL, *y_train = NULL;   /* the Sequential model's training data */
     static float zeros[4096];
     for (int i = 0; i < 4096; i++) zeros[i] = (float)((i * 37) % 11) / 10.0f;
     add_tensor(SK_FLOAT32, f6, s23, 2);
@@ -345,6 +521,9 @@ static void build_pools(const char *dir) {
     layer("BatchNormalization", "{}");
     layer("Flatten", "{}");
     layer("Embedding", "{\"input_dim\": 10, \"output_dim\": 2}");
+    layer("MultiHeadAttention", "{\"num_heads\": 2, \"key_dim\": 2}");   /* sk_layer_call_ex's roles and masks */
+    layer("Attention", "{}");
+    layer("Masking", "{\"mask_value\": 0.0}");   /* sk_layer_call_masked: a layer making masks */
     sk_layer *custom = NULL;
     if (sk_layer_create_custom("custom", stub_sk_layer_build_fn, stub_sk_layer_call_fn, NULL, NULL, &custom) == SK_OK)
         add_handle(HK_sk_layer, custom);
@@ -371,6 +550,7 @@ static void build_pools(const char *dir) {
         sk_tensor_from_data(f24, SK_FLOAT32, s83, 2, &x8);   /* (8, 3) features */
         const sk_tensor *x[1] = {x8};
         add_handle(HK_sk_tensor, x8);
+        x_train = x8;
         sk_tensor *y = NULL;
         int32_t labels[8] = {0, 1, 1, 0, 1, 0, 0, 1};
         int64_t s8[1] = {8};
@@ -379,6 +559,7 @@ static void build_pools(const char *dir) {
             sk_history *h = NULL;
             if (sk_model_fit(seq, x, 1, y, 4, 1, 0, 1, 1, 0, NULL, NULL, &h) == SK_OK) add_handle(HK_sk_history, h);
             add_handle(HK_sk_tensor, y);
+            y_train = y;
         }
         sk_tensor_release(yi);
     }
@@ -405,6 +586,7 @@ static void build_pools(const char *dir) {
     sk_keras_callback *cb = NULL;
     if (sk_callback_create("EarlyStopping", "{\"patience\": 1}", &cb) == SK_OK) add_handle(HK_sk_keras_callback, cb);
     if (sk_callback_create("ReduceLROnPlateau", "{}", &cb) == SK_OK) add_handle(HK_sk_keras_callback, cb);
+    build_dataset_pools(x_train, y_train);
     /* files: a saved model, a truncated copy, garbage, an empty file, a FIFO, a directory */
     snprintf(paths[n_paths++], 1200, "%s/model.safetensors", dir);
     if (seq) sk_model_save(seq, paths[0]);
@@ -440,12 +622,22 @@ static void build_pools(const char *dir) {
     n_paths++;
 }
 
+/* --only SUBSTRINGS (comma-separated): call only the functions whose names contain one of them */
+static int only_idx[N_CAPI_CALLS], n_only = 0;
+static void select_only(const char *list) {
+    char buf[1024];
+    for (int k = 0; k < N_CAPI_CALLS; k++)
+        for (char *save = NULL, *w = strtok_r(strcpy(buf, list), ",", &save); w; w = strtok_r(NULL, ",", &save))
+            if (strstr(capi_calls[k].name, w)) { only_idx[n_only++] = k; break; }
+}
+
 static void run_child(uint64_t seed, long calls, const char *dir) {
     rng_state = seed * UINT64_C(0x9E3779B97F4A7C15) + 1;
     for (int i = 0; i < 3; i++) next_u64();
     build_pools(dir);
+    for (int k = 0; k < HK_COUNT && k < 64; k++) shared->pool_sizes[k] = pool_n[k];
     for (long c = 0; c < calls; c++) {
-        int k = pick(N_CAPI_CALLS);
+        int k = n_only ? only_idx[pick(n_only)] : pick(N_CAPI_CALLS);
         shared->last_fn = k;
         shared->last_call = c;
         __atomic_add_fetch(&shared->calls, 1, __ATOMIC_RELAXED);
@@ -471,6 +663,7 @@ int main(int argc, char **argv) {
         else if (!strcmp(argv[i], "--timeout")) timeout = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--children")) children = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--dir")) base = argv[i + 1];
+        else if (!strcmp(argv[i], "--only") && strlen(argv[i + 1]) < 1024) select_only(argv[i + 1]);
         else { fprintf(stderr, "fuzz_capi: unknown option %s\n", argv[i]); return 2; }
     }
     if (children < 0) children = (int)((total + per_child - 1) / per_child);
@@ -483,6 +676,7 @@ int main(int argc, char **argv) {
            per_child, (unsigned long long)seed, timeout);
     fflush(stdout);
     int crashes = 0, hangs = 0;
+    for (int k = 0; k < 64; k++) shared->pool_sizes[k] = -1;
     for (int c = 0; c < children; c++) {
         char dir[512];
         snprintf(dir, sizeof dir, "%s/skfuzz-%d-%d", base, (int)getpid(), c);
@@ -490,7 +684,11 @@ int main(int argc, char **argv) {
         shared->last_fn = -1;
         pid_t pid = fork();
         if (pid == 0) {
-            struct rlimit as = {(rlim_t)3 << 30, (rlim_t)3 << 30};
+            /* 1.5 GB: the hostile dims (2^31, 2^62...) then make every giant tensor fail with
+             * SK_ERR_OUT_OF_MEMORY at once; under a larger limit a 2 GB uint8 tensor is legal,
+             * and drawing 2^31 random numbers (or the like) for it takes minutes on a loaded
+             * machine — a slow legal call, not a hang */
+            struct rlimit as = {(rlim_t)3 << 29, (rlim_t)3 << 29};
             setrlimit(RLIMIT_AS, &as);
             int devnull = open("/dev/null", O_WRONLY);
             if (devnull >= 0) { dup2(devnull, 1); close(devnull); }
@@ -510,6 +708,19 @@ int main(int argc, char **argv) {
             printf("CRASH child seed %llu: call %ld (%s): %s %d\n", (unsigned long long)(seed + (uint64_t)c),
                    shared->last_call, fn, WIFSIGNALED(status) ? "signal" : "exit status",
                    WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+        }
+        if (c == 0) {
+            /* every handle type of the header should have live objects in the pools (a type
+             * added later without a pool builder is still fuzzed with NULL and via the functions
+             * creating it, but never with a live object: add it to build_pools) */
+            char missing[1024] = "";
+            for (int k = 0; k < HK_COUNT && k < 64; k++)
+                if (shared->pool_sizes[k] == 0 && k != HK_sk_callback_context)   /* only valid inside a hook */
+                    snprintf(missing + strlen(missing), sizeof missing - strlen(missing), " %s", handle_kind_names[k]);
+            printf("capi fuzz: live objects per handle kind:");
+            for (int k = 0; k < HK_COUNT && k < 64; k++) printf(" %s=%d", handle_kind_names[k], shared->pool_sizes[k]);
+            printf("\n");
+            if (missing[0]) printf("NOTE  handle kinds without live objects in the pools:%s\n", missing);
         }
         fflush(stdout);
         rm_tree(dir);

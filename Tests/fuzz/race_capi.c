@@ -10,7 +10,8 @@
  *   - different models train concurrently on different threads;
  *   - saves to the same path from several threads are serialized: every save succeeds, the
  *     file loads, no temporary file is left;
- *   - an sk_function may be invoked from several threads at once.
+ *   - an sk_function may be invoked from several threads at once;
+ *   - datasets are shared: many threads iterate one pipeline at once, each pass complete.
  *
  *   race_capi [--rounds N]    prints "race tests: N checks, F failed" and exits 1 on a failure. */
 #define _GNU_SOURCE
@@ -250,12 +251,82 @@ static void test_models_and_saves(void) {
     rmdir(save_dir);
 }
 
+/* Datasets are immutable and shared: every thread iterates the same pipelines (a generator
+ * callback, map, shuffle with a seed, cache, prefetch) at once, each pass with its own iterator,
+ * and sees every element exactly once. */
+static sk_dataset *shared_ds[4];
+static int32_t gen_next(void *ud, int64_t pass, int64_t index, sk_dataset_element **out) {
+    (void)ud; (void)pass;
+    if (index >= 50) return SK_OK;
+    sk_tensor *t = NULL;
+    if (sk_full(NULL, 0, (double)index, SK_FLOAT64, &t) != SK_OK) return sk_last_error_code();
+    const sk_tensor *ts[1] = {t};
+    int32_t st = sk_dataset_element_create(ts, 1, NULL, out);
+    sk_tensor_release(t);
+    return st;
+}
+static int32_t double_it(void *ud, const sk_dataset_element *in, sk_dataset_element **out) {
+    (void)ud;
+    sk_tensor *t = NULL, *two = NULL;
+    int32_t st = sk_dataset_element_tensor(in, 0, &t);
+    if (st == SK_OK) st = sk_add(t, t, &two);
+    const sk_tensor *ts[1] = {two};
+    if (st == SK_OK) st = sk_dataset_element_create(ts, 1, NULL, out);
+    sk_tensor_release(t);
+    sk_tensor_release(two);
+    return st;
+}
+static void *iterate_shared(void *arg) {
+    (void)arg;
+    for (int r = 0; r < rounds * 3; r++) {
+        for (int k = 0; k < 4; k++) {
+            sk_dataset_iterator *it = NULL;
+            double sum = 0;
+            int n = 0, ok = sk_dataset_iterator_create(shared_ds[k], &it) == SK_OK;
+            for (sk_dataset_element *e = NULL; ok;) {
+                ok = sk_dataset_iterator_next(it, &e) == SK_OK;
+                if (!ok || e == NULL) break;
+                sk_tensor *t = NULL;
+                ok = sk_dataset_element_tensor(e, 0, &t) == SK_OK;
+                if (ok) { sum += first(t); n++; }
+                sk_tensor_release(t);
+                sk_dataset_element_release(e);
+            }
+            sk_dataset_iterator_release(it);
+            /* 0 + 1 + ... + 49 = 1225, doubled by map (pipelines 1-3) */
+            check(ok && n == 50 && sum == (k == 0 ? 1225 : 2450), "a shared dataset iterated on many threads at once: every element once");
+            int64_t card = 0;
+            check(sk_dataset_cardinality(shared_ds[k], &card) == SK_OK && card == (k == 0 || k == 2 ? 50 : SK_DATASET_UNKNOWN),
+                  "cardinality of a shared dataset");
+        }
+    }
+    return NULL;
+}
+static void test_datasets(void) {
+    sk_dataset *gen = NULL, *mapped = NULL, *range = NULL, *shuffled = NULL, *cached = NULL, *prefetched = NULL, *r2 = NULL;
+    check(sk_dataset_range(0, 50, 1, SK_FLOAT64, &range) == SK_OK, "range");
+    check(sk_dataset_from_callback(gen_next, NULL, NULL, NULL, NULL, NULL, SK_DATASET_UNKNOWN, &gen) == SK_OK, "from_callback");
+    check(sk_dataset_map(gen, double_it, NULL, NULL, "\"t\"", &mapped) == SK_OK, "map");
+    check(sk_dataset_map(range, double_it, NULL, NULL, "\"t\"", &r2) == SK_OK, "map of range");
+    check(sk_dataset_shuffle(r2, 16, 7, 1, &shuffled) == SK_OK, "shuffle");
+    check(sk_dataset_cache(shuffled, &cached) == SK_OK, "cache");
+    check(sk_dataset_prefetch(mapped, 4, &prefetched) == SK_OK, "prefetch");
+    shared_ds[0] = range;
+    shared_ds[1] = prefetched;
+    shared_ds[2] = cached;
+    shared_ds[3] = mapped;
+    run(iterate_shared);
+    sk_dataset *all[7] = {gen, mapped, range, shuffled, cached, prefetched, r2};
+    for (int i = 0; i < 7; i++) sk_dataset_release(all[i]);
+}
+
 int main(int argc, char **argv) {
     if (argc == 3 && !strcmp(argv[1], "--rounds")) rounds = atoi(argv[2]);
     test_variables();
     test_settings();
     test_shared();
     test_models_and_saves();
+    test_datasets();
     printf("race tests: %d threads x %d rounds, %ld checks, %ld failed\n", THREADS, rounds, checks, failures);
     return failures ? 1 : 0;
 }

@@ -18,7 +18,8 @@ else
 fi
 log=$(mktemp)
 status=0
-run() { "$@" 2>&1 | tee -a "$log" | grep -E '^(CRASH|HANG|FAIL|CONTRACT|SKIP|capi fuzz|race tests|file fuzz|python fuzz|save faults)'; [ "${PIPESTATUS[0]}" -eq 0 ] || status=1; }
+run() { "$@" 2>&1 | tee -a "$log" | grep -E '^(CRASH|HANG|FAIL|CONTRACT|SKIP|NOTE|AssertionError|gen_capi_calls|capi fuzz|race tests|file fuzz|python fuzz|save faults)'; [ "${PIPESTATUS[0]}" -eq 0 ] || status=1; }
+run python3 Tests/fuzz/gen_capi_calls.py --self-test
 run "$build/fuzz_capi" "${capi[@]}" --seed "$seed"
 run "$build/race_capi" "${race[@]}"
 run python3 Tests/fuzz/fuzz_files.py "${files[@]}" --seed "$seed"

@@ -117,6 +117,19 @@ int32_t sk_layer_reset_states(sk_layer *layer, const sk_tensor *const *states, i
  * Errors: SK_ERR_INVALID_ARG (capacity < count). */
 int32_t sk_layer_states(const sk_layer *layer, sk_tensor **out, int32_t capacity, int32_t *count);
 
+/* Adds a loss term to a layer (or a model: sk_model_as_layer) (`self.add_loss(x)` in `call`):
+ * a tensor computed from the call's inputs or weights, summed into the model's total loss by
+ * fit/evaluate (non-scalar terms are summed). The layer's terms are cleared at the start of each
+ * of its calls. Errors: SK_ERR_INVALID_HANDLE (layer or loss NULL). */
+int32_t sk_layer_add_loss(sk_layer *layer, const sk_tensor *loss);
+
+/* The layer's losses (`layer.losses`, tf.keras 2): the sk_layer_add_loss terms of the last call
+ * of the layer and its sublayers (activity regularization included), then the regularization
+ * penalties of its trainable weights computed from their current values. *count (may be NULL)
+ * receives their number and out[0..count) new caller-owned tensors; out NULL with capacity 0
+ * only counts. Errors: SK_ERR_INVALID_ARG (capacity < count). */
+int32_t sk_layer_losses(const sk_layer *layer, sk_tensor **out, int32_t capacity, int32_t *count);
+
 /* The current values of the layer's weights (`get_weights()`; trainable first, then
  * non-trainable, in creation order): *count (may be NULL) receives their number; out[0..count)
  * receive new caller-owned tensors. out NULL with capacity 0 only counts. Unbuilt layers have

@@ -251,8 +251,11 @@ int32_t sk_model_evaluate_weighted(sk_model *model, const sk_tensor *const *x, i
  * n_metrics entries in order; entry i is metrics[i] (an sk_metric, used as is, keeping its
  * configuration) or metric_names[i] (a name resolved as sk_model_compile does, e.g.
  * "accuracy"), exactly one of the two non-NULL; either array may be NULL when the other gives
- * every entry. Compiling again replaces all three. The model holds what it uses.
- * Errors: SK_ERR_INVALID_HANDLE (model, optimizer or loss NULL), SK_ERR_INVALID_ARG (negative
+ * every entry. Compiling again replaces all three. The model holds what it uses. loss NULL is
+ * Keras' `compile(loss=None)`: training minimises the model's losses alone (sk_layer_add_loss
+ * terms, regularization penalties); fit/evaluate then fail with SK_ERR_INVALID_ARG ("No loss
+ * found") when the model has none.
+ * Errors: SK_ERR_INVALID_HANDLE (model or optimizer NULL), SK_ERR_INVALID_ARG (negative
  * n_metrics, both arrays NULL with n_metrics > 0, an entry with both or neither, the same
  * metric object twice, an unknown metric name). */
 int32_t sk_model_compile_ex(sk_model *model, sk_optimizer *optimizer, const sk_loss *loss,
@@ -267,6 +270,14 @@ int32_t sk_model_compile_ex(sk_model *model, sk_optimizer *optimizer, const sk_l
  * (model NULL), SK_ERR_INVALID_ARG (out NULL). */
 int32_t sk_model_optimizer(const sk_model *model, sk_optimizer **out);
 int32_t sk_model_loss(const sk_model *model, sk_loss **out);
+
+/* The model's metrics (`model.metrics`, tf.keras 2): empty until the first training or test
+ * step after compile, then the loss tracker ("loss") followed by the compiled metrics, as
+ * metric handles on the very objects fit updates (sk_metric_result reads them,
+ * sk_metric_reset_state zeroes them). *count (may be NULL) receives their number and
+ * out[0..count) new caller-owned handles; out NULL with capacity 0 only counts.
+ * Errors: SK_ERR_INVALID_HANDLE (model NULL), SK_ERR_INVALID_ARG (capacity < count). */
+int32_t sk_model_metrics(const sk_model *model, sk_metric **out, int32_t capacity, int32_t *count);
 
 /* The compile config as JSON (`model.get_compile_config()`): {"optimizer": {"class_name":
  * "Adam", "config": {"learning_rate": ..., ...}}, "loss": "<name>", "metrics": [...]}, or ""

@@ -437,6 +437,63 @@ def record_metrics():
     M("scce_metric", "SparseCategoricalCrossentropy", {}, sparse())
     M("scce_metric_logits", "SparseCategoricalCrossentropy", {"from_logits": True},
       lambda r, s: (r.integers(0, 3, size=(4 + s,)).astype(F32), r.standard_normal((4 + s, 3)).astype(F32)))
+    record_metrics_issue12(M, binary, onehot, real)
+
+
+def record_metrics_issue12(M, binary, onehot, real):
+    """The regression, hinge, probabilistic, confusion-count, "X at Y", IoU, F-score and R2
+    metrics (issue 12, point 7)."""
+    def positive(n=5, c=3):
+        return lambda r, s: (r.uniform(0.1, 2, size=(n + s, c)).astype(F32), r.uniform(0.1, 2, size=(n + s, c)).astype(F32))
+
+    def probs(n=5, c=3):
+        def f(r, s):
+            t = r.uniform(0.05, 1, size=(n + s, c)).astype(F32)
+            p = r.uniform(0.05, 1, size=(n + s, c)).astype(F32)
+            return t / t.sum(-1, keepdims=True), p / p.sum(-1, keepdims=True)
+        return f
+
+    def ids(n=8, c=3):
+        return lambda r, s: (r.integers(0, c, size=(n + s,)).astype(F32), r.integers(0, c, size=(n + s,)).astype(F32))
+
+    def multilabel(n=8, c=3):
+        return lambda r, s: (r.integers(0, 2, size=(n + s, c)).astype(F32), r.uniform(0, 1, size=(n + s, c)).astype(F32))
+
+    M("mape_metric", "MeanAbsolutePercentageError", {}, positive())
+    M("msle_metric", "MeanSquaredLogarithmicError", {}, positive())
+    M("logcosh_metric", "LogCoshError", {}, real())
+    M("hinge_metric", "Hinge", {}, lambda r, s: (r.integers(0, 2, size=(5 + s, 3)).astype(F32),
+                                                 r.standard_normal((5 + s, 3)).astype(F32)))
+    M("squared_hinge_metric", "SquaredHinge", {}, lambda r, s: (r.choice([-1.0, 1.0], size=(5 + s, 3)).astype(F32),
+                                                                r.standard_normal((5 + s, 3)).astype(F32)))
+    M("categorical_hinge_metric", "CategoricalHinge", {}, onehot())
+    M("kld_metric", "KLDivergence", {}, probs())
+    M("poisson_metric", "Poisson", {}, positive())
+    M("cosine_similarity_metric", "CosineSimilarity", {}, real())
+    M("cosine_similarity_axis0", "CosineSimilarity", {"axis": 0}, real(n=4, c=3), weighted=(False, False))
+    M("r2_score", "R2Score", {}, real(n=6, c=2))
+    M("r2_score_none", "R2Score", {"class_aggregation": None}, real(n=6, c=2))
+    M("r2_score_variance", "R2Score", {"class_aggregation": "variance_weighted_average", "num_regressors": 2},
+      real(n=7, c=3))
+    M("true_positives", "TruePositives", {}, binary(c=2))
+    M("false_positives", "FalsePositives", {"thresholds": [0.2, 0.5, 0.8]}, binary(c=2))
+    M("true_negatives", "TrueNegatives", {"thresholds": 0.3}, binary(c=2))
+    M("false_negatives", "FalseNegatives", {}, binary(c=3))
+    M("sensitivity_at_specificity", "SensitivityAtSpecificity", {"specificity": 0.6}, binary(n=10))
+    M("specificity_at_sensitivity", "SpecificityAtSensitivity", {"sensitivity": 0.5, "num_thresholds": 30}, binary(n=10))
+    M("precision_at_recall", "PrecisionAtRecall", {"recall": 0.7}, binary(n=10))
+    M("recall_at_precision", "RecallAtPrecision", {"precision": 0.6, "num_thresholds": 50}, binary(n=10))
+    M("precision_at_recall_class", "PrecisionAtRecall", {"recall": 0.5, "class_id": 1}, binary(n=8, c=3))
+    M("mean_iou", "MeanIoU", {"num_classes": 3}, ids())
+    M("iou_targets", "IoU", {"num_classes": 3, "target_class_ids": [0, 2]}, ids())
+    M("mean_iou_dense", "MeanIoU", {"num_classes": 3, "sparse_y_pred": False},
+      lambda r, s: (r.integers(0, 3, size=(6 + s,)).astype(F32), r.uniform(0, 1, size=(6 + s, 3)).astype(F32)))
+    M("binary_iou", "BinaryIoU", {}, binary(n=8))
+    M("binary_iou_target1", "BinaryIoU", {"target_class_ids": [1], "threshold": 0.3}, binary(n=8))
+    M("f1_score", "F1Score", {}, multilabel())
+    M("f1_score_macro_threshold", "F1Score", {"average": "macro", "threshold": 0.5}, multilabel())
+    M("fbeta_micro", "FBetaScore", {"average": "micro", "beta": 2.0, "threshold": 0.4}, multilabel())
+    M("fbeta_weighted", "FBetaScore", {"average": "weighted", "beta": 0.5}, onehot())
 
 
 # ---------------------------------------------------------------------------------------------

@@ -38,14 +38,43 @@ public final class CSVLogger: Callback {
     public override func onTrainBegin(logs: Logs) throws {
         if let f = file { fclose(f); file = nil }
         if append {
-            if let f = fopen(filename, "r") {
-                appendHeader = fgetc(f) == EOF     // Keras: header only when the first line is empty
-                fclose(f)
+            // Keras: the header only when the first line is empty; only a regular file is read
+            // (reading a FIFO would wait for a writer), anything else counts as empty
+            appendHeader = true
+            let fd = Glibc.open(filename, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+            if fd >= 0 {
+                var st = stat(), byte: UInt8 = 0
+                if fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG { appendHeader = Glibc.read(fd, &byte, 1) <= 0 }
+                _ = Glibc.close(fd)
             }
         }
-        guard let f = fopen(filename, append ? "a" : "w") else { throw ioError("open") }
-        file = f
+        file = try openForWriting()
         wroteHeader = false
+    }
+
+    /// Opens the log for writing (truncated, or appending) without ever blocking: opened with
+    /// O_NONBLOCK, a FIFO nobody reads fails at once (ENXIO) with an error saying so instead of
+    /// waiting forever for a reader; a FIFO with a reader, a terminal or /dev/null are written
+    /// as Keras writes them, in blocking mode once open.
+    private func openForWriting() throws -> UnsafeMutablePointer<FILE> {
+        var fd: Int32
+        repeat {
+            fd = Glibc.open(filename, O_WRONLY | O_CREAT | O_CLOEXEC | O_NONBLOCK | (append ? O_APPEND : O_TRUNC), 0o666)
+        } while fd < 0 && errno == EINTR
+        if fd < 0 {
+            if errno == ENXIO {
+                throw SwiftKerasError(.io, "CSVLogger: cannot open '\(filename)': it is a FIFO (or socket) that no process is reading, and writing to it would block forever")
+            }
+            throw ioError("open")
+        }
+        let flags = fcntl(fd, F_GETFL)
+        guard flags >= 0, fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == 0, let f = fdopen(fd, append ? "a" : "w") else {
+            let e = errno
+            _ = Glibc.close(fd)
+            errno = e
+            throw ioError("open")
+        }
+        return f
     }
 
     /// A field as Python's csv writer (QUOTE_MINIMAL) writes it.

@@ -25,6 +25,9 @@ public enum CallbackRegistry {
             }
             return callback
         }
+        if className == "RemoteMonitor" {
+            throw SwiftKerasError(.unimplemented, "callbacks: RemoteMonitor is not implemented (it posts the logs to an HTTP server; use a custom callback instead)")
+        }
         if let why = needCode[className] {
             throw SwiftKerasError.invalid("callbacks: \(className) cannot be created from a config: \(why)")
         }

@@ -79,22 +79,30 @@ extension Dataset {
             throw SwiftKerasError.invalid("\(op): `data` and `targets` must have the same length, got \(n) and \(t.rank == 0 ? 0 : t.shape[0])")
         }
         let lo = startIndex ?? 0, hi = endIndex ?? n
-        var count = hi - lo - (sequenceLength - 1) * samplingRate
+        // the span of one window, (sequence_length - 1) * sampling_rate, may overflow: such a
+        // window does not fit in the rows, which gives no windows (as Keras' count <= 0)
+        let (span, spanOverflows) = (sequenceLength - 1).multipliedReportingOverflow(by: samplingRate)
+        var count = spanOverflows || span >= hi - lo ? 0 : hi - lo - span
         if let t = targets { count = Swift.min(count, t.shape[0]) }
-        var starts = count > 0 ? Array(stride(from: 0, to: count, by: sequenceStride)) : []
+        // the window starts 0, stride, 2·stride... (count may be the length of a huge empty
+        // tensor: materialized only to be shuffled, through the checked allocation path)
+        let numWindows = count > 0 ? (count - 1) / sequenceStride + 1 : 0
         let shuffleSeed = seed ?? Random.freshSeed()
-        if shuffle && !starts.isEmpty {
-            starts = try permutation(starts.count, seed: shuffleSeed).scalars(as: Int64.self).map { starts[Int($0)] }
+        var order: [Int]? = nil
+        if shuffle && numWindows > 0 {
+            try CheckedAllocation.check(numWindows, of: Int64.self, op: op)
+            order = try permutation(numWindows, seed: shuffleSeed).scalars(as: Int64.self).map { Int($0) }
         }
-        let windowOffsets = (0..<sequenceLength).map { Int64($0 * samplingRate) }
+        // windows exist only when they fit in the rows (sequence_length <= rows then)
+        let windowOffsets = numWindows == 0 ? [] : (0..<sequenceLength).map { Int64($0 * samplingRate) }
         let structure: ElementStructure = targets == nil ? .tensor : .tuple([.tensor, .tensor])
         var specs = [TensorSpec(shape: [sequenceLength] + data.shape.dropFirst().map { $0 }, dtype: data.dtype)]
         if let t = targets { specs.append(TensorSpec(shape: t.shape.dropFirst().map { $0 }, dtype: t.dtype)) }
-        let windows = Dataset(structure: structure, cardinality: starts.count, specs: specs) {
+        let windows = Dataset(structure: structure, cardinality: numWindows, specs: specs) {
             var k = 0
             return DatasetIterator {
-                guard k < starts.count else { return nil }
-                let s = starts[k] + lo
+                guard k < numWindows else { return nil }
+                let s = (order?[k] ?? k) * sequenceStride + lo
                 k += 1
                 let rows = try Tensor(windowOffsets.map { $0 + Int64(s) }, shape: [sequenceLength])
                 let window = ElementPart.tensor(try withoutRecording { try data.gathered(indices: rows) })
@@ -104,7 +112,7 @@ extension Dataset {
         guard let batchSize else {
             return shuffle ? try windows.shuffle(bufferSize: 1024, seed: shuffleSeed) : windows
         }
-        let mixed = shuffle ? try windows.shuffle(bufferSize: Swift.max(1, batchSize * 8), seed: shuffleSeed) : windows
+        let mixed = shuffle ? try windows.shuffle(bufferSize: Swift.max(1, batchSize.multipliedReportingOverflow(by: 8).overflow ? Int.max : batchSize * 8), seed: shuffleSeed) : windows
         return try mixed.batch(batchSize)
     }
 }

@@ -134,9 +134,13 @@ public final class Dataset {
         if step == 0 { throw SwiftKerasError.invalid("range: step must not be 0") }
         let (span, o1) = stop.subtractingReportingOverflow(start)
         if o1 { throw SwiftKerasError.invalid("range: stop - start overflows (\(start), \(stop))") }
+        // in UInt64 without a rounding-up addition (|span| and |step| reach 2^63), and a count
+        // above Int.max (a span of Int.min by steps of -1) refused instead of trapping
         let count = (step > 0 ? span > 0 : span < 0)
-            ? (span.magnitude + step.magnitude - 1) / step.magnitude : 0
-        let n = Int(count)
+            ? span.magnitude / step.magnitude + (span.magnitude % step.magnitude == 0 ? 0 : 1) : 0
+        guard let n = Int(exactly: count) else {
+            throw SwiftKerasError.invalid("range: \(count) elements (start \(start), stop \(stop), step \(step)) exceed the largest cardinality, \(Int.max)")
+        }
         return Dataset(structure: .tensor, cardinality: n, specs: [TensorSpec(shape: [], dtype: dtype)]) {
             var i = 0
             return DatasetIterator {

@@ -152,7 +152,9 @@ enum ElementPart {
         get throws {
             switch self {
             case .tensor(let t): return t
-            case .row(let t, _):
+            case .row(let t, let i):
+                // String rows move their elements (their bytes are not in the buffer).
+                if t.dtype == .string { return try t.gathered(indices: Tensor(scalar: Int64(i))) }
                 let (p, _) = bytes
                 return try Tensor.copying(p, shape: Array(t.shape.dropFirst()), dtype: t.dtype)
             }

@@ -12,7 +12,7 @@ extension Dataset {
 
     /// Cardinality of a batching of `n` elements by `size`.
     private static func batchedCardinality(_ n: Int, _ size: Int, _ drop: Bool) -> Int {
-        n < 0 ? n : drop ? n / size : (n + size - 1) / size
+        n < 0 ? n : drop ? n / size : n / size + (n % size == 0 ? 0 : 1)   // (n + size - 1) overflows for a size near Int.max
     }
 
     private static func checkBatchSize(_ size: Int, _ op: String) throws {
@@ -314,7 +314,7 @@ extension Dataset {
         }
         let (n1, n2) = (cardinality, other.cardinality)
         let card = n1 == Dataset.infinite || n2 == Dataset.infinite ? Dataset.infinite
-            : n1 == Dataset.unknown || n2 == Dataset.unknown ? Dataset.unknown : n1 + n2
+            : n1 == Dataset.unknown || n2 == Dataset.unknown || n1.addingReportingOverflow(n2).overflow ? Dataset.unknown : n1 + n2
         return derived(cardinality: card, specs: specs) {
             var it = try self.makeIterator()
             var second = false
@@ -338,7 +338,7 @@ extension Dataset {
             var i = start
             return DatasetIterator {
                 guard let e = try it.next() else { return nil }
-                defer { i += 1 }
+                defer { i &+= 1 }   // from start Int.max the index wraps (TF's int64 counter) instead of trapping
                 return DatasetElement(structure: structure, parts: [.tensor(Tensor(scalar: Int64(i)))] + e.parts)
             }
         }
@@ -377,6 +377,7 @@ func stackParts(_ parts: [ElementPart], component j: Int) throws -> Tensor {
     for (k, p) in parts.enumerated().dropFirst() where p.dtype != first.dtype || !p.shape.elementsEqual(shape) {
         throw SwiftKerasError.invalid("batch: cannot batch tensors with different shapes in component \(j). First element had shape \(shape) (\(first.dtype)) and element \(k) had shape \(Array(p.shape)) (\(p.dtype)); use padded_batch for sequences of different lengths")
     }
+    if first.dtype == .string { return try stack(parts.map { try $0.tensor }) }   // elements, not bytes
     let out = try Tensor.uninitialized([parts.count] + shape, first.dtype, op: "batch")
     var dst = out.raw
     for p in parts {

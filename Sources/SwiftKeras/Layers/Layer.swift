@@ -33,6 +33,13 @@ open class Layer: CustomStringConvertible {
     public var batchInputShape: [Int]?
     /// Whether `build` has run.
     public private(set) var built = false
+    /// The input shapes `build` ran with (nil before), recorded so that a saved model whose
+    /// weights are made on its first call can be built again before its weights are loaded.
+    public private(set) var builtInputShapes: [[Int]]?
+    /// Where the serialized config `{"class_name": ..., "config": {...}}` of a layer defined
+    /// outside the core comes from (a C or Python custom layer or subclassed model); nil for
+    /// built-in layers, which serialize themselves (`serializedLayer`).
+    public var configSource: (() throws -> ConfigValue)?
     /// Whether the layer passes its input mask on to its output (Keras `supports_masking`): the
     /// default `computeMasks` returns the input mask when true and no mask when false. Built-in
     /// layers take it from `MaskRules` (`Layers/Masking.swift`); custom layers set it.
@@ -160,6 +167,12 @@ open class Layer: CustomStringConvertible {
         return layer
     }
 
+    /// Removes `layer` from the layers this one holds (undoes `track`; nothing happens for a
+    /// layer it does not hold).
+    public func untrack(_ layer: Layer) {
+        trackedLayers.removeAll { $0 === layer }
+    }
+
     // MARK: Weights
 
     /// Creates a weight (Keras `add_weight`) named "<layer name>/<name>".
@@ -259,28 +272,26 @@ open class Layer: CustomStringConvertible {
         callLosses.append(loss)
     }
 
-    /// The losses of the last call (`addLoss`, activity regularization) of this layer and its
-    /// tracked layers, then the regularization penalties of the trainable weights, computed
-    /// now from their current values (so a recording tape differentiates them).
+    /// The losses of this layer and its tracked layers, layer by layer as tf.keras 2 lists them
+    /// (this layer first, then its sublayers depth first, each once): the layer's terms of its
+    /// last call (`addLoss`, activity regularization), then the regularization penalties of its
+    /// trainable weights, computed now from their current values (so a recording tape
+    /// differentiates them).
     public var losses: [Tensor] {
         get throws {
-            var out = callLosses
-            for l in trackedLayers { out += l.callLossesRecursive }
-            for w in trainableWeights {
-                if let r = regularizerOf(w) { out.append(try r(w.value)) }
+            let trainable = Set(trainableWeights.map(\.id))
+            var out: [Tensor] = [], seen = Set<ObjectIdentifier>()
+            func collect(_ l: Layer) throws {
+                guard seen.insert(ObjectIdentifier(l)).inserted else { return }
+                out += l.callLosses
+                for w in l.ownWeights where trainable.contains(w.id) {
+                    if let r = l.weightRegularizers[w.id] { out.append(try r(w.value)) }
+                }
+                for c in l.trackedLayers { try collect(c) }
             }
+            try collect(self)
             return out
         }
-    }
-
-    private var callLossesRecursive: [Tensor] {
-        callLosses + trackedLayers.flatMap { $0.callLossesRecursive }
-    }
-
-    private func regularizerOf(_ w: Variable) -> Regularizer? {
-        if let r = weightRegularizers[w.id] { return r }
-        for l in trackedLayers { if let r = l.regularizerOf(w) { return r } }
-        return nil
     }
 
     // MARK: Build and call (override points)
@@ -494,6 +505,7 @@ open class Layer: CustomStringConvertible {
             throw error
         }
         built = true
+        builtInputShapes = inputShapes
     }
 
     /// Checks that an input's last dimension is `expected` (shared by layers with weights

@@ -134,7 +134,11 @@ extension Layer {
         let outShapes = arguments.isEmpty ? try computeOutputShapes(shapes)
             : try computeOutputShapes(shapes, arguments: arguments)
         let inDType = inputs[0].dtype
-        let outDType = autocast && inDType.isFloatingPoint ? computeDType : inDType
+        // Floating inputs are autocast to the compute dtype; other inputs keep their dtype
+        // through layers without weights (Flatten, Reshape, ...), while a layer computing with
+        // floating weights (Embedding, Dense, ...) produces its compute dtype, as in tf.keras 2.
+        let floatWeights = weights.contains { $0.dtype.isFloatingPoint }
+        let outDType = (autocast && inDType.isFloatingPoint) || floatWeights ? computeDType : inDType
         let node = Node(layer: self, inputs: inputs, nodeIndex: nextNodeIndex(self))
         node.arguments = arguments
         let ts = outShapes.enumerated().map { i, s in KerasTensor(shape: s, dtype: outDType, node: node, outputIndex: i) }
@@ -151,7 +155,7 @@ final class FunctionalGraph {
     let outputs: [KerasTensor]
     /// Nodes in topological order (input nodes first).
     let nodes: [Node]
-    /// The distinct layers in order of first use (input layers included, as Keras 3).
+    /// The distinct layers (input layers included) in Keras' order (`kerasLayerOrder`).
     let layers: [Layer]
 
     init(inputs: [KerasTensor], outputs: [KerasTensor]) throws {
@@ -195,11 +199,53 @@ final class FunctionalGraph {
         let inputNodes = inputs.map(\.node)
         let rest = order.filter { n in !inputNodes.contains { $0 === n } }
         nodes = inputNodes + rest
-        var ls: [Layer] = []
-        for n in nodes where !ls.contains(where: { $0 === n.layer }) { ls.append(n.layer) }
-        layers = ls
+        layers = FunctionalGraph.kerasLayerOrder(inputs: inputs, outputs: outputs)
         self.inputs = inputs
         self.outputs = outputs
+    }
+
+    /// The layers in Keras' order (tf.keras 2 and Keras 3 `_map_graph_network`): by decreasing
+    /// depth of their nodes (the outputs' nodes at depth 0, each node one deeper than the
+    /// deepest node reading it), layers of one depth in the order a depth-first walk from the
+    /// outputs (inputs of a node in order) first meets them; unused inputs last at depth 0.
+    /// The graph has no cycle (the caller checked).
+    static func kerasLayerOrder(inputs: [KerasTensor], outputs: [KerasTensor]) -> [Layer] {
+        var firstSeen: [ObjectIdentifier: Int] = [:]
+        var seenLayers: [Layer] = []
+        var finished = Set<ObjectIdentifier>()
+        var decreasingDepth: [Node] = []
+        func walk(_ node: Node) {
+            if finished.contains(ObjectIdentifier(node)) { return }
+            if firstSeen[ObjectIdentifier(node.layer)] == nil {
+                firstSeen[ObjectIdentifier(node.layer)] = firstSeen.count
+                seenLayers.append(node.layer)
+            }
+            for t in node.inputs { walk(t.node) }
+            finished.insert(ObjectIdentifier(node))
+            decreasingDepth.append(node)
+        }
+        for t in outputs { walk(t.node) }
+        var nodeDepth: [ObjectIdentifier: Int] = [:]
+        var layerDepth: [ObjectIdentifier: Int] = [:]
+        for node in decreasingDepth.reversed() {
+            let depth = Swift.max(nodeDepth[ObjectIdentifier(node)] ?? 0, layerDepth[ObjectIdentifier(node.layer)] ?? 0)
+            layerDepth[ObjectIdentifier(node.layer)] = depth
+            nodeDepth[ObjectIdentifier(node)] = depth
+            for t in node.inputs {
+                nodeDepth[ObjectIdentifier(t.node)] = Swift.max(depth + 1, nodeDepth[ObjectIdentifier(t.node)] ?? 0)
+            }
+        }
+        for t in inputs where layerDepth[ObjectIdentifier(t.node.layer)] == nil {
+            layerDepth[ObjectIdentifier(t.node.layer)] = 0
+            firstSeen[ObjectIdentifier(t.node.layer)] = -1
+            seenLayers.append(t.node.layer)
+        }
+        return seenLayers.enumerated().sorted { a, b in
+            let da = layerDepth[ObjectIdentifier(a.element)] ?? 0, db = layerDepth[ObjectIdentifier(b.element)] ?? 0
+            if da != db { return da > db }
+            let ia = firstSeen[ObjectIdentifier(a.element)] ?? 0, ib = firstSeen[ObjectIdentifier(b.element)] ?? 0
+            return ia != ib ? ia < ib : a.offset < b.offset
+        }.map(\.element)
     }
 
     /// Runs the nodes on concrete inputs and returns the outputs' values.
@@ -257,4 +303,10 @@ final class FunctionalGraph {
         if n.inputs.isEmpty { return "-" }
         return n.inputs.map { "\($0.node.layer.name)[\($0.node.nodeIndex)][\($0.outputIndex)]" }.joined(separator: ", ")
     }
+}
+
+extension Model {
+    /// A functional model's symbolic outputs (Keras `model.outputs`); empty for Sequential and
+    /// subclassed models (`inputs` are the symbolic inputs).
+    public var outputTensors: [KerasTensor] { graph?.outputs ?? [] }
 }

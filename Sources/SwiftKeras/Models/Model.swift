@@ -52,12 +52,15 @@ enum LiveLine {
 open class Model: Layer {
     /// The optimizer set by `compile` (wrapped in a `LossScaleOptimizer` under mixed_float16).
     public private(set) var optimizer: Optimizer?
-    /// The loss set by `compile`.
+    /// The loss set by `compile` (nil: the model's `losses` alone, from `addLoss`).
     public private(set) var loss: Loss?
     /// Set by a callback to stop `fit` after the current batch (Keras `stop_training`).
     public var stopTraining = false
     /// The `History` of the last `fit`.
     public private(set) var history: History?
+    /// The epoch `fit` starts at when a callback's `onTrainBegin` restored an interrupted run
+    /// (`BackupAndRestore`); read once, right after the callbacks' `onTrainBegin`.
+    var resumeEpoch: Int?
 
     var graph: FunctionalGraph?
     /// The metric specs given to `compile` (read by the compile config).
@@ -153,8 +156,10 @@ open class Model: Layer {
 
     /// Configures training (Keras `compile`): the optimizer, the loss and metrics (objects or
     /// names such as "accuracy", "mae"). Under a mixed_float16 policy the optimizer is wrapped
-    /// in a `LossScaleOptimizer`, as Keras does. Compiling again replaces all three.
-    public func compile(optimizer: Optimizer, loss: Loss, metrics: [CompileMetric] = []) throws {
+    /// in a `LossScaleOptimizer`, as Keras does. Compiling again replaces all three. A nil
+    /// `loss` (Keras `compile(loss=None)`) trains on the model's `losses` alone (`addLoss`
+    /// terms and regularization penalties); training then fails when there are none.
+    public func compile(optimizer: Optimizer, loss: Loss?, metrics: [CompileMetric] = []) throws {
         var opt = optimizer
         if dtypePolicy.name == "mixed_float16" && !(opt is LossScaleOptimizer) {
             opt = try LossScaleOptimizer(opt)
@@ -188,16 +193,21 @@ open class Model: Layer {
     }
 
     /// Whether `compile` has been called.
-    public var isCompiled: Bool { optimizer != nil && loss != nil }
+    public var isCompiled: Bool { optimizer != nil }
 
     /// The compiled metrics, once resolved by the first train or test step (empty before).
     public var compiledMetrics: [Metric] { resolvedMetrics ?? [] }
 
+    /// The model's metrics (tf.keras 2 `model.metrics`): empty until the first training or test
+    /// step after `compile` resolves them, then the loss tracker ("loss") and the compiled
+    /// metrics, the objects `fit` and `evaluate` update.
+    public var metrics: [Metric] { resolvedMetrics.map { [lossTracker] + $0 } ?? [] }
+
     /// The names in the logs: "loss", then the compiled metrics' names.
     public var metricsNames: [String] { ["loss"] + compiledMetrics.map(\.name) }
 
-    private func requireCompiled(_ op: String) throws -> (Optimizer, Loss) {
-        guard let optimizer, let loss else {
+    private func requireCompiled(_ op: String) throws -> (Optimizer, Loss?) {
+        guard let optimizer else {
             throw SwiftKerasError(.runtime, "\(op): you must call compile() before using the model (model '\(name)' is not compiled)")
         }
         return (optimizer, loss)
@@ -237,15 +247,21 @@ open class Model: Layer {
 
     // MARK: Steps
 
-    /// The total loss (Keras `compute_loss`): the compiled loss plus the sum of the model's
-    /// `losses` (regularization penalties and `addLoss` terms of the last call).
+    /// The total loss (Keras `compute_loss`): the compiled loss (if any) plus the sum of the
+    /// model's `losses` (regularization penalties and `addLoss` terms of the last call).
     /// `outputMask` is the mask of the model's output (masked entries do not count, as Keras 2).
+    /// - Throws: `.invalidArgument` when there is neither a compiled loss nor any `losses`.
     open func computeLoss(x: [Tensor], y: Tensor, yPred: Tensor, sampleWeight: Tensor?, outputMask: Tensor? = nil) throws -> Tensor {
         let (_, lossFn) = try requireCompiled("compute_loss")
-        var total = try lossFn(y, yPred, sampleWeight: sampleWeight, outputMask: outputMask)
+        var total = try lossFn.map { try $0(y, yPred, sampleWeight: sampleWeight, outputMask: outputMask) }
         for extra in try losses {
-            let e = extra.dtype == total.dtype ? extra : try extra.cast(to: total.dtype)
-            total = try total + (e.rank == 0 ? e : e.sum())
+            var e = extra
+            if let t = total, e.dtype != t.dtype { e = try e.cast(to: t.dtype) }
+            let term = e.rank == 0 ? e : try e.sum()
+            total = try total.map { try $0 + term } ?? term
+        }
+        guard let total else {
+            throw SwiftKerasError.invalid("No loss found. You may have forgotten to provide a `loss` argument in the `compile()` method (model '\(name)' has no compiled loss and no add_loss terms)")
         }
         return total
     }
@@ -461,9 +477,12 @@ open class Model: Layer {
         stopTraining = false
         try withoutRecording { try optimizer?.build(trainableVariables) }
 
+        resumeEpoch = nil
         try each(cbs) { try $0.onTrainBegin(logs: [:]) }
         var epochLogs: Logs = [:]
-        var epoch = initialEpoch
+        // A callback restoring an interrupted run (BackupAndRestore) moves the start forward.
+        var epoch = Swift.max(initialEpoch, resumeEpoch ?? 0)
+        resumeEpoch = nil
         var ranOut = false
         while epoch < epochs && !stopTraining && !ranOut {
             try resetMetrics()

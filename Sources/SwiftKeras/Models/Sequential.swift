@@ -50,6 +50,19 @@ open class Sequential: Model {
         track(layer)
     }
 
+    /// Removes the last layer and returns it (Keras `Sequential.pop`); the input shape stays.
+    ///
+    /// - Throws: `.invalidArgument` when the model has no layers (Keras: "There are no layers
+    ///   in the model.").
+    @discardableResult
+    public func pop() throws -> Layer {
+        guard let last = stack.popLast() else {
+            throw SwiftKerasError.invalid("Sequential.pop: There are no layers in the model.")
+        }
+        untrack(last)
+        return last
+    }
+
     /// The output shape of each layer for the known input shape (nil where unknown).
     func layerOutputShapes() -> [[Int]?] {
         guard var shape = batchInputShape else { return stack.map { _ in nil } }

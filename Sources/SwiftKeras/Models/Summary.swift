@@ -5,41 +5,29 @@ extension Model {
     /// A Keras-style summary table (Keras `model.summary()`): one row per layer with its name
     /// and type, output shape ("?" when unknown) and parameter count, and for functional models
     /// that are not a simple chain a "Connected to" column; then total, trainable and
-    /// non-trainable parameter counts with their size in memory.
-    public func summary() -> String {
+    /// non-trainable parameter counts with their size in memory. `expandNested` adds the rows
+    /// of nested models' layers below the model's row (names prefixed "└ " per level);
+    /// `showTrainable` adds a "Trainable" column ("Y" / "N", Keras `show_trainable`).
+    public func summary(expandNested: Bool = false, showTrainable: Bool = false) -> String {
         var header = ["Layer (type)", "Output Shape", "Param #"]
         var minWidths = [33, 24, 15]
         var rightAligned = [false, false, true]
+        let chain = graph.map { graph in
+            graph.inputs.count == 1 && graph.outputs.count == 1 &&
+                graph.nodes.allSatisfy { $0.inputs.count <= 1 } && graph.layers.count == graph.nodes.count
+        } ?? true
+        if !chain {
+            header.append("Connected to")
+            minWidths = [25, 22, 11, 22]
+            rightAligned.append(false)
+        }
+        if showTrainable {
+            header.append("Trainable")
+            minWidths.append(9)
+            rightAligned.append(false)
+        }
         var rows: [[String]] = []
-
-        func params(_ l: Layer) -> String {
-            l.built || l.countParams() > 0 ? groupedThousands(l.countParams()) : "0 (unbuilt)"
-        }
-        func title(_ l: Layer) -> String { "\(l.name) (\(String(describing: type(of: l))))" }
-
-        if let graph {
-            let chain = graph.inputs.count == 1 && graph.outputs.count == 1 &&
-                graph.nodes.allSatisfy { $0.inputs.count <= 1 } &&
-                graph.layers.count == graph.nodes.count
-            if !chain {
-                header.append("Connected to")
-                minWidths = [25, 22, 11, 22]
-                rightAligned.append(false)
-            }
-            for l in graph.layers {
-                let nodes = graph.nodes.filter { $0.layer === l }
-                let shape = nodes.first?.outputShapes.first.map { formatSymbolicShape($0) } ?? "?"
-                var row = [title(l), shape, params(l)]
-                if !chain { row.append(nodes.map { graph.connections(of: $0) }.joined(separator: ", ")) }
-                rows.append(row)
-            }
-        } else if let seq = self as? Sequential {
-            for (l, s) in zip(seq.layers, seq.layerOutputShapes()) {
-                rows.append([title(l), s.map(formatSymbolicShape) ?? "?", params(l)])
-            }
-        } else {
-            for l in layers { rows.append([title(l), "?", params(l)]) }
-        }
+        appendSummaryRows(to: &rows, depth: 0, connected: !chain, expandNested: expandNested, showTrainable: showTrainable)
 
         var widths = minWidths
         for r in rows + [header] {
@@ -76,6 +64,36 @@ extension Model {
         out.append(" Trainable params: \(groupedThousands(tc)) (\(readableMemorySize(tb)))")
         out.append(" Non-trainable params: \(groupedThousands(nc)) (\(readableMemorySize(nb)))")
         return out.joined(separator: "\n")
+    }
+
+    /// The summary rows of this model's layers (and, with `expandNested`, of nested models'
+    /// layers, `depth` levels down, with empty "Connected to" cells).
+    func appendSummaryRows(to rows: inout [[String]], depth: Int, connected: Bool, expandNested: Bool, showTrainable: Bool) {
+        func params(_ l: Layer) -> String {
+            l.built || l.countParams() > 0 ? groupedThousands(l.countParams()) : "0 (unbuilt)"
+        }
+        let prefix = String(repeating: "└ ", count: depth)
+        func row(_ l: Layer, _ shape: String, _ connections: String) {
+            var r = [prefix + "\(l.name) (\(String(describing: type(of: l))))", shape, params(l)]
+            if connected { r.append(depth == 0 ? connections : "") }
+            if showTrainable { r.append(l.trainable ? "Y" : "N") }
+            rows.append(r)
+            if expandNested, let m = l as? Model {
+                m.appendSummaryRows(to: &rows, depth: depth + 1, connected: connected, expandNested: true,
+                                    showTrainable: showTrainable)
+            }
+        }
+        if let graph {
+            for l in graph.layers {
+                let nodes = graph.nodes.filter { $0.layer === l }
+                let shape = nodes.first?.outputShapes.first.map { formatSymbolicShape($0) } ?? "?"
+                row(l, shape, nodes.map { graph.connections(of: $0) }.joined(separator: ", "))
+            }
+        } else if let seq = self as? Sequential {
+            for (l, s) in zip(seq.layers, seq.layerOutputShapes()) { row(l, s.map(formatSymbolicShape) ?? "?", "") }
+        } else {
+            for l in layers { row(l, "?", "") }
+        }
     }
 
     /// Writes `summary()` through `Model.output`.

@@ -87,6 +87,8 @@ public enum KerasRegistry {
             MaxPooling3D.self, AveragePooling3D.self, GlobalAveragePooling3D.self, GlobalMaxPooling3D.self,
             Conv3D.self, Conv1DTranspose.self, Conv3DTranspose.self, SeparableConv1D.self,
             Masking.self, TimeDistributed.self, Bidirectional.self,
+            Normalization.self, Rescaling.self, CategoryEncoding.self, StringLookup.self, IntegerLookup.self,
+            TextVectorization.self, Resizing.self, CenterCrop.self,
         ],
         .loss: [
             Losses.MeanSquaredError.self, Losses.MeanAbsoluteError.self, Losses.MeanAbsolutePercentageError.self,
@@ -103,6 +105,13 @@ public enum KerasRegistry {
             Metrics.MeanSquaredError.self, Metrics.RootMeanSquaredError.self, Metrics.Precision.self,
             Metrics.Recall.self, Metrics.AUC.self, Metrics.Sum.self, Metrics.BinaryCrossentropy.self,
             Metrics.CategoricalCrossentropy.self, Metrics.SparseCategoricalCrossentropy.self,
+            Metrics.MeanAbsolutePercentageError.self, Metrics.MeanSquaredLogarithmicError.self,
+            Metrics.LogCoshError.self, Metrics.Hinge.self, Metrics.SquaredHinge.self, Metrics.CategoricalHinge.self,
+            Metrics.KLDivergence.self, Metrics.Poisson.self, Metrics.CosineSimilarity.self, Metrics.R2Score.self,
+            Metrics.TruePositives.self, Metrics.FalsePositives.self, Metrics.TrueNegatives.self,
+            Metrics.FalseNegatives.self, Metrics.SensitivityAtSpecificity.self, Metrics.SpecificityAtSensitivity.self,
+            Metrics.PrecisionAtRecall.self, Metrics.RecallAtPrecision.self, Metrics.IoU.self, Metrics.MeanIoU.self,
+            Metrics.BinaryIoU.self, Metrics.FBetaScore.self, Metrics.F1Score.self,
         ],
         .optimizer: [
             Adadelta.self, Adafactor.self, Adagrad.self, Adam.self, AdamW.self, Adamax.self, Ftrl.self, Lion.self,
@@ -120,7 +129,7 @@ public enum KerasRegistry {
         .regularizer: [L1.self, L2.self, L1L2.self],
         .callback: [
             EarlyStopping.self, ReduceLROnPlateau.self, ModelCheckpoint.self, TerminateOnNaN.self, CSVLogger.self,
-            ProgbarLogger.self, History.self,
+            ProgbarLogger.self, History.self, TensorBoard.self, BackupAndRestore.self,
         ],
     ]
 

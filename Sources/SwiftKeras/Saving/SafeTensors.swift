@@ -33,6 +33,7 @@ public enum SafeTensors {
         case .int64: return "I64"
         case .uint8: return "U8"
         case .bool: return "BOOL"
+        case .string: return "STRING"   // never written: `write` refuses string tensors
         }
     }
 
@@ -102,6 +103,9 @@ public enum SafeTensors {
             }
             if !seen.insert(name).inserted {
                 throw SwiftKerasError(.invalidArgument, "safetensors: cannot write '\(path)': duplicate tensor name \"\(name)\"")
+            }
+            if t.dtype == .string {
+                throw SwiftKerasError(.invalidArgument, "safetensors: cannot write '\(path)': tensor \"\(name)\" is a string tensor (the format holds numbers only)")
             }
             let bytes = t.count * t.dtype.byteSize  // a live tensor's byte count cannot overflow
             let (end, overflow) = offset.addingReportingOverflow(bytes)
@@ -178,6 +182,17 @@ public enum SafeTensors {
         return (entries.map { ($0.name, $0.dtype, $0.shape) }, metadata)
     }
 
+    /// What a file starting with `head` (its first 8 bytes) is when its signature is one of the
+    /// Keras formats SwiftKeras does not read: an HDF5 file (tf.keras 2 `.h5`, Keras 3
+    /// `.weights.h5`) or a zip archive (Keras 3 `.keras`); nil otherwise.
+    static func foreignFormat(_ head: [UInt8]) -> String? {
+        if head.starts(with: [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A]) {
+            return "an HDF5 file (a tf.keras .h5 model or weights file)"
+        }
+        if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return "a zip archive (a Keras .keras model file)" }
+        return nil
+    }
+
     /// Opens and validates the file at `path`: everything but the tensor bytes themselves.
     private static func open(_ path: String) throws -> (FileIO.Reader, [Entry], [String: String], Int) {
         let file = try FileIO.Reader(path: path, op: "safetensors")
@@ -188,6 +203,9 @@ public enum SafeTensors {
             throw bad("the file is \(file.size) bytes long, too short for the 8-byte header length")
         }
         let lengthBytes = try file.bytes(count: 8, at: 0)
+        if let foreign = foreignFormat(lengthBytes) {
+            throw SwiftKerasError(.io, "safetensors: '\(path)' is \(foreign), which SwiftKeras does not read (it reads the safetensors files and model directories its own save and save_weights write)")
+        }
         var length: UInt64 = 0
         for i in (0..<8).reversed() { length = length << 8 | UInt64(lengthBytes[i]) }
         if length > UInt64(maximumHeaderSize) {

@@ -135,7 +135,9 @@ extension Model {
         try compile(optimizer: opt, loss: try lossNamed(lossName), metrics: metrics)
     }
 
-    /// Saves the whole model to one safetensors file (Keras `model.save`): the weights (as
+    /// Saves the whole model to one safetensors file (Keras `model.save`); a path without an
+    /// extension (that is not an existing file) becomes a model directory holding that file
+    /// (`ModelDirectory`), which `loadModel` reads. The file holds the weights (as
     /// `saveWeights`), the model config and the compile config in the file's metadata (keys
     /// `ModelFileKeys.modelConfig`, `ModelFileKeys.compileConfig`), written atomically. Keras
     /// uses a `.keras` zip; this single safetensors file is readable by other tools.
@@ -145,9 +147,12 @@ extension Model {
     ///   is then left as it was).
     public func save(to path: String) throws {
         var meta = ["format": WeightsFormat.modelFormat, "version": WeightsFormat.version,
-                    ModelFileKeys.modelConfig: try getModelConfig().json]
+                    ModelFileKeys.modelConfig: try serializedLayer(self).json]
+        if configSource != nil, let shapes = builtInputShapes {
+            meta[ModelFileKeys.buildInputShapes] = ConfigValue.array(shapes.map { .ints($0) }).json
+        }
         if let cc = try getCompileConfig() { meta[ModelFileKeys.compileConfig] = cc.json }
-        try saveWeights(to: path, metadata: meta)
+        try saveWeights(to: try ModelDirectory.fileForSaving(path, op: "save"), metadata: meta)
     }
 }
 
@@ -160,9 +165,13 @@ extension Model {
 /// With `compile: false` the saved compile config is ignored (Keras `load_model(compile=False)`):
 /// the way to load a model compiled with custom metrics, which are saved by name only.
 public func loadModel(from path: String, compile: Bool = true) throws -> Model {
+    let path = try ModelDirectory.fileForLoading(path, op: "load_model")
     let metadata = try modelFileMetadata(at: path, op: "load_model")
     let configText = metadata[ModelFileKeys.modelConfig] ?? ""
     let model = try modelFromConfig(try ConfigValue.parse(json: configText))
+    if let shapesText = metadata[ModelFileKeys.buildInputShapes] {
+        try model.buildByCalling(try ConfigValue.parse(json: shapesText), path: path)
+    }
     try model.loadWeights(from: path)
     if compile, let cc = metadata[ModelFileKeys.compileConfig] {
         do {
@@ -368,7 +377,8 @@ extension ConfigValue {
 
 /// `{"class_name": layer.className, "config": layer.getConfig()}`; nested models serialize
 /// through `getModelConfig()`.
-func serializedLayer(_ l: Layer) throws -> ConfigValue {
+public func serializedLayer(_ l: Layer) throws -> ConfigValue {
+    if let source = l.configSource { return try source() }
     if let m = l as? Model { return try m.getModelConfig() }
     return serialized(l.className, try l.getConfig().objectValue)
 }

@@ -99,6 +99,15 @@ public func sk_model_compile(_ model: OpaquePointer?, _ optimizerName: UnsafePoi
 }
 
 @c @implementation
+public func sk_model_metrics(_ model: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int32,
+                             _ count: UnsafeMutablePointer<Int32>?) -> Int32 {
+    status {
+        let m = try unwrap(model, "sk_model_metrics", "model", as: ModelBox.self).model
+        try writeHandles(m.metrics, out, capacity, count, "sk_model_metrics", what: "metrics") { retained($0) }
+    }
+}
+
+@c @implementation
 public func sk_model_compile_ex(_ model: OpaquePointer?, _ optimizer: OpaquePointer?, _ loss: OpaquePointer?,
                                 _ metrics: UnsafePointer<OpaquePointer?>?, _ metricNames: UnsafePointer<UnsafePointer<CChar>?>?,
                                 _ n: Int32) -> Int32 {
@@ -106,7 +115,7 @@ public func sk_model_compile_ex(_ model: OpaquePointer?, _ optimizer: OpaquePoin
         let fn: StaticString = "sk_model_compile_ex"
         let m = try unwrap(model, fn, "model", as: ModelBox.self).model
         let opt = try unwrap(optimizer, fn, "optimizer", as: Optimizer.self)
-        let l = try unwrap(loss, fn, "loss", as: LossBox.self).loss
+        let l = loss == nil ? nil : try unwrap(loss, fn, "loss", as: LossBox.self).loss   // NULL: compile(loss=None)
         try checkCount(n, fn, "metrics")
         var specs: [CompileMetric] = []
         if n > 0 && metrics == nil && metricNames == nil {

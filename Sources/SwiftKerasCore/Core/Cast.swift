@@ -7,6 +7,9 @@ extension Tensor {
     /// This tensor converted to `dtype` (the same tensor when the dtype already matches).
     public func cast(to dtype: DType) throws -> Tensor {
         if dtype == self.dtype { return self }
+        if dtype == .string || self.dtype == .string {
+            throw SwiftKerasError.dtype("cast: casting \(self.dtype) to \(dtype) is not supported (use tf.strings.to_number / tf.strings.as_string)")
+        }
         let out = try Tensor.uninitialized(shape, dtype, op: "cast")
         Tensor.convert(self, into: out)
         let srcType = self.dtype

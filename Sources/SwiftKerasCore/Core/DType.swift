@@ -2,6 +2,10 @@
 ///
 /// The raw values are the dtype codes of the C API (`SK_FLOAT32` ...); they are append-only.
 public enum DType: Int32, CaseIterable, CustomStringConvertible, Sendable {
+    /// The numeric dtypes (`allCases`: every loop over dtypes means the numeric ones; `.string`
+    /// is handled apart, by `Core/StringStorage.swift` and `Ops/StringOps.swift`).
+    public static var allCases: [DType] { [.float32, .float64, .float16, .bfloat16, .int32, .int64, .uint8, .bool] }
+
     case float32 = 1
     case float64 = 2
     case float16 = 3
@@ -10,6 +14,9 @@ public enum DType: Int32, CaseIterable, CustomStringConvertible, Sendable {
     case int64 = 6
     case uint8 = 7
     case bool = 8
+    /// Byte strings (TF's `tf.string`): elements live in the tensor's `StringElements`; its
+    /// numeric buffer is zeros that no op reads (numeric ops refuse the dtype by name).
+    case string = 9
 
     /// The Keras/numpy name of the dtype ("float32", ...).
     public var name: String {
@@ -22,6 +29,7 @@ public enum DType: Int32, CaseIterable, CustomStringConvertible, Sendable {
         case .int64: return "int64"
         case .uint8: return "uint8"
         case .bool: return "bool"
+        case .string: return "string"
         }
     }
 
@@ -38,6 +46,7 @@ public enum DType: Int32, CaseIterable, CustomStringConvertible, Sendable {
         case "int64": self = .int64
         case "uint8": self = .uint8
         case "bool": self = .bool
+        case "string": self = .string
         default: return nil
         }
     }
@@ -45,7 +54,7 @@ public enum DType: Int32, CaseIterable, CustomStringConvertible, Sendable {
     /// Bytes per element.
     public var byteSize: Int {
         switch self {
-        case .float64, .int64: return 8
+        case .float64, .int64, .string: return 8
         case .float32, .int32: return 4
         case .float16, .bfloat16: return 2
         case .uint8, .bool: return 1
@@ -69,7 +78,7 @@ public enum DType: Int32, CaseIterable, CustomStringConvertible, Sendable {
     }
 
     /// True when values can be negative (signed ints and floats).
-    public var isSigned: Bool { self != .uint8 && self != .bool }
+    public var isSigned: Bool { self != .uint8 && self != .bool && self != .string }
 
     /// The dtype kernels compute in: float16 and bfloat16 compute (and accumulate) in float32.
     public var computeType: DType {
@@ -85,6 +94,8 @@ public enum DType: Int32, CaseIterable, CustomStringConvertible, Sendable {
     /// int64 + float16 → float16, float16 + bfloat16 → float32 (their only common bound).
     public func promoted(with other: DType) -> DType {
         if self == other { return self }
+        // A string meets a number: no promotion exists; the op's front door refuses the string.
+        if self == .string || other == .string { return .string }
         return DTypePromotion.binaryTable[Int(rawValue)][Int(other.rawValue)]
     }
 }
@@ -111,6 +122,7 @@ public enum Scalar: Sendable, Equatable {
     /// rule. An int meets bool as the weak int dtype, a float meets an integer or bool tensor as
     /// the weak float dtype (both follow `floatx`: int32 / float32 by default); otherwise `t`.
     public func resultType(with t: DType) -> DType {
+        if t == .string { return .string }   // refused by the op's front door
         switch self {
         case .bool: return t
         case .int: return DTypePromotion.scalarTable(KerasSettings.floatx).int[Int(t.rawValue)]

@@ -209,6 +209,7 @@ public enum DTypePromotion {
 extension DType {
     /// The dtype with exactly this Keras name ("float32", "int64", ...; no aliases).
     public init?(exactName: String) {
+        if exactName == "string" { self = .string; return }
         guard let d = DType.allCases.first(where: { $0.name == exactName }) else { return nil }
         self = d
     }

@@ -112,6 +112,8 @@ public final class Tensor: @unchecked Sendable, CustomStringConvertible {
     /// The number of elements.
     public let count: Int
     private(set) var storage: Storage
+    /// The elements of a `.string` tensor (nil for every numeric dtype).
+    package let strings: StringElements?
     /// The identity gradient tapes know this tensor by (0 until a tape first sees it).
     let tapeID = Atomic<Int>(0)
 
@@ -119,8 +121,9 @@ public final class Tensor: @unchecked Sendable, CustomStringConvertible {
     public var rank: Int { shape.count }
 
     /// Wraps a storage holding `count(shape)` elements of `dtype`. Internal: shapes are validated.
-    init(storage: Storage, shape: [Int], dtype: DType, count: Int) {
+    init(storage: Storage, shape: [Int], dtype: DType, count: Int, strings: StringElements? = nil) {
         self.storage = storage
+        self.strings = strings
         self.shape = shape
         self.dtype = dtype
         self.count = count
@@ -138,6 +141,8 @@ public final class Tensor: @unchecked Sendable, CustomStringConvertible {
 
     /// Allocates an uninitialized tensor; kernels fill it. `op` names the caller in errors.
     package static func uninitialized(_ shape: [Int], _ dtype: DType, op: StaticString) throws -> Tensor {
+        // String tensors are made only from their elements (`Tensor.strings`), never as numbers.
+        try requireNumericDType(dtype, op)
         let n = try ShapeMath.count(shape, op: op)
         let bytes = try ShapeMath.byteCount(n, dtype, op: op)
         return Tensor(storage: try Storage(byteCount: bytes, op: op), shape: shape, dtype: dtype, count: n)
@@ -145,7 +150,7 @@ public final class Tensor: @unchecked Sendable, CustomStringConvertible {
 
     /// A tensor sharing this one's buffer under a different shape with the same element count.
     func sharing(shape newShape: [Int]) -> Tensor {
-        Tensor(storage: storage, shape: newShape, dtype: dtype, count: count)
+        Tensor(storage: storage, shape: newShape, dtype: dtype, count: count, strings: strings)
     }
 
     /// Whether this tensor is the only one using its buffer (no view shares it). With a uniquely
@@ -202,6 +207,7 @@ public final class Tensor: @unchecked Sendable, CustomStringConvertible {
                                  deleter: (() -> Void)?) throws -> Tensor {
         let n: Int
         do {
+            try requireNumericDType(dtype, "tensor_from_buffer")
             n = try ShapeMath.count(shape, op: "tensor_from_buffer")
             _ = try ShapeMath.byteCount(n, dtype, op: "tensor_from_buffer")
         } catch {
@@ -271,6 +277,9 @@ public final class Tensor: @unchecked Sendable, CustomStringConvertible {
         case .int64: return visitor.visit(pointer(Int64.self), count)
         case .uint8: return visitor.visit(pointer(UInt8.self), count)
         case .bool: return visitor.visit(pointer(Bool.self), count)
+        // The zeroed placeholder buffer (8 bytes per element): an op that forgot to refuse
+        // strings reads zeros, never memory it does not own.
+        case .string: return visitor.visit(pointer(Int64.self), count)
         }
     }
 
@@ -301,7 +310,7 @@ public final class Tensor: @unchecked Sendable, CustomStringConvertible {
         // numpy prints every empty array as "[]"; walking its dimensions would take as many
         // steps as their product without the zero (2^62 for shape (2^31, 2^31, 0)) and overflow.
         if count == 0 { return "[]" }
-        let vals = visit(Render())
+        let vals = dtype == .string ? stringElementsDescription : visit(Render())
         func fmt(_ s: String) -> String { s }
         if rank == 0 {
             // numpy prints a scalar float as 36.0 but an array element as 36.

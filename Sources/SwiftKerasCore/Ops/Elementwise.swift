@@ -44,6 +44,8 @@ extension Tensor {
     static func binary(_ op: StaticString, _ a: Tensor, _ b: Tensor, rule: BinaryDTypeRule,
                        kernel: (DType, UnsafeMutableRawPointer, UnsafeMutableRawPointer,
                                 UnsafeMutableRawPointer, Int, Int, Int) throws -> Void) throws -> Tensor {
+        try a.requireNumeric(op)
+        try b.requireNumeric(op)
         let shape = try ShapeMath.broadcast(a.shape, b.shape, op: op)
         let (compute, result) = binaryTypes(a.dtype, b.dtype, rule)
         let ac = try a.cast(to: compute), bc = try b.cast(to: compute)
@@ -89,6 +91,7 @@ extension Tensor {
     static func unary(_ op: StaticString, _ x: Tensor, rule: UnaryDTypeRule = .keep,
                       allow: (DType) -> Bool = { _ in true },
                       kernel: (DType, UnsafeMutableRawPointer, UnsafeMutableRawPointer, Int) -> Void) throws -> Tensor {
+        try x.requireNumeric(op)
         if !allow(x.dtype) {
             throw SwiftKerasError.dtype("\(op): dtype \(x.dtype) is not supported")
         }
@@ -111,6 +114,7 @@ extension Tensor {
                         typeA: DType, typeBC: DType, outType: DType,
                         kernel: (UnsafeMutableRawPointer, UnsafeMutableRawPointer, UnsafeMutableRawPointer,
                                  UnsafeMutableRawPointer, Int, Int, Int, Int) -> Void) throws -> Tensor {
+        for t in [a, b, c] { try t.requireNumeric(op) }
         let shape: [Int]
         do {
             shape = try ShapeMath.broadcast(try ShapeMath.broadcast(a.shape, b.shape, op: op), c.shape, op: op)
@@ -199,7 +203,7 @@ func withComputeType<R>(_ dtype: DType, _ body: (any TensorElement.Type) -> R) -
     case .float32, .float16, .bfloat16: return body(Float.self)
     case .float64: return body(Double.self)
     case .int32: return body(Int32.self)
-    case .int64: return body(Int64.self)
+    case .int64, .string: return body(Int64.self)   // strings: refused before any kernel runs
     case .uint8: return body(UInt8.self)
     case .bool: return body(Bool.self)
     }
@@ -545,6 +549,9 @@ extension Tensor {
 
     /// The shared implementation of the comparisons (result dtype bool).
     static func comparison(_ op: ComparisonOp, _ a: Tensor, _ b: Tensor) throws -> Tensor {
+        if (op == .equal || op == .notEqual) && (a.dtype == .string || b.dtype == .string) {
+            return try stringsEqual(a, b, equal: op == .equal, op: op.name)
+        }
         // Bools compare as 0/1.
         let a2 = a.dtype == .bool && b.dtype == .bool ? try a.cast(to: .uint8) : a
         let b2 = a.dtype == .bool && b.dtype == .bool ? try b.cast(to: .uint8) : b
@@ -563,9 +570,15 @@ extension Tensor {
 
     /// The scalar's tensor in the dtype it takes next to this tensor (it never upcasts it);
     /// errors name `op`.
-    func weak(_ s: Scalar, _ op: ArithmeticOp) throws -> Tensor { try weakScalar(s, op: op.name) }
+    func weak(_ s: Scalar, _ op: ArithmeticOp) throws -> Tensor {
+        try requireNumeric(op.name)
+        return try weakScalar(s, op: op.name)
+    }
     /// The scalar's tensor in the dtype it takes next to this tensor; errors name `op`.
-    func weak(_ s: Scalar, _ op: ComparisonOp) throws -> Tensor { try weakScalar(s, op: op.name) }
+    func weak(_ s: Scalar, _ op: ComparisonOp) throws -> Tensor {
+        try requireNumeric(op.name)
+        return try weakScalar(s, op: op.name)
+    }
 
     /// Elementwise sum with numpy broadcasting and Keras dtype promotion (Keras `add`).
     /// Integers wrap; two bools give their logical or.

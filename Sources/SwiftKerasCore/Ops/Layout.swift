@@ -41,6 +41,7 @@ extension Tensor {
     /// The axes reordered: result dimension `i` is input dimension `permutation[i]`.
     /// Negative axes count from the end. `nil` reverses the axes (numpy's default).
     public func transposed(_ permutation: [Int]? = nil) throws -> Tensor {
+        if let s = try Tensor.stringPath([self], op: "transpose", { try $0[0].transposed(permutation) }) { return s }
         let perm: [Int]
         if let p = permutation {
             if p.count != rank {
@@ -83,6 +84,7 @@ extension Tensor {
     /// This tensor repeated along broadcast dimensions to `shape` (numpy `broadcast_to`,
     /// TensorFlow `broadcast_to`). The pullback sums back (done by the tape's unbroadcast).
     public func broadcasted(to target: [Int]) throws -> Tensor {
+        if let s = try Tensor.stringPath([self], op: "broadcast_to", { try $0[0].broadcasted(to: target) }) { return s }
         let full = try ShapeMath.broadcast(shape, target, op: "broadcast_to")
         if full != target {
             throw SwiftKerasError.invalid("broadcast_to: shape \(formatShape(shape)) cannot be broadcast to \(formatShape(target))")

@@ -30,6 +30,8 @@ extension Tensor {
     /// ("matmul: shapes (2, 3) and (4, 5) are not aligned") or batch dimensions that do not
     /// broadcast.
     public func matmul(_ other: Tensor) throws -> Tensor {
+        try requireNumeric("matmul")
+        try other.requireNumeric("matmul")
         let a = self, b = other
         let sa = formatShape(a.shape), sb = formatShape(b.shape)
         if a.rank == 0 || b.rank == 0 {
@@ -229,6 +231,7 @@ extension Tensor {
         case .bool:
             boolGemm(m: p.m, n: p.n, k: p.k, a: a.pointer(Bool.self) + ao, lda: p.lda,
                      b: b.pointer(Bool.self) + bo, ldb: p.ldb, c: out.pointer(Bool.self) + co, ldc: p.ldc)
+        case .string: break   // refused by matmul's front door
         }
     }
 
@@ -310,6 +313,8 @@ public func matmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
 /// Throws `.invalid` for rank-0 operands or misaligned dimensions
 /// ("dot: shapes (2, 3) and (4, 5) are not aligned").
 public func dot(_ x: Tensor, _ y: Tensor) throws -> Tensor {
+    try x.requireNumeric("dot")
+    try y.requireNumeric("dot")
     let sx = formatShape(x.shape), sy = formatShape(y.shape)
     if x.rank == 0 || y.rank == 0 {
         throw SwiftKerasError.invalid("dot: shapes \(sx) and \(sy): a rank-0 operand has no axis to contract")

@@ -669,6 +669,7 @@ extension Tensor {
                    result: DType,
                    pullback: ((_ x: Tensor, _ y: Tensor, _ axes: [Int], _ keep: Bool) -> Pullback)? = nil,
                    kernel: (ReductionLayout, Tensor) throws -> Void) throws -> Tensor {
+        try requireNumeric(op)
         let normalized = try ShapeMath.axes(axes, rank: rank, op: op)
         let outShape = Tensor.reducedShape(shape, axes: normalized, keepingDimensions: keep)
         let out = try Tensor.uninitialized(outShape, output, op: op)

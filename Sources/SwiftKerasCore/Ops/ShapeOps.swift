@@ -118,6 +118,7 @@ extension Tensor {
 /// Inputs of different dtypes are promoted to one dtype as in Keras (int32 with float32 gives
 /// float32). All inputs must have the same rank and the same sizes except along `axis`.
 public func concatenate(_ tensors: [Tensor], axis: Int = -1) throws -> Tensor {
+    if let s = try Tensor.stringPath(tensors, op: "concatenate", { try concatenate($0, axis: axis) }) { return s }
     guard let first = tensors.first else {
         throw SwiftKerasError.invalid("concatenate: needs at least one tensor, got an empty list")
     }
@@ -152,6 +153,7 @@ public func concatenate(_ tensors: [Tensor], axis: Int = -1) throws -> Tensor {
 /// Joins tensors along a new axis (Keras `stack`; `axis` is in `-(rank+1)...rank`).
 /// All inputs must have the same shape; dtypes are promoted as in `concatenate`.
 public func stack(_ tensors: [Tensor], axis: Int = 0) throws -> Tensor {
+    if let s = try Tensor.stringPath(tensors, op: "stack", { try stack($0, axis: axis) }) { return s }
     guard let first = tensors.first else {
         throw SwiftKerasError.invalid("stack: needs at least one tensor, got an empty list")
     }
@@ -270,6 +272,7 @@ extension Tensor {
     /// When `multiples` is longer than the rank, the shape is first padded with leading 1s;
     /// when it is shorter, `multiples` is padded with leading 1s.
     public func tiled(multiples: [Int]) throws -> Tensor {
+        if let s = try Tensor.stringPath([self], op: "tile", { try $0[0].tiled(multiples: multiples) }) { return s }
         if let bad = multiples.first(where: { $0 < 0 }) {
             throw SwiftKerasError.invalid("tile: multiples \(multiples) must be non-negative, got \(bad)")
         }
@@ -344,6 +347,7 @@ extension Tensor {
     /// The elements in reverse order along each of `axes` (Keras `reverse`; negative axes count
     /// from the end; an axis may not be repeated).
     public func reversed(alongAxes axes: [Int]) throws -> Tensor {
+        if let s = try Tensor.stringPath([self], op: "reverse", { try $0[0].reversed(alongAxes: axes) }) { return s }
         let ax = try ShapeMath.axes(axes, rank: rank, op: "reverse")
         if ax.isEmpty { return self }
         var strides = ShapeMath.strides(shape)
@@ -371,6 +375,7 @@ extension Tensor {
     /// indices count from the end, out-of-range bounds are clamped, negative steps walk
     /// backwards, and an empty range gives a size-0 axis. A step of 0 is an error.
     public func sliced(start: [Int?] = [], stop: [Int?] = [], step: [Int?] = []) throws -> Tensor {
+        if let s = try Tensor.stringPath([self], op: "strided_slice", { try $0[0].sliced(start: start, stop: stop, step: step) }) { return s }
         if start.count > rank || stop.count > rank || step.count > rank {
             throw SwiftKerasError.invalid(
                 "strided_slice: too many indices for shape \(formatShape(shape)): start \(start.count), stop \(stop.count), step \(step.count)")
@@ -448,6 +453,7 @@ extension Tensor {
     /// A size of -1 takes everything to the end of the axis. Both arrays need one entry per
     /// axis; a block reaching outside the tensor is an out-of-range error.
     public func slice(begin: [Int], size: [Int]) throws -> Tensor {
+        if let s = try Tensor.stringPath([self], op: "slice", { try $0[0].slice(begin: begin, size: size) }) { return s }
         if begin.count != rank || size.count != rank {
             throw SwiftKerasError.invalid(
                 "slice: begin \(begin) and size \(size) must both have one entry per axis of shape \(formatShape(shape))")
@@ -502,6 +508,7 @@ extension Tensor {
     /// tensor of any shape; every index must be in `0..<shape[axis]` (as TensorFlow on CPU —
     /// negative indices are out of range).
     public func gathered(indices: Tensor, axis: Int = 0) throws -> Tensor {
+        if let s = try Tensor.stringPath([self], op: "gather", { try $0[0].gathered(indices: indices, axis: axis) }) { return s }
         let a = try ShapeMath.axis(axis, rank: rank, op: "gather")
         if indices.dtype != .int32 && indices.dtype != .int64 {
             throw SwiftKerasError.dtype("gather: indices must be int32 or int64, got \(indices.dtype)")

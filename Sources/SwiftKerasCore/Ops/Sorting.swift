@@ -33,11 +33,17 @@ extension Tensor {
         if shape[ax] > Int(Int32.max) {
             throw SwiftKerasError.invalid("\(op): axis \(axis) of length \(shape[ax]) exceeds int32 indices")
         }
+        let out = try Tensor.uninitialized(shape, .int32, op: op)
+        // an empty tensor has nothing to sort (its other axes may still be 2^62 long: looping
+        // over them never ended, and an axis of 2^31 made `order` a 16 GB array)
+        if count == 0 {
+            record(op, [self], out, gradientNotImplemented(op))
+            return out
+        }
         let l = AxisLayout(shape, axis: ax)
         let values = doubles
-        let out = try Tensor.uninitialized(shape, .int32, op: op)
         let dst = out.pointer(Int32.self)
-        var order = [Int](repeating: 0, count: l.n)
+        var order = try CheckedAllocation.array(repeating: 0, count: l.n, op: "\(op)")
         for o in 0..<l.outer {
             for i in 0..<l.inner {
                 let base = o &* l.n &* l.inner &+ i

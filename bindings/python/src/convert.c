@@ -5,7 +5,7 @@
 #include "native.h"
 
 static int32_t dtype_from_name(const char *s) {
-    for (int i = 1; i <= 8; i++) if (strcmp(s, skpy_dtype_names[i]) == 0) return i;
+    for (int i = 1; i <= SK_STRING; i++) if (strcmp(s, skpy_dtype_names[i]) == 0) return i;
     if (!strcmp(s, "float") || !strcmp(s, "single")) return SK_FLOAT32;
     if (!strcmp(s, "double")) return SK_FLOAT64;
     if (!strcmp(s, "half")) return SK_FLOAT16;
@@ -24,7 +24,7 @@ int32_t skpy_dtype_code_of(PyObject *o, int allow_none) {
     if (PyLong_Check(o) && !PyBool_Check(o)) {
         long c = PyLong_AsLong(o);
         if (c == -1 && PyErr_Occurred()) return -1;
-        if (c >= 1 && c <= 8) return (int32_t)c;
+        if (c >= 1 && c <= SK_STRING) return (int32_t)c;
         PyErr_Format(PyExc_TypeError, "unknown dtype code %ld", c);
         return -1;
     }
@@ -345,6 +345,16 @@ static sk_tensor *from_list(PyObject *o, int32_t want) {
 
 /* A new reference to a tensor handle for any tensor-like object. */
 sk_tensor *skpy_convert(PyObject *o, int32_t want) {
+    if (!Tensor_Check(o) && !Variable_Check(o)) {
+        if (skpy_is_string_like(o)) {   /* strings (numbers wanted: the core refuses the cast) */
+            sk_tensor *t = skpy_strings_convert(o);
+            return t ? cast_owned(t, want) : NULL;
+        }
+        if (want == SK_STRING) {
+            PyErr_Format(PyExc_TypeError, "cannot convert %.100s to a tensor of dtype string", skpy_tname(o));
+            return NULL;
+        }
+    }
     if (Tensor_Check(o)) return cast_owned(sk_tensor_retain(((TensorObject *)o)->h), want);
     if (Variable_Check(o)) {
         sk_tensor *t = NULL;

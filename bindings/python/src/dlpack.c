@@ -37,9 +37,10 @@ enum { kDLInt = 0, kDLUInt = 1, kDLFloat = 2, kDLBfloat = 4, kDLBool = 6 };
 static char empty_data[16];
 
 /* The (code, bits) of each SK_* dtype (index = code). */
-static const DLDataType dl_types[9] = {
+static const DLDataType dl_types[10] = {
     {0, 0, 0}, {kDLFloat, 32, 1}, {kDLFloat, 64, 1}, {kDLFloat, 16, 1}, {kDLBfloat, 16, 1},
     {kDLInt, 32, 1}, {kDLInt, 64, 1}, {kDLUInt, 8, 1}, {kDLBool, 8, 1},
+    {0, 0, 0},   /* string: no DLPack type (export refuses it) */
 };
 
 /* ------------------------------------------------------------------------------------------
@@ -130,6 +131,11 @@ PyObject *skpy_tensor_dlpack(PyObject *self, PyObject *args, PyObject *kw) {
     int64_t s = 1;
     for (int i = nd - 1; i >= 0; i--) { d->strides[i] = s; s *= d->shape[i]; }
     int32_t dt = sk_tensor_dtype(d->h);
+    if (dt == SK_STRING) {
+        holder_free(d);
+        PyErr_SetString(PyExc_BufferError, "a string tensor has no DLPack form");
+        return NULL;
+    }
     const void *p = sk_tensor_data(d->h);
     DLTensor t = {(void *)(p ? p : empty_data), {kDLCPU, 0}, nd, dl_types[dt], d->shape, d->strides, 0};
     PyObject *cap;

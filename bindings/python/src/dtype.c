@@ -1,10 +1,11 @@
 /* DType: the element types (tf.DType-like singletons, one per SK_* code) and as_dtype. */
 #include "native.h"
 
-PyObject *skpy_dtype_objs[9];      /* DType singletons by code */
-const char *const skpy_dtype_names[9] = {"invalid", "float32", "float64", "float16", "bfloat16",
-                                         "int32", "int64", "uint8", "bool"};
-const int skpy_dtype_sizes[9] = {0, 4, 8, 2, 2, 4, 8, 1, 1};
+PyObject *skpy_dtype_objs[10];     /* DType singletons by code */
+const char *const skpy_dtype_names[10] = {"invalid", "float32", "float64", "float16", "bfloat16",
+                                          "int32", "int64", "uint8", "bool", "string"};
+/* string: the 8-byte placeholder per element of the core (its data is never read here) */
+const int skpy_dtype_sizes[10] = {0, 4, 8, 2, 2, 4, 8, 1, 1, 8};
 
 static PyObject *dt_repr(DTypeObject *d) { return PyUnicode_FromFormat("tf.%s", skpy_dtype_names[d->code]); }
 static PyObject *dt_str(DTypeObject *d) { return PyUnicode_FromFormat("<dtype: '%s'>", skpy_dtype_names[d->code]); }
@@ -32,7 +33,7 @@ static PyObject *dt_np(DTypeObject *d, void *c) {
     (void)c;
     PyObject *np = PyImport_ImportModule("numpy");
     if (!np) return NULL;
-    PyObject *r = PyObject_GetAttrString(np, d->code == SK_BFLOAT16 ? "float32" : d->code == SK_BOOL ? "bool_" : skpy_dtype_names[d->code]);
+    PyObject *r = PyObject_GetAttrString(np, d->code == SK_BFLOAT16 ? "float32" : d->code == SK_BOOL ? "bool_" : d->code == SK_STRING ? "object_" : skpy_dtype_names[d->code]);
     Py_DECREF(np);
     return r;
 }
@@ -79,7 +80,7 @@ SKPY_EXPORT(module, m_, as_dtype, METH_O, "as_dtype(x) -> DType (from a name, co
 
 int skpy_dtype_init(PyObject *m) {
     if (!(skpy_DTypeType = skpy_add_type(m, &dtype_spec, NULL))) return -1;
-    for (int i = 1; i <= 8; i++) {
+    for (int i = 1; i <= SK_STRING; i++) {
         DTypeObject *d = PyObject_New(DTypeObject, skpy_DTypeType);
         if (!d) return -1;
         d->code = i;

@@ -77,11 +77,15 @@ static PyObject *list_of_owned(void **a, int32_t n, int kind) {
         if (!lst) {
             if (kind == SKPY_OWNED_TENSOR) sk_tensor_release((sk_tensor *)a[i]);
             else if (kind == SKPY_OWNED_VARIABLE) sk_variable_release((sk_variable *)a[i]);
+            else if (kind == SKPY_OWNED_KERAS_TENSOR) sk_keras_tensor_release((sk_keras_tensor *)a[i]);
+            else if (kind == SKPY_OWNED_METRIC) sk_metric_release((sk_metric *)a[i]);
             else sk_layer_release((sk_layer *)a[i]);
             continue;
         }
         PyObject *o = kind == SKPY_OWNED_TENSOR ? skpy_wrap_tensor((sk_tensor *)a[i])
                     : kind == SKPY_OWNED_VARIABLE ? skpy_wrap_variable((sk_variable *)a[i])
+                    : kind == SKPY_OWNED_KERAS_TENSOR ? skpy_wrap_sk_keras_tensor((sk_keras_tensor *)a[i])
+                    : kind == SKPY_OWNED_METRIC ? skpy_wrap_sk_metric((sk_metric *)a[i])
                     : skpy_wrap_sk_layer((sk_layer *)a[i]);   /* each releases its handle on failure */
         if (!o) { Py_CLEAR(lst); continue; }
         PyList_SET_ITEM(lst, i, o);

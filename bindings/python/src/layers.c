@@ -164,12 +164,35 @@ static int32_t fill_states(const void *q, void **a, int32_t cap, int32_t *n) {
     return sk_layer_states(q, (sk_tensor **)a, cap, n);
 }
 
-/* layer_states(layer) -> [Tensor]: a stateful RNN's carried states. */
-static PyObject *k_layer_states(PyObject *self SKPY_UNUSED, PyObject *lc) {
+/* The tensors `fill` gives for the layer handle lc, as a list. */
+static PyObject *layer_tensors(PyObject *lc, skpy_fill_fn fill) {
     sk_layer *l = HGET(sk_layer, lc);
-    if (!l) return NULL;
-    return skpy_fetch_owned(l, fill_states, SKPY_OWNED_TENSOR);
+    return l ? skpy_fetch_owned(l, fill, SKPY_OWNED_TENSOR) : NULL;
 }
+
+/* layer_states(layer) -> [Tensor]: a stateful RNN's carried states. */
+static PyObject *k_layer_states(PyObject *self SKPY_UNUSED, PyObject *lc) { return layer_tensors(lc, fill_states); }
+
+/* layer_add_loss(layer, tensor-like): `self.add_loss(x)` (sk_layer_add_loss). */
+static PyObject *k_layer_add_loss(PyObject *self SKPY_UNUSED, PyObject *args) {
+    PyObject *lc, *x;
+    sk_layer *l = skpy_parse_handle(args, "sk_layer", "OO", &lc, &x);
+    if (!l) return NULL;
+    sk_tensor *t = skpy_convert(x, 0);
+    if (!t) return NULL;
+    int32_t st = sk_layer_add_loss(l, t);
+    sk_tensor_release(t);
+    return skpy_none_or_raise(st);
+}
+
+static int32_t fill_losses(const void *q, void **a, int32_t cap, int32_t *n) {
+    return sk_layer_losses(q, (sk_tensor **)a, cap, n);
+}
+
+/* layer_losses(layer) -> [Tensor]: `layer.losses`. */
+static PyObject *k_layer_losses(PyObject *self SKPY_UNUSED, PyObject *lc) { return layer_tensors(lc, fill_losses); }
+SKPY_EXPORT(module, k_, layer_add_loss, METH_VARARGS, "layer_add_loss(layer, tensor).");
+SKPY_EXPORT(module, k_, layer_losses, METH_O, "layer_losses(layer) -> [Tensor].");
 SKPY_EXPORT(module, k_, layer_call_multi, METH_VARARGS, "layer_call_multi(layer, inputs, training=False, arguments_json=None) -> [Tensor].");
 
 /* layer_call_masked(layer, inputs, masks, training=False) -> ([Tensor], [Tensor or None]): every

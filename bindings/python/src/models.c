@@ -73,6 +73,14 @@ static PyObject *k_model_layers(PyObject *self SKPY_UNUSED, PyObject *mc) {
 }
 SKPY_EXPORT(module, k_, model_layers, METH_O, "model_layers(model) -> list of layer handles (Keras order).");
 
+static int32_t fill_metrics(const void *m, void **a, int32_t cap, int32_t *n) { return sk_model_metrics(m, (sk_metric **)a, cap, n); }
+
+static PyObject *k_model_metrics(PyObject *self SKPY_UNUSED, PyObject *mc) {
+    sk_model *m = HGET(sk_model, mc);
+    return m ? skpy_fetch_owned(m, fill_metrics, SKPY_OWNED_METRIC) : NULL;
+}
+SKPY_EXPORT(module, k_, model_metrics, METH_O, "model_metrics(model) -> list of metric handles (`model.metrics`).");
+
 static PyObject *k_model_trainable_weights(PyObject *self SKPY_UNUSED, PyObject *mc) {
     sk_model *m = HGET(sk_model, mc);
     return m ? skpy_fetch_owned(m, fill_trainable, SKPY_OWNED_VARIABLE) : NULL;
@@ -117,8 +125,8 @@ static PyObject *k_model_compile_ex(PyObject *self SKPY_UNUSED, PyObject *args) 
     if (!PyArg_ParseTuple(args, "OOOO", &mc, &oc, &lc, &metrics)) return NULL;
     sk_model *m = HGET(sk_model, mc);
     sk_optimizer *o = m ? HGET(sk_optimizer, oc) : NULL;
-    sk_loss *l = o ? HGET(sk_loss, lc) : NULL;
-    if (!l) return NULL;
+    sk_loss *l = o && lc != Py_None ? HGET(sk_loss, lc) : NULL;   /* None: compile(loss=None) */
+    if (!o || (!l && lc != Py_None)) return NULL;
     PyObject *f = PySequence_Fast(metrics, "compile: metrics must be a list");
     if (!f) return NULL;
     Py_ssize_t n = PySequence_Fast_GET_SIZE(f);
@@ -144,7 +152,7 @@ done:
     return res;
 }
 SKPY_EXPORT(module, k_, model_compile_ex, METH_VARARGS,
-    "model_compile_ex(model, optimizer, loss, [metric handle or name]).");
+    "model_compile_ex(model, optimizer, loss or None, [metric handle or name]).");
 
 /* The Python callables of one fit (borrowed from the caller's arguments during the call). */
 typedef struct { PyObject *epoch_begin, *epoch_end, *batch_begin, *batch_end; } fit_py_hooks;

@@ -96,9 +96,9 @@ static inline int64_t tensor_size(TensorObject *t) {
 static inline int skpy_is_float_dtype(int32_t d) { return d >= SK_FLOAT32 && d <= SK_BFLOAT16; }
 
 /* dtype.c: the DType singletons by code (1..8), names and element sizes */
-extern PyObject *skpy_dtype_objs[9];
-extern const char *const skpy_dtype_names[9];
-extern const int skpy_dtype_sizes[9];
+extern PyObject *skpy_dtype_objs[10];
+extern const char *const skpy_dtype_names[10];
+extern const int skpy_dtype_sizes[10];
 
 /* tensor.c */
 PyObject *skpy_wrap_tensor(sk_tensor *h);               /* steals the handle */
@@ -126,6 +126,10 @@ static inline PyObject *skpy_none_or_raise(int32_t st) {
 /* ---- convert.c: the one argument converter ---- */
 int32_t skpy_dtype_code_of(PyObject *o, int allow_none);   /* 1..8, 0 for None if allowed, -1 */
 sk_tensor *skpy_convert(PyObject *o, int32_t want);        /* a new handle for a tensor-like */
+/* strings.c: string tensors */
+int skpy_is_string_like(PyObject *o);                      /* str/bytes, lists of them, numpy U/S/O */
+sk_tensor *skpy_strings_convert(PyObject *o);              /* a new SK_STRING tensor */
+PyObject *skpy_strings_to_numpy(const sk_tensor *h, int as_list);   /* object array of bytes */
 sk_tensor *skpy_make_scalar(int kind, int64_t iv, double dv, int32_t want);   /* kind 0 bool, 1 int, 2 float */
 
 /* The temporaries of one call's conversions, released by skpy_conv_free. */
@@ -235,7 +239,7 @@ PyObject *skpy_copied_string(const void *h, int32_t (*get)(const void *, char *,
         return h ? skpy_copied_string(h, fname##_get) : NULL; \
     }
 /* The kinds of owned handles skpy_fetch_owned wraps. */
-enum { SKPY_OWNED_TENSOR, SKPY_OWNED_VARIABLE, SKPY_OWNED_LAYER };
+enum { SKPY_OWNED_TENSOR, SKPY_OWNED_VARIABLE, SKPY_OWNED_LAYER, SKPY_OWNED_KERAS_TENSOR, SKPY_OWNED_METRIC };
 /* A count-then-fill getter of owned handles: get(src, NULL, 0, &n) counts, then fills up to cap. */
 typedef int32_t (*skpy_fill_fn)(const void *src, void **out, int32_t cap, int32_t *n);
 /* The list of the handles of one kind get gives for src (sk_layer_weights, sk_model_layers, ...);

@@ -607,7 +607,8 @@ static int tensor_getbuffer(TensorObject *self, Py_buffer *view, int flags) {
     int32_t dt = sk_tensor_dtype(self->h);
     const char *fmt = dtype_format(dt);
     if (!fmt) {
-        PyErr_SetString(PyExc_BufferError, "bfloat16 has no buffer format (use .numpy(), which gives float32)");
+        PyErr_SetString(PyExc_BufferError, dt == SK_STRING ? "a string tensor has no buffer (use .numpy(), which gives an object array of bytes)"
+                                                           : "bfloat16 has no buffer format (use .numpy(), which gives float32)");
         view->obj = NULL;
         return -1;
     }
@@ -640,6 +641,7 @@ static void tensor_releasebuffer(TensorObject *self SKPY_UNUSED, Py_buffer *view
 
 /* A numpy array viewing (copy=0) or copying (copy=1) the tensor's memory. */
 static PyObject *to_numpy(sk_tensor *h, PyObject *owner, int copy) {
+    if (sk_tensor_dtype(h) == SK_STRING) return skpy_strings_to_numpy(h, 0);
     PyObject *np = numpy_module();
     if (!np) return NULL;
     PyObject *res = NULL;
@@ -732,7 +734,7 @@ static PyObject *t_get_dtype(PyObject *self, void *c) {
     if (Py_IS_TYPE(self, skpy_TensorType)) dt = sk_tensor_dtype(((TensorObject *)self)->h);
     else if (Variable_Check(self)) dt = sk_variable_dtype(((VariableObject *)self)->v);
     else dt = 0;
-    if (dt < 1 || dt > 8) { PyErr_SetString(PyExc_ValueError, "invalid handle"); return NULL; }
+    if (dt < 1 || dt > SK_STRING) { PyErr_SetString(PyExc_ValueError, "invalid handle"); return NULL; }
     Py_INCREF(skpy_dtype_objs[dt]);
     return skpy_dtype_objs[dt];
 }
@@ -848,6 +850,7 @@ static PyObject *t_tolist(PyObject *self, PyObject *unused) {
     sk_tensor *h = handle_of(self);
     if (!h) return NULL;
     int32_t dt = sk_tensor_dtype(h);
+    if (dt == SK_STRING) { PyObject *l = skpy_strings_to_numpy(h, 1); sk_tensor_release(h); return l; }
     int64_t dims[64]; int32_t nd;
     if (handle_shape(h, dims, &nd) < 0) { sk_tensor_release(h); return NULL; }
     int isf = skpy_is_float_dtype(dt);

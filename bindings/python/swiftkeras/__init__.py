@@ -20,6 +20,7 @@ int32 = _native.int32
 int64 = _native.int64
 uint8 = _native.uint8
 bool = _native.bool  # noqa: A001  (tf.bool)
+string = _native.string  # tf.string
 half = float16
 double = float64
 as_dtype = _native.as_dtype
@@ -137,6 +138,7 @@ from ._array_ops import (argsort, boolean_mask, clip_by_global_norm, clip_by_nor
 from .math import divide, reduce_mean, truediv, cumsum, cumprod  # noqa: E402,F401
 from .linalg import matmul, norm  # noqa: E402,F811
 from . import errors, math, nn, linalg, nest, debugging  # noqa: E402
+from . import strings  # noqa: E402
 from .debugging import (assert_equal, assert_greater, assert_less, assert_rank,  # noqa: E402
                         assert_greater_equal, assert_less_equal)
 from .module import Module  # noqa: E402
@@ -173,5 +175,5 @@ __all__ = sorted(set(_generated_all) | {
     "assert_greater", "assert_less", "assert_rank", "assert_greater_equal", "assert_less_equal", "device",
     "Module", "TensorSpec", "print", "function", "custom_gradient", "float32", "float64", "float16",
     "bfloat16", "int32", "int64", "uint8", "bool", "half", "double", "as_dtype", "keras", "random",
-    "config", "data", "experimental", "newaxis",
+    "config", "data", "experimental", "newaxis", "string", "strings",
 })

@@ -171,6 +171,7 @@ bfloat16: DType
 int32: DType
 int64: DType
 uint8: DType
+string: DType
 bool: DType  # noqa: A001 (tf.bool; the builtin is builtins.bool in this stub)
 half: DType
 double: DType
@@ -222,6 +223,7 @@ from swiftkeras import debugging as debugging
 from swiftkeras import errors as errors
 from swiftkeras import linalg as linalg
 from swiftkeras import math as math
+from swiftkeras import strings as strings
 from swiftkeras import nest as nest
 from swiftkeras import nn as nn
 from swiftkeras import train as train

@@ -17,7 +17,7 @@ CASES = [
     ("negative bool", lambda: -tf.constant([True]), TypeError, ""),
     ("bad dtype name", lambda: tf.constant(1.0, dtype="complex64"), TypeError, "dtype"),
     ("bad dtype code", lambda: _native.zeros([2], 99), TypeError, "dtype"),
-    ("string tensor", lambda: tf.constant("abc"), TypeError, "string"),
+    ("number as string tensor", lambda: tf.constant(1.0, dtype="string"), TypeError, "string"),
     ("ragged list", lambda: tf.constant([[1, 2], [3]]), ValueError, "ragged"),
     ("None tensor", lambda: _native.add(None, 1), ValueError, "None"),
     ("object tensor", lambda: tf.constant(object()), TypeError, ""),

@@ -227,3 +227,34 @@ def test_ctrl_c_during_silent_fit_stops_it():
         m.fit(x, y, batch_size=1, epochs=2000, verbose=0, callbacks=[Count()])
     assert len(epochs) < 2000
     assert m.predict(x[:2], verbose=0).shape == (2, 1)
+
+
+# -- file-writing callbacks never block ------------------------------------------------------
+def test_csv_logger_on_a_fifo_nobody_reads_raises_instead_of_blocking(tmp_path):
+    fifo = str(tmp_path / "log.csv")
+    os.mkfifo(fifo)
+    model = keras.Sequential([keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    x = np.ones((4, 3), np.float32)
+    y = np.zeros((4, 1), np.float32)
+    for append in (False, True):
+        with pytest.raises(OSError, match="no process is reading"):
+            model.fit(x, y, epochs=1, verbose=0, callbacks=[keras.callbacks.CSVLogger(fifo, append=append)])
+    assert os.path.exists(fifo) and not os.path.isfile(fifo)   # still the FIFO
+
+
+# -- crashes found by the full fuzz campaign (session 5) -------------------------------------
+def test_dataset_range_and_timeseries_with_extreme_arguments_do_not_kill_the_interpreter():
+    r = _run_isolated(
+        "import numpy as np, swiftkeras as tf\n"
+        "from swiftkeras import keras\n"
+        "print(int(tf.data.Dataset.range(0, -2**63, -2**63).cardinality()))\n"
+        "try:\n"
+        "    tf.data.Dataset.range(0, -2**63, -1)\n"
+        "except ValueError as e:\n"
+        "    print('ValueError', 'elements' in str(e))\n"
+        "d = keras.utils.timeseries_dataset_from_array(np.arange(10.), None, sequence_length=2**62, batch_size=4)\n"
+        "print(int(d.cardinality()))\n"
+        "print(int(tf.data.Dataset.range(10).batch(2**63 - 1).cardinality()))\n")
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert r.stdout.split() == ["1", "ValueError", "True", "0", "1"]

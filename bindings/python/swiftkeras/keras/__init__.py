@@ -13,8 +13,10 @@ from . import regularizers  # noqa: F401
 from . import models  # noqa: F401
 from . import utils  # noqa: F401
 from . import preprocessing  # noqa: F401
+from . import saving  # noqa: F401
+from . import applications  # noqa: F401
 from .layers import Input, Layer  # noqa: F401
 from .models import Model, Sequential  # noqa: F401
 
-__all__ = ["backend", "layers", "models", "optimizers", "losses", "metrics", "callbacks", "mixed_precision", "activations", "initializers", "regularizers", "utils", "preprocessing",
+__all__ = ["backend", "layers", "models", "optimizers", "losses", "metrics", "callbacks", "mixed_precision", "activations", "initializers", "regularizers", "utils", "preprocessing", "saving", "applications",
            "Input", "Layer", "Model", "Sequential"]

@@ -87,6 +87,7 @@ def clear_session(free_memory=True):
     """Resets the global state: uid counters and name scopes (floatx etc. are config, kept)."""
     _UIDS.clear()
     del _NAME_SCOPE_STACK[:]
+    _native.reset_layer_names()   # layer names start again ("dense", not "dense_7"), as tf.keras 2
     if free_memory:
         import gc
 

@@ -20,7 +20,8 @@ from .. import _native
 from ._unsupported import refuse_unsupported
 
 __all__ = ["Callback", "History", "LambdaCallback", "EarlyStopping", "ModelCheckpoint", "ReduceLROnPlateau",
-           "TerminateOnNaN", "CSVLogger", "ProgbarLogger", "LearningRateScheduler"]
+           "TerminateOnNaN", "CSVLogger", "ProgbarLogger", "LearningRateScheduler", "TensorBoard", "BackupAndRestore",
+           "RemoteMonitor"]
 
 _HOOKS = ("on_train_begin", "on_train_end", "on_epoch_begin", "on_epoch_end", "on_train_batch_begin",
           "on_train_batch_end", "on_test_begin", "on_test_end", "on_test_batch_begin", "on_test_batch_end",
@@ -340,6 +341,54 @@ class ProgbarLogger(_CoreCallback):
 
     def __init__(self, count_mode=None, stateful_metrics=None):
         super().__init__()
+
+
+class TensorBoard(_CoreCallback):
+    """Writes the logs of ``fit`` as TensorBoard scalars in TensorFlow event files (the core's
+    TensorBoard, tf.keras 2 tags): ``epoch_<name>`` per epoch in ``<log_dir>/train`` and
+    ``<log_dir>/validation``, ``batch_<name>`` every ``update_freq`` steps ("batch" = 1),
+    ``evaluation_<name>_vs_iterations`` after each evaluation. Only scalars are written:
+    histograms, images, profiles and embeddings raise NotImplementedError; ``write_graph``
+    writes nothing."""
+
+    _class_name = "TensorBoard"
+
+    def __init__(self, log_dir="logs", histogram_freq=0, write_graph=True, write_images=False,
+                 write_steps_per_second=False, update_freq="epoch", profile_batch=0, embeddings_freq=0,
+                 embeddings_metadata=None, **kwargs):
+        refuse_unsupported("TensorBoard", **{k: (v, None) for k, v in kwargs.items()})
+        super().__init__(log_dir=os.fspath(log_dir), histogram_freq=_number(histogram_freq),
+                         write_graph=bool(write_graph), write_images=bool(write_images),
+                         write_steps_per_second=bool(write_steps_per_second),
+                         update_freq=update_freq if isinstance(update_freq, str) else _number(update_freq),
+                         profile_batch=_number(profile_batch), embeddings_freq=_number(embeddings_freq),
+                         embeddings_metadata=embeddings_metadata)
+        self.log_dir, self.update_freq = os.fspath(log_dir), update_freq
+        self.write_steps_per_second, self.write_graph = write_steps_per_second, write_graph
+
+
+class BackupAndRestore(_CoreCallback):
+    """Backs up the training state (weights, optimizer state, epoch) at each epoch's end under
+    ``backup_dir`` and, when an interrupted ``fit`` runs again, restores it and resumes at the
+    next epoch (the core's BackupAndRestore; ``save_freq="epoch"`` only)."""
+
+    _class_name = "BackupAndRestore"
+
+    def __init__(self, backup_dir, save_freq="epoch", delete_checkpoint=True, save_before_preemption=False):
+        super().__init__(backup_dir=os.fspath(backup_dir),
+                         save_freq=save_freq if isinstance(save_freq, str) else _number(save_freq),
+                         delete_checkpoint=bool(delete_checkpoint), save_before_preemption=bool(save_before_preemption))
+        self.backup_dir, self.save_freq, self.delete_checkpoint = os.fspath(backup_dir), save_freq, delete_checkpoint
+
+
+class RemoteMonitor(_CoreCallback):
+    """Not implemented: the core refuses it (NotImplementedError naming it)."""
+
+    _class_name = "RemoteMonitor"
+
+    def __init__(self, root="http://localhost:9000", path="/publish/epoch/end/", field="data", headers=None,
+                 send_as_json=False):
+        super().__init__(root=root, path=path, field=field, headers=headers, send_as_json=bool(send_as_json))
 
 
 def _keras_error(e):

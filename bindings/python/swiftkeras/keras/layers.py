@@ -68,6 +68,11 @@ class KerasTensor:
     def shape(self):
         return _native.keras_tensor_shape(self._kt)
 
+    @property
+    def dtype(self):
+        """The dtype the values will have (``sk_keras_tensor_dtype``)."""
+        return _native.as_dtype(_native.keras_tensor_dtype(self._kt))
+
     def __repr__(self):
         return f"<KerasTensor shape={self.shape}>"
 
@@ -110,6 +115,9 @@ class Layer:
         self.built = False
         if self._class_name is None:
             self._handle = self._make_custom(name)
+            _serialization.install_config_source(self)
+            if not trainable:
+                _native.layer_trainable(self._handle, False)
         else:
             config = {k: v for k, v in kwargs.items() if v is not None or k in self._keeps_none}
             if name is not None:
@@ -189,7 +197,10 @@ class Layer:
         return build, call
 
     def build(self, input_shape):
-        """Creates the weights (override); the base version only marks the layer built."""
+        """Creates the weights (override); for a built-in layer the core creates them for
+        ``input_shape`` (``sk_layer_build``), a custom layer's base version only marks it built."""
+        if self._class_name is not None:
+            _native.layer_build(self._handle, [-1 if d is None else int(d) for d in input_shape])
         self.built = True
 
     def call(self, inputs, *args, **kwargs):
@@ -211,6 +222,7 @@ class Layer:
             raise TypeError(f"add_weight: unsupported initializer {initializer!r}")
         v = _native.layer_add_weight(self._handle, name or f"weight_{len(self._py_weights)}",
                                      [int(d) for d in shape], init, bool(trainable))
+        v = _stable_variables([v])[0]
         self._py_weights.append(v)
         return v
 
@@ -256,7 +268,33 @@ class Layer:
 
     @property
     def trainable(self):
-        return self._trainable
+        """Whether the layer trains (the core's flag); setting False freezes it and every layer
+        it holds: no trainable weights, not updated by fit, BatchNormalization in inference
+        mode (tf.keras 2). Compile again after changing it."""
+        return _native.layer_trainable(self._handle)
+
+    @trainable.setter
+    def trainable(self, value):
+        _native.layer_trainable(self._handle, bool(value))
+        self.__dict__["_trainable"] = bool(value)
+
+    def add_loss(self, losses, **kwargs):
+        """Adds loss tensors computed in ``call`` (tf.keras ``add_loss``; the core's
+        ``sk_layer_add_loss``): fit/evaluate add them to the compiled loss (or train on them
+        alone after ``compile(loss=None)``). Zero-argument callables are not supported yet."""
+        from ._unsupported import refuse_unsupported
+        refuse_unsupported("add_loss", **{k: (v, None) for k, v in kwargs.items()})
+        for loss in (losses if isinstance(losses, (list, tuple)) else [losses]):
+            if callable(loss) and not hasattr(loss, "shape"):
+                raise NotImplementedError("add_loss: zero-argument callables are not supported (add a tensor "
+                                          "computed in call instead)")
+            _native.layer_add_loss(self._handle, loss)
+
+    @property
+    def losses(self):
+        """The ``add_loss`` terms of the last call (this layer's and its sublayers'), then the
+        weight regularization penalties at the current weights (tf.keras 2 ``losses``)."""
+        return _native.layer_losses(self._handle)
 
     @property
     def supports_masking(self):
@@ -272,13 +310,13 @@ class Layer:
 
     @property
     def weights(self):
-        return _native.layer_weights(self._handle, True, False)
+        return _stable_variables(_native.layer_weights(self._handle, True, False))
 
     variables = weights
 
     @property
     def trainable_weights(self):
-        return _native.layer_weights(self._handle, True, True)
+        return _stable_variables(_native.layer_weights(self._handle, True, True))
 
     trainable_variables = trainable_weights
 
@@ -297,7 +335,11 @@ class Layer:
         _native.layer_set_weights(self._handle, list(weights))
 
     def count_params(self):
-        return _native.layer_count_params(self._handle)
+        """The number of scalars in the weights (an int); ValueError before the layer is built."""
+        if not self.built and not self.weights:
+            raise ValueError(f"You tried to call `count_params` on layer {self.name}, but the layer isn't built. "
+                             f"You can build it manually via: `{self.name}.build(batch_input_shape)`.")
+        return int(_native.layer_count_params(self._handle))
 
     @property
     def dtype_policy(self):
@@ -319,9 +361,24 @@ class Layer:
         return self.dtype_policy.variable_dtype
 
     def get_config(self):
-        cfg = dict(getattr(self, "_config", {}))
-        cfg.setdefault("name", self.name)
-        return cfg
+        """The layer's config: a built-in layer's from the core (every Keras key, as
+        ``keras.layers.serialize`` writes it); a custom layer's base keys (``name``,
+        ``trainable``, ``dtype``) for a subclass to extend, as tf.keras 2's ``Layer.get_config``
+        (NotImplementedError when its ``__init__`` takes arguments and ``get_config`` is not
+        overridden)."""
+        return _serialization.layer_config(self)
+
+    @classmethod
+    def from_config(cls, config):
+        """A new layer from ``get_config()``'s dict (``cls(**config)``, as tf.keras 2)."""
+        return _serialization.layer_from_config(cls, config)
+
+    def __getattr__(self, name):
+        # Keras' weight attributes of built-in layers (kernel, bias, gamma, beta, moving_mean,
+        # embeddings, depthwise_kernel, recurrent_kernel, ...): the weight of that name.
+        if name.startswith("_") or "_handle" not in self.__dict__:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        return _serialization.weight_attribute(self, name)
 
     def __repr__(self):
         if "_handle" not in self.__dict__:
@@ -477,6 +534,12 @@ class _Recurrent:
         _native.layer_reset_states(self._handle, None if states is None else list(states))
 
     @property
+    def cell(self):
+        """The layer's cell (tf.keras 2 ``layer.cell``): its weights ``kernel``,
+        ``recurrent_kernel``, ``bias`` and ``units``."""
+        return _serialization.RecurrentCellView(self)
+
+    @property
     def states(self):
         """The states a stateful layer carries to its next call ([None] before the first call, as Keras)."""
         st = _native.layer_states(self._handle)
@@ -485,6 +548,39 @@ class _Recurrent:
 
 for _n in ("SimpleRNN", "LSTM", "GRU"):
     globals()[_n] = _make_builtin(_n, _BUILTINS[_n], mixin=_Recurrent)
+
+
+_BuiltinActivation = globals()["Activation"]
+
+
+class Activation(_BuiltinActivation):
+    __doc__ = _BuiltinActivation.__doc__ + """
+
+    Any Python function works (tf.keras 2 ``Activation(fn)``): one that is not among
+    ``keras.activations`` runs as a custom layer calling it, and ``get_config`` names it."""
+
+    def __init__(self, activation, **kwargs):
+        from . import activations
+        if callable(activation) and not isinstance(activation, str) and \
+                getattr(activations, getattr(activation, "__name__", ""), None) is not activation:
+            self.__dict__["_function"] = activation
+            self.__dict__["_class_name"] = None   # this instance runs as a custom layer
+            Layer.__init__(self, **kwargs)
+            return
+        _BuiltinActivation.__init__(self, activation, **kwargs)
+
+    if hasattr(_BuiltinActivation.__init__, "__signature__"):
+        __init__.__signature__ = _BuiltinActivation.__init__.__signature__
+
+    def call(self, inputs):
+        return self.__dict__["_function"](inputs)
+
+    def get_config(self):
+        fn = self.__dict__.get("_function")
+        if fn is None:
+            return Layer.get_config(self)
+        return {"name": self.name, "trainable": self.trainable, "dtype": self.dtype_policy.name,
+                "activation": getattr(fn, "__name__", repr(fn))}
 
 # Keras aliases
 MaxPool1D = globals()["MaxPooling1D"]
@@ -497,6 +593,10 @@ SeparableConvolution1D = globals()["SeparableConv1D"]
 MaxPool3D = globals()["MaxPooling3D"]
 AvgPool3D = globals()["AveragePooling3D"]
 __all__ += ["MaxPool1D", "MaxPool2D", "AvgPool1D", "AvgPool2D", "Convolution2D", "Convolution3D", "SeparableConvolution1D", "MaxPool3D", "AvgPool3D"]
+
+from ._preprocessing import *  # noqa: E402,F401,F403  (the preprocessing layers)
+from ._preprocessing import __all__ as _preprocessing_all  # noqa: E402
+__all__ += _preprocessing_all
 
 
 # The functional forms of the merge layers (tf.keras `layers.add(inputs, **kwargs)`, ...): the
@@ -515,6 +615,26 @@ def _merge_function(cls_name):
 for _n in ("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Dot"):
     globals()[_snake(_n)] = _merge_function(_n)
     __all__.append(_snake(_n))
+
+
+def _stable_variables(variables):
+    """The one Python object of each core variable (keyed by ``sk_variable_id``), so that
+    ``layer.weights[0] is layer.weights[0]`` and ``layer.weights == [layer.kernel, layer.bias]``."""
+    out = []
+    for v in variables:
+        key = _native.variable_id(v)
+        known = _VARIABLES.get(key)
+        if known is None:
+            _VARIABLES[key] = known = v
+        out.append(known)
+    return out
+
+
+_VARIABLES = weakref.WeakValueDictionary()
+
+from . import _serialization  # noqa: E402  (get_config/from_config, serialize/deserialize, weight attributes)
+from ._serialization import serialize, deserialize  # noqa: E402,F401
+__all__ += ["serialize", "deserialize"]
 
 from ._layers_attention import *  # noqa: E402,F401,F403  (MultiHeadAttention, Attention, AdditiveAttention)
 

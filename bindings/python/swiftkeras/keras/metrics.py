@@ -7,6 +7,7 @@ Metric objects keep their state in the core: ``update_state`` accumulates, ``res
 averaged like Keras' ``MeanMetricWrapper``.
 """
 import functools as _functools
+import inspect as _inspect
 import json as _json
 import weakref as _weakref
 
@@ -19,6 +20,10 @@ __all__ = ["Metric", "Mean", "MeanMetricWrapper", "Accuracy", "BinaryAccuracy", 
            "SparseCategoricalAccuracy", "TopKCategoricalAccuracy", "SparseTopKCategoricalAccuracy",
            "MeanAbsoluteError", "MeanSquaredError", "RootMeanSquaredError", "Precision", "Recall", "AUC",
            "Sum", "BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy",
+           "MeanAbsolutePercentageError", "MeanSquaredLogarithmicError", "LogCoshError", "Hinge", "SquaredHinge",
+           "CategoricalHinge", "KLDivergence", "Poisson", "CosineSimilarity", "R2Score", "TruePositives",
+           "FalsePositives", "TrueNegatives", "FalseNegatives", "SensitivityAtSpecificity", "SpecificityAtSensitivity",
+           "PrecisionAtRecall", "RecallAtPrecision", "IoU", "MeanIoU", "BinaryIoU", "FBetaScore", "F1Score",
            "accuracy", "binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy",
            "top_k_categorical_accuracy", "sparse_top_k_categorical_accuracy", "mean_absolute_error",
            "mean_squared_error", "mae", "mse", "get", "serialize", "deserialize"]
@@ -59,6 +64,7 @@ class Metric:
     """
 
     _key = None
+    _keep_none = ()   # keys of _config() whose None is passed to the core (others mean "the default")
     _native_backed = False
     _handle = None
     _name = None
@@ -83,7 +89,7 @@ class Metric:
             if self._key is None:
                 self._handle = self._callback_handle()
                 return self._handle
-            cfg = {k: v for k, v in self._config().items() if v is not None}
+            cfg = {k: v for k, v in self._config().items() if v is not None or k in self._keep_none}
             if self._name is not None:
                 cfg["name"] = self._name
             if self._dtype is not None:
@@ -243,8 +249,8 @@ class MeanMetricWrapper(Metric):
         self._handle = _native.metric_create_custom(self._fn, self._name)
 
 
-def _metric(cls_name, key, doc):
-    return type(cls_name, (Metric,), {"_key": key, "__doc__": f"keras.metrics.{cls_name}: {doc}"})
+def _metric(cls_name, key, doc, base=None):
+    return type(cls_name, (base or Metric,), {"_key": key, "__doc__": f"keras.metrics.{cls_name}: {doc}"})
 
 
 Accuracy = _metric("Accuracy", "Accuracy", "how often y_pred equals y_true exactly.")
@@ -387,6 +393,195 @@ class SparseCategoricalCrossentropy(Metric):
         return {"from_logits": self.from_logits, "ignore_class": self.ignore_class, "axis": self.axis}
 
 
+# The means of one loss function each (the core's classes of the same names).
+for _cls, _doc in (("MeanAbsolutePercentageError", "mean of 100 * mean(|(y_true - y_pred) / y_true|, axis=-1)."),
+                   ("MeanSquaredLogarithmicError", "mean of mean((log(1 + y_pred) - log(1 + y_true))^2, axis=-1)."),
+                   ("LogCoshError", "mean of mean(log(cosh(y_pred - y_true)), axis=-1)."),
+                   ("Hinge", "mean of the hinge loss (0/1 labels become -1/1)."),
+                   ("SquaredHinge", "mean of the squared hinge loss."),
+                   ("CategoricalHinge", "mean of the categorical hinge loss."),
+                   ("KLDivergence", "mean of the Kullback-Leibler divergence."),
+                   ("Poisson", "mean of mean(y_pred - y_true * log(y_pred), axis=-1).")):
+    globals()[_cls] = _metric(_cls, _cls, _doc)
+del _cls, _doc
+
+
+class CosineSimilarity(Metric):
+    """keras.metrics.CosineSimilarity(name='cosine_similarity', dtype=None, axis=-1): the mean
+    cosine similarity of y_true and y_pred along ``axis``."""
+    _key = "CosineSimilarity"
+
+    def __init__(self, name=None, dtype=None, axis=-1):
+        self.axis = int(axis)
+        super().__init__(name=name, dtype=dtype)
+
+    def _config(self):
+        return {"axis": self.axis}
+
+
+class R2Score(Metric):
+    """keras.metrics.R2Score(class_aggregation='uniform_average', num_regressors=0): the
+    coefficient of determination of (samples, outputs) targets."""
+    _key = "R2Score"
+    _keep_none = ("class_aggregation",)   # None is a value here, not "the default"
+
+    def __init__(self, class_aggregation="uniform_average", num_regressors=0, name=None, dtype=None):
+        self.class_aggregation = class_aggregation
+        self.num_regressors = int(num_regressors)
+        super().__init__(name=name, dtype=dtype)
+
+    def _config(self):
+        return {"class_aggregation": self.class_aggregation, "num_regressors": self.num_regressors}
+
+
+def _thresholds(thresholds):
+    if isinstance(thresholds, (list, tuple)):
+        return [float(t) for t in thresholds]
+    return None if thresholds is None else float(thresholds)
+
+
+class _ConditionCount(Metric):
+    """(thresholds=None, name=None, dtype=None): a weighted confusion count per threshold."""
+
+    def __init__(self, thresholds=None, name=None, dtype=None):
+        self.thresholds = _thresholds(thresholds)
+        super().__init__(name=name, dtype=dtype)
+
+    def _config(self):
+        return {"thresholds": self.thresholds}
+
+
+TruePositives = _metric("TruePositives", "TruePositives", "the weighted count of true positives at `thresholds`.",
+                        _ConditionCount)
+FalsePositives = _metric("FalsePositives", "FalsePositives", "the weighted count of false positives at `thresholds`.",
+                         _ConditionCount)
+TrueNegatives = _metric("TrueNegatives", "TrueNegatives", "the weighted count of true negatives at `thresholds`.",
+                        _ConditionCount)
+FalseNegatives = _metric("FalseNegatives", "FalseNegatives", "the weighted count of false negatives at `thresholds`.",
+                         _ConditionCount)
+
+
+class _ConstrainedRatio(Metric):
+    """What the four "X at Y" metrics share: ``(value, num_thresholds=200, class_id=None,
+    name=None, dtype=None)``, the value under the subclass's keyword (``_value_key``)."""
+    _value_key = None
+
+    def __init__(self, *args, **kwargs):
+        b = self.__init__.__signature__.bind(self, *args, **kwargs)
+        b.apply_defaults()
+        a = b.arguments
+        setattr(self, self._value_key, float(a[self._value_key]))
+        self.num_thresholds = int(a["num_thresholds"])
+        self.class_id = None if a["class_id"] is None else int(a["class_id"])
+        Metric.__init__(self, name=a["name"], dtype=a["dtype"])
+
+    def _config(self):
+        return {self._value_key: getattr(self, self._value_key), "num_thresholds": self.num_thresholds,
+                "class_id": self.class_id}
+
+
+def _constrained(cls_name, value_key, doc):
+    """The class ``keras.metrics.<cls_name>(<value_key>, num_thresholds=200, class_id=None)``."""
+    P = _inspect.Parameter
+    sig = _inspect.Signature([P("self", P.POSITIONAL_OR_KEYWORD), P(value_key, P.POSITIONAL_OR_KEYWORD)]
+                             + [P(n, P.POSITIONAL_OR_KEYWORD, default=d)
+                                for n, d in (("num_thresholds", 200), ("class_id", None), ("name", None), ("dtype", None))])
+
+    def __init__(self, *args, **kwargs):
+        _ConstrainedRatio.__init__(self, *args, **kwargs)
+
+    __init__.__signature__ = sig
+    return type(cls_name, (_ConstrainedRatio,), {
+        "_key": cls_name, "_value_key": value_key, "__init__": __init__,
+        "__doc__": f"keras.metrics.{cls_name}({value_key}, num_thresholds=200, class_id=None): {doc}"})
+
+
+for _cls, _key, _doc in (("SensitivityAtSpecificity", "specificity", "the best recall where the specificity is at least it."),
+                         ("SpecificityAtSensitivity", "sensitivity", "the best specificity where the recall is at least it."),
+                         ("PrecisionAtRecall", "recall", "the best precision where the recall is at least it."),
+                         ("RecallAtPrecision", "precision", "the best recall where the precision is at least it.")):
+    globals()[_cls] = _constrained(_cls, _key, _doc)
+del _cls, _key, _doc
+
+
+class IoU(Metric):
+    """keras.metrics.IoU(num_classes, target_class_ids, name=None, dtype=None, ignore_class=None,
+    sparse_y_true=True, sparse_y_pred=True, axis=-1): the mean intersection-over-union of the
+    target classes."""
+    _key = "IoU"
+
+    def __init__(self, num_classes, target_class_ids, name=None, dtype=None, ignore_class=None,
+                 sparse_y_true=True, sparse_y_pred=True, axis=-1):
+        self.num_classes = int(num_classes)
+        self.target_class_ids = [int(c) for c in target_class_ids]
+        self.ignore_class = None if ignore_class is None else int(ignore_class)
+        self.sparse_y_true, self.sparse_y_pred, self.axis = bool(sparse_y_true), bool(sparse_y_pred), int(axis)
+        super().__init__(name=name, dtype=dtype)
+
+    def _config(self):
+        return {"num_classes": self.num_classes, "target_class_ids": self.target_class_ids,
+                "ignore_class": self.ignore_class, "sparse_y_true": self.sparse_y_true,
+                "sparse_y_pred": self.sparse_y_pred, "axis": self.axis}
+
+
+class MeanIoU(IoU):
+    """keras.metrics.MeanIoU(num_classes, name=None, dtype=None, ignore_class=None,
+    sparse_y_true=True, sparse_y_pred=True, axis=-1): the IoU averaged over every class."""
+    _key = "MeanIoU"
+
+    def __init__(self, num_classes, name=None, dtype=None, ignore_class=None, sparse_y_true=True,
+                 sparse_y_pred=True, axis=-1):
+        super().__init__(num_classes, list(range(int(num_classes))), name=name, dtype=dtype,
+                         ignore_class=ignore_class, sparse_y_true=sparse_y_true, sparse_y_pred=sparse_y_pred, axis=axis)
+
+    def _config(self):
+        cfg = super()._config()
+        del cfg["target_class_ids"]
+        return cfg
+
+
+class BinaryIoU(Metric):
+    """keras.metrics.BinaryIoU(target_class_ids=(0, 1), threshold=0.5): the IoU of two classes,
+    a prediction being class 1 when at least ``threshold``."""
+    _key = "BinaryIoU"
+
+    def __init__(self, target_class_ids=(0, 1), threshold=0.5, name=None, dtype=None):
+        self.target_class_ids = [int(c) for c in target_class_ids]
+        self.threshold = float(threshold)
+        super().__init__(name=name, dtype=dtype)
+
+    def _config(self):
+        return {"target_class_ids": self.target_class_ids, "threshold": self.threshold}
+
+
+class FBetaScore(Metric):
+    """keras.metrics.FBetaScore(average=None, beta=1.0, threshold=None): the F-beta score per
+    class, or averaged ("micro", "macro", "weighted")."""
+    _key = "FBetaScore"
+
+    def __init__(self, average=None, beta=1.0, threshold=None, name=None, dtype=None):
+        self.average = average
+        self.beta = float(beta)
+        self.threshold = None if threshold is None else float(threshold)
+        super().__init__(name=name, dtype=dtype)
+
+    def _config(self):
+        return {"average": self.average, "beta": self.beta, "threshold": self.threshold}
+
+
+class F1Score(FBetaScore):
+    """keras.metrics.F1Score(average=None, threshold=None): the F-1 score per class, or averaged."""
+    _key = "F1Score"
+
+    def __init__(self, average=None, threshold=None, name=None, dtype=None):
+        super().__init__(average=average, beta=1.0, threshold=threshold, name=name, dtype=dtype)
+
+    def _config(self):
+        cfg = super()._config()
+        del cfg["beta"]
+        return cfg
+
+
 # -- function forms (per-sample values, as keras.metrics.<name>) ---------------------------
 def _named(name):
     """Marks a function form with the core metric it stands for in compile."""
@@ -440,7 +635,12 @@ mse = MSE = mean_squared_error
 _CLASSES = {c.__name__: c for c in (Mean, Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy,
                                     TopKCategoricalAccuracy, SparseTopKCategoricalAccuracy, MeanAbsoluteError,
                                     MeanSquaredError, RootMeanSquaredError, Precision, Recall, AUC, Sum,
-                                    BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy)}
+                                    BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy,
+                                    MeanAbsolutePercentageError, MeanSquaredLogarithmicError, LogCoshError, Hinge,
+                                    SquaredHinge, CategoricalHinge, KLDivergence, Poisson, CosineSimilarity, R2Score,
+                                    TruePositives, FalsePositives, TrueNegatives, FalseNegatives,
+                                    SensitivityAtSpecificity, SpecificityAtSensitivity, PrecisionAtRecall,
+                                    RecallAtPrecision, IoU, MeanIoU, BinaryIoU, FBetaScore, F1Score)}
 _FUNCTIONS = {f.__name__: f for f in (accuracy, binary_accuracy, categorical_accuracy, sparse_categorical_accuracy,
                                       top_k_categorical_accuracy, sparse_top_k_categorical_accuracy)}
 _FUNCTIONS.update({"mean_absolute_error": mean_absolute_error, "mae": mean_absolute_error,

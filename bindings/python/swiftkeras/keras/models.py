@@ -14,8 +14,9 @@ from . import layers as _layers
 from . import losses as _losses
 from . import metrics as _metrics
 from . import optimizers as _optimizers
+from . import _serialization
 
-__all__ = ["Model", "Sequential", "load_model"]
+__all__ = ["Model", "Sequential", "load_model", "save_model", "model_from_json", "model_from_config", "clone_model"]
 
 
 # Whether the core's live progress bar is on the output's last line now (the next line
@@ -109,7 +110,9 @@ class Model(_layers.Layer):
         self._inputs = ()
         self._layer_list = []
         self._init_model(handle)
-        self._trainable = trainable
+        _serialization.install_config_source(self)
+        if not trainable:
+            self.trainable = False
 
     def _track(self, child):
         _layers.Layer._track(self, child)
@@ -160,16 +163,24 @@ class Model(_layers.Layer):
         (y_true, y_pred) -> per-sample values; ``model.loss`` is what was given. ``metrics``:
         names ("accuracy" resolved like Keras), metric objects (used as they are, with their
         configuration; their state after fit is the model's) and functions (averaged as Keras'
-        MeanMetricWrapper, named after the function)."""
-        if loss is None:
-            raise ValueError("compile: a loss is required")
+        MeanMetricWrapper, named after the function). ``run_eagerly`` is accepted (the core
+        always runs eagerly); per-output losses and weights are not supported yet."""
+        refuse_unsupported("compile", loss_weights=(loss_weights, None), weighted_metrics=(weighted_metrics, None),
+                           steps_per_execution=(1 if steps_per_execution is None else steps_per_execution, 1),
+                           jit_compile=(jit_compile if jit_compile is not False else None, None),
+                           **{k: (v, None) for k, v in kwargs.items()})
+        self.run_eagerly = bool(run_eagerly)
         if isinstance(optimizer, _optimizers.Optimizer):
             opt = optimizer
         elif isinstance(optimizer, str):
             opt = _optimizers.get(optimizer)
         else:
             raise ValueError(f"Could not interpret optimizer identifier: {optimizer!r}")
-        if isinstance(loss, str):
+        if isinstance(loss, (list, tuple, dict)):
+            raise NotImplementedError("compile: a list or dict of losses (one per output) is not supported yet")
+        if loss is None:
+            loss_handle = None   # the model's add_loss terms alone (the core fails fit when there are none)
+        elif isinstance(loss, str):
             loss_handle = _native.loss_create(loss)
         elif isinstance(loss, _losses.Loss):
             loss_handle = loss._get_handle()
@@ -188,6 +199,32 @@ class Model(_layers.Layer):
         self._compiled_loss = loss_handle
         self._compiled_metrics = list(metrics or [])
         self.compiled = True
+
+    @property
+    def metrics(self):
+        """tf.keras 2 ``model.metrics``: [] until the first fit/evaluate step after compile, then
+        the loss tracker ("loss") and the compiled metrics — the metric objects given to compile
+        themselves, the others (names, functions) as metric objects over the core's."""
+        given = [m for m in getattr(self, "_compiled_metrics", ()) if isinstance(m, _metrics.Metric) and m._handle]
+        out = []
+        for h in _native.model_metrics(self._model):
+            name = _native.metric_name(h)
+            m = next((g for g in given if _native.metric_name(g._handle) == name), None)
+            if m is None:
+                m = _metrics.Metric.__new__(_metrics.Metric)
+                m._handle, m._native_backed, m._key = h, True, "core"
+            out.append(m)
+        return out
+
+    @property
+    def metrics_names(self):
+        """The names of ``model.metrics`` ("loss" first), as tf.keras 2."""
+        return [m.name for m in self.metrics]
+
+    def reset_metrics(self):
+        """Zeroes the state of every metric of ``model.metrics`` (tf.keras ``reset_metrics``)."""
+        for m in self.metrics:
+            m.reset_state()
 
     def _xs(self, x):
         if isinstance(x, dict):
@@ -365,11 +402,59 @@ class Model(_layers.Layer):
 
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False, show_trainable=False,
                 layer_range=None):
+        """Prints the core's summary table; ``expand_nested`` adds nested models' layers,
+        ``show_trainable`` a "Trainable" column (``sk_model_summary_ex``)."""
         refuse_unsupported("summary", line_length=(line_length, None), positions=(positions, None),
-                           expand_nested=(expand_nested, False), show_trainable=(show_trainable, False),
                            layer_range=(layer_range, None))
-        text = _native.model_summary(self._model)
+        text = _native.model_summary_ex(self._model, (1 if expand_nested else 0) | (2 if show_trainable else 0))
         (print_fn or print)(text)
+
+    # -- structure and configs (tf.keras 2) ----------------------------------------------------
+    @property
+    def inputs(self):
+        """A functional model's symbolic inputs (list of KerasTensor); None for Sequential and
+        subclassed models."""
+        mine = self.__dict__.get("_inputs", ())
+        if mine and all(isinstance(k, _layers.KerasTensor) for k in mine):
+            return list(mine)
+        got = _native.model_io(self._model, 0)
+        return [_layers.KerasTensor(k) for k in got] if got else None
+
+    @property
+    def outputs(self):
+        """A functional model's symbolic outputs (list of KerasTensor); None for Sequential and
+        subclassed models."""
+        mine = self.__dict__.get("_outputs", ())
+        if mine:
+            return list(mine)
+        got = _native.model_io(self._model, 1)
+        return [_layers.KerasTensor(k) for k in got] if got else None
+
+    def get_layer(self, name=None, index=None):
+        """The layer of that name or index (tf.keras 2 ``Model.get_layer``)."""
+        if index is not None and name is not None:
+            raise ValueError(f"Provide only a layer name or a layer index. Received: index={index}, name={name}.")
+        layers = self.layers
+        if index is not None:
+            if len(layers) <= index:
+                raise ValueError(f"Was asked to retrieve layer at index {index} but model only has "
+                                 f"{len(layers)} layers.")
+            return layers[index]
+        if name is not None:
+            for layer in layers:
+                if layer.name == name:
+                    return layer
+            raise ValueError(f"No such layer: {name}. Existing layers are: {[l.name for l in layers]}.")
+        raise ValueError("Provide either a layer name or layer index at `get_layer`.")
+
+    def to_json(self, **kwargs):
+        """The model's config as JSON (tf.keras 2 ``to_json``): {"class_name", "config",
+        "keras_version", "backend"}; ``kwargs`` go to ``json.dumps``."""
+        import json
+        from . import _serialization
+        d = _serialization.serialize(self)
+        d.update({"keras_version": "2.21.0", "backend": "tensorflow"})
+        return json.dumps(d, **kwargs)
 
     # -- saving --------------------------------------------------------------------------
     def save_weights(self, filepath, overwrite=True, save_format=None, options=None):
@@ -388,41 +473,57 @@ class Model(_layers.Layer):
 
         With ``skip_mismatch=True`` (as Keras), each layer whose weights are missing from the
         file or differ in count, shape or dtype keeps its weights and a warning naming it is
-        emitted (``warnings.warn``); every other layer is loaded. File errors still raise."""
+        emitted (``warnings.warn``); every other layer is loaded. File errors still raise.
+
+        Returns a status object (tf.keras 2's checkpoint load status): ``expect_partial()``,
+        ``assert_consumed()`` (AssertionError naming the skipped layers), ..."""
         refuse_unsupported("load_weights", by_name=(by_name, False), options=(options, None))
+        from .saving import LoadStatus
         if not skip_mismatch:
             _native.model_load_weights(self._model, filepath)
-            return
+            return LoadStatus(_os.fspath(filepath), [])
         import warnings
-        for layer, reason in _native.model_load_weights_ex(self._model, filepath, True):
+        skipped = _native.model_load_weights_ex(self._model, filepath, True)
+        for layer, reason in skipped:
             warnings.warn(f"Skipping loading weights for layer '{layer}': {reason}", stacklevel=2)
+        return LoadStatus(_os.fspath(filepath), list(skipped))
 
     def save(self, filepath, overwrite=True, save_format=None, **kwargs):
         """Saves the model (config, weights and compile config) to one safetensors file,
         atomically; ``swiftkeras.keras.models.load_model`` reads it back. Keras writes a
-        ``.keras`` zip instead. Raises ValueError for a model that cannot be serialized
+        ``.keras`` zip instead. A path without an extension (tf.keras 2's SavedModel directory)
+        becomes a SwiftKeras model directory holding ``model.safetensors``, which ``load_model``
+        reads. Raises ValueError for a model that cannot be serialized
         (custom layers or losses), OSError when the file cannot be written."""
         refuse_unsupported("save", save_format=(save_format, None))
         for k, v in kwargs.items():   # tf.keras 2's include_optimizer, signatures, options, save_traces
             raise NotImplementedError(f"save: argument `{k}`={v!r} is not supported")
         if not overwrite and _os.path.exists(_os.fspath(filepath)):
             raise OSError(f"save: '{_os.fspath(filepath)}' exists and overwrite=False")
+        _serialization.check_serializable(self, "save")
         _native.model_save(self._model, filepath)
 
     def __reduce__(self):
         """Pickling through the core's serialization: the pickle holds the bytes of the file
-        ``save`` writes (config, weights, compile config), and unpickling is ``load_model`` of
-        them. Models ``save`` cannot serialize (custom layers or losses) raise its ValueError."""
+        ``save`` writes (config, weights, compile config) and the model's custom classes (by
+        reference: they must be defined at module level), and unpickling is ``load_model`` of
+        them. Models ``save`` cannot serialize raise its ValueError."""
         import tempfile
+        _serialization.check_serializable(self, "pickle")
+        classes = _serialization.custom_classes(self)
+        for cls in classes.values():
+            if "<locals>" in cls.__qualname__:
+                raise ValueError(f"pickle: the custom class {cls.__qualname__} is defined inside a function and "
+                                 "cannot be pickled (define it at module level)")
         with tempfile.TemporaryDirectory(prefix="swiftkeras-pickle-") as d:
             path = _os.path.join(d, "model.keras")
             _native.model_save(self._model, path)
             with open(path, "rb") as f:
-                return (_model_from_bytes, (f.read(),))
+                return (_model_from_bytes, (f.read(), classes or None))
 
     @property
     def trainable_weights(self):
-        return _native.model_trainable_weights(self._model)
+        return _layers._stable_variables(_native.model_trainable_weights(self._model))
 
     trainable_variables = trainable_weights
 
@@ -459,7 +560,15 @@ class Sequential(Model):
             self._layer_list.append(layer)
 
     def pop(self):
-        raise NotImplementedError("Sequential.pop is not supported yet")
+        """Removes the last layer (tf.keras 2 ``Sequential.pop``); TypeError when there is none."""
+        if not _native.model_layers(self._model):
+            raise TypeError("There are no layers in the model.")
+        popped = _native.model_pop(self._model)
+        name = _native.layer_name(popped)
+        for i in range(len(self._layer_list) - 1, -1, -1):
+            if self._layer_list[i].name == name:
+                del self._layer_list[i]
+                break
 
 
 def _wrap_layer(handle):
@@ -481,16 +590,24 @@ def _wrap_layer(handle):
     return obj
 
 
-def _from_handle(handle, compile=True):
+def _from_handle(handle, compile=True, made=()):
     """A Python model over a core model handle: a Sequential for a Sequential model, a Model
-    otherwise; ``.optimizer`` and ``.loss`` from the core's compiled ones."""
-    kind, n_inputs = _native.model_kind(handle)
-    cls = Sequential if kind == 1 else Model
-    model = cls.__new__(cls)
-    model.__dict__["_attr_tracking"] = False
-    model._inputs = (None,) * n_inputs if kind == 0 else ()
-    model._layer_list = []
-    model._init_model(handle)
+    otherwise; ``.optimizer`` and ``.loss`` from the core's compiled ones. ``made``: the Python
+    objects the core's factories made while loading (custom layers, a subclassed model): a
+    subclassed model is returned itself, custom layers are its ``layers``, all are kept alive."""
+    name = _native.layer_name(_native.model_as_layer(handle)) if made else None
+    top = next((o for o in made if isinstance(o, Model) and o.name == name), None)
+    if top is not None:
+        model = top
+    else:
+        kind, n_inputs = _native.model_kind(handle)
+        cls = Sequential if kind == 1 else Model
+        model = cls.__new__(cls)
+        model.__dict__["_attr_tracking"] = False
+        model._inputs = (None,) * n_inputs if kind == 0 else ()
+        model._layer_list = [o for o in made if isinstance(o, _layers.Layer)]
+        model._init_model(handle)
+    model.__dict__["_made_by_core"] = list(made)   # the core borrows their handles
     cfg = _native.model_compile_config(handle) if compile else ""
     if cfg:
         import json
@@ -504,14 +621,58 @@ def _from_handle(handle, compile=True):
     return model
 
 
-def _model_from_bytes(data):
-    """A model from the bytes of a saved model file (Model.__reduce__)."""
+def _model_from_config(config, cls=None, class_name=None, custom_objects=None):
+    """A Sequential or functional model from its config (``sk_model_from_config``): new layers,
+    freshly initialized; custom layer classes resolve as in ``load_model``."""
+    import json
+    if class_name is None:
+        class_name = "Sequential" if isinstance(cls, type) and issubclass(cls, Sequential) else "Functional"
+    with _serialization.resolving(custom_objects) as made:
+        return _from_handle(_native.model_from_config(class_name, json.dumps(config)), compile=False, made=made)
+
+
+def model_from_config(config, custom_objects=None):
+    """A model from ``{"class_name": ..., "config": ...}`` (tf.keras 2 ``model_from_config``)."""
+    from . import _serialization
+    if isinstance(config, list):
+        raise TypeError("`model_from_config` expects a dictionary, not a list. Received: config=" + repr(config)
+                        + ". Did you meant to use `Sequential.from_config(config)`?")
+    return _serialization.deserialize(config, custom_objects=custom_objects)
+
+
+def model_from_json(json_string, custom_objects=None):
+    """A model from ``to_json()``'s text (tf.keras 2 ``model_from_json``): new layers, no weights."""
+    import json
+    d = json.loads(json_string)
+    return model_from_config({"class_name": d["class_name"], "config": d["config"]}, custom_objects)
+
+
+def clone_model(model, input_tensors=None, clone_function=None):
+    """A new Sequential or functional model of the same architecture with freshly initialized
+    weights (tf.keras 2 ``clone_model``); subclassed models are refused as in tf.keras 2."""
+    refuse_unsupported("clone_model", input_tensors=(input_tensors, None), clone_function=(clone_function, None))
+    if not isinstance(model, Model):
+        raise ValueError(f"Expected `model` argument to be a `Model` instance, but got: {model!r}")
+    if _native.model_kind(model._model)[0] == 2:
+        raise ValueError("Expected `model` argument to be a functional `Model` instance, but got a subclassed "
+                         f"model instead: {model!r}")
+    d = _serialization.serialize(model)
+    return _model_from_config(d["config"], class_name=d["class_name"])
+
+
+def save_model(model, filepath, overwrite=True, save_format=None, **kwargs):
+    """``keras.models.save_model(model, filepath)``: ``model.save(filepath, ...)``."""
+    return model.save(filepath, overwrite=overwrite, save_format=save_format, **kwargs)
+
+
+def _model_from_bytes(data, custom_objects=None):
+    """A model from the bytes of a saved model file (Model.__reduce__) and its custom classes."""
     import tempfile
     with tempfile.TemporaryDirectory(prefix="swiftkeras-pickle-") as d:
         path = _os.path.join(d, "model.keras")
         with open(path, "wb") as f:
             f.write(data)
-        return load_model(path)
+        return load_model(path, custom_objects=custom_objects)
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
@@ -523,16 +684,20 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     ``compile=False`` ignores the saved compile config (``.optimizer``/``.loss`` None).
     ``custom_objects`` resolves custom metrics, which are saved by name: a key equal to the saved
     name (or a class whose snake_case name is it) is instantiated and the model compiled with it;
-    models with custom layers or losses cannot be saved whole, so nothing else needs resolving.
-    Raises OSError (naming the path) for a missing, truncated or foreign file or a
+    custom layer and model classes (saved by their registered name, ``get_registered_name``)
+    resolve by ``custom_objects``, the active ``custom_object_scope``s and
+    ``register_keras_serializable``; a subclassed model comes back as an object of its class
+    (built by one call on zeros of the input shapes it was built with, then its weights loaded).
+    Custom losses are saved by name only (``compile=False``). Raises OSError (naming the path) for a missing, truncated or foreign file or a
     weights-only file."""
     if custom_objects is not None and not isinstance(custom_objects, dict):
         raise TypeError(f"load_model: custom_objects must be a dict, got {type(custom_objects).__name__}")
-    if not compile:
-        return _from_handle(_native.model_load(filepath, False), compile=False)
-    if not custom_objects:
-        return _from_handle(_native.model_load(filepath), compile=True)
-    model = _from_handle(_native.model_load(filepath, False), compile=False)
+    with _serialization.resolving(custom_objects) as made:
+        if not compile:
+            return _from_handle(_native.model_load(filepath, False), compile=False, made=made)
+        if not custom_objects:
+            return _from_handle(_native.model_load(filepath), compile=True, made=made)
+        model = _from_handle(_native.model_load(filepath, False), compile=False, made=made)
     cc = _saved_compile_config(filepath)
     if cc is not None:
         from . import metrics as _metrics

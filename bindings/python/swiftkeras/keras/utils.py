@@ -198,3 +198,8 @@ def get_file(fname=None, origin=None, untar=False, md5_hash=None, file_hash=None
             return cached
     raise FileNotFoundError(f"get_file: no local file for origin={origin!r}, fname={fname!r} (looked in "
                             f"{_os.path.join(base, cache_subdir)})")
+
+from ._serialization import (CustomObjectScope, custom_object_scope, get_custom_objects,  # noqa: E402,F401
+                             get_registered_name, get_registered_object, register_keras_serializable)
+__all__ += ["CustomObjectScope", "custom_object_scope", "get_custom_objects", "get_registered_name",
+            "get_registered_object", "register_keras_serializable"]

@@ -1,0 +1,92 @@
+import Glibc
+import SwiftKerasCHeader
+import SwiftKeras
+
+// String tensors and the tf.strings ops through the C ABI (include/swiftkeras/strings.h).
+// Each shim unwraps its arguments and calls the core (Core/StringStorage.swift, Ops/StringOps.swift).
+
+@c @implementation
+public func sk_tensor_from_strings(_ data: UnsafePointer<UnsafePointer<CChar>?>?, _ lengths: UnsafePointer<Int>?,
+                                   _ shape: UnsafePointer<Int64>?, _ ndim: Int32,
+                                   _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    produce(out, "sk_tensor_from_strings") {
+        let s = try shapeArray(shape, ndim, "sk_tensor_from_strings")
+        let n = try ShapeMath.count(s, op: "sk_tensor_from_strings")
+        if n > 0 && data == nil { throw SwiftKerasError(.invalidArgument, "sk_tensor_from_strings: data is NULL for shape \(formatShape(s))") }
+        try CheckedAllocation.check(n, of: [UInt8].self, op: "sk_tensor_from_strings")
+        var values: [[UInt8]] = []
+        values.reserveCapacity(n)
+        for i in 0 ..< n {
+            guard let p = data?[i] else { throw SwiftKerasError(.invalidArgument, "sk_tensor_from_strings: data[\(i)] is NULL") }
+            let len = lengths.map { $0[i] } ?? Int(strlen(p))
+            if len < 0 { throw SwiftKerasError(.invalidArgument, "sk_tensor_from_strings: lengths[\(i)] is negative") }
+            values.append(Array(UnsafeRawBufferPointer(start: p, count: len).bindMemory(to: UInt8.self)))
+        }
+        return try Tensor.fromBytes(values, shape: s)
+    }
+}
+
+@c @implementation
+public func sk_tensor_string_at(_ t: OpaquePointer?, _ index: Int64, _ data: UnsafeMutablePointer<UnsafePointer<CChar>?>?,
+                                _ length: UnsafeMutablePointer<Int>?) -> Int32 {
+    data?.pointee = nil
+    length?.pointee = 0
+    return status {
+        guard let data, let length else { throw SwiftKerasError(.invalidArgument, "sk_tensor_string_at: data or length is NULL") }
+        let x = try tensor(t, "sk_tensor_string_at")
+        let (p, n) = try x.borrowedString(at: Int(index))
+        data.pointee = p
+        length.pointee = n
+    }
+}
+
+/// A string op of one tensor: `body` on the tensor behind `x`, written to `out`.
+private func mapString(_ x: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?, _ fn: StaticString,
+                       _ body: (Tensor) throws -> Tensor) -> Int32 {
+    produce(out, fn) { try body(try tensor(x, fn, "x")) }
+}
+
+@c @implementation
+public func sk_strings_lower(_ x: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 { mapString(x, out, "sk_strings_lower") { try $0.stringsLower() } }
+
+@c @implementation
+public func sk_strings_upper(_ x: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 { mapString(x, out, "sk_strings_upper") { try $0.stringsUpper() } }
+
+@c @implementation
+public func sk_strings_strip(_ x: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 { mapString(x, out, "sk_strings_strip") { try $0.stringsStrip() } }
+
+@c @implementation
+public func sk_strings_length(_ x: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 { mapString(x, out, "sk_strings_length") { try $0.stringsLength() } }
+
+@c @implementation
+public func sk_strings_substr(_ x: OpaquePointer?, _ pos: Int64, _ len: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    produce(out, "sk_strings_substr") {
+        try tensor(x, "sk_strings_substr", "x").stringsSubstr(pos: Int(clamping: pos), len: Int(clamping: len))
+    }
+}
+
+@c @implementation
+public func sk_strings_to_number(_ x: OpaquePointer?, _ dtype: Int32, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    produce(out, "sk_strings_to_number") {
+        try tensor(x, "sk_strings_to_number", "x").stringsToNumber(dtype: try dtypeCode(dtype, "sk_strings_to_number"))
+    }
+}
+
+@c @implementation
+public func sk_strings_regex_replace(_ x: OpaquePointer?, _ pattern: UnsafePointer<CChar>?, _ rewrite: UnsafePointer<CChar>?,
+                                     _ replaceGlobal: Int32, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    produce(out, "sk_strings_regex_replace") {
+        try tensor(x, "sk_strings_regex_replace", "x").stringsRegexReplace(
+            pattern: try cString(pattern, "sk_strings_regex_replace", "pattern"),
+            rewrite: try cString(rewrite, "sk_strings_regex_replace", "rewrite"), replaceGlobal: replaceGlobal != 0)
+    }
+}
+
+@c @implementation
+public func sk_strings_join(_ inputs: UnsafePointer<OpaquePointer?>?, _ n: Int32, _ separator: UnsafePointer<CChar>?,
+                            _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    produce(out, "sk_strings_join") {
+        try stringsJoin(try handleList(inputs, n, "sk_strings_join", "inputs", as: Tensor.self),
+                        separator: separator.map { String(cString: $0) } ?? "")
+    }
+}

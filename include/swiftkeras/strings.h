@@ -1,0 +1,72 @@
+/* swiftkeras/strings.h — String tensors (TF's tf.string) and the tf.strings ops.
+ * Part of the SwiftKeras C API; include <swiftkeras.h>, which includes every part and states
+ * the conventions (status codes, ownership, threads) that hold here. */
+#ifndef SWIFTKERAS_STRINGS_H
+#define SWIFTKERAS_STRINGS_H
+
+#include <stddef.h>
+#include "base.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------------------------------
+ * String tensors
+ *
+ * A string tensor is an sk_tensor of dtype SK_STRING whose elements are byte strings (UTF-8
+ * when they are text; any bytes are kept). sk_tensor_dtype/ndim/shape/size work on it; its
+ * numeric data (sk_tensor_data, sk_tensor_copy_data) does not exist: read elements with
+ * sk_tensor_string_at. Numeric ops refuse it with SK_ERR_DTYPE naming the op; the
+ * data-movement ops (reshape, transpose, gather, concatenate, stack, slicing, tile, reverse,
+ * broadcast_to), sk_equal and sk_not_equal accept it.
+ * ------------------------------------------------------------------------------------- */
+#define SK_STRING   9
+
+/* A string tensor of `shape` from count(shape) elements: element i is lengths[i] bytes at
+ * data[i] (copied), or the NUL-terminated string data[i] when `lengths` is NULL. `data` may be
+ * NULL only when the shape has no elements.
+ * Errors: SK_ERR_INVALID_ARG (NULL data or element, negative ndim/dimension),
+ * SK_ERR_OUT_OF_MEMORY. */
+int32_t sk_tensor_from_strings(const char *const *data, const size_t *lengths, const int64_t *shape,
+                               int32_t ndim, sk_tensor **out);
+
+/* Element `index` (row-major) of string tensor `t`: *data points at its *length bytes (not
+ * NUL-terminated), borrowed from `t` and valid while `t` lives.
+ * Errors: SK_ERR_DTYPE (not a string tensor), SK_ERR_OUT_OF_RANGE (index), SK_ERR_INVALID_ARG
+ * (NULL out-parameters). On failure *data is NULL and *length 0. */
+int32_t sk_tensor_string_at(const sk_tensor *t, int64_t index, const char **data, size_t *length);
+
+/* tf.strings.lower / upper: ASCII case mapping of each element (other bytes kept). */
+int32_t sk_strings_lower(const sk_tensor *x, sk_tensor **out);
+int32_t sk_strings_upper(const sk_tensor *x, sk_tensor **out);
+
+/* tf.strings.strip: each element without leading and trailing ASCII whitespace. */
+int32_t sk_strings_strip(const sk_tensor *x, sk_tensor **out);
+
+/* tf.strings.length (unit "BYTE"): int32 byte lengths. */
+int32_t sk_strings_length(const sk_tensor *x, sk_tensor **out);
+
+/* tf.strings.substr with scalar pos and len (unit "BYTE"); a negative pos counts from the end.
+ * Errors: SK_ERR_OUT_OF_RANGE (pos outside an element), SK_ERR_INVALID_ARG (len < 0). */
+int32_t sk_strings_substr(const sk_tensor *x, int64_t pos, int64_t len, sk_tensor **out);
+
+/* tf.strings.to_number: each element parsed as `dtype` (SK_FLOAT32, SK_FLOAT64, SK_INT32 or
+ * SK_INT64). Errors: SK_ERR_INVALID_ARG quoting a string that is not such a number. */
+int32_t sk_strings_to_number(const sk_tensor *x, int32_t dtype, sk_tensor **out);
+
+/* tf.strings.regex_replace for a literal pattern or one bracket class ("[aeiou]", "[^a-z ]+");
+ * other regex syntax is SK_ERR_UNIMPLEMENTED naming the pattern. `replace_global` 0 replaces the
+ * first match of each element only. */
+int32_t sk_strings_regex_replace(const sk_tensor *x, const char *pattern, const char *rewrite,
+                                 int32_t replace_global, sk_tensor **out);
+
+/* tf.strings.join: the `n` string tensors (broadcast together) joined elementwise with
+ * `separator` (NULL = ""). */
+int32_t sk_strings_join(const sk_tensor *const *inputs, int32_t n, const char *separator, sk_tensor **out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SWIFTKERAS_STRINGS_H */
