@@ -2,8 +2,9 @@
 """tf.data benchmarks (make bench-data, part of make bench): iterating
 from_tensor_slices((x, y)).shuffle(60000).batch(128).prefetch(AUTOTUNE) over 60k MNIST-sized
 samples (784 float32 + an int label), side by side with TensorFlow's tf.data when importable here
-or in the interpreter named by REF_PYTHON (ref_data.py); and fit on that dataset vs fit on the
-arrays (goal: within 10%). Medians of alternating rounds; `uptime` load printed beside."""
+or in the interpreter named by REF_PYTHON (ref_data.py); then fit of the MLP workload
+(784-256-128-10, workloads.py) on such a dataset vs fit on the same arrays (goal: within 10%),
+wall and CPU seconds. Medians of alternating rounds; `uptime` load printed beside."""
 import json
 import os
 import statistics
@@ -13,6 +14,8 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import workloads  # noqa: E402  (the MLP of the training workloads, defined once)
 N, D, BATCH = 60000, 784, 128
 
 
@@ -51,7 +54,6 @@ def reference_seconds():
 def main():
     import numpy as np
     import swiftkeras as tf
-    from swiftkeras import keras
     rng = np.random.default_rng(0)
     x = rng.random((N, D), dtype=np.float32)
     y = rng.integers(0, 10, N).astype(np.int32)
@@ -72,28 +74,18 @@ def main():
         print(f"TensorFlow tf.data   {t * 1e3:8.1f} ms/epoch  {N / t / 1e3:7.1f}k samples/s   rounds: "
               + ", ".join(f"{v * 1e3:.0f}" for v in theirs) + f"   ours/theirs speed: {t / m:.2f}x (goal >= 1x)")
 
-    print(f"\n== fit: MLP 784-128-10, batch 128, one epoch of 60k: dataset vs arrays ==")
-    print(f"load: {load()}")
-    model = keras.Sequential([keras.layers.Dense(128, activation="relu", input_shape=(D,)),
-                              keras.layers.Dense(10, activation="softmax")])
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
-    ds = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(N, seed=1).batch(BATCH).prefetch(tf.data.AUTOTUNE)
-    tx, ty = tf.constant(x), tf.constant(y)
-    model.fit(tx, ty, batch_size=BATCH, epochs=1, verbose=0)   # warm-up
-    arrays, data = [], []
-    for _ in range(3):
-        t0 = time.perf_counter()
-        model.fit(tx, ty, batch_size=BATCH, epochs=1, verbose=0)
-        arrays.append(time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        model.fit(ds, epochs=1, verbose=0)
-        data.append(time.perf_counter() - t0)
-    a, d = statistics.median(arrays), statistics.median(data)
-    ratios = [q / p for p, q in zip(arrays, data)]
-    print(f"fit on arrays        {a:8.2f} s/epoch   rounds: " + ", ".join(f"{v:.2f}" for v in arrays))
-    print(f"fit on a dataset     {d:8.2f} s/epoch   rounds: " + ", ".join(f"{v:.2f}" for v in data)
-          + "   dataset/arrays per round: " + ", ".join(f"{r:.2f}x" for r in ratios)
-          + f", median {statistics.median(ratios):.2f}x (goal <= 1.10x)")
+    print(f"\n== fit: {workloads.LABELS['mlp']}, batch {workloads.BATCH}, Adam, one shuffled epoch of {N // 1000}k: "
+          f"dataset (shuffle/batch/prefetch) vs arrays, alternating rounds ==")
+    print(f"load before: {load()}")
+    runs = workloads.keras_fit_dataset_vs_arrays(tf, "mlp", n=N)
+    print(f"load after:  {load()}")
+    for i, what in enumerate(["wall", "CPU"]):
+        a, d = ([r[i] for r in runs[k]] for k in ("arrays", "dataset"))
+        ratios = [q / p for p, q in zip(a, d)]
+        print(f"{what:4} fit on arrays     {statistics.median(a):7.2f} s/epoch   rounds: " + ", ".join(f"{v:.2f}" for v in a))
+        print(f"{what:4} fit on a dataset  {statistics.median(d):7.2f} s/epoch   rounds: " + ", ".join(f"{v:.2f}" for v in d))
+        print(f"{what:4} fit(dataset)/fit(arrays) per round: " + ", ".join(f"{r:.2f}x" for r in ratios)
+              + f"; median {statistics.median(ratios):.2f}x (goal <= 1.10x)")
 
 
 if __name__ == "__main__":

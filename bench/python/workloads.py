@@ -103,6 +103,44 @@ def keras_rate(keras, name):
     return median_rate(len(x), lambda: model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0))
 
 
+def keras_fit_dataset_vs_arrays(tf, name, n=None, rounds=5):
+    """`model.fit` on workload `name`'s numpy arrays beside `model.fit` on
+    `tf.data.Dataset.from_tensor_slices((x, y)).shuffle(n).batch(BATCH).prefetch(AUTOTUNE)` over
+    the same arrays (both shuffled each epoch), one epoch each in alternating rounds on one model
+    after a warm-up of each. Returns {"arrays": [...], "dataset": [...]} of (wall seconds, CPU
+    seconds of the whole process, every thread) per round: on a loaded machine the CPU seconds
+    compare the work done, the wall seconds include waiting for a core. `n` overrides the
+    samples per epoch (the workload's rows repeated)."""
+    import resource
+
+    def cpu():
+        r = resource.getrusage(resource.RUSAGE_SELF)
+        return r.ru_utime + r.ru_stime
+
+    x, y = data(name)
+    if n is not None:
+        x, y = _tile(x, n), _tile(y, n)
+    model = keras_model(tf.keras, name)
+    ds = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x), seed=1).batch(BATCH).prefetch(tf.data.AUTOTUNE)
+    runs = {"arrays": lambda: model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0),
+            "dataset": lambda: model.fit(ds, epochs=1, verbose=0)}
+    for run in runs.values():   # warm-up
+        run()
+    out = {k: [] for k in runs}
+    for _ in range(rounds):
+        for k, run in runs.items():
+            t0, c0 = time.perf_counter(), cpu()
+            run()
+            out[k].append((time.perf_counter() - t0, cpu() - c0))
+    return out
+
+
+def _tile(a, n):
+    """The first `n` rows of `a` repeated along axis 0."""
+    import numpy as np
+    return np.concatenate([a] * -(-n // len(a)))[:n]
+
+
 def torch_model(name):
     """(module, loss function) of workload `name` for PyTorch (inputs NCHW)."""
     from torch import nn
