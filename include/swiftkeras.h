@@ -173,14 +173,15 @@
  * swiftkeras/linalg.h:
  *   sk_linalg_eigh() sk_linalg_qr() sk_linalg_svd()
  * swiftkeras/layers.h:
- *   sk_global_policy() sk_input() sk_keras_tensor_release() sk_keras_tensor_shape()
- *   sk_layer_add_loss() sk_layer_add_weight() sk_layer_call() sk_layer_call_ex()
- *   sk_layer_call_masked() sk_layer_call_multi() sk_layer_call_symbolic()
- *   sk_layer_call_symbolic_ex() sk_layer_call_symbolic_multi() sk_layer_class_name()
- *   sk_layer_count_params() sk_layer_create() sk_layer_create_custom() sk_layer_losses()
- *   sk_layer_name() sk_layer_release() sk_layer_reset_states() sk_layer_set_weights()
- *   sk_layer_states() sk_layer_supports_masking() sk_layer_track() sk_layer_variables()
- *   sk_layer_weights() sk_model_create_custom() sk_set_global_policy()
+ *   sk_global_policy() sk_initializer_call() sk_initializer_config() sk_input()
+ *   sk_keras_tensor_release() sk_keras_tensor_shape() sk_layer_add_loss() sk_layer_add_weight()
+ *   sk_layer_call() sk_layer_call_ex() sk_layer_call_masked() sk_layer_call_multi()
+ *   sk_layer_call_symbolic() sk_layer_call_symbolic_ex() sk_layer_call_symbolic_multi()
+ *   sk_layer_class_name() sk_layer_count_params() sk_layer_create() sk_layer_create_custom()
+ *   sk_layer_losses() sk_layer_name() sk_layer_release() sk_layer_reset_states()
+ *   sk_layer_set_weights() sk_layer_states() sk_layer_supports_masking() sk_layer_track()
+ *   sk_layer_variables() sk_layer_weights() sk_model_create_custom() sk_regularizer_call()
+ *   sk_regularizer_config() sk_set_global_policy()
  * swiftkeras/models.h:
  *   sk_model_add() sk_model_as_layer() sk_model_create() sk_model_kind() sk_model_layers()
  *   sk_model_num_inputs() sk_model_release() sk_model_summary() sk_model_trainable_weights()

@@ -228,6 +228,22 @@ int32_t sk_layer_track(sk_layer *parent, sk_layer *child);
  * (capacity too small). */
 int32_t sk_layer_class_name(const sk_layer *layer, char *buf, size_t capacity, size_t *length);
 
+/* keras.initializers / keras.regularizers by identifier. identifier_json is a Keras identifier
+ * in JSON: a name ("\"glorot_uniform\"", "\"l2\"") or a config
+ * ("{\"class_name\": \"RandomNormal\", \"config\": {\"stddev\": 2, \"seed\": 1}}").
+ * sk_initializer_call: *out receives initializers.get(identifier)(shape, dtype) (caller-owned).
+ * sk_regularizer_call: *out receives regularizers.get(identifier)(x), a scalar.
+ * sk_initializer_config / sk_regularizer_config: the canonical serialize(get(identifier)) JSON
+ * ({"class_name": ..., "config": {...}}), copied as sk_layer_name does.
+ * Errors: SK_ERR_INVALID_ARG (NULL arguments, malformed JSON, unknown identifier, bad config
+ * value, negative dimension, capacity too small), SK_ERR_DTYPE (unknown dtype code, an
+ * integer dtype for a random initializer), SK_ERR_INVALID_HANDLE. */
+int32_t sk_initializer_call(const char *identifier_json, const int64_t *shape, int32_t ndim, int32_t dtype,
+                            sk_tensor **out);
+int32_t sk_initializer_config(const char *identifier_json, char *buf, size_t capacity, size_t *length);
+int32_t sk_regularizer_call(const char *identifier_json, const sk_tensor *x, sk_tensor **out);
+int32_t sk_regularizer_config(const char *identifier_json, char *buf, size_t capacity, size_t *length);
+
 #ifdef __cplusplus
 }
 #endif

@@ -11,6 +11,7 @@ import weakref
 
 from .. import _native
 from .._variables import Variable
+from . import _keras_objects, initializers as _initializers, regularizers as _regularizers
 
 _native._register_variable_class(Variable)
 
@@ -26,6 +27,8 @@ def _json_value(v):
         return v.name
     if hasattr(v, "name") and type(v).__name__ == "Policy":
         return v.name
+    if isinstance(v, (_initializers.Initializer, _regularizers.Regularizer)):
+        return _keras_objects.keras_json(v)   # its class and config, arguments included
     if callable(v) and not isinstance(v, type):
         # an activation / initializer given as a function or object: its Keras name
         name = getattr(v, "__name__", None) or type(v).__name__
