@@ -121,8 +121,21 @@ class _Writer:
     def function(self, name, fn, indent="", method=False):
         self.lines.append(f"{indent}def {name}({_signature(fn, method)}) -> Any: ...")
 
+    def base_refs(self, cls, name):
+        """The stub's bases of `cls` (defined as `name`): a base the stub cannot name — one
+        shadowed by the class itself (layers.Activation over the core's Activation) or a private
+        class of another module — is replaced by its own bases."""
+        out = []
+        for b in cls.__bases__:
+            r = self.ref(b)
+            if r == name or (r and "._" in r):
+                out.extend(r2 for r2 in self.base_refs(b, name) if r2 not in out)
+            elif r and r not in out:
+                out.append(r)
+        return out
+
     def klass(self, name, cls):
-        bases = [b for b in (self.ref(b) for b in cls.__bases__) if b]
+        bases = self.base_refs(cls, name)
         self.lines.append(f"class {name}({', '.join(bases)}):" if bases else f"class {name}:")
         body = []
         members = vars(cls)
