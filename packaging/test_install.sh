@@ -31,6 +31,8 @@ expect "stripped (no .symtab, no debug info)" sh -c "! readelf -S '$so' | grep -
 size=$(stat -c %s "$so")
 echo "installed libswiftkeras.so.$version: $size bytes ($(awk "BEGIN{printf \"%.2f\", $size/1048576}") MiB), static libswiftkeras.a: $(stat -c %s "$root/lib/libswiftkeras.a") bytes"
 expect "stripped library <= 10 MB (is $size bytes)" test "$size" -le 10485760
+expect "no regex parser linked in (String.contains(String) pulls _StringProcessing: use containsText)" \
+  sh -c "! nm .build/release/libswiftkeras.so | grep -q _RegexParser"
 expect "only sk_* exported, every declaration exported" Tests/C/check_exports.sh "$so" "$root/include/swiftkeras.h $(ls "$root"/include/swiftkeras/*.h | tr '\n' ' ')"
 expect "static library installed" test -f "$root/lib/libswiftkeras.a"
 expect "headers installed" sh -c "cmp include/swiftkeras.h '$root/include/swiftkeras.h' && for h in include/swiftkeras/*.h; do cmp \"\$h\" '$root/include/swiftkeras/'\"\$(basename \$h)\" || exit 1; done"

@@ -36,7 +36,7 @@ enum OpenBLASCoreSwitch {
         guard let configSym = dlsym(h, "openblas_get_config"), let nameSym = dlsym(h, "openblas_get_corename"),
               let cfg = unsafeBitCast(configSym, to: Config.self)(),
               let layout = knownLayouts.first(where: { String(cString: cfg).hasPrefix($0.configPrefix) }),
-              String(cString: cfg).contains("DYNAMIC_ARCH"),
+              String(cString: cfg).containsText("DYNAMIC_ARCH"),
               let slot = dlsym(h, "gotoblas"), let table = dlsym(h, "gotoblas_" + wanted.uppercased())
         else { return nil }
         let selected = slot.assumingMemoryBound(to: UnsafeMutableRawPointer?.self)
