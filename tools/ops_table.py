@@ -550,6 +550,10 @@ tape_only("ctc_label_dense_to_sparse", NG,
           "Dense labels to sparse (sk_ctc_label_dense_to_sparse returns two tensors, written by hand): integer outputs, no gradient.")
 
 family("neural_net")
+tape_only("bias_relu", D,
+          "relu(x + bias) with the bias along the last axis as one op (what Dense and Conv layers with activation relu compute; Tensor.biasAddedRelu): one pass forward, one backward for both cotangents; composed of select when a tape records the backward pass.")
+tape_only("batch_norm_training", D,
+          "Batch normalization with the batch's statistics over the last axis as one op (BatchNormalization while training; Tensor.batchNormalizedWithBatchStatistics): two passes forward, two backward; the composed ops' gradient when a tape records the backward pass.")
 tape_only("resize_bilinear_backward", D,
           "The adjoint of bilinear resizing; its pullback is the forward resize.")
 tape_only("resize_nearest_backward", D,

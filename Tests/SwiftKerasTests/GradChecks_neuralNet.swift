@@ -33,6 +33,22 @@ let neuralNetGradChecks: [String: [GradCheck]] = [
             try square(x[0].biasAdded(x[1], channelsFirst: true))
         },
     ],
+    "bias_relu": [
+        GradCheck(label: "bias_relu (N,H,W,C) with bias", shapes: [[2, 3, 2, 5], [5]]) { x in
+            try x[0].biasAddedRelu(x[1]).multiplying(x[0])
+        },
+        GradCheck(label: "bias_relu rank 2 without bias", shapes: [[4, 6]]) { x in
+            try x[0].biasAddedRelu(nil).multiplying(x[0])
+        },
+    ],
+    "batch_norm_training": [
+        GradCheck(label: "batch_norm_training (N,H,W,C) with gamma and beta", shapes: [[3, 2, 2, 3], [3], [3]]) { x in
+            try square(x[0].batchNormalizedWithBatchStatistics(gamma: x[1], beta: x[2], epsilon: 1e-3)?.output ?? x[0])
+        },
+        GradCheck(label: "batch_norm_training rank 2, no gamma or beta", shapes: [[5, 4]]) { x in
+            try square(x[0].batchNormalizedWithBatchStatistics(gamma: nil, beta: nil, epsilon: 0.01)?.output ?? x[0])
+        },
+    ],
     "batch_normalization": [
         GradCheck(label: "batch_normalization (N,H,W,C) with (C,) parameters", shapes: [[2, 2, 2, 3], [3], [3], [3], [3]],
                   domain: 0.5...2) { x in

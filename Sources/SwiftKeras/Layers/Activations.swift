@@ -9,11 +9,18 @@ public struct ActivationFunction: CustomStringConvertible {
     /// The Keras name ("relu", "gelu", ...; custom functions carry the name they were given).
     public let name: String
     private let body: (Tensor) throws -> Tensor
+    /// True for the built-in `relu` only (layers fuse it with their bias: `biasAddedRelu`).
+    let isBuiltinReLU: Bool
 
     /// A custom activation function named `name`.
     public init(name: String, _ body: @escaping (Tensor) throws -> Tensor) {
+        self.init(name: name, isBuiltinReLU: false, body)
+    }
+
+    private init(name: String, isBuiltinReLU: Bool, _ body: @escaping (Tensor) throws -> Tensor) {
         self.name = name
         self.body = body
+        self.isBuiltinReLU = isBuiltinReLU
     }
 
     /// Applies the function.
@@ -53,7 +60,7 @@ public struct ActivationFunction: CustomStringConvertible {
     /// The identity (`keras.activations.linear`).
     public static let linear = ActivationFunction(name: "linear") { $0 }
     /// max(x, 0) (`keras.activations.relu`).
-    public static let relu = ActivationFunction(name: "relu") { try SwiftKeras.relu($0) }
+    public static let relu = ActivationFunction(name: "relu", isBuiltinReLU: true) { try $0.biasAddedRelu(nil) }
     /// min(max(x, 0), 6) (`keras.activations.relu6`).
     public static let relu6 = ActivationFunction(name: "relu6") { try SwiftKeras.relu($0, maxValue: 6) }
     /// x for x > 0, 0.2·x otherwise (`keras.activations.leaky_relu`, negative_slope 0.2).

@@ -535,6 +535,7 @@ open class Layer: CustomStringConvertible {
     /// and convolution layers end their calls.
     @inline(__always)
     func biasAndActivation(_ y: Tensor, _ bias: Variable?, _ activation: ActivationFunction) throws -> Tensor {
+        if activation.isBuiltinReLU { return try y.biasAddedRelu(bias.map { try read($0) }) }
         var y = y
         if let bias { y = try y + read(bias) }
         return activation.isLinear ? y : try activation(y)

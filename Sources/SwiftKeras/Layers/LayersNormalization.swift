@@ -78,12 +78,25 @@ public final class BatchNormalization: Layer {
         pshape[a] = c
         func param(_ t: Tensor) throws -> Tensor { try t.cast(to: compute).reshaped(to: pshape) }
         let mean: Tensor, variance: Tensor
+        let correction = Self.movingVarianceCorrection(shape: x.shape, axis: a, compute: compute)
+        // Channels-last training: one fused op (batch statistics and normalization, forward and backward).
+        if training && trainable && a == x.rank - 1,
+           let fused = try xc.batchNormalizedWithBatchStatistics(gamma: try gamma.map { try $0.value.cast(to: compute) },
+                                                                beta: try beta.map { try $0.value.cast(to: compute) },
+                                                                epsilon: epsilon) {
+            let m = momentum
+            try withoutRecording {
+                try movingMean.movingAverageUpdate(fused.mean, momentum: m)
+                try movingVariance.movingAverageUpdate(correction == 1 ? fused.variance : fused.variance * correction,
+                                                       momentum: m)
+            }
+            return try fused.output.cast(to: inDType)
+        }
         if training && trainable {
             let axes = (0..<x.rank).filter { $0 != a }
             mean = try xc.mean(alongAxes: axes, keepingDimensions: true)
             variance = try square(xc - mean).mean(alongAxes: axes, keepingDimensions: true)
             let m = momentum
-            let correction = Self.movingVarianceCorrection(shape: x.shape, axis: a, compute: compute)
             try withoutRecording {
                 try movingMean.movingAverageUpdate(mean.reshaped(to: [c]), momentum: m)
                 let v = try variance.reshaped(to: [c])

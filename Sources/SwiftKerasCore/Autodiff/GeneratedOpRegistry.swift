@@ -154,6 +154,8 @@ extension OpRegistry {
         "binary_crossentropy": .differentiable,
         "categorical_crossentropy": .differentiable,
         "sparse_categorical_crossentropy": .differentiable,
+        "bias_relu": .differentiable,
+        "batch_norm_training": .differentiable,
         "resize_bilinear_backward": .differentiable,
         "resize_nearest_backward": .differentiable,
         "gru_sequence": .firstOrderOnly,

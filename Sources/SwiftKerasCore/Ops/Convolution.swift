@@ -498,6 +498,13 @@ private func convolutionOperands(_ op: StaticString, spatialRank: Int, _ x: Tens
             try WindowMath.parameter(dilationRate, spatialRank, "dilation rate", op: op))
 }
 
+/// The cotangents of an (input, kernel) convolution, each made only when the gradient needs it
+/// (`PullbackNeeds`; a model's first layer needs no input cotangent: its input is data).
+private func neededCotangents(_ input: () throws -> Tensor, _ kernel: () throws -> Tensor) throws -> [Tensor?] {
+    let needKernel = PullbackNeeds.input(1)
+    return [PullbackNeeds.input(0) ? try input() : nil, needKernel ? try kernel() : nil]
+}
+
 /// The shared front door of conv1d/2d/3d (also the forward op the backprop ops' pullbacks call).
 func convolution(_ op: StaticString, spatialRank: Int, _ x: Tensor, _ kernel: Tensor, strides: [Int],
                          padding: Padding, dataFormat: DataFormat, dilationRate: [Int]) throws -> Tensor {
@@ -521,10 +528,11 @@ func convolution(_ op: StaticString, spatialRank: Int, _ x: Tensor, _ kernel: Te
                                                            dataFormat: dataFormat)
     // dx is the transposed convolution of g, dkernel the filter backprop of (x, g).
     record(op, [x, kernel], y, { g in
-        [try convBackpropInput(g, kernel, inputShape: x.shape, strides: s, padding: padding, dataFormat: dataFormat,
-                               dilationRate: d),
-         try convBackpropFilter(x, g, kernelShape: kernel.shape, strides: s, padding: padding, dataFormat: dataFormat,
-                                dilationRate: d)]
+        try neededCotangents(
+            { try convBackpropInput(g, kernel, inputShape: x.shape, strides: s, padding: padding, dataFormat: dataFormat,
+                                    dilationRate: d) },
+            { try convBackpropFilter(x, g, kernelShape: kernel.shape, strides: s, padding: padding, dataFormat: dataFormat,
+                                     dilationRate: d) })
     })
     return y
 }
@@ -610,9 +618,10 @@ private func transposedConvolution(_ op: StaticString, spatialRank: Int, _ x: Te
     // gradient is the filter backprop of that convolution with input g and output gradient x.
     let forward = ConvSpec(spatialRank: spatialRank, strides: s, padding: padding, dataFormat: dataFormat, dilations: d)
     record(op, [x, kernel], y, { g in
-        [try forward.convolve(g, kernel),
-         try convBackpropFilter(g, x, kernelShape: kernel.shape, strides: s, padding: padding, dataFormat: dataFormat,
-                                dilationRate: d)]
+        try neededCotangents(
+            { try forward.convolve(g, kernel) },
+            { try convBackpropFilter(g, x, kernelShape: kernel.shape, strides: s, padding: padding, dataFormat: dataFormat,
+                                     dilationRate: d) })
     })
     return y
 }
@@ -686,10 +695,11 @@ public func depthwiseConv2d(_ x: Tensor, _ kernel: Tensor, strides: [Int] = [1, 
         op, result: result, shape: [g.batch] + g.outputSpatialShape(rank: 2) + [co], x, kernel, dataFormat: dataFormat)
     let (s, d) = (strides, dilationRate)
     record(op, [x, kernel], y, { g in
-        [try depthwiseConv2dBackpropInput(g, kernel, inputShape: x.shape, strides: s, padding: padding,
-                                          dataFormat: dataFormat, dilationRate: d),
-         try depthwiseConv2dBackpropFilter(x, g, kernelShape: kernel.shape, strides: s, padding: padding,
-                                           dataFormat: dataFormat, dilationRate: d)]
+        try neededCotangents(
+            { try depthwiseConv2dBackpropInput(g, kernel, inputShape: x.shape, strides: s, padding: padding,
+                                               dataFormat: dataFormat, dilationRate: d) },
+            { try depthwiseConv2dBackpropFilter(x, g, kernelShape: kernel.shape, strides: s, padding: padding,
+                                                dataFormat: dataFormat, dilationRate: d) })
     })
     return y
 }
