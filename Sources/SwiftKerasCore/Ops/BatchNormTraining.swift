@@ -23,7 +23,7 @@ extension Tensor {
         let out = try Tensor.uninitialized(shape, dtype, op: op)
         let mean = try Tensor.uninitialized([channels], dtype, op: op)
         let variance = try Tensor.uninitialized([channels], dtype, op: op)
-        func run<T: ConvFloat & SIMDScalar>(_: T.Type) {
+        func run<T: ConvFloat>(_: T.Type) {
             BatchNormKernels.forward(pointer(T.self), gamma?.pointer(T.self), beta?.pointer(T.self), epsilon,
                                      out.pointer(T.self), mean.pointer(T.self), variance.pointer(T.self),
                                      rows: rows, channels: channels)
@@ -70,7 +70,7 @@ private func batchNormTrainingPullback(_ g: Tensor, _ x: Tensor, _ gamma: Tensor
     let dx = try Tensor.uninitialized(x.shape, x.dtype, op: op)
     let dgamma = try Tensor.uninitialized([channels], x.dtype, op: op)
     let dbeta = try Tensor.uninitialized([channels], x.dtype, op: op)
-    func run<T: ConvFloat & SIMDScalar>(_: T.Type) {
+    func run<T: ConvFloat>(_: T.Type) {
         BatchNormKernels.backward(x.pointer(T.self), gc.pointer(T.self), gamma?.pointer(T.self), mean.pointer(T.self),
                                   variance.pointer(T.self), epsilon, dx.pointer(T.self), dgamma.pointer(T.self),
                                   dbeta.pointer(T.self), rows: rows, channels: channels)
@@ -79,39 +79,30 @@ private func batchNormTrainingPullback(_ g: Tensor, _ x: Tensor, _ gamma: Tensor
     return [dx] + (gamma != nil ? [dgamma] : []) + (beta != nil ? [dbeta] : [])
 }
 
-/// The kernels of `batch_norm_training` over `rows × channels` elements (channels-last), 8
-/// channels at a time; sums over the rows through `ChannelSums`.
+/// The kernels of `batch_norm_training` over `rows × channels` elements (channels-last), one
+/// element at a time; sums over the rows through `ChannelSums`.
 enum BatchNormKernels {
     /// The batch mean and biased variance of each channel, then `out = x·r + (β − mean·r)` with
     /// `r = γ/sqrt(variance + ε)` (the arithmetic of `batchNormalized`).
     @_optimize(speed)
-    static func forward<T: ConvFloat & SIMDScalar>(_ x: UnsafePointer<T>, _ gamma: UnsafePointer<T>?,
+    static func forward<T: ConvFloat>(_ x: UnsafePointer<T>, _ gamma: UnsafePointer<T>?,
                                                    _ beta: UnsafePointer<T>?, _ epsilon: Double,
                                                    _ out: UnsafeMutablePointer<T>, _ mean: UnsafeMutablePointer<T>,
                                                    _ variance: UnsafeMutablePointer<T>, rows: Int, channels: Int) {
-        typealias V = SIMD8<T>
         let sums = UnsafeMutablePointer<Double>.allocate(capacity: channels)
         let scale = UnsafeMutablePointer<T>.allocate(capacity: 2 &* channels)
         defer { sums.deallocate(); scale.deallocate() }
         ChannelSums.run(rows: rows, channels: channels, count: 1, into: sums) { (r, p: UnsafeMutablePointer<T>) in
             let xi = x + r &* channels
-            var c = 0
-            while c &+ 8 <= channels {
-                (V.loaded(from: p + c) + V.loaded(from: xi + c)).store(to: p + c)
-                c &+= 8
-            }
-            while c < channels { p[c] += xi[c]; c &+= 1 }
+            for c in 0..<channels { p[c] += xi[c] }
         }
         for c in 0..<channels { mean[c] = T(sums[c] / Double(rows)) }
         ChannelSums.run(rows: rows, channels: channels, count: 1, into: sums) { (r, p: UnsafeMutablePointer<T>) in
             let xi = x + r &* channels
-            var c = 0
-            while c &+ 8 <= channels {
-                let d = V.loaded(from: xi + c) - V.loaded(from: mean + c)
-                (V.loaded(from: p + c) + d * d).store(to: p + c)
-                c &+= 8
+            for c in 0..<channels {
+                let d = xi[c] - mean[c]
+                p[c] += d * d
             }
-            while c < channels { let d = xi[c] - mean[c]; p[c] += d * d; c &+= 1 }
         }
         let eps = T(epsilon), shift = scale + channels
         for c in 0..<channels {
@@ -124,12 +115,7 @@ enum BatchNormKernels {
         Parallel.forRange(rows, grain: Swift.max(1, (1 << 15) / Swift.max(channels, 1))) { s, e in
             for r in s..<e {
                 let xi = x + r &* channels, o = out + r &* channels
-                var c = 0
-                while c &+ 8 <= channels {
-                    (V.loaded(from: xi + c) * V.loaded(from: scale + c) + V.loaded(from: shift + c)).store(to: o + c)
-                    c &+= 8
-                }
-                while c < channels { o[c] = xi[c] * scale[c] + shift[c]; c &+= 1 }
+                for c in 0..<channels { o[c] = xi[c] * scale[c] + shift[c] }
             }
         }
     }
@@ -137,12 +123,11 @@ enum BatchNormKernels {
     /// `dβ = Σ g`, `dγ = Σ g·x̂`, `dx = γ·inv·(g − dβ/n − x̂·dγ/n)` with `inv = 1/sqrt(variance + ε)`,
     /// `x̂ = (x − mean)·inv`.
     @_optimize(speed)
-    static func backward<T: ConvFloat & SIMDScalar>(_ x: UnsafePointer<T>, _ g: UnsafePointer<T>,
+    static func backward<T: ConvFloat>(_ x: UnsafePointer<T>, _ g: UnsafePointer<T>,
                                                     _ gamma: UnsafePointer<T>?, _ mean: UnsafePointer<T>,
                                                     _ variance: UnsafePointer<T>, _ epsilon: Double,
                                                     _ dx: UnsafeMutablePointer<T>, _ dgamma: UnsafeMutablePointer<T>,
                                                     _ dbeta: UnsafeMutablePointer<T>, rows: Int, channels: Int) {
-        typealias V = SIMD8<T>
         let sums = UnsafeMutablePointer<Double>.allocate(capacity: 2 &* channels)
         let coef = UnsafeMutablePointer<T>.allocate(capacity: 4 &* channels)
         defer { sums.deallocate(); coef.deallocate() }
@@ -151,18 +136,9 @@ enum BatchNormKernels {
         for c in 0..<channels { inv[c] = 1 / (variance[c] + eps).squareRoot() }
         ChannelSums.run(rows: rows, channels: channels, count: 2, into: sums) { (r, p: UnsafeMutablePointer<T>) in
             let xi = x + r &* channels, gi = g + r &* channels, q = p + channels
-            var c = 0
-            while c &+ 8 <= channels {
-                let gv = V.loaded(from: gi + c)
-                (V.loaded(from: p + c) + gv).store(to: p + c)
-                let xhat = (V.loaded(from: xi + c) - V.loaded(from: mean + c)) * V.loaded(from: inv + c)
-                (V.loaded(from: q + c) + gv * xhat).store(to: q + c)
-                c &+= 8
-            }
-            while c < channels {
+            for c in 0..<channels {
                 p[c] += gi[c]
                 q[c] += gi[c] * ((xi[c] - mean[c]) * inv[c])
-                c &+= 1
             }
         }
         // dx = a·(g − x̂·dγ/n − dβ/n) with a = γ·inv: per channel dx = a·g + (x − mean)·b + shift.
@@ -178,14 +154,7 @@ enum BatchNormKernels {
         Parallel.forRange(rows, grain: Swift.max(1, (1 << 15) / Swift.max(channels, 1))) { s, e in
             for r in s..<e {
                 let xi = x + r &* channels, gi = g + r &* channels, d = dx + r &* channels
-                var c = 0
-                while c &+ 8 <= channels {
-                    let centered = V.loaded(from: xi + c) - V.loaded(from: mean + c)
-                    (V.loaded(from: a + c) * V.loaded(from: gi + c) + centered * V.loaded(from: b + c)
-                        + V.loaded(from: shift + c)).store(to: d + c)
-                    c &+= 8
-                }
-                while c < channels { d[c] = a[c] * gi[c] + (xi[c] - mean[c]) * b[c] + shift[c]; c &+= 1 }
+                for c in 0..<channels { d[c] = a[c] * gi[c] + (xi[c] - mean[c]) * b[c] + shift[c] }
             }
         }
     }

@@ -57,23 +57,20 @@ private func biasReluPullback(_ out: Tensor, _ g: Tensor, hasBias: Bool) throws 
     return hasBias ? [dx, db] : [dx]
 }
 
-/// The kernels of `bias_relu` over `rows × channels` elements (channels-last), 8 channels at a
-/// time.
+/// The kernels of `bias_relu` over `rows × channels` elements (channels-last): float32 8
+/// channels at a time (concrete SIMD types: generic ones are not vectorized in this module),
+/// float64 one at a time.
 enum BiasReluKernels {
     /// `out = relu(x + bias)`: `x + b` where it is greater than 0 or NaN, else 0.
     @_optimize(speed)
-    static func forward<T: ConvFloat & SIMDScalar>(_ x: UnsafePointer<T>, _ bias: UnsafePointer<T>?,
-                                                   _ out: UnsafeMutablePointer<T>, rows: Int, channels: Int) {
-        typealias V = SIMD8<T>
+    static func forward<T: ConvFloat>(_ x: UnsafePointer<T>, _ bias: UnsafePointer<T>?, _ out: UnsafeMutablePointer<T>,
+                                      rows: Int, channels: Int) {
         Parallel.forRange(rows, grain: Swift.max(1, (1 << 15) / Swift.max(channels, 1))) { s, e in
             for r in s..<e {
                 let xi = x + r &* channels, o = out + r &* channels
                 var c = 0
-                while c &+ 8 <= channels {
-                    var v = V.loaded(from: xi + c)
-                    if let b = bias { v += V.loaded(from: b + c) }
-                    V(repeating: 0).replacing(with: v, where: (v .> 0) .| (v .!= v)).store(to: o + c)
-                    c &+= 8
+                if T.self == Float.self {
+                    c = forwardFloat(xi, bias, o, channels)
                 }
                 while c < channels {
                     let v = bias.map { xi[c] + $0[c] } ?? xi[c]
@@ -84,20 +81,32 @@ enum BiasReluKernels {
         }
     }
 
+    /// The float32 row of `forward` up to the last multiple of 8 channels; returns where it stopped.
+    @_optimize(speed) @inline(__always)
+    private static func forwardFloat<T>(_ x: UnsafePointer<T>, _ bias: UnsafePointer<T>?, _ out: UnsafeMutablePointer<T>,
+                                        _ channels: Int) -> Int {
+        typealias V = SIMD8<Float>
+        let xf = UnsafeRawPointer(x), of = UnsafeMutableRawPointer(out), bf = bias.map { UnsafeRawPointer($0) }
+        var c = 0
+        while c &+ 8 <= channels {
+            var v = xf.loadUnaligned(fromByteOffset: c &* 4, as: V.self)
+            if let bf { v += bf.loadUnaligned(fromByteOffset: c &* 4, as: V.self) }
+            of.storeBytes(of: V(repeating: 0).replacing(with: v, where: (v .> 0) .| (v .!= v)), toByteOffset: c &* 4,
+                          as: V.self)
+            c &+= 8
+        }
+        return c
+    }
+
     /// `dx = out > 0 ? g : 0`, and `db` (when given) the sum of `dx` over the rows.
     @_optimize(speed)
-    static func backward<T: ConvFloat & SIMDScalar>(_ out: UnsafePointer<T>, _ g: UnsafePointer<T>,
-                                                    _ dx: UnsafeMutablePointer<T>, _ db: UnsafeMutablePointer<T>?,
-                                                    rows: Int, channels: Int) {
-        typealias V = SIMD8<T>
+    static func backward<T: ConvFloat>(_ out: UnsafePointer<T>, _ g: UnsafePointer<T>, _ dx: UnsafeMutablePointer<T>,
+                                       _ db: UnsafeMutablePointer<T>?, rows: Int, channels: Int) {
         @inline(__always) func row(_ r: Int, _ p: UnsafeMutablePointer<T>?) {
             let o = out + r &* channels, gi = g + r &* channels, d = dx + r &* channels
             var c = 0
-            while c &+ 8 <= channels {
-                let v = V(repeating: 0).replacing(with: V.loaded(from: gi + c), where: V.loaded(from: o + c) .> 0)
-                v.store(to: d + c)
-                if let p { (V.loaded(from: p + c) + v).store(to: p + c) }
-                c &+= 8
+            if T.self == Float.self {
+                c = backwardFloat(o, gi, d, p, channels)
             }
             while c < channels {
                 let v: T = o[c] > 0 ? gi[c] : 0
@@ -116,5 +125,24 @@ enum BiasReluKernels {
         defer { sums.deallocate() }
         ChannelSums.run(rows: rows, channels: channels, count: 1, into: sums) { (r, p: UnsafeMutablePointer<T>) in row(r, p) }
         for c in 0..<channels { db[c] = T(sums[c]) }
+    }
+
+    /// The float32 row of `backward` up to the last multiple of 8 channels; returns where it stopped.
+    @_optimize(speed) @inline(__always)
+    private static func backwardFloat<T>(_ out: UnsafePointer<T>, _ g: UnsafePointer<T>, _ dx: UnsafeMutablePointer<T>,
+                                         _ partial: UnsafeMutablePointer<T>?, _ channels: Int) -> Int {
+        typealias V = SIMD8<Float>
+        let o = UnsafeRawPointer(out), gi = UnsafeRawPointer(g), d = UnsafeMutableRawPointer(dx)
+        let p = partial.map { UnsafeMutableRawPointer($0) }
+        var c = 0
+        while c &+ 8 <= channels {
+            let at = c &* 4
+            let v = V(repeating: 0).replacing(with: gi.loadUnaligned(fromByteOffset: at, as: V.self),
+                                              where: o.loadUnaligned(fromByteOffset: at, as: V.self) .> 0)
+            d.storeBytes(of: v, toByteOffset: at, as: V.self)
+            if let p { p.storeBytes(of: p.loadUnaligned(fromByteOffset: at, as: V.self) + v, toByteOffset: at, as: V.self) }
+            c &+= 8
+        }
+        return c
     }
 }

@@ -1,20 +1,5 @@
-// Helpers of the channels-last fused kernels (bias_relu, batch_norm_training): 8-lane vector
-// loads and stores at any alignment, and per-channel sums over the rows that give the same
-// result on any number of threads.
-
-extension SIMD8 {
-    /// The 8 elements at `p` (any alignment).
-    @inline(__always)
-    static func loaded(from p: UnsafePointer<Scalar>) -> SIMD8 {
-        UnsafeRawPointer(p).loadUnaligned(as: SIMD8.self)
-    }
-
-    /// Writes the 8 elements at `p` (any alignment).
-    @inline(__always)
-    func store(to p: UnsafeMutablePointer<Scalar>) {
-        UnsafeMutableRawPointer(p).storeBytes(of: self, as: SIMD8.self)
-    }
-}
+// The per-channel sums over the rows of the channels-last fused kernels (bias_relu,
+// batch_norm_training): the same result on any number of threads.
 
 /// Per-channel sums over the rows of a channels-last tensor.
 enum ChannelSums {
