@@ -305,3 +305,51 @@ def test_rnn_cells_in_functional_models():
     y = layers.RNN(MinimalRNNCell(4), return_sequences=True)(inp)
     model = keras.Model(inp, y)
     assert model.predict(X, verbose=0).shape == (2, 4, 4)
+
+
+@keras.utils.register_keras_serializable(package="test_rnn_cells")
+class SavedMinimalCell(MinimalRNNCell):
+    """A registered custom cell whose call takes `training` (saved and loaded with its model)."""
+
+    def call(self, inputs, states, training=None):
+        assert training in (None, False, True)
+        return MinimalRNNCell.call(self, inputs, states)
+
+
+def test_custom_cell_model_saves_and_loads(tmp_path):
+    x = det((3, 4, 2), 4.0)
+    model = keras.Sequential([keras.Input((4, 2)), layers.RNN(SavedMinimalCell(3)), layers.Dense(1)])
+    want = model.predict(x, verbose=0)
+    config = model.layers[0].get_config()
+    assert config["cell"] == {"class_name": "test_rnn_cells>SavedMinimalCell",
+                              "config": {"name": model.layers[0].cell.name, "trainable": True, "dtype": "float32",
+                                         "units": 3}}
+    path = str(tmp_path / "custom_cell.safetensors")
+    model.save(path)
+    loaded = keras.models.load_model(path)
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), want, atol=1e-6)
+    assert loaded.layers[0].count_params() == 2 * 3 + 3 * 3
+
+
+def test_masks_from_embedding_and_stateful_builtin_cells():
+    tokens = np.array([[3, 1, 4, 0, 0], [2, 0, 5, 1, 1]], np.int32)
+    a = keras.Sequential([keras.Input((5,), dtype="int32"), layers.Embedding(6, 3, mask_zero=True),
+                          layers.RNN(layers.GRUCell(4), return_sequences=True)])
+    b = keras.Sequential([keras.Input((5,), dtype="int32"), layers.Embedding(6, 3, mask_zero=True),
+                          layers.GRU(4, return_sequences=True)])
+    b.set_weights(a.get_weights())
+    np.testing.assert_allclose(a.predict(tokens, verbose=0), b.predict(tokens, verbose=0), atol=1e-6)
+    rnn = layers.RNN(layers.LSTMCell(3), stateful=True, return_state=True)
+    lstm = layers.LSTM(3, stateful=True, return_state=True)
+    rnn(X)
+    lstm(X)
+    lstm.set_weights(rnn.get_weights())
+    rnn.reset_states()
+    lstm.reset_states()
+    for _ in range(2):
+        for got, want in zip(rnn(X), lstm(X)):
+            np.testing.assert_allclose(got.numpy(), want.numpy(), atol=1e-6)
+    for got, want in zip(rnn.states, lstm.states):
+        np.testing.assert_allclose(got.numpy(), want.numpy(), atol=1e-6)
+    rnn.reset_states([det((2, 3), 1.0), det((2, 3), 2.0)])
+    np.testing.assert_allclose(rnn.states[1].numpy(), det((2, 3), 2.0))
