@@ -9,31 +9,17 @@ from tensorflow import keras  # noqa: E402
 L = keras.layers
 
 
-def det(shape, seed):
-    n = int(np.prod(shape))
-    return (0.5 * np.sin(0.37 * np.arange(n, dtype=np.float64) + seed)).astype(np.float32).reshape(shape)
+det = lambda shape, seed: (0.5 * np.sin(0.37 * np.arange(int(np.prod(shape))) + seed)).astype(np.float32).reshape(shape)  # noqa: E731,E501
 
 
 def set_det(layer, seed):
     layer.set_weights([det(w.shape, seed + 10 * i) for i, w in enumerate(layer.get_weights())])
 
 
-class MinimalRNNCell(L.Layer):
-    def __init__(self, units, **kwargs):
-        self.units = units
-        self.state_size = units
-        super().__init__(**kwargs)
-
-    def build(self, input_shape):
-        self.kernel = self.add_weight(shape=(input_shape[-1], self.units), initializer="uniform", name="kernel")
-        self.recurrent_kernel = self.add_weight(shape=(self.units, self.units), initializer="uniform",
-                                                name="recurrent_kernel")
-
-    def call(self, inputs, states):
-        prev = states[0]
-        h = tf.matmul(inputs, self.kernel) + tf.matmul(prev, self.recurrent_kernel)
-        out = tf.tanh(h)
-        return out, [out]
+# The tests' MinimalRNNCell (Keras' documentation cell, h' = tanh(x·W + h·U)) is SimpleRNNCell without
+# a bias: its weights are the same two matrices in the same order.
+def minimal_cell(units):
+    return L.SimpleRNNCell(units, use_bias=False)
 
 
 def r(a):
@@ -51,11 +37,11 @@ print("STACKED_SEQ =", r(out[0]))
 print("STACKED_STRUCTURE =", [len(out)] + [type(o).__name__ for o in out[1:]])
 print("STACKED_STATES =", [r(s) for s in tf.nest.flatten(out[1:])])
 for zero in (False, True):
-    m = L.RNN(MinimalRNNCell(2), return_sequences=True, zero_output_for_mask=zero)
+    m = L.RNN(minimal_cell(2), return_sequences=True, zero_output_for_mask=zero)
     m(X)
     set_det(m, 3.0)
     print(f"MINIMAL_MASKED[{zero}] =", r(m(X, mask=MASK)))
-m = L.RNN(MinimalRNNCell(2), go_backwards=True, return_state=True)
+m = L.RNN(minimal_cell(2), go_backwards=True, return_state=True)
 m(X)
 set_det(m, 3.0)
 o, s = m(X, initial_state=[tf.constant(det((2, 2), 9.0))])

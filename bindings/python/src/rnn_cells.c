@@ -82,20 +82,24 @@ static PyObject *k_rnn_cell_state_size(PyObject *self SKPY_UNUSED, PyObject *o) 
 }
 SKPY_EXPORT(module, k_, rnn_cell_state_size, METH_O, "rnn_cell_state_size(cell) -> ([state sizes], output_size).");
 
-/* rnn_cells_stack([cells], config_json=None) -> layer handle */
+/* rnn_cells_stack(config_json or None, cell, cell, ...) -> layer handle */
 static PyObject *k_rnn_cells_stack(PyObject *self SKPY_UNUSED, PyObject *args) {
-    PyObject *cells;
-    const char *config = NULL;
-    if (!PyArg_ParseTuple(args, "O|z", &cells, &config)) return NULL;
-    int32_t n;
-    void **a = skpy_hlist_from(cells, "sk_layer", &n);
-    if (!a) return NULL;
+    Py_ssize_t count = PyTuple_Size(args);
+    const char *config = count > 0 ? skpy_opt_str(PyTuple_GetItem(args, 0), "config_json") : NULL;
+    if (count < 1 || BADSTR(config) || (!config && PyErr_Occurred())) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "rnn_cells_stack(config_json, *cells)");
+        return NULL;
+    }
+    sk_layer **cells = PyMem_New(sk_layer *, (size_t)count);
+    if (!cells) return PyErr_NoMemory();
+    for (Py_ssize_t i = 1; i < count; i++)
+        if (!(cells[i - 1] = HGET(sk_layer, PyTuple_GetItem(args, i)))) { PyMem_Free(cells); return NULL; }
     sk_layer *h = NULL;
-    int32_t st = sk_rnn_cells_stack((const sk_layer *const *)a, n, config, &h);
-    PyMem_Free(a);
+    int32_t st = sk_rnn_cells_stack((const sk_layer *const *)cells, (int32_t)(count - 1), config, &h);
+    PyMem_Free(cells);
     return KH_FINISH(sk_layer, st, h);
 }
-SKPY_EXPORT(module, k_, rnn_cells_stack, METH_VARARGS, "rnn_cells_stack([cells], config_json=None) -> layer handle.");
+SKPY_EXPORT(module, k_, rnn_cells_stack, METH_VARARGS, "rnn_cells_stack(config_json or None, *cells) -> layer handle.");
 
 /* rnn_create(cell, config_json=None) -> layer handle */
 static PyObject *k_rnn_create(PyObject *self SKPY_UNUSED, PyObject *args) {

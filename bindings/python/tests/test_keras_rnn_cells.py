@@ -49,7 +49,8 @@ MASK = np.array([[1, 1, 0, 1], [1, 0, 0, 1]], bool)
 # return_state=True)(X) with det weights (seed 7): the sequence, then [[h, c], h, h].
 STACKED_SEQ = [[[-0.5131397, -0.4126696], [-0.784236, -0.6893454], [-0.8706828, -0.791025], [-0.8930143, -0.8197583]], [[-0.5119779, -0.4113725], [-0.7810038, -0.685084], [-0.8676164, -0.7865952], [-0.8913962, -0.8174143]]]
 STACKED_STATES = [[[-0.1628831, -0.1943658, -0.2046], [-0.1258187, -0.1544911, -0.1669931]], [[-0.4635167, -0.5178858, -0.4860967], [-0.3452009, -0.4181651, -0.423852]], [[0.3720922, 0.3012225], [0.3670337, 0.295823]], [[-0.8930143, -0.8197583], [-0.8913962, -0.8174143]]]
-# RNN(MinimalRNNCell(2), return_sequences=True, zero_output_for_mask=False / True)(X, mask=MASK), det weights (seed 3).
+# RNN(MinimalRNNCell(2), return_sequences=True, zero_output_for_mask=False / True)(X, mask=MASK), det weights (seed 3)
+# (recorded with SimpleRNNCell(2, use_bias=False), the same computation).
 MINIMAL_MASKED = {False: [[[-0.3347078, -0.4570613], [-0.3861311, -0.5336574], [-0.3861311, -0.5336574], [0.008799, 0.084552]], [[0.0628101, 0.1602627], [0.0628101, 0.1602627], [0.0628101, 0.1602627], [0.0894762, 0.031432]]],
                   True: [[[-0.3347078, -0.4570613], [-0.3861311, -0.5336574], [0.0, 0.0], [0.008799, 0.084552]], [[0.0628101, 0.1602627], [0.0, 0.0], [0.0, 0.0], [0.0894762, 0.031432]]]}
 # RNN(MinimalRNNCell(2), go_backwards=True, return_state=True)(X, initial_state=[det((2, 2), 9)]): the output.

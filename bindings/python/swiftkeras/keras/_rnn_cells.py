@@ -168,7 +168,7 @@ class StackedRNNCells(_Cell, _layers.Layer):
     def __init__(self, cells, **kwargs):
         cells = [_cells_from(c, "StackedRNNCells") for c in cells]
         handles = [core_cell(c, "StackedRNNCells") for c in cells]
-        _init_over_handles(self, lambda js: _native.rnn_cells_stack(handles, js), {}, kwargs)
+        _init_over_handles(self, lambda js: _native.rnn_cells_stack(js, *handles), {}, kwargs)
         self.__dict__["_cells"] = cells
 
     @property
