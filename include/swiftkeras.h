@@ -110,6 +110,7 @@
 #include "swiftkeras/linalg.h"
 #include "swiftkeras/keras.h"
 #include "swiftkeras/layers.h"
+#include "swiftkeras/rnn_cells.h"
 #include "swiftkeras/models.h"
 #include "swiftkeras/losses.h"
 #include "swiftkeras/optimizers.h"
@@ -183,6 +184,9 @@
  *   sk_layer_set_weights() sk_layer_states() sk_layer_supports_masking() sk_layer_track()
  *   sk_layer_variables() sk_layer_weights() sk_model_create_custom() sk_regularizer_call()
  *   sk_regularizer_config() sk_set_global_policy()
+ * swiftkeras/rnn_cells.h:
+ *   sk_rnn_cell() sk_rnn_cell_create_custom() sk_rnn_cell_state_size() sk_rnn_cells_stack()
+ *   sk_rnn_create()
  * swiftkeras/models.h:
  *   sk_model_add() sk_model_as_layer() sk_model_create() sk_model_kind() sk_model_layers()
  *   sk_model_num_inputs() sk_model_release() sk_model_summary() sk_model_trainable_weights()

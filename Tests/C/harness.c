@@ -140,6 +140,7 @@ static void test_tensors(void) {
 #include "harness_sequence.inc"
 #include "harness_preprocessing.inc"
 #include "harness_keras_objects.inc"
+#include "harness_rnn_cells.inc"
 
 int main(void) {
     test_version();
@@ -185,6 +186,7 @@ int main(void) {
     test_strings();
     test_preprocessing_layers();
     test_keras_objects();
+    test_rnn_cells();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }
