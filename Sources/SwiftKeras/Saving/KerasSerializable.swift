@@ -88,7 +88,8 @@ public enum KerasRegistry {
             Conv3D.self, Conv1DTranspose.self, Conv3DTranspose.self, SeparableConv1D.self,
             Masking.self, TimeDistributed.self, Bidirectional.self,
             Normalization.self, Rescaling.self, CategoryEncoding.self, StringLookup.self, IntegerLookup.self,
-            TextVectorization.self, Resizing.self, CenterCrop.self,
+            TextVectorization.self, Resizing.self, CenterCrop.self, Hashing.self, Discretization.self, RandomFlip.self,
+            RandomRotation.self, RandomZoom.self, RandomTranslation.self, RandomContrast.self,
         ],
         .loss: [
             Losses.MeanSquaredError.self, Losses.MeanAbsoluteError.self, Losses.MeanAbsolutePercentageError.self,
