@@ -139,6 +139,7 @@ from .math import divide, reduce_mean, truediv, cumsum, cumprod  # noqa: E402,F4
 from .linalg import matmul, norm  # noqa: E402,F811
 from . import errors, math, nn, linalg, nest, debugging  # noqa: E402
 from . import strings  # noqa: E402
+from .ragged import RaggedTensor  # noqa: E402  (what tf.strings.split returns)
 from .debugging import (assert_equal, assert_greater, assert_less, assert_rank,  # noqa: E402
                         assert_greater_equal, assert_less_equal)
 from .module import Module  # noqa: E402
@@ -175,5 +176,5 @@ __all__ = sorted(set(_generated_all) | {
     "assert_greater", "assert_less", "assert_rank", "assert_greater_equal", "assert_less_equal", "device",
     "Module", "TensorSpec", "print", "function", "custom_gradient", "float32", "float64", "float16",
     "bfloat16", "int32", "int64", "uint8", "bool", "half", "double", "as_dtype", "keras", "random",
-    "config", "data", "experimental", "newaxis", "string", "strings",
+    "config", "data", "experimental", "newaxis", "string", "strings", "RaggedTensor",
 })
