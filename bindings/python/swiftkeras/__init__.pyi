@@ -224,6 +224,7 @@ from swiftkeras import errors as errors
 from swiftkeras import linalg as linalg
 from swiftkeras import math as math
 from swiftkeras import strings as strings
+from swiftkeras.ragged import RaggedTensor as RaggedTensor
 from swiftkeras import nest as nest
 from swiftkeras import nn as nn
 from swiftkeras import train as train

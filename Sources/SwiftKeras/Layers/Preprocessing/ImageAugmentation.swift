@@ -83,8 +83,13 @@ func projectiveTransform(_ images: Tensor, transforms: [[Float]], fill: FillMode
                     for ch in 0 ..< c { out[base + ch] = fillValue }
                     continue
                 }
-                let x = fill.map((t[0] * fx + t[1] * fy + t[2]) / k, w)
-                let y = fill.map((t[3] * fx + t[4] * fy + t[5]) / k, h)
+                let rawX = (t[0] * fx + t[1] * fy + t[2]) / k, rawY = (t[3] * fx + t[4] * fy + t[5]) / k
+                // a point this far out reads the fill value in every mode (and stays convertible to Int)
+                guard abs(rawX) < 1e9 && abs(rawY) < 1e9 else {
+                    for ch in 0 ..< c { out[base + ch] = fillValue }
+                    continue
+                }
+                let x = fill.map(rawX, w), y = fill.map(rawY, h)
                 guard x.isFinite && y.isFinite else {
                     for ch in 0 ..< c { out[base + ch] = fillValue }
                     continue
