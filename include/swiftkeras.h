@@ -242,8 +242,8 @@
  *   sk_variable_id()
  * swiftkeras/strings.h:
  *   sk_strings_join() sk_strings_length() sk_strings_lower() sk_strings_regex_replace()
- *   sk_strings_strip() sk_strings_substr() sk_strings_to_number() sk_strings_upper()
- *   sk_tensor_from_strings() sk_tensor_string_at()
+ *   sk_strings_split() sk_strings_strip() sk_strings_substr() sk_strings_to_number()
+ *   sk_strings_upper() sk_tensor_from_strings() sk_tensor_string_at()
  * swiftkeras/preprocessing.h:
  *   sk_layer_adapt() sk_layer_adapt_dataset() sk_layer_vocabulary()
    END FUNCTION INDEX */

@@ -141,6 +141,7 @@ static void test_tensors(void) {
 #include "harness_preprocessing.inc"
 #include "harness_keras_objects.inc"
 #include "harness_rnn_cells.inc"
+#include "harness_augmentation.inc"
 
 int main(void) {
     test_version();
@@ -187,6 +188,8 @@ int main(void) {
     test_preprocessing_layers();
     test_keras_objects();
     test_rnn_cells();
+    test_augmentation_layers();
+    test_strings_split();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

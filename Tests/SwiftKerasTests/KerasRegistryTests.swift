@@ -82,6 +82,10 @@ final class KerasRegistryTests: XCTestCase {
         case (.layer, "Rescaling"): return #"{"scale": 0.5}"#
         case (.layer, "CategoryEncoding"): return #"{"num_tokens": 4}"#
         case (.layer, "Resizing"), (.layer, "CenterCrop"): return #"{"height": 2, "width": 3}"#
+        case (.layer, "Hashing"): return #"{"num_bins": 3, "salt": [1, 2]}"#
+        case (.layer, "RandomRotation"), (.layer, "RandomContrast"): return #"{"factor": 0.2, "seed": 1}"#
+        case (.layer, "RandomZoom"): return #"{"height_factor": 0.1, "width_factor": [-0.2, 0.3]}"#
+        case (.layer, "RandomTranslation"): return #"{"height_factor": 0.1, "width_factor": 0.2}"#
         case (.learningRateSchedule, "ExponentialDecay"), (.learningRateSchedule, "InverseTimeDecay"):
             return #"{"initial_learning_rate": 0.1, "decay_steps": 10, "decay_rate": 0.5}"#
         case (.learningRateSchedule, "CosineDecay"), (.learningRateSchedule, "PolynomialDecay"):

@@ -283,6 +283,14 @@ final class KerasSavingTests: XCTestCase {
                                 name: "stacked"),
             try RNN(cell: try StackedRNNCells(cells: [try SimpleRNNCell(units: 2, name: "rc1")], name: "rstack"),
                     returnSequences: true, goBackwards: true, zeroOutputForMask: true, name: "rnn_cells"),
+            try Hashing(numBins: 7, maskValue: .string("m"), salt: (3, 4), outputMode: .multiHot, name: "hash"),
+            try Discretization(binBoundaries: [0.5, 1.5], outputMode: .count, name: "disc"),
+            try RandomFlip(mode: "vertical", seed: 2, name: "rflip"),
+            try RandomRotation(factor: .array([.double(-0.1), .double(0.2)]), fillMode: .wrap, fillValue: 1, interpolation: .nearest,
+                               seed: 3, name: "rrot"),
+            try RandomZoom(heightFactor: .double(0.2), widthFactor: .array([.double(-0.1), .double(0.3)]), fillMode: .constant, name: "rzoom"),
+            try RandomTranslation(heightFactor: .double(0.1), widthFactor: .double(0.2), fillMode: .nearest, seed: 1, name: "rtrans"),
+            try RandomContrast(factor: .array([.double(0.2), .double(0.4)]), seed: 9, name: "rcon"),
         ]
     }
 

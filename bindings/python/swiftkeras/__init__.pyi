@@ -233,6 +233,7 @@ def numpy_function(func: Any, inp: Any, Tout: Any, stateful: builtins.bool = ...
 from swiftkeras import linalg as linalg
 from swiftkeras import math as math
 from swiftkeras import strings as strings
+from swiftkeras.ragged import RaggedTensor as RaggedTensor
 from swiftkeras import nest as nest
 from swiftkeras import nn as nn
 from swiftkeras import train as train
