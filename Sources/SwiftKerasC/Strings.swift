@@ -90,3 +90,18 @@ public func sk_strings_join(_ inputs: UnsafePointer<OpaquePointer?>?, _ n: Int32
                         separator: separator.map { String(cString: $0) } ?? "")
     }
 }
+
+@c @implementation
+public func sk_strings_split(_ x: OpaquePointer?, _ sep: UnsafePointer<CChar>?, _ maxsplit: Int64,
+                             _ values: UnsafeMutablePointer<OpaquePointer?>?,
+                             _ rowSplits: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    values?.pointee = nil
+    rowSplits?.pointee = nil
+    return status {
+        let v = try outParameter(values, "sk_strings_split"), r = try outParameter(rowSplits, "sk_strings_split")
+        let separator = sep.map { Array(UnsafeRawBufferPointer(start: $0, count: strlen($0))) }
+        let parts = try tensor(x, "sk_strings_split", "x").stringsSplit(separator: separator, maxSplit: Int(clamping: maxsplit))
+        v.pointee = handle(parts.values)
+        r.pointee = handle(parts.rowSplits)
+    }
+}

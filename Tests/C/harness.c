@@ -131,6 +131,7 @@ static void test_tensors(void) {
 #include "harness_layers_basic.inc"
 #include "harness_serialization.inc"
 #include "harness_layer_nodes.inc"
+#include "harness_confusion_matrix.inc"
 #include "harness_linalg.inc"
 #include "harness_checkpoint.inc"
 #include "harness_metrics_tensorboard.inc"
@@ -139,6 +140,8 @@ static void test_tensors(void) {
 #include "harness_sequence.inc"
 #include "harness_preprocessing.inc"
 #include "harness_keras_objects.inc"
+#include "harness_rnn_cells.inc"
+#include "harness_augmentation.inc"
 
 int main(void) {
     test_version();
@@ -174,6 +177,7 @@ int main(void) {
     test_layers_basic();
     test_serialization();
     test_layer_nodes();
+    test_confusion_matrix();
     test_linalg_decompositions();
     test_optimizer_state();
     test_metrics_tensorboard();
@@ -183,6 +187,9 @@ int main(void) {
     test_strings();
     test_preprocessing_layers();
     test_keras_objects();
+    test_rnn_cells();
+    test_augmentation_layers();
+    test_strings_split();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

@@ -57,7 +57,11 @@ final class KerasRegistryTests: XCTestCase {
     private func requiredArguments(_ kind: KerasObjectKind, _ className: String) -> String? {
         switch (kind, className) {
         case (.layer, "InputLayer"): return #"{"batch_shape": [null, 3]}"#
-        case (.layer, "Dense"), (.layer, "SimpleRNN"), (.layer, "LSTM"), (.layer, "GRU"): return #"{"units": 2}"#
+        case (.layer, "Dense"), (.layer, "SimpleRNN"), (.layer, "LSTM"), (.layer, "GRU"), (.layer, "SimpleRNNCell"),
+             (.layer, "LSTMCell"), (.layer, "GRUCell"):
+            return #"{"units": 2}"#
+        case (.layer, "RNN"): return #"{"cell": {"class_name": "LSTMCell", "config": {"units": 2}}}"#
+        case (.layer, "StackedRNNCells"): return #"{"cells": [{"class_name": "GRUCell", "config": {"units": 2}}]}"#
         case (.layer, "Activation"): return #"{"activation": "relu"}"#
         case (.layer, "TimeDistributed"), (.layer, "Bidirectional"): return #"{"layer": {"class_name": "LSTM", "config": {"units": 2}}}"#
         case (.layer, "Dropout"): return #"{"rate": 0.25, "seed": 3}"#
@@ -78,6 +82,10 @@ final class KerasRegistryTests: XCTestCase {
         case (.layer, "Rescaling"): return #"{"scale": 0.5}"#
         case (.layer, "CategoryEncoding"): return #"{"num_tokens": 4}"#
         case (.layer, "Resizing"), (.layer, "CenterCrop"): return #"{"height": 2, "width": 3}"#
+        case (.layer, "Hashing"): return #"{"num_bins": 3, "salt": [1, 2]}"#
+        case (.layer, "RandomRotation"), (.layer, "RandomContrast"): return #"{"factor": 0.2, "seed": 1}"#
+        case (.layer, "RandomZoom"): return #"{"height_factor": 0.1, "width_factor": [-0.2, 0.3]}"#
+        case (.layer, "RandomTranslation"): return #"{"height_factor": 0.1, "width_factor": 0.2}"#
         case (.learningRateSchedule, "ExponentialDecay"), (.learningRateSchedule, "InverseTimeDecay"):
             return #"{"initial_learning_rate": 0.1, "decay_steps": 10, "decay_rate": 0.5}"#
         case (.learningRateSchedule, "CosineDecay"), (.learningRateSchedule, "PolynomialDecay"):

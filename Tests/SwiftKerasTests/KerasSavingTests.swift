@@ -277,6 +277,20 @@ final class KerasSavingTests: XCTestCase {
             try TextVectorization(ngrams: .array([.int(1), .int(3)]), outputMode: .tfIdf, vocabulary: ["a"], idfWeights: [0.5], name: "tv"),
             try Resizing(height: 2, width: 3, interpolation: .nearest, cropToAspectRatio: true, name: "resize"),
             try CenterCrop(height: 2, width: 2, name: "cc"),
+            try SimpleRNNCell(units: 2, name: "srnn_cell"), try LSTMCell(units: 3, name: "lstm_cell0"),
+            try GRUCell(config: .object(["units": .int(2), "reset_after": .bool(false), "name": .string("gru_cell0")])),
+            try StackedRNNCells(cells: [try LSTMCell(units: 2, name: "stacked_lstm"), try GRUCell(units: 2, name: "stacked_gru")],
+                                name: "stacked"),
+            try RNN(cell: try StackedRNNCells(cells: [try SimpleRNNCell(units: 2, name: "rc1")], name: "rstack"),
+                    returnSequences: true, goBackwards: true, zeroOutputForMask: true, name: "rnn_cells"),
+            try Hashing(numBins: 7, maskValue: .string("m"), salt: (3, 4), outputMode: .multiHot, name: "hash"),
+            try Discretization(binBoundaries: [0.5, 1.5], outputMode: .count, name: "disc"),
+            try RandomFlip(mode: "vertical", seed: 2, name: "rflip"),
+            try RandomRotation(factor: .array([.double(-0.1), .double(0.2)]), fillMode: .wrap, fillValue: 1, interpolation: .nearest,
+                               seed: 3, name: "rrot"),
+            try RandomZoom(heightFactor: .double(0.2), widthFactor: .array([.double(-0.1), .double(0.3)]), fillMode: .constant, name: "rzoom"),
+            try RandomTranslation(heightFactor: .double(0.1), widthFactor: .double(0.2), fillMode: .nearest, seed: 1, name: "rtrans"),
+            try RandomContrast(factor: .array([.double(0.2), .double(0.4)]), seed: 9, name: "rcon"),
         ]
     }
 

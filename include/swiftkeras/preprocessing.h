@@ -3,7 +3,9 @@
  * the conventions (status codes, ownership, threads) that hold here.
  *
  * The layers themselves (Normalization, Rescaling, CategoryEncoding, StringLookup,
- * IntegerLookup, TextVectorization) are created with sk_layer_create(class, json) and called as
+ * IntegerLookup, TextVectorization, Resizing, CenterCrop, Hashing, Discretization, and the
+ * random augmentation layers RandomFlip, RandomRotation, RandomZoom, RandomTranslation,
+ * RandomContrast — active only when called with training = 1) are created with sk_layer_create(class, json) and called as
  * any layer; what they learn from data (a vocabulary, a mean and variance) comes from adapt. */
 #ifndef SWIFTKERAS_PREPROCESSING_H
 #define SWIFTKERAS_PREPROCESSING_H
@@ -17,8 +19,9 @@ extern "C" {
 #endif
 
 /* Keras `layer.adapt(data, batch_size, steps)`: resets what the layer learned, then learns
- * from `data` in batches of `batch_size` along its first axis (0 = all at once), at most
- * `steps` batches (0 = all).
+ * from `data` in batches of `batch_size` along its first axis (0 = the layer's default: all at
+ * once, or Keras' 32 for Discretization, whose approximate quantiles depend on the batching),
+ * at most `steps` batches (0 = all).
  * Errors: SK_ERR_INVALID_ARG (the layer cannot adapt — the message names its class — or the
  * data does not fit it), SK_ERR_DTYPE (strings for a numeric layer or the reverse). */
 int32_t sk_layer_adapt(sk_layer *layer, const sk_tensor *data, int64_t batch_size, int64_t steps);

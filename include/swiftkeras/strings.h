@@ -65,6 +65,17 @@ int32_t sk_strings_regex_replace(const sk_tensor *x, const char *pattern, const 
  * `separator` (NULL = ""). */
 int32_t sk_strings_join(const sk_tensor *const *inputs, int32_t n, const char *separator, sk_tensor **out);
 
+/* tf.strings.split of a rank-0 or rank-1 string tensor (TensorFlow's StringSplitV2): the tokens
+ * of every element as the 1-D string tensor `*values` and the int64 `*row_splits` (length
+ * elements + 1; the tokens of element i are values[row_splits[i] .. row_splits[i+1])), the
+ * parts of TF's RaggedTensor. `sep` NULL or "" splits on runs of whitespace (leading
+ * whitespace dropped); another `sep` splits at each occurrence, empty tokens kept. `maxsplit`
+ * < 0: no limit; otherwise the rest after `maxsplit` splits is the last token.
+ * Errors: SK_ERR_DTYPE (not strings), SK_ERR_UNIMPLEMENTED (rank above 1), SK_ERR_INVALID_ARG
+ * (NULL out-parameter); both outputs are NULL on failure. */
+int32_t sk_strings_split(const sk_tensor *x, const char *sep, int64_t maxsplit, sk_tensor **values,
+                         sk_tensor **row_splits);
+
 #ifdef __cplusplus
 }
 #endif

@@ -305,6 +305,23 @@ done:
 }
 SKPY_EXPORT(module, m_, strings_join, METH_VARARGS, "strings_join(inputs, separator): tf.strings.join.");
 
+static PyObject *m_strings_split(PyObject *self SKPY_UNUSED, PyObject *args) {
+    PyObject *o; const char *sep; long long maxsplit;
+    if (!PyArg_ParseTuple(args, "OzL", &o, &sep, &maxsplit)) return NULL;
+    sk_tensor *x = string_arg(o);
+    if (!x) return NULL;
+    sk_tensor *values = NULL, *splits = NULL;
+    int32_t st = sk_strings_split(x, sep, maxsplit, &values, &splits);
+    sk_tensor_release(x);
+    if (st) return skpy_raise_status(st);
+    PyObject *v = skpy_wrap_tensor(values);
+    if (!v) { sk_tensor_release(splits); return NULL; }
+    PyObject *r = skpy_wrap_tensor(splits);
+    if (!r) { Py_DECREF(v); return NULL; }
+    return Py_BuildValue("(NN)", v, r);
+}
+SKPY_EXPORT(module, m_, strings_split, METH_VARARGS, "strings_split(x, sep, maxsplit) -> (values, row_splits): tf.strings.split.");
+
 /* -- preprocessing layers ----------------------------------------------------------------- */
 static PyObject *m_layer_adapt(PyObject *self SKPY_UNUSED, PyObject *args) {
     PyObject *layer, *data; long long batch, steps;

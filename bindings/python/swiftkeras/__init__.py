@@ -141,6 +141,7 @@ from .math import divide, reduce_mean, truediv, cumsum, cumprod  # noqa: E402,F4
 from .linalg import matmul, norm  # noqa: E402,F811
 from . import errors, math, nn, linalg, nest, debugging, image  # noqa: E402
 from . import strings  # noqa: E402
+from .ragged import RaggedTensor  # noqa: E402  (what tf.strings.split returns)
 from .debugging import (assert_equal, assert_greater, assert_less, assert_rank,  # noqa: E402
                         assert_greater_equal, assert_less_equal)
 from .module import Module  # noqa: E402
@@ -167,6 +168,9 @@ def __getattr__(name):
 
 newaxis = None
 
+from ._environment import (autograph, compat, distribute, executing_eagerly, get_logger,  # noqa: E402
+                           numpy_function, py_function, test)
+
 __all__ = sorted(set(_generated_all) | {
     "Tensor", "TensorShape", "DType", "Variable", "GradientTape", "UnconnectedGradients",
     "constant", "convert_to_tensor", "is_tensor", "cast", "stop_gradient", "identity", "zeros", "ones",
@@ -177,7 +181,8 @@ __all__ = sorted(set(_generated_all) | {
     "assert_greater", "assert_less", "assert_rank", "assert_greater_equal", "assert_less_equal", "device",
     "Module", "TensorSpec", "print", "function", "custom_gradient", "float32", "float64", "float16",
     "bfloat16", "int32", "int64", "uint8", "bool", "half", "double", "as_dtype", "keras", "random",
-    "config", "data", "experimental", "newaxis", "string", "strings", "image",
+    "config", "data", "experimental", "newaxis", "string", "strings", "image", "autograph", "compat",
+    "distribute", "executing_eagerly", "get_logger", "numpy_function", "py_function", "test", "RaggedTensor",
 })
 
 # tf functions applied to symbolic tensors (keras.Input results) become layers, as in tf.keras 2

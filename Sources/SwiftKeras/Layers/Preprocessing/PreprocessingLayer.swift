@@ -11,9 +11,15 @@ public protocol AdaptableLayer: Layer {
     func updateAdaptState(_ batch: Tensor) throws
     /// Computes the layer's state from what was accumulated (Keras `finalize_state`).
     func finalizeAdaptState() throws
+    /// The batch size `adapt` splits an array into when none is given (nil: all at once; the
+    /// result of an approximate layer such as Discretization depends on it — Keras uses 32).
+    var defaultAdaptBatchSize: Int? { get }
 }
 
 extension AdaptableLayer {
+    /// Exact layers learn the same state from any batching: all at once.
+    public var defaultAdaptBatchSize: Int? { nil }
+
     /// Learns the layer's state from `data`, split into batches of `batchSize` along the first
     /// axis (Keras `adapt(data, batch_size=None, steps=None)`; a rank-0 tensor is one batch).
     /// `steps` limits the number of batches.
@@ -21,6 +27,7 @@ extension AdaptableLayer {
         if let b = batchSize, b < 1 { throw SwiftKerasError.invalid("adapt: batch_size must be positive, got \(b)") }
         if let s = steps, s < 1 { throw SwiftKerasError.invalid("adapt: steps must be positive, got \(s)") }
         try resetAdaptState()
+        let batchSize = batchSize ?? defaultAdaptBatchSize
         if data.rank == 0 || batchSize == nil && steps == nil {
             try updateAdaptState(data)
         } else {
@@ -113,6 +120,14 @@ func integerIds(_ x: Tensor, owner: String) throws -> [Int64] {
 }
 
 extension ConfigReader {
+    /// The dense `output_mode` of a layer that outputs bins ("int", "one_hot", "multi_hot",
+    /// "count"; Hashing, Discretization), `sparse` refused unless false.
+    mutating func binOutputMode(owner: String) throws -> CategoricalOutputMode {
+        try onlyDefault("sparse", .bool(false))
+        return try CategoricalOutputMode.parse(try string("output_mode") ?? "int", allowed: [.int, .oneHot, .multiHot, .count],
+                                               owner: owner)
+    }
+
     /// A list of strings or null.
     mutating func strings(_ key: String) throws -> [String]? {
         guard let v = raw(key) else { return nil }

@@ -1,5 +1,6 @@
 """The preprocessing layers (tf.keras 2): Normalization, Rescaling, CategoryEncoding,
-StringLookup, IntegerLookup, TextVectorization — config wrappers of the core's layers
+StringLookup, IntegerLookup, TextVectorization, Resizing, CenterCrop, Hashing, Discretization and
+the random augmentation layers RandomFlip/Rotation/Zoom/Translation/Contrast — config wrappers of the core's layers
 (SwiftKeras/Layers/Preprocessing) plus ``adapt`` and ``get_vocabulary`` through the C API
 (``sk_layer_adapt``, ``sk_layer_adapt_dataset``, ``sk_layer_vocabulary``)."""
 
@@ -7,7 +8,8 @@ from .. import _native
 from . import layers as _layers
 
 __all__ = ["Normalization", "Rescaling", "CategoryEncoding", "StringLookup", "IntegerLookup",
-           "TextVectorization", "Resizing", "CenterCrop"]
+           "TextVectorization", "Resizing", "CenterCrop", "Hashing", "Discretization", "RandomFlip",
+           "RandomRotation", "RandomZoom", "RandomTranslation", "RandomContrast"]
 
 
 def _listed(v):
@@ -28,7 +30,7 @@ class _Preprocessing:
     arrays, and for the adaptable ones ``adapt(data, batch_size=None, steps=None)`` (an array, a
     tensor, a list of strings or a ``tf.data.Dataset`` of batches)."""
 
-    _LIST_ARGS = ("vocabulary", "idf_weights", "mean", "variance")
+    _LIST_ARGS = ("vocabulary", "idf_weights", "mean", "variance", "bin_boundaries")
 
     def adapt(self, data, batch_size=None, steps=None):
         """Learns the layer's state from ``data`` (Keras ``PreprocessingLayer.adapt``)."""
@@ -55,6 +57,15 @@ class _Vocabulary(_Preprocessing):
         return len(self.get_vocabulary())
 
 
+class _Augmentation(_Preprocessing):
+    """The random augmentation layers: active in training, the identity at inference. Called
+    directly without ``training=`` they augment, as tf.keras 2's default ``training=True`` of
+    their ``call`` does (inside a model, the model's training flag decides)."""
+
+    def __call__(self, inputs, *args, training=None, **kwargs):
+        return super().__call__(inputs, *args, training=True if training is None else training, **kwargs)
+
+
 def _make(cls_name, mixin, keep_none=()):
     cls = _layers._make_builtin(cls_name, (), mixin=mixin)
     init = cls.__init__
@@ -79,3 +90,10 @@ IntegerLookup = _make("IntegerLookup", _Vocabulary)
 TextVectorization = _make("TextVectorization", _Vocabulary, keep_none=("standardize", "split"))
 Resizing = _make("Resizing", _Preprocessing)
 CenterCrop = _make("CenterCrop", _Preprocessing)
+Hashing = _make("Hashing", _Preprocessing)
+Discretization = _make("Discretization", _Preprocessing)
+RandomFlip = _make("RandomFlip", _Augmentation)
+RandomRotation = _make("RandomRotation", _Augmentation)
+RandomZoom = _make("RandomZoom", _Augmentation)
+RandomTranslation = _make("RandomTranslation", _Augmentation)
+RandomContrast = _make("RandomContrast", _Augmentation)

@@ -3,7 +3,7 @@ include/swiftkeras/strings.h)."""
 
 from .. import _native
 
-__all__ = ["lower", "upper", "strip", "length", "substr", "to_number", "regex_replace", "join"]
+__all__ = ["lower", "upper", "strip", "length", "substr", "to_number", "regex_replace", "join", "split"]
 
 
 def _no_encoding(fn, encoding):
@@ -55,3 +55,18 @@ def regex_replace(input, pattern, rewrite, replace_global=True, name=None):
 def join(inputs, separator="", name=None):
     """tf.strings.join: the string tensors joined elementwise with separator."""
     return _native.strings_join(list(inputs), str(separator))
+
+
+def split(input, sep=None, maxsplit=-1, name=None):  # noqa: A002 (TF's parameter name)
+    """tf.strings.split: a scalar gives its tokens as a 1-D string tensor, a 1-D tensor a
+    ``tf.RaggedTensor`` (values + row_splits) of the tokens of each element; ``sep`` None splits
+    on whitespace runs. Inputs of rank 2 or more raise NotImplementedError."""
+    from ..ragged import RaggedTensor
+    x = input if isinstance(input, _native.Tensor) else _constant(input)
+    values, row_splits = _native.strings_split(x, None if sep is None else str(sep), int(maxsplit))
+    return values if len(x.shape) == 0 else RaggedTensor(values, row_splits)
+
+
+def _constant(v):
+    from .. import constant
+    return constant(v)
