@@ -75,6 +75,7 @@ def test_tf2_guide_custom_training_loop_unmodified():
     def train_step(x, y):
         with tf.GradientTape() as tape:
             logits = model(x, training=True)
+            assert logits.shape[1:] == (4,)   # the one line added to the guide's step
             loss_value = loss_fn(y, logits)
         grads = tape.gradient(loss_value, model.trainable_weights)
         optimizer.apply_gradients(zip(grads, model.trainable_weights))
