@@ -327,6 +327,9 @@ tape_only("svd", D,
           "Singular value decomposition (sk_linalg_svd, written by hand: s, U, V each recorded under this name with TF's gradient for its cotangent).")
 tape_only("eigh", D,
           "Symmetric eigendecomposition (sk_linalg_eigh, written by hand: eigenvalues and eigenvectors each recorded under this name with TF's gradient).")
+op("lstsq_minimum_norm", "t:matrix t:rhs f64:l2_regularizer", rec("lstsq", NG),
+   "try SwiftKeras.lstsqMinimumNorm(matrix, rhs, l2Regularizer: l2_regularizer)",
+   "The minimum-norm least-squares solution X (..., n, k) of matrix (..., m, n) times X = rhs (..., m, k) (`tf.linalg.lstsq(fast=False)`, TF's complete orthogonal decomposition: rank-deficient matrices too), computed in float64 from the SVD with the rank threshold of matrix's dtype; l2_regularizer must be >= 0 and is not used, as TF. No gradient, as TF (differentiating through it is SK_ERR_INVALID_ARG). Errors: SK_ERR_DTYPE unless both are float32 or both float64, SK_ERR_INVALID_ARG for ranks < 2 or different, other batch shapes or row counts.")
 
 family("core")
 op("reshape", "t:x shape:shape", D,

@@ -265,6 +265,15 @@ func shim_shape_mean_stddev_dtype_seed(_ out: UnsafeMutablePointer<OpaquePointer
 @c @implementation public func sk_matrix_inverse(_ x: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 { shim_x(out, "sk_matrix_inverse", x) { x in try SwiftKeras.matrixInverse(x) } }
 @c @implementation public func sk_cholesky(_ x: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 { shim_x(out, "sk_cholesky", x) { x in try SwiftKeras.cholesky(x) } }
 @c @implementation public func sk_matrix_determinant(_ x: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 { shim_x(out, "sk_matrix_determinant", x) { x in try SwiftKeras.matrixDeterminant(x) } }
+
+@c @implementation public func sk_lstsq_minimum_norm(_ matrix: OpaquePointer?, _ rhs: OpaquePointer?, _ l2_regularizer: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    let fn: StaticString = "sk_lstsq_minimum_norm"
+    return produce(out, fn) {
+        let matrix = try tensor(matrix, fn, "matrix"), rhs = try tensor(rhs, fn, "rhs")
+        return try SwiftKeras.lstsqMinimumNorm(matrix, rhs, l2Regularizer: l2_regularizer)
+    }
+}
+
 @c @implementation public func sk_reshape(_ x: OpaquePointer?, _ shape: UnsafePointer<Int64>?, _ ndim: Int32, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 { shim_x_shape(out, "sk_reshape", x, shape, ndim) { x, shape in try x.reshaped(to: shape) } }
 
 @c @implementation public func sk_transpose(_ x: OpaquePointer?, _ perm: UnsafePointer<Int64>?, _ n_perm: Int32, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {

@@ -142,6 +142,7 @@ static void test_tensors(void) {
 #include "harness_keras_objects.inc"
 #include "harness_rnn_cells.inc"
 #include "harness_augmentation.inc"
+#include "harness_dataset_gather.inc"
 
 int main(void) {
     test_version();
@@ -190,6 +191,7 @@ int main(void) {
     test_rnn_cells();
     test_augmentation_layers();
     test_strings_split();
+    test_dataset_gather();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

@@ -205,6 +205,9 @@ int32_t sk_matrix_inverse(const sk_tensor *x, sk_tensor **out);
 int32_t sk_cholesky(const sk_tensor *x, sk_tensor **out);
 /* The determinant of each square matrix in the last two axes (`tf.linalg.det`); shape x's minus the last two axes. Errors: SK_ERR_DTYPE for a non-float x, SK_ERR_INVALID_ARG for non-square matrices. */
 int32_t sk_matrix_determinant(const sk_tensor *x, sk_tensor **out);
+/* The minimum-norm least-squares solution X (..., n, k) of matrix (..., m, n) times X = rhs (..., m, k) (`tf.linalg.lstsq(fast=False)`, TF's complete orthogonal decomposition: rank-deficient matrices too), computed in float64 from the SVD with the rank threshold of matrix's dtype; l2_regularizer must be >= 0 and is not used, as TF. No gradient, as TF (differentiating through it is SK_ERR_INVALID_ARG). Errors: SK_ERR_DTYPE unless both are float32 or both float64, SK_ERR_INVALID_ARG for ranks < 2 or different, other batch shapes or row counts. */
+int32_t sk_lstsq_minimum_norm(const sk_tensor *matrix, const sk_tensor *rhs,
+    double l2_regularizer, sk_tensor **out);
 /* The elements under a new shape (Keras `reshape`); one entry may be -1. Errors: element count mismatch. */
 int32_t sk_reshape(const sk_tensor *x, const int64_t *shape, int32_t ndim, sk_tensor **out);
 /* Axes permuted by `perm` (NULL = reversed) (Keras `permute_dimensions` / `transpose`). Errors: not a permutation. */

@@ -52,12 +52,17 @@ public final class Dataset {
     /// The number of elements, or `Dataset.infinite` / `Dataset.unknown` (`cardinality()`).
     public let cardinality: Int
     let specSource: SpecSource
+    /// Set when every element is one row of the same source tensors (`from_tensor_slices`, then
+    /// `shuffle`): `batch` then gathers the rows by index (DatasetRowGather.swift).
+    let rows: IndexedRows?
     private let make: () throws -> DatasetIterator
 
-    init(structure: ElementStructure, cardinality: Int, specs: SpecSource, make: @escaping () throws -> DatasetIterator) {
+    init(structure: ElementStructure, cardinality: Int, specs: SpecSource, rows: IndexedRows? = nil,
+         make: @escaping () throws -> DatasetIterator) {
         self.structure = structure
         self.cardinality = cardinality
         specSource = specs
+        self.rows = rows
         self.make = make
     }
 
@@ -105,14 +110,15 @@ public final class Dataset {
             throw SwiftKerasError.invalid("from_tensor_slices: all tensors need the same size in their first dimension; got \(tensors.map { $0.shape[0] }) (tensor \(bad) differs)")
         }
         let specs = tensors.map { TensorSpec(shape: $0.shape.dropFirst().map { $0 }, dtype: $0.dtype) }
-        return Dataset(structure: structure, cardinality: n, specs: specs) {
+        let rows = IndexedRows(tensors: tensors) {
             var i = 0
-            return DatasetIterator {
+            return {
                 guard i < n else { return nil }
                 defer { i += 1 }
-                return DatasetElement(structure: structure, parts: tensors.map { .row($0, i) })
+                return i
             }
         }
+        return Dataset(structure: structure, cardinality: n, specs: .known(specs), rows: rows)
     }
 
     /// `Dataset.from_tensors`: one element holding the tensors.

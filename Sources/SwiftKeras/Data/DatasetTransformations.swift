@@ -35,7 +35,9 @@ extension Dataset {
         try Dataset.checkBatchSize(size, "batch")
         let specs = self.specs { $0.map { TensorSpec(shape: [dropRemainder ? size : nil] + $0.shape, dtype: $0.dtype) } }
         let structure = self.structure
-        return derived(cardinality: Dataset.batchedCardinality(cardinality, size, dropRemainder), specs: specs) {
+        let card = Dataset.batchedCardinality(cardinality, size, dropRemainder)
+        if let gathered = gatheredBatches(size, dropRemainder: dropRemainder, cardinality: card, specs: specs) { return gathered }
+        return derived(cardinality: card, specs: specs) {
             let it = try self.makeIterator()
             return DatasetIterator {
                 guard let group = try Dataset.collect(it, size, dropRemainder) else { return nil }
@@ -152,29 +154,22 @@ extension Dataset {
         if bufferSize <= 0 { throw SwiftKerasError.invalid("shuffle: buffer_size must be greater than zero, got \(bufferSize)") }
         let base = seed ?? Random.freshSeed()
         let passes = Atomic<UInt64>(0)
-        return derived(specs: sameSpecs) {
+        func draws() -> ShuffleDraws {
             let pass = reshuffleEachIteration ? passes.wrappingAdd(1, ordering: .relaxed).oldValue : 0
-            var draws = ShuffleDraws(seed: base &+ pass &* 0xD1B5_4A32_D192_ED03)
-            let it = try self.makeIterator()
-            var buffer: [DatasetElement] = []
-            var filled = false
-            return DatasetIterator {
-                if !filled {
-                    buffer.reserveCapacity(Swift.min(bufferSize, 1 << 16))
-                    while buffer.count < bufferSize, let e = try it.next() { buffer.append(e) }
-                    filled = true
-                }
-                if buffer.isEmpty { return nil }
-                let k = try draws.next(below: buffer.count)
-                let out = buffer[k]
-                if let e = try it.next() {
-                    buffer[k] = e
-                } else {
-                    buffer[k] = buffer[buffer.count - 1]
-                    buffer.removeLast()
-                }
-                return out
+            return ShuffleDraws(seed: base &+ pass &* 0xD1B5_4A32_D192_ED03)
+        }
+        if let rows {   // a buffer of row indices (DatasetRowGather.swift)
+            let shuffled = IndexedRows(tensors: rows.tensors) {
+                var buffer = ShuffleBuffer<Int>(size: bufferSize, draws: draws())
+                let next = try rows.makeIndices()
+                return { try buffer.next(next) }
             }
+            return Dataset(structure: structure, cardinality: cardinality, specs: sameSpecs, rows: shuffled)
+        }
+        return derived(specs: sameSpecs) {
+            var buffer = ShuffleBuffer<DatasetElement>(size: bufferSize, draws: draws())
+            let it = try self.makeIterator()
+            return DatasetIterator { try buffer.next(it.next) }
         }
     }
 

@@ -62,14 +62,42 @@ public final class LossScaleOptimizer: Optimizer {
     /// The inner optimizer's state variables.
     public override var stateVariables: [Variable] { innerOptimizer.stateVariables }
 
-    /// Not supported: the loss scale's own state would be lost.
+    /// The loss scale's state ("loss_scale/current_loss_scale", a float32 scalar, and
+    /// "loss_scale/good_steps", an int64 scalar: tf.keras 2's variable names) followed by the
+    /// inner optimizer's state under its own names ("iterations", "slots/<k>/<slot>").
     public override func stateTensors() throws -> [(name: String, tensor: Tensor)] {
-        throw SwiftKerasError(.unimplemented, "LossScaleOptimizer: saving its state (tf.train.Checkpoint) is not supported; checkpoint the inner optimizer")
+        [("loss_scale/current_loss_scale", try Tensor.scalar(dynamicScale, dtype: .float32)),
+         ("loss_scale/good_steps", try Tensor.scalar(Double(stepCounter), dtype: .int64))]
+            + (try innerOptimizer.stateTensors())
     }
 
-    /// Not supported (see `stateTensors`).
+    /// Restores state written by `stateTensors`: the loss scale and growth counter, and the
+    /// inner optimizer's state (its own deferred restoration of slots). Errors (nothing is
+    /// changed): a scale that is not one finite number > 0, a counter that is not one integer in
+    /// 0 ..< `dynamicGrowthSteps`, or any error of the inner optimizer's `restoreState`.
     public override func restoreState(_ entries: [(name: String, tensor: Tensor)]) throws {
-        throw SwiftKerasError(.unimplemented, "LossScaleOptimizer: restoring its state (tf.train.Checkpoint) is not supported; checkpoint the inner optimizer")
+        var scale: Double? = nil, counter: Int? = nil
+        var inner: [(name: String, tensor: Tensor)] = []
+        for (entryName, t) in entries {
+            let v = t.count == 1 ? t.doubles[0] : .nan
+            switch entryName {
+            case "loss_scale/current_loss_scale":
+                guard v > 0, v.isFinite else {
+                    throw SwiftKerasError.invalid("\(name): the restored loss scale must be one finite number > 0, got shape \(formatShape(t.shape)) value \(v)")
+                }
+                scale = v
+            case "loss_scale/good_steps":
+                guard v >= 0, v < Double(dynamicGrowthSteps), v == v.rounded() else {
+                    throw SwiftKerasError.invalid("\(name): the restored good_steps must be one integer in [0, \(dynamicGrowthSteps)) (dynamic_growth_steps), got shape \(formatShape(t.shape)) value \(v)")
+                }
+                counter = Int(v)
+            default:
+                inner.append((entryName, t))
+            }
+        }
+        try innerOptimizer.restoreState(inner)
+        if let scale { dynamicScale = scale }
+        if let counter { stepCounter = counter }
     }
 
     /// The loss times the current scale, as a float32 (or wider) tensor: Keras multiplies by

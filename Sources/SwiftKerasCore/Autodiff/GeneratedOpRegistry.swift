@@ -116,6 +116,7 @@ extension OpRegistry {
         "qr": .differentiable,
         "svd": .differentiable,
         "eigh": .differentiable,
+        "lstsq": .none,
         "batch_dot": .differentiable,
     ]
 

@@ -246,3 +246,62 @@ private func eighGradient(_ e: Tensor, _ v: Tensor, ge: Tensor?, gv: Tensor?) th
     let lowerHalvedDiagonal = try constantMatrix(n, n, dtype: e.dtype) { i, j in i > j ? 1 : (i == j ? 0.5 : 0) }
     return try g.adding(matrixTranspose(g)).multiplying(lowerHalvedDiagonal)
 }
+
+// MARK: - Least squares by the complete orthogonal decomposition
+
+/// The minimum-norm least-squares solution of each system in the last two axes
+/// (`tf.linalg.lstsq(matrix, rhs, fast=False)`): for A (…, m, n) and B (…, m, k) of the same
+/// batch shape and dtype (float32 or float64, TF's kernels), X (…, n, k) minimizes |A·X − B| and
+/// has the smallest norm among the minimizers, also for a rank-deficient A. Computed in float64
+/// from the SVD, X = V·diag(1/s)·Uᵀ·B over the singular values above ε·min(m, n)·s_max (ε of a's
+/// dtype: the rank threshold of the complete orthogonal decomposition TF's kernel runs in a's
+/// dtype, so a matrix of rank r to within float32 rounding is solved as rank r, as TF).
+/// `l2Regularizer` must be ≥ 0 and is otherwise not used: TF documents that fast=False ignores it.
+/// No gradient, as TF: differentiating through it throws SK_ERR_INVALID_ARG ("Gradient not defined
+/// for fast=False", TF's ValueError). Errors: SK_ERR_DTYPE for another dtype or differing dtypes,
+/// SK_ERR_INVALID_ARG for ranks < 2 or different, other batch shapes, or row counts that differ.
+public func lstsqMinimumNorm(_ a: Tensor, _ b: Tensor, l2Regularizer: Double = 0) throws -> Tensor {
+    let op: StaticString = "lstsq"
+    if !(l2Regularizer >= 0) { throw SwiftKerasError.invalid("lstsq: l2_regularizer must be >= 0, got \(l2Regularizer)") }
+    let eps: Double
+    switch a.dtype {
+    case .float32: eps = Double(Float.ulpOfOne)
+    case .float64: eps = Double.ulpOfOne
+    default: throw SwiftKerasError.dtype("lstsq: expected a float32 or float64 matrix, got \(a.dtype)")
+    }
+    if b.dtype != a.dtype { throw SwiftKerasError.dtype("lstsq: matrix is \(a.dtype) but rhs is \(b.dtype)") }
+    if a.rank < 2 || b.rank != a.rank {
+        throw SwiftKerasError.invalid("lstsq: matrix and rhs need the same rank >= 2, got shapes \(formatShape(a.shape)) and \(formatShape(b.shape))")
+    }
+    let batch = Array(a.shape.dropLast(2)), m = a.shape[a.rank - 2], n = a.shape[a.rank - 1], r = b.shape[b.rank - 1]
+    if Array(b.shape.dropLast(2)) != batch || b.shape[b.rank - 2] != m {
+        throw SwiftKerasError.invalid("lstsq: matrix \(formatShape(a.shape)) and rhs \(formatShape(b.shape)) are incompatible (the same batch shape and row count are needed)")
+    }
+    let count = try ShapeMath.count(batch, op: op), k = min(m, n)
+    var out = try outputBuffer(count, [n, r], op: op)
+    let av = a.doubles, bv = b.doubles
+    for i in 0..<count {
+        var x = [Double](repeating: 0, count: n &* r)
+        if k > 0 && r > 0 {
+            let f = MatrixFactorization.svd(Array(av[(i &* m &* n)..<((i &+ 1) &* m &* n)]), m: m, n: n, full: false, vectors: true)
+            let rhs = bv[(i &* m &* r)..<((i &+ 1) &* m &* r)], base = rhs.startIndex
+            let tolerance = eps * Double(k) * f.s[0]
+            for j in 0..<k where f.s[j] > tolerance {
+                // c = (U[:, j]ᵀ·B) / s_j, then X += V[:, j]·c
+                var c = [Double](repeating: 0, count: r)
+                for row in 0..<m {
+                    let u = f.u[row &* k &+ j]
+                    for col in 0..<r { c[col] += u * rhs[base &+ row &* r &+ col] }
+                }
+                for row in 0..<n {
+                    let v = f.v[row &* k &+ j] / f.s[j]
+                    for col in 0..<r { x[row &* r &+ col] += v * c[col] }
+                }
+            }
+        }
+        out += x
+    }
+    let x = try Tensor.from(doubles: out, shape: batch + [n, r], dtype: a.dtype)
+    record(op, [a, b], x, { _ in throw SwiftKerasError.invalid("lstsq: Gradient not defined for fast=False") })
+    return x
+}

@@ -121,7 +121,7 @@ def _is_optimizer(obj):
 
 
 def _optimizer_state(key, opt):
-    """[(path, tensor)] of an optimizer's state (NotImplementedError for a LossScaleOptimizer)."""
+    """[(path, tensor)] of an optimizer's state (a LossScaleOptimizer's loss scale, then its inner optimizer's)."""
     names = json.loads(_native.optimizer_state_names(opt._handle))
     return [(f"{key}/{n}", t) for n, t in zip(names, _native.optimizer_state(opt._handle))]
 

@@ -1,6 +1,7 @@
 """``tf.linalg.qr``, ``svd``, ``eigh``, ``eigvalsh`` (the core's decompositions,
 ``sk_linalg_qr`` / ``sk_linalg_svd`` / ``sk_linalg_eigh``, differentiable with TF's gradients) and
-``lstsq`` (TF's ``fast=True`` composition: Cholesky of the regularized Gram matrix)."""
+``lstsq`` (TF's ``fast=True`` composition: Cholesky of the regularized Gram matrix; ``fast=False``:
+the core's minimum-norm solution)."""
 import collections
 
 from .. import _native
@@ -52,11 +53,13 @@ def lstsq(matrix, rhs, l2_regularizer=0.0, fast=True, name=None):
     """tf.linalg.lstsq: the least-squares solution X of matrix·X ≈ rhs with an L2 penalty
     ``l2_regularizer``·|X|², by TF's fast path (``fast=True``): the Cholesky factor of
     AᵀA + λI (rows ≥ columns) or AAᵀ + λI (fewer rows). InvalidArgumentError when that
-    matrix is not positive definite (rank-deficient A without regularization), as in TF."""
-    if not fast:
-        raise NotImplementedError("lstsq: fast=False (the complete orthogonal factorization) is not supported; "
-                                  "only TF's default fast=True")
+    matrix is not positive definite (rank-deficient A without regularization), as in TF.
+    ``fast=False``: the core's minimum-norm solution (TF's complete orthogonal decomposition;
+    ``l2_regularizer`` must be >= 0 and is ignored, as TF documents; no gradient, as TF)."""
     a, b = _native.convert(matrix), _native.convert(rhs)
+    if not fast:   # TF's kernel converts a non-tensor rhs to matrix's dtype
+        b = b if isinstance(rhs, _native.Tensor) else _native.convert(rhs, a.dtype)
+        return _run(_native.lstsq_minimum_norm, a, b, float(l2_regularizer))
     for arg, t in (("matrix", a), ("rhs", b)):
         if t.ndim < 2:
             raise ValueError(f"lstsq: {arg} must have rank >= 2, got shape {tuple(t.shape)}")
