@@ -139,6 +139,7 @@ static void test_tensors(void) {
 #include "harness_preprocessing.inc"
 #include "harness_keras_objects.inc"
 #include "harness_checkpoint_state.inc"
+#include "harness_linalg_nonfinite.inc"
 
 int main(void) {
     test_version();
@@ -183,6 +184,7 @@ int main(void) {
     test_preprocessing_layers();
     test_keras_objects();
     test_checkpoint_state();
+    test_linalg_nonfinite();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }
