@@ -72,10 +72,14 @@ enum BLAS {
     }
 
     /// Gives OpenBLAS the thread setting (`Parallel.setThreadCount`): the count set, or every
-    /// online CPU. Runs when the setting changes and when OpenBLAS loads.
+    /// online CPU, at most the online CPUs. More OpenBLAS threads than CPUs compute nothing
+    /// faster but each takes a 128 MB buffer, and where that address space is not available
+    /// (a memory limit) OpenBLAS retries its failing allocations forever — a product or an
+    /// eigendecomposition after `sk_set_num_threads(64)` under a 1.5 GB limit never returned.
+    /// Runs when the setting changes and when OpenBLAS loads.
     static func applyThreadCount() {
         guard let lib = library, let set = lib.setThreads else { return }
-        set(Int32(clamping: Parallel.cores))
+        set(Int32(clamping: Swift.min(Parallel.cores, Parallel.onlineCores)))
     }
 
     /// The number of threads OpenBLAS runs with (nil without OpenBLAS).
