@@ -3,8 +3,8 @@ directories (``model.save("dir")`` / ``load_model("dir")``), ``tf.train.Checkpoi
 optimizer state (``restore``, ``tf.train.list_variables``) and their state file
 (``tf.train.latest_checkpoint``), BackupAndRestore's training-state backup (read when ``fit``
 starts), pickled models (``Model.__reduce__``'s saved bytes), CSVLogger's file read by
-``append=True``, the TensorBoard log directory, and vocabulary files given to StringLookup /
-TextVectorization. Binary formats get fuzz_files.mutate's safetensors corruptions; text files get
+``append=True``, the TensorBoard log directory, vocabulary files given to StringLookup /
+TextVectorization, and the numpy files ``keras.datasets`` read from Keras' cache. Binary formats get fuzz_files.mutate's safetensors corruptions; text files get
 truncations, invalid UTF-8, NULs, huge lines and lengths; any of them may be replaced by a FIFO,
 a directory, a dangling symlink or a symlink loop.
 
@@ -14,7 +14,8 @@ every call must return or raise (fuzz_files.py counts a dead or stuck interprete
 import os
 import shutil
 
-KINDS = ["checkpoint", "checkpoint_state", "backup", "model_dir", "pickle", "csv", "tensorboard", "vocabulary"]
+KINDS = ["checkpoint", "checkpoint_state", "backup", "model_dir", "pickle", "csv", "tensorboard", "vocabulary",
+         "keras_dataset"]
 
 
 class Formats:
@@ -52,6 +53,11 @@ class Formats:
         events = [os.path.join(r, f) for r, _, fs in os.walk(tb) for f in fs]
         self.seeds["tensorboard"] = self.read(events[0]) if events else b""
         self.seeds["vocabulary"] = b"the\ncat\ndog\n\n\xc3\xa9t\xc3\xa9\n"
+        npz = os.path.join(dirname, "seed-mnist.npz")
+        rs = np.random.RandomState(2)
+        np.savez(npz, x_train=rs.randint(0, 255, (4, 28, 28)).astype("uint8"), y_train=np.arange(4, dtype="uint8"),
+                 x_test=rs.randint(0, 255, (2, 28, 28)).astype("uint8"), y_test=np.arange(2, dtype="uint8"))
+        self.seeds["keras_dataset"] = self.read(npz)
 
     @staticmethod
     def interrupt(epoch, logs):
@@ -93,16 +99,16 @@ class Formats:
             return bytes(out)
         return bytes(rnd.randrange(256) for _ in range(rnd.choice([1, 64, 4096])))
 
-    def place(self, path, data):
-        """Writes `data` at `path`, or (1 in 8) puts a FIFO, a directory, a dangling symlink or a
-        symlink loop there instead."""
+    def place(self, path, data, special=True):
+        """Writes `data` at `path`, or (1 in 8, with `special`) puts a FIFO, a directory, a
+        dangling symlink or a symlink loop there instead."""
         rnd = self.rnd
         if os.path.isdir(path) and not os.path.islink(path):
             shutil.rmtree(path)
         elif os.path.lexists(path):
             os.remove(path)
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        k = rnd.randrange(8) if rnd.random() < 0.125 else -1
+        k = rnd.randrange(8) if special and rnd.random() < 0.125 else -1
         if k in (0, 1):
             os.mkfifo(path)
         elif k == 2:
@@ -120,7 +126,7 @@ class Formats:
         rnd, tf, keras = self.rnd, self.tf, self.keras
         kind = rnd.choice(KINDS)
         seed = self.seeds[kind]
-        binary = kind in ("checkpoint", "backup", "model_dir", "pickle", "tensorboard")
+        binary = kind in ("checkpoint", "backup", "model_dir", "pickle", "tensorboard")   # safetensors mutations
         bad = self.mutate(seed, rnd) if binary and kind != "pickle" else self.text_mutation(seed)
         work = os.path.join(self.d, f"fmt{i % 3}")
         shutil.rmtree(work, ignore_errors=True)
@@ -174,6 +180,14 @@ class Formats:
             self.place(target, bad)
             calls.append(lambda: self.model().fit(self.x, self.y, epochs=1, verbose=0, validation_split=0.25,
                                                   callbacks=[keras.callbacks.TensorBoard(logs, update_freq=rnd.choice(["epoch", 1]))]))
+        elif kind == "keras_dataset":
+            # keras.datasets read numpy / pickle files from Keras' cache with numpy, as tf.keras
+            # 2 does (no FIFOs: numpy's open would wait for a writer there, as in Keras)
+            p = os.path.join(work, "mnist.npz")
+            self.place(p, bad, special=False)
+            calls += [lambda: keras.datasets.mnist.load_data(path=p),
+                      lambda: keras.datasets.imdb.load_data(path=p),
+                      lambda: keras.datasets.boston_housing.load_data(path=p)]
         else:
             p = os.path.join(work, "vocab.txt")
             self.place(p, bad)
