@@ -255,6 +255,7 @@ def worker(seed, calls):
             return model.save(path) if rnd.random() < 0.5 else keras.models.load_model(path)
         return model(rnd.choice([x, hostile()]))
 
+    os.chdir(tmp)   # relative hostile paths ("", "-1") land in the scratch directory, not the checkout
     os.mkdir(os.path.join(tmp, "fifodir"))
     os.mkfifo(os.path.join(tmp, "fifodir", "checkpoint"))   # tf.train.Checkpoint's state file
     targets = [call_backend] * 4 + [call_tensor] * 4 + [call_keras_object] * 2 + [call_model]
