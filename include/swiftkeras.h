@@ -29,8 +29,8 @@
  *
  * Threads (per function family; each promise is tested by Tests/fuzz/race_capi.c)
  *  - Any function may be called from any thread at any time. The last error is per thread.
- *  - Tensors and ops (tensor.h, ops_generated.h, ops.h, linalg.h, scalar.h): thread-safe. Tensors are
- *    immutable and may be shared freely between threads. Random ops without a seed draw from
+ *  - Tensors and ops (tensor.h, ops_generated.h, ops.h, linalg.h, scalar.h, strings.h): thread-safe.
+ *    Tensors (string tensors included) are immutable and may be shared freely between threads. Random ops without a seed draw from
  *    one process-wide generator: each draw is atomic; the sequence is reproducible only when
  *    the draws happen in the same order (one thread).
  *  - "Thread" means OS thread. The last error and the recording tape are per OS thread, so a host
@@ -57,9 +57,14 @@
  *    metrics and callbacks it uses — queries (names, shapes, configs, weights) included; calls
  *    on one model from several threads need external locking. Different models train,
  *    evaluate and predict concurrently on different threads. Creating objects by name
- *    (sk_layer_create, sk_metric_create, ...) is thread-safe.
+ *    (sk_layer_create, sk_metric_create, sk_model_from_config, sk_application_create, ...) is
+ *    thread-safe, and so are sk_initializer_call / sk_regularizer_call (a seeded initializer
+ *    gives the same values on every thread) and the class registry (sk_register_class /
+ *    sk_unregister_class run concurrently with each other and with the creations using it).
+ *    A preprocessing layer's adapt is a call on that layer (one thread at a time).
  *  - Files (saving.h): saves to the same path from several threads or processes are
- *    serialized (each completes; the file is one of them, whole); loads run concurrently.
+ *    serialized (each completes; the file is one of them, whole) — tensor files and the
+ *    checkpoint state file included; loads run concurrently.
  *    File-writing callbacks (CSVLogger) never block on opening: a FIFO nobody reads fails
  *    with SK_ERR_IO.
  *  - Datasets (data.h): a dataset and an element are immutable and may be shared by threads:
@@ -230,9 +235,9 @@
  *   sk_callback_create_lr_scheduler() sk_history_epoch() sk_history_param()
  *   sk_keras_callback_release() sk_keras_callback_state()
  * swiftkeras/saving.h:
- *   sk_model_file_compile_config() sk_model_load() sk_model_load_ex() sk_model_load_weights()
- *   sk_model_load_weights_ex() sk_model_save() sk_model_save_weights() sk_tensors_load()
- *   sk_tensors_names() sk_tensors_save()
+ *   sk_checkpoint_state_read() sk_checkpoint_state_write() sk_model_file_compile_config()
+ *   sk_model_load() sk_model_load_ex() sk_model_load_weights() sk_model_load_weights_ex()
+ *   sk_model_save() sk_model_save_weights() sk_tensors_load() sk_tensors_names() sk_tensors_save()
  * swiftkeras/serialization.h:
  *   sk_application_create() sk_keras_tensor_dtype() sk_layer_build()
  *   sk_layer_compute_output_shape() sk_layer_get_config() sk_layer_node_count()

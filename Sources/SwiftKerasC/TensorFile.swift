@@ -37,3 +37,23 @@ public func sk_tensors_names(_ path: UnsafePointer<CChar>?, _ buf: UnsafeMutable
         try copyString(ConfigValue.array(names.map { .string($0) }).json, buf, capacity, length, fn)
     }
 }
+
+@c @implementation
+public func sk_checkpoint_state_write(_ path: UnsafePointer<CChar>?, _ name: UnsafePointer<CChar>?) -> Int32 {
+    let fn: StaticString = "sk_checkpoint_state_write"
+    return status {
+        try CheckpointState.write(try cString(name, fn, "name"), to: try cString(path, fn, "path"))
+    }
+}
+
+@c @implementation
+public func sk_checkpoint_state_read(_ path: UnsafePointer<CChar>?, _ buf: UnsafeMutablePointer<CChar>?, _ capacity: Int,
+                                     _ length: UnsafeMutablePointer<Int>?, _ found: UnsafeMutablePointer<UInt8>?) -> Int32 {
+    let fn: StaticString = "sk_checkpoint_state_read"
+    found?.pointee = 0
+    return status {
+        let name = try CheckpointState.read(from: try cString(path, fn, "path"))
+        try copyString(name ?? "", buf, capacity, length, fn)
+        found?.pointee = name == nil ? 0 : 1
+    }
+}

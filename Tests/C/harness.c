@@ -140,6 +140,8 @@ static void test_tensors(void) {
 #include "harness_sequence.inc"
 #include "harness_preprocessing.inc"
 #include "harness_keras_objects.inc"
+#include "harness_checkpoint_state.inc"
+#include "harness_linalg_nonfinite.inc"
 #include "harness_rnn_cells.inc"
 #include "harness_augmentation.inc"
 #include "harness_dataset_gather.inc"
@@ -188,6 +190,8 @@ int main(void) {
     test_strings();
     test_preprocessing_layers();
     test_keras_objects();
+    test_checkpoint_state();
+    test_linalg_nonfinite();
     test_rnn_cells();
     test_augmentation_layers();
     test_strings_split();

@@ -1,4 +1,7 @@
-"""Corrupt-file fuzzer of every loader: `keras.models.load_model` (sk_model_load_ex),
+"""Corrupt-file fuzzer of every loader (half of the files: those of fuzz_files_formats.py — model
+directories, checkpoints with optimizer state and their state file, BackupAndRestore backups,
+pickled models, CSVLogger files, TensorBoard log directories, vocabulary files):
+`keras.models.load_model` (sk_model_load_ex),
 `Model.load_weights` with and without `skip_mismatch` (sk_model_load_weights(_ex)) and the
 saved compile config (sk_model_file_compile_config) read files derived from valid saves of
 several models (Sequential, functional, convolutional, compiled with metrics such as AUC) by:
@@ -172,11 +175,17 @@ def worker(seed, count):
     import numpy as np
     from swiftkeras import keras
     from swiftkeras.keras import models as kmodels
+    import fuzz_files_formats
     rnd = random.Random(seed)
     d = tempfile.mkdtemp(prefix="skfilefuzz-")
     seeds = make_seeds(d)
+    formats = fuzz_files_formats.Formats(d, rnd, mutate)
     done = 0
     for i in range(count):
+        if rnd.random() < 0.5:   # the other loaders: checkpoints, backups, model directories, text files
+            formats.one(i)
+            done += 1
+            continue
         path, kind = rnd.choice(seeds)
         data = open(path, "rb").read()
         bad = mutate(data, rnd)

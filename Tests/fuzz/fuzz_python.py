@@ -28,6 +28,7 @@ def worker(seed, calls):
     import swiftkeras as tf
     from swiftkeras import keras
     import swiftkeras.keras.backend as K
+    import fuzz_python_keras_objects
 
     rnd = random.Random(seed)
     np_rs = np.random.RandomState(seed % (2 ** 32))
@@ -254,7 +255,11 @@ def worker(seed, calls):
             return model.save(path) if rnd.random() < 0.5 else keras.models.load_model(path)
         return model(rnd.choice([x, hostile()]))
 
+    os.chdir(tmp)   # relative hostile paths ("", "-1") land in the scratch directory, not the checkout
+    os.mkdir(os.path.join(tmp, "fifodir"))
+    os.mkfifo(os.path.join(tmp, "fifodir", "checkpoint"))   # tf.train.Checkpoint's state file
     targets = [call_backend] * 4 + [call_tensor] * 4 + [call_keras_object] * 2 + [call_model]
+    targets += fuzz_python_keras_objects.targets(rnd, np_rs, hostile, tensor, tmp)
     done = ok = 0
     kinds = {}
     for i in range(calls):

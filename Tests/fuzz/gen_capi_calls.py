@@ -159,9 +159,10 @@ def has_array_params(params):
     return False
 
 
-def arg_expr(fn, ty, name, callbacks, has_data, length_follows=False, has_arrays=False):
+def arg_expr(fn, ty, name, callbacks, has_data, length_follows=False, has_arrays=False, has_texts=False):
     """A C expression drawing a hostile argument of type `ty` (compact: "const sk_tensor*const*")
-    named `name`. Types this file does not know by name get a generic hostile value by their
+    named `name` (has_texts: the function takes texts with byte lengths, whose shape must not
+    describe more texts than the harness passes). Types this file does not know by name get a generic hostile value by their
     kind (integer, floating, struct, pointer), so a new header function never breaks the build.
     length_follows: an integer length parameter comes right after this one."""
     if ty.startswith("fnptr:"):
@@ -180,7 +181,9 @@ def arg_expr(fn, ty, name, callbacks, has_data, length_follows=False, has_arrays
     if stars in ("*const*", "**") and base in HANDLES:
         return f"arr_handles(HK_{base})" if (const or stars == "*const*") else "out_slots()"
     if stars == "*const*" and base == "char":
-        return "arr_strings()"
+        # with byte lengths beside them (sk_tensor_from_strings): buffers of 4096 bytes each, so
+        # any length drawn stays inside them; else NUL-terminated names
+        return "arr_texts()" if length_follows else "arr_strings()"
     if stars == "**" and base == "char":
         return "out_strings()"
     if stars in ("*const*", "**") and const:
@@ -201,6 +204,8 @@ def arg_expr(fn, ty, name, callbacks, has_data, length_follows=False, has_arrays
                 return known[name]
             return "h_json()" if name.endswith("json") else "h_string()"
         if base == "int64_t":
+            if const and has_texts:
+                return "h_shape_texts()"    # describes the texts passed: at most 4096 elements
             return ("h_shape(1)" if has_data else "h_shape(0)") if const else "out_i64()"
         if base in ("int32_t", "size_t", "double", "uint8_t", "float"):
             return f"{'in' if const else 'out'}_{base.replace('_t', '')}()"
@@ -279,13 +284,15 @@ def main():
     for ret, name, params in funcs:
         has_data = any(param_type_name(p)[0] == "const void*" for p in params)
         has_arrays = has_array_params(params)
+        has_texts = any(param_type_name(p) == ("const size_t*", "lengths") for p in params)
         args = []
         for k, p in enumerate(params):
             ty, pname = param_type_name(p)
             nxt = param_type_name(params[k + 1]) if k + 1 < len(params) else ("", "")
             length_follows = ALIASES.get(nxt[0], nxt[0]) in INTEGERS and \
-                (nxt[1] in ("len", "length", "n", "size", "nbytes", "byte_length") or nxt[1].startswith("n_"))
-            expr = arg_expr(name, ty, pname, callbacks, has_data, length_follows, has_arrays)
+                (nxt[1] in ("len", "length", "n", "size", "nbytes", "byte_length") or nxt[1].startswith("n_")) \
+                or (nxt[0] == "const size_t*" and nxt[1] == "lengths")
+            expr = arg_expr(name, ty, pname, callbacks, has_data, length_follows, has_arrays, has_texts)
             if ty.startswith("fnptr:"):
                 args.append(expr)
             else:
@@ -354,6 +361,7 @@ int32_t sk_strings_split(const char *text, size_t length, const char *sep, float
 int32_t sk_lookup(const sk_tokenizer *tok, const char *const *words, int32_t count, int64_t *ids, const int64_t *const *ragged,
                   double **owned, const sk_attn_args *args, sk_attn_args value, void **any, const float *w, sk_tensor **out);
 int32_t sk_take_some(const sk_tokenizer *tok, int64_t count, sk_tokenizer **out);
+int32_t sk_from_texts(const char *const *data, const size_t *lengths, const int64_t *shape, int32_t ndim, sk_tensor **out);
 """
 
 
@@ -368,15 +376,17 @@ def self_test():
     assert set(STRUCTS) == {"sk_attn_args"}, STRUCTS
     assert ALIASES == {"sk_mode": "int32_t", "sk_kind": "int32_t"}, ALIASES
     assert [f[1] for f in funcs] == ["sk_attn_args_init", "sk_tokenizer_create", "sk_tokenizer_release", "sk_strings_split",
-                                     "sk_lookup", "sk_take_some"], funcs
+                                     "sk_lookup", "sk_take_some", "sk_from_texts"], funcs
     got = {}
     for _, name, params in funcs:
         arrays = has_array_params(params)
+        texts = any(param_type_name(p) == ("const size_t*", "lengths") for p in params)
         for k, p in enumerate(params):
             ty, pname = param_type_name(p)
             nxt = param_type_name(params[k + 1]) if k + 1 < len(params) else ("", "")
-            follows = ALIASES.get(nxt[0], nxt[0]) in INTEGERS and (nxt[1] in ("length", "n") or nxt[1].startswith("n_"))
-            got[(name, pname)] = arg_expr(name, ty, pname, callbacks, False, follows, arrays)
+            follows = ALIASES.get(nxt[0], nxt[0]) in INTEGERS and (nxt[1] in ("length", "n") or nxt[1].startswith("n_")) \
+                or (nxt[0] == "const size_t*" and nxt[1] == "lengths")
+            got[(name, pname)] = arg_expr(name, ty, pname, callbacks, False, follows, arrays, texts)
     expected = {("sk_strings_split", "text"): "h_text()", ("sk_strings_split", "scale"): "h_double()",
                 ("sk_strings_split", "mode"): "h_i32()", ("sk_strings_split", "keep"): "h_i64()",
                 ("sk_lookup", "tok"): "pick_handle(HK_sk_tokenizer)", ("sk_lookup", "count"): "h_count()",
@@ -384,7 +394,9 @@ def self_test():
                 ("sk_lookup", "args"): "h_struct_sk_attn_args()", ("sk_lookup", "value"): "(*h_struct_sk_attn_args_value())",
                 ("sk_lookup", "w"): "in_float()", ("sk_take_some", "count"): "h_i64()",
                 ("sk_tokenizer_create", "fn"): "(pick(5) ? stub_sk_token_fn : NULL)",
-                ("sk_tokenizer_create", "config_json"): "h_config()"}
+                ("sk_tokenizer_create", "config_json"): "h_config()", ("sk_from_texts", "data"): "arr_texts()",
+                ("sk_from_texts", "shape"): "h_shape_texts()", ("sk_from_texts", "lengths"): "in_size()",
+                ("sk_lookup", "words"): "arr_strings()"}
     for key, want in expected.items():
         assert got[key] == want, (key, got[key], want)
     print(f"gen_capi_calls.py self-test: {len(got)} parameters of {len(funcs)} new-style declarations generated")

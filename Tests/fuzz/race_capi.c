@@ -11,7 +11,9 @@
  *   - saves to the same path from several threads are serialized: every save succeeds, the
  *     file loads, no temporary file is left;
  *   - an sk_function may be invoked from several threads at once;
- *   - datasets are shared: many threads iterate one pipeline at once, each pass complete.
+ *   - datasets are shared: many threads iterate one pipeline at once, each pass complete;
+ *   - string tensors and the linalg decompositions, seeded initializers, the class registry and
+ *     the checkpoint state file (race_strings_linalg_registry.inc).
  *
  *   race_capi [--rounds N]    prints "race tests: N checks, F failed" and exits 1 on a failure. */
 #define _GNU_SOURCE
@@ -320,6 +322,8 @@ static void test_datasets(void) {
     for (int i = 0; i < 7; i++) sk_dataset_release(all[i]);
 }
 
+#include "race_strings_linalg_registry.inc"
+
 int main(int argc, char **argv) {
     if (argc == 3 && !strcmp(argv[1], "--rounds")) rounds = atoi(argv[2]);
     test_variables();
@@ -327,6 +331,7 @@ int main(int argc, char **argv) {
     test_shared();
     test_models_and_saves();
     test_datasets();
+    test_strings_linalg_registry();
     printf("race tests: %d threads x %d rounds, %ld checks, %ld failed\n", THREADS, rounds, checks, failures);
     return failures ? 1 : 0;
 }

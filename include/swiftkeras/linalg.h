@@ -26,7 +26,8 @@ int32_t sk_linalg_qr(const sk_tensor *x, uint8_t full_matrices, sk_tensor **outs
  * descending, k = min(m, n); with compute_uv != 0 also outs[1] = U (..., m, k) and outs[2] = V
  * (..., n, k), or (..., m, m) and (..., n, n) when full_matrices != 0 (the signs of singular
  * vectors are not unique). Needs capacity >= 3 with compute_uv, else >= 1. The gradient is not
- * implemented for |m − n| > 1 with full_matrices (as TensorFlow).
+ * implemented for |m − n| > 1 with full_matrices (as TensorFlow). A matrix holding NaN or Inf
+ * gives NaN s, U and V (as TensorFlow).
  * Errors: as sk_linalg_qr. */
 int32_t sk_linalg_svd(const sk_tensor *x, uint8_t full_matrices, uint8_t compute_uv, sk_tensor **outs,
                       int32_t capacity);
@@ -34,7 +35,8 @@ int32_t sk_linalg_svd(const sk_tensor *x, uint8_t full_matrices, uint8_t compute
 /* Eigendecomposition of symmetric matrices (`tf.linalg.eigh`; only the lower triangle is read):
  * outs[0] = eigenvalues (..., n) ascending, outs[1] = eigenvectors (..., n, n) in its columns,
  * x = V·diag(e)·Vᵀ (the signs of eigenvectors are not unique). Needs capacity >= 2.
- * Errors: as sk_linalg_qr, and SK_ERR_INVALID_ARG for non-square matrices. */
+ * Errors: as sk_linalg_qr, and SK_ERR_INVALID_ARG for non-square matrices and for a NaN or Inf in
+ * a matrix's lower triangle (TensorFlow: "Self-adjoint eigen decomposition was not successful"). */
 int32_t sk_linalg_eigh(const sk_tensor *x, sk_tensor **outs, int32_t capacity);
 
 #ifdef __cplusplus

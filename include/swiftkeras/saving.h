@@ -63,6 +63,21 @@ int32_t sk_tensors_load(const char *path, const char *name, sk_tensor **out);
  * small), SK_ERR_IO (the file is missing or damaged). */
 int32_t sk_tensors_names(const char *path, char *buf, size_t capacity, size_t *length);
 
+/* The checkpoint state file of `tf.train.Checkpoint.save` / `tf.train.latest_checkpoint` (named
+ * "checkpoint" beside the checkpoints). sk_checkpoint_state_write writes `path` recording `name`
+ * (a file name relative to its directory) as the latest checkpoint, in the line
+ * `model_checkpoint_path: "<name>"`, atomically and with the rules of sk_model_save: only a
+ * regular file is replaced (symbolic links followed); a FIFO, device, socket or directory at
+ * path is SK_ERR_IO at once, never waited on. sk_checkpoint_state_read copies the name the file
+ * at `path` records, as sk_layer_name copies (buf NULL with capacity 0 only queries *length);
+ * *found (may be NULL) receives 1, or 0 with an empty name when nothing is at path or the file
+ * records no checkpoint. Only a regular file is read: anything else at path (a FIFO — never
+ * waited on for a writer —, a directory) is SK_ERR_IO.
+ * Errors: SK_ERR_INVALID_ARG (path or name NULL; an empty name or one holding a newline, a quote
+ * or a NUL; buffer too small; a file over 1 MiB), SK_ERR_IO (naming the path). */
+int32_t sk_checkpoint_state_write(const char *path, const char *name);
+int32_t sk_checkpoint_state_read(const char *path, char *buf, size_t capacity, size_t *length, uint8_t *found);
+
 /* Called by sk_model_load_weights_ex once per skipped layer, after the load, with the layer's
  * path in the weights file ("dense_1", "sequential/dense") and the reason (naming the missing,
  * extra or mismatched weights and the file); both strings are valid during the call only. */

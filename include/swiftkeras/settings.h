@@ -71,8 +71,9 @@ int32_t sk_snake_case(const char *name, char *buf, size_t capacity, size_t *leng
  * its own parallel loops and OpenBLAS's matrix products. sk_set_num_threads(n) limits one op to n
  * threads (TensorFlow's intra-op parallelism; Python tf.config.threading.
  * set_intra_op_parallelism_threads); 1 runs everything on the calling thread, 0 restores the
- * default (every online CPU). Results do not depend on it. Takes effect from the next op; loads
- * OpenBLAS if it is not loaded yet. Errors: SK_ERR_INVALID_ARG (n < 0). */
+ * default (every online CPU). OpenBLAS never gets more threads than there are online CPUs (each
+ * of its threads takes a 128 MB buffer). Results do not depend on it. Takes effect from the next
+ * op; loads OpenBLAS if it is not loaded yet. Errors: SK_ERR_INVALID_ARG (n < 0). */
 int32_t sk_set_num_threads(int32_t n);
 
 /* The thread setting last made by sk_set_num_threads: 0 (the default) means every online CPU. */

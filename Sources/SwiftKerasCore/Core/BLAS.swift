@@ -72,11 +72,18 @@ enum BLAS {
     }
 
     /// Gives OpenBLAS the thread setting (`Parallel.setThreadCount`): the count set, or every
-    /// online CPU. Runs when the setting changes and when OpenBLAS loads.
+    /// online CPU, at most the online CPUs. More OpenBLAS threads than CPUs compute nothing
+    /// faster but each takes a 128 MB buffer, and where that address space is not available
+    /// (a memory limit) OpenBLAS retries its failing allocations forever — a product or an
+    /// eigendecomposition after `sk_set_num_threads(64)` under a 1.5 GB limit never returned.
+    /// Runs when the setting changes and when OpenBLAS loads.
     static func applyThreadCount() {
         guard let lib = library, let set = lib.setThreads else { return }
-        set(Int32(clamping: Parallel.cores))
+        set(openBLASThreads)
     }
+
+    /// The thread count OpenBLAS gets for the setting: at most the online CPUs (see above).
+    static var openBLASThreads: Int32 { Int32(clamping: Swift.min(Parallel.cores, Parallel.onlineCores)) }
 
     /// The number of threads OpenBLAS runs with (nil without OpenBLAS).
     static var threadCount: Int? {
@@ -131,7 +138,7 @@ enum BLAS {
             let orgqr = dlsym(h, "dorgqr_").map { unsafeBitCast($0, to: DOrgqr.self) }
             let setThreads = dlsym(h, "openblas_set_num_threads").map { unsafeBitCast($0, to: SetThreads.self) }
             let getThreads = dlsym(h, "openblas_get_num_threads").map { unsafeBitCast($0, to: GetThreads.self) }
-            if Parallel.threadSetting > 0 { setThreads?(Int32(clamping: Parallel.cores)) }
+            if Parallel.threadSetting > 0 { setThreads?(openBLASThreads) }
             var lib = Library(sgemm: unsafeBitCast(s, to: SGemm.self), dgemm: unsafeBitCast(d, to: DGemm.self),
                               dgeqrf: qr, dorgqr: orgqr, soname: name, coreName: core, setThreads: setThreads,
                               getThreads: getThreads)

@@ -104,8 +104,15 @@ package enum MatrixFactorization {
 
     /// A = U·diag(s)·Vᵀ of the (m, n) matrix `a`, k = min(m, n): s (k) descending and ≥ 0; with
     /// `vectors`, U (m, m) and V (n, n) when `full`, else U (m, k) and V (n, k) (empty otherwise).
+    /// A matrix holding NaN or Inf gives NaN everywhere (TensorFlow's result; LAPACK's dbdsqr
+    /// would loop forever on it).
     package static func svd(_ a: [Double], m: Int, n: Int, full: Bool, vectors: Bool)
         -> (s: [Double], u: [Double], v: [Double]) {
+        if a.contains(where: { !$0.isFinite }) {
+            let k = min(m, n), uc = full ? m : k, vc = full ? n : k
+            return ([Double](repeating: .nan, count: k), [Double](repeating: .nan, count: vectors ? m &* uc : 0),
+                    [Double](repeating: .nan, count: vectors ? n &* vc : 0))
+        }
         if let lapack = lapackSVD(a, m: m, n: n, full: full, vectors: vectors) { return lapack }
         return jacobiSVD(a, m: m, n: n, full: full, vectors: vectors)
     }
@@ -245,9 +252,12 @@ package enum MatrixFactorization {
 
     /// A = V·diag(e)·Vᵀ of the symmetric (n, n) matrix `a` (only its lower triangle is read):
     /// e ascending, V's columns the orthonormal eigenvectors.
+    /// A lower triangle holding NaN or Inf (which the op refuses, as TensorFlow) is never given
+    /// to LAPACK, whose iterations need not end on it; Jacobi stops at once.
     package static func eigh(_ a: [Double], n: Int) -> (e: [Double], v: [Double]) {
         var sym = a
         for i in 0..<n { for j in 0..<i { sym[j &* n &+ i] = a[i &* n &+ j] } }
+        if sym.contains(where: { !$0.isFinite }) { return jacobiEigh(sym, n: n) }
         if let lapack = lapackEigh(sym, n: n) { return lapack }
         return jacobiEigh(sym, n: n)
     }

@@ -142,7 +142,8 @@ private func qrGradientDeep(_ q: Tensor, _ r: Tensor, _ dq: Tensor, _ dr: Tensor
 /// (`tf.linalg.svd`): A = U·diag(s)·Vᵀ with s descending (…, k), k = min(m, n); with
 /// `computeUV`, U (…, m, k) and V (…, n, k), or (…, m, m) and (…, n, n) with `fullMatrices`
 /// (u and v are nil without `computeUV`). a's dtype, computed in float64 (LAPACK's dgesvd when
-/// OpenBLAS is loaded, else one-sided Jacobi; singular vectors' signs are not unique).
+/// OpenBLAS is loaded, else one-sided Jacobi; singular vectors' signs are not unique). A matrix
+/// holding NaN or Inf gives NaN s, u and v, as TensorFlow.
 /// Gradient: TF's (`_SvdGrad`); SK_ERR_UNIMPLEMENTED for |m − n| > 1 with `fullMatrices`, as TF.
 /// Errors: SK_ERR_DTYPE for a non-float x, SK_ERR_INVALID_ARG for rank < 2.
 public func svd(_ a: Tensor, fullMatrices: Bool = false, computeUV: Bool = true) throws
@@ -219,11 +220,20 @@ private func svdGradient(_ a: Tensor, _ s: Tensor, _ u: Tensor, _ v: Tensor, ful
 /// ascending and eigenvectors V (…, n, n) in its columns, A = V·diag(e)·Vᵀ. a's dtype, computed
 /// in float64 (LAPACK's dsyev when OpenBLAS is loaded, else Jacobi rotations; eigenvectors' signs
 /// are not unique). Gradient: TF's (`_SelfAdjointEigV2Grad`, onto the lower triangle).
-/// Errors: SK_ERR_DTYPE for a non-float x, SK_ERR_INVALID_ARG for non-square matrices.
+/// Errors: SK_ERR_DTYPE for a non-float x, SK_ERR_INVALID_ARG for non-square matrices and, as
+/// TensorFlow ("Self-adjoint eigen decomposition was not successful"), for a NaN or Inf in a
+/// matrix's lower triangle.
 public func eigh(_ a: Tensor) throws -> (e: Tensor, v: Tensor) {
     let op: StaticString = "eigh"
     let (n, count, values) = try squareMatrices(a, op: op)
     let batch = Array(a.shape.dropLast(2))
+    for b in 0..<(n > 0 ? count : 0) {   // a batch of empty matrices, however long, holds nothing
+        for i in 0..<n {
+            for j in 0...i where !values[b &* n &* n &+ i &* n &+ j].isFinite {
+                throw SwiftKerasError(.invalidArgument, "\(op): the self-adjoint eigendecomposition was not successful: matrix \(b) holds \(values[b &* n &* n &+ i &* n &+ j]) at [\(i), \(j)] in its lower triangle (the input must be finite)")
+            }
+        }
+    }
     var out = [try outputBuffer(count, [n], op: op), try outputBuffer(count, [n, n], op: op)]
     eachMatrix(values, count: count, m: n, n: n, into: &out) { x in
         let f = MatrixFactorization.eigh(x, n: n)

@@ -36,6 +36,11 @@ _lib.sk_tensor_copy_data.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_
 _lib.sk_tensor_copy_data.restype = ctypes.c_int32
 _lib.sk_tensors_names.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t)]
 _lib.sk_tensors_names.restype = ctypes.c_int32
+_lib.sk_checkpoint_state_write.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
+_lib.sk_checkpoint_state_write.restype = ctypes.c_int32
+_lib.sk_checkpoint_state_read.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t,
+                                          ctypes.POINTER(ctypes.c_size_t), ctypes.POINTER(ctypes.c_uint8)]
+_lib.sk_checkpoint_state_read.restype = ctypes.c_int32
 
 # memoryview formats of the dtypes a checkpoint holds (the C API's dtype codes come from the backend)
 _SK_ERR_INVALID_ARG, _SK_ERR_IO = 1, 8
@@ -226,8 +231,10 @@ class Checkpoint:
         path = f"{os.fspath(file_prefix)}-{int(self.save_counter)}"
         self.write(path)
         d = os.path.dirname(path) or "."
-        with open(os.path.join(d, "checkpoint"), "w") as f:
-            f.write(f'model_checkpoint_path: "{os.path.basename(path)}"\n')
+        # the state file through the core (sk_checkpoint_state_write): atomic, and a FIFO there
+        # is an error instead of a write that blocks forever
+        _check(_lib.sk_checkpoint_state_write(os.fsencode(os.path.join(d, "checkpoint")),
+                                              os.fsencode(os.path.basename(path))))
         return path
 
     def read(self, save_path, options=None):
@@ -253,16 +260,17 @@ class Checkpoint:
 
 def latest_checkpoint(checkpoint_dir, latest_filename=None):
     """``tf.train.latest_checkpoint``: the path recorded by the last save in `checkpoint_dir`, or None."""
-    state = os.path.join(os.fspath(checkpoint_dir), latest_filename or "checkpoint")
-    try:
-        with open(state) as f:
-            for line in f:
-                if line.startswith("model_checkpoint_path:"):
-                    name = line.split(":", 1)[1].strip().strip('"')
-                    return os.path.join(os.fspath(checkpoint_dir), name)
-    except FileNotFoundError:
+    state = os.fsencode(os.path.join(os.fspath(checkpoint_dir), latest_filename or "checkpoint"))
+    # read by the core (sk_checkpoint_state_read): only a regular file, never a FIFO waited on
+    length, found = ctypes.c_size_t(0), ctypes.c_uint8(0)
+    _check(_lib.sk_checkpoint_state_read(state, None, 0, ctypes.byref(length), ctypes.byref(found)))
+    if not found.value:
         return None
-    return None
+    buf = ctypes.create_string_buffer(length.value + 1)
+    _check(_lib.sk_checkpoint_state_read(state, buf, len(buf), ctypes.byref(length), ctypes.byref(found)))
+    if not found.value:
+        return None
+    return os.path.join(os.fspath(checkpoint_dir), os.fsdecode(buf.value))
 
 
 class CheckpointManager:

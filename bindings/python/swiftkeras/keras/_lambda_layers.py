@@ -163,16 +163,18 @@ def _substitute(value, tensors):
 
 
 def has_symbolic(args, kwargs):
-    """Whether any argument (in nested lists, tuples, dicts) is a KerasTensor."""
-    stack = [args, kwargs]
+    """Whether any argument (in nested lists, tuples, dicts) is a KerasTensor. Each container is
+    visited once: a list holding itself (which made this loop forever) is walked once."""
+    stack, seen = [args, kwargs], set()
     while stack:
         v = stack.pop()
         if isinstance(v, _layers.KerasTensor):
             return True
-        if isinstance(v, (list, tuple)):
-            stack.extend(v)
-        elif isinstance(v, dict):
-            stack.extend(v.values())
+        if isinstance(v, (list, tuple, dict)):
+            if id(v) in seen:
+                continue
+            seen.add(id(v))
+            stack.extend(v.values() if isinstance(v, dict) else v)
     return False
 
 
