@@ -138,6 +138,7 @@ static void test_tensors(void) {
 #include "harness_sequence.inc"
 #include "harness_preprocessing.inc"
 #include "harness_keras_objects.inc"
+#include "harness_multi_output.inc"
 
 int main(void) {
     test_version();
@@ -181,6 +182,7 @@ int main(void) {
     test_strings();
     test_preprocessing_layers();
     test_keras_objects();
+    test_multi_output();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }
