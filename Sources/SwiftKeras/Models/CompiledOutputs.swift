@@ -4,42 +4,50 @@
 // step into one loss, weight, `<output>_loss` tracker and metric list per output, with the log
 // names tf.keras 2 gives them.
 
-/// A compile argument given per model output (tf.keras 2 `compile(loss=[...] | {...})`).
-public enum PerOutput<Value> {
-    /// The same value for every output (a single loss, a flat metric list: broadcast).
-    case all(Value)
-    /// One value per output, in the order of the model's outputs.
-    case list([Value])
-    /// Values keyed by output name; an output not named gets the default (no loss, weight 1,
-    /// no metrics).
-    case named([String: Value])
+/// A compile argument given per model output (tf.keras 2 `compile(loss=[...] | {...})`): the
+/// same value for every output (`all`: a single loss, a flat metric list — broadcast), one value
+/// per output in output order (`list`), or values keyed by output name (`named`; an output not
+/// named gets the default: no loss, weight 1, no metrics). A struct over a non-generic kind (a
+/// generic enum with payloads has runtime metadata valgrind reports as uninitialised reads).
+public struct PerOutput<Value> {
+    enum Kind { case all, list, named }
+    let kind: Kind
+    let values: [Value]
+    let names: [String]
 
-    /// One value per output of `names` (the model's output names, in order).
-    func resolve(_ names: [String], missing: Value, what: String) throws -> [Value] {
-        switch self {
-        case .all(let v): return Array(repeating: v, count: names.count)
-        case .list(let vs):
-            guard vs.count == names.count else {
-                throw SwiftKerasError.invalid("compile: \(what) were given as a list of \(vs.count) but the model has \(names.count) output(s) \(names)")
+    /// The same value for every output.
+    public static func all(_ value: Value) -> PerOutput { PerOutput(kind: .all, values: [value], names: []) }
+    /// One value per output, in the order of the model's outputs.
+    public static func list(_ values: [Value]) -> PerOutput { PerOutput(kind: .list, values: values, names: []) }
+    /// Values keyed by output name.
+    public static func named(_ values: [String: Value]) -> PerOutput {
+        let keys = values.keys.sorted()
+        return PerOutput(kind: .named, values: keys.compactMap { values[$0] }, names: keys)
+    }
+
+    /// The single value of `all`, nil otherwise.
+    var single: Value? { kind == .all ? values.first : nil }
+
+    /// One value per output of `outputs` (the model's output names, in order).
+    func resolve(_ outputs: [String], missing: Value, what: String) throws -> [Value] {
+        switch kind {
+        case .all: return outputs.map { _ in values[0] }
+        case .list:
+            guard values.count == outputs.count else {
+                throw SwiftKerasError.invalid("compile: \(what) were given as a list of \(values.count) but the model has \(outputs.count) output(s) \(outputs)")
             }
-            return vs
-        case .named(let d):
-            let unknown = d.keys.filter { !names.contains($0) }.sorted()
+            return values
+        case .named:
+            let unknown = names.filter { !outputs.contains($0) }
             if !unknown.isEmpty {
-                throw SwiftKerasError.invalid("compile: Found unexpected \(what) that do not correspond to any Model output: \(unknown). Valid output names: \(names)")
+                throw SwiftKerasError.invalid("compile: Found unexpected \(what) that do not correspond to any Model output: \(unknown). Valid output names: \(outputs)")
             }
-            return names.map { d[$0] ?? missing }
+            return outputs.map { o in names.firstIndex(of: o).map { values[$0] } ?? missing }
         }
     }
 
     /// Every value given.
-    var given: [Value] {
-        switch self {
-        case .all(let v): return [v]
-        case .list(let vs): return vs
-        case .named(let d): return Array(d.values)
-        }
-    }
+    var given: [Value] { values }
 }
 
 /// What `compile` was given for the outputs (resolved by `CompiledOutputs` at the first step).
@@ -52,8 +60,7 @@ struct OutputCompileSpec {
     /// Whether this is more than one loss and one metric list for a single output (what the
     /// compile config of a saved model can hold).
     var isPerOutput: Bool {
-        if case .all = losses, lossWeights == nil, case .all = metrics, case .all(let w) = weightedMetrics, w.isEmpty { return false }
-        return true
+        !(losses.kind == .all && lossWeights == nil && metrics.kind == .all && (weightedMetrics.single?.isEmpty ?? false))
     }
 }
 

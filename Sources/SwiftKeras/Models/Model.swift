@@ -186,8 +186,8 @@ open class Model: Layer {
         }
         let spec = OutputCompileSpec(losses: losses, lossWeights: lossWeights, metrics: metrics, weightedMetrics: weightedMetrics)
         self.optimizer = opt
-        if case .all(let single) = losses { self.loss = single } else { self.loss = nil }
-        if case .all(let list) = metrics { metricSpecs = list } else { metricSpecs = [] }
+        self.loss = losses.single ?? nil
+        metricSpecs = metrics.single ?? []
         outputSpec = spec
         compiledOutputs = nil
         lossTracker = Metrics.Mean(name: "loss")
