@@ -372,7 +372,11 @@ op("repeat", "t:x i64:n", D,
 op("reverse", "t:x ints:axes", D,
    "try x.reversed(alongAxes: axes)",
    "Elements reversed along `axes` (Keras `reverse`).",
-   tf=TF("reverse", "tensor, axis, name=None"))
+   tf=[TF("reverse", "tensor, axis, name=None"),
+       TF("image.flip_left_right", "image, name=None", args=["image", "[-2]"],
+          doc="The image (H, W, C) or batch (N, H, W, C) mirrored along the width axis."),
+       TF("image.flip_up_down", "image, name=None", args=["image", "[-3]"],
+          doc="The image (H, W, C) or batch (N, H, W, C) mirrored along the height axis.")])
 op("slice", "t:x ints:begin ints:size", D,
    "try x.slice(begin: begin, size: size)",
    "The block at `begin` with `size` (-1 = to the end) (Keras `slice`). Errors: SK_ERR_OUT_OF_RANGE for a block outside x.",
@@ -466,7 +470,12 @@ op("resize_volumes", "t:x i64:depth_factor i64:height_factor i64:width_factor da
    "Upsamples a rank-5 batch by repeating elements (Keras `resize_volumes`).")
 op("resize", "t:x i64:height i64:width interpolation:interpolation data_format:data_format", D,
    "try x.resized(height: Int(height), width: Int(width), method: interpolation, channelsFirst: data_format == .channelsFirst)",
-   "Images resized to height x width (`tf.image.resize`, half-pixel centres); bilinear returns float32.")
+   "Images resized to height x width (`tf.image.resize`, half-pixel centres); bilinear returns float32.",
+   tf=TF("image.resize", "images, size, method='bilinear', preserve_aspect_ratio=False, antialias=False, name=None",
+         args=["images", "_operator.index(size[0])", "_operator.index(size[1])",
+               "_resize_method(method, preserve_aspect_ratio, antialias)", "0"],
+         doc="Images (H, W, C) or (N, H, W, C) resized to `size` (half-pixel centres, TF2); methods "
+             "'bilinear' (float32 result) and 'nearest' (the input's dtype)."))
 op("batch_normalization", "t:x t:mean t:variance t?:beta t?:gamma f64:epsilon", D,
    "try x.batchNormalized(mean: mean, variance: variance, beta: beta, gamma: gamma, epsilon: epsilon)",
    "(x - mean) / sqrt(variance + epsilon) * gamma + beta (Keras `batch_normalization`); beta/gamma may be NULL.",

@@ -221,6 +221,7 @@ def where(condition: TensorLike, x: Optional[TensorLike] = ..., y: Optional[Tens
 # The TensorFlow op namespaces and functions (swiftkeras/_tf_generated.py, _array_ops.py, math/, nn/, ...)
 from swiftkeras import debugging as debugging
 from swiftkeras import errors as errors
+from swiftkeras import image as image
 from swiftkeras import linalg as linalg
 from swiftkeras import math as math
 from swiftkeras import strings as strings

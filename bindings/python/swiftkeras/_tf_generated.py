@@ -43,6 +43,20 @@ def _as_type(x, dtype):
 int64 = _native.int64
 
 
+def _resize_method(method, preserve_aspect_ratio, antialias):
+    """tf.image.resize's method as the core's interpolation code; what is not implemented is refused."""
+    if preserve_aspect_ratio or antialias:
+        raise NotImplementedError("tf.image.resize: preserve_aspect_ratio and antialias are not supported")
+    method = getattr(method, "value", method)
+    if method == "bilinear":
+        return _native.SK_INTERP_BILINEAR
+    if method == "nearest":
+        return _native.SK_INTERP_NEAREST
+    if method in ("area", "bicubic", "gaussian", "lanczos3", "lanczos5", "mitchellcubic"):
+        raise NotImplementedError(f"tf.image.resize: method {method!r} is not supported (bilinear, nearest)")
+    raise ValueError(f"Resize method is not implemented: [{method}]")
+
+
 def abs(x, name=None): return _run(_native.abs, x)
 def add(x, y, name=None): return _run(_b()._binary, _native.add, _native.add_scalar, x, y)
 def argmax(input, axis=None, output_type=int64, name=None): return _as_type(_run(_native.argmax, input, 0 if axis is None else _operator.index(axis)), output_type)
@@ -61,6 +75,8 @@ def erf(x, name=None): return _float_only("erf", x, _native.erf, x)
 def exp(x, name=None): return _float_only("exp", x, _native.exp, x)
 def expand_dims(input, axis, name=None): return _run(_native.expand_dims, input, _operator.index(axis))
 def expm1(x, name=None): return _float_only("expm1", x, _native.expm1, x)
+def flip_left_right(image, name=None): return _run(_native.reverse, image, [-2])
+def flip_up_down(image, name=None): return _run(_native.reverse, image, [-3])
 def floor(x, name=None): return _run(_native.floor, x)
 def floordiv(x, y, name=None): return _run(_b()._binary, _native.floor_divide, None, x, y)
 def floormod(x, y, name=None): return _run(_b()._binary, _native.mod, None, x, y)
@@ -94,6 +110,7 @@ def reduce_variance(input_tensor, axis=None, keepdims=False, name=None): return 
 def relu(features, name=None): return _run(_native.relu, features, 0.0, 0.0, False, 0.0)
 def relu6(features, name=None): return _run(_native.relu, features, 0.0, 6.0, True, 0.0)
 def reshape(tensor, shape, name=None): return _run(_native.reshape, tensor, _b()._ints(shape))
+def resize(images, size, method='bilinear', preserve_aspect_ratio=False, antialias=False, name=None): return _run(_native.resize, images, _operator.index(size[0]), _operator.index(size[1]), _resize_method(method, preserve_aspect_ratio, antialias), 0)
 def reverse(tensor, axis, name=None): return _run(_native.reverse, tensor, _b()._ints(axis))
 def round(x, name=None): return _run(_native.round, x)
 def sigmoid(x, name=None): return _float_only("sigmoid", x, _native.sigmoid, x)
@@ -131,6 +148,8 @@ _DOCS = {
     "exp": "tf.math.exp, tf.exp: e^x (Keras `exp`). Float dtypes only, as in TF (others raise InvalidArgumentError).",
     "expand_dims": "tf.expand_dims: A size-1 axis inserted at `axis` (Keras `expand_dims`).",
     "expm1": "tf.math.expm1: e^x - 1 (Keras `expm1`). Float dtypes only, as in TF (others raise InvalidArgumentError).",
+    "flip_left_right": "tf.image.flip_left_right: The image (H, W, C) or batch (N, H, W, C) mirrored along the width axis.",
+    "flip_up_down": "tf.image.flip_up_down: The image (H, W, C) or batch (N, H, W, C) mirrored along the height axis.",
     "floor": "tf.math.floor, tf.floor: Floor (Keras `floor`).",
     "floordiv": "tf.math.floordiv, tf.floordiv: floor(a / b) (Keras `floordiv`); integer division by zero gives 0.",
     "floormod": "tf.math.floormod, tf.math.mod: Python-style remainder, sign of b (Keras `mod`).",
@@ -164,6 +183,7 @@ _DOCS = {
     "relu": "tf.nn.relu: Keras `relu(x, alpha, max_value, threshold)`: x > threshold gives x (clipped to max_value when has_max_value), else alpha*(x - threshold). Plain relu: (x, 0, 0, 0, 0). Errors: NaN max_value.",
     "relu6": "tf.nn.relu6: Keras `relu(x, alpha, max_value, threshold)`: x > threshold gives x (clipped to max_value when has_max_value), else alpha*(x - threshold). Plain relu: (x, 0, 0, 0, 0). Errors: NaN max_value.",
     "reshape": "tf.reshape: x with a new shape (one entry may be -1).",
+    "resize": "tf.image.resize: Images (H, W, C) or (N, H, W, C) resized to `size` (half-pixel centres, TF2); methods 'bilinear' (float32 result) and 'nearest' (the input's dtype).",
     "reverse": "tf.reverse: Elements reversed along `axes` (Keras `reverse`).",
     "round": "tf.math.round, tf.round: Round half to even (Keras `round`).",
     "sigmoid": "tf.math.sigmoid, tf.nn.sigmoid, tf.sigmoid: 1 / (1 + e^-x) (Keras `sigmoid`). Float dtypes only, as in TF (others raise InvalidArgumentError).",

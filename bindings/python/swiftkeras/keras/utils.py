@@ -184,18 +184,21 @@ def get_file(fname=None, origin=None, untar=False, md5_hash=None, file_hash=None
             raise NotImplementedError(f"get_file: {arg}=True is not supported")
     if md5_hash is not None or file_hash is not None:
         raise NotImplementedError("get_file: hash checking is not supported")
+    base = cache_dir or _os.path.join(_os.path.expanduser("~"), ".keras")
+    if fname is None and origin:
+        fname = origin.rstrip("/").rsplit("/", 1)[-1]
+    cached = _os.path.join(base, cache_subdir, fname) if fname else None
     if origin:
         path = origin[len("file://"):] if origin.startswith("file://") else origin
         if "://" in path:
+            if cached and _os.path.exists(cached):
+                return cached   # downloaded before: Keras uses the cached copy too
             raise ValueError(f"get_file: cannot download {origin!r}: SwiftKeras has no network access; download the "
-                             "file yourself and pass its local path (or file:// URL) as origin")
+                             f"file yourself and put it at {cached!r}, or pass its local path (or file:// URL) as origin")
         if _os.path.exists(path):
             return _os.path.abspath(path)
-    base = cache_dir or _os.path.join(_os.path.expanduser("~"), ".keras")
-    if fname:
-        cached = _os.path.join(base, cache_subdir, fname)
-        if _os.path.exists(cached):
-            return cached
+    if cached and _os.path.exists(cached):
+        return cached
     raise FileNotFoundError(f"get_file: no local file for origin={origin!r}, fname={fname!r} (looked in "
                             f"{_os.path.join(base, cache_subdir)})")
 
@@ -203,3 +206,25 @@ from ._serialization import (CustomObjectScope, custom_object_scope, get_custom_
                              get_registered_name, get_registered_object, register_keras_serializable)
 __all__ += ["CustomObjectScope", "custom_object_scope", "get_custom_objects", "get_registered_name",
             "get_registered_object", "register_keras_serializable"]
+
+
+def model_to_dot(model, *args, **kwargs):
+    """tf.keras 2's ``model_to_dot`` needs pydot and graphviz; SwiftKeras does not draw models:
+    ImportError (what tf.keras 2 raises without pydot) naming what is missing."""
+    raise ImportError("You must install pydot (`pip install pydot`) and install graphviz "
+                      "(see instructions at https://graphviz.gitlab.io/download/) for plot_model to work; "
+                      "SwiftKeras does not draw models (use model.summary())")
+
+
+def plot_model(model, to_file="model.png", *args, **kwargs):
+    """tf.keras 2's ``plot_model``: in a notebook it prints why it cannot draw and returns None
+    (as tf.keras 2 does without pydot); elsewhere ImportError (``model_to_dot``)."""
+    import sys as _sys
+    if "IPython.core.magics.namespace" in _sys.modules:
+        print("You must install pydot (`pip install pydot`) and install graphviz for plot_model to work; "
+              "SwiftKeras does not draw models (use model.summary())")
+        return None
+    return model_to_dot(model)
+
+
+__all__ += ["model_to_dot", "plot_model"]
