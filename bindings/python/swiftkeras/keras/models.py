@@ -392,23 +392,23 @@ class Model(_layers.Layer):
         refuse_unsupported("train_on_batch", reset_metrics=(reset_metrics, True))
         if class_weight is not None:
             raise NotImplementedError("train_on_batch: class_weight is not supported (pass sample_weight)")
-        if y is None:
-            raise ValueError("train_on_batch: y is required")
-        if _multi_output.multi_target(self, y):
-            d = _multi_output.on_batch(self, True, self._xs(x), y, sample_weight)
-        else:
-            d = _native.model_train_on_batch(self._model, self._xs(x), y, sample_weight)
-        return d if return_dict else _fit_flatten(d)
+        return self._batch_logs(True, x, y, sample_weight, return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, reset_metrics=True, return_dict=False):
         """The loss and metrics of one batch, training off, nothing updated."""
         refuse_unsupported("test_on_batch", reset_metrics=(reset_metrics, True))
+        return self._batch_logs(False, x, y, sample_weight, return_dict)
+
+    def _batch_logs(self, train, x, y, sample_weight, return_dict):
+        """train_on_batch (train) / test_on_batch: y one tensor, or one per output (a list or a
+        dict by output name)."""
         if y is None:
-            raise ValueError("test_on_batch: y is required")
+            raise ValueError(f"{'train_on_batch' if train else 'test_on_batch'}: y is required")
         if _multi_output.multi_target(self, y):
-            d = _multi_output.on_batch(self, False, self._xs(x), y, sample_weight)
+            d = _multi_output.on_batch(self, train, self._xs(x), y, sample_weight)
         else:
-            d = _native.model_test_on_batch(self._model, self._xs(x), y, sample_weight)
+            call = _native.model_train_on_batch if train else _native.model_test_on_batch
+            d = call(self._model, self._xs(x), y, sample_weight)
         return d if return_dict else _fit_flatten(d)
 
     def predict_on_batch(self, x):
