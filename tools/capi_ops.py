@@ -563,7 +563,7 @@ def gen_tf():
            "    dtype = _native.as_dtype(dtype)",
            "    return x if x.dtype == dtype else _native.cast(x, dtype)",
            "", "",
-           "int64 = _native.int64", "", "",
+           "int64 = _native.int64", "int32 = _native.int32", "", "",
            "def _resize_method(method, preserve_aspect_ratio, antialias):",
            '    """tf.image.resize\'s method as the core\'s interpolation code; what is not implemented is refused."""',
            "    if preserve_aspect_ratio or antialias:",

@@ -511,6 +511,11 @@ op("categorical_focal_crossentropy", "t:target t:output f64:alpha f64:gamma bool
 op("ctc_batch_cost", "t:y_true t:y_pred t:input_length t:label_length", D1,
    "try SwiftKeras.ctcBatchCost(yTrue: y_true, yPred: y_pred, inputLength: input_length, labelLength: label_length)",
    "CTC loss per batch element (Keras `ctc_batch_cost`): y_true (B, L) integer labels, y_pred (B, T, C) softmax probabilities (float) whose LAST class is the blank, input_length and label_length (B, 1) or (B,). Result (B, 1) in y_pred's dtype; differentiable w.r.t. y_pred (first order). Errors: SK_ERR_OUT_OF_RANGE for a label outside [0, C-1); SK_ERR_INVALID_ARG for an input_length outside [0, T], a label_length outside [0, L] or a label sequence needing more steps than input_length.")
+op("confusion_matrix", "t:labels t:predictions i64:num_classes t?:weights dtype?:dtype", NOTAPE,
+   "try confusionMatrix(labels: labels, predictions: predictions, numClasses: Int(num_classes), weights: weights, dtype: dtype)",
+   "The num_classes x num_classes matrix counting label i predicted as j (weights: summing them) (TF `confusion_matrix`); num_classes < 0 = max value + 1; dtype 0 = int32. Errors: negative values or values >= num_classes, mismatched lengths.",
+   tf=TF("math.confusion_matrix", "labels, predictions, num_classes=None, weights=None, dtype=int32, name=None",
+         args=["labels", "predictions", "-1 if num_classes is None else _operator.index(num_classes)", "weights", "dtype"]))
 op("zeros_like", "t:x dtype?:dtype", NOTAPE,
    "try Tensor.zeros(like: x, dtype: dtype)",
    "Zeros shaped like x (dtype 0 = x's dtype) (Keras `zeros_like`).")

@@ -167,6 +167,9 @@ def __getattr__(name):
 
 newaxis = None
 
+from ._environment import (autograph, compat, distribute, executing_eagerly, get_logger,  # noqa: E402
+                           numpy_function, py_function, test)
+
 __all__ = sorted(set(_generated_all) | {
     "Tensor", "TensorShape", "DType", "Variable", "GradientTape", "UnconnectedGradients",
     "constant", "convert_to_tensor", "is_tensor", "cast", "stop_gradient", "identity", "zeros", "ones",
@@ -177,7 +180,8 @@ __all__ = sorted(set(_generated_all) | {
     "assert_greater", "assert_less", "assert_rank", "assert_greater_equal", "assert_less_equal", "device",
     "Module", "TensorSpec", "print", "function", "custom_gradient", "float32", "float64", "float16",
     "bfloat16", "int32", "int64", "uint8", "bool", "half", "double", "as_dtype", "keras", "random",
-    "config", "data", "experimental", "newaxis", "string", "strings", "image",
+    "config", "data", "experimental", "newaxis", "string", "strings", "image", "autograph", "compat",
+    "distribute", "executing_eagerly", "get_logger", "numpy_function", "py_function", "test",
 })
 
 # tf functions applied to symbolic tensors (keras.Input results) become layers, as in tf.keras 2

@@ -41,6 +41,7 @@ def _as_type(x, dtype):
 
 
 int64 = _native.int64
+int32 = _native.int32
 
 
 def _resize_method(method, preserve_aspect_ratio, antialias):
@@ -66,6 +67,7 @@ def broadcast_to(input, shape, name=None): return _run(_native.broadcast_to, inp
 def ceil(x, name=None): return _run(_native.ceil, x)
 def cholesky(input, name=None): return _run(_native.cholesky, input)
 def concat(values, axis, name='concat'): return _run(_native.concatenate, list(values), _operator.index(axis))
+def confusion_matrix(labels, predictions, num_classes=None, weights=None, dtype=int32, name=None): return _run(_native.confusion_matrix, labels, predictions, -1 if num_classes is None else _operator.index(num_classes), weights, dtype)
 def cos(x, name=None): return _float_only("cos", x, _native.cos, x)
 def det(input, name=None): return _run(_native.matrix_determinant, input)
 def dropout(x, rate, noise_shape=None, seed=None, name=None): return _float_only("dropout", x, _native.dropout, x, float(rate), _b()._ints(noise_shape, 'noise_shape'), _b()._seed(seed))
@@ -139,6 +141,7 @@ _DOCS = {
     "ceil": "tf.math.ceil: Ceiling (Keras `ceil`).",
     "cholesky": "tf.linalg.cholesky: The lower-triangular Cholesky factor of each symmetric positive-definite matrix in the last two axes (`tf.linalg.cholesky`; only the lower triangle is read), computed in float64. Errors: SK_ERR_DTYPE for a non-float x, SK_ERR_INVALID_ARG for non-square or non-positive-definite matrices.",
     "concat": "tf.concat: The tensors joined along `axis` (Keras `concatenate`).",
+    "confusion_matrix": "tf.math.confusion_matrix: The num_classes x num_classes matrix counting label i predicted as j (weights: summing them) (TF `confusion_matrix`); num_classes < 0 = max value + 1; dtype 0 = int32. Errors: negative values or values >= num_classes, mismatched lengths.",
     "cos": "tf.math.cos: Cosine (Keras `cos`). Float dtypes only, as in TF (others raise InvalidArgumentError).",
     "det": "tf.linalg.det: The determinant of each square matrix in the last two axes (`tf.linalg.det`); shape x's minus the last two axes. Errors: SK_ERR_DTYPE for a non-float x, SK_ERR_INVALID_ARG for non-square matrices.",
     "dropout": "tf.nn.dropout: Keras `dropout(x, level, noise_shape, seed)`: zeroes elements with probability `rate`, scales the rest by 1/(1-rate). noise_shape NULL = x's shape. Float dtypes only, as in TF (others raise InvalidArgumentError).",

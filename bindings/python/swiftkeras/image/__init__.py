@@ -1,13 +1,12 @@
 """tf.image: the image functions that are one core op (generated from the op table: resize,
 flip_left_right, flip_up_down) and ``ResizeMethod``."""
-import enum
-
 from ._generated import *  # noqa: F401,F403
 from ._generated import __all__ as _generated_all
 
 
-class ResizeMethod(str, enum.Enum):
-    """tf.image.ResizeMethod: the names ``tf.image.resize`` takes (bilinear and nearest run here)."""
+class ResizeMethod:
+    """tf.image.ResizeMethod: the names ``tf.image.resize`` takes, as TF's string constants
+    (bilinear and nearest run here)."""
     BILINEAR = "bilinear"
     NEAREST_NEIGHBOR = "nearest"
     BICUBIC = "bicubic"

@@ -1,5 +1,6 @@
-"""tf.image: resize (TF2 half-pixel centres; values recorded from TensorFlow 2.21), flips, the
-methods not implemented refused by name, and ops on symbolic tensors becoming layers."""
+"""tf.image (resize with TF2 half-pixel centres; flips; methods not implemented refused by name;
+ops on symbolic tensors becoming layers) and tf.math.confusion_matrix, values recorded from
+TensorFlow 2.21."""
 import numpy as np
 import pytest
 
@@ -45,3 +46,19 @@ def test_resize_on_symbolic_tensors_and_in_dataset_map():
     ds = tf.data.Dataset.from_tensor_slices(a).map(lambda im: tf.image.flip_left_right(tf.image.resize(im, (2, 2))))
     first = next(iter(ds))
     np.testing.assert_allclose(first.numpy(), tf.image.resize(a[0], (2, 2)).numpy()[:, ::-1], rtol=1e-6)
+
+
+def test_confusion_matrix_matches_tf():
+    # values from TensorFlow 2.21
+    got = tf.math.confusion_matrix([1, 2, 4], [2, 2, 4])
+    assert got.dtype == tf.int32
+    assert got.numpy().tolist() == [[0, 0, 0, 0, 0], [0, 0, 1, 0, 0], [0, 0, 1, 0, 0], [0, 0, 0, 0, 0],
+                                    [0, 0, 0, 0, 1]]
+    w = tf.math.confusion_matrix([0, 1], [1, 1], num_classes=3, weights=[0.5, 2.0], dtype=tf.float32)
+    assert w.dtype == tf.float32 and w.numpy().tolist() == [[0.0, 0.5, 0.0], [0.0, 2.0, 0.0], [0.0, 0.0, 0.0]]
+    with pytest.raises(tf.errors.InvalidArgumentError, match="out of bound"):
+        tf.math.confusion_matrix([1, 5], [1, 1], num_classes=3)
+    # predictions from a model, argmax'd, as evaluation scripts do
+    probs = np.array([[0.9, 0.1], [0.2, 0.8], [0.6, 0.4]], np.float32)
+    cm = tf.math.confusion_matrix([0, 1, 1], tf.argmax(probs, axis=1), num_classes=2)
+    assert cm.numpy().tolist() == [[1, 0], [1, 1]]
