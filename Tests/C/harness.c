@@ -145,6 +145,7 @@ static void test_tensors(void) {
 #include "harness_rnn_cells.inc"
 #include "harness_augmentation.inc"
 #include "harness_dataset_gather.inc"
+#include "harness_multi_output.inc"
 
 int main(void) {
     test_version();
@@ -196,6 +197,7 @@ int main(void) {
     test_augmentation_layers();
     test_strings_split();
     test_dataset_gather();
+    test_multi_output();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

@@ -23,29 +23,53 @@ extension Model {
     /// input layer names.
     private var inputNames: [String] { inputs.map(\.layer.name) }
 
-    /// Keras `unpack_x_y_sample_weight` and the input mapping of one element.
-    func unpack(_ e: DatasetElement, _ op: String) throws -> (x: [Tensor], y: Tensor?, w: Tensor?) {
+    /// Keras `unpack_x_y_sample_weight` and the input and output mapping of one element: `y` one
+    /// tensor, a tuple (one per model output) or a dict keyed by output name.
+    func unpack(_ e: DatasetElement, _ op: String) throws -> (x: [Tensor], y: [Tensor]?, w: Tensor?) {
         var items = [e]
         if case .tuple(let children) = e.structure, (1...3).contains(children.count) { items = e.items }
         let x = try modelInputs(items[0], op)
-        func single(_ i: Int, _ what: String) throws -> Tensor? {
-            guard i < items.count else { return nil }
-            guard items[i].structure == .tensor else {
-                throw SwiftKerasError(.unimplemented, "\(op): \(what) with the structure \(items[i].structure) is not supported (one tensor; multi-output models take one target)")
+        var w: Tensor? = nil
+        if items.count > 2 {
+            guard items[2].structure == .tensor else {
+                throw SwiftKerasError(.unimplemented, "\(op): sample_weight with the structure \(items[2].structure) is not supported (one tensor of weights for every output; per-output sample weights are not implemented)")
             }
-            return try items[i].parts[0].tensor
+            w = try items[2].parts[0].tensor
         }
-        return (x, try single(1, "y"), try single(2, "sample_weight"))
+        return (x, items.count > 1 ? try modelTargets(items[1], op) : nil, w)
+    }
+
+    /// The tensors of an element part that is one tensor or a flat tuple (one per model input or
+    /// output: `unit`), nil for a dict; nested parts are errors.
+    private func flatTensors(_ e: DatasetElement, _ unit: String, _ op: String) throws -> [Tensor]? {
+        switch e.structure {
+        case .tensor: return try e.tensors
+        case .tuple(let children):
+            if children.contains(where: { $0 != .tensor }) {
+                throw SwiftKerasError.invalid("\(op): nested \(unit)s \(e.structure) are not supported; give one tensor per model \(unit)")
+            }
+            return try e.tensors
+        case .dict(_, let values):
+            if unit == "output" && values.contains(where: { $0 != .tensor }) {
+                throw SwiftKerasError.invalid("\(op): nested \(unit)s \(e.structure) are not supported; give one tensor per model \(unit)")
+            }
+            return nil
+        }
+    }
+
+    /// The targets of an element in output order (a dict: keyed by output name).
+    private func modelTargets(_ y: DatasetElement, _ op: String) throws -> [Tensor] {
+        if let flat = try flatTensors(y, "output", op) { return flat }
+        guard case .dict(let keys, _) = y.structure else { return [] }
+        var named: [String: Tensor] = [:]
+        for (k, item) in zip(keys, y.items) { named[k] = try item.parts[0].tensor }
+        return try targets(byName: named, outputCount: Swift.max(symbolicOutputs.count, keys.count), op: op)
     }
 
     private func modelInputs(_ x: DatasetElement, _ op: String) throws -> [Tensor] {
+        if let flat = try flatTensors(x, "input", op) { return flat }
         switch x.structure {
-        case .tensor: return try x.tensors
-        case .tuple(let children):
-            if children.contains(where: { $0 != .tensor }) {
-                throw SwiftKerasError.invalid("\(op): nested inputs \(x.structure) are not supported; give one tensor per model input")
-            }
-            return try x.tensors
+        case .tensor, .tuple: return []
         case .dict(let keys, let values):
             let names = inputNames
             if names.isEmpty && keys.count == 1 && values[0] == .tensor { return try x.tensors }
@@ -139,9 +163,15 @@ extension Model {
         }
     }
 
-    /// The model's outputs over a dataset's batches (Keras `predict(dataset, steps=...)`),
+    /// The model's (first) output over a dataset's batches (Keras `predict(dataset, steps=...)`),
     /// concatenated; elements `x` or `(x, ...)` (targets ignored).
     public func predict(dataset: Dataset, steps: Int? = nil, callbacks: [Callback] = []) throws -> Tensor {
+        try predictOutputs(dataset: dataset, steps: steps, callbacks: callbacks)[0]
+    }
+
+    /// Every output of the model over a dataset's batches, each concatenated (Keras `predict` of
+    /// a model with several outputs).
+    public func predictOutputs(dataset: Dataset, steps: Int? = nil, callbacks: [Callback] = []) throws -> [Tensor] {
         try Model.checkSteps(steps, "steps", "predict")
         if dataset.cardinality == Dataset.infinite && steps == nil {
             throw SwiftKerasError.invalid("predict: When providing an infinite dataset, you must specify the number of steps to run")

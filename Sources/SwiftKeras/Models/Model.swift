@@ -65,7 +65,10 @@ open class Model: Layer {
     var graph: FunctionalGraph?
     /// The metric specs given to `compile` (read by the compile config).
     private(set) var metricSpecs: [CompileMetric] = []
-    private var resolvedMetrics: [Metric]?
+    /// What compile was given per output (nil before compile).
+    private(set) var outputSpec: OutputCompileSpec?
+    /// The losses and metrics resolved against the outputs by the first step after compile.
+    private var compiledOutputs: CompiledOutputs?
     private var lossTracker = Metrics.Mean(name: "loss")
 
     /// Where progress lines, summaries and callback messages go: Swift `print` by default.
@@ -160,19 +163,39 @@ open class Model: Layer {
     /// `loss` (Keras `compile(loss=None)`) trains on the model's `losses` alone (`addLoss`
     /// terms and regularization penalties); training then fails when there are none.
     public func compile(optimizer: Optimizer, loss: Loss?, metrics: [CompileMetric] = []) throws {
+        try compile(optimizer: optimizer, losses: .all(loss), metrics: .all(metrics))
+    }
+
+    /// Configures training of a model with one or several outputs (tf.keras 2 `compile` with
+    /// `loss`, `loss_weights`, `metrics` and `weighted_metrics` as one value for every output, a
+    /// list in output order or a dict keyed by output name). The total loss is the weighted sum
+    /// of the outputs' losses (an output without a loss adds nothing) plus the model's `losses`;
+    /// a model with several outputs logs `<output>_loss` for each output with a loss and names its
+    /// metrics `<output>_<metric>`. Weighted metrics receive the sample weights.
+    public func compile(optimizer: Optimizer, losses: PerOutput<Loss?>, lossWeights: PerOutput<Double>? = nil,
+                        metrics: PerOutput<[CompileMetric]> = .all([]),
+                        weightedMetrics: PerOutput<[CompileMetric]> = .all([])) throws {
         var opt = optimizer
         if dtypePolicy.name == "mixed_float16" && !(opt is LossScaleOptimizer) {
             opt = try LossScaleOptimizer(opt)
         }
-        for case .name(let n) in metrics where n != "accuracy" && n != "acc" {
-            _ = try metricNamed(n)   // unknown names fail now, as in Keras
+        for list in metrics.given + weightedMetrics.given {
+            for case .name(let n) in list where n != "accuracy" && n != "acc" {
+                _ = try metricNamed(n)   // unknown names fail now, as in Keras
+            }
         }
+        let spec = OutputCompileSpec(losses: losses, lossWeights: lossWeights, metrics: metrics, weightedMetrics: weightedMetrics)
         self.optimizer = opt
-        self.loss = loss
-        metricSpecs = metrics
-        resolvedMetrics = nil
+        self.loss = losses.single ?? nil
+        metricSpecs = metrics.single ?? []
+        outputSpec = spec
+        compiledOutputs = nil
         lossTracker = Metrics.Mean(name: "loss")
     }
+
+    /// Whether `compile` was given per-output losses, loss weights, per-output metrics or
+    /// weighted metrics (which the saved compile config cannot hold yet).
+    public var isCompiledPerOutput: Bool { outputSpec?.isPerOutput ?? false }
 
     /// `compile` with metric objects.
     public func compile(optimizer: Optimizer, loss: Loss, metrics: [Metric]) throws {
@@ -196,15 +219,21 @@ open class Model: Layer {
     public var isCompiled: Bool { optimizer != nil }
 
     /// The compiled metrics, once resolved by the first train or test step (empty before).
-    public var compiledMetrics: [Metric] { resolvedMetrics ?? [] }
+    public var compiledMetrics: [Metric] { compiledOutputs?.metrics.map(\.metric) ?? [] }
 
     /// The model's metrics (tf.keras 2 `model.metrics`): empty until the first training or test
-    /// step after `compile` resolves them, then the loss tracker ("loss") and the compiled
-    /// metrics, the objects `fit` and `evaluate` update.
-    public var metrics: [Metric] { resolvedMetrics.map { [lossTracker] + $0 } ?? [] }
+    /// step after `compile` resolves them, then the loss tracker ("loss"), the `<output>_loss`
+    /// trackers of a model with several outputs and the compiled metrics, the objects `fit` and
+    /// `evaluate` update.
+    public var metrics: [Metric] {
+        guard let c = compiledOutputs else { return [] }
+        return [lossTracker] + c.lossTrackers.compactMap { $0 } + c.metrics.map(\.metric)
+    }
 
-    /// The names in the logs: "loss", then the compiled metrics' names.
-    public var metricsNames: [String] { ["loss"] + compiledMetrics.map(\.name) }
+    /// The names in the logs: "loss", the `<output>_loss` names, then the compiled metrics' names.
+    public var metricsNames: [String] {
+        ["loss"] + (compiledOutputs?.lossTrackers.compactMap { $0?.name } ?? []) + compiledMetrics.map(\.name)
+    }
 
     private func requireCompiled(_ op: String) throws -> (Optimizer, Loss?) {
         guard let optimizer else {
@@ -213,17 +242,23 @@ open class Model: Layer {
         return (optimizer, loss)
     }
 
-    private func metrics(for yTrue: Tensor, _ yPred: Tensor) throws -> [Metric] {
-        if let resolvedMetrics { return resolvedMetrics }
-        let lossName = (loss as? BaseLoss)?.name
-        let ms = try metricSpecs.map { spec -> Metric in
-            switch spec {
-            case .metric(let m): return m
-            case .name(let n): return try metricNamed(n, lossName: lossName, yTrueShape: yTrue.shape, yPredShape: yPred.shape)
-            }
+    /// The compiled losses and metrics for these targets and predictions (resolved once).
+    private func compiled(_ ys: [Tensor], _ preds: [Tensor]) throws -> CompiledOutputs {
+        // Checked at every step: the count may change from one call to the next.
+        if ys.count != preds.count {
+            throw SwiftKerasError.invalid("the model '\(name)' has \(preds.count) output(s) \(outputNames(count: preds.count)) but \(ys.count) target(s) were given")
         }
-        resolvedMetrics = ms
-        return ms
+        if let c = compiledOutputs {
+            guard c.names.count == preds.count else {
+                throw SwiftKerasError.invalid("the model '\(name)' gave \(preds.count) output(s); it gave \(c.names.count) when its compiled losses and metrics were resolved")
+            }
+            return c
+        }
+        _ = try requireCompiled("train_step")
+        guard let spec = outputSpec else { throw SwiftKerasError(.runtime, "train_step: model '\(name)' is not compiled") }
+        let c = try CompiledOutputs(spec, names: outputNames(count: preds.count), ys: ys, preds: preds)
+        compiledOutputs = c
+        return c
     }
 
     /// Zeroes the loss tracker and the compiled metrics (Keras `reset_metrics`). Before the
@@ -231,16 +266,20 @@ open class Model: Layer {
     /// state they had before fit does not leak into the first epoch.
     public func resetMetrics() throws {
         try lossTracker.resetState()
-        if let resolvedMetrics {
-            for m in resolvedMetrics { try m.resetState() }
-        } else {
-            for case .metric(let m) in metricSpecs { try m.resetState() }
+        if let compiledOutputs {
+            for m in compiledOutputs.lossTrackers { try m?.resetState() }
+            for m in compiledOutputs.metrics { try m.metric.resetState() }
+        } else if let spec = outputSpec {
+            for list in spec.metrics.given + spec.weightedMetrics.given {
+                for case .metric(let m) in list { try m.resetState() }
+            }
         }
     }
 
     /// The current results: "loss" and each compiled metric (Keras `get_metrics_result`).
     public func metricResults() throws -> Logs {
         var logs: Logs = ["loss": try lossTracker.result().scalarDouble()]
+        for case let t? in compiledOutputs?.lossTrackers ?? [] { logs[t.name] = try t.result().scalarDouble() }
         for m in compiledMetrics { logs[m.name] = try m.result().scalarDouble() }
         return logs
     }
@@ -252,35 +291,35 @@ open class Model: Layer {
     /// `outputMask` is the mask of the model's output (masked entries do not count, as Keras 2).
     /// - Throws: `.invalidArgument` when there is neither a compiled loss nor any `losses`.
     open func computeLoss(x: [Tensor], y: Tensor, yPred: Tensor, sampleWeight: Tensor?, outputMask: Tensor? = nil) throws -> Tensor {
-        let (_, lossFn) = try requireCompiled("compute_loss")
-        var total = try lossFn.map { try $0(y, yPred, sampleWeight: sampleWeight, outputMask: outputMask) }
-        for extra in try losses {
-            var e = extra
-            if let t = total, e.dtype != t.dtype { e = try e.cast(to: t.dtype) }
-            let term = e.rank == 0 ? e : try e.sum()
-            total = try total.map { try $0 + term } ?? term
-        }
+        try computeLoss(ys: [y], preds: [yPred], masks: [outputMask], sampleWeight: sampleWeight).total
+    }
+
+    /// The total loss of a model with one or several outputs (tf.keras 2 `compiled_loss`): the
+    /// weighted sum of the outputs' compiled losses plus the model's `losses`, and each output's
+    /// own (unweighted) loss, nil for an output without a loss.
+    /// - Throws: `.invalidArgument` when the targets do not match the outputs, or when there is
+    ///   neither a compiled loss nor any `losses`.
+    public func computeLoss(ys: [Tensor], preds: [Tensor], masks: [Tensor?], sampleWeight: Tensor?) throws -> (total: Tensor, perOutput: [Tensor?]) {
+        let c = try compiled(ys, preds)
+        let (total, each) = try c.loss(ys: ys, preds: preds, masks: masks, sampleWeight: sampleWeight, extra: try losses)
         guard let total else {
             throw SwiftKerasError.invalid("No loss found. You may have forgotten to provide a `loss` argument in the `compile()` method (model '\(name)' has no compiled loss and no add_loss terms)")
         }
-        return total
+        return (total, each)
     }
 
     /// One training step on a batch (Keras `train_step`): the forward pass with
     /// `training: true` and the loss under a GradientTape, gradients of the (scaled) loss with
-    /// respect to `trainableVariables`, `optimizer.apply`, then the metrics. Returns the
-    /// running results since the last `resetMetrics`.
+    /// respect to `trainableVariables`, `optimizer.apply`, then the metrics. `y` holds one target
+    /// per output. Returns the running results since the last `resetMetrics`.
     @discardableResult
-    open func trainStep(x: [Tensor], y: Tensor, sampleWeight: Tensor? = nil) throws -> Logs {
+    open func trainStep(x: [Tensor], y: [Tensor], sampleWeight: Tensor? = nil) throws -> Logs {
         let (optimizer, _) = try requireCompiled("train_step")
         let tape = GradientTape()
-        var weights = sampleWeight
-        let (yPred, lossValue, scaled) = try tape.record { () throws -> (Tensor, Tensor, Tensor) in
+        let (preds, masks, lossValues, scaled) = try tape.record { () throws -> ([Tensor], [Tensor?], (total: Tensor, perOutput: [Tensor?]), Tensor) in
             let (ps, masks) = try self.outputsAndMasks(x, masks: [], training: true)
-            let p = ps[0]
-            weights = try MaskRules.maskedSampleWeights(masks[0], sampleWeight, dtype: p.dtype)
-            let l = try computeLoss(x: x, y: y, yPred: p, sampleWeight: sampleWeight, outputMask: masks[0])
-            return (p, l, try optimizer.scaleLoss(l))
+            let l = try computeLoss(ys: y, preds: ps, masks: masks, sampleWeight: sampleWeight)
+            return (ps, masks, l, try optimizer.scaleLoss(l.total))
         }
         // Listed after the forward pass: a model built by its first batch (a Sequential without
         // an input shape) has its weights only now, and the first step must train them too.
@@ -289,29 +328,52 @@ open class Model: Layer {
             let grads = try tape.gradient(scaled, vars.map { GradientSource.variable($0) })
             try optimizer.apply(grads, to: vars)
         }
-        try updateMetrics(x: x, y: y, yPred: yPred, loss: lossValue, sampleWeight: weights)
+        try updateMetrics(x: x, ys: y, preds: preds, masks: masks, losses: lossValues, sampleWeight: sampleWeight)
         return try metricResults()
+    }
+
+    /// `trainStep` for a model with one output.
+    @discardableResult
+    public func trainStep(x: [Tensor], y: Tensor, sampleWeight: Tensor? = nil) throws -> Logs {
+        try trainStep(x: x, y: [y], sampleWeight: sampleWeight)
     }
 
     /// One evaluation step (Keras `test_step`): forward with `training: false`, loss, metrics.
     @discardableResult
-    open func testStep(x: [Tensor], y: Tensor, sampleWeight: Tensor? = nil) throws -> Logs {
+    open func testStep(x: [Tensor], y: [Tensor], sampleWeight: Tensor? = nil) throws -> Logs {
         _ = try requireCompiled("test_step")
         try withoutRecording {
             let (ps, masks) = try outputsAndMasks(x, masks: [], training: false)
-            let p = ps[0]
-            let weights = try MaskRules.maskedSampleWeights(masks[0], sampleWeight, dtype: p.dtype)
-            let l = try computeLoss(x: x, y: y, yPred: p, sampleWeight: sampleWeight, outputMask: masks[0])
-            try updateMetrics(x: x, y: y, yPred: p, loss: l, sampleWeight: weights)
+            let l = try computeLoss(ys: y, preds: ps, masks: masks, sampleWeight: sampleWeight)
+            try updateMetrics(x: x, ys: y, preds: ps, masks: masks, losses: l, sampleWeight: sampleWeight)
         }
         return try metricResults()
     }
 
-    private func updateMetrics(x: [Tensor], y: Tensor, yPred: Tensor, loss: Tensor, sampleWeight: Tensor?) throws {
+    /// `testStep` for a model with one output.
+    @discardableResult
+    public func testStep(x: [Tensor], y: Tensor, sampleWeight: Tensor? = nil) throws -> Logs {
+        try testStep(x: x, y: [y], sampleWeight: sampleWeight)
+    }
+
+    /// The loss trackers and the compiled metrics after a batch. Metrics see the output's mask
+    /// and the sample weights (both weighted and plain metrics, as this library always did for
+    /// single-output models).
+    private func updateMetrics(x: [Tensor], ys: [Tensor], preds: [Tensor], masks: [Tensor?],
+                               losses: (total: Tensor, perOutput: [Tensor?]), sampleWeight: Tensor?) throws {
+        let c = try compiled(ys, preds)
         try withoutRecording {
             let batch = x.first.map { $0.rank > 0 ? $0.shape[0] : 1 } ?? 1
-            try lossTracker.update(values: loss, sampleWeight: try Tensor.scalar(Double(batch), dtype: lossTracker.dtype))
-            for m in try metrics(for: y, yPred) { try m.updateState(y, yPred, sampleWeight: sampleWeight) }
+            let count = try Tensor.scalar(Double(batch), dtype: lossTracker.dtype)
+            try lossTracker.update(values: losses.total, sampleWeight: count)
+            for (t, l) in zip(c.lossTrackers, losses.perOutput) {
+                if let t, let l { try t.update(values: l, sampleWeight: count) }
+            }
+            for om in c.metrics {
+                let p = preds[om.output]
+                let w = try MaskRules.maskedSampleWeights(om.output < masks.count ? masks[om.output] : nil, sampleWeight, dtype: p.dtype)
+                try om.metric.updateState(ys[om.output], p, sampleWeight: w)
+            }
         }
     }
 
@@ -320,11 +382,17 @@ open class Model: Layer {
     /// Trains on one batch after resetting the metrics (Keras `train_on_batch`); returns the
     /// batch's loss and metrics.
     @discardableResult
-    public func trainOnBatch(x: [Tensor], y: Tensor, sampleWeight: Tensor? = nil) throws -> Logs {
+    public func trainOnBatch(x: [Tensor], y: [Tensor], sampleWeight: Tensor? = nil) throws -> Logs {
         _ = try requireCompiled("train_on_batch")
-        _ = try cardinality([x, [y]] + (sampleWeight.map { [[$0]] } ?? []), op: "train_on_batch")
+        _ = try cardinality([x, y] + (sampleWeight.map { [[$0]] } ?? []), op: "train_on_batch")
         try resetMetrics()
         return try trainStep(x: x, y: y, sampleWeight: sampleWeight)
+    }
+
+    /// `trainOnBatch` for a model with one output.
+    @discardableResult
+    public func trainOnBatch(x: [Tensor], y: Tensor, sampleWeight: Tensor? = nil) throws -> Logs {
+        try trainOnBatch(x: x, y: [y], sampleWeight: sampleWeight)
     }
 
     /// `trainOnBatch` for a single input.
@@ -334,11 +402,16 @@ open class Model: Layer {
     }
 
     /// Evaluates one batch after resetting the metrics (Keras `test_on_batch`).
-    public func testOnBatch(x: [Tensor], y: Tensor, sampleWeight: Tensor? = nil) throws -> Logs {
+    public func testOnBatch(x: [Tensor], y: [Tensor], sampleWeight: Tensor? = nil) throws -> Logs {
         _ = try requireCompiled("test_on_batch")
-        _ = try cardinality([x, [y]] + (sampleWeight.map { [[$0]] } ?? []), op: "test_on_batch")
+        _ = try cardinality([x, y] + (sampleWeight.map { [[$0]] } ?? []), op: "test_on_batch")
         try resetMetrics()
         return try testStep(x: x, y: y, sampleWeight: sampleWeight)
+    }
+
+    /// `testOnBatch` for a model with one output.
+    public func testOnBatch(x: [Tensor], y: Tensor, sampleWeight: Tensor? = nil) throws -> Logs {
+        try testOnBatch(x: x, y: [y], sampleWeight: sampleWeight)
     }
 
     /// `testOnBatch` for a single input.
@@ -356,7 +429,7 @@ open class Model: Layer {
     /// Trains the model (Keras `fit`).
     /// - Parameters:
     ///   - x: the inputs, one tensor per model input, all with the same number of samples on axis 0.
-    ///   - y: the targets (same number of samples).
+    ///   - y: the targets, one tensor per model output (same number of samples).
     ///   - batchSize: samples per gradient step (the last batch may be smaller).
     ///   - epochs: the epoch to stop at (training runs `initialEpoch..<epochs`).
     ///   - verbose: 0 silent, 1 a progress line per epoch, 2 a short line per epoch, through `Model.output`.
@@ -378,9 +451,9 @@ open class Model: Layer {
     ///   - validationSampleWeight: per-sample weights of `validationData` (with
     ///     `validationSplit`, the held-out part of `sampleWeight` is used).
     @discardableResult
-    public func fit(x: [Tensor], y: Tensor, batchSize: Int = 32, epochs: Int = 1, verbose: Int = 1,
+    public func fit(x: [Tensor], y: [Tensor], batchSize: Int = 32, epochs: Int = 1, verbose: Int = 1,
                     callbacks: [Callback] = [], validationSplit: Double = 0,
-                    validationData: (x: [Tensor], y: Tensor)? = nil, shuffle: Bool = true,
+                    validationData: (x: [Tensor], y: [Tensor])? = nil, shuffle: Bool = true,
                     initialEpoch: Int = 0, sampleWeight: Tensor? = nil, seed: UInt64? = nil,
                     classWeight: [Int: Double]? = nil, validationSampleWeight: Tensor? = nil) throws -> History {
         _ = try requireCompiled("fit")
@@ -391,15 +464,15 @@ open class Model: Layer {
         if !(validationSplit >= 0 && validationSplit < 1) {
             throw SwiftKerasError.invalid("fit: validation_split must be in [0, 1), got \(validationSplit)")
         }
-        var n = try cardinality([x, [y]] + (sampleWeight.map { [[$0]] } ?? []), op: "fit")
+        var n = try cardinality([x, y] + (sampleWeight.map { [[$0]] } ?? []), op: "fit")
         var trainX = x, trainY = y, trainW = sampleWeight
-        var val: (x: [Tensor], y: Tensor)? = nil
+        var val: (x: [Tensor], y: [Tensor])? = nil
         var valW: Tensor? = nil
         if validationSampleWeight != nil && validationData == nil {
             throw SwiftKerasError.invalid("fit: validation sample weights were given without validation_data")
         }
         if let vd = validationData {
-            _ = try cardinality([vd.x, [vd.y]] + (validationSampleWeight.map { [[$0]] } ?? []), op: "fit (validation_data)")
+            _ = try cardinality([vd.x, vd.y] + (validationSampleWeight.map { [[$0]] } ?? []), op: "fit (validation_data)")
             val = vd
             valW = validationSampleWeight
         } else if validationSplit > 0 {
@@ -408,9 +481,9 @@ open class Model: Layer {
                 throw SwiftKerasError.invalid("fit: validation_split=\(validationSplit) leaves no training or no validation samples out of \(n)")
             }
             try withoutRecording {
-                val = (try x.map { try rows($0, splitAt, n) }, try rows(y, splitAt, n))
+                val = (try x.map { try rows($0, splitAt, n) }, try y.map { try rows($0, splitAt, n) })
                 trainX = try x.map { try rows($0, 0, splitAt) }
-                trainY = try rows(y, 0, splitAt)
+                trainY = try y.map { try rows($0, 0, splitAt) }
                 trainW = try sampleWeight.map { try rows($0, 0, splitAt) }
                 valW = try sampleWeight.map { try rows($0, splitAt, n) }
             }
@@ -418,7 +491,10 @@ open class Model: Layer {
         }
         if n == 0 { throw SwiftKerasError.invalid("fit: x has no samples") }
         if let classWeight {
-            let cw = try classSampleWeights(trainY, classWeight)
+            guard trainY.count == 1 else {
+                throw SwiftKerasError.invalid("fit: `class_weight` is only supported for Models with a single output (got \(trainY.count) targets)")
+            }
+            let cw = try classSampleWeights(trainY[0], classWeight)
             trainW = try withoutRecording {
                 guard let w = trainW else { return cw }
                 return try w.cast(to: .float32) * (w.rank > 1 ? try cw.reshaped(to: [n] + Array(repeating: 1, count: w.rank - 1)) : cw)
@@ -444,11 +520,11 @@ open class Model: Layer {
                 step += 1
                 return try withoutRecording { () throws -> FitBatch in
                     guard let perm else {
-                        return (try trainX.map { try rows($0, lo, hi) }, try rows(trainY, lo, hi),
+                        return (try trainX.map { try rows($0, lo, hi) }, try trainY.map { try rows($0, lo, hi) },
                                 try trainW.map { try rows($0, lo, hi) })
                     }
                     let idx = try rows(perm, lo, hi)
-                    return (try trainX.map { try $0.gathered(indices: idx) }, try trainY.gathered(indices: idx),
+                    return (try trainX.map { try $0.gathered(indices: idx) }, try trainY.map { try $0.gathered(indices: idx) },
                             try trainW.map { try $0.gathered(indices: idx) })
                 }
             }
@@ -516,15 +592,28 @@ open class Model: Layer {
         return hist
     }
 
-    /// `fit` for a model with one input.
+    /// `fit` for a model with one output.
+    @discardableResult
+    public func fit(x: [Tensor], y: Tensor, batchSize: Int = 32, epochs: Int = 1, verbose: Int = 1,
+                    callbacks: [Callback] = [], validationSplit: Double = 0,
+                    validationData: (x: [Tensor], y: Tensor)? = nil, shuffle: Bool = true,
+                    initialEpoch: Int = 0, sampleWeight: Tensor? = nil, seed: UInt64? = nil,
+                    classWeight: [Int: Double]? = nil, validationSampleWeight: Tensor? = nil) throws -> History {
+        try fit(x: x, y: [y], batchSize: batchSize, epochs: epochs, verbose: verbose, callbacks: callbacks,
+                validationSplit: validationSplit, validationData: validationData.map { ($0.x, [$0.y]) },
+                shuffle: shuffle, initialEpoch: initialEpoch, sampleWeight: sampleWeight, seed: seed,
+                classWeight: classWeight, validationSampleWeight: validationSampleWeight)
+    }
+
+    /// `fit` for a model with one input and one output.
     @discardableResult
     public func fit(x: Tensor, y: Tensor, batchSize: Int = 32, epochs: Int = 1, verbose: Int = 1,
                     callbacks: [Callback] = [], validationSplit: Double = 0,
                     validationData: (x: Tensor, y: Tensor)? = nil, shuffle: Bool = true,
                     initialEpoch: Int = 0, sampleWeight: Tensor? = nil, seed: UInt64? = nil,
                     classWeight: [Int: Double]? = nil, validationSampleWeight: Tensor? = nil) throws -> History {
-        try fit(x: [x], y: y, batchSize: batchSize, epochs: epochs, verbose: verbose, callbacks: callbacks,
-                validationSplit: validationSplit, validationData: validationData.map { ([$0.x], $0.y) },
+        try fit(x: [x], y: [y], batchSize: batchSize, epochs: epochs, verbose: verbose, callbacks: callbacks,
+                validationSplit: validationSplit, validationData: validationData.map { ([$0.x], [$0.y]) },
                 shuffle: shuffle, initialEpoch: initialEpoch, sampleWeight: sampleWeight, seed: seed,
                 classWeight: classWeight, validationSampleWeight: validationSampleWeight)
     }
@@ -533,23 +622,30 @@ open class Model: Layer {
 
     /// The loss and metrics over `x`, `y` in batches (Keras `evaluate(..., return_dict=True)`).
     /// At verbose 1 a progress line is written through `Model.output`.
-    public func evaluate(x: [Tensor], y: Tensor, batchSize: Int = 32, verbose: Int = 0,
+    /// `y` holds one target per model output.
+    public func evaluate(x: [Tensor], y: [Tensor], batchSize: Int = 32, verbose: Int = 0,
                          callbacks: [Callback] = [], sampleWeight: Tensor? = nil) throws -> Logs {
         try evaluate(x: x, y: y, batchSize: batchSize, verbose: verbose, callbacks: callbacks,
                      sampleWeight: sampleWeight, standalone: true)
     }
 
+    /// `evaluate` for a model with one output.
+    public func evaluate(x: [Tensor], y: Tensor, batchSize: Int = 32, verbose: Int = 0,
+                         callbacks: [Callback] = [], sampleWeight: Tensor? = nil) throws -> Logs {
+        try evaluate(x: x, y: [y], batchSize: batchSize, verbose: verbose, callbacks: callbacks, sampleWeight: sampleWeight)
+    }
+
     /// `evaluate` for a model with one input.
     public func evaluate(x: Tensor, y: Tensor, batchSize: Int = 32, verbose: Int = 0,
                          callbacks: [Callback] = [], sampleWeight: Tensor? = nil) throws -> Logs {
-        try evaluate(x: [x], y: y, batchSize: batchSize, verbose: verbose, callbacks: callbacks, sampleWeight: sampleWeight)
+        try evaluate(x: [x], y: [y], batchSize: batchSize, verbose: verbose, callbacks: callbacks, sampleWeight: sampleWeight)
     }
 
-    private func evaluate(x: [Tensor], y: Tensor, batchSize: Int, verbose: Int, callbacks: [Callback],
+    private func evaluate(x: [Tensor], y: [Tensor], batchSize: Int, verbose: Int, callbacks: [Callback],
                           sampleWeight: Tensor? = nil, standalone: Bool) throws -> Logs {
         _ = try requireCompiled("evaluate")
         if batchSize <= 0 { throw SwiftKerasError.invalid("evaluate: batch_size must be positive, got \(batchSize)") }
-        let n = try cardinality([x, [y]] + (sampleWeight.map { [[$0]] } ?? []), op: "evaluate")
+        let n = try cardinality([x, y] + (sampleWeight.map { [[$0]] } ?? []), op: "evaluate")
         if n == 0 { throw SwiftKerasError.invalid("evaluate: x has no samples") }
         let steps = (n + batchSize - 1) / batchSize
         var step = 0
@@ -558,7 +654,7 @@ open class Model: Layer {
             let lo = step * batchSize, hi = Swift.min(n, lo + batchSize)
             step += 1
             return try withoutRecording {
-                (try x.map { try rows($0, lo, hi) }, try rows(y, lo, hi), try sampleWeight.map { try rows($0, lo, hi) })
+                (try x.map { try rows($0, lo, hi) }, try y.map { try rows($0, lo, hi) }, try sampleWeight.map { try rows($0, lo, hi) })
             }
         }
     }
@@ -593,9 +689,15 @@ open class Model: Layer {
         return logs
     }
 
-    /// The model's outputs for `x`, computed in batches with `training: false` and concatenated
-    /// (Keras `predict`).
+    /// The model's (first) output for `x`, computed in batches with `training: false` and
+    /// concatenated (Keras `predict`; `predictOutputs` gives every output).
     public func predict(_ x: [Tensor], batchSize: Int = 32, callbacks: [Callback] = []) throws -> Tensor {
+        try predictOutputs(x, batchSize: batchSize, callbacks: callbacks)[0]
+    }
+
+    /// Every output of the model for `x` (Keras `predict` of a model with several outputs), each
+    /// computed in batches with `training: false` and concatenated.
+    public func predictOutputs(_ x: [Tensor], batchSize: Int = 32, callbacks: [Callback] = []) throws -> [Tensor] {
         if batchSize <= 0 { throw SwiftKerasError.invalid("predict: batch_size must be positive, got \(batchSize)") }
         let n = try cardinality([x], op: "predict")
         if n == 0 { throw SwiftKerasError.invalid("predict: x has no samples") }
@@ -608,20 +710,27 @@ open class Model: Layer {
         }
     }
 
-    /// The outputs of `predict` for the input batches of `next` (until nil), concatenated.
-    func runPredict(callbacks: [Callback], next: () throws -> [Tensor]?) throws -> Tensor {
+    /// The outputs of `predict` for the input batches of `next` (until nil), each output's
+    /// batches concatenated.
+    func runPredict(callbacks: [Callback], next: () throws -> [Tensor]?) throws -> [Tensor] {
         for cb in callbacks { cb.model = self }
         try each(callbacks) { try $0.onPredictBegin(logs: [:]) }
-        var parts: [Tensor] = []
+        var parts: [[Tensor]] = []
         var step = 0
         while let bx = try next() {
             try each(callbacks) { try $0.onPredictBatchBegin(step, logs: [:]) }
-            parts.append(try withoutRecording { try outputs(bx, training: false)[0] })
+            let outs = try withoutRecording { try outputs(bx, training: false) }
+            if let first = parts.first, first.count != outs.count {
+                throw SwiftKerasError.invalid("predict: batch \(step) gave \(outs.count) outputs, the first gave \(first.count)")
+            }
+            parts.append(outs)
             try each(callbacks) { try $0.onPredictBatchEnd(step, logs: [:]) }
             step += 1
         }
-        if parts.isEmpty { throw SwiftKerasError.invalid("predict: the input gave no batches") }
-        let out = parts.count == 1 ? parts[0] : try withoutRecording { try concatenate(parts, axis: 0) }
+        guard let first = parts.first else { throw SwiftKerasError.invalid("predict: the input gave no batches") }
+        let out = parts.count == 1 ? first : try withoutRecording {
+            try first.indices.map { i in try concatenate(parts.map { $0[i] }, axis: 0) }
+        }
         try each(callbacks) { try $0.onPredictEnd(logs: [:]) }
         return out
     }
@@ -635,7 +744,7 @@ open class Model: Layer {
 // MARK: Data helpers
 
 /// One training batch: inputs, targets, per-sample weights.
-typealias FitBatch = (x: [Tensor], y: Tensor, w: Tensor?)
+typealias FitBatch = (x: [Tensor], y: [Tensor], w: Tensor?)
 
 /// Rows `lo..<hi` of `t` along axis 0.
 private func rows(_ t: Tensor, _ lo: Int, _ hi: Int) throws -> Tensor {

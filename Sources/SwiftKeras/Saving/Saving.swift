@@ -100,6 +100,9 @@ extension Model {
     ///
     /// - Throws: `.invalidArgument` for a custom loss (no name `lossNamed` knows).
     public func getCompileConfig() throws -> ConfigValue? {
+        if isCompiledPerOutput {
+            throw SwiftKerasError(.unimplemented, "save: model '\(name)' was compiled with per-output losses, loss_weights, per-output metrics or weighted_metrics, whose compile config cannot be saved yet; save the weights with save_weights, or compile it with one loss and a metric list before saving")
+        }
         guard var opt = optimizer, let loss else { return nil }
         if let ls = opt as? LossScaleOptimizer { opt = ls.innerOptimizer }
         guard let lossName = (loss as? BaseLoss)?.name, canonicalLossName(lossName) != nil else {

@@ -326,7 +326,7 @@ private func fitCallbacks(_ a: sk_fit_args, _ fn: StaticString) throws -> [Callb
 }
 
 /// A steps argument: -1 is none, other values must be positive.
-private func stepsArg(_ v: Int64, _ fn: StaticString, _ name: StaticString) throws -> Int? {
+func stepsArg(_ v: Int64, _ fn: StaticString, _ name: StaticString) throws -> Int? {
     if v == -1 { return nil }
     if v <= 0 { throw SwiftKerasError(.invalidArgument, "\(fn): \(name) must be positive or -1 (none), got \(v)") }
     return Int(v)

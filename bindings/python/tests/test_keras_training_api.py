@@ -102,10 +102,6 @@ def test_compile_without_any_loss_fails_fit_by_name():
 
 
 @pytest.mark.parametrize("kwargs,name", [
-    ({"loss": ["mse", "mae"]}, "list or dict of losses"),
-    ({"loss": {"out": "mse"}}, "list or dict of losses"),
-    ({"loss": "mse", "loss_weights": [1.0]}, "loss_weights"),
-    ({"loss": "mse", "weighted_metrics": ["mae"]}, "weighted_metrics"),
     ({"loss": "mse", "steps_per_execution": 4}, "steps_per_execution"),
     ({"loss": "mse", "jit_compile": True}, "jit_compile"),
 ])

@@ -15,6 +15,7 @@ from . import losses as _losses
 from . import metrics as _metrics
 from . import optimizers as _optimizers
 from . import _serialization
+from . import _multi_output
 
 __all__ = ["Model", "Sequential", "load_model", "save_model", "model_from_json", "model_from_config", "clone_model"]
 
@@ -91,6 +92,9 @@ class Model(_layers.Layer):
         if inputs is None or outputs is None:
             raise ValueError("Model: give both inputs and outputs (functional API), or neither (subclassing)")
         self.__dict__["_attr_tracking"] = False
+        if isinstance(outputs, dict):
+            raise NotImplementedError("Model: outputs as a dict (named outputs) are not supported yet; give a list "
+                                      "(compile and fit then take dicts keyed by the output layers' names)")
         ins = [inputs] if isinstance(inputs, _layers.KerasTensor) else list(inputs)
         outs = [outputs] if isinstance(outputs, _layers.KerasTensor) else list(outputs)
         self._inputs, self._outputs = ins, outs
@@ -164,9 +168,11 @@ class Model(_layers.Layer):
         names ("accuracy" resolved like Keras), metric objects (used as they are, with their
         configuration; their state after fit is the model's) and functions (averaged as Keras'
         MeanMetricWrapper, named after the function). ``run_eagerly`` is accepted (the core
-        always runs eagerly); per-output losses and weights are not supported yet."""
-        refuse_unsupported("compile", loss_weights=(loss_weights, None), weighted_metrics=(weighted_metrics, None),
-                           steps_per_execution=(1 if steps_per_execution is None else steps_per_execution, 1),
+        always runs eagerly). A model with several outputs takes ``loss``, ``loss_weights``,
+        ``metrics`` and ``weighted_metrics`` per output as in tf.keras 2: one value for every
+        output, a list in output order or a dict keyed by output (layer) name (None: no loss
+        for that output); logs then hold ``<output>_loss`` and ``<output>_<metric>``."""
+        refuse_unsupported("compile", steps_per_execution=(1 if steps_per_execution is None else steps_per_execution, 1),
                            jit_compile=(jit_compile if jit_compile is not False else None, None),
                            **{k: (v, None) for k, v in kwargs.items()})
         self.run_eagerly = bool(run_eagerly)
@@ -176,24 +182,16 @@ class Model(_layers.Layer):
             opt = _optimizers.get(optimizer)
         else:
             raise ValueError(f"Could not interpret optimizer identifier: {optimizer!r}")
-        if isinstance(loss, (list, tuple, dict)):
-            raise NotImplementedError("compile: a list or dict of losses (one per output) is not supported yet")
-        if loss is None:
-            loss_handle = None   # the model's add_loss terms alone (the core fails fit when there are none)
-        elif isinstance(loss, str):
-            loss_handle = _native.loss_create(loss)
-        elif isinstance(loss, _losses.Loss):
-            loss_handle = loss._get_handle()
-        elif callable(loss):
-            loss_handle = _native.loss_create_custom(loss)
-        else:
-            raise ValueError(f"Could not interpret loss identifier: {loss!r}")
         if isinstance(metrics, (str, _metrics.Metric)) or (callable(metrics) and not isinstance(metrics, (list, tuple))):
             metrics = [metrics]
-        if isinstance(metrics, dict):
-            raise NotImplementedError("compile: metrics as a dict (per output) is not supported")
-        entries = [_metrics._compile_entry(m) for m in (metrics or [])]
-        _native.model_compile_ex(self._model, opt._handle, loss_handle, entries)
+        if _multi_output.is_structured(loss, loss_weights, metrics, weighted_metrics):
+            loss_handle = _multi_output.compile_outputs(self, opt, loss, loss_weights, metrics, weighted_metrics,
+                                                        _loss_handle)
+        else:
+            # None: the model's add_loss terms alone (the core fails fit when there are none)
+            loss_handle = None if loss is None else _loss_handle(loss)
+            entries = [_metrics._compile_entry(m) for m in (metrics or [])]
+            _native.model_compile_ex(self._model, opt._handle, loss_handle, entries)
         self.optimizer = opt
         self.loss = loss
         self._compiled_loss = loss_handle
@@ -215,6 +213,11 @@ class Model(_layers.Layer):
                 m._handle, m._native_backed, m._key = h, True, "core"
             out.append(m)
         return out
+
+    @property
+    def output_names(self):
+        """The output names (tf.keras 2): a functional model's output layer names."""
+        return _multi_output.output_names(self)
 
     @property
     def metrics_names(self):
@@ -251,12 +254,15 @@ class Model(_layers.Layer):
             verbose = 1
         user = list(callbacks or [])
         extra = []
+        multi = _multi_output.multi_target(self, y) or (
+            isinstance(validation_data, (list, tuple)) and len(validation_data) in (2, 3)
+            and _multi_output.multi_target(self, validation_data[1]))
         streamed = (_data_input(x) or _data_input(validation_data) or steps_per_epoch is not None
-                    or validation_steps is not None or validation_freq != 1 or isinstance(x, dict))
+                    or validation_steps is not None or validation_freq != 1 or isinstance(x, dict) or multi)
         if streamed:
-            if validation_split and isinstance(x, dict):
-                raise NotImplementedError("fit: validation_split with dict inputs is not supported (give "
-                                          "validation_data)")
+            if validation_split and (isinstance(x, dict) or multi):
+                raise NotImplementedError("fit: validation_split with dict inputs or one target per output is not "
+                                          "supported (give validation_data)")
             if validation_split:
                 raise ValueError("`validation_split` is only supported for Tensors or NumPy arrays, found "
                                  f"{type(x).__name__} (give validation_data instead)")
@@ -344,6 +350,7 @@ class Model(_layers.Layer):
                 return _sequence_dataset(x, bool(shuffle))
             return _generator_dataset(x)
         first = x if isinstance(x, dict) else (lambda xs: xs[0] if len(xs) == 1 else tuple(xs))(self._xs(x))
+        y = _multi_output.dataset_targets(y)
         elem = (first,) if y is None else (first, y) if sample_weight is None else (first, y, sample_weight)
         ds = _data.Dataset.from_tensor_slices(elem)
         n = _native.dataset_cardinality(ds._h)
@@ -360,7 +367,7 @@ class Model(_layers.Layer):
             verbose = 1
         cbl = _callbacks._CallbackList(callbacks, self, {"verbose": verbose, "steps": steps})
         cbl.call("on_test_begin", {})
-        if _data_input(x) or steps is not None or isinstance(x, dict):
+        if _data_input(x) or steps is not None or isinstance(x, dict) or _multi_output.multi_target(self, y):
             ds = self._input_dataset(x, y, sample_weight, batch_size, False, None, [], "evaluate", epoch_end=False)
             d = _native.model_evaluate_dataset(self._model, ds._h, -1 if steps is None else int(steps), int(verbose))
         else:
@@ -372,10 +379,11 @@ class Model(_layers.Layer):
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, **kwargs):
         """Outputs (Keras ``predict``) for arrays, a dataset, a generator or a Sequence."""
         _no_worker_arguments("predict", kwargs)
-        if _data_input(x) or steps is not None or isinstance(x, dict):
+        if _data_input(x) or steps is not None or isinstance(x, dict) or _multi_output.n_outputs(self) > 1:
             ds = self._input_dataset(x, None, None, batch_size, False, None, [], "predict", epoch_end=False)
-            return _numpy_or_tensor(_native.model_predict_dataset(self._model, ds._h,
-                                                                  -1 if steps is None else int(steps)))
+            outs = [_numpy_or_tensor(t) for t in _native.model_predict_dataset_outputs(
+                self._model, ds._h, -1 if steps is None else int(steps))]
+            return outs[0] if len(outs) == 1 else outs
         return _numpy_or_tensor(_native.model_predict(self._model, self._xs(x), 32 if batch_size is None else batch_size))
 
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, reset_metrics=True,
@@ -384,17 +392,23 @@ class Model(_layers.Layer):
         refuse_unsupported("train_on_batch", reset_metrics=(reset_metrics, True))
         if class_weight is not None:
             raise NotImplementedError("train_on_batch: class_weight is not supported (pass sample_weight)")
-        if y is None:
-            raise ValueError("train_on_batch: y is required")
-        d = _native.model_train_on_batch(self._model, self._xs(x), y, sample_weight)
-        return d if return_dict else _fit_flatten(d)
+        return self._batch_logs(True, x, y, sample_weight, return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, reset_metrics=True, return_dict=False):
         """The loss and metrics of one batch, training off, nothing updated."""
         refuse_unsupported("test_on_batch", reset_metrics=(reset_metrics, True))
+        return self._batch_logs(False, x, y, sample_weight, return_dict)
+
+    def _batch_logs(self, train, x, y, sample_weight, return_dict):
+        """train_on_batch (train) / test_on_batch: y one tensor, or one per output (a list or a
+        dict by output name)."""
         if y is None:
-            raise ValueError("test_on_batch: y is required")
-        d = _native.model_test_on_batch(self._model, self._xs(x), y, sample_weight)
+            raise ValueError(f"{'train_on_batch' if train else 'test_on_batch'}: y is required")
+        if _multi_output.multi_target(self, y):
+            d = _multi_output.on_batch(self, train, self._xs(x), y, sample_weight)
+        else:
+            call = _native.model_train_on_batch if train else _native.model_test_on_batch
+            d = call(self._model, self._xs(x), y, sample_weight)
         return d if return_dict else _fit_flatten(d)
 
     def predict_on_batch(self, x):
@@ -575,6 +589,17 @@ class Sequential(Model):
             if self._layer_list[i].name == name:
                 del self._layer_list[i]
                 break
+
+
+def _loss_handle(loss):
+    """The core loss of a loss identifier: a name, a Loss object or a function."""
+    if isinstance(loss, str):
+        return _native.loss_create(loss)
+    if isinstance(loss, _losses.Loss):
+        return loss._get_handle()
+    if callable(loss):
+        return _native.loss_create_custom(loss)
+    raise ValueError(f"Could not interpret loss identifier: {loss!r}")
 
 
 def _wrap_layer(handle):

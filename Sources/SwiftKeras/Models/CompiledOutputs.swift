@@ -1,0 +1,258 @@
+// Per-output compile (tf.keras 2 `compile_utils.LossesContainer` / `MetricsContainer`): losses,
+// loss weights, metrics and weighted metrics given once for every output, as a list in output
+// order or as a dict keyed by output name; resolved against the model's outputs at the first
+// step into one loss, weight, `<output>_loss` tracker and metric list per output, with the log
+// names tf.keras 2 gives them.
+
+/// A compile argument given per model output (tf.keras 2 `compile(loss=[...] | {...})`): the
+/// same value for every output (`all`: a single loss, a flat metric list — broadcast), one value
+/// per output in output order (`list`), or values keyed by output name (`named`; an output not
+/// named gets the default: no loss, weight 1, no metrics). A struct over a non-generic kind (a
+/// generic enum with payloads has runtime metadata valgrind reports as uninitialised reads).
+public struct PerOutput<Value> {
+    enum Kind { case all, list, named }
+    let kind: Kind
+    let values: [Value]
+    let names: [String]
+
+    /// The same value for every output.
+    public static func all(_ value: Value) -> PerOutput { PerOutput(kind: .all, values: [value], names: []) }
+    /// One value per output, in the order of the model's outputs.
+    public static func list(_ values: [Value]) -> PerOutput { PerOutput(kind: .list, values: values, names: []) }
+    /// Values keyed by output name.
+    public static func named(_ values: [String: Value]) -> PerOutput {
+        let keys = values.keys.sorted()
+        return PerOutput(kind: .named, values: keys.compactMap { values[$0] }, names: keys)
+    }
+
+    /// The single value of `all`, nil otherwise.
+    var single: Value? { kind == .all ? values.first : nil }
+
+    /// One value per output of `outputs` (the model's output names, in order).
+    func resolve(_ outputs: [String], missing: Value, what: String) throws -> [Value] {
+        switch kind {
+        case .all: return outputs.map { _ in values[0] }
+        case .list:
+            guard values.count == outputs.count else {
+                throw SwiftKerasError.invalid("compile: \(what) were given as a list of \(values.count) but the model has \(outputs.count) output(s) \(outputs)")
+            }
+            return values
+        case .named:
+            let unknown = names.filter { !outputs.contains($0) }
+            if !unknown.isEmpty {
+                throw SwiftKerasError.invalid("compile: Found unexpected \(what) that do not correspond to any Model output: \(unknown). Valid output names: \(outputs)")
+            }
+            return outputs.map { o in names.firstIndex(of: o).map { values[$0] } ?? missing }
+        }
+    }
+
+    /// Every value given.
+    var given: [Value] { values }
+}
+
+/// What `compile` was given for the outputs (resolved by `CompiledOutputs` at the first step).
+struct OutputCompileSpec {
+    var losses: PerOutput<Loss?>
+    var lossWeights: PerOutput<Double>?
+    var metrics: PerOutput<[CompileMetric]>
+    var weightedMetrics: PerOutput<[CompileMetric]>
+
+    /// Whether this is more than one loss and one metric list for a single output (what the
+    /// compile config of a saved model can hold).
+    var isPerOutput: Bool {
+        !(losses.kind == .all && lossWeights == nil && metrics.kind == .all && (weightedMetrics.single?.isEmpty ?? false))
+    }
+}
+
+/// One compiled metric: the metric, the output it reads and whether sample weights reach it.
+struct OutputMetric {
+    let metric: Metric
+    let output: Int
+    let weighted: Bool
+}
+
+/// The compiled losses and metrics of a model, resolved against its outputs.
+final class CompiledOutputs {
+    /// The output names (`Model.outputNames`).
+    let names: [String]
+    /// The loss of each output (nil: the output has no loss).
+    let losses: [Loss?]
+    /// The weight of each output's loss in the total.
+    let weights: [Double]
+    /// The `<output>_loss` mean of each output with a loss, for models with several outputs.
+    let lossTrackers: [Metrics.Mean?]
+    /// The metrics in the order of the logs: per output, its metrics then its weighted metrics.
+    let metrics: [OutputMetric]
+
+    /// Resolves `spec` for outputs named `names` with targets `ys` and predictions `preds`
+    /// (shapes pick the accuracy variant, as tf.keras 2). Metric objects of a model with several
+    /// outputs are renamed `<output>_<name>` as tf.keras 2 does; a weighted metric whose name is
+    /// taken gets `weighted_` after the output prefix.
+    init(_ spec: OutputCompileSpec, names: [String], ys: [Tensor], preds: [Tensor]) throws {
+        self.names = names
+        losses = try spec.losses.resolve(names, missing: nil, what: "losses")
+        weights = try spec.lossWeights?.resolve(names, missing: 1, what: "loss_weights") ?? names.map { _ in 1 }
+        let multi = names.count > 1
+        lossTrackers = losses.enumerated().map { i, l in multi && l != nil ? Metrics.Mean(name: names[i] + "_loss") : nil }
+        let plain = try spec.metrics.resolve(names, missing: [], what: "metrics")
+        let weighted = try spec.weightedMetrics.resolve(names, missing: [], what: "weighted_metrics")
+        var out: [OutputMetric] = []
+        var taken = Set<String>()
+        for i in names.indices {
+            let lossName = (losses[i] as? BaseLoss)?.name
+            func resolved(_ s: CompileMetric) throws -> Metric {
+                switch s {
+                case .metric(let m):
+                    if out.contains(where: { $0.metric === m }) {
+                        throw SwiftKerasError.invalid("compile: the metric object '\(m.name)' is given for several outputs; give one metric object per output")
+                    }
+                    return m
+                case .name(let n):
+                    return try metricNamed(n, lossName: lossName, yTrueShape: ys[i].shape, yPredShape: preds[i].shape)
+                }
+            }
+            for s in plain[i] {
+                let m = try resolved(s)
+                if multi { m.name = names[i] + "_" + m.name }
+                if taken.contains(m.name) { throw SwiftKerasError.invalid("compile: Found two metrics with the same name: \(m.name)") }
+                taken.insert(m.name)
+                out.append(OutputMetric(metric: m, output: i, weighted: false))
+            }
+            for s in weighted[i] {
+                let m = try resolved(s)
+                if multi {
+                    m.name = names[i] + (taken.contains(names[i] + "_" + m.name) ? "_weighted_" : "_") + m.name
+                } else if taken.contains(m.name) {
+                    m.name = "weighted_" + m.name
+                }
+                if taken.contains(m.name) { throw SwiftKerasError.invalid("compile: Found two metrics with the same name: \(m.name)") }
+                taken.insert(m.name)
+                out.append(OutputMetric(metric: m, output: i, weighted: true))
+            }
+        }
+        metrics = out
+    }
+
+    /// The total loss of a batch and each output's loss (tf.keras 2 `LossesContainer.__call__`):
+    /// each output's loss with the sample weights and its output mask, times its weight, summed
+    /// with the model's `extra` losses (regularization and `add_loss` terms).
+    func loss(ys: [Tensor], preds: [Tensor], masks: [Tensor?], sampleWeight: Tensor?, extra: [Tensor]) throws -> (total: Tensor?, perOutput: [Tensor?]) {
+        var total: Tensor? = nil
+        var each: [Tensor?] = []
+        for i in preds.indices {
+            guard let lossFn = losses[i] else { each.append(nil); continue }
+            let l = try lossFn(ys[i], preds[i], sampleWeight: sampleWeight, outputMask: i < masks.count ? masks[i] : nil)
+            each.append(l)
+            let term = weights[i] == 1 ? l : try l * weights[i]
+            total = try total.map { try $0 + term } ?? term
+        }
+        for extra in extra {
+            var e = extra
+            if let t = total, e.dtype != t.dtype { e = try e.cast(to: t.dtype) }
+            let term = e.rank == 0 ? e : try e.sum()
+            total = try total.map { try $0 + term } ?? term
+        }
+        return (total, each)
+    }
+}
+
+extension Model {
+    /// The names of the model's outputs (tf.keras 2 `output_names`): a functional model's
+    /// output layer names, a Sequential model's last layer name, `output_1`, `output_2`, ...
+    /// for `count` outputs of other models.
+    public func outputNames(count: Int) -> [String] {
+        if let graph { return graph.outputs.map(\.layer.name) }
+        if self is Sequential, let last = layers.last { return [last.name] }
+        return (0..<count).map { "output_\($0 + 1)" }
+    }
+
+    /// The targets in output order from targets keyed by output name (tf.keras 2 `y` as a dict):
+    /// every output needs its target; unknown names are errors.
+    public func targets(byName named: [String: Tensor], outputCount: Int, op: String) throws -> [Tensor] {
+        let names = outputNames(count: outputCount)
+        let unknown = named.keys.filter { !names.contains($0) }.sorted()
+        if !unknown.isEmpty {
+            throw SwiftKerasError.invalid("\(op): the targets name \(unknown), which are not outputs of the model (its outputs are \(names))")
+        }
+        return try names.map { n in
+            guard let t = named[n] else {
+                throw SwiftKerasError.invalid("\(op): no target for the output '\(n)' (the targets name \(named.keys.sorted()); the model's outputs are \(names))")
+            }
+            return t
+        }
+    }
+}
+
+extension Model {
+    /// Compiles from a per-output spec in JSON (the form the C API takes): an object with the
+    /// optional keys "loss" (`L`, a list of `L` or a dict of output name → `L`; `L` an index into
+    /// `losses` or null), "loss_weights" (a number, a list or a dict of numbers), "metrics" and
+    /// "weighted_metrics" (`M`, a flat list of `M` for every output, a list holding lists (or
+    /// null) output by output, or a dict of output name → `M` or a list of `M`; `M` a metric name
+    /// or an index into `metrics`).
+    public func compile(optimizer: Optimizer, outputSpecJSON json: String, losses: [Loss], metrics: [Metric]) throws {
+        let op = "compile"
+        guard case .object(let o) = try ConfigValue.parse(json: json) else {
+            throw SwiftKerasError.invalid("\(op): the output spec must be a JSON object, got \(json)")
+        }
+        let unknown = o.keys.filter { !["loss", "loss_weights", "metrics", "weighted_metrics"].contains($0) }.sorted()
+        if !unknown.isEmpty { throw SwiftKerasError.invalid("\(op): unknown key(s) \(unknown) in the output spec") }
+        func index(_ i: Int, _ count: Int, _ what: String) throws -> Int {
+            guard i >= 0 && i < count else { throw SwiftKerasError.invalid("\(op): \(what) index \(i) is out of range (\(count) given)") }
+            return i
+        }
+        func lossLeaf(_ v: ConfigValue) throws -> Loss? {
+            switch v {
+            case .null: return nil
+            case .int(let i): return losses[try index(i, losses.count, "loss")]
+            default: throw SwiftKerasError.invalid("\(op): a loss must be an index or null, got \(v.json)")
+            }
+        }
+        func weight(_ v: ConfigValue) throws -> Double {
+            switch v {
+            case .int(let i): return Double(i)
+            case .double(let d) where d.isFinite: return d
+            default: throw SwiftKerasError.invalid("\(op): a loss weight must be a finite number, got \(v.json)")
+            }
+        }
+        func metricLeaf(_ v: ConfigValue) throws -> CompileMetric {
+            switch v {
+            case .string(let n): return .name(n)
+            case .int(let i): return .metric(metrics[try index(i, metrics.count, "metric")])
+            default: throw SwiftKerasError.invalid("\(op): a metric must be a name or an index, got \(v.json)")
+            }
+        }
+        func metricList(_ v: ConfigValue) throws -> [CompileMetric] {
+            switch v {
+            case .null: return []
+            case .array(let items): return try items.map(metricLeaf)
+            default: return [try metricLeaf(v)]
+            }
+        }
+        func metricSpec(_ v: ConfigValue?) throws -> PerOutput<[CompileMetric]> {
+            switch v {
+            case nil, .null?: return .all([])
+            case .array(let items)?:
+                let nested = items.contains { if case .array = $0 { return true }; return $0 == .null }
+                return nested ? .list(try items.map(metricList)) : .all(try items.map(metricLeaf))
+            case .object(let d)?: return .named(try d.mapValues(metricList))
+            case let leaf?: return .all([try metricLeaf(leaf)])
+            }
+        }
+        let lossSpec: PerOutput<Loss?>
+        switch o["loss"] ?? .null {
+        case .array(let items): lossSpec = .list(try items.map(lossLeaf))
+        case .object(let d): lossSpec = .named(try d.mapValues(lossLeaf))
+        case let leaf: lossSpec = .all(try lossLeaf(leaf))
+        }
+        var weights: PerOutput<Double>? = nil
+        switch o["loss_weights"] {
+        case nil, .null?: break
+        case .array(let items)?: weights = .list(try items.map(weight))
+        case .object(let d)?: weights = .named(try d.mapValues(weight))
+        case let w?: weights = .all(try weight(w))
+        }
+        try compile(optimizer: optimizer, losses: lossSpec, lossWeights: weights,
+                    metrics: try metricSpec(o["metrics"]), weightedMetrics: try metricSpec(o["weighted_metrics"]))
+    }
+}
