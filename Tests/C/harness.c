@@ -138,6 +138,8 @@ static void test_tensors(void) {
 #include "harness_sequence.inc"
 #include "harness_preprocessing.inc"
 #include "harness_keras_objects.inc"
+#include "harness_constraints.inc"
+#include "harness_custom_masks.inc"
 
 int main(void) {
     test_version();
@@ -181,6 +183,8 @@ int main(void) {
     test_strings();
     test_preprocessing_layers();
     test_keras_objects();
+    test_constraints();
+    test_custom_masks();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

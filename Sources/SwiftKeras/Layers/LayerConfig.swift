@@ -59,13 +59,14 @@ extension Layer {
 
     /// The keys every layer config holds (Keras `Layer.get_config`): "name", "trainable",
     /// "dtype" (the dtype policy's name), "batch_input_shape" when the layer was given an input
-    /// shape and "activity_regularizer" when set. Layers' `getConfig` add their own keys.
+    /// shape and "activity_regularizer" when set, and the class's constraint keys
+    /// ("kernel_constraint": null, ...). Layers' `getConfig` add their own keys.
     func baseConfig() throws -> [String: ConfigValue] {
         var c: [String: ConfigValue] = ["name": .string(name), "trainable": .bool(trainable),
                                         "dtype": .string(dtypePolicy.name)]
         if let s = batchInputShape { c["batch_input_shape"] = .ints(s) }
         if let r = activityRegularizer { c["activity_regularizer"] = try regularizerConfig(r) }
-        return c
+        return c.merging(try constraintConfigs()) { _, constraint in constraint }
     }
 
     /// The layer's config: the keys every layer config holds (`baseConfig()`) and the class's
@@ -114,8 +115,11 @@ struct LayerBaseArguments {
         activityRegularizer = try r.regularizer("activity_regularizer")
     }
 
-    /// Rejects the keys nobody read and sets the base attributes of `layer`.
+    /// Reads the constraint keys of the layer's class ("kernel_constraint", ...), rejects the
+    /// keys nobody read and sets the base attributes of `layer`.
     func finish(_ r: ConfigReader, _ layer: Layer) throws {
+        var r = r
+        for key in layer.constraintKeys { try layer.setConstraint(try r.constraint(key), forKey: key) }
         try r.finish()
         if !(layer is InputLayer) {
             if let bs = batchShape { layer.batchInputShape = bs }

@@ -10,6 +10,7 @@ from . import callbacks  # noqa: F401
 from . import activations  # noqa: F401
 from . import initializers  # noqa: F401
 from . import regularizers  # noqa: F401
+from . import constraints  # noqa: F401
 from . import models  # noqa: F401
 from . import utils  # noqa: F401
 from . import preprocessing  # noqa: F401
@@ -18,5 +19,5 @@ from . import applications  # noqa: F401
 from .layers import Input, Layer  # noqa: F401
 from .models import Model, Sequential  # noqa: F401
 
-__all__ = ["backend", "layers", "models", "optimizers", "losses", "metrics", "callbacks", "mixed_precision", "activations", "initializers", "regularizers", "utils", "preprocessing", "saving", "applications",
+__all__ = ["backend", "layers", "models", "optimizers", "losses", "metrics", "callbacks", "mixed_precision", "activations", "initializers", "regularizers", "constraints", "utils", "preprocessing", "saving", "applications",
            "Input", "Layer", "Model", "Sequential"]
