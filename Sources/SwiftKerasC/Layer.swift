@@ -59,9 +59,14 @@ final class CallbackLayer: Layer {
         return [try m.callMasked(self, inputs, masks, training: training)]
     }
 
-    override func computeOutputShapes(_ inputShapes: [[Int]]) throws -> [[Int]] {
-        guard let m = maskCallbacks, m.fn.callMasked != nil else { return try super.computeOutputShapes(inputShapes) }
-        return try maskedOutputShapes(inputShapes)
+    override func computeOutputShape(_ inputShapes: [[Int]]) throws -> [Int] {
+        guard let m = maskCallbacks, m.fn.callMasked != nil else { return try super.computeOutputShape(inputShapes) }
+        return try maskedOutputShapes(inputShapes).first ?? []
+    }
+
+    override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] {
+        guard let m = maskCallbacks, m.fn.callMasked != nil else { return try super.computeOutputShape(inputShape) }
+        return try maskedOutputShapes([inputShape]).first ?? []
     }
 
     override func computeMasks(_ inputs: [Tensor], masks: [Tensor?]) throws -> [Tensor?] {

@@ -104,8 +104,11 @@ struct LayerBaseArguments {
     /// dimension, the constructor keyword Keras layers accept).
     let batchShape: [Int]?
     let activityRegularizer: Regularizer?
+    /// The class's constraint keys ("kernel_constraint", ...) with their constraints (nil: none).
+    let constraints: [(key: String, constraint: Constraint?)]
 
-    /// Reads the base keys from `r`, which then reads the class's own keys.
+    /// Reads the base keys (and the constraint keys of the class `r` reads) from `r`, which then
+    /// reads the class's own keys.
     init(_ r: inout ConfigReader) throws {
         name = try r.string("name")
         dtype = try r.string("dtype").map { try DTypePolicy($0) }
@@ -113,14 +116,15 @@ struct LayerBaseArguments {
         batchShape = try r.ints("batch_input_shape") ?? (try r.ints("batch_shape"))
             ?? (try r.ints("input_shape")).map { [-1] + $0 }
         activityRegularizer = try r.regularizer("activity_regularizer")
+        var constraints: [(key: String, constraint: Constraint?)] = []
+        for key in LayerConstraintKeys.byClass[r.className ?? ""] ?? [] { constraints.append((key, try r.constraint(key))) }
+        self.constraints = constraints
     }
 
-    /// Reads the constraint keys of the layer's class ("kernel_constraint", ...), rejects the
-    /// keys nobody read and sets the base attributes of `layer`.
+    /// Rejects the keys nobody read and sets the base attributes of `layer` (its constraints too).
     func finish(_ r: ConfigReader, _ layer: Layer) throws {
-        var r = r
-        for key in layer.constraintKeys { try layer.setConstraint(try r.constraint(key), forKey: key) }
         try r.finish()
+        for (key, c) in constraints { try layer.setConstraint(c, forKey: key) }
         if !(layer is InputLayer) {
             if let bs = batchShape { layer.batchInputShape = bs }
             layer.trainable = trainable
