@@ -38,10 +38,13 @@ def install(layer, handle):
         return obj
 
     def call_masked(inputs, masks, training):
+        obj = live()
         kwargs = {"mask": _one_or_list(masks)}
         if takes_training:
             kwargs["training"] = training
-        return live().call(_one_or_list(inputs), **kwargs)
+        # a layer called with several positional tensors (call(self, a, b, mask=None)) gets them so
+        args = list(inputs) if len(inputs) > 1 and obj.__dict__.get("_spread_inputs") else [_one_or_list(inputs)]
+        return obj.call(*args, **kwargs)
 
     def compute_mask(inputs, masks):
         return live().compute_mask(_one_or_list(inputs), _one_or_list(masks))
