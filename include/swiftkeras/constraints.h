@@ -6,6 +6,7 @@
 #define SWIFTKERAS_CONSTRAINTS_H
 
 #include "base.h"
+#include "keras.h"
 
 #ifdef __cplusplus
 extern "C" {

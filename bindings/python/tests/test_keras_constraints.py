@@ -85,7 +85,7 @@ def test_layer_configs_round_trip():
                         (keras.layers.SeparableConv2D(2, 3, depthwise_constraint="non_neg", pointwise_constraint="non_neg"),
                          ["depthwise_constraint", "pointwise_constraint"]),
                         (keras.layers.PReLU(alpha_constraint="non_neg"), ["alpha_constraint"]),
-                        (keras.layers.MultiHeadAttention(1, 2, kernel_constraint="non_neg"), ["kernel_constraint"])]:
+                        (keras.layers.MultiHeadAttention(1, 2, kernel_constraint="non_neg", name="mha_c"), ["kernel_constraint"])]:
         config = layer.get_config()
         for k in keys:
             assert config[k] is not None, (layer, k)

@@ -106,7 +106,7 @@ def test_mask_through_fit():
     s.compile(keras.optimizers.SGD(0.1), "mse")
     s.fit(X, np.zeros((2, 2), "float32"), epochs=2, verbose=0)
     table = emb.get_weights()[0]
-    start = np.arange(10).reshape(5, 2) * 0.1
+    start = np.arange(10, dtype="float32").reshape(5, 2) * 0.1
     np.testing.assert_allclose(table[[0, 4]], start[[0, 4]], rtol=0, atol=0)
     assert np.all(np.abs(table[1:4] - start[1:4]) > 1e-3)
 
