@@ -131,6 +131,7 @@ static void test_tensors(void) {
 #include "harness_layers_basic.inc"
 #include "harness_serialization.inc"
 #include "harness_layer_nodes.inc"
+#include "harness_confusion_matrix.inc"
 #include "harness_linalg.inc"
 #include "harness_checkpoint.inc"
 #include "harness_metrics_tensorboard.inc"
@@ -141,6 +142,7 @@ static void test_tensors(void) {
 #include "harness_keras_objects.inc"
 #include "harness_constraints.inc"
 #include "harness_custom_masks.inc"
+#include "harness_rnn_cells.inc"
 
 int main(void) {
     test_version();
@@ -176,6 +178,7 @@ int main(void) {
     test_layers_basic();
     test_serialization();
     test_layer_nodes();
+    test_confusion_matrix();
     test_linalg_decompositions();
     test_optimizer_state();
     test_metrics_tensorboard();
@@ -187,6 +190,7 @@ int main(void) {
     test_keras_objects();
     test_constraints();
     test_custom_masks();
+    test_rnn_cells();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }
