@@ -38,6 +38,8 @@ extension CCallback where Fn == LayerFns {
 /// is destroyed once, when the layer object goes away.
 final class CallbackLayer: Layer {
     let callbacks: CCallback<LayerFns>
+    /// The mask callbacks (`sk_layer_set_mask_fns`; LayerMasks.swift), nil without.
+    var maskCallbacks: CCallback<LayerMaskFns>?
 
     init(name: String?, _ callbacks: CCallback<LayerFns>) {
         self.callbacks = callbacks
@@ -50,6 +52,26 @@ final class CallbackLayer: Layer {
 
     override func call(_ inputs: [Tensor], training: Bool) throws -> Tensor {
         try callbacks.call(self, "layer '\(name)'", inputs, training: training)
+    }
+
+    override func callOutputs(_ inputs: [Tensor], masks: [Tensor?], training: Bool) throws -> [Tensor] {
+        guard let m = maskCallbacks, m.fn.callMasked != nil else { return try super.callOutputs(inputs, masks: masks, training: training) }
+        return [try m.callMasked(self, inputs, masks, training: training)]
+    }
+
+    override func computeOutputShape(_ inputShapes: [[Int]]) throws -> [Int] {
+        guard let m = maskCallbacks, m.fn.callMasked != nil else { return try super.computeOutputShape(inputShapes) }
+        return try maskedOutputShapes(inputShapes).first ?? []
+    }
+
+    override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] {
+        guard let m = maskCallbacks, m.fn.callMasked != nil else { return try super.computeOutputShape(inputShape) }
+        return try maskedOutputShapes([inputShape]).first ?? []
+    }
+
+    override func computeMasks(_ inputs: [Tensor], masks: [Tensor?]) throws -> [Tensor?] {
+        guard let m = maskCallbacks, m.fn.computeMask != nil else { return try super.computeMasks(inputs, masks: masks) }
+        return [try m.computeMask(self, inputs, masks)]
     }
 }
 

@@ -142,6 +142,8 @@ static void test_tensors(void) {
 #include "harness_keras_objects.inc"
 #include "harness_checkpoint_state.inc"
 #include "harness_linalg_nonfinite.inc"
+#include "harness_constraints.inc"
+#include "harness_custom_masks.inc"
 #include "harness_rnn_cells.inc"
 #include "harness_augmentation.inc"
 #include "harness_dataset_gather.inc"
@@ -193,6 +195,8 @@ int main(void) {
     test_keras_objects();
     test_checkpoint_state();
     test_linalg_nonfinite();
+    test_constraints();
+    test_custom_masks();
     test_rnn_cells();
     test_augmentation_layers();
     test_strings_split();

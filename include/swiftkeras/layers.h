@@ -99,6 +99,27 @@ int32_t sk_layer_call_masked(sk_layer *layer, const sk_tensor *const *inputs, co
                              int32_t n_inputs, uint8_t training, sk_tensor **out, sk_tensor **out_masks,
                              int32_t capacity, int32_t *count);
 
+/* Masks in a custom layer (tf.keras 2 `call(inputs, mask=None)` and `compute_mask`). A custom
+ * layer's call with its inputs' masks: masks has n entries, each borrowed or NULL (no mask);
+ * *out receives the one output, as sk_layer_call_fn. */
+typedef int32_t (*sk_layer_call_masked_fn)(void *user_data, sk_layer *layer, const sk_tensor *const *inputs,
+                                           const sk_tensor *const *masks, int32_t n, uint8_t training,
+                                           sk_tensor **out);
+/* A custom layer's output mask for these inputs and masks: *mask_out receives a new tensor (the
+ * library takes it; nonzero = kept, its shape leading the output's) or stays NULL for no mask. */
+typedef int32_t (*sk_layer_compute_mask_fn)(void *user_data, sk_layer *layer, const sk_tensor *const *inputs,
+                                            const sk_tensor *const *masks, int32_t n, sk_tensor **mask_out);
+/* Gives a layer made by sk_layer_create_custom its mask callbacks: call_masked (may be NULL)
+ * runs instead of its call callback whenever an input has a mask (in models, sk_layer_call_masked
+ * and fit / evaluate / predict); compute_mask (may be NULL: the sk_layer_supports_masking rule)
+ * gives its output mask, and setting it makes the layer support masking (Keras: a layer
+ * overriding compute_mask supports masking). Replaces earlier mask callbacks; both NULL removes
+ * them. user_data is destroyed once: when replaced, with the layer, or on failure.
+ * Errors: SK_ERR_INVALID_HANDLE, SK_ERR_INVALID_ARG (not a sk_layer_create_custom layer). */
+int32_t sk_layer_set_mask_fns(sk_layer *layer, sk_layer_call_masked_fn call_masked,
+                              sk_layer_compute_mask_fn compute_mask, void *user_data,
+                              void (*destroy)(void *user_data));
+
 /* Whether the layer passes its input mask on to its output (tf.keras 2 `supports_masking`; a
  * custom layer starts without, the built-in layers Keras lets masks through start with): when
  * set is nonzero it becomes value != 0; then *out (may be NULL) receives it. Errors:

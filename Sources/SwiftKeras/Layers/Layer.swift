@@ -53,6 +53,9 @@ open class Layer: CustomStringConvertible {
     private var ownWeights: [Variable] = []
     private var ownTrainable: Set<Int> = []   // ids of variables added as trainable
     private var weightRegularizers: [Int: Regularizer] = [:]
+    /// The constraints under the class's constraint keys ("kernel_constraint", ...; see
+    /// `Layers/Constraints.swift`), given to the weights they apply to as they are created.
+    var keyedConstraints: [String: Constraint] = [:]
     /// The layers this layer holds (registered with `track`), in registration order.
     public private(set) var trackedLayers: [Layer] = []
     private var callLosses: [Tensor] = []
@@ -182,11 +185,14 @@ open class Layer: CustomStringConvertible {
     ///   - shape: its shape (no -1).
     ///   - initializer: makes its value; nil gives glorot_uniform for floats, zeros otherwise.
     ///   - regularizer: a penalty included in `losses` while the weight is trainable.
+    ///   - constraint: the projection optimizers apply after each update (Keras
+    ///     `add_weight(constraint=)`); nil takes the layer's constraint for the weight's name
+    ///     ("kernel" → "kernel_constraint", `setConstraint(_:forKey:)`), if any.
     ///   - trainable: whether gradients update it.
     ///   - dtype: its dtype; nil gives the policy's variable dtype.
     @discardableResult
     public func addWeight(name: String, shape: [Int], initializer: Initializer? = nil,
-                          regularizer: Regularizer? = nil, trainable: Bool = true,
+                          regularizer: Regularizer? = nil, constraint: Constraint? = nil, trainable: Bool = true,
                           dtype: DType? = nil) throws -> Variable {
         let d = dtype ?? variableDType
         if shape.contains(where: { $0 < 0 }) {
@@ -201,6 +207,7 @@ open class Layer: CustomStringConvertible {
         ownWeights.append(v)
         if trainable { ownTrainable.insert(v.id) }
         if let regularizer { weightRegularizers[v.id] = regularizer }
+        v.constraint = constraint ?? LayerConstraintKeys.key(forWeight: name).flatMap { keyedConstraints[$0] }
         return v
     }
 

@@ -59,13 +59,14 @@ extension Layer {
 
     /// The keys every layer config holds (Keras `Layer.get_config`): "name", "trainable",
     /// "dtype" (the dtype policy's name), "batch_input_shape" when the layer was given an input
-    /// shape and "activity_regularizer" when set. Layers' `getConfig` add their own keys.
+    /// shape and "activity_regularizer" when set, and the class's constraint keys
+    /// ("kernel_constraint": null, ...). Layers' `getConfig` add their own keys.
     func baseConfig() throws -> [String: ConfigValue] {
         var c: [String: ConfigValue] = ["name": .string(name), "trainable": .bool(trainable),
                                         "dtype": .string(dtypePolicy.name)]
         if let s = batchInputShape { c["batch_input_shape"] = .ints(s) }
         if let r = activityRegularizer { c["activity_regularizer"] = try regularizerConfig(r) }
-        return c
+        return c.merging(try constraintConfigs()) { _, constraint in constraint }
     }
 
     /// The layer's config: the keys every layer config holds (`baseConfig()`) and the class's
@@ -103,8 +104,11 @@ struct LayerBaseArguments {
     /// dimension, the constructor keyword Keras layers accept).
     let batchShape: [Int]?
     let activityRegularizer: Regularizer?
+    /// The class's constraint keys ("kernel_constraint", ...) with their constraints (nil: none).
+    let constraints: [(key: String, constraint: Constraint?)]
 
-    /// Reads the base keys from `r`, which then reads the class's own keys.
+    /// Reads the base keys (and the constraint keys of the class `r` reads) from `r`, which then
+    /// reads the class's own keys.
     init(_ r: inout ConfigReader) throws {
         name = try r.string("name")
         dtype = try r.string("dtype").map { try DTypePolicy($0) }
@@ -112,11 +116,15 @@ struct LayerBaseArguments {
         batchShape = try r.ints("batch_input_shape") ?? (try r.ints("batch_shape"))
             ?? (try r.ints("input_shape")).map { [-1] + $0 }
         activityRegularizer = try r.regularizer("activity_regularizer")
+        var constraints: [(key: String, constraint: Constraint?)] = []
+        for key in LayerConstraintKeys.byClass[r.className ?? ""] ?? [] { constraints.append((key, try r.constraint(key))) }
+        self.constraints = constraints
     }
 
-    /// Rejects the keys nobody read and sets the base attributes of `layer`.
+    /// Rejects the keys nobody read and sets the base attributes of `layer` (its constraints too).
     func finish(_ r: ConfigReader, _ layer: Layer) throws {
         try r.finish()
+        for (key, c) in constraints { try layer.setConstraint(c, forKey: key) }
         if !(layer is InputLayer) {
             if let bs = batchShape { layer.batchInputShape = bs }
             layer.trainable = trainable

@@ -175,6 +175,8 @@ struct ConfigReader: KeyedConfigReader {
     let owner: String
     let values: [String: ConfigValue]
     var used = Set<String>()
+    /// The Keras class whose config this is, when known (`init(_:fromConfigOf:)`).
+    var className: String?
 
     init(_ config: ConfigValue, owner: String) throws {
         values = try Self.dictionary(config, orThrow: SwiftKerasError(
@@ -185,6 +187,7 @@ struct ConfigReader: KeyedConfigReader {
     /// A reader of the config of the Keras class `className` (errors name "<className>.from_config").
     init(_ config: ConfigValue, fromConfigOf className: String) throws {
         try self.init(config, owner: "\(className).from_config")
+        self.className = className
     }
 
     func fail(_ key: String, _ what: String, _ v: ConfigValue) -> SwiftKerasError {

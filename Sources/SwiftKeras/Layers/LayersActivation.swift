@@ -145,7 +145,7 @@ public final class PReLU: ElementwiseActivationLayer {
     /// The layer's config (see `Layer.getConfig()`).
     public override func getConfig() throws -> ConfigValue {
         try layerConfig(["alpha_initializer": .initializer(alphaInitializer),
-                         "alpha_regularizer": .regularizer(alphaRegularizer), "alpha_constraint": .null,
+                         "alpha_regularizer": .regularizer(alphaRegularizer),
                          "shared_axes": sharedAxes.map { .ints($0) } ?? .null])
     }
 }
@@ -154,11 +154,8 @@ extension PReLU: ConfigurableLayer {
     /// "PReLU".
     public static var className: String { "PReLU" }
 
-    /// Builds the layer from its config; an "alpha_constraint" is not supported.
+    /// Builds the layer from its config.
     convenience init(reading r: inout ConfigReader, base: LayerBaseArguments) throws {
-        if let c = r.raw("alpha_constraint") {
-            throw SwiftKerasError(.unimplemented, "PReLU: alpha_constraint is not supported (got \(c.json))")
-        }
         self.init(alphaInitializer: try r.initializer("alpha_initializer", Zeros()),
                   alphaRegularizer: try r.regularizer("alpha_regularizer"), sharedAxes: try r.ints("shared_axes"),
                   name: base.name, dtype: base.dtype)
@@ -201,6 +198,17 @@ public final class Softmax: ElementwiseActivationLayer {
         }
         if axes.count == 1 { return try x.softmax(alongAxis: axes[0]) }
         return try exp(x - x.logSumExp(alongAxes: axes, keepingDimensions: true))
+    }
+
+    /// The softmax with a mask (tf.keras 2 `Softmax.call(inputs, mask)`): a large negative
+    /// number (-1e9; float16's lowest value for float16 inputs) is added where the mask is
+    /// false, so those positions get (almost) zero probability; the mask broadcasts against the
+    /// inputs as in TensorFlow.
+    public override func callOutputs(_ inputs: [Tensor], masks: [Tensor?], training: Bool) throws -> [Tensor] {
+        guard inputs.count == 1, let mask = masks.first ?? nil else { return try callOutputs(inputs, training: training) }
+        let x = inputs[0]
+        let adder = try (Scalar.float(1) - mask.cast(to: x.dtype)) * Scalar.float(x.dtype == .float16 ? -65504 : -1e9)
+        return [try call(x + adder, training: training)]
     }
 
     /// The layer's config (see `Layer.getConfig()`): "axis" an integer, or a list for several axes.

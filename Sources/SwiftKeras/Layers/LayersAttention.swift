@@ -320,7 +320,7 @@ public final class MultiHeadAttention: Layer {
             "attention_axes": attentionAxes.map { .ints($0) } ?? .null,
             "kernel_initializer": try .initializer(kernelInitializer), "bias_initializer": try .initializer(biasInitializer),
             "kernel_regularizer": try .regularizer(kernelRegularizer), "bias_regularizer": try .regularizer(biasRegularizer),
-            "activity_regularizer": .null, "kernel_constraint": .null, "bias_constraint": .null,
+            "activity_regularizer": .null,
             "query_shape": shape(queryShape), "key_shape": shape(keyShape), "value_shape": shape(valueShape),
             "softmax_robust_masking": .bool(false),
         ])
@@ -333,7 +333,7 @@ extension MultiHeadAttention: ConfigurableLayer {
 
     /// Builds the layer from its config ("num_heads" and "key_dim" required); with
     /// "query_shape", "key_shape" and "value_shape" the layer is built (its weights exist), as
-    /// tf.keras 2's `from_config`. Constraints, an activity regularizer and
+    /// tf.keras 2's `from_config`. An activity regularizer and
     /// `softmax_robust_masking` are not supported.
     convenience init(reading r: inout ConfigReader, base: LayerBaseArguments) throws {
         let outputIsInt: Bool = { if case .int? = r.values["output_shape"] { return true } else { return false } }()
@@ -346,9 +346,6 @@ extension MultiHeadAttention: ConfigurableLayer {
                       kernelRegularizer: try r.regularizer("kernel_regularizer"),
                       biasRegularizer: try r.regularizer("bias_regularizer"),
                       name: base.name, dtype: base.dtype, outputShapeWasInt: outputIsInt)
-        for key in ["kernel_constraint", "bias_constraint"] {
-            if let c = r.raw(key) { throw SwiftKerasError(.unimplemented, "MultiHeadAttention: \(key) is not supported (got \(c.json))") }
-        }
         try r.onlyDefault("softmax_robust_masking", .bool(false))
         if base.activityRegularizer != nil {
             throw SwiftKerasError(.unimplemented, "MultiHeadAttention: activity_regularizer is not supported (tf.keras 2 applies it to each projection)")

@@ -416,7 +416,6 @@ public final class GroupNormalization: Layer {
         var c = try baseConfig()
         c["groups"] = .int(groups); c["axis"] = .int(axis); c["epsilon"] = .double(epsilon)
         try writeAffineConfig(&c)
-        c["beta_constraint"] = .null; c["gamma_constraint"] = .null
         return .object(c)
     }
 }
@@ -427,13 +426,10 @@ extension GroupNormalization: ConfigurableLayer {
     /// "GroupNormalization".
     public static var className: String { "GroupNormalization" }
 
-    /// Builds the layer from its config; constraints are not supported.
+    /// Builds the layer from its config.
     convenience init(reading r: inout ConfigReader, base: LayerBaseArguments) throws {
         let groups = try r.int("groups", 32), axis = try r.int("axis", -1), epsilon = try r.double("epsilon", 1e-3)
         let a = try AffineArguments(&r)
-        for key in ["beta_constraint", "gamma_constraint"] {
-            if let c = r.raw(key) { throw SwiftKerasError(.unimplemented, "GroupNormalization: \(key) is not supported (got \(c.json))") }
-        }
         try self.init(groups: groups, axis: axis, epsilon: epsilon, center: a.center, scale: a.scale,
                       betaInitializer: a.betaInitializer, gammaInitializer: a.gammaInitializer,
                       betaRegularizer: a.betaRegularizer, gammaRegularizer: a.gammaRegularizer,

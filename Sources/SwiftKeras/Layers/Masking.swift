@@ -15,7 +15,7 @@ public enum MaskRules {
     /// `supports_masking = True` in their constructors; merge layers combine several masks).
     static let passingClasses: [Layer.Type] = [
         InputLayer.self, Dense.self, Activation.self, Dropout.self, BatchNormalization.self, LayerNormalization.self,
-        LeakyReLU.self, ReLU.self, PReLU.self, ELU.self, ThresholdedReLU.self, Masking.self,
+        LeakyReLU.self, ReLU.self, PReLU.self, ELU.self, ThresholdedReLU.self, Softmax.self, Masking.self,
         Add.self, Subtract.self, Multiply.self, Average.self, Maximum.self, Minimum.self, Concatenate.self,
     ]
 

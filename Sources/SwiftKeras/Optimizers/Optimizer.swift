@@ -354,7 +354,8 @@ open class Optimizer {
         return (grads, vars)
     }
 
-    /// The update on validated, non-nil pairs (runs outside any tape).
+    /// The update on validated, non-nil pairs (runs outside any tape), then the variables'
+    /// constraints (`Variable.applyConstraint`).
     func applyFiltered(_ gradients: [Tensor], _ variables: [Variable]) throws {
         for v in variables { try ensureBuilt(v) }
         var grads = gradients
@@ -371,6 +372,8 @@ open class Optimizer {
         }
         try updateSteps(grads, variables, learningRate: lr)
         iterationCount = iterationCount &+ 1
+        // tf.keras 2: each updated variable's constraint, after the whole step.
+        for v in variables { try v.applyConstraint() }
     }
 
     /// Runs `updateStep` for each pair (Keras `_backend_update_step`); a subclass with state

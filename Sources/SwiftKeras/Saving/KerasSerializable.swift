@@ -45,6 +45,8 @@ public enum KerasObjectKind: String, CaseIterable, Sendable {
     case initializer
     /// Regularizers (`keras.regularizers`).
     case regularizer
+    /// Weight constraints (`keras.constraints`).
+    case constraint
     /// Callbacks (`keras.callbacks`) that a config describes completely.
     case callback
     /// Models (`keras.Sequential`, functional `keras.Model`): open classes that users subclass,
@@ -129,6 +131,7 @@ public enum KerasRegistry {
             LecunUniform.self, VarianceScaling.self, Orthogonal.self, IdentityInitializer.self,
         ],
         .regularizer: [L1.self, L2.self, L1L2.self],
+        .constraint: [MaxNorm.self, NonNeg.self, UnitNorm.self, MinMaxNorm.self, RadialConstraint.self],
         .callback: [
             EarlyStopping.self, ReduceLROnPlateau.self, ModelCheckpoint.self, TerminateOnNaN.self, CSVLogger.self,
             ProgbarLogger.self, History.self, TensorBoard.self, BackupAndRestore.self,

@@ -14,6 +14,9 @@ public final class Variable: @unchecked Sendable, CustomStringConvertible {
     public var trainable: Bool
     /// A process-unique identity.
     public let id: Int
+    /// The projection optimizers apply after each update of this variable (tf.Variable's
+    /// `constraint`; Keras weights' `kernel_constraint`, ...): see `applyConstraint()`.
+    public var constraint: VariableConstraint?
 
     private var current: Tensor
     private var lock = pthread_mutex_t()

@@ -29,10 +29,13 @@ class Variable(_native.Variable):
         if constraint is not None and not callable(constraint):
             raise ValueError(f"The `constraint` argument must be a callable. Received: {constraint!r}")
         self._constraint = constraint
+        if constraint is not None:   # optimizers apply it in the core after each update
+            from .keras import constraints
+            constraints.set_on_variable(self, constraint)
 
     @property
     def constraint(self):
-        return self._constraint
+        return self.__dict__.get("_constraint")
 
     @property
     def initial_value(self):

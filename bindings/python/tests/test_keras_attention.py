@@ -139,8 +139,8 @@ def test_configs_round_trip():
 
 
 def test_refusals_and_errors():
-    with pytest.raises(NotImplementedError, match="kernel_constraint"):
-        keras.layers.MultiHeadAttention(2, 3, kernel_constraint="non_neg")
+    with pytest.raises(ValueError, match="kernel_constraint"):   # constraints are supported; unknown ones are errors
+        keras.layers.MultiHeadAttention(2, 3, kernel_constraint="bogus")
     with pytest.raises(NotImplementedError, match="activity_regularizer"):
         keras.layers.MultiHeadAttention(2, 3, activity_regularizer="l2")
     with pytest.raises(NotImplementedError, match="softmax_robust_masking"):

@@ -68,8 +68,10 @@ def test_prelu_shared_axes_and_training():
         loss = tf.reduce_sum(p(tf.constant(x)))
     g = tape.gradient(loss, p.trainable_weights)[0]
     np.testing.assert_allclose(_np(g), np.minimum(x, 0).sum(axis=(0, 1, 2)).reshape(1, 1, 2), rtol=1e-5)
-    with pytest.raises(NotImplementedError, match="alpha_constraint"):
-        layers.PReLU(alpha_constraint="non_neg")
+    # alpha_constraint is supported (test_keras_constraints.py): kept in the config, unknown ones refused
+    assert layers.PReLU(alpha_constraint="non_neg").get_config()["alpha_constraint"]["class_name"] == "NonNeg"
+    with pytest.raises(ValueError, match="alpha_constraint"):
+        layers.PReLU(alpha_constraint="bogus")
 
 
 def test_prelu_alpha_is_trained_by_fit():

@@ -10,6 +10,7 @@ from . import callbacks  # noqa: F401
 from . import activations  # noqa: F401
 from . import initializers  # noqa: F401
 from . import regularizers  # noqa: F401
+from . import constraints  # noqa: F401
 from . import models  # noqa: F401
 from . import utils  # noqa: F401
 from . import preprocessing  # noqa: F401
@@ -23,5 +24,5 @@ from .. import _symbolic_ops as _symbolic_ops
 _symbolic_ops.install(backend, "keras.backend.", skip=("is_keras_tensor", "int_shape", "placeholder", "eval",
                                                        "get_value", "batch_get_value", "print_tensor"))
 
-__all__ = ["backend", "layers", "models", "optimizers", "losses", "metrics", "callbacks", "mixed_precision", "activations", "initializers", "regularizers", "utils", "preprocessing", "saving", "applications", "datasets",
+__all__ = ["backend", "layers", "models", "optimizers", "losses", "metrics", "callbacks", "mixed_precision", "activations", "initializers", "regularizers", "constraints", "utils", "preprocessing", "saving", "applications", "datasets",
            "Input", "Layer", "Model", "Sequential"]

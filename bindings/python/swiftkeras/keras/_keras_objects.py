@@ -58,6 +58,29 @@ class CoreObjects:
         raise ValueError(f"Could not interpret {self.module[:-1]} identifier: {identifier!r}")
 
 
+class CoreObject:
+    """What a built-in regularizer or constraint shares: its config checked and canonicalized by
+    the core (``_objects``: the module's ``CoreObjects``) and its call computed by the core
+    (``_core_call(identifier_json, x)``: ``sk_regularizer_call``, ``sk_constraint_call``)."""
+
+    _objects = None
+    _core_call = None
+
+    def _configure(self, **config):
+        self._config = self._objects.checked_config(self, config)
+
+    def __call__(self, x):
+        return type(self)._core_call(_json.dumps(keras_json(self)), x)
+
+    def get_config(self):
+        return dict(self._config)
+
+
+def core_base(base, objects, core_call):
+    """The base class of a module's built-in classes: ``CoreObject`` over the module's ``base``."""
+    return type(f"_Core{base.__name__}", (CoreObject, base), {"_objects": objects, "_core_call": staticmethod(core_call)})
+
+
 def keras_json(obj):
     """The identifier a layer config holds for a module object: ``{"class_name", "config"}``."""
     return {"class_name": type(obj).__name__, "config": obj.get_config()}

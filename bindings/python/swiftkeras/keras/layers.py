@@ -13,6 +13,8 @@ import weakref
 from .. import _native
 from .._variables import Variable
 from . import _keras_objects, initializers as _initializers, regularizers as _regularizers
+from . import constraints as _constraints
+from . import _custom_masks
 
 _native._register_variable_class(Variable)
 
@@ -28,7 +30,7 @@ def _json_value(v):
         return v.name
     if hasattr(v, "name") and type(v).__name__ == "Policy":
         return v.name
-    if isinstance(v, (_initializers.Initializer, _regularizers.Regularizer)):
+    if isinstance(v, (_initializers.Initializer, _regularizers.Regularizer, _constraints._CoreConstraint)):
         return _keras_objects.keras_json(v)   # its class and config, arguments included
     if callable(v) and not isinstance(v, type):
         # an activation / initializer given as a function or object: its Keras name
@@ -98,6 +100,7 @@ class Layer:
     """
 
     _class_name = None   # a built-in class name: the layer is made by sk_layer_create
+    _positional_call_arguments = ()   # call arguments after the inputs given by position (Softmax: mask)
     _keeps_none = ()     # config keys whose None is a value (Bidirectional's merge_mode)
 
     def __init__(self, trainable=True, name=None, dtype=None, input_shape=None,
@@ -121,6 +124,9 @@ class Layer:
                 _native.layer_trainable(self._handle, False)
         else:
             config = {k: v for k, v in kwargs.items() if v is not None or k in self._keeps_none}
+            custom_constraints = {k: config.pop(k) for k, v in list(config.items())
+                                  if k.endswith("_constraint") and callable(v) and not isinstance(v, type)
+                                  and not isinstance(v, _constraints._CoreConstraint)}
             if name is not None:
                 config["name"] = name
             if dtype is not None:
@@ -132,6 +138,9 @@ class Layer:
             self._config = config
             self._handle = _native.layer_create(self._class_name,
                                                 json.dumps({k: _json_value(v) for k, v in config.items()}))
+            for k, v in custom_constraints.items():   # Constraint subclasses and functions: callbacks
+                _constraints.set_on_layer(self._handle, k, v)
+                config[k] = v
 
     # -- attribute tracking (nested layers) ---------------------------------------------------
     _NO_TRACK = frozenset({"_layer_list", "_inputs", "_outputs", "_tracked"})
@@ -166,7 +175,14 @@ class Layer:
         build, call = self._custom_callbacks()
         if name is None:
             name = _snake(type(self).__name__)
-        return _native.layer_create_custom(name, build, call)
+        handle = _native.layer_create_custom(name, build, call)
+        _custom_masks.install(self, handle)
+        return handle
+
+    def compute_mask(self, inputs, mask=None):
+        """The output mask (tf.keras 2): the input mask when the layer supports masking, else
+        None. A custom layer overriding it supports masking and gives its outputs' masks."""
+        return mask if self.supports_masking else None
 
     def _custom_callbacks(self):
         """The (build, call) callbacks of a custom layer or subclassed model: they reach this
@@ -231,11 +247,16 @@ class Layer:
         v = _native.layer_add_weight(self._handle, name or f"weight_{len(self._py_weights)}",
                                      [int(d) for d in shape], init, bool(trainable))
         v = _stable_variables([v])[0]
+        if constraint is not None:
+            _constraints.set_on_variable(v, constraint)
+            v.__dict__["_constraint"] = constraint
         self._py_weights.append(v)
         return v
 
     # -- calling ---------------------------------------------------------------------------
     def __call__(self, inputs, *args, training=None, mask=None, **kwargs):
+        if args and mask is None and "mask" in self._positional_call_arguments:
+            mask, args = args[0], args[1:]   # Softmax()(x, mask): call(inputs, mask=None)
         if args and self._class_name is None and all(
                 isinstance(a, KerasTensor) or hasattr(a, "shape") for a in (inputs,) + args):
             # a custom layer whose call takes several tensors positionally (tf.keras 2 passes
@@ -550,6 +571,7 @@ def _make_builtin(cls_name, positional, mixin=None):
 for _n, _p in _BUILTINS.items():
     globals()[_n] = _make_builtin(_n, _p)
     __all__.append(_n)
+globals()["Softmax"]._positional_call_arguments = ("mask",)   # tf.keras 2: Softmax()(x, mask)
 
 
 class _Recurrent:

@@ -3,8 +3,6 @@
 Classes check and canonicalize their configs through the core (``sk_regularizer_config``) and
 compute penalties through it (``sk_regularizer_call``), the code layers use for
 ``kernel_regularizer=``; Python holds no rule of its own."""
-import json as _json
-
 from .. import _native
 from . import _keras_objects
 
@@ -28,17 +26,8 @@ class Regularizer:
 _OBJECTS = _keras_objects.CoreObjects("regularizers", _native.regularizer_config, Regularizer)
 
 
-class _CoreRegularizer(Regularizer):
-    """A built-in regularizer: its config and penalty are the core's."""
-
-    def _configure(self, **config):
-        self._config = _OBJECTS.checked_config(self, config)
-
-    def __call__(self, x):
-        return _native.regularizer_call(_json.dumps(_keras_objects.keras_json(self)), x)
-
-    def get_config(self):
-        return dict(self._config)
+# A built-in regularizer: its config and penalty are the core's.
+_CoreRegularizer = _keras_objects.core_base(Regularizer, _OBJECTS, _native.regularizer_call)
 
 
 @_OBJECTS.register
