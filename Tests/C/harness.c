@@ -137,6 +137,7 @@ static void test_tensors(void) {
 #include "harness_attention.inc"
 #include "harness_sequence.inc"
 #include "harness_preprocessing.inc"
+#include "harness_hdf5.inc"
 #include "harness_keras_objects.inc"
 
 int main(void) {
@@ -181,6 +182,7 @@ int main(void) {
     test_strings();
     test_preprocessing_layers();
     test_keras_objects();
+    test_hdf5();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

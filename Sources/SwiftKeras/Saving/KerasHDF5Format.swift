@@ -46,14 +46,13 @@ public enum KerasHDF5 {
     /// `.weights.h5` layout (never another format under those names).
     ///
     /// - Throws: `.unimplemented` naming the path and what to use instead.
-    static func refuseUnwrittenFormats(_ path: String, op: String, weightsOnly: Bool) throws {
+    static func refuseUnwrittenFormats(_ path: String, op: String) throws {
         if path.hasSuffix(".keras") {
             throw SwiftKerasError(.unimplemented, "\(op): '\(path)': the Keras v3 `.keras` zip format is not implemented; use a '.h5' path (tf.keras 2's HDF5 format) or a path without an extension (a SwiftKeras model directory)")
         }
         if path.hasSuffix(".weights.h5") {
             throw SwiftKerasError(.unimplemented, "\(op): '\(path)': the Keras v3 `.weights.h5` layout is not implemented; use a name ending in '.h5' without '.weights' (tf.keras 2's HDF5 layout) or another extension (SwiftKeras' safetensors file)")
         }
-        _ = weightsOnly
     }
 
     // MARK: weights
@@ -242,5 +241,25 @@ public enum KerasHDF5 {
         }
         guard let tc = try file.strings("", "training_config")?.first else { return nil }
         return try KerasTwoConfig.compileConfig(fromTraining: try ConfigValue.parse(json: tc)).json
+    }
+}
+
+extension Layer {
+    /// Keras `model.load_weights(path, by_name=..., skip_mismatch=...)`. With `byName` false this is
+    /// `loadWeights(from:skipMismatch:)`. With `byName` true the file must be a tf.keras 2 HDF5
+    /// file: each saved layer's weights go to the model's layers of the same name (layers the
+    /// model lacks are ignored); with `skipMismatch` a layer whose weight count differs, or a
+    /// weight whose shape differs, is skipped (and reported) instead of failing. All or nothing
+    /// otherwise.
+    ///
+    /// - Throws: `.unimplemented` for `byName` on a file that is not HDF5 (as tf.keras 2 for its
+    ///   TensorFlow format); as `loadWeights(from:skipMismatch:)` otherwise.
+    public func loadWeights(from path: String, byName: Bool, skipMismatch: Bool) throws -> [SkippedWeights] {
+        guard byName else { return try loadWeights(from: path, skipMismatch: skipMismatch) }
+        guard KerasHDF5.isHDF5File(path) else {
+            throw SwiftKerasError(.unimplemented, "load_weights: '\(path)' is not an HDF5 (.h5) file; weights are loaded by name (by_name=True) only from tf.keras 2's HDF5 format")
+        }
+        return try KerasHDF5.loadWeights(into: try KerasHDF5.model(self, op: "load_weights"), from: path,
+                                         byName: true, skipMismatch: skipMismatch)
     }
 }

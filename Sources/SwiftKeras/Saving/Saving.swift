@@ -146,7 +146,7 @@ extension Model {
     ///   custom layers, a custom loss); `.io` when the file cannot be written (an existing file
     ///   is then left as it was).
     public func save(to path: String) throws {
-        try KerasHDF5.refuseUnwrittenFormats(path, op: "save", weightsOnly: false)
+        try KerasHDF5.refuseUnwrittenFormats(path, op: "save")
         if KerasHDF5.isHDF5Path(path) { return try KerasHDF5.saveModel(self, to: path) }
         var meta = ["format": WeightsFormat.modelFormat, "version": WeightsFormat.version,
                     ModelFileKeys.modelConfig: try serializedLayer(self).json]

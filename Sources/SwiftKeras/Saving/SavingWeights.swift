@@ -82,7 +82,7 @@ extension Layer {
     /// - Throws: `.io` naming the path when the file cannot be written; `.invalidArgument` for
     ///   duplicate weight keys.
     public func saveWeights(to path: String) throws {
-        try KerasHDF5.refuseUnwrittenFormats(path, op: "save_weights", weightsOnly: true)
+        try KerasHDF5.refuseUnwrittenFormats(path, op: "save_weights")
         if KerasHDF5.isHDF5Path(path) {
             try KerasHDF5.saveWeights(of: try KerasHDF5.model(self, op: "save_weights"), to: path)
             return

@@ -50,13 +50,27 @@ public func sk_model_load_weights_ex(_ model: OpaquePointer?, _ path: UnsafePoin
                                      _ numSkipped: UnsafeMutablePointer<Int32>?) -> Int32 {
     numSkipped?.pointee = 0
     return withModelPath(model, path, "sk_model_load_weights_ex") { m, p in
-        let skipped = try m.loadWeights(from: p, skipMismatch: skipMismatch != 0)
-        numSkipped?.pointee = Int32(clamping: skipped.count)
-        if let onSkipped {
-            for s in skipped {
-                s.layer.withCString { l in s.reason.withCString { r in onSkipped(userData, l, r) } }
-            }
-        }
+        reportSkipped(try m.loadWeights(from: p, skipMismatch: skipMismatch != 0), onSkipped, userData, numSkipped)
+    }
+}
+
+@c @implementation
+public func sk_model_load_weights_by_name(_ model: OpaquePointer?, _ path: UnsafePointer<CChar>?, _ skipMismatch: UInt8,
+                                          _ onSkipped: sk_skipped_fn?, _ userData: UnsafeMutableRawPointer?,
+                                          _ numSkipped: UnsafeMutablePointer<Int32>?) -> Int32 {
+    numSkipped?.pointee = 0
+    return withModelPath(model, path, "sk_model_load_weights_by_name") { m, p in
+        reportSkipped(try m.loadWeights(from: p, byName: true, skipMismatch: skipMismatch != 0), onSkipped, userData, numSkipped)
+    }
+}
+
+/// Reports skipped layers to a C caller (`sk_skipped_fn`).
+private func reportSkipped(_ skipped: [SkippedWeights], _ onSkipped: sk_skipped_fn?, _ userData: UnsafeMutableRawPointer?,
+                           _ numSkipped: UnsafeMutablePointer<Int32>?) {
+    numSkipped?.pointee = Int32(clamping: skipped.count)
+    guard let onSkipped else { return }
+    for s in skipped {
+        s.layer.withCString { l in s.reason.withCString { r in onSkipped(userData, l, r) } }
     }
 }
 
