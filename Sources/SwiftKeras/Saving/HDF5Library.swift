@@ -35,6 +35,20 @@ final class HDF5Library: @unchecked Sendable {
         return lib
     }
 
+    /// One lock for every HDF5 call: Debian's libhdf5_serial is not thread-safe.
+    private static let lock: UnsafeMutablePointer<pthread_mutex_t> = {
+        let p = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+        pthread_mutex_init(p, nil)
+        return p
+    }()
+
+    /// Runs `body` (which opens, uses and closes its HDF5 files) holding the library's lock.
+    static func serialized<T>(_ body: () throws -> T) rethrows -> T {
+        pthread_mutex_lock(lock)
+        defer { pthread_mutex_unlock(lock) }
+        return try body()
+    }
+
     let H5Fcreate: @convention(c) (UnsafePointer<CChar>, UInt32, HID, HID) -> HID
     let H5Fopen: @convention(c) (UnsafePointer<CChar>, UInt32, HID) -> HID
     let H5Fclose: @convention(c) (HID) -> Herr
@@ -70,6 +84,7 @@ final class HDF5Library: @unchecked Sendable {
     let H5Tcopy: @convention(c) (HID) -> HID
     let H5Tset_size: @convention(c) (HID, Int) -> Herr
     let H5Tset_cset: @convention(c) (HID, Int32) -> Herr
+    let H5Tget_cset: @convention(c) (HID) -> Int32
     let H5Tget_class: @convention(c) (HID) -> Int32
     let H5Tget_size: @convention(c) (HID) -> Int
     let H5Tget_sign: @convention(c) (HID) -> Int32
@@ -123,6 +138,7 @@ final class HDF5Library: @unchecked Sendable {
               let t1: @convention(c) (HID) -> HID = f("H5Tcopy"),
               let t2: @convention(c) (HID, Int) -> Herr = f("H5Tset_size"),
               let t3: @convention(c) (HID, Int32) -> Herr = f("H5Tset_cset"),
+              let t3b: @convention(c) (HID) -> Int32 = f("H5Tget_cset"),
               let t4: @convention(c) (HID) -> Int32 = f("H5Tget_class"),
               let t5: @convention(c) (HID) -> Int = f("H5Tget_size"),
               let t6: @convention(c) (HID) -> Int32 = f("H5Tget_sign"),
@@ -141,7 +157,7 @@ final class HDF5Library: @unchecked Sendable {
         H5Aget_space = e6; H5Aget_type = e7; H5Aclose = e8
         H5Screate = s1; H5Screate_simple = s2; H5Sget_simple_extent_ndims = s3; H5Sget_simple_extent_dims = s4
         H5Sget_simple_extent_npoints = s5; H5Sclose = s6
-        H5Tcopy = t1; H5Tset_size = t2; H5Tset_cset = t3; H5Tget_class = t4; H5Tget_size = t5; H5Tget_sign = t6
+        H5Tcopy = t1; H5Tset_size = t2; H5Tset_cset = t3; H5Tget_cset = t3b; H5Tget_class = t4; H5Tget_size = t5; H5Tget_sign = t6
         H5Tis_variable_str = t7; H5Tclose = t8; H5free_memory = m1
         fileAccessClass = fa; stringType = cs; nativeFloat = nf; nativeDouble = nd
         nativeInt32 = ni; nativeInt64 = nl; nativeUInt8 = nu
@@ -177,7 +193,7 @@ final class HDF5File {
     private static let scalarSpace: Int32 = 0
     private static let classInteger: Int32 = 0, classFloat: Int32 = 1, classString: Int32 = 3
     private static let variableSize = -1
-    private static let csetUTF8: Int32 = 1
+    private static let csetASCII: Int32 = 0
 
     private init(lib: HDF5Library, id: HID, path: String, op: String) {
         self.lib = lib; self.id = id; self.path = path; self.op = op
@@ -257,8 +273,9 @@ final class HDF5File {
         lib.H5Aexists_by_name(id, object.isEmpty ? "." : object, name, 0) > 0
     }
 
-    /// Writes the attribute `name` of `object` as a variable-length UTF-8 string (`values` nil: a
-    /// scalar `scalar`), or a list of strings; an empty list is an empty float64 array, as h5py.
+    /// Writes the attribute `name` of `object` as variable-length strings (a scalar with `scalar`,
+    /// else a list; an empty list is an empty float64 array), as h5py writes tf.keras 2's bytes:
+    /// character set ASCII, the bytes UTF-8.
     private func writeStrings(_ object: String, _ name: String, _ values: [String], scalar: Bool) throws {
         let count = UInt64(values.count)
         let space = scalar ? lib.H5Screate(Self.scalarSpace) : withUnsafePointer(to: count) { lib.H5Screate_simple(1, $0, nil) }
@@ -269,7 +286,7 @@ final class HDF5File {
         } else {
             type = lib.H5Tcopy(lib.stringType)
             _ = lib.H5Tset_size(type, Self.variableSize)
-            _ = lib.H5Tset_cset(type, Self.csetUTF8)
+            _ = lib.H5Tset_cset(type, Self.csetASCII)
         }
         defer { _ = lib.H5Tclose(type) }
         let attr = lib.H5Acreate_by_name(id, object.isEmpty ? "." : object, name, type, space, 0, 0, 0)
@@ -311,6 +328,7 @@ final class HDF5File {
         }
         let memType = lib.H5Tcopy(lib.stringType)
         defer { _ = lib.H5Tclose(memType) }
+        _ = lib.H5Tset_cset(memType, lib.H5Tget_cset(fileType))   // HDF5 converts no character set
         if lib.H5Tis_variable_str(fileType) > 0 {
             _ = lib.H5Tset_size(memType, Self.variableSize)
             var pointers = [UnsafeMutablePointer<CChar>?](repeating: nil, count: n)

@@ -180,13 +180,19 @@ public enum KerasHDF5 {
 
     /// `model.save_weights(path)` for an HDF5 path.
     static func saveWeights(of model: Model, to path: String) throws {
-        let file = try HDF5File.create(path, op: "save_weights")
-        try writeWeights(of: model, into: file, group: "")
-        try file.write()
+        try HDF5Library.serialized {
+            let file = try HDF5File.create(path, op: "save_weights")
+            try writeWeights(of: model, into: file, group: "")
+            try file.write()
+        }
     }
 
     /// `model.load_weights(path)` for an HDF5 file: a weights file, or a model file (its `model_weights`).
     static func loadWeights(into model: Model, from path: String, byName: Bool, skipMismatch: Bool) throws -> [SkippedWeights] {
+        try HDF5Library.serialized { try loadWeightsLocked(into: model, from: path, byName: byName, skipMismatch: skipMismatch) }
+    }
+
+    private static func loadWeightsLocked(into model: Model, from path: String, byName: Bool, skipMismatch: Bool) throws -> [SkippedWeights] {
         let file = try HDF5File.open(path, op: "load_weights")
         if file.hasAttribute("", "layer_names") || file.hasAttribute("", "layer_names0") {
             return try loadWeights(into: model, from: file, group: "", byName: byName, skipMismatch: skipMismatch)
@@ -206,24 +212,34 @@ public enum KerasHDF5 {
     static func saveModel(_ model: Model, to path: String) throws {
         let config = try KerasTwoConfig.export(try serializedLayer(model))
         let training = try model.getCompileConfig().map(KerasTwoConfig.trainingConfig)
-        let file = try HDF5File.create(path, op: "save")
-        try file.setAttribute("", "keras_version", kerasVersion)
-        try file.setAttribute("", "backend", "tensorflow")
-        try file.setAttribute("", "model_config", config.json)
-        if let training { try file.setAttribute("", "training_config", training.json) }
-        try writeWeights(of: model, into: file, group: "model_weights")
-        try file.write()
+        try HDF5Library.serialized {
+            let file = try HDF5File.create(path, op: "save")
+            try file.setAttribute("", "keras_version", kerasVersion)
+            try file.setAttribute("", "backend", "tensorflow")
+            try file.setAttribute("", "model_config", config.json)
+            if let training { try file.setAttribute("", "training_config", training.json) }
+            try writeWeights(of: model, into: file, group: "model_weights")
+            try file.write()
+        }
     }
 
     /// `load_model(path)` for an HDF5 file (tf.keras 2 `load_model_from_hdf5`).
+    /// The model is built from its config outside the library's lock (custom layers may call back
+    /// into the client).
     static func loadModel(from path: String, compile: Bool) throws -> Model {
-        let file = try HDF5File.open(path, op: "load_model")
-        guard let text = try file.strings("", "model_config")?.first else {
+        let (text, training) = try HDF5Library.serialized {
+            let file = try HDF5File.open(path, op: "load_model")
+            return (try file.strings("", "model_config")?.first, try file.strings("", "training_config")?.first)
+        }
+        guard let text else {
             throw SwiftKerasError(.io, "load_model: No model config found in the file at '\(path)' (an HDF5 weights file: build the model in code and call load_weights)")
         }
         let model = try modelFromConfig(KerasTwoConfig.importing(try ConfigValue.parse(json: text)))
-        _ = try loadWeights(into: model, from: file, group: "model_weights", byName: false, skipMismatch: false)
-        if compile, let tc = try file.strings("", "training_config")?.first {
+        _ = try HDF5Library.serialized {
+            try loadWeights(into: model, from: try HDF5File.open(path, op: "load_model"), group: "model_weights",
+                            byName: false, skipMismatch: false)
+        }
+        if compile, let tc = training {
             do {
                 try model.compile(fromConfig: try KerasTwoConfig.compileConfig(fromTraining: try ConfigValue.parse(json: tc)))
             } catch let e as SwiftKerasError {
@@ -235,11 +251,14 @@ public enum KerasHDF5 {
 
     /// The compile config (SwiftKeras' form) of the HDF5 model file at `path`, nil when saved uncompiled.
     static func savedCompileConfig(at path: String) throws -> String? {
-        let file = try HDF5File.open(path, op: "load_model")
-        guard try file.strings("", "model_config") != nil else {
-            throw SwiftKerasError(.io, "load_model: No model config found in the file at '\(path)'")
+        let tc: String? = try HDF5Library.serialized {
+            let file = try HDF5File.open(path, op: "load_model")
+            guard try file.strings("", "model_config") != nil else {
+                throw SwiftKerasError(.io, "load_model: No model config found in the file at '\(path)'")
+            }
+            return try file.strings("", "training_config")?.first
         }
-        guard let tc = try file.strings("", "training_config")?.first else { return nil }
+        guard let tc else { return nil }
         return try KerasTwoConfig.compileConfig(fromTraining: try ConfigValue.parse(json: tc)).json
     }
 }
