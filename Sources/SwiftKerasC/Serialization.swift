@@ -48,24 +48,56 @@ public func sk_model_summary_ex(_ model: OpaquePointer?, _ flags: UInt32, _ buf:
     }
 }
 
-/// A functional model's symbolic inputs or outputs (`which`) as new caller-owned handles.
+/// A model's symbolic inputs or outputs (`outputs`) as new caller-owned handles.
 private func symbolicTensors(_ model: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int32,
-                             _ count: UnsafeMutablePointer<Int32>?, _ fn: StaticString,
-                             _ which: (Model) -> [KerasTensor]) -> Int32 {
+                             _ count: UnsafeMutablePointer<Int32>?, _ fn: StaticString, outputs: Bool) -> Int32 {
     status {
-        let m = try unwrap(model, fn, "model", as: ModelBox.self).model
-        try writeHandles(which(m), out, capacity, count, fn, what: "tensors") { retained($0) }
+        let io = try unwrap(model, fn, "model", as: ModelBox.self).model.symbolicInputsAndOutputs()
+        try writeHandles(outputs ? io.outputs : io.inputs, out, capacity, count, fn, what: "tensors") { retained($0) }
     }
 }
 
 @c @implementation
 public func sk_model_inputs(_ model: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int32,
                             _ count: UnsafeMutablePointer<Int32>?) -> Int32 {
-    symbolicTensors(model, out, capacity, count, "sk_model_inputs") { $0.inputs }
+    symbolicTensors(model, out, capacity, count, "sk_model_inputs", outputs: false)
 }
 
 @c @implementation
 public func sk_model_outputs(_ model: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int32,
                              _ count: UnsafeMutablePointer<Int32>?) -> Int32 {
-    symbolicTensors(model, out, capacity, count, "sk_model_outputs") { $0.outputTensors }
+    symbolicTensors(model, out, capacity, count, "sk_model_outputs", outputs: true)
+}
+
+@c @implementation
+public func sk_layer_node_count(_ layer: OpaquePointer?, _ count: UnsafeMutablePointer<Int32>?) -> Int32 {
+    action(layer, "sk_layer_node_count", "layer", as: Layer.self) { l in
+        count?.pointee = Int32(clamping: l.symbolicCallCount)
+    }
+}
+
+@c @implementation
+public func sk_layer_node_tensors(_ layer: OpaquePointer?, _ nodeIndex: Int32, _ which: Int32,
+                                  _ out: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int32,
+                                  _ count: UnsafeMutablePointer<Int32>?) -> Int32 {
+    status {
+        let l = try unwrap(layer, "sk_layer_node_tensors", "layer", as: Layer.self)
+        guard which == 0 || which == 1 else {
+            throw SwiftKerasError(.invalidArgument, "sk_layer_node_tensors: which must be 0 (inputs) or 1 (outputs), got \(which)")
+        }
+        let ts = try l.symbolicCallTensors(Int(nodeIndex), outputs: which == 1)
+        try writeHandles(ts, out, capacity, count, "sk_layer_node_tensors", what: "tensors") { retained($0) }
+    }
+}
+
+@c @implementation
+public func sk_layer_compute_output_shape(_ layer: OpaquePointer?, _ shape: UnsafePointer<Int64>?, _ ndim: Int32,
+                                          _ out: UnsafeMutablePointer<Int64>?, _ capacity: Int32,
+                                          _ outNdim: UnsafeMutablePointer<Int32>?) -> Int32 {
+    status {
+        let l = try unwrap(layer, "sk_layer_compute_output_shape", "layer", as: Layer.self)
+        let s = try l.computeOutputShape(try shapeArray(shape, ndim, "sk_layer_compute_output_shape"))
+        outNdim?.pointee = Int32(s.count)
+        try writeShape(s, out, capacity, "sk_layer_compute_output_shape")
+    }
 }

@@ -130,6 +130,7 @@ static void test_tensors(void) {
 #include "harness_host.inc"
 #include "harness_layers_basic.inc"
 #include "harness_serialization.inc"
+#include "harness_layer_nodes.inc"
 #include "harness_linalg.inc"
 #include "harness_checkpoint.inc"
 #include "harness_metrics_tensorboard.inc"
@@ -173,6 +174,7 @@ int main(void) {
     test_host();
     test_layers_basic();
     test_serialization();
+    test_layer_nodes();
     test_linalg_decompositions();
     test_optimizer_state();
     test_metrics_tensorboard();

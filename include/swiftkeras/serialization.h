@@ -63,12 +63,37 @@ int32_t sk_model_pop(sk_model *model, sk_layer **out);
  * table). Errors: as sk_model_summary; SK_ERR_INVALID_ARG for an unknown flag. */
 int32_t sk_model_summary_ex(const sk_model *model, uint32_t flags, char *buf, size_t capacity, size_t *length);
 
-/* A functional model's symbolic inputs / outputs (Keras `model.inputs`, `model.outputs`) as new
- * caller-owned handles (release with sk_keras_tensor_release); none for Sequential and
- * subclassed models. *count (may be NULL) receives their number; out NULL with capacity 0
- * only counts. Errors: SK_ERR_INVALID_HANDLE, SK_ERR_INVALID_ARG (capacity < count). */
+/* A model's symbolic inputs / outputs (Keras 2 `model.inputs`, `model.outputs`) as new
+ * caller-owned handles (release with sk_keras_tensor_release): a functional model's own; a
+ * Sequential model's once its input shape is known (its layers are then called once on a new
+ * Input, as tf.keras 2 builds a Sequential graph — so its layers have an inbound node, see
+ * sk_layer_node_tensors); none for subclassed models and Sequential models without an input
+ * shape. *count (may be NULL) receives their number; out NULL with capacity 0 only counts.
+ * Errors: SK_ERR_INVALID_HANDLE, SK_ERR_INVALID_ARG (capacity < count). */
 int32_t sk_model_inputs(const sk_model *model, sk_keras_tensor **out, int32_t capacity, int32_t *count);
 int32_t sk_model_outputs(const sk_model *model, sk_keras_tensor **out, int32_t capacity, int32_t *count);
+
+/* The output shape the layer gives an input of shape (input_shape, ndim), batch dimension
+ * included, -1 for unknown dimensions (Keras `layer.compute_output_shape`; a model's is its
+ * last layer's). *out_ndim receives the rank, out up to capacity dimensions.
+ * Errors: SK_ERR_INVALID_HANDLE; SK_ERR_INVALID_ARG for a shape the layer cannot take (the
+ * message names the layer and the shape) or capacity < rank. */
+int32_t sk_layer_compute_output_shape(const sk_layer *layer, const int64_t *input_shape, int32_t ndim, int64_t *out,
+                                      int32_t capacity, int32_t *out_ndim);
+
+/* How many times the layer was called on symbolic tensors (Keras `len(layer.inbound_nodes)`;
+ * the InputLayer of an Input has one). Errors: SK_ERR_INVALID_HANDLE. */
+int32_t sk_layer_node_count(const sk_layer *layer, int32_t *count);
+
+/* The symbolic inputs (which 0) or outputs (which 1) of the layer's node_index-th call on
+ * symbolic tensors (Keras `get_input_at(i)` / `get_output_at(i)`; `layer.input` and
+ * `layer.output` are node 0) as new caller-owned handles, as sk_model_inputs. The layer does
+ * not keep those tensors alive: a model built over them (or the caller) does.
+ * Errors: SK_ERR_INVALID_HANDLE; SK_ERR_INVALID_ARG for a node_index the layer does not have
+ * (the message says it was never called, or how many nodes it has), which not 0 or 1, or
+ * capacity < count; SK_ERR_RUNTIME when the tensors no longer exist. */
+int32_t sk_layer_node_tensors(const sk_layer *layer, int32_t node_index, int32_t which, sk_keras_tensor **out,
+                              int32_t capacity, int32_t *count);
 
 /* Forgets the counters of automatic layer names (part of Keras `clear_session()`): the next
  * Dense is named "dense" again. Layers already made keep their names. */

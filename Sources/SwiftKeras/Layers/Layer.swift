@@ -46,6 +46,8 @@ open class Layer: CustomStringConvertible {
     public var supportsMasking = false
     /// How many times the layer was called on symbolic tensors (its functional node count).
     let symbolicCalls = Mutex<Int>(0)
+    /// Those calls' shapes and (weakly) tensors, for `layer.input`/`output` (see LayerNodes.swift).
+    let symbolicCallRecords = Mutex<[SymbolicCallRecord]>([])
 
     private var trainableFlag: Bool
     private var ownWeights: [Variable] = []

@@ -305,19 +305,25 @@ public final class Embedding: Layer {
     public let embeddingsRegularizer: Regularizer?
     /// Whether index 0 is padding: the output's mask is `inputs != 0` (Keras `mask_zero`).
     public let maskZero: Bool
+    /// The length of the input sequences when it is constant (tf.keras 2 `input_length`): as the
+    /// first layer of a model it gives the input shape `(input_length,)`, and it fills the
+    /// unknown sequence dimension of the output shape (so `Flatten` + `Dense` can follow).
+    public let inputLength: Int?
     /// The table `(inputDim, outputDim)`, once built.
     public private(set) var embeddings: Variable?
 
     /// Creates the layer.
     public init(inputDim: Int, outputDim: Int, embeddingsInitializer: Initializer = RandomUniform(),
                 embeddingsRegularizer: Regularizer? = nil, activityRegularizer: Regularizer? = nil, maskZero: Bool = false,
+                inputLength: Int? = nil,
                 name: String? = nil, dtype: DTypePolicy? = nil, trainable: Bool = true, inputShape: [Int]? = nil) throws {
         self.maskZero = maskZero
+        self.inputLength = try inputLength.map { try positiveArgument($0, "input_length", layer: "Embedding") }
         self.inputDim = try positiveArgument(inputDim, "input_dim", layer: "Embedding")
         self.outputDim = try positiveArgument(outputDim, "output_dim", layer: "Embedding")
         self.embeddingsInitializer = embeddingsInitializer
         self.embeddingsRegularizer = embeddingsRegularizer
-        super.init(name: name, dtype: dtype, trainable: trainable, inputShape: inputShape)
+        super.init(name: name, dtype: dtype, trainable: trainable, inputShape: inputShape ?? self.inputLength.map { [$0] })
         self.activityRegularizer = activityRegularizer
         autocast = false  // indices must not pass through float16
     }
@@ -333,7 +339,15 @@ public final class Embedding: Layer {
         return try embeddings.value.gathered(indices: idx, axis: 0).cast(to: computeDType)
     }
 
-    public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] { inputShape + [outputDim] }
+    /// `inputShape + [outputDim]`; with `inputLength` the input must have one sequence dimension
+    /// of that length (or unknown, which it fills), as tf.keras 2 checks.
+    public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] {
+        guard let inputLength else { return inputShape + [outputDim] }
+        guard inputShape.count == 2, inputShape[1] < 0 || inputShape[1] == inputLength else {
+            throw SwiftKerasError(.invalidArgument, "Embedding: \"input_length\" is \(inputLength), but received input has shape \(formatSymbolicShape(inputShape))")
+        }
+        return [inputShape[0], inputLength, outputDim]
+    }
 
     /// With `maskZero`, the mask `inputs != 0` (the inputs' shape); otherwise none.
     public override func computeMasks(_ inputs: [Tensor], masks: [Tensor?]) throws -> [Tensor?] {
@@ -345,7 +359,8 @@ public final class Embedding: Layer {
     public override func getConfig() throws -> ConfigValue {
         try layerConfig(["input_dim": .int(inputDim), "output_dim": .int(outputDim),
                          "embeddings_initializer": .initializer(embeddingsInitializer),
-                         "embeddings_regularizer": .regularizer(embeddingsRegularizer), "mask_zero": .bool(maskZero)])
+                         "embeddings_regularizer": .regularizer(embeddingsRegularizer), "mask_zero": .bool(maskZero),
+                         "input_length": inputLength.map { .int($0) } ?? .null])
     }
 }
 
@@ -359,6 +374,6 @@ extension Embedding: ConfigurableLayer {
         try self.init(inputDim: try r.requiredInt("input_dim"), outputDim: try r.requiredInt("output_dim"),
                       embeddingsInitializer: try r.initializer("embeddings_initializer", RandomUniform()),
                       embeddingsRegularizer: try r.regularizer("embeddings_regularizer"), maskZero: try r.bool("mask_zero", false),
-                      name: base.name, dtype: base.dtype)
+                      inputLength: try r.int("input_length"), name: base.name, dtype: base.dtype)
     }
 }

@@ -86,6 +86,7 @@ public func Input(shape: [Int], batchSize: Int? = nil, dtype: DType = .float32, 
     let t = KerasTensor(shape: batchShape, dtype: dtype, node: node, outputIndex: 0)
     node.outputIDs = [t.id]
     node.outputShapes = [t.shape]
+    layer.recordSymbolicCall(inputs: [], outputs: [t])
     return t
 }
 
@@ -144,6 +145,7 @@ extension Layer {
         let ts = outShapes.enumerated().map { i, s in KerasTensor(shape: s, dtype: outDType, node: node, outputIndex: i) }
         node.outputIDs = ts.map(\.id)
         node.outputShapes = outShapes
+        recordSymbolicCall(inputs: inputs, outputs: ts)
         return ts
     }
 }

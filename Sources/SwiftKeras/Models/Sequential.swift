@@ -8,6 +8,8 @@
 open class Sequential: Model {
     private var stack: [Layer] = []
     private var inputLayer: InputLayer?
+    /// The symbolic graph `symbolicInputsAndOutputs()` built, and the layers it was built for.
+    var symbolicGraphCache: (layers: [ObjectIdentifier], inputs: [KerasTensor], outputs: [KerasTensor])?
 
     /// Creates a model from `layers` (Keras `Sequential([...])`), adding them in order.
     public init(_ layers: [Layer] = [], name: String? = nil) throws {

@@ -2,7 +2,7 @@
  * (eager and symbolic), and the functional API's Input and keras tensors. */
 #include "native.h"
 
-static PyObject *shape_tuple(const int64_t *s, int32_t nd) {
+PyObject *skpy_shape_tuple(const int64_t *s, int32_t nd) {
     PyObject *t = PyTuple_New(nd);
     if (!t) return NULL;
     for (int32_t i = 0; i < nd; i++) {
@@ -24,7 +24,7 @@ int32_t skpy_custom_build(void *ud, sk_layer *layer, const int64_t *shape, int32
     PyObject *fn = PyTuple_GET_ITEM((PyObject *)ud, 0);
     if (fn != Py_None) {
         PyObject *cap = PyCapsule_New(layer, "sk_layer", NULL);   /* borrowed: no destructor */
-        PyObject *sh = cap ? shape_tuple(shape, nd) : NULL;
+        PyObject *sh = cap ? skpy_shape_tuple(shape, nd) : NULL;
         PyObject *r = sh ? PyObject_CallFunctionObjArgs(fn, cap, sh, NULL) : NULL;
         if (!r) rc = skpy_callback_fail();
         Py_XDECREF(r); Py_XDECREF(sh); Py_XDECREF(cap);
@@ -340,7 +340,7 @@ static PyObject *k_keras_tensor_shape(PyObject *self SKPY_UNUSED, PyObject *kc) 
     int64_t dims[64]; int32_t nd = 0;
     int32_t st = sk_keras_tensor_shape(kt, dims, 64, &nd);
     if (st) return skpy_raise_status(st);
-    return shape_tuple(dims, nd);
+    return skpy_shape_tuple(dims, nd);
 }
 SKPY_EXPORT(module, k_, keras_tensor_shape, METH_O, "keras_tensor_shape(kt) -> tuple (None = unknown).");
 

@@ -180,6 +180,9 @@ int skpy_conv_function(Conv *c, PyObject *o, const char *fn, const char *name, i
  * *fa, *fb and *n the length of a, or -1 with an exception and none kept. */
 int skpy_fast_pair(PyObject *a, PyObject *b, const char *ma, const char *mb, PyObject **fa, PyObject **fb, Py_ssize_t *n);
 
+/* A tuple of dims, -1 as None (a shape as Keras prints it). */
+PyObject *skpy_shape_tuple(const int64_t *s, int32_t nd);
+
 /* A list of new tensor handles from a tensor-like or a list/tuple of them (skpy_tlist_free). */
 typedef struct { sk_tensor **h; int32_t n; } TList;
 int skpy_tlist_from(PyObject *o, TList *l);

@@ -53,6 +53,32 @@ static PyObject *k_model_io(PyObject *self SKPY_UNUSED, PyObject *args) {
 SKPY_EXPORT(module, k_, model_io, METH_VARARGS,
     "model_io(model, outputs) -> list of keras tensor handles: a functional model's inputs (0) or outputs (1).");
 
+/* one layer, a node index and which side, for layer_node_tensors */
+typedef struct { const sk_layer *l; int32_t node, which; } node_query;
+
+static int32_t fill_node(const void *q, void **a, int32_t cap, int32_t *n) {
+    const node_query *nq = q;
+    return sk_layer_node_tensors(nq->l, nq->node, nq->which, (sk_keras_tensor **)a, cap, n);
+}
+
+static PyObject *k_layer_node_tensors(PyObject *self SKPY_UNUSED, PyObject *args) {
+    PyObject *cap;
+    node_query q = {NULL, 0, 0};
+    q.l = skpy_parse_handle(args, "sk_layer", "Oii", &cap, &q.node, &q.which);
+    return q.l ? skpy_fetch_owned(&q, fill_node, SKPY_OWNED_KERAS_TENSOR) : NULL;
+}
+SKPY_EXPORT(module, k_, layer_node_tensors, METH_VARARGS,
+    "layer_node_tensors(layer, node_index, outputs) -> list of keras tensor handles of that symbolic call.");
+
+static PyObject *k_layer_node_count(PyObject *self SKPY_UNUSED, PyObject *lc) {
+    sk_layer *l = HGET(sk_layer, lc);
+    int32_t n = 0;
+    if (!l) return NULL;
+    int32_t st = sk_layer_node_count(l, &n);
+    return st ? skpy_raise_status(st) : PyLong_FromLong(n);
+}
+SKPY_EXPORT(module, k_, layer_node_count, METH_O, "layer_node_count(layer) -> int: its calls on symbolic tensors.");
+
 SKPY_CREATE_BY_CONFIG(k_application_create, sk_model, sk_application_create)
 SKPY_EXPORT(module, k_, application_create, METH_VARARGS,
     "application_create(name, config_json=None) -> model handle (keras.applications, random weights).");
@@ -76,18 +102,37 @@ static PyObject *k_keras_tensor_dtype(PyObject *self SKPY_UNUSED, PyObject *kc) 
 }
 SKPY_EXPORT(module, k_, keras_tensor_dtype, METH_O, "keras_tensor_dtype(keras tensor) -> int: the dtype code.");
 
-static PyObject *k_layer_build(PyObject *self SKPY_UNUSED, PyObject *args) {
+/* layer_build(layer, shape) and layer_compute_output_shape(layer, shape): one layer, one shape */
+static PyObject *layer_and_shape(PyObject *args, const char *fn, int output_shape) {
     PyObject *cap, *shape, *r = NULL;
     sk_layer *l = skpy_parse_handle(args, "sk_layer", "OO", &cap, &shape);
     Conv c;
     skpy_conv_init(&c);
     const int64_t *dims;
-    int32_t nd;
-    if (l && skpy_conv_ints(&c, shape, "layer_build", "shape", 0, &dims, &nd) == 0) r = skpy_none_or_raise(sk_layer_build(l, dims, nd));
+    int32_t nd, out_nd = 0;
+    int64_t out[64];
+    if (l && skpy_conv_ints(&c, shape, fn, "shape", 0, &dims, &nd) == 0) {
+        if (!output_shape) {
+            r = skpy_none_or_raise(sk_layer_build(l, dims, nd));
+        } else {
+            int32_t st = sk_layer_compute_output_shape(l, dims, nd, out, 64, &out_nd);
+            r = st ? skpy_raise_status(st) : skpy_shape_tuple(out, out_nd);
+        }
+    }
     skpy_conv_free(&c);
     return r;
 }
+
+static PyObject *k_layer_build(PyObject *self SKPY_UNUSED, PyObject *args) {
+    return layer_and_shape(args, "layer_build", 0);
+}
 SKPY_EXPORT(module, k_, layer_build, METH_VARARGS, "layer_build(layer, shape): builds a built-in layer for an input shape (-1: unknown).");
+
+static PyObject *k_layer_compute_output_shape(PyObject *self SKPY_UNUSED, PyObject *args) {
+    return layer_and_shape(args, "layer_compute_output_shape", 1);
+}
+SKPY_EXPORT(module, k_, layer_compute_output_shape, METH_VARARGS,
+    "layer_compute_output_shape(layer, shape) -> tuple: the output shape for an input shape (-1/None: unknown).");
 
 /* ---- custom classes in configs: a Python callable as sk_layer_config_fn / sk_class_factory_fn ---- */
 static int32_t config_cb(void *ud, char **json_out);

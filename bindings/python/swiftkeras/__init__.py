@@ -6,6 +6,8 @@ GradientTape, function, custom_gradient and ``keras.backend`` behave as in Tenso
 numpy is optional.
 """
 
+import sys
+
 from . import _native
 from ._native import Tensor, DType, TensorShape
 
@@ -177,3 +179,10 @@ __all__ = sorted(set(_generated_all) | {
     "bfloat16", "int32", "int64", "uint8", "bool", "half", "double", "as_dtype", "keras", "random",
     "config", "data", "experimental", "newaxis", "string", "strings",
 })
+
+# tf functions applied to symbolic tensors (keras.Input results) become layers, as in tf.keras 2
+from . import _symbolic_ops  # noqa: E402
+_symbolic_ops.install(sys.modules[__name__], "", skip=("function", "custom_gradient", "print", "is_tensor",
+                                                       "as_dtype", "gradients", "constant", "convert_to_tensor"))
+for _module, _prefix in ((math, "math."), (nn, "nn."), (linalg, "linalg.")):
+    _symbolic_ops.install(_module, _prefix)

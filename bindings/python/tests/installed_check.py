@@ -40,7 +40,7 @@ assert any(f.endswith("LICENSE") for f in files), f"no LICENSE in {files}"
 assert dist.metadata["License"] == "Apache-2.0"
 if kind == "wheel":
     wheel_tags = [line for line in (dist.read_text("WHEEL") or "").splitlines() if line.startswith("Tag:")]
-    assert wheel_tags == ["Tag: cp311-abi3-manylinux_2_35_x86_64"] or (
+    assert wheel_tags == ["Tag: cp311-abi3-manylinux_2_36_x86_64"] or (
         len(wheel_tags) == 1 and wheel_tags[0].startswith("Tag: cp311-abi3-manylinux_")), wheel_tags
 
 # tensors and a gradient

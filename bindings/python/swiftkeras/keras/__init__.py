@@ -15,8 +15,12 @@ from . import utils  # noqa: F401
 from . import preprocessing  # noqa: F401
 from . import saving  # noqa: F401
 from . import applications  # noqa: F401
+from . import datasets  # noqa: F401
 from .layers import Input, Layer  # noqa: F401
 from .models import Model, Sequential  # noqa: F401
+from .. import _symbolic_ops as _symbolic_ops
+_symbolic_ops.install(backend, "keras.backend.", skip=("is_keras_tensor", "int_shape", "placeholder", "eval",
+                                                       "get_value", "batch_get_value", "print_tensor"))
 
-__all__ = ["backend", "layers", "models", "optimizers", "losses", "metrics", "callbacks", "mixed_precision", "activations", "initializers", "regularizers", "utils", "preprocessing", "saving", "applications",
+__all__ = ["backend", "layers", "models", "optimizers", "losses", "metrics", "callbacks", "mixed_precision", "activations", "initializers", "regularizers", "utils", "preprocessing", "saving", "applications", "datasets",
            "Input", "Layer", "Model", "Sequential"]

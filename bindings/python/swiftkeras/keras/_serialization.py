@@ -64,6 +64,9 @@ def get_registered_object(name, custom_objects=None, module_objects=None):
         return custom_objects[name]
     if module_objects and name in module_objects:
         return module_objects[name]
+    if name in ("Lambda", "TFOpLambda"):   # the layers that run Python code (keras/_lambda_layers.py)
+        from . import _lambda_layers
+        return getattr(_lambda_layers, name)
     return None
 
 

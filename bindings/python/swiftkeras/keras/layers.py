@@ -7,6 +7,7 @@ through ``sk_layer_create_custom`` with Python callbacks.
 import inspect
 import json
 import os
+import sys
 import weakref
 
 from .. import _native
@@ -189,10 +190,12 @@ class Layer:
             obj = ref()
             if obj is None:
                 raise RuntimeError("the Python layer object is gone")
-            x = inputs[0] if len(inputs) == 1 else list(inputs)
+            # a layer first called with several positional tensors (call(self, a, b)) gets them so
+            args = list(inputs) if len(inputs) > 1 and obj.__dict__.get("_spread_inputs") else \
+                [inputs[0] if len(inputs) == 1 else list(inputs)]
             if takes_training:
-                return obj.call(x, training=training)
-            return obj.call(x)
+                return obj.call(*args, training=training)
+            return obj.call(*args)
 
         return build, call
 
@@ -208,7 +211,12 @@ class Layer:
         return inputs
 
     def compute_output_shape(self, input_shape):
-        return input_shape
+        """The output shape for ``input_shape`` (batch included): a built-in layer's or a model's
+        from the core (``sk_layer_compute_output_shape``); a custom layer's base version returns
+        ``input_shape`` (override it)."""
+        if self._class_name is None and not hasattr(self, "_model"):
+            return input_shape
+        return _native.layer_compute_output_shape(self._handle, [-1 if d is None else int(d) for d in input_shape])
 
     def add_weight(self, name=None, shape=None, dtype=None, initializer=None, regularizer=None,
                    trainable=True, constraint=None, **kwargs):
@@ -228,6 +236,12 @@ class Layer:
 
     # -- calling ---------------------------------------------------------------------------
     def __call__(self, inputs, *args, training=None, mask=None, **kwargs):
+        if args and self._class_name is None and all(
+                isinstance(a, KerasTensor) or hasattr(a, "shape") for a in (inputs,) + args):
+            # a custom layer whose call takes several tensors positionally (tf.keras 2 passes
+            # them through): the core sees one multi-input call, the callback spreads them again
+            self.__dict__["_spread_inputs"] = True
+            inputs, args = [inputs, *args], ()
         if args or kwargs:
             raise NotImplementedError(f"{type(self).__name__}.__call__: the arguments "
                                       f"{[f'#{i + 1} positional' for i in range(len(args))] + sorted(kwargs)} "
@@ -251,6 +265,7 @@ class Layer:
             hist.append(self)
             outs = [KerasTensor(kt, hist) for kt in
                     _native.layer_call_symbolic_multi(self._handle, [k._kt for k in ins], *extra)]
+            _layer_graph.remember_call(self, ins, outs)
             self.built = True
             return outs[0] if len(outs) == 1 else outs
         ins = list(inputs) if _is_tensorlike_seq(inputs) else [inputs]
@@ -324,6 +339,8 @@ class Layer:
     def non_trainable_weights(self):
         return [v for v in self.weights if not v.trainable]
 
+    non_trainable_variables = non_trainable_weights
+
     def get_weights(self):
         ws = _native.layer_weights(self._handle, False, False)
         try:
@@ -340,6 +357,24 @@ class Layer:
             raise ValueError(f"You tried to call `count_params` on layer {self.name}, but the layer isn't built. "
                              f"You can build it manually via: `{self.name}.build(batch_input_shape)`.")
         return int(_native.layer_count_params(self._handle))
+
+    # -- connectivity (tf.keras 2; _layer_graph.py) ------------------------------------------
+    input = property(lambda self: _layer_graph.layer_io(self, False), doc="The inputs of node 0 (tf.keras 2).")
+    output = property(lambda self: _layer_graph.layer_io(self, True), doc="The outputs of node 0 (tf.keras 2).")
+    input_shape = property(lambda self: _layer_graph.layer_shape(self, False), doc="The input shape (tf.keras 2).")
+    output_shape = property(lambda self: _layer_graph.layer_shape(self, True), doc="The output shape (tf.keras 2).")
+
+    def get_input_at(self, node_index):
+        return _layer_graph.layer_io(self, False, node_index)
+
+    def get_output_at(self, node_index):
+        return _layer_graph.layer_io(self, True, node_index)
+
+    def get_input_shape_at(self, node_index):
+        return _layer_graph.layer_shape(self, False, node_index)
+
+    def get_output_shape_at(self, node_index):
+        return _layer_graph.layer_shape(self, True, node_index)
 
     @property
     def dtype_policy(self):
@@ -378,7 +413,13 @@ class Layer:
         # embeddings, depthwise_kernel, recurrent_kernel, ...): the weight of that name.
         if name.startswith("_") or "_handle" not in self.__dict__:
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-        return _serialization.weight_attribute(self, name)
+        if name in ("input", "output", "input_shape", "output_shape"):
+            return getattr(type(self), name).fget(self)   # its own AttributeError, not a generic one
+        try:
+            return _serialization.weight_attribute(self, name)
+        except AttributeError:
+            # the constructor arguments of built-in layers (units, activation, kernel_size, ...)
+            return _layer_attributes.config_attribute(self, name)
 
     def __repr__(self):
         if "_handle" not in self.__dict__:
@@ -633,6 +674,10 @@ def _stable_variables(variables):
 _VARIABLES = weakref.WeakValueDictionary()
 
 from . import _serialization  # noqa: E402  (get_config/from_config, serialize/deserialize, weight attributes)
+from . import _layer_graph  # noqa: E402  (layer.input/output/input_shape/output_shape)
+from . import _layer_attributes  # noqa: E402  (layer.units, layer.activation, ... from the config)
+from ._lambda_layers import Lambda, TFOpLambda  # noqa: E402,F401  (and operators on KerasTensors)
+__all__ += ["Lambda"]
 from ._serialization import serialize, deserialize  # noqa: E402,F401
 __all__ += ["serialize", "deserialize"]
 
@@ -641,3 +686,7 @@ from ._layers_attention import *  # noqa: E402,F401,F403  (MultiHeadAttention, A
 from . import _recurrent  # noqa: E402  (masks on eager calls; the RNN wrappers)
 from ._recurrent import Bidirectional, TimeDistributed  # noqa: E402
 __all__ += ["Bidirectional", "TimeDistributed"]
+
+# last, so every preprocessing layer above is in it
+from . import _layers_experimental  # noqa: E402  (layers.experimental.preprocessing)
+_layers_experimental.install(sys.modules[__name__])

@@ -258,3 +258,23 @@ def get(identifier):
         l._handle = _native.loss_create_custom(identifier)
         return l
     raise ValueError(f"Could not interpret loss identifier: {identifier!r}")
+
+
+class Reduction:
+    """tf.keras 2's ``keras.losses.Reduction`` names (the strings every loss takes)."""
+    AUTO = "auto"
+    NONE = "none"
+    SUM = "sum"
+    SUM_OVER_BATCH_SIZE = "sum_over_batch_size"
+
+    @classmethod
+    def all(cls):
+        return (cls.AUTO, cls.NONE, cls.SUM, cls.SUM_OVER_BATCH_SIZE)
+
+    @classmethod
+    def validate(cls, key):
+        if key not in cls.all():
+            raise ValueError(f'Invalid Reduction Key: {key}. Expected keys are "{cls.all()}"')
+
+
+__all__ += ["Reduction"]

@@ -418,7 +418,7 @@ class Model(_layers.Layer):
         if mine and all(isinstance(k, _layers.KerasTensor) for k in mine):
             return list(mine)
         got = _native.model_io(self._model, 0)
-        return [_layers.KerasTensor(k) for k in got] if got else None
+        return [_layers.KerasTensor(k, self.__dict__.get("_layer_list", ())) for k in got] if got else None
 
     @property
     def outputs(self):
@@ -428,7 +428,13 @@ class Model(_layers.Layer):
         if mine:
             return list(mine)
         got = _native.model_io(self._model, 1)
-        return [_layers.KerasTensor(k) for k in got] if got else None
+        return [_layers.KerasTensor(k, self.__dict__.get("_layer_list", ())) for k in got] if got else None
+
+    # tf.keras 2's model.input / output / input_shape / output_shape: the model's own (_layer_graph.py)
+    input = property(lambda self: _layers._layer_graph.model_io(self, False))
+    output = property(lambda self: _layers._layer_graph.model_io(self, True))
+    input_shape = property(lambda self: _layers._layer_graph.model_shape(self, False))
+    output_shape = property(lambda self: _layers._layer_graph.model_shape(self, True))
 
     def get_layer(self, name=None, index=None):
         """The layer of that name or index (tf.keras 2 ``Model.get_layer``)."""

@@ -184,18 +184,21 @@ def get_file(fname=None, origin=None, untar=False, md5_hash=None, file_hash=None
             raise NotImplementedError(f"get_file: {arg}=True is not supported")
     if md5_hash is not None or file_hash is not None:
         raise NotImplementedError("get_file: hash checking is not supported")
+    base = cache_dir or _os.path.join(_os.path.expanduser("~"), ".keras")
+    if fname is None and origin:
+        fname = origin.rstrip("/").rsplit("/", 1)[-1]
+    cached = _os.path.join(base, cache_subdir, fname) if fname else None
     if origin:
         path = origin[len("file://"):] if origin.startswith("file://") else origin
         if "://" in path:
+            if cached and _os.path.exists(cached):
+                return cached   # downloaded before: Keras uses the cached copy too
             raise ValueError(f"get_file: cannot download {origin!r}: SwiftKeras has no network access; download the "
-                             "file yourself and pass its local path (or file:// URL) as origin")
+                             f"file yourself and put it at {cached!r}, or pass its local path (or file:// URL) as origin")
         if _os.path.exists(path):
             return _os.path.abspath(path)
-    base = cache_dir or _os.path.join(_os.path.expanduser("~"), ".keras")
-    if fname:
-        cached = _os.path.join(base, cache_subdir, fname)
-        if _os.path.exists(cached):
-            return cached
+    if cached and _os.path.exists(cached):
+        return cached
     raise FileNotFoundError(f"get_file: no local file for origin={origin!r}, fname={fname!r} (looked in "
                             f"{_os.path.join(base, cache_subdir)})")
 
