@@ -210,6 +210,12 @@ final class HDF5File {
     /// - Throws: `.io` naming the path for a missing, unreadable or non-HDF5 file, or a missing libhdf5.
     static func open(_ path: String, op: String) throws -> HDF5File {
         let lib = try HDF5Library.require(op: op, path: path)
+        guard KerasHDF5.isHDF5File(path) else {
+            if access(path, R_OK) != 0 {
+                throw FileIO.failure(op, "open", path, FileIO.errnoText(errno))
+            }
+            throw SwiftKerasError(.io, "\(op): '\(path)' is not an HDF5 file (or not a regular file)")
+        }
         let id = lib.H5Fopen(path, accRDOnly, 0)
         guard id >= 0 else {
             if access(path, R_OK) != 0 {

@@ -34,12 +34,16 @@ public enum KerasHDF5 {
         (path.hasSuffix(".h5") || path.hasSuffix(".hdf5")) && !path.hasSuffix(".weights.h5")
     }
 
-    /// Whether the file at `path` starts with the HDF5 signature.
+    /// Whether `path` is a regular file starting with the HDF5 signature (opened without
+    /// blocking: a FIFO is not one).
     static func isHDF5File(_ path: String) -> Bool {
-        guard let f = fopen(path, "rb") else { return false }
-        defer { fclose(f) }
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return false }
         var head = [UInt8](repeating: 0, count: 8)
-        return fread(&head, 1, 8, f) == 8 && head == [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A]
+        return read(fd, &head, 8) == 8 && head == [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A]
     }
 
     /// Refuses the Keras formats SwiftKeras does not write: Keras 3's `.keras` zip and

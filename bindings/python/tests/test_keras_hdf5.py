@@ -193,3 +193,14 @@ def test_missing_libhdf5_is_a_clear_error(tmp_path):
     out = subprocess.run([sys.executable, "-c", code, path], env=env, capture_output=True, text=True, check=True).stdout
     assert out.startswith("OSError") and path in out and "apt-get install libhdf5-103-1" in out
     assert not os.path.exists(path)
+
+
+def test_a_fifo_named_h5_is_refused_without_blocking(tmp_path):
+    path = str(tmp_path / "w.h5")
+    os.mkfifo(path)
+    with pytest.raises(OSError, match="w.h5"):
+        _mlp().load_weights(path)
+    with pytest.raises(OSError, match="w.h5"):
+        keras.models.load_model(path)
+    with pytest.raises(OSError, match="w.h5"):
+        _mlp().save_weights(path)
