@@ -35,7 +35,8 @@ enum KerasTwoConfig {
     /// A tf.keras 2 serialized model in SwiftKeras' form (the inverse of `export`), also dropping
     /// the keys tf.keras 2 writes with their default values that SwiftKeras' configs do not hold:
     /// `module` / `registered_name: null` beside a `class_name`, `*_constraint: null`, and
-    /// InputLayer's `sparse`, `ragged`, `optional` when false.
+    /// InputLayer's `sparse`, `ragged`, `optional` when false; a normalization layer's one-axis
+    /// list becomes that axis.
     static func importing(_ value: ConfigValue) throws -> ConfigValue {
         switch value {
         case .array(let items): return .array(try items.map(importing))
@@ -53,6 +54,12 @@ enum KerasTwoConfig {
                 o["config"] = .object(c)
             }
             for (k, v) in o where k.hasSuffix("_constraint") && v == .null { o.removeValue(forKey: k) }
+            // tf.keras 2 writes a normalization layer's built axis as a list ([3]).
+            if case .string(let c)? = o["class_name"], c == "BatchNormalization" || c == "LayerNormalization",
+               case .object(var lc)? = o["config"], case .array(let axes)? = lc["axis"], axes.count == 1, case .int = axes[0] {
+                lc["axis"] = axes[0]
+                o["config"] = .object(lc)
+            }
             if case .array(let nodes)? = o["inbound_nodes"] {
                 o["inbound_nodes"] = .array(try nodes.map { node in
                     guard case .array(let refs) = node else { return node }
@@ -98,12 +105,13 @@ enum KerasTwoConfig {
         ])
     }
 
-    /// The tf.keras 2 optimizer keys whose default values SwiftKeras' optimizers do not hold.
-    static let optimizerDefaults: [String: ConfigValue] = [
+    /// The tf.keras 2 optimizer keys whose default values SwiftKeras' optimizers do not hold
+    /// (computed: a stored table of indirect enum values reads as leaked memory to valgrind).
+    static var optimizerDefaults: [String: ConfigValue] { [
         "weight_decay": .null, "clipnorm": .null, "global_clipnorm": .null, "clipvalue": .null,
         "use_ema": .bool(false), "ema_momentum": .double(0.99), "ema_overwrite_frequency": .null,
         "is_legacy_optimizer": .bool(false),
-    ]
+    ] }
 
     /// A SwiftKeras compile config from tf.keras 2's `training_config`: the optimizer (a
     /// "Custom>" class prefix dropped, its defaulted bookkeeping keys and `jit_compile` dropped),

@@ -1,8 +1,8 @@
 """Writes the tf.keras 2 reference .h5 files of the HDF5 tests (run with the reference venv:
 TF_USE_LEGACY_KERAS=1 /tmp/refvenv/bin/python Tests/Fixtures/keras_h5/make_fixtures.py).
 
-Each model gets fixed weights (a deterministic ramp), so the tests know every value without
-TensorFlow: mlp.h5 / cnn.h5 / lstm.h5 are full models (model.save), *_weights.h5 weights only
+Each model gets fixed weights (a deterministic ramp; a BatchNormalization variance made
+positive), so the tests know every value without TensorFlow: mlp.h5 / cnn.h5 / lstm.h5 are full models (model.save), *_weights.h5 weights only
 (model.save_weights), and <name>_expected.npz holds an input and tf.keras 2's prediction.
 """
 import os
@@ -19,6 +19,10 @@ def ramp(model):
         n = w.size
         ws.append((np.linspace(-0.5, 0.5, n, dtype=np.float32) * (1 + 0.1 * i)).reshape(w.shape))
     model.set_weights(ws)
+    for layer in model.layers:   # a BatchNormalization's moving variance must stay positive
+        if isinstance(layer, keras.layers.BatchNormalization):
+            gamma, beta, mean, var = layer.get_weights()
+            layer.set_weights([gamma, beta, mean, np.abs(var) + 0.5])
 
 
 def mlp():
@@ -32,6 +36,7 @@ def mlp():
 def cnn():
     inp = keras.Input((6, 6, 1), name="image")
     x = keras.layers.Conv2D(2, 3, activation="relu", name="conv")(inp)
+    x = keras.layers.BatchNormalization(name="bn")(x)    # tf.keras 2 writes its axis as a list
     x = keras.layers.MaxPooling2D(2, name="pool")(x)
     x = keras.layers.Flatten(name="flat")(x)
     out = keras.layers.Dense(3, name="logits")(x)

@@ -204,3 +204,10 @@ def test_a_fifo_named_h5_is_refused_without_blocking(tmp_path):
         keras.models.load_model(path)
     with pytest.raises(OSError, match="w.h5"):
         _mlp().save_weights(path)
+
+
+def test_batch_normalization_axis_list_of_tf_keras_2_loads():
+    # tf.keras 2 writes BatchNormalization's axis as a list ([3]); cnn.h5 has one (layer "bn").
+    model = keras.models.load_model(_fixture("cnn.h5"))
+    assert model.get_layer("bn").get_config()["axis"] in (3, -1, [3], (3,))
+    assert len(model.get_layer("bn").get_weights()) == 4
