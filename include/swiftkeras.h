@@ -110,6 +110,7 @@
 #include "swiftkeras/linalg.h"
 #include "swiftkeras/keras.h"
 #include "swiftkeras/layers.h"
+#include "swiftkeras/rnn_cells.h"
 #include "swiftkeras/models.h"
 #include "swiftkeras/losses.h"
 #include "swiftkeras/optimizers.h"
@@ -139,25 +140,26 @@
  *   sk_batch_dot() sk_batch_flatten() sk_batch_normalization() sk_bias_add()
  *   sk_binary_crossentropy() sk_binary_focal_crossentropy() sk_broadcast_to()
  *   sk_categorical_crossentropy() sk_categorical_focal_crossentropy() sk_ceil() sk_cholesky()
- *   sk_clip() sk_clip_tensor() sk_concatenate() sk_conv1d() sk_conv2d() sk_conv2d_transpose()
- *   sk_conv3d() sk_conv3d_transpose() sk_cos() sk_ctc_batch_cost() sk_cumprod() sk_cumsum()
- *   sk_depthwise_conv2d() sk_divide() sk_divide_scalar() sk_dot() sk_dropout() sk_elu() sk_equal()
- *   sk_equal_scalar() sk_erf() sk_exp() sk_expand_dims() sk_expm1() sk_flatten() sk_floor()
- *   sk_floor_divide() sk_gather() sk_greater() sk_greater_equal() sk_greater_scalar()
- *   sk_hard_sigmoid() sk_in_top_k() sk_l2_normalize() sk_less() sk_less_equal() sk_less_scalar()
- *   sk_log() sk_log1p() sk_log_softmax() sk_logical_and() sk_logical_not() sk_logical_or()
- *   sk_logsumexp() sk_matmul() sk_matrix_determinant() sk_matrix_inverse() sk_max() sk_maximum()
- *   sk_maximum_scalar() sk_mean() sk_min() sk_minimum() sk_minimum_scalar() sk_mod() sk_multiply()
- *   sk_multiply_scalar() sk_negative() sk_not_equal() sk_one_hot() sk_ones_like() sk_pad()
- *   sk_pool2d() sk_pool3d() sk_pow() sk_pow_scalar() sk_prod() sk_random_bernoulli()
- *   sk_random_normal() sk_random_uniform() sk_relu() sk_repeat() sk_repeat_elements() sk_reshape()
- *   sk_resize() sk_resize_images() sk_resize_volumes() sk_reverse() sk_round()
- *   sk_separable_conv2d() sk_sigmoid() sk_sign() sk_sin() sk_slice() sk_softmax() sk_softplus()
- *   sk_softsign() sk_sparse_categorical_crossentropy() sk_spatial_2d_padding()
- *   sk_spatial_3d_padding() sk_sqrt() sk_square() sk_squeeze() sk_stack() sk_std()
- *   sk_stop_gradient() sk_subtract() sk_subtract_scalar() sk_sum() sk_switch() sk_take_along_axis()
- *   sk_tanh() sk_temporal_padding() sk_tile() sk_transpose() sk_truncated_normal()
- *   sk_unsorted_segment_sum() sk_var() sk_weak_scalar() sk_where() sk_zeros_like()
+ *   sk_clip() sk_clip_tensor() sk_concatenate() sk_confusion_matrix() sk_conv1d() sk_conv2d()
+ *   sk_conv2d_transpose() sk_conv3d() sk_conv3d_transpose() sk_cos() sk_ctc_batch_cost()
+ *   sk_cumprod() sk_cumsum() sk_depthwise_conv2d() sk_divide() sk_divide_scalar() sk_dot()
+ *   sk_dropout() sk_elu() sk_equal() sk_equal_scalar() sk_erf() sk_exp() sk_expand_dims()
+ *   sk_expm1() sk_flatten() sk_floor() sk_floor_divide() sk_gather() sk_greater()
+ *   sk_greater_equal() sk_greater_scalar() sk_hard_sigmoid() sk_in_top_k() sk_l2_normalize()
+ *   sk_less() sk_less_equal() sk_less_scalar() sk_log() sk_log1p() sk_log_softmax()
+ *   sk_logical_and() sk_logical_not() sk_logical_or() sk_logsumexp() sk_matmul()
+ *   sk_matrix_determinant() sk_matrix_inverse() sk_max() sk_maximum() sk_maximum_scalar() sk_mean()
+ *   sk_min() sk_minimum() sk_minimum_scalar() sk_mod() sk_multiply() sk_multiply_scalar()
+ *   sk_negative() sk_not_equal() sk_one_hot() sk_ones_like() sk_pad() sk_pool2d() sk_pool3d()
+ *   sk_pow() sk_pow_scalar() sk_prod() sk_random_bernoulli() sk_random_normal() sk_random_uniform()
+ *   sk_relu() sk_repeat() sk_repeat_elements() sk_reshape() sk_resize() sk_resize_images()
+ *   sk_resize_volumes() sk_reverse() sk_round() sk_separable_conv2d() sk_sigmoid() sk_sign()
+ *   sk_sin() sk_slice() sk_softmax() sk_softplus() sk_softsign()
+ *   sk_sparse_categorical_crossentropy() sk_spatial_2d_padding() sk_spatial_3d_padding() sk_sqrt()
+ *   sk_square() sk_squeeze() sk_stack() sk_std() sk_stop_gradient() sk_subtract()
+ *   sk_subtract_scalar() sk_sum() sk_switch() sk_take_along_axis() sk_tanh() sk_temporal_padding()
+ *   sk_tile() sk_transpose() sk_truncated_normal() sk_unsorted_segment_sum() sk_var()
+ *   sk_weak_scalar() sk_where() sk_zeros_like()
  * swiftkeras/autodiff.h:
  *   sk_custom_gradient() sk_function_call() sk_function_create() sk_function_release()
  *   sk_tape_batch_jacobian() sk_tape_create() sk_tape_gradient() sk_tape_jacobian() sk_tape_pause()
@@ -182,6 +184,9 @@
  *   sk_layer_set_weights() sk_layer_states() sk_layer_supports_masking() sk_layer_track()
  *   sk_layer_variables() sk_layer_weights() sk_model_create_custom() sk_regularizer_call()
  *   sk_regularizer_config() sk_set_global_policy()
+ * swiftkeras/rnn_cells.h:
+ *   sk_rnn_cell() sk_rnn_cell_create_custom() sk_rnn_cell_state_size() sk_rnn_cells_stack()
+ *   sk_rnn_create()
  * swiftkeras/models.h:
  *   sk_model_add() sk_model_as_layer() sk_model_create() sk_model_kind() sk_model_layers()
  *   sk_model_num_inputs() sk_model_release() sk_model_summary() sk_model_trainable_weights()

@@ -563,7 +563,19 @@ def gen_tf():
            "    dtype = _native.as_dtype(dtype)",
            "    return x if x.dtype == dtype else _native.cast(x, dtype)",
            "", "",
-           "int64 = _native.int64"]
+           "int64 = _native.int64", "int32 = _native.int32", "", "",
+           "def _resize_method(method, preserve_aspect_ratio, antialias):",
+           '    """tf.image.resize\'s method as the core\'s interpolation code; what is not implemented is refused."""',
+           "    if preserve_aspect_ratio or antialias:",
+           '        raise NotImplementedError("tf.image.resize: preserve_aspect_ratio and antialias are not supported")',
+           '    method = getattr(method, "value", method)',
+           '    if method == "bilinear":',
+           "        return _native.SK_INTERP_BILINEAR",
+           '    if method == "nearest":',
+           "        return _native.SK_INTERP_NEAREST",
+           '    if method in ("area", "bicubic", "gaussian", "lanczos3", "lanczos5", "mitchellcubic"):',
+           '        raise NotImplementedError(f"tf.image.resize: method {method!r} is not supported (bilinear, nearest)")',
+           '    raise ValueError(f"Resize method is not implemented: [{method}]")']
     # One line per function, in name order, and their docs in one table.
     funcs = sorted((gen_tf_function(o, spec) + (spec.name,) for o, spec in tf_specs()), key=lambda f: f[2])
     out += ["", ""] + [f[0] for f in funcs]

@@ -372,7 +372,11 @@ op("repeat", "t:x i64:n", D,
 op("reverse", "t:x ints:axes", D,
    "try x.reversed(alongAxes: axes)",
    "Elements reversed along `axes` (Keras `reverse`).",
-   tf=TF("reverse", "tensor, axis, name=None"))
+   tf=[TF("reverse", "tensor, axis, name=None"),
+       TF("image.flip_left_right", "image, name=None", args=["image", "[-2]"],
+          doc="The image (H, W, C) or batch (N, H, W, C) mirrored along the width axis."),
+       TF("image.flip_up_down", "image, name=None", args=["image", "[-3]"],
+          doc="The image (H, W, C) or batch (N, H, W, C) mirrored along the height axis.")])
 op("slice", "t:x ints:begin ints:size", D,
    "try x.slice(begin: begin, size: size)",
    "The block at `begin` with `size` (-1 = to the end) (Keras `slice`). Errors: SK_ERR_OUT_OF_RANGE for a block outside x.",
@@ -466,7 +470,12 @@ op("resize_volumes", "t:x i64:depth_factor i64:height_factor i64:width_factor da
    "Upsamples a rank-5 batch by repeating elements (Keras `resize_volumes`).")
 op("resize", "t:x i64:height i64:width interpolation:interpolation data_format:data_format", D,
    "try x.resized(height: Int(height), width: Int(width), method: interpolation, channelsFirst: data_format == .channelsFirst)",
-   "Images resized to height x width (`tf.image.resize`, half-pixel centres); bilinear returns float32.")
+   "Images resized to height x width (`tf.image.resize`, half-pixel centres); bilinear returns float32.",
+   tf=TF("image.resize", "images, size, method='bilinear', preserve_aspect_ratio=False, antialias=False, name=None",
+         args=["images", "_operator.index(size[0])", "_operator.index(size[1])",
+               "_resize_method(method, preserve_aspect_ratio, antialias)", "0"],
+         doc="Images (H, W, C) or (N, H, W, C) resized to `size` (half-pixel centres, TF2); methods "
+             "'bilinear' (float32 result) and 'nearest' (the input's dtype)."))
 op("batch_normalization", "t:x t:mean t:variance t?:beta t?:gamma f64:epsilon", D,
    "try x.batchNormalized(mean: mean, variance: variance, beta: beta, gamma: gamma, epsilon: epsilon)",
    "(x - mean) / sqrt(variance + epsilon) * gamma + beta (Keras `batch_normalization`); beta/gamma may be NULL.",
@@ -502,6 +511,11 @@ op("categorical_focal_crossentropy", "t:target t:output f64:alpha f64:gamma bool
 op("ctc_batch_cost", "t:y_true t:y_pred t:input_length t:label_length", D1,
    "try SwiftKeras.ctcBatchCost(yTrue: y_true, yPred: y_pred, inputLength: input_length, labelLength: label_length)",
    "CTC loss per batch element (Keras `ctc_batch_cost`): y_true (B, L) integer labels, y_pred (B, T, C) softmax probabilities (float) whose LAST class is the blank, input_length and label_length (B, 1) or (B,). Result (B, 1) in y_pred's dtype; differentiable w.r.t. y_pred (first order). Errors: SK_ERR_OUT_OF_RANGE for a label outside [0, C-1); SK_ERR_INVALID_ARG for an input_length outside [0, T], a label_length outside [0, L] or a label sequence needing more steps than input_length.")
+op("confusion_matrix", "t:labels t:predictions i64:num_classes t?:weights dtype?:dtype", NOTAPE,
+   "try confusionMatrix(labels: labels, predictions: predictions, numClasses: Int(num_classes), weights: weights, dtype: dtype)",
+   "The num_classes x num_classes matrix counting label i predicted as j (weights: summing them) (TF `confusion_matrix`); num_classes < 0 = max value + 1; dtype 0 = int32. Errors: negative values or values >= num_classes, mismatched lengths.",
+   tf=TF("math.confusion_matrix", "labels, predictions, num_classes=None, weights=None, dtype=int32, name=None",
+         args=["labels", "predictions", "-1 if num_classes is None else _operator.index(num_classes)", "weights", "dtype"]))
 op("zeros_like", "t:x dtype?:dtype", NOTAPE,
    "try Tensor.zeros(like: x, dtype: dtype)",
    "Zeros shaped like x (dtype 0 = x's dtype) (Keras `zeros_like`).")

@@ -549,6 +549,15 @@ func shim_shape_mean_stddev_dtype_seed(_ out: UnsafeMutablePointer<OpaquePointer
     }
 }
 
+
+@c @implementation public func sk_confusion_matrix(_ labels: OpaquePointer?, _ predictions: OpaquePointer?, _ num_classes: Int64, _ weights: OpaquePointer?, _ dtypec: Int32, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    let fn: StaticString = "sk_confusion_matrix"
+    return produce(out, fn) {
+        let labels = try tensor(labels, fn, "labels"), predictions = try tensor(predictions, fn, "predictions"), weights = optionalTensor(weights), dtype: DType? = dtypec == 0 ? nil : try dtypeCode(dtypec, fn)
+        return try confusionMatrix(labels: labels, predictions: predictions, numClasses: Int(num_classes), weights: weights, dtype: dtype)
+    }
+}
+
 @c @implementation public func sk_zeros_like(_ x: OpaquePointer?, _ dtypec: Int32, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 { shim_x_dtype(out, "sk_zeros_like", x, dtypec) { x, dtype in try Tensor.zeros(like: x, dtype: dtype) } }
 @c @implementation public func sk_ones_like(_ x: OpaquePointer?, _ dtypec: Int32, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 { shim_x_dtype(out, "sk_ones_like", x, dtypec) { x, dtype in try Tensor.ones(like: x, dtype: dtype) } }
 

@@ -82,6 +82,7 @@ func layerClassName(_ l: Layer) -> String {
     case let m as ClosureModel: return m.subclassName
     case let m as Model where !(m is Sequential) && !m.inputs.isEmpty: return "Functional"
     case is CallbackLayer: return "CustomLayer"
+    case is CallbackRecurrentCell: return "CustomRNNCell"
     default: return l.className
     }
 }
@@ -188,7 +189,7 @@ public func sk_layer_states(_ layer: OpaquePointer?, _ out: UnsafeMutablePointer
                             _ count: UnsafeMutablePointer<Int32>?) -> Int32 {
     status {
         let l = try unwrap(layer, "sk_layer_states", "layer", as: Layer.self)
-        try writeHandles((l as? RecurrentLayer)?.states ?? [], out, capacity, count, "sk_layer_states", what: "states") { handle($0) }
+        try writeHandles((l as? RecurrentLayer)?.states ?? (l as? RNN)?.states ?? [], out, capacity, count, "sk_layer_states", what: "states") { handle($0) }
     }
 }
 

@@ -131,6 +131,7 @@ static void test_tensors(void) {
 #include "harness_layers_basic.inc"
 #include "harness_serialization.inc"
 #include "harness_layer_nodes.inc"
+#include "harness_confusion_matrix.inc"
 #include "harness_linalg.inc"
 #include "harness_checkpoint.inc"
 #include "harness_metrics_tensorboard.inc"
@@ -140,6 +141,7 @@ static void test_tensors(void) {
 #include "harness_preprocessing.inc"
 #include "harness_hdf5.inc"
 #include "harness_keras_objects.inc"
+#include "harness_rnn_cells.inc"
 
 int main(void) {
     test_version();
@@ -175,6 +177,7 @@ int main(void) {
     test_layers_basic();
     test_serialization();
     test_layer_nodes();
+    test_confusion_matrix();
     test_linalg_decompositions();
     test_optimizer_state();
     test_metrics_tensorboard();
@@ -185,6 +188,7 @@ int main(void) {
     test_preprocessing_layers();
     test_keras_objects();
     test_hdf5();
+    test_rnn_cells();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

@@ -57,7 +57,11 @@ final class KerasRegistryTests: XCTestCase {
     private func requiredArguments(_ kind: KerasObjectKind, _ className: String) -> String? {
         switch (kind, className) {
         case (.layer, "InputLayer"): return #"{"batch_shape": [null, 3]}"#
-        case (.layer, "Dense"), (.layer, "SimpleRNN"), (.layer, "LSTM"), (.layer, "GRU"): return #"{"units": 2}"#
+        case (.layer, "Dense"), (.layer, "SimpleRNN"), (.layer, "LSTM"), (.layer, "GRU"), (.layer, "SimpleRNNCell"),
+             (.layer, "LSTMCell"), (.layer, "GRUCell"):
+            return #"{"units": 2}"#
+        case (.layer, "RNN"): return #"{"cell": {"class_name": "LSTMCell", "config": {"units": 2}}}"#
+        case (.layer, "StackedRNNCells"): return #"{"cells": [{"class_name": "GRUCell", "config": {"units": 2}}]}"#
         case (.layer, "Activation"): return #"{"activation": "relu"}"#
         case (.layer, "TimeDistributed"), (.layer, "Bidirectional"): return #"{"layer": {"class_name": "LSTM", "config": {"units": 2}}}"#
         case (.layer, "Dropout"): return #"{"rate": 0.25, "seed": 3}"#

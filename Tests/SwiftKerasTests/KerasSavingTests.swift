@@ -277,6 +277,12 @@ final class KerasSavingTests: XCTestCase {
             try TextVectorization(ngrams: .array([.int(1), .int(3)]), outputMode: .tfIdf, vocabulary: ["a"], idfWeights: [0.5], name: "tv"),
             try Resizing(height: 2, width: 3, interpolation: .nearest, cropToAspectRatio: true, name: "resize"),
             try CenterCrop(height: 2, width: 2, name: "cc"),
+            try SimpleRNNCell(units: 2, name: "srnn_cell"), try LSTMCell(units: 3, name: "lstm_cell0"),
+            try GRUCell(config: .object(["units": .int(2), "reset_after": .bool(false), "name": .string("gru_cell0")])),
+            try StackedRNNCells(cells: [try LSTMCell(units: 2, name: "stacked_lstm"), try GRUCell(units: 2, name: "stacked_gru")],
+                                name: "stacked"),
+            try RNN(cell: try StackedRNNCells(cells: [try SimpleRNNCell(units: 2, name: "rc1")], name: "rstack"),
+                    returnSequences: true, goBackwards: true, zeroOutputForMask: true, name: "rnn_cells"),
         ]
     }
 

@@ -193,7 +193,9 @@ def stub_for(modname):
             continue
         v = getattr(mod, n)
         w.lines.append("")
-        if isinstance(v, types.ModuleType):
+        if isinstance(v, types.ModuleType) and getattr(v, "__file__", None) is None:
+            w.lines[-1] = f"{n}: Any   # a module made at import time (no file for mypy to read)"
+        elif isinstance(v, types.ModuleType):
             parent, _, last = v.__name__.rpartition(".")
             w.imports.add(f"from {parent} import {last} as {n}" if parent else f"import {last} as {n}")
             w.lines.pop()

@@ -325,6 +325,9 @@ int32_t sk_categorical_focal_crossentropy(const sk_tensor *target, const sk_tens
 /* CTC loss per batch element (Keras `ctc_batch_cost`): y_true (B, L) integer labels, y_pred (B, T, C) softmax probabilities (float) whose LAST class is the blank, input_length and label_length (B, 1) or (B,). Result (B, 1) in y_pred's dtype; differentiable w.r.t. y_pred (first order). Errors: SK_ERR_OUT_OF_RANGE for a label outside [0, C-1); SK_ERR_INVALID_ARG for an input_length outside [0, T], a label_length outside [0, L] or a label sequence needing more steps than input_length. */
 int32_t sk_ctc_batch_cost(const sk_tensor *y_true, const sk_tensor *y_pred,
     const sk_tensor *input_length, const sk_tensor *label_length, sk_tensor **out);
+/* The num_classes x num_classes matrix counting label i predicted as j (weights: summing them) (TF `confusion_matrix`); num_classes < 0 = max value + 1; dtype 0 = int32. Errors: negative values or values >= num_classes, mismatched lengths. */
+int32_t sk_confusion_matrix(const sk_tensor *labels, const sk_tensor *predictions,
+    int64_t num_classes, const sk_tensor *weights, int32_t dtype, sk_tensor **out);
 /* Zeros shaped like x (dtype 0 = x's dtype) (Keras `zeros_like`). */
 int32_t sk_zeros_like(const sk_tensor *x, int32_t dtype, sk_tensor **out);
 /* Ones shaped like x (dtype 0 = x's dtype) (Keras `ones_like`). */

@@ -236,7 +236,7 @@ public class RecurrentLayer: Layer {
 
     /// `count` dropout masks `(batch, size)` of `rate` (ones scaled by 1 / (1 − rate) where kept),
     /// or nil when no dropout applies (inference, or a rate of 0 or 1, as Keras).
-    private func dropoutMasks(_ rate: Double, count: Int, _ batch: Int, _ size: Int, _ dtype: DType, training: Bool) throws -> [Tensor]? {
+    func dropoutMasks(_ rate: Double, count: Int, _ batch: Int, _ size: Int, _ dtype: DType, training: Bool) throws -> [Tensor]? {
         if !training || !(rate > 0 && rate < 1) { return nil }
         return try withoutRecording {
             try (0..<count).map { _ in try Tensor.ones([batch, size], dtype: dtype).dropout(rate: rate) }

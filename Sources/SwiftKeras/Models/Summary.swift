@@ -74,7 +74,7 @@ extension Model {
         }
         let prefix = String(repeating: "└ ", count: depth)
         func row(_ l: Layer, _ shape: String, _ connections: String) {
-            var r = [prefix + "\(l.name) (\(String(describing: type(of: l))))", shape, params(l)]
+            var r = [prefix + "\(l.name) (\(l.summaryClassName))", shape, params(l)]
             if connected { r.append(depth == 0 ? connections : "") }
             if showTrainable { r.append(l.trainable ? "Y" : "N") }
             rows.append(r)
@@ -123,4 +123,16 @@ func readableMemorySize(_ bytes: Int) -> String {
         i += 1
     }
     return "\(formatFixed(v, digits: 2)) \(units[i])"
+}
+
+extension Layer {
+    /// The class name a summary shows: a custom layer's own (the `class_name` its config source
+    /// gives, e.g. a Python subclass's name; "Layer" when it has none), a built-in layer's type.
+    var summaryClassName: String {
+        if let source = configSource {
+            if let config = try? source(), case .string(let name)? = config["class_name"] { return name }
+            return "Layer"
+        }
+        return String(describing: type(of: self))
+    }
 }

@@ -87,6 +87,7 @@ public enum KerasRegistry {
             MaxPooling3D.self, AveragePooling3D.self, GlobalAveragePooling3D.self, GlobalMaxPooling3D.self,
             Conv3D.self, Conv1DTranspose.self, Conv3DTranspose.self, SeparableConv1D.self,
             Masking.self, TimeDistributed.self, Bidirectional.self,
+            RNN.self, SimpleRNNCell.self, LSTMCell.self, GRUCell.self, StackedRNNCells.self,
             Normalization.self, Rescaling.self, CategoryEncoding.self, StringLookup.self, IntegerLookup.self,
             TextVectorization.self, Resizing.self, CenterCrop.self,
         ],

@@ -139,7 +139,7 @@ from ._array_ops import (argsort, boolean_mask, clip_by_global_norm, clip_by_nor
                          clip_by_value, einsum, gather, one_hot, pad, sort, split, unstack, where)
 from .math import divide, reduce_mean, truediv, cumsum, cumprod  # noqa: E402,F401
 from .linalg import matmul, norm  # noqa: E402,F811
-from . import errors, math, nn, linalg, nest, debugging  # noqa: E402
+from . import errors, math, nn, linalg, nest, debugging, image  # noqa: E402
 from . import strings  # noqa: E402
 from .debugging import (assert_equal, assert_greater, assert_less, assert_rank,  # noqa: E402
                         assert_greater_equal, assert_less_equal)
@@ -167,6 +167,9 @@ def __getattr__(name):
 
 newaxis = None
 
+from ._environment import (autograph, compat, distribute, executing_eagerly, get_logger,  # noqa: E402
+                           numpy_function, py_function, test)
+
 __all__ = sorted(set(_generated_all) | {
     "Tensor", "TensorShape", "DType", "Variable", "GradientTape", "UnconnectedGradients",
     "constant", "convert_to_tensor", "is_tensor", "cast", "stop_gradient", "identity", "zeros", "ones",
@@ -177,12 +180,13 @@ __all__ = sorted(set(_generated_all) | {
     "assert_greater", "assert_less", "assert_rank", "assert_greater_equal", "assert_less_equal", "device",
     "Module", "TensorSpec", "print", "function", "custom_gradient", "float32", "float64", "float16",
     "bfloat16", "int32", "int64", "uint8", "bool", "half", "double", "as_dtype", "keras", "random",
-    "config", "data", "experimental", "newaxis", "string", "strings",
+    "config", "data", "experimental", "newaxis", "string", "strings", "image", "autograph", "compat",
+    "distribute", "executing_eagerly", "get_logger", "numpy_function", "py_function", "test",
 })
 
 # tf functions applied to symbolic tensors (keras.Input results) become layers, as in tf.keras 2
 from . import _symbolic_ops  # noqa: E402
 _symbolic_ops.install(sys.modules[__name__], "", skip=("function", "custom_gradient", "print", "is_tensor",
                                                        "as_dtype", "gradients", "constant", "convert_to_tensor"))
-for _module, _prefix in ((math, "math."), (nn, "nn."), (linalg, "linalg.")):
+for _module, _prefix in ((math, "math."), (nn, "nn."), (linalg, "linalg."), (image, "image.")):
     _symbolic_ops.install(_module, _prefix)

@@ -221,6 +221,15 @@ def where(condition: TensorLike, x: Optional[TensorLike] = ..., y: Optional[Tens
 # The TensorFlow op namespaces and functions (swiftkeras/_tf_generated.py, _array_ops.py, math/, nn/, ...)
 from swiftkeras import debugging as debugging
 from swiftkeras import errors as errors
+from swiftkeras import image as image
+autograph: Any   # modules made at import (swiftkeras/_environment.py)
+compat: Any
+distribute: Any
+test: Any
+def get_logger() -> Any: ...
+def executing_eagerly() -> builtins.bool: ...
+def py_function(func: Any, inp: Any, Tout: Any, name: Any = ...) -> Any: ...
+def numpy_function(func: Any, inp: Any, Tout: Any, stateful: builtins.bool = ..., name: Any = ...) -> Any: ...
 from swiftkeras import linalg as linalg
 from swiftkeras import math as math
 from swiftkeras import strings as strings

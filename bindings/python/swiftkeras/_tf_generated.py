@@ -41,6 +41,21 @@ def _as_type(x, dtype):
 
 
 int64 = _native.int64
+int32 = _native.int32
+
+
+def _resize_method(method, preserve_aspect_ratio, antialias):
+    """tf.image.resize's method as the core's interpolation code; what is not implemented is refused."""
+    if preserve_aspect_ratio or antialias:
+        raise NotImplementedError("tf.image.resize: preserve_aspect_ratio and antialias are not supported")
+    method = getattr(method, "value", method)
+    if method == "bilinear":
+        return _native.SK_INTERP_BILINEAR
+    if method == "nearest":
+        return _native.SK_INTERP_NEAREST
+    if method in ("area", "bicubic", "gaussian", "lanczos3", "lanczos5", "mitchellcubic"):
+        raise NotImplementedError(f"tf.image.resize: method {method!r} is not supported (bilinear, nearest)")
+    raise ValueError(f"Resize method is not implemented: [{method}]")
 
 
 def abs(x, name=None): return _run(_native.abs, x)
@@ -52,6 +67,7 @@ def broadcast_to(input, shape, name=None): return _run(_native.broadcast_to, inp
 def ceil(x, name=None): return _run(_native.ceil, x)
 def cholesky(input, name=None): return _run(_native.cholesky, input)
 def concat(values, axis, name='concat'): return _run(_native.concatenate, list(values), _operator.index(axis))
+def confusion_matrix(labels, predictions, num_classes=None, weights=None, dtype=int32, name=None): return _run(_native.confusion_matrix, labels, predictions, -1 if num_classes is None else _operator.index(num_classes), weights, dtype)
 def cos(x, name=None): return _float_only("cos", x, _native.cos, x)
 def det(input, name=None): return _run(_native.matrix_determinant, input)
 def dropout(x, rate, noise_shape=None, seed=None, name=None): return _float_only("dropout", x, _native.dropout, x, float(rate), _b()._ints(noise_shape, 'noise_shape'), _b()._seed(seed))
@@ -61,6 +77,8 @@ def erf(x, name=None): return _float_only("erf", x, _native.erf, x)
 def exp(x, name=None): return _float_only("exp", x, _native.exp, x)
 def expand_dims(input, axis, name=None): return _run(_native.expand_dims, input, _operator.index(axis))
 def expm1(x, name=None): return _float_only("expm1", x, _native.expm1, x)
+def flip_left_right(image, name=None): return _run(_native.reverse, image, [-2])
+def flip_up_down(image, name=None): return _run(_native.reverse, image, [-3])
 def floor(x, name=None): return _run(_native.floor, x)
 def floordiv(x, y, name=None): return _run(_b()._binary, _native.floor_divide, None, x, y)
 def floormod(x, y, name=None): return _run(_b()._binary, _native.mod, None, x, y)
@@ -94,6 +112,7 @@ def reduce_variance(input_tensor, axis=None, keepdims=False, name=None): return 
 def relu(features, name=None): return _run(_native.relu, features, 0.0, 0.0, False, 0.0)
 def relu6(features, name=None): return _run(_native.relu, features, 0.0, 6.0, True, 0.0)
 def reshape(tensor, shape, name=None): return _run(_native.reshape, tensor, _b()._ints(shape))
+def resize(images, size, method='bilinear', preserve_aspect_ratio=False, antialias=False, name=None): return _run(_native.resize, images, _operator.index(size[0]), _operator.index(size[1]), _resize_method(method, preserve_aspect_ratio, antialias), 0)
 def reverse(tensor, axis, name=None): return _run(_native.reverse, tensor, _b()._ints(axis))
 def round(x, name=None): return _run(_native.round, x)
 def sigmoid(x, name=None): return _float_only("sigmoid", x, _native.sigmoid, x)
@@ -122,6 +141,7 @@ _DOCS = {
     "ceil": "tf.math.ceil: Ceiling (Keras `ceil`).",
     "cholesky": "tf.linalg.cholesky: The lower-triangular Cholesky factor of each symmetric positive-definite matrix in the last two axes (`tf.linalg.cholesky`; only the lower triangle is read), computed in float64. Errors: SK_ERR_DTYPE for a non-float x, SK_ERR_INVALID_ARG for non-square or non-positive-definite matrices.",
     "concat": "tf.concat: The tensors joined along `axis` (Keras `concatenate`).",
+    "confusion_matrix": "tf.math.confusion_matrix: The num_classes x num_classes matrix counting label i predicted as j (weights: summing them) (TF `confusion_matrix`); num_classes < 0 = max value + 1; dtype 0 = int32. Errors: negative values or values >= num_classes, mismatched lengths.",
     "cos": "tf.math.cos: Cosine (Keras `cos`). Float dtypes only, as in TF (others raise InvalidArgumentError).",
     "det": "tf.linalg.det: The determinant of each square matrix in the last two axes (`tf.linalg.det`); shape x's minus the last two axes. Errors: SK_ERR_DTYPE for a non-float x, SK_ERR_INVALID_ARG for non-square matrices.",
     "dropout": "tf.nn.dropout: Keras `dropout(x, level, noise_shape, seed)`: zeroes elements with probability `rate`, scales the rest by 1/(1-rate). noise_shape NULL = x's shape. Float dtypes only, as in TF (others raise InvalidArgumentError).",
@@ -131,6 +151,8 @@ _DOCS = {
     "exp": "tf.math.exp, tf.exp: e^x (Keras `exp`). Float dtypes only, as in TF (others raise InvalidArgumentError).",
     "expand_dims": "tf.expand_dims: A size-1 axis inserted at `axis` (Keras `expand_dims`).",
     "expm1": "tf.math.expm1: e^x - 1 (Keras `expm1`). Float dtypes only, as in TF (others raise InvalidArgumentError).",
+    "flip_left_right": "tf.image.flip_left_right: The image (H, W, C) or batch (N, H, W, C) mirrored along the width axis.",
+    "flip_up_down": "tf.image.flip_up_down: The image (H, W, C) or batch (N, H, W, C) mirrored along the height axis.",
     "floor": "tf.math.floor, tf.floor: Floor (Keras `floor`).",
     "floordiv": "tf.math.floordiv, tf.floordiv: floor(a / b) (Keras `floordiv`); integer division by zero gives 0.",
     "floormod": "tf.math.floormod, tf.math.mod: Python-style remainder, sign of b (Keras `mod`).",
@@ -164,6 +186,7 @@ _DOCS = {
     "relu": "tf.nn.relu: Keras `relu(x, alpha, max_value, threshold)`: x > threshold gives x (clipped to max_value when has_max_value), else alpha*(x - threshold). Plain relu: (x, 0, 0, 0, 0). Errors: NaN max_value.",
     "relu6": "tf.nn.relu6: Keras `relu(x, alpha, max_value, threshold)`: x > threshold gives x (clipped to max_value when has_max_value), else alpha*(x - threshold). Plain relu: (x, 0, 0, 0, 0). Errors: NaN max_value.",
     "reshape": "tf.reshape: x with a new shape (one entry may be -1).",
+    "resize": "tf.image.resize: Images (H, W, C) or (N, H, W, C) resized to `size` (half-pixel centres, TF2); methods 'bilinear' (float32 result) and 'nearest' (the input's dtype).",
     "reverse": "tf.reverse: Elements reversed along `axes` (Keras `reverse`).",
     "round": "tf.math.round, tf.round: Round half to even (Keras `round`).",
     "sigmoid": "tf.math.sigmoid, tf.nn.sigmoid, tf.sigmoid: 1 / (1 + e^-x) (Keras `sigmoid`). Float dtypes only, as in TF (others raise InvalidArgumentError).",

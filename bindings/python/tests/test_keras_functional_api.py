@@ -222,3 +222,56 @@ def test_tf_keras_2_aliases():
     assert float(loss(np.zeros((2, 1), f32), np.ones((2, 1), f32))) == pytest.approx(2.0)   # 1 per sample, summed
     m = keras.Sequential([layers.BatchNormalization(input_shape=(3,))])
     assert len(m.non_trainable_variables) == 2 and len(m.layers[0].non_trainable_variables) == 2
+
+
+# -- optimizers as tf.keras 2 programs use them --------------------------------------------------------
+def test_learning_rate_is_settable_like_a_variable():
+    opt = keras.optimizers.Adam(0.5)
+    K.set_value(opt.lr, 0.1)
+    assert opt.learning_rate == 0.1 and K.get_value(opt.lr) == pytest.approx(0.1)
+    opt.learning_rate.assign(0.02)
+    assert opt.lr == 0.02 and opt.get_config()["learning_rate"] == pytest.approx(0.02)
+    assert float(opt.lr.numpy()) == pytest.approx(0.02)
+
+
+def test_legacy_and_experimental_optimizers():
+    from swiftkeras.keras.optimizers.legacy import SGD, Adam
+    with pytest.raises(ValueError, match="legacy"):
+        keras.optimizers.Adam(decay=0.1)        # tf.keras 2's new optimizers refuse decay
+    with pytest.raises(ValueError, match="learning_rate"):
+        keras.optimizers.Adam(lr=0.1)           # tf.keras 2 warns and ignores it; we refuse
+    opt = Adam(lr=0.07, decay=0.1)
+    m = keras.Sequential([layers.Dense(1, input_shape=(2,))])
+    m.compile(opt, "mse")
+    m.fit(np.ones((8, 2), f32), np.ones((8, 1), f32), batch_size=4, epochs=1, verbose=0)
+    assert float(opt.learning_rate) == pytest.approx(0.07 / (1 + 0.1 * 2))   # OptimizerV2: lr / (1 + decay * t)
+    # legacy SGD without decay takes the same steps as the new one
+    w0 = np.array([[0.5], [-0.25]], f32)
+    xs, ys = np.ones((4, 2), f32), np.zeros((4, 1), f32)
+    finals = []
+    for make in (lambda: SGD(lr=0.1), lambda: keras.optimizers.SGD(learning_rate=0.1)):
+        mm = keras.Sequential([layers.Dense(1, input_shape=(2,), use_bias=False)])
+        mm.set_weights([w0])
+        mm.compile(make(), "mse")
+        mm.fit(xs, ys, batch_size=4, epochs=3, verbose=0, shuffle=False)
+        finals.append(mm.get_weights()[0])
+    np.testing.assert_array_equal(finals[0], finals[1])
+    assert keras.optimizers.experimental.AdamW is keras.optimizers.AdamW
+
+
+def test_plot_model_says_what_is_missing():
+    m = keras.Sequential([layers.Dense(1, input_shape=(2,))])
+    with pytest.raises(ImportError, match="pydot"):
+        keras.utils.plot_model(m, to_file="m.png")
+
+
+def test_summary_shows_python_class_names(capsys):
+    class MyLayer(layers.Layer):
+        def call(self, x):
+            return x
+
+    x = keras.Input((3,))
+    m = keras.Model(x, MyLayer(name="mine")(layers.Lambda(lambda t: t * 2, name="twice")(x)) + 1)
+    m.summary()
+    out = capsys.readouterr().out
+    assert "mine (MyLayer)" in out and "twice (Lambda)" in out and "(TFOpLambda)" in out

@@ -18,6 +18,7 @@ from . import applications  # noqa: F401
 from . import datasets  # noqa: F401
 from .layers import Input, Layer  # noqa: F401
 from .models import Model, Sequential  # noqa: F401
+from .. import __version__  # noqa: F401  (the package's version)
 from .. import _symbolic_ops as _symbolic_ops
 _symbolic_ops.install(backend, "keras.backend.", skip=("is_keras_tensor", "int_shape", "placeholder", "eval",
                                                        "get_value", "batch_get_value", "print_tensor"))

@@ -274,6 +274,9 @@ def _register_native(name, cls):
         obj = cls.from_config(json.loads(config_json))
         made = getattr(_made, "objects", None)
         (made if made is not None else _KEPT).append(obj)   # the core borrows obj's handle
+        if getattr(obj, "state_size", None) is not None and obj._class_name is None:
+            from ._rnn_cells import core_cell
+            core_cell(obj, name)   # a custom recurrent cell: the core cell an RNN config names
         return obj._handle
 
     _native.register_class("layer", name, make)

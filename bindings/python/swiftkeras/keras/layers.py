@@ -687,6 +687,10 @@ from . import _recurrent  # noqa: E402  (masks on eager calls; the RNN wrappers)
 from ._recurrent import Bidirectional, TimeDistributed  # noqa: E402
 __all__ += ["Bidirectional", "TimeDistributed"]
 
+from ._rnn_cells import *  # noqa: E402,F401,F403  (the recurrent cells and RNN(cell))
+from ._rnn_cells import __all__ as _rnn_cells_all  # noqa: E402
+__all__ += _rnn_cells_all
+
 # last, so every preprocessing layer above is in it
 from . import _layers_experimental  # noqa: E402  (layers.experimental.preprocessing)
 _layers_experimental.install(sys.modules[__name__])

@@ -9,7 +9,6 @@ subclass or a zero-argument callable (called back at every step).
 import json as _json
 import numbers as _numbers
 import sys as _sys
-import warnings as _warnings
 
 from .. import _native
 from . import optimizers_schedules as schedules
@@ -56,10 +55,14 @@ class Optimizer:
 
     def _create(self, learning_rate, args, base, name, kwargs):
         cls = self._class_name
-        if kwargs.pop("decay", None) is not None:
-            _warnings.warn("Argument `decay` is no longer supported and will be ignored.", stacklevel=3)
+        if "decay" in kwargs:
+            # tf.keras 2's new optimizers refuse it too (Keras 3 warns and ignores it)
+            raise ValueError(f"{cls}: decay is deprecated in the new Keras optimizer, please check the docstring for "
+                             f"valid arguments, or use the legacy optimizer, e.g., tf.keras.optimizers.legacy.{cls}.")
         if "lr" in kwargs:
-            raise ValueError(f"{cls}: argument `lr` is not supported, use `learning_rate`")
+            # tf.keras 2 warns and trains with the default learning rate instead; refusing is safer
+            raise ValueError(f"{cls}: argument `lr` is not supported, use `learning_rate` (or the legacy optimizer, "
+                             f"e.g. tf.keras.optimizers.legacy.{cls}, which takes `lr`)")
         # tf.keras 2's XLA switch (no compiler here: the updates run as they are, as with False)
         # and Adam's adaptive_epsilon.
         refuse_unsupported(cls, jit_compile=(kwargs.pop("jit_compile", False), False),
@@ -104,8 +107,10 @@ class Optimizer:
     # -- learning rate and step count ----------------------------------------------------------
     @property
     def learning_rate(self):
-        """The learning rate of the next step (the schedule's value at ``iterations``)."""
-        return _native.optimizer_learning_rate(self._handle)
+        """The learning rate of the next step (the schedule's value at ``iterations``): a float
+        that also has tf.keras 2's variable methods ``assign`` / ``numpy``, so
+        ``K.set_value(opt.lr, 0.01)`` and ``opt.learning_rate.assign(0.01)`` set it."""
+        return _LearningRateValue(_native.optimizer_learning_rate(self._handle), self)
 
     @learning_rate.setter
     def learning_rate(self, value):
@@ -477,3 +482,33 @@ def get(identifier):
             raise ValueError(f"Could not interpret optimizer identifier: {identifier!r}")
         return cls()
     raise ValueError(f"Could not interpret optimizer identifier: {identifier!r}")
+
+
+class _LearningRateValue(float):
+    """An optimizer's learning rate as a float (comparisons, arithmetic, formatting) with the
+    methods tf.keras 2 programs call on the variable it is there: ``assign`` (also through
+    ``K.set_value``) sets the optimizer's learning rate; ``numpy``; ``dtype`` float64 (the
+    core keeps learning rates in double precision, so 0.1 stays 0.1)."""
+    dtype = "float64"
+
+    def __new__(cls, value, optimizer):
+        obj = float.__new__(cls, value)
+        obj._optimizer = optimizer
+        return obj
+
+    def assign(self, value, **kwargs):
+        self._optimizer.learning_rate = float(value.numpy() if hasattr(value, "numpy") else value)
+        return _LearningRateValue(self._optimizer.learning_rate, self._optimizer)
+
+    def numpy(self):
+        import numpy as np
+        return np.float64(self)
+
+    def __repr__(self):
+        return float.__repr__(self)
+
+
+from . import _optimizers_legacy  # noqa: E402  (optimizers.legacy, optimizers.experimental)
+legacy = _optimizers_legacy.legacy_module(_sys.modules[__name__])
+experimental = _optimizers_legacy.experimental_module(_sys.modules[__name__])
+__all__ += ["legacy", "experimental"]

@@ -206,3 +206,25 @@ from ._serialization import (CustomObjectScope, custom_object_scope, get_custom_
                              get_registered_name, get_registered_object, register_keras_serializable)
 __all__ += ["CustomObjectScope", "custom_object_scope", "get_custom_objects", "get_registered_name",
             "get_registered_object", "register_keras_serializable"]
+
+
+def model_to_dot(model, *args, **kwargs):
+    """tf.keras 2's ``model_to_dot`` needs pydot and graphviz; SwiftKeras does not draw models:
+    ImportError (what tf.keras 2 raises without pydot) naming what is missing."""
+    raise ImportError("You must install pydot (`pip install pydot`) and install graphviz "
+                      "(see instructions at https://graphviz.gitlab.io/download/) for plot_model to work; "
+                      "SwiftKeras does not draw models (use model.summary())")
+
+
+def plot_model(model, to_file="model.png", *args, **kwargs):
+    """tf.keras 2's ``plot_model``: in a notebook it prints why it cannot draw and returns None
+    (as tf.keras 2 does without pydot); elsewhere ImportError (``model_to_dot``)."""
+    import sys as _sys
+    if "IPython.core.magics.namespace" in _sys.modules:
+        print("You must install pydot (`pip install pydot`) and install graphviz for plot_model to work; "
+              "SwiftKeras does not draw models (use model.summary())")
+        return None
+    return model_to_dot(model)
+
+
+__all__ += ["model_to_dot", "plot_model"]
