@@ -22,7 +22,7 @@ CFLAGS_STRICT := -std=c11 -Wall -Wextra -Werror -pedantic -O2
 all: lib
 
 # Debian packages: OpenBLAS (loaded at run time for matmul), oneDNN (loaded at run time for
-# float32 convolutions), valgrind, gcc/g++ (the C harness and
+# float32 convolutions), libhdf5 (the Keras .h5 files), valgrind, gcc/g++ (the C harness and
 # the header's C++ check), Python headers (the extension) and venv (Debian splits it out), cmake
 # and pkg-config (the install test), golang-go, rustc and cargo (the Go and Rust examples). Then
 # the venv $(VENV) of $(BASE_PYTHON).
@@ -30,6 +30,7 @@ deps:
 	@need=""; \
 	ldconfig -p | grep -q 'libopenblas.so.0' || need="$$need libopenblas0-pthread"; \
 	ldconfig -p | grep -q 'libdnnl.so.2' || need="$$need libdnnl2"; \
+	ldconfig -p | grep -q 'libhdf5_serial.so.103' || need="$$need libhdf5-103-1"; \
 	command -v valgrind >/dev/null || need="$$need valgrind"; \
 	command -v gcc >/dev/null || need="$$need gcc"; \
 	command -v g++ >/dev/null || need="$$need g++"; \

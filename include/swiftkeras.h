@@ -245,8 +245,9 @@
  *   sk_keras_callback_release() sk_keras_callback_state()
  * swiftkeras/saving.h:
  *   sk_checkpoint_state_read() sk_checkpoint_state_write() sk_model_file_compile_config()
- *   sk_model_load() sk_model_load_ex() sk_model_load_weights() sk_model_load_weights_ex()
- *   sk_model_save() sk_model_save_weights() sk_tensors_load() sk_tensors_names() sk_tensors_save()
+ *   sk_model_load() sk_model_load_ex() sk_model_load_weights() sk_model_load_weights_by_name()
+ *   sk_model_load_weights_ex() sk_model_save() sk_model_save_weights() sk_tensors_load()
+ *   sk_tensors_names() sk_tensors_save()
  * swiftkeras/serialization.h:
  *   sk_application_create() sk_keras_tensor_dtype() sk_layer_build()
  *   sk_layer_compute_output_shape() sk_layer_get_config() sk_layer_node_count()

@@ -139,6 +139,7 @@ static void test_tensors(void) {
 #include "harness_attention.inc"
 #include "harness_sequence.inc"
 #include "harness_preprocessing.inc"
+#include "harness_hdf5.inc"
 #include "harness_keras_objects.inc"
 #include "harness_checkpoint_state.inc"
 #include "harness_linalg_nonfinite.inc"
@@ -197,6 +198,7 @@ int main(void) {
     test_linalg_nonfinite();
     test_constraints();
     test_custom_masks();
+    test_hdf5();
     test_rnn_cells();
     test_augmentation_layers();
     test_strings_split();

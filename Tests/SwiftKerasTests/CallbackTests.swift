@@ -50,8 +50,8 @@ final class CallbackTests: XCTestCase {
             let want: MonitorMode = n.contains("acc") || n.contains("auc") || n.hasPrefix("fmeasure") ? .max : .min
             XCTAssertEqual(try EarlyStopping(monitor: n).mode, want, n)
             XCTAssertEqual(try ReduceLROnPlateau(monitor: n).mode, want, n)
-            XCTAssertEqual(try ModelCheckpoint(filepath: "m.keras", monitor: n).mode, want, n)
-            XCTAssertEqual(try ModelCheckpoint(filepath: "m.keras", monitor: n, mode: .min).mode, .min, n)
+            XCTAssertEqual(try ModelCheckpoint(filepath: "m.h5", monitor: n).mode, want, n)
+            XCTAssertEqual(try ModelCheckpoint(filepath: "m.h5", monitor: n, mode: .min).mode, .min, n)
         }
         // tf-keras' ReduceLROnPlateau alone said "min" for "val_auc": now one rule.
         XCTAssertEqual(try ReduceLROnPlateau(monitor: "val_auc").mode, .max)
@@ -250,41 +250,41 @@ final class CallbackTests: XCTestCase {
         }
         var snapshots: [Double] = []
         let snap = LambdaCallback(onEpochEnd: { _, _ in snapshots.append(marker(model)) })
-        let ck = try ModelCheckpoint(filepath: dir + "/sub/w.{epoch:02d}-{val_loss:.2f}.weights.h5", saveBestOnly: true,
+        let ck = try ModelCheckpoint(filepath: dir + "/sub/w.{epoch:02d}-{val_loss:.2f}.h5", saveBestOnly: true,
                                      saveWeightsOnly: true)
         try model.fit(x: x, y: y, batchSize: 4, epochs: 5, verbose: 0, callbacks: [Script(scripted), ck, snap], shuffle: false)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir + "/sub").sorted(),
-                       ["w.01-1.00.weights.h5", "w.02-0.50.weights.h5", "w.04-0.30.weights.h5"])
+                       ["w.01-1.00.h5", "w.02-0.50.h5", "w.04-0.30.h5"])
         XCTAssertEqual(ck.best, 0.3)
         XCTAssertEqual(ck.savedEpochs, [0, 1, 3])
         let fresh = try markerModel()
-        try fresh.loadWeights(from: dir + "/sub/w.04-0.30.weights.h5")
+        try fresh.loadWeights(from: dir + "/sub/w.04-0.30.h5")
         XCTAssertEqual(marker(fresh), snapshots[3])
         // Whole models every epoch, verbose messages, per-batch saving with {batch}.
-        let full = try ModelCheckpoint(filepath: dir + "/m{epoch}.keras", verbose: 1)
+        let full = try ModelCheckpoint(filepath: dir + "/m{epoch}.h5", verbose: 1)
         let lines = try capturingOutput { try model.fit(x: x, y: y, batchSize: 2, epochs: 2, verbose: 0, callbacks: [full]) }
-        XCTAssertEqual(lines, ["Epoch 1: saving model to \(dir)/m1.keras", "Epoch 2: saving model to \(dir)/m2.keras"])
-        let loaded = try loadModel(from: dir + "/m2.keras")
+        XCTAssertEqual(lines, ["Epoch 1: saving model to \(dir)/m1.h5", "Epoch 2: saving model to \(dir)/m2.h5"])
+        let loaded = try loadModel(from: dir + "/m2.h5")
         XCTAssertEqual(marker(loaded), marker(model))
-        let perBatch = try ModelCheckpoint(filepath: dir + "/b{epoch}-{batch}.weights.h5", saveWeightsOnly: true,
+        let perBatch = try ModelCheckpoint(filepath: dir + "/b{epoch}-{batch}.safetensors", saveWeightsOnly: true,
                                            saveFrequency: .batches(2))
         try model.fit(x: x, y: y, batchSize: 1, epochs: 2, verbose: 0, callbacks: [perBatch])
         XCTAssertEqual(perBatch.savedPaths.map { String($0.dropFirst(dir.count + 1)) },
-                       ["b1-2.weights.h5", "b1-4.weights.h5", "b2-2.weights.h5", "b2-4.weights.h5"])
+                       ["b1-2.safetensors", "b1-4.safetensors", "b2-2.safetensors", "b2-4.safetensors"])
         // Best-only messages as tf-keras; the best persists across fits.
-        let best = try ModelCheckpoint(filepath: dir + "/best.keras", monitor: "loss", verbose: 1, saveBestOnly: true,
+        let best = try ModelCheckpoint(filepath: dir + "/best.h5", monitor: "loss", verbose: 1, saveBestOnly: true,
                                        initialValueThreshold: 0)
         let none = try capturingOutput { try model.fit(x: x, y: y, batchSize: 4, epochs: 1, verbose: 0, callbacks: [best]) }
         XCTAssertEqual(none.count, 1)
         XCTAssertTrue(none[0].hasPrefix("Epoch 1: loss did not improve from 0.00000"), none[0])
-        assertError(.invalidArgument, "When using `save_weights_only=True` in `ModelCheckpoint`, the filepath provided must end in `.weights.h5` (Keras weights format). Received: filepath=w.h5") {
-            try ModelCheckpoint(filepath: "w.h5", saveWeightsOnly: true)
+        // Any path, as tf.keras 2 (Keras 3's suffix rule is not tf.keras 2's); Keras 3's formats are refused.
+        XCTAssertTrue(try ModelCheckpoint(filepath: "w.h5", saveWeightsOnly: true).saveWeightsOnly)
+        XCTAssertEqual(try ModelCheckpoint(filepath: "w.ckpt").filepath, "w.ckpt")
+        assertError(.unimplemented, "ModelCheckpoint: 'w.keras': the Keras v3 `.keras` zip format is not implemented; use a '.h5' path (tf.keras 2's HDF5 format) or a path without an extension (a SwiftKeras model directory)") {
+            try ModelCheckpoint(filepath: "w.keras")
         }
-        assertError(.invalidArgument, "The filepath provided must end in `.keras` (Keras model format). Received: filepath=w.h5") {
-            try ModelCheckpoint(filepath: "w.h5")
-        }
-        let bad = try ModelCheckpoint(filepath: dir + "/{nope}.keras")
-        assertError(.invalidArgument, "ModelCheckpoint: failed to format filepath '\(dir)/{nope}.keras': no value for 'nope' in the logs (keys: loss)") {
+        let bad = try ModelCheckpoint(filepath: dir + "/{nope}.h5")
+        assertError(.invalidArgument, "ModelCheckpoint: failed to format filepath '\(dir)/{nope}.h5': no value for 'nope' in the logs (keys: loss)") {
             try model.fit(x: x, y: y, epochs: 1, verbose: 0, callbacks: [bad])
         }
     }
@@ -409,7 +409,7 @@ final class CallbackTests: XCTestCase {
         XCTAssertEqual(rl.cooldown, 1)
         XCTAssertEqual(rl.mode, .max)
         XCTAssertEqual(rl.minDelta, 1e-4)
-        let ck = try XCTUnwrap(try make("ModelCheckpoint", #"{"filepath": "w{epoch}.weights.h5", "save_weights_only": true, "save_freq": 3, "initial_value_threshold": 0.5}"#) as? ModelCheckpoint)
+        let ck = try XCTUnwrap(try make("ModelCheckpoint", #"{"filepath": "w{epoch}.h5", "save_weights_only": true, "save_freq": 3, "initial_value_threshold": 0.5}"#) as? ModelCheckpoint)
         XCTAssertEqual(ck.saveFrequency, .batches(3))
         XCTAssertEqual(ck.best, 0.5)
         XCTAssertTrue(try make("TerminateOnNaN", "{}") is TerminateOnNaN)
@@ -422,7 +422,7 @@ final class CallbackTests: XCTestCase {
         let configs = [
             "EarlyStopping": #"{"monitor": "val_auc", "min_delta": 0.5, "patience": 3, "baseline": 0.9, "start_from_epoch": 1}"#,
             "ReduceLROnPlateau": #"{"factor": 0.5, "patience": 2, "min_lr": 0.01, "cooldown": 1, "mode": "max", "verbose": 1}"#,
-            "ModelCheckpoint": #"{"filepath": "w{epoch}.weights.h5", "save_weights_only": true, "save_freq": 3, "initial_value_threshold": 0.5}"#,
+            "ModelCheckpoint": #"{"filepath": "w{epoch}.h5", "save_weights_only": true, "save_freq": 3, "initial_value_threshold": 0.5}"#,
             "TerminateOnNaN": "{}", "History": "{}", "ProgbarLogger": "{}",
             "CSVLogger": #"{"filename": "x.csv", "separator": ";", "append": true}"#,
         ]
@@ -450,7 +450,7 @@ final class CallbackTests: XCTestCase {
         }
         assertError(.invalidArgument, "ModelCheckpoint: the config needs a 'filepath'") { try make("ModelCheckpoint", "{}") }
         assertError(.invalidArgument, "Unrecognized save_freq: \"often\". Expected save_freq are 'epoch' or integer values") {
-            try make("ModelCheckpoint", #"{"filepath": "m.keras", "save_freq": "often"}"#)
+            try make("ModelCheckpoint", #"{"filepath": "m.h5", "save_freq": "often"}"#)
         }
         assertError(.invalidArgument, "ReduceLROnPlateau does not support a factor >= 1.0. Received factor=2.0") {
             try make("ReduceLROnPlateau", #"{"factor": 2}"#)

@@ -92,7 +92,7 @@ final class KerasRegistryTests: XCTestCase {
             return #"{"initial_learning_rate": 0.1, "decay_steps": 10}"#
         case (.learningRateSchedule, "PiecewiseConstantDecay"): return #"{"boundaries": [2, 5], "values": [1, 0.5, 0.25]}"#
         case (.optimizer, "LossScaleOptimizer"): return #"{"inner_optimizer": {"class_name": "SGD", "config": {}}}"#
-        case (.callback, "ModelCheckpoint"): return #"{"filepath": "/tmp/sk-registry-test.keras"}"#
+        case (.callback, "ModelCheckpoint"): return #"{"filepath": "/tmp/sk-registry-test.h5"}"#
         case (.callback, "CSVLogger"): return #"{"filename": "/tmp/sk-registry-test.csv"}"#
         case (.callback, "BackupAndRestore"): return #"{"backup_dir": "/tmp/sk-registry-test-backup"}"#
         case (.metric, "SensitivityAtSpecificity"): return #"{"specificity": 0.5}"#

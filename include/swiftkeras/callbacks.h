@@ -36,11 +36,12 @@ extern "C" {
  *   "ReduceLROnPlateau": monitor ("val_loss"), factor (0.1, must be < 1), patience (10), verbose
  *       (0), mode ("auto"), min_delta (1e-4), cooldown (0), min_lr (0); logs "learning_rate".
  *   "ModelCheckpoint": filepath (required; Python str.format fields {epoch}, {batch} and log
- *       names, e.g. "w.{epoch:02d}-{val_loss:.2f}.weights.h5"; must end in ".weights.h5" with
- *       save_weights_only, else ".keras"), monitor ("val_loss"), verbose (0), save_best_only
- *       (false), save_weights_only (false), mode ("auto"), save_freq ("epoch" or a number of
- *       batches), initial_value_threshold (null). Files are safetensors (as sk_model_save /
- *       sk_model_save_weights); missing directories are created.
+ *       names, e.g. "w.{epoch:02d}-{val_loss:.2f}.h5"; any path, as tf.keras 2, except Keras 3's
+ *       ".keras" / ".weights.h5", refused with SK_ERR_UNIMPLEMENTED), monitor ("val_loss"),
+ *       verbose (0), save_best_only (false), save_weights_only (false), mode ("auto"), save_freq
+ *       ("epoch" or a number of batches), initial_value_threshold (null). Files are written by
+ *       sk_model_save / sk_model_save_weights (format by name: ".h5" is tf.keras 2's HDF5);
+ *       missing directories are created.
  *   "TerminateOnNaN": no keys; stops at the first batch with a NaN or infinite loss, printing
  *       "Batch <b>: Invalid loss, terminating training".
  *   "CSVLogger": filename (required), separator (","), append (false); Keras' file format.

@@ -13,10 +13,17 @@
 extern "C" {
 #endif
 
-/* Saving and loading. Files are single safetensors files (readable by any safetensors reader,
- * e.g. Python's `safetensors.numpy.load_file`): the weights keyed by layer path
- * ("dense/kernel", ...) plus, for sk_model_save, the model and compile configs in the file's
- * metadata. Writes are atomic: the data goes to the one temporary file ".<name>.swiftkeras-tmp"
+/* Saving and loading. A path ending in ".h5" or ".hdf5" is tf.keras 2's HDF5 format (model files
+ * with model_config / training_config / model_weights, weights files with layer_names and
+ * weight_names, as tf.keras 2 writes and reads them; weights load by layer order; the
+ * optimizer's state is not saved; libhdf5 (libhdf5_serial.so.103) is loaded at run time, and
+ * without it these paths fail with SK_ERR_IO naming the package to install). Keras 3's ".keras"
+ * and ".weights.h5" are refused with SK_ERR_UNIMPLEMENTED (nothing is written). A path without
+ * an extension is a model directory (sk_model_save). Any other name is a single safetensors
+ * file (readable by any safetensors reader, e.g. Python's `safetensors.numpy.load_file`): the
+ * weights keyed by layer path ("dense/kernel", ...) plus, for sk_model_save, the model and
+ * compile configs in the file's metadata. Loading recognises HDF5 files by their signature.
+ * Writes are atomic: the data goes to the one temporary file ".<name>.swiftkeras-tmp"
  * next to the target, which is synced and renamed over it, so a failed (or killed) write leaves
  * an existing file as it was; a killed write's temporary file is reused and removed by the next
  * save to the same path. A symbolic link is followed (its target file is replaced, the link
@@ -97,6 +104,19 @@ typedef void (*sk_skipped_fn)(void *user_data, const char *layer, const char *re
  * foreign file, naming the path) — on any error no weight changes. */
 int32_t sk_model_load_weights_ex(sk_model *model, const char *path, uint8_t skip_mismatch,
                                  sk_skipped_fn on_skipped, void *user_data, int32_t *num_skipped);
+
+/* `model.load_weights(path, by_name=True, skip_mismatch=...)` for a tf.keras 2 HDF5 file (any
+ * name; a file written by real tf.keras 2 or by sk_model_save_weights / sk_model_save to an
+ * ".h5" path): each layer saved in the file loads into the model's layers of the same name, in
+ * the file's weight order; saved layers the model lacks are ignored. skip_mismatch != 0 skips a
+ * layer whose weight count differs and each weight whose shape differs, reporting them through
+ * on_skipped / *num_skipped as sk_model_load_weights_ex; skip_mismatch == 0 fails on them. All
+ * or nothing: on any error no weight changes. Errors: SK_ERR_INVALID_HANDLE (model NULL);
+ * SK_ERR_INVALID_ARG (path NULL; a count or shape mismatch, naming the layer); SK_ERR_UNIMPLEMENTED
+ * (the file is not HDF5: only tf.keras 2's HDF5 format loads by name); SK_ERR_IO (missing or
+ * damaged file, libhdf5 missing — the message names the path and the package to install). */
+int32_t sk_model_load_weights_by_name(sk_model *model, const char *path, uint8_t skip_mismatch,
+                                      sk_skipped_fn on_skipped, void *user_data, int32_t *num_skipped);
 
 /* sk_model_load with a choice: compile == 0 ignores the saved compile config (Keras
  * `load_model(compile=False)`) — the way to load a model compiled with custom metrics, which

@@ -170,7 +170,7 @@ public final class ReduceLROnPlateau: MonitorCallback {
 /// Saves the model or its weights after epochs or every few batches (Keras `ModelCheckpoint`).
 ///
 /// `filepath` is formatted as Python's `str.format` with `epoch` (1-based), `batch` (1-based,
-/// when saving every `n` batches) and the logs: "w.{epoch:02d}-{val_loss:.2f}.weights.h5". With
+/// when saving every `n` batches) and the logs: "w.{epoch:02d}-{val_loss:.2f}.h5". With
 /// `saveBestOnly` only values of `monitor` that improve on `best` are saved (`best` starts at
 /// `initialValueThreshold` when given; it is kept across fits, as Keras). `savedEpochs` and
 /// `savedPaths` record what was saved.
@@ -200,17 +200,13 @@ public final class ModelCheckpoint: MonitorCallback {
 
     /// Creates the callback that writes the files itself: the weights (`Model.saveWeights`)
     /// with `saveWeightsOnly`, else the whole model (`Model.save`), creating missing
-    /// directories. As Keras 3, the path must end in ".weights.h5" with `saveWeightsOnly` and in
-    /// ".keras" otherwise (the files hold safetensors, read back by `loadWeights` / `loadModel`).
+    /// directories. As tf.keras 2, any path is accepted and chooses the format as `save` /
+    /// `saveWeights` do (an ".h5" path: tf.keras 2's HDF5 format; ".keras" and ".weights.h5",
+    /// Keras 3's formats, are refused here rather than after the first epoch).
     public init(filepath: String, monitor: String = "val_loss", verbose: Int? = 0, saveBestOnly: Bool = false,
                 saveWeightsOnly: Bool = false, mode: MonitorMode = .auto, saveFrequency: SaveFrequency = .epoch,
                 initialValueThreshold: Double? = nil) throws {
-        if saveWeightsOnly && !filepath.hasSuffix(".weights.h5") {
-            throw SwiftKerasError.invalid("When using `save_weights_only=True` in `ModelCheckpoint`, the filepath provided must end in `.weights.h5` (Keras weights format). Received: filepath=\(filepath)")
-        }
-        if !saveWeightsOnly && !filepath.hasSuffix(".keras") {
-            throw SwiftKerasError.invalid("The filepath provided must end in `.keras` (Keras model format). Received: filepath=\(filepath)")
-        }
+        try KerasHDF5.refuseUnwrittenFormats(filepath, op: "ModelCheckpoint")
         if case .batches(let n) = saveFrequency, n <= 0 {
             throw SwiftKerasError.invalid("ModelCheckpoint: save_freq must be 'epoch' or a positive number of batches, got \(n)")
         }

@@ -149,6 +149,8 @@ extension Model {
     ///   custom layers, a custom loss); `.io` when the file cannot be written (an existing file
     ///   is then left as it was).
     public func save(to path: String) throws {
+        try KerasHDF5.refuseUnwrittenFormats(path, op: "save")
+        if KerasHDF5.isHDF5Path(path) { return try KerasHDF5.saveModel(self, to: path) }
         var meta = ["format": WeightsFormat.modelFormat, "version": WeightsFormat.version,
                     ModelFileKeys.modelConfig: try serializedLayer(self).json]
         if configSource != nil, let shapes = builtInputShapes {
@@ -168,6 +170,9 @@ extension Model {
 /// With `compile: false` the saved compile config is ignored (Keras `load_model(compile=False)`):
 /// the way to load a model compiled with custom metrics, which are saved by name only.
 public func loadModel(from path: String, compile: Bool = true) throws -> Model {
+    if !ModelDirectory.isDirectory(path) && KerasHDF5.isHDF5File(path) {
+        return try KerasHDF5.loadModel(from: path, compile: compile)
+    }
     let path = try ModelDirectory.fileForLoading(path, op: "load_model")
     let metadata = try modelFileMetadata(at: path, op: "load_model")
     let configText = metadata[ModelFileKeys.modelConfig] ?? ""

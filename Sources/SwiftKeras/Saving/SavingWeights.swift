@@ -1,5 +1,6 @@
 // Model.save_weights / load_weights in the safetensors format (Keras 3 `.weights.h5` keyed by
-// layer paths; here one safetensors file, readable by `safetensors.numpy.load_file` etc.).
+// layer paths; here one safetensors file, readable by `safetensors.numpy.load_file` etc.). An
+// `.h5` / `.hdf5` path is tf.keras 2's HDF5 format instead (`KerasHDF5Format.swift`).
 
 /// The metadata values identifying a SwiftKeras weights file.
 public enum WeightsFormat {
@@ -81,6 +82,11 @@ extension Layer {
     /// - Throws: `.io` naming the path when the file cannot be written; `.invalidArgument` for
     ///   duplicate weight keys.
     public func saveWeights(to path: String) throws {
+        try KerasHDF5.refuseUnwrittenFormats(path, op: "save_weights")
+        if KerasHDF5.isHDF5Path(path) {
+            try KerasHDF5.saveWeights(of: try KerasHDF5.model(self, op: "save_weights"), to: path)
+            return
+        }
         try saveWeights(to: path, metadata: ["format": WeightsFormat.format, "version": WeightsFormat.version])
     }
 
@@ -117,6 +123,10 @@ extension Layer {
     /// - Returns: the skipped layers in weight order, each with its layer path ("dense_1"), the
     ///   model's weight keys in it and the reason (as Keras' warning).
     public func loadWeights(from path: String, skipMismatch: Bool) throws -> [SkippedWeights] {
+        if KerasHDF5.isHDF5File(path) {
+            return try KerasHDF5.loadWeights(into: try KerasHDF5.model(self, op: "load_weights"), from: path,
+                                             byName: false, skipMismatch: skipMismatch)
+        }
         let (entries, metadata) = try SafeTensors.contents(of: path)
         if let f = metadata["format"], f != WeightsFormat.format, f != WeightsFormat.modelFormat {
             throw SwiftKerasError(.io, "load_weights: '\(path)' is not a SwiftKeras weights file (its metadata says format \"\(f)\")")

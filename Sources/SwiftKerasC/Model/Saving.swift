@@ -48,14 +48,28 @@ public func sk_model_load(_ path: UnsafePointer<CChar>?, _ out: UnsafeMutablePoi
 public func sk_model_load_weights_ex(_ model: OpaquePointer?, _ path: UnsafePointer<CChar>?, _ skipMismatch: UInt8,
                                      _ onSkipped: sk_skipped_fn?, _ userData: UnsafeMutableRawPointer?,
                                      _ numSkipped: UnsafeMutablePointer<Int32>?) -> Int32 {
+    loadWeightsReporting(model, path, "sk_model_load_weights_ex", byName: false, skipMismatch, onSkipped, userData, numSkipped)
+}
+
+@c @implementation
+public func sk_model_load_weights_by_name(_ model: OpaquePointer?, _ path: UnsafePointer<CChar>?, _ skipMismatch: UInt8,
+                                          _ onSkipped: sk_skipped_fn?, _ userData: UnsafeMutableRawPointer?,
+                                          _ numSkipped: UnsafeMutablePointer<Int32>?) -> Int32 {
+    loadWeightsReporting(model, path, "sk_model_load_weights_by_name", byName: true, skipMismatch, onSkipped, userData, numSkipped)
+}
+
+/// `Layer.loadWeights(from:byName:skipMismatch:)` for a C caller, the skipped layers reported
+/// through `onSkipped` / `numSkipped`.
+private func loadWeightsReporting(_ model: OpaquePointer?, _ path: UnsafePointer<CChar>?, _ fn: StaticString, byName: Bool,
+                                  _ skipMismatch: UInt8, _ onSkipped: sk_skipped_fn?, _ userData: UnsafeMutableRawPointer?,
+                                  _ numSkipped: UnsafeMutablePointer<Int32>?) -> Int32 {
     numSkipped?.pointee = 0
-    return withModelPath(model, path, "sk_model_load_weights_ex") { m, p in
-        let skipped = try m.loadWeights(from: p, skipMismatch: skipMismatch != 0)
+    return withModelPath(model, path, fn) { m, p in
+        let skipped = try m.loadWeights(from: p, byName: byName, skipMismatch: skipMismatch != 0)
         numSkipped?.pointee = Int32(clamping: skipped.count)
-        if let onSkipped {
-            for s in skipped {
-                s.layer.withCString { l in s.reason.withCString { r in onSkipped(userData, l, r) } }
-            }
+        guard let onSkipped else { return }
+        for s in skipped {
+            s.layer.withCString { l in s.reason.withCString { r in onSkipped(userData, l, r) } }
         }
     }
 }

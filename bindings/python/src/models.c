@@ -593,8 +593,10 @@ static void s2_collect_free(s2_collect *c) {
     free(c->items);
 }
 
-/* model_load_weights_ex(model, path, skip_mismatch) -> [(layer, reason), ...] skipped. */
-static PyObject *k_model_load_weights_ex(PyObject *self SKPY_UNUSED, PyObject *args) {
+/* sk_model_load_weights_ex or sk_model_load_weights_by_name on (model, path, skip_mismatch) ->
+ * [(layer, reason), ...] skipped. */
+static PyObject *load_weights_collecting(PyObject *args,
+                                         int32_t (*load)(sk_model *, const char *, uint8_t, sk_skipped_fn, void *, int32_t *)) {
     PyObject *mc, *po;
     int skip = 0;
     sk_model *m = skpy_parse_handle(args, "sk_model", "OOp", &mc, &po, &skip);
@@ -605,7 +607,7 @@ static PyObject *k_model_load_weights_ex(PyObject *self SKPY_UNUSED, PyObject *a
     int32_t st;
     const char *path = PyBytes_AS_STRING(b);
     Py_BEGIN_ALLOW_THREADS
-    st = sk_model_load_weights_ex(m, path, (uint8_t)(skip ? 1 : 0), s2_collect_skipped, &c, NULL);
+    st = load(m, path, (uint8_t)(skip ? 1 : 0), s2_collect_skipped, &c, NULL);
     Py_END_ALLOW_THREADS
     Py_DECREF(b);
     if (st) { s2_collect_free(&c); return skpy_raise_status(st); }
@@ -619,6 +621,19 @@ static PyObject *k_model_load_weights_ex(PyObject *self SKPY_UNUSED, PyObject *a
     s2_collect_free(&c);
     return out;
 }
+
+/* model_load_weights_ex(model, path, skip_mismatch) -> [(layer, reason), ...] skipped. */
+static PyObject *k_model_load_weights_ex(PyObject *self SKPY_UNUSED, PyObject *args) {
+    return load_weights_collecting(args, sk_model_load_weights_ex);
+}
 SKPY_EXPORT(module, k_, model_load_weights_ex, METH_VARARGS,
     "model_load_weights_ex(model, path, skip_mismatch) -> [(layer, reason)] of the skipped layers.");
+
+/* model_load_weights_by_name(model, path, skip_mismatch) -> [(layer, reason), ...] skipped. */
+static PyObject *k_model_load_weights_by_name(PyObject *self SKPY_UNUSED, PyObject *args) {
+    return load_weights_collecting(args, sk_model_load_weights_by_name);
+}
+SKPY_EXPORT(module, k_, model_load_weights_by_name, METH_VARARGS,
+    "model_load_weights_by_name(model, path, skip_mismatch) -> [(layer, reason)] of the skipped layers "
+    "(tf.keras 2 HDF5 files, by layer name).");
 

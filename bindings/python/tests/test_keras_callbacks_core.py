@@ -95,7 +95,7 @@ def test_auto_mode_is_one_rule():
                      ("loss", False), ("val_loss", False), ("mae", False)]:
         want = -math.inf if up else math.inf
         assert callbacks.EarlyStopping(monitor=name).best == want, name
-        assert callbacks.ModelCheckpoint("m.keras", monitor=name).best == want, name
+        assert callbacks.ModelCheckpoint("m.h5", monitor=name).best == want, name
         assert callbacks.ReduceLROnPlateau(monitor=name).best == want, name
     with pytest.raises(ValueError, match="mode must be one of 'auto', 'min', 'max'"):
         callbacks.EarlyStopping(mode="up")
@@ -132,11 +132,11 @@ def test_csv_logger_matches_pythons_csv_module(tmp_path):
 
 
 def test_model_checkpoint_python_format_names(tmp_path):
-    ck = callbacks.ModelCheckpoint(str(tmp_path / "sub" / "{epoch:03d}_{score:.3e}_{score:>7.2%}.keras"),
+    ck = callbacks.ModelCheckpoint(str(tmp_path / "sub" / "{epoch:03d}_{score:.3e}_{score:>7.2%}.h5"),
                                    monitor="score", mode="max", save_best_only=True)
     _run(ck, [0.5, 0.25, 0.75])
     names = sorted(os.listdir(tmp_path / "sub"))
-    want = sorted("{epoch:03d}_{score:.3e}_{score:>7.2%}.keras".format(epoch=e + 1, score=s)
+    want = sorted("{epoch:03d}_{score:.3e}_{score:>7.2%}.h5".format(epoch=e + 1, score=s)
                   for e, s in [(0, 0.5), (2, 0.75)])
     assert names == want
     assert ck.best == 0.75
@@ -200,7 +200,7 @@ def test_history_is_the_cores_and_callbacks_see_params_and_validation():
 
 def test_config_errors_come_from_the_core():
     with pytest.raises(ValueError, match="Unrecognized save_freq"):
-        callbacks.ModelCheckpoint("m.keras", save_freq="often")
+        callbacks.ModelCheckpoint("m.h5", save_freq="often")
     with pytest.raises(ValueError, match="1-character"):
         callbacks.CSVLogger("x.csv", separator="::")
 

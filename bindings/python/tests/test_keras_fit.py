@@ -164,7 +164,7 @@ def test_batch_hooks_only_when_overridden():
             self.n += 1
 
     mk = callbacks._CallbackList
-    plain = mk([callbacks.EarlyStopping(), callbacks.ModelCheckpoint("m.keras"), callbacks.CSVLogger("x.csv"),
+    plain = mk([callbacks.EarlyStopping(), callbacks.ModelCheckpoint("m.h5"), callbacks.CSVLogger("x.csv"),
                 callbacks.ReduceLROnPlateau()], None, {}, callbacks.History())
     assert not plain.wants_batch_begin and not plain.wants_batch_end
     cb = OnlyBatchEnd()
@@ -172,7 +172,7 @@ def test_batch_hooks_only_when_overridden():
     assert l2.wants_batch_end and not l2.wants_batch_begin
     assert mk([callbacks.TerminateOnNaN()], None, {}).wants_batch_end
     assert mk([callbacks.LambdaCallback(on_train_batch_begin=lambda b, l: None)], None, {}).wants_batch_begin
-    assert mk([callbacks.ModelCheckpoint("m.keras", save_freq=3)], None, {}).wants_batch_end
+    assert mk([callbacks.ModelCheckpoint("m.h5", save_freq=3)], None, {}).wants_batch_end
     x, y = _data()
     _model().fit(x, y, batch_size=16, epochs=2, verbose=0, callbacks=[cb])
     assert cb.n == 8
@@ -223,32 +223,35 @@ def test_model_checkpoint_best_only_and_loadable(tmp_path):
     def snap(epoch, logs):
         snapshots[epoch] = m.get_weights()
 
-    path = str(tmp_path / "w.{epoch:02d}-{val_loss:.2f}.weights.h5")
+    path = str(tmp_path / "w.{epoch:02d}-{val_loss:.2f}.h5")
     ck = callbacks.ModelCheckpoint(path, monitor="val_loss", save_best_only=True, save_weights_only=True)
     m.fit(x, y, batch_size=16, epochs=5, verbose=0, validation_data=(vx, vy),
           callbacks=[callbacks.LambdaCallback(on_epoch_end=script), ck, callbacks.LambdaCallback(on_epoch_end=snap)])
-    assert sorted(os.listdir(tmp_path)) == ["w.01-1.00.weights.h5", "w.02-0.50.weights.h5", "w.04-0.30.weights.h5"]
+    assert sorted(os.listdir(tmp_path)) == ["w.01-1.00.h5", "w.02-0.50.h5", "w.04-0.30.h5"]
     assert ck.best == 0.3
     fresh = _model()
-    fresh.load_weights(str(tmp_path / "w.04-0.30.weights.h5"))
+    fresh.load_weights(str(tmp_path / "w.04-0.30.h5"))
     for a, b in zip(fresh.get_weights(), snapshots[3]):
         np.testing.assert_array_equal(a, b)
     # every epoch, whole model, mode max on accuracy, verbose message
-    full = str(tmp_path / "m{epoch}.keras")
+    full = str(tmp_path / "m{epoch}.h5")
     m.fit(x, y, batch_size=16, epochs=2, verbose=0, callbacks=[callbacks.ModelCheckpoint(full)])
-    loaded = keras.models.load_model(str(tmp_path / "m2.keras"))
+    loaded = keras.models.load_model(str(tmp_path / "m2.h5"))
     np.testing.assert_allclose(np.asarray(loaded.predict(x)), np.asarray(m.predict(x)), rtol=1e-6)
     # per-batch saving with {batch}
     m.fit(x, y, batch_size=16, epochs=1, verbose=0,
-          callbacks=[callbacks.ModelCheckpoint(str(tmp_path / "b{epoch}-{batch}.weights.h5"), save_weights_only=True,
+          callbacks=[callbacks.ModelCheckpoint(str(tmp_path / "b{epoch}-{batch}"), save_weights_only=True,
                                                save_freq=2)])
-    assert {"b1-2.weights.h5", "b1-4.weights.h5"} <= set(os.listdir(tmp_path))
-    with pytest.raises(ValueError, match=r"must end in `\.weights\.h5`"):
-        callbacks.ModelCheckpoint(str(tmp_path / "w.h5"), save_weights_only=True)
-    with pytest.raises(ValueError, match=r"must end in `\.keras`"):
-        callbacks.ModelCheckpoint(str(tmp_path / "w.h5"))
+    assert {"b1-2", "b1-4"} <= set(os.listdir(tmp_path))
+    # tf.keras 2 takes any path (Keras 3's suffix rule is not tf.keras 2's); Keras 3's formats are refused
+    assert callbacks.ModelCheckpoint(str(tmp_path / "w.h5"), save_weights_only=True).save_weights_only
+    assert callbacks.ModelCheckpoint(str(tmp_path / "w.ckpt")).filepath.endswith("w.ckpt")
+    with pytest.raises(NotImplementedError, match=r"w\.keras'.*`\.keras` zip format is not implemented"):
+        callbacks.ModelCheckpoint(str(tmp_path / "w.keras"))
+    with pytest.raises(NotImplementedError, match=r"`\.weights\.h5` layout is not implemented"):
+        callbacks.ModelCheckpoint(str(tmp_path / "w.weights.h5"), save_weights_only=True)
     with pytest.raises(KeyError, match="Failed to format this callback filepath"):
-        m.fit(x, y, epochs=1, verbose=0, callbacks=[callbacks.ModelCheckpoint(str(tmp_path / "{nope}.keras"))])
+        m.fit(x, y, epochs=1, verbose=0, callbacks=[callbacks.ModelCheckpoint(str(tmp_path / "{nope}.h5"))])
 
 
 @pytest.mark.parametrize("opt", ["sgd", "object"])

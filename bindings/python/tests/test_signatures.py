@@ -25,7 +25,7 @@ NAMESPACES = {"layers": keras.layers, "losses": keras.losses, "metrics": keras.m
 # The smallest valid arguments of constructors that require some (tf.keras' required parameters).
 REQUIRED = {"units": 2, "filters": 2, "kernel_size": 2, "rate": 0.5, "target_shape": (2,), "dims": (1,), "n": 2,
             "input_dim": 3, "output_dim": 2, "activation": "relu", "inner_optimizer": None, "fn": None,
-            "filename": "log.csv", "filepath": "ckpt.weights.h5", "schedule": None, "function": None,
+            "filename": "log.csv", "filepath": "ckpt.h5", "schedule": None, "function": None,
             "num_bins": 3, "factor": 0.2, "height_factor": 0.1, "width_factor": 0.1}
 
 # Abstract bases and factories whose constructors take no Keras configuration of their own.

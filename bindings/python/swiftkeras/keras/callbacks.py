@@ -239,9 +239,10 @@ class ModelCheckpoint(_CoreCallback):
     """Saves the model or its weights (the core's ModelCheckpoint).
 
     ``filepath`` is formatted with ``epoch`` (1-based), ``batch`` (with an integer
-    ``save_freq``) and the logs, e.g. ``"w.{epoch:02d}-{val_loss:.2f}.weights.h5"``. As in Keras
-    it must end in ``.weights.h5`` with ``save_weights_only=True`` and in ``.keras`` otherwise
-    (the files hold safetensors, readable by ``load_weights`` / ``load_model``).
+    ``save_freq``) and the logs, e.g. ``"w.{epoch:02d}-{val_loss:.2f}.h5"``. As in tf.keras 2
+    any path is accepted and picks the format as ``save`` / ``save_weights`` do (``.h5``: tf.keras
+    2's HDF5 format; other names: SwiftKeras' safetensors file; Keras 3's ``.keras`` and
+    ``.weights.h5`` raise NotImplementedError).
     ``save_best_only`` saves only when ``monitor`` improves on the best so far.
     ``save_freq`` is "epoch" or a number of batches.
     """

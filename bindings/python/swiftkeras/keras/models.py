@@ -478,43 +478,54 @@ class Model(_layers.Layer):
 
     # -- saving --------------------------------------------------------------------------
     def save_weights(self, filepath, overwrite=True, save_format=None, options=None):
-        """Writes every weight to ``filepath`` as one safetensors file (keyed by layer path,
-        e.g. ``"dense/kernel"``), atomically. Keras writes ``.weights.h5``; any file name is
-        accepted here. Raises OSError (naming the path) when the file cannot be written."""
+        """Writes every weight to ``filepath``, atomically: tf.keras 2's HDF5 layout for a name
+        ending in ``.h5``/``.hdf5`` (tf.keras 2 loads it; needs libhdf5), else one safetensors
+        file (keyed by layer path, e.g. ``"dense/kernel"``). Keras 3's ``.weights.h5`` and
+        ``.keras`` raise NotImplementedError. Raises OSError (naming the path) when the file
+        cannot be written."""
         refuse_unsupported("save_weights", save_format=(save_format, None), options=(options, None))
         if not overwrite and _os.path.exists(_os.fspath(filepath)):
             raise OSError(f"save_weights: '{_os.fspath(filepath)}' exists and overwrite=False")
         _native.model_save_weights(self._model, filepath)
 
     def load_weights(self, filepath, skip_mismatch=False, by_name=False, options=None):
-        """Loads weights written by ``save_weights`` or ``save``, all or nothing: on any error
-        no weight changes. Raises OSError for a missing, truncated or foreign file (naming the
-        path), ValueError for a missing, extra or mismatched weight.
+        """Loads weights written by ``save_weights`` or ``save`` — or by tf.keras 2 into an HDF5
+        file (``.h5``: by layer order, or by layer name with ``by_name=True``) — all or
+        nothing: on any error no weight changes. Raises OSError for a missing, truncated or
+        foreign file (naming the path), ValueError for a missing, extra or mismatched weight.
 
         With ``skip_mismatch=True`` (as Keras), each layer whose weights are missing from the
         file or differ in count, shape or dtype keeps its weights and a warning naming it is
-        emitted (``warnings.warn``); every other layer is loaded. File errors still raise.
+        emitted (``warnings.warn``); every other layer is loaded. File errors still raise. For
+        HDF5 files, as tf.keras 2, ``skip_mismatch`` needs ``by_name=True``, and ``by_name``
+        needs an HDF5 file (NotImplementedError otherwise).
 
         Returns a status object (tf.keras 2's checkpoint load status): ``expect_partial()``,
         ``assert_consumed()`` (AssertionError naming the skipped layers), ..."""
-        refuse_unsupported("load_weights", by_name=(by_name, False), options=(options, None))
+        refuse_unsupported("load_weights", options=(options, None))
         from .saving import LoadStatus
-        if not skip_mismatch:
+        if by_name:
+            skipped = _native.model_load_weights_by_name(self._model, filepath, bool(skip_mismatch))
+        elif not skip_mismatch:
             _native.model_load_weights(self._model, filepath)
             return LoadStatus(_os.fspath(filepath), [])
+        else:
+            skipped = _native.model_load_weights_ex(self._model, filepath, True)
         import warnings
-        skipped = _native.model_load_weights_ex(self._model, filepath, True)
         for layer, reason in skipped:
             warnings.warn(f"Skipping loading weights for layer '{layer}': {reason}", stacklevel=2)
         return LoadStatus(_os.fspath(filepath), list(skipped))
 
     def save(self, filepath, overwrite=True, save_format=None, **kwargs):
-        """Saves the model (config, weights and compile config) to one safetensors file,
-        atomically; ``swiftkeras.keras.models.load_model`` reads it back. Keras writes a
-        ``.keras`` zip instead. A path without an extension (tf.keras 2's SavedModel directory)
-        becomes a SwiftKeras model directory holding ``model.safetensors``, which ``load_model``
-        reads. Raises ValueError for a model that cannot be serialized
-        (custom layers or losses), OSError when the file cannot be written."""
+        """Saves the model (config, weights and compile config), atomically. A name ending in
+        ``.h5``/``.hdf5`` gets tf.keras 2's HDF5 model file (``model_config``,
+        ``training_config``, ``model_weights``; tf.keras 2's ``load_model`` reads it; the
+        optimizer's state is not written; needs libhdf5). A path without an extension (tf.keras
+        2's SavedModel spot) becomes a SwiftKeras model directory holding ``model.safetensors``;
+        other names get that safetensors file itself. Keras 3's ``.keras`` zip raises
+        NotImplementedError. ``swiftkeras.keras.models.load_model`` reads all of them. Raises
+        ValueError for a model that cannot be serialized (custom layers or losses), OSError when
+        the file cannot be written."""
         refuse_unsupported("save", save_format=(save_format, None))
         for k, v in kwargs.items():   # tf.keras 2's include_optimizer, signatures, options, save_traces
             raise NotImplementedError(f"save: argument `{k}`={v!r} is not supported")
@@ -536,7 +547,7 @@ class Model(_layers.Layer):
                 raise ValueError(f"pickle: the custom class {cls.__qualname__} is defined inside a function and "
                                  "cannot be pickled (define it at module level)")
         with tempfile.TemporaryDirectory(prefix="swiftkeras-pickle-") as d:
-            path = _os.path.join(d, "model.keras")
+            path = _os.path.join(d, "model.safetensors")
             _native.model_save(self._model, path)
             with open(path, "rb") as f:
                 return (_model_from_bytes, (f.read(), classes or None))
@@ -700,7 +711,7 @@ def _model_from_bytes(data, custom_objects=None):
     """A model from the bytes of a saved model file (Model.__reduce__) and its custom classes."""
     import tempfile
     with tempfile.TemporaryDirectory(prefix="swiftkeras-pickle-") as d:
-        path = _os.path.join(d, "model.keras")
+        path = _os.path.join(d, "model.safetensors")
         with open(path, "wb") as f:
             f.write(data)
         return load_model(path, custom_objects=custom_objects)
