@@ -8,12 +8,13 @@ that is Python's own business (the core cannot run Python code), so it lives her
 follow tf.keras 2's where they can: a Lambda's function is saved by name (module functions) or as
 marshalled bytecode (lambdas, tf.keras 2's ``func_dump``), a TFOpLambda's as the function's path in
 the ``tf`` namespace and its arguments with placeholders for the symbolic tensors."""
-import base64
 import codecs
+import contextlib
 import inspect
 import marshal
 import operator
 import sys
+import threading
 import types
 
 from . import layers as _layers
@@ -56,8 +57,28 @@ def _serialize_function(fn):
     raise NotImplementedError(f"Lambda.get_config: cannot serialize the function {fn!r}")
 
 
+_safety = threading.local()
+
+
+@contextlib.contextmanager
+def loading_safely(safe_mode):
+    """While a file is loaded with ``safe_mode`` (load_model's default, as Keras 3's), a Lambda's
+    marshalled bytecode is refused: a crafted file could run any code (or crash the interpreter)."""
+    previous = getattr(_safety, "safe", False)
+    _safety.safe = bool(safe_mode)
+    try:
+        yield
+    finally:
+        _safety.safe = previous
+
+
 def _deserialize_function(value, kind, module, custom_objects):
     from ._serialization import get_registered_object
+    if kind == "lambda" and getattr(_safety, "safe", False):
+        raise ValueError("Requested the deserialization of a Lambda layer with a Python `lambda` inside it. This "
+                         "carries a potential risk of arbitrary code execution and thus it is disallowed by default. "
+                         "If you trust the source of the saved model, you can pass `safe_mode=False` to the loading "
+                         "function in order to allow Lambda layer loading.")
     if kind == "lambda":
         globs = dict(sys.modules[module].__dict__) if module in sys.modules else {}
         if custom_objects:

@@ -734,7 +734,8 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     weights-only file."""
     if custom_objects is not None and not isinstance(custom_objects, dict):
         raise TypeError(f"load_model: custom_objects must be a dict, got {type(custom_objects).__name__}")
-    with _serialization.resolving(custom_objects) as made:
+    from ._lambda_layers import loading_safely
+    with _serialization.resolving(custom_objects) as made, loading_safely(safe_mode):
         if not compile:
             return _from_handle(_native.model_load(filepath, False), compile=False, made=made)
         if not custom_objects:
