@@ -22,13 +22,19 @@ def executing_eagerly():
     return True
 
 
-def _module(name, doc, **members):
-    m = types.ModuleType(f"swiftkeras.{name}", doc)
+def make_module(full_name, doc, members):
+    """A module made at import time (``full_name`` importable: it is put in sys.modules) holding
+    ``members``; its ``__all__`` lists them."""
+    m = types.ModuleType(full_name, doc)
     for k, v in members.items():
         setattr(m, k, v)
     m.__all__ = sorted(k for k in members if not k.startswith("_"))
-    sys.modules[m.__name__] = m
+    sys.modules[full_name] = m
     return m
+
+
+def _module(name, doc, **members):
+    return make_module(f"swiftkeras.{name}", doc, members)
 
 
 # -- tf.autograph ------------------------------------------------------------------------------------

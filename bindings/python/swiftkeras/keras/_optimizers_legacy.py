@@ -8,8 +8,7 @@ legacy arguments mapped: ``lr`` is ``learning_rate``, and ``decay`` (OptimizerV2
 schedule. The update rules are the new optimizers' (SGD, Adam, Adamax, Nadam, Adadelta match
 OptimizerV2; OptimizerV2's RMSprop and Adagrad add epsilon inside the square root, so their steps
 differ by about epsilon) — see README "Reference semantics"."""
-import sys
-import types
+from .._environment import make_module
 
 _LEGACY = ("SGD", "Adam", "RMSprop", "Adagrad", "Adadelta", "Adamax", "Nadam", "Ftrl")
 _EXPERIMENTAL = ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "Nadam", "Ftrl", "Optimizer")
@@ -36,21 +35,12 @@ def _legacy_class(base):
                                                     f"accepted (see keras.optimizers.legacy)."})
 
 
-def _module(name, doc, members):
-    m = types.ModuleType(name, doc)
-    for k, v in members.items():
-        setattr(m, k, v)
-    m.__all__ = sorted(members)
-    sys.modules[name] = m
-    return m
-
-
 def legacy_module(optimizers):
     members = {n: _legacy_class(getattr(optimizers, n)) for n in _LEGACY}
     members["Optimizer"] = optimizers.Optimizer
-    return _module(optimizers.__name__ + ".legacy", __doc__, members)
+    return make_module(optimizers.__name__ + ".legacy", __doc__, members)
 
 
 def experimental_module(optimizers):
-    return _module(optimizers.__name__ + ".experimental", "keras.optimizers.experimental: the new optimizers.",
+    return make_module(optimizers.__name__ + ".experimental", "keras.optimizers.experimental: the new optimizers.",
                    {n: getattr(optimizers, n) for n in _EXPERIMENTAL})
