@@ -189,8 +189,8 @@
  *   sk_layer_class_name() sk_layer_count_params() sk_layer_create() sk_layer_create_custom()
  *   sk_layer_losses() sk_layer_name() sk_layer_release() sk_layer_reset_states()
  *   sk_layer_set_mask_fns() sk_layer_set_weights() sk_layer_states() sk_layer_supports_masking()
- *   sk_layer_track() sk_layer_variables() sk_layer_weights() sk_model_create_custom()
- *   sk_regularizer_call() sk_regularizer_config() sk_set_global_policy()
+ *   sk_layer_track() sk_layer_track_variable() sk_layer_variables() sk_layer_weights()
+ *   sk_model_create_custom() sk_regularizer_call() sk_regularizer_config() sk_set_global_policy()
  * swiftkeras/constraints.h:
  *   sk_constraint_call() sk_constraint_config() sk_layer_set_constraint()
  *   sk_layer_set_constraint_custom() sk_variable_set_constraint()

@@ -282,6 +282,14 @@ public func sk_layer_track(_ parent: OpaquePointer?, _ child: OpaquePointer?) ->
     }
 }
 
+@c @implementation
+public func sk_layer_track_variable(_ layer: OpaquePointer?, _ variable: OpaquePointer?) -> Int32 {
+    status {
+        let l = try unwrap(layer, "sk_layer_track_variable", "layer", as: Layer.self)
+        l.trackVariable(try unwrap(variable, "sk_layer_track_variable", "variable", as: VariableBox.self).variable)
+    }
+}
+
 // MARK: - Functional API: symbolic tensors
 
 @c @implementation

@@ -243,6 +243,13 @@ int32_t sk_model_create_custom(const char *name, sk_layer_build_fn build, sk_lay
  * parent — a cycle, parent a Sequential model (use sk_model_add) or a functional model). */
 int32_t sk_layer_track(sk_layer *parent, sk_layer *child);
 
+/* Makes an existing variable one of the layer's own weights (Keras attribute tracking of
+ * `self.w = tf.Variable(...)` in a custom layer or subclassed model): listed after the weights
+ * the layer created, trainable as the variable is, saved and updated with the layer's. Tracking
+ * the same variable again does nothing. The layer holds the variable. Errors:
+ * SK_ERR_INVALID_HANDLE (NULL). */
+int32_t sk_layer_track_variable(sk_layer *layer, sk_variable *variable);
+
 /* The layer's Keras class name ("Dense", "Conv2D", "InputLayer", "Sequential", "Functional";
  * "CustomLayer" for sk_layer_create_custom layers, "CustomModel" for sk_model_create_custom
  * models), copied as sk_layer_name does. Errors: SK_ERR_INVALID_HANDLE, SK_ERR_INVALID_ARG

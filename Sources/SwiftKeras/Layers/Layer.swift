@@ -211,6 +211,15 @@ open class Layer: CustomStringConvertible {
         return v
     }
 
+    /// Makes an existing variable one of this layer's own weights (tf.keras 2's attribute
+    /// tracking of `self.w = tf.Variable(...)`): trainable as the variable is; tracking it again
+    /// does nothing.
+    public func trackVariable(_ v: Variable) {
+        if ownWeights.contains(where: { $0 === v }) { return }
+        ownWeights.append(v)
+        if v.trainable { ownTrainable.insert(v.id) }
+    }
+
     /// All weights: this layer's own (trainable ones first, each in creation order), then the
     /// tracked layers' (Keras `layer.weights`).
     public var weights: [Variable] {

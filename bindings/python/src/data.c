@@ -414,11 +414,11 @@ static PyObject *d_model_evaluate_dataset(PyObject *self, PyObject *args) {
     sk_model *m = HGET(sk_model, mc);
     sk_dataset *d = m ? DS_CAP(c) : NULL;
     if (!d) return NULL;
-    const char *names[64];
-    double values[64];
+    const char *names[SKPY_MAX_LOGS];
+    double values[SKPY_MAX_LOGS];
     int32_t n = 0, st;
     Py_BEGIN_ALLOW_THREADS
-    st = sk_model_evaluate_dataset(m, d, steps, verbose, names, values, 64, &n);
+    st = sk_model_evaluate_dataset(m, d, steps, verbose, names, values, SKPY_MAX_LOGS, &n);
     Py_END_ALLOW_THREADS
     return st ? skpy_raise_status(st) : skpy_logs_dict(names, values, n);
 }

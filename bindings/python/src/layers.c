@@ -95,6 +95,9 @@ SKPY_EXPORT(module, k_, layer_add_weight, METH_VARARGS,
 
 /* A list of the n handles in h, each wrapped by wrap (which steals it); NULL with an exception
  * after releasing the handles not wrapped yet. */
+/* outputs a layer or model call may return (a feature extractor over every layer of a large model) */
+#define MAX_OUTPUTS 4096
+
 static PyObject *handle_list(void **h, int32_t n, PyObject *(*wrap)(void *), void (*release)(void *)) {
     PyObject *list = PyList_New(n);
     for (int32_t i = 0; i < n; i++) {
@@ -123,14 +126,16 @@ static PyObject *k_layer_call_multi(PyObject *self SKPY_UNUSED, PyObject *args) 
     if (!l) return NULL;
     TList tl;
     if (skpy_tlist_from(x, &tl) < 0) return NULL;
-    sk_tensor *out[8] = {NULL};
+    sk_tensor **out = PyMem_Calloc(MAX_OUTPUTS, sizeof *out);
+    if (!out) { skpy_tlist_free(&tl); return PyErr_NoMemory(); }
     int32_t n = 0;
     int32_t st = arguments
-        ? sk_layer_call_ex(l, (const sk_tensor *const *)tl.h, tl.n, arguments, (uint8_t)training, out, 8, &n)
-        : sk_layer_call_multi(l, (const sk_tensor *const *)tl.h, tl.n, (uint8_t)training, out, 8, &n);
+        ? sk_layer_call_ex(l, (const sk_tensor *const *)tl.h, tl.n, arguments, (uint8_t)training, out, MAX_OUTPUTS, &n)
+        : sk_layer_call_multi(l, (const sk_tensor *const *)tl.h, tl.n, (uint8_t)training, out, MAX_OUTPUTS, &n);
     skpy_tlist_free(&tl);
-    if (st) return skpy_raise_status(st);
-    return handle_list((void **)out, n, wrap_tensor, release_tensor);
+    PyObject *r = st ? skpy_raise_status(st) : handle_list((void **)out, n, wrap_tensor, release_tensor);
+    PyMem_Free(out);
+    return r;
 }
 
 /* layer_call_symbolic_multi(layer, [keras tensors], arguments_json=None) -> [keras tensor handles]. */
@@ -141,12 +146,15 @@ static PyObject *k_layer_call_symbolic_multi(PyObject *self SKPY_UNUSED, PyObjec
     int32_t n = 0, count = 0;
     void **a = l ? skpy_hlist_from(ins, "sk_keras_tensor", &n) : NULL;
     if (!a) return NULL;
-    sk_keras_tensor *out[8] = {NULL};
+    sk_keras_tensor **out = PyMem_Calloc(MAX_OUTPUTS, sizeof *out);
+    if (!out) { PyMem_Free(a); return PyErr_NoMemory(); }
     int32_t st = arguments
-        ? sk_layer_call_symbolic_ex(l, (const sk_keras_tensor *const *)a, n, arguments, out, 8, &count)
-        : sk_layer_call_symbolic_multi(l, (const sk_keras_tensor *const *)a, n, out, 8, &count);
+        ? sk_layer_call_symbolic_ex(l, (const sk_keras_tensor *const *)a, n, arguments, out, MAX_OUTPUTS, &count)
+        : sk_layer_call_symbolic_multi(l, (const sk_keras_tensor *const *)a, n, out, MAX_OUTPUTS, &count);
     PyMem_Free(a);
-    return st ? skpy_raise_status(st) : handle_list((void **)out, count, wrap_kt, release_kt);
+    PyObject *r = st ? skpy_raise_status(st) : handle_list((void **)out, count, wrap_kt, release_kt);
+    PyMem_Free(out);
+    return r;
 }
 
 /* layer_reset_states(layer, states=None): zeros, or the given states. */
@@ -211,22 +219,22 @@ static PyObject *k_layer_call_masked(PyObject *self SKPY_UNUSED, PyObject *args)
         skpy_tlist_free(&tl);
         return NULL;
     }
-    sk_tensor *mh[8] = {NULL};
-    int failed = tl.n > 8;
-    if (failed) PyErr_SetString(PyExc_ValueError, "layer_call_masked: at most 8 inputs");
+    /* one buffer: the input masks, then the outputs and their masks */
+    sk_tensor **mh = PyMem_Calloc((size_t)tl.n + 2 * MAX_OUTPUTS, sizeof *mh);
+    int failed = mh == NULL;
+    if (failed) PyErr_NoMemory();
     for (int32_t i = 0; !failed && i < tl.n; i++) {
         PyObject *m = PySequence_Fast_GET_ITEM(seq, i);
         if (m != Py_None && !(mh[i] = skpy_convert(m, 0))) failed = 1;
     }
-    sk_tensor *out[8] = {NULL}, *om[8] = {NULL};
+    sk_tensor **out = mh ? mh + tl.n : NULL, **om = mh ? out + MAX_OUTPUTS : NULL;
     int32_t n = 0;
     int32_t st = failed ? -1 : sk_layer_call_masked(l, (const sk_tensor *const *)tl.h, (const sk_tensor *const *)mh, tl.n,
-                                                   (uint8_t)training, out, om, 8, &n);
-    for (int32_t i = 0; i < 8; i++) sk_tensor_release(mh[i]);
+                                                   (uint8_t)training, out, om, MAX_OUTPUTS, &n);
+    for (int32_t i = 0; mh && i < tl.n; i++) sk_tensor_release(mh[i]);
     Py_DECREF(seq);
     skpy_tlist_free(&tl);
-    if (st < 0) return NULL;
-    if (st) return skpy_raise_status(st);
+    if (st) { PyMem_Free(mh); return st < 0 ? NULL : skpy_raise_status(st); }
     PyObject *ms = PyList_New(n);
     for (int32_t i = 0; ms && i < n; i++) {
         PyObject *w = om[i] ? skpy_wrap_tensor(om[i]) : Py_NewRef(Py_None);
@@ -236,6 +244,7 @@ static PyObject *k_layer_call_masked(PyObject *self SKPY_UNUSED, PyObject *args)
     }
     for (int32_t i = 0; i < n; i++) if (om[i]) sk_tensor_release(om[i]);
     PyObject *outs = handle_list((void **)out, n, wrap_tensor, release_tensor);
+    PyMem_Free(mh);
     if (!outs || !ms) { Py_XDECREF(outs); Py_XDECREF(ms); return NULL; }
     return Py_BuildValue("(NN)", outs, ms);
 }
@@ -315,6 +324,14 @@ static PyObject *k_layer_track(PyObject *self SKPY_UNUSED, PyObject *args) {
     return skpy_pair_call(args, "sk_layer", "sk_layer", track);
 }
 SKPY_EXPORT(module, k_, layer_track, METH_VARARGS, "layer_track(parent_layer, child_layer).");
+
+/* layer_track_variable(layer, variable): `self.w = tf.Variable(...)` in a custom layer. */
+static PyObject *k_layer_track_variable(PyObject *self SKPY_UNUSED, PyObject *args) {
+    PyObject *lc, *vo;
+    sk_layer *l = PyArg_ParseTuple(args, "OO!", &lc, skpy_VariableType, &vo) ? HGET(sk_layer, lc) : NULL;
+    return l ? skpy_none_or_raise(sk_layer_track_variable(l, ((VariableObject *)vo)->v)) : NULL;
+}
+SKPY_EXPORT(module, k_, layer_track_variable, METH_VARARGS, "layer_track_variable(layer, variable).");
 
 /* ---- functional API ---- */
 static PyObject *k_input(PyObject *self SKPY_UNUSED, PyObject *args) {

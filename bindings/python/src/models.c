@@ -403,12 +403,12 @@ static PyObject *logs_of_call(sk_model *m, PyObject *x, PyObject *y, PyObject *s
     if (ty) tsw = fit_opt_tensor(sw, &ok);
     PyObject *d = NULL;
     if (ty && ok) {
-        const char *names[64];
-        double values[64];
+        const char *names[SKPY_MAX_LOGS];
+        double values[SKPY_MAX_LOGS];
         int32_t n = 0;
         const sk_tensor *const *xs = (const sk_tensor *const *)tx.h;
-        int32_t st = call ? call(m, xs, tx.n, ty, tsw, names, values, 64, &n)
-                          : sk_model_evaluate_weighted(m, xs, tx.n, ty, tsw, batch, verbose, names, values, 64, &n);
+        int32_t st = call ? call(m, xs, tx.n, ty, tsw, names, values, SKPY_MAX_LOGS, &n)
+                          : sk_model_evaluate_weighted(m, xs, tx.n, ty, tsw, batch, verbose, names, values, SKPY_MAX_LOGS, &n);
         if (st) skpy_raise_status(st);
         else d = skpy_logs_dict(names, values, n);
     }

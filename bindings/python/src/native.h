@@ -185,6 +185,8 @@ PyObject *skpy_shape_tuple(const int64_t *s, int32_t nd);
 
 /* A list of new tensor handles from a tensor-like or a list/tuple of them (skpy_tlist_free). */
 typedef struct { sk_tensor **h; int32_t n; } TList;
+/* entries of a logs dict a model call may return (every output's loss and metrics) */
+#define SKPY_MAX_LOGS 1024   /* also the outputs of a multi-output predict */
 int skpy_tlist_from(PyObject *o, TList *l);
 void skpy_tlist_free(TList *l);
 

@@ -47,11 +47,11 @@ static PyObject *o_model_on_batch_outputs(PyObject *self SKPY_UNUSED, PyObject *
         }
     }
     if (sw != Py_None && !(tsw = skpy_convert(sw, 0))) goto done;
-    const char *names[64];
-    double values[64];
+    const char *names[SKPY_MAX_LOGS];
+    double values[SKPY_MAX_LOGS];
     int32_t n = 0;
     int32_t st = sk_model_on_batch_outputs(m, (uint8_t)train, (const sk_tensor *const *)tx.h, tx.n,
-                                           (const sk_tensor *const *)ty.h, names_in, ty.n, tsw, names, values, 64, &n);
+                                           (const sk_tensor *const *)ty.h, names_in, ty.n, tsw, names, values, SKPY_MAX_LOGS, &n);
     d = st ? skpy_raise_status(st) : skpy_logs_dict(names, values, n);
 done:
     if (tx.h) skpy_tlist_free(&tx);
@@ -72,18 +72,19 @@ static PyObject *o_model_predict_dataset_outputs(PyObject *self SKPY_UNUSED, PyO
     sk_model *m = HGET(sk_model, mc);
     sk_dataset *d = m ? HGET(sk_dataset, dc) : NULL;
     if (!d) return NULL;
-    sk_tensor *outs[64] = {NULL};
+    sk_tensor **outs = PyMem_Calloc(SKPY_MAX_LOGS, sizeof *outs);
+    if (!outs) return PyErr_NoMemory();
     int32_t n = 0, st;
     Py_BEGIN_ALLOW_THREADS
-    st = sk_model_predict_dataset_outputs(m, d, steps, outs, 64, &n);
+    st = sk_model_predict_dataset_outputs(m, d, steps, outs, SKPY_MAX_LOGS, &n);
     Py_END_ALLOW_THREADS
-    if (st) return skpy_raise_status(st);
-    PyObject *list = PyList_New(n);
-    for (int32_t i = 0; i < n; i++) {
+    PyObject *list = st ? skpy_raise_status(st) : PyList_New(n);
+    for (int32_t i = 0; !st && i < n; i++) {
         if (!list) { sk_tensor_release(outs[i]); continue; }
         PyObject *t = skpy_wrap_tensor(outs[i]);   /* steals the handle */
         if (!t || PyList_SetItem(list, i, t) < 0) Py_CLEAR(list);
     }
+    PyMem_Free(outs);
     return list;
 }
 SKPY_EXPORT(module, o_, model_predict_dataset_outputs, METH_VARARGS,

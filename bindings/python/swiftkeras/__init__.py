@@ -155,6 +155,14 @@ from ._autodiff import (GradientTape, UnconnectedGradients, custom_gradient, fun
 
 
 
+_KERAS_ALIASES = {"optimizers": "optimizers", "losses": "losses", "metrics": "metrics",
+                  "initializers": "initializers", "activations": "activations"}
+# TF2's initializer classes (init_ops_v2) have the defaults and call signature of Keras' own
+_INITIALIZER_ALIASES = {"random_normal_initializer": "RandomNormal", "random_uniform_initializer": "RandomUniform",
+                        "zeros_initializer": "Zeros", "ones_initializer": "Ones",
+                        "constant_initializer": "Constant"}
+
+
 def __getattr__(name):
     """``tf.keras``, ``tf.random``, ``tf.config``, ``tf.data``, ``tf.experimental``, ``tf.train``
     and ``tf.device`` load on first use, so ``import swiftkeras`` stays fast."""
@@ -163,6 +171,10 @@ def __getattr__(name):
         return importlib.import_module("." + name, __name__)
     if name == "device":
         return importlib.import_module(".config.devices", __name__).device
+    if name in _KERAS_ALIASES:   # TF2's tf.optimizers, tf.losses, ... are the Keras modules
+        return importlib.import_module(".keras." + _KERAS_ALIASES[name], __name__)
+    if name in _INITIALIZER_ALIASES:   # tf.random_normal_initializer & co.: the Keras classes
+        return getattr(importlib.import_module(".keras.initializers", __name__), _INITIALIZER_ALIASES[name])
     raise AttributeError(f"module 'swiftkeras' has no attribute {name!r}")
 
 

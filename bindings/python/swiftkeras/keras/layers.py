@@ -53,6 +53,15 @@ def _layers_in(value):
     return []
 
 
+def _variables_in(value):
+    """The variables an attribute value holds: a Variable, or the Variables of a list or tuple."""
+    if isinstance(value, _native.Variable):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return [v for v in value if isinstance(v, _native.Variable)]
+    return []
+
+
 def _is_tensorlike_seq(x):
     return isinstance(x, (list, tuple)) and len(x) > 0 and all(
         isinstance(e, (_native.Tensor, _native.Variable, KerasTensor)) or
@@ -161,6 +170,13 @@ class Layer:
                 for child in children:
                     if child is not self:
                         self._track(child)
+            for v in _variables_in(value):   # tf.keras 2 tracks tf.Variable attributes too
+                if "_handle" not in self.__dict__:
+                    raise RuntimeError(
+                        f"{type(self).__name__}: assign variables to attributes only after calling "
+                        "super().__init__() (the layer is not created yet)")
+                _native.layer_track_variable(self._handle, v)
+                _VARIABLES.setdefault(_native.variable_id(v), v)   # layer.weights gives this object
         object.__setattr__(self, name, value)
 
     def _track(self, child):

@@ -467,6 +467,17 @@ class Model(_layers.Layer):
             raise ValueError(f"No such layer: {name}. Existing layers are: {[l.name for l in layers]}.")
         raise ValueError("Provide either a layer name or layer index at `get_layer`.")
 
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """A model from ``get_config()``'s dict (tf.keras 2 ``Model.from_config``): a functional or
+        Sequential config is rebuilt by the core (custom layer classes from ``custom_objects``,
+        the scope or the registry); any other config as ``cls(**config)``."""
+        from . import _serialization
+        if _serialization._is_model_config(config):
+            return _model_from_config(config, cls, custom_objects=custom_objects)
+        with _serialization.resolving(custom_objects):
+            return cls(**config)
+
     def to_json(self, **kwargs):
         """The model's config as JSON (tf.keras 2 ``to_json``): {"class_name", "config",
         "keras_version", "backend"}; ``kwargs`` go to ``json.dumps``."""

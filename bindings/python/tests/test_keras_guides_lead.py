@@ -1,0 +1,90 @@
+"""Regressions found by running the tf.keras 2 guides with only the import changed (session 7).
+Each test failed before its fix."""
+import numpy as np
+import pytest
+
+import swiftkeras as tf
+from swiftkeras import keras
+from swiftkeras.keras import layers
+
+
+def test_variable_attributes_are_tracked_weights():
+    # "Making new layers and models via subclassing": the first example assigns tf.Variables
+    class Linear(keras.layers.Layer):
+        def __init__(self, units=32, input_dim=32):
+            super().__init__()
+            w_init = tf.random_normal_initializer()
+            self.w = tf.Variable(initial_value=w_init(shape=(input_dim, units), dtype="float32"), trainable=True)
+            b_init = tf.zeros_initializer()
+            self.b = tf.Variable(initial_value=b_init(shape=(units,), dtype="float32"), trainable=True)
+            self.total = tf.Variable(initial_value=tf.zeros((units,)), trainable=False)
+
+        def call(self, inputs):
+            return tf.matmul(inputs, self.w) + self.b
+
+    layer = Linear(4, 2)
+    assert layer.weights[0] is layer.w and layer.weights[1] is layer.b and layer.weights[2] is layer.total
+    assert layer.trainable_weights == [layer.w, layer.b]
+    assert layer.non_trainable_weights == [layer.total]
+    y = layer(tf.ones((2, 2)))
+    np.testing.assert_allclose(y.numpy(), np.ones((2, 2)) @ layer.w.numpy() + layer.b.numpy(), rtol=1e-6)
+    layer.w = layer.w   # assigning again does not duplicate it
+    assert len(layer.weights) == 3
+    # the tracked variables train: one SGD step moves w by -lr * dL/dw
+    opt = keras.optimizers.SGD(0.5)
+    w0 = layer.w.numpy().copy()
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(layer(tf.ones((1, 2))))
+    opt.apply_gradients(zip(tape.gradient(loss, layer.trainable_weights), layer.trainable_weights))
+    np.testing.assert_allclose(layer.w.numpy(), w0 - 0.5, rtol=1e-6)
+
+
+def test_tf_initializer_classes_and_keras_module_aliases():
+    init = tf.random_normal_initializer(mean=1.0, stddev=0.0)
+    np.testing.assert_array_equal(init(shape=(2, 3)).numpy(), np.ones((2, 3), np.float32))
+    assert tf.zeros_initializer()(shape=(2,)).numpy().tolist() == [0.0, 0.0]
+    assert tf.ones_initializer()(shape=(2,)).numpy().tolist() == [1.0, 1.0]
+    assert tf.constant_initializer(3.0)(shape=(1,)).numpy().tolist() == [3.0]
+    u = tf.random_uniform_initializer(-0.05, 0.05)(shape=(100,)).numpy()
+    assert u.min() >= -0.05 and u.max() <= 0.05
+    assert tf.optimizers.Adam is keras.optimizers.Adam
+    assert tf.losses.MeanSquaredError is keras.losses.MeanSquaredError
+    assert tf.metrics.Mean is keras.metrics.Mean
+
+
+def test_model_from_config_with_custom_objects():
+    class CustomDense(layers.Layer):
+        def __init__(self, units=32):
+            super().__init__()
+            self.units = units
+
+        def build(self, input_shape):
+            self.w = self.add_weight(shape=(input_shape[-1], self.units), initializer="random_normal")
+            self.b = self.add_weight(shape=(self.units,), initializer="random_normal")
+
+        def call(self, inputs):
+            return tf.matmul(inputs, self.w) + self.b
+
+        def get_config(self):
+            return {"units": self.units}
+
+    inputs = keras.Input((4,))
+    model = keras.Model(inputs, CustomDense(10)(inputs))
+    new_model = keras.Model.from_config(model.get_config(), custom_objects={"CustomDense": CustomDense})
+    assert new_model(np.ones((2, 4), np.float32)).shape == (2, 10)
+    assert isinstance(new_model.layers[1], CustomDense)
+
+
+def test_feature_extractor_with_many_outputs():
+    inputs = keras.Input((3,))
+    x, outs = inputs, []
+    for _ in range(12):
+        x = layers.Dense(2)(x)
+        outs.append(x)
+    model = keras.Model(inputs, outs)
+    got = model(np.ones((1, 3), np.float32))
+    assert len(got) == 12 and all(o.shape == (1, 2) for o in got)
+    h = np.ones((1, 3), np.float32)
+    for layer, o in zip(model.layers[1:], got):
+        h = h @ layer.kernel.numpy() + layer.bias.numpy()
+        np.testing.assert_allclose(o.numpy(), h, rtol=1e-5)
