@@ -68,7 +68,7 @@ STRING = [
     ("sk_layer_class_name", "layer", "layerClassName(o)"),
     ("sk_layer_get_config", "layer", "try serializedLayer(o).json"),
     ("sk_metric_name", "metric", "o.name"),
-    ("sk_model_summary", "model", "o.model.summary()"),
+    ("sk_model_summary", "model", "try o.model.summary()"),
     ("sk_model_compile_config", "model", 'try o.model.getCompileConfig()?.json ?? ""'),
     ("sk_optimizer_get_config", "optimizer", "try optimizerConfig(o).json"),
     ("sk_optimizer_state_names", "optimizer", "try optimizerStateNamesJSON(o)"),

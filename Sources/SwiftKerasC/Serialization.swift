@@ -43,7 +43,7 @@ public func sk_model_summary_ex(_ model: OpaquePointer?, _ flags: UInt32, _ buf:
         if flags & ~known != 0 {
             throw SwiftKerasError(.invalidArgument, "sk_model_summary_ex: unknown flags 0x\(String(flags & ~known, radix: 16))")
         }
-        return b.model.summary(expandNested: flags & UInt32(SK_SUMMARY_EXPAND_NESTED) != 0,
+        return try b.model.summary(expandNested: flags & UInt32(SK_SUMMARY_EXPAND_NESTED) != 0,
                                showTrainable: flags & UInt32(SK_SUMMARY_SHOW_TRAINABLE) != 0)
     }
 }

@@ -149,7 +149,7 @@ static void test_tensors(void) {
 #include "harness_augmentation.inc"
 #include "harness_dataset_gather.inc"
 #include "harness_multi_output.inc"
-#include "harness_track_variable.inc"
+#include "harness_guides.inc"
 
 int main(void) {
     test_version();
@@ -199,7 +199,7 @@ int main(void) {
     test_linalg_nonfinite();
     test_constraints();
     test_custom_masks();
-    test_track_variable();
+    test_guides();
     test_hdf5();
     test_rnn_cells();
     test_augmentation_layers();

@@ -33,18 +33,7 @@ func attentionRoles(_ roles: [String], _ extra: [String: ConfigValue] = [:]) -> 
 /// The expected outputs of the attention cases: `AttentionReference.values("mha_mask", "out")`.
 enum AttentionReference {
     /// The parsed Tests/reference/attention.json.
-    static let cases: ConfigValue = {
-        var path = "\(#filePath)"
-        while let last = path.last, last != "/" { path.removeLast() }
-        path += "../reference/attention.json"
-        var text = ""
-        if let f = fopen(path, "r") {
-            var buffer = [CChar](repeating: 0, count: 65536)
-            while fgets(&buffer, Int32(buffer.count), f) != nil { text += String(cString: buffer) }
-            fclose(f)
-        }
-        return (try? ConfigValue.parse(json: text)) ?? .null
-    }()
+    static let cases = referenceJSON("attention.json")
 
     /// The flattened values of `key` ("out", "scores") of `name`.
     static func values(_ name: String, _ key: String) -> [Double] {

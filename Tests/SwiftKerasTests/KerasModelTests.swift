@@ -170,9 +170,7 @@ final class KerasModelTests: XCTestCase {
         let direct = try model([xa, xb]).doubles, pv = p.doubles
         for i in 0..<pv.count { XCTAssertEqual(pv[i], direct[i], accuracy: 1e-5) }
 
-        let s = model.summary()
-        XCTAssertTrue(s.contains("Connected to"), s)
-        XCTAssertTrue(s.contains("│ concat (Concatenate)    │ (None, 10)           │         0 │ hidden[0][0], b[0][0] │"), s)
+        XCTAssertEqual(try model.summary(), SummaryReference.text("two_inputs"))
     }
 
     func testFunctionalSharedLayer() throws {
@@ -188,27 +186,14 @@ final class KerasModelTests: XCTestCase {
         let got = try model([x1, x2])
         XCTAssertEqual(got.shape, [5, 2])
         XCTAssertEqual(try got.scalars(as: Float.self), try want.scalars(as: Float.self))
-        XCTAssertTrue(model.summary().contains("shared[0][0], shared[1][0]"), model.summary())
+        XCTAssertEqual(try model.summary(), try SummaryReference.text("shared").replacingOccurrences(of: "shared_model", with: model.name))
     }
 
     func testFunctionalChainSummaryAndErrors() throws {
         let x = try Input(shape: [4], name: "features")
         let y = try Dense(units: 3, name: "logits")(x)
         let model = try Model(inputs: x, outputs: y, name: "chain")
-        let want = """
-        Model: "chain"
-        ┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━┓
-        ┃ Layer (type)                    ┃ Output Shape           ┃       Param # ┃
-        ┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━┩
-        │ features (InputLayer)           │ (None, 4)              │             0 │
-        ├─────────────────────────────────┼────────────────────────┼───────────────┤
-        │ logits (Dense)                  │ (None, 3)              │            15 │
-        └─────────────────────────────────┴────────────────────────┴───────────────┘
-         Total params: 15 (60.00 B)
-         Trainable params: 15 (60.00 B)
-         Non-trainable params: 0 (0.00 B)
-        """
-        XCTAssertEqual(model.summary(), want)
+        XCTAssertEqual(try model.summary(), SummaryReference.text("chain"))
         assertError(.invalidArgument, "Model 'chain': the input of shape (5, 3) is incompatible with the expected shape (None, 4)") {
             try model(Tensor.zeros([5, 3]))
         }
@@ -289,10 +274,8 @@ final class KerasModelTests: XCTestCase {
         XCTAssertEqual(formatMetricValue(0.000123456), "1.2346e-04")
         XCTAssertEqual(formatMetricValue(0), "0.0000e+00")
         XCTAssertEqual(formatMetricValue(.nan), "nan")
-        XCTAssertEqual(groupedThousands(1234567), "1,234,567")
-        XCTAssertEqual(groupedThousands(650), "650")
         XCTAssertEqual(readableMemorySize(19240), "18.79 KB")
-        XCTAssertEqual(readableMemorySize(0), "0.00 B")
+        XCTAssertEqual(readableMemorySize(0), "0.00 Byte")
     }
 
     // MARK: Callbacks
@@ -432,28 +415,18 @@ final class KerasModelTests: XCTestCase {
             Dense(units: 64, activation: .relu, name: "dense", inputShape: [64]),
             Dense(units: 10, activation: .softmax, name: "dense_1"),
         ], name: "sequential")
-        let want = """
-        Model: "sequential"
-        ┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━┓
-        ┃ Layer (type)                    ┃ Output Shape           ┃       Param # ┃
-        ┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━┩
-        │ dense (Dense)                   │ (None, 64)             │         4,160 │
-        ├─────────────────────────────────┼────────────────────────┼───────────────┤
-        │ dense_1 (Dense)                 │ (None, 10)             │           650 │
-        └─────────────────────────────────┴────────────────────────┴───────────────┘
-         Total params: 4,810 (18.79 KB)
-         Trainable params: 4,810 (18.79 KB)
-         Non-trainable params: 0 (0.00 B)
-        """
-        XCTAssertEqual(model.summary(), want)
-        XCTAssertEqual(capturingOutput { model.printSummary() }, [want])
+        let want = SummaryReference.text("sequential")
+        XCTAssertEqual(try model.summary(), want)
+        XCTAssertEqual(try capturingOutput { try model.printSummary() }, [want])
 
-        // Unknown input shape: nothing is built yet.
+        // Unknown input shape: tf.keras 2 refuses to summarize a model that is not built.
         let lazy = try Sequential([Dense(units: 4, name: "lazy_dense")], name: "lazy")
-        XCTAssertTrue(lazy.summary().contains("│ lazy_dense (Dense)              │ ?                      │   0 (unbuilt) │"), lazy.summary())
+        assertError(.invalidArgument, "This model has not yet been built. Build the model first by calling `build()` or by calling the model on a batch of data.") {
+            try lazy.summary()
+        }
         // Frozen layers count as non-trainable.
         model.layers[1].trainable = false
-        XCTAssertTrue(model.summary().hasSuffix(" Trainable params: 4,160 (16.25 KB)\n Non-trainable params: 650 (2.54 KB)"), model.summary())
+        XCTAssertEqual(try model.summary(), SummaryReference.text("sequential_frozen"))
     }
 
     func testEvaluatePredictShapesAndOnBatch() throws {
@@ -534,7 +507,9 @@ final class KerasModelTests: XCTestCase {
         XCTAssertEqual(m.layers.count, 2)
         XCTAssertEqual(m.trainableVariables.count, 4)
         XCTAssertLessThan(h["loss"]!.last!, h["loss"]!.first!)
-        XCTAssertTrue(m.summary().contains("│ ?                      │"), m.summary())
+        // tf.keras 2 knows no output shapes of a subclassed model's layers
+        let text = try m.summary()
+        XCTAssertTrue(text.contains(" multiple "), text)
     }
 
     /// Under mixed_float16, compile wraps the optimizer in a LossScaleOptimizer and training
@@ -606,5 +581,18 @@ final class KerasModelTests: XCTestCase {
         assertError(.invalidArgument, "Dense 'bad': expected an input of rank >= 2 with a known, positive last dimension, got shape (-1, 0)") {
             try Sequential([Dense(units: 2, name: "bad", inputShape: [0])])
         }
+    }
+}
+
+/// tf.keras 2's summary texts, recorded by Tests/reference/make_summaries.py.
+enum SummaryReference {
+    static let cases = referenceJSON("summaries.json")
+
+    static func text(_ name: String) -> String {
+        guard case .string(let t)? = cases[name] else {
+            XCTFail("Tests/reference/summaries.json has no \(name)")
+            return ""
+        }
+        return t
     }
 }

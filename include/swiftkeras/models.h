@@ -37,10 +37,12 @@ int32_t sk_model_as_layer(sk_model *model, sk_layer **out);
 /* Releases a model handle (NULL is a no-op). */
 void sk_model_release(sk_model *model);
 
-/* The Keras-style summary table (`model.summary()`: layer, output shape, parameter counts),
- * copied NUL-terminated into buf. *length (may be NULL) receives its length without the NUL;
- * buf NULL with capacity 0 only queries it. Errors: SK_ERR_INVALID_ARG (capacity too small:
- * *length still tells the size needed). */
+/* The summary text of tf.keras 2's `model.summary()` (layer, output shape, parameter counts,
+ * "Connected to" for non-chain functional models; tf.keras 2's fixed-width layout), copied
+ * NUL-terminated into buf. *length (may be NULL) receives its length without the NUL; buf NULL
+ * with capacity 0 only queries it. Errors: SK_ERR_INVALID_ARG (capacity too small: *length
+ * still tells the size needed; a model not built yet — no input shape and never called — as
+ * tf.keras 2's "This model has not yet been built"). */
 int32_t sk_model_summary(const sk_model *model, char *buf, size_t capacity, size_t *length);
 
 /* The trainable weights (`model.trainable_weights`) as new caller-owned variable handles,

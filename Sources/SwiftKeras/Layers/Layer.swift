@@ -98,12 +98,14 @@ open class Layer: CustomStringConvertible {
 
     /// A unique snake-case name for a class name, as Keras' `auto_name`: the first
     /// "Dense" gives "dense", the next "dense_1", and so on. C and Python subclasses use it
-    /// with their own class names.
-    public static func autoName(_ className: String) -> String {
+    /// with their own class names. `zeroBased: false` counts from 1 ("input_1", tf.keras 2's
+    /// `unique_object_name(..., zero_based=False)`).
+    public static func autoName(_ className: String, zeroBased: Bool = true) -> String {
         let base = snakeCase(className)
         return nameUIDs.withLock { uids in
             let n = uids[base, default: 0]
             uids[base] = n + 1
+            if !zeroBased { return "\(base)_\(n + 1)" }
             return n == 0 ? base : "\(base)_\(n)"
         }
     }

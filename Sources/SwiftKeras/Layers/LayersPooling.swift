@@ -306,7 +306,8 @@ public final class Embedding: Layer {
     /// Whether index 0 is padding: the output's mask is `inputs != 0` (Keras `mask_zero`).
     public let maskZero: Bool
     /// The length of the input sequences when it is constant (tf.keras 2 `input_length`): as the
-    /// first layer of a model it gives the input shape `(input_length,)`, and it fills the
+    /// first layer of a model it gives the input shape `(input_length,)` (else `(None,)`, as
+    /// tf.keras 2), and it fills the
     /// unknown sequence dimension of the output shape (so `Flatten` + `Dense` can follow).
     public let inputLength: Int?
     /// The table `(inputDim, outputDim)`, once built.
@@ -323,7 +324,8 @@ public final class Embedding: Layer {
         self.outputDim = try positiveArgument(outputDim, "output_dim", layer: "Embedding")
         self.embeddingsInitializer = embeddingsInitializer
         self.embeddingsRegularizer = embeddingsRegularizer
-        super.init(name: name, dtype: dtype, trainable: trainable, inputShape: inputShape ?? self.inputLength.map { [$0] })
+        // tf.keras 2 gives every Embedding an input shape: (input_length,) or (None,)
+        super.init(name: name, dtype: dtype, trainable: trainable, inputShape: inputShape ?? [self.inputLength ?? -1])
         self.activityRegularizer = activityRegularizer
         autocast = false  // indices must not pass through float16
     }

@@ -79,7 +79,7 @@ public func formatSymbolicShape(_ shape: [Int]) -> String {
 /// A symbolic model input of `shape` (batch dimension excluded; -1 for unknown dimensions),
 /// made by a new `InputLayer` (Keras 3 `keras.Input(shape, batch_size, dtype, name)`).
 public func Input(shape: [Int], batchSize: Int? = nil, dtype: DType = .float32, name: String? = nil) throws -> KerasTensor {
-    let layer = try InputLayer(shape: shape, batchSize: batchSize, name: name ?? Layer.autoName("InputLayer"))
+    let layer = try InputLayer(shape: shape, batchSize: batchSize, name: name ?? Layer.autoName("input", zeroBased: false))   // tf.keras 2: input_1, input_2, ...
     let batchShape = layer.batchInputShape ?? ([-1] + shape)
     try layer.buildIfNeeded([batchShape])
     let node = Node(layer: layer, inputs: [], nodeIndex: nextNodeIndex(layer))
@@ -159,6 +159,8 @@ final class FunctionalGraph {
     let nodes: [Node]
     /// The distinct layers (input layers included) in Keras' order (`kerasLayerOrder`).
     let layers: [Layer]
+    /// Each node's depth (Keras `_nodes_by_depth`): the outputs' nodes at 0.
+    let nodeDepth: [ObjectIdentifier: Int]
 
     init(inputs: [KerasTensor], outputs: [KerasTensor]) throws {
         if inputs.isEmpty || outputs.isEmpty {
@@ -201,7 +203,7 @@ final class FunctionalGraph {
         let inputNodes = inputs.map(\.node)
         let rest = order.filter { n in !inputNodes.contains { $0 === n } }
         nodes = inputNodes + rest
-        layers = FunctionalGraph.kerasLayerOrder(inputs: inputs, outputs: outputs)
+        (layers, nodeDepth) = FunctionalGraph.kerasLayerOrder(inputs: inputs, outputs: outputs)
         self.inputs = inputs
         self.outputs = outputs
     }
@@ -210,8 +212,8 @@ final class FunctionalGraph {
     /// depth of their nodes (the outputs' nodes at depth 0, each node one deeper than the
     /// deepest node reading it), layers of one depth in the order a depth-first walk from the
     /// outputs (inputs of a node in order) first meets them; unused inputs last at depth 0.
-    /// The graph has no cycle (the caller checked).
-    static func kerasLayerOrder(inputs: [KerasTensor], outputs: [KerasTensor]) -> [Layer] {
+    /// The graph has no cycle (the caller checked). Also returns each node's depth.
+    static func kerasLayerOrder(inputs: [KerasTensor], outputs: [KerasTensor]) -> (layers: [Layer], nodeDepth: [ObjectIdentifier: Int]) {
         var firstSeen: [ObjectIdentifier: Int] = [:]
         var seenLayers: [Layer] = []
         var finished = Set<ObjectIdentifier>()
@@ -242,12 +244,13 @@ final class FunctionalGraph {
             firstSeen[ObjectIdentifier(t.node.layer)] = -1
             seenLayers.append(t.node.layer)
         }
-        return seenLayers.enumerated().sorted { a, b in
+        let ordered = seenLayers.enumerated().sorted { a, b in
             let da = layerDepth[ObjectIdentifier(a.element)] ?? 0, db = layerDepth[ObjectIdentifier(b.element)] ?? 0
             if da != db { return da > db }
             let ia = firstSeen[ObjectIdentifier(a.element)] ?? 0, ib = firstSeen[ObjectIdentifier(b.element)] ?? 0
             return ia != ib ? ia < ib : a.offset < b.offset
         }.map(\.element)
+        return (ordered, nodeDepth)
     }
 
     /// Runs the nodes on concrete inputs and returns the outputs' values.
@@ -300,11 +303,6 @@ final class FunctionalGraph {
         return (values, outputs.map { maskEnv[$0.id] })
     }
 
-    /// The inbound connections of a node as Keras summaries print them: "dense[0][0], ...".
-    func connections(of n: Node) -> String {
-        if n.inputs.isEmpty { return "-" }
-        return n.inputs.map { "\($0.node.layer.name)[\($0.node.nodeIndex)][\($0.outputIndex)]" }.joined(separator: ", ")
-    }
 }
 
 extension Model {

@@ -98,7 +98,8 @@ open class Model: Layer {
     /// sorted topologically; shared layers and multi-input layers are supported.
     public init(inputs: [KerasTensor], outputs: [KerasTensor], name: String? = nil) throws {
         let g = try FunctionalGraph(inputs: inputs, outputs: outputs)
-        super.init(name: name ?? Layer.autoName("Functional"), dtype: nil, trainable: true, inputShape: nil)
+        // tf.keras 2 names functional models model, model_1, ...
+        super.init(name: name ?? Layer.autoName("Model"), dtype: nil, trainable: true, inputShape: nil)
         autocast = false
         graph = g
         if inputs.count == 1 { batchInputShape = inputs[0].shape }

@@ -238,3 +238,18 @@ func withFileSizeLimit<T>(_ bytes: UInt64, _ body: () throws -> T) rethrows -> T
     }
     return try body()
 }
+
+/// A file of Tests/reference (recorded from TensorFlow by the script beside it), parsed as JSON;
+/// `.null` when it cannot be read (the test using it then fails on the missing entries).
+func referenceJSON(_ file: String) -> ConfigValue {
+    var path = "\(#filePath)"
+    while let last = path.last, last != "/" { path.removeLast() }
+    path += "../../reference/" + file
+    var text = ""
+    if let f = fopen(path, "r") {
+        var buffer = [CChar](repeating: 0, count: 65536)
+        while fgets(&buffer, Int32(buffer.count), f) != nil { text += String(cString: buffer) }
+        fclose(f)
+    }
+    return (try? ConfigValue.parse(json: text)) ?? .null
+}

@@ -785,13 +785,21 @@ static int32_t get_text(const void *h, char *b, size_t c, size_t *l) {
 
 static PyObject *core_text(const sk_tensor *h) { return skpy_copied_string(h, get_text); }
 
-/* numpy's repr of the values (or the core's text without numpy) */
+/* numpy's repr (is_repr) or str of the values, as TensorFlow prints them; the core's text for
+ * scalars and without numpy. TensorFlow starts a str() that spans lines on a new line. */
 static PyObject *values_text(const sk_tensor *h, PyObject *owner, int is_repr) {
-    if (sk_tensor_ndim(h) == 0 || !is_repr) return core_text(h);
+    if (sk_tensor_ndim(h) == 0) return core_text(h);
     PyObject *a = to_numpy((sk_tensor *)h, owner, 0);
     if (!a) { PyErr_Clear(); return core_text(h); }
-    PyObject *r = PyObject_Repr(a);
+    PyObject *r = is_repr ? PyObject_Repr(a) : PyObject_Str(a);
     Py_DECREF(a);
+    if (r && !is_repr && PyUnicode_FindChar(r, '\n', 0, PyUnicode_GET_LENGTH(r), 1) >= 0) {
+        PyObject *nl = PyUnicode_FromStringAndSize("\n", 1);
+        PyObject *both = nl ? PyUnicode_Concat(nl, r) : NULL;
+        Py_XDECREF(nl);
+        Py_DECREF(r);
+        r = both;
+    }
     return r;
 }
 
@@ -811,7 +819,7 @@ static PyObject *t_str(PyObject *self) {
     TensorObject *t = (TensorObject *)self;
     PyObject *shape = shape_text(t->h);
     if (!shape) return NULL;
-    PyObject *vals = core_text(t->h);
+    PyObject *vals = values_text(t->h, self, 0);
     if (!vals) { Py_DECREF(shape); return NULL; }
     int32_t dt = sk_tensor_dtype(t->h);
     PyObject *r = PyUnicode_FromFormat("tf.Tensor(%U, shape=%U, dtype=%s)", vals, shape, skpy_dtype_names[dt]);

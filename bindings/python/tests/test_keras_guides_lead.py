@@ -88,3 +88,25 @@ def test_feature_extractor_with_many_outputs():
     for layer, o in zip(model.layers[1:], got):
         h = h @ layer.kernel.numpy() + layer.bias.numpy()
         np.testing.assert_allclose(o.numpy(), h, rtol=1e-5)
+
+
+def test_print_of_tensors_as_tensorflow():
+    # the text of TF 2.21's print(tensor): numpy's str of the values, a matrix on a new line
+    assert str(tf.constant(6.0)) == "tf.Tensor(6.0, shape=(), dtype=float32)"
+    assert str(tf.constant([1.5, 2.0, 3.25])) == "tf.Tensor([1.5  2.   3.25], shape=(3,), dtype=float32)"
+    assert str(tf.constant([[1, 2], [3, 4]])) == "tf.Tensor(\n[[1 2]\n [3 4]], shape=(2, 2), dtype=int32)"
+    assert str(tf.constant([True, False])) == "tf.Tensor([ True False], shape=(2,), dtype=bool)"
+    assert str(tf.constant([[0.5488135, 0.71518934], [0.5448832, 0.4236548]])) == (
+        "tf.Tensor(\n[[0.5488135  0.71518934]\n [0.5448832  0.4236548 ]], shape=(2, 2), dtype=float32)")
+
+
+def test_embedding_gives_sequential_an_input_shape():
+    # tf.keras 2: Embedding's input_shape defaults to (None,), so the "Working with RNNs" guide's
+    # Sequential is built at once and summary() works
+    model = keras.Sequential()
+    model.add(layers.Embedding(input_dim=1000, output_dim=64))
+    model.add(layers.LSTM(128))
+    model.add(layers.Dense(10))
+    assert model.count_params() == 64000 + 98816 + 1290
+    assert layers.Embedding(10, 3).get_config()["batch_input_shape"] == (None, None)
+    assert layers.Embedding(10, 3, input_length=5).get_config()["batch_input_shape"] == (None, 5)
