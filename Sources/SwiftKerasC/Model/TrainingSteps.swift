@@ -32,22 +32,24 @@ private func logsStep(_ fn: sk_step_fn?, _ owner: CUserData, _ what: String) -> 
     }
 }
 
+/// Sets the model's train or test step (`path`) to `fn`, with its user_data owned.
+private func setLogsStep(_ fn: StaticString, _ what: String, _ model: OpaquePointer?, _ step: sk_step_fn?,
+                         _ userData: UnsafeMutableRawPointer?, _ destroy: CDestroy?,
+                         _ path: ReferenceWritableKeyPath<CustomSteps, ((DatasetElement) throws -> Logs)?>) -> Int32 {
+    let owner = CUserData(userData, destroy)
+    return status { try unwrap(model, fn, "model", as: ModelBox.self).model.customSteps[keyPath: path] = logsStep(step, owner, what) }
+}
+
 @c @implementation
 public func sk_model_set_train_step(_ model: OpaquePointer?, _ fn: sk_step_fn?, _ userData: UnsafeMutableRawPointer?,
                                     _ destroy: CDestroy?) -> Int32 {
-    let owner = CUserData(userData, destroy)
-    return status {
-        try unwrap(model, "sk_model_set_train_step", "model", as: ModelBox.self).model.customSteps.train = logsStep(fn, owner, "train_step")
-    }
+    setLogsStep("sk_model_set_train_step", "train_step", model, fn, userData, destroy, \.train)
 }
 
 @c @implementation
 public func sk_model_set_test_step(_ model: OpaquePointer?, _ fn: sk_step_fn?, _ userData: UnsafeMutableRawPointer?,
                                    _ destroy: CDestroy?) -> Int32 {
-    let owner = CUserData(userData, destroy)
-    return status {
-        try unwrap(model, "sk_model_set_test_step", "model", as: ModelBox.self).model.customSteps.test = logsStep(fn, owner, "test_step")
-    }
+    setLogsStep("sk_model_set_test_step", "test_step", model, fn, userData, destroy, \.test)
 }
 
 @c @implementation
