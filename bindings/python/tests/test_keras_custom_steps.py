@@ -599,3 +599,57 @@ def test_callable_add_loss_is_evaluated_at_each_step():
     model.compile(optimizer=keras.optimizers.SGD(0.1), loss=None)
     model.fit(np.ones((4, 3), "float32"), np.ones((4, 1), "float32"), batch_size=4, epochs=5, verbose=0)
     np.testing.assert_allclose(_num(dense.kernel), 2 * 0.8 ** 5 * np.ones((3, 1)), rtol=1e-5)
+
+
+class SeqWithStep(keras.Sequential):
+    def train_step(self, data):
+        logs = super().train_step(data)
+        return dict(logs, seq=1.0)
+
+
+class SubclassedWithStep(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.dense = layers.Dense(1)
+
+    def call(self, inputs, training=None):
+        return self.dense(inputs)
+
+    def train_step(self, data):
+        x, y = data
+        with tf.GradientTape() as tape:
+            y_pred = self(x, training=True)
+            loss = self.compiled_loss(y, y_pred)
+        self.optimizer.apply_gradients(zip(tape.gradient(loss, self.trainable_variables), self.trainable_variables))
+        return {"sub_loss": loss}
+
+
+def test_sequential_and_subclassed_models_with_steps():
+    x, y = _data()
+    seq = SeqWithStep([keras.Input(shape=(4,)), layers.Dense(1)])
+    seq.compile(optimizer="sgd", loss="mse")
+    hist = seq.fit(x, y, epochs=3, verbose=0)
+    assert hist.history["seq"] == [1.0] * 3 and hist.history["loss"][2] < hist.history["loss"][0]
+    sub = SubclassedWithStep()
+    sub.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+    hist = sub.fit(x, y, epochs=10, batch_size=32, verbose=0)
+    assert list(hist.history) == ["sub_loss"] and hist.history["sub_loss"][-1] < 0.05
+
+
+class Raising(keras.Model):
+    def train_step(self, data):
+        raise ZeroDivisionError("inside my train_step")
+
+    def predict_step(self, data):
+        return {"a": data}
+
+
+def test_exceptions_of_a_step_reach_the_caller_unchanged():
+    inputs = keras.Input(shape=(2,))
+    model = Raising(inputs, layers.Dense(1)(inputs))
+    model.compile(optimizer="sgd", loss="mse")
+    x = np.ones((4, 2), "float32")
+    with pytest.raises(ZeroDivisionError, match="inside my train_step"):
+        model.fit(x, np.ones((4, 1), "float32"), verbose=0)
+    with pytest.raises(NotImplementedError, match="dict"):
+        model.predict(x, verbose=0)
