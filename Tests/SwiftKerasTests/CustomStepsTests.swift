@@ -17,7 +17,8 @@ final class CustomStepsTests: XCTestCase {
 
     private func data() throws -> (Tensor, Tensor) {
         let xs = try Random.normal([20, 2], dtype: .float64, seed: 3).doubles
-        return (t32(xs, [20, 2]), t32((0..<20).map { xs[2 * $0] - 0.5 * xs[2 * $0 + 1] }, [20, 1]))
+        let ys: [Double] = (0..<20).map { (i: Int) -> Double in xs[2 * i] - 0.5 * xs[2 * i + 1] }
+        return (t32(xs, [20, 2]), t32(ys, [20, 1]))
     }
 
     func testCustomStepDoingTheBuiltInWorkMatchesIt() throws {
