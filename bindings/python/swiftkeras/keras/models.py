@@ -84,6 +84,10 @@ class Model(_layers.Layer):
     (``sk_model_create_custom``), so ``fit``, ``evaluate``, ``predict``, ``summary`` and
     ``save_weights``/``load_weights`` work as for the other models. Layers added later to a
     tracked list (``self.blocks.append(...)``) are not tracked: assign the whole list.
+
+    A subclass (of Model, a functional model or Sequential) may override ``train_step``,
+    ``test_step`` and ``predict_step`` as in tf.keras 2: the core's fit / evaluate / predict
+    loops call them for each batch (``keras/_custom_steps.py``).
     """
 
     def __init__(self, inputs=None, outputs=None, name=None, **kwargs):
