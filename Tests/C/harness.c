@@ -150,6 +150,7 @@ static void test_tensors(void) {
 #include "harness_dataset_gather.inc"
 #include "harness_multi_output.inc"
 #include "harness_guides.inc"
+#include "harness_training_steps.inc"
 
 int main(void) {
     test_version();
@@ -206,6 +207,7 @@ int main(void) {
     test_strings_split();
     test_dataset_gather();
     test_multi_output();
+    test_training_steps();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

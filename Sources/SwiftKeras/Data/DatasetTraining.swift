@@ -130,7 +130,7 @@ extension Model {
             guard validationFrequency.includes(epoch) else { return nil }
             let it = try vd.makeIterator()
             return try self.runEvaluate(steps: validationSteps, verbose: 0, callbacks: cbs, standalone: false) {
-                try it.next().map { try self.trainingBatch($0, "fit (validation_data)") }
+                try it.next().map { try self.stepBatch($0, train: false) { try self.trainingBatch($0, "fit (validation_data)") } }
             }
         } }
         return try runFit(epochs: epochs, verbose: verbose, callbacks: callbacks, initialEpoch: initialEpoch,
@@ -142,7 +142,7 @@ extension Model {
                 it = try dataset.makeIterator()
                 shared = it
             }
-            return { try it.next().map { try self.trainingBatch($0, op) } }
+            return { try it.next().map { try self.stepBatch($0, train: true) { try self.trainingBatch($0, op) } } }
         }
     }
 
@@ -159,7 +159,7 @@ extension Model {
         let it = try dataset.makeIterator()
         return try runEvaluate(steps: steps ?? (dataset.cardinality >= 0 ? dataset.cardinality : nil), verbose: verbose,
                                callbacks: callbacks, standalone: true) {
-            try it.next().map { try self.trainingBatch($0, "evaluate") }
+            try it.next().map { try self.stepBatch($0, train: false) { try self.trainingBatch($0, "evaluate") } }
         }
     }
 
@@ -181,7 +181,7 @@ extension Model {
         return try runPredict(callbacks: callbacks) {
             if let steps, step >= steps { return nil }
             step += 1
-            return try it.next().map { try self.unpack($0, "predict").x }
+            return try it.next().map { try self.predictInputs($0) }
         }
     }
 }

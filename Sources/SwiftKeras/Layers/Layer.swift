@@ -59,6 +59,10 @@ open class Layer: CustomStringConvertible {
     /// The layers this layer holds (registered with `track`), in registration order.
     public private(set) var trackedLayers: [Layer] = []
     private var callLosses: [Tensor] = []
+    /// Zero-argument losses (tf.keras 2 `add_loss(callable)`), evaluated each time `losses` is read.
+    private var lossFunctions: [() throws -> Tensor] = []
+    /// The metrics `addMetric` made for this layer, one per name in creation order.
+    private var ownAddedMetrics: [Metrics.Mean] = []
 
     /// Creates a layer.
     /// - Parameters:
@@ -292,6 +296,44 @@ open class Layer: CustomStringConvertible {
         callLosses.append(loss)
     }
 
+    /// Adds a loss that is computed again each time `losses` is read (tf.keras 2 `add_loss` with
+    /// a zero-argument callable, e.g. a penalty on a variable): every training step sees its
+    /// current value, under the step's tape.
+    public func addLoss(_ loss: @escaping () throws -> Tensor) {
+        lossFunctions.append(loss)
+    }
+
+    /// Records `value` in the metric named `name` (tf.keras 2 `add_metric(value, name,
+    /// aggregation="mean")`): one `Mean` per name, made by its first value, updated with the mean
+    /// of every value given; it is listed in `Model.metrics`, reset with the model's metrics and
+    /// reported in the logs under its name.
+    /// - Throws: `.invalidArgument` for an empty name, an aggregation other than "mean", or a
+    ///   value that is not numeric.
+    public func addMetric(_ value: Tensor, name: String, aggregation: String = "mean") throws {
+        if name.isEmpty { throw SwiftKerasError.invalid("add_metric: the metric needs a name (layer '\(self.name)')") }
+        if aggregation != "mean" {
+            throw SwiftKerasError.invalid("add_metric: we currently support only `mean` sample-wise metric aggregation; you provided aggregation=`\(aggregation)` (metric '\(name)')")
+        }
+        let m = ownAddedMetrics.first { $0.name == name } ?? {
+            let m = Metrics.Mean(name: name)
+            ownAddedMetrics.append(m)
+            return m
+        }()
+        try withoutRecording { try m.update(values: value) }
+    }
+
+    /// The metrics of `addMetric` of this layer and its tracked layers (each once, this layer first).
+    public var addedMetrics: [Metric] {
+        var out: [Metric] = [], seen = Set<ObjectIdentifier>()
+        func collect(_ l: Layer) {
+            guard seen.insert(ObjectIdentifier(l)).inserted else { return }
+            out += l.ownAddedMetrics
+            for c in l.trackedLayers { collect(c) }
+        }
+        collect(self)
+        return out
+    }
+
     /// The losses of this layer and its tracked layers, layer by layer as tf.keras 2 lists them
     /// (this layer first, then its sublayers depth first, each once): the layer's terms of its
     /// last call (`addLoss`, activity regularization), then the regularization penalties of its
@@ -307,6 +349,7 @@ open class Layer: CustomStringConvertible {
                 for w in l.ownWeights where trainable.contains(w.id) {
                     if let r = l.weightRegularizers[w.id] { out.append(try r(w.value)) }
                 }
+                for f in l.lossFunctions { out.append(try f()) }
                 for c in l.trackedLayers { try collect(c) }
             }
             try collect(self)

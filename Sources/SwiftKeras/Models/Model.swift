@@ -56,6 +56,9 @@ open class Model: Layer {
     public private(set) var loss: Loss?
     /// Set by a callback to stop `fit` after the current batch (Keras `stop_training`).
     public var stopTraining = false
+    /// The steps run instead of the built-in ones (tf.keras 2 `train_step` / `test_step` /
+    /// `predict_step` overrides; `Models/CustomSteps.swift`).
+    public let customSteps = CustomSteps()
     /// The `History` of the last `fit`.
     public private(set) var history: History?
     /// The epoch `fit` starts at when a callback's `onTrainBegin` restored an interrupted run
@@ -69,7 +72,7 @@ open class Model: Layer {
     private(set) var outputSpec: OutputCompileSpec?
     /// The losses and metrics resolved against the outputs by the first step after compile.
     private var compiledOutputs: CompiledOutputs?
-    private var lossTracker = Metrics.Mean(name: "loss")
+    private(set) var lossTracker = Metrics.Mean(name: "loss")
 
     /// Where progress lines, summaries and callback messages go: Swift `print` by default.
     /// C and Python replace it to redirect the output. Shared by all models.
@@ -227,13 +230,14 @@ open class Model: Layer {
     /// trackers of a model with several outputs and the compiled metrics, the objects `fit` and
     /// `evaluate` update.
     public var metrics: [Metric] {
-        guard let c = compiledOutputs else { return [] }
-        return [lossTracker] + c.lossTrackers.compactMap { $0 } + c.metrics.map(\.metric)
+        guard let c = compiledOutputs else { return addedMetrics }
+        return [lossTracker] + c.lossTrackers.compactMap { $0 } + c.metrics.map(\.metric) + addedMetrics
     }
 
     /// The names in the logs: "loss", the `<output>_loss` names, then the compiled metrics' names.
     public var metricsNames: [String] {
         ["loss"] + (compiledOutputs?.lossTrackers.compactMap { $0?.name } ?? []) + compiledMetrics.map(\.name)
+            + addedMetrics.map(\.name)
     }
 
     private func requireCompiled(_ op: String) throws -> (Optimizer, Loss?) {
@@ -244,7 +248,7 @@ open class Model: Layer {
     }
 
     /// The compiled losses and metrics for these targets and predictions (resolved once).
-    private func compiled(_ ys: [Tensor], _ preds: [Tensor]) throws -> CompiledOutputs {
+    func compiled(_ ys: [Tensor], _ preds: [Tensor]) throws -> CompiledOutputs {
         // Checked at every step: the count may change from one call to the next.
         if ys.count != preds.count {
             throw SwiftKerasError.invalid("the model '\(name)' has \(preds.count) output(s) \(outputNames(count: preds.count)) but \(ys.count) target(s) were given")
@@ -275,13 +279,14 @@ open class Model: Layer {
                 for case .metric(let m) in list { try m.resetState() }
             }
         }
+        try resetStepMetrics()
     }
 
     /// The current results: "loss" and each compiled metric (Keras `get_metrics_result`).
     public func metricResults() throws -> Logs {
         var logs: Logs = ["loss": try lossTracker.result().scalarDouble()]
         for case let t? in compiledOutputs?.lossTrackers ?? [] { logs[t.name] = try t.result().scalarDouble() }
-        for m in compiledMetrics { logs[m.name] = try m.result().scalarDouble() }
+        for m in compiledMetrics + addedMetrics { logs[m.name] = try m.result().scalarDouble() }
         return logs
     }
 
@@ -387,7 +392,7 @@ open class Model: Layer {
         _ = try requireCompiled("train_on_batch")
         _ = try cardinality([x, y] + (sampleWeight.map { [[$0]] } ?? []), op: "train_on_batch")
         try resetMetrics()
-        return try trainStep(x: x, y: y, sampleWeight: sampleWeight)
+        return try trainBatch(x, y, sampleWeight)
     }
 
     /// `trainOnBatch` for a model with one output.
@@ -407,7 +412,7 @@ open class Model: Layer {
         _ = try requireCompiled("test_on_batch")
         _ = try cardinality([x, y] + (sampleWeight.map { [[$0]] } ?? []), op: "test_on_batch")
         try resetMetrics()
-        return try testStep(x: x, y: y, sampleWeight: sampleWeight)
+        return try testBatch(x, y, sampleWeight)
     }
 
     /// `testOnBatch` for a model with one output.
@@ -422,7 +427,7 @@ open class Model: Layer {
 
     /// The model's outputs for one batch (Keras `predict_on_batch`).
     public func predictOnBatch(_ x: [Tensor]) throws -> Tensor {
-        try withoutRecording { try outputs(x, training: false)[0] }
+        try predictBatch(x)[0]
     }
 
     // MARK: fit
@@ -576,7 +581,7 @@ open class Model: Layer {
                     break
                 }
                 try each(cbs) { try $0.onTrainBatchBegin(step, logs: [:]) }
-                logs = try trainStep(x: bx, y: by, sampleWeight: bw)
+                logs = try trainBatch(bx, by, bw)
                 try each(cbs) { try $0.onTrainBatchEnd(step, logs: logs) }
                 step += 1
                 if stopTraining { break }
@@ -678,7 +683,7 @@ open class Model: Layer {
         var step = 0
         while steps.map({ step < $0 }) ?? true, let (bx, by, bw) = try next() {
             try each(callbacks) { try $0.onTestBatchBegin(step, logs: [:]) }
-            logs = try testStep(x: bx, y: by, sampleWeight: bw)
+            logs = try testBatch(bx, by, bw)
             try each(callbacks) { try $0.onTestBatchEnd(step, logs: logs) }
             step += 1
         }
@@ -720,7 +725,7 @@ open class Model: Layer {
         var step = 0
         while let bx = try next() {
             try each(callbacks) { try $0.onPredictBatchBegin(step, logs: [:]) }
-            let outs = try withoutRecording { try outputs(bx, training: false) }
+            let outs = try predictBatch(bx)
             if let first = parts.first, first.count != outs.count {
                 throw SwiftKerasError.invalid("predict: batch \(step) gave \(outs.count) outputs, the first gave \(first.count)")
             }

@@ -470,3 +470,16 @@ SKPY_EXPORT(module, d_, pad_sequences, METH_VARARGS, NULL);
 SKPY_EXPORT(module, d_, model_evaluate_dataset, METH_VARARGS, NULL);
 SKPY_EXPORT(module, d_, model_predict_dataset, METH_VARARGS, NULL);
 #undef DATA_FN
+
+/* ---- elements for the other sections (custom training steps) ---- */
+
+PyObject *skpy_element_pair(const sk_dataset_element *e) {
+    PyObject *l = element_list(e);
+    PyObject *s = l ? element_structure(e) : NULL;
+    PyObject *r = s ? PyTuple_Pack(2, l, s) : NULL;
+    Py_XDECREF(l);
+    Py_XDECREF(s);
+    return r;
+}
+
+sk_dataset_element *skpy_element_from(PyObject *pair) { return element_from(pair); }

@@ -290,6 +290,11 @@ int skpy_parse_targets(PyObject *args, const char *name, void **h, sk_tensor *t[
 PyObject *skpy_history_run(sk_history *h, PyObject *d);
 PyObject *skpy_logs_dict(const char *const *names, const double *values, int32_t n);
 
+/* ---- data.c: an element as a Python (flat list of Tensors, structure JSON) pair (a new
+ * reference), and a new element from such a pair (NULL with an exception) ---- */
+PyObject *skpy_element_pair(const sk_dataset_element *e);
+sk_dataset_element *skpy_element_from(PyObject *pair);
+
 /* ---- module.c adds the section skpy_module's functions and the generated ops' table ---- */
 extern PyMethodDef skpy_ops_methods[];
 extern const int skpy_generated_op_count;

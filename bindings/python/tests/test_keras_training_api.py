@@ -111,12 +111,6 @@ def test_what_is_not_done_is_refused_by_name(kwargs, name):
         model.compile(optimizer="sgd", **kwargs)
 
 
-def test_add_loss_refuses_callables():
-    layer = layers.Dense(1)
-    with pytest.raises(NotImplementedError, match="callables"):
-        layer.add_loss(lambda: K.sum(layer.kernel))
-
-
 def test_model_metrics_as_tf_keras():
     keras.utils.set_random_seed(3)
     auc = keras.metrics.AUC(name="my_auc")

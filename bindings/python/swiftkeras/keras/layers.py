@@ -333,14 +333,29 @@ class Layer:
     def add_loss(self, losses, **kwargs):
         """Adds loss tensors computed in ``call`` (tf.keras ``add_loss``; the core's
         ``sk_layer_add_loss``): fit/evaluate add them to the compiled loss (or train on them
-        alone after ``compile(loss=None)``). Zero-argument callables are not supported yet."""
+        alone after ``compile(loss=None)``). A zero-argument callable (e.g. ``lambda:
+        0.01 * tf.reduce_sum(v)``) is called again each time the losses are read, so every
+        training step sees its current value (``sk_layer_add_loss_fn``)."""
         from ._unsupported import refuse_unsupported
         refuse_unsupported("add_loss", **{k: (v, None) for k, v in kwargs.items()})
         for loss in (losses if isinstance(losses, (list, tuple)) else [losses]):
             if callable(loss) and not hasattr(loss, "shape"):
-                raise NotImplementedError("add_loss: zero-argument callables are not supported (add a tensor "
-                                          "computed in call instead)")
-            _native.layer_add_loss(self._handle, loss)
+                _native.layer_add_loss_fn(self._handle, loss)
+            else:
+                _native.layer_add_loss(self._handle, loss)
+
+    def add_metric(self, value, name=None, aggregation=None):
+        """tf.keras 2 ``add_metric(value, name, aggregation="mean")`` in ``call``: the mean of the
+        values under ``name`` (a Mean metric per name in the core, ``sk_layer_add_metric``),
+        listed in ``model.metrics``, reset each epoch and shown in the logs of fit and
+        evaluate."""
+        if name is None:
+            raise ValueError("add_metric: please provide a name for your metric like `self.add_metric(tf.reduce_sum"
+                             "(inputs), name='mean_activation')`")
+        if isinstance(value, KerasTensor):
+            raise NotImplementedError("add_metric: symbolic values (a functional model's add_metric on Keras "
+                                      "tensors) are not supported; call it in a layer's call()")
+        _native.layer_add_metric(self._handle, value, str(name), aggregation)
 
     @property
     def losses(self):

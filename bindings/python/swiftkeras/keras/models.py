@@ -16,6 +16,7 @@ from . import metrics as _metrics
 from . import optimizers as _optimizers
 from . import _serialization
 from . import _multi_output
+from . import _custom_steps
 
 __all__ = ["Model", "Sequential", "load_model", "save_model", "model_from_json", "model_from_config", "clone_model"]
 
@@ -83,6 +84,10 @@ class Model(_layers.Layer):
     (``sk_model_create_custom``), so ``fit``, ``evaluate``, ``predict``, ``summary`` and
     ``save_weights``/``load_weights`` work as for the other models. Layers added later to a
     tracked list (``self.blocks.append(...)``) are not tracked: assign the whole list.
+
+    A subclass (of Model, a functional model or Sequential) may override ``train_step``,
+    ``test_step`` and ``predict_step`` as in tf.keras 2: the core's fit / evaluate / predict
+    loops call them for each batch (``keras/_custom_steps.py``).
     """
 
     def __init__(self, inputs=None, outputs=None, name=None, **kwargs):
@@ -200,9 +205,19 @@ class Model(_layers.Layer):
 
     @property
     def metrics(self):
-        """tf.keras 2 ``model.metrics``: [] until the first fit/evaluate step after compile, then
-        the loss tracker ("loss") and the compiled metrics — the metric objects given to compile
-        themselves, the others (names, functions) as metric objects over the core's."""
+        """tf.keras 2 ``model.metrics``: the loss tracker ("loss") and the compiled metrics once
+        the first fit/evaluate step after compile resolved them — the metric objects given to
+        compile themselves, the others (names, functions) as metric objects over the core's —,
+        the ``add_metric`` metrics, then the metric objects assigned to the model's attributes
+        (trackers of a custom ``train_step``). A subclass may override it: the metrics it lists
+        are reset at each epoch."""
+        out = self._core_metrics()
+        for v in self.__dict__.values():
+            if isinstance(v, _metrics.Metric) and not any(v is m for m in out):
+                out.append(v)
+        return out
+
+    def _core_metrics(self):
         given = [m for m in getattr(self, "_compiled_metrics", ()) if isinstance(m, _metrics.Metric) and m._handle]
         out = []
         for h in _native.model_metrics(self._model):
@@ -229,6 +244,49 @@ class Model(_layers.Layer):
         for m in self.metrics:
             m.reset_state()
 
+    # -- custom steps (tf.keras 2 overrides; keras/_custom_steps.py) ---------------------------
+    def train_step(self, data):
+        """One training step on ``data`` (``x``, ``(x,)``, ``(x, y)`` or ``(x, y, sample_weight)``,
+        as tf.keras 2's data adapter gives it): the core's built-in step; returns the logs.
+        Override it to customize ``fit`` (the core then calls the override for each batch)."""
+        return _custom_steps.default_step(self, True, data)
+
+    def test_step(self, data):
+        """One evaluation step (the core's built-in one); override it to customize evaluate and
+        fit's validation."""
+        return _custom_steps.default_step(self, False, data)
+
+    def predict_step(self, data):
+        """The outputs for the inputs of ``data`` (training off); override it to customize
+        predict."""
+        return _custom_steps.default_predict_step(self, data)
+
+    @property
+    def compiled_loss(self):
+        """tf.keras 2 ``compiled_loss(y, y_pred, sample_weight=None, regularization_losses=None)``:
+        the compiled loss (updating the "loss" tracker), computed by the core."""
+        return _custom_steps.CompiledLoss(self)
+
+    @property
+    def compiled_metrics(self):
+        """tf.keras 2 ``compiled_metrics`` (``update_state(y, y_pred, sample_weight=None)``,
+        ``metrics``, ``reset_state()``)."""
+        return _custom_steps.CompiledMetrics(self)
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None):
+        """tf.keras 2 ``compute_loss``: ``compiled_loss(y, y_pred, sample_weight,
+        regularization_losses=self.losses)``."""
+        return self.compiled_loss(y, y_pred, sample_weight, regularization_losses=self.losses)
+
+    def compute_metrics(self, x, y, y_pred, sample_weight):
+        """tf.keras 2 ``compute_metrics``: updates the compiled metrics; the metrics' results."""
+        self.compiled_metrics.update_state(y, y_pred, sample_weight)
+        return self.get_metrics_result()
+
+    def get_metrics_result(self):
+        """{name: result} of ``self.metrics`` (tf.keras 2)."""
+        return _custom_steps.metrics_result(self)
+
     def _xs(self, x):
         if isinstance(x, dict):
             raise NotImplementedError("dict inputs are not supported yet")
@@ -252,14 +310,19 @@ class Model(_layers.Layer):
         _no_worker_arguments("fit", kwargs)
         if verbose == "auto":
             verbose = 1
+        custom = _custom_steps.install(self)
         user = list(callbacks or [])
         extra = []
         multi = _multi_output.multi_target(self, y) or (
             isinstance(validation_data, (list, tuple)) and len(validation_data) in (2, 3)
             and _multi_output.multi_target(self, validation_data[1]))
         streamed = (_data_input(x) or _data_input(validation_data) or steps_per_epoch is not None
-                    or validation_steps is not None or validation_freq != 1 or isinstance(x, dict) or multi)
+                    or validation_steps is not None or validation_freq != 1 or isinstance(x, dict) or multi
+                    or (custom and y is None))
         if streamed:
+            if validation_split and custom and y is None:
+                raise NotImplementedError("fit: validation_split without y for a custom train_step is not supported "
+                                          "(give validation_data)")
             if validation_split and (isinstance(x, dict) or multi):
                 raise NotImplementedError("fit: validation_split with dict inputs or one target per output is not "
                                           "supported (give validation_data)")
@@ -351,7 +414,11 @@ class Model(_layers.Layer):
             return _generator_dataset(x)
         first = x if isinstance(x, dict) else (lambda xs: xs[0] if len(xs) == 1 else tuple(xs))(self._xs(x))
         y = _multi_output.dataset_targets(y)
-        elem = (first,) if y is None else (first, y) if sample_weight is None else (first, y, sample_weight)
+        # tf.keras 2 pack_x_y_sample_weight for the steps an override receives: x alone when it is
+        # one tensor without targets
+        alone = y is None and not isinstance(first, (tuple, dict)) and bool(_custom_steps.overrides(self))
+        elem = first if alone else (first,) if y is None else (first, y) if sample_weight is None \
+            else (first, y, sample_weight)
         ds = _data.Dataset.from_tensor_slices(elem)
         n = _native.dataset_cardinality(ds._h)
         if shuffle and n > 0:
@@ -367,7 +434,9 @@ class Model(_layers.Layer):
             verbose = 1
         cbl = _callbacks._CallbackList(callbacks, self, {"verbose": verbose, "steps": steps})
         cbl.call("on_test_begin", {})
-        if _data_input(x) or steps is not None or isinstance(x, dict) or _multi_output.multi_target(self, y):
+        custom = _custom_steps.install(self)
+        if (_data_input(x) or steps is not None or isinstance(x, dict) or _multi_output.multi_target(self, y)
+                or (custom and y is None)):
             ds = self._input_dataset(x, y, sample_weight, batch_size, False, None, [], "evaluate", epoch_end=False)
             d = _native.model_evaluate_dataset(self._model, ds._h, -1 if steps is None else int(steps), int(verbose))
         else:
@@ -379,6 +448,7 @@ class Model(_layers.Layer):
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, **kwargs):
         """Outputs (Keras ``predict``) for arrays, a dataset, a generator or a Sequence."""
         _no_worker_arguments("predict", kwargs)
+        _custom_steps.install(self)
         if _data_input(x) or steps is not None or isinstance(x, dict) or _multi_output.n_outputs(self) > 1:
             ds = self._input_dataset(x, None, None, batch_size, False, None, [], "predict", epoch_end=False)
             outs = [_numpy_or_tensor(t) for t in _native.model_predict_dataset_outputs(
@@ -402,6 +472,7 @@ class Model(_layers.Layer):
     def _batch_logs(self, train, x, y, sample_weight, return_dict):
         """train_on_batch (train) / test_on_batch: y one tensor, or one per output (a list or a
         dict by output name)."""
+        _custom_steps.install(self)
         if y is None:
             raise ValueError(f"{'train_on_batch' if train else 'test_on_batch'}: y is required")
         if _multi_output.multi_target(self, y):

@@ -228,3 +228,25 @@ def plot_model(model, to_file="model.png", *args, **kwargs):
 
 
 __all__ += ["model_to_dot", "plot_model"]
+
+
+def unpack_x_y_sample_weight(data):
+    """tf.keras 2 ``unpack_x_y_sample_weight``: ``(x, y, sample_weight)`` of a batch given as
+    ``x``, ``(x,)``, ``(x, y)`` or ``(x, y, sample_weight)`` (missing parts None)."""
+    if isinstance(data, list):
+        data = tuple(data)
+    if not isinstance(data, tuple):
+        return (data, None, None)
+    if len(data) in (1, 2, 3):
+        return tuple(data) + (None,) * (3 - len(data))
+    raise ValueError("Data is expected to be in format `x`, `(x,)`, `(x, y)`, or `(x, y, sample_weight)`, "
+                     f"found: {data}")
+
+
+def pack_x_y_sample_weight(x, y=None, sample_weight=None):
+    """tf.keras 2 ``pack_x_y_sample_weight``: ``x`` alone (``(x,)`` when x is a list, tuple or
+    dict) without targets, else ``(x, y)`` or ``(x, y, sample_weight)``."""
+    if y is None:
+        return (x,) if isinstance(x, (list, tuple, dict)) else x
+    return (x, y) if sample_weight is None else (x, y, sample_weight)
+__all__ += ["unpack_x_y_sample_weight", "pack_x_y_sample_weight"]
