@@ -240,10 +240,11 @@
  *   sk_model_compile_outputs() sk_model_on_batch_outputs() sk_model_output_names()
  *   sk_model_predict_dataset_outputs()
  * swiftkeras/training_steps.h:
- *   sk_layer_add_loss_fn() sk_layer_add_metric() sk_model_compiled_loss()
- *   sk_model_compiled_metrics_update() sk_model_predict_step_default() sk_model_set_predict_step()
- *   sk_model_set_step_metrics() sk_model_set_test_step() sk_model_set_train_step()
- *   sk_model_test_step_default() sk_model_train_step_default() sk_step_logs_set()
+ *   sk_layer_add_loss_fn() sk_layer_add_metric() sk_layer_metrics() sk_model_add_symbolic_loss()
+ *   sk_model_add_symbolic_metric() sk_model_compiled_loss() sk_model_compiled_metrics_update()
+ *   sk_model_predict_step_default() sk_model_set_predict_step() sk_model_set_step_metrics()
+ *   sk_model_set_test_step() sk_model_set_train_step() sk_model_test_step_default()
+ *   sk_model_train_step_default() sk_step_logs_set()
  * swiftkeras/callbacks.h:
  *   sk_callback_context_param() sk_callback_context_set_log()
  *   sk_callback_context_set_stop_training() sk_callback_create() sk_callback_create_custom()

@@ -109,6 +109,12 @@ int32_t sk_model_compiled_metrics_update(sk_model *model, const sk_tensor *const
  * NULL), SK_ERR_INVALID_ARG (name NULL or empty, an aggregation other than "mean"). */
 int32_t sk_layer_add_metric(sk_layer *layer, const sk_tensor *value, const char *name, const char *aggregation);
 
+/* The metrics of sk_layer_add_metric of a layer and its tracked sublayers (tf.keras 2
+ * `layer.metrics`; this layer's first, each once), as new caller-owned handles. *count (may be
+ * NULL) receives how many there are. Errors: SK_ERR_INVALID_HANDLE, SK_ERR_INVALID_ARG
+ * (capacity smaller than the count). */
+int32_t sk_layer_metrics(const sk_layer *layer, sk_metric **out, int32_t capacity, int32_t *count);
+
 /* tf.keras 2 `layer.add_loss(fn)` with a zero-argument function (e.g. a penalty on a
  * variable): fn is called each time the layer's losses are read — in every training step,
  * under its tape — and its tensor added to the total loss after the weight penalties. destroy
@@ -116,6 +122,17 @@ int32_t sk_layer_add_metric(sk_layer *layer, const sk_tensor *value, const char 
  * Errors: SK_ERR_INVALID_HANDLE (layer NULL), SK_ERR_INVALID_ARG (fn NULL); while training, fn's
  * status or a missing tensor. */
 int32_t sk_layer_add_loss_fn(sk_layer *layer, sk_loss_thunk_fn fn, void *user_data, void (*destroy)(void *user_data));
+
+/* tf.keras 2 `model.add_loss(t)` / `model.add_metric(t, name)` on symbolic tensors of a
+ * functional model's graph (the VAE guides' `vae.add_loss(kl_loss)` after Model(inputs, outputs)):
+ * on every call the model also computes t and adds it to the call's losses (sk_layer_losses,
+ * the training loss) or updates the Mean metric `name` with it. aggregation may be NULL
+ * ("mean"). Errors: SK_ERR_INVALID_HANDLE (NULL), SK_ERR_INVALID_ARG (a model that is not
+ * functional, a tensor that depends on tensors other than the model's inputs, name NULL or
+ * empty, an aggregation other than "mean"). */
+int32_t sk_model_add_symbolic_loss(sk_model *model, const sk_keras_tensor *loss);
+int32_t sk_model_add_symbolic_metric(sk_model *model, const sk_keras_tensor *value, const char *name,
+                                     const char *aggregation);
 
 #ifdef __cplusplus
 }

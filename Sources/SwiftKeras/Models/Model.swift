@@ -66,6 +66,8 @@ open class Model: Layer {
     var resumeEpoch: Int?
 
     var graph: FunctionalGraph?
+    /// Symbolic losses and metrics of a functional model (`Models/SymbolicLosses.swift`).
+    var auxiliaries: SymbolicAuxiliaries?
     /// The metric specs given to `compile` (read by the compile config).
     private(set) var metricSpecs: [CompileMetric] = []
     /// What compile was given per output (nil before compile).
@@ -138,19 +140,19 @@ open class Model: Layer {
     // MARK: Calling
 
     open override func call(_ inputs: [Tensor], training: Bool) throws -> Tensor {
-        if let graph { return try graph.run(inputs, training: training, modelName: name)[0] }
+        if let graph { return try runGraph(graph, inputs, masks: [], training: training).outputs[0] }
         return try super.call(inputs, training: training)
     }
 
     open override func callOutputs(_ inputs: [Tensor], training: Bool) throws -> [Tensor] {
-        if let graph { return try graph.run(inputs, training: training, modelName: name) }
+        if let graph { return try runGraph(graph, inputs, masks: [], training: training).outputs }
         return [try call(inputs, training: training)]
     }
 
     /// A functional model carries masks through its graph (see `FunctionalGraph.run`); other
     /// models call `callOutputs` as any layer.
     open override func callOutputsAndMasks(_ inputs: [Tensor], masks: [Tensor?], training: Bool) throws -> (outputs: [Tensor], masks: [Tensor?]) {
-        if let graph { return try graph.run(inputs, masks: masks, training: training, modelName: name) }
+        if let graph { return try runGraph(graph, inputs, masks: masks, training: training) }
         return try super.callOutputsAndMasks(inputs, masks: masks, training: training)
     }
 

@@ -179,3 +179,31 @@ public func sk_layer_add_loss_fn(_ layer: OpaquePointer?, _ fn: sk_loss_thunk_fn
         }
     }
 }
+
+@c @implementation
+public func sk_model_add_symbolic_loss(_ model: OpaquePointer?, _ loss: OpaquePointer?) -> Int32 {
+    status {
+        let m = try unwrap(model, "sk_model_add_symbolic_loss", "model", as: ModelBox.self).model
+        try m.addLoss(try unwrap(loss, "sk_model_add_symbolic_loss", "loss", as: KerasTensor.self))
+    }
+}
+
+@c @implementation
+public func sk_model_add_symbolic_metric(_ model: OpaquePointer?, _ value: OpaquePointer?, _ name: UnsafePointer<CChar>?,
+                                         _ aggregation: UnsafePointer<CChar>?) -> Int32 {
+    status {
+        let fn: StaticString = "sk_model_add_symbolic_metric"
+        let m = try unwrap(model, fn, "model", as: ModelBox.self).model
+        try m.addMetric(try unwrap(value, fn, "value", as: KerasTensor.self), name: try cString(name, fn, "name"),
+                        aggregation: optionalString(aggregation) ?? "mean")
+    }
+}
+
+@c @implementation
+public func sk_layer_metrics(_ layer: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int32,
+                             _ count: UnsafeMutablePointer<Int32>?) -> Int32 {
+    status {
+        let l = try unwrap(layer, "sk_layer_metrics", "layer", as: Layer.self)
+        try writeHandles(l.addedMetrics, out, capacity, count, "sk_layer_metrics", what: "metrics") { retained($0) }
+    }
+}

@@ -176,6 +176,21 @@ static PyObject *st_layer_add_metric(PyObject *self SKPY_UNUSED, PyObject *args)
 }
 SKPY_EXPORT(module, st_, layer_add_metric, METH_VARARGS, "layer_add_metric(layer, value, name, aggregation).");
 
+/* model_add_symbolic(model, keras_tensor, name or None, aggregation or None): a functional model's
+ * add_loss (name None) or add_metric of a tensor of its graph */
+static PyObject *st_model_add_symbolic(PyObject *self SKPY_UNUSED, PyObject *args) {
+    PyObject *mc, *kc, *name, *agg;
+    if (!PyArg_ParseTuple(args, "OOOO", &mc, &kc, &name, &agg)) return NULL;
+    sk_model *m = HGET(sk_model, mc);
+    sk_keras_tensor *kt = m ? HGET(sk_keras_tensor, kc) : NULL;
+    const char *n = kt ? skpy_opt_str(name, "name") : NULL;
+    const char *a = kt ? skpy_opt_str(agg, "aggregation") : NULL;
+    if (!kt || BADSTR(n) || BADSTR(a)) return NULL;
+    return skpy_none_or_raise(n ? sk_model_add_symbolic_metric(m, kt, n, a) : sk_model_add_symbolic_loss(m, kt));
+}
+SKPY_EXPORT(module, st_, model_add_symbolic, METH_VARARGS,
+    "model_add_symbolic(model, keras_tensor, name=None, aggregation=None): add_loss / add_metric of a graph tensor.");
+
 /* ud: fn() -> a tensor-like */
 static int32_t py_loss_thunk(void *ud, sk_tensor **out) {
     PyGILState_STATE g = PyGILState_Ensure();
@@ -201,3 +216,13 @@ static PyObject *st_layer_add_loss_fn(PyObject *self SKPY_UNUSED, PyObject *args
     return skpy_none_or_raise(sk_layer_add_loss_fn(l, py_loss_thunk, fn, skpy_callback_destroy));
 }
 SKPY_EXPORT(module, st_, layer_add_loss_fn, METH_VARARGS, "layer_add_loss_fn(layer, fn): a loss computed by fn() at each step.");
+
+static int32_t fill_layer_metrics(const void *l, void **a, int32_t cap, int32_t *n) {
+    return sk_layer_metrics(l, (sk_metric **)a, cap, n);
+}
+
+static PyObject *st_layer_metrics(PyObject *self SKPY_UNUSED, PyObject *lc) {
+    sk_layer *l = HGET(sk_layer, lc);
+    return l ? skpy_fetch_owned(l, fill_layer_metrics, SKPY_OWNED_METRIC) : NULL;
+}
+SKPY_EXPORT(module, st_, layer_metrics, METH_O, "layer_metrics(layer) -> list of metric handles (`layer.metrics`).");

@@ -110,3 +110,45 @@ def test_embedding_gives_sequential_an_input_shape():
     assert model.count_params() == 64000 + 98816 + 1290
     assert layers.Embedding(10, 3).get_config()["batch_input_shape"] == (None, None)
     assert layers.Embedding(10, 3, input_length=5).get_config()["batch_input_shape"] == (None, 5)
+
+
+def test_functional_model_add_loss_and_add_metric_of_symbolic_tensors():
+    # the functional VAE of "Making new layers and models via subclassing": vae.add_loss(kl_loss)
+    inp = keras.Input((3,))
+    h = layers.Dense(2, kernel_initializer="ones", bias_initializer="zeros")(inp)
+    out = layers.Dense(1, kernel_initializer="ones", bias_initializer="zeros")(h)
+    model = keras.Model(inp, out)
+    model.add_loss(0.5 * tf.reduce_mean(tf.square(h)))
+    model.add_metric(tf.reduce_mean(h), name="mean_h")
+    x = np.array([[1.0, 2.0, 3.0], [0.0, 1.0, 0.0]], np.float32)
+    model(x)
+    hv = x @ np.ones((3, 2), np.float32)
+    np.testing.assert_allclose([float(v) for v in model.losses], [0.5 * np.mean(hv ** 2)], rtol=1e-6)
+    model.compile(optimizer=keras.optimizers.SGD(0.0), loss="mse")
+    y = np.zeros((2, 1), np.float32)
+    logs = model.evaluate(x, y, return_dict=True, verbose=0)
+    mse = np.mean((hv.sum(1, keepdims=True)) ** 2)
+    np.testing.assert_allclose(logs["loss"], mse + 0.5 * np.mean(hv ** 2), rtol=1e-5)
+    np.testing.assert_allclose(logs["mean_h"], hv.mean(), rtol=1e-5)
+    # the symbolic loss is differentiated: training on it alone shrinks h
+    model.compile(optimizer=keras.optimizers.SGD(0.05), loss=None)
+    first = model.fit(x, y, epochs=30, verbose=0).history["loss"]
+    assert first[-1] < 0.2 * first[0]
+    with pytest.raises(ValueError, match="functional model"):
+        keras.Sequential([layers.Dense(1, input_shape=(3,))]).add_loss(tf.reduce_mean(h))
+
+
+def test_layer_metrics_lists_attribute_and_added_metrics():
+    class Endpoint(layers.Layer):
+        def __init__(self):
+            super().__init__()
+            self.accuracy_fn = keras.metrics.BinaryAccuracy()
+
+        def call(self, targets, logits):
+            self.add_metric(self.accuracy_fn(targets, logits), name="accuracy")
+            return tf.nn.softmax(logits)
+
+    layer = Endpoint()
+    layer(tf.ones((2, 2)), tf.ones((2, 2)))
+    assert [m.name for m in layer.metrics] == ["binary_accuracy", "accuracy"]
+    assert float(layer.metrics[1].result()) == 1.0

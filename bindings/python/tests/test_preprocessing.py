@@ -18,10 +18,10 @@ QUERIES = ["the fox jumps over", "quick quick cat", ""]
 X = np.array([[1., 2., 3.], [4., 8., 0.], [7., 5., 1.], [2., 2., 2.]], dtype="float32")
 
 
-def close(a, b, tol=1e-5):
+def close(a, b, tol=1e-5, rtol=None):
     a = np.asarray(a)
     assert a.shape == np.asarray(b).shape, (a.shape, np.asarray(b).shape)
-    np.testing.assert_allclose(a, np.asarray(b, dtype=a.dtype), rtol=tol, atol=tol)
+    np.testing.assert_allclose(a, np.asarray(b, dtype=a.dtype), rtol=tol if rtol is None else rtol, atol=tol)
 
 
 # -- string tensors ------------------------------------------------------------------------------
@@ -254,11 +254,14 @@ def test_text_classifier_trains_to_convergence():
 
 
 def test_resizing_and_center_crop_match_tf():
+    # the input is the recording's; numpy versions differ in the last bits of float32 `**` (up to
+    # ~2e-4 after `% 17` here), so values copied from it are compared to 5e-4 — far below the gap
+    # between neighbouring pixels, so a wrong pixel still fails
     x = (np.arange(2 * 5 * 7 * 2, dtype="float32").reshape(2, 5, 7, 2) ** 1.3) % 17
-    close(L.Resizing(3, 4)(x), REF["resize_bilinear"], tol=1e-4)
-    close(L.Resizing(4, 3, interpolation="nearest")(x), REF["resize_nearest"])
-    close(L.Resizing(3, 3, crop_to_aspect_ratio=True)(x), REF["resize_crop"], tol=1e-4)
-    close(L.CenterCrop(3, 4)(x), REF["center_crop"])
+    close(L.Resizing(3, 4)(x), REF["resize_bilinear"], tol=5e-4, rtol=0)
+    close(L.Resizing(4, 3, interpolation="nearest")(x), REF["resize_nearest"], tol=5e-4, rtol=0)
+    close(L.Resizing(3, 3, crop_to_aspect_ratio=True)(x), REF["resize_crop"], tol=5e-4, rtol=0)
+    close(L.CenterCrop(3, 4)(x), REF["center_crop"], tol=5e-4, rtol=0)
     close(L.CenterCrop(6, 4)(x[0]), REF["center_crop_up"], tol=1e-4)
     assert L.Resizing(3, 4)(x.astype("uint8")).dtype == tf.float32
     with pytest.raises(NotImplementedError, match="bicubic"):

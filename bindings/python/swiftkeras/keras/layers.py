@@ -339,7 +339,9 @@ class Layer:
         from ._unsupported import refuse_unsupported
         refuse_unsupported("add_loss", **{k: (v, None) for k, v in kwargs.items()})
         for loss in (losses if isinstance(losses, (list, tuple)) else [losses]):
-            if callable(loss) and not hasattr(loss, "shape"):
+            if isinstance(loss, KerasTensor):   # a functional model's loss from its graph's tensors
+                _native.model_add_symbolic(self._symbolic_owner("add_loss"), loss._kt, None, None)
+            elif callable(loss) and not hasattr(loss, "shape"):
                 _native.layer_add_loss_fn(self._handle, loss)
             else:
                 _native.layer_add_loss(self._handle, loss)
@@ -352,10 +354,27 @@ class Layer:
         if name is None:
             raise ValueError("add_metric: please provide a name for your metric like `self.add_metric(tf.reduce_sum"
                              "(inputs), name='mean_activation')`")
-        if isinstance(value, KerasTensor):
-            raise NotImplementedError("add_metric: symbolic values (a functional model's add_metric on Keras "
-                                      "tensors) are not supported; call it in a layer's call()")
+        if isinstance(value, KerasTensor):   # a functional model's metric of its graph's tensors
+            _native.model_add_symbolic(self._symbolic_owner("add_metric"), value._kt, str(name), aggregation)
+            return
         _native.layer_add_metric(self._handle, value, str(name), aggregation)
+
+    @property
+    def metrics(self):
+        """tf.keras 2 ``layer.metrics``: the Metric objects assigned to the layer's attributes,
+        then the ``add_metric`` metrics of the layer and its sublayers (``sk_layer_metrics``)."""
+        from . import metrics as _metrics
+        out = [v for v in self.__dict__.values() if isinstance(v, _metrics.Metric)]
+        return out + [_metrics.Metric._of_core(h) for h in _native.layer_metrics(self._handle)]
+
+    def _symbolic_owner(self, what):
+        """The core model that takes ``add_loss`` / ``add_metric`` of a symbolic tensor: only a
+        functional model (its graph computes the tensor on every call)."""
+        model = self.__dict__.get("_model")
+        if model is None:
+            raise ValueError(f"{what}: a symbolic tensor (KerasTensor) can only be added to a functional model "
+                             f"(keras.Model(inputs, outputs)); {type(self).__name__} '{self.name}' is not one")
+        return model
 
     @property
     def losses(self):

@@ -80,6 +80,13 @@ class Metric:
         if self._key is not None:
             self._get_handle()
 
+    @classmethod
+    def _of_core(cls, handle):
+        """A Metric over a core metric handle (a model's compiled metrics, ``add_metric``'s Means)."""
+        m = cls.__new__(cls)
+        m._handle, m._native_backed, m._key = handle, True, "core"
+        return m
+
     def _config(self):
         """Keras constructor arguments of this metric, passed to ``sk_metric_create``."""
         return {}

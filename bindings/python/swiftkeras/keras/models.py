@@ -223,10 +223,7 @@ class Model(_layers.Layer):
         for h in _native.model_metrics(self._model):
             name = _native.metric_name(h)
             m = next((g for g in given if _native.metric_name(g._handle) == name), None)
-            if m is None:
-                m = _metrics.Metric.__new__(_metrics.Metric)
-                m._handle, m._native_backed, m._key = h, True, "core"
-            out.append(m)
+            out.append(m if m is not None else _metrics.Metric._of_core(h))
         return out
 
     @property
