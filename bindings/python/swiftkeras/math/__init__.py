@@ -171,7 +171,23 @@ def segment_mean(data, segment_ids, name=None):
     return _native.divide(s, _native.maximum_scalar(count, 1))
 
 
-__all__ = list(_generated_all) + [
+def bincount(arr, weights=None, minlength=None, maxlength=None, dtype=_native.int32, name=None, axis=None,
+             binary_output=False):
+    """tf.math.bincount: counts of each value of the non-negative integers `arr` in
+    max(max(arr) + 1, minlength) bins (at most maxlength; larger values are dropped), summing
+    `weights` instead when given, 1 per non-empty bin with binary_output; axis None or 0 counts
+    all of arr, -1 each row of a matrix."""
+    if axis not in (None, 0, -1):
+        raise _errors.InvalidArgumentError(None, None, f"bincount: axis must be None, 0 or -1, got {axis!r}")
+    if binary_output and weights is not None:
+        raise _errors.InvalidArgumentError(None, None, "bincount: arguments binary_output and weights are mutually exclusive")
+    a = _t(arr)
+    w = None if weights is None else _native.cast(_t(weights), _t(weights).dtype)
+    return _run(_native.bincount, a, w, -1 if minlength is None else int(minlength),
+                -1 if maxlength is None else int(maxlength), _native.as_dtype(dtype), bool(binary_output), axis == -1)
+
+
+__all__ = list(_generated_all) + ["bincount", 
     "divide", "truediv", "reduce_mean", "cumsum", "cumprod", "is_nan", "is_inf", "is_finite",
     "reciprocal", "rsqrt", "log_sigmoid", "squared_difference", "logical_xor", "count_nonzero",
     "reduce_euclidean_norm", "l2_normalize", "unsorted_segment_sum", "segment_sum", "segment_mean", "top_k"]
