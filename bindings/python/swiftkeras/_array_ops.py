@@ -363,3 +363,49 @@ def tensordot(a, b, axes, name=None):
     from .linalg import matmul
     out = matmul(a2, b2)
     return _native.reshape(out, [a.shape[i] for i in a_free] + [b.shape[i] for i in b_free])
+
+
+def sequence_mask(lengths, maxlen=None, dtype=_native.bool, name=None):
+    """tf.sequence_mask: mask[..., j] = j < lengths[...], j in range(maxlen) (default max(lengths))."""
+    lengths = _t(lengths)
+    if maxlen is None:
+        maxlen = _native.maximum_scalar(_native.max(lengths, None, False), 0) if lengths.size else _native.convert(0, lengths.dtype)
+    maxlen = _t(maxlen)
+    if maxlen.ndim != 0:
+        raise ValueError(f"Argument `maxlen` must be scalar for sequence_mask, received shape {tuple(maxlen.shape)}")
+    row = _native.arange(0, int(maxlen), 1, maxlen.dtype)
+    result = _native.less(row, _native.cast(_native.expand_dims(lengths, -1), maxlen.dtype))
+    dtype = _native.as_dtype(dtype)
+    return result if dtype == _native.bool else _native.cast(result, dtype)
+
+
+def repeat(input, repeats, axis=None, name=None):  # noqa: A002
+    """tf.repeat: each slice along `axis` (None: of the flattened input) repeated `repeats` times
+    (a scalar, or one count per slice), as TF composes it: tile for one count, else
+    sequence_mask + tile + boolean_mask."""
+    x = _t(input)
+    if axis is None:
+        x, axis = _native.reshape(x, [-1]), 0
+    if not isinstance(axis, int):
+        raise TypeError(f"Argument `axis` must be an int. Received `axis` = {axis} of type {type(axis).__name__}")
+    r = _native.cast(_t(repeats), _native.int32)
+    if r.ndim > 1:
+        raise ValueError(f"repeat: repeats must have rank 0 or 1, got shape {tuple(r.shape)}")
+    if x.ndim == 0:
+        x = _native.reshape(x, [1])
+    axis = axis % x.ndim
+    if r.size == 1:
+        n = int(_native.reshape(r, []))
+        tiled = _native.tile(_native.expand_dims(x, axis + 1), [1] * (axis + 1) + [n] + [1] * (x.ndim - axis - 1))
+        return _native.reshape(tiled, list(x.shape[:axis]) + [n * x.shape[axis]] + list(x.shape[axis + 1:]))
+    if r.shape[0] != x.shape[axis]:
+        raise _errors.InvalidArgumentError(None, None, f"repeat: {r.shape[0]} repeats for axis {axis} of size {x.shape[axis]}")
+    counts = [int(v) for v in r]
+    if any(c < 0 for c in counts):
+        raise _errors.InvalidArgumentError(None, None, f"repeat: repeats must be non-negative, got {counts}")
+    reps = _native.broadcast_to(r, list(x.shape[:axis + 1]))
+    top = max(counts)
+    mask = sequence_mask(reps, top)
+    tiled = _native.tile(_native.expand_dims(x, axis + 1), [1] * (axis + 1) + [top] + [1] * (x.ndim - axis - 1))
+    masked = tiled[mask]
+    return masked if axis == 0 else _native.reshape(masked, list(x.shape[:axis]) + [sum(counts)] + list(x.shape[axis + 1:]))

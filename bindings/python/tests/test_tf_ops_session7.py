@@ -355,3 +355,63 @@ def test_random_image_ops_are_seeded_and_valid():
         tf.image.random_contrast(img, 1.0, 0.5)
     with pytest.raises(ValueError, match="max_delta"):
         tf.image.random_brightness(img, -1.0)
+
+
+# -- more of TF's Python compositions: repeat, sequence_mask, segment mean, polyval, matrix_rank,
+# psnr, total_variation, image_gradients, resize_with_pad (values from TF 2.21) -------------------
+IMG = (np.arange(2 * 5 * 4 * 3).reshape(2, 5, 4, 3) % 17).astype(np.float32) / 16
+
+
+def test_repeat_and_sequence_mask_match_tf():
+    np.testing.assert_array_equal(tf.repeat([[1, 2], [3, 4]], [1, 2], axis=0).numpy(), [[1, 2], [3, 4], [3, 4]])
+    np.testing.assert_array_equal(tf.repeat([[1, 2], [3, 4]], [3, 0], axis=1).numpy(), [[1, 1, 1], [3, 3, 3]])
+    np.testing.assert_array_equal(tf.repeat([[1, 2], [3, 4]], 2).numpy(), [1, 1, 2, 2, 3, 3, 4, 4])
+    np.testing.assert_array_equal(tf.repeat(3, 2).numpy(), [3, 3])
+    x = RNG.normal(size=(2, 3, 2))
+    np.testing.assert_array_equal(tf.repeat(x, [2, 0, 1], axis=1).numpy(), np.repeat(x, [2, 0, 1], axis=1))
+    with pytest.raises(tf.errors.InvalidArgumentError):
+        tf.repeat(x, [1, 2], axis=1)
+    np.testing.assert_array_equal(tf.sequence_mask([1, 3, 2], 5).numpy().astype(int),
+                                  [[1, 0, 0, 0, 0], [1, 1, 1, 0, 0], [1, 1, 0, 0, 0]])
+    np.testing.assert_array_equal(tf.sequence_mask([[1, 3], [2, 0]]).numpy().astype(int),
+                                  [[[1, 0, 0], [1, 1, 1]], [[1, 1, 0], [0, 0, 0]]])
+    m = tf.sequence_mask([2, 0], 3, dtype=tf.float32)
+    assert m.dtype == tf.float32
+    np.testing.assert_array_equal(m.numpy(), [[1, 1, 0], [0, 0, 0]])
+    check_grad(lambda v: tf.repeat(v, [2, 1], axis=0), RNG.normal(size=(2, 3)))
+
+
+def test_segment_mean_polyval_matrix_rank_match_tf():
+    np.testing.assert_array_equal(
+        tf.math.unsorted_segment_mean(tf.constant([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]), [0, 2, 0], 3).numpy(),
+        [[3, 4], [0, 0], [3, 4]])
+    np.testing.assert_array_equal(tf.math.polyval([2.0, 3.0, 4.0], tf.constant([1.0, 2.0])).numpy(), [9, 18])
+    with pytest.raises(ValueError, match="list"):
+        tf.math.polyval((1.0,), 2.0)
+    np.testing.assert_array_equal(tf.linalg.matrix_rank(np.array([[[1.0, 2.0], [2.0, 4.0]], [[1.0, 0.0], [0.0, 1.0]]])).numpy(),
+                                  [1, 2])
+
+
+def test_psnr_total_variation_image_gradients_resize_with_pad_match_tf():
+    np.testing.assert_allclose(tf.image.psnr(IMG, IMG * 0.9, 1.0).numpy(), [25.15032958984375, 24.24462890625], rtol=1e-6)
+    np.testing.assert_allclose(tf.image.psnr((IMG * 255).astype(np.uint8), (IMG * 200).astype(np.uint8), 255).numpy(),
+                               [18.49827766418457, 17.579313278198242], rtol=1e-6)
+    np.testing.assert_allclose(tf.image.total_variation(IMG).numpy(), [35.5, 35.5])
+    np.testing.assert_allclose(tf.image.total_variation(IMG[0]).numpy(), 35.5)
+    dy, dx = tf.image.image_gradients(IMG)
+    np.testing.assert_allclose(dy.numpy()[0, :, 0, 0], [0.75, -0.3125, -0.3125, 0.75, 0.0])
+    np.testing.assert_allclose(dx.numpy()[0, 0, :, 0], [0.1875, 0.1875, 0.1875, 0.0])
+    r = tf.image.resize_with_pad(IMG, 7, 9)
+    assert r.shape == (2, 7, 9, 3)
+    np.testing.assert_allclose(r.numpy()[0, :, :, 0], [
+        [0.0, 0.0, 0.13124999403953552, 0.28125, 0.4312500059604645, 0.5625, 0.0, 0.0, 0.0],
+        [0.0, 0.4285709857940674, 0.5598210096359253, 0.40625, 0.2526789903640747, 0.3839290142059326, 0.0, 0.0, 0.0],
+        [0.0, 0.6607139706611633, 0.7919639945030212, 0.5625, 0.33303600549697876, 0.4642859995365143, 0.0, 0.0, 0.0],
+        [0.0, 0.4375, 0.5687500238418579, 0.71875, 0.8687499761581421, 1.0, 0.0, 0.0, 0.0],
+        [0.0, 0.21428599953651428, 0.3455359935760498, 0.4955359995365143, 0.6455360054969788, 0.7767860293388367, 0.0, 0.0, 0.0],
+        [0.0, 0.4464290142059326, 0.2589290142059326, 0.2723209857940674, 0.42232099175453186, 0.5535709857940674, 0.0, 0.0, 0.0],
+        [0.0, 0.875, 0.26249998807907104, 0.09375, 0.24375000596046448, 0.375, 0.0, 0.0, 0.0]], atol=1e-6)
+    r2 = tf.image.resize_with_pad(IMG[0], 3, 3, method="nearest")
+    np.testing.assert_allclose(r2.numpy()[:, :, 0], [[0.1875, 0.5625, 0.0], [0.625, 1.0, 0.0], [0.0, 0.375, 0.0]])
+    with pytest.raises(ValueError, match="4D"):
+        tf.image.image_gradients(IMG[0])

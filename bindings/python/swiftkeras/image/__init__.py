@@ -276,7 +276,80 @@ def random_crop(value, size, seed=None, name=None):
     return _native.slice(x, offsets, size)
 
 
-__all__ = sorted(set(_generated_all) | {
+def psnr(a, b, max_val, name=None):
+    """tf.image.psnr: 20·log10(max_val) - 10·log10(mse) over each image's last three axes, on
+    the images converted to float32."""
+    a, b = _t(a), _t(b)
+    mv = convert_image_dtype(_native.cast(_t(max_val), a.dtype), _native.float32)
+    a, b = convert_image_dtype(a, _native.float32), convert_image_dtype(b, _native.float32)
+    if tuple(a.shape[-3:]) != tuple(b.shape[-3:]):
+        raise ValueError(f"psnr: images of shapes {tuple(a.shape)} and {tuple(b.shape)} are not compatible")
+    mse = _native.mean(_native.square(_native.subtract(a, b)), [-3, -2, -1], False)
+    ln10 = _native.log(_native.convert(10.0, _native.float32))
+    return _native.subtract(_native.divide(_native.multiply(_native.convert(20.0, _native.float32), _native.log(mv)), ln10),
+                            _native.multiply(_native.convert(10 / 2.302585092994046, _native.float32), _native.log(mse)))
+
+
+def total_variation(images, name=None):
+    """tf.image.total_variation: the sum of absolute differences of neighbouring pixels, per
+    image of a batch (rank 4) or over the whole image (rank 3)."""
+    x = _t(images)
+    if x.ndim not in (3, 4):
+        raise ValueError("'images' must be either 3 or 4-dimensional.")
+    o = x.ndim - 3
+    h, w = x.shape[o], x.shape[o + 1]
+
+    def diff(axis, n):
+        hi = [0] * x.ndim
+        hi[axis] = 1
+        size = [-1] * x.ndim
+        size[axis] = max(n - 1, 0)
+        return _native.abs(_native.subtract(_native.slice(x, hi, size), _native.slice(x, [0] * x.ndim, size)))
+    axes = None if x.ndim == 3 else [1, 2, 3]
+    return _native.add(_native.sum(diff(o, h), axes, False), _native.sum(diff(o + 1, w), axes, False))
+
+
+def image_gradients(image):
+    """tf.image.image_gradients: (dy, dx), the forward differences of a batch (N, H, W, C), zero in
+    the last row (dy) and column (dx)."""
+    x = _t(image)
+    if x.ndim != 4:
+        raise ValueError(f"image_gradients expects a 4D tensor [batch_size, h, w, d], not {tuple(x.shape)}.")
+    n, h, w, d = x.shape
+    dy = _native.subtract(_native.slice(x, [0, 1, 0, 0], [-1, h - 1, -1, -1]), _native.slice(x, [0] * 4, [-1, h - 1, -1, -1]))
+    dx = _native.subtract(_native.slice(x, [0, 0, 1, 0], [-1, -1, w - 1, -1]), _native.slice(x, [0] * 4, [-1, -1, w - 1, -1]))
+    dy = _native.concatenate([dy, _native.zeros([n, 1, w, d], x.dtype)], 1)
+    dx = _native.concatenate([dx, _native.zeros([n, h, 1, d], x.dtype)], 2)
+    return dy, dx
+
+
+def resize_with_pad(image, target_height, target_width, method=ResizeMethod.BILINEAR, antialias=False):
+    """tf.image.resize_with_pad: resized keeping the aspect ratio to fit the target, then
+    zero-padded (centred) to target_height x target_width, as TF composes it."""
+    x = _t(image)
+    batch = x.ndim == 4
+    if x.ndim == 3:
+        x = _native.expand_dims(x, 0)
+    elif x.ndim != 4:
+        raise ValueError(f"'image' (shape {tuple(x.shape)}) must have either 3 or 4 dimensions.")
+    th, tw = int(target_height), int(target_width)
+    if th <= 0 or tw <= 0:
+        raise ValueError("target_width and target_height must be > 0.")
+    import math
+    import struct
+
+    def f32(v):   # TF computes the sizes in float32
+        return struct.unpack("f", struct.pack("f", v))[0]
+    h, w = float(x.shape[1]), float(x.shape[2])
+    ratio = max(f32(w / tw), f32(h / th))
+    rh, rw = f32(h / ratio), f32(w / ratio)
+    ph, pw = max(0, math.floor(f32(f32(th - rh) / 2))), max(0, math.floor(f32(f32(tw - rw) / 2)))
+    from .._tf_generated import resize
+    out = pad_to_bounding_box(resize(x, [math.floor(rh), math.floor(rw)], method, False, antialias), ph, pw, th, tw)
+    return out if batch else _native.squeeze(out, [0])
+
+
+__all__ = sorted(set(_generated_all) | {"psnr", "total_variation", "image_gradients", "resize_with_pad",
     "ResizeMethod", "convert_image_dtype", "adjust_brightness", "adjust_contrast", "adjust_gamma",
     "per_image_standardization", "rot90", "transpose", "random_flip_left_right", "random_flip_up_down",
     "random_brightness", "random_contrast", "crop_to_bounding_box", "pad_to_bounding_box",

@@ -174,6 +174,20 @@ def pinv(a, rcond=None, validate_args=False, name=None):
     return matmul(_native.divide(v, _native.expand_dims(s, -2)), u, adjoint_b=True)
 
 
+def matrix_rank(a, tol=None, validate_args=False, name=None):
+    """tf.linalg.matrix_rank: the number of singular values above tol (default eps · max(rows,
+    cols) · max(s)), as TF."""
+    a = _t(a)
+    if a.dtype.name not in _EPS or a.ndim < 2:
+        raise _errors.InvalidArgumentError(None, None, f"matrix_rank: a must be a float matrix (batch), got {a.dtype.name} of shape {tuple(a.shape)}")
+    s = svd(a, compute_uv=False)
+    if tol is None:
+        tol = _native.multiply(_native.convert(_EPS[a.dtype.name] * max(a.shape[-2:]), a.dtype), _native.max(s, [-1], True))
+    else:
+        tol = _native.convert(tol, a.dtype)
+    return _native.sum(_native.cast(_native.greater(s, tol), _native.int32), [-1], False)
+
+
 _PADE = {3: [120.0, 60.0, 12.0], 5: [30240.0, 15120.0, 3360.0, 420.0, 30.0],
          7: [17297280.0, 8648640.0, 1995840.0, 277200.0, 25200.0, 1512.0, 56.0],
          9: [17643225600.0, 8821612800.0, 2075673600.0, 302702400.0, 30270240.0, 2162160.0, 110880.0, 3960.0, 90.0],
@@ -255,4 +269,4 @@ from .._array_ops import tensordot  # noqa: E402,F401
 __all__ = list(_generated_all) + [
     "matrix_transpose", "adjoint", "matmul", "matvec", "inv", "solve", "logdet", "slogdet", "trace",
     "diag_part", "diag", "band_part", "norm", "l2_normalize", "eye", "qr", "svd", "eigh", "eigvalsh", "lstsq",
-    "set_diag", "cholesky_solve", "pinv", "expm", "tensordot"]
+    "set_diag", "cholesky_solve", "pinv", "expm", "tensordot", "matrix_rank"]

@@ -187,7 +187,30 @@ def bincount(arr, weights=None, minlength=None, maxlength=None, dtype=_native.in
                 -1 if maxlength is None else int(maxlength), _native.as_dtype(dtype), bool(binary_output), axis == -1)
 
 
-__all__ = list(_generated_all) + ["bincount", 
+def unsorted_segment_mean(data, segment_ids, num_segments, name=None):
+    """tf.math.unsorted_segment_mean: unsorted_segment_sum divided by each segment's count
+    (at least 1), as TF composes it."""
+    data, ids = _t(data), _t(segment_ids)
+    summed = unsorted_segment_sum(data, ids, num_segments)
+    n = unsorted_segment_sum(_native.ones(list(ids.shape), data.dtype), ids, num_segments)
+    n = _native.reshape(n, [int(num_segments)] + [1] * (data.ndim - ids.ndim))
+    return _native.divide(summed, _native.maximum_scalar(n, 1))
+
+
+def polyval(coeffs, x, name=None):
+    """tf.math.polyval: coeffs[0]·x^(n-1) + ... + coeffs[-1] by Horner's rule, as TF."""
+    if not isinstance(coeffs, list):
+        raise ValueError(f"Argument coeffs must be list type. Received type {type(coeffs)}.")
+    x = _t(x)
+    if not coeffs:
+        return _native.zeros_like(x)
+    p = _t(coeffs[0])
+    for c in coeffs[1:]:
+        p = _run(_native.add, _t(c), _run(_native.multiply, p, x))
+    return p
+
+
+__all__ = list(_generated_all) + ["bincount", "unsorted_segment_mean", "polyval", 
     "divide", "truediv", "reduce_mean", "cumsum", "cumprod", "is_nan", "is_inf", "is_finite",
     "reciprocal", "rsqrt", "log_sigmoid", "squared_difference", "logical_xor", "count_nonzero",
     "reduce_euclidean_norm", "l2_normalize", "unsorted_segment_sum", "segment_sum", "segment_mean", "top_k"]
