@@ -658,3 +658,9 @@ family("neural_net")
 op("adjust_contrast", "t:images t:contrast_factor", NOTAPE,
    "try adjustContrast(images, factor: contrast_factor)",
    "Each channel of float images (..., H, W, C) moved contrast_factor (a scalar tensor) times its distance from the channel's mean over the image (`tf.image.adjust_contrast` on float images); differentiable.")
+op("extract_patches", "t:images fixed2:sizes fixed2:strides fixed2:rates bool:same_padding", NOTAPE,
+   "try extractPatches(images, sizes: sizes, strides: strides, rates: rates, samePadding: same_padding)",
+   "The kh x kw patches (sizes, 2 entries) of images (N, H, W, C), strides apart with rates spacing (2 entries each; NULL = 1), flattened (kh, kw, C) into the last axis: (N, out_h, out_w, kh*kw*C) (`tf.image.extract_patches`; same_padding: TF's 'SAME', else 'VALID'); differentiable (pad + gather). Errors: SK_ERR_INVALID_ARG for another rank or sizes outside [1, 2^30].")
+op("adjust_hsv", "t:images f64:hue_delta f64:saturation_factor", NOTAPE,
+   "try adjustHSV(images, hueDelta: hue_delta, saturationFactor: saturation_factor)",
+   "Float images (..., 3) with each pixel's hue shifted by hue_delta (in [-1, 1]) and saturation scaled by saturation_factor (clipped to [0, 1]) in HSV space (`tf.image.adjust_hue` with factor 1, `tf.image.adjust_saturation` with delta 0); no gradient, as TF. Errors: SK_ERR_INVALID_ARG for another channel count, a non-float dtype or a delta outside [-1, 1].")

@@ -709,3 +709,21 @@ func shim_x_out_idx(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ fn: StaticSt
         return try adjustContrast(images, factor: contrast_factor)
     }
 }
+
+
+@c @implementation public func sk_extract_patches(_ images: OpaquePointer?, _ sizes: UnsafePointer<Int64>?, _ strides: UnsafePointer<Int64>?, _ rates: UnsafePointer<Int64>?, _ same_paddingu: UInt8, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    let fn: StaticString = "sk_extract_patches"
+    return produce(out, fn) {
+        let images = try tensor(images, fn, "images"), sizes = fixedInts(sizes, 2), strides = fixedInts(strides, 2), rates = fixedInts(rates, 2), same_padding = same_paddingu != 0
+        return try extractPatches(images, sizes: sizes, strides: strides, rates: rates, samePadding: same_padding)
+    }
+}
+
+
+@c @implementation public func sk_adjust_hsv(_ images: OpaquePointer?, _ hue_delta: Double, _ saturation_factor: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    let fn: StaticString = "sk_adjust_hsv"
+    return produce(out, fn) {
+        let images = try tensor(images, fn, "images")
+        return try adjustHSV(images, hueDelta: hue_delta, saturationFactor: saturation_factor)
+    }
+}

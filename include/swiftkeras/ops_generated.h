@@ -388,6 +388,12 @@ int32_t sk_cross(const sk_tensor *a, const sk_tensor *b, sk_tensor **out);
 /* Each channel of float images (..., H, W, C) moved contrast_factor (a scalar tensor) times its distance from the channel's mean over the image (`tf.image.adjust_contrast` on float images); differentiable. */
 int32_t sk_adjust_contrast(const sk_tensor *images, const sk_tensor *contrast_factor,
     sk_tensor **out);
+/* The kh x kw patches (sizes, 2 entries) of images (N, H, W, C), strides apart with rates spacing (2 entries each; NULL = 1), flattened (kh, kw, C) into the last axis: (N, out_h, out_w, kh*kw*C) (`tf.image.extract_patches`; same_padding: TF's 'SAME', else 'VALID'); differentiable (pad + gather). Errors: SK_ERR_INVALID_ARG for another rank or sizes outside [1, 2^30]. */
+int32_t sk_extract_patches(const sk_tensor *images, const int64_t *sizes, const int64_t *strides,
+    const int64_t *rates, uint8_t same_padding, sk_tensor **out);
+/* Float images (..., 3) with each pixel's hue shifted by hue_delta (in [-1, 1]) and saturation scaled by saturation_factor (clipped to [0, 1]) in HSV space (`tf.image.adjust_hue` with factor 1, `tf.image.adjust_saturation` with delta 0); no gradient, as TF. Errors: SK_ERR_INVALID_ARG for another channel count, a non-float dtype or a delta outside [-1, 1]. */
+int32_t sk_adjust_hsv(const sk_tensor *images, double hue_delta, double saturation_factor,
+    sk_tensor **out);
 /* END GENERATED OPS */
 
 #ifdef __cplusplus

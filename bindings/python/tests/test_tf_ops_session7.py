@@ -415,3 +415,44 @@ def test_psnr_total_variation_image_gradients_resize_with_pad_match_tf():
     np.testing.assert_allclose(r2.numpy()[:, :, 0], [[0.1875, 0.5625, 0.0], [0.625, 1.0, 0.0], [0.0, 0.375, 0.0]])
     with pytest.raises(ValueError, match="4D"):
         tf.image.image_gradients(IMG[0])
+
+
+def test_extract_patches_match_tf_and_differentiate():
+    p = tf.image.extract_patches(IMG, [1, 2, 3, 1], [1, 2, 1, 1], [1, 1, 1, 1], "VALID")
+    assert p.shape == (2, 2, 2, 18)
+    np.testing.assert_allclose(p.numpy()[1, 1, 1], [0.125, 0.1875, 0.25, 0.3125, 0.375, 0.4375, 0.5, 0.5625, 0.625,
+                                                    0.875, 0.9375, 1.0, 0.0, 0.0625, 0.125, 0.1875, 0.25, 0.3125])
+    s = tf.image.extract_patches(IMG, [1, 3, 2, 1], [1, 2, 3, 1], [1, 2, 1, 1], "SAME")
+    assert s.shape == (2, 3, 2, 18)
+    np.testing.assert_allclose(s.numpy()[0, 0, 0], [0.0] * 7 + [0.0625, 0.125, 0.1875, 0.25, 0.3125, 0.4375, 0.5,
+                                                                0.5625, 0.625, 0.6875, 0.75])
+    np.testing.assert_allclose(s.numpy()[1, 2, 1], [0.5, 0.5625, 0.625, 0.0, 0.0, 0.0, 0.9375, 1.0] + [0.0] * 10)
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"\[1, rows, cols, 1\]"):
+        tf.image.extract_patches(IMG, [2, 2, 2, 1], [1, 1, 1, 1], [1, 1, 1, 1], "VALID")
+    check_grad(lambda v: tf.image.extract_patches(v, [1, 2, 2, 1], [1, 1, 2, 1], [1, 1, 1, 1], "SAME"),
+               RNG.normal(size=(1, 3, 3, 2)))
+
+
+def test_adjust_saturation_and_hue_match_tf():
+    np.testing.assert_allclose(tf.image.adjust_saturation(IMG[0, :2], 0.4).numpy().ravel(), [
+        0.07500000298023224, 0.10000000149011612, 0.125, 0.26249998807907104, 0.2874999940395355, 0.3125,
+        0.44999998807907104, 0.4749999940395355, 0.5, 0.637499988079071, 0.6624999642372131, 0.6875,
+        0.824999988079071, 0.8499999642372131, 0.875, 0.9750000238418579, 1.0, 0.6000000238418579,
+        0.13749998807907104, 0.16249999403953552, 0.1875, 0.32499998807907104, 0.3499999940395355, 0.375], atol=1e-6)
+    np.testing.assert_allclose(tf.image.adjust_hue(IMG[0, :2], 0.3).numpy().ravel(), [
+        0.125, 0.0, 0.08749997615814209, 0.3125, 0.1875, 0.2749999761581421, 0.5, 0.375, 0.4624999761581421,
+        0.6875, 0.5625, 0.6499999761581421, 0.875, 0.75, 0.8374999761581421, 0.0, 1.0, 0.8625001907348633,
+        0.1875, 0.0625, 0.1499999761581421, 0.375, 0.25, 0.3374999761581421], atol=1e-6)
+    u8 = (IMG * 255).astype(np.uint8)
+    np.testing.assert_array_equal(tf.image.adjust_saturation(u8[0, :1], 2.0).numpy().ravel(),
+                                  [0, 15, 31, 15, 47, 79, 63, 95, 127, 111, 143, 175])
+    np.testing.assert_array_equal(tf.image.adjust_hue(u8[0, :1], -0.45).numpy().ravel(),
+                                  [31, 25, 0, 79, 72, 47, 127, 120, 95, 175, 168, 143])
+    with pytest.raises(tf.errors.InvalidArgumentError, match="3 channels"):
+        tf.image.adjust_saturation(IMG[..., :2], 0.5)
+    with pytest.raises(ValueError, match="max_delta"):
+        tf.image.random_hue(IMG, 0.7)
+    out = tf.image.random_saturation(IMG, 0.5, 1.5, seed=4)
+    assert out.shape == IMG.shape
+    np.testing.assert_array_equal(out.numpy(), tf.image.random_saturation(IMG, 0.5, 1.5, seed=4).numpy())
+    assert tf.image.random_hue(IMG, 0.2, seed=1).shape == IMG.shape

@@ -106,6 +106,67 @@ def adjust_gamma(image, gamma=1, gain=1):
     return convert_image_dtype(out, x.dtype, saturate=True)
 
 
+def _hsv(image, delta, factor, op):
+    x = _t(image)
+    f = _as_float(x)
+    if f.ndim < 1 or f.shape[-1] != 3:
+        raise _errors.InvalidArgumentError(None, None, f"{op}: input must have 3 channels (RGB), got shape {tuple(f.shape)}")
+    out = _run(_native.adjust_hsv, f, float(delta), float(factor))
+    return convert_image_dtype(out, x.dtype, saturate=True)
+
+
+def adjust_saturation(image, saturation_factor, name=None):
+    """tf.image.adjust_saturation: each pixel's HSV saturation times saturation_factor (clipped
+    to [0, 1]), on the float image, converted back (the core's adjust_hsv)."""
+    return _hsv(image, 0.0, saturation_factor, "adjust_saturation")
+
+
+def adjust_hue(image, delta, name=None):
+    """tf.image.adjust_hue: each pixel's hue rotated by delta (a fraction of the colour wheel,
+    in [-1, 1]), on the float image, converted back (the core's adjust_hsv)."""
+    if not -1.0 <= float(delta) <= 1.0:
+        raise _errors.InvalidArgumentError(None, None, f"adjust_hue: delta must be in the interval [-1, 1], got {float(delta)}")
+    return _hsv(image, delta, 1.0, "adjust_hue")
+
+
+def _random_factor(lower, upper, seed):
+    """TF's checks of a random factor's range, then one draw from [lower, upper)."""
+    if upper <= lower:
+        raise ValueError("upper must be > lower.")
+    if lower < 0:
+        raise ValueError("lower must be non-negative.")
+    return _uniform([], float(lower), float(upper), seed)
+
+
+def random_saturation(image, lower, upper, seed=None):
+    """tf.image.random_saturation: adjust_saturation by a factor drawn from [lower, upper)."""
+    return adjust_saturation(image, _random_factor(lower, upper, seed))
+
+
+def random_hue(image, max_delta, seed=None):
+    """tf.image.random_hue: adjust_hue by a delta drawn from [-max_delta, max_delta)."""
+    if max_delta > 0.5:
+        raise ValueError("max_delta must be <= 0.5.")
+    if max_delta < 0:
+        raise ValueError("max_delta must be non-negative.")
+    return adjust_hue(image, _uniform([], -float(max_delta), float(max_delta), seed))
+
+
+def extract_patches(images, sizes, strides, rates, padding, name=None):
+    """tf.image.extract_patches: the patches of a batch (N, H, W, C) flattened (kh, kw, C) into
+    the last axis; sizes, strides and rates are [1, h, w, 1], padding 'VALID' or 'SAME' (the
+    core's op: pad + gather, differentiable)."""
+    args = []
+    for what, v in (("ksizes", sizes), ("strides", strides), ("rates", rates)):
+        v = _b()._ints(v, what)
+        if len(v) != 4 or v[0] != 1 or v[3] != 1:
+            raise _errors.InvalidArgumentError(None, None, f"extract_patches: {what} must be [1, rows, cols, 1], got {v}")
+        args.append(v[1:3])
+    if padding not in ("VALID", "SAME"):
+        raise ValueError(f"extract_patches: padding must be 'VALID' or 'SAME', got {padding!r}")
+    return _run(_native.extract_patches, images, args[0], args[1], args[2], padding == "SAME")
+
+
 def per_image_standardization(image):
     """tf.image.per_image_standardization: (x - mean) / max(stddev, 1/sqrt(pixels)) over each
     image's last three axes, in float32."""
@@ -177,11 +238,7 @@ def random_brightness(image, max_delta, seed=None):
 
 def random_contrast(image, lower, upper, seed=None):
     """tf.image.random_contrast: adjust_contrast by a factor drawn from [lower, upper)."""
-    if upper <= lower:
-        raise ValueError("upper must be > lower.")
-    if lower < 0:
-        raise ValueError("lower must be non-negative.")
-    return adjust_contrast(image, _uniform([], float(lower), float(upper), seed))
+    return adjust_contrast(image, _random_factor(lower, upper, seed))
 
 
 def _hw(x):
@@ -349,7 +406,8 @@ def resize_with_pad(image, target_height, target_width, method=ResizeMethod.BILI
     return out if batch else _native.squeeze(out, [0])
 
 
-__all__ = sorted(set(_generated_all) | {"psnr", "total_variation", "image_gradients", "resize_with_pad",
+__all__ = sorted(set(_generated_all) | {"adjust_saturation", "adjust_hue", "random_saturation", "random_hue",
+                                        "extract_patches", "psnr", "total_variation", "image_gradients", "resize_with_pad",
     "ResizeMethod", "convert_image_dtype", "adjust_brightness", "adjust_contrast", "adjust_gamma",
     "per_image_standardization", "rot90", "transpose", "random_flip_left_right", "random_flip_up_down",
     "random_brightness", "random_contrast", "crop_to_bounding_box", "pad_to_bounding_box",
