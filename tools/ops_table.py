@@ -590,3 +590,77 @@ tape_only("strided_slice", D,
 op("unsorted_segment_sum", "t:data t:segment_ids i64:num_segments", D,
    "try SwiftKeras.unsortedSegmentSum(data, segmentIDs: segment_ids, segmentCount: Int(num_segments))",
    "Sums of the rows of `data` per segment id (`tf.math.unsorted_segment_sum`): out[i] = sum of data[j] with segment_ids[j] == i; segment_ids (int32/int64) has the leading shape of data. Errors: SK_ERR_INVALID_ARG for an id outside [0, num_segments) or a negative num_segments, SK_ERR_DTYPE for float ids or bool data.")
+
+# TensorFlow's array and math functions of published TF2 programs (session 7).
+family("shape")
+op("gather_nd", "t:params t:indices i64:batch_dims", NOTAPE,
+   "try SwiftKeras.gatherND(params, indices: indices, batchDims: Int(batch_dims))",
+   "params at the index tuples in the last axis of `indices` (`tf.gather_nd`): shape indices.shape[:-1] + params.shape[batch_dims + k:] for tuples of length k after batch_dims shared leading axes; differentiable in params (reshape + gather). Errors: SK_ERR_INVALID_ARG for an index outside params or mismatched batch axes, SK_ERR_DTYPE for non-integer indices.",
+   tf=TF("gather_nd", "params, indices, batch_dims=0, name=None"))
+op("scatter_nd", "t:indices t:updates shape:shape", NOTAPE,
+   "try SwiftKeras.scatterND(indices: indices, updates: updates, shape: shape)",
+   "Zeros of `shape` with `updates` (shape indices.shape[:-1] + shape[k:]) summed at the index tuples of `indices` (`tf.scatter_nd`; repeated indices add); differentiable in updates. Errors: SK_ERR_INVALID_ARG for an index outside shape or a wrong updates shape.",
+   tf=TF("scatter_nd", "indices, updates, shape, name=None"))
+op("tensor_scatter_nd", "t:x t:indices t:updates i64:mode", rec("tensor_scatter_nd_max", D),
+   "try SwiftKeras.tensorScatterND(x, indices: indices, updates: updates, mode: ScatterMode(code: mode))",
+   "`x` with `updates` combined at the index tuples of `indices` by mode 0 update (the last of repeated indices wins), 1 add, 2 subtract, 3 max, 4 min (`tf.tensor_scatter_nd_update/add/sub/max/min`); updates has x's dtype and shape indices.shape[:-1] + x.shape[k:]; differentiable in x and updates (max/min: TF's gradient, split between ties). Errors: SK_ERR_INVALID_ARG for a bad index, shape or mode, SK_ERR_DTYPE for another dtype.",
+   tf=[TF("tensor_scatter_nd_update", "tensor, indices, updates, name=None", args=["tensor", "indices", "updates", "0"]),
+       TF("tensor_scatter_nd_add", "tensor, indices, updates, name=None", args=["tensor", "indices", "updates", "1"]),
+       TF("tensor_scatter_nd_sub", "tensor, indices, updates, name=None", args=["tensor", "indices", "updates", "2"]),
+       TF("tensor_scatter_nd_max", "tensor, indices, updates, name=None", args=["tensor", "indices", "updates", "3"]),
+       TF("tensor_scatter_nd_min", "tensor, indices, updates, name=None", args=["tensor", "indices", "updates", "4"])])
+tape_only("tensor_scatter_nd_min", D,
+          "The min mode of sk_tensor_scatter_nd (recorded under its own name, with TF's gradient).")
+op("roll", "t:input ints:shift ints:axis", NOTAPE,
+   "try input.rolled(shifts: shift, axes: axis)",
+   "The elements shifted cyclically by shift[i] along axis[i] (`tf.roll`; shifts on one axis add up, negative shifts roll backwards); n_shift == n_axis; differentiable (slice + concatenate). Errors: SK_ERR_INVALID_ARG for a bad axis or lengths that differ.",
+   tf=TF("roll", "input, shift, axis, name=None"))
+op("unique", "t:x", NOTAPE,
+   "try UniqueDecomposition(x).values",
+   "The distinct values of the vector x in order of first appearance (`tf.unique`'s y); no gradient. Errors: SK_ERR_INVALID_ARG unless x is a vector.")
+op("unique_indices", "t:x dtype:out_idx", NOTAPE,
+   "try uniqueParts(x, outType: out_idx).1",
+   "For each element of the vector x, the position of its value in sk_unique's result (`tf.unique`'s idx), as out_idx (int32 or int64).")
+op("unique_counts", "t:x dtype:out_idx", NOTAPE,
+   "try uniqueParts(x, outType: out_idx).2",
+   "How often each value of sk_unique's result occurs in x (`tf.unique_with_counts`' count), as out_idx (int32 or int64).")
+op("searchsorted", "t:sorted_sequence t:values bool:right dtype:out_type", NOTAPE,
+   "try searchSorted(sorted_sequence, values: values, right: right, outType: out_type)",
+   "Insertion points of each row of values (..., M) into the sorted rows of sorted_sequence (..., N) with the same leading shape: the first (right = 0, side 'left') or last (side 'right') that keeps the row sorted (`tf.searchsorted`), as out_type (int32 or int64).")
+op("bincount", "t:arr t?:weights i64:minlength i64:maxlength dtype:dtype bool:binary_output bool:per_row", NOTAPE,
+   "try SwiftKeras.bincount(arr, weights: weights, minLength: minlength < 0 ? nil : Int(minlength), maxLength: maxlength < 0 ? nil : Int(maxlength), dtype: dtype, binaryOutput: binary_output, perRow: per_row)",
+   "Counts of each value of the non-negative int32/int64 arr (`tf.math.bincount`): max(max(arr) + 1, minlength) bins (negative = none), capped at maxlength (negative = none; larger values dropped), summing weights (arr's shape, NULL = ones; the result then has weights' dtype, else dtype) or 1 per non-empty bin with binary_output; per_row counts each row of a matrix (TF's axis=-1). Errors: SK_ERR_INVALID_ARG for a negative value.")
+
+family("elementwise")
+op("divide_no_nan", "t:x t:y", rec("div_no_nan", D),
+   "try x.dividingNoNaN(by: y)",
+   "x / y, and 0 where y is 0 (`tf.math.divide_no_nan`), broadcasting; float operands of one dtype; TF's gradient. Errors: SK_ERR_DTYPE for other dtypes.",
+   tf=TF("math.divide_no_nan", "x, y, name=None", float_only=True))
+op("add_n", "tlist:inputs", NOTAPE,
+   "try addN(inputs)",
+   "The sum of n_inputs >= 1 tensors of one shape and dtype (`tf.math.add_n`; no broadcasting); differentiable. Errors: SK_ERR_INVALID_ARG for an empty list or different shapes or dtypes.",
+   tf=TF("math.add_n add_n", "inputs, name=None"))
+
+family("linalg")
+op("triangular_solve", "t:matrix t:rhs bool:lower bool:adjoint", D,
+   "try triangularSolve(matrix, rhs, lower: lower, adjoint: adjoint)",
+   "X with A X = B (or A^T X = B with adjoint) for the lower (or upper) triangular A of matrix (..., M, M) and rhs (..., M, K), batch axes broadcast (`tf.linalg.triangular_solve`; only A's triangle is read); TF's gradient. Errors: SK_ERR_DTYPE unless both have one float dtype, SK_ERR_INVALID_ARG for other shapes.",
+   tf=TF("linalg.triangular_solve", "matrix, rhs, lower=True, adjoint=False, name=None"))
+op("set_diag", "t:input t:diagonal", NOTAPE,
+   "try input.settingDiagonal(diagonal)",
+   "The matrices (..., M, N) of input with their main diagonal replaced by diagonal (..., min(M, N)) (`tf.linalg.set_diag`, k = 0); differentiable. Errors: SK_ERR_INVALID_ARG for other shapes.")
+op("cross", "t:a t:b", NOTAPE,
+   "try SwiftKeras.cross(a, b)",
+   "Pairwise cross products of the 3-vectors in the last axis of a and b, of one shape (`tf.linalg.cross`); differentiable.",
+   tf=TF("linalg.cross", "a, b, name=None"))
+
+family("neural_net")
+op("adjust_contrast", "t:images t:contrast_factor", NOTAPE,
+   "try adjustContrast(images, factor: contrast_factor)",
+   "Each channel of float images (..., H, W, C) moved contrast_factor (a scalar tensor) times its distance from the channel's mean over the image (`tf.image.adjust_contrast` on float images); differentiable.")
+op("extract_patches", "t:images fixed2:sizes fixed2:strides fixed2:rates bool:same_padding", NOTAPE,
+   "try extractPatches(images, sizes: sizes, strides: strides, rates: rates, samePadding: same_padding)",
+   "The kh x kw patches (sizes, 2 entries) of images (N, H, W, C), strides apart with rates spacing (2 entries each; NULL = 1), flattened (kh, kw, C) into the last axis: (N, out_h, out_w, kh*kw*C) (`tf.image.extract_patches`; same_padding: TF's 'SAME', else 'VALID'); differentiable (pad + gather). Errors: SK_ERR_INVALID_ARG for another rank or sizes outside [1, 2^30].")
+op("adjust_hsv", "t:images f64:hue_delta f64:saturation_factor", NOTAPE,
+   "try adjustHSV(images, hueDelta: hue_delta, saturationFactor: saturation_factor)",
+   "Float images (..., 3) with each pixel's hue shifted by hue_delta (in [-1, 1]) and saturation scaled by saturation_factor (clipped to [0, 1]) in HSV space (`tf.image.adjust_hue` with factor 1, `tf.image.adjust_saturation` with delta 0); no gradient, as TF. Errors: SK_ERR_INVALID_ARG for another channel count, a non-float dtype or a delta outside [-1, 1].")

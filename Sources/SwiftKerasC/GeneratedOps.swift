@@ -5,7 +5,7 @@
 import SwiftKerasCHeader
 import SwiftKeras
 
-/// The shim of the ops taking (t:x): sk_negative, sk_abs, sk_sign, sk_square, sk_sqrt, sk_exp, sk_log, sk_log1p, sk_expm1, sk_sin, sk_cos, sk_tanh, sk_sigmoid, sk_hard_sigmoid, sk_softplus, sk_softsign, sk_round, sk_floor, sk_ceil, sk_logical_not, sk_stop_gradient, sk_flatten, sk_batch_flatten, sk_erf, sk_matrix_inverse, sk_cholesky, sk_matrix_determinant.
+/// The shim of the ops taking (t:x): sk_negative, sk_abs, sk_sign, sk_square, sk_sqrt, sk_exp, sk_log, sk_log1p, sk_expm1, sk_sin, sk_cos, sk_tanh, sk_sigmoid, sk_hard_sigmoid, sk_softplus, sk_softsign, sk_round, sk_floor, sk_ceil, sk_logical_not, sk_stop_gradient, sk_flatten, sk_batch_flatten, sk_erf, sk_matrix_inverse, sk_cholesky, sk_matrix_determinant, sk_unique.
 @inline(__always)
 func shim_x(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ fn: StaticString, _ x: OpaquePointer?, _ body: (Tensor) throws -> Tensor) -> Int32 {
     produce(out, fn) {
@@ -14,7 +14,7 @@ func shim_x(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ fn: StaticString, _ 
     }
 }
 
-/// The shim of the ops taking (t:a, t:b): sk_add, sk_subtract, sk_multiply, sk_divide, sk_floor_divide, sk_mod, sk_pow, sk_maximum, sk_minimum, sk_equal, sk_not_equal, sk_greater, sk_greater_equal, sk_less, sk_less_equal, sk_logical_and, sk_logical_or, sk_matmul, sk_dot.
+/// The shim of the ops taking (t:a, t:b): sk_add, sk_subtract, sk_multiply, sk_divide, sk_floor_divide, sk_mod, sk_pow, sk_maximum, sk_minimum, sk_equal, sk_not_equal, sk_greater, sk_greater_equal, sk_less, sk_less_equal, sk_logical_and, sk_logical_or, sk_matmul, sk_dot, sk_cross.
 @inline(__always)
 func shim_a_b(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ fn: StaticString, _ a: OpaquePointer?, _ b: OpaquePointer?, _ body: (Tensor, Tensor) throws -> Tensor) -> Int32 {
     produce(out, fn) {
@@ -119,6 +119,15 @@ func shim_shape_mean_stddev_dtype_seed(_ out: UnsafeMutablePointer<OpaquePointer
     produce(out, fn) {
         let shape = try shapeArray(shape, ndim, fn), dtype = try dtypeCode(dtypec, fn), seed: UInt64? = has_seed != 0 ? seed0 : nil
         return try body(shape, mean, stddev, dtype, seed)
+    }
+}
+
+/// The shim of the ops taking (t:x, dtype:out_idx): sk_unique_indices, sk_unique_counts.
+@inline(__always)
+func shim_x_out_idx(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ fn: StaticString, _ x: OpaquePointer?, _ out_idxc: Int32, _ body: (Tensor, DType) throws -> Tensor) -> Int32 {
+    produce(out, fn) {
+        let x = try tensor(x, fn, "x"), out_idx = try dtypeCode(out_idxc, fn)
+        return try body(x, out_idx)
     }
 }
 
@@ -595,5 +604,126 @@ func shim_shape_mean_stddev_dtype_seed(_ out: UnsafeMutablePointer<OpaquePointer
     return produce(out, fn) {
         let data = try tensor(data, fn, "data"), segment_ids = try tensor(segment_ids, fn, "segment_ids")
         return try SwiftKeras.unsortedSegmentSum(data, segmentIDs: segment_ids, segmentCount: Int(num_segments))
+    }
+}
+
+
+@c @implementation public func sk_gather_nd(_ params: OpaquePointer?, _ indices: OpaquePointer?, _ batch_dims: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    let fn: StaticString = "sk_gather_nd"
+    return produce(out, fn) {
+        let params = try tensor(params, fn, "params"), indices = try tensor(indices, fn, "indices")
+        return try SwiftKeras.gatherND(params, indices: indices, batchDims: Int(batch_dims))
+    }
+}
+
+
+@c @implementation public func sk_scatter_nd(_ indices: OpaquePointer?, _ updates: OpaquePointer?, _ shape: UnsafePointer<Int64>?, _ ndim: Int32, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    let fn: StaticString = "sk_scatter_nd"
+    return produce(out, fn) {
+        let indices = try tensor(indices, fn, "indices"), updates = try tensor(updates, fn, "updates"), shape = try shapeArray(shape, ndim, fn)
+        return try SwiftKeras.scatterND(indices: indices, updates: updates, shape: shape)
+    }
+}
+
+
+@c @implementation public func sk_tensor_scatter_nd(_ x: OpaquePointer?, _ indices: OpaquePointer?, _ updates: OpaquePointer?, _ mode: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    let fn: StaticString = "sk_tensor_scatter_nd"
+    return produce(out, fn) {
+        let x = try tensor(x, fn, "x"), indices = try tensor(indices, fn, "indices"), updates = try tensor(updates, fn, "updates")
+        return try SwiftKeras.tensorScatterND(x, indices: indices, updates: updates, mode: ScatterMode(code: mode))
+    }
+}
+
+
+@c @implementation public func sk_roll(_ input: OpaquePointer?, _ shift: UnsafePointer<Int64>?, _ n_shift: Int32, _ axis: UnsafePointer<Int64>?, _ n_axis: Int32, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    let fn: StaticString = "sk_roll"
+    return produce(out, fn) {
+        let input = try tensor(input, fn, "input"), shift = try intList(shift, n_shift, fn, "shift"), axis = try intList(axis, n_axis, fn, "axis")
+        return try input.rolled(shifts: shift, axes: axis)
+    }
+}
+
+@c @implementation public func sk_unique(_ x: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 { shim_x(out, "sk_unique", x) { x in try UniqueDecomposition(x).values } }
+@c @implementation public func sk_unique_indices(_ x: OpaquePointer?, _ out_idxc: Int32, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 { shim_x_out_idx(out, "sk_unique_indices", x, out_idxc) { x, out_idx in try uniqueParts(x, outType: out_idx).1 } }
+@c @implementation public func sk_unique_counts(_ x: OpaquePointer?, _ out_idxc: Int32, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 { shim_x_out_idx(out, "sk_unique_counts", x, out_idxc) { x, out_idx in try uniqueParts(x, outType: out_idx).2 } }
+
+@c @implementation public func sk_searchsorted(_ sorted_sequence: OpaquePointer?, _ values: OpaquePointer?, _ rightu: UInt8, _ out_typec: Int32, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    let fn: StaticString = "sk_searchsorted"
+    return produce(out, fn) {
+        let sorted_sequence = try tensor(sorted_sequence, fn, "sorted_sequence"), values = try tensor(values, fn, "values"), right = rightu != 0, out_type = try dtypeCode(out_typec, fn)
+        return try searchSorted(sorted_sequence, values: values, right: right, outType: out_type)
+    }
+}
+
+
+@c @implementation public func sk_bincount(_ arr: OpaquePointer?, _ weights: OpaquePointer?, _ minlength: Int64, _ maxlength: Int64, _ dtypec: Int32, _ binary_outputu: UInt8, _ per_rowu: UInt8, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    let fn: StaticString = "sk_bincount"
+    return produce(out, fn) {
+        let arr = try tensor(arr, fn, "arr"), weights = optionalTensor(weights), dtype = try dtypeCode(dtypec, fn), binary_output = binary_outputu != 0, per_row = per_rowu != 0
+        return try SwiftKeras.bincount(arr, weights: weights, minLength: minlength < 0 ? nil : Int(minlength), maxLength: maxlength < 0 ? nil : Int(maxlength), dtype: dtype, binaryOutput: binary_output, perRow: per_row)
+    }
+}
+
+
+@c @implementation public func sk_divide_no_nan(_ x: OpaquePointer?, _ y: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    let fn: StaticString = "sk_divide_no_nan"
+    return produce(out, fn) {
+        let x = try tensor(x, fn, "x"), y = try tensor(y, fn, "y")
+        return try x.dividingNoNaN(by: y)
+    }
+}
+
+
+@c @implementation public func sk_add_n(_ inputs: UnsafePointer<OpaquePointer?>?, _ n_inputs: Int32, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    let fn: StaticString = "sk_add_n"
+    return produce(out, fn) {
+        let inputs = try tensorList(inputs, n_inputs, fn, "inputs")
+        return try addN(inputs)
+    }
+}
+
+
+@c @implementation public func sk_triangular_solve(_ matrix: OpaquePointer?, _ rhs: OpaquePointer?, _ loweru: UInt8, _ adjointu: UInt8, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    let fn: StaticString = "sk_triangular_solve"
+    return produce(out, fn) {
+        let matrix = try tensor(matrix, fn, "matrix"), rhs = try tensor(rhs, fn, "rhs"), lower = loweru != 0, adjoint = adjointu != 0
+        return try triangularSolve(matrix, rhs, lower: lower, adjoint: adjoint)
+    }
+}
+
+
+@c @implementation public func sk_set_diag(_ input: OpaquePointer?, _ diagonal: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    let fn: StaticString = "sk_set_diag"
+    return produce(out, fn) {
+        let input = try tensor(input, fn, "input"), diagonal = try tensor(diagonal, fn, "diagonal")
+        return try input.settingDiagonal(diagonal)
+    }
+}
+
+@c @implementation public func sk_cross(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 { shim_a_b(out, "sk_cross", a, b) { a, b in try SwiftKeras.cross(a, b) } }
+
+@c @implementation public func sk_adjust_contrast(_ images: OpaquePointer?, _ contrast_factor: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    let fn: StaticString = "sk_adjust_contrast"
+    return produce(out, fn) {
+        let images = try tensor(images, fn, "images"), contrast_factor = try tensor(contrast_factor, fn, "contrast_factor")
+        return try adjustContrast(images, factor: contrast_factor)
+    }
+}
+
+
+@c @implementation public func sk_extract_patches(_ images: OpaquePointer?, _ sizes: UnsafePointer<Int64>?, _ strides: UnsafePointer<Int64>?, _ rates: UnsafePointer<Int64>?, _ same_paddingu: UInt8, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    let fn: StaticString = "sk_extract_patches"
+    return produce(out, fn) {
+        let images = try tensor(images, fn, "images"), sizes = fixedInts(sizes, 2), strides = fixedInts(strides, 2), rates = fixedInts(rates, 2), same_padding = same_paddingu != 0
+        return try extractPatches(images, sizes: sizes, strides: strides, rates: rates, samePadding: same_padding)
+    }
+}
+
+
+@c @implementation public func sk_adjust_hsv(_ images: OpaquePointer?, _ hue_delta: Double, _ saturation_factor: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    let fn: StaticString = "sk_adjust_hsv"
+    return produce(out, fn) {
+        let images = try tensor(images, fn, "images")
+        return try adjustHSV(images, hueDelta: hue_delta, saturationFactor: saturation_factor)
     }
 }

@@ -151,6 +151,7 @@ static void test_tensors(void) {
 #include "harness_multi_output.inc"
 #include "harness_guides.inc"
 #include "harness_training_steps.inc"
+#include "harness_tfops.inc"
 
 int main(void) {
     test_version();
@@ -187,6 +188,8 @@ int main(void) {
     test_serialization();
     test_layer_nodes();
     test_confusion_matrix();
+    test_tf_array_ops();
+    test_tf_linalg_image_ops();
     test_linalg_decompositions();
     test_optimizer_state();
     test_metrics_tensorboard();

@@ -15,7 +15,7 @@ let allGradChecks: [String: [GradCheck]] = {
     var all = coreGradChecks
     for family in [elementwiseGradChecks, reductionGradChecks, shapeGradChecks, linalgGradChecks,
                    convolutionGradChecks, neuralNetGradChecks, additionsGradChecks, recurrentGradChecks,
-                   sortingAndMatrixGradChecks, decompositionGradChecks] {
+                   sortingAndMatrixGradChecks, decompositionGradChecks, gatherScatterGradChecks] {
         all.merge(family) { $0 + $1 }
     }
     return all

@@ -350,6 +350,50 @@ int32_t sk_random_bernoulli(const int64_t *shape, int32_t ndim, double p, int32_
 /* Sums of the rows of `data` per segment id (`tf.math.unsorted_segment_sum`): out[i] = sum of data[j] with segment_ids[j] == i; segment_ids (int32/int64) has the leading shape of data. Errors: SK_ERR_INVALID_ARG for an id outside [0, num_segments) or a negative num_segments, SK_ERR_DTYPE for float ids or bool data. */
 int32_t sk_unsorted_segment_sum(const sk_tensor *data, const sk_tensor *segment_ids,
     int64_t num_segments, sk_tensor **out);
+/* params at the index tuples in the last axis of `indices` (`tf.gather_nd`): shape indices.shape[:-1] + params.shape[batch_dims + k:] for tuples of length k after batch_dims shared leading axes; differentiable in params (reshape + gather). Errors: SK_ERR_INVALID_ARG for an index outside params or mismatched batch axes, SK_ERR_DTYPE for non-integer indices. */
+int32_t sk_gather_nd(const sk_tensor *params, const sk_tensor *indices, int64_t batch_dims,
+    sk_tensor **out);
+/* Zeros of `shape` with `updates` (shape indices.shape[:-1] + shape[k:]) summed at the index tuples of `indices` (`tf.scatter_nd`; repeated indices add); differentiable in updates. Errors: SK_ERR_INVALID_ARG for an index outside shape or a wrong updates shape. */
+int32_t sk_scatter_nd(const sk_tensor *indices, const sk_tensor *updates, const int64_t *shape,
+    int32_t ndim, sk_tensor **out);
+/* `x` with `updates` combined at the index tuples of `indices` by mode 0 update (the last of repeated indices wins), 1 add, 2 subtract, 3 max, 4 min (`tf.tensor_scatter_nd_update/add/sub/max/min`); updates has x's dtype and shape indices.shape[:-1] + x.shape[k:]; differentiable in x and updates (max/min: TF's gradient, split between ties). Errors: SK_ERR_INVALID_ARG for a bad index, shape or mode, SK_ERR_DTYPE for another dtype. */
+int32_t sk_tensor_scatter_nd(const sk_tensor *x, const sk_tensor *indices,
+    const sk_tensor *updates, int64_t mode, sk_tensor **out);
+/* The elements shifted cyclically by shift[i] along axis[i] (`tf.roll`; shifts on one axis add up, negative shifts roll backwards); n_shift == n_axis; differentiable (slice + concatenate). Errors: SK_ERR_INVALID_ARG for a bad axis or lengths that differ. */
+int32_t sk_roll(const sk_tensor *input, const int64_t *shift, int32_t n_shift,
+    const int64_t *axis, int32_t n_axis, sk_tensor **out);
+/* The distinct values of the vector x in order of first appearance (`tf.unique`'s y); no gradient. Errors: SK_ERR_INVALID_ARG unless x is a vector. */
+int32_t sk_unique(const sk_tensor *x, sk_tensor **out);
+/* For each element of the vector x, the position of its value in sk_unique's result (`tf.unique`'s idx), as out_idx (int32 or int64). */
+int32_t sk_unique_indices(const sk_tensor *x, int32_t out_idx, sk_tensor **out);
+/* How often each value of sk_unique's result occurs in x (`tf.unique_with_counts`' count), as out_idx (int32 or int64). */
+int32_t sk_unique_counts(const sk_tensor *x, int32_t out_idx, sk_tensor **out);
+/* Insertion points of each row of values (..., M) into the sorted rows of sorted_sequence (..., N) with the same leading shape: the first (right = 0, side 'left') or last (side 'right') that keeps the row sorted (`tf.searchsorted`), as out_type (int32 or int64). */
+int32_t sk_searchsorted(const sk_tensor *sorted_sequence, const sk_tensor *values, uint8_t right,
+    int32_t out_type, sk_tensor **out);
+/* Counts of each value of the non-negative int32/int64 arr (`tf.math.bincount`): max(max(arr) + 1, minlength) bins (negative = none), capped at maxlength (negative = none; larger values dropped), summing weights (arr's shape, NULL = ones; the result then has weights' dtype, else dtype) or 1 per non-empty bin with binary_output; per_row counts each row of a matrix (TF's axis=-1). Errors: SK_ERR_INVALID_ARG for a negative value. */
+int32_t sk_bincount(const sk_tensor *arr, const sk_tensor *weights, int64_t minlength,
+    int64_t maxlength, int32_t dtype, uint8_t binary_output, uint8_t per_row, sk_tensor **out);
+/* x / y, and 0 where y is 0 (`tf.math.divide_no_nan`), broadcasting; float operands of one dtype; TF's gradient. Errors: SK_ERR_DTYPE for other dtypes. */
+int32_t sk_divide_no_nan(const sk_tensor *x, const sk_tensor *y, sk_tensor **out);
+/* The sum of n_inputs >= 1 tensors of one shape and dtype (`tf.math.add_n`; no broadcasting); differentiable. Errors: SK_ERR_INVALID_ARG for an empty list or different shapes or dtypes. */
+int32_t sk_add_n(const sk_tensor *const *inputs, int32_t n_inputs, sk_tensor **out);
+/* X with A X = B (or A^T X = B with adjoint) for the lower (or upper) triangular A of matrix (..., M, M) and rhs (..., M, K), batch axes broadcast (`tf.linalg.triangular_solve`; only A's triangle is read); TF's gradient. Errors: SK_ERR_DTYPE unless both have one float dtype, SK_ERR_INVALID_ARG for other shapes. */
+int32_t sk_triangular_solve(const sk_tensor *matrix, const sk_tensor *rhs, uint8_t lower,
+    uint8_t adjoint, sk_tensor **out);
+/* The matrices (..., M, N) of input with their main diagonal replaced by diagonal (..., min(M, N)) (`tf.linalg.set_diag`, k = 0); differentiable. Errors: SK_ERR_INVALID_ARG for other shapes. */
+int32_t sk_set_diag(const sk_tensor *input, const sk_tensor *diagonal, sk_tensor **out);
+/* Pairwise cross products of the 3-vectors in the last axis of a and b, of one shape (`tf.linalg.cross`); differentiable. */
+int32_t sk_cross(const sk_tensor *a, const sk_tensor *b, sk_tensor **out);
+/* Each channel of float images (..., H, W, C) moved contrast_factor (a scalar tensor) times its distance from the channel's mean over the image (`tf.image.adjust_contrast` on float images); differentiable. */
+int32_t sk_adjust_contrast(const sk_tensor *images, const sk_tensor *contrast_factor,
+    sk_tensor **out);
+/* The kh x kw patches (sizes, 2 entries) of images (N, H, W, C), strides apart with rates spacing (2 entries each; NULL = 1), flattened (kh, kw, C) into the last axis: (N, out_h, out_w, kh*kw*C) (`tf.image.extract_patches`; same_padding: TF's 'SAME', else 'VALID'); differentiable (pad + gather). Errors: SK_ERR_INVALID_ARG for another rank or sizes outside [1, 2^30]. */
+int32_t sk_extract_patches(const sk_tensor *images, const int64_t *sizes, const int64_t *strides,
+    const int64_t *rates, uint8_t same_padding, sk_tensor **out);
+/* Float images (..., 3) with each pixel's hue shifted by hue_delta (in [-1, 1]) and saturation scaled by saturation_factor (clipped to [0, 1]) in HSV space (`tf.image.adjust_hue` with factor 1, `tf.image.adjust_saturation` with delta 0); no gradient, as TF. Errors: SK_ERR_INVALID_ARG for another channel count, a non-float dtype or a delta outside [-1, 1]. */
+int32_t sk_adjust_hsv(const sk_tensor *images, double hue_delta, double saturation_factor,
+    sk_tensor **out);
 /* END GENERATED OPS */
 
 #ifdef __cplusplus

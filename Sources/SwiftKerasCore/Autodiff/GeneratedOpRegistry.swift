@@ -59,6 +59,7 @@ extension OpRegistry {
         "where": .differentiable,
         "clip": .differentiable,
         "erf": .differentiable,
+        "div_no_nan": .differentiable,
     ]
 
     /// The reduction family (Ops/Reduction.swift).
@@ -104,6 +105,8 @@ extension OpRegistry {
         "split": .differentiable,
         "strided_slice": .differentiable,
         "unsorted_segment_sum": .differentiable,
+        "tensor_scatter_nd_max": .differentiable,
+        "tensor_scatter_nd_min": .differentiable,
     ]
 
     /// The linear-algebra family (Ops/LinearAlgebra.swift).
@@ -118,6 +121,7 @@ extension OpRegistry {
         "eigh": .differentiable,
         "lstsq": .none,
         "batch_dot": .differentiable,
+        "triangular_solve": .differentiable,
     ]
 
     /// The convolution family: each forward op's pullback is made of its backprop ops, whose pullbacks are again the forward op and the other backprop op, so all orders work.

@@ -136,7 +136,9 @@ def transpose(a, perm=None, conjugate=False, name="transpose"):
 from ._tf_generated import *  # noqa: E402,F401,F403
 from ._tf_generated import __all__ as _generated_all  # noqa: E402
 from ._array_ops import (argsort, boolean_mask, clip_by_global_norm, clip_by_norm,  # noqa: E402
-                         clip_by_value, einsum, gather, one_hot, pad, sort, split, unstack, where)
+                         clip_by_value, einsum, gather, one_hot, pad, sort, split, unstack, where,
+                         linspace, meshgrid, unique, unique_with_counts, searchsorted, tensordot,
+                         repeat, sequence_mask)
 from .math import divide, reduce_mean, truediv, cumsum, cumprod  # noqa: E402,F401
 from .linalg import matmul, norm  # noqa: E402,F811
 from . import errors, math, nn, linalg, nest, debugging, image  # noqa: E402
@@ -189,7 +191,7 @@ __all__ = sorted(set(_generated_all) | {
     "zeros_like", "ones_like", "fill", "eye", "range", "shape", "rank", "size", "divide", "truediv",
     "matmul", "reduce_mean", "transpose", "where", "cumsum", "cumprod", "norm", "argsort", "boolean_mask",
     "clip_by_global_norm", "clip_by_norm", "clip_by_value", "einsum", "gather", "one_hot", "pad", "sort",
-    "split", "unstack", "errors", "math", "nn", "linalg", "nest", "debugging", "train", "assert_equal",
+    "split", "unstack", "linspace", "meshgrid", "unique", "unique_with_counts", "searchsorted", "tensordot", "repeat", "sequence_mask", "errors", "math", "nn", "linalg", "nest", "debugging", "train", "assert_equal",
     "assert_greater", "assert_less", "assert_rank", "assert_greater_equal", "assert_less_equal", "device",
     "Module", "TensorSpec", "print", "function", "custom_gradient", "float32", "float64", "float16",
     "bfloat16", "int32", "int64", "uint8", "bool", "half", "double", "as_dtype", "keras", "random",

@@ -3,6 +3,7 @@ with on/off values, ``tf.split`` with sizes, ``tf.sort`` from argsort + take_alo
 TF's signatures. Each step is a core op reached through ``_native``; the one-op functions are
 generated (``_tf_generated.py``)."""
 import builtins as _builtins
+import math as _math
 import operator as _operator
 
 from . import _native, errors as _errors
@@ -249,3 +250,162 @@ def einsum(equation, *inputs, **kwargs):
         prod = _native.sum(prod, summed, False)
     kept = [ch for ch in letters if ch in out]
     return _native.transpose(prod, [kept.index(ch) for ch in out]) if kept != list(out) else prod
+
+
+def linspace(start, stop, num, name=None, axis=0):
+    """tf.linspace (TF2's linspace_nd): `num` evenly spaced values from start to stop (both
+    included) along a new `axis`; start and stop are float scalars or tensors that broadcast."""
+    s = _t(start)
+    if s.dtype.name not in _FLOATS:
+        raise _errors.InvalidArgumentError(None, None, f"linspace: start must be a float, got {s.dtype.name}")
+    e = _native.cast(_t(stop), s.dtype)
+    n = _operator.index(num)
+    if n < 0:
+        raise _errors.InvalidArgumentError(None, None, f"linspace: num must be non-negative, got {n}")
+    s, e = _native.expand_dims(s, axis), _native.expand_dims(e, axis)
+    shape = list(_native.add(s, e).shape)
+    s, e = _native.broadcast_to(s, shape), _native.broadcast_to(e, shape)
+    delta = _native.divide(_native.subtract(e, s), _native.convert(float(max(n - 1, 1)), s.dtype))
+    ax = axis % s.ndim
+    steps = _native.reshape(_native.arange(1, max(n - 1, 1), 1, s.dtype),
+                            [-1 if i == ax else 1 for i in _builtins.range(s.ndim)])
+    middle = _native.add(s, _native.multiply(delta, steps))
+    out = _native.concatenate([s, middle, e] if n > 2 else [s, e], ax)
+    size = [-1] * s.ndim
+    size[ax] = n
+    return _native.slice(out, [0] * s.ndim, size)
+
+
+def meshgrid(*args, **kwargs):
+    """tf.meshgrid: coordinate grids of 1-D tensors; indexing 'xy' (Cartesian, default) or 'ij'."""
+    indexing = kwargs.pop("indexing", "xy")
+    kwargs.pop("name", None)
+    if kwargs:
+        raise TypeError(f"meshgrid: unexpected keyword argument {next(iter(kwargs))!r}")
+    if indexing not in ("xy", "ij"):
+        raise ValueError("Argument `indexing` parameter must be either 'xy' or 'ij'")
+    xs = [_native.reshape(_t(x), [-1]) for x in args]
+    ndim = len(xs)
+    out = [_native.reshape(x, [1] * i + [-1] + [1] * (ndim - i - 1)) for i, x in enumerate(xs)]
+    shapes = [x.shape[0] for x in xs]
+    if indexing == "xy" and ndim > 1:
+        out[0] = _native.reshape(out[0], [1, -1] + [1] * (ndim - 2))
+        out[1] = _native.reshape(out[1], [-1, 1] + [1] * (ndim - 2))
+        shapes[0], shapes[1] = shapes[1], shapes[0]
+    return [_native.multiply(x, _native.ones(shapes, x.dtype)) for x in out]
+
+
+class Unique(tuple):
+    """tf.unique's (y, idx), also readable as .y and .idx."""
+
+    def __new__(cls, *parts):
+        return tuple.__new__(cls, parts)
+
+    y = property(lambda self: self[0])
+    idx = property(lambda self: self[1])
+
+
+class UniqueWithCounts(Unique):
+    """tf.unique_with_counts' (y, idx, count)."""
+
+    count = property(lambda self: self[2])
+
+
+def unique(x, out_idx=_native.int32, name=None):
+    """tf.unique: the distinct values of the vector x in order of first appearance, and the
+    position of each element's value among them (out_idx)."""
+    x = _t(x)
+    return Unique(_run(_native.unique, x), _run(_native.unique_indices, x, _native.as_dtype(out_idx)))
+
+
+def unique_with_counts(x, out_idx=_native.int32, name=None):
+    """tf.unique_with_counts: tf.unique's (y, idx) and how often each value occurs."""
+    x = _t(x)
+    dt = _native.as_dtype(out_idx)
+    return UniqueWithCounts(_run(_native.unique, x), _run(_native.unique_indices, x, dt),
+                            _run(_native.unique_counts, x, dt))
+
+
+def searchsorted(sorted_sequence, values, side="left", out_type=_native.int32, name=None):
+    """tf.searchsorted: where each of `values` would be inserted into the sorted innermost rows
+    of `sorted_sequence` (side 'left': before equal values, 'right': after them)."""
+    if side not in ("left", "right"):
+        raise ValueError(f"Argument `side` must be either 'right' or 'left'. Received: `side` = {side!r}.")
+    return _run(_native.searchsorted, sorted_sequence, values, side == "right", _native.as_dtype(out_type))
+
+
+def tensordot(a, b, axes, name=None):
+    """tf.tensordot / tf.linalg.tensordot: sums the products of a's and b's elements over the
+    axes given (an int N: a's last N with b's first N; or a pair of axis lists), as TF composes
+    it: transpose, reshape, matmul, reshape."""
+    a, b = _t(a), _t(b)
+    if isinstance(axes, int) or (_b()._is_tensor(axes) and _t(axes).ndim == 0):
+        n = int(axes)
+        if n < 0 or n > a.ndim or n > b.ndim:
+            raise ValueError(f"tensordot: axes = {n} must be in [0, min(rank(a), rank(b))] for shapes {tuple(a.shape)} and {tuple(b.shape)}")
+        a_axes, b_axes = list(_builtins.range(a.ndim - n, a.ndim)), list(_builtins.range(n))
+    else:
+        pair = list(axes)
+        if len(pair) != 2:
+            raise ValueError(f"tensordot: axes must be an int or a pair of axis lists, got {axes!r}")
+        a_axes, b_axes = (_b()._ints(p, "axes") for p in pair)
+    a_axes = [i % a.ndim for i in a_axes] if a.ndim else a_axes
+    b_axes = [i % b.ndim for i in b_axes] if b.ndim else b_axes
+    if len(a_axes) != len(b_axes) or any(a.shape[i] != b.shape[j] for i, j in zip(a_axes, b_axes)):
+        raise ValueError(f"tensordot: axes {a_axes} of {tuple(a.shape)} and {b_axes} of {tuple(b.shape)} do not match")
+    a_free = [i for i in _builtins.range(a.ndim) if i not in a_axes]
+    b_free = [i for i in _builtins.range(b.ndim) if i not in b_axes]
+    prod = _math.prod
+    a2 = _native.reshape(_native.transpose(a, a_free + a_axes),
+                         [prod(a.shape[i] for i in a_free), prod(a.shape[i] for i in a_axes)])
+    b2 = _native.reshape(_native.transpose(b, b_axes + b_free),
+                         [prod(b.shape[i] for i in b_axes), prod(b.shape[i] for i in b_free)])
+    from .linalg import matmul
+    out = matmul(a2, b2)
+    return _native.reshape(out, [a.shape[i] for i in a_free] + [b.shape[i] for i in b_free])
+
+
+def sequence_mask(lengths, maxlen=None, dtype=_native.bool, name=None):
+    """tf.sequence_mask: mask[..., j] = j < lengths[...], j in range(maxlen) (default max(lengths))."""
+    lengths = _t(lengths)
+    if maxlen is None:
+        maxlen = _native.maximum_scalar(_native.max(lengths, None, False), 0) if lengths.size else _native.convert(0, lengths.dtype)
+    maxlen = _t(maxlen)
+    if maxlen.ndim != 0:
+        raise ValueError(f"Argument `maxlen` must be scalar for sequence_mask, received shape {tuple(maxlen.shape)}")
+    row = _native.arange(0, int(maxlen), 1, maxlen.dtype)
+    result = _native.less(row, _native.cast(_native.expand_dims(lengths, -1), maxlen.dtype))
+    dtype = _native.as_dtype(dtype)
+    return result if dtype == _native.bool else _native.cast(result, dtype)
+
+
+def repeat(input, repeats, axis=None, name=None):  # noqa: A002
+    """tf.repeat: each slice along `axis` (None: of the flattened input) repeated `repeats` times
+    (a scalar, or one count per slice), as TF composes it: tile for one count, else
+    sequence_mask + tile + boolean_mask."""
+    x = _t(input)
+    if axis is None:
+        x, axis = _native.reshape(x, [-1]), 0
+    if not isinstance(axis, int):
+        raise TypeError(f"Argument `axis` must be an int. Received `axis` = {axis} of type {type(axis).__name__}")
+    r = _native.cast(_t(repeats), _native.int32)
+    if r.ndim > 1:
+        raise ValueError(f"repeat: repeats must have rank 0 or 1, got shape {tuple(r.shape)}")
+    if x.ndim == 0:
+        x = _native.reshape(x, [1])
+    axis = axis % x.ndim
+    if r.size == 1:
+        n = int(_native.reshape(r, []))
+        tiled = _native.tile(_native.expand_dims(x, axis + 1), [1] * (axis + 1) + [n] + [1] * (x.ndim - axis - 1))
+        return _native.reshape(tiled, list(x.shape[:axis]) + [n * x.shape[axis]] + list(x.shape[axis + 1:]))
+    if r.shape[0] != x.shape[axis]:
+        raise _errors.InvalidArgumentError(None, None, f"repeat: {r.shape[0]} repeats for axis {axis} of size {x.shape[axis]}")
+    counts = [int(v) for v in r]
+    if any(c < 0 for c in counts):
+        raise _errors.InvalidArgumentError(None, None, f"repeat: repeats must be non-negative, got {counts}")
+    reps = _native.broadcast_to(r, list(x.shape[:axis + 1]))
+    top = max(counts)
+    mask = sequence_mask(reps, top)
+    tiled = _native.tile(_native.expand_dims(x, axis + 1), [1] * (axis + 1) + [top] + [1] * (x.ndim - axis - 1))
+    masked = tiled[mask]
+    return masked if axis == 0 else _native.reshape(masked, list(x.shape[:axis]) + [sum(counts)] + list(x.shape[axis + 1:]))

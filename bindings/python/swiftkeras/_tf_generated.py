@@ -7,7 +7,7 @@ import operator as _operator
 
 from . import _native, errors as _errors
 
-__all__ = ["negative", "abs", "sign", "square", "sqrt", "exp", "tanh", "sigmoid", "round", "floor", "logical_not", "add", "subtract", "multiply", "floordiv", "pow", "maximum", "minimum", "equal", "not_equal", "greater", "greater_equal", "less", "less_equal", "logical_and", "logical_or", "reduce_sum", "reduce_prod", "reduce_max", "reduce_min", "reduce_any", "reduce_all", "reduce_logsumexp", "argmax", "argmin", "reshape", "expand_dims", "squeeze", "concat", "stack", "tile", "reverse", "slice", "broadcast_to"]
+__all__ = ["negative", "abs", "sign", "square", "sqrt", "exp", "tanh", "sigmoid", "round", "floor", "logical_not", "add", "subtract", "multiply", "floordiv", "pow", "maximum", "minimum", "equal", "not_equal", "greater", "greater_equal", "less", "less_equal", "logical_and", "logical_or", "reduce_sum", "reduce_prod", "reduce_max", "reduce_min", "reduce_any", "reduce_all", "reduce_logsumexp", "argmax", "argmin", "reshape", "expand_dims", "squeeze", "concat", "stack", "tile", "reverse", "slice", "broadcast_to", "gather_nd", "scatter_nd", "tensor_scatter_nd_update", "tensor_scatter_nd_add", "tensor_scatter_nd_sub", "tensor_scatter_nd_max", "tensor_scatter_nd_min", "roll", "add_n"]
 
 
 def _b():
@@ -60,6 +60,7 @@ def _resize_method(method, preserve_aspect_ratio, antialias):
 
 def abs(x, name=None): return _run(_native.abs, x)
 def add(x, y, name=None): return _run(_b()._binary, _native.add, _native.add_scalar, x, y)
+def add_n(inputs, name=None): return _run(_native.add_n, list(inputs))
 def argmax(input, axis=None, output_type=int64, name=None): return _as_type(_run(_native.argmax, input, 0 if axis is None else _operator.index(axis)), output_type)
 def argmin(input, axis=None, output_type=int64, name=None): return _as_type(_run(_native.argmin, input, 0 if axis is None else _operator.index(axis)), output_type)
 def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name=None): return _run(_native.batch_normalization, x, mean, variance, offset, scale, float(variance_epsilon))
@@ -69,7 +70,9 @@ def cholesky(input, name=None): return _run(_native.cholesky, input)
 def concat(values, axis, name='concat'): return _run(_native.concatenate, list(values), _operator.index(axis))
 def confusion_matrix(labels, predictions, num_classes=None, weights=None, dtype=int32, name=None): return _run(_native.confusion_matrix, labels, predictions, -1 if num_classes is None else _operator.index(num_classes), weights, dtype)
 def cos(x, name=None): return _float_only("cos", x, _native.cos, x)
+def cross(a, b, name=None): return _run(_native.cross, a, b)
 def det(input, name=None): return _run(_native.matrix_determinant, input)
+def divide_no_nan(x, y, name=None): return _float_only("divide_no_nan", x, _native.divide_no_nan, x, y)
 def dropout(x, rate, noise_shape=None, seed=None, name=None): return _float_only("dropout", x, _native.dropout, x, float(rate), _b()._ints(noise_shape, 'noise_shape'), _b()._seed(seed))
 def elu(features, name=None): return _float_only("elu", features, _native.elu, features, 1.0)
 def equal(x, y, name=None): return _run(_b()._binary, _native.equal, _native.equal_scalar, x, y)
@@ -82,6 +85,7 @@ def flip_up_down(image, name=None): return _run(_native.reverse, image, [-3])
 def floor(x, name=None): return _run(_native.floor, x)
 def floordiv(x, y, name=None): return _run(_b()._binary, _native.floor_divide, None, x, y)
 def floormod(x, y, name=None): return _run(_b()._binary, _native.mod, None, x, y)
+def gather_nd(params, indices, batch_dims=0, name=None): return _run(_native.gather_nd, params, indices, _operator.index(batch_dims))
 def greater(x, y, name=None): return _run(_b()._binary, _native.greater, _native.greater_scalar, x, y)
 def greater_equal(x, y, name=None): return _run(_b()._binary, _native.greater_equal, None, x, y)
 def in_top_k(targets, predictions, k, name=None): return _run(_native.in_top_k, predictions, targets, _operator.index(k))
@@ -114,7 +118,9 @@ def relu6(features, name=None): return _run(_native.relu, features, 0.0, 6.0, Tr
 def reshape(tensor, shape, name=None): return _run(_native.reshape, tensor, _b()._ints(shape))
 def resize(images, size, method='bilinear', preserve_aspect_ratio=False, antialias=False, name=None): return _run(_native.resize, images, _operator.index(size[0]), _operator.index(size[1]), _resize_method(method, preserve_aspect_ratio, antialias), 0)
 def reverse(tensor, axis, name=None): return _run(_native.reverse, tensor, _b()._ints(axis))
+def roll(input, shift, axis, name=None): return _run(_native.roll, input, _b()._ints(shift), _b()._ints(axis))
 def round(x, name=None): return _run(_native.round, x)
+def scatter_nd(indices, updates, shape, name=None): return _run(_native.scatter_nd, indices, updates, _b()._ints(shape))
 def sigmoid(x, name=None): return _float_only("sigmoid", x, _native.sigmoid, x)
 def sign(x, name=None): return _run(_native.sign, x)
 def sin(x, name=None): return _float_only("sin", x, _native.sin, x)
@@ -128,12 +134,19 @@ def squeeze(input, axis=None, name=None): return _run(_native.squeeze, input, _b
 def stack(values, axis=0, name='stack'): return _run(_native.stack, list(values), _operator.index(axis))
 def subtract(x, y, name=None): return _run(_b()._binary, _native.subtract, _native.subtract_scalar, x, y)
 def tanh(x, name=None): return _float_only("tanh", x, _native.tanh, x)
+def tensor_scatter_nd_add(tensor, indices, updates, name=None): return _run(_native.tensor_scatter_nd, tensor, indices, updates, 1)
+def tensor_scatter_nd_max(tensor, indices, updates, name=None): return _run(_native.tensor_scatter_nd, tensor, indices, updates, 3)
+def tensor_scatter_nd_min(tensor, indices, updates, name=None): return _run(_native.tensor_scatter_nd, tensor, indices, updates, 4)
+def tensor_scatter_nd_sub(tensor, indices, updates, name=None): return _run(_native.tensor_scatter_nd, tensor, indices, updates, 2)
+def tensor_scatter_nd_update(tensor, indices, updates, name=None): return _run(_native.tensor_scatter_nd, tensor, indices, updates, 0)
 def tile(input, multiples, name=None): return _run(_native.tile, input, _b()._ints(multiples))
+def triangular_solve(matrix, rhs, lower=True, adjoint=False, name=None): return _run(_native.triangular_solve, matrix, rhs, bool(lower), bool(adjoint))
 
 
 _DOCS = {
     "abs": "tf.math.abs, tf.abs: |x| (Keras `abs`).",
     "add": "tf.math.add, tf.add: a + b with broadcasting and Keras dtype promotion (Keras `add`).",
+    "add_n": "tf.math.add_n, tf.add_n: The sum of n_inputs >= 1 tensors of one shape and dtype (`tf.math.add_n`; no broadcasting); differentiable. Errors: SK_ERR_INVALID_ARG for an empty list or different shapes or dtypes.",
     "argmax": "tf.math.argmax, tf.argmax: Index of the maximum along `axis` as int64 (Keras `argmax`). Errors: axis out of range, empty axis.",
     "argmin": "tf.math.argmin, tf.argmin: Index of the minimum along `axis` as int64 (Keras `argmin`).",
     "batch_normalization": "tf.nn.batch_normalization: (x - mean) / sqrt(variance + epsilon) * gamma + beta (Keras `batch_normalization`); beta/gamma may be NULL.",
@@ -143,7 +156,9 @@ _DOCS = {
     "concat": "tf.concat: The tensors joined along `axis` (Keras `concatenate`).",
     "confusion_matrix": "tf.math.confusion_matrix: The num_classes x num_classes matrix counting label i predicted as j (weights: summing them) (TF `confusion_matrix`); num_classes < 0 = max value + 1; dtype 0 = int32. Errors: negative values or values >= num_classes, mismatched lengths.",
     "cos": "tf.math.cos: Cosine (Keras `cos`). Float dtypes only, as in TF (others raise InvalidArgumentError).",
+    "cross": "tf.linalg.cross: Pairwise cross products of the 3-vectors in the last axis of a and b, of one shape (`tf.linalg.cross`); differentiable.",
     "det": "tf.linalg.det: The determinant of each square matrix in the last two axes (`tf.linalg.det`); shape x's minus the last two axes. Errors: SK_ERR_DTYPE for a non-float x, SK_ERR_INVALID_ARG for non-square matrices.",
+    "divide_no_nan": "tf.math.divide_no_nan: x / y, and 0 where y is 0 (`tf.math.divide_no_nan`), broadcasting; float operands of one dtype; TF's gradient. Errors: SK_ERR_DTYPE for other dtypes. Float dtypes only, as in TF (others raise InvalidArgumentError).",
     "dropout": "tf.nn.dropout: Keras `dropout(x, level, noise_shape, seed)`: zeroes elements with probability `rate`, scales the rest by 1/(1-rate). noise_shape NULL = x's shape. Float dtypes only, as in TF (others raise InvalidArgumentError).",
     "elu": "tf.nn.elu: Keras `elu`: x > 0 ? x : alpha*(e^x - 1). Float dtypes only, as in TF (others raise InvalidArgumentError).",
     "equal": "tf.math.equal, tf.equal: a == b as a bool tensor (Keras `equal`).",
@@ -156,6 +171,7 @@ _DOCS = {
     "floor": "tf.math.floor, tf.floor: Floor (Keras `floor`).",
     "floordiv": "tf.math.floordiv, tf.floordiv: floor(a / b) (Keras `floordiv`); integer division by zero gives 0.",
     "floormod": "tf.math.floormod, tf.math.mod: Python-style remainder, sign of b (Keras `mod`).",
+    "gather_nd": "tf.gather_nd: params at the index tuples in the last axis of `indices` (`tf.gather_nd`): shape indices.shape[:-1] + params.shape[batch_dims + k:] for tuples of length k after batch_dims shared leading axes; differentiable in params (reshape + gather). Errors: SK_ERR_INVALID_ARG for an index outside params or mismatched batch axes, SK_ERR_DTYPE for non-integer indices.",
     "greater": "tf.math.greater, tf.greater: a > b as a bool tensor (Keras `greater`).",
     "greater_equal": "tf.math.greater_equal, tf.greater_equal: a >= b as a bool tensor (Keras `greater_equal`).",
     "in_top_k": "tf.math.in_top_k, tf.nn.in_top_k: Whether each target is among the top k predictions (Keras `in_top_k`); bool (B,).",
@@ -188,7 +204,9 @@ _DOCS = {
     "reshape": "tf.reshape: x with a new shape (one entry may be -1).",
     "resize": "tf.image.resize: Images (H, W, C) or (N, H, W, C) resized to `size` (half-pixel centres, TF2); methods 'bilinear' (float32 result) and 'nearest' (the input's dtype).",
     "reverse": "tf.reverse: Elements reversed along `axes` (Keras `reverse`).",
+    "roll": "tf.roll: The elements shifted cyclically by shift[i] along axis[i] (`tf.roll`; shifts on one axis add up, negative shifts roll backwards); n_shift == n_axis; differentiable (slice + concatenate). Errors: SK_ERR_INVALID_ARG for a bad axis or lengths that differ.",
     "round": "tf.math.round, tf.round: Round half to even (Keras `round`).",
+    "scatter_nd": "tf.scatter_nd: Zeros of `shape` with `updates` (shape indices.shape[:-1] + shape[k:]) summed at the index tuples of `indices` (`tf.scatter_nd`; repeated indices add); differentiable in updates. Errors: SK_ERR_INVALID_ARG for an index outside shape or a wrong updates shape.",
     "sigmoid": "tf.math.sigmoid, tf.nn.sigmoid, tf.sigmoid: 1 / (1 + e^-x) (Keras `sigmoid`). Float dtypes only, as in TF (others raise InvalidArgumentError).",
     "sign": "tf.math.sign, tf.sign: -1, 0 or 1 per element (Keras `sign`).",
     "sin": "tf.math.sin: Sine (Keras `sin`). Float dtypes only, as in TF (others raise InvalidArgumentError).",
@@ -202,7 +220,13 @@ _DOCS = {
     "stack": "tf.stack: The tensors stacked along a new `axis` (Keras `stack`).",
     "subtract": "tf.math.subtract, tf.subtract: a - b (Keras `subtract`); two bools are rejected.",
     "tanh": "tf.math.tanh, tf.nn.tanh, tf.tanh: Hyperbolic tangent (Keras `tanh`). Float dtypes only, as in TF (others raise InvalidArgumentError).",
+    "tensor_scatter_nd_add": "tf.tensor_scatter_nd_add: `x` with `updates` combined at the index tuples of `indices` by mode 0 update (the last of repeated indices wins), 1 add, 2 subtract, 3 max, 4 min (`tf.tensor_scatter_nd_update/add/sub/max/min`); updates has x's dtype and shape indices.shape[:-1] + x.shape[k:]; differentiable in x and updates (max/min: TF's gradient, split between ties). Errors: SK_ERR_INVALID_ARG for a bad index, shape or mode, SK_ERR_DTYPE for another dtype.",
+    "tensor_scatter_nd_max": "tf.tensor_scatter_nd_max: `x` with `updates` combined at the index tuples of `indices` by mode 0 update (the last of repeated indices wins), 1 add, 2 subtract, 3 max, 4 min (`tf.tensor_scatter_nd_update/add/sub/max/min`); updates has x's dtype and shape indices.shape[:-1] + x.shape[k:]; differentiable in x and updates (max/min: TF's gradient, split between ties). Errors: SK_ERR_INVALID_ARG for a bad index, shape or mode, SK_ERR_DTYPE for another dtype.",
+    "tensor_scatter_nd_min": "tf.tensor_scatter_nd_min: `x` with `updates` combined at the index tuples of `indices` by mode 0 update (the last of repeated indices wins), 1 add, 2 subtract, 3 max, 4 min (`tf.tensor_scatter_nd_update/add/sub/max/min`); updates has x's dtype and shape indices.shape[:-1] + x.shape[k:]; differentiable in x and updates (max/min: TF's gradient, split between ties). Errors: SK_ERR_INVALID_ARG for a bad index, shape or mode, SK_ERR_DTYPE for another dtype.",
+    "tensor_scatter_nd_sub": "tf.tensor_scatter_nd_sub: `x` with `updates` combined at the index tuples of `indices` by mode 0 update (the last of repeated indices wins), 1 add, 2 subtract, 3 max, 4 min (`tf.tensor_scatter_nd_update/add/sub/max/min`); updates has x's dtype and shape indices.shape[:-1] + x.shape[k:]; differentiable in x and updates (max/min: TF's gradient, split between ties). Errors: SK_ERR_INVALID_ARG for a bad index, shape or mode, SK_ERR_DTYPE for another dtype.",
+    "tensor_scatter_nd_update": "tf.tensor_scatter_nd_update: `x` with `updates` combined at the index tuples of `indices` by mode 0 update (the last of repeated indices wins), 1 add, 2 subtract, 3 max, 4 min (`tf.tensor_scatter_nd_update/add/sub/max/min`); updates has x's dtype and shape indices.shape[:-1] + x.shape[k:]; differentiable in x and updates (max/min: TF's gradient, split between ties). Errors: SK_ERR_INVALID_ARG for a bad index, shape or mode, SK_ERR_DTYPE for another dtype.",
     "tile": "tf.tile: Repeats the whole tensor per axis (Keras `tile`); one multiple per axis.",
+    "triangular_solve": "tf.linalg.triangular_solve: X with A X = B (or A^T X = B with adjoint) for the lower (or upper) triangular A of matrix (..., M, M) and rhs (..., M, K), batch axes broadcast (`tf.linalg.triangular_solve`; only A's triangle is read); TF's gradient. Errors: SK_ERR_DTYPE unless both have one float dtype, SK_ERR_INVALID_ARG for other shapes.",
 }
 
 for _name, _doc in _DOCS.items():

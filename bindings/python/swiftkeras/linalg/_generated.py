@@ -4,10 +4,14 @@ The tf.linalg functions generated from the op table; tf.linalg's module re-expor
 """
 from .._tf_generated import (
     cholesky,
+    cross,
     det,
+    triangular_solve,
 )
 
 __all__ = [
     "cholesky",
+    "cross",
     "det",
+    "triangular_solve",
 ]

@@ -171,7 +171,46 @@ def segment_mean(data, segment_ids, name=None):
     return _native.divide(s, _native.maximum_scalar(count, 1))
 
 
-__all__ = list(_generated_all) + [
+def bincount(arr, weights=None, minlength=None, maxlength=None, dtype=_native.int32, name=None, axis=None,
+             binary_output=False):
+    """tf.math.bincount: counts of each value of the non-negative integers `arr` in
+    max(max(arr) + 1, minlength) bins (at most maxlength; larger values are dropped), summing
+    `weights` instead when given, 1 per non-empty bin with binary_output; axis None or 0 counts
+    all of arr, -1 each row of a matrix."""
+    if axis not in (None, 0, -1):
+        raise _errors.InvalidArgumentError(None, None, f"bincount: axis must be None, 0 or -1, got {axis!r}")
+    if binary_output and weights is not None:
+        raise _errors.InvalidArgumentError(None, None, "bincount: arguments binary_output and weights are mutually exclusive")
+    a = _t(arr)
+    w = None if weights is None else _native.cast(_t(weights), _t(weights).dtype)
+    return _run(_native.bincount, a, w, -1 if minlength is None else int(minlength),
+                -1 if maxlength is None else int(maxlength), _native.as_dtype(dtype), bool(binary_output), axis == -1)
+
+
+def unsorted_segment_mean(data, segment_ids, num_segments, name=None):
+    """tf.math.unsorted_segment_mean: unsorted_segment_sum divided by each segment's count
+    (at least 1), as TF composes it."""
+    data, ids = _t(data), _t(segment_ids)
+    summed = unsorted_segment_sum(data, ids, num_segments)
+    n = unsorted_segment_sum(_native.ones(list(ids.shape), data.dtype), ids, num_segments)
+    n = _native.reshape(n, [int(num_segments)] + [1] * (data.ndim - ids.ndim))
+    return _native.divide(summed, _native.maximum_scalar(n, 1))
+
+
+def polyval(coeffs, x, name=None):
+    """tf.math.polyval: coeffs[0]·x^(n-1) + ... + coeffs[-1] by Horner's rule, as TF."""
+    if not isinstance(coeffs, list):
+        raise ValueError(f"Argument coeffs must be list type. Received type {type(coeffs)}.")
+    x = _t(x)
+    if not coeffs:
+        return _native.zeros_like(x)
+    p = _t(coeffs[0])
+    for c in coeffs[1:]:
+        p = _run(_native.add, _t(c), _run(_native.multiply, p, x))
+    return p
+
+
+__all__ = list(_generated_all) + ["bincount", "unsorted_segment_mean", "polyval", 
     "divide", "truediv", "reduce_mean", "cumsum", "cumprod", "is_nan", "is_inf", "is_finite",
     "reciprocal", "rsqrt", "log_sigmoid", "squared_difference", "logical_xor", "count_nonzero",
     "reduce_euclidean_norm", "l2_normalize", "unsorted_segment_sum", "segment_sum", "segment_mean", "top_k"]
