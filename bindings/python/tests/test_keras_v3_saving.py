@@ -15,6 +15,7 @@ predictions and the optimizer's iteration count and slots; our `.weights.h5` loa
 """
 import io
 import json
+import os
 import zipfile
 
 import numpy as np
@@ -304,3 +305,15 @@ def test_damaged_keras_files_are_clear_errors(tmp_path):
             keras.models.load_model(str(p))
     with pytest.raises(OSError, match="not a valid zip archive"):
         m.load_weights(str(tmp_path / "truncated.keras"))
+
+
+def test_model_checkpoint_writes_keras_and_weights_files(tmp_path):
+    x, y = _data()
+    m = _mlp(keras.optimizers.Adam(0.01))
+    m.fit(x, y, batch_size=8, epochs=2, verbose=0, shuffle=False,
+          callbacks=[keras.callbacks.ModelCheckpoint(str(tmp_path / "m{epoch}.keras")),
+                     keras.callbacks.ModelCheckpoint(str(tmp_path / "w{epoch}.weights.h5"), save_weights_only=True)])
+    assert {"m1.keras", "m2.keras", "w1.weights.h5", "w2.weights.h5"} <= set(os.listdir(tmp_path))
+    last = keras.models.load_model(str(tmp_path / "m2.keras"))
+    assert int(last.optimizer.iterations) == 8
+    np.testing.assert_array_equal(last.predict(x, verbose=0), m.predict(x, verbose=0))
