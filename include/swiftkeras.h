@@ -259,10 +259,10 @@
  *   sk_model_load_weights_ex() sk_model_save() sk_model_save_weights() sk_tensors_load()
  *   sk_tensors_names() sk_tensors_save()
  * swiftkeras/serialization.h:
- *   sk_application_create() sk_keras_tensor_dtype() sk_layer_build()
- *   sk_layer_compute_output_shape() sk_layer_get_config() sk_layer_node_count()
- *   sk_layer_node_tensors() sk_layer_set_config_fn() sk_layer_set_trainable() sk_layer_trainable()
- *   sk_model_from_config() sk_model_inputs() sk_model_outputs() sk_model_pop()
+ *   sk_application_create() sk_imagenet_decode_predictions() sk_imagenet_preprocess_input()
+ *   sk_keras_tensor_dtype() sk_layer_build() sk_layer_compute_output_shape() sk_layer_get_config()
+ *   sk_layer_node_count() sk_layer_node_tensors() sk_layer_set_config_fn() sk_layer_set_trainable()
+ *   sk_layer_trainable() sk_model_from_config() sk_model_inputs() sk_model_outputs() sk_model_pop()
  *   sk_model_summary_ex() sk_register_class() sk_reset_layer_names() sk_unregister_class()
  *   sk_variable_id()
  * swiftkeras/strings.h:

@@ -277,11 +277,12 @@ final class CallbackTests: XCTestCase {
         let none = try capturingOutput { try model.fit(x: x, y: y, batchSize: 4, epochs: 1, verbose: 0, callbacks: [best]) }
         XCTAssertEqual(none.count, 1)
         XCTAssertTrue(none[0].hasPrefix("Epoch 1: loss did not improve from 0.00000"), none[0])
-        // Any path, as tf.keras 2 (Keras 3's suffix rule is not tf.keras 2's); Keras 3's formats are refused.
+        // Any path, as tf.keras 2 (Keras 3's suffix rule is not tf.keras 2's); weights alone to .keras are refused.
         XCTAssertTrue(try ModelCheckpoint(filepath: "w.h5", saveWeightsOnly: true).saveWeightsOnly)
         XCTAssertEqual(try ModelCheckpoint(filepath: "w.ckpt").filepath, "w.ckpt")
-        assertError(.unimplemented, "ModelCheckpoint: 'w.keras': the Keras v3 `.keras` zip format is not implemented; use a '.h5' path (tf.keras 2's HDF5 format) or a path without an extension (a SwiftKeras model directory)") {
-            try ModelCheckpoint(filepath: "w.keras")
+        XCTAssertEqual(try ModelCheckpoint(filepath: "w.keras").filepath, "w.keras")
+        assertError(.unimplemented, "ModelCheckpoint: 'w.keras': weights alone are not written to a '.keras' path (a whole-model zip; tf.keras 2 writes a TensorFlow checkpoint there): use a '.weights.h5' path (Keras' weights file), '.h5' (tf.keras 2's HDF5 layout) or model.save for the .keras file") {
+            try ModelCheckpoint(filepath: "w.keras", saveWeightsOnly: true)
         }
         let bad = try ModelCheckpoint(filepath: dir + "/{nope}.h5")
         assertError(.invalidArgument, "ModelCheckpoint: failed to format filepath '\(dir)/{nope}.h5': no value for 'nope' in the logs (keys: loss)") {

@@ -4,7 +4,9 @@ optimizer state (``restore``, ``tf.train.list_variables``) and their state file
 (``tf.train.latest_checkpoint``), BackupAndRestore's training-state backup (read when ``fit``
 starts), pickled models (``Model.__reduce__``'s saved bytes), CSVLogger's file read by
 ``append=True``, the TensorBoard log directory, vocabulary files given to StringLookup /
-TextVectorization, and the numpy files ``keras.datasets`` read from Keras' cache. Binary formats get fuzz_files.mutate's safetensors corruptions; text files get
+TextVectorization, the numpy files ``keras.datasets`` read from Keras' cache, and the ``.keras``
+zip (``load_model``, ``load_weights``: the archive's structure, its config.json, and the
+``model.weights.h5`` inside with a valid CRC). Binary formats get fuzz_files.mutate's safetensors corruptions; text files get
 truncations, invalid UTF-8, NULs, huge lines and lengths; any of them may be replaced by a FIFO,
 a directory, a dangling symlink or a symlink loop.
 
@@ -15,7 +17,7 @@ import os
 import shutil
 
 KINDS = ["checkpoint", "checkpoint_state", "backup", "model_dir", "pickle", "csv", "tensorboard", "vocabulary",
-         "keras_dataset"]
+         "keras_dataset", "keras_zip"]
 
 
 class Formats:
@@ -58,6 +60,8 @@ class Formats:
         np.savez(npz, x_train=rs.randint(0, 255, (4, 28, 28)).astype("uint8"), y_train=np.arange(4, dtype="uint8"),
                  x_test=rs.randint(0, 255, (2, 28, 28)).astype("uint8"), y_test=np.arange(2, dtype="uint8"))
         self.seeds["keras_dataset"] = self.read(npz)
+        m.save(os.path.join(dirname, "seed.keras"))
+        self.seeds["keras_zip"] = self.read(os.path.join(dirname, "seed.keras"))
 
     @staticmethod
     def interrupt(epoch, logs):
@@ -99,6 +103,49 @@ class Formats:
             return bytes(out)
         return bytes(rnd.randrange(256) for _ in range(rnd.choice([1, 64, 4096])))
 
+    def zip_mutation(self, data):
+        """A corrupt .keras archive: its bytes, its zip records, or one entry rewritten (CRC valid)."""
+        import io
+        import struct
+        import zipfile
+        rnd = self.rnd
+        k = rnd.randrange(6)
+        if k == 0:
+            return self.mutate(data, rnd)
+        if k == 1:   # an end-of-central-directory field or a central-directory offset
+            out = bytearray(data)
+            eocd = data.rfind(b"PK\x05\x06")
+            cd = data.find(b"PK\x01\x02")
+            at = rnd.choice([eocd + 10, eocd + 12, eocd + 16, cd + 20, cd + 24, cd + 28, cd + 42, cd + 10])
+            width = 2 if at in (eocd + 10, cd + 28, cd + 10) else 4
+            if 0 <= at <= len(out) - width:
+                out[at:at + width] = struct.pack("<H" if width == 2 else "<I",
+                                                 rnd.choice([0, 1, 8, 0xFFFF] if width == 2 else [0, 1, len(data), 0xFFFFFFFF, 2 ** 31]))
+            return bytes(out)
+        entries = {i.filename: zipfile.ZipFile(io.BytesIO(data)).read(i) for i in zipfile.ZipFile(io.BytesIO(data)).infolist()}
+        if k == 2:
+            entries["config.json"] = self.text_mutation(entries["config.json"])
+        elif k == 3:   # one number of the config made absurd
+            import re
+            text = entries["config.json"].decode()
+            spots = [m.span() for m in re.finditer(r"-?\d+(\.\d+)?", text)]
+            if spots:
+                b, e = rnd.choice(spots)
+                text = text[:b] + rnd.choice(["-1", "0", "1e300", "4294967296", "null", '"x"', "[]", "{}"]) + text[e:]
+            entries["config.json"] = text.encode()
+        elif k == 4:   # the HDF5 file inside, damaged
+            h5 = bytearray(entries["model.weights.h5"])
+            for _ in range(rnd.randrange(1, 8)):
+                h5[rnd.randrange(len(h5))] = rnd.randrange(256)
+            entries["model.weights.h5"] = bytes(h5[:rnd.choice([len(h5), len(h5) // 2, 100])])
+        else:
+            entries.pop(rnd.choice(list(entries)))
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", rnd.choice([zipfile.ZIP_STORED] * 3 + [zipfile.ZIP_DEFLATED])) as z:
+            for name, payload in entries.items():
+                z.writestr(name, payload)
+        return buf.getvalue()
+
     def place(self, path, data, special=True):
         """Writes `data` at `path`, or (1 in 8, with `special`) puts a FIFO, a directory, a
         dangling symlink or a symlink loop there instead."""
@@ -127,7 +174,8 @@ class Formats:
         kind = rnd.choice(KINDS)
         seed = self.seeds[kind]
         binary = kind in ("checkpoint", "backup", "model_dir", "pickle", "tensorboard")   # safetensors mutations
-        bad = self.mutate(seed, rnd) if binary and kind != "pickle" else self.text_mutation(seed)
+        bad = self.zip_mutation(seed) if kind == "keras_zip" else \
+            self.mutate(seed, rnd) if binary and kind != "pickle" else self.text_mutation(seed)
         work = os.path.join(self.d, f"fmt{i % 3}")
         shutil.rmtree(work, ignore_errors=True)
         os.makedirs(work)
@@ -180,6 +228,13 @@ class Formats:
             self.place(target, bad)
             calls.append(lambda: self.model().fit(self.x, self.y, epochs=1, verbose=0, validation_split=0.25,
                                                   callbacks=[keras.callbacks.TensorBoard(logs, update_freq=rnd.choice(["epoch", 1]))]))
+        elif kind == "keras_zip":
+            p = os.path.join(work, "model.keras")
+            self.place(p, bad)
+            calls += [lambda: keras.models.load_model(p).fit(self.x, self.y, epochs=1, verbose=0),
+                      lambda: keras.models.load_model(p, compile=False),
+                      lambda: self.model().load_weights(p),
+                      lambda: self.model().save(p)]
         elif kind == "keras_dataset":
             # keras.datasets read numpy / pickle files from Keras' cache with numpy, as tf.keras
             # 2 does (no FIFOs: numpy's open would wait for a writer there, as in Keras)

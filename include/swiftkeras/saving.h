@@ -14,11 +14,18 @@ extern "C" {
 #endif
 
 /* Saving and loading. A path ending in ".h5" or ".hdf5" is tf.keras 2's HDF5 format (model files
- * with model_config / training_config / model_weights, weights files with layer_names and
- * weight_names, as tf.keras 2 writes and reads them; weights load by layer order; the
- * optimizer's state is not saved; libhdf5 (libhdf5_serial.so.103) is loaded at run time, and
- * without it these paths fail with SK_ERR_IO naming the package to install). Keras 3's ".keras"
- * and ".weights.h5" are refused with SK_ERR_UNIMPLEMENTED (nothing is written). A path without
+ * with model_config / training_config / model_weights and, for a compiled model, the optimizer's
+ * state in optimizer_weights — restored by sk_model_load, so training continues exactly —,
+ * weights files with layer_names and weight_names, as tf.keras 2 writes and reads them; weights
+ * load by layer order; float16 weights stay float16; libhdf5 (libhdf5_serial.so.103) is loaded at
+ * run time, and without it these paths fail with SK_ERR_IO naming the package to install). A
+ * path ending in ".keras" is the zip of tf-keras 2.13+'s saving_lib (metadata.json, config.json,
+ * model.weights.h5 with each layer's variables under "layers/<class name>/vars" and the
+ * optimizer's under "optimizer/vars"; stored entries, as tf-keras writes them: a compressed,
+ * encrypted or ZIP64 entry is SK_ERR_UNIMPLEMENTED, a truncated or damaged archive SK_ERR_IO);
+ * ".weights.h5" is that model.weights.h5 on its own (sk_model_save_weights / load_weights;
+ * sk_model_load_weights also reads a ".keras" file's weights). sk_model_save_weights to a
+ * ".keras" path is SK_ERR_UNIMPLEMENTED (nothing is written). A path without
  * an extension is a model directory (sk_model_save). Any other name is a single safetensors
  * file (readable by any safetensors reader, e.g. Python's `safetensors.numpy.load_file`): the
  * weights keyed by layer path ("dense/kernel", ...) plus, for sk_model_save, the model and
@@ -42,7 +49,8 @@ extern "C" {
  * sk_model_save writes the weights, the model config and the compile config (`model.save`);
  * only Sequential and functional models of built-in layers with a built-in loss can be saved.
  * sk_model_load rebuilds a model written by sk_model_save (`keras.models.load_model`), loads
- * its weights and compiles it again when it was compiled (the optimizer state starts afresh);
+ * its weights and compiles it again when it was compiled (the optimizer state is restored from
+ * ".h5" and ".keras" files, and starts afresh from the others);
  * *out receives a new caller-owned model (NULL on failure), released with sk_model_release.
  * Errors: SK_ERR_INVALID_HANDLE (model NULL); SK_ERR_INVALID_ARG (path or out NULL; a weight
  * missing from the file, an extra weight, or a shape/dtype mismatch — naming the weight and

@@ -113,6 +113,29 @@ int32_t sk_keras_tensor_dtype(const sk_keras_tensor *t);
  * rejects), SK_ERR_UNIMPLEMENTED ("weights"). */
 int32_t sk_application_create(const char *name, const char *config_json, sk_model **out);
 
+/* keras.applications.imagenet_utils.preprocess_input(x, data_format, mode) (each application's
+ * preprocess_input is one mode: VGG16, VGG19, ResNet50 "caffe", MobileNetV2 "tf"): mode "caffe"
+ * (RGB to BGR, ImageNet's BGR mean subtracted per channel, no scaling), "tf" (x / 127.5 - 1) or
+ * "torch" (x / 255, then ImageNet's mean subtracted and divided by its standard deviation per
+ * channel); data_format "channels_last", "channels_first" (the channel axis is the first of a 3-D
+ * image, else the second) or NULL (sk_image_data_format). Integer input becomes floatx first,
+ * float input keeps its dtype. *out: a new caller-owned tensor. Errors: SK_ERR_INVALID_HANDLE
+ * (x NULL); SK_ERR_INVALID_ARG (mode NULL or unknown, unknown data_format, a channel axis without
+ * 3 entries for "caffe" / "torch", a string tensor). */
+int32_t sk_imagenet_preprocess_input(const sk_tensor *x, const char *mode, const char *data_format, sk_tensor **out);
+
+/* keras.applications.imagenet_utils.decode_predictions(preds, top): for each row of preds
+ * (samples, 1000), the top classes (numpy's argsort()[-top:][::-1], then by score; top <= 0 as
+ * that slice) as JSON: a list per sample of [class id, class name, score] lists, copied as
+ * sk_layer_name copies (buf NULL with capacity 0 only queries *length). The names come from
+ * Keras' class index JSON at class_index_path, which the caller resolves (Keras' cache:
+ * ~/.keras/models/imagenet_class_index.json). Errors: SK_ERR_INVALID_HANDLE (preds NULL);
+ * SK_ERR_INVALID_ARG (class_index_path NULL, preds not of shape (samples, 1000), buffer too
+ * small); SK_ERR_IO (the file is missing — the message names the URL to download it from and the
+ * path to put it at — or is not Keras' class index). */
+int32_t sk_imagenet_decode_predictions(const sk_tensor *preds, int32_t top, const char *class_index_path, char *buf,
+                                       size_t capacity, size_t *length);
+
 /* A client's config of a custom layer or subclassed model: *json_out receives NUL-terminated
  * JSON {"class_name": <its registered name>, "config": {...}} allocated with malloc (the
  * library frees it, also on failure). Returns SK_OK or a failure (sk_set_error). */

@@ -201,12 +201,13 @@ public final class ModelCheckpoint: MonitorCallback {
     /// Creates the callback that writes the files itself: the weights (`Model.saveWeights`)
     /// with `saveWeightsOnly`, else the whole model (`Model.save`), creating missing
     /// directories. As tf.keras 2, any path is accepted and chooses the format as `save` /
-    /// `saveWeights` do (an ".h5" path: tf.keras 2's HDF5 format; ".keras" and ".weights.h5",
-    /// Keras 3's formats, are refused here rather than after the first epoch).
+    /// `saveWeights` do (an ".h5" path: tf.keras 2's HDF5 format, ".keras" its zip, ".weights.h5"
+    /// its weights file; weights only to a ".keras" path is refused here rather than after the
+    /// first epoch).
     public init(filepath: String, monitor: String = "val_loss", verbose: Int? = 0, saveBestOnly: Bool = false,
                 saveWeightsOnly: Bool = false, mode: MonitorMode = .auto, saveFrequency: SaveFrequency = .epoch,
                 initialValueThreshold: Double? = nil) throws {
-        try KerasHDF5.refuseUnwrittenFormats(filepath, op: "ModelCheckpoint")
+        try KerasHDF5.refuseUnwrittenFormats(filepath, op: "ModelCheckpoint", weightsOnly: saveWeightsOnly)
         if case .batches(let n) = saveFrequency, n <= 0 {
             throw SwiftKerasError.invalid("ModelCheckpoint: save_freq must be 'epoch' or a positive number of batches, got \(n)")
         }

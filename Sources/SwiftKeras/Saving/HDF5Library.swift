@@ -57,6 +57,7 @@ final class HDF5Library: @unchecked Sendable {
     let H5Pcreate: @convention(c) (HID) -> HID
     let H5Pclose: @convention(c) (HID) -> Herr
     let H5Pset_fapl_core: @convention(c) (HID, Int, Bool) -> Herr
+    let H5Pset_file_image: @convention(c) (HID, UnsafeMutableRawPointer?, Int) -> Herr
     let H5Gcreate2: @convention(c) (HID, UnsafePointer<CChar>, HID, HID, HID) -> HID
     let H5Gclose: @convention(c) (HID) -> Herr
     let H5Lexists: @convention(c) (HID, UnsafePointer<CChar>, HID) -> Int32
@@ -90,11 +91,15 @@ final class HDF5Library: @unchecked Sendable {
     let H5Tget_sign: @convention(c) (HID) -> Int32
     let H5Tis_variable_str: @convention(c) (HID) -> Int32
     let H5Tclose: @convention(c) (HID) -> Herr
+    let H5Tset_fields: @convention(c) (HID, Int, Int, Int, Int, Int) -> Herr
+    let H5Tset_ebias: @convention(c) (HID, Int) -> Herr
     let H5free_memory: @convention(c) (UnsafeMutableRawPointer?) -> Herr
 
     /// Predefined type ids (global variables of the library, valid after `H5open`).
     let fileAccessClass: HID, stringType: HID, nativeFloat: HID, nativeDouble: HID
     let nativeInt32: HID, nativeInt64: HID, nativeUInt8: HID
+    /// IEEE half precision, little-endian, as h5py defines it (numpy float16).
+    let float16Type: HID
 
     private init?(_ h: UnsafeMutableRawPointer) {
         func f<F>(_ name: String) -> F? { dlsym(h, name).map { unsafeBitCast($0, to: F.self) } }
@@ -111,6 +116,7 @@ final class HDF5Library: @unchecked Sendable {
               let b1: @convention(c) (HID) -> HID = f("H5Pcreate"),
               let b2: @convention(c) (HID) -> Herr = f("H5Pclose"),
               let b3: @convention(c) (HID, Int, Bool) -> Herr = f("H5Pset_fapl_core"),
+              let b4: @convention(c) (HID, UnsafeMutableRawPointer?, Int) -> Herr = f("H5Pset_file_image"),
               let c1: @convention(c) (HID, UnsafePointer<CChar>, HID, HID, HID) -> HID = f("H5Gcreate2"),
               let c2: @convention(c) (HID) -> Herr = f("H5Gclose"),
               let c3: @convention(c) (HID, UnsafePointer<CChar>, HID) -> Int32 = f("H5Lexists"),
@@ -144,13 +150,16 @@ final class HDF5Library: @unchecked Sendable {
               let t6: @convention(c) (HID) -> Int32 = f("H5Tget_sign"),
               let t7: @convention(c) (HID) -> Int32 = f("H5Tis_variable_str"),
               let t8: @convention(c) (HID) -> Herr = f("H5Tclose"),
+              let t9: @convention(c) (HID, Int, Int, Int, Int, Int) -> Herr = f("H5Tset_fields"),
+              let t10: @convention(c) (HID, Int) -> Herr = f("H5Tset_ebias"),
               let m1: @convention(c) (UnsafeMutableRawPointer?) -> Herr = f("H5free_memory"),
               let fa = g("H5P_CLS_FILE_ACCESS_ID_g"), let cs = g("H5T_C_S1_g"),
               let nf = g("H5T_NATIVE_FLOAT_g"), let nd = g("H5T_NATIVE_DOUBLE_g"),
-              let ni = g("H5T_NATIVE_INT_g"), let nl = g("H5T_NATIVE_LLONG_g"), let nu = g("H5T_NATIVE_UCHAR_g")
+              let ni = g("H5T_NATIVE_INT_g"), let nl = g("H5T_NATIVE_LLONG_g"), let nu = g("H5T_NATIVE_UCHAR_g"),
+              let f32 = g("H5T_IEEE_F32LE_g")
         else { return nil }
         H5Fcreate = a1; H5Fopen = a2; H5Fclose = a3; H5Fflush = a4; H5Fget_file_image = a5
-        H5Pcreate = b1; H5Pclose = b2; H5Pset_fapl_core = b3
+        H5Pcreate = b1; H5Pclose = b2; H5Pset_fapl_core = b3; H5Pset_file_image = b4
         H5Gcreate2 = c1; H5Gclose = c2; H5Lexists = c3
         H5Dcreate2 = d1; H5Dopen2 = d2; H5Dwrite = d3; H5Dread = d4; H5Dget_space = d5; H5Dget_type = d6; H5Dclose = d7
         H5Acreate_by_name = e1; H5Aopen_by_name = e2; H5Aexists_by_name = e3; H5Awrite = e4; H5Aread = e5
@@ -158,9 +167,13 @@ final class HDF5Library: @unchecked Sendable {
         H5Screate = s1; H5Screate_simple = s2; H5Sget_simple_extent_ndims = s3; H5Sget_simple_extent_dims = s4
         H5Sget_simple_extent_npoints = s5; H5Sclose = s6
         H5Tcopy = t1; H5Tset_size = t2; H5Tset_cset = t3; H5Tget_cset = t3b; H5Tget_class = t4; H5Tget_size = t5; H5Tget_sign = t6
-        H5Tis_variable_str = t7; H5Tclose = t8; H5free_memory = m1
+        H5Tis_variable_str = t7; H5Tclose = t8; H5Tset_fields = t9; H5Tset_ebias = t10; H5free_memory = m1
         fileAccessClass = fa; stringType = cs; nativeFloat = nf; nativeDouble = nd
         nativeInt32 = ni; nativeInt64 = nl; nativeUInt8 = nu
+        // h5py's half type: IEEE_F32LE with the fields of binary16 (never closed: lives with the library)
+        let half = t1(f32)
+        guard half >= 0, t9(half, 15, 10, 5, 0, 10) >= 0, t2(half, 2) >= 0, t10(half, 15) >= 0 else { return nil }
+        float16Type = half
     }
 
     private static func load() -> HDF5Library? {
@@ -226,6 +239,25 @@ final class HDF5File {
         return HDF5File(lib: lib, id: id, path: path, op: op)
     }
 
+    /// Opens the HDF5 file whose bytes are `image` (a `model.weights.h5` inside a `.keras` zip)
+    /// for reading; `path` names it in errors.
+    static func open(image: [UInt8], path: String, op: String) throws -> HDF5File {
+        let lib = try HDF5Library.require(op: op, path: path)
+        guard image.count >= 8, Array(image[0..<8]) == [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A] else {
+            throw SwiftKerasError(.io, "\(op): '\(path)' is not an HDF5 file")
+        }
+        let fapl = lib.H5Pcreate(lib.fileAccessClass)
+        defer { _ = lib.H5Pclose(fapl) }
+        var copy = image
+        guard fapl >= 0, lib.H5Pset_fapl_core(fapl, 1 << 16, false) >= 0,
+              copy.withUnsafeMutableBytes({ lib.H5Pset_file_image(fapl, $0.baseAddress, $0.count) }) >= 0 else {
+            throw SwiftKerasError(.io, "\(op): '\(path)': cannot set up an in-memory HDF5 file")
+        }
+        let id = lib.H5Fopen("swiftkeras-image-\(getpid()).h5", accRDOnly, fapl)
+        guard id >= 0 else { throw SwiftKerasError(.io, "\(op): '\(path)' is not an HDF5 file (or is damaged)") }
+        return HDF5File(lib: lib, id: id, path: path, op: op)
+    }
+
     /// A new, empty file held in memory; `write()` puts it at `path` atomically.
     static func create(_ path: String, op: String) throws -> HDF5File {
         let lib = try HDF5Library.require(op: op, path: path)
@@ -241,13 +273,19 @@ final class HDF5File {
 
     /// Writes the in-memory file to its path atomically.
     func write() throws {
+        let buffer = try image()
+        try FileIO.writeAtomically(to: path, op: op) { w in try w.write(buffer) }
+    }
+
+    /// The bytes of the in-memory file.
+    func image() throws -> [UInt8] {
         guard lib.H5Fflush(id, 1) >= 0 else { throw fail("cannot flush the HDF5 file") }
         let size = lib.H5Fget_file_image(id, nil, 0)
         guard size > 0 else { throw fail("cannot take the HDF5 file image") }
         var buffer = try CheckedAllocation.array(repeating: UInt8(0), count: size, op: op)
         let got = buffer.withUnsafeMutableBytes { lib.H5Fget_file_image(id, $0.baseAddress, size) }
         guard got == size else { throw fail("cannot take the HDF5 file image") }
-        try FileIO.writeAtomically(to: path, op: op) { w in try w.write(buffer) }
+        return buffer
     }
 
     /// Whether a link (group or dataset) exists at `object` (every component is checked).
@@ -354,10 +392,11 @@ final class HDF5File {
 
     // MARK: datasets
 
-    /// The memory type of `dtype` for HDF5 reads and writes (float16/bfloat16 travel as float32).
+    /// The memory type of `dtype` for HDF5 reads and writes (bfloat16 travels as float32).
     private func memoryType(_ dtype: DType) -> HID? {
         switch dtype {
-        case .float32, .float16, .bfloat16: return lib.nativeFloat
+        case .float16: return lib.float16Type
+        case .float32, .bfloat16: return lib.nativeFloat
         case .float64: return lib.nativeDouble
         case .int32: return lib.nativeInt32
         case .int64: return lib.nativeInt64
@@ -366,11 +405,11 @@ final class HDF5File {
         }
     }
 
-    /// Writes `tensor` as the dataset `object` (parent groups created); float16 and bfloat16 are
-    /// stored as float32.
+    /// Writes `tensor` as the dataset `object` (parent groups created); float16 is stored as
+    /// h5py's IEEE half (numpy float16), bfloat16 (which h5py lacks) as float32.
     func writeDataset(_ object: String, _ tensor: Tensor) throws {
         var t = tensor
-        if t.dtype == .float16 || t.dtype == .bfloat16 { t = try t.cast(to: .float32) }
+        if t.dtype == .bfloat16 { t = try t.cast(to: .float32) }
         guard let type = memoryType(t.dtype) else {
             throw SwiftKerasError(.unimplemented, "\(op): '\(path)': the weight \"\(object)\" has dtype \(t.dtype), which the .h5 format of SwiftKeras does not write")
         }
@@ -386,7 +425,7 @@ final class HDF5File {
         guard status >= 0 else { throw fail("cannot write the dataset \"\(object)\"") }
     }
 
-    /// The dataset `object` as a tensor: float64 and float32 stay, other floats read as float32,
+    /// The dataset `object` as a tensor: float64, float32 and float16 stay, other floats read as float32,
     /// integers as int32 (up to 4 bytes, signed), uint8 (1 byte, unsigned) or int64.
     ///
     /// - Throws: `.io` naming the dataset for a missing one or a type this reader does not know.
@@ -405,7 +444,7 @@ final class HDF5File {
         let size = lib.H5Tget_size(type)
         let dtype: DType
         switch lib.H5Tget_class(type) {
-        case Self.classFloat: dtype = size == 8 ? .float64 : .float32
+        case Self.classFloat: dtype = size == 8 ? .float64 : size == 2 ? .float16 : .float32
         case Self.classInteger:
             let signed = lib.H5Tget_sign(type) == 1
             dtype = size == 1 && !signed ? .uint8 : (size <= 4 && (signed || size < 4) ? .int32 : .int64)

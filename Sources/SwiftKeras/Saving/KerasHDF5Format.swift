@@ -9,9 +9,11 @@
 // `top_level_model_weights` (empty). Loading goes by layer order (layers without weights skipped
 // on both sides), or by layer name with `byName`.
 // Model files add root attributes `keras_version`, `backend`, `model_config` (the model's config
-// JSON in tf.keras 2's form) and `training_config` (the compile arguments) when compiled. The
-// optimizer's state (`optimizer_weights`) is not written, and ignored when read: a loaded model's
-// optimizer starts afresh.
+// JSON in tf.keras 2's form) and `training_config` (the compile arguments) when compiled, and
+// then the group `optimizer_weights`: attribute `weight_names` ("iteration:0",
+// "Adam/m/dense/kernel:0", ...) and one dataset per name, in tf.keras 2's order
+// (`KerasOptimizerVariables`); `load_model` with compile restores them, so training continues
+// exactly. float16 weights are stored as h5py's float16.
 
 import Glibc
 
@@ -29,7 +31,7 @@ public enum KerasHDF5 {
     public static let kerasVersion = "2.21.0"
 
     /// Whether `path` names tf.keras 2's HDF5 format (it ends in ".h5" or ".hdf5", but not in
-    /// Keras 3's ".weights.h5").
+    /// ".weights.h5", the saving_lib weights file).
     public static func isHDF5Path(_ path: String) -> Bool {
         (path.hasSuffix(".h5") || path.hasSuffix(".hdf5")) && !path.hasSuffix(".weights.h5")
     }
@@ -46,16 +48,13 @@ public enum KerasHDF5 {
         return read(fd, &head, 8) == 8 && head == [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A]
     }
 
-    /// Refuses the Keras formats SwiftKeras does not write: Keras 3's `.keras` zip and
-    /// `.weights.h5` layout (never another format under those names).
+    /// Refuses weights alone under a `.keras` name (a whole-model zip; tf.keras 2 would write a
+    /// TensorFlow checkpoint there).
     ///
     /// - Throws: `.unimplemented` naming the path and what to use instead.
-    static func refuseUnwrittenFormats(_ path: String, op: String) throws {
-        if path.hasSuffix(".keras") {
-            throw SwiftKerasError(.unimplemented, "\(op): '\(path)': the Keras v3 `.keras` zip format is not implemented; use a '.h5' path (tf.keras 2's HDF5 format) or a path without an extension (a SwiftKeras model directory)")
-        }
-        if path.hasSuffix(".weights.h5") {
-            throw SwiftKerasError(.unimplemented, "\(op): '\(path)': the Keras v3 `.weights.h5` layout is not implemented; use a name ending in '.h5' without '.weights' (tf.keras 2's HDF5 layout) or another extension (SwiftKeras' safetensors file)")
+    static func refuseUnwrittenFormats(_ path: String, op: String, weightsOnly: Bool) throws {
+        if weightsOnly && KerasV3.isKerasPath(path) {
+            throw SwiftKerasError(.unimplemented, "\(op): '\(path)': weights alone are not written to a '.keras' path (a whole-model zip; tf.keras 2 writes a TensorFlow checkpoint there): use a '.weights.h5' path (Keras' weights file), '.h5' (tf.keras 2's HDF5 layout) or model.save for the .keras file")
         }
     }
 
@@ -204,18 +203,25 @@ public enum KerasHDF5 {
         if file.exists("model_weights") {
             return try loadWeights(into: model, from: file, group: "model_weights", byName: byName, skipMismatch: skipMismatch)
         }
-        if file.exists("layers") {
-            throw SwiftKerasError(.unimplemented, "load_weights: '\(path)' holds weights in the Keras v3 `.weights.h5` layout, which is not implemented (tf.keras 2's HDF5 layout is)")
+        if file.exists("layers") || file.exists("vars") {
+            if byName {
+                throw SwiftKerasError(.unimplemented, "load_weights: '\(path)' holds weights in the `.weights.h5` layout, which is not loaded by name (by_name=True is tf.keras 2's HDF5 layout only)")
+            }
+            return try KerasV3.loadStore(into: model, from: file, skipMismatch: skipMismatch, optimizer: true)
         }
         throw SwiftKerasError(.io, "load_weights: '\(path)' is an HDF5 file without Keras weights (no \"layer_names\" attribute)")
     }
 
     // MARK: whole models
 
-    /// `model.save(path)` for an HDF5 path (tf.keras 2 `save_model_to_hdf5`, without the optimizer's state).
+    /// `model.save(path)` for an HDF5 path (tf.keras 2 `save_model_to_hdf5`).
     static func saveModel(_ model: Model, to path: String) throws {
         let config = try KerasTwoConfig.export(try serializedLayer(model))
         let training = try model.getCompileConfig().map(KerasTwoConfig.trainingConfig)
+        var optimizerWeights: [(name: String, tensor: Tensor)] = []
+        if training != nil, let opt = model.optimizer {
+            optimizerWeights = try KerasOptimizerVariables.export(opt, variables: model.trainableVariables)
+        }
         try HDF5Library.serialized {
             let file = try HDF5File.create(path, op: "save")
             try file.setAttribute("", "keras_version", kerasVersion)
@@ -223,6 +229,11 @@ public enum KerasHDF5 {
             try file.setAttribute("", "model_config", config.json)
             if let training { try file.setAttribute("", "training_config", training.json) }
             try writeWeights(of: model, into: file, group: "model_weights")
+            if !optimizerWeights.isEmpty {
+                try file.makeGroup("optimizer_weights")
+                try file.setAttribute("optimizer_weights", "weight_names", optimizerWeights.map(\.name))
+                for (n, t) in optimizerWeights { try file.writeDataset("optimizer_weights/" + n, t) }
+            }
             try file.write()
         }
     }
@@ -248,6 +259,17 @@ public enum KerasHDF5 {
                 try model.compile(fromConfig: try KerasTwoConfig.compileConfig(fromTraining: try ConfigValue.parse(json: tc)))
             } catch let e as SwiftKerasError {
                 throw SwiftKerasError(e.kind, "load_model: '\(path)': the saved training config cannot be rebuilt: \(e.message) (load with compile=False and compile the model again)")
+            }
+            let values: [Tensor]? = try HDF5Library.serialized {
+                let file = try HDF5File.open(path, op: "load_model")
+                guard file.exists("optimizer_weights") else { return nil }
+                return try (listAttribute(file, "optimizer_weights", "weight_names") ?? []).map {
+                    try file.readDataset("optimizer_weights/" + $0)
+                }
+            }
+            if let values, !values.isEmpty, let opt = model.optimizer,
+               let reason = try KerasOptimizerVariables.restore(opt, building: model.trainableVariables, from: values) {
+                KerasOptimizerVariables.warnSkipped("load_model", path, reason)
             }
         }
         return model

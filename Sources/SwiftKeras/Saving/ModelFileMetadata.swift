@@ -29,5 +29,6 @@ func modelFileMetadata(at path: String, op: String) throws -> [String: String] {
 /// - Throws: as `loadModel` for a file that is not a readable model file.
 public func savedCompileConfig(at path: String) throws -> String? {
     if !ModelDirectory.isDirectory(path) && KerasHDF5.isHDF5File(path) { return try KerasHDF5.savedCompileConfig(at: path) }
+    if KerasV3.isKerasPath(path) && !ModelDirectory.isDirectory(path) { return try KerasV3.savedCompileConfig(at: path) }
     return try modelFileMetadata(at: try ModelDirectory.fileForLoading(path, op: "load_model"), op: "load_model")[ModelFileKeys.compileConfig]
 }

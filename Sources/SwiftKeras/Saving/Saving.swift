@@ -149,8 +149,8 @@ extension Model {
     ///   custom layers, a custom loss); `.io` when the file cannot be written (an existing file
     ///   is then left as it was).
     public func save(to path: String) throws {
-        try KerasHDF5.refuseUnwrittenFormats(path, op: "save")
-        if KerasHDF5.isHDF5Path(path) { return try KerasHDF5.saveModel(self, to: path) }
+        if KerasV3.isKerasPath(path) { return try KerasV3.saveModel(self, to: path) }
+        if KerasHDF5.isHDF5Path(path) || KerasV3.isWeightsPath(path) { return try KerasHDF5.saveModel(self, to: path) }
         var meta = ["format": WeightsFormat.modelFormat, "version": WeightsFormat.version,
                     ModelFileKeys.modelConfig: try serializedLayer(self).json]
         if configSource != nil, let shapes = builtInputShapes {
@@ -172,6 +172,9 @@ extension Model {
 public func loadModel(from path: String, compile: Bool = true) throws -> Model {
     if !ModelDirectory.isDirectory(path) && KerasHDF5.isHDF5File(path) {
         return try KerasHDF5.loadModel(from: path, compile: compile)
+    }
+    if KerasV3.isKerasPath(path) && !ModelDirectory.isDirectory(path) {
+        return try KerasV3.loadModel(from: path, compile: compile)
     }
     let path = try ModelDirectory.fileForLoading(path, op: "load_model")
     let metadata = try modelFileMetadata(at: path, op: "load_model")

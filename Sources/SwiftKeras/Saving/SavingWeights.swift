@@ -82,7 +82,11 @@ extension Layer {
     /// - Throws: `.io` naming the path when the file cannot be written; `.invalidArgument` for
     ///   duplicate weight keys.
     public func saveWeights(to path: String) throws {
-        try KerasHDF5.refuseUnwrittenFormats(path, op: "save_weights")
+        try KerasHDF5.refuseUnwrittenFormats(path, op: "save_weights", weightsOnly: true)
+        if KerasV3.isWeightsPath(path) {
+            try KerasV3.saveWeights(of: try KerasHDF5.model(self, op: "save_weights"), to: path)
+            return
+        }
         if KerasHDF5.isHDF5Path(path) {
             try KerasHDF5.saveWeights(of: try KerasHDF5.model(self, op: "save_weights"), to: path)
             return
@@ -123,6 +127,10 @@ extension Layer {
     /// - Returns: the skipped layers in weight order, each with its layer path ("dense_1"), the
     ///   model's weight keys in it and the reason (as Keras' warning).
     public func loadWeights(from path: String, skipMismatch: Bool) throws -> [SkippedWeights] {
+        if KerasV3.isKerasPath(path) || (KerasV3.isWeightsPath(path) && KerasHDF5.isHDF5File(path)) {
+            return try KerasV3.loadWeights(into: try KerasHDF5.model(self, op: "load_weights"), from: path,
+                                           skipMismatch: skipMismatch)
+        }
         if KerasHDF5.isHDF5File(path) {
             return try KerasHDF5.loadWeights(into: try KerasHDF5.model(self, op: "load_weights"), from: path,
                                              byName: false, skipMismatch: skipMismatch)

@@ -50,9 +50,10 @@ def lstm():
     return m, np.linspace(-1, 1, 16, dtype=np.float32).reshape(2, 4, 2)
 
 
-for name, make in [("mlp", mlp), ("cnn", cnn), ("lstm", lstm)]:
-    model, x = make()
-    ramp(model)
-    model.save(os.path.join(HERE, name + ".h5"))
-    model.save_weights(os.path.join(HERE, name + "_weights.h5"))
-    np.savez(os.path.join(HERE, name + "_expected.npz"), x=x, y=model.predict(x, verbose=0))
+if __name__ == "__main__":   # ../keras_v3/make_fixtures.py imports the models
+    for name, make in [("mlp", mlp), ("cnn", cnn), ("lstm", lstm)]:
+        model, x = make()
+        ramp(model)
+        model.save(os.path.join(HERE, name + ".h5"))
+        model.save_weights(os.path.join(HERE, name + "_weights.h5"))
+        np.savez(os.path.join(HERE, name + "_expected.npz"), x=x, y=model.predict(x, verbose=0))

@@ -83,6 +83,43 @@ SKPY_CREATE_BY_CONFIG(k_application_create, sk_model, sk_application_create)
 SKPY_EXPORT(module, k_, application_create, METH_VARARGS,
     "application_create(name, config_json=None) -> model handle (keras.applications, random weights).");
 
+/* keras.applications.imagenet_utils (sk_imagenet_*). */
+static PyObject *k_imagenet_preprocess_input(PyObject *self SKPY_UNUSED, PyObject *args) {
+    PyObject *xo;
+    const char *mode, *data_format = NULL;
+    if (!PyArg_ParseTuple(args, "Osz", &xo, &mode, &data_format)) return NULL;
+    sk_tensor *x = skpy_convert(xo, 0), *out = NULL;
+    if (!x) return NULL;
+    int32_t st = sk_imagenet_preprocess_input(x, mode, data_format, &out);
+    sk_tensor_release(x);
+    return skpy_finish(st, out);
+}
+SKPY_EXPORT(module, k_, imagenet_preprocess_input, METH_VARARGS,
+    "imagenet_preprocess_input(x, mode, data_format=None) -> Tensor (keras.applications.imagenet_utils).");
+
+typedef struct { const sk_tensor *preds; int32_t top; const char *path; } decode_args;
+static int32_t get_decoded(const void *h, char *b, size_t c, size_t *l) {
+    const decode_args *a = (const decode_args *)h;
+    return sk_imagenet_decode_predictions(a->preds, a->top, a->path, b, c, l);
+}
+
+static PyObject *k_imagenet_decode_predictions(PyObject *self SKPY_UNUSED, PyObject *args) {
+    PyObject *po, *path = NULL;
+    int top;
+    if (!PyArg_ParseTuple(args, "OiO&", &po, &top, PyUnicode_FSConverter, &path)) return NULL;
+    sk_tensor *preds = skpy_convert(po, 0);
+    PyObject *r = NULL;
+    if (preds) {
+        decode_args a = {preds, top, PyBytes_AS_STRING(path)};
+        r = skpy_copied_string(&a, get_decoded);
+        sk_tensor_release(preds);
+    }
+    Py_DECREF(path);
+    return r;
+}
+SKPY_EXPORT(module, k_, imagenet_decode_predictions, METH_VARARGS,
+    "imagenet_decode_predictions(preds, top, class_index_path) -> JSON str: per sample [[id, name, score], ...].");
+
 static PyObject *k_variable_id(PyObject *self SKPY_UNUSED, PyObject *v) {
     if (!Variable_Check(v)) {
         PyErr_Format(PyExc_TypeError, "variable_id: expected a Variable, got %R", v);

@@ -89,9 +89,9 @@ def test_load_weights_returns_a_status(tmp_path):
 def test_real_keras_zip_files_are_named(tmp_path):
     path = tmp_path / "m.keras"
     path.write_bytes(b"PK\x03\x04" + bytes(200))
-    with pytest.raises(OSError, match="a zip archive.*SwiftKeras does not read"):
+    with pytest.raises(OSError, match=r"m\.keras' is not a valid zip archive \(\.keras file\): no end of central directory"):
         keras.models.load_model(str(path))
-    with pytest.raises(OSError, match="a zip archive"):
+    with pytest.raises(OSError, match="not a valid zip archive"):
         _model().load_weights(str(path))
 
 

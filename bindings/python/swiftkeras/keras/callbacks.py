@@ -241,8 +241,8 @@ class ModelCheckpoint(_CoreCallback):
     ``filepath`` is formatted with ``epoch`` (1-based), ``batch`` (with an integer
     ``save_freq``) and the logs, e.g. ``"w.{epoch:02d}-{val_loss:.2f}.h5"``. As in tf.keras 2
     any path is accepted and picks the format as ``save`` / ``save_weights`` do (``.h5``: tf.keras
-    2's HDF5 format; other names: SwiftKeras' safetensors file; Keras 3's ``.keras`` and
-    ``.weights.h5`` raise NotImplementedError).
+    2's HDF5 format; ``.keras``: tf-keras' zip; ``.weights.h5``: its weights file; other names:
+    SwiftKeras' safetensors file; weights only to a ``.keras`` name raise NotImplementedError).
     ``save_best_only`` saves only when ``monitor`` improves on the best so far.
     ``save_freq`` is "epoch" or a number of batches.
     """

@@ -557,11 +557,13 @@ class Model(_layers.Layer):
 
     # -- saving --------------------------------------------------------------------------
     def save_weights(self, filepath, overwrite=True, save_format=None, options=None):
-        """Writes every weight to ``filepath``, atomically: tf.keras 2's HDF5 layout for a name
-        ending in ``.h5``/``.hdf5`` (tf.keras 2 loads it; needs libhdf5), else one safetensors
-        file (keyed by layer path, e.g. ``"dense/kernel"``). Keras 3's ``.weights.h5`` and
-        ``.keras`` raise NotImplementedError. Raises OSError (naming the path) when the file
-        cannot be written."""
+        """Writes every weight to ``filepath``, atomically: tf-keras' saving_lib weights file for a
+        name ending in ``.weights.h5`` (each layer's variables under ``layers/<class>/vars``, the
+        optimizer's under ``optimizer/vars``), tf.keras 2's HDF5 layout for other names ending in
+        ``.h5``/``.hdf5`` (both load in tf.keras 2; need libhdf5), else one safetensors file
+        (keyed by layer path, e.g. ``"dense/kernel"``). A ``.keras`` name raises
+        NotImplementedError (that is ``save``'s whole-model zip). Raises OSError (naming the path)
+        when the file cannot be written."""
         refuse_unsupported("save_weights", save_format=(save_format, None), options=(options, None))
         if not overwrite and _os.path.exists(_os.fspath(filepath)):
             raise OSError(f"save_weights: '{_os.fspath(filepath)}' exists and overwrite=False")
@@ -569,7 +571,8 @@ class Model(_layers.Layer):
 
     def load_weights(self, filepath, skip_mismatch=False, by_name=False, options=None):
         """Loads weights written by ``save_weights`` or ``save`` — or by tf.keras 2 into an HDF5
-        file (``.h5``: by layer order, or by layer name with ``by_name=True``) — all or
+        file (``.h5``: by layer order, or by layer name with ``by_name=True``), a ``.weights.h5``
+        file or a ``.keras`` zip (also the optimizer's state, when the model is compiled) — all or
         nothing: on any error no weight changes. Raises OSError for a missing, truncated or
         foreign file (naming the path), ValueError for a missing, extra or mismatched weight.
 
@@ -597,12 +600,14 @@ class Model(_layers.Layer):
 
     def save(self, filepath, overwrite=True, save_format=None, **kwargs):
         """Saves the model (config, weights and compile config), atomically. A name ending in
-        ``.h5``/``.hdf5`` gets tf.keras 2's HDF5 model file (``model_config``,
-        ``training_config``, ``model_weights``; tf.keras 2's ``load_model`` reads it; the
-        optimizer's state is not written; needs libhdf5). A path without an extension (tf.keras
+        ``.keras`` gets tf-keras' zip (``metadata.json``, ``config.json``, ``model.weights.h5``
+        with the optimizer's state), one ending in ``.h5``/``.hdf5`` tf.keras 2's HDF5 model file
+        (``model_config``, ``training_config``, ``model_weights``, ``optimizer_weights``); tf.keras
+        2's ``load_model`` reads both, and ``load_model`` here restores the optimizer's state from
+        them, so training continues exactly (need libhdf5). A path without an extension (tf.keras
         2's SavedModel spot) becomes a SwiftKeras model directory holding ``model.safetensors``;
-        other names get that safetensors file itself. Keras 3's ``.keras`` zip raises
-        NotImplementedError. ``swiftkeras.keras.models.load_model`` reads all of them. Raises
+        other names get that safetensors file itself (no optimizer state).
+        ``swiftkeras.keras.models.load_model`` reads all of them. Raises
         ValueError for a model that cannot be serialized (custom layers or losses), OSError when
         the file cannot be written."""
         refuse_unsupported("save", save_format=(save_format, None))
@@ -798,8 +803,9 @@ def _model_from_bytes(data, custom_objects=None):
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     """``keras.models.load_model``: a model saved by ``Model.save``, rebuilt from its config
-    with its weights and, when it was compiled, compiled again (the optimizer state starts
-    afresh). Returns a ``Sequential`` for a saved Sequential model, a ``Model`` (functional)
+    with its weights and, when it was compiled, compiled again (the optimizer's state restored
+    from ``.keras`` and ``.h5`` files — not when a custom metric is given by ``custom_objects``,
+    which compiles the model here —, afresh from the others). Returns a ``Sequential`` for a saved Sequential model, a ``Model`` (functional)
     otherwise, with ``.layers`` (objects of the built-in layer classes), ``.optimizer`` (an
     Optimizer of the saved class and learning rate) and ``.loss`` (the saved loss name).
     ``compile=False`` ignores the saved compile config (``.optimizer``/``.loss`` None).
@@ -817,10 +823,12 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     with _serialization.resolving(custom_objects) as made, loading_safely(safe_mode):
         if not compile:
             return _from_handle(_native.model_load(filepath, False), compile=False, made=made)
-        if not custom_objects:
+        cc = _saved_compile_config(filepath) if custom_objects else None
+        if cc is None or not any(isinstance(e, str) and _custom_object(e, custom_objects) is not None
+                                 for e in cc.get("metrics", [])):
+            # compiled by the core, which also restores the optimizer's state (.h5, .keras)
             return _from_handle(_native.model_load(filepath), compile=True, made=made)
         model = _from_handle(_native.model_load(filepath, False), compile=False, made=made)
-    cc = _saved_compile_config(filepath)
     if cc is not None:
         from . import metrics as _metrics
         resolved = []

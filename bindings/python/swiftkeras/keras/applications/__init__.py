@@ -1,5 +1,5 @@
 """swiftkeras.keras.applications: tf.keras 2's VGG16, VGG19, ResNet50 and MobileNetV2 with
-random weights. The architectures are built in the core (``sk_application_create``) with tf.keras
+random weights, each module's ``preprocess_input`` / ``decode_predictions`` and ``imagenet_utils``. The architectures are built in the core (``sk_application_create``) with tf.keras
 2's layer names and parameter counts; ``weights="imagenet"`` is refused (nothing is
 downloaded); ``weights=<path>`` loads a file written by ``save_weights``."""
 import json as _json
@@ -7,7 +7,8 @@ import os as _os
 
 from ... import _native
 
-__all__ = ["VGG16", "VGG19", "ResNet50", "MobileNetV2", "vgg16", "vgg19", "resnet50", "resnet", "mobilenet_v2"]
+__all__ = ["VGG16", "VGG19", "ResNet50", "MobileNetV2", "vgg16", "vgg19", "resnet50", "resnet", "mobilenet_v2",
+           "imagenet_utils"]
 
 
 def _activation_name(a):
@@ -70,4 +71,4 @@ def MobileNetV2(input_shape=None, alpha=1.0, include_top=True, weights="imagenet
                   classifier_activation, alpha=float(alpha))
 
 
-from . import vgg16, vgg19, resnet50, resnet, mobilenet_v2  # noqa: E402,F401
+from . import imagenet_utils, vgg16, vgg19, resnet50, resnet, mobilenet_v2  # noqa: E402,F401
