@@ -236,8 +236,8 @@
  *   sk_model_set_live_callback() sk_model_set_output_callback() sk_model_test_on_batch()
  *   sk_model_train_on_batch()
  * swiftkeras/training_outputs.h:
- *   sk_model_compile_outputs() sk_model_on_batch_outputs() sk_model_output_names()
- *   sk_model_predict_dataset_outputs()
+ *   sk_model_compile_outputs() sk_model_create_keyed() sk_model_io_keys()
+ *   sk_model_on_batch_outputs() sk_model_output_names() sk_model_predict_dataset_outputs()
  * swiftkeras/callbacks.h:
  *   sk_callback_context_param() sk_callback_context_set_log()
  *   sk_callback_context_set_stop_training() sk_callback_create() sk_callback_create_custom()

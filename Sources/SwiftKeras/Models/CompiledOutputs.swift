@@ -84,18 +84,19 @@ final class CompiledOutputs {
     /// The metrics in the order of the logs: per output, its metrics then its weighted metrics.
     let metrics: [OutputMetric]
 
-    /// Resolves `spec` for outputs named `names` with targets `ys` and predictions `preds`
+    /// Resolves `spec` for outputs named `names` (in the logs), keyed `keys` in compile's dicts
+    /// (the dict keys of a model made with a dict of outputs, else the names), with targets `ys` and predictions `preds`
     /// (shapes pick the accuracy variant, as tf.keras 2). Metric objects of a model with several
     /// outputs are renamed `<output>_<name>` as tf.keras 2 does; a weighted metric whose name is
     /// taken gets `weighted_` after the output prefix.
-    init(_ spec: OutputCompileSpec, names: [String], ys: [Tensor], preds: [Tensor]) throws {
+    init(_ spec: OutputCompileSpec, names: [String], keys: [String], ys: [Tensor], preds: [Tensor]) throws {
         self.names = names
-        losses = try spec.losses.resolve(names, missing: nil, what: "losses")
-        weights = try spec.lossWeights?.resolve(names, missing: 1, what: "loss_weights") ?? names.map { _ in 1 }
+        losses = try spec.losses.resolve(keys, missing: nil, what: "losses")
+        weights = try spec.lossWeights?.resolve(keys, missing: 1, what: "loss_weights") ?? names.map { _ in 1 }
         let multi = names.count > 1
         lossTrackers = losses.enumerated().map { i, l in multi && l != nil ? Metrics.Mean(name: names[i] + "_loss") : nil }
-        let plain = try spec.metrics.resolve(names, missing: [], what: "metrics")
-        let weighted = try spec.weightedMetrics.resolve(names, missing: [], what: "weighted_metrics")
+        let plain = try spec.metrics.resolve(keys, missing: [], what: "metrics")
+        let weighted = try spec.weightedMetrics.resolve(keys, missing: [], what: "weighted_metrics")
         var out: [OutputMetric] = []
         var taken = Set<String>()
         for i in names.indices {
@@ -136,12 +137,15 @@ final class CompiledOutputs {
     /// The total loss of a batch and each output's loss (tf.keras 2 `LossesContainer.__call__`):
     /// each output's loss with the sample weights and its output mask, times its weight, summed
     /// with the model's `extra` losses (regularization and `add_loss` terms).
-    func loss(ys: [Tensor], preds: [Tensor], masks: [Tensor?], sampleWeight: Tensor?, extra: [Tensor]) throws -> (total: Tensor?, perOutput: [Tensor?]) {
+    /// `sampleWeights` holds one entry for every output or one per output (tf.keras 2
+    /// `sample_weight=[w1, w2]`; nil: no weights for that output).
+    func loss(ys: [Tensor], preds: [Tensor], masks: [Tensor?], sampleWeights: [Tensor?], extra: [Tensor]) throws -> (total: Tensor?, perOutput: [Tensor?]) {
         var total: Tensor? = nil
         var each: [Tensor?] = []
         for i in preds.indices {
             guard let lossFn = losses[i] else { each.append(nil); continue }
-            let l = try lossFn(ys[i], preds[i], sampleWeight: sampleWeight, outputMask: i < masks.count ? masks[i] : nil)
+            let l = try lossFn(ys[i], preds[i], sampleWeight: try CompiledOutputs.weight(sampleWeights, i, of: preds.count),
+                               outputMask: i < masks.count ? masks[i] : nil)
             each.append(l)
             let term = weights[i] == 1 ? l : try l * weights[i]
             total = try total.map { try $0 + term } ?? term
@@ -156,7 +160,65 @@ final class CompiledOutputs {
     }
 }
 
+extension CompiledOutputs {
+    /// The sample weights of output `i` of `count` from one entry for every output or one per output.
+    static func weight(_ weights: [Tensor?], _ i: Int, of count: Int) throws -> Tensor? {
+        if weights.count <= 1 { return weights.first ?? nil }
+        guard weights.count == count else {
+            throw SwiftKerasError.invalid("sample_weight: \(weights.count) per-output sample weights were given for a model with \(count) output(s)")
+        }
+        return weights[i]
+    }
+}
+
 extension Model {
+    /// Per-output sample weights (tf.keras 2 `sample_weight=[w1, ...]` or `{"<output>": w, ...}`)
+    /// in output order from weights keyed by output key or name (an output not named: none).
+    public func sampleWeights(byName named: [String: Tensor], outputCount: Int, op: String) throws -> [Tensor?] {
+        let names = outputDictKeys(count: outputCount)
+        let unknown = named.keys.filter { !names.contains($0) }.sorted()
+        if !unknown.isEmpty {
+            throw SwiftKerasError.invalid("\(op): the sample weights name \(unknown), which are not outputs of the model (its outputs are \(names))")
+        }
+        return names.map { named[$0] }
+    }
+
+    /// A functional model with a dict of inputs and/or outputs (tf.keras 2 `Model({"x": ...},
+    /// {"a": ..., ...})`): `inputKeys[i]` names `inputs[i]` and `outputKeys[i]` `outputs[i]` (nil:
+    /// a list). The model's inputs and outputs are ordered by sorted key (`tf.nest.flatten`);
+    /// dicts of inputs are matched by input key, compile's dicts, targets given as dicts and
+    /// `predict`'s dict by output key, while the logs and `outputNames` keep the output layer
+    /// names, as tf.keras 2.
+    public convenience init(inputs: [KerasTensor], inputKeys: [String]?, outputs: [KerasTensor], outputKeys: [String]?,
+                            name: String? = nil) throws {
+        func sorted(_ ts: [KerasTensor], _ keys: [String]?, _ what: String) throws -> ([KerasTensor], [String]?) {
+            guard let keys else { return (ts, nil) }
+            guard keys.count == ts.count else {
+                throw SwiftKerasError.invalid("Model: \(keys.count) \(what) key(s) for \(ts.count) \(what)(s)")
+            }
+            if let bad = keys.first(where: { $0.isEmpty || $0.contains("\n") }) {
+                throw SwiftKerasError.invalid("Model: an \(what) key must be a non-empty string without a newline, got \(bad.debugDescription)")
+            }
+            if Set(keys).count != keys.count { throw SwiftKerasError.invalid("Model: the \(what) keys \(keys) repeat a key") }
+            let order = keys.indices.sorted { keys[$0] < keys[$1] }
+            return (order.map { ts[$0] }, order.map { keys[$0] })
+        }
+        let (ins, ik) = try sorted(inputs, inputKeys, "input")
+        let (outs, ok) = try sorted(outputs, outputKeys, "output")
+        try self.init(inputs: ins, outputs: outs, name: name)
+        graph?.inputKeys = ik
+        graph?.outputKeys = ok
+    }
+
+    /// The keys of a model made with a dict of inputs, in input order; nil otherwise.
+    public var inputKeys: [String]? { graph?.inputKeys }
+    /// The keys of a model made with a dict of outputs, in output order; nil otherwise.
+    public var outputKeys: [String]? { graph?.outputKeys }
+
+    /// What dicts of per-output values are keyed by: the output keys of a model made with a dict
+    /// of outputs, else the output names.
+    func outputDictKeys(count: Int) -> [String] { outputKeys ?? outputNames(count: count) }
+
     /// The names of the model's outputs (tf.keras 2 `output_names`): a functional model's
     /// output layer names, a Sequential model's last layer name, `output_1`, `output_2`, ...
     /// for `count` outputs of other models.
@@ -166,10 +228,10 @@ extension Model {
         return (0..<count).map { "output_\($0 + 1)" }
     }
 
-    /// The targets in output order from targets keyed by output name (tf.keras 2 `y` as a dict):
+    /// The targets in output order from targets keyed by output name or key (tf.keras 2 `y` as a dict):
     /// every output needs its target; unknown names are errors.
     public func targets(byName named: [String: Tensor], outputCount: Int, op: String) throws -> [Tensor] {
-        let names = outputNames(count: outputCount)
+        let names = outputDictKeys(count: outputCount)
         let unknown = named.keys.filter { !names.contains($0) }.sorted()
         if !unknown.isEmpty {
             throw SwiftKerasError.invalid("\(op): the targets name \(unknown), which are not outputs of the model (its outputs are \(names))")
