@@ -238,6 +238,7 @@
  * swiftkeras/training_outputs.h:
  *   sk_model_compile_outputs() sk_model_create_keyed() sk_model_io_keys()
  *   sk_model_on_batch_outputs() sk_model_output_names() sk_model_predict_dataset_outputs()
+ *   sk_validation_split()
  * swiftkeras/callbacks.h:
  *   sk_callback_context_param() sk_callback_context_set_log()
  *   sk_callback_context_set_stop_training() sk_callback_create() sk_callback_create_custom()

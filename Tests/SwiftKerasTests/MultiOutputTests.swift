@@ -147,4 +147,17 @@ final class MultiOutputTests: XCTestCase {
         XCTAssertThrowsError(try Model(inputs: m.inputs, inputKeys: nil, outputs: m.symbolicOutputs, outputKeys: ["a", "a"]))
         XCTAssertThrowsError(try Model(inputs: m.inputs, inputKeys: nil, outputs: m.symbolicOutputs, outputKeys: ["a"]))
     }
+
+    func testValidationSplitSplitsEveryArrayAtTheSameSample() throws {
+        // floor(5 * (1 - 0.4)) = 3 training samples, as tf.keras 2's train_validation_split
+        let a = try Tensor.from(doubles: (0..<10).map(Double.init), shape: [5, 2], dtype: .float32)
+        let b = try Tensor.from(doubles: [10, 11, 12, 13, 14], shape: [5], dtype: .float32)
+        let (tr, va) = try Model.validationSplit([a, b], fraction: 0.4)
+        XCTAssertEqual(tr.map(\.shape), [[3, 2], [3]])
+        XCTAssertEqual(try va[1].cast(to: .float64).doubles, [13, 14])
+        XCTAssertEqual(try va[0].cast(to: .float64).doubles, [6, 7, 8, 9])
+        for (arrays, f, msg) in [([a, b], 0.0, "(0, 1)"), ([a, b], 0.9, "leaves no"), ([a, try b.slice(begin: [0], size: [4])], 0.4, "cardinality")] {
+            XCTAssertThrowsError(try Model.validationSplit(arrays, fraction: f)) { e in XCTAssertTrue("\(e)".contains(msg), "\(e)") }
+        }
+    }
 }

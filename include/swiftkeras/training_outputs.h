@@ -1,5 +1,6 @@
 /* swiftkeras/training_outputs.h — Training models with several outputs: per-output compile
- * (losses, loss weights, metrics, weighted metrics), targets per output, every output of predict.
+ * (losses, loss weights, metrics, weighted metrics), targets and sample weights per output, every
+ * output of predict, models with dicts of inputs / outputs, the validation split of arrays.
  * Part of the SwiftKeras C API; include <swiftkeras.h>, which includes every part and states
  * the conventions (status codes, ownership, threads) that hold here. */
 #ifndef SWIFTKERAS_TRAINING_OUTPUTS_H
@@ -90,6 +91,18 @@ int32_t sk_model_create_keyed(const sk_keras_tensor *const *inputs, const char *
  * model made with a list there. Errors: SK_ERR_INVALID_HANDLE (model NULL), SK_ERR_INVALID_ARG
  * (capacity too small). */
 int32_t sk_model_io_keys(const sk_model *model, uint8_t outputs, char *buf, size_t capacity, size_t *length);
+
+/* tf.keras 2's `fit(validation_split=fraction)` on arrays (data_adapter.train_validation_split),
+ * for callers that stream arrays they give as lists or dicts (several targets, dict inputs):
+ * arrays[0..n) (inputs, targets, sample weights alike) split at the same sample
+ * floor(N * (1 - fraction)), before any shuffling; train[i] and validation[i] receive new
+ * caller-owned handles of the first and the last part of arrays[i]. train[0..n) and
+ * validation[0..n) are set NULL first, so a failure leaves them NULL.
+ * Errors: SK_ERR_INVALID_HANDLE (an entry NULL), SK_ERR_INVALID_ARG (n < 1, train or validation
+ * NULL, fraction outside (0, 1), a scalar, arrays of different sample counts, a split that leaves
+ * no training or no validation sample). */
+int32_t sk_validation_split(const sk_tensor *const *arrays, int32_t n, double fraction,
+                            sk_tensor **train, sk_tensor **validation);
 
 #ifdef __cplusplus
 }

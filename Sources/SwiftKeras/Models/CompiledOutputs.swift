@@ -172,6 +172,35 @@ extension CompiledOutputs {
 }
 
 extension Model {
+    /// tf.keras 2's `fit(validation_split=)` on arrays (`data_adapter.train_validation_split`):
+    /// every array split at the same sample, `floor(n * (1 - fraction))`, taken before any
+    /// shuffling: the first part trains, the rest validates.
+    /// - Throws: `.invalidArgument` for a fraction outside (0, 1), no arrays, a scalar, arrays of
+    ///   different sample counts, or a split that leaves no training or no validation sample.
+    public static func validationSplit(_ arrays: [Tensor], fraction: Double, op: String = "fit") throws -> (train: [Tensor], validation: [Tensor]) {
+        if !(fraction > 0 && fraction < 1) {
+            throw SwiftKerasError.invalid("\(op): validation_split must be in (0, 1) to split, got \(fraction)")
+        }
+        guard let first = arrays.first else { throw SwiftKerasError.invalid("\(op): validation_split: no arrays to split") }
+        if let s = arrays.first(where: { $0.rank == 0 }) {
+            throw SwiftKerasError.invalid("\(op): validation_split needs arrays with a batch dimension, got a scalar of shape \(s.shape)")
+        }
+        let n = first.shape[0]
+        if arrays.contains(where: { $0.shape[0] != n }) {
+            throw SwiftKerasError.invalid("\(op): data cardinality is ambiguous; make sure all arrays contain the same number of samples (sizes \(arrays.map { $0.shape[0] }))")
+        }
+        let splitAt = Int((Double(n) * (1 - fraction)).rounded(.down))
+        if splitAt == 0 || splitAt == n {
+            throw SwiftKerasError.invalid("\(op): validation_split=\(fraction) leaves no training or no validation samples out of \(n)")
+        }
+        func part(_ t: Tensor, _ lo: Int, _ hi: Int) throws -> Tensor {
+            try t.slice(begin: [lo] + Array(repeating: 0, count: t.rank - 1), size: [hi - lo] + Array(repeating: -1, count: t.rank - 1))
+        }
+        return try withoutRecording {
+            (try arrays.map { try part($0, 0, splitAt) }, try arrays.map { try part($0, splitAt, n) })
+        }
+    }
+
     /// Per-output sample weights (tf.keras 2 `sample_weight=[w1, ...]` or `{"<output>": w, ...}`)
     /// in output order from weights keyed by output key or name (an output not named: none).
     public func sampleWeights(byName named: [String: Tensor], outputCount: Int, op: String) throws -> [Tensor?] {

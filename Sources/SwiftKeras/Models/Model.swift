@@ -512,18 +512,12 @@ open class Model: Layer {
             val = vd
             valW = validationSampleWeight
         } else if validationSplit > 0 {
-            let splitAt = Int((Double(n) * (1 - validationSplit)).rounded(.down))
-            if splitAt == 0 || splitAt == n {
-                throw SwiftKerasError.invalid("fit: validation_split=\(validationSplit) leaves no training or no validation samples out of \(n)")
-            }
-            try withoutRecording {
-                val = (try x.map { try rows($0, splitAt, n) }, try y.map { try rows($0, splitAt, n) })
-                trainX = try x.map { try rows($0, 0, splitAt) }
-                trainY = try y.map { try rows($0, 0, splitAt) }
-                trainW = try sampleWeight.map { try rows($0, 0, splitAt) }
-                valW = try sampleWeight.map { try rows($0, splitAt, n) }
-            }
-            n = splitAt
+            let (tr, va) = try Model.validationSplit(x + y + (sampleWeight.map { [$0] } ?? []), fraction: validationSplit)
+            let ny = x.count + y.count
+            (trainX, trainY, trainW) = (Array(tr[..<x.count]), Array(tr[x.count..<ny]), sampleWeight == nil ? nil : tr.last)
+            val = (Array(va[..<x.count]), Array(va[x.count..<ny]))
+            valW = sampleWeight == nil ? nil : va.last
+            n = tr[0].shape[0]
         }
         if n == 0 { throw SwiftKerasError.invalid("fit: x has no samples") }
         if let classWeight {

@@ -103,3 +103,18 @@ public func sk_model_io_keys(_ model: OpaquePointer?, _ outputs: UInt8, _ buf: U
         try copyString(((outputs != 0 ? m.outputKeys : m.inputKeys) ?? []).joined(separator: "\n"), buf, capacity, length, fn)
     }
 }
+
+@c @implementation
+public func sk_validation_split(_ arrays: UnsafePointer<OpaquePointer?>?, _ n: Int32, _ fraction: Double,
+                                _ train: UnsafeMutablePointer<OpaquePointer?>?, _ validation: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    status {
+        let fn: StaticString = "sk_validation_split"
+        try clearOutputs(train, n, fn, "n", "train")
+        try clearOutputs(validation, n, fn, "n", "validation")
+        let (tr, va) = try Model.validationSplit(try tensorList(arrays, n, fn, "arrays"), fraction: fraction)
+        for i in tr.indices {
+            train?[i] = handle(tr[i])
+            validation?[i] = handle(va[i])
+        }
+    }
+}

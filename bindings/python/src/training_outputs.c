@@ -169,3 +169,35 @@ done:
 }
 SKPY_EXPORT(module, o_, model_create_keyed, METH_VARARGS,
     "model_create_keyed(inputs, input keys or None, outputs, output keys or None, name=None) -> model handle.");
+
+/* validation_split([array], fraction) -> ([train part], [validation part]) */
+static PyObject *o_validation_split(PyObject *self SKPY_UNUSED, PyObject *args) {
+    PyObject *arrays, *r = NULL;
+    double fraction;
+    if (!PyArg_ParseTuple(args, "Od", &arrays, &fraction)) return NULL;
+    TList t = {0};
+    if (skpy_tlist_from(arrays, &t) < 0) return NULL;
+    size_t cap = (size_t)(t.n ? t.n : 1);
+    sk_tensor **tr = PyMem_Calloc(cap, sizeof(sk_tensor *)), **va = PyMem_Calloc(cap, sizeof(sk_tensor *));
+    if (!tr || !va) { PyErr_NoMemory(); goto done; }
+    int32_t st = sk_validation_split((const sk_tensor *const *)t.h, t.n, fraction, tr, va);
+    if (st) { skpy_raise_status(st); goto done; }
+    PyObject *a = PyList_New(t.n), *b = PyList_New(t.n);
+    int ok = a && b;
+    for (int32_t i = 0; ok && i < t.n; i++) {
+        PyObject *ta = skpy_wrap_tensor(tr[i]), *tb = skpy_wrap_tensor(va[i]);   /* steal the handles */
+        tr[i] = va[i] = NULL;
+        if (!ta || !tb) { Py_XDECREF(ta); Py_XDECREF(tb); ok = 0; break; }
+        PyList_SetItem(a, i, ta);
+        PyList_SetItem(b, i, tb);
+    }
+    if (ok) r = PyTuple_Pack(2, a, b);
+    Py_XDECREF(a); Py_XDECREF(b);
+done:
+    for (int32_t i = 0; i < t.n; i++) { if (tr) sk_tensor_release(tr[i]); if (va) sk_tensor_release(va[i]); }
+    PyMem_Free(tr); PyMem_Free(va);
+    skpy_tlist_free(&t);
+    return r;
+}
+SKPY_EXPORT(module, o_, validation_split, METH_VARARGS,
+    "validation_split([array], fraction) -> ([train part], [validation part]).");

@@ -156,8 +156,6 @@ def test_errors_name_the_outputs():
     with pytest.raises(ValueError, match="Found two metrics with the same name"):
         m.compile("sgd", loss="mse", metrics=[["mae", "mae"], []])
         m.evaluate(X, [YA, YB], verbose=0)
-    with pytest.raises(NotImplementedError, match="validation_split"):
-        m.fit(X, [YA, YB], validation_split=0.25, verbose=0)
     # tf.keras 2's data adapter refuses class_weight with several outputs (test_multi_output_more.py);
     # dict outputs are supported since
     with pytest.raises(ValueError, match="class_weight"):

@@ -210,8 +210,24 @@ def test_plain_metrics_are_unweighted_weighted_metrics_weighted_multi_output():
                                rtol=1e-5)
 
 
-def test_validation_split_with_several_outputs_is_refused_by_name():
+FIT_SPLIT = {'loss': [2.0540931224823, 1.5732173919677734], 'da_loss': [1.1898638010025024, 0.7536991238594055], 'db_loss': [0.8642296195030212, 0.8195182085037231], 'da_mae': [0.8704218864440918, 0.7923920750617981], 'db_accuracy': [0.2857142984867096, 0.4285714328289032], 'val_loss': [2.813810348510742, 2.5902175903320312], 'val_da_loss': [2.384122848510742, 2.1607048511505127], 'val_db_loss': [0.4296874701976776, 0.4295128285884857], 'val_da_mae': [0.7657250761985779, 0.8047084212303162], 'val_db_accuracy': [0.3333333432674408, 0.3333333432674408]}
+
+
+def test_validation_split_with_several_outputs_and_per_output_weights_as_tf_keras():
+    """The core splits x, every target and every sample weight at the same sample (tf.keras 2.21's
+    values for fit(..., sample_weight=[W1, W2], validation_split=0.3, shuffle=False))."""
     m = _model(False)
-    m.compile("sgd", loss=["mse", "sparse_categorical_crossentropy"])
-    with pytest.raises(NotImplementedError, match="validation_split"):
-        m.fit([X1, X2], [YA, ZB], validation_split=0.3, verbose=0)
+    m.compile(keras.optimizers.SGD(0.1), loss=["mse", "sparse_categorical_crossentropy"], metrics=[["mae"], ["accuracy"]])
+    h = m.fit([X1, X2], [YA, ZB], sample_weight=[W1, W2], batch_size=4, epochs=2, shuffle=False, verbose=0,
+              validation_split=0.3)
+    assert sorted(h.history) == sorted(FIT_SPLIT)
+    for k, v in FIT_SPLIT.items():
+        np.testing.assert_allclose(h.history[k], v, rtol=2e-5, atol=1e-6, err_msg=k)
+    # dict inputs and dict targets split alike
+    d = _compiled_dict_model()
+    h = d.fit(X, Y, batch_size=4, epochs=1, shuffle=False, verbose=0, validation_split=0.3)
+    want = d.evaluate({k: v[7:] for k, v in X.items()}, {k: v[7:] for k, v in Y.items()}, verbose=0, return_dict=True)
+    for k, v in want.items():
+        np.testing.assert_allclose(h.history["val_" + k][-1], v, rtol=1e-5, atol=1e-6, err_msg=k)
+    with pytest.raises(ValueError, match="leaves no training or no validation samples"):
+        m.fit([X1[:1], X2[:1]], [YA[:1], ZB[:1]], validation_split=0.5, verbose=0)

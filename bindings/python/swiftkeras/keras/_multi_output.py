@@ -154,3 +154,33 @@ def by_key(model, keys, outs):
     gave the keys (sorted for a loaded model)."""
     order = model.__dict__.get("_output_key_order") or keys
     return {k: outs[keys.index(k)] for k in order}
+
+
+def _flat(value):
+    """(the arrays of value, a function that rebuilds value's structure from new arrays): value
+    one array, a list/tuple or a dict of them, or None."""
+    if value is None:
+        return [], lambda parts: None
+    if isinstance(value, dict):
+        keys = list(value)
+        return [value[k] for k in keys], lambda parts: dict(zip(keys, parts))
+    if isinstance(value, (list, tuple)):
+        return list(value), list
+    return [value], lambda parts: parts[0]
+
+
+def split_for_validation(x, y, sample_weight, fraction):
+    """fit(validation_split=fraction) on arrays given as lists or dicts: the core splits every array
+    at the same sample (``sk_validation_split``, tf.keras 2's rule); returns the training x, y,
+    sample_weight and the validation data (x, y, sample_weight) in the same structures."""
+    parts = [_flat(v) for v in (x, y, sample_weight)]
+    arrays = [a for p, _ in parts for a in p]
+    train, val = _native.validation_split(arrays, float(fraction))
+    out = []
+    for half in (train, val):
+        i, rebuilt = 0, []
+        for p, rebuild in parts:
+            rebuilt.append(rebuild(half[i:i + len(p)]))
+            i += len(p)
+        out.append(rebuilt)
+    return out[0][0], out[0][1], out[0][2], tuple(out[1])

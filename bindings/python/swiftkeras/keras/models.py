@@ -266,10 +266,12 @@ class Model(_layers.Layer):
         streamed = (_data_input(x) or _data_input(validation_data) or steps_per_epoch is not None
                     or validation_steps is not None or validation_freq != 1 or isinstance(x, dict) or multi)
         if streamed:
-            if validation_split and (isinstance(x, dict) or multi):
-                raise NotImplementedError("fit: validation_split with dict inputs or one target per output is not "
-                                          "supported (give validation_data)")
-            if validation_split:
+            if validation_split and (isinstance(x, dict) or multi) and not _data_input(x) and validation_data is None:
+                # arrays split by the core's rule (sk_validation_split), then streamed like the rest
+                x, y, sample_weight, validation_data = _multi_output.split_for_validation(
+                    x, y, sample_weight, validation_split)
+                validation_split = 0.0
+            if validation_split and validation_data is None:
                 raise ValueError("`validation_split` is only supported for Tensors or NumPy arrays, found "
                                  f"{type(x).__name__} (give validation_data instead)")
             if class_weight is not None and multi:
