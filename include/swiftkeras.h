@@ -240,8 +240,9 @@
  *   sk_model_set_live_callback() sk_model_set_output_callback() sk_model_test_on_batch()
  *   sk_model_train_on_batch()
  * swiftkeras/training_outputs.h:
- *   sk_model_compile_outputs() sk_model_on_batch_outputs() sk_model_output_names()
- *   sk_model_predict_dataset_outputs()
+ *   sk_model_compile_outputs() sk_model_create_keyed() sk_model_io_keys()
+ *   sk_model_on_batch_outputs() sk_model_output_names() sk_model_predict_dataset_outputs()
+ *   sk_validation_split()
  * swiftkeras/training_steps.h:
  *   sk_layer_add_loss_fn() sk_layer_add_metric() sk_layer_metrics() sk_model_add_symbolic_loss()
  *   sk_model_add_symbolic_metric() sk_model_compiled_loss() sk_model_compiled_metrics_update()

@@ -152,6 +152,7 @@ static void test_tensors(void) {
 #include "harness_guides.inc"
 #include "harness_training_steps.inc"
 #include "harness_tfops.inc"
+#include "harness_multi_output_more.inc"
 
 int main(void) {
     test_version();
@@ -211,6 +212,7 @@ int main(void) {
     test_dataset_gather();
     test_multi_output();
     test_training_steps();
+    test_multi_output_more();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

@@ -19,39 +19,43 @@ public enum ValidationFrequency {
 }
 
 extension Model {
-    /// The names of the model inputs a dict element is matched against: a functional model's
-    /// input layer names.
-    private var inputNames: [String] { inputs.map(\.layer.name) }
+    /// The names of the model inputs a dict element is matched against: the keys of a model made
+    /// with a dict of inputs, else a functional model's input layer names (tf.keras 2).
+    private var inputNames: [String] { inputKeys ?? inputs.map(\.layer.name) }
 
     /// Keras `unpack_x_y_sample_weight` and the input and output mapping of one element: `y` one
     /// tensor, a tuple (one per model output) or a dict keyed by output name.
-    func unpack(_ e: DatasetElement, _ op: String) throws -> (x: [Tensor], y: [Tensor]?, w: Tensor?) {
+    /// `sample_weight` one tensor (every output), a tuple (one per output) or a dict keyed by output.
+    func unpack(_ e: DatasetElement, _ op: String) throws -> (x: [Tensor], y: [Tensor]?, w: [Tensor?]) {
         var items = [e]
         if case .tuple(let children) = e.structure, (1...3).contains(children.count) { items = e.items }
         let x = try modelInputs(items[0], op)
-        var w: Tensor? = nil
-        if items.count > 2 {
-            guard items[2].structure == .tensor else {
-                throw SwiftKerasError(.unimplemented, "\(op): sample_weight with the structure \(items[2].structure) is not supported (one tensor of weights for every output; per-output sample weights are not implemented)")
+        let y = items.count > 1 ? try modelTargets(items[1], op) : nil
+        guard items.count > 2, let weights = try flatTensors(items[2], "output", op, what: "sample weight") else {
+            if items.count > 2, case .dict(let keys, _) = items[2].structure {
+                var named: [String: Tensor] = [:]
+                for (k, item) in zip(keys, items[2].items) { named[k] = try item.parts[0].tensor }
+                return (x, y, try sampleWeights(byName: named, outputCount: Swift.max(symbolicOutputs.count, y?.count ?? 0), op: op))
             }
-            w = try items[2].parts[0].tensor
+            return (x, y, [])
         }
-        return (x, items.count > 1 ? try modelTargets(items[1], op) : nil, w)
+        return (x, y, weights)
     }
 
     /// The tensors of an element part that is one tensor or a flat tuple (one per model input or
     /// output: `unit`), nil for a dict; nested parts are errors.
-    private func flatTensors(_ e: DatasetElement, _ unit: String, _ op: String) throws -> [Tensor]? {
+    private func flatTensors(_ e: DatasetElement, _ unit: String, _ op: String, what: String? = nil) throws -> [Tensor]? {
+        let what = what ?? unit
         switch e.structure {
         case .tensor: return try e.tensors
         case .tuple(let children):
             if children.contains(where: { $0 != .tensor }) {
-                throw SwiftKerasError.invalid("\(op): nested \(unit)s \(e.structure) are not supported; give one tensor per model \(unit)")
+                throw SwiftKerasError.invalid("\(op): nested \(what)s \(e.structure) are not supported; give one tensor per model \(unit)")
             }
             return try e.tensors
         case .dict(_, let values):
             if unit == "output" && values.contains(where: { $0 != .tensor }) {
-                throw SwiftKerasError.invalid("\(op): nested \(unit)s \(e.structure) are not supported; give one tensor per model \(unit)")
+                throw SwiftKerasError.invalid("\(op): nested \(what)s \(e.structure) are not supported; give one tensor per model \(unit)")
             }
             return nil
         }

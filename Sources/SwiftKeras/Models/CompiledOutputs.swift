@@ -84,18 +84,19 @@ final class CompiledOutputs {
     /// The metrics in the order of the logs: per output, its metrics then its weighted metrics.
     let metrics: [OutputMetric]
 
-    /// Resolves `spec` for outputs named `names` with targets `ys` and predictions `preds`
+    /// Resolves `spec` for outputs named `names` (in the logs), keyed `keys` in compile's dicts
+    /// (the dict keys of a model made with a dict of outputs, else the names), with targets `ys` and predictions `preds`
     /// (shapes pick the accuracy variant, as tf.keras 2). Metric objects of a model with several
     /// outputs are renamed `<output>_<name>` as tf.keras 2 does; a weighted metric whose name is
     /// taken gets `weighted_` after the output prefix.
-    init(_ spec: OutputCompileSpec, names: [String], ys: [Tensor], preds: [Tensor]) throws {
+    init(_ spec: OutputCompileSpec, names: [String], keys: [String], ys: [Tensor], preds: [Tensor]) throws {
         self.names = names
-        losses = try spec.losses.resolve(names, missing: nil, what: "losses")
-        weights = try spec.lossWeights?.resolve(names, missing: 1, what: "loss_weights") ?? names.map { _ in 1 }
+        losses = try spec.losses.resolve(keys, missing: nil, what: "losses")
+        weights = try spec.lossWeights?.resolve(keys, missing: 1, what: "loss_weights") ?? names.map { _ in 1 }
         let multi = names.count > 1
         lossTrackers = losses.enumerated().map { i, l in multi && l != nil ? Metrics.Mean(name: names[i] + "_loss") : nil }
-        let plain = try spec.metrics.resolve(names, missing: [], what: "metrics")
-        let weighted = try spec.weightedMetrics.resolve(names, missing: [], what: "weighted_metrics")
+        let plain = try spec.metrics.resolve(keys, missing: [], what: "metrics")
+        let weighted = try spec.weightedMetrics.resolve(keys, missing: [], what: "weighted_metrics")
         var out: [OutputMetric] = []
         var taken = Set<String>()
         for i in names.indices {
@@ -136,12 +137,15 @@ final class CompiledOutputs {
     /// The total loss of a batch and each output's loss (tf.keras 2 `LossesContainer.__call__`):
     /// each output's loss with the sample weights and its output mask, times its weight, summed
     /// with the model's `extra` losses (regularization and `add_loss` terms).
-    func loss(ys: [Tensor], preds: [Tensor], masks: [Tensor?], sampleWeight: Tensor?, extra: [Tensor]) throws -> (total: Tensor?, perOutput: [Tensor?]) {
+    /// `sampleWeights` holds one entry for every output or one per output (tf.keras 2
+    /// `sample_weight=[w1, w2]`; nil: no weights for that output).
+    func loss(ys: [Tensor], preds: [Tensor], masks: [Tensor?], sampleWeights: [Tensor?], extra: [Tensor]) throws -> (total: Tensor?, perOutput: [Tensor?]) {
         var total: Tensor? = nil
         var each: [Tensor?] = []
         for i in preds.indices {
             guard let lossFn = losses[i] else { each.append(nil); continue }
-            let l = try lossFn(ys[i], preds[i], sampleWeight: sampleWeight, outputMask: i < masks.count ? masks[i] : nil)
+            let l = try lossFn(ys[i], preds[i], sampleWeight: try CompiledOutputs.weight(sampleWeights, i, of: preds.count),
+                               outputMask: i < masks.count ? masks[i] : nil)
             each.append(l)
             let term = weights[i] == 1 ? l : try l * weights[i]
             total = try total.map { try $0 + term } ?? term
@@ -156,7 +160,94 @@ final class CompiledOutputs {
     }
 }
 
+extension CompiledOutputs {
+    /// The sample weights of output `i` of `count` from one entry for every output or one per output.
+    static func weight(_ weights: [Tensor?], _ i: Int, of count: Int) throws -> Tensor? {
+        if weights.count <= 1 { return weights.first ?? nil }
+        guard weights.count == count else {
+            throw SwiftKerasError.invalid("sample_weight: \(weights.count) per-output sample weights were given for a model with \(count) output(s)")
+        }
+        return weights[i]
+    }
+}
+
 extension Model {
+    /// tf.keras 2's `fit(validation_split=)` on arrays (`data_adapter.train_validation_split`):
+    /// every array split at the same sample, `floor(n * (1 - fraction))`, taken before any
+    /// shuffling: the first part trains, the rest validates.
+    /// - Throws: `.invalidArgument` for a fraction outside (0, 1), no arrays, a scalar, arrays of
+    ///   different sample counts, or a split that leaves no training or no validation sample.
+    public static func validationSplit(_ arrays: [Tensor], fraction: Double, op: String = "fit") throws -> (train: [Tensor], validation: [Tensor]) {
+        if !(fraction > 0 && fraction < 1) {
+            throw SwiftKerasError.invalid("\(op): validation_split must be in (0, 1) to split, got \(fraction)")
+        }
+        guard let first = arrays.first else { throw SwiftKerasError.invalid("\(op): validation_split: no arrays to split") }
+        if let s = arrays.first(where: { $0.rank == 0 }) {
+            throw SwiftKerasError.invalid("\(op): validation_split needs arrays with a batch dimension, got a scalar of shape \(s.shape)")
+        }
+        let n = first.shape[0]
+        if arrays.contains(where: { $0.shape[0] != n }) {
+            throw SwiftKerasError.invalid("\(op): data cardinality is ambiguous; make sure all arrays contain the same number of samples (sizes \(arrays.map { $0.shape[0] }))")
+        }
+        let splitAt = Int((Double(n) * (1 - fraction)).rounded(.down))
+        if splitAt == 0 || splitAt == n {
+            throw SwiftKerasError.invalid("\(op): validation_split=\(fraction) leaves no training or no validation samples out of \(n)")
+        }
+        func part(_ t: Tensor, _ lo: Int, _ hi: Int) throws -> Tensor {
+            try t.slice(begin: [lo] + Array(repeating: 0, count: t.rank - 1), size: [hi - lo] + Array(repeating: -1, count: t.rank - 1))
+        }
+        return try withoutRecording {
+            (try arrays.map { try part($0, 0, splitAt) }, try arrays.map { try part($0, splitAt, n) })
+        }
+    }
+
+    /// Per-output sample weights (tf.keras 2 `sample_weight=[w1, ...]` or `{"<output>": w, ...}`)
+    /// in output order from weights keyed by output key or name (an output not named: none).
+    public func sampleWeights(byName named: [String: Tensor], outputCount: Int, op: String) throws -> [Tensor?] {
+        let names = outputDictKeys(count: outputCount)
+        let unknown = named.keys.filter { !names.contains($0) }.sorted()
+        if !unknown.isEmpty {
+            throw SwiftKerasError.invalid("\(op): the sample weights name \(unknown), which are not outputs of the model (its outputs are \(names))")
+        }
+        return names.map { named[$0] }
+    }
+
+    /// A functional model with a dict of inputs and/or outputs (tf.keras 2 `Model({"x": ...},
+    /// {"a": ..., ...})`): `inputKeys[i]` names `inputs[i]` and `outputKeys[i]` `outputs[i]` (nil:
+    /// a list). The model's inputs and outputs are ordered by sorted key (`tf.nest.flatten`);
+    /// dicts of inputs are matched by input key, compile's dicts, targets given as dicts and
+    /// `predict`'s dict by output key, while the logs and `outputNames` keep the output layer
+    /// names, as tf.keras 2.
+    public convenience init(inputs: [KerasTensor], inputKeys: [String]?, outputs: [KerasTensor], outputKeys: [String]?,
+                            name: String? = nil) throws {
+        func sorted(_ ts: [KerasTensor], _ keys: [String]?, _ what: String) throws -> ([KerasTensor], [String]?) {
+            guard let keys else { return (ts, nil) }
+            guard keys.count == ts.count else {
+                throw SwiftKerasError.invalid("Model: \(keys.count) \(what) key(s) for \(ts.count) \(what)(s)")
+            }
+            if let bad = keys.first(where: { $0.isEmpty || $0.contains("\n") }) {
+                throw SwiftKerasError.invalid("Model: an \(what) key must be a non-empty string without a newline, got \(bad.debugDescription)")
+            }
+            if Set(keys).count != keys.count { throw SwiftKerasError.invalid("Model: the \(what) keys \(keys) repeat a key") }
+            let order = keys.indices.sorted { keys[$0] < keys[$1] }
+            return (order.map { ts[$0] }, order.map { keys[$0] })
+        }
+        let (ins, ik) = try sorted(inputs, inputKeys, "input")
+        let (outs, ok) = try sorted(outputs, outputKeys, "output")
+        try self.init(inputs: ins, outputs: outs, name: name)
+        graph?.inputKeys = ik
+        graph?.outputKeys = ok
+    }
+
+    /// The keys of a model made with a dict of inputs, in input order; nil otherwise.
+    public var inputKeys: [String]? { graph?.inputKeys }
+    /// The keys of a model made with a dict of outputs, in output order; nil otherwise.
+    public var outputKeys: [String]? { graph?.outputKeys }
+
+    /// What dicts of per-output values are keyed by: the output keys of a model made with a dict
+    /// of outputs, else the output names.
+    func outputDictKeys(count: Int) -> [String] { outputKeys ?? outputNames(count: count) }
+
     /// The names of the model's outputs (tf.keras 2 `output_names`): a functional model's
     /// output layer names, a Sequential model's last layer name, `output_1`, `output_2`, ...
     /// for `count` outputs of other models.
@@ -166,10 +257,10 @@ extension Model {
         return (0..<count).map { "output_\($0 + 1)" }
     }
 
-    /// The targets in output order from targets keyed by output name (tf.keras 2 `y` as a dict):
+    /// The targets in output order from targets keyed by output name or key (tf.keras 2 `y` as a dict):
     /// every output needs its target; unknown names are errors.
     public func targets(byName named: [String: Tensor], outputCount: Int, op: String) throws -> [Tensor] {
-        let names = outputNames(count: outputCount)
+        let names = outputDictKeys(count: outputCount)
         let unknown = named.keys.filter { !names.contains($0) }.sorted()
         if !unknown.isEmpty {
             throw SwiftKerasError.invalid("\(op): the targets name \(unknown), which are not outputs of the model (its outputs are \(names))")

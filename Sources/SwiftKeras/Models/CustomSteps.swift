@@ -43,7 +43,7 @@ extension Model {
     func stepBatch(_ e: DatasetElement, train: Bool, _ make: (DatasetElement) throws -> FitBatch) throws -> FitBatch {
         guard (train ? customSteps.train != nil : customSteps.test != nil) else { return try make(e) }
         customSteps.pending = e
-        return ([], [], nil)
+        return ([], [], [])
     }
 
     /// A dataset element for predict: kept whole for a custom predict step, otherwise its inputs.
@@ -54,30 +54,39 @@ extension Model {
     }
 
     /// The batch for a custom step: the dataset element just read, or the arrays' batch packed.
-    private func stepData(_ x: [Tensor], _ y: [Tensor], _ w: Tensor?) throws -> DatasetElement {
+    private func stepData(_ x: [Tensor], _ y: [Tensor], _ w: [Tensor?]) throws -> DatasetElement {
         if let e = customSteps.pending {
             customSteps.pending = nil
             return e
         }
-        return try Model.packedBatch(x, y, w)
+        if w.count > 1 {
+            throw SwiftKerasError(.unimplemented, "a custom train_step / test_step with sample weights per output is not supported (model '\(name)')")
+        }
+        return try Model.packedBatch(x, y, w.first ?? nil)
+    }
+
+    /// The built-in step on one batch: sample weights for every output (one entry) or per output.
+    private func builtinStep(train: Bool, _ x: [Tensor], _ y: [Tensor], _ w: [Tensor?]) throws -> Logs {
+        if w.count > 1 { return train ? try trainStep(x: x, y: y, sampleWeights: w) : try testStep(x: x, y: y, sampleWeights: w) }
+        return train ? try trainStep(x: x, y: y, sampleWeight: w.first ?? nil) : try testStep(x: x, y: y, sampleWeight: w.first ?? nil)
     }
 
     /// One training batch of fit / train_on_batch: the custom step or `trainStep`.
-    func trainBatch(_ x: [Tensor], _ y: [Tensor], _ w: Tensor?) throws -> Logs {
-        guard let step = customSteps.train else { return try trainStep(x: x, y: y, sampleWeight: w) }
+    func trainBatch(_ x: [Tensor], _ y: [Tensor], _ w: [Tensor?]) throws -> Logs {
+        guard let step = customSteps.train else { return try builtinStep(train: true, x, y, w) }
         return try step(try stepData(x, y, w))
     }
 
     /// One evaluation batch of evaluate / validation / test_on_batch: the custom step or `testStep`.
-    func testBatch(_ x: [Tensor], _ y: [Tensor], _ w: Tensor?) throws -> Logs {
-        guard let step = customSteps.test else { return try testStep(x: x, y: y, sampleWeight: w) }
+    func testBatch(_ x: [Tensor], _ y: [Tensor], _ w: [Tensor?]) throws -> Logs {
+        guard let step = customSteps.test else { return try builtinStep(train: false, x, y, w) }
         return try step(try stepData(x, y, w))
     }
 
     /// The outputs of one predict batch: the custom step or the forward pass without training.
     func predictBatch(_ x: [Tensor]) throws -> [Tensor] {
         guard let step = customSteps.predict else { return try withoutRecording { try outputs(x, training: false) } }
-        let outs = try step(try stepData(x, [], nil))
+        let outs = try step(try stepData(x, [], []))
         if outs.isEmpty { throw SwiftKerasError.invalid("predict_step of model '\(name)' returned no outputs") }
         return outs
     }
@@ -101,13 +110,13 @@ extension Model {
     /// step's `super().train_step(data)` runs); the running results.
     public func defaultTrainStep(_ data: DatasetElement) throws -> Logs {
         let b = try targetBatch(data, "train_step")
-        return try trainStep(x: b.x, y: b.y, sampleWeight: b.w)
+        return try builtinStep(train: true, b.x, b.y, b.w)
     }
 
     /// tf.keras 2 `Model.test_step(data)`: the built-in evaluation step on `data`.
     public func defaultTestStep(_ data: DatasetElement) throws -> Logs {
         let b = try targetBatch(data, "test_step")
-        return try testStep(x: b.x, y: b.y, sampleWeight: b.w)
+        return try builtinStep(train: false, b.x, b.y, b.w)
     }
 
     /// tf.keras 2 `Model.predict_step(data)`: the outputs for the inputs of `data` (targets ignored).
@@ -124,7 +133,7 @@ extension Model {
     /// `<output>_loss` trackers) weighted by the batch size, as the built-in step.
     public func compiledLoss(ys: [Tensor], preds: [Tensor], sampleWeight: Tensor?, regularization: [Tensor]) throws -> Tensor {
         let c = try compiled(ys, preds)
-        let (total, each) = try c.loss(ys: ys, preds: preds, masks: [], sampleWeight: sampleWeight, extra: regularization)
+        let (total, each) = try c.loss(ys: ys, preds: preds, masks: [], sampleWeights: [sampleWeight], extra: regularization)
         let loss = try total ?? Tensor.scalar(0, dtype: preds.first?.dtype ?? .floatx)
         try withoutRecording {
             let batch = ys.first.map { $0.rank > 0 ? $0.shape[0] : 1 } ?? 1
@@ -138,13 +147,13 @@ extension Model {
     }
 
     /// tf.keras 2 `compiled_metrics.update_state(y, y_pred, sample_weight)`: updates the compiled
-    /// metrics of each output.
+    /// metrics of each output (only `weighted_metrics` see the sample weights).
     public func updateCompiledMetrics(ys: [Tensor], preds: [Tensor], sampleWeight: Tensor?) throws {
         let c = try compiled(ys, preds)
         try withoutRecording {
             for om in c.metrics {
                 let p = preds[om.output]
-                let w = try MaskRules.maskedSampleWeights(nil, sampleWeight, dtype: p.dtype)
+                let w = try MaskRules.maskedSampleWeights(nil, om.weighted ? sampleWeight : nil, dtype: p.dtype)
                 try om.metric.updateState(ys[om.output], p, sampleWeight: w)
             }
         }

@@ -155,6 +155,9 @@ extension Layer {
 final class FunctionalGraph {
     let inputs: [KerasTensor]
     let outputs: [KerasTensor]
+    /// The keys of a model made with a dict of inputs / outputs, in input / output order (nil: a list).
+    var inputKeys: [String]?
+    var outputKeys: [String]?
     /// Nodes in topological order (input nodes first).
     let nodes: [Node]
     /// The distinct layers (input layers included) in Keras' order (`kerasLayerOrder`).

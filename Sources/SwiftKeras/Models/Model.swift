@@ -177,7 +177,8 @@ open class Model: Layer {
     /// list in output order or a dict keyed by output name). The total loss is the weighted sum
     /// of the outputs' losses (an output without a loss adds nothing) plus the model's `losses`;
     /// a model with several outputs logs `<output>_loss` for each output with a loss and names its
-    /// metrics `<output>_<metric>`. Weighted metrics receive the sample weights.
+    /// metrics `<output>_<metric>`. Only weighted metrics receive the sample weights (plain ones
+    /// only the output masks), as tf.keras 2.
     public func compile(optimizer: Optimizer, losses: PerOutput<Loss?>, lossWeights: PerOutput<Double>? = nil,
                         metrics: PerOutput<[CompileMetric]> = .all([]),
                         weightedMetrics: PerOutput<[CompileMetric]> = .all([])) throws {
@@ -263,7 +264,8 @@ open class Model: Layer {
         }
         _ = try requireCompiled("train_step")
         guard let spec = outputSpec else { throw SwiftKerasError(.runtime, "train_step: model '\(name)' is not compiled") }
-        let c = try CompiledOutputs(spec, names: outputNames(count: preds.count), ys: ys, preds: preds)
+        let c = try CompiledOutputs(spec, names: outputNames(count: preds.count), keys: outputDictKeys(count: preds.count),
+                                    ys: ys, preds: preds)
         compiledOutputs = c
         return c
     }
@@ -308,8 +310,13 @@ open class Model: Layer {
     /// - Throws: `.invalidArgument` when the targets do not match the outputs, or when there is
     ///   neither a compiled loss nor any `losses`.
     public func computeLoss(ys: [Tensor], preds: [Tensor], masks: [Tensor?], sampleWeight: Tensor?) throws -> (total: Tensor, perOutput: [Tensor?]) {
+        try computeLoss(ys: ys, preds: preds, masks: masks, sampleWeights: [sampleWeight])
+    }
+
+    /// `computeLoss` with sample weights per output (one entry for every output, or one per output).
+    public func computeLoss(ys: [Tensor], preds: [Tensor], masks: [Tensor?], sampleWeights: [Tensor?]) throws -> (total: Tensor, perOutput: [Tensor?]) {
         let c = try compiled(ys, preds)
-        let (total, each) = try c.loss(ys: ys, preds: preds, masks: masks, sampleWeight: sampleWeight, extra: try losses)
+        let (total, each) = try c.loss(ys: ys, preds: preds, masks: masks, sampleWeights: sampleWeights, extra: try losses)
         guard let total else {
             throw SwiftKerasError.invalid("No loss found. You may have forgotten to provide a `loss` argument in the `compile()` method (model '\(name)' has no compiled loss and no add_loss terms)")
         }
@@ -322,11 +329,18 @@ open class Model: Layer {
     /// per output. Returns the running results since the last `resetMetrics`.
     @discardableResult
     open func trainStep(x: [Tensor], y: [Tensor], sampleWeight: Tensor? = nil) throws -> Logs {
+        try trainStep(x: x, y: y, sampleWeights: [sampleWeight])
+    }
+
+    /// `trainStep` with sample weights per output (tf.keras 2 `sample_weight=[w1, w2]`): one
+    /// entry for every output, or one per output (nil: that output's samples are not weighted).
+    @discardableResult
+    public func trainStep(x: [Tensor], y: [Tensor], sampleWeights: [Tensor?]) throws -> Logs {
         let (optimizer, _) = try requireCompiled("train_step")
         let tape = GradientTape()
         let (preds, masks, lossValues, scaled) = try tape.record { () throws -> ([Tensor], [Tensor?], (total: Tensor, perOutput: [Tensor?]), Tensor) in
             let (ps, masks) = try self.outputsAndMasks(x, masks: [], training: true)
-            let l = try computeLoss(ys: y, preds: ps, masks: masks, sampleWeight: sampleWeight)
+            let l = try computeLoss(ys: y, preds: ps, masks: masks, sampleWeights: sampleWeights)
             return (ps, masks, l, try optimizer.scaleLoss(l.total))
         }
         // Listed after the forward pass: a model built by its first batch (a Sequential without
@@ -336,7 +350,7 @@ open class Model: Layer {
             let grads = try tape.gradient(scaled, vars.map { GradientSource.variable($0) })
             try optimizer.apply(grads, to: vars)
         }
-        try updateMetrics(x: x, ys: y, preds: preds, masks: masks, losses: lossValues, sampleWeight: sampleWeight)
+        try updateMetrics(x: x, ys: y, preds: preds, masks: masks, losses: lossValues, sampleWeights: sampleWeights)
         return try metricResults()
     }
 
@@ -349,11 +363,17 @@ open class Model: Layer {
     /// One evaluation step (Keras `test_step`): forward with `training: false`, loss, metrics.
     @discardableResult
     open func testStep(x: [Tensor], y: [Tensor], sampleWeight: Tensor? = nil) throws -> Logs {
+        try testStep(x: x, y: y, sampleWeights: [sampleWeight])
+    }
+
+    /// `testStep` with sample weights per output (as `trainStep(x:y:sampleWeights:)`).
+    @discardableResult
+    public func testStep(x: [Tensor], y: [Tensor], sampleWeights: [Tensor?]) throws -> Logs {
         _ = try requireCompiled("test_step")
         try withoutRecording {
             let (ps, masks) = try outputsAndMasks(x, masks: [], training: false)
-            let l = try computeLoss(ys: y, preds: ps, masks: masks, sampleWeight: sampleWeight)
-            try updateMetrics(x: x, ys: y, preds: ps, masks: masks, losses: l, sampleWeight: sampleWeight)
+            let l = try computeLoss(ys: y, preds: ps, masks: masks, sampleWeights: sampleWeights)
+            try updateMetrics(x: x, ys: y, preds: ps, masks: masks, losses: l, sampleWeights: sampleWeights)
         }
         return try metricResults()
     }
@@ -364,11 +384,10 @@ open class Model: Layer {
         try testStep(x: x, y: [y], sampleWeight: sampleWeight)
     }
 
-    /// The loss trackers and the compiled metrics after a batch. Metrics see the output's mask
-    /// and the sample weights (both weighted and plain metrics, as this library always did for
-    /// single-output models).
+    /// The loss trackers and the compiled metrics after a batch (tf.keras 2 `MetricsContainer`):
+    /// every metric sees its output's mask; only `weighted_metrics` see the sample weights.
     private func updateMetrics(x: [Tensor], ys: [Tensor], preds: [Tensor], masks: [Tensor?],
-                               losses: (total: Tensor, perOutput: [Tensor?]), sampleWeight: Tensor?) throws {
+                               losses: (total: Tensor, perOutput: [Tensor?]), sampleWeights: [Tensor?]) throws {
         let c = try compiled(ys, preds)
         try withoutRecording {
             let batch = x.first.map { $0.rank > 0 ? $0.shape[0] : 1 } ?? 1
@@ -379,7 +398,9 @@ open class Model: Layer {
             }
             for om in c.metrics {
                 let p = preds[om.output]
-                let w = try MaskRules.maskedSampleWeights(om.output < masks.count ? masks[om.output] : nil, sampleWeight, dtype: p.dtype)
+                let w = try MaskRules.maskedSampleWeights(om.output < masks.count ? masks[om.output] : nil,
+                                                          om.weighted ? try CompiledOutputs.weight(sampleWeights, om.output, of: preds.count) : nil,
+                                                          dtype: p.dtype)
                 try om.metric.updateState(ys[om.output], p, sampleWeight: w)
             }
         }
@@ -391,10 +412,22 @@ open class Model: Layer {
     /// batch's loss and metrics.
     @discardableResult
     public func trainOnBatch(x: [Tensor], y: [Tensor], sampleWeight: Tensor? = nil) throws -> Logs {
-        _ = try requireCompiled("train_on_batch")
-        _ = try cardinality([x, y] + (sampleWeight.map { [[$0]] } ?? []), op: "train_on_batch")
+        try trainOnBatch(x: x, y: y, sampleWeights: [sampleWeight])
+    }
+
+    /// `trainOnBatch` with sample weights per output (one entry for every output, or one per output).
+    @discardableResult
+    public func trainOnBatch(x: [Tensor], y: [Tensor], sampleWeights: [Tensor?]) throws -> Logs {
+        try onBatch(train: true, x: x, y: y, sampleWeights: sampleWeights)
+    }
+
+    private func onBatch(train: Bool, x: [Tensor], y: [Tensor], sampleWeights w: [Tensor?]) throws -> Logs {
+        let op = train ? "train_on_batch" : "test_on_batch"
+        _ = try requireCompiled(op)
+        let given = w.compactMap { $0 }
+        _ = try cardinality([x, y] + (given.isEmpty ? [] : [given]), op: op)
         try resetMetrics()
-        return try trainBatch(x, y, sampleWeight)
+        return train ? try trainBatch(x, y, w) : try testBatch(x, y, w)
     }
 
     /// `trainOnBatch` for a model with one output.
@@ -411,10 +444,12 @@ open class Model: Layer {
 
     /// Evaluates one batch after resetting the metrics (Keras `test_on_batch`).
     public func testOnBatch(x: [Tensor], y: [Tensor], sampleWeight: Tensor? = nil) throws -> Logs {
-        _ = try requireCompiled("test_on_batch")
-        _ = try cardinality([x, y] + (sampleWeight.map { [[$0]] } ?? []), op: "test_on_batch")
-        try resetMetrics()
-        return try testBatch(x, y, sampleWeight)
+        try testOnBatch(x: x, y: y, sampleWeights: [sampleWeight])
+    }
+
+    /// `testOnBatch` with sample weights per output (one entry for every output, or one per output).
+    public func testOnBatch(x: [Tensor], y: [Tensor], sampleWeights: [Tensor?]) throws -> Logs {
+        try onBatch(train: false, x: x, y: y, sampleWeights: sampleWeights)
     }
 
     /// `testOnBatch` for a model with one output.
@@ -484,18 +519,12 @@ open class Model: Layer {
             val = vd
             valW = validationSampleWeight
         } else if validationSplit > 0 {
-            let splitAt = Int((Double(n) * (1 - validationSplit)).rounded(.down))
-            if splitAt == 0 || splitAt == n {
-                throw SwiftKerasError.invalid("fit: validation_split=\(validationSplit) leaves no training or no validation samples out of \(n)")
-            }
-            try withoutRecording {
-                val = (try x.map { try rows($0, splitAt, n) }, try y.map { try rows($0, splitAt, n) })
-                trainX = try x.map { try rows($0, 0, splitAt) }
-                trainY = try y.map { try rows($0, 0, splitAt) }
-                trainW = try sampleWeight.map { try rows($0, 0, splitAt) }
-                valW = try sampleWeight.map { try rows($0, splitAt, n) }
-            }
-            n = splitAt
+            let (tr, va) = try Model.validationSplit(x + y + (sampleWeight.map { [$0] } ?? []), fraction: validationSplit)
+            let ny = x.count + y.count
+            (trainX, trainY, trainW) = (Array(tr[..<x.count]), Array(tr[x.count..<ny]), sampleWeight == nil ? nil : tr.last)
+            val = (Array(va[..<x.count]), Array(va[x.count..<ny]))
+            valW = sampleWeight == nil ? nil : va.last
+            n = tr[0].shape[0]
         }
         if n == 0 { throw SwiftKerasError.invalid("fit: x has no samples") }
         if let classWeight {
@@ -529,11 +558,11 @@ open class Model: Layer {
                 return try withoutRecording { () throws -> FitBatch in
                     guard let perm else {
                         return (try trainX.map { try rows($0, lo, hi) }, try trainY.map { try rows($0, lo, hi) },
-                                try trainW.map { try rows($0, lo, hi) })
+                                [try trainW.map { try rows($0, lo, hi) }])
                     }
                     let idx = try rows(perm, lo, hi)
                     return (try trainX.map { try $0.gathered(indices: idx) }, try trainY.map { try $0.gathered(indices: idx) },
-                            try trainW.map { try $0.gathered(indices: idx) })
+                            [try trainW.map { try $0.gathered(indices: idx) }])
                 }
             }
         }
@@ -662,7 +691,7 @@ open class Model: Layer {
             let lo = step * batchSize, hi = Swift.min(n, lo + batchSize)
             step += 1
             return try withoutRecording {
-                (try x.map { try rows($0, lo, hi) }, try y.map { try rows($0, lo, hi) }, try sampleWeight.map { try rows($0, lo, hi) })
+                (try x.map { try rows($0, lo, hi) }, try y.map { try rows($0, lo, hi) }, [try sampleWeight.map { try rows($0, lo, hi) }])
             }
         }
     }
@@ -751,8 +780,8 @@ open class Model: Layer {
 
 // MARK: Data helpers
 
-/// One training batch: inputs, targets, per-sample weights.
-typealias FitBatch = (x: [Tensor], y: [Tensor], w: Tensor?)
+/// One training batch: inputs, targets, per-sample weights (one entry for every output, or one per output).
+typealias FitBatch = (x: [Tensor], y: [Tensor], w: [Tensor?])
 
 /// Rows `lo..<hi` of `t` along axis 0.
 private func rows(_ t: Tensor, _ lo: Int, _ hi: Int) throws -> Tensor {

@@ -86,7 +86,8 @@ extension Model {
         }
         return serialized("Functional", [
             "name": .string(name), "trainable": .bool(trainable), "layers": .array(layers),
-            "input_layers": .array(graph.inputs.map(ref)), "output_layers": .array(graph.outputs.map(ref)),
+            "input_layers": keyedRefs(graph.inputs.map(ref), graph.inputKeys),
+            "output_layers": keyedRefs(graph.outputs.map(ref), graph.outputKeys),
         ])
     }
 
@@ -238,6 +239,20 @@ func sequentialFromConfig(_ config: ConfigValue) throws -> Model {
     return seq
 }
 
+/// The tensor references of a functional config's "input_layers" / "output_layers": a list, or
+/// a dict by key for a model made with a dict (tf.keras 2).
+private func keyedRefs(_ refs: [ConfigValue], _ keys: [String]?) -> ConfigValue {
+    keys.map { .object(Dictionary(uniqueKeysWithValues: zip($0, refs))) } ?? .array(refs)
+}
+
+private func keyedRefs(_ v: ConfigValue?) -> ([ConfigValue], [String]?) {
+    switch v {
+    case .array(let a)?: return (a, nil)
+    case .object(let d)?: let keys = d.keys.sorted(); return (keys.compactMap { d[$0] }, keys)
+    default: return ([], nil)
+    }
+}
+
 /// A functional model from its config (`keras.Model.from_config`).
 func functionalFromConfig(_ config: ConfigValue) throws -> Model {
     let owner = "Functional.from_config"
@@ -247,7 +262,9 @@ func functionalFromConfig(_ config: ConfigValue) throws -> Model {
     guard case .array(let items)? = r.raw("layers") else {
         throw SwiftKerasError(.invalidArgument, "\(owner): missing 'layers' list")
     }
-    guard case .array(let ins)? = r.raw("input_layers"), case .array(let outs)? = r.raw("output_layers") else {
+    // tf.keras 2 writes the inputs / outputs of a model made with dicts as dicts by key
+    let (ins, inputKeys) = keyedRefs(r.raw("input_layers")), (outs, outputKeys) = keyedRefs(r.raw("output_layers"))
+    guard !ins.isEmpty, !outs.isEmpty else {
         throw SwiftKerasError(.invalidArgument, "\(owner): missing 'input_layers' or 'output_layers'")
     }
     try r.finish()
@@ -336,7 +353,8 @@ func functionalFromConfig(_ config: ConfigValue) throws -> Model {
         }
         return t
     }
-    let model = try Model(inputs: try ins.map(lookup), outputs: try outs.map(lookup), name: name)
+    let model = try Model(inputs: try ins.map(lookup), inputKeys: inputKeys, outputs: try outs.map(lookup),
+                          outputKeys: outputKeys, name: name)
     model.trainable = trainable
     return model
 }

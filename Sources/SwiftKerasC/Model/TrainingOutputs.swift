@@ -23,7 +23,7 @@ public func sk_model_compile_outputs(_ model: OpaquePointer?, _ optimizer: Opaqu
 @c @implementation
 public func sk_model_on_batch_outputs(_ model: OpaquePointer?, _ train: UInt8, _ x: UnsafePointer<OpaquePointer?>?, _ nX: Int32,
                                       _ y: UnsafePointer<OpaquePointer?>?, _ yNames: UnsafePointer<UnsafePointer<CChar>?>?,
-                                      _ nY: Int32, _ sampleWeight: OpaquePointer?,
+                                      _ nY: Int32, _ sampleWeights: UnsafePointer<OpaquePointer?>?,
                                       _ names: UnsafeMutablePointer<UnsafePointer<CChar>?>?, _ values: UnsafeMutablePointer<Double>?,
                                       _ capacity: Int32, _ count: UnsafeMutablePointer<Int32>?) -> Int32 {
     status {
@@ -32,16 +32,23 @@ public func sk_model_on_batch_outputs(_ model: OpaquePointer?, _ train: UInt8, _
         let xs = try modelInputs(x, nX, fn)
         var ys = try tensorList(y, nY, fn, "y")
         if ys.isEmpty { throw SwiftKerasError(.invalidArgument, "\(fn): no targets (n_y is 0)") }
+        var sw: [Tensor?] = sampleWeights.map { p in ys.indices.map { optionalTensor(p[$0]) } } ?? []
         if let yNames {
-            var named: [String: Tensor] = [:]
-            for (i, t) in ys.enumerated() { named[try cString(yNames[i], fn, "y_names[i]")] = t }
+            var named: [String: Tensor] = [:], namedWeights: [String: Tensor] = [:]
+            for (i, t) in ys.enumerated() {
+                let k = try cString(yNames[i], fn, "y_names[i]")
+                named[k] = t
+                if i < sw.count, let w = sw[i] { namedWeights[k] = w }
+            }
             if named.count != ys.count { throw SwiftKerasError(.invalidArgument, "\(fn): y_names repeats a name") }
-            ys = try b.model.targets(byName: named, outputCount: Swift.max(b.model.symbolicOutputs.count, ys.count), op: "\(fn)")
+            let count = Swift.max(b.model.symbolicOutputs.count, ys.count)
+            ys = try b.model.targets(byName: named, outputCount: count, op: "\(fn)")
+            if !sw.isEmpty { sw = try b.model.sampleWeights(byName: namedWeights, outputCount: count, op: "\(fn)") }
         }
-        let sw = optionalTensor(sampleWeight)
+        let weights = sw
         let logs = try OutputRedirect.with(b) {
-            train != 0 ? try b.model.trainOnBatch(x: xs, y: ys, sampleWeight: sw)
-                       : try b.model.testOnBatch(x: xs, y: ys, sampleWeight: sw)
+            train != 0 ? try b.model.trainOnBatch(x: xs, y: ys, sampleWeights: weights)
+                       : try b.model.testOnBatch(x: xs, y: ys, sampleWeights: weights)
         }
         try writeResults(b, logs, names, values, capacity, count, fn)
     }
@@ -69,5 +76,45 @@ public func sk_model_output_names(_ model: OpaquePointer?, _ nOutputs: Int32, _ 
         let m = try unwrap(model, fn, "model", as: ModelBox.self).model
         try checkCount(nOutputs, fn, "n_outputs")
         try copyString(m.outputNames(count: Int(nOutputs)).joined(separator: "\n"), buf, capacity, length, fn)
+    }
+}
+
+@c @implementation
+public func sk_model_create_keyed(_ inputs: UnsafePointer<OpaquePointer?>?, _ inputKeys: UnsafePointer<UnsafePointer<CChar>?>?,
+                                  _ nIn: Int32, _ outputs: UnsafePointer<OpaquePointer?>?,
+                                  _ outputKeys: UnsafePointer<UnsafePointer<CChar>?>?, _ nOut: Int32,
+                                  _ name: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    let fn: StaticString = "sk_model_create_keyed"
+    return produce(out, fn) {
+        let ins = try handleList(inputs, nIn, fn, "inputs", as: KerasTensor.self)
+        let outs = try handleList(outputs, nOut, fn, "outputs", as: KerasTensor.self)
+        let ik = try inputKeys.map { k in try ins.indices.map { try cString(k[$0], fn, "input_keys[i]") } }
+        let ok = try outputKeys.map { k in try outs.indices.map { try cString(k[$0], fn, "output_keys[i]") } }
+        return ModelBox(try Model(inputs: ins, inputKeys: ik, outputs: outs, outputKeys: ok, name: optionalString(name)))
+    }
+}
+
+@c @implementation
+public func sk_model_io_keys(_ model: OpaquePointer?, _ outputs: UInt8, _ buf: UnsafeMutablePointer<CChar>?, _ capacity: Int,
+                             _ length: UnsafeMutablePointer<Int>?) -> Int32 {
+    status {
+        let fn: StaticString = "sk_model_io_keys"
+        let m = try unwrap(model, fn, "model", as: ModelBox.self).model
+        try copyString(((outputs != 0 ? m.outputKeys : m.inputKeys) ?? []).joined(separator: "\n"), buf, capacity, length, fn)
+    }
+}
+
+@c @implementation
+public func sk_validation_split(_ arrays: UnsafePointer<OpaquePointer?>?, _ n: Int32, _ fraction: Double,
+                                _ train: UnsafeMutablePointer<OpaquePointer?>?, _ validation: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    status {
+        let fn: StaticString = "sk_validation_split"
+        try clearOutputs(train, n, fn, "n", "train")
+        try clearOutputs(validation, n, fn, "n", "validation")
+        let (tr, va) = try Model.validationSplit(try tensorList(arrays, n, fn, "arrays"), fraction: fraction)
+        for i in tr.indices {
+            train?[i] = handle(tr[i])
+            validation?[i] = handle(va[i])
+        }
     }
 }

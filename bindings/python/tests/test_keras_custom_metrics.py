@@ -218,16 +218,22 @@ def test_metric_released_with_the_model():
     assert ref() is None                    # no cycle through the core keeps it alive
 
 
-def test_fit_passes_sample_weights():
-    """fit's sample_weight reaches update_state: the weighted count of the frozen model's hits."""
+def test_fit_passes_sample_weights_to_weighted_metrics_only():
+    """fit's sample_weight reaches the update_state of a `weighted_metrics` entry (the weighted count
+    of the frozen model's hits), not of a plain `metrics` entry (tf.keras 2: plain metrics get only
+    the masks; this library gave them the weights too before)."""
     x, y = data(n=40, seed=9)
     w = np.random.default_rng(2).random(40).astype(f32)
     m, opt = model(0.0)
-    m.compile(optimizer=opt, loss="sparse_categorical_crossentropy", metrics=[CountCorrect()])
+    m.compile(optimizer=opt, loss="sparse_categorical_crossentropy", weighted_metrics=[CountCorrect()])
     want = np_correct(y, m.predict(x, verbose=0), w)
     h = m.fit(x, y, sample_weight=w, batch_size=16, epochs=2, shuffle=False, verbose=0)
     assert h.history["count_correct"] == pytest.approx([want] * 2, rel=1e-5)
-    assert want != np_correct(y, m.predict(x, verbose=0))
+    unweighted = np_correct(y, m.predict(x, verbose=0))
+    assert want != unweighted
+    m.compile(optimizer=opt, loss="sparse_categorical_crossentropy", metrics=[CountCorrect()])
+    h = m.fit(x, y, sample_weight=w, batch_size=16, epochs=1, shuffle=False, verbose=0)
+    assert h.history["count_correct"] == pytest.approx([unweighted], rel=1e-5)
 
 
 def test_subclass_of_a_builtin_metric_runs_its_override_when_compiled():

@@ -30,6 +30,17 @@ def _spec(value, leaf):
     return leaf(value)
 
 
+def leaves(value):
+    """The leaves of a compile argument (lists, tuples and dicts flattened; None dropped)."""
+    if value is None:
+        return []
+    if isinstance(value, dict):
+        return [leaf for v in value.values() for leaf in leaves(v)]
+    if isinstance(value, (list, tuple)):
+        return [leaf for v in value for leaf in leaves(v)]
+    return [value]
+
+
 def _weights(value):
     if value is None:
         return None
@@ -82,14 +93,94 @@ def output_names(model):
     return _native.model_output_names(model._model, max(n_outputs(model), 1))
 
 
+def _weights_like(y, sample_weight):
+    """sample_weight as one entry (or None) per target of y: one array weighs every output; a
+    list gives them in y's order; a dict by output name or key (y then a dict too)."""
+    if sample_weight is None:
+        return None
+    if isinstance(sample_weight, dict):
+        if not isinstance(y, dict):
+            raise NotImplementedError("sample_weight as a dict needs y as a dict keyed the same way")
+        unknown = sorted(set(sample_weight) - set(y))
+        if unknown:
+            raise ValueError(f"sample_weight names {unknown}, which have no target (the targets name {list(y)})")
+        return [sample_weight.get(k) for k in y]
+    if isinstance(sample_weight, (list, tuple)):
+        return list(sample_weight)
+    return [sample_weight] * len(y)
+
+
 def on_batch(model, train, xs, y, sample_weight):
     """train_on_batch / test_on_batch with one target per output (a list, or a dict by name)."""
+    sw = _weights_like(y, sample_weight)
     if isinstance(y, dict):
-        return _native.model_on_batch_outputs(model._model, train, xs, list(y.values()), [str(k) for k in y],
-                                              sample_weight)
-    return _native.model_on_batch_outputs(model._model, train, xs, list(y), None, sample_weight)
+        return _native.model_on_batch_outputs(model._model, train, xs, list(y.values()), [str(k) for k in y], sw)
+    return _native.model_on_batch_outputs(model._model, train, xs, list(y), None, sw)
 
 
 def dataset_targets(y):
     """y as a dataset element part: a list becomes a tuple (one component per output)."""
     return tuple(y) if isinstance(y, list) else y
+
+
+def _keyed(value, what):
+    """(tensors, keys or None) of a model's inputs or outputs given as one tensor, a list or a dict."""
+    if isinstance(value, dict):
+        if not all(isinstance(k, str) for k in value):
+            raise TypeError(f"Model: the keys of a dict of {what} must be strings, got {list(value)}")
+        return list(value.values()), list(value)
+    return ([value] if not isinstance(value, (list, tuple)) else list(value)), None
+
+
+def create_keyed(inputs, outputs, name):
+    """A functional model with a dict of inputs and/or outputs (``sk_model_create_keyed``): its
+    handle and the input and output tensors in the core's order."""
+    ins, ikeys = _keyed(inputs, "inputs")
+    outs, okeys = _keyed(outputs, "outputs")
+    handle = _native.model_create_keyed([k._kt for k in ins], ikeys, [k._kt for k in outs], okeys, name)
+    order = [_native.model_io_keys(handle, False), _native.model_io_keys(handle, True)]
+    ins = [inputs[k] for k in order[0]] if ikeys else ins
+    outs = [outputs[k] for k in order[1]] if okeys else outs
+    return handle, ins, outs
+
+
+def output_keys(model):
+    """The keys of a model made with a dict of outputs, in output order ([] otherwise)."""
+    return _native.model_io_keys(model._model, True) if "_model" in model.__dict__ else []
+
+
+def by_key(model, keys, outs):
+    """predict's outputs of a model made with a dict of outputs as a dict, in the order the user
+    gave the keys (sorted for a loaded model)."""
+    order = model.__dict__.get("_output_key_order") or keys
+    return {k: outs[keys.index(k)] for k in order}
+
+
+def _flat(value):
+    """(the arrays of value, a function that rebuilds value's structure from new arrays): value
+    one array, a list/tuple or a dict of them, or None."""
+    if value is None:
+        return [], lambda parts: None
+    if isinstance(value, dict):
+        keys = list(value)
+        return [value[k] for k in keys], lambda parts: dict(zip(keys, parts))
+    if isinstance(value, (list, tuple)):
+        return list(value), list
+    return [value], lambda parts: parts[0]
+
+
+def split_for_validation(x, y, sample_weight, fraction):
+    """fit(validation_split=fraction) on arrays given as lists or dicts: the core splits every array
+    at the same sample (``sk_validation_split``, tf.keras 2's rule); returns the training x, y,
+    sample_weight and the validation data (x, y, sample_weight) in the same structures."""
+    parts = [_flat(v) for v in (x, y, sample_weight)]
+    arrays = [a for p, _ in parts for a in p]
+    train, val = _native.validation_split(arrays, float(fraction))
+    out = []
+    for half in (train, val):
+        i, rebuilt = 0, []
+        for p, rebuild in parts:
+            rebuilt.append(rebuild(half[i:i + len(p)]))
+            i += len(p)
+        out.append(rebuilt)
+    return out[0][0], out[0][1], out[0][2], tuple(out[1])

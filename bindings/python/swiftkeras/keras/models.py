@@ -97,13 +97,17 @@ class Model(_layers.Layer):
         if inputs is None or outputs is None:
             raise ValueError("Model: give both inputs and outputs (functional API), or neither (subclassing)")
         self.__dict__["_attr_tracking"] = False
-        if isinstance(outputs, dict):
-            raise NotImplementedError("Model: outputs as a dict (named outputs) are not supported yet; give a list "
-                                      "(compile and fit then take dicts keyed by the output layers' names)")
-        ins = [inputs] if isinstance(inputs, _layers.KerasTensor) else list(inputs)
-        outs = [outputs] if isinstance(outputs, _layers.KerasTensor) else list(outputs)
+        if isinstance(inputs, dict) or isinstance(outputs, dict):
+            # tf.keras 2: inputs and outputs in the core's order (by key); predict gives a dict by key
+            handle, ins, outs = _multi_output.create_keyed(inputs, outputs, name)
+        else:
+            ins = [inputs] if isinstance(inputs, _layers.KerasTensor) else list(inputs)
+            outs = [outputs] if isinstance(outputs, _layers.KerasTensor) else list(outputs)
+            handle = _native.model_create([k._kt for k in ins], [k._kt for k in outs], name)
         self._inputs, self._outputs = ins, outs
-        self._init_model(_native.model_create([k._kt for k in ins], [k._kt for k in outs], name))
+        self._init_model(handle)
+        if isinstance(outputs, dict):
+            self.__dict__["_output_key_order"] = list(outputs)
         seen = []
         for k in outs:
             seen.extend(l for l in k._layers if not any(l is h for h in seen))
@@ -200,7 +204,9 @@ class Model(_layers.Layer):
         self.optimizer = opt
         self.loss = loss
         self._compiled_loss = loss_handle
-        self._compiled_metrics = list(metrics or [])
+        # every metric given (also nested per output, and the weighted ones): keeps Python metric
+        # objects alive while the core uses them, and model.metrics returns them
+        self._compiled_metrics = _multi_output.leaves(metrics) + _multi_output.leaves(weighted_metrics)
         self.compiled = True
 
     @property
@@ -320,12 +326,16 @@ class Model(_layers.Layer):
             if validation_split and custom and y is None:
                 raise NotImplementedError("fit: validation_split without y for a custom train_step is not supported "
                                           "(give validation_data)")
-            if validation_split and (isinstance(x, dict) or multi):
-                raise NotImplementedError("fit: validation_split with dict inputs or one target per output is not "
-                                          "supported (give validation_data)")
-            if validation_split:
+            if validation_split and (isinstance(x, dict) or multi) and not _data_input(x) and validation_data is None:
+                # arrays split by the core's rule (sk_validation_split), then streamed like the rest
+                x, y, sample_weight, validation_data = _multi_output.split_for_validation(
+                    x, y, sample_weight, validation_split)
+                validation_split = 0.0
+            if validation_split and validation_data is None:
                 raise ValueError("`validation_split` is only supported for Tensors or NumPy arrays, found "
                                  f"{type(x).__name__} (give validation_data instead)")
+            if class_weight is not None and multi:
+                raise ValueError("`class_weight` is only supported for Models with a single output.")
             if class_weight is not None:
                 raise NotImplementedError("fit: class_weight is only supported for array inputs (weight the samples "
                                           "in the dataset's elements instead)")
@@ -411,6 +421,7 @@ class Model(_layers.Layer):
             return _generator_dataset(x)
         first = x if isinstance(x, dict) else (lambda xs: xs[0] if len(xs) == 1 else tuple(xs))(self._xs(x))
         y = _multi_output.dataset_targets(y)
+        sample_weight = _multi_output.dataset_targets(sample_weight)   # a list: one per output
         # tf.keras 2 pack_x_y_sample_weight for the steps an override receives: x alone when it is
         # one tensor without targets
         alone = y is None and not isinstance(first, (tuple, dict)) and bool(_custom_steps.overrides(self))
@@ -446,10 +457,13 @@ class Model(_layers.Layer):
         """Outputs (Keras ``predict``) for arrays, a dataset, a generator or a Sequence."""
         _no_worker_arguments("predict", kwargs)
         _custom_steps.install(self)
-        if _data_input(x) or steps is not None or isinstance(x, dict) or _multi_output.n_outputs(self) > 1:
+        keys = _multi_output.output_keys(self)
+        if _data_input(x) or steps is not None or isinstance(x, dict) or keys or _multi_output.n_outputs(self) > 1:
             ds = self._input_dataset(x, None, None, batch_size, False, None, [], "predict", epoch_end=False)
             outs = [_numpy_or_tensor(t) for t in _native.model_predict_dataset_outputs(
                 self._model, ds._h, -1 if steps is None else int(steps))]
+            if keys:
+                return _multi_output.by_key(self, keys, outs)
             return outs[0] if len(outs) == 1 else outs
         return _numpy_or_tensor(_native.model_predict(self._model, self._xs(x), 32 if batch_size is None else batch_size))
 
