@@ -10,14 +10,32 @@ import Glibc
 final class RecurrentThreadsTests: XCTestCase {
     /// Runs `body` with `threads` threads and the split forced on any batch (`threads` 1: one block).
     private func withThreads<R>(_ threads: Int, _ body: () throws -> R) throws -> R {
-        let saved = (Parallel.threadSetting, RecurrentThreads.minimumWork.load(ordering: .relaxed))
+        let saved = (Parallel.threadSetting, RecurrentThreads.minimumWork.load(ordering: .relaxed),
+                     RecurrentThreads.maximumBlocks.load(ordering: .relaxed))
         try Parallel.setThreadCount(threads)
         RecurrentThreads.minimumWork.store(0, ordering: .relaxed)
+        RecurrentThreads.maximumBlocks.store(threads, ordering: .relaxed)
         defer {
             try? Parallel.setThreadCount(saved.0)
             RecurrentThreads.minimumWork.store(saved.1, ordering: .relaxed)
+            RecurrentThreads.maximumBlocks.store(saved.2, ordering: .relaxed)
         }
         return try body()
+    }
+
+    /// No more blocks than CPUs by default, whatever the thread setting.
+    func testBlocksAreCappedAtTheCPUs() throws {
+        let k = RecurrentKernels.Geometry(cell: .lstm, batch: 128, steps: 32, units: 64, backwards: false)
+        let saved = Parallel.threadSetting
+        defer { try? Parallel.setThreadCount(saved) }
+        try Parallel.setThreadCount(Parallel.onlineCores + 6)
+        XCTAssertEqual(RecurrentThreads.blockCount(k), Parallel.onlineCores)
+        try Parallel.setThreadCount(1)
+        XCTAssertEqual(RecurrentThreads.blockCount(k), 1)
+        // Below 2^20 multiply-adds of recurrent products per block: one block.
+        let small = RecurrentKernels.Geometry(cell: .lstm, batch: 3, steps: 4, units: 8, backwards: false)
+        try Parallel.setThreadCount(2)
+        XCTAssertEqual(RecurrentThreads.blockCount(small), 1)
     }
 
     private static let cells: [RecurrentCell] = [.lstm, .gru(resetAfter: true), .gru(resetAfter: false), .simpleRNN]

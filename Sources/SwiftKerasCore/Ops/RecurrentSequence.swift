@@ -641,9 +641,13 @@ enum RecurrentThreads {
     /// of rows worth a thread. Tests set 0 to split any batch.
     static let minimumWork = Atomic<Int>(1 << 20)
 
-    /// The number of row blocks for `k`: at most one per thread of the setting and per sample.
+    /// The most row blocks: the online CPUs (a thread setting above them would only shrink each
+    /// block's products — 2.4× the CPU time of an LSTM fit at 8 threads on 2 CPUs). Tests raise it.
+    static let maximumBlocks = Atomic<Int>(Parallel.onlineCores)
+
+    /// The number of row blocks for `k`: at most one per thread of the setting, per CPU and per sample.
     static func blockCount(_ k: RecurrentKernels.Geometry) -> Int {
-        let threads = min(Parallel.cores, k.batch)
+        let threads = min(Parallel.cores, maximumBlocks.load(ordering: .relaxed), k.batch)
         if threads <= 1 { return 1 }
         let work = Double(k.batch) * Double(k.steps) * Double(k.units) * Double(k.gates * k.units)
         let least = Double(minimumWork.load(ordering: .relaxed))
