@@ -82,6 +82,16 @@ enum BLAS {
         set(openBLASThreads)
     }
 
+    /// Runs `body` with OpenBLAS on one thread, then gives it the thread setting again: for a
+    /// kernel that splits its work over threads of its own, each calling OpenBLAS (the recurrent
+    /// sequences' row blocks). Products running elsewhere meanwhile may run on one thread too.
+    static func singleThreaded(_ body: () -> Void) {
+        guard let set = library?.setThreads, openBLASThreads > 1 else { return body() }
+        set(1)
+        defer { set(openBLASThreads) }
+        body()
+    }
+
     /// The thread count OpenBLAS gets for the setting: at most the online CPUs (see above).
     static var openBLASThreads: Int32 { Int32(clamping: Swift.min(Parallel.cores, Parallel.onlineCores)) }
 

@@ -8,11 +8,17 @@
 // one GEMM per step for the state cotangent and computes the recurrent kernel's gradient with one
 // GEMM over all steps at the end.
 //
+// Samples are independent until the weight gradients: the batch is split into row blocks, one
+// per thread (`RecurrentThreads`), each running the whole sequence forward or backward on its
+// rows with its own single-threaded GEMMs; the weight products over all rows follow the join.
+//
 // The result is the sequence of states `(batch, steps, stateCount · units)` in processing order
 // (with `goBackwards` the first row is the last time step, as Keras orders RNN outputs): per
 // step `[h]` (SimpleRNN, GRU) or `[h, c]` (LSTM). The layer slices outputs and final states from it.
 
+import Dispatch
 import Glibc
+import Synchronization
 
 /// The cell a fused recurrent sequence runs (activation tanh, recurrent activation sigmoid:
 /// the cells' Keras defaults and the cuDNN-compatible configuration).
@@ -256,6 +262,8 @@ enum RecurrentKernels {
         /// Per sample and time index (row-major `(batch, steps)`), whether the step is kept;
         /// nil without a mask.
         var keep: [Bool]? = nil
+        /// The first sample of these rows in the whole batch (the mask's row of sample 0).
+        var first = 0
         var gates: Int { cell.gates }
         /// Width of a state row in the output (`stateCount · units`).
         var stateWidth: Int { cell.stateCount * units }
@@ -271,7 +279,13 @@ enum RecurrentKernels {
         /// The time index processing step `s` reads.
         @inline(__always) func time(_ s: Int) -> Int { backwards ? steps - 1 - s : s }
         /// Whether sample `b`'s processing step `s` is masked.
-        @inline(__always) func masked(_ b: Int, _ s: Int) -> Bool { keep.map { !$0[b * steps + time(s)] } ?? false }
+        @inline(__always) func masked(_ b: Int, _ s: Int) -> Bool { keep.map { !$0[(first + b) * steps + time(s)] } ?? false }
+
+        /// The geometry of `count` samples from sample `start` of this batch.
+        func rows(_ start: Int, _ count: Int) -> Geometry {
+            Geometry(cell: cell, batch: count, steps: steps, units: units, backwards: backwards, keep: keep,
+                     first: first + start)
+        }
     }
 
     /// Pointers of the inputs in `recurrentSequence` order: xp, states..., rk, rb?.
@@ -285,6 +299,15 @@ enum RecurrentKernels {
             let r = 1 + k.cell.stateCount
             rk = c[r].pointer(T.self)
             rb = c.count > r + 1 ? c[r + 1].pointer(T.self) : nil
+        }
+        private init(xp: UnsafeMutablePointer<T>, h0: UnsafeMutablePointer<T>, c0: UnsafeMutablePointer<T>?,
+                     rk: UnsafeMutablePointer<T>, rb: UnsafeMutablePointer<T>?) {
+            (self.xp, self.h0, self.c0, self.rk, self.rb) = (xp, h0, c0, rk, rb)
+        }
+        /// The inputs of the rows `r` (sample `r.first` on) of the batch these inputs hold.
+        func rows(_ r: Geometry) -> Inputs {
+            let (xRow, u) = (r.steps * r.gates * r.units, r.units)
+            return Inputs(xp: xp + r.first * xRow, h0: h0 + r.first * u, c0: c0.map { $0 + r.first * u }, rk: rk, rb: rb)
         }
     }
 
@@ -314,8 +337,17 @@ enum RecurrentKernels {
 
     static func forward<T: RecurrentFloat>(_: T.Type, _ k: Geometry, _ c: [Tensor], _ yT: Tensor, _ savedT: Tensor,
                                            op: StaticString) throws {
-        let p = Inputs<T>(c, k)
+        let all = Inputs<T>(c, k)
         let y = yT.pointer(T.self), sv = savedT.pointer(T.self)
+        let yRow = k.steps * k.stateWidth, sRow = k.steps * k.savedWidth
+        try RecurrentThreads.overRows(k) { r in
+            try forwardRows(r, all.rows(r), y + r.first * yRow, sv + r.first * sRow, op: op)
+        }
+    }
+
+    /// The forward pass of the rows `k` (one thread's share): `p`, `y` and `sv` start at its first sample.
+    static func forwardRows<T: RecurrentFloat>(_ k: Geometry, _ p: Inputs<T>, _ y: UnsafeMutablePointer<T>,
+                                               _ sv: UnsafeMutablePointer<T>, op: StaticString) throws {
         let (B, T_, U, G) = (k.batch, k.steps, k.units, k.gates * k.units)
         let xRow = T_ * G, yRow = T_ * k.stateWidth, sRow = T_ * k.savedWidth
         switch k.cell {
@@ -410,28 +442,103 @@ enum RecurrentKernels {
         T.gemm(transA: true, transB: false, m: U, n: n, k: B, a: diff, lda: U, b: d, ldb: T_ * ldd, beta: 1, c: c, ldc: ldc)
     }
 
+    /// The cotangent buffers of a backward pass (whole batch, or one thread's rows): the
+    /// pre-activation cotangents `dZ` per processing step `(batch, steps, G)` (for a GRU the
+    /// input-side ones, `dInner` the recurrent-side ones: `(batch, steps, G)` with reset_after,
+    /// the cotangent of r·h `(batch, steps, U)` without), the carried state cotangents `dh`, `dc`
+    /// `(batch, U)` (zeros at the start, the initial states' gradients at the end), and the
+    /// sequence's cotangent `gy` with the forward pass's `y` and `saved`.
+    struct Buffers<T: RecurrentFloat> {
+        let y: UnsafeMutablePointer<T>, saved: UnsafeMutablePointer<T>, gy: UnsafeMutablePointer<T>
+        let dZ: UnsafeMutablePointer<T>, dInner: UnsafeMutablePointer<T>?
+        let dh: UnsafeMutablePointer<T>, dc: UnsafeMutablePointer<T>?
+
+        /// The buffers of the rows `r` of the batch `k` these buffers hold.
+        func rows(_ r: Geometry, of k: Geometry) -> Buffers {
+            let (t, u, g, b) = (k.steps, k.units, k.gates * k.units, r.first - k.first)
+            let innerWidth = k.cell == .gru(resetAfter: false) ? u : g
+            return Buffers(y: y + b * t * k.stateWidth, saved: saved + b * t * k.savedWidth, gy: gy + b * t * k.stateWidth,
+                           dZ: dZ + b * t * g, dInner: dInner.map { $0 + b * t * innerWidth },
+                           dh: dh + b * u, dc: dc.map { $0 + b * u })
+        }
+    }
+
     /// The gradients of every input (same order as `recurrentSequence`'s recorded inputs) for
     /// the cotangent `gy` of the state sequence.
     static func backward<T: RecurrentFloat>(_: T.Type, _ k: Geometry, _ c: [Tensor], _ yT: Tensor, _ savedT: Tensor,
                                             _ gyT: Tensor, op: StaticString) throws -> [Tensor] {
         let p = Inputs<T>(c, k)
-        let y = yT.pointer(T.self), sv = savedT.pointer(T.self), gy = gyT.pointer(T.self)
+        let (B, T_, U, G) = (k.batch, k.steps, k.units, k.gates * k.units)
+        let dRow = T_ * G
+        let compute = c[0].dtype
+        let dZT = try Tensor.uninitialized([B, T_, G], compute, op: op)
+        let dh0T = try Tensor.zeros([B, U], dtype: compute)
+        let dc0T = k.cell == .lstm ? try Tensor.zeros([B, U], dtype: compute) : nil
+        let resetAfter = k.cell == .gru(resetAfter: true)
+        let dInnerT = k.cell.gates == 3 ? try Tensor.uninitialized([B, T_, resetAfter ? G : U], compute, op: op) : nil
+        let all = Buffers<T>(y: yT.pointer(T.self), saved: savedT.pointer(T.self), gy: gyT.pointer(T.self),
+                             dZ: dZT.pointer(T.self), dInner: dInnerT?.pointer(T.self),
+                             dh: dh0T.pointer(T.self), dc: dc0T?.pointer(T.self))
+        try RecurrentThreads.overRows(k) { r in
+            try backwardRows(r, p.rows(r), all.rows(r, of: k), op: op)
+        }
+        // The weight gradients: products over every sample and step, their columns split over
+        // the threads (each column is the same product whatever the split).
+        let y = all.y, dZ = all.dZ
+        let drkT = try Tensor.uninitialized([U, G], compute, op: op), drk = drkT.pointer(T.self)
+        let drbT = p.rb == nil ? nil : try Tensor.zeros([G], dtype: compute)
+        let drb = drbT?.pointer(T.self)
+        try RecurrentThreads.overColumns(k, G) { j0, j1 in
+            let n = j1 - j0
+            switch k.cell {
+            case .simpleRNN:
+                try previousStateProduct(k, p, y, dZ + j0, ldd: U, n: n, into: drk + j0, ldc: U, op: op)
+            case .lstm:
+                try previousStateProduct(k, p, y, dZ + j0, ldd: G, n: n, into: drk + j0, ldc: G, op: op)
+            case .gru:
+                guard let dInner = all.dInner else { return }
+                if resetAfter {
+                    try previousStateProduct(k, p, y, dInner + j0, ldd: G, n: n, into: drk + j0, ldc: G, op: op)
+                    if let drb {
+                        for row in 0..<(B * T_) {
+                            let di = dInner + row * G
+                            for j in j0..<j1 { drb[j] += di[j] }
+                        }
+                    }
+                } else {
+                    // drk[:, :2U] from the previous h, drk[:, 2U:] from r·h (kept in the saved rows).
+                    if j0 < 2 * U {
+                        let e = min(j1, 2 * U)
+                        try previousStateProduct(k, p, y, dZ + j0, ldd: G, n: e - j0, into: drk + j0, ldc: G, op: op)
+                    }
+                    if j1 > 2 * U {
+                        let b0 = max(j0, 2 * U)
+                        T.gemm(transA: true, transB: false, m: U, n: j1 - b0, k: B * T_, a: all.saved + 3 * U, lda: 4 * U,
+                               b: dZ + b0, ldb: G, beta: 0, c: drk + b0, ldc: G)
+                    }
+                }
+            }
+        }
+        // dxp: dZ in time order.
+        var dxp = dZT
+        if k.backwards {
+            dxp = try Tensor.uninitialized([B, T_, G], compute, op: op)
+            let o = dxp.pointer(T.self)
+            for bi in 0..<B {
+                for s in 0..<T_ { (o + bi * dRow + k.time(s) * G).update(from: dZ + bi * dRow + s * G, count: G) }
+            }
+        }
+        return [dxp, dh0T] + (dc0T.map { [$0] } ?? []) + [drkT] + (drbT.map { [$0] } ?? [])
+    }
+
+    /// The backward recurrence of the rows `k` (one thread's share; `p` and `b` start at its first
+    /// sample): every step's pre-activation cotangents and the carried state cotangents.
+    static func backwardRows<T: RecurrentFloat>(_ k: Geometry, _ p: Inputs<T>, _ b: Buffers<T>, op: StaticString) throws {
+        let (y, sv, gy, dZ, dh) = (b.y, b.saved, b.gy, b.dZ, b.dh)
         let (B, T_, U, G) = (k.batch, k.steps, k.units, k.gates * k.units)
         let yRow = T_ * k.stateWidth, sRow = T_ * k.savedWidth, dRow = T_ * G
-        let compute = c[0].dtype
-        // dZ: the pre-activation cotangents per processing step (B, T, G); dxp is dZ in time order
-        // (for a GRU, dZ holds the input-side cotangents and dInner the recurrent-side ones).
-        let dZT = try Tensor.uninitialized([B, T_, G], compute, op: op)
-        let dZ = dZT.pointer(T.self)
-        let dh0T = try Tensor.zeros([B, U], dtype: compute), dh = dh0T.pointer(T.self)
-        let dc0T = k.cell == .lstm ? try Tensor.zeros([B, U], dtype: compute) : nil
-        let drkT = try Tensor.uninitialized([U, G], compute, op: op), drk = drkT.pointer(T.self)
-        var drbT: Tensor? = nil
+        let compute = T.dtype
         let masked = try MaskedSteps.Backward<T>(k, compute, op: op)
-        // drk-style products Σ h_prev(b, s)ᵀ · d(b, s) over every sample and step.
-        func previousStateProduct(_ d: UnsafeMutablePointer<T>, n: Int, into c: UnsafeMutablePointer<T>) throws {
-            try RecurrentKernels.previousStateProduct(k, p, y, d, ldd: G, n: n, into: c, ldc: G, op: op)
-        }
         switch k.cell {
         case .simpleRNN:
             for s in stride(from: T_ - 1, through: 0, by: -1) {
@@ -446,10 +553,8 @@ enum RecurrentKernels {
                        beta: 0, c: dh, ldc: U)
                 masked.restore(s, dh, nil)
             }
-            try RecurrentKernels.previousStateProduct(k, p, y, dZ, ldd: U, n: U, into: drk, ldc: U, op: op)
         case .lstm:
-            guard let c0 = p.c0, let dc0T else { return [] }
-            let dc = dc0T.pointer(T.self)
+            guard let c0 = p.c0, let dc = b.dc else { return }
             let tcT = try Tensor.uninitialized([U], compute, op: op), tc = tcT.pointer(T.self)
             for s in stride(from: T_ - 1, through: 0, by: -1) {
                 masked.save(s, gy, dh, dc)
@@ -468,12 +573,8 @@ enum RecurrentKernels {
                        beta: 0, c: dh, ldc: U)
                 masked.restore(s, dh, dc)
             }
-            try previousStateProduct(dZ, n: G, into: drk)
         case .gru(let resetAfter):
-            // Recurrent-side cotangents: dInner (B, T, G) with reset_after; with reset_before the
-            // cotangent of r·h per step (B, U) in a scratch.
-            let dInnerT = try Tensor.uninitialized([B, T_, resetAfter ? G : U], compute, op: op)
-            let dInner = dInnerT.pointer(T.self)
+            guard let dInner = b.dInner else { return }
             let iRow = T_ * (resetAfter ? G : U)
             for s in stride(from: T_ - 1, through: 0, by: -1) {
                 let (hp, ld) = previous(s, p.h0, y, k)
@@ -525,33 +626,62 @@ enum RecurrentKernels {
                 }
                 masked.restore(s, dh, nil)
             }
-            if resetAfter {
-                try previousStateProduct(dInner, n: G, into: drk)
-                if p.rb != nil {
-                    let t = try Tensor.zeros([G], dtype: compute), r = t.pointer(T.self)
-                    for row in 0..<(B * T_) {
-                        let di = dInner + row * G
-                        for j in 0..<G { r[j] += di[j] }
-                    }
-                    drbT = t
-                }
-            } else {
-                // drk[:, :2U] from the previous h, drk[:, 2U:] from r·h (kept in the saved rows).
-                try previousStateProduct(dZ, n: 2 * U, into: drk)
-                T.gemm(transA: true, transB: false, m: U, n: U, k: B * T_, a: sv + 3 * U, lda: 4 * U,
-                       b: dZ + 2 * U, ldb: G, beta: 0, c: drk + 2 * U, ldc: G)
+        }
+    }
+}
+
+/// The batch of a fused sequence split over threads: samples run their recurrences independently,
+/// so each thread runs the whole sequence on a block of rows with its own GEMMs (OpenBLAS on one
+/// thread meanwhile: the threads are the parallelism), and nothing is shared until the join; the
+/// weight gradients' products then split their columns. Each row and each weight-gradient column
+/// goes through the same operations whatever the split (sums over the same terms in the same
+/// order, as far as the GEMM library keeps its order for fewer rows).
+enum RecurrentThreads {
+    /// The least multiply-adds of recurrent products (over the whole sequence) that make a block
+    /// of rows worth a thread. Tests set 0 to split any batch.
+    static let minimumWork = Atomic<Int>(1 << 20)
+
+    /// The most row blocks: the online CPUs (a thread setting above them would only shrink each
+    /// block's products — 2.4× the CPU time of an LSTM fit at 8 threads on 2 CPUs). Tests raise it.
+    static let maximumBlocks = Atomic<Int>(Parallel.onlineCores)
+
+    /// The number of row blocks for `k`: at most one per thread of the setting, per CPU and per sample.
+    static func blockCount(_ k: RecurrentKernels.Geometry) -> Int {
+        let threads = min(Parallel.cores, maximumBlocks.load(ordering: .relaxed), k.batch)
+        if threads <= 1 { return 1 }
+        let work = Double(k.batch) * Double(k.steps) * Double(k.units) * Double(k.gates * k.units)
+        let least = Double(minimumWork.load(ordering: .relaxed))
+        return least <= 0 ? threads : max(1, min(threads, Int(min(work / least, Double(threads)))))
+    }
+
+    /// Runs `body` on every row block of `k` (`k.rows(start, count)`), concurrently when there are
+    /// several; rethrows the first error.
+    static func overRows(_ k: RecurrentKernels.Geometry, _ body: (RecurrentKernels.Geometry) throws -> Void) throws {
+        let blocks = blockCount(k)
+        if blocks <= 1 { return try body(k) }
+        let per = (k.batch + blocks - 1) / blocks
+        try concurrently((k.batch + per - 1) / per) { i in try body(k.rows(i * per, min(per, k.batch - i * per))) }
+    }
+
+    /// Runs `body(start, end)` on blocks of the columns `0..<n` of a weight product of `k`
+    /// (multiples of 16 columns), one per thread as the rows are split.
+    static func overColumns(_ k: RecurrentKernels.Geometry, _ n: Int, _ body: (Int, Int) throws -> Void) throws {
+        let blocks = min(blockCount(k), (n + 15) / 16)
+        if blocks <= 1 { return try body(0, n) }
+        let per = ((n + blocks - 1) / blocks + 15) / 16 * 16
+        try concurrently((n + per - 1) / per) { i in try body(i * per, min(n, (i + 1) * per)) }
+    }
+
+    /// Runs `body(0)`, ..., `body(count − 1)` concurrently with OpenBLAS on one thread; rethrows
+    /// the first error.
+    private static func concurrently(_ count: Int, _ body: (Int) throws -> Void) throws {
+        let failure = Mutex<(any Error)?>(nil)
+        BLAS.singleThreaded {
+            DispatchQueue.concurrentPerform(iterations: count) { i in
+                do { try body(i) } catch { failure.withLock { if $0 == nil { $0 = error } } }
             }
         }
-        // dxp: dZ in time order.
-        var dxp = dZT
-        if k.backwards {
-            dxp = try Tensor.uninitialized([B, T_, G], compute, op: op)
-            let o = dxp.pointer(T.self)
-            for bi in 0..<B {
-                for s in 0..<T_ { (o + bi * dRow + k.time(s) * G).update(from: dZ + bi * dRow + s * G, count: G) }
-            }
-        }
-        return [dxp, dh0T] + (dc0T.map { [$0] } ?? []) + [drkT] + (drbT.map { [$0] } ?? [])
+        if let error = failure.withLock({ $0 }) { throw error }
     }
 }
 
