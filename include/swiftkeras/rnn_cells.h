@@ -23,7 +23,10 @@ extern "C" {
 
 /* A custom cell's step: from the borrowed step input (batch, features) and n_states borrowed
  * states, writes outputs[0] (the step output, (batch, output_size)) and outputs[1..n_outputs)
- * (the new states, each (batch, state size)); the slots arrive NULL and the library takes
+ * (the new states, each (batch, state size)). When the RNN was called with constants (call
+ * argument {"num_constants": k} of sk_layer_call_ex: its last k inputs; Keras `constants=`),
+ * states[n_outputs - 1 .. n_states) are those constants, the same at every step, and `build`
+ * receives only the step input's shape. The slots arrive NULL and the library takes
  * ownership of what is written, also on failure. Use sk_ ops and sk_variable_read on the cell's
  * weights so that gradients reach them. training is 1 during fit. Returns SK_OK or a status
  * after sk_set_error. */
