@@ -60,7 +60,9 @@ int32_t sk_rnn_cells_stack(const sk_layer *const *cells, int32_t n, const char *
 
 /* Creates the recurrent layer over a cell (Keras `RNN(cell, ...)`): config_json (may be NULL)
  * holds "return_sequences", "return_state", "go_backwards", "stateful", "unroll", "time_major",
- * "zero_output_for_mask" and the base keys. Inputs (batch, steps, features), initial states as
+ * "zero_output_for_mask", "num_constants" (how many of a call's last inputs are constants given
+ * to every step of a custom cell; also the call argument {"num_constants": k} of
+ * sk_layer_call_ex; built-in cells take none: SK_ERR_UNIMPLEMENTED) and the base keys. Inputs (batch, steps, features), initial states as
  * extra inputs, masks through sk_layer_call_masked, states through sk_layer_states /
  * sk_layer_reset_states. Over a built-in cell the layer runs like LSTM / GRU / SimpleRNN on the
  * cell's weights; over other cells it calls the cell once per step. The cell is shared.
