@@ -197,7 +197,7 @@
  *   sk_model_create_custom() sk_regularizer_call() sk_regularizer_config() sk_set_global_policy()
  * swiftkeras/constraints.h:
  *   sk_constraint_call() sk_constraint_config() sk_layer_set_constraint()
- *   sk_layer_set_constraint_custom() sk_variable_set_constraint()
+ *   sk_layer_set_constraint_custom() sk_register_constraint_class() sk_variable_set_constraint()
  *   sk_variable_set_constraint_custom()
  * swiftkeras/rnn_cells.h:
  *   sk_rnn_cell() sk_rnn_cell_create_custom() sk_rnn_cell_state_size() sk_rnn_cells_stack()
@@ -267,9 +267,10 @@
  *   sk_model_summary_ex() sk_register_class() sk_reset_layer_names() sk_unregister_class()
  *   sk_variable_id()
  * swiftkeras/strings.h:
- *   sk_strings_join() sk_strings_length() sk_strings_lower() sk_strings_regex_replace()
- *   sk_strings_split() sk_strings_strip() sk_strings_substr() sk_strings_to_number()
- *   sk_strings_upper() sk_tensor_from_strings() sk_tensor_string_at()
+ *   sk_strings_join() sk_strings_length() sk_strings_lower() sk_strings_ngrams()
+ *   sk_strings_reduce_join() sk_strings_regex_replace() sk_strings_split() sk_strings_strip()
+ *   sk_strings_substr() sk_strings_to_number() sk_strings_unicode_split() sk_strings_upper()
+ *   sk_tensor_from_strings() sk_tensor_string_at()
  * swiftkeras/preprocessing.h:
  *   sk_layer_adapt() sk_layer_adapt_dataset() sk_layer_vocabulary()
    END FUNCTION INDEX */

@@ -82,3 +82,25 @@ public func sk_layer_set_constraint_custom(_ layer: OpaquePointer?, _ key: Unsaf
         try l.setConstraint(try callbackConstraint(fn, owner, serialized: serialized, name), forKey: k)
     }
 }
+
+@c @implementation
+public func sk_register_constraint_class(_ className: UnsafePointer<CChar>?, _ factory: sk_constraint_factory_fn?,
+                                         _ userData: UnsafeMutableRawPointer?, _ destroy: CDestroy?) -> Int32 {
+    let owner = CUserData(userData, destroy)   // kept by the registry, or destroyed now
+    let fn: StaticString = "sk_register_constraint_class"
+    return status {
+        let name = try cString(className, fn, "class_name")
+        guard let factory else { throw SwiftKerasError(.invalidArgument, "\(fn): factory is NULL") }
+        let cb = CCallback(factory, owner)
+        try KerasRegistry.register(.constraint, className: name) { config in
+            var made: sk_constraint_fn? = nil
+            var ud: UnsafeMutableRawPointer? = nil
+            var destroyMade: CDestroy? = nil
+            let rc = config.json.withCString { json in cb { f, u in f(u, json, &made, &ud, &destroyMade) } }
+            let madeOwner = CUserData(ud, destroyMade)   // the constraint's, or destroyed with it on failure
+            if rc != 0 { throw callbackFailure(rc, "the factory of constraint class '\(name)'") }
+            return try callbackConstraint(made, madeOwner, serialized: .object(["class_name": .string(name), "config": config]),
+                                          "sk_register_constraint_class")
+        }
+    }
+}

@@ -32,12 +32,13 @@ public func sk_layer_set_config_fn(_ layer: OpaquePointer?, _ fn: sk_layer_confi
     }
 }
 
-/// The registry kind named by a C string: "layer" or "model".
-private func classKind(_ kind: UnsafePointer<CChar>?, _ fn: StaticString) throws -> KerasObjectKind {
+/// The registry kind named by a C string: "layer" or "model" (and "constraint" when `constraint`).
+private func classKind(_ kind: UnsafePointer<CChar>?, _ fn: StaticString, constraint: Bool = false) throws -> KerasObjectKind {
     switch try cString(kind, fn, "kind") {
     case "layer": return .layer
     case "model": return .model
-    case let other: throw SwiftKerasError(.invalidArgument, "\(fn): kind must be \"layer\" or \"model\", got \"\(other)\"")
+    case "constraint" where constraint: return .constraint
+    case let other: throw SwiftKerasError(.invalidArgument, "\(fn): kind must be \"layer\" or \"model\"\(constraint ? " or \"constraint\"" : ""), got \"\(other)\"")
     }
 }
 
@@ -67,7 +68,7 @@ public func sk_register_class(_ kind: UnsafePointer<CChar>?, _ className: Unsafe
 @c @implementation
 public func sk_unregister_class(_ kind: UnsafePointer<CChar>?, _ className: UnsafePointer<CChar>?) -> Int32 {
     status {
-        let k = try classKind(kind, "sk_unregister_class")
+        let k = try classKind(kind, "sk_unregister_class", constraint: true)
         KerasRegistry.unregister(k, className: try cString(className, "sk_unregister_class", "class_name"))
     }
 }

@@ -126,13 +126,17 @@ public func sk_layer_add_weight(_ layer: OpaquePointer?, _ name: UnsafePointer<C
     }
 }
 
+/// A call's `training` byte: 0 false, 2 not given (tf.keras 2's None: inherited from the
+/// enclosing call, else each layer's default), anything else true.
+func trainingArgument(_ t: UInt8) -> Bool? { t == 2 ? nil : t != 0 }
+
 @c @implementation
 public func sk_layer_call(_ layer: OpaquePointer?, _ inputs: UnsafePointer<OpaquePointer?>?, _ n: Int32,
                           _ training: UInt8, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
     produce(out, "sk_layer_call") {
         let l = try unwrap(layer, "sk_layer_call", "layer", as: Layer.self)
         let xs = try tensorList(inputs, n, "sk_layer_call", "inputs")
-        return try l(xs, training: training != 0)
+        return try CallContext.withTraining(trainingArgument(training)) { try l(xs, training: $0) }
     }
 }
 
@@ -143,7 +147,7 @@ public func sk_layer_call_multi(_ layer: OpaquePointer?, _ inputs: UnsafePointer
     status {
         let l = try unwrap(layer, "sk_layer_call_multi", "layer", as: Layer.self)
         let xs = try tensorList(inputs, n, "sk_layer_call_multi", "inputs")
-        try writeHandles(try l.outputs(xs, training: training != 0), out, capacity, count, "sk_layer_call_multi",
+        try writeHandles(try CallContext.withTraining(trainingArgument(training)) { try l.outputs(xs, training: $0) }, out, capacity, count, "sk_layer_call_multi",
                          what: "outputs") { handle($0) }
     }
 }
@@ -166,7 +170,7 @@ public func sk_layer_call_ex(_ layer: OpaquePointer?, _ inputs: UnsafePointer<Op
         let l = try unwrap(layer, "sk_layer_call_ex", "layer", as: Layer.self)
         let xs = try tensorList(inputs, n, "sk_layer_call_ex", "inputs")
         let a = try callArguments(arguments, "sk_layer_call_ex")
-        try writeHandles(try l.outputs(xs, arguments: a, training: training != 0), out, capacity, count, "sk_layer_call_ex",
+        try writeHandles(try CallContext.withTraining(trainingArgument(training)) { try l.outputs(xs, arguments: a, training: $0) }, out, capacity, count, "sk_layer_call_ex",
                          what: "outputs") { handle($0) }
     }
 }
@@ -182,7 +186,7 @@ public func sk_layer_call_masked(_ layer: OpaquePointer?, _ inputs: UnsafePointe
         let ms: [Tensor?] = try masks.map { p in
             try (0..<xs.count).map { i in try p[i].map { try tensor($0, "sk_layer_call_masked", "masks") } }
         } ?? []
-        let r = try l.outputsAndMasks(xs, masks: ms, training: training != 0)
+        let r = try CallContext.withTraining(trainingArgument(training)) { try l.outputsAndMasks(xs, masks: ms, training: $0) }
         try writeHandles(r.outputs, out, capacity, count, "sk_layer_call_masked", what: "outputs") { handle($0) }
         if let outMasks, out != nil { for (i, m) in r.masks.enumerated() { outMasks[i] = m.map { handle($0) } } }
     }

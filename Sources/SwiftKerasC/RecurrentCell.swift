@@ -35,10 +35,16 @@ final class CallbackRecurrentCell: RecurrentCellLayer {
     }
 
     override func step(_ input: Tensor, states: [Tensor], training: Bool) throws -> (Tensor, [Tensor]) {
+        try step(input, states: states, constants: [], training: training)
+    }
+
+    /// The callback gets the states followed by the RNN's constants (n_states counts both; the
+    /// outputs are the step output and the new states).
+    override func step(_ input: Tensor, states: [Tensor], constants: [Tensor], training: Bool) throws -> (Tensor, [Tensor]) {
         let what = "cell '\(name)' step"
         let n = states.count
         let outs = try callbacks.tensors(what, count: 1 + n) { fn, ud, out, nOut in
-            withBorrowedHandles(states) { sp, ns in
+            withBorrowedHandles(states + constants) { sp, ns in
                 fn.step(ud, borrowed(self), borrowed(input), sp, ns, training ? 1 : 0, out, nOut)
             }
         }

@@ -105,3 +105,54 @@ public func sk_strings_split(_ x: OpaquePointer?, _ sep: UnsafePointer<CChar>?, 
         r.pointee = handle(parts.rowSplits)
     }
 }
+
+/// The two outputs of a ragged string op, written to the out-parameters.
+private func raggedOut(_ values: UnsafeMutablePointer<OpaquePointer?>?, _ rowSplits: UnsafeMutablePointer<OpaquePointer?>?,
+                       _ fn: StaticString, _ body: () throws -> (values: Tensor, rowSplits: Tensor)) -> Int32 {
+    values?.pointee = nil
+    rowSplits?.pointee = nil
+    return status {
+        let v = try outParameter(values, fn), r = try outParameter(rowSplits, fn)
+        let parts = try body()
+        v.pointee = handle(parts.values)
+        r.pointee = handle(parts.rowSplits)
+    }
+}
+
+@c @implementation
+public func sk_strings_unicode_split(_ x: OpaquePointer?, _ errors: Int32, _ values: UnsafeMutablePointer<OpaquePointer?>?,
+                                     _ rowSplits: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    raggedOut(values, rowSplits, "sk_strings_unicode_split") {
+        guard let e = UnicodeErrors(rawValue: errors) else {
+            throw SwiftKerasError(.invalidArgument, "sk_strings_unicode_split: errors must be 0 (strict), 1 (replace) or 2 (ignore), got \(errors)")
+        }
+        return try tensor(x, "sk_strings_unicode_split", "x").stringsUnicodeSplit(errors: e)
+    }
+}
+
+@c @implementation
+public func sk_strings_ngrams(_ values: OpaquePointer?, _ rowSplits: OpaquePointer?, _ widths: UnsafePointer<Int64>?,
+                              _ nWidths: Int32, _ separator: UnsafePointer<CChar>?, _ leftPad: UnsafePointer<CChar>?,
+                              _ rightPad: UnsafePointer<CChar>?, _ padWidth: Int64, _ preserveShort: UInt8,
+                              _ outValues: UnsafeMutablePointer<OpaquePointer?>?,
+                              _ outRowSplits: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    raggedOut(outValues, outRowSplits, "sk_strings_ngrams") {
+        let fn: StaticString = "sk_strings_ngrams"
+        func bytes(_ p: UnsafePointer<CChar>?) -> [UInt8] { p.map { Array(UnsafeRawBufferPointer(start: $0, count: strlen($0))) } ?? [] }
+        return try tensor(values, fn, "values").stringsNgrams(
+            rowSplits: try tensor(rowSplits, fn, "row_splits"), widths: try intList(widths, nWidths, fn, "widths"),
+            separator: bytes(separator), pad: (bytes(leftPad), bytes(rightPad)), padWidth: Int(clamping: padWidth),
+            preserveShortSequences: preserveShort != 0)
+    }
+}
+
+@c @implementation
+public func sk_strings_reduce_join(_ x: OpaquePointer?, _ axes: UnsafePointer<Int64>?, _ nAxes: Int32, _ keepdims: UInt8,
+                                   _ separator: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    produce(out, "sk_strings_reduce_join") {
+        let a = nAxes < 0 ? nil : try intList(axes, nAxes, "sk_strings_reduce_join", "axes")
+        return try tensor(x, "sk_strings_reduce_join", "x").stringsReduceJoin(
+            axes: a, keepDims: keepdims != 0,
+            separator: separator.map { Array(UnsafeRawBufferPointer(start: $0, count: strlen($0))) } ?? [])
+    }
+}

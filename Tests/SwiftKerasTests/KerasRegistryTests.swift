@@ -83,7 +83,10 @@ final class KerasRegistryTests: XCTestCase {
         case (.layer, "CategoryEncoding"): return #"{"num_tokens": 4}"#
         case (.layer, "Resizing"), (.layer, "CenterCrop"): return #"{"height": 2, "width": 3}"#
         case (.layer, "Hashing"): return #"{"num_bins": 3, "salt": [1, 2]}"#
-        case (.layer, "RandomRotation"), (.layer, "RandomContrast"): return #"{"factor": 0.2, "seed": 1}"#
+        case (.layer, "RandomRotation"), (.layer, "RandomContrast"), (.layer, "RandomHeight"), (.layer, "RandomWidth"),
+             (.layer, "RandomBrightness"):
+            return #"{"factor": 0.2, "seed": 1}"#
+        case (.layer, "RandomCrop"): return #"{"height": 2, "width": 3, "seed": 1}"#
         case (.layer, "RandomZoom"): return #"{"height_factor": 0.1, "width_factor": [-0.2, 0.3]}"#
         case (.layer, "RandomTranslation"): return #"{"height_factor": 0.1, "width_factor": 0.2}"#
         case (.learningRateSchedule, "ExponentialDecay"), (.learningRateSchedule, "InverseTimeDecay"):

@@ -291,6 +291,11 @@ final class KerasSavingTests: XCTestCase {
             try RandomZoom(heightFactor: .double(0.2), widthFactor: .array([.double(-0.1), .double(0.3)]), fillMode: .constant, name: "rzoom"),
             try RandomTranslation(heightFactor: .double(0.1), widthFactor: .double(0.2), fillMode: .nearest, seed: 1, name: "rtrans"),
             try RandomContrast(factor: .array([.double(0.2), .double(0.4)]), seed: 9, name: "rcon"),
+            try RandomCrop(height: 2, width: 3, seed: 4, name: "rcrop"),
+            try RandomHeight(factor: .array([.double(-0.2), .double(0.3)]), interpolation: "nearest", seed: 5, name: "rheight"),
+            try RandomWidth(factor: .double(0.2), name: "rwidth"),
+            try RandomBrightness(factor: .array([.double(0.3), .double(-0.1)]), valueRange: .array([.int(1), .int(0)]), seed: 6,
+                                 name: "rbright"),
         ]
     }
 

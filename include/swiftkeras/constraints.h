@@ -54,6 +54,23 @@ int32_t sk_layer_set_constraint(sk_layer *layer, const char *key, const char *id
 int32_t sk_layer_set_constraint_custom(sk_layer *layer, const char *key, const char *serialized_json,
                                        sk_constraint_fn fn, void *user_data, void (*destroy)(void *user_data));
 
+/* Builds a custom constraint from the JSON of its "config": writes its callback to *fn_out and
+ * the callback's user data and destroy function (may be NULL) to *fn_user_data / *fn_destroy,
+ * which the library owns from then on (destroyed once, also when the factory fails after
+ * writing them). Returns SK_OK or a failure (sk_set_error). */
+typedef int32_t (*sk_constraint_factory_fn)(void *user_data, const char *config_json, sk_constraint_fn *fn_out,
+                                            void **fn_user_data, void (**fn_destroy)(void *user_data));
+/* Registers (or replaces) the custom constraint class class_name (Keras `custom_objects` /
+ * `register_keras_serializable` of a Constraint subclass): a layer config naming it in a
+ * constraint argument ({"class_name": class_name, "config": {...}}) — sk_layer_create,
+ * sk_model_load, sk_model_from_config — gets the constraint `factory` makes, serialized back
+ * as the class name and the config it was made from. Forget it with
+ * sk_unregister_class("constraint", class_name). user_data is destroyed once: when the class is
+ * unregistered or replaced, or on failure. Errors: SK_ERR_INVALID_ARG (NULL name or factory, a
+ * built-in constraint's name). */
+int32_t sk_register_constraint_class(const char *class_name, sk_constraint_factory_fn factory, void *user_data,
+                                     void (*destroy)(void *user_data));
+
 #ifdef __cplusplus
 }
 #endif

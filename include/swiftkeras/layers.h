@@ -62,7 +62,9 @@ int32_t sk_layer_add_weight(sk_layer *layer, const char *name, const int64_t *sh
                             const char *initializer, uint8_t trainable, sk_variable **out);
 
 /* Calls a layer on n_inputs tensors (`layer(x, training=...)`): builds it on first use; floating
- * inputs are cast to the layer's compute dtype. *out receives a new tensor. Recorded by this
+ * inputs are cast to the layer's compute dtype. training: 0 false, 1 true, 2 not given (tf.keras
+ * 2's None: the enclosing call's value inside another layer's call, else each layer's own default
+ * — true for the random augmentation layers, false otherwise); the same in every sk_layer_call*. *out receives a new tensor. Recorded by this
  * thread's tape. Errors: SK_ERR_INVALID_ARG (shape mismatch: the message names the layer and
  * the shapes; no inputs), SK_ERR_DTYPE, the custom callbacks' statuses. */
 int32_t sk_layer_call(sk_layer *layer, const sk_tensor *const *inputs, int32_t n_inputs,

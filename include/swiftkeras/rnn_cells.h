@@ -23,7 +23,10 @@ extern "C" {
 
 /* A custom cell's step: from the borrowed step input (batch, features) and n_states borrowed
  * states, writes outputs[0] (the step output, (batch, output_size)) and outputs[1..n_outputs)
- * (the new states, each (batch, state size)); the slots arrive NULL and the library takes
+ * (the new states, each (batch, state size)). When the RNN was called with constants (call
+ * argument {"num_constants": k} of sk_layer_call_ex: its last k inputs; Keras `constants=`),
+ * states[n_outputs - 1 .. n_states) are those constants, the same at every step, and `build`
+ * receives only the step input's shape. The slots arrive NULL and the library takes
  * ownership of what is written, also on failure. Use sk_ ops and sk_variable_read on the cell's
  * weights so that gradients reach them. training is 1 during fit. Returns SK_OK or a status
  * after sk_set_error. */
@@ -57,7 +60,9 @@ int32_t sk_rnn_cells_stack(const sk_layer *const *cells, int32_t n, const char *
 
 /* Creates the recurrent layer over a cell (Keras `RNN(cell, ...)`): config_json (may be NULL)
  * holds "return_sequences", "return_state", "go_backwards", "stateful", "unroll", "time_major",
- * "zero_output_for_mask" and the base keys. Inputs (batch, steps, features), initial states as
+ * "zero_output_for_mask", "num_constants" (how many of a call's last inputs are constants given
+ * to every step of a custom cell; also the call argument {"num_constants": k} of
+ * sk_layer_call_ex; built-in cells take none: SK_ERR_UNIMPLEMENTED) and the base keys. Inputs (batch, steps, features), initial states as
  * extra inputs, masks through sk_layer_call_masked, states through sk_layer_states /
  * sk_layer_reset_states. Over a built-in cell the layer runs like LSTM / GRU / SimpleRNN on the
  * cell's weights; over other cells it calls the cell once per step. The cell is shared.

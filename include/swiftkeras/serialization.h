@@ -163,7 +163,8 @@ typedef int32_t (*sk_class_factory_fn)(void *user_data, const char *config_json,
 int32_t sk_register_class(const char *kind, const char *class_name, sk_class_factory_fn fn, void *user_data,
                           void (*destroy)(void *user_data));
 
-/* Forgets a registered custom class (nothing happens for an unknown name).
+/* Forgets a registered custom class of kind "layer", "model" or "constraint"
+ * (sk_register_constraint_class; nothing happens for an unknown name).
  * Errors: SK_ERR_INVALID_ARG (unknown kind, NULL name). */
 int32_t sk_unregister_class(const char *kind, const char *class_name);
 

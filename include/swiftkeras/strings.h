@@ -76,6 +76,35 @@ int32_t sk_strings_join(const sk_tensor *const *inputs, int32_t n, const char *s
 int32_t sk_strings_split(const sk_tensor *x, const char *sep, int64_t maxsplit, sk_tensor **values,
                          sk_tensor **row_splits);
 
+/* tf.strings.unicode_split(x, "UTF-8", errors) of a rank-0 or rank-1 string tensor: the
+ * characters (code points, each as its UTF-8 bytes) of every element, as sk_strings_split
+ * returns its parts (*values: 1-D strings; *row_splits: int64, elements + 1). errors: 0
+ * "strict" (SK_ERR_INVALID_ARG naming the element with ill-formed UTF-8), 1 "replace" (TF's
+ * default: each maximal ill-formed subsequence becomes U+FFFD), 2 "ignore" (dropped).
+ * Errors: SK_ERR_DTYPE (not strings), SK_ERR_UNIMPLEMENTED (rank > 1), SK_ERR_INVALID_ARG. */
+int32_t sk_strings_unicode_split(const sk_tensor *x, int32_t errors, sk_tensor **values, sk_tensor **row_splits);
+
+/* tf.strings.ngrams (TF's StringNGrams kernel) of the rows of a ragged string tensor given as
+ * its flat 1-D `values` and integer `row_splits`: for each row, the ngrams of each of the
+ * n_widths widths (each >= 1) in turn, tokens joined by `separator` (NULL: ""), padded with
+ * left_pad / right_pad (NULL: "") on `pad_width` positions (-1: width - 1; never more than
+ * width - 1; 0: no padding); with preserve_short nonzero a nonempty row too short for any
+ * ngram gives one ngram of all its tokens. Output as sk_strings_split.
+ * Errors: SK_ERR_DTYPE, SK_ERR_INVALID_ARG (row_splits that do not split values, a width < 1,
+ * pad_width < -1), SK_ERR_OUT_OF_MEMORY. */
+int32_t sk_strings_ngrams(const sk_tensor *values, const sk_tensor *row_splits, const int64_t *widths,
+                          int32_t n_widths, const char *separator, const char *left_pad, const char *right_pad,
+                          int64_t pad_width, uint8_t preserve_short, sk_tensor **out_values,
+                          sk_tensor **out_row_splits);
+
+/* tf.strings.reduce_join: the elements of `x` joined with `separator` (NULL: "") along the
+ * n_axes `axes` (negative counted from the end), the first axis given varying fastest as in TF
+ * (n_axes < 0: all axes, row-major);
+ * keepdims nonzero keeps them as size 1. Errors: SK_ERR_DTYPE, SK_ERR_INVALID_ARG (axis out
+ * of range, repeated). */
+int32_t sk_strings_reduce_join(const sk_tensor *x, const int64_t *axes, int32_t n_axes, uint8_t keepdims,
+                               const char *separator, sk_tensor **out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -264,7 +264,7 @@ enum LayerConstraintKeys {
         var t: [String: [String]] = [:]
         for c in ["Dense", "Conv1D", "Conv2D", "Conv3D", "Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose",
                   "MultiHeadAttention"] { t[c] = kernelBias }
-        for c in ["SimpleRNN", "LSTM", "GRU"] { t[c] = recurrent }
+        for c in ["SimpleRNN", "LSTM", "GRU", "SimpleRNNCell", "LSTMCell", "GRUCell"] { t[c] = recurrent }
         for c in ["BatchNormalization", "LayerNormalization", "GroupNormalization"] { t[c] = affine }
         t["DepthwiseConv2D"] = ["depthwise_constraint", "bias_constraint"]
         t["SeparableConv1D"] = ["depthwise_constraint", "pointwise_constraint", "bias_constraint"]
@@ -302,12 +302,16 @@ extension Layer {
             let keys = constraintKeys.isEmpty ? "none" : constraintKeys.joined(separator: ", ")
             throw SwiftKerasError.invalid("\(className) '\(name)': no constraint argument '\(key)' (the class has: \(keys))")
         }
-        keyedConstraints[key] = c
-        for w in weights where LayerConstraintKeys.key(forWeight: w.name) == key { w.constraint = c }
+        // a built-in cell's weights are those of the recurrent layer it holds
+        let owner = (self as? BuiltinRecurrentCell)?.layer ?? self
+        owner.keyedConstraints[key] = c
+        for w in owner.weights where LayerConstraintKeys.key(forWeight: w.name) == key { w.constraint = c }
     }
 
     /// The constraint under a constraint key, nil when none.
-    public func constraint(forKey key: String) -> Constraint? { keyedConstraints[key] }
+    public func constraint(forKey key: String) -> Constraint? {
+        ((self as? BuiltinRecurrentCell)?.layer ?? self).keyedConstraints[key]
+    }
 
     /// The constraint keys of the class with their serialized values (null when unset), for
     /// `baseConfig()`.

@@ -519,6 +519,11 @@ open class Layer: CustomStringConvertible {
     /// their masks (Keras: the `_keras_mask` of each output; one entry per output, nil for none).
     public func outputsAndMasks(_ inputs: [Tensor], masks: [Tensor?], arguments: [String: ConfigValue] = [:],
                                 training: Bool = false) throws -> (outputs: [Tensor], masks: [Tensor?]) {
+        try CallContext.enter(training) { try callWithContext(inputs, masks: masks, arguments: arguments, training: training) }
+    }
+
+    private func callWithContext(_ inputs: [Tensor], masks: [Tensor?], arguments: [String: ConfigValue],
+                                 training: Bool) throws -> (outputs: [Tensor], masks: [Tensor?]) {
         if inputs.isEmpty {
             throw SwiftKerasError.invalid("Layer '\(name)' was called with no inputs")
         }

@@ -104,6 +104,9 @@ struct LayerBaseArguments {
     /// dimension, the constructor keyword Keras layers accept).
     let batchShape: [Int]?
     let activityRegularizer: Regularizer?
+    /// tf.keras 2's "dtype" of a layer that outputs ids ("int64", TextVectorization "string"; see
+    /// `IdOutputDType`), nil otherwise.
+    let idDType: String?
     /// The class's constraint keys ("kernel_constraint", ...) with their constraints (nil: none).
     let constraints: [(key: String, constraint: Constraint?)]
 
@@ -111,7 +114,9 @@ struct LayerBaseArguments {
     /// reads the class's own keys.
     init(_ r: inout ConfigReader) throws {
         name = try r.string("name")
-        dtype = try r.string("dtype").map { try DTypePolicy($0) }
+        let dtypeName = try r.string("dtype")
+        idDType = dtypeName.flatMap { IdOutputDType.accepts($0, className: r.className) ? $0 : nil }
+        dtype = try idDType == nil ? dtypeName.map { try DTypePolicy($0) } : nil
         trainable = try r.bool("trainable", true)
         batchShape = try r.ints("batch_input_shape") ?? (try r.ints("batch_shape"))
             ?? (try r.ints("input_shape")).map { [-1] + $0 }
@@ -124,6 +129,7 @@ struct LayerBaseArguments {
     /// Rejects the keys nobody read and sets the base attributes of `layer` (its constraints too).
     func finish(_ r: ConfigReader, _ layer: Layer) throws {
         try r.finish()
+        if let idDType { try IdOutputDType.check(idDType, layer) }
         for (key, c) in constraints { try layer.setConstraint(c, forKey: key) }
         if !(layer is InputLayer) {
             if let bs = batchShape { layer.batchInputShape = bs }

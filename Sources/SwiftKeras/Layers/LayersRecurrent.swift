@@ -133,7 +133,7 @@ public class RecurrentLayer: Layer {
 
     let cell: RecurrentCell
     var gates: Int { cell.gates }
-    var stateCount: Int { cell.stateCount }
+    public var stateCount: Int { cell.stateCount }
     private let layerName: String
 
     init(layer: String, cell: RecurrentCell, _ a: RecurrentArguments,

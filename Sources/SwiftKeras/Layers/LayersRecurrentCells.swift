@@ -22,6 +22,15 @@ open class RecurrentCellLayer: Layer {
         throw SwiftKerasError(.unimplemented, "\(className) '\(name)': step is implemented by the subclasses")
     }
 
+    /// One step given the RNN's constants too (Keras `call(inputs, states, constants)`); cells
+    /// that take constants override this, the others refuse them.
+    open func step(_ input: Tensor, states: [Tensor], constants: [Tensor], training: Bool) throws -> (Tensor, [Tensor]) {
+        if !constants.isEmpty {
+            throw SwiftKerasError(.unimplemented, "\(className) '\(name)': the cell does not take constants (RNN(cell)(x, constants=...) needs a custom cell whose call takes `constants`)")
+        }
+        return try step(input, states: states, training: training)
+    }
+
     /// Called by `RNN` before the first step of each sequence (a built-in cell forgets its
     /// dropout masks: one mask per sequence, as Keras' `reset_dropout_mask`).
     open func startSequence() {}
@@ -264,8 +273,16 @@ public final class RNN: Layer, ConfigurableLayer {
     public let unroll: Bool
     /// Whether inputs (and sequence outputs) are `(steps, batch, ...)`.
     public let timeMajor: Bool
-    /// Whether masked steps output zeros instead of the previous output.
-    public let zeroOutputForMask: Bool
+    /// Whether masked steps output zeros instead of the previous output (Bidirectional sets it).
+    public private(set) var zeroOutputForMask: Bool {
+        didSet { sequenceLayer?.zeroOutputForMask = zeroOutputForMask }
+    }
+
+    /// Sets `zeroOutputForMask` (Bidirectional does, with its `return_sequences`).
+    public func setZeroOutputForMask(_ on: Bool) { zeroOutputForMask = on }
+    /// How many of the call's last inputs are constants (Keras `constants=`, config
+    /// "num_constants"): given to every step of the cell.
+    public private(set) var numConstants = 0
     /// The recurrent layer run over a built-in cell's weights (nil for other cells).
     private let sequenceLayer: RecurrentLayer?
     private var carried: [Tensor]?
@@ -280,6 +297,11 @@ public final class RNN: Layer, ConfigurableLayer {
         (self.stateful, self.unroll, self.timeMajor, self.zeroOutputForMask) = (stateful, unroll, timeMajor, zeroOutputForMask)
         let layerName = name ?? Layer.autoName("RNN")
         if let b = c as? BuiltinRecurrentCell {
+            // the sequence layer computes on the cell's weights (constraints stay the cell's,
+            // which may have no config: a Python callable)
+            let constraints = b.layer.keyedConstraints
+            b.layer.keyedConstraints = [:]
+            defer { b.layer.keyedConstraints = constraints }
             var o = try b.layer.getConfig().objectValue
             o["name"] = .string(layerName)
             for (k, v) in [("return_sequences", returnSequences), ("return_state", returnState), ("go_backwards", goBackwards),
@@ -323,6 +345,50 @@ public final class RNN: Layer, ConfigurableLayer {
                       goBackwards: r.bool("go_backwards", false), stateful: r.bool("stateful", false),
                       unroll: r.bool("unroll", false), timeMajor: r.bool("time_major", false),
                       zeroOutputForMask: r.bool("zero_output_for_mask", false), name: base.name, dtype: base.dtype)
+        try setConstants(try r.int("num_constants") ?? 0)
+    }
+
+    /// Sets the number of constants (the call argument "num_constants", the config key).
+    private func setConstants(_ n: Int) throws {
+        if n < 0 { throw invalid("num_constants must be >= 0, got \(n)") }
+        if n > 0 && sequenceLayer != nil {
+            throw SwiftKerasError(.unimplemented, "RNN '\(name)': the built-in cell '\(cell.name)' does not take constants (a custom cell whose call takes `constants` does)")
+        }
+        if numConstants != 0 && n != numConstants {
+            throw invalid("called with \(n) constant(s), but the layer takes \(numConstants)")
+        }
+        numConstants = n
+    }
+
+    /// The call argument "num_constants" (Keras `RNN.__call__(constants=...)`); others are refused.
+    private func readConstants(_ arguments: [String: ConfigValue]) throws {
+        var a = arguments
+        if let v = a.removeValue(forKey: "num_constants") {
+            guard case .int(let n) = v else { throw invalid("num_constants must be an integer, got \(v.json)") }
+            try setConstants(n)
+        }
+        try refuseCallArguments(a)
+    }
+
+    public override func callOutputs(_ inputs: [Tensor], arguments: [String: ConfigValue], training: Bool) throws -> [Tensor] {
+        try readConstants(arguments)
+        return try callOutputs(inputs, training: training)
+    }
+
+    public override func callOutputsAndMasks(_ inputs: [Tensor], masks: [Tensor?], arguments: [String: ConfigValue],
+                                             training: Bool) throws -> (outputs: [Tensor], masks: [Tensor?]) {
+        try readConstants(arguments)
+        return try callOutputsAndMasks(inputs, masks: masks, training: training)
+    }
+
+    public override func computeOutputShapes(_ inputShapes: [[Int]], arguments: [String: ConfigValue]) throws -> [[Int]] {
+        try readConstants(arguments)
+        return try computeOutputShapes(inputShapes)
+    }
+
+    public override func build(inputShapes: [[Int]], arguments: [String: ConfigValue]) throws {
+        try readConstants(arguments)
+        try build(inputShapes: inputShapes)
     }
 
     /// The config: the base keys, the options and "cell" (serialized); "zero_output_for_mask"
@@ -333,6 +399,7 @@ public final class RNN: Layer, ConfigurableLayer {
             "go_backwards": .bool(goBackwards), "stateful": .bool(stateful), "unroll": .bool(unroll), "time_major": .bool(timeMajor),
         ]
         if zeroOutputForMask { own["zero_output_for_mask"] = .bool(true) }
+        if numConstants > 0 { own["num_constants"] = .int(numConstants) }
         return try layerConfig(own)
     }
 
@@ -350,7 +417,7 @@ public final class RNN: Layer, ConfigurableLayer {
 
     public override func build(inputShapes: [[Int]]) throws {
         let s = try batchMajor(inputShapes[0])
-        try cell.buildIfNeeded([[s[0], s[2]]])
+        try cell.buildIfNeeded([[s[0], s[2]]] + inputShapes.suffix(numConstants))
     }
 
     public override func callOutputs(_ inputs: [Tensor], training: Bool) throws -> [Tensor] {
@@ -373,7 +440,9 @@ public final class RNN: Layer, ConfigurableLayer {
             mask = try mask.map { try $0.transposed([1, 0]) }
         }
         let b = x.shape[0]
-        var initial = Array(inputs.dropFirst())
+        if inputs.count < 1 + numConstants { throw invalid("expected \(numConstants) constant(s) after the input and states, got \(inputs.count - 1) extra input(s)") }
+        let constants = Array(inputs.suffix(numConstants))
+        var initial = Array(inputs.dropFirst().dropLast(numConstants))
         if !initial.isEmpty {
             try cell.checkStates(initial, batch: b)
         } else if stateful, let carried {
@@ -387,7 +456,7 @@ public final class RNN: Layer, ConfigurableLayer {
         let sizes = cell.stateSizes, outSize = cell.outputSize
         cell.startSequence()
         let r = try rnn({ xt, states in
-            let (o, s) = try self.cell.step(xt, states: states, training: training)
+            let (o, s) = try self.cell.step(xt, states: states, constants: constants, training: training)
             if o.shape != [b, outSize] || s.count != sizes.count || zip(s, sizes).contains(where: { $0.shape != [b, $1] }) {
                 throw self.invalid("the cell '\(self.cell.name)' returned an output of shape \(formatShape(o.shape)) and states of shapes \(s.map { formatShape($0.shape) }.joined(separator: ", ")); expected \(formatShape([b, outSize])) and \(sizes.map { formatShape([b, $0]) }.joined(separator: ", "))")
             }
@@ -413,6 +482,9 @@ public final class RNN: Layer, ConfigurableLayer {
         let m = returnSequences ? (masks.first ?? nil) : nil
         return [m] + [Tensor?](repeating: nil, count: returnState ? cell.stateSizes.count : 0)
     }
+
+    /// The number of states (Bidirectional's split of initial and final states).
+    public var stateCount: Int { cell.stateSizes.count }
 
     /// Forgets a stateful layer's states (zeros at the next call) or sets them to `values`.
     public override func resetStates(_ values: [Tensor]? = nil) throws {

@@ -131,11 +131,31 @@ public enum BidirectionalMerge: String, Sendable {
 /// followed by the forward then the backward final states. Initial states (extra inputs) are the
 /// forward layer's followed by the backward layer's. A mask goes to both layers; the output
 /// mask is the input's with `returnSequences`. Weights: the forward layer's, then the backward's.
+/// What Bidirectional needs of the layer it wraps: LSTM / GRU / SimpleRNN and `RNN(cell)`.
+public protocol SequenceRecurrence: Layer {
+    var goBackwards: Bool { get }
+    var returnSequences: Bool { get }
+    var returnState: Bool { get }
+    var stateful: Bool { get }
+    var timeMajor: Bool { get }
+    var stateCount: Int { get }
+    func setZeroOutputForMask(_ on: Bool)
+}
+
+extension RecurrentLayer: SequenceRecurrence {
+    /// Whether inputs are `(steps, batch, ...)`.
+    public var timeMajor: Bool { arguments.timeMajor }
+    /// Sets whether masked steps output zeros (Bidirectional does, with its `return_sequences`).
+    public func setZeroOutputForMask(_ on: Bool) { zeroOutputForMask = on }
+}
+
+extension RNN: SequenceRecurrence {}
+
 public final class Bidirectional: Layer {
     /// The layer running forwards.
-    public let forwardLayer: RecurrentLayer
+    public let forwardLayer: any SequenceRecurrence
     /// The layer running backwards.
-    public let backwardLayer: RecurrentLayer
+    public let backwardLayer: any SequenceRecurrence
     /// How outputs combine (nil: Keras `merge_mode=None`, both outputs returned).
     public let mergeMode: BidirectionalMerge?
     private let wrappedConfig: ConfigValue
@@ -143,13 +163,13 @@ public final class Bidirectional: Layer {
 
     /// Wraps `layer`. `backwardLayer` must process the opposite direction and agree on
     /// `returnSequences` and `returnState`.
-    public init(_ layer: RecurrentLayer, mergeMode: BidirectionalMerge? = .concat, backwardLayer: RecurrentLayer? = nil,
+    public init(_ layer: any SequenceRecurrence, mergeMode: BidirectionalMerge? = .concat, backwardLayer: (any SequenceRecurrence)? = nil,
                 name: String? = nil, dtype: DTypePolicy? = nil, inputShape: [Int]? = nil) throws {
-        func copy(_ l: RecurrentLayer, prefix: String, flip: Bool) throws -> RecurrentLayer {
+        func copy(_ l: any SequenceRecurrence, prefix: String, flip: Bool) throws -> any SequenceRecurrence {
             guard case .object(var c) = try l.getConfig() else { throw SwiftKerasError.invalid("Bidirectional: the layer's config is not a dictionary") }
             c["name"] = .string(prefix + l.name)
             if flip { c["go_backwards"] = .bool(!l.goBackwards) }
-            guard let r = try layerFromConfig(className: l.className, config: .object(c)) as? RecurrentLayer else {
+            guard let r = try layerFromConfig(className: l.className, config: .object(c)) as? any SequenceRecurrence else {
                 throw SwiftKerasError.invalid("Bidirectional: could not rebuild layer '\(l.name)' from its config")
             }
             return r
@@ -174,7 +194,7 @@ public final class Bidirectional: Layer {
         self.mergeMode = mergeMode
         super.init(name: name, dtype: dtype, inputShape: inputShape)
         for l in [forwardLayer, self.backwardLayer] {
-            l.zeroOutputForMask = l.returnSequences
+            l.setZeroOutputForMask(l.returnSequences)
             if !l.built { l.weightNamePrefix = "\(self.name)/\(l.name)" }
             track(l)
         }
@@ -212,14 +232,14 @@ public final class Bidirectional: Layer {
             throw SwiftKerasError.invalid("Bidirectional '\(name)': expected \(2 * n) initial states (the forward layer's, then the backward layer's), got \(states.count)")
         }
         let mask = masks.first ?? nil
-        func run(_ l: RecurrentLayer, _ s: ArraySlice<Tensor>) throws -> [Tensor] {
+        func run(_ l: any SequenceRecurrence, _ s: ArraySlice<Tensor>) throws -> [Tensor] {
             let ms: [Tensor?] = mask == nil ? [] : [mask] + [Tensor?](repeating: nil, count: s.count)
             return try l.outputsAndMasks([x] + s, masks: ms, training: training).outputs
         }
         let f = try run(forwardLayer, states.isEmpty ? [] : states[0..<n])
         let bk = try run(backwardLayer, states.isEmpty ? [] : states[n...])
         var yr = bk[0]
-        if returnSequences { yr = try yr.reversed(alongAxes: [forwardLayer.arguments.timeMajor ? 0 : 1]) }
+        if returnSequences { yr = try yr.reversed(alongAxes: [forwardLayer.timeMajor ? 0 : 1]) }
         return try merged(f[0], yr) + (returnState ? Array(f.dropFirst()) + Array(bk.dropFirst()) : [])
     }
 
@@ -282,10 +302,10 @@ extension Bidirectional: ConfigurableLayer {
     /// Builds the layer from its config ("layer" required; "merge_mode" "concat" by default,
     /// null for None; "backward_layer" optional).
     convenience init(reading r: inout ConfigReader, base: LayerBaseArguments) throws {
-        func recurrent(_ key: String) throws -> RecurrentLayer? {
+        func recurrent(_ key: String) throws -> (any SequenceRecurrence)? {
             guard let v = r.raw(key) else { return nil }
-            guard let l = try wrappedLayer(v, key: key, owner: "Bidirectional") as? RecurrentLayer else {
-                throw SwiftKerasError.invalid("Bidirectional: '\(key)' must be a recurrent layer (SimpleRNN, LSTM, GRU), got \(v["class_name"]?.json ?? "?")")
+            guard let l = try wrappedLayer(v, key: key, owner: "Bidirectional") as? any SequenceRecurrence else {
+                throw SwiftKerasError.invalid("Bidirectional: '\(key)' must be a recurrent layer (SimpleRNN, LSTM, GRU, RNN), got \(v["class_name"]?.json ?? "?")")
             }
             return l
         }

@@ -92,7 +92,8 @@ public enum KerasRegistry {
             RNN.self, SimpleRNNCell.self, LSTMCell.self, GRUCell.self, StackedRNNCells.self,
             Normalization.self, Rescaling.self, CategoryEncoding.self, StringLookup.self, IntegerLookup.self,
             TextVectorization.self, Resizing.self, CenterCrop.self, Hashing.self, Discretization.self, RandomFlip.self,
-            RandomRotation.self, RandomZoom.self, RandomTranslation.self, RandomContrast.self,
+            RandomRotation.self, RandomZoom.self, RandomTranslation.self, RandomContrast.self, RandomCrop.self,
+            RandomHeight.self, RandomWidth.self, RandomBrightness.self,
         ],
         .loss: [
             Losses.MeanSquaredError.self, Losses.MeanAbsoluteError.self, Losses.MeanAbsolutePercentageError.self,

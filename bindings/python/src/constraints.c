@@ -60,3 +60,34 @@ static PyObject *k_layer_set_constraint(PyObject *self SKPY_UNUSED, PyObject *ar
 }
 SKPY_EXPORT(module, k_, layer_set_constraint, METH_VARARGS,
     "layer_set_constraint(layer, key, identifier_json or callable or None, serialized_json=None): a layer's constraint argument.");
+
+/* sk_register_constraint_class's factory: user_data is the Python make(config_json) -> callable. */
+static int32_t constraint_factory(void *ud, const char *config_json, sk_constraint_fn *fn_out, void **fn_ud,
+                                  void (**fn_destroy)(void *)) {
+    PyGILState_STATE g = PyGILState_Ensure();
+    int32_t rc = SK_OK;
+    PyObject *made = PyObject_CallFunction((PyObject *)ud, "s", config_json);
+    if (!made) rc = skpy_callback_fail();
+    else if (!PyCallable_Check(made)) {
+        Py_DECREF(made);
+        PyErr_SetString(PyExc_TypeError, "a custom constraint class made an object that is not callable");
+        rc = skpy_callback_fail();
+    } else {
+        *fn_out = custom_constraint;
+        *fn_ud = made;   /* the new reference is the callback's */
+        *fn_destroy = skpy_callback_destroy;
+    }
+    PyGILState_Release(g);
+    return rc;
+}
+
+static PyObject *k_register_constraint_class(PyObject *self SKPY_UNUSED, PyObject *args) {
+    const char *name;
+    PyObject *make;
+    if (!PyArg_ParseTuple(args, "sO", &name, &make)) return NULL;
+    if (!PyCallable_Check(make)) { PyErr_SetString(PyExc_TypeError, "register_constraint_class: make must be callable"); return NULL; }
+    Py_INCREF(make);
+    return skpy_none_or_raise(sk_register_constraint_class(name, constraint_factory, make, skpy_callback_destroy));
+}
+SKPY_EXPORT(module, k_, register_constraint_class, METH_VARARGS,
+    "register_constraint_class(class_name, make): make(config_json) -> the constraint (a callable) a config names.");

@@ -122,7 +122,7 @@ static PyObject *k_layer_call_multi(PyObject *self SKPY_UNUSED, PyObject *args) 
     PyObject *lc, *x;
     int training = 0;
     const char *arguments = NULL;
-    sk_layer *l = skpy_parse_handle(args, "sk_layer", "OO|pz", &lc, &x, &training, &arguments);
+    sk_layer *l = skpy_parse_handle(args, "sk_layer", "OO|iz", &lc, &x, &training, &arguments);
     if (!l) return NULL;
     TList tl;
     if (skpy_tlist_from(x, &tl) < 0) return NULL;
@@ -203,12 +203,12 @@ SKPY_EXPORT(module, k_, layer_add_loss, METH_VARARGS, "layer_add_loss(layer, ten
 SKPY_EXPORT(module, k_, layer_losses, METH_O, "layer_losses(layer) -> [Tensor].");
 SKPY_EXPORT(module, k_, layer_call_multi, METH_VARARGS, "layer_call_multi(layer, inputs, training=False, arguments_json=None) -> [Tensor].");
 
-/* layer_call_masked(layer, inputs, masks, training=False) -> ([Tensor], [Tensor or None]): every
- * output and its mask; masks holds one Tensor or None per input. */
+/* layer_call_masked(layer, inputs, masks, training=0) -> ([Tensor], [Tensor or None]): every
+ * output and its mask; masks holds one Tensor or None per input; training 0, 1 or 2 (not given). */
 static PyObject *k_layer_call_masked(PyObject *self SKPY_UNUSED, PyObject *args) {
     PyObject *lc, *x, *masks;
     int training = 0;
-    sk_layer *l = skpy_parse_handle(args, "sk_layer", "OOO|p", &lc, &x, &masks, &training);
+    sk_layer *l = skpy_parse_handle(args, "sk_layer", "OOO|i", &lc, &x, &masks, &training);
     if (!l) return NULL;
     TList tl;
     if (skpy_tlist_from(x, &tl) < 0) return NULL;

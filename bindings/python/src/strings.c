@@ -305,6 +305,16 @@ done:
 }
 SKPY_EXPORT(module, m_, strings_join, METH_VARARGS, "strings_join(inputs, separator): tf.strings.join.");
 
+/* (values, row_splits) of a ragged result, or the status raised. */
+static PyObject *ragged_pair(int32_t st, sk_tensor *values, sk_tensor *splits) {
+    if (st) return skpy_raise_status(st);
+    PyObject *v = skpy_wrap_tensor(values);
+    if (!v) { sk_tensor_release(splits); return NULL; }
+    PyObject *r = skpy_wrap_tensor(splits);
+    if (!r) { Py_DECREF(v); return NULL; }
+    return Py_BuildValue("(NN)", v, r);
+}
+
 static PyObject *m_strings_split(PyObject *self SKPY_UNUSED, PyObject *args) {
     PyObject *o; const char *sep; long long maxsplit;
     if (!PyArg_ParseTuple(args, "OzL", &o, &sep, &maxsplit)) return NULL;
@@ -313,14 +323,72 @@ static PyObject *m_strings_split(PyObject *self SKPY_UNUSED, PyObject *args) {
     sk_tensor *values = NULL, *splits = NULL;
     int32_t st = sk_strings_split(x, sep, maxsplit, &values, &splits);
     sk_tensor_release(x);
-    if (st) return skpy_raise_status(st);
-    PyObject *v = skpy_wrap_tensor(values);
-    if (!v) { sk_tensor_release(splits); return NULL; }
-    PyObject *r = skpy_wrap_tensor(splits);
-    if (!r) { Py_DECREF(v); return NULL; }
-    return Py_BuildValue("(NN)", v, r);
+    return ragged_pair(st, values, splits);
 }
 SKPY_EXPORT(module, m_, strings_split, METH_VARARGS, "strings_split(x, sep, maxsplit) -> (values, row_splits): tf.strings.split.");
+
+/* A list of at most 64 ints (NULL on error); *n receives its length. */
+static int int_list(PyObject *seq, const char *fn, int64_t *out, int32_t *n) {
+    PyObject *fast = PySequence_Fast(seq, "expected a list of integers");
+    if (!fast) return -1;
+    Py_ssize_t k = PySequence_Fast_GET_SIZE(fast);
+    if (k > 64) { Py_DECREF(fast); PyErr_Format(PyExc_ValueError, "%s: at most 64 values", fn); return -1; }
+    for (Py_ssize_t i = 0; i < k; i++) {
+        out[i] = PyLong_AsLongLong(PySequence_Fast_GET_ITEM(fast, i));
+        if (out[i] == -1 && PyErr_Occurred()) { Py_DECREF(fast); return -1; }
+    }
+    *n = (int32_t)k;
+    Py_DECREF(fast);
+    return 0;
+}
+
+
+static PyObject *m_strings_unicode_split(PyObject *self SKPY_UNUSED, PyObject *args) {
+    PyObject *o; int errors;
+    if (!PyArg_ParseTuple(args, "Oi", &o, &errors)) return NULL;
+    sk_tensor *x = string_arg(o);
+    if (!x) return NULL;
+    sk_tensor *values = NULL, *splits = NULL;
+    int32_t st = sk_strings_unicode_split(x, errors, &values, &splits);
+    sk_tensor_release(x);
+    return ragged_pair(st, values, splits);
+}
+SKPY_EXPORT(module, m_, strings_unicode_split, METH_VARARGS,
+            "strings_unicode_split(x, errors) -> (values, row_splits): errors 0 strict, 1 replace, 2 ignore.");
+
+static PyObject *m_strings_ngrams(PyObject *self SKPY_UNUSED, PyObject *args) {
+    PyObject *vo, *so, *wo; const char *sep, *lp, *rp; long long pad_width; int preserve;
+    if (!PyArg_ParseTuple(args, "OOOsssLp", &vo, &so, &wo, &sep, &lp, &rp, &pad_width, &preserve)) return NULL;
+    int64_t widths[64]; int32_t nw = 0;
+    if (int_list(wo, "strings_ngrams", widths, &nw) < 0) return NULL;
+    sk_tensor *v = string_arg(vo);
+    if (!v) return NULL;
+    sk_tensor *sp = skpy_convert(so, 0);
+    if (!sp) { sk_tensor_release(v); return NULL; }
+    sk_tensor *values = NULL, *splits = NULL;
+    int32_t st = sk_strings_ngrams(v, sp, widths, nw, sep, lp, rp, pad_width, (uint8_t)preserve, &values, &splits);
+    sk_tensor_release(v);
+    sk_tensor_release(sp);
+    return ragged_pair(st, values, splits);
+}
+SKPY_EXPORT(module, m_, strings_ngrams, METH_VARARGS,
+            "strings_ngrams(values, row_splits, widths, separator, left_pad, right_pad, pad_width, preserve_short) -> (values, row_splits).");
+
+static PyObject *m_strings_reduce_join(PyObject *self SKPY_UNUSED, PyObject *args) {
+    PyObject *o, *ao; int keepdims; const char *sep;
+    if (!PyArg_ParseTuple(args, "OOps", &o, &ao, &keepdims, &sep)) return NULL;
+    int64_t axes[64]; int32_t na = -1;
+    if (ao != Py_None && int_list(ao, "strings_reduce_join", axes, &na) < 0) return NULL;
+    sk_tensor *x = string_arg(o);
+    if (!x) return NULL;
+    sk_tensor *out = NULL;
+    int32_t st = sk_strings_reduce_join(x, axes, na, (uint8_t)keepdims, sep, &out);
+    sk_tensor_release(x);
+    if (st) return skpy_raise_status(st);
+    return skpy_wrap_tensor(out);
+}
+SKPY_EXPORT(module, m_, strings_reduce_join, METH_VARARGS,
+            "strings_reduce_join(x, axes or None, keepdims, separator): tf.strings.reduce_join.");
 
 /* -- preprocessing layers ----------------------------------------------------------------- */
 static PyObject *m_layer_adapt(PyObject *self SKPY_UNUSED, PyObject *args) {

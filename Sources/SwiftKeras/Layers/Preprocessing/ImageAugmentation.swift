@@ -155,10 +155,14 @@ public struct FactorRange: Equatable {
 /// training only), plus the cast to the compute dtype (Keras `convert_inputs`) and the image
 /// rank check; `noised` sees a batch of images (rank 4).
 public class RandomAugmentationLayer: TrainingNoiseLayer {
+    /// Whether a call augments: `training`, or no `training` given anywhere (tf.keras 2's
+    /// `call(inputs, training=True)` default of these layers; see `CallContext`).
+    func augments(_ training: Bool) -> Bool { training || CallContext.trainingUnspecified }
+
     public override func call(_ x: Tensor, training: Bool) throws -> Tensor {
         if x.dtype == .string { throw SwiftKerasError.dtype("\(className) '\(name)': expected numeric images, got dtype string") }
         let xs = try x.cast(to: computeDType)
-        if !training { return xs }
+        if !augments(training) { return xs }
         try requireImages(xs, "\(className) '\(name)'")
         if xs.rank == 3 { return try noised(try xs.reshaped(to: [1] + xs.shape)).reshaped(to: xs.shape) }
         return try noised(xs)

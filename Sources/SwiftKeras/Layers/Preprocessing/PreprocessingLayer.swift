@@ -65,6 +65,29 @@ extension AdaptableLayer {
     }
 }
 
+/// The "dtype" of tf.keras 2's configs of the layers that output ids: Hashing, Discretization and
+/// the lookup layers carry "int64" (their int output dtype), TextVectorization "string" (its
+/// input's). tf.keras 2 accepts it back; so does the core, where the output matches it.
+enum IdOutputDType {
+    static let byClass = ["Hashing": "int64", "Discretization": "int64", "StringLookup": "int64",
+                          "IntegerLookup": "int64", "TextVectorization": "string"]
+
+    /// Whether `dtype` in a config of `className` is that class's tf.keras 2 id dtype.
+    static func accepts(_ dtype: String, className: String?) -> Bool {
+        byClass[className ?? ""] == dtype
+    }
+
+    /// Checks, once the layer is made, that an "int64" dtype goes with ids (output_mode "int");
+    /// other modes output floats here.
+    static func check(_ dtype: String, _ layer: Layer) throws {
+        if dtype != "int64" { return }
+        let mode = (layer as? Hashing)?.outputMode ?? (layer as? Discretization)?.outputMode ?? (layer as? IndexLookup)?.outputMode
+        if let mode, mode != .int {
+            throw SwiftKerasError(.unimplemented, "\(layer.className): dtype \"int64\" with output_mode \"\(mode.rawValue)\" is not implemented (that mode outputs the float compute dtype; omit dtype or use output_mode \"int\")")
+        }
+    }
+}
+
 /// Keras' categorical output modes of the encoding layers.
 public enum CategoricalOutputMode: String, Sendable {
     case int, oneHot = "one_hot", multiHot = "multi_hot", count, tfIdf = "tf_idf"

@@ -1,6 +1,6 @@
 """The preprocessing layers (tf.keras 2): Normalization, Rescaling, CategoryEncoding,
 StringLookup, IntegerLookup, TextVectorization, Resizing, CenterCrop, Hashing, Discretization and
-the random augmentation layers RandomFlip/Rotation/Zoom/Translation/Contrast — config wrappers of the core's layers
+the random augmentation layers RandomFlip/Rotation/Zoom/Translation/Contrast/Crop/Height/Width/Brightness — config wrappers of the core's layers
 (SwiftKeras/Layers/Preprocessing) plus ``adapt`` and ``get_vocabulary`` through the C API
 (``sk_layer_adapt``, ``sk_layer_adapt_dataset``, ``sk_layer_vocabulary``)."""
 
@@ -9,7 +9,8 @@ from . import layers as _layers
 
 __all__ = ["Normalization", "Rescaling", "CategoryEncoding", "StringLookup", "IntegerLookup",
            "TextVectorization", "Resizing", "CenterCrop", "Hashing", "Discretization", "RandomFlip",
-           "RandomRotation", "RandomZoom", "RandomTranslation", "RandomContrast"]
+           "RandomRotation", "RandomZoom", "RandomTranslation", "RandomContrast", "RandomCrop", "RandomHeight",
+           "RandomWidth", "RandomBrightness"]
 
 
 def _listed(v):
@@ -59,11 +60,9 @@ class _Vocabulary(_Preprocessing):
 
 class _Augmentation(_Preprocessing):
     """The random augmentation layers: active in training, the identity at inference. Called
-    directly without ``training=`` they augment, as tf.keras 2's default ``training=True`` of
-    their ``call`` does (inside a model, the model's training flag decides)."""
-
-    def __call__(self, inputs, *args, training=None, **kwargs):
-        return super().__call__(inputs, *args, training=True if training is None else training, **kwargs)
+    without ``training=`` (directly or inside a model called without it) they augment, as tf.keras
+    2's default ``training=True`` of their ``call`` does; fit trains with them, predict and
+    evaluate run without them (the core's call context)."""
 
 
 def _make(cls_name, mixin, keep_none=()):
@@ -97,3 +96,7 @@ RandomRotation = _make("RandomRotation", _Augmentation)
 RandomZoom = _make("RandomZoom", _Augmentation)
 RandomTranslation = _make("RandomTranslation", _Augmentation)
 RandomContrast = _make("RandomContrast", _Augmentation)
+RandomCrop = _make("RandomCrop", _Augmentation)
+RandomHeight = _make("RandomHeight", _Augmentation)
+RandomWidth = _make("RandomWidth", _Augmentation)
+RandomBrightness = _make("RandomBrightness", _Augmentation)

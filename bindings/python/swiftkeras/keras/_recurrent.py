@@ -20,17 +20,39 @@ def masks_for(inputs, mask):
     return masks + [None] * (len(inputs) - len(masks))
 
 
+def training_byte(training):
+    """The C API's ``training`` byte: 2 for None (not given: the core applies tf.keras 2's call
+    context, each layer's own default at the outermost call), else 0 or 1."""
+    return 2 if training is None else int(bool(training))
+
+
 def call_masked(handle, inputs, mask, training):
     """Calls a core layer with masks and returns its outputs, each with its ``_keras_mask``."""
-    outs, out_masks = _native.layer_call_masked(handle, inputs, masks_for(inputs, mask), bool(training))
+    outs, out_masks = _native.layer_call_masked(handle, inputs, masks_for(inputs, mask), training_byte(training))
     for o, m in zip(outs, out_masks):
         if m is not None:
             o._keras_mask = m
     return outs
 
 
+def _custom_cells(layer):
+    """The custom cell classes of an ``RNN(cell)`` (by registered name), which the core builds
+    again from their configs when it copies the layer."""
+    from . import _rnn_cells, _serialization
+    if not isinstance(layer, _rnn_cells.RNN):
+        return {}
+    cells = layer.cell.cells if isinstance(layer.cell, _rnn_cells.StackedRNNCells) else [layer.cell]
+    return {_serialization.get_registered_name(type(c)): type(c) for c in cells if type(c)._class_name is None}
+
+
 def _serialized(layer, owner, arg):
-    """Keras' serialized form of a built-in layer (its constructor arguments and its name)."""
+    """Keras' serialized form of a built-in layer (its constructor arguments and its name); an
+    ``RNN(cell)``'s is its config (the cell's included, a custom cell's through its get_config)."""
+    from . import _rnn_cells
+    if isinstance(layer, dict) and "class_name" in layer:   # from_config: already serialized
+        return layer
+    if isinstance(layer, _rnn_cells.RNN):
+        return {"class_name": "RNN", "config": layer.get_config()}
     if not isinstance(layer, _layers.Layer) or layer._class_name is None:
         raise NotImplementedError(f"{owner}: `{arg}` must be a built-in layer (wrapping a custom Python layer "
                                   "is not supported)")
@@ -51,7 +73,8 @@ class TimeDistributed(_layers.Layer):
 
 class Bidirectional(_layers._Recurrent, _layers.Layer):
     """keras.layers.Bidirectional(layer, merge_mode="concat", backward_layer=None): runs a copy of
-    the recurrent ``layer`` forwards and one backwards (or ``backward_layer``) and merges their
+    the recurrent ``layer`` (LSTM, GRU, SimpleRNN or ``RNN(cell)``, a custom cell copied through its
+    ``get_config`` / ``from_config`` as tf.keras 2 does) forwards and one backwards (or ``backward_layer``) and merges their
     outputs ("concat", "sum", "mul", "ave", or None for both). ``initial_state`` is the forward
     layer's states followed by the backward layer's; with ``return_state`` the outputs are followed
     by the forward then the backward final states."""
@@ -66,4 +89,8 @@ class Bidirectional(_layers._Recurrent, _layers.Layer):
         config = {"layer": _serialized(layer, "Bidirectional", "layer"), "merge_mode": merge_mode}
         if backward_layer is not None:
             config["backward_layer"] = _serialized(backward_layer, "Bidirectional", "backward_layer")
-        _layers.Layer.__init__(self, **config, **kwargs)
+        from . import _serialization
+        classes = {**_custom_cells(layer), **_custom_cells(backward_layer)}
+        with _serialization.resolving(classes) as made:   # the core's copies of custom cells
+            _layers.Layer.__init__(self, **config, **kwargs)
+        self.__dict__["_made"] = made

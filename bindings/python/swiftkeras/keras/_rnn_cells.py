@@ -35,6 +35,59 @@ def _flat(states):
     return [states]
 
 
+def _state_shapes(size, owner, cell_name):
+    """The shapes (without the batch) of the states of a Keras ``state_size``, flattened: an int
+    is one state ``(n,)``, a ``TensorShape`` one state of that shape, a list or tuple several
+    states (nested lists nest them)."""
+    from .. import TensorShape
+    if isinstance(size, TensorShape):
+        dims = list(size)
+        if not dims or any(d is None or int(d) < 1 for d in dims):
+            raise ValueError(f"{owner}: cell '{cell_name}': a shaped state needs known positive dimensions, got {size!r}")
+        return [tuple(int(d) for d in dims)]
+    if isinstance(size, (list, tuple)):
+        out = []
+        for s in size:
+            out.extend(_state_shapes(s, owner, cell_name))
+        return out
+    if isinstance(size, bool) or not hasattr(size, "__index__") or int(size) < 1:
+        raise ValueError(f"{owner}: cell '{cell_name}': state_size must be a positive int, a TensorShape or a (nested) "
+                         f"list of them, got {size!r}")
+    return [(int(size),)]
+
+
+def _pack(structure, flat):
+    """``flat`` (a list) nested as ``structure`` (a Keras state_size) is: lists for lists and
+    tuples, one entry per int or TensorShape."""
+    from .. import TensorShape
+    it = iter(flat)
+
+    def go(s):
+        if isinstance(s, (list, tuple)) and not isinstance(s, TensorShape):
+            return [go(e) for e in s]
+        return next(it)
+    return go(structure)
+
+
+def _to_cell_states(flat, shapes, batch_size=None):
+    """The core's flat states ``(batch, prod(shape))`` reshaped to ``(batch,) + shape``."""
+    from .. import reshape
+    return [s if len(shape) == 1 else reshape(s, [-1 if batch_size is None else batch_size, *shape])
+            for s, shape in zip(flat, shapes)]
+
+
+def _to_core_states(states, shapes):
+    """A cell's states (shaped) made flat ``(batch, prod(shape))`` for the core."""
+    from .. import reshape
+    out = []
+    for s, shape in zip(states, shapes):
+        n = 1
+        for d in shape:
+            n *= d
+        out.append(s if len(shape) == 1 else reshape(s, [-1, n]))
+    return out
+
+
 def _cell_object(cell):
     """The Python object of a cell handle of a loaded model (the built-in class of its name)."""
     from . import models
@@ -91,17 +144,24 @@ def core_cell(cell, owner):
     if size is None:
         raise ValueError("The RNN cell should have a `state_size` attribute (tuple of integers, one integer per "
                          "RNN state).")
-    sizes = [size] if isinstance(size, int) else list(size)
-    if not sizes or not all(isinstance(s, int) for s in sizes):
-        raise NotImplementedError(f"{owner}: cell '{cell.name}': state_size must be an int or a flat list of ints "
-                                  f"(got {size!r}; nested or shaped states are not supported)")
+    shapes = _state_shapes(size, owner, cell.name)
+    if not shapes:
+        raise ValueError(f"{owner}: cell '{cell.name}': state_size {size!r} has no state")
+    sizes = []
+    for shape in shapes:
+        n = 1
+        for d in shape:
+            n *= d
+        sizes.append(n)
+    from .. import TensorShape
+    nested = isinstance(size, (list, tuple)) and not isinstance(size, TensorShape)
     output_size = getattr(cell, "output_size", None)
     if output_size is not None and not isinstance(output_size, int):
         raise NotImplementedError(f"{owner}: cell '{cell.name}': output_size must be an int (got {output_size!r})")
     if cell.built or cell._py_weights:
         raise NotImplementedError(f"{owner}: the custom cell '{cell.name}' must be given to the RNN before it is "
                                   "built (its weights belong to the recurrent cell the core makes of it)")
-    build, _ = cell._custom_callbacks()
+    plain_build, _ = cell._custom_callbacks()
     ref = weakref.ref(cell)
     try:
         params = inspect.signature(cell.call).parameters
@@ -109,14 +169,30 @@ def core_cell(cell, owner):
     except (TypeError, ValueError):
         takes_training = False
 
-    def step(x, states, training):
+    def build(layer, shape):
+        obj = ref()
+        constant_shapes = obj.__dict__.get("_constant_shapes") if obj is not None else None
+        if constant_shapes:   # tf.keras 2: cell.build([step_input_shape] + constant shapes)
+            obj.build([tuple(shape)] + [tuple(c) for c in constant_shapes])
+            obj.built = True
+            return
+        plain_build(layer, shape)
+
+    n_states = len(sizes)
+
+    def step(x, flat, training):
         obj = ref()
         if obj is None:
             raise RuntimeError("the Python cell object is gone")
-        r = obj.call(x, states, training=training) if takes_training else obj.call(x, states)
+        states = _to_cell_states(flat[:n_states], shapes)
+        states = _pack(size, states) if nested else states
+        kwargs = {"training": training} if takes_training else {}
+        if len(flat) > n_states:   # the RNN's constants follow the states (Keras call(..., constants=))
+            kwargs["constants"] = list(flat[n_states:])
+        r = obj.call(x, states, **kwargs)
         if not isinstance(r, (list, tuple)) or len(r) != 2:
             raise ValueError(f"cell '{obj.name}': call must return (output, new_states), got {r!r}")
-        return [r[0]] + _flat(r[1])
+        return [r[0]] + _to_core_states(_flat(r[1]), shapes)
 
     handle = _native.rnn_cell_create_custom(cell.name, sizes, output_size or 0, build, step)
     for child in cell.__dict__.get("_tracked", []):
@@ -125,6 +201,7 @@ def core_cell(cell, owner):
         _native.layer_trainable(handle, False)
     cell.__dict__["_handle"] = handle
     cell.__dict__["_rnn_cell"] = True
+    cell.__dict__["_state_layout"] = (size, shapes, nested)
     from . import _serialization
     _serialization.install_config_source(cell)
     return handle
@@ -226,10 +303,35 @@ class RNN(_layers._Recurrent, _layers.Layer):
             self.__dict__["_cell"] = _cell_object(_native.rnn_cell(self._handle, 0))
         return self.__dict__["_cell"]
 
-    def __call__(self, inputs, *args, initial_state=None, **kwargs):
+    def __call__(self, inputs, *args, initial_state=None, constants=None, training=None, mask=None, **kwargs):
+        layout = self.cell.__dict__.get("_state_layout")
         if initial_state is not None:
             initial_state = _flat(initial_state)
-        out = _layers._Recurrent.__call__(self, inputs, *args, initial_state=initial_state, **kwargs)
+            if layout is not None:
+                initial_state = _to_core_states(initial_state, layout[1])
+        if constants is None:
+            out = _layers._Recurrent.__call__(self, inputs, *args, initial_state=initial_state, training=training,
+                                              mask=mask, **kwargs)
+        else:
+            out = self._call_with_constants(inputs, args, kwargs, initial_state, _flat(constants), training, mask)
         if isinstance(out, list) and isinstance(self.cell, StackedRNNCells):
             return [out[0]] + self.cell._nest_states(out[1:])
+        if isinstance(out, list) and layout is not None:
+            states = _to_cell_states(out[1:], layout[1])
+            return [out[0]] + (_pack(layout[0], states) if layout[2] else states)
         return out
+
+    def _call_with_constants(self, inputs, args, kwargs, initial_state, constants, training, mask):
+        """tf.keras 2 ``RNN(cell)(x, constants=c)``: the constants follow the input and the
+        initial states, the core told how many (call argument "num_constants"); each step of the
+        cell gets them (``call(inputs, states, constants)``)."""
+        if args or kwargs:
+            raise TypeError(f"RNN.__call__: unexpected arguments {list(args) + sorted(kwargs)}")
+        if not constants:
+            raise ValueError("RNN: constants must hold at least one tensor")
+        if mask is not None or getattr(inputs, "_keras_mask", None) is not None:
+            raise NotImplementedError("RNN: masks together with constants are not supported")
+        if not self.built:
+            self.cell.__dict__["_constant_shapes"] = [tuple(c.shape) for c in constants]
+        ins = [inputs] + list(initial_state or []) + constants
+        return self._call_native(ins, training, arguments={"num_constants": len(constants)})

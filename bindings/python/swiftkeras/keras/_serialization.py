@@ -39,7 +39,7 @@ def register_keras_serializable(package="Custom", name=None):
             raise ValueError("Cannot register a class that does not have a get_config() method.")
         _GLOBAL_CUSTOM_OBJECTS[registered_name] = arg
         _GLOBAL_CUSTOM_NAMES[arg] = registered_name
-        if _is_custom_layer_class(arg):
+        if _is_custom_layer_class(arg) or _is_custom_constraint_class(arg):
             _register_native(registered_name, arg)
         return arg
     return decorator
@@ -266,9 +266,18 @@ def install_config_source(obj):
     _native.layer_set_config_fn(obj._handle, source)
 
 
+def _is_custom_constraint_class(obj):
+    from .constraints import Constraint, _CoreConstraint
+    return isinstance(obj, type) and issubclass(obj, Constraint) and not issubclass(obj, _CoreConstraint)
+
+
 def _register_native(name, cls):
-    """Lets the core build ``cls`` from configs naming ``name`` (``sk_register_class``)."""
+    """Lets the core build ``cls`` from configs naming ``name`` (``sk_register_class``; a
+    Constraint subclass through ``sk_register_constraint_class``)."""
     from .models import Model
+    if _is_custom_constraint_class(cls):
+        _native.register_constraint_class(name, lambda config_json: cls.from_config(json.loads(config_json)))
+        return
 
     def make(config_json):
         obj = cls.from_config(json.loads(config_json))
@@ -292,7 +301,7 @@ def resolving(custom_objects=None):
     names = {}
     for d in list(getattr(_scopes, "stack", [])) + [custom_objects or {}]:
         for k, v in d.items():
-            if _is_custom_layer_class(v) and _GLOBAL_CUSTOM_OBJECTS.get(k) is not v:
+            if (_is_custom_layer_class(v) or _is_custom_constraint_class(v)) and _GLOBAL_CUSTOM_OBJECTS.get(k) is not v:
                 names[k] = v
     added = []
     try:
@@ -311,7 +320,7 @@ def resolving(custom_objects=None):
     finally:
         from .models import Model
         for k, v in added:
-            _native.unregister_class("layer", k)
+            _native.unregister_class("constraint" if _is_custom_constraint_class(v) else "layer", k)
             if issubclass(v, Model):
                 _native.unregister_class("model", k)
             if k in _GLOBAL_CUSTOM_OBJECTS:   # a registered class of that name comes back

@@ -88,8 +88,9 @@ def serialize(constraint):
         return None
     if isinstance(constraint, _CoreConstraint):
         return _OBJECTS.serialize(constraint)
-    return {"module": None, "class_name": type(constraint).__name__, "config": constraint.get_config(),
-            "registered_name": type(constraint).__name__}
+    from ._serialization import get_registered_name
+    return {"module": None, "class_name": get_registered_name(type(constraint)), "config": constraint.get_config(),
+            "registered_name": get_registered_name(type(constraint))}
 
 
 def deserialize(config, custom_objects=None):
@@ -111,7 +112,8 @@ def _custom_serialized(constraint):
         config = constraint.get_config()
     except Exception:   # a plain function or a class without a config
         return None
-    return _json.dumps({"class_name": type(constraint).__name__, "config": config})
+    from ._serialization import get_registered_name
+    return _json.dumps({"class_name": get_registered_name(type(constraint)), "config": config})
 
 
 def set_on_variable(variable, constraint):

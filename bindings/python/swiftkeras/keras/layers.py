@@ -309,7 +309,7 @@ class Layer:
         if arguments is None:
             outs = _recurrent.call_masked(self._handle, ins, mask, training)
         else:
-            outs = _native.layer_call_multi(self._handle, ins, bool(training), *extra)
+            outs = _native.layer_call_multi(self._handle, ins, _recurrent.training_byte(training), *extra)
         self.built = True
         return outs[0] if len(outs) == 1 else outs
 
