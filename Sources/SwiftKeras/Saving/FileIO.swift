@@ -581,8 +581,9 @@ struct JSONParser {
 /// Writes compact JSON the way serde_json does (no spaces; `"`, `\` and control characters
 /// escaped, control characters other than \b \f \n \r \t as lowercase \u00xx; other text as UTF-8).
 enum JSONWriter {
-    /// `s` as a JSON string literal, quotes included.
-    static func quoted(_ s: String) -> String {
+    /// `s` as a JSON string literal, quotes included; with `ensureASCII` every character past
+    /// ASCII as `\uXXXX` (UTF-16 surrogate pairs past the BMP), as Python's `json.dumps` writes.
+    static func quoted(_ s: String, ensureASCII: Bool = false) -> String {
         var out = "\""
         out.reserveCapacity(s.utf8.count + 2)
         for u in s.unicodeScalars {
@@ -595,9 +596,12 @@ enum JSONWriter {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if u.value < 0x20 {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                if u.value < 0x20 || (ensureASCII && u.value >= 0x7F) {
+                    let units = u.value > 0xFFFF ? [0xD800 + ((u.value - 0x10000) >> 10), 0xDC00 + ((u.value - 0x10000) & 0x3FF)] : [u.value]
+                    for unit in units {
+                        let hex = String(unit, radix: 16)
+                        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                    }
                 } else {
                     out.unicodeScalars.append(u)
                 }
