@@ -149,6 +149,7 @@ static void test_tensors(void) {
 #include "harness_augmentation.inc"
 #include "harness_dataset_gather.inc"
 #include "harness_multi_output.inc"
+#include "harness_text.inc"
 
 int main(void) {
     test_version();
@@ -204,6 +205,8 @@ int main(void) {
     test_strings_split();
     test_dataset_gather();
     test_multi_output();
+    test_text_preprocessing();
+    test_summary_progbar();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }
