@@ -1,3 +1,4 @@
+import Glibc
 import SwiftKerasCHeader
 import SwiftKeras
 
@@ -61,7 +62,11 @@ private func flattened<T>(_ lists: [[T]], _ make: ([T]) throws -> Tensor) throws
 }
 
 private func tokenizer(_ config: UnsafePointer<CChar>?, _ overrides: UnsafePointer<CChar>?, _ fn: StaticString) throws -> TextTokenizer {
-    try TextTokenizer.read(configJSON: cString(config, fn, "config_json"), overrides: optionalString(overrides))
+    guard let config else { throw SwiftKerasError(.invalidArgument, "\(fn): config_json is NULL") }
+    func bytes(_ p: UnsafePointer<CChar>) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: UnsafeRawPointer(p).assumingMemoryBound(to: UInt8.self), count: strlen(p))
+    }
+    return try TextTokenizer.read(config: bytes(config), overrides: overrides.map(bytes))
 }
 
 /// A config as a 0-d string tensor.

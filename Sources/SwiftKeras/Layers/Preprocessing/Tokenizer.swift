@@ -232,26 +232,30 @@ public struct TextTokenizer: Sendable {
     /// The tokenizers last read or written, by their config text: a config is a tokenizer's whole
     /// state, so a client calling again with the same text (the usual case: the config the last
     /// call returned) is not parsed again.
-    private static let recent = Mutex<[(config: String, overrides: String?, tokenizer: TextTokenizer)]>([])
+    private static let recent = Mutex<[(config: [UInt8], overrides: [UInt8]?, tokenizer: TextTokenizer)]>([])
 
-    private static func same(_ a: String?, _ b: String?) -> Bool {
+    private static func same(_ a: [UInt8]?, _ b: UnsafeBufferPointer<UInt8>?) -> Bool {
         guard let a, let b else { return a == nil && b == nil }
-        return a.utf8.count == b.utf8.count && a.utf8.elementsEqual(b.utf8)
+        return a.count == b.count && (a.isEmpty || a.withUnsafeBufferPointer { p in
+            guard let x = p.baseAddress, let y = b.baseAddress else { return false }
+            return memcmp(x, y, a.count) == 0
+        })
     }
 
-    /// `init(configJSON:overrides:)`, or the tokenizer last read or written with these texts.
-    public static func read(configJSON: String, overrides: String?) throws -> TextTokenizer {
-        if let hit = recent.withLock({ $0.first { same($0.config, configJSON) && same($0.overrides, overrides) }?.tokenizer }) {
+    /// `init(configJSON:overrides:)` of UTF-8 texts, or the tokenizer last read or written with them.
+    public static func read(config: UnsafeBufferPointer<UInt8>, overrides: UnsafeBufferPointer<UInt8>?) throws -> TextTokenizer {
+        if let hit = recent.withLock({ $0.first { same($0.config, config) && same($0.overrides, overrides) }?.tokenizer }) {
             return hit
         }
-        let t = try TextTokenizer(configJSON: configJSON, overrides: overrides)
-        remember(t, configJSON, overrides)
+        let t = try TextTokenizer(configJSON: String(decoding: config, as: UTF8.self),
+                                  overrides: overrides.map { String(decoding: $0, as: UTF8.self) })
+        remember(t, Array(config), overrides.map { Array($0) })
         return t
     }
 
-    private static func remember(_ t: TextTokenizer, _ config: String, _ overrides: String?) {
+    private static func remember(_ t: TextTokenizer, _ config: [UInt8], _ overrides: [UInt8]?) {
         recent.withLock { r in
-            r.removeAll { same($0.config, config) && same($0.overrides, overrides) }
+            r.removeAll { $0.config == config && $0.overrides == overrides }
             r.insert((config, overrides, t), at: 0)
             if r.count > 2 { r.removeLast() }
         }
@@ -260,7 +264,7 @@ public struct TextTokenizer: Sendable {
     /// `configJSON`, remembered for `read` (the text a client sends back next).
     public func writeConfig() -> String {
         let json = configJSON
-        TextTokenizer.remember(self, json, nil)
+        TextTokenizer.remember(self, Array(json.utf8), nil)
         return json
     }
 
