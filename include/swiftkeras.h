@@ -130,6 +130,8 @@
 #include "swiftkeras/serialization.h"
 #include "swiftkeras/strings.h"
 #include "swiftkeras/preprocessing.h"
+#include "swiftkeras/text.h"
+#include "swiftkeras/summary.h"
 
 /* BEGIN FUNCTION INDEX (tools/header_index.py)
  * swiftkeras/base.h:
@@ -273,6 +275,15 @@
  *   sk_tensor_from_strings() sk_tensor_string_at()
  * swiftkeras/preprocessing.h:
  *   sk_layer_adapt() sk_layer_adapt_dataset() sk_layer_vocabulary()
+ * swiftkeras/text.h:
+ *   sk_text_hashing_trick_md5() sk_text_to_word_sequence() sk_tokenizer_config()
+ *   sk_tokenizer_fit_on_sequences() sk_tokenizer_fit_on_texts() sk_tokenizer_sequences_to_matrix()
+ *   sk_tokenizer_sequences_to_texts() sk_tokenizer_texts_to_sequences()
+ * swiftkeras/summary.h:
+ *   sk_progbar_create() sk_progbar_release() sk_progbar_seen() sk_progbar_update()
+ *   sk_summary_histogram() sk_summary_scalar() sk_summary_text() sk_summary_writer_close()
+ *   sk_summary_writer_create() sk_summary_writer_init() sk_summary_writer_path()
+ *   sk_summary_writer_release()
    END FUNCTION INDEX */
 
 #endif /* SWIFTKERAS_H */

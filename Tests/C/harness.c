@@ -153,6 +153,7 @@ static void test_tensors(void) {
 #include "harness_training_steps.inc"
 #include "harness_tfops.inc"
 #include "harness_multi_output_more.inc"
+#include "harness_text.inc"
 
 int main(void) {
     test_version();
@@ -213,6 +214,8 @@ int main(void) {
     test_multi_output();
     test_training_steps();
     test_multi_output_more();
+    test_text_preprocessing();
+    test_summary_progbar();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

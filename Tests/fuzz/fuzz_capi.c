@@ -652,6 +652,13 @@ static void build_keras_object_pools(const char *dir, sk_model *seq, const sk_te
     if (pool_made(sk_callback_create("BackupAndRestore", cfg, &cb), "callback_create")) add_handle(HK_sk_keras_callback, cb);
     if (pool_made(sk_callback_create("TerminateOnNaN", "{}", &cb), "callback_create")) add_handle(HK_sk_keras_callback, cb);
     if (pool_made(sk_callback_create_lr_scheduler(stub_sk_lr_schedule_fn, NULL, NULL, 0, &cb), "callback_create_lr_scheduler")) add_handle(HK_sk_keras_callback, cb);
+    /* a tf.summary writer into the child's directory; progress bars of a known and an unknown target */
+    sk_summary_writer *sw = NULL;
+    snprintf(cfg, sizeof cfg, "%s/summaries", dir);
+    if (pool_made(sk_summary_writer_create(cfg, NULL, &sw), "summary_writer_create")) add_handle(HK_sk_summary_writer, sw);
+    sk_progbar *pb = NULL;
+    if (pool_made(sk_progbar_create(10, 20, 1, 0.0, NULL, 0, NULL, 1, &pb), "progbar_create")) add_handle(HK_sk_progbar, pb);
+    if (pool_made(sk_progbar_create(-1, 5, 2, 0.05, NULL, 0, "sample", 0, &pb), "progbar_create")) add_handle(HK_sk_progbar, pb);
     sk_callback_hooks hooks;
     sk_callback_hook *h = (sk_callback_hook *)&hooks;
     for (size_t i = 0; i < sizeof hooks / sizeof(sk_callback_hook); i++) h[i] = pool_context_hook;

@@ -169,14 +169,22 @@ func monotonicSeconds() -> Double {
 
 /// The final progress line of an epoch or an evaluation, formatted as Keras 3's Progbar.
 func progressLine(steps: Int, elapsed: Double, logs: Logs, verbose: Int) -> String {
+    progressLine(steps: steps, elapsed: elapsed, values: sortedValues(logs), verbose: verbose)
+}
+
+/// The logs in key order (what the progress lines print).
+private func sortedValues(_ logs: Logs) -> [(String, Double)] { logs.keys.sorted().map { ($0, logs[$0] ?? 0) } }
+
+/// `progressLine` with the values in the given order, a `width`-character bar and `unit` for
+/// "step" (`keras.utils.Progbar`).
+func progressLine(steps: Int, elapsed: Double, values: [(String, Double)], verbose: Int, width: Int = 20,
+                  unit: String = "step") -> String {
     let perStep = steps > 0 ? elapsed / Double(steps) : 0
-    let stepTime = stepTimeText(perStep)
+    let stepTime = stepTimeText(perStep, unit: unit)
     var line = verbose == 1
-        ? "\(steps)/\(steps) " + String(repeating: "━", count: 20) + " \(formatFixed(elapsed, digits: 0))s \(stepTime)"
+        ? "\(steps)/\(steps) " + String(repeating: "━", count: width) + " \(formatFixed(elapsed, digits: 0))s \(stepTime)"
         : "\(steps)/\(steps) - \(formatFixed(elapsed, digits: 0))s - \(stepTime)"
-    for k in logs.keys.sorted() {
-        line += " - \(k): \(formatMetricValue(logs[k] ?? 0))"
-    }
+    for (k, v) in values { line += " - \(k): \(formatMetricValue(v))" }
     return line
 }
 
@@ -184,30 +192,36 @@ func progressLine(steps: Int, elapsed: Double, logs: Logs, verbose: Int) -> Stri
 /// part, dim rest), the estimated time left, the time per step and the running logs. With an
 /// unknown total: "     12/Unknown", the time so far, the time per step and the logs.
 func liveProgressLine(done: Int, steps: Int?, elapsed: Double, logs: Logs) -> String {
+    liveProgressLine(done: done, steps: steps, elapsed: elapsed, values: sortedValues(logs))
+}
+
+/// `liveProgressLine` with the values in the given order, a `width`-character bar and `unit`
+/// for "step" (`keras.utils.Progbar`).
+func liveProgressLine(done: Int, steps: Int?, elapsed: Double, values: [(String, Double)], width: Int = 20,
+                      unit: String = "step") -> String {
     guard let steps else {
         let count = String(done)
         var line = String(repeating: " ", count: Swift.max(0, 7 - count.count)) + count + "/Unknown"
-        line += " \(formatFixed(elapsed, digits: 0))s " + stepTimeText(done > 0 ? elapsed / Double(done) : 0)
-        for k in logs.keys.sorted() { line += " - \(k): \(formatMetricValue(logs[k] ?? 0))" }
+        line += " \(formatFixed(elapsed, digits: 0))s " + stepTimeText(done > 0 ? elapsed / Double(done) : 0, unit: unit)
+        for (k, v) in values { line += " - \(k): \(formatMetricValue(v))" }
         return line
     }
-    let width = 20
-    let filled = steps > 0 ? Swift.min(width, width * done / steps) : 0
+    let filled = steps > 0 ? Swift.max(0, Swift.min(width, Int((Double(width) * Double(done) / Double(steps)).rounded(.down)))) : 0
     let perStep = done > 0 ? elapsed / Double(done) : 0
     let count = String(done)
     var line = String(repeating: " ", count: Swift.max(0, String(steps).count - count.count)) + count + "/\(steps) "
     line += "\u{1B}[1m" + String(repeating: "━", count: filled) + "\u{1B}[0m"
     line += "\u{1B}[2m" + String(repeating: "━", count: width - filled) + "\u{1B}[0m"
-    line += " \(formatFixed(perStep * Double(steps - done), digits: 0))s " + stepTimeText(perStep)
-    for k in logs.keys.sorted() { line += " - \(k): \(formatMetricValue(logs[k] ?? 0))" }
+    line += " \(formatFixed(perStep * Double(Swift.max(0, steps - done)), digits: 0))s " + stepTimeText(perStep, unit: unit)
+    for (k, v) in values { line += " - \(k): \(formatMetricValue(v))" }
     return line
 }
 
 /// A time per step as Keras prints it: "2s/step", "15ms/step", "120us/step".
-func stepTimeText(_ perStep: Double) -> String {
-    if perStep >= 1 || perStep == 0 { return "\(formatFixed(perStep, digits: 0))s/step" }
-    if perStep >= 1e-3 { return "\(formatFixed(perStep * 1e3, digits: 0))ms/step" }
-    return "\(formatFixed(perStep * 1e6, digits: 0))us/step"
+func stepTimeText(_ perStep: Double, unit: String = "step") -> String {
+    if perStep >= 1 || perStep == 0 { return "\(formatFixed(perStep, digits: 0))s/\(unit)" }
+    if perStep >= 1e-3 { return "\(formatFixed(perStep * 1e3, digits: 0))ms/\(unit)" }
+    return "\(formatFixed(perStep * 1e6, digits: 0))us/\(unit)"
 }
 
 /// A metric value as Keras' Progbar prints it: 4 decimals, or scientific when |v| <= 1e-3.

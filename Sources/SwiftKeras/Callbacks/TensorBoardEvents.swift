@@ -76,13 +76,13 @@ public final class EventFileWriter {
 
     /// Creates the directory and the file, and writes the `file_version` record.
     /// - Throws: `.io` naming the path when the directory or the file cannot be made.
-    public init(directory: String) throws {
+    public init(directory: String, suffix: String = "") throws {
         try EventFileWriter.makeDirectories(directory)
         var host = [CChar](repeating: 0, count: 256)
         let hostName = gethostname(&host, host.count - 1) == 0 ? String(cString: host) : "localhost"
         let n = EventFileWriter.counter.add(1, ordering: .relaxed).newValue
         let seconds = Int(EventFileWriter.wallTime())
-        path = "\(directory)/events.out.tfevents.\(seconds).\(hostName).\(getpid()).\(n).v2"
+        path = "\(directory)/events.out.tfevents.\(seconds).\(hostName).\(getpid()).\(n).v2\(suffix)"
         guard let f = fopen(path, "wb") else {
             throw SwiftKerasError(.io, "TensorBoard: cannot create the event file '\(path)': \(String(cString: strerror(errno)))")
         }
@@ -116,6 +116,11 @@ public final class EventFileWriter {
         if values.isEmpty { return }
         try write(EventProto.event(wallTime: EventFileWriter.wallTime(), step: Int64(step),
                                    summary: EventProto.scalarSummary(values)))
+    }
+
+    /// Writes one `Summary` (its encoded bytes) at `step`.
+    public func writeSummary(_ summary: [UInt8], step: Int) throws {
+        try write(EventProto.event(wallTime: EventFileWriter.wallTime(), step: Int64(step), summary: summary))
     }
 
     private func write(_ record: [UInt8]) throws {

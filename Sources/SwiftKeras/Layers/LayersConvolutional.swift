@@ -111,6 +111,10 @@ public class ConvolutionLayer: Layer {
 /// transposed), an optional bias and activation. Channels-last.
 public class BaseConv: ConvolutionLayer {
     public let filters: Int
+    /// Keras `groups`: the input channels split into this many groups, each convolved with its
+    /// `filters / groups` filters (kernel `kernelSize + (inChannels / groups, filters)`); 1 for
+    /// the transposed convolutions.
+    public let groups: Int
     public let kernelInitializer: Initializer
     public let kernelRegularizer: Regularizer?
     public private(set) var kernel: Variable?
@@ -127,9 +131,16 @@ public class BaseConv: ConvolutionLayer {
                 kernelInitializer: Initializer = GlorotUniform(), biasInitializer: Initializer = Zeros(),
                 kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
                 activityRegularizer: Regularizer? = nil, name: String? = nil, dtype: DTypePolicy? = nil,
-                trainable: Bool = true, inputShape: [Int]? = nil) throws {
+                trainable: Bool = true, inputShape: [Int]? = nil, groups: Int = 1) throws {
         let (layer, rank, transposed) = Self.convolution
         self.filters = try positiveArgument(filters, "filters", layer: layer)
+        self.groups = try positiveArgument(groups, "groups", layer: layer)
+        if transposed && groups != 1 {
+            throw SwiftKerasError(.unimplemented, "\(layer): groups other than 1 are not supported by transposed convolutions")
+        }
+        if filters % groups != 0 {
+            throw SwiftKerasError.invalid("\(layer): the number of filters must be evenly divisible by the number of groups. Received: groups=\(groups), filters=\(filters)")
+        }
         let window = try convolutionWindow(kernelSize, strides, dilationRate, rank: rank, layer: layer)
         if padding == .causal && transposed {
             throw SwiftKerasError.invalid("\(layer): causal padding is not supported")
@@ -157,7 +168,7 @@ public class BaseConv: ConvolutionLayer {
         try self.init(filters: a.filters, kernelSize: a.kernelSize, strides: a.strides, padding: a.padding,
                       dilationRate: a.dilationRate, activation: a.activation, useBias: a.useBias, kernelInitializer: a.kernelInitializer,
                       biasInitializer: a.biasInitializer, kernelRegularizer: a.kernelRegularizer,
-                      biasRegularizer: a.biasRegularizer, name: base.name, dtype: base.dtype)
+                      biasRegularizer: a.biasRegularizer, name: base.name, dtype: base.dtype, groups: a.groups)
         if let outputPadding, let transposed = self as? ConvTranspose { try transposed.setOutputPadding(outputPadding) }
         try base.finish(r, self)
     }
@@ -171,7 +182,10 @@ public class BaseConv: ConvolutionLayer {
     public override func build(inputShape: [Int]) throws {
         try checkInputRank(inputShape, rank + 2, knownChannels: true)
         let c = inputShape[rank + 1]
-        kernel = try addWeight(name: "kernel", shape: kernelSize + (Self.convolution.transposed ? [filters, c] : [c, filters]),
+        if c % groups != 0 {
+            throw SwiftKerasError.invalid("\(Self.className): the number of input channels must be evenly divisible by the number of groups. Received groups=\(groups), but the input has \(c) channels (full input shape is \(formatShape(inputShape)))")
+        }
+        kernel = try addWeight(name: "kernel", shape: kernelSize + (Self.convolution.transposed ? [filters, c] : [c / groups, filters]),
                                initializer: kernelInitializer, regularizer: kernelRegularizer)
         try buildBias(units: filters)
     }
@@ -183,8 +197,11 @@ public class BaseConv: ConvolutionLayer {
     public override func call(_ x: Tensor, training: Bool) throws -> Tensor {
         guard let kernel else { throw SwiftKerasError(.runtime, "Layer '\(name)': called before build") }
         try checkInputRank(x.shape, rank + 2)
-        try checkLastDimension(x, kernel.shape[inChannelsAxis])
-        let y = try convolve(x, try read(kernel))
+        try checkLastDimension(x, kernel.shape[inChannelsAxis] * groups)
+        let k = try read(kernel)
+        let y = groups == 1 ? try convolve(x, k)
+            : try concatenate(try zip(try x.split(into: groups, axis: -1), try k.split(into: groups, axis: -1)).map { try convolve($0, $1) },
+                              axis: -1)
         return try biasAndActivation(y, bias, activation)
     }
 
@@ -196,8 +213,10 @@ public class BaseConv: ConvolutionLayer {
     /// The layer's config (see `Layer.getConfig()`): the base keys plus Keras
     /// `BaseConv.get_config`'s.
     public override func getConfig() throws -> ConfigValue {
-        try convolutionConfig(["filters": .int(filters), "kernel_initializer": try .initializer(kernelInitializer),
-                               "kernel_regularizer": try .regularizer(kernelRegularizer)])
+        var own: [String: ConfigValue] = ["filters": .int(filters), "kernel_initializer": try .initializer(kernelInitializer),
+                                          "kernel_regularizer": try .regularizer(kernelRegularizer)]
+        if !Self.convolution.transposed { own["groups"] = .int(groups) }
+        return try convolutionConfig(own)
     }
 }
 
@@ -592,6 +611,7 @@ extension SeparableConv1D: ConfigurableLayer {
 struct ConvolutionArguments {
     let filters: Int
     let kernelSize: [Int], strides: [Int], dilationRate: [Int]
+    let groups: Int
     let padding: Padding
     let activation: ActivationFunction
     let useBias: Bool
@@ -605,7 +625,7 @@ struct ConvolutionArguments {
         dilationRate = try r.tuple("dilation_rate", count: n) ?? Array(repeating: 1, count: n)
         padding = try r.padding("padding", .valid)
         try r.dataFormat()
-        try r.onlyDefault("groups", .int(1))
+        groups = try r.int("groups", 1)
         activation = try r.activation("activation", .linear)
         useBias = try r.bool("use_bias", true)
         kernelInitializer = try r.initializer("kernel_initializer", GlorotUniform())

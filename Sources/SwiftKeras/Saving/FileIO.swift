@@ -581,30 +581,41 @@ struct JSONParser {
 /// Writes compact JSON the way serde_json does (no spaces; `"`, `\` and control characters
 /// escaped, control characters other than \b \f \n \r \t as lowercase \u00xx; other text as UTF-8).
 enum JSONWriter {
-    /// `s` as a JSON string literal, quotes included.
-    static func quoted(_ s: String) -> String {
-        var out = "\""
+    /// `s` as a JSON string literal, quotes included; with `ensureASCII` every character past
+    /// ASCII as `\uXXXX` (UTF-16 surrogate pairs past the BMP), as Python's `json.dumps` writes.
+    static func quoted(_ s: String, ensureASCII: Bool = false) -> String {
+        var out: [UInt8] = [0x22]
         out.reserveCapacity(s.utf8.count + 2)
+        func escape(_ unit: UInt32) {
+            let hex = Array(String(unit, radix: 16).utf8)
+            out += Array("\\u".utf8) + [UInt8](repeating: 0x30, count: 4 - hex.count) + hex
+        }
         for u in s.unicodeScalars {
             switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
+            case "\"": out += [0x5C, 0x22]
+            case "\\": out += [0x5C, 0x5C]
+            case "\u{08}": out += [0x5C, 0x62]
+            case "\u{0C}": out += [0x5C, 0x66]
+            case "\n": out += [0x5C, 0x6E]
+            case "\r": out += [0x5C, 0x72]
+            case "\t": out += [0x5C, 0x74]
             default:
-                if u.value < 0x20 {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                if u.value < 0x20 || (ensureASCII && u.value >= 0x7F) {
+                    if u.value > 0xFFFF {
+                        escape(0xD800 + ((u.value - 0x10000) >> 10))
+                        escape(0xDC00 + ((u.value - 0x10000) & 0x3FF))
+                    } else {
+                        escape(u.value)
+                    }
+                } else if u.isASCII {
+                    out.append(UInt8(u.value))
                 } else {
-                    out.unicodeScalars.append(u)
+                    UTF8.encode(u) { out.append($0) }
                 }
             }
         }
-        out += "\""
-        return out
+        out.append(0x22)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Serializes `value` compactly.

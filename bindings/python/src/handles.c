@@ -20,6 +20,8 @@ WRAP_HANDLE(sk_optimizer)
 WRAP_HANDLE(sk_loss)
 WRAP_HANDLE(sk_keras_tensor)
 WRAP_HANDLE(sk_metric)
+WRAP_HANDLE(sk_summary_writer)
+WRAP_HANDLE(sk_progbar)
 
 void *skpy_handle_get(PyObject *o, const char *name) {
     void *p = PyCapsule_IsValid(o, name) ? PyCapsule_GetPointer(o, name) : NULL;

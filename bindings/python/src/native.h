@@ -207,6 +207,8 @@ PyObject *skpy_wrap_sk_optimizer(sk_optimizer *h);
 PyObject *skpy_wrap_sk_loss(sk_loss *h);
 PyObject *skpy_wrap_sk_keras_tensor(sk_keras_tensor *h);
 PyObject *skpy_wrap_sk_metric(sk_metric *h);
+PyObject *skpy_wrap_sk_summary_writer(sk_summary_writer *h);
+PyObject *skpy_wrap_sk_progbar(sk_progbar *h);
 #define KH_FINISH(T, st, h) ((st) != SK_OK ? skpy_raise_status(st) : skpy_wrap_##T(h))
 /* KH_FINISH where the getter may give no handle: None then. */
 #define KH_FINISH_OR_NONE(T, st, h) ((st) == SK_OK && !(h) ? (Py_INCREF(Py_None), Py_None) : KH_FINISH(T, st, h))

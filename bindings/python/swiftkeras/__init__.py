@@ -169,7 +169,7 @@ def __getattr__(name):
     """``tf.keras``, ``tf.random``, ``tf.config``, ``tf.data``, ``tf.experimental``, ``tf.train``
     and ``tf.device`` load on first use, so ``import swiftkeras`` stays fast."""
     import importlib
-    if name in ("keras", "random", "config", "data", "experimental", "train"):
+    if name in ("keras", "random", "config", "data", "experimental", "train", "summary"):
         return importlib.import_module("." + name, __name__)
     if name == "device":
         return importlib.import_module(".config.devices", __name__).device
@@ -197,6 +197,7 @@ __all__ = sorted(set(_generated_all) | {
     "bfloat16", "int32", "int64", "uint8", "bool", "half", "double", "as_dtype", "keras", "random",
     "config", "data", "experimental", "newaxis", "string", "strings", "image", "autograph", "compat",
     "distribute", "executing_eagerly", "get_logger", "numpy_function", "py_function", "test", "RaggedTensor",
+    "summary",
 })
 
 # tf functions applied to symbolic tensors (keras.Input results) become layers, as in tf.keras 2

@@ -1,14 +1,15 @@
 """swiftkeras.keras.utils: ``to_categorical``, ``pad_sequences``, ``Sequence``, ``normalize``,
 ``set_random_seed``, ``timeseries_dataset_from_array``, ``split_dataset``, ``get_file`` (local
-paths only). The numeric rules are the core's (``sk_to_categorical``, ``sk_pad_sequences``,
+paths only), ``Progbar`` (the core's averaging and progress lines, ``sk_progbar_*``). The numeric rules are the core's (``sk_to_categorical``, ``sk_pad_sequences``,
 ``sk_dataset_timeseries``)."""
 import os as _os
 import random as _random
+import sys as _sys
 
 from .. import _native
 
 __all__ = ["set_random_seed", "to_categorical", "pad_sequences", "Sequence", "normalize",
-           "timeseries_dataset_from_array", "split_dataset", "get_file"]
+           "timeseries_dataset_from_array", "split_dataset", "get_file", "Progbar"]
 
 
 def set_random_seed(seed):
@@ -250,3 +251,43 @@ def pack_x_y_sample_weight(x, y=None, sample_weight=None):
         return (x,) if isinstance(x, (list, tuple, dict)) else x
     return (x, y) if sample_weight is None else (x, y, sample_weight)
 __all__ += ["unpack_x_y_sample_weight", "pack_x_y_sample_weight"]
+
+
+class Progbar:
+    """``keras.utils.Progbar``: a progress bar for a loop of ``target`` steps (None: unknown).
+    ``update(current, values)`` / ``add(n, values)``: values (``[(name, value), ...]``) not in
+    ``stateful_metrics`` are averaged over the steps, each weighed by the steps it advanced;
+    stateful ones show their last value. Drawn as ``fit``'s progress lines (verbose 1: a live
+    bar on a terminal and the final line; verbose 2: the final line only)."""
+
+    def __init__(self, target, width=30, verbose=1, interval=0.05, stateful_metrics=None, unit_name="step"):
+        self.target = target
+        self.width = width
+        self.verbose = verbose
+        self.interval = interval
+        self.unit_name = unit_name
+        self.stateful_metrics = set(stateful_metrics) if stateful_metrics else set()
+        stream = _sys.stdout
+        dynamic = bool(getattr(stream, "isatty", None) and stream.isatty()) or "ipykernel" in _sys.modules
+        self._h = _native.progbar_create(-1 if target is None else int(target), int(width), int(verbose),
+                                         float(interval), sorted(str(m) for m in self.stateful_metrics),
+                                         str(unit_name), dynamic)
+
+    @property
+    def _seen_so_far(self):
+        return _native.progbar_seen(self._h)
+
+    def update(self, current, values=None, finalize=None):
+        """Moves the bar to ``current`` and records ``values``; ``finalize`` (default: ``current >=
+        target``) writes the final line."""
+        values = list(values or [])
+        names = [str(k) for k, _ in values]
+        nums = [float(v.numpy() if hasattr(v, "numpy") else v) for _, v in values]
+        out = _native.progbar_update(self._h, int(current), names, nums, -1 if finalize is None else int(bool(finalize)))
+        if out:
+            _sys.stdout.write(out)
+            _sys.stdout.flush()
+
+    def add(self, n, values=None):
+        """``update(seen + n, values)``."""
+        self.update(self._seen_so_far + n, values)
