@@ -184,8 +184,14 @@ public class BaseConv: ConvolutionLayer {
         guard let kernel else { throw SwiftKerasError(.runtime, "Layer '\(name)': called before build") }
         try checkInputRank(x.shape, rank + 2)
         try checkLastDimension(x, kernel.shape[inChannelsAxis])
-        let y = try convolve(x, try read(kernel))
-        return try biasAndActivation(y, bias, activation)
+        let k = try read(kernel)
+        // A bias and no activation: convolution and bias as one op (one primitive on oneDNN).
+        if let bias, activation.isLinear, !Self.convolution.transposed,
+           let y = try convolutionBiasAdded(x, k, try read(bias), strides: strides, padding: padding,
+                                            dilationRate: dilationRate) {
+            return y
+        }
+        return try biasAndActivation(try convolve(x, k), bias, activation)
     }
 
     public override func computeOutputShape(_ inputShape: [Int]) throws -> [Int] {
