@@ -569,6 +569,8 @@ tape_only("ctc_label_dense_to_sparse", NG,
 family("neural_net")
 tape_only("bias_relu", D,
           "relu(x + bias) with the bias along the last axis as one op (what Dense and Conv layers with activation relu compute; Tensor.biasAddedRelu): one pass forward, one backward for both cotangents; composed of select when a tape records the backward pass.")
+tape_only("conv_bias", D,
+          "A convolution (1 to 3 spatial dimensions, channels-last) plus a bias as one op (what Conv layers with a bias and no activation compute; convolutionBiasAdded): with oneDNN the bias is added by the convolution primitive and its gradient made by the kernel-gradient one; the composed ops' gradients otherwise.")
 tape_only("batch_norm_training", D,
           "Batch normalization with the batch's statistics over the last axis as one op (BatchNormalization while training; Tensor.batchNormalizedWithBatchStatistics): two passes forward, two backward; the composed ops' gradient when a tape records the backward pass.")
 tape_only("resize_bilinear_backward", D,

@@ -41,6 +41,14 @@ let neuralNetGradChecks: [String: [GradCheck]] = [
             try x[0].biasAddedRelu(nil).multiplying(x[0])
         },
     ],
+    "conv_bias": [
+        GradCheck(label: "conv_bias 2-D same", shapes: [[2, 4, 4, 2], [3, 3, 2, 3], [3]]) { x in
+            try square(try convolutionBiasAdded(x[0], x[1], x[2], strides: [1, 1], padding: .same, dilationRate: [1, 1]) ?? x[0])
+        },
+        GradCheck(label: "conv_bias 1-D causal, stride 2", shapes: [[2, 7, 2], [3, 2, 2], [2]]) { x in
+            try square(try convolutionBiasAdded(x[0], x[1], x[2], strides: [2], padding: .causal, dilationRate: [1]) ?? x[0])
+        },
+    ],
     "batch_norm_training": [
         GradCheck(label: "batch_norm_training (N,H,W,C) with gamma and beta", shapes: [[3, 2, 2, 3], [3], [3]]) { x in
             try square(x[0].batchNormalizedWithBatchStatistics(gamma: x[1], beta: x[2], epsilon: 1e-3)?.output ?? x[0])

@@ -84,6 +84,76 @@ final class OneDNNTests: XCTestCase {
         assertClose(fast, slow, .relOrAbs(1e-4), "conv2d_transpose")
     }
 
+    /// `conv_bias` (Conv layers with a bias and no activation): output and every cotangent equal
+    /// the composed convolution plus bias — float32 on oneDNN (bias inside the primitives) and on
+    /// the fallback, float64 — for 1-D to 3-D, strides, paddings (causal too) and dilations.
+    func testConvBiasMatchesComposed() throws {
+        var rng = LCG(77)
+        let cases: [(x: [Int], k: [Int], s: [Int], p: Padding, d: [Int])] = [
+            ([3, 12, 12, 5], [3, 3, 5, 8], [1, 1], .same, [1, 1]),
+            ([2, 13, 11, 4], [3, 3, 4, 6], [2, 2], .valid, [1, 1]),
+            ([2, 10, 10, 3], [3, 3, 3, 4], [1, 1], .same, [2, 2]),
+            ([3, 20, 6], [3, 6, 7], [1], .causal, [2]),
+            ([2, 5, 6, 5, 3], [3, 3, 3, 3, 4], [1, 1, 1], .same, [1, 1, 1]),
+        ]
+        func values(_ shape: [Int], _ dtype: DType) throws -> Tensor {
+            try Tensor.from(doubles: (0..<shape.reduce(1, *)).map { _ in rng.unit() * 2 - 1 }, shape: shape, dtype: dtype)
+        }
+        for c in cases {
+            for dtype in [DType.float32, .float64] {
+                let x = try values(c.x, dtype), k = try values(c.k, dtype), b = try values([c.k.last!], dtype)
+                let w = try values(try convolutionBiasAdded(x, k, b, strides: c.s, padding: c.p, dilationRate: c.d)!.shape, dtype)
+                func run(_ fused: Bool) throws -> [[Double]] {
+                    let tape = GradientTape()
+                    [x, k, b].forEach(tape.watch)
+                    let y = try tape.record { () throws -> Tensor in
+                        if fused { return try XCTUnwrap(try convolutionBiasAdded(x, k, b, strides: c.s, padding: c.p, dilationRate: c.d)) }
+                        let conv: Tensor
+                        switch c.x.count {
+                        case 3: conv = try conv1d(x, k, stride: c.s[0], padding: c.p, dilationRate: c.d[0])
+                        case 4: conv = try conv2d(x, k, strides: c.s, padding: c.p, dilationRate: c.d)
+                        default: conv = try conv3d(x, k, strides: c.s, padding: c.p, dilationRate: c.d)
+                        }
+                        return try conv + b
+                    }
+                    let loss = try tape.record { try (y * w).sum() }
+                    return try [y.doubles] + tape.gradient(loss, [.tensor(x), .tensor(k), .tensor(b)]).map { try XCTUnwrap($0).doubles }
+                }
+                var composed: [[Double]] = []
+                try onFallback { composed = try run(false) }
+                var paths = [("current path", try run(true))]
+                try onFallback { paths.append(("fallback", try run(true))) }
+                for (path, got) in paths {
+                    for (i, name) in ["y", "dx", "dk", "db"].enumerated() {
+                        let scale = composed[i].map(Swift.abs).max() ?? 1
+                        assertClose(got[i], composed[i], .relOrAbs((dtype == .float32 ? 1e-5 : 1e-12) * Swift.max(1, scale)),
+                                    "\(name) of \(c), \(dtype), \(path)")
+                    }
+                }
+            }
+        }
+        // Where it does not apply (mixed dtypes, a bias of another shape) it says so.
+        let x = try values([1, 4, 4, 2], .float32), k = try values([3, 3, 2, 3], .float32)
+        XCTAssertNil(try convolutionBiasAdded(x, k, try values([3], .float64), strides: [1], padding: .same, dilationRate: [1]))
+        XCTAssertNil(try convolutionBiasAdded(x, k, try values([2], .float32), strides: [1], padding: .same, dilationRate: [1]))
+    }
+
+    /// A Conv2D with a bias and a linear activation runs `conv_bias` and computes conv2d + bias.
+    func testConvLayerWithBiasUsesFusedOp() throws {
+        var rng = LCG(78)
+        let x = try Tensor.from(doubles: (0..<(2 * 6 * 6 * 3)).map { _ in rng.unit() }, shape: [2, 6, 6, 3], dtype: .float32)
+        let layer = try Conv2D(filters: 4, kernelSize: [3, 3], padding: .same)
+        _ = try layer(x)
+        try layer.bias?.assign(try Tensor.from(doubles: [0.5, -1, 2, 0.25], shape: [4], dtype: .float32))
+        let collector = OpNameCollector()
+        OpObservers.push(collector)
+        let y = try layer(x)
+        OpObservers.remove(collector)
+        XCTAssertTrue(collector.names.contains("conv_bias"), "\(collector.names)")
+        let want = try conv2d(x, try XCTUnwrap(layer.kernel).value, padding: .same) + XCTUnwrap(layer.bias).value
+        assertClose(y, want.doubles, .relOrAbs(1e-5), shape: [2, 6, 6, 4])
+    }
+
     /// The library reports what it runs; a forced fallback says so.
     func testOneDNNInfo() throws {
         try XCTSkipIf(OneDNN.library == nil, "oneDNN is not installed")

@@ -199,6 +199,12 @@ public class BaseConv: ConvolutionLayer {
         try checkInputRank(x.shape, rank + 2)
         try checkLastDimension(x, kernel.shape[inChannelsAxis] * groups)
         let k = try read(kernel)
+        // A bias and no activation: convolution and bias as one op (one primitive on oneDNN).
+        if groups == 1, let bias, activation.isLinear, !Self.convolution.transposed,
+           let y = try convolutionBiasAdded(x, k, try read(bias), strides: strides, padding: padding,
+                                            dilationRate: dilationRate) {
+            return y
+        }
         let y = groups == 1 ? try convolve(x, k)
             : try concatenate(try zip(try x.split(into: groups, axis: -1), try k.split(into: groups, axis: -1)).map { try convolve($0, $1) },
                               axis: -1)

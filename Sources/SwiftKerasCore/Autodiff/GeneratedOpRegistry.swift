@@ -160,6 +160,7 @@ extension OpRegistry {
         "categorical_crossentropy": .differentiable,
         "sparse_categorical_crossentropy": .differentiable,
         "bias_relu": .differentiable,
+        "conv_bias": .differentiable,
         "batch_norm_training": .differentiable,
         "resize_bilinear_backward": .differentiable,
         "resize_nearest_backward": .differentiable,

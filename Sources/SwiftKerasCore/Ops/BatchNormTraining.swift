@@ -1,8 +1,9 @@
 // Batch normalization with the batch's own statistics (BatchNormalization while training) over the
 // last axis, as one op. Composed, it is a mean, a subtraction, a square, a second mean and the
 // normalization forward (five passes over the activations, four tensors of their size) and about
-// twice that backward; fused, it is two passes forward (the statistics, then the output) and two
-// backward (the two sums, then the input's cotangent).
+// twice that backward; fused, it is two passes over memory forward (the statistics — each block
+// of rows twice while in cache —, then the output) and two backward (the two sums, then the
+// input's cotangent).
 
 extension Tensor {
     /// `(x − mean)·γ/sqrt(variance + ε) + β` with `mean` and `variance` (biased) of each feature of
@@ -89,24 +90,14 @@ enum BatchNormKernels {
                                                    _ beta: UnsafePointer<T>?, _ epsilon: Double,
                                                    _ out: UnsafeMutablePointer<T>, _ mean: UnsafeMutablePointer<T>,
                                                    _ variance: UnsafeMutablePointer<T>, rows: Int, channels: Int) {
-        let sums = UnsafeMutablePointer<Double>.allocate(capacity: channels)
+        let moments = UnsafeMutablePointer<Double>.allocate(capacity: 2 &* channels)
         let scale = UnsafeMutablePointer<T>.allocate(capacity: 2 &* channels)
-        defer { sums.deallocate(); scale.deallocate() }
-        ChannelSums.run(rows: rows, channels: channels, count: 1, into: sums) { (r, p: UnsafeMutablePointer<T>) in
-            let xi = x + r &* channels
-            for c in 0..<channels { p[c] += xi[c] }
-        }
-        for c in 0..<channels { mean[c] = T(sums[c] / Double(rows)) }
-        ChannelSums.run(rows: rows, channels: channels, count: 1, into: sums) { (r, p: UnsafeMutablePointer<T>) in
-            let xi = x + r &* channels
-            for c in 0..<channels {
-                let d = xi[c] - mean[c]
-                p[c] += d * d
-            }
-        }
+        defer { moments.deallocate(); scale.deallocate() }
+        blockMoments(x, rows: rows, channels: channels, into: moments)
         let eps = T(epsilon), shift = scale + channels
         for c in 0..<channels {
-            variance[c] = T(sums[c] / Double(rows))
+            mean[c] = T(moments[c])
+            variance[c] = T(moments[channels &+ c] / Double(rows))
             var k = 1 / (variance[c] + eps).squareRoot()
             if let gamma { k *= gamma[c] }
             scale[c] = k
@@ -115,8 +106,59 @@ enum BatchNormKernels {
         Parallel.forRange(rows, grain: Swift.max(1, (1 << 15) / Swift.max(channels, 1))) { s, e in
             for r in s..<e {
                 let xi = x + r &* channels, o = out + r &* channels
-                for c in 0..<channels { o[c] = xi[c] * scale[c] + shift[c] }
+                var c = T.self == Float.self ? BatchNormFloatRows.affine(o, xi, scale, shift, channels) : 0
+                while c < channels { o[c] = xi[c] * scale[c] + shift[c]; c &+= 1 }
             }
+        }
+    }
+
+    /// Each channel's mean (`moments[c]`) and sum of squared deviations from it
+    /// (`moments[channels + c]`) in one pass over memory: each block of `ChannelSums.blockRows`
+    /// rows takes its mean and then its squared deviations while it is in cache (two passes of
+    /// the textbook kind, in T), and the blocks are merged in float64 in block order (Chan et
+    /// al.'s pairwise update): the same result on any number of threads.
+    @_optimize(speed)
+    static func blockMoments<T: ConvFloat>(_ x: UnsafePointer<T>, rows: Int, channels: Int,
+                                           into moments: UnsafeMutablePointer<Double>) {
+        let blockRows = ChannelSums.blockRows
+        let blocks = (rows &+ blockRows &- 1) / blockRows, width = 2 &* channels
+        let partials = UnsafeMutablePointer<T>.allocate(capacity: Swift.max(1, blocks &* width))
+        defer { partials.deallocate() }
+        Parallel.forRange(blocks, grain: Swift.max(1, (1 << 15) / Swift.max(1, blockRows &* channels))) { s, e in
+            for blk in s..<e {
+                let m = partials + blk &* width, q = m + channels
+                let r0 = blk &* blockRows, r1 = Swift.min(rows, r0 &+ blockRows)
+                m.update(repeating: 0, count: width)
+                for r in r0..<r1 {
+                    let xi = x + r &* channels
+                    var c = T.self == Float.self ? BatchNormFloatRows.accumulate(m, xi, channels) : 0
+                    while c < channels { m[c] += xi[c]; c &+= 1 }
+                }
+                let inv = 1 / T(r1 &- r0)
+                for c in 0..<channels { m[c] *= inv }
+                for r in r0..<r1 {
+                    let xi = x + r &* channels
+                    var c = T.self == Float.self ? BatchNormFloatRows.accumulateSquares(q, xi, m, channels) : 0
+                    while c < channels {
+                        let d = xi[c] - m[c]
+                        q[c] += d * d
+                        c &+= 1
+                    }
+                }
+            }
+        }
+        let mean = moments, m2 = moments + channels
+        mean.update(repeating: 0, count: width)
+        var n = 0.0
+        for blk in 0..<blocks {
+            let nb = Double(Swift.min(rows, (blk &+ 1) &* blockRows) &- blk &* blockRows), total = n + nb
+            let m = partials + blk &* width, q = m + channels
+            for c in 0..<channels {
+                let delta = Double(m[c]) - mean[c]
+                mean[c] += delta * (nb / total)
+                m2[c] += Double(q[c]) + delta * delta * (n * nb / total)
+            }
+            n = total
         }
     }
 
@@ -136,9 +178,11 @@ enum BatchNormKernels {
         for c in 0..<channels { inv[c] = 1 / (variance[c] + eps).squareRoot() }
         ChannelSums.run(rows: rows, channels: channels, count: 2, into: sums) { (r, p: UnsafeMutablePointer<T>) in
             let xi = x + r &* channels, gi = g + r &* channels, q = p + channels
-            for c in 0..<channels {
+            var c = T.self == Float.self ? BatchNormFloatRows.gradientSums(p, q, gi, xi, mean, inv, channels) : 0
+            while c < channels {
                 p[c] += gi[c]
                 q[c] += gi[c] * ((xi[c] - mean[c]) * inv[c])
+                c &+= 1
             }
         }
         // dx = a·(g − x̂·dγ/n − dβ/n) with a = γ·inv: per channel dx = a·g + (x − mean)·b + shift.
@@ -154,8 +198,85 @@ enum BatchNormKernels {
         Parallel.forRange(rows, grain: Swift.max(1, (1 << 15) / Swift.max(channels, 1))) { s, e in
             for r in s..<e {
                 let xi = x + r &* channels, gi = g + r &* channels, d = dx + r &* channels
-                for c in 0..<channels { d[c] = a[c] * gi[c] + (xi[c] - mean[c]) * b[c] + shift[c] }
+                var c = T.self == Float.self ? BatchNormFloatRows.inputGradient(d, gi, xi, mean, a, b, shift, channels) : 0
+                while c < channels { d[c] = a[c] * gi[c] + (xi[c] - mean[c]) * b[c] + shift[c]; c &+= 1 }
             }
         }
+    }
+}
+
+/// The float32 rows of `BatchNormKernels`, 8 channels at a time up to the last multiple of 8
+/// (concrete SIMD types: the generic loops are not vectorized in this module); each returns the
+/// channel where it stopped and the caller finishes the row one element at a time, with the
+/// same arithmetic (no fused multiply-add), so results do not depend on the channel count.
+enum BatchNormFloatRows {
+    typealias V = SIMD8<Float>
+
+    @_optimize(speed) @inline(__always)
+    private static func load<T>(_ p: UnsafePointer<T>, _ c: Int) -> V {
+        UnsafeRawPointer(p).loadUnaligned(fromByteOffset: c &* 4, as: V.self)
+    }
+
+    @_optimize(speed) @inline(__always)
+    private static func store<T>(_ v: V, _ p: UnsafeMutablePointer<T>, _ c: Int) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, toByteOffset: c &* 4, as: V.self)
+    }
+
+    /// `acc += x`.
+    @_optimize(speed) @inline(__always)
+    static func accumulate<T>(_ acc: UnsafeMutablePointer<T>, _ x: UnsafePointer<T>, _ n: Int) -> Int {
+        var c = 0
+        while c &+ 8 <= n { store(load(acc, c) + load(x, c), acc, c); c &+= 8 }
+        return c
+    }
+
+    /// `acc += (x − m)²`.
+    @_optimize(speed) @inline(__always)
+    static func accumulateSquares<T>(_ acc: UnsafeMutablePointer<T>, _ x: UnsafePointer<T>, _ m: UnsafeMutablePointer<T>,
+                                     _ n: Int) -> Int {
+        var c = 0
+        while c &+ 8 <= n {
+            let d = load(x, c) - load(m, c)
+            store(load(acc, c) + d * d, acc, c)
+            c &+= 8
+        }
+        return c
+    }
+
+    /// `out = x·s + t`.
+    @_optimize(speed) @inline(__always)
+    static func affine<T>(_ out: UnsafeMutablePointer<T>, _ x: UnsafePointer<T>, _ s: UnsafeMutablePointer<T>,
+                          _ t: UnsafeMutablePointer<T>, _ n: Int) -> Int {
+        var c = 0
+        while c &+ 8 <= n { store(load(x, c) * load(s, c) + load(t, c), out, c); c &+= 8 }
+        return c
+    }
+
+    /// `p += g`, `q += g·((x − mean)·inv)`.
+    @_optimize(speed) @inline(__always)
+    static func gradientSums<T>(_ p: UnsafeMutablePointer<T>, _ q: UnsafeMutablePointer<T>, _ g: UnsafePointer<T>,
+                                _ x: UnsafePointer<T>, _ mean: UnsafePointer<T>, _ inv: UnsafeMutablePointer<T>,
+                                _ n: Int) -> Int {
+        var c = 0
+        while c &+ 8 <= n {
+            let gv = load(g, c)
+            store(load(p, c) + gv, p, c)
+            store(load(q, c) + gv * ((load(x, c) - load(mean, c)) * load(inv, c)), q, c)
+            c &+= 8
+        }
+        return c
+    }
+
+    /// `d = a·g + (x − mean)·b + shift`.
+    @_optimize(speed) @inline(__always)
+    static func inputGradient<T>(_ d: UnsafeMutablePointer<T>, _ g: UnsafePointer<T>, _ x: UnsafePointer<T>,
+                                 _ mean: UnsafePointer<T>, _ a: UnsafeMutablePointer<T>, _ b: UnsafeMutablePointer<T>,
+                                 _ shift: UnsafeMutablePointer<T>, _ n: Int) -> Int {
+        var c = 0
+        while c &+ 8 <= n {
+            store(load(a, c) * load(g, c) + (load(x, c) - load(mean, c)) * load(b, c) + load(shift, c), d, c)
+            c &+= 8
+        }
+        return c
     }
 }

@@ -339,12 +339,14 @@ enum ConvKernels {
         let cout = g.channels
         let outImage = g.inputSpatial &* cout
         if g.batch == 0 || outImage == 0 { return }
-        y.update(repeating: 0, count: g.batch &* outImage)
         let inSpatial = g.outputSpatial
         let NN = g.taps &* cout
+        // oneDNN writes every element of y; the fallback accumulates into zeros.
+        if T.self == Float.self, cin != 0, inSpatial != 0,
+           OneDNN.convolve(.backwardData, g, cout: cin, input: x, kernel: UnsafeMutableRawPointer(mutating: w),
+                           output: y) { return }
+        y.update(repeating: 0, count: g.batch &* outImage)
         if cin == 0 || inSpatial == 0 { return }
-        if T.self == Float.self, OneDNN.convolve(.backwardData, g, cout: cin, input: x,
-                                                 kernel: UnsafeMutableRawPointer(mutating: w), output: y) { return }
         let (perImage, o) = inSpatial.multipliedReportingOverflow(by: NN)
         if o { throw SwiftKerasError(.outOfMemory, "\(op): scratch buffer overflows") }
         let images = max(1, min(g.batch, convChunkElements / perImage))
@@ -533,6 +535,63 @@ func convolution(_ op: StaticString, spatialRank: Int, _ x: Tensor, _ kernel: Te
                                     dilationRate: d) },
             { try convBackpropFilter(x, g, kernelShape: kernel.shape, strides: s, padding: padding, dataFormat: dataFormat,
                                      dilationRate: d) })
+    })
+    return y
+}
+
+/// `conv(x, kernel) + bias` over 1 to 3 spatial dimensions, channels-last, as one op
+/// ("conv_bias"; what a Conv layer with a bias and a linear activation computes). With oneDNN the
+/// bias is added by the convolution primitive and its gradient made by the kernel-gradient
+/// primitive, sparing a pass over the output each way; otherwise the bias is added in place and
+/// the gradients are those of the composed ops.
+///
+/// Returns nil where the fused op does not apply (x, kernel and bias not all float32 or all
+/// float64, a bias that is not `[outChannels]`, ranks that do not match): the caller composes.
+package func convolutionBiasAdded(_ x: Tensor, _ kernel: Tensor, _ bias: Tensor, strides: [Int], padding: Padding,
+                                  dilationRate: [Int]) throws -> Tensor? {
+    let op: StaticString = "conv_bias"
+    let r = kernel.rank, spatialRank = r - 2
+    guard (1...3).contains(spatialRank), x.rank == r, x.dtype == .float32 || x.dtype == .float64,
+          kernel.dtype == x.dtype, bias.dtype == x.dtype, bias.shape == [kernel.shape[r - 1]],
+          x.shape[r - 1] == kernel.shape[r - 2], padding != .causal || spatialRank == 1 else { return nil }
+    let (_, s, d) = try convolutionOperands(op, spatialRank: spatialRank, x, kernel, strides: strides,
+                                            dilationRate: dilationRate)
+    let cout = kernel.shape[r - 1]
+    let g = try WindowMath.geometry(channelsLastShape: x.shape, window: Array(kernel.shape[0..<spatialRank]), strides: s,
+                                    dilations: d, padding: padding, op: op)
+    let outShape = [g.batch] + g.outputSpatialShape(rank: spatialRank) + [cout]
+    let fusedKernels = x.dtype == .float32 && g.taps &* g.channels > 0 && OneDNN.active != nil
+    let y = try Tensor.uninitialized(outShape, x.dtype, op: op)
+    if y.count > 0 && !(fusedKernels && OneDNN.convolve(.forward, g, cout: cout, input: x.pointer(Float.self),
+                                                        kernel: kernel.pointer(Float.self), output: y.pointer(Float.self),
+                                                        bias: bias.pointer(Float.self))) {
+        func fallback<T: ConvFloat>(_: T.Type) throws {
+            try WindowKernel.convolve(g, cout: cout).run(T.self, x, kernel, y, op: op)
+            let (out, b) = (y.pointer(T.self), bias.pointer(T.self))
+            for row in 0..<(y.count / cout) {
+                let o = out + row &* cout
+                for c in 0..<cout { o[c] += b[c] }
+            }
+        }
+        if x.dtype == .float64 { try fallback(Double.self) } else { try fallback(Float.self) }
+    }
+    record(op, [x, kernel, bias], y, { dy in
+        let needX = PullbackNeeds.input(0), needK = PullbackNeeds.input(1), needB = PullbackNeeds.input(2)
+        let dx = needX ? try convBackpropInput(dy, kernel, inputShape: x.shape, strides: s, padding: padding,
+                                               dilationRate: d) : nil
+        if (needK || needB) && fusedKernels && dy.dtype == .float32 && dy.shape == outShape &&
+            OpObservers.activeCount.load(ordering: .relaxed) == 0 {
+            let dk = try Tensor.uninitialized(kernel.shape, .float32, op: op)
+            let db = try Tensor.uninitialized([cout], .float32, op: op)
+            if OneDNN.convolve(.backwardWeights, g, cout: cout, input: x.pointer(Float.self), kernel: dk.pointer(Float.self),
+                               output: dy.pointer(Float.self), bias: db.pointer(Float.self)) {
+                return [dx, needK ? dk : nil, needB ? db : nil]
+            }
+        }
+        return [dx,
+                needK ? try convBackpropFilter(x, dy, kernelShape: kernel.shape, strides: s, padding: padding,
+                                               dilationRate: d) : nil,
+                needB ? try dy.sum(alongAxes: Array(0..<(dy.rank - 1)), keepingDimensions: false) : nil]
     })
     return y
 }
