@@ -131,7 +131,7 @@ final class KerasModelTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(r["accuracy"]!, 0.95)
         XCTAssertEqual(lines.count, 40)
         XCTAssertEqual(lines[0], "Epoch 1/20")
-        XCTAssertTrue(lines[1].hasPrefix("45/45 ━━━━━━━━━━━━━━━━━━━━ "), lines[1])
+        XCTAssertTrue(lines[1].hasPrefix("45/45 [==============================] - "), lines[1])
     }
 
     // MARK: Functional models
@@ -247,24 +247,25 @@ final class KerasModelTests: XCTestCase {
         XCTAssertEqual(v1.count, 4)
         XCTAssertEqual(v1[0], "Epoch 1/2")
         XCTAssertEqual(v1[2], "Epoch 2/2")
-        let bar = "1/1 ━━━━━━━━━━━━━━━━━━━━ "
+        let bar = "1/1 [==============================] - "
         XCTAssertTrue(v1[1].hasPrefix(bar), v1[1])
-        // "<n>s <t>ms/step - accuracy: 0.xxxx - loss: x.xxxx - val_accuracy: ... - val_loss: ..."
+        // tf.keras 2: "<n>s <t>ms/step - loss: x.xxxx - accuracy: 0.xxxx - val_loss: ... - val_accuracy: ..."
         let rest = v1[1].dropFirst(bar.count).split(separator: " ")
         XCTAssertTrue(rest[0].hasSuffix("s") && rest[1].hasSuffix("/step"), v1[1])
-        XCTAssertEqual(rest.dropFirst(2).filter { $0.hasSuffix(":") }, ["accuracy:", "loss:", "val_accuracy:", "val_loss:"])
+        XCTAssertEqual(rest.dropFirst(2).filter { $0.hasSuffix(":") }, ["loss:", "accuracy:", "val_loss:", "val_accuracy:"])
         for v in rest.dropFirst(2) where !v.hasSuffix(":") && v != "-" {
             XCTAssertTrue(v.split(separator: ".").last?.count == 4 || v.contains("e"), "\(v) in \(v1[1])")
         }
         let v2 = try capturingOutput { try model.fit(x: x, y: y, epochs: 1, verbose: 2) }
         XCTAssertEqual(v2.count, 1)   // no "Epoch 1/1" header for a single epoch, as Keras
         XCTAssertTrue(v2[0].hasPrefix("2/2 - "), v2[0])
-        XCTAssertTrue(v2[0].contains("/step - accuracy: "), v2[0])
+        XCTAssertTrue(v2[0].contains("s - loss: ") && v2[0].contains(" - accuracy: ") && v2[0].hasSuffix("/step"), v2[0])
+        XCTAssertTrue(v2[0].contains("s/epoch - "), v2[0])
         let v0 = try capturingOutput { try model.fit(x: x, y: y, epochs: 2, verbose: 0) }
         XCTAssertEqual(v0, [])
         let ev = try capturingOutput { _ = try model.evaluate(x: x, y: y, batchSize: 20, verbose: 1) }
         XCTAssertEqual(ev.count, 1)
-        XCTAssertTrue(ev[0].hasPrefix("3/3 ━━━━━━━━━━━━━━━━━━━━ "), ev[0])
+        XCTAssertTrue(ev[0].hasPrefix("3/3 [==============================] - "), ev[0])
     }
 
     func testMetricValueFormatting() {

@@ -524,8 +524,9 @@ final class LinearAlgebraTests: XCTestCase {
             products.append(try a.matmul(b).doubles)
             exps.append(try big.exp().doubles)
         }
-        XCTAssertEqual(products[0], products[1])
-        XCTAssertEqual(products[0], products[2])
+        // OpenBLAS's threaded SGEMM may sum in another order (seen with its Haswell kernels), so the
+        // products agree to float32 rounding; the core's own loops agree exactly.
+        for p in products.dropFirst() { assertClose(p, products[0], .relOrAbs(1e-5)) }
         XCTAssertEqual(exps[0], exps[1])
         XCTAssertEqual(exps[0], exps[2])
         assertError(.invalidArgument, "set_num_threads: the thread count must be >= 0 (0 = every CPU), got -2") {

@@ -222,13 +222,16 @@ final class LiveProgressTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(live.count, 2)
         XCTAssertTrue(live.allSatisfy { !$0.hasPrefix("8/8") }, "the last batch is left to the final line")
         XCTAssertEqual(live.first.map { $0.hasPrefix("1/8 ") }, true)
-        XCTAssertTrue(live.allSatisfy { $0.contains("s/step - loss: ") })
+        XCTAssertTrue(live.allSatisfy { $0.contains(" - ETA: ") && $0.contains("s - loss: ") })
         XCTAssertEqual(lines.filter { $0.hasPrefix("8/8 ") }.count, 2)
         // verbose 2 (one line per epoch) draws no live bar.
         live.removeAll()
         _ = try m.fit(x: x, y: y, batchSize: 8, epochs: 1, verbose: 2)
         XCTAssertTrue(live.isEmpty)
-        XCTAssertEqual(liveProgressLine(done: 3, steps: 12, elapsed: 0.3, logs: ["loss": 0.5]),
-                       " 3/12 \u{1B}[1m━━━━━\u{1B}[0m\u{1B}[2m━━━━━━━━━━━━━━━\u{1B}[0m 1s 100ms/step - loss: 0.5000")
+        // tf.keras 2's live bar: "=" done, ">" at the head, "." to go, then the time left
+        XCTAssertEqual(liveProgressLine(done: 3, steps: 12, elapsed: 0.3, logs: ["loss": 0.5, "acc": 0.25]),
+                       " 3/12 [======>.......................] - ETA: 0s - loss: 0.5000 - acc: 0.2500")
+        XCTAssertEqual(liveProgressLine(done: 1, steps: 100, elapsed: 2, logs: [:]),
+                       "  1/100 [..............................] - ETA: 3:18")
     }
 }

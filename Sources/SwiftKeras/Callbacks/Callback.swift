@@ -114,10 +114,11 @@ public final class LambdaCallback: Callback {
     public override func onTrainBatchEnd(_ batch: Int, logs: Logs) throws { try onTrainBatchEndHook?(batch, logs) }
 }
 
-/// Prints Keras-style progress through `Model.output` (Keras `ProgbarLogger`): at verbose 1
+/// Prints tf.keras 2-style progress through `Model.output` (Keras `ProgbarLogger`): at verbose 1
 /// "Epoch 1/5" (when there is more than one epoch) and, at the end of each epoch, the bar line
-/// "45/45 ━━━━━━━━━━━━━━━━━━━━ 0s 2ms/step - accuracy: 0.9000 - loss: 0.3000"; at verbose 2
-/// "45/45 - 0s - 2ms/step - accuracy: ... - loss: ...". `fit` adds one when verbose > 0.
+/// "45/45 [==============================] - 0s 2ms/step - loss: 0.3000 - accuracy: 0.9000"; at
+/// verbose 2 "45/45 - 0s - loss: ... - accuracy: ... - 0s/epoch - 2ms/step". `fit` adds one when
+/// verbose > 0.
 public final class ProgbarLogger: Callback {
     private var epochStart = 0.0
     private var seen = 0
@@ -167,55 +168,77 @@ func monotonicSeconds() -> Double {
     return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
 }
 
-/// The final progress line of an epoch or an evaluation, formatted as Keras 3's Progbar.
+/// The final progress line of an epoch or an evaluation, formatted as tf.keras 2's Progbar.
 func progressLine(steps: Int, elapsed: Double, logs: Logs, verbose: Int) -> String {
-    progressLine(steps: steps, elapsed: elapsed, values: sortedValues(logs), verbose: verbose)
+    progressLine(steps: steps, elapsed: elapsed, values: orderedValues(logs), verbose: verbose)
 }
 
-/// The logs in key order (what the progress lines print).
-private func sortedValues(_ logs: Logs) -> [(String, Double)] { logs.keys.sorted().map { ($0, logs[$0] ?? 0) } }
+/// The logs in the order tf.keras 2 prints them: "loss" first, the other training values, then
+/// "val_loss" and the other validation values (each group by name: the order compile gave them is
+/// not kept in the logs).
+private func orderedValues(_ logs: Logs) -> [(String, Double)] {
+    func rank(_ k: String) -> Int { k == "loss" ? 0 : k == "val_loss" ? 2 : k.hasPrefix("val_") ? 3 : 1 }
+    return logs.keys.sorted { (rank($0), $0) < (rank($1), $1) }.map { ($0, logs[$0] ?? 0) }
+}
+
+/// `n/total` with the count padded to the total's digits (tf.keras 2 `"%<digits>d/%d"`).
+private func stepCount(_ done: Int, _ steps: Int) -> String {
+    let count = String(done)
+    return String(repeating: " ", count: Swift.max(0, String(steps).count - count.count)) + count + "/\(steps)"
+}
+
+/// tf.keras 2's bar of `width` characters: "=" for the steps done, ">" at the head while not
+/// finished, "." for the rest.
+private func progressBar(done: Int, steps: Int, width: Int) -> String {
+    let filled = steps > 0 ? Swift.max(0, Swift.min(width, Int((Double(width) * Double(done) / Double(steps)).rounded(.down)))) : 0
+    var bar = "["
+    if filled > 0 { bar += String(repeating: "=", count: filled - 1) + (done < steps ? ">" : "=") }
+    return bar + String(repeating: ".", count: width - filled) + "]"
+}
 
 /// `progressLine` with the values in the given order, a `width`-character bar and `unit` for
-/// "step" (`keras.utils.Progbar`).
-func progressLine(steps: Int, elapsed: Double, values: [(String, Double)], verbose: Int, width: Int = 20,
+/// "step" (`keras.utils.Progbar`). Verbose 1: "45/45 [====...====] - 0s 2ms/step - loss: 0.3000";
+/// verbose 2: "45/45 - 0s - loss: 0.3000 - 0s/epoch - 2ms/step" (tf.keras 2).
+func progressLine(steps: Int, elapsed: Double, values: [(String, Double)], verbose: Int, width: Int = 30,
                   unit: String = "step") -> String {
     let perStep = steps > 0 ? elapsed / Double(steps) : 0
-    let stepTime = stepTimeText(perStep, unit: unit)
+    let seconds = " - \(formatFixed(elapsed, digits: 0))s"
     var line = verbose == 1
-        ? "\(steps)/\(steps) " + String(repeating: "━", count: width) + " \(formatFixed(elapsed, digits: 0))s \(stepTime)"
-        : "\(steps)/\(steps) - \(formatFixed(elapsed, digits: 0))s - \(stepTime)"
+        ? stepCount(steps, steps) + " " + progressBar(done: steps, steps: steps, width: width) + seconds + " " + stepTimeText(perStep, unit: unit)
+        : stepCount(steps, steps) + seconds
     for (k, v) in values { line += " - \(k): \(formatMetricValue(v))" }
+    if verbose != 1 { line += " - " + stepTimeText(elapsed, unit: "epoch") + " - " + stepTimeText(perStep, unit: unit) }
     return line
 }
 
-/// Keras 3's live bar after `done` of `steps` batches: the count, a 20-character bar (bold done
-/// part, dim rest), the estimated time left, the time per step and the running logs. With an
-/// unknown total: "     12/Unknown", the time so far, the time per step and the logs.
+/// tf.keras 2's live bar after `done` of `steps` batches: the count, the bar, the estimated time
+/// left and the running logs. With an unknown total: "     12/Unknown", the time so far, the time
+/// per step and the logs.
 func liveProgressLine(done: Int, steps: Int?, elapsed: Double, logs: Logs) -> String {
-    liveProgressLine(done: done, steps: steps, elapsed: elapsed, values: sortedValues(logs))
+    liveProgressLine(done: done, steps: steps, elapsed: elapsed, values: orderedValues(logs))
 }
 
 /// `liveProgressLine` with the values in the given order, a `width`-character bar and `unit`
 /// for "step" (`keras.utils.Progbar`).
-func liveProgressLine(done: Int, steps: Int?, elapsed: Double, values: [(String, Double)], width: Int = 20,
+func liveProgressLine(done: Int, steps: Int?, elapsed: Double, values: [(String, Double)], width: Int = 30,
                       unit: String = "step") -> String {
-    guard let steps else {
-        let count = String(done)
-        var line = String(repeating: " ", count: Swift.max(0, 7 - count.count)) + count + "/Unknown"
-        line += " \(formatFixed(elapsed, digits: 0))s " + stepTimeText(done > 0 ? elapsed / Double(done) : 0, unit: unit)
-        for (k, v) in values { line += " - \(k): \(formatMetricValue(v))" }
-        return line
-    }
-    let filled = steps > 0 ? Swift.max(0, Swift.min(width, Int((Double(width) * Double(done) / Double(steps)).rounded(.down)))) : 0
     let perStep = done > 0 ? elapsed / Double(done) : 0
-    let count = String(done)
-    var line = String(repeating: " ", count: Swift.max(0, String(steps).count - count.count)) + count + "/\(steps) "
-    line += "\u{1B}[1m" + String(repeating: "━", count: filled) + "\u{1B}[0m"
-    line += "\u{1B}[2m" + String(repeating: "━", count: width - filled) + "\u{1B}[0m"
-    line += " \(formatFixed(perStep * Double(Swift.max(0, steps - done)), digits: 0))s " + stepTimeText(perStep, unit: unit)
+    var line: String
+    if let steps {
+        let eta = Int(perStep * Double(Swift.max(0, steps - done)))
+        let etaText = eta > 3600 ? "\(eta / 3600):" + twoDigits(eta % 3600 / 60) + ":" + twoDigits(eta % 60)
+            : eta > 60 ? "\(eta / 60):" + twoDigits(eta % 60) : "\(eta)s"
+        line = stepCount(done, steps) + " " + progressBar(done: done, steps: steps, width: width) + " - ETA: " + etaText
+    } else {
+        let count = String(done)
+        line = String(repeating: " ", count: Swift.max(0, 7 - count.count)) + count + "/Unknown"
+        line += " - \(formatFixed(elapsed, digits: 0))s " + stepTimeText(perStep, unit: unit)
+    }
     for (k, v) in values { line += " - \(k): \(formatMetricValue(v))" }
     return line
 }
+
+private func twoDigits(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
 
 /// A time per step as Keras prints it: "2s/step", "15ms/step", "120us/step".
 func stepTimeText(_ perStep: Double, unit: String = "step") -> String {

@@ -90,6 +90,7 @@ extension Model {
     private func trainingBatch(_ e: DatasetElement, _ op: String) throws -> FitBatch {
         let (x, y, w) = try unpack(e, op)
         guard let y else {
+            if stepsNeedNoTargets { return (x, [], w) }   // trained on its add_loss terms alone (compile(loss=None))
             throw SwiftKerasError.invalid("\(op): the dataset's elements hold only inputs \(e.structure); give (x, y) or (x, y, sample_weight) elements")
         }
         return (x, y, w)

@@ -62,6 +62,12 @@ struct OutputCompileSpec {
     var isPerOutput: Bool {
         !(losses.kind == .all && lossWeights == nil && metrics.kind == .all && (weightedMetrics.single?.isEmpty ?? false))
     }
+
+    /// Whether no output has a loss or a metric, so a step needs no targets (tf.keras 2 `fit(x)`
+    /// of a model trained on its `add_loss` terms alone, `compile(loss=None)`).
+    var needsNoTargets: Bool {
+        losses.given.allSatisfy { $0 == nil } && metrics.given.allSatisfy(\.isEmpty) && weightedMetrics.given.allSatisfy(\.isEmpty)
+    }
 }
 
 /// One compiled metric: the metric, the output it reads and whether sample weights reach it.

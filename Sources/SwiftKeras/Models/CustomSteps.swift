@@ -101,6 +101,7 @@ extension Model {
     private func targetBatch(_ data: DatasetElement, _ op: String) throws -> FitBatch {
         let (x, y, w) = try unpack(data, op)
         guard let y else {
+            if stepsNeedNoTargets { return (x, [], w) }   // trained on its add_loss terms alone
             throw SwiftKerasError.invalid("\(op): the batch \(data.structure) holds no targets; the built-in step needs (x, y) or (x, y, sample_weight) (model '\(name)')")
         }
         return (x, y, w)

@@ -251,9 +251,12 @@ open class Model: Layer {
     }
 
     /// The compiled losses and metrics for these targets and predictions (resolved once).
+    /// Whether the compiled model's steps run without targets (no loss and no metric compiled).
+    var stepsNeedNoTargets: Bool { outputSpec?.needsNoTargets ?? false }
+
     func compiled(_ ys: [Tensor], _ preds: [Tensor]) throws -> CompiledOutputs {
         // Checked at every step: the count may change from one call to the next.
-        if ys.count != preds.count {
+        if ys.count != preds.count && !(ys.isEmpty && stepsNeedNoTargets) {
             throw SwiftKerasError.invalid("the model '\(name)' has \(preds.count) output(s) \(outputNames(count: preds.count)) but \(ys.count) target(s) were given")
         }
         if let c = compiledOutputs {

@@ -152,3 +152,52 @@ def test_layer_metrics_lists_attribute_and_added_metrics():
     layer(tf.ones((2, 2)), tf.ones((2, 2)))
     assert [m.name for m in layer.metrics] == ["binary_accuracy", "accuracy"]
     assert float(layer.metrics[1].result()) == 1.0
+
+
+def test_fit_without_targets_trains_on_add_loss_terms():
+    # tf.keras 2: compile(loss=None) and fit(x) train on the model's add_loss terms alone
+    import gc
+    inp = keras.Input((3,))
+    h = layers.Dense(2)(inp)
+    model = keras.Model(inp, h)
+    model.add_loss(tf.reduce_mean(tf.square(h - 1.0)))
+    gc.collect()   # the TFOpLambda layers of the loss live as long as the model
+    model.compile(optimizer=keras.optimizers.SGD(0.1))
+    x = np.random.RandomState(0).rand(64, 3).astype("float32")
+    hist = model.fit(x, epochs=5, verbose=0).history["loss"]
+    assert hist[-1] < 0.5 * hist[0]
+    np.testing.assert_allclose(model.evaluate(x, verbose=0),
+                               np.mean((model.predict(x, verbose=0) - 1.0) ** 2), rtol=1e-4)
+    ds = tf.data.Dataset.from_tensor_slices(x).batch(16)
+    assert len(model.fit(ds, epochs=2, verbose=0).history["loss"]) == 2
+    plain = keras.Model(inp, layers.Dense(1)(inp))
+    plain.compile("sgd", "mse")
+    with pytest.raises(ValueError, match="only inputs"):
+        plain.fit(x, verbose=0)
+
+
+def test_endpoint_layer_guide_fits_without_targets():
+    # "Making new layers and models via subclassing": the LogisticEndpoint model, fit(data) alone
+    class LogisticEndpoint(keras.layers.Layer):
+        def __init__(self, name=None):
+            super().__init__(name=name)
+            self.loss_fn = keras.losses.BinaryCrossentropy(from_logits=True)
+            self.accuracy_fn = keras.metrics.BinaryAccuracy()
+
+        def call(self, targets, logits, sample_weights=None):
+            loss = self.loss_fn(targets, logits, sample_weights)
+            self.add_loss(loss)
+            acc = self.accuracy_fn(targets, logits, sample_weights)
+            self.add_metric(acc, name="accuracy")
+            return tf.nn.softmax(logits)
+
+    inputs = keras.Input(shape=(3,), name="inputs")
+    targets = keras.Input(shape=(10,), name="targets")
+    logits = keras.layers.Dense(10)(inputs)
+    predictions = LogisticEndpoint(name="predictions")(logits, targets)
+    model = keras.Model(inputs=[inputs, targets], outputs=predictions)
+    model.compile(optimizer="adam")
+    rng = np.random.RandomState(1)
+    data = {"inputs": rng.random_sample((3, 3)), "targets": rng.random_sample((3, 10))}
+    hist = model.fit(data, epochs=2, verbose=0).history
+    assert set(hist) == {"loss", "accuracy"} and len(hist["loss"]) == 2 and hist["loss"][0] > 0

@@ -341,6 +341,7 @@ class Layer:
         for loss in (losses if isinstance(losses, (list, tuple)) else [losses]):
             if isinstance(loss, KerasTensor):   # a functional model's loss from its graph's tensors
                 _native.model_add_symbolic(self._symbolic_owner("add_loss"), loss._kt, None, None)
+                self._keep_symbolic(loss)
             elif callable(loss) and not hasattr(loss, "shape"):
                 _native.layer_add_loss_fn(self._handle, loss)
             else:
@@ -356,6 +357,7 @@ class Layer:
                              "(inputs), name='mean_activation')`")
         if isinstance(value, KerasTensor):   # a functional model's metric of its graph's tensors
             _native.model_add_symbolic(self._symbolic_owner("add_metric"), value._kt, str(name), aggregation)
+            self._keep_symbolic(value)
             return
         _native.layer_add_metric(self._handle, value, str(name), aggregation)
 
@@ -375,6 +377,11 @@ class Layer:
             raise ValueError(f"{what}: a symbolic tensor (KerasTensor) can only be added to a functional model "
                              f"(keras.Model(inputs, outputs)); {type(self).__name__} '{self.name}' is not one")
         return model
+
+    def _keep_symbolic(self, tensor):
+        """Keeps the Python layers (TFOpLambda, custom layers) that compute an added symbolic loss or
+        metric alive with the model: the core calls back into them on every call."""
+        self.__dict__.setdefault("_symbolic_terms", []).append(tensor)
 
     @property
     def losses(self):

@@ -313,7 +313,7 @@ class Model(_layers.Layer):
         _no_worker_arguments("fit", kwargs)
         if verbose == "auto":
             verbose = 1
-        custom = _custom_steps.install(self)
+        _custom_steps.install(self)
         user = list(callbacks or [])
         extra = []
         multi = _multi_output.multi_target(self, y) or (
@@ -321,11 +321,10 @@ class Model(_layers.Layer):
             and _multi_output.multi_target(self, validation_data[1]))
         streamed = (_data_input(x) or _data_input(validation_data) or steps_per_epoch is not None
                     or validation_steps is not None or validation_freq != 1 or isinstance(x, dict) or multi
-                    or (custom and y is None))
+                    or y is None)   # without y: x alone, for a custom step or a model without compiled loss
         if streamed:
-            if validation_split and custom and y is None:
-                raise NotImplementedError("fit: validation_split without y for a custom train_step is not supported "
-                                          "(give validation_data)")
+            if validation_split and y is None and not _data_input(x):
+                raise NotImplementedError("fit: validation_split without y is not supported (give validation_data)")
             if validation_split and (isinstance(x, dict) or multi) and not _data_input(x) and validation_data is None:
                 # arrays split by the core's rule (sk_validation_split), then streamed like the rest
                 x, y, sample_weight, validation_data = _multi_output.split_for_validation(
@@ -442,9 +441,9 @@ class Model(_layers.Layer):
             verbose = 1
         cbl = _callbacks._CallbackList(callbacks, self, {"verbose": verbose, "steps": steps})
         cbl.call("on_test_begin", {})
-        custom = _custom_steps.install(self)
+        _custom_steps.install(self)
         if (_data_input(x) or steps is not None or isinstance(x, dict) or _multi_output.multi_target(self, y)
-                or (custom and y is None)):
+                or y is None):
             ds = self._input_dataset(x, y, sample_weight, batch_size, False, None, [], "evaluate", epoch_end=False)
             d = _native.model_evaluate_dataset(self._model, ds._h, -1 if steps is None else int(steps), int(verbose))
         else:
