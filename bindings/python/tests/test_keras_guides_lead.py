@@ -201,3 +201,19 @@ def test_endpoint_layer_guide_fits_without_targets():
     data = {"inputs": rng.random_sample((3, 3)), "targets": rng.random_sample((3, 10))}
     hist = model.fit(data, epochs=2, verbose=0).history
     assert set(hist) == {"loss", "accuracy"} and len(hist["loss"]) == 2 and hist["loss"][0] > 0
+
+
+def test_predict_calls_the_callbacks_predict_begin_and_end():
+    # "Writing your own callbacks": on_predict_begin / on_predict_end run around predict
+    seen = []
+
+    class Recorder(keras.callbacks.Callback):
+        def on_predict_begin(self, logs=None):
+            seen.append(("begin", dict(logs)))
+
+        def on_predict_end(self, logs=None):
+            seen.append(("end", dict(logs)))
+
+    model = keras.Sequential([layers.Dense(1, input_shape=(3,))])
+    out = model.predict(np.ones((5, 3), np.float32), callbacks=[Recorder()], verbose=0)
+    assert out.shape == (5, 1) and seen == [("begin", {}), ("end", {})]

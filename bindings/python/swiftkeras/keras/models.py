@@ -455,6 +455,13 @@ class Model(_layers.Layer):
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, **kwargs):
         """Outputs (Keras ``predict``) for arrays, a dataset, a generator or a Sequence."""
         _no_worker_arguments("predict", kwargs)
+        cbl = _callbacks._CallbackList(callbacks, self, {"verbose": verbose, "steps": steps})
+        cbl.call("on_predict_begin", {})
+        out = self._predict(x, batch_size, steps)
+        cbl.call("on_predict_end", {})
+        return out
+
+    def _predict(self, x, batch_size, steps):
         _custom_steps.install(self)
         keys = _multi_output.output_keys(self)
         if _data_input(x) or steps is not None or isinstance(x, dict) or keys or _multi_output.n_outputs(self) > 1:
