@@ -184,9 +184,10 @@ newaxis = None
 
 from ._environment import (autograph, compat, distribute, executing_eagerly, get_logger,  # noqa: E402
                            numpy_function, py_function, test)
+from ._control_flow import cond, while_loop  # noqa: E402
 
 __all__ = sorted(set(_generated_all) | {
-    "Tensor", "TensorShape", "DType", "Variable", "GradientTape", "UnconnectedGradients",
+    "Tensor", "TensorShape", "DType", "Variable", "GradientTape", "UnconnectedGradients", "cond", "while_loop",
     "constant", "convert_to_tensor", "is_tensor", "cast", "stop_gradient", "identity", "zeros", "ones",
     "zeros_like", "ones_like", "fill", "eye", "range", "shape", "rank", "size", "divide", "truediv",
     "matmul", "reduce_mean", "transpose", "where", "cumsum", "cumprod", "norm", "argsort", "boolean_mask",

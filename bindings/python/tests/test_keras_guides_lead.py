@@ -217,3 +217,24 @@ def test_predict_calls_the_callbacks_predict_begin_and_end():
     model = keras.Sequential([layers.Dense(1, input_shape=(3,))])
     out = model.predict(np.ones((5, 3), np.float32), callbacks=[Recorder()], verbose=0)
     assert out.shape == (5, 1) and seen == [("begin", {}), ("end", {})]
+
+
+def test_cond_and_while_loop_run_eagerly_as_tf2():
+    x, y = tf.constant(2.0), tf.constant(5.0)
+    assert float(tf.cond(x < y, lambda: tf.add(x, 1.0), lambda: tf.square(y))) == 3.0
+    assert float(tf.cond(tf.constant(False), lambda: 1.0, lambda: tf.constant(7.0))) == 7.0
+    with pytest.raises(TypeError, match="true_fn must be callable"):
+        tf.cond(True, 1, lambda: 2)
+    # the TF docs' example: the body returns a tuple, the loop variables a list
+    r = tf.while_loop(lambda i: tf.less(i, 10), lambda i: (tf.add(i, 1),), [tf.constant(0)])
+    assert isinstance(r, list) and int(r[0]) == 10
+    i, acc = tf.while_loop(lambda i, a: i < 5, lambda i, a: (i + 1, a * 2.0), (tf.constant(0), tf.constant(1.0)))
+    assert int(i) == 5 and float(acc) == 32.0
+    assert int(tf.while_loop(lambda i: True, lambda i: i + 1, tf.constant(0), maximum_iterations=3)) == 3
+    with pytest.raises(ValueError, match="body returned 1 loop variables"):
+        tf.while_loop(lambda a, b: a < 3, lambda a, b: a + 1, [tf.constant(0), tf.constant(0)])
+    # gradients flow through the eager loop
+    v = tf.Variable(1.5)
+    with tf.GradientTape() as tape:
+        out = tf.while_loop(lambda k, p: k < 3, lambda k, p: (k + 1, p * v), (tf.constant(0), tf.constant(1.0)))[1]
+    np.testing.assert_allclose(float(tape.gradient(out, v)), 3 * 1.5 ** 2, rtol=1e-6)
