@@ -83,7 +83,7 @@ typedef struct sk_callback_hooks {
     sk_callback_hook on_train_batch_begin, on_train_batch_end;
     sk_callback_hook on_test_begin, on_test_end;          /* evaluation during fit's validation */
     sk_callback_hook on_test_batch_begin, on_test_batch_end;
-    sk_callback_hook on_predict_begin, on_predict_end;    /* not run by the C API's predict */
+    sk_callback_hook on_predict_begin, on_predict_end;    /* run by sk_model_predict_dataset_callbacks */
     sk_callback_hook on_predict_batch_begin, on_predict_batch_end;
 } sk_callback_hooks;
 

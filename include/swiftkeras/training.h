@@ -222,6 +222,23 @@ int32_t sk_model_evaluate_dataset(sk_model *model, const sk_dataset *dataset, in
  * sk_model_evaluate_dataset; SK_ERR_INVALID_ARG (no batch at all). */
 int32_t sk_model_predict_dataset(sk_model *model, const sk_dataset *dataset, int64_t steps, sk_tensor **out);
 
+/* sk_model_evaluate_dataset with callback objects (Keras `evaluate(..., callbacks=[...])`): their
+ * on_test_begin, on_test_batch_begin / _end (each batch, with the running results) and
+ * on_test_end run around the evaluation, in order (borrowed handles, each once; NULL with 0 for
+ * none). Otherwise as sk_model_evaluate_dataset; errors also SK_ERR_INVALID_ARG (a NULL entry,
+ * the same callback twice) and the callbacks' own. */
+int32_t sk_model_evaluate_dataset_callbacks(sk_model *model, const sk_dataset *dataset, int64_t steps, int32_t verbose,
+                                            sk_keras_callback *const *callbacks, int32_t n_callbacks,
+                                            const char **names, double *values, int32_t capacity, int32_t *count);
+
+/* Every output of the model over a new pass of the dataset (as sk_model_predict_dataset_outputs)
+ * with callback objects: their on_predict_begin, on_predict_batch_begin / _end and
+ * on_predict_end run around it (Keras `predict(..., callbacks=[...])`). Errors: as
+ * sk_model_evaluate_dataset_callbacks; SK_ERR_INVALID_ARG (capacity < the outputs). */
+int32_t sk_model_predict_dataset_callbacks(sk_model *model, const sk_dataset *dataset, int64_t steps,
+                                           sk_keras_callback *const *callbacks, int32_t n_callbacks,
+                                           sk_tensor **out, int32_t capacity, int32_t *count);
+
 /* `model.train_on_batch(x, y, sample_weight)`: one gradient step on the whole batch after
  * resetting the metrics; the batch's loss and metrics are written as by sk_model_evaluate
  * (names / values may be NULL; both NULL only counts). sample_weight may be NULL.

@@ -382,6 +382,41 @@ public func sk_model_evaluate_dataset(_ model: OpaquePointer?, _ ds: OpaquePoint
 }
 
 @c @implementation
+public func sk_model_evaluate_dataset_callbacks(_ model: OpaquePointer?, _ ds: OpaquePointer?, _ steps: Int64, _ verbose: Int32,
+                                                _ callbacks: UnsafePointer<OpaquePointer?>?, _ nCallbacks: Int32,
+                                                _ names: UnsafeMutablePointer<UnsafePointer<CChar>?>?, _ values: UnsafeMutablePointer<Double>?,
+                                                _ capacity: Int32, _ count: UnsafeMutablePointer<Int32>?) -> Int32 {
+    status {
+        let fn: StaticString = "sk_model_evaluate_dataset_callbacks"
+        let b = try unwrap(model, fn, "model", as: ModelBox.self)
+        let d = try unwrap(ds, fn, "dataset", as: Dataset.self)
+        let cbs = try fitCallbackObjects(callbacks, nCallbacks, fn)
+        let logs = try OutputRedirect.with(b) {
+            try b.model.evaluate(dataset: d, steps: try stepsArg(steps, fn, "steps"), verbose: Int(verbose), callbacks: cbs)
+        }
+        try writeResults(b, logs, names, values, capacity, count, fn)
+    }
+}
+
+@c @implementation
+public func sk_model_predict_dataset_callbacks(_ model: OpaquePointer?, _ ds: OpaquePointer?, _ steps: Int64,
+                                               _ callbacks: UnsafePointer<OpaquePointer?>?, _ nCallbacks: Int32,
+                                               _ out: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int32,
+                                               _ count: UnsafeMutablePointer<Int32>?) -> Int32 {
+    status {
+        let fn: StaticString = "sk_model_predict_dataset_callbacks"
+        let b = try unwrap(model, fn, "model", as: ModelBox.self)
+        let d = try unwrap(ds, fn, "dataset", as: Dataset.self)
+        let cbs = try fitCallbackObjects(callbacks, nCallbacks, fn)
+        if out != nil || capacity != 0 { try clearOutputs(out, capacity, fn, "capacity", "out") }
+        let outs = try OutputRedirect.with(b) {
+            try b.model.predictOutputs(dataset: d, steps: try stepsArg(steps, fn, "steps"), callbacks: cbs)
+        }
+        try writeHandles(outs, out, capacity, count, fn, what: "outputs") { handle($0) }
+    }
+}
+
+@c @implementation
 public func sk_model_predict_dataset(_ model: OpaquePointer?, _ ds: OpaquePointer?, _ steps: Int64,
                                      _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
     produce(out, "sk_model_predict_dataset") {

@@ -407,19 +407,26 @@ static PyObject *d_pad_sequences(PyObject *self, PyObject *args) {
 
 /* ---- models over datasets ---- */
 
+/* model_evaluate_dataset(model, dataset, steps, verbose, callbacks=None): callbacks a list of
+ * sk_keras_callback capsules run around the evaluation */
 static PyObject *d_model_evaluate_dataset(PyObject *self, PyObject *args) {
     (void)self;
-    PyObject *mc, *c; long long steps; int verbose;
-    if (!PyArg_ParseTuple(args, "OOLi", &mc, &c, &steps, &verbose)) return NULL;
+    PyObject *mc, *c, *cbl = Py_None; long long steps; int verbose;
+    if (!PyArg_ParseTuple(args, "OOLi|O", &mc, &c, &steps, &verbose, &cbl)) return NULL;
     sk_model *m = HGET(sk_model, mc);
     sk_dataset *d = m ? DS_CAP(c) : NULL;
     if (!d) return NULL;
+    int32_t ncb = 0;
+    void **cbs = NULL;
+    if (cbl != Py_None && !(cbs = skpy_hlist_from(cbl, "sk_keras_callback", &ncb))) return NULL;
     const char *names[SKPY_MAX_LOGS];
     double values[SKPY_MAX_LOGS];
     int32_t n = 0, st;
     Py_BEGIN_ALLOW_THREADS
-    st = sk_model_evaluate_dataset(m, d, steps, verbose, names, values, SKPY_MAX_LOGS, &n);
+    st = sk_model_evaluate_dataset_callbacks(m, d, steps, verbose, (sk_keras_callback *const *)cbs, ncb,
+                                             names, values, SKPY_MAX_LOGS, &n);
     Py_END_ALLOW_THREADS
+    PyMem_Free(cbs);
     return st ? skpy_raise_status(st) : skpy_logs_dict(names, values, n);
 }
 

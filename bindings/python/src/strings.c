@@ -115,6 +115,14 @@ static void sl_free(StringList *sl) {
 
 /* A new SK_STRING tensor from a string-like object (see skpy_is_string_like). */
 sk_tensor *skpy_strings_convert(PyObject *o) {
+    /* a tensor as it is (a string tensor; another dtype meets the core's dtype error) */
+    if (Tensor_Check(o) || Variable_Check(o)) return skpy_convert(o, 0);
+    if (!PyUnicode_Check(o) && !PyBytes_Check(o) && !PyList_Check(o) && !PyTuple_Check(o) &&
+        !(PyObject_HasAttrString(o, "shape") && PyObject_HasAttrString(o, "ravel"))) {
+        PyErr_Format(PyExc_TypeError, "expected a string, bytes, a list of them or a numpy array of strings, got %R",
+                     (PyObject *)Py_TYPE(o));
+        return NULL;
+    }
     StringList sl;
     memset(&sl, 0, sizeof sl);
     PyObject *src = o;

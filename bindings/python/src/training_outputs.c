@@ -104,20 +104,24 @@ done:
 SKPY_EXPORT(module, o_, model_on_batch_outputs, METH_VARARGS,
     "model_on_batch_outputs(model, train, [x], [y], [y output name] or None, [sample weight or None] or None) -> dict.");
 
-/* model_predict_dataset_outputs(model, dataset, steps) -> [tensor per output] */
+/* model_predict_dataset_outputs(model, dataset, steps, callbacks=None) -> [tensor per output] */
 static PyObject *o_model_predict_dataset_outputs(PyObject *self SKPY_UNUSED, PyObject *args) {
-    PyObject *mc, *dc;
+    PyObject *mc, *dc, *cbl = Py_None;
     long long steps;
-    if (!PyArg_ParseTuple(args, "OOL", &mc, &dc, &steps)) return NULL;
+    if (!PyArg_ParseTuple(args, "OOL|O", &mc, &dc, &steps, &cbl)) return NULL;
     sk_model *m = HGET(sk_model, mc);
     sk_dataset *d = m ? HGET(sk_dataset, dc) : NULL;
     if (!d) return NULL;
+    int32_t ncb = 0;
+    void **cbs = NULL;
+    if (cbl != Py_None && !(cbs = skpy_hlist_from(cbl, "sk_keras_callback", &ncb))) return NULL;
     sk_tensor **outs = PyMem_Calloc(SKPY_MAX_LOGS, sizeof *outs);
-    if (!outs) return PyErr_NoMemory();
+    if (!outs) { PyMem_Free(cbs); return PyErr_NoMemory(); }
     int32_t n = 0, st;
     Py_BEGIN_ALLOW_THREADS
-    st = sk_model_predict_dataset_outputs(m, d, steps, outs, SKPY_MAX_LOGS, &n);
+    st = sk_model_predict_dataset_callbacks(m, d, steps, (sk_keras_callback *const *)cbs, ncb, outs, SKPY_MAX_LOGS, &n);
     Py_END_ALLOW_THREADS
+    PyMem_Free(cbs);
     PyObject *list = st ? skpy_raise_status(st) : PyList_New(n);
     for (int32_t i = 0; !st && i < n; i++) {
         if (!list) { sk_tensor_release(outs[i]); continue; }
@@ -128,7 +132,7 @@ static PyObject *o_model_predict_dataset_outputs(PyObject *self SKPY_UNUSED, PyO
     return list;
 }
 SKPY_EXPORT(module, o_, model_predict_dataset_outputs, METH_VARARGS,
-    "model_predict_dataset_outputs(model, dataset, steps) -> [tensor per output].");
+    "model_predict_dataset_outputs(model, dataset, steps, callbacks=None) -> [tensor per output].");
 
 /* (model, int) -> [str]: the output names for n outputs (keys 0), or the input / output keys */
 static PyObject *names_call(PyObject *args, int keys) {

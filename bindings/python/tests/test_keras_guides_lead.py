@@ -238,3 +238,46 @@ def test_cond_and_while_loop_run_eagerly_as_tf2():
     with tf.GradientTape() as tape:
         out = tf.while_loop(lambda k, p: k < 3, lambda k, p: (k + 1, p * v), (tf.constant(0), tf.constant(1.0)))[1]
     np.testing.assert_allclose(float(tape.gradient(out, v)), 3 * 1.5 ** 2, rtol=1e-6)
+
+
+def test_evaluate_and_predict_run_every_test_and_predict_hook():
+    # "Writing your own callbacks": the test and predict hooks, batch by batch
+    seen = []
+
+    class Recorder(keras.callbacks.Callback):
+        def on_test_begin(self, logs=None):
+            seen.append("test_begin")
+
+        def on_test_batch_begin(self, batch, logs=None):
+            seen.append(f"test_batch_begin {batch}")
+
+        def on_test_batch_end(self, batch, logs=None):
+            seen.append(f"test_batch_end {batch} {sorted(logs)}")
+
+        def on_test_end(self, logs=None):
+            seen.append(f"test_end {sorted(logs)}")
+
+        def on_predict_batch_end(self, batch, logs=None):
+            seen.append(f"predict_batch_end {batch}")
+
+    model = keras.Sequential([layers.Dense(1, input_shape=(3,))])
+    model.compile("sgd", "mse", metrics=["mae"])
+    x, y = np.ones((40, 3), np.float32), np.zeros((40, 1), np.float32)
+    logs = model.evaluate(x, y, batch_size=32, callbacks=[Recorder()], verbose=0, return_dict=True)
+    np.testing.assert_allclose(logs["loss"], model.evaluate(x, y, verbose=0)[0], rtol=1e-6)
+    assert seen == ["test_begin", "test_batch_begin 0", "test_batch_end 0 ['loss', 'mae']", "test_batch_begin 1",
+                    "test_batch_end 1 ['loss', 'mae']", "test_end ['loss', 'mae']"]
+    seen.clear()
+    assert model.predict(x, batch_size=32, callbacks=[Recorder()], verbose=0).shape == (40, 1)
+    assert seen == ["predict_batch_end 0", "predict_batch_end 1"]
+
+
+def test_string_arguments_of_other_types_are_type_errors():
+    # fuzz_native found AttributeError ('Tensor' has no 'ravel') from the text functions
+    from swiftkeras import _native
+    for name in [n for n in dir(_native) if n.startswith(("text_", "tokenizer_"))]:
+        for bad in (tf.constant([1.0]), 3, object()):
+            try:
+                getattr(_native, name)(bad)
+            except (TypeError, ValueError):
+                pass

@@ -122,28 +122,6 @@ class Callback:
         return bool(getattr(self.model, "stop_training", False))
 
 
-class _CallbackList:
-    """The callbacks of one run (Keras' CallbackList, for evaluate's Python hooks): the user's,
-    then History; ``wants_batch_begin`` / ``wants_batch_end`` tell whether any acts around
-    batches."""
-
-    def __init__(self, callbacks, model, params, history=None):
-        self.callbacks = list(callbacks or [])
-        if history is not None:
-            self.callbacks.append(history)
-        for cb in self.callbacks:
-            cb.set_model(model)
-            cb.set_params(params)
-        begins = [cb._implements_train_batch_hooks() for cb in self.callbacks]
-        self.wants_batch_begin = any(b for b, _ in begins)
-        self.wants_batch_end = any(e for _, e in begins)
-        self.last_logs = {}
-
-    def call(self, hook, *args):
-        for cb in self.callbacks:
-            getattr(cb, hook)(*args)
-
-
 class _CoreCallback(Callback):
     """A built-in callback: the core object made from the Keras class name and the config."""
 

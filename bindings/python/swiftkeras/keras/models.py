@@ -374,11 +374,7 @@ class Model(_layers.Layer):
             class_weight=class_weight)
 
     def _run_fit(self, callbacks, x, y, **kw):
-        user = list(callbacks)
-        handles = []
-        for cb in user:
-            cb.set_model(self)
-            handles.extend(cb._core_handles())
+        handles = self._callback_handles(callbacks)
         self.stop_training = False
         try:
             hist, epochs_run, params = _native.model_fit_ex(self._model, x, y, callbacks=handles, **kw)
@@ -391,7 +387,7 @@ class Model(_layers.Layer):
         except Exception as e:
             _raise_prefetch_error(kw, e)
             raise
-        history = next((cb for cb in user if isinstance(cb, _callbacks.History)), None) or _callbacks.History()
+        history = next((cb for cb in callbacks if isinstance(cb, _callbacks.History)), None) or _callbacks.History()
         self.history = history._fill(hist, epochs_run, params, self)
         return history
 
@@ -439,35 +435,37 @@ class Model(_layers.Layer):
         _no_worker_arguments("evaluate", kwargs)
         if verbose == "auto":
             verbose = 1
-        cbl = _callbacks._CallbackList(callbacks, self, {"verbose": verbose, "steps": steps})
-        cbl.call("on_test_begin", {})
+        handles = self._callback_handles(callbacks)   # the core runs their on_test_* hooks
         _custom_steps.install(self)
         if (_data_input(x) or steps is not None or isinstance(x, dict) or _multi_output.multi_target(self, y)
-                or y is None):
+                or y is None or handles):
             ds = self._input_dataset(x, y, sample_weight, batch_size, False, None, [], "evaluate", epoch_end=False)
-            d = _native.model_evaluate_dataset(self._model, ds._h, -1 if steps is None else int(steps), int(verbose))
+            d = _native.model_evaluate_dataset(self._model, ds._h, -1 if steps is None else int(steps), int(verbose),
+                                               handles or None)
         else:
             d = _native.model_evaluate_weighted(self._model, self._xs(x), y, sample_weight,
                                                 32 if batch_size is None else batch_size, int(verbose))
-        cbl.call("on_test_end", d)
         return d if return_dict else _fit_flatten(d)
+
+    def _callback_handles(self, callbacks):
+        """The core callback objects of ``callbacks`` (each given this model first)."""
+        handles = []
+        for cb in callbacks or []:
+            cb.set_model(self)
+            handles.extend(cb._core_handles())
+        return handles
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, **kwargs):
         """Outputs (Keras ``predict``) for arrays, a dataset, a generator or a Sequence."""
         _no_worker_arguments("predict", kwargs)
-        cbl = _callbacks._CallbackList(callbacks, self, {"verbose": verbose, "steps": steps})
-        cbl.call("on_predict_begin", {})
-        out = self._predict(x, batch_size, steps)
-        cbl.call("on_predict_end", {})
-        return out
-
-    def _predict(self, x, batch_size, steps):
+        handles = self._callback_handles(callbacks)   # the core runs their on_predict_* hooks
         _custom_steps.install(self)
         keys = _multi_output.output_keys(self)
-        if _data_input(x) or steps is not None or isinstance(x, dict) or keys or _multi_output.n_outputs(self) > 1:
+        if (_data_input(x) or steps is not None or isinstance(x, dict) or keys or _multi_output.n_outputs(self) > 1
+                or handles):
             ds = self._input_dataset(x, None, None, batch_size, False, None, [], "predict", epoch_end=False)
             outs = [_numpy_or_tensor(t) for t in _native.model_predict_dataset_outputs(
-                self._model, ds._h, -1 if steps is None else int(steps))]
+                self._model, ds._h, -1 if steps is None else int(steps), handles or None)]
             if keys:
                 return _multi_output.by_key(self, keys, outs)
             return outs[0] if len(outs) == 1 else outs
