@@ -45,6 +45,7 @@ typedef struct {
     char violation_names[16][64];
     int n_violation_names;
     long context_hooks;    /* hook calls that put a live callback context into the pool */
+    long step_hooks;       /* custom train steps that put live step logs into the pool */
 } shared_state;
 static shared_state *shared;
 
@@ -540,6 +541,29 @@ static int32_t pool_context_hook(void *user_data, sk_callback_context *ctx, int3
     return SK_OK;
 }
 
+/* ---- the logs of a custom train step: only valid inside the step, so the step of the pool's
+ * model puts them into the pool, makes a few calls of the functions taking them, takes them out ---- */
+static int in_step_hook = 0;
+static int32_t pool_step_hook(void *user_data, const sk_dataset_element *data, sk_step_logs *logs) {
+    (void)user_data; (void)data;
+    if (in_step_hook || !logs) return SK_OK;
+    in_step_hook = 1;
+    pool[HK_sk_step_logs][0] = logs;
+    pool_n[HK_sk_step_logs] = 1;
+    __atomic_add_fetch(&shared->step_hooks, 1, __ATOMIC_RELAXED);
+    for (int k = 0; k < 3; k++) {
+        int f = pick(N_CAPI_CALLS);
+        for (int tries = 0; tries < N_CAPI_CALLS && !strstr(capi_calls[f].name, "step_logs"); tries++)
+            f = (f + 1) % N_CAPI_CALLS;
+        __atomic_add_fetch(&shared->calls, 1, __ATOMIC_RELAXED);
+        capi_calls[f].call();
+    }
+    pool_n[HK_sk_step_logs] = 0;
+    pool[HK_sk_step_logs][0] = NULL;
+    in_step_hook = 0;
+    return SK_OK;
+}
+
 /* the kinds of objects each session added to the API, so that their functions meet live ones:
  * string tensors, adapted (and unadapted) preprocessing layers, matrices for the linalg
  * decompositions, optimizers holding state (Adam after updates, a LossScaleOptimizer, one on
@@ -679,6 +703,21 @@ static void build_keras_object_pools(const char *dir, sk_model *seq, const sk_te
             const sk_tensor *xs[1] = {x_train};
             sk_history *hist = NULL;
             if (pool_made(sk_model_fit_ex(seq, xs, 1, y_train, &a, &hist), "model_fit_ex")) add_handle(HK_sk_history, hist);
+        }
+    }
+    /* a model trained by a custom step, whose logs the step hands to the pool */
+    sk_layer *sd = NULL;
+    sk_model *stepped = NULL;
+    if (x_train && y_train && pool_made(sk_layer_create("Dense", "{\"units\": 1}", &sd), "layer_create") &&
+        pool_made(sk_sequential_create((const sk_layer *const *)&sd, 1, "stepped", &stepped), "sequential_create")) {
+        add_handle(HK_sk_layer, sd);
+        add_handle(HK_sk_model, stepped);
+        sk_model_compile(stepped, "sgd", NULL, "mse", NULL, NULL, 0);
+        if (pool_made(sk_model_set_train_step(stepped, pool_step_hook, NULL, NULL), "model_set_train_step")) {
+            const sk_tensor *xs[1] = {x_train};
+            sk_history *hist = NULL;
+            if (pool_made(sk_model_fit(stepped, xs, 1, y_train, 4, 1, 0.0, 0, 1, 0, NULL, NULL, &hist), "model_fit"))
+                add_handle(HK_sk_history, hist);
         }
     }
 }
@@ -935,6 +974,7 @@ int main(int argc, char **argv) {
              * added later without a pool builder is still fuzzed with NULL and via the functions
              * creating it, but never with a live object: add it to build_pools) */
             if (shared->context_hooks > 0) shared->pool_sizes[HK_sk_callback_context] = 1;   /* live inside hooks */
+            if (shared->step_hooks > 0) shared->pool_sizes[HK_sk_step_logs] = 1;   /* live inside custom steps */
             for (int k = 0; k < HK_COUNT && k < 64; k++)
                 if (shared->pool_sizes[k] == 0)
                     snprintf(missing + strlen(missing), sizeof missing - strlen(missing), " %s", handle_kind_names[k]);

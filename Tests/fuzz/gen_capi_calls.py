@@ -70,7 +70,7 @@ def parse(text):
 
 
 def param_type_name(p):
-    fp = re.match(r"(.+?)\(\s*\*\s*(\w+)\s*\)\s*\((.*)\)$", p)
+    fp = re.match(r"(.+?)\(\s*\*+\s*(\w+)\s*\)\s*\((.*)\)$", p)   # (*f) or (**f): a (pointer to a) function pointer
     if fp:
         return "fnptr:" + fp.group(1).strip(), fp.group(2)
     m = re.match(r"(.*?)(\w+)$", p)
@@ -264,7 +264,8 @@ def main():
             else:
                 ps.append(f"{ty} a{i}")
         args = ", ".join(ps) if ps else "void"
-        uses = " ".join(f"(void)a{i};" for i, p in enumerate(params) if not param_type_name(p)[0].startswith("fnptr:"))
+        uses = " ".join(f"(void){param_type_name(p)[1]};" if param_type_name(p)[0].startswith("fnptr:") else f"(void)a{i};"
+                        for i, p in enumerate(params))
         if ret == "void":
             lines.append(f"static void stub_{cb}({args}) {{ {uses} stub_calls++; }}")
         else:
@@ -324,7 +325,7 @@ def main():
                 or any(param_type_name(q)[1] == "capacity" for q in params)   # out and out_masks [capacity]
             body += f" out_done({i}, {'0' if is_array else 'st'}, (void (*)(void *)){base}_release, \"{name}\");"
         for p in params:
-            fp = re.match(r"(.+?)\(\s*\*\s*(\w+)\s*\)\s*\((.*)\)$", p)
+            fp = re.match(r"(.+?)\(\s*\*+\s*(\w+)\s*\)\s*\((.*)\)$", p)   # (*f) or (**f): a (pointer to a) function pointer
             if fp:
                 fps = split_params(fp.group(3))
                 decl = ", ".join(f"{q} a{i}" if not re.search(r"\w+$", q) or q.endswith("*") else re.sub(r"\w+$", f"a{i}", q)

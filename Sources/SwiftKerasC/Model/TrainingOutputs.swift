@@ -109,8 +109,11 @@ public func sk_validation_split(_ arrays: UnsafePointer<OpaquePointer?>?, _ n: I
                                 _ train: UnsafeMutablePointer<OpaquePointer?>?, _ validation: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
     status {
         let fn: StaticString = "sk_validation_split"
-        try clearOutputs(train, n, fn, "n", "train")
-        try clearOutputs(validation, n, fn, "n", "validation")
+        // both cleared before either error: a failure leaves every out-entry NULL
+        let cleared = (Result { try clearOutputs(train, n, fn, "n", "train") },
+                       Result { try clearOutputs(validation, n, fn, "n", "validation") })
+        try cleared.0.get()
+        try cleared.1.get()
         let (tr, va) = try Model.validationSplit(try tensorList(arrays, n, fn, "arrays"), fraction: fraction)
         for i in tr.indices {
             train?[i] = handle(tr[i])
